@@ -1,0 +1,553 @@
+// Package catalog holds the UK Software Security Code of Practice (DSIT and
+// NCSC, 7 May 2025) as versioned data embedded in the binary, and the code
+// that loads and checks it.
+//
+// The catalog is a tree: 4 themes, 14 principles and 45 outcome claims, the
+// claims taken from the NCSC Assurance Principles and Claims (APC v1.0, body
+// numbering). Each claim records how far Assay can evidence it automatically,
+// which kinds of evidence can support it, what a person must attest, how it
+// differs for SaaS delivery and what to do when it is not met. The catalog
+// also carries the Code's applicability table (which themes apply to which
+// vendor role) and crosswalks to other frameworks.
+//
+// Principle titles and claim statements are the official texts. All other
+// prose is Assay's own wording.
+//
+// Use [Default] for the embedded catalog. Values it returns are shared and
+// must not be modified.
+package catalog
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed data/uk-sscop-2025-05-07.yaml
+var embedded []byte
+
+// Automation says how far Assay can evidence a claim on its own.
+type Automation string
+
+const (
+	// AutomationAuto: a tool can decide the claim with good confidence from
+	// machine-readable artefacts.
+	AutomationAuto Automation = "auto"
+	// AutomationPartial: a tool collects strong supporting signals, but a
+	// person must attest completeness or the organisational side.
+	AutomationPartial Automation = "partial"
+	// AutomationHuman: only a person can attest, backed by a named document.
+	AutomationHuman Automation = "human"
+)
+
+// Valid reports whether a is one of the defined automation classes.
+func (a Automation) Valid() bool {
+	switch a {
+	case AutomationAuto, AutomationPartial, AutomationHuman:
+		return true
+	}
+	return false
+}
+
+// Evidence kinds that can support a claim.
+const (
+	EvidenceRepo     = "repo"     // files in the source tree
+	EvidenceCI       = "ci"       // pipeline definitions and run history
+	EvidenceGit      = "git"      // commit and tag history
+	EvidenceRelease  = "release"  // release artefacts
+	EvidenceForge    = "forge"    // forge API (GitHub, GitLab) settings and records
+	EvidenceVulnDB   = "vulndb"   // vulnerability and lifecycle databases
+	EvidenceDeclared = "declared" // documents and statements supplied by a person
+)
+
+// EvidenceKinds lists every valid evidence kind.
+func EvidenceKinds() []string {
+	return []string{EvidenceRepo, EvidenceCI, EvidenceGit, EvidenceRelease, EvidenceForge, EvidenceVulnDB, EvidenceDeclared}
+}
+
+// Crosswalk sources.
+const (
+	SourcePublished = "published" // mapping published by the other framework's owner
+	SourceOurs      = "ours"      // Assay's own judgement
+)
+
+// Catalog is the whole Code of Practice catalog.
+type Catalog struct {
+	Framework  Framework   `yaml:"framework"`
+	Roles      []Role      `yaml:"roles"`
+	Themes     []Theme     `yaml:"themes"`
+	Crosswalks []Crosswalk `yaml:"crosswalks"`
+}
+
+// Framework identifies the framework and the version of its claim set.
+type Framework struct {
+	ID            string `yaml:"id"`
+	Version       string `yaml:"version"`
+	ClaimsVersion string `yaml:"claims_version"`
+	Title         string `yaml:"title"`
+	Publisher     string `yaml:"publisher"`
+	URL           string `yaml:"url"`
+}
+
+// Role is a vendor role from the Code's applicability table, with the themes
+// that apply to it.
+type Role struct {
+	ID     string   `yaml:"id"`
+	Themes []string `yaml:"themes"`
+	Note   string   `yaml:"note"`
+}
+
+// Theme groups principles.
+type Theme struct {
+	ID         string      `yaml:"id"`
+	Title      string      `yaml:"title"`
+	Goal       string      `yaml:"goal"`
+	Principles []Principle `yaml:"principles"`
+}
+
+// Principle is one of the Code's 14 principles. Theme is filled by the loader.
+type Principle struct {
+	ID      string  `yaml:"id"`
+	Theme   string  `yaml:"-"`
+	Title   string  `yaml:"title"`
+	Summary string  `yaml:"summary"`
+	Claims  []Claim `yaml:"claims"`
+}
+
+// Claim is an APC outcome claim. Principle and Theme are filled by the loader.
+type Claim struct {
+	ID        string `yaml:"id"`
+	Principle string `yaml:"-"`
+	Theme     string `yaml:"-"`
+	// Statement is the official claim text.
+	Statement  string     `yaml:"statement"`
+	Automation Automation `yaml:"automation"`
+	// ObservedSufficient is true when automatically observed evidence alone
+	// can make the claim met; false when a person must still attest.
+	ObservedSufficient bool `yaml:"observed_sufficient"`
+	// Evidence lists the evidence kinds (Evidence* constants) that can
+	// support the claim.
+	Evidence []string `yaml:"evidence"`
+	// Signals are the concrete things Assay looks for.
+	Signals []string `yaml:"signals"`
+	// Attestation says what a person must attest and which document settles it.
+	Attestation string `yaml:"attestation"`
+	// SaaS is empty, or says how the claim applies to software delivered as
+	// a service.
+	SaaS        string   `yaml:"saas"`
+	Remediation []string `yaml:"remediation"`
+}
+
+// Crosswalk maps another framework's controls or practices to claims and
+// principles.
+type Crosswalk struct {
+	ID      string           `yaml:"id"`
+	Title   string           `yaml:"title"`
+	Version string           `yaml:"version"`
+	Source  string           `yaml:"source"` // SourcePublished or SourceOurs
+	Note    string           `yaml:"note"`
+	Entries []CrosswalkEntry `yaml:"entries"`
+}
+
+// CrosswalkEntry is one control (or practice) of the other framework. Exactly
+// one of Control and Practice is set.
+type CrosswalkEntry struct {
+	Control    string   `yaml:"control,omitempty"`
+	Practice   string   `yaml:"practice,omitempty"`
+	Title      string   `yaml:"title,omitempty"`
+	Claims     []string `yaml:"claims,omitempty"`
+	Principles []string `yaml:"principles,omitempty"`
+}
+
+// Ref returns the entry's control or practice id.
+func (e CrosswalkEntry) Ref() string {
+	if e.Control != "" {
+		return e.Control
+	}
+	return e.Practice
+}
+
+// CrosswalkRef is a crosswalk entry that mentions a claim or principle, as
+// returned by [Catalog.CrosswalkFor].
+type CrosswalkRef struct {
+	Crosswalk string // crosswalk id, e.g. "osps-baseline"
+	Ref       string // control or practice id, e.g. "OSPS-AC-01" or "PO.1"
+	Title     string // entry title, when the crosswalk gives one
+	Source    string // SourcePublished or SourceOurs
+	Via       string // the catalog id the entry names: the claim itself or a principle
+}
+
+var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {
+	c, err := Parse(embedded)
+	if err != nil {
+		return nil, fmt.Errorf("embedded catalog: %w", err)
+	}
+	return c, nil
+})
+
+// Default returns the embedded catalog, parsed and validated once. The result
+// is shared: callers must not modify it.
+func Default() (*Catalog, error) {
+	return defaultCatalog()
+}
+
+// Parse decodes a catalog strictly (unknown keys are errors), fills the
+// derived Theme and Principle fields, and validates it.
+func Parse(data []byte) (*Catalog, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var c Catalog
+	if err := dec.Decode(&c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("catalog: empty document")
+		}
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, errors.New("catalog: more than one YAML document")
+	}
+	c.link()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// link fills the parent ids of principles and claims.
+func (c *Catalog) link() {
+	for ti := range c.Themes {
+		t := &c.Themes[ti]
+		for pi := range t.Principles {
+			p := &t.Principles[pi]
+			p.Theme = t.ID
+			for ci := range p.Claims {
+				p.Claims[ci].Principle = p.ID
+				p.Claims[ci].Theme = t.ID
+			}
+		}
+	}
+}
+
+var (
+	themeIDRe     = regexp.MustCompile(`^[1-9][0-9]*$`)
+	principleIDRe = regexp.MustCompile(`^[1-9][0-9]*\.[1-9][0-9]*$`)
+	claimIDRe     = regexp.MustCompile(`^[1-9][0-9]*\.[1-9][0-9]*\.[1-9][0-9]*$`)
+	slugRe        = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// Validate checks the catalog's structure and references and returns every
+// problem found, joined.
+func (c *Catalog) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf(format, args...))
+	}
+
+	f := c.Framework
+	for _, fld := range []struct{ name, val string }{
+		{"id", f.ID}, {"version", f.Version}, {"claims_version", f.ClaimsVersion}, {"title", f.Title},
+	} {
+		if strings.TrimSpace(fld.val) == "" {
+			bad("framework: %s is empty", fld.name)
+		}
+	}
+
+	themes := map[string]bool{}
+	principles := map[string]bool{}
+	claims := map[string]bool{}
+	validKinds := EvidenceKinds()
+
+	if len(c.Themes) == 0 {
+		bad("catalog has no themes")
+	}
+	for _, t := range c.Themes {
+		switch {
+		case !themeIDRe.MatchString(t.ID):
+			bad("theme %q: malformed id", t.ID)
+		case themes[t.ID]:
+			bad("theme %q: duplicate id", t.ID)
+		}
+		themes[t.ID] = true
+		if strings.TrimSpace(t.Title) == "" {
+			bad("theme %s: empty title", t.ID)
+		}
+		if len(t.Principles) == 0 {
+			bad("theme %s: no principles", t.ID)
+		}
+		for _, p := range t.Principles {
+			switch {
+			case !principleIDRe.MatchString(p.ID):
+				bad("principle %q: malformed id", p.ID)
+			case !strings.HasPrefix(p.ID, t.ID+"."):
+				bad("principle %s: id not under theme %s", p.ID, t.ID)
+			case principles[p.ID]:
+				bad("principle %s: duplicate id", p.ID)
+			}
+			principles[p.ID] = true
+			if p.Theme != "" && p.Theme != t.ID {
+				bad("principle %s: theme field %q, but listed under theme %s", p.ID, p.Theme, t.ID)
+			}
+			if strings.TrimSpace(p.Title) == "" {
+				bad("principle %s: empty title", p.ID)
+			}
+			if len(p.Claims) == 0 {
+				bad("principle %s: no claims", p.ID)
+			}
+			for _, cl := range p.Claims {
+				switch {
+				case !claimIDRe.MatchString(cl.ID):
+					bad("claim %q: malformed id", cl.ID)
+				case !strings.HasPrefix(cl.ID, p.ID+"."):
+					bad("claim %s: id not under principle %s", cl.ID, p.ID)
+				case claims[cl.ID]:
+					bad("claim %s: duplicate id", cl.ID)
+				}
+				claims[cl.ID] = true
+				if cl.Principle != "" && cl.Principle != p.ID {
+					bad("claim %s: principle field %q, but listed under principle %s", cl.ID, cl.Principle, p.ID)
+				}
+				if cl.Theme != "" && cl.Theme != t.ID {
+					bad("claim %s: theme field %q, but listed under theme %s", cl.ID, cl.Theme, t.ID)
+				}
+				if strings.TrimSpace(cl.Statement) == "" {
+					bad("claim %s: empty statement", cl.ID)
+				}
+				if !cl.Automation.Valid() {
+					bad("claim %s: invalid automation %q (want auto, partial or human)", cl.ID, cl.Automation)
+				}
+				if cl.ObservedSufficient && cl.Automation == AutomationHuman {
+					bad("claim %s: observed_sufficient cannot be true for a human claim", cl.ID)
+				}
+				if len(cl.Evidence) == 0 {
+					bad("claim %s: no evidence kinds", cl.ID)
+				}
+				seen := map[string]bool{}
+				for _, k := range cl.Evidence {
+					if !slices.Contains(validKinds, k) {
+						bad("claim %s: invalid evidence kind %q", cl.ID, k)
+					} else if seen[k] {
+						bad("claim %s: duplicate evidence kind %q", cl.ID, k)
+					}
+					seen[k] = true
+				}
+				if len(cl.Remediation) == 0 {
+					bad("claim %s: no remediation", cl.ID)
+				}
+				for i, r := range cl.Remediation {
+					if strings.TrimSpace(r) == "" {
+						bad("claim %s: remediation %d is empty", cl.ID, i+1)
+					}
+				}
+			}
+		}
+	}
+
+	roles := map[string]bool{}
+	for _, r := range c.Roles {
+		switch {
+		case !slugRe.MatchString(r.ID):
+			bad("role %q: malformed id", r.ID)
+		case roles[r.ID]:
+			bad("role %s: duplicate id", r.ID)
+		}
+		roles[r.ID] = true
+		if len(r.Themes) == 0 {
+			bad("role %s: no themes", r.ID)
+		}
+		for _, t := range r.Themes {
+			if !themes[t] {
+				bad("role %s: unknown theme %q", r.ID, t)
+			}
+		}
+	}
+
+	crosswalks := map[string]bool{}
+	for _, x := range c.Crosswalks {
+		switch {
+		case !slugRe.MatchString(x.ID):
+			bad("crosswalk %q: malformed id", x.ID)
+		case crosswalks[x.ID]:
+			bad("crosswalk %s: duplicate id", x.ID)
+		}
+		crosswalks[x.ID] = true
+		if x.Source != SourcePublished && x.Source != SourceOurs {
+			bad("crosswalk %s: invalid source %q (want %s or %s)", x.ID, x.Source, SourcePublished, SourceOurs)
+		}
+		refs := map[string]bool{}
+		for i, e := range x.Entries {
+			if (e.Control == "") == (e.Practice == "") {
+				bad("crosswalk %s: entry %d: set exactly one of control and practice", x.ID, i+1)
+				continue
+			}
+			ref := e.Ref()
+			if refs[ref] {
+				bad("crosswalk %s: duplicate entry %s", x.ID, ref)
+			}
+			refs[ref] = true
+			if len(e.Claims) == 0 && len(e.Principles) == 0 {
+				bad("crosswalk %s: %s maps to no claims or principles", x.ID, ref)
+			}
+			for _, id := range e.Claims {
+				if !claims[id] {
+					bad("crosswalk %s: %s: unknown claim %q", x.ID, ref, id)
+				}
+			}
+			for _, id := range e.Principles {
+				if !principles[id] {
+					bad("crosswalk %s: %s: unknown principle %q", x.ID, ref, id)
+				}
+			}
+		}
+	}
+
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("catalog: invalid: %w", errors.Join(errs...))
+}
+
+// Theme returns the theme with the given id.
+func (c *Catalog) Theme(id string) (*Theme, bool) {
+	for i := range c.Themes {
+		if c.Themes[i].ID == id {
+			return &c.Themes[i], true
+		}
+	}
+	return nil, false
+}
+
+// Principle returns the principle with the given id.
+func (c *Catalog) Principle(id string) (*Principle, bool) {
+	for _, p := range c.Principles() {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// Claim returns the claim with the given id.
+func (c *Catalog) Claim(id string) (*Claim, bool) {
+	for _, cl := range c.Claims() {
+		if cl.ID == id {
+			return cl, true
+		}
+	}
+	return nil, false
+}
+
+// Principles returns every principle in catalog order.
+func (c *Catalog) Principles() []*Principle {
+	var out []*Principle
+	for ti := range c.Themes {
+		for pi := range c.Themes[ti].Principles {
+			out = append(out, &c.Themes[ti].Principles[pi])
+		}
+	}
+	return out
+}
+
+// Claims returns every claim in catalog order.
+func (c *Catalog) Claims() []*Claim {
+	var out []*Claim
+	for _, p := range c.Principles() {
+		for ci := range p.Claims {
+			out = append(out, &p.Claims[ci])
+		}
+	}
+	return out
+}
+
+// Role returns the role with the given id.
+func (c *Catalog) Role(id string) (*Role, bool) {
+	for i := range c.Roles {
+		if c.Roles[i].ID == id {
+			return &c.Roles[i], true
+		}
+	}
+	return nil, false
+}
+
+// Applies reports whether a claim applies to a vendor role, judged by the
+// themes the role covers. It is false for an unknown role or claim.
+//
+// For the developer-only role, theme 3 claims apply only where they fall
+// within the developer's responsibility; Applies reports them as applying and
+// leaves that judgement to the assessment.
+func (c *Catalog) Applies(role, claimID string) bool {
+	r, ok := c.Role(role)
+	if !ok {
+		return false
+	}
+	cl, ok := c.Claim(claimID)
+	if !ok {
+		return false
+	}
+	theme := cl.Theme
+	if theme == "" { // catalog built by hand rather than parsed
+		theme, _, _ = strings.Cut(cl.ID, ".")
+	}
+	return slices.Contains(r.Themes, theme)
+}
+
+// CrosswalkFor returns the crosswalk entries that mention id, in crosswalk
+// and entry order. For a claim id that means entries naming the claim or its
+// principle; for a principle id, entries naming the principle or any of its
+// claims. Via records which catalog id matched (a claim match wins over a
+// principle match for the same entry). It returns nil for an unknown id.
+func (c *Catalog) CrosswalkFor(id string) []CrosswalkRef {
+	var claimIDs, principleIDs []string
+	if cl, ok := c.Claim(id); ok {
+		claimIDs = []string{cl.ID}
+		principleIDs = []string{claimPrinciple(cl)}
+	} else if p, ok := c.Principle(id); ok {
+		principleIDs = []string{p.ID}
+		for _, cl := range p.Claims {
+			claimIDs = append(claimIDs, cl.ID)
+		}
+	} else {
+		return nil
+	}
+
+	var out []CrosswalkRef
+	for _, x := range c.Crosswalks {
+		for _, e := range x.Entries {
+			via := ""
+			if i := slices.IndexFunc(e.Claims, func(s string) bool { return slices.Contains(claimIDs, s) }); i >= 0 {
+				via = e.Claims[i]
+			} else if i := slices.IndexFunc(e.Principles, func(s string) bool { return slices.Contains(principleIDs, s) }); i >= 0 {
+				via = e.Principles[i]
+			}
+			if via == "" {
+				continue
+			}
+			out = append(out, CrosswalkRef{
+				Crosswalk: x.ID,
+				Ref:       e.Ref(),
+				Title:     e.Title,
+				Source:    x.Source,
+				Via:       via,
+			})
+		}
+	}
+	return out
+}
+
+func claimPrinciple(cl *Claim) string {
+	if cl.Principle != "" {
+		return cl.Principle
+	}
+	if i := strings.LastIndex(cl.ID, "."); i > 0 {
+		return cl.ID[:i]
+	}
+	return ""
+}
