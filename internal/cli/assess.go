@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/assaysec/assay/internal/atomicfile"
+	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/render"
+	renderlist "github.com/assaysec/assay/internal/render/list"
+	"github.com/assaysec/assay/internal/report"
+)
+
+// assessFlags are the flags of `assay assess`. Areas that add inputs add a
+// field here and a line in bindAssessFlags.
+type assessFlags struct {
+	format        string
+	output        string
+	config        string
+	now           string
+	offline       bool
+	online        bool
+	failOn        string
+	verbose       bool
+	requireSigned bool
+	collectors    []string
+	historyMax    int
+	historyWindow time.Duration
+	sboms         []string
+	releases      []string
+	db            string
+}
+
+func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(renderlist.Formats.Names(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (atomically) instead of standard output")
+	fl.StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")
+	fl.StringVar(&f.now, "now", "", "assess as of this `RFC3339` time, for reproducible runs")
+	fl.BoolVar(&f.offline, "offline", true, "use no network sources (the default)")
+	fl.BoolVar(&f.online, "online", false, "allow network sources (forge APIs); they are cached and time-limited")
+	fl.StringVar(&f.failOn, "fail-on", "not_met", "exit 1 when claims are: not_met, unknown (not met or unknown), or never")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every finding with its file and line (text format)")
+	fl.BoolVar(&f.requireSigned, "require-signed", false, "count only attestations whose signature verifies")
+	fl.StringSliceVar(&f.collectors, "collectors", nil, "run only these `collectors` (comma-separated names)")
+	fl.IntVar(&f.historyMax, "history-max-commits", 0, "walk at most `N` commits of git history (default 5000)")
+	fl.DurationVar(&f.historyWindow, "history-window", 0, "walk git history back this far (default 12 months, e.g. 8760h)")
+	fl.StringArrayVar(&f.sboms, "sbom", nil, "an SBOM `FILE` to assess (repeatable)")
+	fl.StringArrayVar(&f.releases, "release", nil, "a release `DIR` of artefacts to verify (repeatable)")
+	fl.StringVar(&f.db, "db", "", "vulnerability database `DIR` (default: the user cache directory)")
+}
+
+func (f *assessFlags) options(path string) (engine.Options, error) {
+	opts := engine.Options{Path: path, ConfigPath: f.config, Online: f.online, RequireSigned: f.requireSigned, Collectors: f.collectors}
+	if f.now != "" {
+		t, err := time.Parse(time.RFC3339, f.now)
+		if err != nil {
+			return opts, usagef("--now: want an RFC 3339 time such as 2026-08-22T00:00:00Z, got %q", f.now)
+		}
+		opts.Now = t.UTC()
+	}
+	switch f.failOn {
+	case "not_met", "unknown", "never":
+	default:
+		return opts, usagef("--fail-on: want not_met, unknown or never; got %q", f.failOn)
+	}
+	opts.Collector.HistoryMaxCommits = f.historyMax
+	opts.Collector.HistoryWindow = f.historyWindow
+	opts.Collector.SBOMFiles = f.sboms
+	opts.Collector.ReleaseDirs = f.releases
+	opts.Collector.DBDir = f.db
+	return opts, nil
+}
+
+func newAssessCmd(streams *IO) *cobra.Command {
+	var f assessFlags
+	cmd := &cobra.Command{
+		Use:   "assess [PATH]",
+		Short: "Assess a product's repository against the Code of Practice",
+		Long: `Assess collects evidence from PATH (default ".") and its git history, merges the
+attestations in assay.yaml, and reports every principle and claim of the
+UK Software Security Code of Practice with the evidence and the next step.
+
+Exit codes: 0 the policy holds; 1 claims fail the --fail-on policy;
+2 usage or configuration error; 3 the assessment could not finish.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := "."
+			if len(args) == 1 {
+				path = args[0]
+			}
+			if !renderlist.Formats.Has(f.format) {
+				return usagef("--format: unknown format %q; want one of %s", f.format, strings.Join(renderlist.Formats.Names(), ", "))
+			}
+			opts, err := f.options(path)
+			if err != nil {
+				return err
+			}
+			res, err := engine.Run(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			if err := writeReport(streams, res.Report, f.format, f.output, f.verbose); err != nil {
+				return err
+			}
+			if failsPolicy(res.Report, f.failOn) {
+				return errPolicy
+			}
+			return nil
+		},
+	}
+	bindAssessFlags(cmd, &f)
+	return cmd
+}
+
+// writeReport renders to stdout, or atomically to a file.
+func writeReport(streams *IO, rep *report.Report, format, output string, verbose bool) error {
+	opts := render.Options{Verbose: verbose}
+	if output == "" && format == "text" && IsTerminal(streams.Out) && os.Getenv("NO_COLOR") == "" {
+		opts.Color = true
+	}
+	r, err := renderlist.Formats.Get(format, opts)
+	if err != nil {
+		return usageError{err}
+	}
+	if output == "" {
+		return r.Render(streams.Out, rep)
+	}
+	var buf bytes.Buffer
+	if err := r.Render(&buf, rep); err != nil {
+		return fmt.Errorf("render %s: %w", format, err)
+	}
+	return atomicfile.WriteFile(output, buf.Bytes(), 0o644)
+}
+
+// failsPolicy applies --fail-on. Waived claims never fail the policy.
+func failsPolicy(rep *report.Report, failOn string) bool {
+	if failOn == "never" {
+		return false
+	}
+	for _, p := range rep.Principles {
+		for _, c := range p.Claims {
+			if c.Waiver != nil {
+				continue
+			}
+			if c.Status == report.ClaimNotMet || failOn == "unknown" && c.Status == report.ClaimUnknown {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,125 @@
+// Package cli is Assay's command tree. Flags become option structs that the
+// engine validates; exit codes are decided here and only here:
+//
+//	0  the policy holds
+//	1  claims fail the --fail-on policy
+//	2  usage or configuration error
+//	3  the assessment could not finish
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/version"
+)
+
+// Exit codes.
+const (
+	ExitOK         = 0
+	ExitPolicy     = 1
+	ExitUsage      = 2
+	ExitIncomplete = 3
+)
+
+// errPolicy marks a run that finished but failed the policy.
+var errPolicy = errors.New("policy failed")
+
+// usageError marks errors caused by the user's flags or arguments.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// IO carries the streams a command writes to.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// IsTerminal reports whether w is a terminal (for colour and prompts).
+func IsTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// commands lists the subcommand constructors; adding one is one line here.
+var commands = []func(*IO) *cobra.Command{
+	newAssessCmd,
+	newCatalogCmd,
+	newExplainCmd,
+	newVersionCmd,
+}
+
+// Run executes the command line and returns the process exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	streams := &IO{In: stdin, Out: stdout, Err: stderr}
+	root := &cobra.Command{
+		Use:           "assay",
+		Short:         "Assess software against the UK Software Security Code of Practice",
+		Long:          "Assay collects evidence from a repository, its history, CI, dependencies and releases, merges signed human attestations, and assesses all 45 claims of the UK Software Security Code of Practice.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version.Version(),
+	}
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	for _, mk := range commands {
+		root.AddCommand(mk(streams))
+	}
+	err := root.ExecuteContext(ctx)
+	return exitCode(err, stderr)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errPolicy):
+		return ExitPolicy
+	}
+	fmt.Fprintf(stderr, "assay: %v\n", err)
+	var ue usageError
+	switch {
+	case errors.As(err, &ue), errors.Is(err, engine.ErrUsage), isCobraUsage(err):
+		return ExitUsage
+	}
+	return ExitIncomplete
+}
+
+// isCobraUsage recognises cobra's own argument errors, which it does not
+// route through the flag error function.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func newVersionCmd(streams *IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print Assay's version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(streams.Out, "assay %s\n", version.Version())
+			return err
+		},
+	}
+}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func newExplainCmd(streams *IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain ID",
+		Short: "Explain a theme, principle, claim or rule: what it asks, what evidence supports it, how Assay decides, how to remediate",
+		Example: `  assay explain 3.2
+  assay explain 3.2.2
+  assay explain securityTxtValid`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			d, err := loadCatalogData()
+			if err != nil {
+				return err
+			}
+			text, ok := explain(d, args[0])
+			if !ok {
+				return usagef("nothing called %q: want a theme (3), principle (3.2), claim (3.2.1) or rule id (see `assay catalog`)", args[0])
+			}
+			_, err = io.WriteString(streams.Out, text)
+			return err
+		},
+	}
+}
+
+func explain(d *catalogData, id string) (string, bool) {
+	var b strings.Builder
+	if t, ok := d.cat.Theme(id); ok {
+		fmt.Fprintf(&b, "Theme %s: %s\n\n%s\n\nPrinciples:\n", t.ID, t.Title, t.Goal)
+		for _, p := range t.Principles {
+			fmt.Fprintf(&b, "  %s %s\n", p.ID, p.Title)
+		}
+		var roles []string
+		for _, r := range d.cat.Roles {
+			for _, th := range r.Themes {
+				if th == t.ID {
+					roles = append(roles, r.ID)
+				}
+			}
+		}
+		fmt.Fprintf(&b, "\nApplies to: %s\n", strings.Join(roles, ", "))
+		return b.String(), true
+	}
+	if p, ok := d.cat.Principle(id); ok {
+		fmt.Fprintf(&b, "Principle %s: %s\n\n%s\n\n", p.ID, p.Title, p.Summary)
+		b.WriteString("How Assay decides: the principle is met when every applicable claim is met; not met when any claim is not met; partially met when some are met and the rest unknown; unknown when none is known.\n\nClaims:\n")
+		for _, c := range p.Claims {
+			fmt.Fprintf(&b, "  %-6s [%s] %s\n", c.ID, c.Automation, c.Statement)
+		}
+		writeCrosswalk(&b, d, id)
+		return b.String(), true
+	}
+	if c, ok := d.cat.Claim(id); ok {
+		fmt.Fprintf(&b, "Claim %s (principle %s): %s\n\n", c.ID, c.Principle, c.Statement)
+		fmt.Fprintf(&b, "Automation: %s\n", c.Automation)
+		fmt.Fprintf(&b, "Evidence that can support it: %s\n", strings.Join(c.Evidence, ", "))
+		if len(c.Signals) > 0 {
+			b.WriteString("Signals Assay looks for:\n")
+			for _, s := range c.Signals {
+				fmt.Fprintf(&b, "  - %s\n", s)
+			}
+		}
+		r := d.maps.Claim(c.ID)
+		b.WriteString("\nHow Assay decides:\n")
+		if len(r.All) > 0 {
+			fmt.Fprintf(&b, "  every one of these rules must hold: %s\n", strings.Join(r.All, ", "))
+		}
+		if len(r.Any) > 0 {
+			fmt.Fprintf(&b, "  at least one of these rules must hold: %s\n", strings.Join(r.Any, ", "))
+		}
+		if len(r.Supporting) > 0 {
+			fmt.Fprintf(&b, "  shown as supporting evidence: %s\n", strings.Join(r.Supporting, ", "))
+		}
+		switch {
+		case len(r.All)+len(r.Any) == 0:
+			b.WriteString("  no file can prove it: it is met only by a valid attestation in assay.yaml\n")
+		case c.ObservedSufficient:
+			b.WriteString("  observed evidence alone can make it met; a rule that fails makes it not met; evidence that could not be gathered makes it unknown\n")
+		default:
+			b.WriteString("  observed evidence supports it, but it is met only together with a valid attestation; a rule that fails makes it not met\n")
+		}
+		if c.Attestation != "" {
+			fmt.Fprintf(&b, "  attestation that settles it: %s\n", c.Attestation)
+		}
+		if c.SaaS != "" {
+			fmt.Fprintf(&b, "\nFor SaaS delivery: %s\n", c.SaaS)
+		}
+		b.WriteString("\nRemediation:\n")
+		for _, rem := range c.Remediation {
+			fmt.Fprintf(&b, "  - %s\n", rem)
+		}
+		writeCrosswalk(&b, d, id)
+		return b.String(), true
+	}
+	if m, ok := d.rules[id]; ok {
+		fmt.Fprintf(&b, "Rule %s\n\n%s\n\nWhy: %s\n\nRemediation: %s\n", m.ID, m.Question, m.Rationale, m.Remediation)
+		if claims := d.maps.ClaimsOf(id); len(claims) > 0 {
+			b.WriteString("\nSupports claims:\n")
+			for _, cid := range claims {
+				if c, ok := d.cat.Claim(cid); ok {
+					fmt.Fprintf(&b, "  %-6s (%s) %s\n", cid, d.maps.Claim(cid).Role(id), c.Statement)
+				}
+			}
+		} else if m.Hygiene {
+			b.WriteString("\nA hygiene rule: its failures are reported as notices about the input, not against a claim.\n")
+		}
+		return b.String(), true
+	}
+	return "", false
+}
+
+func writeCrosswalk(b *strings.Builder, d *catalogData, id string) {
+	refs := d.cat.CrosswalkFor(id)
+	if len(refs) == 0 {
+		return
+	}
+	b.WriteString("\nRelated controls:\n")
+	for _, r := range refs {
+		title := ""
+		if r.Title != "" {
+			title = " " + r.Title
+		}
+		fmt.Fprintf(b, "  %s %s%s (%s, via %s)\n", r.Crosswalk, r.Ref, title, r.Source, r.Via)
+	}
+}

@@ -1,0 +1,77 @@
+// Package collector defines how evidence is gathered. A collector reads one
+// kind of source (files, git history, a forge API) and returns facts; it knows
+// nothing of principles, claims or statuses. The engine runs collectors with a
+// timeout and recovers from panics, so one broken collector never aborts an
+// assessment: it becomes a failed status and the claims that depend on it
+// become unknown.
+package collector
+
+import (
+	"context"
+	"time"
+
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/source"
+)
+
+// Requirements says what a collector needs from its environment. The engine
+// skips a collector whose requirements are not met and records why.
+type Requirements struct {
+	Network bool // talks to a network service; only with --online
+	History bool // reads git history; skipped when the tree has no usable .git
+	Token   string
+}
+
+// Collector gathers evidence of a few related kinds.
+type Collector interface {
+	Name() string // lowercase, slash-separated: "repo/securitypolicy"
+	Produces() []evidence.Kind
+	Requirements() Requirements
+	Collect(ctx context.Context, in *Input) ([]evidence.Record, error)
+}
+
+// Input is everything a collector may read. Collectors treat it as read-only.
+type Input struct {
+	Tree    *source.Tree
+	History *source.History // nil when the tree is not a usable git repository
+	Config  *config.Config  // never nil; empty when there is no assay.yaml
+	Now     time.Time
+	Online  bool
+	Options Options
+}
+
+// Options carries command-line settings that individual collectors consume.
+// Areas add fields here rather than reading flags themselves.
+type Options struct {
+	HistoryMaxCommits int           // 0 means limits.MaxHistoryCommits
+	HistoryWindow     time.Duration // 0 means 12 months
+	SBOMFiles         []string      // --sbom
+	ReleaseDirs       []string      // --release
+	DBDir             string        // --db
+	Extra             map[string]string
+}
+
+// State is the outcome of running one collector.
+type State string
+
+// Collector states.
+const (
+	Succeeded State = "succeeded"
+	Skipped   State = "skipped"
+	Failed    State = "failed"
+)
+
+// Status records how a collector fared.
+type Status struct {
+	Name     string          `json:"name"`
+	State    State           `json:"status"`
+	Reason   string          `json:"reason,omitempty"`
+	Produces []evidence.Kind `json:"-"`
+	Records  int             `json:"records"`
+}
+
+// Provenance builds the provenance for a fact a collector read from path.
+func (in *Input) Provenance(collector string, loc evidence.Location, digest string) evidence.Provenance {
+	return evidence.Provenance{Collector: collector, Location: loc, Digest: digest, CollectedAt: in.Now}
+}

@@ -1,0 +1,219 @@
+// Package manifests finds package manifests in the tree and the lockfiles
+// that pin them, and whether those lockfiles are committed. It reads only
+// manifests, never runs a package manager.
+package manifests
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/source"
+)
+
+// Name of the collector.
+const Name = "deps/manifests"
+
+// Collector finds manifests and lockfiles.
+type Collector struct{}
+
+// New returns the collector.
+func New() collector.Collector { return Collector{} }
+
+// Name implements collector.Collector.
+func (Collector) Name() string { return Name }
+
+// Produces implements collector.Collector.
+func (Collector) Produces() []evidence.Kind { return []evidence.Kind{evidence.KindManifest} }
+
+// Requirements implements collector.Collector.
+func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
+
+// kind describes one manifest format.
+type kind struct {
+	ecosystem, manager string
+	lockfiles          []string
+	// needsLock decides from the manifest's bytes whether it declares
+	// dependencies that a lockfile should pin; nil means always.
+	needsLock func(data []byte) (bool, string)
+	// noLock is set for ecosystems without a standard lockfile.
+	noLock string
+}
+
+var kinds = map[string]kind{
+	"package.json":     {ecosystem: "npm", manager: "npm", lockfiles: []string{"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"}, needsLock: npmNeedsLock},
+	"go.mod":           {ecosystem: "Go", manager: "go", lockfiles: []string{"go.sum"}, needsLock: goNeedsLock},
+	"Cargo.toml":       {ecosystem: "crates.io", manager: "cargo", lockfiles: []string{"Cargo.lock"}, needsLock: tomlSectionNeedsLock("[dependencies]", "[workspace]")},
+	"pyproject.toml":   {ecosystem: "PyPI", manager: "python", lockfiles: []string{"uv.lock", "poetry.lock", "pdm.lock", "pylock.toml", "Pipfile.lock", "requirements.txt"}, needsLock: pyprojectNeedsLock},
+	"Pipfile":          {ecosystem: "PyPI", manager: "pipenv", lockfiles: []string{"Pipfile.lock"}},
+	"requirements.in":  {ecosystem: "PyPI", manager: "pip-tools", lockfiles: []string{"requirements.txt"}},
+	"Gemfile":          {ecosystem: "RubyGems", manager: "bundler", lockfiles: []string{"Gemfile.lock"}},
+	"composer.json":    {ecosystem: "Packagist", manager: "composer", lockfiles: []string{"composer.lock"}, needsLock: composerNeedsLock},
+	"Package.swift":    {ecosystem: "SwiftURL", manager: "swiftpm", lockfiles: []string{"Package.resolved"}},
+	"pubspec.yaml":     {ecosystem: "Pub", manager: "pub", lockfiles: []string{"pubspec.lock"}},
+	"mix.exs":          {ecosystem: "Hex", manager: "mix", lockfiles: []string{"mix.lock"}},
+	"pom.xml":          {ecosystem: "Maven", manager: "maven", noLock: "Maven has no lockfile; versions are fixed in pom.xml"},
+	"build.gradle":     {ecosystem: "Maven", manager: "gradle", lockfiles: []string{"gradle.lockfile"}, noLock: "Gradle dependency locking is optional; gradle.lockfile is used when present"},
+	"build.gradle.kts": {ecosystem: "Maven", manager: "gradle", lockfiles: []string{"gradle.lockfile"}, noLock: "Gradle dependency locking is optional; gradle.lockfile is used when present"},
+}
+
+// skipSegments are directories whose manifests belong to fixtures or to
+// other people's code, not to the product.
+var skipSegments = map[string]bool{"testdata": true, "node_modules": true, "vendor": true, "third_party": true, "fixtures": true, "__fixtures__": true, "bower_components": true}
+
+// Collect implements collector.Collector.
+func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
+	var out []evidence.Record
+	for _, e := range in.Tree.Entries() {
+		base := path.Base(e.Path)
+		k, ok := kinds[base]
+		if !ok && strings.HasSuffix(base, ".csproj") {
+			k, ok = kind{ecosystem: "NuGet", manager: "dotnet", lockfiles: []string{"packages.lock.json"}, noLock: "NuGet lockfiles are opt-in (RestorePackagesWithLockFile)"}, true
+		}
+		if !ok || skipped(e.Path) {
+			continue
+		}
+		m := evidence.Manifest{Path: e.Path, Ecosystem: k.ecosystem, Manager: k.manager, LockNeeded: k.noLock == ""}
+		if k.noLock != "" {
+			m.Note = k.noLock
+		}
+		var digest string
+		if k.needsLock != nil {
+			data, err := in.Tree.ReadFile(e.Path, limits.MaxSmallFileSize)
+			if err != nil {
+				out = append(out, evidence.Record{
+					Fact:       evidence.ParseProblem{Path: e.Path, Format: base, Error: err.Error()},
+					Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, ""),
+				})
+				continue
+			}
+			digest = source.Digest(data)
+			m.LockNeeded, m.Note = k.needsLock(data)
+		}
+		m.Lockfiles = findLockfiles(in.Tree, path.Dir(e.Path), k.lockfiles)
+		if in.History != nil {
+			for _, l := range m.Lockfiles {
+				if tracked, err := in.History.Tracked(l); err == nil && !tracked {
+					m.Untracked = append(m.Untracked, l)
+				}
+			}
+		}
+		out = append(out, evidence.Record{Fact: m, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, digest)})
+	}
+	return out, nil
+}
+
+func skipped(p string) bool {
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		if skipSegments[seg] {
+			return true
+		}
+	}
+	return false
+}
+
+// findLockfiles looks for lockfiles next to the manifest, then in ancestor
+// directories (workspaces keep one lockfile at their root).
+func findLockfiles(t *source.Tree, dir string, names []string) []string {
+	for {
+		var found []string
+		for _, n := range names {
+			p := path.Join(dir, n)
+			if t.Exists(p) {
+				found = append(found, p)
+			}
+		}
+		if len(found) > 0 || dir == "." || dir == "/" || dir == "" {
+			return found
+		}
+		dir = path.Dir(dir)
+	}
+}
+
+func npmNeedsLock(data []byte) (bool, string) {
+	var pkg struct {
+		Dependencies         map[string]any `json:"dependencies"`
+		DevDependencies      map[string]any `json:"devDependencies"`
+		OptionalDependencies map[string]any `json:"optionalDependencies"`
+	}
+	if err := json.Unmarshal(data, &pkg); err != nil {
+		return true, ""
+	}
+	if len(pkg.Dependencies)+len(pkg.DevDependencies)+len(pkg.OptionalDependencies) == 0 {
+		return false, "package.json declares no dependencies"
+	}
+	return true, ""
+}
+
+var goRequire = regexp.MustCompile(`(?m)^\s*require\b`)
+
+func goNeedsLock(data []byte) (bool, string) {
+	if !goRequire.Match(data) {
+		return false, "go.mod requires no modules"
+	}
+	return true, ""
+}
+
+func composerNeedsLock(data []byte) (bool, string) {
+	var c struct {
+		Require    map[string]any `json:"require"`
+		RequireDev map[string]any `json:"require-dev"`
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return true, ""
+	}
+	deps := 0
+	for name := range c.Require {
+		if name != "php" && !strings.HasPrefix(name, "ext-") {
+			deps++
+		}
+	}
+	if deps+len(c.RequireDev) == 0 {
+		return false, "composer.json requires no packages"
+	}
+	return true, ""
+}
+
+// tomlSectionNeedsLock is a line scan, not a TOML parser: it only needs to
+// know whether a dependencies table has entries.
+func tomlSectionNeedsLock(sections ...string) func([]byte) (bool, string) {
+	return func(data []byte) (bool, string) {
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		in := false
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if strings.HasPrefix(line, "[") {
+				in = false
+				for _, s := range sections {
+					if line == s {
+						in = true
+					}
+				}
+				continue
+			}
+			if in && line != "" && !strings.HasPrefix(line, "#") {
+				return true, ""
+			}
+		}
+		return false, "no dependencies declared"
+	}
+}
+
+func pyprojectNeedsLock(data []byte) (bool, string) {
+	s := string(data)
+	if strings.Contains(s, "[tool.poetry") || strings.Contains(s, "[tool.uv") || strings.Contains(s, "[tool.pdm") {
+		return true, ""
+	}
+	if need, _ := tomlSectionNeedsLock("[project]")(data); need && strings.Contains(s, "dependencies") {
+		return true, ""
+	}
+	return false, "pyproject.toml declares no dependencies"
+}

@@ -1,0 +1,42 @@
+// Package list is the explicit registry of collectors. Adding a collector is
+// one line here, in the same change as the collector. There is no init()
+// registration: what runs is what this file lists.
+package list
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/collector/declared/attestations"
+	"github.com/assaysec/assay/internal/collector/deps/manifests"
+	"github.com/assaysec/assay/internal/collector/git/repository"
+	"github.com/assaysec/assay/internal/collector/repo/tree"
+)
+
+// All lists every collector constructor, in the order they run.
+var All = []func() collector.Collector{
+	tree.New,
+	repository.New,
+	manifests.New,
+	attestations.New,
+}
+
+// FromNames returns the named collectors, or all of them when names is empty.
+func FromNames(names []string) ([]collector.Collector, error) {
+	var out []collector.Collector
+	found := map[string]bool{}
+	for _, mk := range All {
+		c := mk()
+		if len(names) == 0 || slices.Contains(names, c.Name()) {
+			out = append(out, c)
+			found[c.Name()] = true
+		}
+	}
+	for _, n := range names {
+		if !found[n] {
+			return nil, fmt.Errorf("unknown collector %q", n)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,444 @@
+// Package engine runs an assessment: it opens the sources, runs the
+// collectors (each with a timeout, a panic guard and its requirements
+// checked), runs the rules over the evidence, evaluates claims and
+// principles, and assembles the report. It is the only package that knows the
+// whole pipeline; every stage it calls is ignorant of the others.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/assaysec/assay/internal/catalog"
+	"github.com/assaysec/assay/internal/collector"
+	collectorlist "github.com/assaysec/assay/internal/collector/list"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evaluate"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/mapping"
+	"github.com/assaysec/assay/internal/report"
+	"github.com/assaysec/assay/internal/rule"
+	rulelist "github.com/assaysec/assay/internal/rule/list"
+	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/version"
+)
+
+// Sentinel errors, mapped to exit codes by the CLI.
+var (
+	// ErrUsage marks a problem with the options or the declaration.
+	ErrUsage = errors.New("usage error")
+	// ErrIncomplete marks an assessment that could not finish.
+	ErrIncomplete = errors.New("assessment could not finish")
+)
+
+// Options configure one assessment. The CLI and any server build the same
+// struct and call the same Validate.
+type Options struct {
+	Path          string    // directory to assess
+	ConfigPath    string    // assay.yaml; "" means Path/assay.yaml when present
+	Now           time.Time // assessment time; zero means the clock
+	Online        bool      // allow network sources
+	RequireSigned bool      // unsigned attestations do not count
+	Collector     collector.Options
+	// Collectors restricts the run to the named collectors; empty runs all.
+	Collectors []string
+}
+
+// Validate checks the options before anything runs.
+func (o *Options) Validate() error {
+	if o.Path == "" {
+		o.Path = "."
+	}
+	st, err := os.Stat(o.Path)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%w: %s is not a directory", ErrUsage, o.Path)
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now().UTC().Truncate(time.Second)
+	}
+	return nil
+}
+
+// Result is a finished assessment with the intermediate stages kept for
+// commands that need them (explain, publish, bundle).
+type Result struct {
+	Report   *report.Report
+	Evidence *evidence.Set
+	Findings []rule.Finding
+	Config   *config.Config
+}
+
+// LoadConfig reads the declaration for opts: the explicit path, or
+// assay.yaml at the root of the tree when present. A missing default file is
+// not an error: the declaration is optional.
+func LoadConfig(opts Options, cat *catalog.Catalog) (*config.Config, error) {
+	p := opts.ConfigPath
+	explicit := p != ""
+	if !explicit {
+		p = filepath.Join(opts.Path, config.FileName)
+	}
+	data, err := readBounded(p, config.MaxSize)
+	if err != nil {
+		if !explicit && errors.Is(err, os.ErrNotExist) {
+			return &config.Config{Role: config.RoleDeveloperDistributor, Delivery: config.DeliveryDistributed}, nil
+		}
+		return nil, fmt.Errorf("%w: read declaration: %v", ErrUsage, err)
+	}
+	display := displayPath(opts.Path, p)
+	known := func(id string) bool { _, ok := cat.Claim(id); return ok }
+	cfg, err := config.Parse(display, data, known)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	cfg.Digest = source.Digest(data)
+	return cfg, nil
+}
+
+func readBounded(p string, max int64) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", p, source.ErrNotRegular)
+	}
+	if st.Size() > max {
+		return nil, fmt.Errorf("%s is %d bytes; the limit is %d", p, st.Size(), max)
+	}
+	return os.ReadFile(p)
+}
+
+// displayPath shows a file relative to the tree when it lies inside it.
+func displayPath(root, p string) string {
+	absRoot, err1 := filepath.Abs(root)
+	absP, err2 := filepath.Abs(p)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(absRoot, absP); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return p
+}
+
+// Run performs one assessment.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	cat, err := catalog.Default()
+	if err != nil {
+		return nil, fmt.Errorf("%w: load catalog: %v", ErrIncomplete, err)
+	}
+	maps, err := mapping.Load()
+	if err != nil {
+		return nil, fmt.Errorf("%w: load mapping: %v", ErrIncomplete, err)
+	}
+	rules, err := rulelist.All()
+	if err != nil {
+		return nil, fmt.Errorf("%w: load rules: %v", ErrIncomplete, err)
+	}
+	cfg, err := LoadConfig(opts, cat)
+	if err != nil {
+		return nil, err
+	}
+	collectors, err := collectorlist.FromNames(opts.Collectors)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+
+	tree, err := source.OpenTree(opts.Path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrIncomplete, err)
+	}
+	defer tree.Close()
+	hist, histErr := source.OpenHistory(opts.Path)
+	copts := opts.Collector
+	if copts.Extra == nil {
+		copts.Extra = map[string]string{}
+	}
+	if histErr != nil {
+		copts.Extra["history.reason"] = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
+	}
+	in := &collector.Input{Tree: tree, History: hist, Config: cfg, Now: opts.Now, Online: opts.Online, Options: copts}
+
+	ev, statuses := Collect(ctx, collectors, in)
+	findings := RunRules(rules, ev, statuses)
+
+	metas := map[string]rule.Meta{}
+	for _, r := range rules {
+		metas[r.Meta().ID] = r.Meta()
+	}
+	out := evaluate.Evaluate(evaluate.Input{
+		Catalog: cat, Mapping: maps, Rules: metas, Findings: findings, Evidence: ev,
+		Config: cfg, Now: opts.Now, RequireSigned: opts.RequireSigned,
+	})
+	rep := Assemble(cat, cfg, out, statuses, opts, hist)
+	return &Result{Report: rep, Evidence: ev, Findings: findings, Config: cfg}, nil
+}
+
+// Collect runs each collector whose requirements hold, in registry order,
+// with a timeout and a panic guard, and returns the evidence and a status per
+// collector.
+func Collect(ctx context.Context, collectors []collector.Collector, in *collector.Input) (*evidence.Set, []collector.Status) {
+	ev := evidence.NewSet()
+	var statuses []collector.Status
+	for _, c := range collectors {
+		st := collector.Status{Name: c.Name(), Produces: c.Produces()}
+		if reason := unmet(c.Requirements(), in); reason != "" {
+			st.State, st.Reason = collector.Skipped, reason
+			statuses = append(statuses, st)
+			continue
+		}
+		records, err := runOne(ctx, c, in)
+		ev.Add(records...)
+		st.Records = len(records)
+		if err != nil {
+			st.State, st.Reason = collector.Failed, err.Error()
+		} else {
+			st.State = collector.Succeeded
+		}
+		statuses = append(statuses, st)
+	}
+	return ev, statuses
+}
+
+func unmet(r collector.Requirements, in *collector.Input) string {
+	switch {
+	case r.Network && !in.Online:
+		return "needs network access; run with --online to allow it"
+	case r.History && in.History == nil:
+		reason := in.Options.Extra["history.reason"]
+		if reason == "" {
+			reason = "no git history"
+		}
+		return "needs git history: " + reason
+	case r.Token != "" && in.Options.Extra["token."+r.Token] == "":
+		return fmt.Sprintf("needs a %s token", r.Token)
+	}
+	return ""
+}
+
+func runOne(ctx context.Context, c collector.Collector, in *collector.Input) (records []evidence.Record, err error) {
+	ctx, cancel := context.WithTimeout(ctx, limits.CollectorTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("collector panicked: %v; stack: %s", p, firstFrames(debug.Stack()))
+		}
+	}()
+	return c.Collect(ctx, in)
+}
+
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	if len(lines) > 12 {
+		lines = lines[:12]
+	}
+	return strings.Join(lines, " | ")
+}
+
+// RunRules runs every rule over the evidence. A rule whose evidence could not
+// be gathered (its collector failed or was skipped) is not evaluated: it gets
+// one not_available finding with the collector's reason, so that the claims
+// it supports become unknown rather than not met.
+func RunRules(rules []rule.Rule, ev *evidence.Set, statuses []collector.Status) []rule.Finding {
+	producers := map[evidence.Kind][]collector.Status{}
+	for _, st := range statuses {
+		for _, k := range st.Produces {
+			producers[k] = append(producers[k], st)
+		}
+	}
+	var out []rule.Finding
+	for _, r := range rules {
+		id := r.Meta().ID
+		if reason := missing(r.Needs(), producers); reason != "" {
+			out = append(out, rule.Finding{Rule: id, Outcome: rule.NotAvailable, Message: reason})
+			continue
+		}
+		fs := evalOne(r, ev)
+		if len(fs) > limits.MaxFindingsPerRule {
+			extra := len(fs) - limits.MaxFindingsPerRule
+			fs = fs[:limits.MaxFindingsPerRule]
+			fs = append(fs, rule.Finding{Rule: id, Outcome: fs[0].Outcome, Message: fmt.Sprintf("%d more findings not listed", extra)})
+		}
+		out = append(out, fs...)
+	}
+	return out
+}
+
+func missing(needs []evidence.Kind, producers map[evidence.Kind][]collector.Status) string {
+	var reasons []string
+	for _, k := range needs {
+		ps := producers[k]
+		if len(ps) == 0 {
+			reasons = append(reasons, fmt.Sprintf("no collector produces %s", k))
+			continue
+		}
+		ok := false
+		var why []string
+		for _, p := range ps {
+			if p.State == collector.Succeeded {
+				ok = true
+				break
+			}
+			why = append(why, fmt.Sprintf("%s %s: %s", p.Name, p.State, p.Reason))
+		}
+		if !ok {
+			reasons = append(reasons, strings.Join(why, "; "))
+		}
+	}
+	return strings.Join(reasons, "; ")
+}
+
+func evalOne(r rule.Rule, ev *evidence.Set) (fs []rule.Finding) {
+	defer func() {
+		if p := recover(); p != nil {
+			fs = []rule.Finding{{Rule: r.Meta().ID, Outcome: rule.Error, Message: fmt.Sprintf("rule panicked: %v", p)}}
+		}
+	}()
+	return r.Evaluate(ev)
+}
+
+// Assemble builds the report from the evaluation.
+func Assemble(cat *catalog.Catalog, cfg *config.Config, out evaluate.Output, statuses []collector.Status, opts Options, hist *source.History) *report.Report {
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "assay", Version: version.Version()},
+		Framework: report.Framework{ID: cat.Framework.ID, Version: cat.Framework.Version,
+			ClaimsVersion: cat.Framework.ClaimsVersion, Title: cat.Framework.Title},
+		Subject: report.Subject{
+			Path: filepath.ToSlash(opts.Path), Product: cfg.Product, Vendor: cfg.Vendor,
+			Role: cfg.Role, Delivery: cfg.Delivery, Declaration: cfg.File, DeclDigest: cfg.Digest,
+		},
+		AssessedAt:   opts.Now.UTC(),
+		Principles:   out.Principles,
+		Attestations: nonNil(out.Attestations),
+		Waivers:      nonNil(out.Waivers),
+		Notices:      nonNil(out.Notices),
+	}
+	if rep.Subject.Product == "" {
+		abs, err := filepath.Abs(opts.Path)
+		if err == nil {
+			rep.Subject.Product = filepath.Base(abs)
+		}
+	}
+	if hist != nil {
+		rep.Subject.Commit = hist.HeadHash()
+		rep.Subject.Branch = hist.Branch()
+	}
+	if cfg.SRO != nil {
+		rep.Subject.SRO = &report.Person{Name: cfg.SRO.Name, Role: cfg.SRO.Role}
+	}
+	rep.NextReview = nextReview(opts.Now, cfg.ReviewEvery)
+	for _, st := range statuses {
+		rep.Collectors = append(rep.Collectors, report.Collector{Name: st.Name, Status: string(st.State), Reason: st.Reason, Records: st.Records})
+	}
+	rep.Collectors = nonNil(rep.Collectors)
+	summarise(cat, rep)
+	return rep
+}
+
+func nextReview(now time.Time, every string) string {
+	y, m, d := 0, 12, 0
+	if every != "" {
+		if yy, mm, dd, err := config.ParsePeriod(every); err == nil {
+			y, m, d = yy, mm, dd
+		}
+	}
+	return now.AddDate(y, m, d).Format(time.DateOnly)
+}
+
+// summarise fills the counts, the theme overview and the fix-first list.
+func summarise(cat *catalog.Catalog, rep *report.Report) {
+	themeIdx := map[string]int{}
+	for _, t := range cat.Themes {
+		themeIdx[t.ID] = len(rep.Themes)
+		rep.Themes = append(rep.Themes, report.Theme{ID: t.ID, Title: t.Title, Principles: []string{}})
+	}
+	for _, p := range rep.Principles {
+		rep.Summary.Principles.Add(p.Status)
+		t := &rep.Themes[themeIdx[p.Theme]]
+		t.Principles = append(t.Principles, p.ID)
+		for _, c := range p.Claims {
+			rep.Summary.Claims.Add(c)
+			t.Claims.Add(c)
+			rep.Summary.Total++
+		}
+	}
+	rep.FixFirst = FixFirst(rep.Principles)
+}
+
+// FixFirst orders what to fix: claims not met before unknown ones, and among
+// them first those whose principle is closest to met (fewest other claims
+// outstanding), so that each fix moves a principle as far as possible.
+func FixFirst(ps []report.Principle) []report.FixItem {
+	type cand struct {
+		item        report.FixItem
+		rank        int
+		outstanding int
+		order       int
+	}
+	var cands []cand
+	n := 0
+	for _, p := range ps {
+		outstanding := p.Counts.NotMet + p.Counts.Unknown
+		for _, c := range p.Claims {
+			n++
+			if c.Status != report.ClaimNotMet && c.Status != report.ClaimUnknown || c.Waiver != nil {
+				continue
+			}
+			action := c.Settle
+			if len(c.Remediation) > 0 && (c.Status == report.ClaimNotMet || action == "") {
+				action = c.Remediation[0]
+			}
+			it := report.FixItem{Claim: c.ID, Principle: p.ID, Status: c.Status, Action: action}
+			if outstanding == 1 {
+				it.Unblocks = []string{p.ID}
+			}
+			rank := 1
+			if c.Status == report.ClaimNotMet {
+				rank = 0
+			}
+			cands = append(cands, cand{item: it, rank: rank, outstanding: outstanding, order: n})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		if a.outstanding != b.outstanding {
+			return a.outstanding < b.outstanding
+		}
+		return a.order < b.order
+	})
+	out := make([]report.FixItem, 0, len(cands))
+	for _, c := range cands {
+		out = append(out, c.item)
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return slices.Clip(s)
+}

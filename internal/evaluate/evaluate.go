@@ -1,0 +1,462 @@
+// Package evaluate turns rule findings and declared attestations into claim
+// and principle statuses. It is pure: no I/O, no clock (the assessment time
+// is an input), so every verdict can be tested with hand-built findings.
+//
+// The Code's conformance rule, from the Assurance Principles and Claims: a
+// principle is met when every one of its claims is well evidenced. Assay adds
+// the rule that tool failure is never the vendor's failure: a claim is
+// not_met only on observed negative evidence; what could not be observed is
+// unknown, with the reason and what would settle it.
+package evaluate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/assaysec/assay/internal/catalog"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/mapping"
+	"github.com/assaysec/assay/internal/report"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+// Input is everything the evaluator judges.
+type Input struct {
+	Catalog  *catalog.Catalog
+	Mapping  *mapping.Mapping
+	Rules    map[string]rule.Meta
+	Findings []rule.Finding
+	Evidence *evidence.Set
+	Config   *config.Config
+	Now      time.Time
+	// RequireSigned makes unsigned or unverified attestations not count.
+	RequireSigned bool
+}
+
+// Output is the evaluator's verdict.
+type Output struct {
+	Principles   []report.Principle
+	Attestations []report.Attestation
+	Waivers      []report.Waiver
+	Notices      []report.Finding
+}
+
+// verdict is one rule's answer over all its findings.
+type verdict struct {
+	outcome  rule.Outcome // "" when the rule produced nothing
+	findings []rule.Finding
+}
+
+// Evaluate judges every claim of the catalog, in catalog order.
+func Evaluate(in Input) Output {
+	byRule := map[string][]rule.Finding{}
+	for _, f := range in.Findings {
+		byRule[f.Rule] = append(byRule[f.Rule], f)
+	}
+	cfg := in.Config
+	if cfg == nil {
+		cfg = &config.Config{Role: config.RoleDeveloperDistributor, Delivery: config.DeliveryDistributed}
+	}
+	atts, attByClaim := judgeAttestations(in, cfg)
+	waivers, claimWaiver, ruleWaiver := judgeWaivers(in, cfg)
+	excluded := map[string]config.Exclusion{}
+	for _, x := range cfg.NotApplicable {
+		excluded[x.Claim] = x
+	}
+
+	var out Output
+	out.Attestations = atts
+	for _, p := range in.Catalog.Principles() {
+		rp := report.Principle{ID: p.ID, Theme: p.Theme, Title: p.Title}
+		for i := range p.Claims {
+			c := &p.Claims[i]
+			rc := judgeClaim(in, cfg, c, byRule, attByClaim[c.ID], atts, excluded, ruleWaiver)
+			if w, ok := claimWaiver[c.ID]; ok && rc.Status != report.ClaimMet && rc.Status != report.ClaimNotApplicable {
+				ww := waivers[w]
+				ww.Status = "active"
+				waivers[w] = ww
+				rc.Waiver = &ww
+			}
+			if rc.Waiver == nil {
+				for _, f := range rc.Findings {
+					if f.Waived {
+						if wi, ok := ruleWaiver[f.Rule]; ok {
+							ww := waivers[wi]
+							ww.Status = "active"
+							waivers[wi] = ww
+							rc.Waiver = &ww
+						}
+					}
+				}
+			}
+			rp.Counts.Add(rc)
+			rp.Claims = append(rp.Claims, rc)
+		}
+		rp.Status, rp.Reason = principleStatus(rp)
+		out.Principles = append(out.Principles, rp)
+	}
+	out.Waivers = waivers
+	out.Notices = notices(in, byRule)
+	return out
+}
+
+// judgeAttestations decides which attestations count and indexes the valid
+// ones by claim.
+func judgeAttestations(in Input, cfg *config.Config) ([]report.Attestation, map[string][]int) {
+	var out []report.Attestation
+	valid := map[string][]int{}
+	for _, it := range evidence.Facts[evidence.Attestation](in.Evidence) {
+		a := it.Fact
+		ra := report.Attestation{
+			Claim: a.Claim, Statement: a.Statement, AttestedBy: a.AttestedBy,
+			Date: dateString(a.Date), Expires: dateString(a.Expires),
+			Signed: a.Signature.Signed, Verified: a.Signature.Verified, Signer: a.Signature.Signer,
+			Location: location(it.Provenance.Location),
+		}
+		for _, d := range a.Evidence {
+			ra.Evidence = append(ra.Evidence, report.AttestedDocument{Path: d.Path, URL: d.URL, SHA256: d.Declared, Matches: d.Matches(), Problem: d.Problem})
+		}
+		ra.Status, ra.Reason = attestationStatus(a, in.Now, in.RequireSigned)
+		if ra.Status == "valid" {
+			valid[a.Claim] = append(valid[a.Claim], len(out))
+		}
+		out = append(out, ra)
+	}
+	return out, valid
+}
+
+func attestationStatus(a evidence.Attestation, now time.Time, requireSigned bool) (string, string) {
+	switch {
+	case !a.Expires.IsZero() && !now.Before(a.Expires):
+		return "expired", fmt.Sprintf("expired on %s; renew it with fresh evidence", dateString(a.Expires))
+	case a.Date.After(now):
+		return "not_yet_valid", fmt.Sprintf("dated %s, after the assessment", dateString(a.Date))
+	}
+	for _, d := range a.Evidence {
+		if d.Matches() {
+			continue
+		}
+		if d.Problem != "" {
+			return "stale_evidence", fmt.Sprintf("evidence %s cannot be read: %s", d.Path, d.Problem)
+		}
+		return "stale_evidence", fmt.Sprintf("evidence %s has changed since it was attested (sha256 %s, declared %s)", d.Path, short(d.Actual), short(d.Declared))
+	}
+	if a.Signature.Signed && !a.Signature.Verified && a.Signature.Problem != "" && strings.HasPrefix(a.Signature.Problem, "bad signature") {
+		return "bad_signature", a.Signature.Problem
+	}
+	if requireSigned && !a.Signature.Verified {
+		if !a.Signature.Signed {
+			return "unsigned_rejected", "unsigned; --require-signed is set"
+		}
+		return "unsigned_rejected", "signature not verified: " + a.Signature.Problem
+	}
+	return "valid", ""
+}
+
+func judgeWaivers(in Input, cfg *config.Config) (out []report.Waiver, byClaim map[string]int, byRule map[string]int) {
+	byClaim, byRule = map[string]int{}, map[string]int{}
+	for _, w := range cfg.Waivers {
+		rw := report.Waiver{Claim: w.Claim, Rule: w.Rule, Reason: w.Reason, Owner: w.Owner, Expires: w.Expires.String(),
+			Location: report.Location{Path: cfg.File, Line: w.Pos.Line}}
+		if !w.Expires.IsZero() && !in.Now.Before(w.Expires.Time) {
+			rw.Status = "expired"
+		} else {
+			rw.Status = "unused"
+			if w.Claim != "" {
+				byClaim[w.Claim] = len(out)
+			} else {
+				byRule[w.Rule] = len(out)
+			}
+		}
+		out = append(out, rw)
+	}
+	return out, byClaim, byRule
+}
+
+// group summarises one group (all or any) of a claim's rules.
+type group struct {
+	trues, falses, unknowns, nas int
+	unknownMsgs                  []string
+}
+
+func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[string][]rule.Finding, validAtts []int, atts []report.Attestation, excluded map[string]config.Exclusion, ruleWaiver map[string]int) report.Claim {
+	rc := report.Claim{ID: c.ID, Statement: c.Statement, Automation: string(c.Automation), Basis: report.BasisNone, Findings: []report.Finding{}}
+	if cfg.Delivery == config.DeliverySaaS {
+		rc.SaaS = c.SaaS
+	}
+	if !in.Catalog.Applies(cfg.Role, c.ID) {
+		rc.Status = report.ClaimNotApplicable
+		themes := ""
+		if r, ok := in.Catalog.Role(cfg.Role); ok {
+			themes = strings.Join(r.Themes, ", ")
+		}
+		rc.Reason = fmt.Sprintf("Code of Practice Table 1: a %s vendor is expected to meet themes %s; theme %s does not apply", cfg.Role, themes, c.Theme)
+		rc.Remediation = []string{}
+		return rc
+	}
+	if x, ok := excluded[c.ID]; ok {
+		rc.Status = report.ClaimNotApplicable
+		rc.Basis = report.BasisDeclared
+		rc.Reason = "declared not applicable: " + x.Reason
+		rc.Remediation = []string{}
+		return rc
+	}
+	rules := in.Mapping.Claim(c.ID)
+	var all, any group
+	var falseRemedies []string
+	for _, id := range rules.IDs() {
+		role := rules.Role(id)
+		fs := byRule[id]
+		_, waived := ruleWaiver[id]
+		for _, f := range fs {
+			rc.Findings = append(rc.Findings, report.Finding{
+				Rule: f.Rule, Outcome: string(f.Outcome), Message: f.Message, Role: role,
+				Waived: waived && f.Outcome == rule.False, Location: location(f.Location),
+			})
+		}
+		if role == "supporting" {
+			continue
+		}
+		g := &all
+		if role == "any" {
+			g = &any
+		}
+		switch v := ruleVerdict(fs); v {
+		case rule.True:
+			g.trues++
+		case rule.False:
+			g.falses++
+			if m, ok := in.Rules[id]; ok && m.Remediation != "" {
+				falseRemedies = append(falseRemedies, m.Remediation)
+			}
+		case rule.NotApplicable:
+			g.nas++
+		default:
+			g.unknowns++
+			g.unknownMsgs = append(g.unknownMsgs, unknownMessage(id, fs))
+		}
+	}
+
+	observed := observedStatus(all, any, len(rules.All)+len(rules.Any))
+	hasAtt := len(validAtts) > 0
+	rc.Attestations = validAtts
+	var attBy string
+	if hasAtt {
+		a := atts[validAtts[0]]
+		attBy = fmt.Sprintf("attested by %s on %s (expires %s)", a.AttestedBy, a.Date, a.Expires)
+	}
+	reasonFrom := func(g ...group) string {
+		var msgs []string
+		for _, gg := range g {
+			msgs = append(msgs, gg.unknownMsgs...)
+		}
+		return strings.Join(msgs, "; ")
+	}
+
+	switch observed {
+	case report.ClaimNotMet:
+		rc.Status = report.ClaimNotMet
+		rc.Basis = report.BasisObserved
+		rc.Reason = firstFalseMessage(rc.Findings)
+		if hasAtt {
+			rc.Basis = report.BasisObservedDeclared
+			rc.Reason += " (observed evidence contradicts the attestation: " + attBy + ")"
+		}
+	case report.ClaimMet:
+		switch {
+		case c.ObservedSufficient && hasAtt:
+			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObservedDeclared, firstTrueMessage(rc.Findings)+"; "+attBy
+		case c.ObservedSufficient:
+			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObserved, firstTrueMessage(rc.Findings)
+		case hasAtt:
+			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObservedDeclared, firstTrueMessage(rc.Findings)+"; "+attBy
+		default:
+			rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
+			rc.Reason = "supporting evidence observed (" + firstTrueMessage(rc.Findings) + "), but this claim also needs a person's attestation"
+			rc.Settle = settleText(c)
+		}
+	case report.ClaimNotApplicable:
+		rc.Status, rc.Basis = report.ClaimNotApplicable, report.BasisObserved
+		rc.Reason = firstMessage(rc.Findings, string(rule.NotApplicable))
+		if hasAtt {
+			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisDeclared, attBy
+		}
+	default: // unknown or no rules
+		if hasAtt {
+			rc.Status, rc.Basis = report.ClaimMet, report.BasisDeclared
+			rc.Reason = attBy
+			break
+		}
+		rc.Status = report.ClaimUnknown
+		if len(rc.Findings) > 0 {
+			rc.Basis = report.BasisObserved
+		}
+		switch {
+		case len(rules.All)+len(rules.Any) == 0 && c.Automation == catalog.AutomationHuman:
+			rc.Reason = "no file can prove this claim; it needs an attestation in assay.yaml"
+		case len(rules.All)+len(rules.Any) == 0:
+			rc.Reason = "no observed evidence decides this claim in this assessment; it needs an attestation in assay.yaml"
+		case reasonFrom(all, any) != "":
+			rc.Reason = "could not be observed: " + reasonFrom(all, any)
+		default:
+			rc.Reason = "the evidence observed is not sufficient on its own"
+		}
+		rc.Settle = settleText(c)
+	}
+	if rc.Status == report.ClaimMet || rc.Status == report.ClaimNotApplicable {
+		rc.Remediation = []string{}
+	} else {
+		rc.Remediation = dedupe(slices.Concat(falseRemedies, c.Remediation))
+	}
+	return rc
+}
+
+func observedStatus(all, any group, nrules int) report.ClaimStatus {
+	if nrules == 0 {
+		return ""
+	}
+	anySatisfied := any.trues > 0 || any.trues+any.falses+any.unknowns+any.nas == 0
+	switch {
+	case all.falses > 0:
+		return report.ClaimNotMet
+	case any.trues == 0 && any.falses > 0 && any.unknowns == 0:
+		return report.ClaimNotMet
+	case all.unknowns == 0 && anySatisfied && all.trues+any.trues > 0:
+		return report.ClaimMet
+	case all.unknowns == 0 && any.unknowns == 0 && all.trues+any.trues == 0 && all.falses+any.falses == 0:
+		return report.ClaimNotApplicable
+	}
+	return report.ClaimUnknown
+}
+
+// ruleVerdict folds a rule's findings into one answer: any false wins, then
+// any true; errors and unavailable evidence leave it undecided; a rule that
+// said nothing at all is undecided too.
+func ruleVerdict(fs []rule.Finding) rule.Outcome {
+	if len(fs) == 0 {
+		return ""
+	}
+	has := map[rule.Outcome]bool{}
+	for _, f := range fs {
+		has[f.Outcome] = true
+	}
+	switch {
+	case has[rule.False]:
+		return rule.False
+	case has[rule.True]:
+		return rule.True
+	case has[rule.Error]:
+		return rule.Error
+	case has[rule.NotAvailable]:
+		return rule.NotAvailable
+	}
+	return rule.NotApplicable
+}
+
+func unknownMessage(id string, fs []rule.Finding) string {
+	for _, f := range fs {
+		if f.Outcome == rule.NotAvailable || f.Outcome == rule.Error {
+			return f.Message
+		}
+	}
+	return fmt.Sprintf("rule %s produced no finding", id)
+}
+
+func principleStatus(p report.Principle) (report.PrincipleStatus, string) {
+	c := p.Counts
+	applicable := c.Met + c.NotMet + c.Unknown
+	switch {
+	case applicable == 0:
+		return report.PrincipleNotApplicable, "no claim applies"
+	case c.NotMet > 0:
+		return report.PrincipleNotMet, fmt.Sprintf("%d of %d applicable claims not met", c.NotMet, applicable)
+	case c.Met == applicable:
+		return report.PrincipleMet, fmt.Sprintf("all %d applicable claims met", applicable)
+	case c.Met > 0:
+		return report.PrinciplePartiallyMet, fmt.Sprintf("%d of %d applicable claims met, %d unknown", c.Met, applicable, c.Unknown)
+	}
+	return report.PrincipleUnknown, fmt.Sprintf("none of %d applicable claims could be established", applicable)
+}
+
+// notices are the failures of hygiene rules: findings about the input itself
+// rather than about any claim.
+func notices(in Input, byRule map[string][]rule.Finding) []report.Finding {
+	var out []report.Finding
+	ids := make([]string, 0, len(byRule))
+	for id := range byRule {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if m, ok := in.Rules[id]; !ok || !m.Hygiene {
+			continue
+		}
+		for _, f := range byRule[id] {
+			if f.Outcome == rule.True || f.Outcome == rule.NotApplicable {
+				continue
+			}
+			out = append(out, report.Finding{Rule: f.Rule, Outcome: string(f.Outcome), Message: f.Message, Location: location(f.Location)})
+		}
+	}
+	return out
+}
+
+func settleText(c *catalog.Claim) string {
+	if c.Attestation == "" {
+		return fmt.Sprintf("an attestation for claim %s in assay.yaml", c.ID)
+	}
+	return fmt.Sprintf("an attestation for claim %s in assay.yaml backed by: %s", c.ID, c.Attestation)
+}
+
+func firstFalseMessage(fs []report.Finding) string { return firstMessage(fs, string(rule.False)) }
+func firstTrueMessage(fs []report.Finding) string  { return firstMessage(fs, string(rule.True)) }
+
+func firstMessage(fs []report.Finding, outcome string) string {
+	for _, f := range fs {
+		if f.Outcome == outcome && f.Role != "supporting" {
+			return f.Message
+		}
+	}
+	for _, f := range fs {
+		if f.Outcome == outcome {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+func location(l evidence.Location) report.Location {
+	return report.Location{Path: l.Path, Line: l.Line, URL: l.URL, Commit: l.Commit}
+}
+
+func dateString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+func short(s string) string {
+	if len(s) > 12 {
+		return s[:12] + "…"
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func dedupe(in []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

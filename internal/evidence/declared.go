@@ -1,0 +1,49 @@
+package evidence
+
+import "time"
+
+// KindAttestation is a human attestation read from assay.yaml, with the
+// results of checking its evidence files.
+const KindAttestation Kind = "declared/attestation"
+
+// Attestation is one declared attestation. Checking its evidence digests is
+// collection (it reads files); deciding whether it counts is the evaluator's.
+type Attestation struct {
+	Index      int // position in assay.yaml's attestations list
+	Claim      string
+	Statement  string
+	AttestedBy string
+	Date       time.Time
+	Expires    time.Time
+	Evidence   []AttestedDocument
+	Signature  SignatureCheck
+}
+
+// AttestedDocument is one evidence document and what was found for it.
+type AttestedDocument struct {
+	Path     string
+	URL      string
+	Declared string // sha256 hex declared in assay.yaml
+	Actual   string // sha256 hex of the file now; empty when it could not be read
+	Problem  string // why the file could not be hashed
+}
+
+// Matches reports whether a file's digest matches its declaration. URL
+// evidence has nothing to match and is accepted as given.
+func (d AttestedDocument) Matches() bool {
+	if d.Path == "" {
+		return true
+	}
+	return d.Actual != "" && d.Actual == d.Declared
+}
+
+// SignatureCheck is the result of verifying an attestation's signature.
+type SignatureCheck struct {
+	Signed   bool
+	Verified bool
+	Signer   string // principal from allowed_signers, when verified
+	Problem  string
+}
+
+// Kind implements Fact.
+func (Attestation) Kind() Kind { return KindAttestation }

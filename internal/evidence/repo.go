@@ -1,0 +1,81 @@
+package evidence
+
+import "time"
+
+// Kinds of repository-level evidence.
+const (
+	KindTreeOddity   Kind = "repo/oddity"
+	KindParseProblem Kind = "repo/parse-problem"
+	KindVCS          Kind = "git/repository"
+	KindTags         Kind = "git/tags"
+	KindManifest     Kind = "deps/manifest"
+)
+
+// TreeOddity is something unusual in the scanned tree: a symlink leaving it,
+// a FIFO, a file too large to read, a file name with control characters.
+type TreeOddity struct {
+	Problem string // source.OddityKind value
+	Path    string
+	Detail  string
+}
+
+// Kind implements Fact.
+func (TreeOddity) Kind() Kind { return KindTreeOddity }
+
+// ParseProblem records a file that a collector could not read or parse. It
+// lets a broken file become a finding instead of aborting the assessment.
+type ParseProblem struct {
+	Path   string
+	Line   int
+	Format string // what the file was expected to be: "security.txt", "GitHub Actions workflow"
+	Error  string
+}
+
+// Kind implements Fact.
+func (ParseProblem) Kind() Kind { return KindParseProblem }
+
+// VCS says whether the tree is under version control.
+type VCS struct {
+	System  string // "git", or "" when none was found
+	Present bool
+	Head    string // HEAD commit id
+	Branch  string
+	Reason  string // why there is no usable history, when Present is false
+}
+
+// Kind implements Fact.
+func (VCS) Kind() Kind { return KindVCS }
+
+// Tags lists the repository's tags, newest first.
+type Tags struct {
+	Tags  []TagInfo
+	Total int // how many tags exist, when more than listed
+}
+
+// TagInfo is one tag.
+type TagInfo struct {
+	Name      string
+	Commit    string
+	Date      time.Time
+	Annotated bool
+	Signed    bool
+	Release   bool // the name looks like a version (v1.2.3, 1.2, release-4)
+}
+
+// Kind implements Fact.
+func (Tags) Kind() Kind { return KindTags }
+
+// Manifest is a package manifest found in the tree, and the lockfiles that
+// pin its dependencies.
+type Manifest struct {
+	Path       string
+	Ecosystem  string   // "npm", "Go", "PyPI", "crates.io", ...
+	Manager    string   // "npm/yarn/pnpm/bun", "go", "cargo", ...
+	Lockfiles  []string // lockfiles found for it (same or an ancestor directory)
+	Untracked  []string // of Lockfiles, those present but not committed to git
+	LockNeeded bool     // false when the ecosystem has no lockfile or the manifest declares no dependencies
+	Note       string   // why no lockfile is needed, when LockNeeded is false
+}
+
+// Kind implements Fact.
+func (Manifest) Kind() Kind { return KindManifest }

@@ -1,0 +1,33 @@
+// Package limits holds the caps Assay applies to untrusted input. Every
+// scanned repository, release directory and declaration is treated as hostile:
+// these bounds keep one crafted file from exhausting time or memory.
+package limits
+
+import "time"
+
+const (
+	// MaxFileSize is the largest repository file a collector reads whole.
+	// Larger files are reported as oddities and skipped.
+	MaxFileSize = 8 << 20
+	// MaxSmallFileSize caps files that are expected to be short text, such as
+	// SECURITY.md, security.txt and assay.yaml.
+	MaxSmallFileSize = 1 << 20
+	// MaxTreeFiles caps how many entries the tree index records.
+	MaxTreeFiles = 500_000
+	// MaxTreeDepth caps directory nesting in the tree index.
+	MaxTreeDepth = 64
+	// MaxPathLength caps the length of a relative path we record.
+	MaxPathLength = 4096
+	// MaxOddities caps how many tree oddities are reported individually.
+	MaxOddities = 200
+	// MaxYAMLAliases caps alias use in any YAML document we decode.
+	MaxYAMLAliases = 100
+	// MaxYAMLDepth caps nesting depth in any YAML document we decode.
+	MaxYAMLDepth = 100
+	// CollectorTimeout bounds one collector's run.
+	CollectorTimeout = 2 * time.Minute
+	// MaxHistoryCommits is the default cap on commits walked in git history.
+	MaxHistoryCommits = 5000
+	// MaxFindingsPerRule caps findings a single rule reports.
+	MaxFindingsPerRule = 500
+)

@@ -1,0 +1,168 @@
+// Package mapping says which rules support which Code of Practice claim. It
+// is data, one embedded YAML file per evidence area, so rules stay
+// framework-agnostic and the same rules could be mapped to another framework.
+//
+// Each entry names a claim and three groups of rules:
+//
+//	all:        every rule must hold; one false makes the claim not met
+//	any:        alternatives; one true is enough, all false makes it not met
+//	supporting: shown as evidence, never decides the status
+package mapping
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"slices"
+	"sort"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed data/*.yaml
+var files embed.FS
+
+// Entry is one claim's rules from one area file.
+type Entry struct {
+	Claim      string   `yaml:"claim"`
+	All        []string `yaml:"all"`
+	Any        []string `yaml:"any"`
+	Supporting []string `yaml:"supporting"`
+}
+
+// Rules is every rule mapped to one claim, merged across areas.
+type Rules struct {
+	All, Any, Supporting []string
+}
+
+// IDs returns every rule id, in all, any, supporting order.
+func (r Rules) IDs() []string {
+	return slices.Concat(r.All, r.Any, r.Supporting)
+}
+
+// Role returns how a rule supports the claim: "all", "any" or "supporting".
+func (r Rules) Role(rule string) string {
+	switch {
+	case slices.Contains(r.All, rule):
+		return "all"
+	case slices.Contains(r.Any, rule):
+		return "any"
+	case slices.Contains(r.Supporting, rule):
+		return "supporting"
+	}
+	return ""
+}
+
+// Mapping is the merged rule-to-claim table.
+type Mapping struct {
+	claims map[string]*Rules
+	rules  map[string][]string // rule -> claims
+	source map[string]string   // rule -> area file (first seen)
+}
+
+// Load parses every embedded area file.
+func Load() (*Mapping, error) {
+	names, err := fs.Glob(files, "data/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	m := &Mapping{claims: map[string]*Rules{}, rules: map[string][]string{}, source: map[string]string{}}
+	for _, name := range names {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.add(name, data); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// Parse builds a mapping from area files given as name -> YAML, for tests.
+func Parse(areas map[string][]byte) (*Mapping, error) {
+	m := &Mapping{claims: map[string]*Rules{}, rules: map[string][]string{}, source: map[string]string{}}
+	names := make([]string, 0, len(areas))
+	for n := range areas {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := m.add(n, areas[n]); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m *Mapping) add(name string, data []byte) error {
+	var entries []Entry
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&entries); err != nil {
+		return fmt.Errorf("parse mapping %s: %w", name, err)
+	}
+	for _, e := range entries {
+		if e.Claim == "" {
+			return fmt.Errorf("mapping %s: entry without a claim", name)
+		}
+		r := m.claims[e.Claim]
+		if r == nil {
+			r = &Rules{}
+			m.claims[e.Claim] = r
+		}
+		for _, group := range []struct {
+			ids []string
+			dst *[]string
+		}{{e.All, &r.All}, {e.Any, &r.Any}, {e.Supporting, &r.Supporting}} {
+			for _, id := range group.ids {
+				if r.Role(id) != "" {
+					return fmt.Errorf("mapping %s: rule %s mapped to claim %s twice", name, id, e.Claim)
+				}
+				*group.dst = append(*group.dst, id)
+				m.rules[id] = append(m.rules[id], e.Claim)
+				if _, ok := m.source[id]; !ok {
+					m.source[id] = name
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Claim returns the rules mapped to a claim.
+func (m *Mapping) Claim(id string) Rules {
+	if r := m.claims[id]; r != nil {
+		return *r
+	}
+	return Rules{}
+}
+
+// ClaimsOf returns the claims a rule supports, sorted.
+func (m *Mapping) ClaimsOf(rule string) []string {
+	out := slices.Clone(m.rules[rule])
+	slices.Sort(out)
+	return out
+}
+
+// RuleIDs returns every mapped rule id, sorted.
+func (m *Mapping) RuleIDs() []string {
+	out := make([]string, 0, len(m.rules))
+	for id := range m.rules {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ClaimIDs returns every claim with at least one rule, sorted.
+func (m *Mapping) ClaimIDs() []string {
+	out := make([]string, 0, len(m.claims))
+	for id := range m.claims {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,17 @@
+// Package list is the registry of report formats: the only list of format
+// names. Adding a format is one line here.
+package list
+
+import (
+	"github.com/assaysec/assay/internal/render"
+	"github.com/assaysec/assay/internal/render/jsonfmt"
+	"github.com/assaysec/assay/internal/render/markdown"
+	"github.com/assaysec/assay/internal/render/text"
+)
+
+// Formats maps each --format name to its renderer.
+var Formats = render.Registry{
+	"text":     text.New,
+	"json":     jsonfmt.New,
+	"markdown": markdown.New,
+}

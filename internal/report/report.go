@@ -1,0 +1,276 @@
+// Package report is the assessment result model: versioned, sorted and
+// self-describing. Every renderer reads this model and nothing else; anything
+// a renderer needs that must be computed (counts per theme, the next review
+// date, what to fix first) is computed once, before rendering, and stored
+// here.
+//
+// The JSON form is Assay's machine contract, described by report.schema.json
+// and docs/json-report.md. Consumers must ignore fields they do not know.
+package report
+
+import (
+	_ "embed"
+	"time"
+)
+
+// SchemaVersion is the version of the JSON contract. Bump the minor version
+// when adding fields, the major version when changing or removing them.
+const SchemaVersion = "1.0.0"
+
+// Schema is the JSON Schema of the report.
+//
+//go:embed report.schema.json
+var Schema []byte
+
+// ClaimStatus is the status of one claim.
+type ClaimStatus string
+
+// Claim statuses. A claim is met only when its evidence is sufficient, and
+// not met only on observed negative evidence; anything that could not be
+// observed is unknown.
+const (
+	ClaimMet           ClaimStatus = "met"
+	ClaimNotMet        ClaimStatus = "not_met"
+	ClaimUnknown       ClaimStatus = "unknown"
+	ClaimNotApplicable ClaimStatus = "not_applicable"
+)
+
+// PrincipleStatus is the status of one principle.
+type PrincipleStatus string
+
+// Principle statuses.
+const (
+	PrincipleMet           PrincipleStatus = "met"
+	PrinciplePartiallyMet  PrincipleStatus = "partially_met"
+	PrincipleNotMet        PrincipleStatus = "not_met"
+	PrincipleUnknown       PrincipleStatus = "unknown"
+	PrincipleNotApplicable PrincipleStatus = "not_applicable"
+)
+
+// Basis says what a claim status rests on.
+type Basis string
+
+// Bases.
+const (
+	BasisObserved         Basis = "observed"
+	BasisDeclared         Basis = "declared"
+	BasisObservedDeclared Basis = "observed+declared"
+	BasisNone             Basis = "none"
+)
+
+// Report is one assessment.
+type Report struct {
+	SchemaVersion string         `json:"schemaVersion"`
+	Tool          Tool           `json:"tool"`
+	Framework     Framework      `json:"framework"`
+	Subject       Subject        `json:"subject"`
+	AssessedAt    time.Time      `json:"assessedAt"`
+	NextReview    string         `json:"nextReview"` // YYYY-MM-DD
+	Summary       Summary        `json:"summary"`
+	Themes        []Theme        `json:"themes"`
+	Principles    []Principle    `json:"principles"`
+	FixFirst      []FixItem      `json:"fixFirst"`
+	Attestations  []Attestation  `json:"attestations"`
+	Waivers       []Waiver       `json:"waivers"`
+	Notices       []Finding      `json:"notices"`
+	Collectors    []Collector    `json:"collectors"`
+	Extensions    map[string]any `json:"extensions,omitempty"` // area-specific summaries (vulnerabilities, releases, ...)
+}
+
+// Tool identifies the assessing tool.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Framework identifies the framework assessed against.
+type Framework struct {
+	ID            string `json:"id"`
+	Version       string `json:"version"`
+	ClaimsVersion string `json:"claimsVersion"`
+	Title         string `json:"title"`
+}
+
+// Subject is what was assessed.
+type Subject struct {
+	Path        string  `json:"path"`
+	Commit      string  `json:"commit"`
+	Branch      string  `json:"branch,omitempty"`
+	Product     string  `json:"product"`
+	Vendor      string  `json:"vendor,omitempty"`
+	Role        string  `json:"role"`
+	Delivery    string  `json:"delivery"`
+	SRO         *Person `json:"sro,omitempty"`
+	Declaration string  `json:"declaration,omitempty"` // path of assay.yaml
+	DeclDigest  string  `json:"declarationDigest,omitempty"`
+}
+
+// Person is a named, accountable person.
+type Person struct {
+	Name string `json:"name"`
+	Role string `json:"role,omitempty"`
+}
+
+// Counts tallies claim statuses.
+type Counts struct {
+	Met           int `json:"met"`
+	NotMet        int `json:"not_met"`
+	Unknown       int `json:"unknown"`
+	NotApplicable int `json:"not_applicable"`
+	Waived        int `json:"waived"`
+}
+
+// Add counts one claim.
+func (c *Counts) Add(cl Claim) {
+	switch cl.Status {
+	case ClaimMet:
+		c.Met++
+	case ClaimNotMet:
+		c.NotMet++
+	case ClaimUnknown:
+		c.Unknown++
+	case ClaimNotApplicable:
+		c.NotApplicable++
+	}
+	if cl.Waiver != nil {
+		c.Waived++
+	}
+}
+
+// PrincipleCounts tallies principle statuses.
+type PrincipleCounts struct {
+	Met           int `json:"met"`
+	PartiallyMet  int `json:"partially_met"`
+	NotMet        int `json:"not_met"`
+	Unknown       int `json:"unknown"`
+	NotApplicable int `json:"not_applicable"`
+}
+
+// Add counts one principle.
+func (c *PrincipleCounts) Add(s PrincipleStatus) {
+	switch s {
+	case PrincipleMet:
+		c.Met++
+	case PrinciplePartiallyMet:
+		c.PartiallyMet++
+	case PrincipleNotMet:
+		c.NotMet++
+	case PrincipleUnknown:
+		c.Unknown++
+	case PrincipleNotApplicable:
+		c.NotApplicable++
+	}
+}
+
+// Summary is the headline of the report.
+type Summary struct {
+	Claims     Counts          `json:"claims"`
+	Principles PrincipleCounts `json:"principles"`
+	Total      int             `json:"totalClaims"`
+}
+
+// Theme groups principles, with their claim counts for overviews.
+type Theme struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Principles []string `json:"principles"`
+	Claims     Counts   `json:"claims"`
+}
+
+// Principle is one of the 14 principles and its claims.
+type Principle struct {
+	ID     string          `json:"id"`
+	Theme  string          `json:"theme"`
+	Title  string          `json:"title"`
+	Status PrincipleStatus `json:"status"`
+	Reason string          `json:"reason"`
+	Counts Counts          `json:"counts"`
+	Claims []Claim         `json:"claims"`
+}
+
+// Claim is one of the 45 assurance claims and its verdict.
+type Claim struct {
+	ID           string      `json:"id"`
+	Statement    string      `json:"statement"`
+	Automation   string      `json:"automation"`
+	Status       ClaimStatus `json:"status"`
+	Basis        Basis       `json:"basis"`
+	Reason       string      `json:"reason"`
+	Settle       string      `json:"settle,omitempty"` // what evidence would settle an unknown claim
+	SaaS         string      `json:"saas,omitempty"`   // how the claim applies to SaaS delivery, when it differs
+	Findings     []Finding   `json:"findings"`
+	Attestations []int       `json:"attestations,omitempty"` // indexes into Report.Attestations
+	Waiver       *Waiver     `json:"waiver,omitempty"`
+	Remediation  []string    `json:"remediation"`
+}
+
+// Location points at evidence.
+type Location struct {
+	Path   string `json:"path,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	URL    string `json:"url,omitempty"`
+	Commit string `json:"commit,omitempty"`
+}
+
+// Finding is one rule answer shown under a claim or as a notice.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Outcome  string   `json:"outcome"`
+	Message  string   `json:"message"`
+	Role     string   `json:"role,omitempty"` // all | any | supporting, under a claim
+	Waived   bool     `json:"waived,omitempty"`
+	Location Location `json:"location"`
+}
+
+// Attestation is a declared attestation and whether it counts.
+type Attestation struct {
+	Claim      string             `json:"claim"`
+	Statement  string             `json:"statement"`
+	AttestedBy string             `json:"attestedBy"`
+	Date       string             `json:"date"`
+	Expires    string             `json:"expires"`
+	Status     string             `json:"status"` // valid | expired | not_yet_valid | stale_evidence | unsigned_rejected | bad_signature
+	Reason     string             `json:"reason,omitempty"`
+	Signed     bool               `json:"signed"`
+	Verified   bool               `json:"verified"`
+	Signer     string             `json:"signer,omitempty"`
+	Evidence   []AttestedDocument `json:"evidence"`
+	Location   Location           `json:"location"`
+}
+
+// AttestedDocument is one document backing an attestation.
+type AttestedDocument struct {
+	Path    string `json:"path,omitempty"`
+	URL     string `json:"url,omitempty"`
+	SHA256  string `json:"sha256,omitempty"`
+	Matches bool   `json:"matches"`
+	Problem string `json:"problem,omitempty"`
+}
+
+// Waiver is a declared waiver and whether it is in force.
+type Waiver struct {
+	Claim    string   `json:"claim,omitempty"`
+	Rule     string   `json:"rule,omitempty"`
+	Reason   string   `json:"reason"`
+	Owner    string   `json:"owner"`
+	Expires  string   `json:"expires"`
+	Status   string   `json:"status"` // active | expired | unused
+	Location Location `json:"location"`
+}
+
+// FixItem is one entry of the "what to fix first" list.
+type FixItem struct {
+	Claim     string      `json:"claim"`
+	Principle string      `json:"principle"`
+	Status    ClaimStatus `json:"status"`
+	Action    string      `json:"action"`
+	Unblocks  []string    `json:"unblocks,omitempty"` // principles this would move towards met
+}
+
+// Collector is how one evidence collector fared.
+type Collector struct {
+	Name    string `json:"name"`
+	Status  string `json:"status"` // succeeded | skipped | failed
+	Reason  string `json:"reason,omitempty"`
+	Records int    `json:"records"`
+}

@@ -1,0 +1,139 @@
+// Package foundation holds the rules about the repository itself: version
+// control, committed lockfiles, release tags, and the hygiene rules that
+// report files Assay refused or could not parse.
+package foundation
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+//go:embed rules.yaml
+var metaYAML []byte
+
+// Rules returns the area's rules.
+func Rules() ([]rule.Rule, error) {
+	b := rule.NewBuilder(metaYAML)
+	rs := []rule.Rule{
+		b.Rule("repositoryUnderVersionControl", []evidence.Kind{evidence.KindVCS}, repositoryUnderVersionControl),
+		b.Rule("lockfilesCommitted", []evidence.Kind{evidence.KindManifest}, lockfilesCommitted),
+		b.Rule("releasesAreTagged", []evidence.Kind{evidence.KindVCS, evidence.KindTags}, releasesAreTagged),
+		b.Rule("treeIsWellFormed", []evidence.Kind{evidence.KindTreeOddity}, treeIsWellFormed),
+		b.Rule("filesAreParseable", nil, filesAreParseable),
+	}
+	return rs, b.Err()
+}
+
+func repositoryUnderVersionControl(ev *evidence.Set) []rule.Finding {
+	const id = "repositoryUnderVersionControl"
+	v, ok := evidence.First[evidence.VCS](ev)
+	switch {
+	case !ok:
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "version control was not examined")}
+	case !v.Fact.Present:
+		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "the tree is not a git repository (%s)", v.Fact.Reason)}
+	case v.Fact.Head == "":
+		return []rule.Finding{rule.New(id, rule.False, v.Provenance.Location, "the git repository has no commits")}
+	}
+	return []rule.Finding{rule.New(id, rule.True, v.Provenance.Location, "under git version control, HEAD %s on %s", shortHash(v.Fact.Head), v.Fact.Branch)}
+}
+
+func lockfilesCommitted(ev *evidence.Set) []rule.Finding {
+	const id = "lockfilesCommitted"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.Manifest](ev) {
+		m := it.Fact
+		loc := evidence.Location{Path: m.Path}
+		switch {
+		case !m.LockNeeded && len(m.Lockfiles) == 0:
+			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s: %s", m.Path, m.Note))
+		case len(m.Lockfiles) == 0:
+			out = append(out, rule.New(id, rule.False, loc, "%s (%s) has no lockfile", m.Path, m.Ecosystem))
+		case len(m.Untracked) == len(m.Lockfiles):
+			out = append(out, rule.New(id, rule.False, evidence.Location{Path: m.Untracked[0]}, "%s is present but not committed to git", strings.Join(m.Untracked, ", ")))
+		default:
+			locked := committed(m)
+			out = append(out, rule.New(id, rule.True, evidence.Location{Path: locked}, "%s is pinned by committed %s", m.Path, locked))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no package manifests found"))
+	}
+	return out
+}
+
+func committed(m evidence.Manifest) string {
+	for _, l := range m.Lockfiles {
+		tracked := true
+		for _, u := range m.Untracked {
+			if u == l {
+				tracked = false
+			}
+		}
+		if tracked {
+			return l
+		}
+	}
+	return m.Lockfiles[0]
+}
+
+func releasesAreTagged(ev *evidence.Set) []rule.Finding {
+	const id = "releasesAreTagged"
+	v, ok := evidence.First[evidence.VCS](ev)
+	if !ok || !v.Fact.Present {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no git history to read tags from")}
+	}
+	t, ok := evidence.First[evidence.Tags](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "tags were not read")}
+	}
+	var releases []evidence.TagInfo
+	for _, tag := range t.Fact.Tags {
+		if tag.Release {
+			releases = append(releases, tag)
+		}
+	}
+	if len(releases) == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, t.Provenance.Location, "no release tags found; if the product has been released, tag each release")}
+	}
+	latest := releases[0]
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{Commit: latest.Commit},
+		"%d release tags; latest %s on %s", len(releases), latest.Name, latest.Date.UTC().Format("2006-01-02"))}
+}
+
+func treeIsWellFormed(ev *evidence.Set) []rule.Finding {
+	const id = "treeIsWellFormed"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.TreeOddity](ev) {
+		o := it.Fact
+		out = append(out, rule.New(id, rule.False, evidence.Location{Path: o.Path}, "%s: %s", strings.ReplaceAll(o.Problem, "_", " "), o.Detail))
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.True, evidence.Location{}, "no unusual entries in the tree"))
+	}
+	return out
+}
+
+func filesAreParseable(ev *evidence.Set) []rule.Finding {
+	const id = "filesAreParseable"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.ParseProblem](ev) {
+		p := it.Fact
+		out = append(out, rule.New(id, rule.False, evidence.Location{Path: p.Path, Line: p.Line}, "%s could not be read as %s: %s", p.Path, p.Format, p.Error))
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.True, evidence.Location{}, "every file read as evidence parsed"))
+	}
+	return out
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return fmt.Sprint(h)
+}

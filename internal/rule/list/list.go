@@ -1,0 +1,36 @@
+// Package list is the explicit registry of rules. Each area package exposes
+// Rules() ([]rule.Rule, error); adding an area is one line here.
+package list
+
+import (
+	"fmt"
+
+	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/rule/foundation"
+)
+
+// areas lists every rule area, in evaluation order.
+var areas = []func() ([]rule.Rule, error){
+	foundation.Rules,
+}
+
+// All returns every rule, checking that ids are unique.
+func All() ([]rule.Rule, error) {
+	var out []rule.Rule
+	seen := map[string]bool{}
+	for _, area := range areas {
+		rs, err := area()
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			id := r.Meta().ID
+			if seen[id] {
+				return nil, fmt.Errorf("rule %s registered twice", id)
+			}
+			seen[id] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,144 @@
+// Package rule defines rules: pure functions that ask one yes/no question of
+// the evidence and answer with findings. Rules do no I/O and know nothing of
+// claims; which rules support which claim is data in the catalog mapping.
+package rule
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/assaysec/assay/internal/evidence"
+)
+
+// Outcome is a rule's answer for one subject.
+type Outcome string
+
+// Outcomes, after scorecard's probes.
+const (
+	True          Outcome = "true"
+	False         Outcome = "false"
+	NotApplicable Outcome = "not_applicable"
+	NotAvailable  Outcome = "not_available" // the evidence could not be gathered
+	Error         Outcome = "error"         // the evidence was gathered but is broken
+)
+
+// Finding is one answer of a rule, pointing at what proves it.
+type Finding struct {
+	Rule     string            `json:"rule"`
+	Outcome  Outcome           `json:"outcome"`
+	Message  string            `json:"message"`
+	Location evidence.Location `json:"location"`
+	Values   map[string]string `json:"values,omitempty"`
+}
+
+// Meta describes a rule. It is data, embedded next to the rule's code.
+type Meta struct {
+	ID          string `yaml:"id" json:"id"`
+	Question    string `yaml:"question" json:"question"`
+	Rationale   string `yaml:"rationale" json:"rationale"`
+	Remediation string `yaml:"remediation" json:"remediation"`
+	// Hygiene rules judge the input itself (unreadable files, hostile
+	// names); their failures are reported as notices, not against claims.
+	Hygiene bool `yaml:"hygiene,omitempty" json:"hygiene,omitempty"`
+}
+
+// Rule is one yes/no question.
+type Rule interface {
+	Meta() Meta
+	Needs() []evidence.Kind
+	Evaluate(ev *evidence.Set) []Finding
+}
+
+// Func adapts a function to the Rule interface.
+type Func struct {
+	M  Meta
+	N  []evidence.Kind
+	Fn func(ev *evidence.Set) []Finding
+}
+
+// Meta implements Rule.
+func (f Func) Meta() Meta { return f.M }
+
+// Needs implements Rule.
+func (f Func) Needs() []evidence.Kind { return f.N }
+
+// Evaluate implements Rule.
+func (f Func) Evaluate(ev *evidence.Set) []Finding { return f.Fn(ev) }
+
+var idPattern = regexp.MustCompile(`^[a-z][a-zA-Z0-9]+$`)
+
+// ParseMetas parses a YAML list of rule metadata and checks each entry.
+func ParseMetas(data []byte) (map[string]Meta, error) {
+	var list []Meta
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&list); err != nil {
+		return nil, fmt.Errorf("parse rule metadata: %w", err)
+	}
+	out := make(map[string]Meta, len(list))
+	for _, m := range list {
+		if !idPattern.MatchString(m.ID) {
+			return nil, fmt.Errorf("rule id %q: want a camelCase yes/no question", m.ID)
+		}
+		if m.Question == "" || m.Rationale == "" || m.Remediation == "" {
+			return nil, fmt.Errorf("rule %s: question, rationale and remediation are required", m.ID)
+		}
+		if _, dup := out[m.ID]; dup {
+			return nil, fmt.Errorf("rule %s: defined twice", m.ID)
+		}
+		out[m.ID] = m
+	}
+	return out, nil
+}
+
+// Builder makes rules from a metadata table, so each area writes
+// b.Rule("securityPolicyPresent", needs, fn) and keeps its text in YAML.
+type Builder struct {
+	metas map[string]Meta
+	used  map[string]bool
+	err   error
+}
+
+// NewBuilder parses metadata for an area's rules.
+func NewBuilder(metaYAML []byte) *Builder {
+	m, err := ParseMetas(metaYAML)
+	return &Builder{metas: m, used: map[string]bool{}, err: err}
+}
+
+// Rule returns the rule with id, its needs and its function.
+func (b *Builder) Rule(id string, needs []evidence.Kind, fn func(*evidence.Set) []Finding) Rule {
+	m, ok := b.metas[id]
+	if !ok && b.err == nil {
+		b.err = fmt.Errorf("rule %s: no metadata", id)
+	}
+	b.used[id] = true
+	return Func{M: m, N: needs, Fn: fn}
+}
+
+// Err reports metadata that failed to parse, rules without metadata and
+// metadata without a rule.
+func (b *Builder) Err() error {
+	if b.err != nil {
+		return b.err
+	}
+	var unused []string
+	for id := range b.metas {
+		if !b.used[id] {
+			unused = append(unused, id)
+		}
+	}
+	slices.Sort(unused)
+	if len(unused) > 0 {
+		return fmt.Errorf("rule metadata without a rule: %v", unused)
+	}
+	return nil
+}
+
+// New builds a finding for rule id.
+func New(id string, o Outcome, loc evidence.Location, format string, args ...any) Finding {
+	return Finding{Rule: id, Outcome: o, Location: loc, Message: fmt.Sprintf(format, args...)}
+}

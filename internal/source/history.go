@@ -1,0 +1,182 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/assaysec/assay/internal/limits"
+)
+
+// ErrNoHistory is returned by OpenHistory when the tree has no usable git
+// repository; its message says why.
+var ErrNoHistory = errors.New("no git history")
+
+// History is read-only access to the git history of the tree, through go-git:
+// no git process is started and no hook, filter or config command ever runs.
+type History struct {
+	repo *git.Repository
+	head *object.Commit // nil for a repository with no commits
+	ref  string
+
+	trackedOnce sync.Once
+	tracked     map[string]bool
+	trackedErr  error
+}
+
+// OpenHistory opens the git repository at the root of dir. Only a real .git
+// directory inside the tree is accepted: a .git file or symlink could point
+// anywhere on the machine, and alternates could pull objects from outside.
+func OpenHistory(dir string) (*History, error) {
+	dotgit := filepath.Join(dir, ".git")
+	st, err := os.Lstat(dotgit)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("%w: %s has no .git directory", ErrNoHistory, dir)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrNoHistory, err)
+	case st.Mode()&os.ModeSymlink != 0:
+		return nil, fmt.Errorf("%w: .git is a symlink; not followed", ErrNoHistory)
+	case !st.IsDir():
+		return nil, fmt.Errorf("%w: .git is a file (worktree or submodule pointing elsewhere); not followed", ErrNoHistory)
+	}
+	for _, p := range []string{"objects/info/alternates", "commondir"} {
+		if _, err := os.Lstat(filepath.Join(dotgit, p)); err == nil {
+			return nil, fmt.Errorf("%w: .git/%s points at objects outside the tree; not followed", ErrNoHistory, p)
+		}
+	}
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: false})
+	if err != nil {
+		return nil, fmt.Errorf("%w: open repository: %v", ErrNoHistory, err)
+	}
+	h := &History{repo: repo}
+	ref, err := repo.Head()
+	if err != nil {
+		if errors.Is(err, plumbing.ErrReferenceNotFound) {
+			return h, nil // repository without commits
+		}
+		return nil, fmt.Errorf("%w: read HEAD: %v", ErrNoHistory, err)
+	}
+	h.ref = ref.Name().Short()
+	c, err := repo.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, fmt.Errorf("%w: read HEAD commit: %v", ErrNoHistory, err)
+	}
+	h.head = c
+	return h, nil
+}
+
+// Repository exposes the go-git repository to collectors that walk history.
+// Collectors must treat it as read-only.
+func (h *History) Repository() *git.Repository { return h.repo }
+
+// Head returns the HEAD commit, or nil for a repository with no commits.
+func (h *History) Head() *object.Commit { return h.head }
+
+// HeadHash returns the HEAD commit id, or "" when there is none.
+func (h *History) HeadHash() string {
+	if h.head == nil {
+		return ""
+	}
+	return h.head.Hash.String()
+}
+
+// Branch returns the short name of HEAD ("main"), or "HEAD" when detached.
+func (h *History) Branch() string { return h.ref }
+
+// Tracked reports whether path is in the HEAD commit's tree, that is,
+// committed rather than merely present in the working directory.
+func (h *History) Tracked(path string) (bool, error) {
+	h.trackedOnce.Do(h.loadTracked)
+	if h.trackedErr != nil {
+		return false, h.trackedErr
+	}
+	return h.tracked[path], nil
+}
+
+func (h *History) loadTracked() {
+	h.tracked = map[string]bool{}
+	if h.head == nil {
+		return
+	}
+	tree, err := h.head.Tree()
+	if err != nil {
+		h.trackedErr = fmt.Errorf("read HEAD tree: %w", err)
+		return
+	}
+	walker := object.NewTreeWalker(tree, true, nil)
+	defer walker.Close()
+	for n := 0; n < limits.MaxTreeFiles; n++ {
+		name, entry, err := walker.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			h.trackedErr = fmt.Errorf("walk HEAD tree: %w", err)
+			return
+		}
+		if entry.Mode.IsFile() {
+			h.tracked[name] = true
+		}
+	}
+}
+
+// Tag is one git tag.
+type Tag struct {
+	Name      string
+	Commit    string
+	Date      time.Time // tagger date for annotated tags, else the commit date
+	Annotated bool
+	Signed    bool   // the tag object carries a signature (OpenPGP, SSH or X.509)
+	Signature string // the armored signature, when signed
+	Message   string
+}
+
+// Tags returns every tag, newest first, with at most max entries.
+func (h *History) Tags(max int) ([]Tag, error) {
+	iter, err := h.repo.Tags()
+	if err != nil {
+		return nil, fmt.Errorf("list tags: %w", err)
+	}
+	defer iter.Close()
+	var tags []Tag
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		if len(tags) >= max {
+			return io.EOF
+		}
+		t := Tag{Name: ref.Name().Short(), Commit: ref.Hash().String()}
+		if to, err := h.repo.TagObject(ref.Hash()); err == nil {
+			t.Annotated = true
+			t.Date = to.Tagger.When
+			t.Signature = to.PGPSignature
+			t.Signed = to.PGPSignature != ""
+			t.Message = to.Message
+			if c, err := to.Commit(); err == nil {
+				t.Commit = c.Hash.String()
+			}
+		} else if c, err := h.repo.CommitObject(ref.Hash()); err == nil {
+			t.Date = c.Committer.When
+		}
+		tags = append(tags, t)
+		return nil
+	})
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("list tags: %w", err)
+	}
+	sort.SliceStable(tags, func(i, j int) bool {
+		if !tags[i].Date.Equal(tags[j].Date) {
+			return tags[i].Date.After(tags[j].Date)
+		}
+		return tags[i].Name < tags[j].Name
+	})
+	return tags, nil
+}
