@@ -58,6 +58,49 @@ type Config struct {
 	Attestations  []Attestation `yaml:"attestations"`
 	Waivers       []Waiver      `yaml:"waivers"`
 	NotApplicable []Exclusion   `yaml:"not_applicable"`
+	// RemediationTargets are the vendor's declared maximum ages for an
+	// unaddressed known vulnerability, by severity (claim 3.3.1).
+	RemediationTargets RemediationTargets `yaml:"remediation_targets"`
+}
+
+// RemediationTargets give, per severity, how long a known vulnerability may
+// stay unaddressed, as a period such as "14d". Empty fields take the
+// documented defaults (DefaultRemediationTargets).
+type RemediationTargets struct {
+	Critical string `yaml:"critical"`
+	High     string `yaml:"high"`
+	Medium   string `yaml:"medium"`
+	Low      string `yaml:"low"`
+	Pos      Pos    `yaml:"-"`
+}
+
+// DefaultRemediationTargets apply when assay.yaml declares none: common
+// industry practice, documented in docs/configuration.md.
+var DefaultRemediationTargets = RemediationTargets{Critical: "14d", High: "30d", Medium: "90d", Low: "180d"}
+
+// Days returns the target for a severity ("critical", "high", "medium",
+// "low") in days, falling back to the default.
+func (r RemediationTargets) Days(severity string) int {
+	pick := func(v, def string) int {
+		if v == "" {
+			v = def
+		}
+		y, m, d, err := ParsePeriod(v)
+		if err != nil {
+			y, m, d, _ = ParsePeriod(def)
+		}
+		return y*365 + m*30 + d
+	}
+	d := DefaultRemediationTargets
+	switch severity {
+	case "critical":
+		return pick(r.Critical, d.Critical)
+	case "high":
+		return pick(r.High, d.High)
+	case "medium", "moderate":
+		return pick(r.Medium, d.Medium)
+	}
+	return pick(r.Low, d.Low)
 }
 
 // Person names someone accountable.
@@ -290,6 +333,14 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 	if c.ReviewEvery != "" {
 		if _, _, _, err := ParsePeriod(c.ReviewEvery); err != nil {
 			add(Pos{}, "review_every", "%v", err)
+		}
+	}
+	for name, v := range map[string]string{"critical": c.RemediationTargets.Critical, "high": c.RemediationTargets.High, "medium": c.RemediationTargets.Medium, "low": c.RemediationTargets.Low} {
+		if v == "" {
+			continue
+		}
+		if _, _, _, err := ParsePeriod(v); err != nil {
+			add(c.RemediationTargets.Pos, "remediation_targets."+name, "%v", err)
 		}
 	}
 	checkClaim := func(p Pos, field, id string) {
