@@ -197,7 +197,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 // with a timeout and a panic guard, and returns the evidence and a status per
 // collector.
 func Collect(ctx context.Context, collectors []collector.Collector, in *collector.Input) (*evidence.Set, []collector.Status) {
-	ev := evidence.NewSet()
+	ev := evidence.NewSet(evidence.Record{
+		Fact:       evidence.Assessment{Now: in.Now},
+		Provenance: evidence.Provenance{Collector: "engine", CollectedAt: in.Now},
+	})
 	var statuses []collector.Status
 	for _, c := range collectors {
 		st := collector.Status{Name: c.Name(), Produces: c.Produces()}

@@ -111,3 +111,24 @@ func First[T Fact](s *Set) (Item[T], bool) {
 	}
 	return Item[T]{}, false
 }
+
+// KindAssessment is the fact describing the assessment itself.
+const KindAssessment Kind = "assessment/context"
+
+// Assessment carries the assessment time into the evidence, so that rules
+// judging dates (expiry, age, notice) stay pure functions of the evidence and
+// never read the clock. The engine adds exactly one before rules run.
+type Assessment struct {
+	Now time.Time
+}
+
+// Kind implements Fact.
+func (Assessment) Kind() Kind { return KindAssessment }
+
+// Now returns the assessment time recorded in s, or the zero time.
+func Now(s *Set) time.Time {
+	if a, ok := First[Assessment](s); ok {
+		return a.Fact.Now
+	}
+	return time.Time{}
+}
