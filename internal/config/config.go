@@ -61,6 +61,15 @@ type Config struct {
 	// RemediationTargets are the vendor's declared maximum ages for an
 	// unaddressed known vulnerability, by severity (claim 3.3.1).
 	RemediationTargets RemediationTargets `yaml:"remediation_targets"`
+	// Human-side declarations (framework, lifecycle, incidents, advisories,
+	// signing keys); the types and their checks are in human.go.
+	Framework      *Framework     `yaml:"framework"`
+	AllowedSigners string         `yaml:"allowed_signers"` // ssh-keygen allowed signers file for attestation signatures
+	ReleaseLines   []ReleaseLine  `yaml:"release_lines"`
+	Support        Support        `yaml:"support"`
+	Incidents      []Incident     `yaml:"incidents"`
+	Advisories     []Advisory     `yaml:"advisories"`
+	VEX            []VEXStatement `yaml:"vex"`
 }
 
 // RemediationTargets give, per severity, how long a known vulnerability may
@@ -424,6 +433,7 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 			add(x.Pos, f+".reason", "a reason is required")
 		}
 	}
+	c.validateHuman(add)
 	return errs
 }
 
