@@ -262,7 +262,10 @@ func firstFrames(stack []byte) string {
 // one not_available finding with the collector's reason, so that the claims
 // it supports become unknown rather than not met.
 func RunRules(rules []rule.Rule, ev *evidence.Set, statuses []collector.Status) []rule.Finding {
-	producers := map[evidence.Kind][]collector.Status{}
+	producers := map[evidence.Kind][]collector.Status{
+		// The engine itself records the assessment context.
+		evidence.KindAssessment: {{Name: "engine", State: collector.Succeeded}},
+	}
 	for _, st := range statuses {
 		for _, k := range st.Produces {
 			producers[k] = append(producers[k], st)

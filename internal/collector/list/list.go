@@ -11,6 +11,7 @@ import (
 	"github.com/assaysec/assay/internal/collector/declared/attestations"
 	"github.com/assaysec/assay/internal/collector/deps/manifests"
 	"github.com/assaysec/assay/internal/collector/git/repository"
+	"github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
 
@@ -20,6 +21,7 @@ var All = []func() collector.Collector{
 	repository.New,
 	manifests.New,
 	attestations.New,
+	disclosure.New,
 }
 
 // FromNames returns the named collectors, or all of them when names is empty.

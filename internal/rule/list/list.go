@@ -6,12 +6,14 @@ import (
 	"fmt"
 
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/rule/disclosure"
 	"github.com/assaysec/assay/internal/rule/foundation"
 )
 
 // areas lists every rule area, in evaluation order.
 var areas = []func() ([]rule.Rule, error){
 	foundation.Rules,
+	disclosure.Rules,
 }
 
 // All returns every rule, checking that ids are unique.

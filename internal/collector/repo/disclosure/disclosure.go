@@ -1,0 +1,139 @@
+// Package disclosure finds the files that publish a vulnerability disclosure
+// process (principle 3.2): SECURITY.md, security.txt (RFC 9116) and OpenSSF
+// Security Insights, and parses each. It records what the files say; the
+// rules decide whether that is enough.
+package disclosure
+
+import (
+	"context"
+	"errors"
+	"path"
+	"strings"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/parse/securityinsights"
+	"github.com/assaysec/assay/internal/parse/securitypolicy"
+	"github.com/assaysec/assay/internal/parse/securitytxt"
+	"github.com/assaysec/assay/internal/source"
+)
+
+// Name of the collector.
+const Name = "repo/disclosure"
+
+// Collector reads disclosure files.
+type Collector struct{}
+
+// New returns the collector.
+func New() collector.Collector { return Collector{} }
+
+// Name implements collector.Collector.
+func (Collector) Name() string { return Name }
+
+// Produces implements collector.Collector.
+func (Collector) Produces() []evidence.Kind {
+	return []evidence.Kind{evidence.KindSecurityPolicy, evidence.KindSecurityTxt, evidence.KindSecurityInsights}
+}
+
+// Requirements implements collector.Collector.
+func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
+
+// policyDirs are where GitHub and GitLab look for a security policy.
+var policyDirs = map[string]bool{".": true, ".github": true, "docs": true, ".gitlab": true}
+
+// IsSecurityPolicy reports whether p names a security policy file: SECURITY
+// with a text extension (any case) in the root, .github/, docs/ or .gitlab/.
+func IsSecurityPolicy(p string) bool {
+	if !policyDirs[path.Dir(p)] {
+		return false
+	}
+	base := strings.ToLower(path.Base(p))
+	switch base {
+	case "security", "security.md", "security.markdown", "security.rst", "security.txt", "security.adoc":
+		// security.txt in the root is RFC 9116's fallback location, not a policy.
+		return !(base == "security.txt" && path.Dir(p) == ".")
+	}
+	return false
+}
+
+// IsSecurityTxt reports whether p is an RFC 9116 location.
+func IsSecurityTxt(p string) bool {
+	l := strings.ToLower(p)
+	return l == ".well-known/security.txt" || l == "security.txt"
+}
+
+// IsSecurityInsights reports whether p is a Security Insights file.
+func IsSecurityInsights(p string) bool {
+	dir := path.Dir(p)
+	if dir != "." && dir != ".github" {
+		return false
+	}
+	switch strings.ToLower(path.Base(p)) {
+	case "security-insights.yml", "security-insights.yaml":
+		return true
+	}
+	return false
+}
+
+// Collect implements collector.Collector.
+func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
+	var out []evidence.Record
+	for _, e := range in.Tree.Entries() {
+		switch {
+		case IsSecurityPolicy(e.Path):
+			data, err := in.Tree.ReadFile(e.Path, limits.MaxSmallFileSize)
+			fact := evidence.SecurityPolicy{Path: e.Path}
+			digest := ""
+			if err != nil {
+				fact.Err = readError(err)
+			} else {
+				fact.Policy = securitypolicy.Analyze(data)
+				digest = source.Digest(data)
+			}
+			out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, digest)})
+		case IsSecurityTxt(e.Path):
+			data, err := in.Tree.ReadFile(e.Path, limits.MaxSmallFileSize)
+			fact := evidence.SecurityTxt{Path: e.Path}
+			digest := ""
+			if err != nil {
+				fact.Err = readError(err)
+			} else {
+				fact.File = securitytxt.Parse(data)
+				digest = source.Digest(data)
+			}
+			out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, digest)})
+		case IsSecurityInsights(e.Path):
+			data, err := in.Tree.ReadFile(e.Path, limits.MaxSmallFileSize)
+			fact := evidence.SecurityInsights{Path: e.Path}
+			digest := ""
+			if err != nil {
+				fact.Err = readError(err)
+			} else {
+				digest = source.Digest(data)
+				doc, perr := securityinsights.Parse(data)
+				if perr != nil {
+					fact.Err = perr.Error()
+					var pe *securityinsights.ParseError
+					if errors.As(perr, &pe) {
+						fact.ErrLine = pe.Line
+					}
+				} else {
+					fact.Doc = doc
+				}
+			}
+			out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path, Line: fact.ErrLine}, digest)})
+		}
+	}
+	return out, nil
+}
+
+func readError(err error) string {
+	switch {
+	case errors.Is(err, source.ErrTooLarge):
+		return "file is larger than the limit for a policy file; not read"
+	case errors.Is(err, source.ErrNotRegular):
+		return "not a regular file; not read"
+	}
+	return err.Error()
+}
