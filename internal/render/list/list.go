@@ -4,6 +4,7 @@ package list
 
 import (
 	"github.com/assaysec/assay/internal/render"
+	"github.com/assaysec/assay/internal/render/html"
 	"github.com/assaysec/assay/internal/render/jsonfmt"
 	"github.com/assaysec/assay/internal/render/markdown"
 	"github.com/assaysec/assay/internal/render/text"
@@ -14,4 +15,5 @@ var Formats = render.Registry{
 	"text":     text.New,
 	"json":     jsonfmt.New,
 	"markdown": markdown.New,
+	"html":     html.New,
 }

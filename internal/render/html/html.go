@@ -1,0 +1,291 @@
+// Package html renders the report as one self-contained HTML document for
+// people: the Senior Responsible Owner and the engineering team read where
+// the product stands and what to fix first; "print to PDF" gives a clean
+// self-assessment document.
+//
+// The file carries its own CSS, SVG and a few lines of JavaScript for
+// filtering; it loads nothing from the network, and reads fully with
+// JavaScript off. A Content-Security-Policy pins the inline style and script
+// by hash, so even a value that slipped past escaping could not run script.
+// Every string from the repository or the declaration goes through
+// html/template's contextual escaping, and through textsafe.Clean so that
+// control and bidirectional characters show as escapes.
+package html
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/assaysec/assay/internal/render"
+	"github.com/assaysec/assay/internal/report"
+	"github.com/assaysec/assay/internal/textsafe"
+)
+
+var (
+	//go:embed report.html.tmpl
+	pageTemplate string
+	//go:embed report.css
+	css string
+	//go:embed filter.js
+	script string
+)
+
+// maxExtensionJSON caps how much of one report extension the page shows; the
+// JSON format carries it in full.
+const maxExtensionJSON = 64 << 10
+
+var tmpl = template.Must(template.New("report").Funcs(funcs).Parse(pageTemplate))
+
+// csp allows nothing but the page's own inline style and script, named by
+// their hashes, so injected markup could neither run script nor load
+// anything.
+var csp = fmt.Sprintf("default-src 'none'; style-src '%s'; script-src '%s'; img-src data:; base-uri 'none'; form-action 'none'",
+	hashSource(css), hashSource(script))
+
+func hashSource(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// New returns the HTML renderer.
+func New(render.Options) render.Renderer {
+	return render.Func(func(w io.Writer, r *report.Report) error {
+		var buf bytes.Buffer
+		if err := Write(&buf, r); err != nil {
+			return err
+		}
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
+}
+
+type page struct {
+	R   *report.Report
+	CSP string
+	CSS template.CSS
+	JS  template.JS
+}
+
+// Write renders r as HTML.
+func Write(w io.Writer, r *report.Report) error {
+	principles := make(map[string]report.Principle, len(r.Principles))
+	for _, p := range r.Principles {
+		principles[p.ID] = p
+	}
+	t, err := tmpl.Clone()
+	if err != nil {
+		return fmt.Errorf("render html: %w", err)
+	}
+	t.Funcs(template.FuncMap{
+		"principle": func(id string) *report.Principle {
+			if p, ok := principles[id]; ok {
+				return &p
+			}
+			return nil
+		},
+		"attestation": func(i int) *report.Attestation {
+			if i < 0 || i >= len(r.Attestations) {
+				return nil
+			}
+			return &r.Attestations[i]
+		},
+	})
+	// The style and script are our own constants, not input; marking them
+	// trusted keeps their bytes exact so the CSP hashes match.
+	p := page{R: r, CSP: csp, CSS: template.CSS(css), JS: template.JS(script)}
+	if err := t.Execute(w, p); err != nil {
+		return fmt.Errorf("render html: %w", err)
+	}
+	return nil
+}
+
+var funcs = template.FuncMap{
+	"c":             textsafe.Clean,
+	"cm":            textsafe.CleanMultiline,
+	"label":         label,
+	"basis":         basis,
+	"outcome":       outcome,
+	"short":         short,
+	"where":         where,
+	"locHref":       locHref,
+	"pathHref":      func(p string) string { return locHref(p, 0) },
+	"safeURL":       safeURL,
+	"bar":           bar,
+	"unknownClaims": unknownClaims,
+	"extensions":    extensions,
+	// Replaced per report in Write; declared here so the template parses.
+	"principle":   func(string) *report.Principle { return nil },
+	"attestation": func(int) *report.Attestation { return nil },
+}
+
+var labels = map[string]string{
+	"met": "Met", "partially_met": "Partially met", "not_met": "Not met",
+	"unknown": "Unknown", "not_applicable": "Not applicable",
+}
+
+// label turns a claim or principle status into words.
+func label(s any) string {
+	str := fmt.Sprint(s)
+	if l, ok := labels[str]; ok {
+		return l
+	}
+	return textsafe.Clean(str)
+}
+
+func basis(b report.Basis) string {
+	switch b {
+	case report.BasisObserved:
+		return "observed in the repository"
+	case report.BasisDeclared:
+		return "declared by a person"
+	case report.BasisObservedDeclared:
+		return "observed and declared"
+	case report.BasisNone:
+		return "no evidence"
+	}
+	return textsafe.Clean(string(b))
+}
+
+func outcome(o string) string {
+	switch o {
+	case "true":
+		return "yes"
+	case "false":
+		return "no"
+	case "not_applicable":
+		return "not applicable"
+	case "not_available":
+		return "not observed"
+	case "error":
+		return "unreadable"
+	}
+	return textsafe.Clean(o)
+}
+
+func short(commit string) string {
+	if len(commit) > 12 {
+		commit = commit[:12]
+	}
+	return textsafe.Clean(commit)
+}
+
+// where is the visible form of a location.
+func where(l report.Location) string {
+	switch {
+	case l.Path != "" && l.Line > 0:
+		return textsafe.Clean(l.Path) + ":" + strconv.Itoa(l.Line)
+	case l.Path != "":
+		return textsafe.Clean(l.Path)
+	case l.URL != "":
+		return textsafe.Clean(l.URL)
+	case l.Commit != "":
+		return "commit " + short(l.Commit)
+	}
+	return ""
+}
+
+// locHref links to a repository file relative to the repository root, where
+// the report is meant to be opened or published. Each path segment is
+// percent-encoded and the link starts with "./", so a file named
+// "javascript:x" or "//host" stays a relative link to that file.
+func locHref(p string, line int) string {
+	p = strings.TrimLeft(strings.ReplaceAll(p, `\`, "/"), "/")
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	h := "./" + strings.Join(segs, "/")
+	if line > 0 {
+		h += "#L" + strconv.Itoa(line)
+	}
+	return h
+}
+
+// safeURL returns u when it is an absolute http or https URL, else "" so the
+// template shows it as text instead of a link.
+func safeURL(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil || pu.Host == "" || (pu.Scheme != "https" && pu.Scheme != "http") {
+		return ""
+	}
+	return pu.String()
+}
+
+type segment struct {
+	Class string
+	X, W  int
+}
+
+// bar lays out a stacked bar of claim counts on a 0..1000 axis.
+func bar(c report.Counts) []segment {
+	parts := []struct {
+		class string
+		n     int
+	}{{"met", c.Met}, {"not_met", c.NotMet}, {"unknown", c.Unknown}, {"not_applicable", c.NotApplicable}}
+	total := 0
+	for _, p := range parts {
+		total += max(p.n, 0)
+	}
+	if total == 0 {
+		return nil
+	}
+	var out []segment
+	x, sum := 0, 0
+	for _, p := range parts {
+		if p.n <= 0 {
+			continue
+		}
+		sum += p.n
+		end := sum * 1000 / total
+		out = append(out, segment{Class: p.class, X: x, W: end - x})
+		x = end
+	}
+	return out
+}
+
+func unknownClaims(r *report.Report) []report.Claim {
+	var out []report.Claim
+	for _, p := range r.Principles {
+		for _, c := range p.Claims {
+			if c.Status == report.ClaimUnknown {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+type extension struct {
+	Key, JSON string
+}
+
+func extensions(r *report.Report) []extension {
+	keys := make([]string, 0, len(r.Extensions))
+	for k := range r.Extensions {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out []extension
+	for _, k := range keys {
+		data, err := json.MarshalIndent(r.Extensions[k], "", "  ")
+		text := string(data)
+		if err != nil {
+			text = "cannot show: " + err.Error()
+		}
+		if len(text) > maxExtensionJSON {
+			text = text[:maxExtensionJSON] + "\n… truncated; see the JSON report"
+		}
+		out = append(out, extension{Key: k, JSON: text})
+	}
+	return out
+}
