@@ -1,0 +1,232 @@
+package evidence
+
+// Kinds of CI and build-environment evidence.
+const (
+	KindCIPipeline   Kind = "ci/pipeline"
+	KindDockerfile   Kind = "ci/dockerfile"
+	KindCodeOwners   Kind = "ci/codeowners"
+	KindUpdateConfig Kind = "ci/update-config"
+	KindPreCommit    Kind = "ci/pre-commit"
+	KindFuzzHarness  Kind = "ci/fuzz-harness"
+	KindReleaseTool  Kind = "ci/release-tool"
+	// KindCIScan marks that the CI collector ran over the tree, so rules can
+	// tell "no CI definitions" (observed) from "not examined".
+	KindCIScan Kind = "ci/scan"
+)
+
+// CI systems a pipeline can belong to.
+const (
+	CIGitHubActions   = "github-actions"
+	CIGitHubComposite = "github-composite-action"
+	CIGitLab          = "gitlab-ci"
+)
+
+// CIScan records what the CI collector looked at.
+type CIScan struct {
+	Pipelines int // pipeline definitions parsed (broken ones are parse problems)
+	Broken    int // pipeline definitions that could not be parsed
+}
+
+// Kind implements Fact.
+func (CIScan) Kind() Kind { return KindCIScan }
+
+// CIPipeline is one CI definition file: a GitHub Actions workflow, a
+// composite action, or a GitLab CI file (the root one or a local include).
+// It is a system-neutral view so the same rules read both forges.
+type CIPipeline struct {
+	Path        string
+	System      string // CIGitHubActions, CIGitHubComposite, CIGitLab
+	Name        string
+	Triggers    []CITrigger
+	Permissions *CIPermissions // workflow-level; nil when absent
+	Jobs        []CIJob
+	Includes    []CIInclude // GitLab include: entries
+	Stages      []string    // GitLab stages, in order; empty means GitLab's defaults
+	// Rules is GitLab's workflow:rules conditions, raw.
+	Rules []string
+}
+
+// CITrigger is one event that starts a workflow.
+type CITrigger struct {
+	Event    string // "push", "pull_request", "pull_request_target", "schedule", "merge_request_event", ...
+	Line     int
+	Branches []string // branch filter, when given
+	Tags     []string // tag filter (push)
+	Types    []string // activity types
+}
+
+// CIPermissions is a GitHub Actions permissions block.
+type CIPermissions struct {
+	Line   int
+	All    string            // "read-all", "write-all", or "" when scopes are listed
+	Scopes map[string]string // scope -> "read" | "write" | "none"; empty map means `permissions: {}`
+	Expr   bool              // the block is an expression; its value cannot be known statically
+}
+
+// CIJob is one job of a pipeline.
+type CIJob struct {
+	ID             string
+	Name           string
+	Line           int
+	Needs          []string // jobs this one waits for (GitHub needs:, GitLab needs:)
+	NeedsSet       bool     // needs: was written, even if empty (GitLab `needs: []` skips stage ordering)
+	Stage          string   // GitLab stage ("test" when omitted)
+	If             string   // GitHub job condition
+	Conditions     []string // GitLab only/except/rules, raw, for trigger analysis
+	Permissions    *CIPermissions
+	RunsOn         []string // runner labels (GitHub runs-on, GitLab tags)
+	RunsOnExpr     string   // runs-on given as an expression
+	Images         []CIImage
+	Steps          []CIStep
+	Uses           string // reusable workflow this job calls
+	UsesLine       int
+	SecretsInherit bool
+	Environment    string
+	Extends        []string // GitLab extends:, unresolved
+	// Hidden is a GitLab template job (name starting with "."): never run itself.
+	Hidden bool
+}
+
+// CIImage is a container image a job runs in or next to.
+type CIImage struct {
+	Ref  string
+	Line int
+	Role string // "container", "service", "step", "image"
+}
+
+// CIStep is one step: a `uses:` action or a `run:` script. GitLab script
+// lines become one step each.
+type CIStep struct {
+	Line    int
+	Name    string
+	Uses    string
+	Run     string
+	RunLine int // line where the script text starts
+	With    map[string]string
+	Env     map[string]string
+	If      string
+	Section string // GitLab: script, before_script, after_script
+}
+
+// CIInclude is a GitLab include: entry.
+type CIInclude struct {
+	Kind      string // local, project, remote, template, component
+	Target    string // path, project, URL, template name or component address
+	Ref       string // project ref, or component version after @
+	Line      int
+	Integrity string // remote include integrity: value
+}
+
+// Kind implements Fact.
+func (CIPipeline) Kind() Kind { return KindCIPipeline }
+
+// Dockerfile is a Dockerfile or Containerfile and the lines that matter.
+type Dockerfile struct {
+	Path string
+	From []DockerFrom
+	Runs []DockerRun
+}
+
+// DockerFrom is one FROM line.
+type DockerFrom struct {
+	Image string // as written, after the platform flag
+	Line  int
+	Stage string // AS name
+}
+
+// DockerRun is one RUN instruction.
+type DockerRun struct {
+	Command string
+	Line    int
+}
+
+// Kind implements Fact.
+func (Dockerfile) Kind() Kind { return KindDockerfile }
+
+// CodeOwners is a CODEOWNERS file.
+type CodeOwners struct {
+	Path  string
+	Rules []CodeOwnerRule
+}
+
+// CodeOwnerRule is one pattern line.
+type CodeOwnerRule struct {
+	Pattern string
+	Owners  []string
+	Line    int
+	Section string // GitLab [Section] the rule is in
+}
+
+// Kind implements Fact.
+func (CodeOwners) Kind() Kind { return KindCodeOwners }
+
+// UpdateConfig is a dependency-update automation configuration: Dependabot
+// or Renovate.
+type UpdateConfig struct {
+	Path    string
+	Tool    string // "dependabot", "renovate"
+	Updates []UpdateEntry
+	// Renovate only.
+	Extends          []string
+	EnabledManagers  []string // when set, Renovate runs only these managers
+	Disabled         bool     // `enabled: false`
+	DisabledManagers []string
+	Line             int
+}
+
+// UpdateEntry is one Dependabot `updates:` entry or one Renovate manager
+// setting.
+type UpdateEntry struct {
+	Ecosystem   string // Dependabot package-ecosystem or Renovate manager
+	Directories []string
+	Schedule    string
+	Line        int
+	Disabled    bool // open-pull-requests-limit: 0, or a disabled Renovate manager
+}
+
+// Kind implements Fact.
+func (UpdateConfig) Kind() Kind { return KindUpdateConfig }
+
+// PreCommit is a .pre-commit-config.yaml.
+type PreCommit struct {
+	Path  string
+	Repos []PreCommitRepo
+	// AutoUpdate is true when a pre-commit.ci `ci:` block leaves its
+	// autoupdate on (the default when the block is present).
+	CIBlock    bool
+	AutoUpdate bool
+}
+
+// PreCommitRepo is one hook repository.
+type PreCommitRepo struct {
+	Repo string
+	Rev  string
+	Line int
+}
+
+// Kind implements Fact.
+func (PreCommit) Kind() Kind { return KindPreCommit }
+
+// FuzzHarness is a file that proves fuzzing exists.
+type FuzzHarness struct {
+	Path   string
+	Line   int
+	Engine string // "go-fuzz", "cargo-fuzz", "clusterfuzzlite", "oss-fuzz", "jazzer", "atheris", "libfuzzer"
+	Detail string
+}
+
+// Kind implements Fact.
+func (FuzzHarness) Kind() Kind { return KindFuzzHarness }
+
+// ReleaseTool is a release tool configuration, such as .goreleaser.yml.
+type ReleaseTool struct {
+	Path  string
+	Tool  string // "goreleaser"
+	Signs []int  // lines of signs:/docker_signs: entries
+	SBOMs []int  // lines of sboms: entries
+	// Hooks are before-hook commands (goreleaser before.hooks).
+	Hooks []CIStep
+}
+
+// Kind implements Fact.
+func (ReleaseTool) Kind() Kind { return KindReleaseTool }

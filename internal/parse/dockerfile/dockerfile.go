@@ -1,0 +1,79 @@
+// Package dockerfile reads the FROM and RUN instructions of a Dockerfile or
+// Containerfile, with their lines, using BuildKit's own parser so line
+// continuations, heredocs and parser directives are handled as Docker does.
+// Nothing is built or run.
+package dockerfile
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/assaysec/assay/internal/evidence"
+)
+
+// maxInstructions bounds what is kept from one file.
+const maxInstructions = 5000
+
+// Parse parses a Dockerfile.
+func Parse(p string, data []byte) (evidence.Dockerfile, error) {
+	out := evidence.Dockerfile{Path: p}
+	res, err := parser.Parse(bytes.NewReader(data))
+	if err != nil {
+		return out, fmt.Errorf("parse %s: %w", p, err)
+	}
+	stages := map[string]bool{}
+	for i, n := range res.AST.Children {
+		if i >= maxInstructions {
+			break
+		}
+		switch strings.ToLower(n.Value) {
+		case "from":
+			var args []string
+			for a := n.Next; a != nil; a = a.Next {
+				args = append(args, a.Value)
+			}
+			if len(args) == 0 {
+				continue
+			}
+			f := evidence.DockerFrom{Image: args[0], Line: n.StartLine}
+			if len(args) >= 3 && strings.EqualFold(args[1], "as") {
+				f.Stage = args[2]
+			}
+			// A FROM naming an earlier stage is not an image pull.
+			if stages[strings.ToLower(f.Image)] {
+				f.Image = "stage:" + f.Image
+			}
+			if f.Stage != "" {
+				stages[strings.ToLower(f.Stage)] = true
+			}
+			out.From = append(out.From, f)
+		case "run":
+			var parts []string
+			for a := n.Next; a != nil; a = a.Next {
+				parts = append(parts, a.Value)
+			}
+			cmd := strings.Join(parts, " ")
+			for _, h := range n.Heredocs {
+				cmd += "\n" + h.Content
+			}
+			out.Runs = append(out.Runs, evidence.DockerRun{Command: cmd, Line: n.StartLine})
+		}
+	}
+	return out, nil
+}
+
+// IsDockerfile reports whether a path names a Dockerfile or Containerfile
+// (Dockerfile, Dockerfile.prod, prod.Dockerfile, Containerfile).
+func IsDockerfile(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	for _, n := range []string{"dockerfile", "containerfile"} {
+		if b == n || strings.HasPrefix(b, n+".") || strings.HasSuffix(b, "."+n) {
+			return true
+		}
+	}
+	return false
+}
