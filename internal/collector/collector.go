@@ -49,6 +49,7 @@ type Options struct {
 	SBOMFiles         []string      // --sbom
 	ReleaseDirs       []string      // --release
 	DBDir             string        // --db
+	AllowedSigners    string        // --allowed-signers: trusted signing keys, overriding assay.yaml's allowed_signers
 	Extra             map[string]string
 }
 

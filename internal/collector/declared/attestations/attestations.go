@@ -1,13 +1,21 @@
 // Package attestations turns the attestations declared in assay.yaml into
 // evidence, hashing each evidence file so that a document changed after it
-// was attested is caught.
+// was attested is caught, and verifying each attestation's SSH signature
+// against the allowed signers file.
 package attestations
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/sign"
+	"github.com/assaysec/assay/internal/signoff"
 )
 
 // Name of the collector.
@@ -26,7 +34,9 @@ func New() collector.Collector { return Collector{} }
 func (Collector) Name() string { return Name }
 
 // Produces implements collector.Collector.
-func (Collector) Produces() []evidence.Kind { return []evidence.Kind{evidence.KindAttestation} }
+func (Collector) Produces() []evidence.Kind {
+	return []evidence.Kind{evidence.KindAttestation, evidence.KindParseProblem}
+}
 
 // Requirements implements collector.Collector.
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
@@ -34,6 +44,13 @@ func (Collector) Requirements() collector.Requirements { return collector.Requir
 // Collect implements collector.Collector.
 func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
 	var out []evidence.Record
+	signers, signersFrom, signersErr := LoadAllowedSigners(in)
+	if signersErr != nil && signersFrom != "" && !strings.HasPrefix(signersFrom, "--") {
+		out = append(out, evidence.Record{
+			Fact:       evidence.ParseProblem{Path: signersFrom, Format: "ssh allowed signers", Error: signersErr.Error()},
+			Provenance: in.Provenance(Name, evidence.Location{Path: signersFrom}, ""),
+		})
+	}
 	for i, a := range in.Config.Attestations {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -41,11 +58,8 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		fact := evidence.Attestation{
 			Index: i, Claim: a.Claim, Statement: a.Statement, AttestedBy: a.AttestedBy,
 			Date: a.Date.Time, Expires: a.Expires.Time,
-			Signature: evidence.SignatureCheck{Signed: a.Signature != ""},
 		}
-		if fact.Signature.Signed {
-			fact.Signature.Problem = "signature present but not verified: no allowed signers configured"
-		}
+		fact.Signature = checkSignature(in, signoff.CanonicalAttestation(in.Config.Product, a), a.Signature, a.AttestedBy, signers, signersFrom, signersErr)
 		for _, e := range a.Evidence {
 			doc := evidence.AttestedDocument{Path: e.Path, URL: e.URL, Declared: e.SHA256}
 			if e.Path != "" {
@@ -62,4 +76,75 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, loc, "")})
 	}
 	return out, nil
+}
+
+// LoadAllowedSigners reads the trusted keys: the --allowed-signers file when
+// given (read from the local file system: it is the assessor's trust
+// anchor), otherwise assay.yaml's allowed_signers (read from inside the
+// tree). from names the source ("" when none is configured; "--allowed-signers
+// PATH" for the flag).
+func LoadAllowedSigners(in *collector.Input) (a *sign.AllowedSigners, from string, err error) {
+	if p := in.Options.AllowedSigners; p != "" {
+		from = "--allowed-signers " + p
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, from, fmt.Errorf("read allowed signers: %w", err)
+		}
+		defer f.Close()
+		a, err := sign.ReadAllowedSigners(f)
+		if err != nil {
+			return nil, from, fmt.Errorf("%s: %w", p, err)
+		}
+		return a, from, nil
+	}
+	p := in.Config.AllowedSigners
+	if p == "" {
+		return nil, "", nil
+	}
+	data, err := in.Tree.ReadFile(p, limits.MaxSmallFileSize)
+	if err != nil {
+		return nil, p, fmt.Errorf("read allowed signers: %w", err)
+	}
+	a, err = sign.ParseAllowedSigners(data)
+	if err != nil {
+		return nil, p, err
+	}
+	return a, p, nil
+}
+
+// checkSignature verifies one attestation signature. Problems that mean
+// the signature is wrong start with "bad signature", which the evaluator
+// turns into the bad_signature status; a signature that is sound but whose
+// key is not trusted stays "not verified".
+func checkSignature(in *collector.Input, message []byte, armored, attestedBy string, signers *sign.AllowedSigners, from string, loadErr error) evidence.SignatureCheck {
+	armored = strings.TrimSpace(armored)
+	if armored == "" {
+		return evidence.SignatureCheck{}
+	}
+	check := evidence.SignatureCheck{Signed: true}
+	key, err := sign.VerifyKey(message, []byte(armored+"\n"), sign.Namespace)
+	if err != nil {
+		check.Problem = "bad signature: " + strings.TrimPrefix(strings.TrimPrefix(err.Error(), sign.ErrBadSignature.Error()+": "), sign.ErrMalformedSignature.Error()+": ")
+		if errors.Is(err, sign.ErrMalformedSignature) {
+			check.Problem = "bad signature: malformed: " + strings.TrimPrefix(err.Error(), sign.ErrMalformedSignature.Error()+": ")
+		}
+		return check
+	}
+	switch {
+	case loadErr != nil:
+		check.Problem = "signature not verified: " + loadErr.Error()
+		return check
+	case signers == nil:
+		check.Problem = "signature not verified: no allowed signers configured (set allowed_signers in assay.yaml or pass --allowed-signers)"
+		return check
+	}
+	identity := signoff.Identity(attestedBy)
+	principal, err := signers.Authorize(key, sign.Namespace, identity, in.Now)
+	if err != nil {
+		check.Problem = fmt.Sprintf("signature not verified against %s: %v", from, err)
+		return check
+	}
+	check.Verified = true
+	check.Signer = principal
+	return check
 }
