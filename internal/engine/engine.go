@@ -190,6 +190,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Config: cfg, Now: opts.Now, RequireSigned: opts.RequireSigned,
 	})
 	rep := Assemble(cat, cfg, out, statuses, opts, hist)
+	rep.Rules = DescribeRules(cat, maps, metas)
 	return &Result{Report: rep, Evidence: ev, Findings: findings, Config: cfg}, nil
 }
 

@@ -75,6 +75,25 @@ type Report struct {
 	Notices       []Finding      `json:"notices"`
 	Collectors    []Collector    `json:"collectors"`
 	Extensions    map[string]any `json:"extensions,omitempty"` // area-specific summaries (vulnerabilities, releases, ...)
+	Rules         []RuleInfo     `json:"rules,omitempty"`      // the rules behind the claims, for formats that list rules (SARIF, OSCAL)
+}
+
+// RuleInfo describes one rule: the question it asks, why it matters, how to
+// fix a false answer, and the claims it supports.
+type RuleInfo struct {
+	ID          string      `json:"id"`
+	Question    string      `json:"question"`
+	Rationale   string      `json:"rationale"`
+	Remediation string      `json:"remediation"`
+	Hygiene     bool        `json:"hygiene,omitempty"`
+	Claims      []RuleClaim `json:"claims,omitempty"`
+}
+
+// RuleClaim is one claim a rule supports, with the rule's role in it.
+type RuleClaim struct {
+	Claim     string `json:"claim"`
+	Principle string `json:"principle"`
+	Role      string `json:"role"` // all | any | supporting
 }
 
 // Tool identifies the assessing tool.
