@@ -33,10 +33,6 @@ func Rules() ([]rule.Rule, error) {
 	return rs, b.Err()
 }
 
-// minPolicyWords is the length below which a policy says too little to
-// describe a process.
-const minPolicyWords = 15
-
 func securityPolicyPublished(ev *evidence.Set) []rule.Finding {
 	const id = "securityPolicyPublished"
 	items := evidence.Facts[evidence.SecurityPolicy](ev)
@@ -50,15 +46,17 @@ func securityPolicyPublished(ev *evidence.Set) []rule.Finding {
 		switch {
 		case p.Err != "":
 			out = append(out, rule.New(id, rule.False, loc, "%s could not be read: %s", p.Path, p.Err))
-		case p.Policy.Empty || p.Policy.Words < minPolicyWords:
-			out = append(out, rule.New(id, rule.False, loc, "%s is empty or too short (%d words) to describe a disclosure process", p.Path, p.Policy.Words))
+		case p.Policy.Empty:
+			out = append(out, rule.New(id, rule.False, loc, "%s is empty", p.Path))
 		case len(p.Policy.Contacts) == 0:
 			out = append(out, rule.New(id, rule.False, loc, "%s names no way to report a vulnerability (no email, advisory link, form or platform)", p.Path))
 		default:
 			c := p.Policy.Contacts[0]
 			loc.Line = c.Line
 			extras := policyExtras(p.Policy)
-			out = append(out, rule.New(id, rule.True, loc, "%s describes how to report a vulnerability (%s)%s", p.Path, contactKinds(p.Policy.Contacts), extras))
+			// One good policy is the published policy; problems with other
+			// copies are reported by the hygiene rules, not against 3.2.
+			return []rule.Finding{rule.New(id, rule.True, loc, "%s describes how to report a vulnerability (%s)%s", p.Path, contactKinds(p.Policy.Contacts), extras)}
 		}
 	}
 	return out
@@ -128,7 +126,7 @@ func securityPolicyHasConfidentialRoute(ev *evidence.Set) []rule.Finding {
 			if p.Policy.MentionsEncryption {
 				enc = "; encryption offered"
 			}
-			out = append(out, rule.New(id, rule.True, loc, "%s gives a confidential route: %s %s%s", p.Path, private.Kind, private.Value, enc))
+			return []rule.Finding{rule.New(id, rule.True, loc, "%s gives a confidential route: %s %s%s", p.Path, private.Kind, private.Value, enc)}
 		case publicOnly:
 			out = append(out, rule.New(id, rule.False, loc, "%s only asks for public issues; reports would be disclosed before a fix", p.Path))
 		default:
@@ -138,9 +136,24 @@ func securityPolicyHasConfidentialRoute(ev *evidence.Set) []rule.Finding {
 	return out
 }
 
+// effectiveSecurityTxt returns the file a client would fetch: RFC 9116 puts
+// it at /.well-known/security.txt and allows the root only as a fallback.
+func effectiveSecurityTxt(ev *evidence.Set) []evidence.Item[evidence.SecurityTxt] {
+	items := evidence.Facts[evidence.SecurityTxt](ev)
+	for _, it := range items {
+		if strings.HasPrefix(strings.ToLower(it.Fact.Path), ".well-known/") {
+			return []evidence.Item[evidence.SecurityTxt]{it}
+		}
+	}
+	if len(items) > 1 {
+		items = items[:1]
+	}
+	return items
+}
+
 func securityTxtValid(ev *evidence.Set) []rule.Finding {
 	const id = "securityTxtValid"
-	items := evidence.Facts[evidence.SecurityTxt](ev)
+	items := effectiveSecurityTxt(ev)
 	if len(items) == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no security.txt in the repository (.well-known/security.txt); it is optional when SECURITY.md is published")}
 	}
@@ -184,7 +197,7 @@ func securityTxtValid(ev *evidence.Set) []rule.Finding {
 
 func securityTxtHasContact(ev *evidence.Set) []rule.Finding {
 	const id = "securityTxtHasContact"
-	items := evidence.Facts[evidence.SecurityTxt](ev)
+	items := effectiveSecurityTxt(ev)
 	if len(items) == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no security.txt in the repository")}
 	}
