@@ -81,90 +81,90 @@ const (
 
 // Catalog is the whole Code of Practice catalog.
 type Catalog struct {
-	Framework  Framework   `yaml:"framework"`
-	Roles      []Role      `yaml:"roles"`
-	Themes     []Theme     `yaml:"themes"`
-	Crosswalks []Crosswalk `yaml:"crosswalks"`
+	Framework  Framework   `yaml:"framework" json:"framework"`
+	Roles      []Role      `yaml:"roles" json:"roles"`
+	Themes     []Theme     `yaml:"themes" json:"themes"`
+	Crosswalks []Crosswalk `yaml:"crosswalks" json:"crosswalks"`
 }
 
 // Framework identifies the framework and the version of its claim set.
 type Framework struct {
-	ID            string `yaml:"id"`
-	Version       string `yaml:"version"`
-	ClaimsVersion string `yaml:"claims_version"`
-	Title         string `yaml:"title"`
-	Publisher     string `yaml:"publisher"`
-	URL           string `yaml:"url"`
+	ID            string `yaml:"id" json:"id"`
+	Version       string `yaml:"version" json:"version"`
+	ClaimsVersion string `yaml:"claims_version" json:"claimsVersion"`
+	Title         string `yaml:"title" json:"title,omitempty"`
+	Publisher     string `yaml:"publisher" json:"publisher"`
+	URL           string `yaml:"url" json:"url"`
 }
 
 // Role is a vendor role from the Code's applicability table, with the themes
 // that apply to it.
 type Role struct {
-	ID     string   `yaml:"id"`
-	Themes []string `yaml:"themes"`
-	Note   string   `yaml:"note"`
+	ID     string   `yaml:"id" json:"id"`
+	Themes []string `yaml:"themes" json:"themes"`
+	Note   string   `yaml:"note" json:"note,omitempty"`
 }
 
 // Theme groups principles.
 type Theme struct {
-	ID         string      `yaml:"id"`
-	Title      string      `yaml:"title"`
-	Goal       string      `yaml:"goal"`
-	Principles []Principle `yaml:"principles"`
+	ID         string      `yaml:"id" json:"id"`
+	Title      string      `yaml:"title" json:"title,omitempty"`
+	Goal       string      `yaml:"goal" json:"goal"`
+	Principles []Principle `yaml:"principles" json:"principles,omitempty"`
 }
 
 // Principle is one of the Code's 14 principles. Theme is filled by the loader.
 type Principle struct {
-	ID      string  `yaml:"id"`
+	ID      string  `yaml:"id" json:"id"`
 	Theme   string  `yaml:"-"`
-	Title   string  `yaml:"title"`
-	Summary string  `yaml:"summary"`
-	Claims  []Claim `yaml:"claims"`
+	Title   string  `yaml:"title" json:"title,omitempty"`
+	Summary string  `yaml:"summary" json:"summary"`
+	Claims  []Claim `yaml:"claims" json:"claims,omitempty"`
 }
 
 // Claim is an APC outcome claim. Principle and Theme are filled by the loader.
 type Claim struct {
-	ID        string `yaml:"id"`
+	ID        string `yaml:"id" json:"id"`
 	Principle string `yaml:"-"`
 	Theme     string `yaml:"-"`
 	// Statement is the official claim text.
-	Statement  string     `yaml:"statement"`
-	Automation Automation `yaml:"automation"`
+	Statement  string     `yaml:"statement" json:"statement"`
+	Automation Automation `yaml:"automation" json:"automation"`
 	// ObservedSufficient is true when automatically observed evidence alone
 	// can make the claim met; false when a person must still attest.
-	ObservedSufficient bool `yaml:"observed_sufficient"`
+	ObservedSufficient bool `yaml:"observed_sufficient" json:"observedSufficient"`
 	// Evidence lists the evidence kinds (Evidence* constants) that can
 	// support the claim.
-	Evidence []string `yaml:"evidence"`
+	Evidence []string `yaml:"evidence" json:"evidence"`
 	// Signals are the concrete things Assay looks for.
-	Signals []string `yaml:"signals"`
+	Signals []string `yaml:"signals" json:"signals"`
 	// Attestation says what a person must attest and which document settles it.
-	Attestation string `yaml:"attestation"`
+	Attestation string `yaml:"attestation" json:"attestation,omitempty"`
 	// SaaS is empty, or says how the claim applies to software delivered as
 	// a service.
-	SaaS        string   `yaml:"saas"`
-	Remediation []string `yaml:"remediation"`
+	SaaS        string   `yaml:"saas" json:"saas,omitempty"`
+	Remediation []string `yaml:"remediation" json:"remediation"`
 }
 
 // Crosswalk maps another framework's controls or practices to claims and
 // principles.
 type Crosswalk struct {
-	ID      string           `yaml:"id"`
-	Title   string           `yaml:"title"`
-	Version string           `yaml:"version"`
-	Source  string           `yaml:"source"` // SourcePublished or SourceOurs
-	Note    string           `yaml:"note"`
-	Entries []CrosswalkEntry `yaml:"entries"`
+	ID      string           `yaml:"id" json:"id"`
+	Title   string           `yaml:"title" json:"title,omitempty"`
+	Version string           `yaml:"version" json:"version"`
+	Source  string           `yaml:"source" json:"source"` // SourcePublished or SourceOurs
+	Note    string           `yaml:"note" json:"note,omitempty"`
+	Entries []CrosswalkEntry `yaml:"entries" json:"entries"`
 }
 
 // CrosswalkEntry is one control (or practice) of the other framework. Exactly
 // one of Control and Practice is set.
 type CrosswalkEntry struct {
-	Control    string   `yaml:"control,omitempty"`
-	Practice   string   `yaml:"practice,omitempty"`
-	Title      string   `yaml:"title,omitempty"`
-	Claims     []string `yaml:"claims,omitempty"`
-	Principles []string `yaml:"principles,omitempty"`
+	Control    string   `yaml:"control,omitempty" json:"control,omitempty"`
+	Practice   string   `yaml:"practice,omitempty" json:"practice,omitempty"`
+	Title      string   `yaml:"title,omitempty" json:"title,omitempty"`
+	Claims     []string `yaml:"claims,omitempty" json:"claims,omitempty"`
+	Principles []string `yaml:"principles,omitempty" json:"principles,omitempty"`
 }
 
 // Ref returns the entry's control or practice id.
