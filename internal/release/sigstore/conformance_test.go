@@ -155,7 +155,7 @@ var conformanceExpect = map[string]struct{ check, reason string }{
 	"wrong-hashedrekord-artifact_fail":            {CheckTlog, "transparency-log entry"},
 	"wrong-hashedrekord-cert-and-sig_fail":        {CheckTlog, "transparency-log entry"},
 	"wrong-hashedrekord-entry_fail":               {CheckTlog, "transparency-log entry"},
-	"wrong-material_fail":                         {CheckSignature, "signature does not verify"},
+	"wrong-material_fail":                         {CheckDigest, "digest mismatch"},
 }
 
 func caseDirs(t *testing.T) []string {

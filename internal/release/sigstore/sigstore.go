@@ -8,9 +8,13 @@ package sigstore
 import (
 	"bytes"
 	"crypto"
+	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"regexp"
 	"strings"
@@ -329,6 +333,14 @@ func VerifyBundle(b *bundle.Bundle, open func() (io.ReadCloser, error), p Policy
 		// that a mismatch can name the expected and the actual values.
 		policyOpts = append(policyOpts, verify.WithoutIdentitiesUnsafe())
 	}
+	if sc, err := b.SignatureContent(); err == nil {
+		if ms := sc.MessageSignatureContent(); ms != nil {
+			if check, reason, exp, act := compareDigest(ms, open); check != "" {
+				res.Check, res.Reason, res.Expected, res.Actual = check, reason, exp, act
+				return res
+			}
+		}
+	}
 	rc, err := open()
 	if err != nil {
 		res.Check, res.Reason = CheckDigest, "read artefact: "+clean(err)
@@ -425,6 +437,41 @@ func keyMaterial(k crypto.PublicKey) (*root.TrustedPublicKeyMaterial, error) {
 	return root.NewTrustedPublicKeyMaterial(func(string) (root.TimeConstrainedVerifier, error) {
 		return root.NewExpiringKey(sv, time.Time{}, time.Time{}), nil
 	}), nil
+}
+
+// compareDigest checks the bundle's message digest against the artefact
+// before any signature is checked, so a tampered artefact is reported as a
+// digest mismatch with both values rather than as a bad signature. The
+// digest is only a hint (the signature is what binds), so a match here
+// proves nothing on its own.
+func compareDigest(ms verify.MessageSignatureContent, open func() (io.ReadCloser, error)) (check, reason, expected, actual string) {
+	var h hash.Hash
+	var name string
+	switch ms.DigestAlgorithm() {
+	case "SHA2_256":
+		h, name = sha256.New(), "sha256"
+	case "SHA2_384":
+		h, name = sha512.New384(), "sha384"
+	case "SHA2_512":
+		h, name = sha512.New(), "sha512"
+	default:
+		return "", "", "", "" // left to sigstore-go
+	}
+	rc, err := open()
+	if err != nil {
+		return CheckDigest, "read artefact: " + clean(err), "", ""
+	}
+	defer rc.Close()
+	if _, err := io.Copy(h, rc); err != nil {
+		return CheckDigest, "read artefact: " + clean(err), "", ""
+	}
+	got := h.Sum(nil)
+	if bytes.Equal(got, ms.Digest()) {
+		return "", "", "", ""
+	}
+	expected = name + ":" + hex.EncodeToString(ms.Digest())
+	actual = name + ":" + hex.EncodeToString(got)
+	return CheckDigest, fmt.Sprintf("digest mismatch: the bundle signs %s, the artefact is %s", expected, actual), expected, actual
 }
 
 // matchIdentity compares the certificate's SAN and issuer with the declared
