@@ -1,0 +1,330 @@
+package deps
+
+import (
+	"bytes"
+	"encoding/json"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"golang.org/x/mod/modfile"
+
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/source"
+)
+
+// annotate adds what the extractors do not report: whether each package is a
+// direct dependency (from the manifest next to the lockfile) and how much of
+// the file is pinned by hashes.
+func annotate(t *source.Tree, f *File, data []byte) {
+	markRelations(t, f, data)
+	f.Integrity = integrity(t, f, data)
+}
+
+func markRelations(t *source.Tree, f *File, data []byte) {
+	dir := path.Dir(f.Path)
+	read := func(name string) []byte {
+		p := path.Join(dir, name)
+		if t == nil || !t.Exists(p) {
+			return nil
+		}
+		b, err := t.ReadFile(p, limits.MaxSmallFileSize)
+		if err != nil {
+			return nil
+		}
+		return b
+	}
+	var direct map[string]string // name -> scope
+	switch f.Format {
+	case "javascript/packagelockjson", "javascript/yarnlock", "javascript/pnpmlock", "javascript/bunlock":
+		direct = npmDirect(read("package.json"))
+	case "go/gomod":
+		direct = goDirect(f.Path, data)
+	case "php/composerlock":
+		direct = composerDirect(read("composer.json"))
+	case "rust/cargolock":
+		direct = cargoDirect(read("Cargo.toml"))
+	}
+	if direct == nil {
+		return
+	}
+	for i := range f.Packages {
+		p := &f.Packages[i]
+		if p.Name == "stdlib" && p.Ecosystem == "Go" {
+			continue
+		}
+		if scope, ok := direct[p.Name]; ok {
+			p.Relation = Direct
+			if p.Scope == "" && scope != "" {
+				p.Scope = scope
+			}
+		} else {
+			p.Relation = Transitive
+		}
+	}
+}
+
+func npmDirect(data []byte) map[string]string {
+	if data == nil {
+		return nil
+	}
+	var pkg struct {
+		Dependencies         map[string]any `json:"dependencies"`
+		DevDependencies      map[string]any `json:"devDependencies"`
+		OptionalDependencies map[string]any `json:"optionalDependencies"`
+	}
+	if json.Unmarshal(data, &pkg) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for n := range pkg.Dependencies {
+		out[n] = Runtime
+	}
+	for n := range pkg.OptionalDependencies {
+		out[n] = Optional
+	}
+	for n := range pkg.DevDependencies {
+		out[n] = Dev
+	}
+	return out
+}
+
+func goDirect(p string, data []byte) map[string]string {
+	mf, err := modfile.ParseLax(p, data, nil)
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, r := range mf.Require {
+		if !r.Indirect {
+			out[r.Mod.Path] = ""
+		}
+	}
+	return out
+}
+
+func composerDirect(data []byte) map[string]string {
+	if data == nil {
+		return nil
+	}
+	var c struct {
+		Require    map[string]any `json:"require"`
+		RequireDev map[string]any `json:"require-dev"`
+	}
+	if json.Unmarshal(data, &c) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for n := range c.Require {
+		out[strings.ToLower(n)] = Runtime
+	}
+	for n := range c.RequireDev {
+		out[strings.ToLower(n)] = Dev
+	}
+	return out
+}
+
+func cargoDirect(data []byte) map[string]string {
+	if data == nil {
+		return nil
+	}
+	var c struct {
+		Dependencies      map[string]any `toml:"dependencies"`
+		DevDependencies   map[string]any `toml:"dev-dependencies"`
+		BuildDependencies map[string]any `toml:"build-dependencies"`
+	}
+	if _, err := toml.Decode(string(data), &c); err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for n := range c.Dependencies {
+		out[n] = Runtime
+	}
+	for n := range c.BuildDependencies {
+		out[n] = Dev
+	}
+	for n := range c.DevDependencies {
+		out[n] = Dev
+	}
+	return out
+}
+
+var (
+	reNpmIntegrity   = regexp.MustCompile(`"integrity"\s*:\s*"sha(1|256|384|512)-`)
+	reYarnIntegrity  = regexp.MustCompile(`(?m)^\s+(integrity\s+sha|checksum:\s*\S)`)
+	rePnpmIntegrity  = regexp.MustCompile(`integrity:\s*sha(1|256|384|512)-`)
+	reBunIntegrity   = regexp.MustCompile(`"sha(1|256|384|512)-[A-Za-z0-9+/=]+"`)
+	reJSONHashes     = regexp.MustCompile(`"hashes"\s*:\s*\[\s*"`)
+	reNuGetHash      = regexp.MustCompile(`"contentHash"\s*:\s*"[^"]+"`)
+	reSwiftRevision  = regexp.MustCompile(`"revision"\s*:\s*"[0-9a-f]{40}"`)
+	rePubSHA         = regexp.MustCompile(`sha256:\s*"?[0-9a-f]{64}`)
+	reComposerShasum = regexp.MustCompile(`"shasum"\s*:\s*"[0-9a-f]{40,}"`)
+)
+
+// integrity reports how many pinned packages carry a content hash. It reads
+// the raw lockfile text: the extractors discard hashes, and presence is all
+// claim 1.2.2 needs.
+func integrity(t *source.Tree, f *File, data []byte) Integrity {
+	total := len(f.Packages)
+	count := func(method string, n int) Integrity {
+		return Integrity{Method: method, Hashed: min(n, total), Total: total}
+	}
+	s := string(data)
+	switch f.Format {
+	case "javascript/packagelockjson":
+		return count("integrity fields", len(reNpmIntegrity.FindAllStringIndex(s, -1)))
+	case "javascript/yarnlock":
+		return count("integrity/checksum fields", len(reYarnIntegrity.FindAllStringIndex(s, -1)))
+	case "javascript/pnpmlock":
+		return count("integrity fields", len(rePnpmIntegrity.FindAllStringIndex(s, -1)))
+	case "javascript/bunlock":
+		return count("integrity fields", len(reBunIntegrity.FindAllStringIndex(s, -1)))
+	case "python/pipfilelock":
+		return count("hashes", len(reJSONHashes.FindAllStringIndex(s, -1)))
+	case "python/requirements":
+		return requirementsIntegrity(s, total)
+	case "python/poetrylock", "python/pdmlock":
+		return tomlSections(s, "[[package]]", "", []string{"sha256:"}, total, "file hashes")
+	case "python/uvlock":
+		return tomlSections(s, "[[package]]", "source = { registry", []string{"hash = \"sha256:"}, total, "file hashes")
+	case "python/pylock":
+		return tomlSections(s, "[[packages]]", "", []string{"hashes"}, total, "file hashes")
+	case "rust/cargolock":
+		return tomlSections(s, "[[package]]", "source = \"registry+", []string{"checksum = "}, total, "checksum fields")
+	case "go/gomod":
+		return goSumIntegrity(t, f)
+	case "java/gradleverificationmetadataxml":
+		return Integrity{Method: "Gradle dependency verification", Hashed: total, Total: total}
+	case "java/gradlelockfile":
+		vm := path.Join(path.Dir(f.Path), "gradle", "verification-metadata.xml")
+		if t != nil && t.Exists(vm) {
+			return Integrity{Method: "Gradle dependency verification (" + vm + ")", Hashed: total, Total: total}
+		}
+		return Integrity{Total: total, Note: "gradle.lockfile pins versions only; enable dependency verification (gradle/verification-metadata.xml)"}
+	case "java/pomxml":
+		return Integrity{Total: total, Note: "pom.xml pins no hashes; Maven checks repository checksums at download time"}
+	case "php/composerlock":
+		return count("dist shasum", len(reComposerShasum.FindAllStringIndex(s, -1)))
+	case "ruby/gemfilelock":
+		return sectionLines(s, "CHECKSUMS", total, "CHECKSUMS section", "Gemfile.lock has no CHECKSUMS section (Bundler 2.6+: bundle lock --add-checksums)")
+	case "dotnet/packageslockjson":
+		return count("contentHash", len(reNuGetHash.FindAllStringIndex(s, -1)))
+	case "swift/packageresolved":
+		return count("commit revisions", len(reSwiftRevision.FindAllStringIndex(s, -1)))
+	case "swift/podfilelock":
+		return sectionLines(s, "SPEC CHECKSUMS:", total, "SPEC CHECKSUMS", "Podfile.lock has no SPEC CHECKSUMS")
+	case "dart/pubspec":
+		return count("sha256", len(rePubSHA.FindAllStringIndex(s, -1)))
+	case "elixir/mixlock":
+		// Every hex entry in mix.lock carries the package's inner and outer checksums.
+		return count("package checksums", strings.Count(s, "{:hex,"))
+	}
+	return Integrity{Total: total}
+}
+
+func requirementsIntegrity(s string, total int) Integrity {
+	joined := strings.ReplaceAll(s, "\\\r\n", " ")
+	joined = strings.ReplaceAll(joined, "\\\n", " ")
+	hashed := 0
+	requireHashes := false
+	for _, line := range strings.Split(joined, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "--require-hashes") {
+			requireHashes = true
+		}
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "-") {
+			continue
+		}
+		if strings.Contains(line, "--hash=") || strings.Contains(line, "--hash ") {
+			hashed++
+		}
+	}
+	method := ""
+	if hashed > 0 {
+		method = "--hash"
+	}
+	if requireHashes {
+		method = "--require-hashes"
+	}
+	return Integrity{Method: method, Hashed: min(hashed, total), Total: total}
+}
+
+// tomlSections splits s at each header and counts sections that look like a
+// registry package (need, when set) and those that carry a hash.
+func tomlSections(s, header, need string, hashMarks []string, total int, method string) Integrity {
+	parts := strings.Split(s, header)
+	if len(parts) < 2 {
+		return Integrity{Total: total}
+	}
+	eligible, hashed := 0, 0
+	for _, sec := range parts[1:] {
+		if need != "" && !strings.Contains(sec, need) {
+			continue
+		}
+		eligible++
+		for _, m := range hashMarks {
+			if strings.Contains(sec, m) {
+				hashed++
+				break
+			}
+		}
+	}
+	if hashed == 0 {
+		method = ""
+	}
+	return Integrity{Method: method, Hashed: hashed, Total: eligible}
+}
+
+func sectionLines(s, header string, total int, method, missing string) Integrity {
+	i := strings.Index(s, header)
+	if i < 0 {
+		return Integrity{Total: total, Note: missing}
+	}
+	n := 0
+	for _, line := range strings.Split(s[i+len(header):], "\n")[1:] {
+		if strings.TrimSpace(line) == "" || !strings.HasPrefix(line, " ") {
+			break
+		}
+		n++
+	}
+	return Integrity{Method: method, Hashed: min(n, total), Total: total}
+}
+
+// goSumIntegrity checks each module from go.mod against the go.sum next to
+// it: the Go toolchain refuses to build a module whose hash is missing or
+// wrong, so an entry per module is the integrity guarantee.
+func goSumIntegrity(t *source.Tree, f *File) Integrity {
+	sumPath := path.Join(path.Dir(f.Path), "go.sum")
+	var mods []Package
+	for _, p := range f.Packages {
+		if p.Name != "stdlib" && p.Name != "toolchain" {
+			mods = append(mods, p)
+		}
+	}
+	if len(mods) == 0 {
+		return Integrity{Method: "go.sum"}
+	}
+	if t == nil || !t.Exists(sumPath) {
+		return Integrity{Total: len(mods), Note: "no go.sum next to " + f.Path}
+	}
+	data, err := t.ReadFile(sumPath, limits.MaxFileSize)
+	if err != nil {
+		return Integrity{Total: len(mods), Note: err.Error()}
+	}
+	have := map[string]bool{}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		fields := strings.Fields(string(line))
+		if len(fields) == 3 {
+			v := strings.TrimSuffix(fields[1], "/go.mod")
+			have[fields[0]+"@"+strings.TrimPrefix(v, "v")] = true
+		}
+	}
+	n := 0
+	for _, m := range mods {
+		if have[m.Name+"@"+strings.TrimPrefix(m.Version, "v")] {
+			n++
+		}
+	}
+	return Integrity{Method: "go.sum", Hashed: n, Total: len(mods)}
+}

@@ -1,0 +1,424 @@
+// Package deps inventories the third-party components a product pins in its
+// lockfiles and manifests. Parsing is delegated to OSV-SCALIBR's individual
+// extractor packages (never its plugin list, which drags in every scanner);
+// this package only feeds them files read through the bounded source.Tree and
+// turns their output into plain values.
+package deps
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	cpb "github.com/google/osv-scalibr/binary/proto/config_go_proto"
+	"github.com/google/osv-scalibr/extractor"
+	"github.com/google/osv-scalibr/extractor/filesystem"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/dart/pubspec"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/dotnet/packageslockjson"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/elixir/mixlock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/golang/gomod"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/java/gradlelockfile"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/java/gradleverificationmetadataxml"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/java/pomxml"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/javascript/bunlock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/javascript/packagelockjson"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/javascript/pnpmlock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/javascript/yarnlock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/php/composerlock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/python/pdmlock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/python/pipfilelock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/python/poetrylock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/python/pylock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/python/requirements"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/python/uvlock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/ruby/gemfilelock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/rust/cargolock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/swift/packageresolved"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/swift/podfilelock"
+	"github.com/google/osv-scalibr/extractor/filesystem/osv"
+	scalibrlog "github.com/google/osv-scalibr/log"
+
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/source"
+)
+
+// Relation says how a package reaches the product.
+const (
+	Direct     = "direct"
+	Transitive = "transitive"
+)
+
+// Scopes of a package.
+const (
+	Runtime  = "runtime"
+	Dev      = "dev"
+	Optional = "optional"
+)
+
+// Package is one pinned component.
+type Package struct {
+	Ecosystem string `json:"ecosystem"` // OSV ecosystem name: "npm", "PyPI", "Go", ...
+	Name      string `json:"name"`
+	Version   string `json:"version"`
+	PURL      string `json:"purl,omitempty"`
+	Relation  string `json:"relation,omitempty"` // Direct, Transitive or "" when the format does not say
+	Scope     string `json:"scope,omitempty"`    // Runtime, Dev, Optional or "" when unknown
+	Path      string `json:"path"`               // the lockfile or manifest it came from
+	Line      int    `json:"line,omitempty"`
+}
+
+// Key identifies a package version within an ecosystem.
+func (p Package) Key() string { return p.Ecosystem + "\x00" + p.Name + "\x00" + p.Version }
+
+// File is one lockfile or manifest and what it pins.
+type File struct {
+	Path      string
+	Format    string // extractor name, e.g. "javascript/packagelockjson"
+	Lockfile  bool   // a lockfile (exact, complete pins) rather than a manifest
+	Packages  []Package
+	Integrity Integrity
+	Digest    string
+	Err       string // why the file could not be parsed; Packages is then empty
+}
+
+// Integrity says how much of a file's content is pinned by a hash.
+type Integrity struct {
+	Method string // "integrity fields", "go.sum", "--hash", ...; "" when the format has none
+	Hashed int    // packages with a hash
+	Total  int    // packages that could carry one
+	Note   string
+}
+
+// Inventory is the result of scanning a tree.
+type Inventory struct {
+	Files []File
+}
+
+// Packages returns every package of every file, in file order.
+func (inv *Inventory) Packages() []Package {
+	var out []Package
+	for _, f := range inv.Files {
+		out = append(out, f.Packages...)
+	}
+	return out
+}
+
+// format pairs an extractor with whether its files are lockfiles.
+type format struct {
+	ex   filesystem.Extractor
+	lock bool
+}
+
+// formats builds the extractor set. Each is constructed with its default
+// configuration; none of them reaches the network (pomxml only merges
+// parents found on the local filesystem because it is given no client).
+func formats() []format {
+	mk := func(fn func(*cpb.PluginConfig) (filesystem.Extractor, error)) filesystem.Extractor {
+		e, err := fn(&cpb.PluginConfig{})
+		if err != nil {
+			return nil
+		}
+		return e
+	}
+	list := []format{
+		{mk(packagelockjson.New), true},
+		{mk(yarnlock.New), true},
+		{mk(pnpmlock.New), true},
+		{mk(bunlock.New), true},
+		{mk(requirements.New), false},
+		{mk(poetrylock.New), true},
+		{mk(pipfilelock.New), true},
+		{mk(uvlock.New), true},
+		{mk(pdmlock.New), true},
+		{mk(pylock.New), true},
+		{mk(cargolock.New), true},
+		{mk(gomod.New), true},
+		{mk(pomxml.New), false},
+		{mk(gradlelockfile.New), true},
+		{mk(gradleverificationmetadataxml.New), true},
+		{mk(composerlock.New), true},
+		{mk(gemfilelock.New), true},
+		{mk(packageslockjson.New), true},
+		{mk(packageresolved.New), true},
+		{mk(podfilelock.New), true},
+		{mk(pubspec.New), true},
+		{mk(mixlock.New), true},
+	}
+	return slices.DeleteFunc(list, func(f format) bool { return f.ex == nil })
+}
+
+var quietOnce sync.Once
+
+// quiet silences scalibr's package-level logger: a hostile lockfile must
+// not be able to flood the user's terminal, and every error we care about is
+// returned and reported as evidence instead.
+func quiet() { quietOnce.Do(func() { scalibrlog.SetLogger(discard{}) }) }
+
+// SkipDir reports whether a path lies in a directory whose manifests belong
+// to fixtures or vendored code rather than to the product.
+func SkipDir(p string) bool {
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		switch seg {
+		case "testdata", "node_modules", "vendor", "third_party", "fixtures", "__fixtures__", "bower_components", ".git":
+			return true
+		}
+	}
+	return false
+}
+
+// Options tune a scan.
+type Options struct {
+	// All includes files in fixture and vendored directories (SkipDir).
+	All bool
+	// MaxFiles caps how many dependency files are parsed.
+	MaxFiles int
+}
+
+// Scan inventories every supported file in the tree.
+func Scan(ctx context.Context, t *source.Tree, opts Options) *Inventory {
+	quiet()
+	fsys := &treeFS{t: t}
+	fmts := formats()
+	maxFiles := opts.MaxFiles
+	if maxFiles == 0 {
+		maxFiles = MaxFiles
+	}
+	inv := &Inventory{}
+	for _, e := range t.Entries() {
+		if ctx.Err() != nil {
+			break
+		}
+		if !opts.All && SkipDir(e.Path) {
+			continue
+		}
+		api := fileAPI{p: e.Path, size: e.Size}
+		for _, f := range fmts {
+			if !f.ex.FileRequired(api) {
+				continue
+			}
+			if len(inv.Files) >= maxFiles {
+				return inv
+			}
+			inv.Files = append(inv.Files, scanFile(ctx, t, fsys, f, e.Path))
+			break
+		}
+	}
+	return inv
+}
+
+// MaxFiles is the default cap on dependency files parsed in one tree.
+const MaxFiles = 2000
+
+func scanFile(ctx context.Context, t *source.Tree, fsys *treeFS, f format, p string) File {
+	out := File{Path: p, Format: f.ex.Name(), Lockfile: f.lock}
+	data, err := t.ReadFile(p, limits.MaxFileSize)
+	if err != nil {
+		out.Err = err.Error()
+		return out
+	}
+	out.Digest = source.Digest(data)
+	pkgs, err := Extract(ctx, f.ex, fsys, p, data)
+	if err != nil {
+		out.Err = err.Error()
+		return out
+	}
+	out.Packages = pkgs
+	annotate(t, &out, data)
+	return out
+}
+
+// Extract runs one extractor over data, recovering from a panic in the
+// library so one crafted file cannot abort the assessment.
+func Extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) (pkgs []Package, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pkgs, err = nil, fmt.Errorf("parse %s: extractor %s failed: %v", p, ex.Name(), r)
+		}
+	}()
+	var sfs treeFSish
+	if x, ok := fsys.(treeFSish); ok {
+		sfs = x
+	} else {
+		sfs = emptyFS{}
+	}
+	in := &filesystem.ScanInput{
+		FS:     sfs,
+		Path:   p,
+		Root:   ".",
+		Info:   fileInfo{name: path.Base(p), size: int64(len(data))},
+		Reader: bytes.NewReader(data),
+	}
+	res, err := ex.Extract(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s as %s: %w", p, ex.Name(), err)
+	}
+	seen := map[string]bool{}
+	for _, sp := range res.Packages {
+		pkg := convert(sp, p)
+		if pkg.Name == "" || seen[pkg.Key()] {
+			continue
+		}
+		seen[pkg.Key()] = true
+		pkgs = append(pkgs, pkg)
+	}
+	slices.SortStableFunc(pkgs, func(a, b Package) int {
+		return strings.Compare(a.Name+"\x00"+a.Version, b.Name+"\x00"+b.Version)
+	})
+	return pkgs, nil
+}
+
+func convert(sp *extractor.Package, p string) Package {
+	pkg := Package{Name: sp.Name, Version: sp.Version, Path: p}
+	pkg.Ecosystem = sp.Ecosystem().String()
+	if u := sp.PURL(); u != nil {
+		pkg.PURL = u.String()
+	}
+	if d := sp.Location.Descriptor; d != nil && d.File != nil {
+		pkg.Line = d.File.LineNumber
+	}
+	if dg, ok := sp.Metadata.(osv.DepGroups); ok {
+		groups := dg.DepGroups()
+		switch {
+		case slices.Contains(groups, "dev"):
+			pkg.Scope = Dev
+		case slices.Contains(groups, "optional"):
+			pkg.Scope = Optional
+		default:
+			pkg.Scope = Runtime
+		}
+	}
+	return pkg
+}
+
+// Extractors returns the names of the formats Scan understands.
+func Extractors() []string {
+	var out []string
+	for _, f := range formats() {
+		out = append(out, f.ex.Name())
+	}
+	return out
+}
+
+// ExtractorFor returns the extractor that claims a file name, for tests and
+// for history scans that read old revisions.
+func ExtractorFor(p string, size int64) (filesystem.Extractor, bool) {
+	for _, f := range formats() {
+		if f.ex.FileRequired(fileAPI{p: p, size: size}) {
+			return f.ex, true
+		}
+	}
+	return nil, false
+}
+
+type discard struct{}
+
+func (discard) Errorf(string, ...any) {}
+func (discard) Warnf(string, ...any)  {}
+func (discard) Infof(string, ...any)  {}
+func (discard) Debugf(string, ...any) {}
+func (discard) Error(...any)          {}
+func (discard) Warn(...any)           {}
+func (discard) Info(...any)           {}
+func (discard) Debug(...any)          {}
+
+// fileAPI describes a tree entry to an extractor's FileRequired.
+type fileAPI struct {
+	p    string
+	size int64
+}
+
+func (f fileAPI) Path() string { return f.p }
+func (f fileAPI) Stat() (fs.FileInfo, error) {
+	return fileInfo{name: path.Base(f.p), size: f.size}, nil
+}
+
+type fileInfo struct {
+	name string
+	size int64
+	dir  bool
+}
+
+func (i fileInfo) Name() string { return i.name }
+func (i fileInfo) Size() int64  { return i.size }
+func (i fileInfo) Mode() fs.FileMode {
+	if i.dir {
+		return fs.ModeDir | 0o555
+	}
+	return 0o444
+}
+func (i fileInfo) ModTime() time.Time { return time.Time{} }
+func (i fileInfo) IsDir() bool        { return i.dir }
+func (i fileInfo) Sys() any           { return nil }
+
+// treeFSish is scalibr's FS interface.
+type treeFSish interface {
+	fs.FS
+	fs.ReadDirFS
+	fs.StatFS
+}
+
+// treeFS lets extractors open sibling files (go.sum, parent poms,
+// requirements includes) through the bounded tree, never the real
+// filesystem.
+type treeFS struct{ t *source.Tree }
+
+func (f *treeFS) Open(name string) (fs.File, error) {
+	name = path.Clean(strings.TrimPrefix(name, "./"))
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	if f.t == nil || !f.t.Exists(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	data, err := f.t.ReadFile(name, limits.MaxFileSize)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return &memFile{Reader: bytes.NewReader(data), info: fileInfo{name: path.Base(name), size: int64(len(data))}}, nil
+}
+
+func (f *treeFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrPermission}
+}
+
+func (f *treeFS) Stat(name string) (fs.FileInfo, error) {
+	name = path.Clean(strings.TrimPrefix(name, "./"))
+	if f.t != nil {
+		if e, ok := f.t.Stat(name); ok {
+			return fileInfo{name: path.Base(name), size: e.Size}, nil
+		}
+		if f.t.IsDir(name) {
+			return fileInfo{name: path.Base(name), dir: true}, nil
+		}
+	}
+	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+}
+
+type emptyFS struct{}
+
+func (emptyFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+func (emptyFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+}
+func (emptyFS) Stat(name string) (fs.FileInfo, error) {
+	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+}
+
+type memFile struct {
+	*bytes.Reader
+	info fileInfo
+}
+
+func (m *memFile) Stat() (fs.FileInfo, error) { return m.info, nil }
+func (m *memFile) Close() error               { return nil }
+
+var _ io.ReaderAt = (*memFile)(nil)

@@ -1,0 +1,178 @@
+package evidence
+
+import "time"
+
+// Kinds of third-party component evidence (principles 1.2, 3.3, 3.5).
+const (
+	KindDependencyFile    Kind = "deps/file"
+	KindSBOM              Kind = "deps/sbom"
+	KindVulnDB            Kind = "vuln/db"
+	KindVulnerability     Kind = "vuln/finding"
+	KindVEXDocument       Kind = "vuln/vex"
+	KindRemediationPolicy Kind = "vuln/policy"
+	KindRemediationLag    Kind = "vuln/lag"
+)
+
+// DepPackage is one component pinned by a lockfile, manifest or SBOM.
+type DepPackage struct {
+	Ecosystem string `json:"ecosystem"`
+	Name      string `json:"name"`
+	Version   string `json:"version"`
+	PURL      string `json:"purl,omitempty"`
+	Relation  string `json:"relation,omitempty"` // "direct", "transitive" or "" when unknown
+	Scope     string `json:"scope,omitempty"`    // "runtime", "dev", "optional" or "" when unknown
+	Path      string `json:"path"`
+	Line      int    `json:"line,omitempty"`
+}
+
+// DependencyFile is a lockfile or manifest and the packages it pins.
+type DependencyFile struct {
+	Path      string
+	Format    string // extractor name: "javascript/packagelockjson", "go/gomod", ...
+	Lockfile  bool   // exact, complete pins rather than a manifest's declarations
+	Packages  []DepPackage
+	Integrity DepIntegrity
+	Error     string // set when the file could not be parsed
+}
+
+// DepIntegrity counts the packages of a file pinned by a content hash.
+type DepIntegrity struct {
+	Method string // "integrity fields", "go.sum", "--require-hashes", ...; "" when none
+	Hashed int
+	Total  int
+	Note   string
+}
+
+// Kind implements Fact.
+func (DependencyFile) Kind() Kind { return KindDependencyFile }
+
+// SBOMDocument is an SBOM found in the tree or given with --sbom.
+type SBOMDocument struct {
+	Path        string
+	External    bool   // given with --sbom rather than found in the tree
+	Format      string // "CycloneDX", "SPDX"
+	SpecVersion string // "1.6", "2.3", "3.0"
+	Encoding    string // "json", "xml", "tag-value"
+	// Type is "software" for a software bill of materials; "SaaSBOM",
+	// "HBOM", "CBOM" for CycloneDX documents describing something else.
+	Type string
+	// Supported is false for documents recognised but not read (SPDX 3.0).
+	Supported  bool
+	Note       string
+	Components int
+	Packages   []DepPackage // components with a purl and version, for matching
+	Gaps       []NTIAGap    // NTIA minimum elements missing
+	Error      string       // set when the document could not be parsed
+}
+
+// NTIAGap is one NTIA minimum element missing from an SBOM.
+type NTIAGap struct {
+	Element string // "supplier", "name", "version", "unique identifier", "relationships", "author", "timestamp"
+	Missing int    // components lacking it (0 for document-level elements)
+	Total   int
+	Example string // a component that lacks it
+}
+
+// Kind implements Fact.
+func (SBOMDocument) Kind() Kind { return KindSBOM }
+
+// VulnDB describes the offline vulnerability database consulted.
+type VulnDB struct {
+	Dir        string
+	Present    bool
+	Problem    string // why it could not be used
+	ImportedAt time.Time
+	Sources    []VulnDBSource
+}
+
+// VulnDBSource is one imported source.
+type VulnDBSource struct {
+	Name       string
+	Kind       string // "osv", "kev", "epss"
+	Records    int
+	ImportedAt time.Time
+	Newest     time.Time // newest record modification date, when known
+}
+
+// Kind implements Fact.
+func (VulnDB) Kind() Kind { return KindVulnDB }
+
+// Vulnerability is a known vulnerability affecting a pinned package.
+type Vulnerability struct {
+	ID      string   // preferred id (GHSA, then CVE, then the first)
+	Aliases []string // every id, merged across sources
+	Summary string
+	// Informational is set for advisories that are not vulnerabilities,
+	// such as RustSec's "unmaintained" notices.
+	Informational string
+	Package       DepPackage
+	Fixed         []string // versions that fix it, lowest first
+	Severity      string   // "critical", "high", "medium", "low", "" when unknown
+	CVSS          float64
+	Vector        string
+	Published     time.Time
+	Modified      time.Time
+	KEV           bool
+	KEVAdded      time.Time
+	KEVDue        time.Time
+	EPSS          float64 // probability of exploitation in 30 days; -1 when unknown
+	EPSSPct       float64
+	// Status is "affected", or "not_affected", "fixed",
+	// "under_investigation" when a VEX statement says so.
+	Status        string
+	Justification string
+	StatusSource  string // VEX document path
+}
+
+// Kind implements Fact.
+func (Vulnerability) Kind() Kind { return KindVulnerability }
+
+// VEXDocument is a VEX document found in the tree.
+type VEXDocument struct {
+	Path       string
+	Format     string // "OpenVEX", "CycloneDX VEX", "CSAF VEX"
+	Statements int
+	Error      string
+}
+
+// Kind implements Fact.
+func (VEXDocument) Kind() Kind { return KindVEXDocument }
+
+// RemediationPolicy is a declared or written vulnerability remediation
+// policy.
+type RemediationPolicy struct {
+	Source  string // "assay.yaml" or a file path
+	Line    int
+	Targets map[string]int // severity -> days, when declared
+	Excerpt string
+}
+
+// Kind implements Fact.
+func (RemediationPolicy) Kind() Kind { return KindRemediationPolicy }
+
+// RemediationLag summarises, from lockfile history, how long vulnerable
+// versions stayed pinned after their fix was published.
+type RemediationLag struct {
+	Since    time.Time
+	Commits  int // commits examined
+	Samples  []LagSample
+	Note     string
+	Complete bool // false when history was truncated by limits
+}
+
+// LagSample is one vulnerable version and how long it stayed.
+type LagSample struct {
+	ID        string
+	Package   string
+	Version   string
+	Path      string
+	Severity  string
+	Published time.Time // when the advisory (and so the fix) was published
+	Removed   time.Time // commit time that dropped the version; zero while still pinned
+	Days      int
+	Open      bool
+	Commit    string
+}
+
+// Kind implements Fact.
+func (RemediationLag) Kind() Kind { return KindRemediationLag }
