@@ -73,6 +73,9 @@ type Manifest struct {
 	Manager    string   // "npm/yarn/pnpm/bun", "go", "cargo", ...
 	Lockfiles  []string // lockfiles found for it (same or an ancestor directory)
 	Untracked  []string // of Lockfiles, those present but not committed to git
+	// TrackingKnown is set when git history was available to tell whether
+	// the lockfiles are committed.
+	TrackingKnown bool
 	LockNeeded bool     // false when the ecosystem has no lockfile or the manifest declares no dependencies
 	Note       string   // why no lockfile is needed, when LockNeeded is false
 }

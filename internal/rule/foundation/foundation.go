@@ -35,7 +35,9 @@ func repositoryUnderVersionControl(ev *evidence.Set) []rule.Finding {
 	case !ok:
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "version control was not examined")}
 	case !v.Fact.Present:
-		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "the tree is not a git repository (%s)", v.Fact.Reason)}
+		// A tree without .git may be an export or a CI checkout of a
+		// repository: absence here is not evidence that no VCS is used.
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "cannot tell whether the tree is under version control: %s; assess a git clone", v.Fact.Reason)}
 	case v.Fact.Head == "":
 		return []rule.Finding{rule.New(id, rule.False, v.Provenance.Location, "the git repository has no commits")}
 	}
@@ -55,6 +57,8 @@ func lockfilesCommitted(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.False, loc, "%s (%s) has no lockfile", m.Path, m.Ecosystem))
 		case len(m.Untracked) == len(m.Lockfiles):
 			out = append(out, rule.New(id, rule.False, evidence.Location{Path: m.Untracked[0]}, "%s is present but not committed to git", strings.Join(m.Untracked, ", ")))
+		case !m.TrackingKnown:
+			out = append(out, rule.New(id, rule.True, evidence.Location{Path: m.Lockfiles[0]}, "%s is pinned by %s (whether it is committed is unknown without git history)", m.Path, m.Lockfiles[0]))
 		default:
 			locked := committed(m)
 			out = append(out, rule.New(id, rule.True, evidence.Location{Path: locked}, "%s is pinned by committed %s", m.Path, locked))

@@ -30,12 +30,13 @@ func TestRules(t *testing.T) {
 		want []rule.Outcome
 	}{
 		{"vcs_present", repositoryUnderVersionControl, []evidence.Record{rec(evidence.VCS{Present: true, Head: "abc", Branch: "main"})}, []rule.Outcome{rule.True}},
-		{"vcs_absent", repositoryUnderVersionControl, []evidence.Record{rec(evidence.VCS{Reason: "no .git"})}, []rule.Outcome{rule.False}},
+		{"vcs_absent_is_not_observable", repositoryUnderVersionControl, []evidence.Record{rec(evidence.VCS{Reason: "no .git"})}, []rule.Outcome{rule.NotAvailable}},
 		{"vcs_no_commits", repositoryUnderVersionControl, []evidence.Record{rec(evidence.VCS{Present: true})}, []rule.Outcome{rule.False}},
 		{"vcs_not_examined", repositoryUnderVersionControl, nil, []rule.Outcome{rule.NotAvailable}},
-		{"lock_committed", lockfilesCommitted, []evidence.Record{rec(evidence.Manifest{Path: "go.mod", LockNeeded: true, Lockfiles: []string{"go.sum"}})}, []rule.Outcome{rule.True}},
+		{"lock_committed", lockfilesCommitted, []evidence.Record{rec(evidence.Manifest{Path: "go.mod", LockNeeded: true, Lockfiles: []string{"go.sum"}, TrackingKnown: true})}, []rule.Outcome{rule.True}},
+		{"lock_present_without_git", lockfilesCommitted, []evidence.Record{rec(evidence.Manifest{Path: "go.mod", LockNeeded: true, Lockfiles: []string{"go.sum"}})}, []rule.Outcome{rule.True}},
 		{"lock_missing", lockfilesCommitted, []evidence.Record{rec(evidence.Manifest{Path: "package.json", LockNeeded: true})}, []rule.Outcome{rule.False}},
-		{"lock_untracked", lockfilesCommitted, []evidence.Record{rec(evidence.Manifest{Path: "Cargo.toml", LockNeeded: true, Lockfiles: []string{"Cargo.lock"}, Untracked: []string{"Cargo.lock"}})}, []rule.Outcome{rule.False}},
+		{"lock_untracked", lockfilesCommitted, []evidence.Record{rec(evidence.Manifest{Path: "Cargo.toml", LockNeeded: true, Lockfiles: []string{"Cargo.lock"}, Untracked: []string{"Cargo.lock"}, TrackingKnown: true})}, []rule.Outcome{rule.False}},
 		{"lock_not_needed", lockfilesCommitted, []evidence.Record{rec(evidence.Manifest{Path: "pom.xml", Note: "Maven has no lockfile"})}, []rule.Outcome{rule.NotApplicable}},
 		{"lock_one_per_manifest", lockfilesCommitted, []evidence.Record{rec(evidence.Manifest{Path: "go.mod", LockNeeded: true, Lockfiles: []string{"go.sum"}}), rec(evidence.Manifest{Path: "web/package.json", LockNeeded: true})}, []rule.Outcome{rule.True, rule.False}},
 		{"no_manifests", lockfilesCommitted, nil, []rule.Outcome{rule.NotApplicable}},

@@ -99,6 +99,7 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 		}
 		m.Lockfiles = findLockfiles(in.Tree, path.Dir(e.Path), k.lockfiles)
 		if in.History != nil {
+			m.TrackingKnown = true
 			for _, l := range m.Lockfiles {
 				if tracked, err := in.History.Tracked(l); err == nil && !tracked {
 					m.Untracked = append(m.Untracked, l)
