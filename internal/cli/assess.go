@@ -34,6 +34,7 @@ type assessFlags struct {
 	sboms         []string
 	releases      []string
 	db            string
+	allowedSigner string
 }
 
 func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
@@ -53,6 +54,7 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 	fl.StringArrayVar(&f.sboms, "sbom", nil, "an SBOM `FILE` to assess (repeatable)")
 	fl.StringArrayVar(&f.releases, "release", nil, "a release `DIR` of artefacts to verify (repeatable)")
 	fl.StringVar(&f.db, "db", "", "vulnerability database `DIR` (default: the user cache directory)")
+	fl.StringVar(&f.allowedSigner, "allowed-signers", "", "ssh-keygen allowed signers `FILE` to verify attestation signatures (overrides allowed_signers in assay.yaml)")
 }
 
 func (f *assessFlags) options(path string) (engine.Options, error) {
@@ -74,6 +76,7 @@ func (f *assessFlags) options(path string) (engine.Options, error) {
 	opts.Collector.SBOMFiles = f.sboms
 	opts.Collector.ReleaseDirs = f.releases
 	opts.Collector.DBDir = f.db
+	opts.Collector.AllowedSigners = f.allowedSigner
 	return opts, nil
 }
 

@@ -59,6 +59,9 @@ var commands = []func(*IO) *cobra.Command{
 	newCatalogCmd,
 	newExplainCmd,
 	newVersionCmd,
+	newAttestCmd,
+	newSignoffCmd,
+	newVerifySignoffCmd,
 }
 
 // Run executes the command line and returns the process exit code.

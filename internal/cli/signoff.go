@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/assaysec/assay/internal/atomicfile"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/sign"
+	"github.com/assaysec/assay/internal/signoff"
+	"github.com/assaysec/assay/internal/textsafe"
+)
+
+func newSignoffCmd(streams *IO) *cobra.Command {
+	var (
+		f      assessFlags
+		key    string
+		scope  string
+		outDir string
+	)
+	cmd := &cobra.Command{
+		Use:   "signoff [PATH]",
+		Short: "The Senior Responsible Owner signs the assessment",
+		Long: `Signoff runs the assessment of PATH and writes assay-signoff.json (the claims
+and their statuses, the digest of the attestation set, the commit, who signs,
+their role, the date, the scope and the next review date) and
+assay-signoff.json.sig, an SSH signature over exactly that file's bytes with
+namespace "assay". Anyone can check it with:
+
+  ssh-keygen -Y verify -f allowed_signers -I EMAIL -n assay -s assay-signoff.json.sig < assay-signoff.json
+
+The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := "."
+			if len(args) == 1 {
+				path = args[0]
+			}
+			if key == "" {
+				return usagef("--key is required: the SRO's SSH private key")
+			}
+			signer, err := sign.LoadSigner(key)
+			if err != nil {
+				return usageError{err}
+			}
+			opts, err := f.options(path)
+			if err != nil {
+				return err
+			}
+			res, err := engine.Run(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			cfg := res.Config
+			if cfg.SRO == nil || cfg.SRO.Name == "" {
+				return usagef("assay.yaml names no sro: the sign-off is the Senior Responsible Owner's (add sro: {name, role, email})")
+			}
+			next, err := nextReview(cfg, opts.Now)
+			if err != nil {
+				return usageError{err}
+			}
+			if scope == "" {
+				scope = fmt.Sprintf("all %d claims of the %s, for %s as %s vendor (%s delivery)", res.Report.Summary.Total, res.Report.Framework.Title, cfg.Product, cfg.Role, cfg.Delivery)
+			}
+			by := signoff.Person{Name: cfg.SRO.Name, Role: cfg.SRO.Role, Email: cfg.SRO.Email}
+			doc := signoff.Build(res.Report, cfg, by, scope, opts.Now, next, signer.Fingerprint())
+			data, err := doc.Marshal()
+			if err != nil {
+				return err
+			}
+			sig, err := signer.Sign(data, sign.Namespace)
+			if err != nil {
+				return err
+			}
+			if outDir == "" {
+				outDir = path
+			}
+			jsonPath := filepath.Join(outDir, signoff.FileName)
+			if err := atomicfile.WriteFile(jsonPath, data, 0o644); err != nil {
+				return err
+			}
+			if err := atomicfile.WriteFile(filepath.Join(outDir, signoff.SigFileName), sig, 0o644); err != nil {
+				return err
+			}
+			c := res.Report.Summary.Claims
+			fmt.Fprintf(streams.Out, "signed off by %s (%s) on %s with %s\n", textsafe.Clean(by.Name), textsafe.Clean(by.Role), opts.Now.Format(time.DateOnly), signer.Fingerprint())
+			fmt.Fprintf(streams.Out, "  %d met, %d not met, %d unknown, %d not applicable; commit %s; next review %s\n", c.Met, c.NotMet, c.Unknown, c.NotApplicable, short12(doc.Subject.Commit), doc.NextReview)
+			fmt.Fprintf(streams.Out, "wrote %s and %s\n", jsonPath, jsonPath+".sig")
+			identity := by.Email
+			if identity == "" {
+				identity = by.Name
+			}
+			fmt.Fprintf(streams.Out, "allowed signers line for verifiers:\n  %s\n", sign.FormatEntry(quotePrincipal(identity), signer.PublicKey()))
+			return nil
+		},
+	}
+	bindAssessFlags(cmd, &f)
+	fl := cmd.Flags()
+	fl.StringVar(&key, "key", "", "the SRO's unencrypted OpenSSH private key `FILE`")
+	fl.StringVar(&scope, "scope", "", "what the sign-off covers (default: every claim for the declared role and delivery)")
+	fl.StringVar(&outDir, "out", "", "write the sign-off files to `DIR` (default PATH)")
+	return cmd
+}
+
+func quotePrincipal(p string) string {
+	if bytes.ContainsAny([]byte(p), " \t\"") {
+		return fmt.Sprintf("%q", p)
+	}
+	return p
+}
+
+func short12(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func nextReview(cfg *config.Config, now time.Time) (time.Time, error) {
+	y, m, d := 1, 0, 0
+	if cfg.ReviewEvery != "" {
+		var err error
+		if y, m, d, err = config.ParsePeriod(cfg.ReviewEvery); err != nil {
+			return time.Time{}, fmt.Errorf("review_every: %w", err)
+		}
+	}
+	return now.UTC().AddDate(y, m, d), nil
+}
+
+func newVerifySignoffCmd(streams *IO) *cobra.Command {
+	var (
+		f        assessFlags
+		identity string
+		dir      string
+	)
+	cmd := &cobra.Command{
+		Use:   "verify-signoff [PATH]",
+		Short: "Check the SRO's sign-off signature and that the repository still matches it",
+		Long: `Verify-signoff checks assay-signoff.json.sig against --allowed-signers (the
+signer must be allowed to sign as the sign-off's SRO, or as --identity), that
+the next review date has not passed, and, by re-running the assessment, that
+the commit, the declaration, the attestation set and every claim's status are
+what was signed. Exit 0 when all hold, 1 when any does not.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := "."
+			if len(args) == 1 {
+				path = args[0]
+			}
+			if f.allowedSigner == "" {
+				return usagef("--allowed-signers is required: the file listing keys allowed to sign")
+			}
+			if dir == "" {
+				dir = path
+			}
+			asData, err := readLimited(f.allowedSigner, sign.MaxAllowedSignersSize)
+			if err != nil {
+				return usagef("--allowed-signers: %v", err)
+			}
+			allowed, err := sign.ParseAllowedSigners(asData)
+			if err != nil {
+				return usagef("%s: %v", f.allowedSigner, err)
+			}
+			jsonPath := filepath.Join(dir, signoff.FileName)
+			data, err := readLimited(jsonPath, signoff.MaxDocumentSize)
+			if err != nil {
+				return usagef("read sign-off: %v (run `assay signoff` first)", err)
+			}
+			sig, err := readLimited(jsonPath+".sig", sign.MaxSignatureSize)
+			if err != nil {
+				return usagef("read sign-off signature: %v", err)
+			}
+			opts, err := f.options(path)
+			if err != nil {
+				return err
+			}
+			var problems []string
+			doc, perr := signoff.Parse(data)
+			id := identity
+			if id == "" && perr == nil {
+				id = doc.SignedBy.Email
+				if id == "" {
+					id = doc.SignedBy.Name
+				}
+			}
+			principal, verr := allowed.Verify(data, sig, sign.Namespace, id, opts.Now)
+			if verr != nil {
+				problems = append(problems, "signature: "+verr.Error())
+			} else {
+				fmt.Fprintf(streams.Out, "signature: good, signed by %s as %s\n", textsafe.Clean(principal), sign.Namespace)
+			}
+			if perr != nil {
+				problems = append(problems, perr.Error())
+			} else {
+				fmt.Fprintf(streams.Out, "signed off by %s (%s) at %s; scope: %s\n", textsafe.Clean(doc.SignedBy.Name), textsafe.Clean(doc.SignedBy.Role), textsafe.Clean(doc.SignedAt), textsafe.Clean(doc.Scope))
+				if t, err := config.ParseDate(doc.NextReview); err != nil {
+					problems = append(problems, fmt.Sprintf("nextReview %q is not a date", doc.NextReview))
+				} else if !opts.Now.Before(t) {
+					problems = append(problems, fmt.Sprintf("the next review was due on %s: sign off again", doc.NextReview))
+				}
+				res, err := engine.Run(cmd.Context(), opts)
+				if err != nil {
+					return err
+				}
+				current := signoff.Build(res.Report, res.Config, doc.SignedBy, doc.Scope, opts.Now, opts.Now, "")
+				problems = append(problems, signoff.Drift(doc, current)...)
+			}
+			if len(problems) == 0 {
+				fmt.Fprintln(streams.Out, "sign-off verified: the repository matches what was signed")
+				return nil
+			}
+			for _, p := range problems {
+				fmt.Fprintf(streams.Out, "FAIL %s\n", textsafe.Clean(p))
+			}
+			return errPolicy
+		},
+	}
+	bindAssessFlags(cmd, &f)
+	fl := cmd.Flags()
+	fl.StringVar(&identity, "identity", "", "principal the signer must be allowed to sign as (default: the sign-off's SRO e-mail)")
+	fl.StringVar(&dir, "signoff-dir", "", "`DIR` holding assay-signoff.json and its .sig (default PATH)")
+	return cmd
+}
