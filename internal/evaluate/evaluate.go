@@ -44,12 +44,6 @@ type Output struct {
 	Notices      []report.Finding
 }
 
-// verdict is one rule's answer over all its findings.
-type verdict struct {
-	outcome  rule.Outcome // "" when the rule produced nothing
-	findings []rule.Finding
-}
-
 // Evaluate judges every claim of the catalog, in catalog order.
 func Evaluate(in Input) Output {
 	byRule := map[string][]rule.Finding{}
