@@ -45,6 +45,7 @@ import (
 	"github.com/google/osv-scalibr/extractor/filesystem/osv"
 	scalibrlog "github.com/google/osv-scalibr/log"
 
+	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/source"
 )
@@ -278,7 +279,10 @@ func convert(sp *extractor.Package, p string) Package {
 	pkg := Package{Name: sp.Name, Version: sp.Version, Path: p}
 	pkg.Ecosystem = sp.Ecosystem().String()
 	if u := sp.PURL(); u != nil {
-		pkg.PURL = u.String()
+		pkg.PURL = cleanPURL(u.String())
+	}
+	if pkg.Ecosystem == "" && strings.HasPrefix(pkg.PURL, "pkg:cocoapods/") {
+		pkg.Ecosystem = "CocoaPods"
 	}
 	if d := sp.Location.Descriptor; d != nil && d.File != nil {
 		pkg.Line = d.File.LineNumber
@@ -422,3 +426,34 @@ func (m *memFile) Stat() (fs.FileInfo, error) { return m.info, nil }
 func (m *memFile) Close() error               { return nil }
 
 var _ io.ReaderAt = (*memFile)(nil)
+
+// The inventory is needed by several collectors of one assessment; cache
+// the last few scans by tree so the lockfiles are parsed once.
+var (
+	cacheMu sync.Mutex
+	cache   = map[*source.Tree]*Inventory{}
+	order   []*source.Tree
+)
+
+// ScanCached is Scan with a per-tree cache.
+func ScanCached(ctx context.Context, t *source.Tree) *Inventory {
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if inv, ok := cache[t]; ok {
+		return inv
+	}
+	inv := Scan(ctx, t, Options{})
+	if ctx.Err() != nil {
+		return inv // incomplete; do not cache
+	}
+	cache[t] = inv
+	order = append(order, t)
+	if len(order) > 4 {
+		delete(cache, order[0])
+		order = order[1:]
+	}
+	return inv
+}
+
+// Evidence converts a package for evidence.
+func (p Package) Evidence() evidence.DepPackage { return evidence.DepPackage(p) }

@@ -1,0 +1,199 @@
+// Package vuln joins the component inventory, the offline vulnerability
+// database and VEX statements into vulnerability findings. The deps/vulns
+// collector and the `assay vulns` command share it.
+package vuln
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/deps"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/sbom"
+	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/vex"
+	"github.com/assaysec/assay/internal/vulndb"
+)
+
+// Options tune an assessment.
+type Options struct {
+	DBDir     string   // "" means vulndb.DefaultDir
+	SBOMFiles []string // extra SBOMs whose components are matched too
+	VEXFiles  []string // extra VEX documents
+}
+
+// Result is what was found.
+type Result struct {
+	DB       evidence.VulnDB
+	Packages int
+	Findings []evidence.Vulnerability
+	VEX      []VEXFile
+}
+
+// VEXFile is a VEX document and where it was found.
+type VEXFile struct {
+	Doc   evidence.VEXDocument
+	Line  int
+	stmts []vex.Statement
+}
+
+// Assess matches the tree's components against the database and applies
+// VEX statements. A missing database is not an error: Result.DB says so.
+func Assess(ctx context.Context, t *source.Tree, opts Options) (*Result, error) {
+	res := &Result{}
+	dir := opts.DBDir
+	if dir == "" {
+		d, err := vulndb.DefaultDir()
+		if err != nil {
+			res.DB = evidence.VulnDB{Problem: err.Error()}
+			return res, nil
+		}
+		dir = d
+	}
+	var pkgs []evidence.DepPackage
+	if t != nil {
+		for _, p := range deps.ScanCached(ctx, t).Packages() {
+			pkgs = append(pkgs, p.Evidence())
+		}
+	}
+	for _, d := range sbom.Discover(t, opts.SBOMFiles) {
+		pkgs = append(pkgs, d.Packages...)
+	}
+	res.Packages = len(pkgs)
+	res.VEX = discoverVEX(t, opts.VEXFiles)
+	db, err := vulndb.Open(dir)
+	if err != nil {
+		res.DB = evidence.VulnDB{Dir: dir, Problem: err.Error()}
+		if errors.Is(err, vulndb.ErrNoDatabase) {
+			return res, nil
+		}
+		return res, nil
+	}
+	defer db.Close()
+	res.DB = db.Status()
+	if !res.DB.Present {
+		return res, nil
+	}
+	found, err := db.Assess(pkgs)
+	if err != nil {
+		return res, fmt.Errorf("match against %s: %w", dir, err)
+	}
+	var stmts []vex.Statement
+	for _, f := range res.VEX {
+		stmts = append(stmts, f.stmts...)
+	}
+	res.Findings = vex.Apply(found, stmts)
+	return res, nil
+}
+
+// looksLikeVEX reports whether a tree path is where VEX documents live.
+func looksLikeVEX(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	if !strings.HasSuffix(b, ".json") {
+		return false
+	}
+	if strings.Contains(b, "vex") || strings.HasSuffix(b, ".csaf.json") {
+		return true
+	}
+	for _, seg := range strings.Split(strings.ToLower(path.Dir(p)), "/") {
+		if seg == "vex" || seg == ".vex" || seg == "csaf" {
+			return true
+		}
+	}
+	return false
+}
+
+func discoverVEX(t *source.Tree, extra []string) []VEXFile {
+	var out []VEXFile
+	add := func(p string, data []byte, err error) {
+		if err != nil {
+			out = append(out, VEXFile{Doc: evidence.VEXDocument{Path: p, Error: err.Error()}})
+			return
+		}
+		doc, err := vex.Parse(p, data)
+		if errors.Is(err, vex.ErrNotVEX) {
+			return
+		}
+		if err != nil {
+			out = append(out, VEXFile{Doc: evidence.VEXDocument{Path: p, Error: err.Error()}})
+			return
+		}
+		out = append(out, VEXFile{Doc: evidence.VEXDocument{Path: p, Format: doc.Format, Statements: len(doc.Statements)}, stmts: doc.Statements})
+	}
+	if t != nil {
+		for _, e := range t.Entries() {
+			if !looksLikeVEX(e.Path) || deps.SkipDir(e.Path) {
+				continue
+			}
+			data, err := t.ReadFile(e.Path, limits.MaxFileSize)
+			add(e.Path, data, err)
+		}
+	}
+	for _, p := range extra {
+		data, err := readFile(p)
+		add(p, data, err)
+	}
+	return out
+}
+
+var rePolicy = regexp.MustCompile(`(?i)\b(remediat\w*|fix\w*|patch\w*|resolv\w*|address\w*)\b[^.\n]{0,80}\bwithin\s+\d+\s*(calendar\s+|business\s+|working\s+)?(days?|hours?|weeks?)\b`)
+
+// Policies finds declared remediation targets (assay.yaml) and written
+// remediation timelines in the security documentation.
+func Policies(t *source.Tree, cfg *config.Config) []evidence.RemediationPolicy {
+	var out []evidence.RemediationPolicy
+	if cfg != nil {
+		r := cfg.RemediationTargets
+		if r.Critical != "" || r.High != "" || r.Medium != "" || r.Low != "" {
+			out = append(out, evidence.RemediationPolicy{
+				Source: orDefault(cfg.File, config.FileName), Line: r.Pos.Line,
+				Targets: map[string]int{"critical": r.Days("critical"), "high": r.Days("high"), "medium": r.Days("medium"), "low": r.Days("low")},
+			})
+		}
+	}
+	if t == nil {
+		return out
+	}
+	for _, e := range t.Entries() {
+		if !policyDoc(e.Path) || deps.SkipDir(e.Path) {
+			continue
+		}
+		data, err := t.ReadFile(e.Path, limits.MaxSmallFileSize)
+		if err != nil {
+			continue
+		}
+		loc := rePolicy.FindIndex(data)
+		if loc == nil {
+			continue
+		}
+		line := 1 + strings.Count(string(data[:loc[0]]), "\n")
+		out = append(out, evidence.RemediationPolicy{Source: e.Path, Line: line, Excerpt: strings.TrimSpace(string(data[loc[0]:loc[1]]))})
+	}
+	return out
+}
+
+func policyDoc(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	if !strings.HasSuffix(b, ".md") && !strings.HasSuffix(b, ".txt") && !strings.HasSuffix(b, ".rst") && !strings.HasSuffix(b, ".adoc") {
+		return false
+	}
+	for _, k := range []string{"security", "vulnerab", "patch", "remediation", "support"} {
+		if strings.Contains(b, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
