@@ -12,6 +12,7 @@ import (
 
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/forge"
 	"github.com/assaysec/assay/internal/source"
 )
 
@@ -51,6 +52,7 @@ type Options struct {
 	DBDir             string        // --db
 	AllowedSigners    string        // --allowed-signers: trusted signing keys, overriding assay.yaml's allowed_signers
 	Extra             map[string]string
+	Forge             forge.Config // --repo, --github-api-url, --gitlab-api-url, --cache-dir, token variables
 }
 
 // State is the outcome of running one collector.

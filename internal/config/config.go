@@ -70,6 +70,8 @@ type Config struct {
 	Incidents      []Incident     `yaml:"incidents"`
 	Advisories     []Advisory     `yaml:"advisories"`
 	VEX            []VEXStatement `yaml:"vex"`
+	// Forge opts into reading GitHub or GitLab settings; see forge.go.
+	Forge Forge `yaml:"forge"`
 }
 
 // RemediationTargets give, per severity, how long a known vulnerability may
@@ -323,6 +325,7 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 	add := func(p Pos, field, format string, args ...any) {
 		errs = append(errs, &Error{File: c.File, Line: p.Line, Column: p.Column, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
+	c.Forge.validate(add)
 	switch c.Role {
 	case RoleDeveloperDistributor, RoleReseller, RoleDeveloperOnly:
 	default:
