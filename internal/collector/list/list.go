@@ -11,6 +11,7 @@ import (
 	"github.com/assaysec/assay/internal/collector/declared/attestations"
 	"github.com/assaysec/assay/internal/collector/deps/manifests"
 	"github.com/assaysec/assay/internal/collector/git/repository"
+	"github.com/assaysec/assay/internal/collector/lifecycle/support"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
@@ -22,6 +23,7 @@ var All = []func() collector.Collector{
 	manifests.New,
 	attestations.New,
 	disclosure.New,
+	support.New,
 }
 
 // FromNames returns the named collectors, or all of them when names is empty.

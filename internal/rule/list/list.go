@@ -8,12 +8,14 @@ import (
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/rule/disclosure"
 	"github.com/assaysec/assay/internal/rule/foundation"
+	"github.com/assaysec/assay/internal/rule/lifecycle"
 )
 
 // areas lists every rule area, in evaluation order.
 var areas = []func() ([]rule.Rule, error){
 	foundation.Rules,
 	disclosure.Rules,
+	lifecycle.Rules,
 }
 
 // All returns every rule, checking that ids are unique.

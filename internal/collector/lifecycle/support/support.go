@@ -1,0 +1,477 @@
+// Package support collects the product's support lifecycle and the
+// customer-facing documents around it: release lines and their end dates
+// (from assay.yaml, an OpenEoX file or an endoflife.date-style file), when
+// each end date was first published (from git history), the update policy,
+// user documentation, incident support plan, secure development framework,
+// the declared incident and advisory logs, and security fixes named in
+// commit messages.
+package support
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lifecycle"
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/source"
+)
+
+// Name of the collector.
+const Name = "lifecycle/support"
+
+// maxDocs caps how many conventional documents are scanned for topics.
+const maxDocs = 50
+
+// Collector gathers lifecycle evidence.
+type Collector struct{}
+
+// New returns the collector.
+func New() collector.Collector { return Collector{} }
+
+// Name implements collector.Collector.
+func (Collector) Name() string { return Name }
+
+// Produces implements collector.Collector.
+func (Collector) Produces() []evidence.Kind {
+	return []evidence.Kind{evidence.KindLifecycle, evidence.KindReleaseLine, evidence.KindDocument, evidence.KindFramework,
+		evidence.KindIncident, evidence.KindAdvisory, evidence.KindSecurityFix, evidence.KindHistoryWalked, evidence.KindParseProblem}
+}
+
+// Requirements implements collector.Collector. History is used when present
+// but not required: declarations and documents are read without it.
+func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
+
+type collection struct {
+	in  *collector.Input
+	out []evidence.Record
+}
+
+func (c *collection) add(f evidence.Fact, loc evidence.Location) {
+	c.out = append(c.out, evidence.Record{Fact: f, Provenance: c.in.Provenance(Name, loc, "")})
+}
+
+// Collect implements collector.Collector.
+func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+	c := &collection{in: in}
+	cfg := in.Config
+	declFile := cfg.File
+	if declFile == "" {
+		declFile = config.FileName
+	}
+	lc := evidence.Lifecycle{PolicyRef: cfg.Support.Policy, UpdatePolicyRef: cfg.Support.UpdatePolicy, HistoryUsed: in.History != nil && in.History.Head() != nil}
+	lc.UpdateFrequency = period(cfg.Support.UpdateFrequency)
+	lc.NoticePeriod = period(cfg.Support.NoticePeriod)
+
+	// Release lines: assay.yaml, then the lifecycle file.
+	type sourced struct {
+		path  string
+		lines []lifecycle.Line
+	}
+	var sources []sourced
+	if len(cfg.ReleaseLines) > 0 {
+		var ls []lifecycle.Line
+		for _, l := range cfg.ReleaseLines {
+			ls = append(ls, lifecycle.Line{Version: l.Version, Released: l.Released.Time, EndOfSecuritySupport: l.EndOfSecuritySupport.Time,
+				EndOfLife: l.EndOfLife.Time, Announced: l.Announced.Time, Line: l.Pos.Line})
+		}
+		sources = append(sources, sourced{declFile, ls})
+	}
+	lifecycleFile := cfg.Support.Lifecycle
+	if lifecycleFile == "" {
+		for _, p := range []string{".openeox.json", "openeox.json"} {
+			if in.Tree.Exists(p) {
+				lifecycleFile = p
+				break
+			}
+		}
+	}
+	if lifecycleFile != "" {
+		data, err := in.Tree.ReadFile(lifecycleFile, limits.MaxSmallFileSize)
+		if err != nil {
+			c.add(evidence.ParseProblem{Path: lifecycleFile, Format: "lifecycle file", Error: err.Error()}, evidence.Location{Path: lifecycleFile})
+		} else if _, ls, err := lifecycle.Parse(lifecycleFile, data); err != nil {
+			c.add(evidence.ParseProblem{Path: lifecycleFile, Format: "lifecycle file (OpenEoX or endoflife.date)", Error: err.Error()}, evidence.Location{Path: lifecycleFile})
+		} else {
+			sources = append(sources, sourced{lifecycleFile, ls})
+		}
+	}
+	var firstSeen map[string]map[string]commitAt
+	var histCommits []*object.Commit
+	if lc.HistoryUsed {
+		var err error
+		histCommits, err = commits(ctx, in)
+		if err != nil {
+			c.add(evidence.ParseProblem{Path: ".git", Format: "git history", Error: err.Error()}, evidence.Location{})
+		}
+		paths := []string{}
+		for _, s := range sources {
+			paths = append(paths, s.path)
+		}
+		firstSeen = announcements(ctx, histCommits, paths)
+	}
+	for _, s := range sources {
+		lc.Sources = append(lc.Sources, s.path)
+		for _, l := range s.lines {
+			rl := evidence.ReleaseLine{Version: l.Version, Released: l.Released, EndOfSecuritySupport: l.EndOfSecuritySupport,
+				EndOfLife: l.EndOfLife, TBA: l.TBA, Source: s.path, Line: l.Line}
+			end := rl.EndOfSupport()
+			switch {
+			case !l.Announced.IsZero():
+				rl.Announced, rl.AnnouncedBy = l.Announced, "declared"
+			case end.IsZero():
+			case firstSeen != nil:
+				if at, ok := firstSeen[s.path][key(l.Version, end)]; ok {
+					rl.Announced, rl.AnnouncedBy, rl.AnnounceCommit = at.when, "git", at.commit
+				} else {
+					rl.Announced, rl.AnnouncedBy = in.Now, "uncommitted"
+				}
+			}
+			c.add(rl, evidence.Location{Path: s.path, Line: l.Line, Commit: rl.AnnounceCommit})
+		}
+	}
+	c.add(lc, evidence.Location{Path: declFile})
+
+	c.documents(cfg)
+	c.framework(cfg)
+	for _, i := range cfg.Incidents {
+		c.add(evidence.Incident{ID: i.ID, Title: i.Title, Severity: i.Severity, Started: i.Started.Time,
+			CustomersNotified: i.CustomersNotified.Time, Resolved: i.Resolved.Time, Report: i.Report, Line: i.Pos.Line},
+			evidence.Location{Path: declFile, Line: i.Pos.Line})
+	}
+	for _, a := range cfg.Advisories {
+		c.add(evidence.Advisory{ID: a.ID, CVE: a.CVE, GHSA: a.GHSA, Title: a.Title, Published: a.Published.Time, Line: a.Pos.Line},
+			evidence.Location{Path: declFile, Line: a.Pos.Line})
+	}
+	if lc.HistoryUsed {
+		c.securityFixes(histCommits, in)
+	}
+	return c.out, ctx.Err()
+}
+
+func period(s string) time.Duration {
+	if s == "" {
+		return 0
+	}
+	y, m, d, err := config.ParsePeriod(s)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(y*365+m*30+d) * 24 * time.Hour
+}
+
+type commitAt struct {
+	when   time.Time
+	commit string
+}
+
+func key(version string, end time.Time) string {
+	return version + "\x00" + end.UTC().Format(time.DateOnly)
+}
+
+// commits lists up to the history cap of commits reachable from HEAD,
+// oldest first.
+func commits(ctx context.Context, in *collector.Input) ([]*object.Commit, error) {
+	max := in.Options.HistoryMaxCommits
+	if max <= 0 {
+		max = limits.MaxHistoryCommits
+	}
+	repo := in.History.Repository()
+	iter, err := repo.Log(&git.LogOptions{From: in.History.Head().Hash, Order: git.LogOrderCommitterTime})
+	if err != nil {
+		return nil, fmt.Errorf("walk history: %w", err)
+	}
+	defer iter.Close()
+	var out []*object.Commit
+	for len(out) < max {
+		if ctx.Err() != nil {
+			break
+		}
+		cm, err := iter.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return out, fmt.Errorf("walk history: %w", err)
+		}
+		out = append(out, cm)
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
+// announcements finds, per lifecycle file and per (line, end date), the
+// first commit whose version of the file held that end date. Blobs are
+// parsed once each.
+func announcements(ctx context.Context, cs []*object.Commit, paths []string) map[string]map[string]commitAt {
+	out := map[string]map[string]commitAt{}
+	for _, p := range paths {
+		seen := map[string]commitAt{}
+		parsed := map[plumbing.Hash][]string{}
+		for _, cm := range cs {
+			if ctx.Err() != nil {
+				break
+			}
+			f, err := cm.File(p)
+			if err != nil {
+				continue
+			}
+			keys, done := parsed[f.Hash]
+			if !done {
+				keys = blobKeys(p, f)
+				parsed[f.Hash] = keys
+			}
+			for _, k := range keys {
+				if _, ok := seen[k]; !ok {
+					seen[k] = commitAt{when: cm.Committer.When.UTC(), commit: cm.Hash.String()}
+				}
+			}
+		}
+		out[p] = seen
+	}
+	return out
+}
+
+func blobKeys(path string, f *object.File) []string {
+	if f.Size > limits.MaxSmallFileSize {
+		return nil
+	}
+	r, err := f.Reader()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, limits.MaxSmallFileSize))
+	if err != nil {
+		return nil
+	}
+	_, lines, err := lifecycle.Parse(path, data)
+	if err != nil {
+		return nil // an old broken version announced nothing
+	}
+	var keys []string
+	for _, l := range lines {
+		e := l.EndOfSecuritySupport
+		if e.IsZero() {
+			e = l.EndOfLife
+		}
+		if !e.IsZero() {
+			keys = append(keys, key(l.Version, e))
+		}
+	}
+	return keys
+}
+
+var vulnIDPattern = regexp.MustCompile(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b`)
+
+func (c *collection) securityFixes(cs []*object.Commit, in *collector.Input) {
+	for _, cm := range cs {
+		msg := cm.Message
+		if len(msg) > 64<<10 {
+			msg = msg[:64<<10]
+		}
+		ids := vulnIDPattern.FindAllString(msg, 20)
+		if len(ids) == 0 {
+			continue
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		title, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
+		if len(title) > 200 {
+			title = title[:200]
+		}
+		c.add(evidence.SecurityFix{Commit: cm.Hash.String(), Date: cm.Committer.When.UTC(), IDs: ids, Title: title}, evidence.Location{Commit: cm.Hash.String()})
+	}
+	limit := in.Options.HistoryMaxCommits
+	if limit <= 0 {
+		limit = limits.MaxHistoryCommits
+	}
+	c.add(evidence.HistoryWalked{Commits: len(cs), Truncated: len(cs) >= limit}, evidence.Location{})
+}
+
+// topic is one thing a document should cover and the words that show it.
+type topic struct {
+	name string
+	re   *regexp.Regexp
+}
+
+func topics(pairs ...string) []topic {
+	var out []topic
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, topic{pairs[i], regexp.MustCompile(`(?i)` + pairs[i+1])})
+	}
+	return out
+}
+
+// Topics each kind of document is expected to cover (Code of Practice 4.1.2,
+// 4.1.3 and 4.3.1).
+var (
+	UpdatePolicyTopics = topics(
+		"frequency", `\b(daily|weekly|fortnightly|monthly|quarterly|every \d+ (days|weeks|months)|release cadence|release schedule|regular(ly)? (release|update)s?)\b`,
+		"how updates are applied", `\b(upgrad(e|ing)|apply(ing)? (the )?(update|patch)|install(ing)? (the )?(update|new version)|auto(matic)?[- ]update)`,
+	)
+	UserDocTopics = topics(
+		"updates", `\b(upgrad(e|ing)|updat(e|ing)|patch(es|ing)?)\b`,
+		"MFA", `\b(mfa|multi[- ]factor|two[- ]factor|2fa|totp|webauthn|passkey)`,
+		"backups", `\b(backups?|back up|restor(e|ing))\b`,
+		"least privilege", `(least[- ]privilege|minimal (permissions|privileges)|role[- ]based access|\brbac\b|non-root|unprivileged)`,
+		"exposed ports", `\b(ports?|firewall|expos(e|ed|ing)|listen(s|ing)? on|network access)\b`,
+	)
+	IncidentPlanTopics = topics(
+		"roles", `\b(roles?|responsibilit(y|ies)|incident (commander|manager|lead)|on-call)\b`,
+		"contacts", `(\bcontacts?\b|[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|\bphone\b|\bhotline\b)`,
+		"communication", `\b(communicat(e|ion|ions)|notif(y|ication|ications)|status page|inform(ing)? (affected )?customers)\b`,
+		"post-incident review", `(post[- ]incident|post[- ]?mortem|retrospective|lessons learned|root cause)`,
+	)
+)
+
+func (c *collection) documents(cfg *config.Config) {
+	s := cfg.Support
+	c.docSet("support_policy", refs(s.Policy), []string{"SUPPORT.md", "docs/SUPPORT.md", ".github/SUPPORT.md", "docs/support.md"}, UpdatePolicyTopics)
+	c.docSet("update_policy", refs(s.UpdatePolicy), []string{"UPDATING.md", "docs/updates.md", "docs/update-policy.md", "docs/UPDATES.md"}, UpdatePolicyTopics)
+	c.docSet("user_docs", s.UserDocs, c.conventional(`(?i)(upgrad|updat|harden|secur|install|admin|operat|deploy)[^/]*\.(md|rst|adoc|txt)$`), UserDocTopics)
+	c.docSet("incident_plan", refs(s.IncidentPlan), c.conventional(`(?i)incident[^/]*\.(md|rst|adoc|txt)$`), IncidentPlanTopics)
+}
+
+func refs(r string) []string {
+	if r == "" {
+		return nil
+	}
+	return []string{r}
+}
+
+// conventional finds documentation files whose names match pattern, at the
+// root or under docs/, skipping vendored and hidden trees.
+func (c *collection) conventional(pattern string) []string {
+	re := regexp.MustCompile(pattern)
+	var out []string
+	for _, e := range c.in.Tree.Find(func(p string) bool {
+		if strings.Count(p, "/") > 0 && !strings.HasPrefix(p, "docs/") && !strings.HasPrefix(p, "doc/") {
+			return false
+		}
+		return re.MatchString(p)
+	}) {
+		if len(out) >= maxDocs {
+			break
+		}
+		out = append(out, e.Path)
+	}
+	return out
+}
+
+// docSet scans declared documents, or when none are declared, the
+// conventional candidates that exist.
+func (c *collection) docSet(purpose string, declared, candidates []string, want []topic) {
+	if len(declared) > 0 {
+		for _, ref := range declared {
+			c.scanDoc(purpose, ref, true, want)
+		}
+		return
+	}
+	for _, p := range candidates {
+		if c.in.Tree.Exists(p) {
+			c.scanDoc(purpose, p, false, want)
+		}
+	}
+}
+
+func (c *collection) scanDoc(purpose, ref string, declared bool, want []topic) {
+	d := evidence.Document{Purpose: purpose, Ref: ref, Declared: declared}
+	loc := evidence.Location{Path: ref}
+	if config.IsURL(ref) {
+		d.URL = true
+		loc = evidence.Location{URL: ref}
+		c.add(d, loc)
+		return
+	}
+	data, err := c.in.Tree.ReadFile(ref, limits.MaxSmallFileSize)
+	if err != nil {
+		if !errors.Is(err, source.ErrTooLarge) && !c.in.Tree.Exists(ref) {
+			d.Problem = "not found in the repository"
+		} else {
+			d.Problem = err.Error()
+		}
+		c.add(d, loc)
+		return
+	}
+	d.Found = true
+	d.Topics = findTopics(ref, string(data), want)
+	c.add(d, loc)
+}
+
+func findTopics(path, text string, want []topic) []evidence.TopicHit {
+	var hits []evidence.TopicHit
+	lines := strings.Split(text, "\n")
+	for _, t := range want {
+		for i, l := range lines {
+			if t.re.MatchString(l) {
+				hits = append(hits, evidence.TopicHit{Topic: t.name, Path: path, Line: i + 1})
+				break
+			}
+		}
+	}
+	return hits
+}
+
+// frameworkAliases are short names that identify a framework in prose.
+var frameworkAliases = map[string][]string{
+	"NIST SSDF": {"SSDF", "SP 800-218", "Secure Software Development Framework"}, "Microsoft SDL": {"Microsoft SDL", "Security Development Lifecycle"},
+	"OWASP SAMM": {"SAMM"}, "Cisco SDL": {"Cisco SDL", "Cisco Secure Development Lifecycle"}, "SLSA": {"SLSA"}, "S2C2F": {"S2C2F"},
+}
+
+func (c *collection) framework(cfg *config.Config) {
+	f := cfg.Framework
+	if f != nil {
+		fw := evidence.Framework{Name: f.Name, Version: f.Version, Document: f.Document, Line: f.Pos.Line}
+		loc := evidence.Location{Path: cfg.File, Line: f.Pos.Line}
+		if f.Document != "" && !config.IsURL(f.Document) {
+			if data, err := c.in.Tree.ReadFile(f.Document, limits.MaxSmallFileSize); err == nil {
+				fw.DocumentFound = true
+				fw.NamedInDocument = mentions(string(data), f.Name)
+				loc = evidence.Location{Path: f.Document}
+			}
+		}
+		c.add(fw, loc)
+		return
+	}
+	// Nothing declared: look for an SDL document that names a framework.
+	cands := c.conventional(`(?i)(sdl|ssdf|secure[-_ ]?development|security[-_ ]?development|samm)[^/]*\.(md|rst|adoc|txt)$`)
+	cands = append(cands, "SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md")
+	for _, p := range cands {
+		data, err := c.in.Tree.ReadFile(p, limits.MaxSmallFileSize)
+		if err != nil {
+			continue
+		}
+		for _, name := range config.Frameworks {
+			if mentions(string(data), name) {
+				c.add(evidence.Framework{Name: name, Document: p, DocumentFound: true, NamedInDocument: true}, evidence.Location{Path: p})
+				return
+			}
+		}
+	}
+}
+
+func mentions(text, name string) bool {
+	lt := strings.ToLower(text)
+	if strings.Contains(lt, strings.ToLower(name)) {
+		return true
+	}
+	for _, a := range frameworkAliases[name] {
+		if regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(a) + `\b`).MatchString(text) {
+			return true
+		}
+	}
+	return false
+}

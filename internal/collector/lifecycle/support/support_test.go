@@ -1,0 +1,181 @@
+package support
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+	lifecyclerules "github.com/assaysec/assay/internal/rule/lifecycle"
+	"github.com/assaysec/assay/internal/source"
+)
+
+var now = time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
+
+type step struct {
+	when  time.Time
+	files map[string]string
+	msg   string
+}
+
+// buildRepo commits each step's files at its date, with go-git.
+func buildRepo(t *testing.T, steps []step) string {
+	t.Helper()
+	dir := t.TempDir()
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range steps {
+		for name, content := range s.files {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := wt.Add(name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sig := &object.Signature{Name: "Dev", Email: "dev@example.com", When: s.when}
+		if _, err := wt.Commit(s.msg, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func collect(t *testing.T, dir string) *evidence.Set {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "assay.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("assay.yaml", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tree.Close() })
+	hist, err := source.OpenHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, History: hist, Config: cfg, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evidence.NewSet(recs...)
+}
+
+func run(t *testing.T, ev *evidence.Set, id string) []rule.Finding {
+	t.Helper()
+	rs, err := lifecyclerules.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Meta().ID == id {
+			return r.Evaluate(ev)
+		}
+	}
+	t.Fatalf("no rule %s", id)
+	return nil
+}
+
+func date(s string) time.Time {
+	t, _ := time.Parse(time.DateOnly, s)
+	return t.Add(12 * time.Hour)
+}
+
+// TestNoticeFromGitHistory: the 1.x end date is committed 200 days before
+// it (not met), the 2.x end date 400 days before it (met). Later commits
+// that keep the dates do not move the announcement.
+func TestNoticeFromGitHistory(t *testing.T) {
+	v1 := "product: Demo\nrelease_lines:\n  - version: \"1.x\"\n    end_of_security_support: \"2025-07-20\"\n"
+	v2 := v1 + "  - version: \"2.x\"\n    end_of_security_support: \"2026-03-08\"\n"
+	v3 := v2 + "  - version: \"3.x\"\n"
+	dir := buildRepo(t, []step{
+		{date("2024-12-01"), map[string]string{"README.md": "demo\n"}, "start"},
+		{date("2025-01-01"), map[string]string{"assay.yaml": v1}, "announce 1.x end of support"},
+		{date("2025-02-01"), map[string]string{"assay.yaml": v2}, "announce 2.x end of support"},
+		{date("2025-06-01"), map[string]string{"README.md": "demo 2\n"}, "fix CVE-2025-1234 in parser"},
+		{date("2025-07-01"), map[string]string{"assay.yaml": v3}, "add 3.x"},
+	})
+	fs := run(t, collect(t, dir), "endOfSupportNoticeAtLeastOneYear")
+	type got struct {
+		Outcome rule.Outcome
+		Days    string
+		Line    int
+	}
+	var gots []got
+	for _, f := range fs {
+		gots = append(gots, got{f.Outcome, f.Values["noticeDays"], f.Location.Line})
+	}
+	want := []got{{rule.False, "200", 3}, {rule.True, "400", 5}, {rule.False, "", 7}}
+	if diff := cmp.Diff(want, gots); diff != "" {
+		t.Errorf("findings (-want +got):\n%s\n%v", diff, fs)
+	}
+	if fs[0].Location.Commit == "" {
+		t.Error("the 1.x finding does not name the announcing commit")
+	}
+
+	// The security fix in history has no advisory.
+	sf := run(t, collect(t, dir), "securityFixesHaveAdvisories")
+	if len(sf) != 1 || sf[0].Outcome != rule.False {
+		t.Errorf("security fixes: %+v", sf)
+	}
+}
+
+func TestDeclaredAnnouncementWins(t *testing.T) {
+	y := "product: Demo\nrelease_lines:\n  - version: \"1.x\"\n    announced: \"2024-01-01\"\n    end_of_security_support: \"2025-07-20\"\n"
+	dir := buildRepo(t, []step{{date("2025-01-01"), map[string]string{"assay.yaml": y}, "lifecycle"}})
+	fs := run(t, collect(t, dir), "endOfSupportNoticeAtLeastOneYear")
+	if len(fs) != 1 || fs[0].Outcome != rule.True || fs[0].Values["noticeDays"] != "566" {
+		t.Errorf("%+v", fs)
+	}
+}
+
+func TestDocumentsAndOpenEoX(t *testing.T) {
+	y := "product: Demo\nsupport:\n  user_docs: [docs/hardening.md]\n  incident_plan: docs/incident-plan.md\n  update_policy: SUPPORT.md\n"
+	dir := buildRepo(t, []step{{date("2025-01-01"), map[string]string{
+		"assay.yaml":            y,
+		".openeox.json":         `{"$schema":"https://docs.oasis-open.org/openeox/tbd/schema/core.json","end_of_life":"2030-01-01T00:00:00Z","end_of_security_support":"2030-01-01T00:00:00Z","last_updated":"2025-05-18T12:32:00Z"}`,
+		"docs/hardening.md":     "# Hardening\n\nUpgrade with the package manager.\nEnable MFA for admins.\nTake backups nightly.\n",
+		"docs/incident-plan.md": "# Incident plan\n\nRoles: the incident commander leads.\nContact security@example.com.\nWe notify customers by e-mail.\nA post-incident review follows.\n",
+		"SUPPORT.md":            "We release monthly. Upgrade by installing the new version.\n",
+	}, "docs"}})
+	ev := collect(t, dir)
+	docs := run(t, ev, "userDocsCoverSecureUse")
+	if len(docs) != 1 || docs[0].Outcome != rule.False || docs[0].Message != "covers updates (docs/hardening.md:3), MFA (docs/hardening.md:4), backups (docs/hardening.md:5); missing least privilege, exposed ports" {
+		t.Errorf("user docs: %+v", docs)
+	}
+	if f := run(t, ev, "incidentPlanPublished"); len(f) != 1 || f[0].Outcome != rule.True {
+		t.Errorf("incident plan: %+v", f)
+	}
+	if f := run(t, ev, "updatePolicyPublished"); f[len(f)-1].Outcome != rule.True {
+		t.Errorf("update policy: %+v", f)
+	}
+	eox := run(t, ev, "endOfSupportNoticeAtLeastOneYear")
+	if len(eox) != 1 || eox[0].Outcome != rule.True || eox[0].Location.Path != ".openeox.json" {
+		t.Errorf("openeox: %+v", eox)
+	}
+}

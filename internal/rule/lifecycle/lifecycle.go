@@ -1,0 +1,425 @@
+// Package lifecycle holds the rules about what vendors tell customers:
+// support lifecycle and notice (4.1, 4.2), incidents (4.3), advisories for
+// fixed vulnerabilities (3.4.2) and the secure development framework (1.1.1).
+package lifecycle
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+//go:embed rules.yaml
+var metaYAML []byte
+
+// MinNoticeDays is the Code's minimum end-of-support notice.
+const MinNoticeDays = 365
+
+// MaxNotifyDelay is the target time to tell customers of an incident.
+const MaxNotifyDelay = 72 * time.Hour
+
+// Rules returns the area's rules.
+func Rules() ([]rule.Rule, error) {
+	b := rule.NewBuilder(metaYAML)
+	lc := []evidence.Kind{evidence.KindLifecycle}
+	rs := []rule.Rule{
+		b.Rule("releaseLinesHaveEndDates", lc, releaseLinesHaveEndDates),
+		b.Rule("updatePolicyPublished", lc, updatePolicyPublished),
+		b.Rule("releaseCadenceMatchesPolicy", []evidence.Kind{evidence.KindLifecycle, evidence.KindTags}, releaseCadenceMatchesPolicy),
+		b.Rule("userDocsCoverSecureUse", lc, userDocsCoverSecureUse),
+		b.Rule("endOfSupportNoticeAtLeastOneYear", lc, endOfSupportNoticeAtLeastOneYear),
+		b.Rule("incidentPlanPublished", lc, incidentPlanPublished),
+		b.Rule("incidentsNotifiedPromptly", lc, incidentsNotifiedPromptly),
+		b.Rule("securityFixesHaveAdvisories", []evidence.Kind{evidence.KindLifecycle, evidence.KindHistoryWalked}, securityFixesHaveAdvisories),
+		b.Rule("frameworkDocumented", lc, frameworkDocumented),
+	}
+	return rs, b.Err()
+}
+
+func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+func lineLoc(l evidence.ReleaseLine) evidence.Location {
+	return evidence.Location{Path: l.Source, Line: l.Line, Commit: l.AnnounceCommit}
+}
+
+// LineMatches reports whether a release tag belongs to a release line:
+// "2.x", "2" and "v2" match v2.3.1; "2.3.x" matches 2.3.1; "*" matches all.
+func LineMatches(line, tag string) bool {
+	line = strings.TrimSpace(line)
+	if line == "*" || line == "" {
+		return line == "*"
+	}
+	norm := func(s string) []string {
+		s = strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "release-"), "v")
+		parts := strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '-' || r == '+' })
+		for len(parts) > 0 && (parts[len(parts)-1] == "x" || parts[len(parts)-1] == "*") {
+			parts = parts[:len(parts)-1]
+		}
+		return parts
+	}
+	lp, tp := norm(line), norm(tag)
+	if len(lp) == 0 || len(lp) > len(tp) {
+		return false
+	}
+	return slices.Equal(lp, tp[:len(lp)])
+}
+
+func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
+	const id = "releaseLinesHaveEndDates"
+	lc, ok := evidence.First[evidence.Lifecycle](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
+	}
+	lines := evidence.Facts[evidence.ReleaseLine](ev)
+	var out []rule.Finding
+	for _, it := range lines {
+		l := it.Fact
+		switch {
+		case l.TBA:
+			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s: end of support is \"to be announced\" (%s)", l.Version, l.Source))
+		case l.EndOfSupport().IsZero():
+			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s has no end-of-support date (%s:%d)", l.Version, l.Source, l.Line))
+		default:
+			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s: security support ends %s", l.Version, day(l.EndOfSupport())))
+		}
+	}
+	// Tagged releases that belong to no declared line.
+	if tags, ok := evidence.First[evidence.Tags](ev); ok {
+		var orphans []string
+		for _, t := range tags.Fact.Tags {
+			if !t.Release {
+				continue
+			}
+			matched := false
+			for _, it := range lines {
+				if LineMatches(it.Fact.Version, t.Name) {
+					matched = true
+					break
+				}
+			}
+			if !matched {
+				orphans = append(orphans, t.Name)
+			}
+		}
+		if len(orphans) > 0 {
+			shown := orphans
+			if len(shown) > 5 {
+				shown = shown[:5]
+			}
+			msg := fmt.Sprintf("%d release tags belong to no release line with an end-of-support date (%s)", len(orphans), strings.Join(shown, ", "))
+			if len(lines) == 0 && lc.Fact.PolicyRef != "" && strings.HasPrefix(lc.Fact.PolicyRef, "https://") {
+				out = append(out, rule.New(id, rule.NotAvailable, evidence.Location{URL: lc.Fact.PolicyRef}, "%s; dates may be in the support policy at %s, which is not fetched offline", msg, lc.Fact.PolicyRef))
+			} else {
+				out = append(out, rule.New(id, rule.False, evidence.Location{Path: first(lc.Fact.Sources)}, "%s", msg))
+			}
+		}
+	}
+	if len(out) == 0 {
+		if lc.Fact.PolicyRef != "" && strings.HasPrefix(lc.Fact.PolicyRef, "https://") {
+			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{URL: lc.Fact.PolicyRef}, "no release lines declared; the support policy %s is not fetched offline", lc.Fact.PolicyRef)}
+		}
+		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no release lines or lifecycle file declare end-of-support dates")}
+	}
+	return out
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// docFindings judges the documents of one purpose by topic coverage.
+func docFindings(id string, ev *evidence.Set, purposes []string, want []string, missingMsg string) []rule.Finding {
+	var docs []evidence.Document
+	for _, it := range evidence.Facts[evidence.Document](ev) {
+		if slices.Contains(purposes, it.Fact.Purpose) {
+			docs = append(docs, it.Fact)
+		}
+	}
+	covered := map[string]evidence.TopicHit{}
+	var urls, broken []string
+	found := 0
+	for _, d := range docs {
+		switch {
+		case d.URL:
+			urls = append(urls, d.Ref)
+		case !d.Found:
+			broken = append(broken, fmt.Sprintf("%s (%s)", d.Ref, d.Problem))
+		default:
+			found++
+			for _, h := range d.Topics {
+				if _, ok := covered[h.Topic]; !ok {
+					covered[h.Topic] = h
+				}
+			}
+		}
+	}
+	var out []rule.Finding
+	for _, b := range broken {
+		out = append(out, rule.New(id, rule.False, evidence.Location{}, "declared document %s", b))
+	}
+	var have, missing []string
+	var loc evidence.Location
+	for _, t := range want {
+		if h, ok := covered[t]; ok {
+			have = append(have, fmt.Sprintf("%s (%s:%d)", t, h.Path, h.Line))
+			if loc.IsZero() {
+				loc = evidence.Location{Path: h.Path, Line: h.Line}
+			}
+		} else {
+			missing = append(missing, t)
+		}
+	}
+	switch {
+	case found == 0 && len(urls) > 0 && len(broken) == 0:
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{URL: urls[0]}, "published at %s, which is not fetched offline; attest to its content", strings.Join(urls, ", "))}
+	case found == 0 && len(broken) == 0:
+		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "%s", missingMsg)}
+	case found == 0:
+		return out
+	case len(missing) > 0:
+		msg := "covers " + orNothing(have) + "; missing " + strings.Join(missing, ", ")
+		if len(urls) > 0 {
+			// The rest may be in the online document.
+			return append(out, rule.New(id, rule.NotAvailable, loc, "%s (may be covered by %s, not fetched offline)", msg, strings.Join(urls, ", ")))
+		}
+		return append(out, rule.New(id, rule.False, loc, "%s", msg))
+	}
+	return append(out, rule.New(id, rule.True, loc, "covers %s", strings.Join(have, ", ")))
+}
+
+func orNothing(s []string) string {
+	if len(s) == 0 {
+		return "nothing"
+	}
+	return strings.Join(s, ", ")
+}
+
+func updatePolicyPublished(ev *evidence.Set) []rule.Finding {
+	return docFindings("updatePolicyPublished", ev, []string{"update_policy", "support_policy"},
+		[]string{"frequency", "how updates are applied"}, "no update policy found (support.update_policy, SUPPORT.md, UPDATING.md)")
+}
+
+func userDocsCoverSecureUse(ev *evidence.Set) []rule.Finding {
+	return docFindings("userDocsCoverSecureUse", ev, []string{"user_docs"},
+		[]string{"updates", "MFA", "backups", "least privilege", "exposed ports"}, "no user documentation on upgrading or secure configuration found (support.user_docs, docs/*upgrade*, docs/*hardening*)")
+}
+
+func incidentPlanPublished(ev *evidence.Set) []rule.Finding {
+	return docFindings("incidentPlanPublished", ev, []string{"incident_plan"},
+		[]string{"roles", "contacts", "communication", "post-incident review"}, "no incident support plan found (support.incident_plan, docs/*incident*)")
+}
+
+func releaseCadenceMatchesPolicy(ev *evidence.Set) []rule.Finding {
+	const id = "releaseCadenceMatchesPolicy"
+	lc, ok := evidence.First[evidence.Lifecycle](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
+	}
+	stated := lc.Fact.UpdateFrequency
+	if stated == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no update frequency stated (support.update_frequency)")}
+	}
+	tags, ok := evidence.First[evidence.Tags](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "release tags were not read")}
+	}
+	var dates []time.Time
+	for _, t := range tags.Fact.Tags {
+		if t.Release && !t.Date.IsZero() {
+			dates = append(dates, t.Date)
+		}
+	}
+	if len(dates) < 2 {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "fewer than two release tags: no cadence to measure")}
+	}
+	slices.SortFunc(dates, func(a, b time.Time) int { return b.Compare(a) })
+	if len(dates) > 13 {
+		dates = dates[:13] // the last twelve intervals
+	}
+	var gaps []float64
+	for i := 0; i+1 < len(dates); i++ {
+		gaps = append(gaps, dates[i].Sub(dates[i+1]).Hours()/24)
+	}
+	slices.Sort(gaps)
+	median := gaps[len(gaps)/2]
+	if len(gaps)%2 == 0 {
+		median = (gaps[len(gaps)/2-1] + gaps[len(gaps)/2]) / 2
+	}
+	statedDays := stated.Hours() / 24
+	msg := fmt.Sprintf("median %.0f days between the last %d releases; stated every %.0f days", math.Round(median), len(dates), statedDays)
+	if median > statedDays*1.5 {
+		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "%s", msg)}
+	}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%s", msg)}
+}
+
+func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
+	const id = "endOfSupportNoticeAtLeastOneYear"
+	if _, ok := evidence.First[evidence.Lifecycle](ev); !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
+	}
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.ReleaseLine](ev) {
+		l := it.Fact
+		end := l.EndOfSupport()
+		loc := lineLoc(l)
+		switch {
+		case end.IsZero():
+			out = append(out, rule.New(id, rule.False, loc, "release line %s has no end-of-support date, so no notice can be given", l.Version))
+			continue
+		case l.Announced.IsZero():
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "release line %s: when its end date %s was first published is unknown (no git history and no announced date)", l.Version, day(end)))
+			continue
+		}
+		// Calendar days between the two dates, so the time of day a commit
+		// was made does not cost a day of notice.
+		days := int(math.Round(dayStart(end).Sub(dayStart(l.Announced)).Hours() / 24))
+		var how string
+		switch l.AnnouncedBy {
+		case "git":
+			how = fmt.Sprintf("first published in commit %s on %s", short(l.AnnounceCommit), day(l.Announced))
+		case "uncommitted":
+			how = "not yet committed, so counted from the assessment date " + day(l.Announced)
+		default:
+			how = "announced " + day(l.Announced) + " (declared)"
+		}
+		f := rule.New(id, rule.True, loc, "release line %s: end of support %s, %s: %d days' notice", l.Version, day(end), how, days)
+		if days < MinNoticeDays {
+			f.Outcome = rule.False
+			f.Message += fmt.Sprintf(", less than the %d required", MinNoticeDays)
+		}
+		f.Values = map[string]string{"noticeDays": fmt.Sprint(days), "line": l.Version}
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no end-of-support dates are declared, so no notice is given")}
+	}
+	return out
+}
+
+func dayStart(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+func incidentsNotifiedPromptly(ev *evidence.Set) []rule.Finding {
+	const id = "incidentsNotifiedPromptly"
+	lc, ok := evidence.First[evidence.Lifecycle](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the incident log was not collected")}
+	}
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.Incident](ev) {
+		in := it.Fact
+		loc := it.Provenance.Location
+		name := in.ID
+		if name == "" {
+			name = in.Title
+		}
+		switch {
+		case in.CustomersNotified.IsZero():
+			out = append(out, rule.New(id, rule.False, loc, "incident %s (started %s): no customer notification recorded", name, day(in.Started)))
+			continue
+		}
+		delay := in.CustomersNotified.Sub(in.Started)
+		f := rule.New(id, rule.True, loc, "incident %s: customers notified %s after it started", name, hours(delay))
+		f.Values = map[string]string{"hoursToNotify": fmt.Sprintf("%.1f", delay.Hours())}
+		switch {
+		case delay > MaxNotifyDelay:
+			f.Outcome = rule.False
+			f.Message += fmt.Sprintf(", later than the %s target", hours(MaxNotifyDelay))
+		case !in.Resolved.IsZero() && in.Report == "":
+			f.Outcome = rule.False
+			f.Message += "; resolved but no post-incident report is linked"
+		}
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{Path: first(lc.Fact.Sources)}, "no incidents are logged in assay.yaml")}
+	}
+	return out
+}
+
+func hours(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%.1f days", d.Hours()/24)
+	}
+	return fmt.Sprintf("%.0f hours", d.Hours())
+}
+
+func securityFixesHaveAdvisories(ev *evidence.Set) []rule.Finding {
+	const id = "securityFixesHaveAdvisories"
+	if _, ok := evidence.First[evidence.HistoryWalked](ev); !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read, so fixed vulnerabilities are unknown")}
+	}
+	advised := map[string]bool{}
+	for _, it := range evidence.Facts[evidence.Advisory](ev) {
+		for _, v := range []string{it.Fact.ID, it.Fact.CVE, it.Fact.GHSA} {
+			if v != "" {
+				advised[strings.ToUpper(v)] = true
+			}
+		}
+	}
+	var out []rule.Finding
+	seen := map[string]bool{}
+	for _, it := range evidence.Facts[evidence.SecurityFix](ev) {
+		fx := it.Fact
+		for _, v := range fx.IDs {
+			u := strings.ToUpper(v)
+			if seen[u] {
+				continue
+			}
+			seen[u] = true
+			loc := evidence.Location{Commit: fx.Commit}
+			if advised[u] {
+				out = append(out, rule.New(id, rule.True, loc, "%s (commit %s) has an advisory", v, short(fx.Commit)))
+			} else {
+				out = append(out, rule.New(id, rule.False, loc, "%s is named in commit %s (%s, %q) but no advisory is recorded", v, short(fx.Commit), day(fx.Date), fx.Title))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no commit message names a CVE or GHSA id")}
+	}
+	return out
+}
+
+func frameworkDocumented(ev *evidence.Set) []rule.Finding {
+	const id = "frameworkDocumented"
+	fw, ok := evidence.First[evidence.Framework](ev)
+	if !ok {
+		if _, ok := evidence.First[evidence.Lifecycle](ev); !ok {
+			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "declarations were not collected")}
+		}
+		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no secure development framework is declared (framework in assay.yaml) or named in an SDL document")}
+	}
+	f := fw.Fact
+	loc := fw.Provenance.Location
+	switch {
+	case f.Document == "":
+		return []rule.Finding{rule.New(id, rule.False, loc, "framework %s is declared but no SDL document describes how it is followed", f.Name)}
+	case strings.HasPrefix(f.Document, "https://"):
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{URL: f.Document}, "framework %s; its document %s is not fetched offline", f.Name, f.Document)}
+	case !f.DocumentFound:
+		return []rule.Finding{rule.New(id, rule.False, loc, "framework %s: document %s is not in the repository", f.Name, f.Document)}
+	case !f.NamedInDocument:
+		return []rule.Finding{rule.New(id, rule.False, loc, "framework %s: %s does not name the framework", f.Name, f.Document)}
+	}
+	return []rule.Finding{rule.New(id, rule.True, loc, "follows %s, described in %s", f.Name, f.Document)}
+}

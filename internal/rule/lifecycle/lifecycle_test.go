@@ -1,0 +1,50 @@
+package lifecycle
+
+import (
+	"testing"
+	"time"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+func TestLineMatches(t *testing.T) {
+	tests := []struct {
+		line, tag string
+		want      bool
+	}{
+		{"2.x", "v2.3.1", true}, {"2", "2.0.0", true}, {"2.3.x", "v2.3.9", true}, {"2.3.x", "v2.4.0", false},
+		{"*", "v9", true}, {"1.x", "v10.0.0", false}, {"v1", "release-1.2", true}, {"", "v1", false},
+	}
+	for _, tt := range tests {
+		if got := LineMatches(tt.line, tt.tag); got != tt.want {
+			t.Errorf("LineMatches(%q, %q) = %v", tt.line, tt.tag, got)
+		}
+	}
+}
+
+func TestIncidentsAndOrphanTags(t *testing.T) {
+	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
+	ev := evidence.NewSet(
+		evidence.Record{Fact: evidence.Lifecycle{Sources: []string{"assay.yaml"}}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "1.x", EndOfSecuritySupport: at("2027-01-01T00:00:00Z"), Source: "assay.yaml", Line: 3}},
+		evidence.Record{Fact: evidence.Tags{Tags: []evidence.TagInfo{{Name: "v1.0.0", Release: true}, {Name: "v2.0.0", Release: true}}}},
+		evidence.Record{Fact: evidence.Incident{ID: "A", Started: at("2026-01-01T00:00:00Z"), CustomersNotified: at("2026-01-02T00:00:00Z"), Resolved: at("2026-01-03T00:00:00Z"), Report: "https://x"}},
+		evidence.Record{Fact: evidence.Incident{ID: "B", Started: at("2026-01-01T00:00:00Z"), CustomersNotified: at("2026-01-06T00:00:00Z")}},
+		evidence.Record{Fact: evidence.Incident{ID: "C", Started: at("2026-01-01T00:00:00Z")}},
+	)
+	inc := incidentsNotifiedPromptly(ev)
+	want := []rule.Outcome{rule.True, rule.False, rule.False}
+	for i, f := range inc {
+		if f.Outcome != want[i] {
+			t.Errorf("incident %d: %s %s", i, f.Outcome, f.Message)
+		}
+	}
+	if inc[0].Values["hoursToNotify"] != "24.0" {
+		t.Errorf("hours: %v", inc[0].Values)
+	}
+	eos := releaseLinesHaveEndDates(ev)
+	if len(eos) != 2 || eos[1].Outcome != rule.False || eos[1].Message != "1 release tags belong to no release line with an end-of-support date (v2.0.0)" {
+		t.Errorf("%+v", eos)
+	}
+}
