@@ -70,6 +70,10 @@ type Config struct {
 	Incidents      []Incident     `yaml:"incidents"`
 	Advisories     []Advisory     `yaml:"advisories"`
 	VEX            []VEXStatement `yaml:"vex"`
+	// Releases and TrustedRoot declare release artefacts to verify and the
+	// Sigstore trusted root to verify them against (principle 3.1).
+	Releases    []ReleaseInput `yaml:"releases"`
+	TrustedRoot string         `yaml:"trusted_root"`
 	// Forge opts into reading GitHub or GitLab settings; see forge.go.
 	Forge Forge `yaml:"forge"`
 }
@@ -437,6 +441,7 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 		}
 	}
 	c.validateHuman(add)
+	c.validateRelease(add)
 	return errs
 }
 

@@ -1,0 +1,182 @@
+package evidence
+
+import "time"
+
+// Kinds of release evidence: what was found in release directories, in the
+// repository's tags and in its documentation about distributing releases.
+const (
+	KindRelease              Kind = "release/release"
+	KindReleaseArtefact      Kind = "release/artefact"
+	KindReleaseChecksumFile  Kind = "release/checksum-file"
+	KindReleaseProvenance    Kind = "release/provenance"
+	KindReleaseTagSignature  Kind = "release/tag-signature"
+	KindDistributionChannels Kind = "release/distribution-channels"
+	KindVerificationDocs     Kind = "release/verification-docs"
+)
+
+// Verification statuses of one check on a release file.
+const (
+	VerifyVerified     = "verified"     // cryptographically checked against the declared signer
+	VerifyFailed       = "failed"       // checked and wrong: tampered, wrong signer, bad signature
+	VerifyUnverifiable = "unverifiable" // present, but the trust material to check it was not given
+	VerifyInsufficient = "insufficient" // present and consistent, but proves no origin (unsigned checksum, weak hash)
+)
+
+// Release is one release given to the assessment (a --release directory or
+// an assay.yaml releases entry).
+type Release struct {
+	Version string
+	Dir     string // as given
+	// Latest is the newest release by version; InScope says whether it is
+	// judged (the latest one, or every one with --all-releases).
+	Latest      bool
+	InScope     bool
+	AllReleases bool
+	Files       int
+	Artefacts   int
+	// Trust material in use, for the report: what signatures were checked
+	// against.
+	TrustedRoot string
+	Identity    string
+	Key         string
+	Problems    []string // unreadable directory, too many files, ...
+}
+
+// Kind implements Fact.
+func (Release) Kind() Kind { return KindRelease }
+
+// ReleaseArtefact is one artefact of a release and every check run on it.
+type ReleaseArtefact struct {
+	Release string
+	InScope bool
+	Path    string // relative to the release directory
+	Type    string // "artefact" or "sbom"
+	SHA256  string
+	Size    int64
+	Checks  []ArtefactCheck
+	Problem string // could not be read or hashed
+}
+
+// Kind implements Fact.
+func (ReleaseArtefact) Kind() Kind { return KindReleaseArtefact }
+
+// ArtefactCheck is one piece of integrity evidence for an artefact.
+type ArtefactCheck struct {
+	// Method: "sigstore-bundle", "key-signature", "certificate-signature",
+	// "openpgp-signature", "checksum", "provenance".
+	Method   string
+	Source   string // the release file that carried it
+	Status   string // Verify* constant
+	Check    string // what failed: "identity", "artifact-digest", "transparency-log", ...
+	Reason   string
+	Expected string
+	Actual   string
+	Signer   string
+	Issuer   string
+	SignedAt time.Time
+}
+
+// ReleaseChecksumFile is a checksum file compared with the release's files.
+type ReleaseChecksumFile struct {
+	Release    string
+	InScope    bool
+	Path       string
+	Entries    int
+	Matched    int
+	Algorithms []string
+	Missing    []ChecksumEntry // listed but not in the release
+	Mismatched []ChecksumEntry // listed with a digest that differs
+	Problems   []ChecksumEntry // unreadable lines (Name empty, Detail says why)
+	Signature  ArtefactCheck   // Status "" when the file is not signed
+	Error      string          // the file could not be read at all
+}
+
+// ChecksumEntry is one line of a checksum file that needs attention.
+type ChecksumEntry struct {
+	Line     int
+	Name     string
+	Expected string
+	Actual   string
+	Detail   string
+}
+
+// Kind implements Fact.
+func (ReleaseChecksumFile) Kind() Kind { return KindReleaseChecksumFile }
+
+// ReleaseProvenance is one SLSA provenance statement found in a release.
+type ReleaseProvenance struct {
+	Release       string
+	InScope       bool
+	Path          string
+	Line          int
+	PredicateType string
+	Subjects      []string // subject names
+	Matched       []string // release artefacts whose digest is a subject
+	BuilderID     string
+	BuildType     string
+	SourceRepo    string
+	SourceRef     string
+	SourceCommit  string
+	Trigger       string
+	Signature     ArtefactCheck
+	// Policy the provenance is judged against.
+	ExpectedRepo    string   // the product repository, normalised
+	ExpectedRef     string   // the release tag ref, when the version is known
+	AllowedBuilders []string // declared; empty means the known hosted builders
+	BuilderLevel    int      // SLSA build level of a known builder, 0 if unknown
+	Problem         string   // the statement could not be read
+}
+
+// Kind implements Fact.
+func (ReleaseProvenance) Kind() Kind { return KindReleaseProvenance }
+
+// ReleaseTagSignature is the signature state of one release tag.
+type ReleaseTagSignature struct {
+	Tag       string
+	Commit    string
+	Date      time.Time
+	Latest    bool
+	Annotated bool
+	Signed    bool
+	Format    string // "ssh", "openpgp", "x509"
+	Status    string // Verify* constant; "" when unsigned
+	Signer    string
+	Reason    string
+}
+
+// Kind implements Fact.
+func (ReleaseTagSignature) Kind() Kind { return KindReleaseTagSignature }
+
+// DistributionChannels lists where customers download releases from.
+type DistributionChannels struct {
+	URLs []ChannelURL
+}
+
+// ChannelURL is one declared download location.
+type ChannelURL struct {
+	URL    string
+	Source string // "assay.yaml" or the Security Insights file
+	Line   int
+}
+
+// Kind implements Fact.
+func (DistributionChannels) Kind() Kind { return KindDistributionChannels }
+
+// VerificationDocs records where the repository tells customers how to
+// verify a release, and which signing methods the releases use.
+type VerificationDocs struct {
+	Mentions []DocMention
+	Searched []string // documents read
+	Methods  []string // signing methods seen in the releases: "sigstore", "checksum", "openpgp", "key"
+}
+
+// DocMention is one verification instruction in a document.
+type DocMention struct {
+	Path    string
+	Line    int
+	Command string // e.g. "cosign verify-blob"
+	Method  string // "sigstore", "checksum", "openpgp", "slsa", "key"
+}
+
+// Kind implements Fact.
+func (VerificationDocs) Kind() Kind { return KindVerificationDocs }
