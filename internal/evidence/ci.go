@@ -85,6 +85,8 @@ type CIJob struct {
 	Extends        []string // GitLab extends:, unresolved
 	// Hidden is a GitLab template job (name starting with "."): never run itself.
 	Hidden bool
+	// File is the file that defines the job, for GitLab jobs merged from includes.
+	File string
 }
 
 // CIImage is a container image a job runs in or next to.
@@ -230,3 +232,19 @@ type ReleaseTool struct {
 
 // Kind implements Fact.
 func (ReleaseTool) Kind() Kind { return KindReleaseTool }
+
+// KindToolConfig is a configuration file of a CI tool whose settings decide
+// what it checks.
+const KindToolConfig Kind = "ci/tool-config"
+
+// ToolConfig is such a file: golangci-lint's, with whether security linters
+// are enabled.
+type ToolConfig struct {
+	Path     string
+	Tool     string // "golangci-lint"
+	Security bool   // gosec (or every linter) is enabled
+	Line     int    // line that enables it
+}
+
+// Kind implements Fact.
+func (ToolConfig) Kind() Kind { return KindToolConfig }

@@ -75,7 +75,7 @@ func Parse(path string, data []byte) (evidence.CIPipeline, error) {
 	}
 	for _, name := range order {
 		n := byID[name]
-		j := evidence.CIJob{ID: name, Line: keyLine(root, name), Hidden: strings.HasPrefix(name, ".")}
+		j := evidence.CIJob{ID: name, Line: keyLine(root, name), Hidden: strings.HasPrefix(name, "."), File: path}
 		j.Extends, _ = ciyaml.Strings(ciyaml.Get(n, "extends"))
 		chain := append([]*yaml.Node{n}, extendsChain(n, byID)...)
 		get := func(key string) *yaml.Node {

@@ -1,0 +1,287 @@
+// Package buildenv reads the build-environment files around CI: Dockerfiles
+// and Containerfiles, CODEOWNERS, .pre-commit-config.yaml, GoReleaser
+// configuration, and files that prove fuzzing exists (Go fuzz tests,
+// cargo-fuzz, ClusterFuzzLite, Jazzer, Atheris).
+package buildenv
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/collector/ci/pipelines"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/parse/ciyaml"
+	"github.com/assaysec/assay/internal/parse/codeowners"
+	"github.com/assaysec/assay/internal/parse/dockerfile"
+	"github.com/assaysec/assay/internal/parse/precommit"
+	"github.com/assaysec/assay/internal/source"
+)
+
+// Name of the collector.
+const Name = "ci/buildenv"
+
+const (
+	maxDockerfiles = 500
+	// maxScanBytes bounds the source bytes read looking for fuzz harnesses.
+	maxScanBytes = 64 << 20
+	maxScanFiles = 20_000
+	maxHarnesses = 50
+)
+
+// Collector reads build-environment files.
+type Collector struct{}
+
+// New returns the collector.
+func New() collector.Collector { return Collector{} }
+
+// Name implements collector.Collector.
+func (Collector) Name() string { return Name }
+
+// Produces implements collector.Collector.
+func (Collector) Produces() []evidence.Kind {
+	return []evidence.Kind{evidence.KindDockerfile, evidence.KindCodeOwners, evidence.KindPreCommit, evidence.KindFuzzHarness, evidence.KindReleaseTool, evidence.KindToolConfig}
+}
+
+// Requirements implements collector.Collector.
+func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
+
+// Collect implements collector.Collector.
+func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+	var out []evidence.Record
+	add := func(f evidence.Fact, loc evidence.Location, digest string) {
+		out = append(out, evidence.Record{Fact: f, Provenance: in.Provenance(Name, loc, digest)})
+	}
+	problem := func(p string, line int, format string, err error) {
+		add(evidence.ParseProblem{Path: p, Line: line, Format: format, Error: err.Error()}, evidence.Location{Path: p, Line: line}, "")
+	}
+	read := func(p string) ([]byte, bool) {
+		data, err := in.Tree.ReadFile(p, limits.MaxSmallFileSize)
+		if err != nil {
+			problem(p, 0, "build file", err)
+			return nil, false
+		}
+		return data, true
+	}
+
+	docker := 0
+	for _, e := range in.Tree.Entries() {
+		if ctx.Err() != nil {
+			return out, ctx.Err()
+		}
+		if !dockerfile.IsDockerfile(e.Path) || pipelines.Skipped(e.Path) || docker >= maxDockerfiles {
+			continue
+		}
+		docker++
+		data, ok := read(e.Path)
+		if !ok {
+			continue
+		}
+		d, err := dockerfile.Parse(e.Path, data)
+		if err != nil {
+			problem(e.Path, 0, "Dockerfile", err)
+			continue
+		}
+		add(d, evidence.Location{Path: e.Path}, source.Digest(data))
+	}
+
+	for _, p := range codeowners.Locations {
+		if !in.Tree.Exists(p) {
+			continue
+		}
+		if data, ok := read(p); ok {
+			add(codeowners.Parse(p, data), evidence.Location{Path: p}, source.Digest(data))
+		}
+		break // the forge uses the first file it finds
+	}
+
+	for _, p := range []string{".pre-commit-config.yaml", ".pre-commit-config.yml"} {
+		if !in.Tree.Exists(p) {
+			continue
+		}
+		if data, ok := read(p); ok {
+			pc, err := precommit.Parse(p, data)
+			if err != nil {
+				problem(p, yamlLine(err), "pre-commit configuration", err)
+				continue
+			}
+			add(pc, evidence.Location{Path: p}, source.Digest(data))
+		}
+	}
+
+	for _, p := range []string{".goreleaser.yml", ".goreleaser.yaml", "goreleaser.yml", "goreleaser.yaml"} {
+		if !in.Tree.Exists(p) {
+			continue
+		}
+		if data, ok := read(p); ok {
+			rt, err := goreleaser(p, data)
+			if err != nil {
+				problem(p, yamlLine(err), "GoReleaser configuration", err)
+				continue
+			}
+			add(rt, evidence.Location{Path: p}, source.Digest(data))
+		}
+	}
+
+	for _, p := range []string{".golangci.yml", ".golangci.yaml"} {
+		if !in.Tree.Exists(p) {
+			continue
+		}
+		if data, ok := read(p); ok {
+			tc, err := golangci(p, data)
+			if err != nil {
+				problem(p, yamlLine(err), "golangci-lint configuration", err)
+				continue
+			}
+			add(tc, evidence.Location{Path: p, Line: tc.Line}, source.Digest(data))
+		}
+	}
+
+	for _, h := range fuzzHarnesses(ctx, in.Tree) {
+		add(h, evidence.Location{Path: h.Path, Line: h.Line}, "")
+	}
+	return out, nil
+}
+
+func yamlLine(err error) int {
+	var ye *ciyaml.Error
+	if errors.As(err, &ye) {
+		return ye.Line
+	}
+	return 0
+}
+
+func goreleaser(p string, data []byte) (evidence.ReleaseTool, error) {
+	rt := evidence.ReleaseTool{Path: p, Tool: "goreleaser"}
+	root, err := ciyaml.Decode(data)
+	if err != nil {
+		return rt, err
+	}
+	if root == nil || root.Kind != yaml.MappingNode {
+		return rt, nil
+	}
+	for _, kv := range ciyaml.Pairs(root) {
+		switch kv.Key.Value {
+		case "signs", "docker_signs", "binary_signs":
+			if kv.Value != nil && kv.Value.Kind == yaml.SequenceNode && len(kv.Value.Content) > 0 {
+				rt.Signs = append(rt.Signs, kv.Key.Line)
+			}
+		case "sboms":
+			if kv.Value != nil && kv.Value.Kind == yaml.SequenceNode && len(kv.Value.Content) > 0 {
+				rt.SBOMs = append(rt.SBOMs, kv.Key.Line)
+			}
+		case "before":
+			hooks, lines := ciyaml.Strings(ciyaml.Get(kv.Value, "hooks"))
+			for i, h := range hooks {
+				rt.Hooks = append(rt.Hooks, evidence.CIStep{Run: h, Line: lines[i], RunLine: lines[i]})
+			}
+		}
+	}
+	return rt, nil
+}
+
+// golangci reads whether a golangci-lint configuration enables gosec:
+// listed under linters.enable, or every linter (enable-all, v2 default: all).
+func golangci(p string, data []byte) (evidence.ToolConfig, error) {
+	tc := evidence.ToolConfig{Path: p, Tool: "golangci-lint"}
+	root, err := ciyaml.Decode(data)
+	if err != nil || root == nil {
+		return tc, err
+	}
+	l := ciyaml.Get(root, "linters")
+	if l == nil {
+		return tc, nil
+	}
+	if v := ciyaml.Get(l, "enable-all"); ciyaml.Scalar(v) == "true" {
+		tc.Security, tc.Line = true, v.Line
+	}
+	if v := ciyaml.Get(l, "default"); ciyaml.Scalar(v) == "all" {
+		tc.Security, tc.Line = true, v.Line
+	}
+	names, lines := ciyaml.Strings(ciyaml.Get(l, "enable"))
+	for i, n := range names {
+		if n == "gosec" {
+			tc.Security, tc.Line = true, lines[i]
+		}
+	}
+	dis, _ := ciyaml.Strings(ciyaml.Get(l, "disable"))
+	for _, n := range dis {
+		if n == "gosec" {
+			tc.Security, tc.Line = false, 0
+		}
+	}
+	return tc, nil
+}
+
+var (
+	goFuzz    = regexp.MustCompile(`(?m)^func (Fuzz\w*)\(\w+ \*testing\.F\)`)
+	jazzer    = regexp.MustCompile(`(?m)com\.code_intelligence\.jazzer|@FuzzTest\b`)
+	atheris   = regexp.MustCompile(`(?m)^\s*import atheris|^\s*from atheris`)
+	libfuzzer = regexp.MustCompile(`(?m)LLVMFuzzerTestOneInput`)
+	cargoFuzz = regexp.MustCompile(`(?m)^\s*cargo-fuzz\s*=\s*true|libfuzzer-sys`)
+)
+
+// fuzzHarnesses finds files that prove fuzzing exists. Source files are
+// read only when their name or directory suggests a test or a fuzz target,
+// and the total read is bounded.
+func fuzzHarnesses(ctx context.Context, t *source.Tree) []evidence.FuzzHarness {
+	var out []evidence.FuzzHarness
+	budget, files := int64(maxScanBytes), 0
+	seen := map[string]bool{}
+	for _, e := range t.Entries() {
+		if ctx.Err() != nil || len(out) >= maxHarnesses || files >= maxScanFiles || budget <= 0 {
+			break
+		}
+		p := e.Path
+		if pipelines.Skipped(p) {
+			continue
+		}
+		lower := strings.ToLower(p)
+		base := path.Base(lower)
+		if strings.HasPrefix(p, ".clusterfuzzlite/") && !seen["clusterfuzzlite"] {
+			seen["clusterfuzzlite"] = true
+			out = append(out, evidence.FuzzHarness{Path: p, Engine: "clusterfuzzlite", Detail: "ClusterFuzzLite configuration"})
+			continue
+		}
+		var re *regexp.Regexp
+		engine := ""
+		switch {
+		case strings.HasSuffix(base, "_test.go"):
+			re, engine = goFuzz, "go-fuzz"
+		case base == "cargo.toml" && strings.Contains(lower, "fuzz"):
+			re, engine = cargoFuzz, "cargo-fuzz"
+		case (strings.HasSuffix(base, ".java") || strings.HasSuffix(base, ".kt")) && strings.Contains(lower, "fuzz"):
+			re, engine = jazzer, "jazzer"
+		case strings.HasSuffix(base, ".py") && strings.Contains(lower, "fuzz"):
+			re, engine = atheris, "atheris"
+		case (strings.HasSuffix(base, ".c") || strings.HasSuffix(base, ".cc") || strings.HasSuffix(base, ".cpp")) && strings.Contains(lower, "fuzz"):
+			re, engine = libfuzzer, "libfuzzer"
+		default:
+			continue
+		}
+		if e.Size > limits.MaxSmallFileSize {
+			continue
+		}
+		files++
+		budget -= e.Size
+		data, err := t.ReadFile(p, limits.MaxSmallFileSize)
+		if err != nil {
+			continue
+		}
+		loc := re.FindIndex(data)
+		if loc == nil {
+			continue
+		}
+		line := bytes.Count(data[:loc[0]], []byte("\n")) + 1
+		detail := strings.TrimSpace(string(data[loc[0]:min(loc[1], loc[0]+80)]))
+		out = append(out, evidence.FuzzHarness{Path: p, Line: line, Engine: engine, Detail: detail})
+	}
+	return out
+}

@@ -1,0 +1,273 @@
+package ci
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/parse/gitlabci"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+// releaseJob is a job that publishes something.
+type releaseJob struct {
+	pl  evidence.CIPipeline
+	job evidence.CIJob
+	at  hit
+}
+
+// releaseJobs finds the jobs that publish. docker/build-push-action counts
+// only when it pushes.
+func releaseJobs(ix *index) []releaseJob {
+	var out []releaseJob
+	add := func(pl evidence.CIPipeline, j evidence.CIJob) {
+		if j.Hidden {
+			return
+		}
+		// Only publishing written in this file counts here: a called
+		// reusable workflow is judged on its own, gated by its callers.
+		l, what, ok := firstMatch(release, j)
+		if !ok {
+			return
+		}
+		file := pl.Path
+		if j.File != "" {
+			file = j.File
+		}
+		h := hit{path: file, line: l, what: what}
+		lw := strings.ToLower(what)
+		if strings.HasPrefix(lw, "docker/build-push-action") && !pushes(j) {
+			return
+		}
+		if strings.HasPrefix(lw, "goreleaser/goreleaser-action") && !goreleaserReleases(j) {
+			return
+		}
+		out = append(out, releaseJob{pl: pl, job: j, at: h})
+	}
+	for _, pl := range ix.runnable() {
+		if pl.System == evidence.CIGitLab {
+			continue
+		}
+		if s, _ := ghSides(pl); s.pr && !s.main && !s.tag && !s.schedule {
+			continue // pull-request-only workflows do not release
+		}
+		for _, j := range pl.Jobs {
+			add(pl, j)
+		}
+	}
+	if gl, ok := ix.gitlab(); ok {
+		for _, j := range gl.Jobs {
+			add(gl, j)
+		}
+	}
+	return out
+}
+
+// goreleaserReleases reports whether the GoReleaser action publishes:
+// `release` without --snapshot (build, check and snapshots publish nothing).
+func goreleaserReleases(j evidence.CIJob) bool {
+	for _, s := range j.Steps {
+		if strings.HasPrefix(strings.ToLower(s.Uses), "goreleaser/goreleaser-action") {
+			args := s.With["args"]
+			if strings.Contains(args, "release") && !strings.Contains(args, "--snapshot") && !strings.Contains(args, "--skip=publish") && !strings.Contains(args, "--skip-publish") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func pushes(j evidence.CIJob) bool {
+	for _, s := range j.Steps {
+		if strings.HasPrefix(strings.ToLower(s.Uses), "docker/build-push-action") {
+			v := strings.ToLower(s.With["push"])
+			if v == "true" || strings.Contains(v, "${{") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func releaseJobDependsOnTests(ev *evidence.Set) []rule.Finding {
+	const id = "releaseJobDependsOnTests"
+	ix := newIndex(ev)
+	rels := releaseJobs(ix)
+	if len(rels) == 0 {
+		if len(ix.runnable()) == 0 {
+			return []rule.Finding{noCI(id, rule.NotApplicable)}
+		}
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no job that publishes a release was recognised in CI")}
+	}
+	var out []rule.Finding
+	for _, r := range rels {
+		where := r.at.loc()
+		if ok, why := gated(ix, r); ok {
+			out = append(out, rule.New(id, rule.True, where, "release job %q (%s) runs after tests: %s", r.job.ID, r.at.what, why))
+		} else {
+			out = append(out, rule.New(id, rule.False, where, "release job %q (%s) does not depend on any test job: %s", r.job.ID, r.at.what, why))
+		}
+	}
+	return out
+}
+
+// gated decides whether a release job waits for tests, and says why.
+func gated(ix *index, r releaseJob) (bool, string) {
+	// Tests earlier in the same job.
+	if h, ok := ix.jobDoes(tests, r.pl, r.job); ok && h.path == r.at.path && h.line < r.at.line {
+		return true, fmt.Sprintf("the same job runs %s first (line %d)", h.what, h.line)
+	}
+	if r.pl.System == evidence.CIGitLab {
+		return gitlabGated(ix, r)
+	}
+	byID := map[string]evidence.CIJob{}
+	for _, j := range r.pl.Jobs {
+		byID[j.ID] = j
+	}
+	if j, h, ok := closureTests(ix, r.pl, byID, r.job); ok {
+		return true, fmt.Sprintf("needs %q, which runs %s (%s:%d)", j, h.what, h.path, h.line)
+	}
+	for _, t := range r.pl.Triggers {
+		if t.Event == "workflow_run" {
+			cond := r.job.If
+			if strings.Contains(cond, "conclusion == 'success'") || strings.Contains(cond, `conclusion == "success"`) {
+				return true, fmt.Sprintf("triggered by workflow_run and gated on its success (line %d)", t.Line)
+			}
+			return false, fmt.Sprintf("triggered by workflow_run (line %d) without checking that the triggering run succeeded", t.Line)
+		}
+	}
+	// A reusable workflow is gated by its callers.
+	if slices.ContainsFunc(r.pl.Triggers, func(t evidence.CITrigger) bool { return t.Event == "workflow_call" }) {
+		for _, caller := range ix.runnable() {
+			cb := map[string]evidence.CIJob{}
+			for _, j := range caller.Jobs {
+				cb[j.ID] = j
+			}
+			for _, j := range caller.Jobs {
+				if sub, ok := ix.local(j.Uses); ok && sub.Path == r.pl.Path {
+					if dep, h, ok := closureTests(ix, caller, cb, j); ok {
+						return true, fmt.Sprintf("called from %s job %q, which needs %q running %s", caller.Path, j.ID, dep, h.what)
+					}
+				}
+			}
+		}
+	}
+	if len(r.job.Needs) == 0 {
+		return false, "it has no needs:"
+	}
+	return false, fmt.Sprintf("needs %s, none of which runs tests", strings.Join(r.job.Needs, ", "))
+}
+
+// closureTests walks a job's needs transitively and returns the first job
+// that runs tests.
+func closureTests(ix *index, pl evidence.CIPipeline, byID map[string]evidence.CIJob, j evidence.CIJob) (string, hit, bool) {
+	seen := map[string]bool{j.ID: true}
+	queue := slices.Clone(j.Needs)
+	for len(queue) > 0 && len(seen) < 1000 {
+		n := queue[0]
+		queue = queue[1:]
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		dep, ok := byID[n]
+		if !ok {
+			continue
+		}
+		if h, ok := ix.jobDoes(tests, pl, dep); ok {
+			return n, h, true
+		}
+		queue = append(queue, dep.Needs...)
+	}
+	return "", hit{}, false
+}
+
+func gitlabGated(ix *index, r releaseJob) (bool, string) {
+	byID := map[string]evidence.CIJob{}
+	for _, j := range r.pl.Jobs {
+		byID[j.ID] = j
+	}
+	if r.job.NeedsSet {
+		if j, h, ok := closureTests(ix, r.pl, byID, r.job); ok {
+			return true, fmt.Sprintf("needs %q, which runs %s (%s:%d)", j, h.what, h.path, h.line)
+		}
+		if len(r.job.Needs) == 0 {
+			return false, "needs: [] starts it without waiting for earlier stages"
+		}
+		return false, fmt.Sprintf("needs %s, none of which runs tests", strings.Join(r.job.Needs, ", "))
+	}
+	stages := r.pl.Stages
+	if len(stages) == 0 {
+		stages = gitlabci.DefaultStages
+	}
+	mine := slices.Index(stages, r.job.Stage)
+	for _, j := range r.pl.Jobs {
+		if j.Hidden || j.ID == r.job.ID {
+			continue
+		}
+		st := slices.Index(stages, j.Stage)
+		if st < 0 || mine < 0 || st >= mine {
+			continue
+		}
+		if len(j.Conditions) > 0 && !glSide(r.pl, j).tag && !sameConditions(j, r.job) {
+			continue // does not run in the release pipeline
+		}
+		if h, ok := ix.jobDoes(tests, r.pl, j); ok {
+			return true, fmt.Sprintf("stage %q follows stage %q, where job %q runs %s", r.job.Stage, j.Stage, j.ID, h.what)
+		}
+	}
+	return false, fmt.Sprintf("no test job runs in a stage before %q in the same pipeline", r.job.Stage)
+}
+
+func sameConditions(a, b evidence.CIJob) bool { return slices.Equal(a.Conditions, b.Conditions) }
+
+// releaseEvidence checks that the pipelines that release also do what r
+// recognises (signing, SBOM), in any job of the same workflow or GitLab
+// pipeline, or through a GoReleaser configuration.
+func releaseEvidence(ev *evidence.Set, id string, r recogniser, fromTool func(evidence.ReleaseTool) []int, what string) []rule.Finding {
+	ix := newIndex(ev)
+	rels := releaseJobs(ix)
+	if len(rels) == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no job that publishes a release was recognised in CI")}
+	}
+	tools := evidence.Facts[evidence.ReleaseTool](ev)
+	var out []rule.Finding
+	done := map[string]bool{}
+	for _, rj := range rels {
+		key := rj.pl.Path
+		if done[key] {
+			continue
+		}
+		done[key] = true
+		found := false
+		for _, j := range rj.pl.Jobs {
+			if h, ok := ix.jobDoes(r, rj.pl, j); ok {
+				out = append(out, rule.New(id, rule.True, h.loc(), "the release pipeline %s: %s", what, h.what))
+				found = true
+				break
+			}
+		}
+		if !found && strings.Contains(strings.ToLower(rj.at.what), "goreleaser") {
+			for _, t := range tools {
+				if ls := fromTool(t.Fact); len(ls) > 0 {
+					out = append(out, rule.New(id, rule.True, loc(t.Fact.Path, ls[0]), "the release runs GoReleaser, whose configuration %s", what))
+					found = true
+					break
+				}
+			}
+		}
+		if !found {
+			out = append(out, rule.New(id, rule.False, rj.at.loc(), "release job %q publishes (%s) but nothing in %s %s", rj.job.ID, rj.at.what, rj.pl.Path, what))
+		}
+	}
+	return out
+}
+
+func releaseSignsArtifacts(ev *evidence.Set) []rule.Finding {
+	return releaseEvidence(ev, "releaseSignsArtifacts", signing, func(t evidence.ReleaseTool) []int { return t.Signs }, "signs or attests the artefacts")
+}
+
+func releaseProducesSBOM(ev *evidence.Set) []rule.Finding {
+	return releaseEvidence(ev, "releaseProducesSBOM", sbom, func(t evidence.ReleaseTool) []int { return t.SBOMs }, "produces an SBOM")
+}

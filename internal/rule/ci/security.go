@@ -1,0 +1,537 @@
+package ci
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+// ---- token permissions ----
+
+func writeScopes(p *evidence.CIPermissions) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for s, v := range p.Scopes {
+		if v == "write" {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
+	const id = "workflowPermissionsLeastPrivilege"
+	var out []rule.Finding
+	seen := false
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		if pl.System != evidence.CIGitHubActions {
+			continue
+		}
+		seen = true
+		bad := false
+		top := pl.Permissions
+		onlyCall := len(pl.Triggers) > 0 && !slices.ContainsFunc(pl.Triggers, func(t evidence.CITrigger) bool { return t.Event != "workflow_call" })
+		allJobsScoped := len(pl.Jobs) > 0 && !slices.ContainsFunc(pl.Jobs, func(j evidence.CIJob) bool { return j.Permissions == nil && j.Uses == "" })
+		switch {
+		case top == nil && !onlyCall && !allJobsScoped:
+			var unscoped []string
+			for _, j := range pl.Jobs {
+				if j.Permissions == nil && j.Uses == "" {
+					unscoped = append(unscoped, j.ID)
+				}
+			}
+			out = append(out, rule.New(id, rule.False, loc(pl.Path, 1), "%s has no top-level permissions: block; jobs %s get the repository's default token permissions", pl.Path, strings.Join(unscoped, ", ")))
+			bad = true
+		case top != nil && top.All == "write-all":
+			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions: write-all gives every job a read-write token"))
+			bad = true
+		case top != nil && len(writeScopes(top)) > 0 && len(pl.Jobs) > 1:
+			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %d jobs; grant them only on the jobs that need them", strings.Join(writeScopes(top), ", "), len(pl.Jobs)))
+			bad = true
+		}
+		for _, j := range pl.Jobs {
+			if j.Permissions != nil && j.Permissions.All == "write-all" {
+				out = append(out, rule.New(id, rule.False, loc(pl.Path, j.Permissions.Line), "job %q has permissions: write-all", j.ID))
+				bad = true
+			}
+		}
+		if !bad {
+			out = append(out, rule.New(id, rule.True, loc(pl.Path, lineOf(top)), "token permissions are read-only by default and scoped per job"))
+		}
+	}
+	if !seen {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions workflows; GitLab job tokens are scoped in project settings")}
+	}
+	return out
+}
+
+func lineOf(p *evidence.CIPermissions) int {
+	if p == nil {
+		return 0
+	}
+	return p.Line
+}
+
+// ---- pinning ----
+
+var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// firstParty are action owners run by GitHub itself; trusting the platform
+// is unavoidable, so their tags are not counted as unpinned.
+var firstParty = []string{"actions", "github"}
+
+func actionPinned(uses string) (owner string, pinned bool, skip bool) {
+	if strings.HasPrefix(uses, "./") || strings.HasPrefix(uses, "docker://") || strings.Contains(uses, "${{") || uses == "" || strings.HasPrefix(uses, "gitlab:") || strings.HasPrefix(uses, "!reference") {
+		return "", true, true
+	}
+	name, ref, ok := strings.Cut(uses, "@")
+	owner, _, _ = strings.Cut(name, "/")
+	if slices.Contains(firstParty, strings.ToLower(owner)) {
+		return owner, true, true
+	}
+	// The SLSA generator's reusable workflows verify their own ref and
+	// must be called by tag; a SHA breaks them.
+	if strings.HasPrefix(strings.ToLower(name), "slsa-framework/slsa-github-generator/.github/workflows/") && strings.HasPrefix(ref, "v") {
+		return owner, true, true
+	}
+	return owner, ok && fullSHA.MatchString(ref), false
+}
+
+func ciActionsPinned(ev *evidence.Set) []rule.Finding {
+	const id = "ciActionsPinned"
+	var out []rule.Finding
+	total := 0
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		check := func(uses string, line int) {
+			_, pinned, skip := actionPinned(uses)
+			if skip {
+				return
+			}
+			total++
+			if !pinned {
+				out = append(out, rule.New(id, rule.False, loc(pl.Path, line), "%s is not pinned to a commit SHA", uses))
+			}
+		}
+		for _, j := range pl.Jobs {
+			if pl.System == evidence.CIGitLab {
+				continue
+			}
+			if j.Uses != "" {
+				check(j.Uses, j.UsesLine)
+			}
+			for _, s := range j.Steps {
+				if s.Uses != "" {
+					check(s.Uses, s.Line)
+				}
+			}
+		}
+		for _, inc := range pl.Includes {
+			switch inc.Kind {
+			case "project":
+				total++
+				if !fullSHA.MatchString(inc.Ref) {
+					ref := inc.Ref
+					if ref == "" {
+						ref = "the default branch"
+					}
+					out = append(out, rule.New(id, rule.False, loc(pl.Path, inc.Line), "include project %s follows %s, not a commit SHA", inc.Target, ref))
+				}
+			case "remote":
+				total++
+				if inc.Integrity == "" {
+					out = append(out, rule.New(id, rule.False, loc(pl.Path, inc.Line), "remote include %s has no integrity: hash", inc.Target))
+				}
+			case "component":
+				total++
+				if !fullSHA.MatchString(inc.Ref) {
+					out = append(out, rule.New(id, rule.False, loc(pl.Path, inc.Line), "component %s is not pinned to a commit SHA", inc.Target))
+				}
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if total == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no third-party actions, reusable workflows or remote includes are used")}
+	}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "all %d third-party action and include references are pinned to a commit SHA or integrity hash", total)}
+}
+
+func imagePinned(ref string) (pinned, skip bool) {
+	r := strings.TrimPrefix(ref, "docker://")
+	switch {
+	case r == "" || strings.EqualFold(r, "scratch") || strings.HasPrefix(r, "stage:") || strings.Contains(r, "${{"):
+		return true, true
+	case strings.HasPrefix(r, "$") && !strings.Contains(r, "@"):
+		return true, true // built from a variable; its value is not in the file
+	}
+	return strings.Contains(r, "@sha256:"), false
+}
+
+func containerImagesPinned(ev *evidence.Set) []rule.Finding {
+	const id = "containerImagesPinned"
+	var out []rule.Finding
+	total := 0
+	check := func(ref, p string, line int, where string) {
+		pinned, skip := imagePinned(ref)
+		if skip {
+			return
+		}
+		total++
+		if !pinned {
+			out = append(out, rule.New(id, rule.False, loc(p, line), "%s image %s is not pinned by digest", where, ref))
+		}
+	}
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		for _, j := range pl.Jobs {
+			p := pl.Path
+			if j.File != "" {
+				p = j.File
+			}
+			for _, img := range j.Images {
+				check(img.Ref, p, img.Line, "CI "+img.Role)
+			}
+			for _, s := range j.Steps {
+				if strings.HasPrefix(s.Uses, "docker://") {
+					check(s.Uses, p, s.Line, "CI step")
+				}
+			}
+		}
+	}
+	for _, it := range evidence.Facts[evidence.Dockerfile](ev) {
+		for _, f := range it.Fact.From {
+			check(f.Image, it.Fact.Path, f.Line, "FROM")
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if total == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no container images are pulled in CI or Dockerfiles")}
+	}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "all %d container images are pinned by digest", total)}
+}
+
+var pipeToShell = regexp.MustCompile(`(?m)\b(?:curl|wget|iwr|Invoke-WebRequest|fetch)\b[^\n|;&]*(?:\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)?(?:ba|z|da|k|c)?sh\b|\|\s*(?:sudo\s+)?python3?\b|\|\s*(?:sudo\s+)?perl\b|\|\s*(?:sudo\s+)?ruby\b|\|\s*iex\b|\|\s*Invoke-Expression\b)|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\$\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b`)
+
+func downloadsVerified(ev *evidence.Set) []rule.Finding {
+	const id = "downloadsVerified"
+	var out []rule.Finding
+	scripts := 0
+	check := func(script, p string, line int) {
+		scripts++
+		for _, m := range pipeToShell.FindAllStringIndex(script, 5) {
+			l := line + strings.Count(script[:m[0]], "\n")
+			out = append(out, rule.New(id, rule.False, loc(p, l), "downloaded script is piped into an interpreter unverified: %s", firstLine(script[m[0]:m[1]])))
+		}
+	}
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		for _, j := range pl.Jobs {
+			p := pl.Path
+			if j.File != "" {
+				p = j.File
+			}
+			for _, s := range j.Steps {
+				if s.Run != "" {
+					check(s.Run, p, s.RunLine)
+				}
+			}
+		}
+	}
+	for _, it := range evidence.Facts[evidence.Dockerfile](ev) {
+		for _, r := range it.Fact.Runs {
+			before := len(out)
+			check(r.Command, it.Fact.Path, r.Line)
+			// BuildKit joins continuation lines; point at the instruction.
+			for i := before; i < len(out); i++ {
+				out[i].Location.Line = r.Line
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if scripts == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no scripts in CI or Dockerfiles")}
+	}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "none of %d scripts pipes a download into a shell", scripts)}
+}
+
+// ---- dangerous GitHub Actions patterns ----
+
+var untrustedRef = regexp.MustCompile(`github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.pull_requests|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|github\.event\.number|github\.event\.pull_request\.number|head\.repo\.full_name`)
+
+var untrustedFetch = regexp.MustCompile(`(?m)\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|pull|switch)\b[^\n]*(?:\$\{\{\s*(?:github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head)|refs/pull/)`)
+
+func privilegedTrigger(pl evidence.CIPipeline) (string, int, bool) {
+	for _, t := range pl.Triggers {
+		if t.Event == "pull_request_target" || t.Event == "workflow_run" {
+			return t.Event, t.Line, true
+		}
+	}
+	return "", 0, false
+}
+
+func noUntrustedCheckout(ev *evidence.Set) []rule.Finding {
+	const id = "noUntrustedCheckoutInPrivilegedTrigger"
+	var out []rule.Finding
+	privileged := 0
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		if pl.System != evidence.CIGitHubActions {
+			continue
+		}
+		trig, tline, ok := privilegedTrigger(pl)
+		if !ok {
+			continue
+		}
+		privileged++
+		for _, j := range pl.Jobs {
+			for _, s := range j.Steps {
+				switch {
+				case strings.HasPrefix(strings.ToLower(actionName(s.Uses)), "actions/checkout"):
+					if ref := s.With["ref"]; ref != "" && untrustedRef.MatchString(ref) {
+						out = append(out, rule.New(id, rule.False, loc(pl.Path, s.Line), "%s workflow (line %d) checks out the pull request's code (ref: %s) in job %q", trig, tline, ref, j.ID))
+					}
+				case s.Run != "":
+					if m := untrustedFetch.FindStringIndex(s.Run); m != nil {
+						l := s.RunLine + strings.Count(s.Run[:m[0]], "\n")
+						out = append(out, rule.New(id, rule.False, loc(pl.Path, l), "%s workflow (line %d) fetches the pull request's code in job %q: %s", trig, tline, j.ID, firstLine(s.Run[m[0]:m[1]])))
+					}
+				}
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if privileged == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no workflow uses pull_request_target or workflow_run")}
+	}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d pull_request_target/workflow_run workflows do not check out pull request code", privileged)}
+}
+
+// attackerContext matches expression contexts an outsider controls.
+var attackerContext = regexp.MustCompile(`github\.event\.(?:issue\.(?:title|body)|pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)|comment\.body|review\.body|review_comment\.body|pages\.[^}\s]*\.page_name|commits\.[^}\s]*\.(?:message|author\.(?:email|name))|head_commit\.(?:message|author\.(?:email|name))|discussion\.(?:title|body)|workflow_run\.(?:head_branch|head_commit\.(?:message|author\.(?:email|name))|display_title|pull_requests\.[^}\s]*\.head\.ref)|release\.(?:name|body))|github\.head_ref`)
+
+var expr = regexp.MustCompile(`\$\{\{([^}]*)\}\}`)
+
+func noScriptInjection(ev *evidence.Set) []rule.Finding {
+	const id = "noScriptInjection"
+	var out []rule.Finding
+	scripts := 0
+	check := func(p, script string, line int, jobID string) {
+		scripts++
+		for _, m := range expr.FindAllStringSubmatchIndex(script, -1) {
+			inner := script[m[2]:m[3]]
+			if c := attackerContext.FindString(inner); c != "" {
+				l := line + strings.Count(script[:m[0]], "\n")
+				out = append(out, rule.New(id, rule.False, loc(p, l), "%s is expanded into a script in job %q; pass it through env: instead", c, jobID))
+			}
+		}
+	}
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		if pl.System == evidence.CIGitLab {
+			continue
+		}
+		for _, j := range pl.Jobs {
+			for _, s := range j.Steps {
+				if s.Run != "" {
+					check(pl.Path, s.Run, s.RunLine, j.ID)
+				}
+				if strings.HasPrefix(strings.ToLower(actionName(s.Uses)), "actions/github-script") && s.With["script"] != "" {
+					// The script input is not positioned per line; point at the step.
+					before := len(out)
+					check(pl.Path, s.With["script"], s.Line, j.ID)
+					for i := before; i < len(out); i++ {
+						out[i].Location.Line = s.Line
+					}
+				}
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if scripts == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions scripts")}
+	}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no attacker-controlled context is expanded into any of %d scripts", scripts)}
+}
+
+func selfHostedRunnersNotExposed(ev *evidence.Set) []rule.Finding {
+	const id = "selfHostedRunnersNotExposed"
+	var out []rule.Finding
+	selfHosted := 0
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		if pl.System != evidence.CIGitHubActions {
+			continue
+		}
+		var forkTrig string
+		for _, t := range pl.Triggers {
+			if t.Event == "pull_request" || t.Event == "pull_request_target" || t.Event == "issue_comment" || t.Event == "pull_request_review" || t.Event == "pull_request_review_comment" {
+				forkTrig = t.Event
+				break
+			}
+		}
+		for _, j := range pl.Jobs {
+			if !slices.ContainsFunc(j.RunsOn, func(l string) bool { return strings.EqualFold(l, "self-hosted") }) {
+				continue
+			}
+			selfHosted++
+			if forkTrig != "" {
+				out = append(out, rule.New(id, rule.False, loc(pl.Path, j.Line), "job %q runs on a self-hosted runner and the workflow runs on %s; fork pull requests can reach it if the repository is public", j.ID, forkTrig))
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if selfHosted == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no job runs on a self-hosted runner")}
+	}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d self-hosted jobs run only on events outsiders cannot trigger", selfHosted)}
+}
+
+var (
+	echoSecret = regexp.MustCompile(`(?m)\b(?:echo|printf|print|Write-Host|Write-Output|cat)\b[^\n]*\$\{\{\s*secrets\.`)
+	dumpSecret = regexp.MustCompile(`toJSON\(\s*secrets\s*\)`)
+)
+
+func secretsNotEchoed(ev *evidence.Set) []rule.Finding {
+	const id = "secretsNotEchoed"
+	var out []rule.Finding
+	scripts := 0
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		for _, j := range pl.Jobs {
+			for _, s := range j.Steps {
+				if s.Run == "" {
+					continue
+				}
+				scripts++
+				var secretEnv []string
+				for k, v := range s.Env {
+					if strings.Contains(v, "secrets.") {
+						secretEnv = append(secretEnv, regexp.QuoteMeta(k))
+					}
+				}
+				res := []*regexp.Regexp{echoSecret, dumpSecret}
+				if len(secretEnv) > 0 {
+					sort.Strings(secretEnv)
+					res = append(res, regexp.MustCompile(`(?m)\b(?:echo|printf|Write-Host)\b[^\n]*\$\{?(?:`+strings.Join(secretEnv, "|")+`)\b`))
+				}
+				for _, re := range res {
+					if m := re.FindStringIndex(s.Run); m != nil {
+						l := s.RunLine + strings.Count(s.Run[:m[0]], "\n")
+						out = append(out, rule.New(id, rule.False, loc(pl.Path, l), "a secret is written to the build log in job %q: %s", j.ID, firstLine(s.Run[m[0]:m[1]])))
+						break
+					}
+				}
+			}
+			for _, s := range j.Steps {
+				for k, v := range s.With {
+					if dumpSecret.MatchString(v) {
+						out = append(out, rule.New(id, rule.False, loc(pl.Path, s.Line), "input %s receives every secret (toJSON(secrets)) in job %q", k, j.ID))
+					}
+				}
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if scripts == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no CI scripts")}
+	}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "none of %d CI scripts writes a secret to the log", scripts)}
+}
+
+// ---- cloud credentials ----
+
+type cloudLogin struct {
+	action   string
+	oidc     []string // inputs that mean OIDC federation
+	longLive []string // inputs that carry a stored key
+}
+
+var cloudLogins = []cloudLogin{
+	{"aws-actions/configure-aws-credentials", []string{"role-to-assume"}, []string{"aws-access-key-id", "aws-secret-access-key"}},
+	{"google-github-actions/auth", []string{"workload_identity_provider"}, []string{"credentials_json"}},
+	{"azure/login", []string{"client-id"}, []string{"creds"}},
+	{"hashicorp/vault-action", []string{"jwtgithubaudience", "role"}, []string{"token", "secretid"}},
+}
+
+var keyEnv = regexp.MustCompile(`^(?:AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|GOOGLE_APPLICATION_CREDENTIALS|GCP_SA_KEY|AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET)$`)
+
+func cloudCredentialsUseOIDC(ev *evidence.Set) []rule.Finding {
+	const id = "cloudCredentialsUseOIDC"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		for _, j := range pl.Jobs {
+			p := pl.Path
+			if j.File != "" {
+				p = j.File
+			}
+			if pl.System == evidence.CIGitLab && j.Permissions != nil && j.Permissions.Scopes["id-token"] == "write" {
+				out = append(out, rule.New(id, rule.True, loc(p, j.Permissions.Line), "job %q requests OIDC id_tokens", j.ID))
+			}
+			for _, s := range j.Steps {
+				name := strings.ToLower(actionName(s.Uses))
+				for _, cl := range cloudLogins {
+					if name != cl.action {
+						continue
+					}
+					switch {
+					case hasAny(s.With, cl.longLive):
+						out = append(out, rule.New(id, rule.False, loc(p, s.Line), "%s logs in with a stored long-lived credential in job %q", cl.action, j.ID))
+					case hasAny(s.With, cl.oidc):
+						out = append(out, rule.New(id, rule.True, loc(p, s.Line), "%s logs in through OIDC federation in job %q", cl.action, j.ID))
+					}
+				}
+				for k, v := range s.Env {
+					if keyEnv.MatchString(k) && strings.Contains(v, "secrets.") {
+						out = append(out, rule.New(id, rule.False, loc(p, s.Line), "step in job %q passes a stored cloud key (%s) from secrets", j.ID, k))
+					}
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no cloud provider login found in CI")}
+	}
+	return out
+}
+
+func hasAny(m map[string]string, keys []string) bool {
+	for _, k := range keys {
+		if v, ok := m[k]; ok && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// describe is a helper for messages listing a few items.
+func describe(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:max], ", "), len(items)-max)
+}
