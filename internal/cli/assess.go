@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/assaysec/assay/internal/atomicfile"
+	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/render"
 	renderlist "github.com/assaysec/assay/internal/render/list"
@@ -33,6 +34,7 @@ type assessFlags struct {
 	historyWindow time.Duration
 	sboms         []string
 	releases      []string
+	release       collector.ReleaseOptions
 	db            string
 	allowedSigner string
 }
@@ -53,6 +55,13 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 	fl.DurationVar(&f.historyWindow, "history-window", 0, "walk git history back this far (default 12 months, e.g. 8760h)")
 	fl.StringArrayVar(&f.sboms, "sbom", nil, "an SBOM `FILE` to assess (repeatable)")
 	fl.StringArrayVar(&f.releases, "release", nil, "a release `DIR` of artefacts to verify (repeatable)")
+	fl.StringVar(&f.release.TrustedRoot, "trusted-root", "", "Sigstore trusted root `FILE` to verify release signatures against (offline)")
+	fl.StringVar(&f.release.CertificateIdentity, "certificate-identity", "", "expected signer `IDENTITY` (certificate SAN) of release artefacts")
+	fl.StringVar(&f.release.CertificateIdentityRegexp, "certificate-identity-regexp", "", "expected signer identity as an anchored `REGEXP`")
+	fl.StringVar(&f.release.CertificateOIDCIssuer, "certificate-oidc-issuer", "", "expected OIDC `ISSUER` of the signing certificate")
+	fl.StringVar(&f.release.CertificateOIDCIssuerRegexp, "certificate-oidc-issuer-regexp", "", "expected OIDC issuer as an anchored `REGEXP`")
+	fl.StringVar(&f.release.Key, "key", "", "PEM public key `FILE` for key-based release signatures")
+	fl.BoolVar(&f.release.AllReleases, "all-releases", false, "require every release given to verify, not only the latest")
 	fl.StringVar(&f.db, "db", "", "vulnerability database `DIR` (default: the user cache directory)")
 	fl.StringVar(&f.allowedSigner, "allowed-signers", "", "ssh-keygen allowed signers `FILE` to verify attestation signatures (overrides allowed_signers in assay.yaml)")
 }
@@ -75,6 +84,7 @@ func (f *assessFlags) options(path string) (engine.Options, error) {
 	opts.Collector.HistoryWindow = f.historyWindow
 	opts.Collector.SBOMFiles = f.sboms
 	opts.Collector.ReleaseDirs = f.releases
+	opts.Collector.Release = f.release
 	opts.Collector.DBDir = f.db
 	opts.Collector.AllowedSigners = f.allowedSigner
 	return opts, nil

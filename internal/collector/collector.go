@@ -53,6 +53,10 @@ type Options struct {
 	AllowedSigners    string        // --allowed-signers: trusted signing keys, overriding assay.yaml's allowed_signers
 	Extra             map[string]string
 	Forge             forge.Config // --repo, --github-api-url, --gitlab-api-url, --cache-dir, token variables
+
+	// Release holds --trusted-root, --certificate-identity..., --key and
+	// --all-releases.
+	Release ReleaseOptions
 }
 
 // State is the outcome of running one collector.
@@ -77,4 +81,16 @@ type Status struct {
 // Provenance builds the provenance for a fact a collector read from path.
 func (in *Input) Provenance(collector string, loc evidence.Location, digest string) evidence.Provenance {
 	return evidence.Provenance{Collector: collector, Location: loc, Digest: digest, CollectedAt: in.Now}
+}
+
+// ReleaseOptions are the cosign-named flags that say what release signatures
+// are checked against. Set values override assay.yaml's for every release.
+type ReleaseOptions struct {
+	TrustedRoot                 string // --trusted-root FILE
+	CertificateIdentity         string // --certificate-identity
+	CertificateIdentityRegexp   string // --certificate-identity-regexp
+	CertificateOIDCIssuer       string // --certificate-oidc-issuer
+	CertificateOIDCIssuerRegexp string // --certificate-oidc-issuer-regexp
+	Key                         string // --key FILE
+	AllReleases                 bool   // --all-releases: judge every release given, not only the latest
 }
