@@ -9,7 +9,10 @@ import (
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/collector/declared/attestations"
+	"github.com/assaysec/assay/internal/collector/deps/inventory"
 	"github.com/assaysec/assay/internal/collector/deps/manifests"
+	depssbom "github.com/assaysec/assay/internal/collector/deps/sbom"
+	"github.com/assaysec/assay/internal/collector/deps/vulns"
 	"github.com/assaysec/assay/internal/collector/git/repository"
 	"github.com/assaysec/assay/internal/collector/lifecycle/support"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
@@ -21,6 +24,9 @@ var All = []func() collector.Collector{
 	tree.New,
 	repository.New,
 	manifests.New,
+	inventory.New,
+	depssbom.New,
+	vulns.New,
 	attestations.New,
 	disclosure.New,
 	support.New,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/assaysec/assay/internal/rule"
+	depsrules "github.com/assaysec/assay/internal/rule/deps"
 	"github.com/assaysec/assay/internal/rule/disclosure"
 	"github.com/assaysec/assay/internal/rule/foundation"
 	"github.com/assaysec/assay/internal/rule/lifecycle"
@@ -15,6 +16,7 @@ import (
 var areas = []func() ([]rule.Rule, error){
 	foundation.Rules,
 	disclosure.Rules,
+	depsrules.Rules,
 	lifecycle.Rules,
 }
 

@@ -1,0 +1,491 @@
+// Package deps holds the rules about third-party components: inventory,
+// SBOMs, integrity, known vulnerabilities and how fast they are fixed.
+package deps
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+//go:embed rules.yaml
+var metaYAML []byte
+
+// MaxDBAge is how old the vulnerability database may be and still count as
+// current.
+const MaxDBAge = 7 * 24 * time.Hour
+
+// Rules returns the area's rules.
+func Rules() ([]rule.Rule, error) {
+	b := rule.NewBuilder(metaYAML)
+	files := []evidence.Kind{evidence.KindDependencyFile}
+	vulns := []evidence.Kind{evidence.KindVulnDB, evidence.KindVulnerability}
+	rs := []rule.Rule{
+		b.Rule("dependencyFilesParse", files, dependencyFilesParse),
+		b.Rule("manifestsHaveParsedLockfile", []evidence.Kind{evidence.KindManifest, evidence.KindDependencyFile}, manifestsHaveParsedLockfile),
+		b.Rule("componentInventoryAvailable", []evidence.Kind{evidence.KindDependencyFile, evidence.KindSBOM}, componentInventoryAvailable),
+		b.Rule("sbomMeetsNTIAMinimum", []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
+		b.Rule("dependenciesIntegrityPinned", files, dependenciesIntegrityPinned),
+		b.Rule("vulnerabilityDatabaseCurrent", []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
+		b.Rule("knownVulnerabilitiesWithinTargets", vulns, knownVulnerabilitiesWithinTargets),
+		b.Rule("exploitedVulnerabilitiesAbsent", vulns, exploitedVulnerabilitiesAbsent),
+		b.Rule("componentsMaintained", vulns, componentsMaintained),
+		b.Rule("remediationPolicyDeclared", []evidence.Kind{evidence.KindRemediationPolicy}, remediationPolicyDeclared),
+		b.Rule("vexDocumentsPublished", []evidence.Kind{evidence.KindVEXDocument}, vexDocumentsPublished),
+		b.Rule("vulnerableVersionsReplacedPromptly", []evidence.Kind{evidence.KindRemediationLag}, vulnerableVersionsReplacedPromptly),
+	}
+	return rs, b.Err()
+}
+
+func dependencyFilesParse(ev *evidence.Set) []rule.Finding {
+	const id = "dependencyFilesParse"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.DependencyFile](ev) {
+		f := it.Fact
+		loc := evidence.Location{Path: f.Path}
+		if f.Error != "" {
+			out = append(out, rule.New(id, rule.False, loc, "%s could not be read as %s: %s", f.Path, f.Format, f.Error))
+			continue
+		}
+		out = append(out, rule.New(id, rule.True, loc, "%s (%s) lists %d packages", f.Path, f.Format, len(f.Packages)))
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no lockfiles or dependency manifests found"))
+	}
+	return out
+}
+
+func manifestsHaveParsedLockfile(ev *evidence.Set) []rule.Finding {
+	const id = "manifestsHaveParsedLockfile"
+	parsed := map[string]evidence.DependencyFile{}
+	for _, it := range evidence.Facts[evidence.DependencyFile](ev) {
+		parsed[it.Fact.Path] = it.Fact
+	}
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.Manifest](ev) {
+		m := it.Fact
+		loc := evidence.Location{Path: m.Path}
+		if len(m.Lockfiles) == 0 {
+			if m.LockNeeded {
+				out = append(out, rule.New(id, rule.False, loc, "%s (%s) has no lockfile, so its transitive components are not identified", m.Path, m.Ecosystem))
+			} else {
+				out = append(out, rule.New(id, rule.NotApplicable, loc, "%s: %s", m.Path, m.Note))
+			}
+			continue
+		}
+		var ok, broken []string
+		unread := 0
+		for _, l := range m.Lockfiles {
+			f, found := parsed[l]
+			switch {
+			case !found:
+				unread++
+			case f.Error != "":
+				broken = append(broken, l)
+			default:
+				ok = append(ok, fmt.Sprintf("%s (%d packages)", l, len(f.Packages)))
+			}
+		}
+		switch {
+		case len(ok) > 0:
+			out = append(out, rule.New(id, rule.True, evidence.Location{Path: strings.Fields(ok[0])[0]}, "%s is pinned by %s", m.Path, strings.Join(ok, ", ")))
+		case len(broken) > 0:
+			out = append(out, rule.New(id, rule.False, evidence.Location{Path: broken[0]}, "%s: its lockfile %s could not be parsed", m.Path, strings.Join(broken, ", ")))
+		default:
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "%s: lockfile %s is in a format Assay does not read", m.Path, strings.Join(m.Lockfiles, ", ")))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no package manifests found"))
+	}
+	return out
+}
+
+func componentInventoryAvailable(ev *evidence.Set) []rule.Finding {
+	const id = "componentInventoryAvailable"
+	files := evidence.Facts[evidence.DependencyFile](ev)
+	pkgs, parsedFiles := 0, 0
+	for _, it := range files {
+		if it.Fact.Error == "" {
+			parsedFiles++
+			pkgs += len(it.Fact.Packages)
+		}
+	}
+	for _, it := range evidence.Facts[evidence.SBOMDocument](ev) {
+		d := it.Fact
+		if d.Type == "software" && d.Supported && d.Error == "" && len(d.Gaps) == 0 && d.Components > 0 {
+			return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: d.Path}, "%s is a complete %s %s SBOM of %d components", d.Path, d.Format, d.SpecVersion, d.Components)}
+		}
+	}
+	switch {
+	case pkgs > 0:
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d components pinned in %d lockfiles and manifests; `assay sbom` produces a CycloneDX or SPDX SBOM from them", pkgs, parsedFiles)}
+	case len(files) > 0:
+		return []rule.Finding{rule.New(id, rule.False, evidence.Location{Path: files[0].Fact.Path}, "dependency files were found but no component could be read from them")}
+	}
+	return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no third-party components declared in the tree")}
+}
+
+func sbomMeetsNTIAMinimum(ev *evidence.Set) []rule.Finding {
+	const id = "sbomMeetsNTIAMinimum"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.SBOMDocument](ev) {
+		d := it.Fact
+		loc := evidence.Location{Path: d.Path}
+		switch {
+		case d.Error != "":
+			out = append(out, rule.New(id, rule.False, loc, "%s could not be read: %s", d.Path, d.Error))
+		case !d.Supported:
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "%s: %s", d.Path, d.Note))
+		case d.Type != "software":
+			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s is a CycloneDX %s, not a software SBOM", d.Path, d.Type))
+		case len(d.Gaps) == 0:
+			out = append(out, rule.New(id, rule.True, loc, "%s (%s %s, %d components) has every NTIA minimum element", d.Path, d.Format, d.SpecVersion, d.Components))
+		default:
+			var gaps []string
+			for _, g := range d.Gaps {
+				switch {
+				case g.Total > 0:
+					gaps = append(gaps, fmt.Sprintf("%s missing on %d of %d components (e.g. %s)", g.Element, g.Missing, g.Total, g.Example))
+				case g.Example != "":
+					gaps = append(gaps, g.Element+": "+g.Example)
+				default:
+					gaps = append(gaps, "no "+g.Element)
+				}
+			}
+			f := rule.New(id, rule.False, loc, "%s (%s %s) lacks NTIA minimum elements: %s", d.Path, d.Format, d.SpecVersion, strings.Join(gaps, "; "))
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no SBOM documents found or given with --sbom"))
+	}
+	return out
+}
+
+func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
+	const id = "dependenciesIntegrityPinned"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.DependencyFile](ev) {
+		f := it.Fact
+		loc := evidence.Location{Path: f.Path}
+		in := f.Integrity
+		switch {
+		case f.Error != "":
+			continue // reported by dependencyFilesParse
+		case !f.Lockfile && f.Format == "python/requirements" && in.Hashed == 0:
+			out = append(out, rule.New(id, rule.False, loc, "%s pins %d packages without hashes (pip-compile --generate-hashes, pip install --require-hashes)", f.Path, in.Total))
+		case in.Total == 0:
+			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s pins no packages", f.Path))
+		case in.Hashed >= in.Total:
+			out = append(out, rule.New(id, rule.True, loc, "%s: all %d packages pinned by %s", f.Path, in.Total, in.Method))
+		case in.Hashed == 0:
+			note := in.Note
+			if note == "" {
+				note = "no hashes recorded"
+			}
+			out = append(out, rule.New(id, rule.False, loc, "%s: none of %d packages carries a hash: %s", f.Path, in.Total, note))
+		default:
+			out = append(out, rule.New(id, rule.False, loc, "%s: only %d of %d packages carry a hash (%s)", f.Path, in.Hashed, in.Total, in.Method))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no lockfiles found"))
+	}
+	return out
+}
+
+func vulnerabilityDatabaseCurrent(ev *evidence.Set) []rule.Finding {
+	const id = "vulnerabilityDatabaseCurrent"
+	it, ok := evidence.First[evidence.VulnDB](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the vulnerability database was not consulted")}
+	}
+	db := it.Fact
+	if !db.Present {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no vulnerability database: %s", db.Problem)}
+	}
+	now := it.Provenance.CollectedAt
+	age := now.Sub(db.ImportedAt)
+	var srcs []string
+	for _, s := range db.Sources {
+		srcs = append(srcs, fmt.Sprintf("%s (%s, %d records)", s.Name, s.Kind, s.Records))
+	}
+	f := rule.New(id, rule.True, evidence.Location{}, "vulnerability database imported %s (%s old): %s", db.ImportedAt.UTC().Format(time.DateOnly), days(age), strings.Join(srcs, ", "))
+	if age > MaxDBAge {
+		f = rule.New(id, rule.False, evidence.Location{}, "the vulnerability database is %s old (imported %s), older than %s: recent advisories are missing", days(age), db.ImportedAt.UTC().Format(time.DateOnly), days(MaxDBAge))
+	}
+	f.Values = map[string]string{"importedAt": db.ImportedAt.UTC().Format(time.RFC3339), "ageDays": fmt.Sprint(int(age.Hours() / 24))}
+	return []rule.Finding{f}
+}
+
+func days(d time.Duration) string {
+	n := int(d.Hours() / 24)
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// targets returns the declared remediation targets, or the defaults.
+func targets(ev *evidence.Set) (func(string) int, string) {
+	for _, it := range evidence.Facts[evidence.RemediationPolicy](ev) {
+		if t := it.Fact.Targets; len(t) > 0 {
+			return func(sev string) int {
+				if sev == "" {
+					sev = "medium"
+				}
+				if d, ok := t[sev]; ok {
+					return d
+				}
+				return config.DefaultRemediationTargets.Days(sev)
+			}, "declared in " + it.Fact.Source
+		}
+	}
+	return func(sev string) int {
+		if sev == "" {
+			sev = "medium"
+		}
+		return config.DefaultRemediationTargets.Days(sev)
+	}, "default"
+}
+
+// vulnContext returns the findings when the database was consulted, or a
+// not_available finding.
+func vulnContext(ev *evidence.Set, id string) ([]evidence.Item[evidence.Vulnerability], time.Time, *rule.Finding) {
+	it, ok := evidence.First[evidence.VulnDB](ev)
+	if !ok || !it.Fact.Present {
+		reason := "the vulnerability database was not consulted"
+		if ok && it.Fact.Problem != "" {
+			reason = it.Fact.Problem
+		}
+		f := rule.New(id, rule.NotAvailable, evidence.Location{}, "known vulnerabilities could not be checked: %s", reason)
+		return nil, time.Time{}, &f
+	}
+	return evidence.Facts[evidence.Vulnerability](ev), it.Provenance.CollectedAt, nil
+}
+
+func describe(v evidence.Vulnerability) string {
+	sev := v.Severity
+	if sev == "" {
+		sev = "unknown severity"
+	}
+	s := fmt.Sprintf("%s (%s", v.ID, sev)
+	if v.KEV {
+		s += ", KEV-listed"
+	}
+	s += fmt.Sprintf(") in %s %s", v.Package.Name, v.Package.Version)
+	return s
+}
+
+func fixText(v evidence.Vulnerability) string {
+	if len(v.Fixed) == 0 {
+		return "no fixed version known"
+	}
+	return "fixed in " + strings.Join(v.Fixed, ", ")
+}
+
+func vulnValues(v evidence.Vulnerability) map[string]string {
+	m := map[string]string{"id": v.ID, "package": v.Package.Name, "version": v.Package.Version, "severity": v.Severity}
+	if v.KEV {
+		m["kev"] = "true"
+	}
+	if len(v.Fixed) > 0 {
+		m["fixed"] = strings.Join(v.Fixed, ",")
+	}
+	return m
+}
+
+func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
+	const id = "knownVulnerabilitiesWithinTargets"
+	vulns, now, na := vulnContext(ev, id)
+	if na != nil {
+		return []rule.Finding{*na}
+	}
+	target, basis := targets(ev)
+	var out []rule.Finding
+	addressed := 0
+	items := slices.Clone(vulns)
+	// KEV-listed and older findings first, so they survive the per-rule cap.
+	sort.SliceStable(items, func(i, j int) bool {
+		if items[i].Fact.KEV != items[j].Fact.KEV {
+			return items[i].Fact.KEV
+		}
+		return items[i].Fact.Published.Before(items[j].Fact.Published)
+	})
+	for _, it := range items {
+		v := it.Fact
+		loc := evidence.Location{Path: v.Package.Path, Line: v.Package.Line}
+		if v.Informational != "" && v.Severity == "" {
+			continue // reported by componentsMaintained
+		}
+		if v.Status == "not_affected" || v.Status == "fixed" {
+			addressed++
+			continue
+		}
+		limit := target(v.Severity)
+		if v.Published.IsZero() {
+			f := rule.New(id, rule.False, loc, "%s: publication date unknown; %s", describe(v), fixText(v))
+			f.Values = vulnValues(v)
+			out = append(out, f)
+			continue
+		}
+		age := int(now.Sub(v.Published).Hours() / 24)
+		o := rule.True
+		verb := "within"
+		if age > limit {
+			o, verb = rule.False, "past"
+		}
+		f := rule.New(id, o, loc, "%s published %s, open %d days, %s the %d-day target (%s); %s",
+			describe(v), v.Published.UTC().Format(time.DateOnly), age, verb, limit, basis, fixText(v))
+		f.Values = vulnValues(v)
+		f.Values["ageDays"] = fmt.Sprint(age)
+		f.Values["targetDays"] = fmt.Sprint(limit)
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		msg := "no known vulnerabilities in the pinned components"
+		if addressed > 0 {
+			msg = fmt.Sprintf("no open known vulnerabilities; %d addressed by VEX statements", addressed)
+		}
+		out = append(out, rule.New(id, rule.True, evidence.Location{}, "%s", msg))
+	}
+	return out
+}
+
+func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
+	const id = "exploitedVulnerabilitiesAbsent"
+	vulns, _, na := vulnContext(ev, id)
+	if na != nil {
+		return []rule.Finding{*na}
+	}
+	var out []rule.Finding
+	for _, it := range vulns {
+		v := it.Fact
+		if !v.KEV || v.Status == "not_affected" || v.Status == "fixed" {
+			continue
+		}
+		f := rule.New(id, rule.False, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
+			"%s is in CISA's KEV catalogue since %s; %s", describe(v), v.KEVAdded.UTC().Format(time.DateOnly), fixText(v))
+		f.Values = vulnValues(v)
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.True, evidence.Location{}, "no open vulnerability is listed in the KEV catalogue (when a KEV catalogue was imported)"))
+	}
+	return out
+}
+
+func componentsMaintained(ev *evidence.Set) []rule.Finding {
+	const id = "componentsMaintained"
+	vulns, _, na := vulnContext(ev, id)
+	if na != nil {
+		return []rule.Finding{*na}
+	}
+	var out []rule.Finding
+	for _, it := range vulns {
+		v := it.Fact
+		if v.Informational != "unmaintained" {
+			continue
+		}
+		out = append(out, rule.New(id, rule.False, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
+			"%s %s is unmaintained (%s): %s", v.Package.Name, v.Package.Version, v.ID, v.Summary))
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.True, evidence.Location{}, "no pinned component is flagged as unmaintained"))
+	}
+	return out
+}
+
+func remediationPolicyDeclared(ev *evidence.Set) []rule.Finding {
+	const id = "remediationPolicyDeclared"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.RemediationPolicy](ev) {
+		p := it.Fact
+		loc := evidence.Location{Path: p.Source, Line: p.Line}
+		if len(p.Targets) > 0 {
+			out = append(out, rule.New(id, rule.True, loc, "remediation targets declared in %s: critical %dd, high %dd, medium %dd, low %dd",
+				p.Source, p.Targets["critical"], p.Targets["high"], p.Targets["medium"], p.Targets["low"]))
+			continue
+		}
+		out = append(out, rule.New(id, rule.True, loc, "%s states a remediation timeline: %q", p.Source, p.Excerpt))
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.False, evidence.Location{}, "no remediation targets in assay.yaml and no remediation timeline in the security documentation"))
+	}
+	return out
+}
+
+func vexDocumentsPublished(ev *evidence.Set) []rule.Finding {
+	const id = "vexDocumentsPublished"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.VEXDocument](ev) {
+		d := it.Fact
+		loc := evidence.Location{Path: d.Path}
+		if d.Error != "" {
+			out = append(out, rule.New(id, rule.False, loc, "%s could not be read as VEX: %s", d.Path, d.Error))
+			continue
+		}
+		out = append(out, rule.New(id, rule.True, loc, "%s: %s document with %d statements", d.Path, d.Format, d.Statements))
+	}
+	if len(out) == 0 {
+		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no VEX documents in the repository"))
+	}
+	return out
+}
+
+func vulnerableVersionsReplacedPromptly(ev *evidence.Set) []rule.Finding {
+	const id = "vulnerableVersionsReplacedPromptly"
+	it, ok := evidence.First[evidence.RemediationLag](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "lockfile history was not examined")}
+	}
+	lag := it.Fact
+	if lag.Note != "" && len(lag.Samples) == 0 {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "%s", lag.Note)}
+	}
+	if len(lag.Samples) == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no vulnerable component version was pinned after its advisory was published since %s (%d commits examined)", lag.Since.UTC().Format(time.DateOnly), lag.Commits)}
+	}
+	target, basis := targets(ev)
+	var ds []int
+	var out []rule.Finding
+	for _, s := range lag.Samples {
+		ds = append(ds, s.Days)
+		limit := target(s.Severity)
+		if s.Days > limit {
+			state := "replaced after"
+			if s.Open {
+				state = "still pinned after"
+			}
+			f := rule.New(id, rule.False, evidence.Location{Path: s.Path, Commit: s.Commit}, "%s %s (%s, %s) %s %d days, target %d days (%s)", s.Package, s.Version, s.ID, orUnknown(s.Severity), state, s.Days, limit, basis)
+			out = append(out, f)
+		}
+	}
+	slices.Sort(ds)
+	median := ds[len(ds)/2]
+	if len(ds)%2 == 0 {
+		median = (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
+	}
+	worst := ds[len(ds)-1]
+	summary := rule.New(id, rule.True, evidence.Location{}, "%d vulnerable versions since %s: median %d days, worst %d days from advisory to replacement", len(ds), lag.Since.UTC().Format(time.DateOnly), median, worst)
+	if len(out) > 0 {
+		summary.Outcome = rule.False
+	}
+	summary.Values = map[string]string{"median": fmt.Sprint(median), "worst": fmt.Sprint(worst), "samples": fmt.Sprint(len(ds))}
+	return append([]rule.Finding{summary}, out...)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown severity"
+	}
+	return s
+}

@@ -1,0 +1,79 @@
+package deps
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+var now = time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
+
+func rec(f evidence.Fact) evidence.Record {
+	return evidence.Record{Fact: f, Provenance: evidence.Provenance{Collector: "test", CollectedAt: now}}
+}
+
+func outcomes(fs []rule.Finding) []rule.Outcome {
+	var out []rule.Outcome
+	for _, f := range fs {
+		out = append(out, f.Outcome)
+	}
+	return out
+}
+
+func TestRulesBuild(t *testing.T) {
+	if _, err := Rules(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRules(t *testing.T) {
+	db := evidence.VulnDB{Present: true, ImportedAt: now.Add(-24 * time.Hour), Sources: []evidence.VulnDBSource{{Name: "osv", Kind: "osv", Records: 3}}}
+	pkg := evidence.DepPackage{Ecosystem: "npm", Name: "ansi-html", Version: "0.0.1", Path: "package-lock.json", Line: 7}
+	old := evidence.Vulnerability{ID: "GHSA-whgm-jr23-g3j9", Aliases: []string{"GHSA-whgm-jr23-g3j9"}, Package: pkg, Severity: "high", Published: now.AddDate(0, 0, -100), Status: "affected", Fixed: []string{"0.0.9"}}
+	fresh := old
+	fresh.Published = now.AddDate(0, 0, -5)
+	vexed := old
+	vexed.Status = "not_affected"
+	kev := old
+	kev.KEV = true
+	tests := []struct {
+		name string
+		fn   func(*evidence.Set) []rule.Finding
+		ev   []evidence.Fact
+		want []rule.Outcome
+	}{
+		{"no db", knownVulnerabilitiesWithinTargets, nil, []rule.Outcome{rule.NotAvailable}},
+		{"old vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, old}, []rule.Outcome{rule.False}},
+		{"fresh vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, fresh}, []rule.Outcome{rule.True}},
+		{"vex not affected", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, vexed}, []rule.Outcome{rule.True}},
+		{"declared target longer", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, old, evidence.RemediationPolicy{Source: "assay.yaml", Targets: map[string]int{"high": 120}}}, []rule.Outcome{rule.True}},
+		{"kev", exploitedVulnerabilitiesAbsent, []evidence.Fact{db, kev}, []rule.Outcome{rule.False}},
+		{"db current", vulnerabilityDatabaseCurrent, []evidence.Fact{db}, []rule.Outcome{rule.True}},
+		{"db stale", vulnerabilityDatabaseCurrent, []evidence.Fact{evidence.VulnDB{Present: true, ImportedAt: now.AddDate(0, 0, -30)}}, []rule.Outcome{rule.False}},
+		{"db missing", vulnerabilityDatabaseCurrent, []evidence.Fact{evidence.VulnDB{Problem: "none"}}, []rule.Outcome{rule.NotAvailable}},
+		{"integrity full", dependenciesIntegrityPinned, []evidence.Fact{evidence.DependencyFile{Path: "Cargo.lock", Lockfile: true, Integrity: evidence.DepIntegrity{Method: "checksum", Hashed: 3, Total: 3}}}, []rule.Outcome{rule.True}},
+		{"integrity partial", dependenciesIntegrityPinned, []evidence.Fact{evidence.DependencyFile{Path: "composer.lock", Lockfile: true, Integrity: evidence.DepIntegrity{Hashed: 1, Total: 3}}}, []rule.Outcome{rule.False}},
+		{"broken lockfile", dependencyFilesParse, []evidence.Fact{evidence.DependencyFile{Path: "yarn.lock", Error: "line 3: bad"}}, []rule.Outcome{rule.False}},
+		{"manifest locked", manifestsHaveParsedLockfile, []evidence.Fact{evidence.Manifest{Path: "package.json", LockNeeded: true, Lockfiles: []string{"package-lock.json"}}, evidence.DependencyFile{Path: "package-lock.json", Packages: []evidence.DepPackage{pkg}}}, []rule.Outcome{rule.True}},
+		{"manifest unlocked", manifestsHaveParsedLockfile, []evidence.Fact{evidence.Manifest{Path: "package.json", LockNeeded: true}}, []rule.Outcome{rule.False}},
+		{"ntia gaps", sbomMeetsNTIAMinimum, []evidence.Fact{evidence.SBOMDocument{Path: "bom.json", Format: "CycloneDX", Type: "software", Supported: true, Components: 2, Gaps: []evidence.NTIAGap{{Element: "author"}}}}, []rule.Outcome{rule.False}},
+		{"hbom", sbomMeetsNTIAMinimum, []evidence.Fact{evidence.SBOMDocument{Path: "hbom.json", Format: "CycloneDX", Type: "HBOM", Supported: true}}, []rule.Outcome{rule.NotApplicable}},
+		{"no policy", remediationPolicyDeclared, nil, []rule.Outcome{rule.False}},
+		{"lag", vulnerableVersionsReplacedPromptly, []evidence.Fact{evidence.RemediationLag{Since: now.AddDate(-1, 0, 0), Samples: []evidence.LagSample{{ID: "X", Severity: "high", Days: 10}, {ID: "Y", Severity: "high", Days: 40}}}}, []rule.Outcome{rule.False, rule.False}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := evidence.NewSet()
+			for _, f := range tc.ev {
+				ev.Add(rec(f))
+			}
+			if diff := cmp.Diff(tc.want, outcomes(tc.fn(ev))); diff != "" {
+				t.Errorf("outcomes (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
