@@ -76,6 +76,9 @@ type Config struct {
 	TrustedRoot string         `yaml:"trusted_root"`
 	// Forge opts into reading GitHub or GitLab settings; see forge.go.
 	Forge Forge `yaml:"forge"`
+	// CommitSigners are the keys commits and tags should verify against;
+	// see commitsigners.go.
+	CommitSigners *CommitSigners `yaml:"commit_signers"`
 }
 
 // RemediationTargets give, per severity, how long a known vulnerability may
