@@ -7,6 +7,7 @@ import (
 	"github.com/assaysec/assay/internal/render/html"
 	"github.com/assaysec/assay/internal/render/jsonfmt"
 	"github.com/assaysec/assay/internal/render/markdown"
+	"github.com/assaysec/assay/internal/render/oscal"
 	"github.com/assaysec/assay/internal/render/sarif"
 	"github.com/assaysec/assay/internal/render/text"
 )
@@ -18,4 +19,5 @@ var Formats = render.Registry{
 	"markdown": markdown.New,
 	"html":     html.New,
 	"sarif":    sarif.New,
+	"oscal":    oscal.New,
 }
