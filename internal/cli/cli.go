@@ -62,6 +62,9 @@ var commands = []func(*IO) *cobra.Command{
 	newAttestCmd,
 	newSignoffCmd,
 	newVerifySignoffCmd,
+	newSBOMCmd,
+	newDBCmd,
+	newVulnsCmd,
 }
 
 // Run executes the command line and returns the process exit code.

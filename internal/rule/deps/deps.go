@@ -213,7 +213,7 @@ func vulnerabilityDatabaseCurrent(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no vulnerability database: %s", db.Problem)}
 	}
 	now := it.Provenance.CollectedAt
-	age := now.Sub(db.ImportedAt)
+	age := max(now.Sub(db.ImportedAt), 0) // an assessment pinned before the import sees a fresh database
 	var srcs []string
 	for _, s := range db.Sources {
 		srcs = append(srcs, fmt.Sprintf("%s (%s, %d records)", s.Name, s.Kind, s.Records))

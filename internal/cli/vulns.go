@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/textsafe"
+	"github.com/assaysec/assay/internal/vex"
+	"github.com/assaysec/assay/internal/vuln"
+)
+
+// vulnJSON is one finding in `assay vulns --format json`.
+type vulnJSON struct {
+	ID            string   `json:"id"`
+	Aliases       []string `json:"aliases"`
+	Summary       string   `json:"summary,omitempty"`
+	Ecosystem     string   `json:"ecosystem"`
+	Package       string   `json:"package"`
+	Version       string   `json:"version"`
+	PURL          string   `json:"purl,omitempty"`
+	Fixed         []string `json:"fixed"`
+	Severity      string   `json:"severity,omitempty"`
+	CVSS          float64  `json:"cvss,omitempty"`
+	Vector        string   `json:"vector,omitempty"`
+	KEV           bool     `json:"kev"`
+	KEVAdded      string   `json:"kevAdded,omitempty"`
+	EPSS          *float64 `json:"epss,omitempty"`
+	Published     string   `json:"published,omitempty"`
+	AgeDays       int      `json:"ageDays"`
+	Informational string   `json:"informational,omitempty"`
+	Status        string   `json:"status"`
+	Justification string   `json:"justification,omitempty"`
+	StatusSource  string   `json:"statusSource,omitempty"`
+	Path          string   `json:"path"`
+	Line          int      `json:"line,omitempty"`
+	Relation      string   `json:"relation,omitempty"`
+	Scope         string   `json:"scope,omitempty"`
+}
+
+func newVulnsCmd(streams *IO) *cobra.Command {
+	var format, db, now, failOn string
+	var sboms, vexFiles []string
+	cmd := &cobra.Command{
+		Use:   "vulns [PATH]",
+		Short: "List known vulnerabilities in the components pinned in PATH",
+		Long: `vulns matches every component pinned in PATH's lockfiles and manifests (and
+in SBOMs given with --sbom) against the offline vulnerability database, with
+each ecosystem's own version ordering. Aliases (GHSA, CVE, PYSEC, GO,
+RUSTSEC) are merged into one finding; KEV and EPSS data are attached when
+imported; VEX statements in the tree or given with --vex mark findings
+not_affected or fixed, which stay listed but no longer count.
+
+Exit codes: 0 done (or no open finding at --fail-on); 1 open findings at or
+above --fail-on; 2 usage error; 3 the database could not be read.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			if format != "text" && format != "json" {
+				return usagef("--format: want text or json, got %q", format)
+			}
+			minRank, ok := map[string]int{"": -1, "never": -1, "any": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}[failOn]
+			if !ok {
+				return usagef("--fail-on: want never, any, low, medium, high or critical, got %q", failOn)
+			}
+			at := time.Now().UTC()
+			if now != "" {
+				t, err := time.Parse(time.RFC3339, now)
+				if err != nil {
+					return usagef("--now: want an RFC 3339 time, got %q", now)
+				}
+				at = t
+			}
+			tree, err := source.OpenTree(dir)
+			if err != nil {
+				return usagef("open %s: %v", dir, err)
+			}
+			defer tree.Close()
+			res, err := vuln.Assess(cmd.Context(), tree, vuln.Options{DBDir: db, SBOMFiles: sboms, VEXFiles: vexFiles})
+			if err != nil {
+				return err
+			}
+			if !res.DB.Present {
+				return fmt.Errorf("no usable vulnerability database: %s", res.DB.Problem)
+			}
+			for _, f := range res.VEX {
+				if f.Doc.Error != "" {
+					fmt.Fprintf(streams.Err, "warning: VEX %s: %s\n", textsafe.Clean(f.Doc.Path), textsafe.Clean(f.Doc.Error))
+				}
+			}
+			if age := at.Sub(res.DB.ImportedAt); age > 7*24*time.Hour {
+				fmt.Fprintf(streams.Err, "warning: the vulnerability database was imported %s ago; recent advisories are missing (assay db import)\n", ageText(age))
+			}
+			rows := make([]vulnJSON, 0, len(res.Findings))
+			failing := 0
+			for _, v := range res.Findings {
+				rows = append(rows, toVulnJSON(v, at))
+				if minRank >= 0 && vex.Open(v) && v.Informational == "" && sevRankCLI(v.Severity) >= minRank {
+					failing++
+				}
+			}
+			if format == "json" {
+				enc := json.NewEncoder(streams.Out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(map[string]any{
+					"database": map[string]any{"dir": res.DB.Dir, "importedAt": res.DB.ImportedAt.UTC().Format(time.RFC3339)},
+					"packages": res.Packages, "findings": rows,
+				}); err != nil {
+					return err
+				}
+			} else if err := writeVulnsText(streams, res, rows); err != nil {
+				return err
+			}
+			if failing > 0 {
+				return errPolicy
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&format, "format", "f", "text", "output format: text or json")
+	fl.StringVar(&db, "db", "", "vulnerability database `DIR` (default: the user cache directory)")
+	fl.StringArrayVar(&sboms, "sbom", nil, "also match the components of this SBOM `FILE` (repeatable)")
+	fl.StringArrayVar(&vexFiles, "vex", nil, "apply the statements of this VEX `FILE` (OpenVEX, CycloneDX VEX, CSAF VEX; repeatable)")
+	fl.StringVar(&now, "now", "", "compute ages as of this `RFC3339` time")
+	fl.StringVar(&failOn, "fail-on", "never", "exit 1 when an open finding has at least this severity: any, low, medium, high, critical, or never")
+	return cmd
+}
+
+func sevRankCLI(s string) int {
+	return map[string]int{"low": 1, "medium": 2, "high": 3, "critical": 4}[s]
+}
+
+func toVulnJSON(v evidence.Vulnerability, at time.Time) vulnJSON {
+	r := vulnJSON{
+		ID: v.ID, Aliases: v.Aliases, Summary: v.Summary, Ecosystem: v.Package.Ecosystem, Package: v.Package.Name,
+		Version: v.Package.Version, PURL: v.Package.PURL, Fixed: v.Fixed, Severity: v.Severity, CVSS: v.CVSS, Vector: v.Vector,
+		KEV: v.KEV, Informational: v.Informational, Status: v.Status, Justification: v.Justification, StatusSource: v.StatusSource,
+		Path: v.Package.Path, Line: v.Package.Line, Relation: v.Package.Relation, Scope: v.Package.Scope,
+	}
+	if r.Fixed == nil {
+		r.Fixed = []string{}
+	}
+	if v.KEV {
+		r.KEVAdded = v.KEVAdded.UTC().Format(time.DateOnly)
+	}
+	if v.EPSS >= 0 {
+		e := v.EPSS
+		r.EPSS = &e
+	}
+	if !v.Published.IsZero() {
+		r.Published = v.Published.UTC().Format(time.DateOnly)
+		r.AgeDays = int(at.Sub(v.Published).Hours() / 24)
+	}
+	return r
+}
+
+func writeVulnsText(streams *IO, res *vuln.Result, rows []vulnJSON) error {
+	if len(rows) == 0 {
+		_, err := fmt.Fprintf(streams.Out, "no known vulnerabilities in %d components\n", res.Packages)
+		return err
+	}
+	tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PACKAGE\tINSTALLED\tFIXED\tID\tSEVERITY\tKEV\tEPSS\tAGE\tSTATUS\tLOCATION")
+	open := 0
+	for _, r := range rows {
+		fixed := strings.Join(r.Fixed, ", ")
+		if fixed == "" {
+			fixed = "-"
+		}
+		sev := r.Severity
+		if r.CVSS > 0 {
+			sev = fmt.Sprintf("%s %.1f", sev, r.CVSS)
+		}
+		if sev == "" {
+			sev = "-"
+			if r.Informational != "" {
+				sev = r.Informational
+			}
+		}
+		kev := "-"
+		if r.KEV {
+			kev = "KEV " + r.KEVAdded
+		}
+		epss := "-"
+		if r.EPSS != nil {
+			epss = fmt.Sprintf("%.3f", *r.EPSS)
+		}
+		age := "-"
+		if r.Published != "" {
+			age = fmt.Sprintf("%dd", r.AgeDays)
+		}
+		status := r.Status
+		if r.Justification != "" {
+			status += " (" + r.Justification + ")"
+		}
+		if r.Status == "affected" || r.Status == "under_investigation" {
+			open++
+		}
+		loc := r.Path
+		if r.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", r.Path, r.Line)
+		}
+		ids := r.ID
+		if len(r.Aliases) > 1 {
+			var others []string
+			for _, a := range r.Aliases {
+				if a != r.ID {
+					others = append(others, a)
+				}
+			}
+			ids += " (" + strings.Join(others, ", ") + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			textsafe.Clean(r.Package), textsafe.Clean(r.Version), textsafe.Clean(fixed), textsafe.Clean(ids), sev, kev, epss, age, textsafe.Clean(status), textsafe.Clean(loc))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(streams.Out, "\n%d findings (%d open) in %d components\n", len(rows), open, res.Packages)
+	return err
+}
