@@ -105,6 +105,7 @@ var catalogFormats = map[string]func(w io.Writer, d *catalogData) error{
 	"text":     writeCatalogText,
 	"json":     writeCatalogJSON,
 	"markdown": writeCatalogMarkdown,
+	"oscal":    writeCatalogOSCAL,
 }
 
 func newCatalogCmd(streams *IO) *cobra.Command {
@@ -125,7 +126,7 @@ func newCatalogCmd(streams *IO) *cobra.Command {
 			return write(streams.Out, d)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "text, json or markdown")
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "text, json, markdown or oscal")
 	return cmd
 }
 
