@@ -62,6 +62,7 @@ var commands = []func(*IO) *cobra.Command{
 	newAttestCmd,
 	newSignoffCmd,
 	newVerifySignoffCmd,
+	newPublishCmd,
 	newSBOMCmd,
 	newDBCmd,
 	newVulnsCmd,

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/config"
@@ -99,12 +101,25 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 			return nil
 		},
 	}
-	bindAssessFlags(cmd, &f)
+	bindAssessFlagsExcept(cmd, &f, "key")
 	fl := cmd.Flags()
 	fl.StringVar(&key, "key", "", "the SRO's unencrypted OpenSSH private key `FILE`")
 	fl.StringVar(&scope, "scope", "", "what the sign-off covers (default: every claim for the declared role and delivery)")
 	fl.StringVar(&outDir, "out", "", "write the sign-off files to `DIR` (default PATH)")
 	return cmd
+}
+
+// bindAssessFlagsExcept binds the assess flags to cmd except those named,
+// for commands that run an assessment but give a flag name (such as --key,
+// the signing key here) another meaning.
+func bindAssessFlagsExcept(cmd *cobra.Command, f *assessFlags, except ...string) {
+	tmp := &cobra.Command{}
+	bindAssessFlags(tmp, f)
+	tmp.Flags().VisitAll(func(fl *pflag.Flag) {
+		if !slices.Contains(except, fl.Name) {
+			cmd.Flags().AddFlag(fl)
+		}
+	})
 }
 
 func quotePrincipal(p string) string {

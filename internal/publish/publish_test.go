@@ -1,0 +1,181 @@
+package publish
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/parse/securitytxt"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var now = time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
+
+const decl = `product: Demo
+vendor: Example Ltd
+sro: {name: Jane Doe, role: CTO, email: jane@example.com}
+contact: {security: "mailto:security@example.com", incidents: "https://status.example.com"}
+release_lines:
+  - {version: "2.x", released: "2025-01-10", end_of_security_support: "2027-01-31", end_of_life: "2027-06-30", announced: "2025-01-10"}
+  - {version: "1.x", released: "2023-01-10", end_of_security_support: "2025-01-31"}
+support: {update_policy: "https://example.com/updates", update_frequency: 1mo, notice_period: 12mo, incident_plan: docs/incident-plan.md}
+advisories:
+  - id: DEMO-2026-001
+    cve: CVE-2026-12345
+    ghsa: GHSA-whgm-jr23-g3j9
+    title: "Path traversal in <upload>"
+    summary: A crafted file name could write outside the upload directory.
+    severity: high
+    published: "2026-04-01"
+    affected: ["2.0.0", "2.0.1"]
+    fixed: ["2.0.2"]
+    url: https://example.com/advisories/DEMO-2026-001
+vex:
+  - {vulnerability: CVE-2025-0001, status: not_affected, justification: vulnerable_code_not_in_execute_path}
+  - {vulnerability: CVE-2025-0002, status: affected, action_statement: Upgrade to 2.0.3., products: ["pkg:golang/example.com/demo@2.0.2"]}
+`
+
+func input(t *testing.T) Input {
+	t.Helper()
+	cfg, err := config.Parse("assay.yaml", []byte(decl), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Input{Config: cfg, Now: now, RepoURL: "https://github.com/example/demo", BaseURL: "https://example.com", License: "Apache-2.0"}
+}
+
+func TestAllGolden(t *testing.T) {
+	arts, skipped, err := All(input(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(skipped) != 0 {
+		t.Errorf("skipped: %v", skipped)
+	}
+	var names []string
+	for _, a := range arts {
+		names = append(names, a.Name)
+		golden := filepath.Join("testdata", "golden", strings.ReplaceAll(a.Name, "/", "_"))
+		if *update {
+			os.MkdirAll(filepath.Dir(golden), 0o755)
+			if err := os.WriteFile(golden, a.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run with -update)", err)
+		}
+		if !bytes.Equal(want, a.Data) {
+			t.Errorf("%s differs from %s:\n%s", a.Name, golden, a.Data)
+		}
+	}
+	want := "security.txt support-statement.json support-statement.html csaf/demo-2026-001.json vex.openvex.json SECURITY-INSIGHTS.yml"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("artefacts %q, want %q", got, want)
+	}
+}
+
+func TestSecurityTxtValid(t *testing.T) {
+	arts, _, err := SecurityTxt(input(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := securitytxt.Parse(arts[0].Data)
+	if probs := f.Validate(now); len(probs) > 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	// Expires is at most a year ahead and still valid 364 days on.
+	if probs := f.Validate(now.AddDate(0, 0, 363)); len(probs) > 0 {
+		t.Errorf("a day before expiry: %v", probs)
+	}
+	if probs := f.Validate(now.AddDate(1, 0, 0)); len(probs) == 0 {
+		t.Error("still valid a year later")
+	}
+}
+
+func TestOpenVEXSchema(t *testing.T) {
+	arts, _, err := OpenVEX(input(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	sch, err := c.Compile("testdata/openvex_json_schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(arts[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Fatalf("OpenVEX schema: %v\n%s", err, arts[0].Data)
+	}
+}
+
+func TestCSAFFields(t *testing.T) {
+	arts, _, err := CSAF(input(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(arts[0].Data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	v := doc["vulnerabilities"].([]any)[0].(map[string]any)
+	if v["cve"] != "CVE-2026-12345" {
+		t.Errorf("cve: %v", v["cve"])
+	}
+	// Hostile text stays data: JSON escapes it and the schema accepted it.
+	if !bytes.Contains(arts[0].Data, []byte(`Path traversal in \u003cupload\u003e`)) {
+		t.Errorf("title lost")
+	}
+}
+
+func TestSecurityInsightsChecks(t *testing.T) {
+	arts, _, err := SecurityInsights(input(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckSecurityInsights(arts[0].Data); err != nil {
+		t.Fatal(err)
+	}
+	broken := bytes.Replace(arts[0].Data, []byte("status: active"), []byte("status: great"), 1)
+	broken = bytes.Replace(broken, []byte("  last-reviewed:"), []byte("  reviewed:"), 1)
+	err = CheckSecurityInsights(broken)
+	if err == nil || !strings.Contains(err.Error(), "header.last-reviewed is required") || !strings.Contains(err.Error(), "repository.status") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSkipsWithoutInput(t *testing.T) {
+	_, skipped, err := All(Input{Config: &config.Config{}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(skipped) != 5 {
+		t.Errorf("skipped %v", skipped)
+	}
+}
+
+func TestHTMLEscapes(t *testing.T) {
+	in := input(t)
+	in.Config.Product = `<script>alert(1)</script>`
+	arts, _, err := SupportStatement(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(arts[1].Data, []byte("<script>")) {
+		t.Error("HTML not escaped")
+	}
+}
