@@ -63,6 +63,7 @@ var commands = []func(*IO) *cobra.Command{
 	newSignoffCmd,
 	newVerifySignoffCmd,
 	newPublishCmd,
+	newInitCmd,
 	newSBOMCmd,
 	newDBCmd,
 	newVulnsCmd,
