@@ -29,6 +29,7 @@ func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	rs := []rule.Rule{
 		b.Rule("testsRunOnChanges", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnChanges),
+		b.Rule("testsRunOnPullRequests", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnPullRequests),
 		b.Rule("staticAnalysisRuns", []evidence.Kind{evidence.KindCIPipeline, evidence.KindToolConfig}, staticAnalysisRuns),
 		b.Rule("fuzzingExists", []evidence.Kind{evidence.KindCIPipeline, evidence.KindFuzzHarness}, fuzzingExists),
 		b.Rule("dependencyReviewOnChanges", needPipelines, dependencyReviewOnChanges),
@@ -46,7 +47,6 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("secretsNotEchoed", needPipelines, secretsNotEchoed),
 		b.Rule("cloudCredentialsUseOIDC", needPipelines, cloudCredentialsUseOIDC),
 		b.Rule("codeownersCoverBuild", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCodeOwners, evidence.KindDockerfile}, codeownersCoverBuild),
-		b.Rule("reviewRequiredByForge", nil, reviewRequiredByForge),
 		b.Rule("updateAutomationCoversEcosystems", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindManifest, evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindPreCommit}, updateAutomationCoversEcosystems),
 	}
 	return rs, b.Err()
@@ -150,18 +150,19 @@ func glSide(pl evidence.CIPipeline, j evidence.CIJob) side {
 
 // ---- tests ----
 
-func testsRunOnChanges(ev *evidence.Set) []rule.Finding {
-	const id = "testsRunOnChanges"
+// testHits finds where tests run on pull or merge requests and on the
+// default branch. done is false with a finding when there is nothing to
+// search (no CI, or only broken CI files).
+func testHits(ev *evidence.Set, id string) (prHit, mainHit *hit, run []evidence.CIPipeline, stop []rule.Finding) {
 	ix := newIndex(ev)
-	run := ix.runnable()
+	run = ix.runnable()
 	scan, _ := evidence.First[evidence.CIScan](ev)
 	if len(run) == 0 {
 		if scan.Fact.Broken > 0 {
-			return []rule.Finding{rule.New(id, rule.Error, evidence.Location{}, "%d CI definition files could not be parsed; see the parse problems", scan.Fact.Broken)}
+			return nil, nil, nil, []rule.Finding{rule.New(id, rule.Error, evidence.Location{}, "%d CI definition files could not be parsed; see the parse problems", scan.Fact.Broken)}
 		}
-		return []rule.Finding{noCI(id, rule.False)}
+		return nil, nil, nil, []rule.Finding{noCI(id, rule.False)}
 	}
-	var prHit, mainHit *hit
 	for _, pl := range run {
 		if pl.System == evidence.CIGitLab {
 			for _, j := range pl.Jobs {
@@ -196,6 +197,27 @@ func testsRunOnChanges(ev *evidence.Set) []rule.Finding {
 		if s.main && mainHit == nil {
 			mainHit = &h
 		}
+	}
+	return prHit, mainHit, run, nil
+}
+
+func testsRunOnPullRequests(ev *evidence.Set) []rule.Finding {
+	const id = "testsRunOnPullRequests"
+	prHit, _, run, stop := testHits(ev, id)
+	if stop != nil {
+		return stop
+	}
+	if prHit != nil {
+		return []rule.Finding{rule.New(id, rule.True, prHit.loc(), "tests run on pull/merge requests: %s", prHit.what)}
+	}
+	return []rule.Finding{rule.New(id, rule.False, loc(run[0].Path, 0), "none of %d CI definitions runs a recognised test command on pull or merge requests", len(run))}
+}
+
+func testsRunOnChanges(ev *evidence.Set) []rule.Finding {
+	const id = "testsRunOnChanges"
+	prHit, mainHit, run, stop := testHits(ev, id)
+	if stop != nil {
+		return stop
 	}
 	switch {
 	case prHit != nil && mainHit != nil:

@@ -45,11 +45,6 @@ func codeownersCoverBuild(ev *evidence.Set) []rule.Finding {
 	return []rule.Finding{rule.New(id, rule.True, loc(co.Fact.Path, 0), "%s names owners for all %d CI definitions, Dockerfiles and itself", co.Fact.Path, covered)}
 }
 
-func reviewRequiredByForge(*evidence.Set) []rule.Finding {
-	return []rule.Finding{rule.New("reviewRequiredByForge", rule.NotAvailable, evidence.Location{},
-		"branch protection, required reviews and required status checks are forge settings: needs forge API access")}
-}
-
 // ecosystem is one kind of dependency that update automation should cover.
 type ecosystem struct {
 	name       string   // shown in messages
