@@ -13,8 +13,10 @@ import (
 	"github.com/assaysec/assay/internal/collector/deps/manifests"
 	depssbom "github.com/assaysec/assay/internal/collector/deps/sbom"
 	"github.com/assaysec/assay/internal/collector/deps/vulns"
+	forgeapi "github.com/assaysec/assay/internal/collector/forge/api"
 	"github.com/assaysec/assay/internal/collector/git/repository"
 	"github.com/assaysec/assay/internal/collector/lifecycle/support"
+	releaseartefacts "github.com/assaysec/assay/internal/collector/release/artefacts"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
@@ -30,6 +32,8 @@ var All = []func() collector.Collector{
 	attestations.New,
 	disclosure.New,
 	support.New,
+	releaseartefacts.New,
+	forgeapi.New,
 }
 
 // FromNames returns the named collectors, or all of them when names is empty.

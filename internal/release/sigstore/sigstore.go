@@ -474,6 +474,13 @@ func compareDigest(ms verify.MessageSignatureContent, open func() (io.ReadCloser
 	return CheckDigest, fmt.Sprintf("digest mismatch: the bundle signs %s, the artefact is %s", expected, actual), expected, actual
 }
 
+// MatchIdentity reports whether a certificate's SAN and issuer satisfy a
+// declared identity.
+func MatchIdentity(id Identity, san, issuer string) bool {
+	_, _, ok := matchIdentity(id, san, issuer)
+	return ok
+}
+
 // matchIdentity compares the certificate's SAN and issuer with the declared
 // identity and returns the expected and actual values when they differ.
 func matchIdentity(id Identity, san, issuer string) (expected, actual string, ok bool) {

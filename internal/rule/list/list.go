@@ -8,8 +8,10 @@ import (
 	"github.com/assaysec/assay/internal/rule"
 	depsrules "github.com/assaysec/assay/internal/rule/deps"
 	"github.com/assaysec/assay/internal/rule/disclosure"
+	forgerules "github.com/assaysec/assay/internal/rule/forge"
 	"github.com/assaysec/assay/internal/rule/foundation"
 	"github.com/assaysec/assay/internal/rule/lifecycle"
+	releaserules "github.com/assaysec/assay/internal/rule/release"
 )
 
 // areas lists every rule area, in evaluation order.
@@ -18,6 +20,8 @@ var areas = []func() ([]rule.Rule, error){
 	disclosure.Rules,
 	depsrules.Rules,
 	lifecycle.Rules,
+	releaserules.Rules,
+	forgerules.Rules,
 }
 
 // All returns every rule, checking that ids are unique.
