@@ -21,7 +21,13 @@ import (
 	"github.com/google/osv-scalibr/extractor"
 	"github.com/google/osv-scalibr/extractor/filesystem"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/dart/pubspec"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/cpp/conanlock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/dotnet/depsjson"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/dotnet/packagesconfig"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/dotnet/packageslockjson"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/haskell/cabal"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/haskell/stacklock"
+	"github.com/google/osv-scalibr/extractor/filesystem/language/r/renvlock"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/elixir/mixlock"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/golang/gomod"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/java/gradlelockfile"
@@ -151,6 +157,12 @@ func formats() []format {
 		{mk(podfilelock.New), true},
 		{mk(pubspec.New), true},
 		{mk(mixlock.New), true},
+		{mk(packagesconfig.New), false},
+		{mk(depsjson.New), true},
+		{mk(cabal.New), true},
+		{mk(stacklock.New), true},
+		{mk(renvlock.New), true},
+		{mk(conanlock.New), true},
 	}
 	return slices.DeleteFunc(list, func(f format) bool { return f.ex == nil })
 }
@@ -260,13 +272,24 @@ func Extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string,
 	if err != nil {
 		return nil, fmt.Errorf("parse %s as %s: %w", p, ex.Name(), err)
 	}
-	seen := map[string]bool{}
+	// Extractors may report one package several times (nested npm
+	// copies) in map order; keep the earliest line so output is stable.
+	seen := map[string]int{}
 	for _, sp := range res.Packages {
 		pkg := convert(sp, p)
-		if pkg.Name == "" || seen[pkg.Key()] {
+		if pkg.Name == "" {
 			continue
 		}
-		seen[pkg.Key()] = true
+		if i, dup := seen[pkg.Key()]; dup {
+			if pkg.Line > 0 && (pkgs[i].Line == 0 || pkg.Line < pkgs[i].Line) {
+				pkgs[i].Line = pkg.Line
+			}
+			if pkgs[i].Scope != Runtime && pkg.Scope == Runtime {
+				pkgs[i].Scope = Runtime
+			}
+			continue
+		}
+		seen[pkg.Key()] = len(pkgs)
 		pkgs = append(pkgs, pkg)
 	}
 	slices.SortStableFunc(pkgs, func(a, b Package) int {

@@ -1,0 +1,166 @@
+package deps
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/source"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// extractorByFolder maps the corpus folder of scalibr's fixtures to the
+// extractor they exercise; the fixture names are arbitrary, so the folder
+// picks the parser as osv-scanner's --lockfile=TYPE:PATH would.
+func extractorByFolder(p string) (string, bool) {
+	parts := strings.Split(p, "/")
+	if len(parts) < 4 || parts[0] != "osv-scalibr" {
+		return "", false
+	}
+	name := parts[2]
+	for _, f := range formats() {
+		if path.Base(f.ex.Name()) == name {
+			return f.ex.Name(), true
+		}
+	}
+	return "", false
+}
+
+// TestCorpus extracts every lockfile fixture and compares a summary with
+// the golden file: the package count and each name@version (relation,
+// scope, line) or the error.
+func TestCorpus(t *testing.T) {
+	root := filepath.Join("testdata", "lockfiles")
+	var b strings.Builder
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if strings.HasSuffix(rel, "MANIFEST.tsv") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		exName, ok := extractorByFolder(rel)
+		// osv-scanner's fixtures are named for its --lockfile flag; pick
+		// the parser the name ends with, as that flag does.
+		for suffix, name := range map[string]string{"package-lock.json": "javascript/packagelockjson", "yarn.lock": "javascript/yarnlock", "replace-local.mod": "go/gomod"} {
+			if !ok && strings.HasSuffix(rel, suffix) && strings.HasPrefix(rel, "osv-scanner/") {
+				exName, ok = name, true
+			}
+		}
+		var exs []format
+		for _, f := range formats() {
+			if ok && f.ex.Name() == exName || !ok && f.ex.FileRequired(fileAPI{p: rel, size: int64(len(data))}) {
+				exs = append(exs, f)
+			}
+		}
+		if len(exs) == 0 {
+			fmt.Fprintf(&b, "%s: unsupported\n", rel)
+			return nil
+		}
+		tree, err := source.OpenTree(filepath.Dir(p))
+		if err != nil {
+			return err
+		}
+		defer tree.Close()
+		pkgs, err := Extract(context.Background(), exs[0].ex, &treeFS{t: tree}, path.Base(rel), data)
+		if err != nil {
+			fmt.Fprintf(&b, "%s [%s]: error\n", rel, exs[0].ex.Name())
+			return nil
+		}
+		fmt.Fprintf(&b, "%s [%s]: %d packages\n", rel, exs[0].ex.Name(), len(pkgs))
+		for _, pk := range pkgs {
+			// scalibr picks among nested npm copies in map order, so the
+			// exact line can vary between runs; record only that one is known.
+			fmt.Fprintf(&b, "  %s %s@%s %s %s scope=%s line=%v\n", pk.Ecosystem, pk.Name, pk.Version, pk.PURL, pk.Relation, pk.Scope, pk.Line > 0)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "lockfiles.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), b.String()); diff != "" {
+		t.Errorf("corpus extraction (-want +got):\n%s", diff)
+	}
+}
+
+// TestScanTree checks discovery by file name, direct/transitive marking,
+// and integrity counting on a small tree.
+func TestScanTree(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/m\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/sys v0.1.0\n\tgolang.org/x/text v0.3.0 // indirect\n)\n")
+	write("go.sum", "golang.org/x/sys v0.1.0 h1:abc=\ngolang.org/x/sys v0.1.0/go.mod h1:def=\n")
+	write("testdata/package-lock.json", `{"lockfileVersion":3,"packages":{"node_modules/x":{"version":"1.0.0"}}}`)
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	inv := Scan(context.Background(), tree, Options{})
+	if len(inv.Files) != 1 {
+		t.Fatalf("files = %+v, want only go.mod (testdata skipped)", inv.Files)
+	}
+	got := map[string]string{}
+	for _, p := range inv.Files[0].Packages {
+		got[p.Name] = p.Relation
+	}
+	want := map[string]string{"golang.org/x/sys": Direct, "golang.org/x/text": Transitive, "stdlib": ""}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("relations (-want +got):\n%s", diff)
+	}
+	if in := inv.Files[0].Integrity; in.Hashed != 1 || in.Total != 2 {
+		t.Errorf("integrity = %+v, want 1 of 2 in go.sum", in)
+	}
+	if all := Scan(context.Background(), tree, Options{All: true}); len(all.Files) != 2 {
+		t.Errorf("with All: %d files, want 2", len(all.Files))
+	}
+}
+
+func TestFromPURL(t *testing.T) {
+	tests := []struct{ in, eco, name, version string }{
+		{"pkg:npm/%40babel/core@7.0.0", "npm", "@babel/core", "7.0.0"},
+		{"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "Maven", "org.apache.logging.log4j:log4j-core", "2.14.1"},
+		{"pkg:golang/golang.org/x/net@v0.1.0", "Go", "golang.org/x/net", "v0.1.0"},
+		{"pkg:deb/debian/zlib@1.2.11?distro=debian-11", "Debian:11", "zlib", "1.2.11"},
+		{"pkg:apk/alpine/zlib@1.2.11-r3?distro=alpine-3.16.2", "Alpine:v3.16", "zlib", "1.2.11-r3"},
+		{"pkg:composer/league/flysystem@1.0.8", "Packagist", "league/flysystem", "1.0.8"},
+	}
+	for _, tc := range tests {
+		p, ok := FromPURL(tc.in)
+		if !ok || p.Ecosystem != tc.eco || p.Name != tc.name || p.Version != tc.version {
+			t.Errorf("FromPURL(%q) = %+v, %v; want %s %s %s", tc.in, p, ok, tc.eco, tc.name, tc.version)
+		}
+	}
+}
