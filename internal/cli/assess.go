@@ -12,6 +12,7 @@ import (
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/forge"
 	"github.com/assaysec/assay/internal/render"
 	renderlist "github.com/assaysec/assay/internal/render/list"
 	"github.com/assaysec/assay/internal/report"
@@ -37,6 +38,7 @@ type assessFlags struct {
 	release       collector.ReleaseOptions
 	db            string
 	allowedSigner string
+	forge         forge.Config
 }
 
 func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
@@ -64,6 +66,7 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 	fl.BoolVar(&f.release.AllReleases, "all-releases", false, "require every release given to verify, not only the latest")
 	fl.StringVar(&f.db, "db", "", "vulnerability database `DIR` (default: the user cache directory)")
 	fl.StringVar(&f.allowedSigner, "allowed-signers", "", "ssh-keygen allowed signers `FILE` to verify attestation signatures (overrides allowed_signers in assay.yaml)")
+	bindForgeFlags(cmd, &f.forge)
 }
 
 func (f *assessFlags) options(path string) (engine.Options, error) {
@@ -114,6 +117,7 @@ Exit codes: 0 the policy holds; 1 claims fail the --fail-on policy;
 			if err != nil {
 				return err
 			}
+			applyForge(cmd, f.forge, &opts)
 			res, err := engine.Run(cmd.Context(), opts)
 			if err != nil {
 				return err

@@ -213,6 +213,10 @@ func membersHaveTwoFactor(ev *evidence.Set) []rule.Finding {
 	if o.Access.State == evidence.AccessUnsupported {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, loc, "%s", o.Access.Reason)}
 	}
+	if o.MembersAccess.State == evidence.AccessUnsupported {
+		// The forge offers no such list; the requirement alone decides.
+		return []rule.Finding{rule.New(id, rule.NotApplicable, loc, "%s", o.MembersAccess.Reason)}
+	}
 	if !o.MembersAccess.OK() || !o.WithoutTwoFactorKnown {
 		return []rule.Finding{unseen(id, o.MembersAccess, loc, "the members of "+o.Name+" without two-factor authentication")}
 	}

@@ -318,3 +318,57 @@ func assertNoToken(t *testing.T, recs []evidence.Record) {
 		}
 	}
 }
+
+const gitlabToken = "glpat-TESTTOKEN0123456789abcd"
+
+func TestGitLabWellConfigured(t *testing.T) {
+	r := scenario(t, "gitlab-good", "gitlab.example.com/acme/platform/widget", map[string]string{"GITLAB_TOKEN": gitlabToken})
+	check(t, r, map[string]want{
+		"1.3.2": {report.ClaimMet, "forgeStatusChecksRequired", "required status checks = pipeline must succeed"},
+		"2.1.5": {report.ClaimMet, "forgeTwoFactorRequired", "require_two_factor_authentication = true (inherited from group acme)"},
+		"2.2.2": {report.ClaimMet, "forgeReviewRequired", "required approving reviews = 2"},
+		"3.2.2": {report.ClaimMet, "forgeConfidentialReportingEnabled", "issues enabled (reporters can mark an issue confidential)"},
+		"3.3.1": {report.ClaimMet, "forgeDependencyAlertsEnabled", "dependency-scanning = 57 dependencies listed from dependency scanning"},
+	})
+	if un := r.srv.Unmatched(); len(un) > 0 {
+		t.Errorf("requests without a fixture: %v", un)
+	}
+	for _, h := range r.srv.AuthHeaders() {
+		if h != "Private-Token: "+gitlabToken {
+			t.Errorf("unexpected credential header %q", h)
+		}
+	}
+	for _, rec := range r.records {
+		if strings.Contains(cmp.Diff(nil, rec.Fact), "MUST-NOT-BE-KEPT") {
+			t.Errorf("fact %T keeps a variable's value", rec.Fact)
+		}
+	}
+}
+
+func TestGitLabPoorlyConfigured(t *testing.T) {
+	r := scenario(t, "gitlab-poor", "gitlab.example.com/acme/gizmo", map[string]string{"GITLAB_TOKEN": gitlabToken})
+	check(t, r, map[string]want{
+		"1.3.2": {report.ClaimNotMet, "forgeStatusChecksRequired", "default branch main is not protected (protected = false): required status checks = none"},
+		"2.1.5": {report.ClaimNotMet, "forgeTwoFactorRequired", "require_two_factor_authentication = false"},
+		"2.2.2": {report.ClaimNotMet, "forgeReviewRequired", "not protected (protected = false)"},
+		"3.2.2": {report.ClaimNotMet, "forgeConfidentialReportingEnabled", "issues and Service Desk are both disabled"},
+		"3.3.1": {report.ClaimNotMet, "forgeDependencyAlertsEnabled", "the dependency list is empty"},
+	})
+	found := false
+	for _, f := range r.claims["2.1.4"].Findings {
+		found = found || f.Rule == "forgeCiVariablesProtected" && f.Outcome == "false" && strings.Contains(f.Message, "AWS_SECRET_ACCESS_KEY")
+	}
+	if !found {
+		t.Errorf("2.1.4: no false finding for the bare variable: %+v", r.claims["2.1.4"].Findings)
+	}
+}
+
+func TestGitLabReporterToken(t *testing.T) {
+	r := scenario(t, "gitlab-reporter", "gitlab.example.com/acme/platform/widget", map[string]string{"GITLAB_TOKEN": gitlabToken})
+	check(t, r, map[string]want{
+		"2.2.2": {report.ClaimUnknown, "forgeReviewRequired", "needs the Maintainer role on the project (token scope read_api)"},
+		"1.3.2": {report.ClaimUnknown, "forgeStatusChecksRequired", "needs the Maintainer role"},
+		"2.1.5": {report.ClaimUnknown, "forgeTwoFactorRequired", "needs a token with the read_api scope"},
+		"3.3.1": {report.ClaimUnknown, "forgeDependencyAlertsEnabled", "needs the Developer role on the project (token scope read_api), on GitLab Ultimate (dependency list)"},
+	})
+}
