@@ -75,7 +75,10 @@ type Status struct {
 	State    State           `json:"status"`
 	Reason   string          `json:"reason,omitempty"`
 	Produces []evidence.Kind `json:"-"`
-	Records  int             `json:"records"`
+	// Offline is set when the collector was skipped only because network
+	// sources were not allowed.
+	Offline bool `json:"-"`
+	Records int  `json:"records"`
 }
 
 // Provenance builds the provenance for a fact a collector read from path.

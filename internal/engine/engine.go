@@ -207,6 +207,7 @@ func Collect(ctx context.Context, collectors []collector.Collector, in *collecto
 		st := collector.Status{Name: c.Name(), Produces: c.Produces()}
 		if reason := unmet(c.Requirements(), in); reason != "" {
 			st.State, st.Reason = collector.Skipped, reason
+			st.Offline = c.Requirements().Network && !in.Online
 			statuses = append(statuses, st)
 			continue
 		}
@@ -275,8 +276,12 @@ func RunRules(rules []rule.Rule, ev *evidence.Set, statuses []collector.Status) 
 	var out []rule.Finding
 	for _, r := range rules {
 		id := r.Meta().ID
-		if reason := missing(r.Needs(), producers); reason != "" {
-			out = append(out, rule.Finding{Rule: id, Outcome: rule.NotAvailable, Message: reason})
+		if reason, offline := missing(r.Needs(), producers); reason != "" {
+			f := rule.Finding{Rule: id, Outcome: rule.NotAvailable, Message: reason}
+			if offline {
+				f.Values = map[string]string{rule.ValueUnavailable: rule.UnavailableOffline}
+			}
+			out = append(out, f)
 			continue
 		}
 		fs := evalOne(r, ev)
@@ -290,12 +295,16 @@ func RunRules(rules []rule.Rule, ev *evidence.Set, statuses []collector.Status) 
 	return out
 }
 
-func missing(needs []evidence.Kind, producers map[evidence.Kind][]collector.Status) string {
+// missing says why a rule's evidence is unavailable, and whether the only
+// reason is that network sources were not allowed.
+func missing(needs []evidence.Kind, producers map[evidence.Kind][]collector.Status) (string, bool) {
 	var reasons []string
+	offline := true
 	for _, k := range needs {
 		ps := producers[k]
 		if len(ps) == 0 {
 			reasons = append(reasons, fmt.Sprintf("no collector produces %s", k))
+			offline = false
 			continue
 		}
 		ok := false
@@ -306,12 +315,16 @@ func missing(needs []evidence.Kind, producers map[evidence.Kind][]collector.Stat
 				break
 			}
 			why = append(why, fmt.Sprintf("%s %s: %s", p.Name, p.State, p.Reason))
+			offline = offline && p.Offline
 		}
 		if !ok {
 			reasons = append(reasons, strings.Join(why, "; "))
 		}
 	}
-	return strings.Join(reasons, "; ")
+	if len(reasons) == 0 {
+		return "", false
+	}
+	return strings.Join(reasons, "; "), offline
 }
 
 func evalOne(r rule.Rule, ev *evidence.Set) (fs []rule.Finding) {

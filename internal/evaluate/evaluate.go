@@ -174,6 +174,7 @@ func judgeWaivers(in Input, cfg *config.Config) (out []report.Waiver, byClaim ma
 type group struct {
 	trues, falses, unknowns, nas int
 	unknownMsgs                  []string
+	offline                      []string // any-rules skipped because the run was offline
 }
 
 func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[string][]rule.Finding, validAtts []int, atts []report.Attestation, excluded map[string]config.Exclusion, ruleWaiver map[string]int) report.Claim {
@@ -218,6 +219,12 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		if role == "any" {
 			g = &any
 		}
+		if role == "any" && offlineOnly(fs) {
+			// An alternative only a network source could show does not
+			// hold the claim open when local alternatives were observed.
+			any.offline = append(any.offline, id)
+			continue
+		}
 		switch v := ruleVerdict(fs); v {
 		case rule.True:
 			g.trues++
@@ -234,6 +241,10 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		}
 	}
 
+	if len(any.offline) > 0 && any.trues+any.falses+any.nas+any.unknowns == 0 {
+		any.unknowns++
+		any.unknownMsgs = append(any.unknownMsgs, "only network sources could decide it: run with --online ("+strings.Join(any.offline, ", ")+")")
+	}
 	observed := observedStatus(all, any, len(rules.All)+len(rules.Any))
 	hasAtt := len(validAtts) > 0
 	rc.Attestations = validAtts
@@ -255,6 +266,9 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		rc.Status = report.ClaimNotMet
 		rc.Basis = report.BasisObserved
 		rc.Reason = firstFalseMessage(rc.Findings)
+		if len(any.offline) > 0 && any.trues == 0 {
+			rc.Reason += "; not checked offline: " + strings.Join(any.offline, ", ")
+		}
 		if hasAtt {
 			rc.Basis = report.BasisObservedDeclared
 			rc.Reason += " (observed evidence contradicts the attestation: " + attBy + ")"
@@ -348,6 +362,18 @@ func ruleVerdict(fs []rule.Finding) rule.Outcome {
 		return rule.NotAvailable
 	}
 	return rule.NotApplicable
+}
+
+func offlineOnly(fs []rule.Finding) bool {
+	if len(fs) == 0 {
+		return false
+	}
+	for _, f := range fs {
+		if f.Outcome != rule.NotAvailable || f.Values[rule.ValueUnavailable] != rule.UnavailableOffline {
+			return false
+		}
+	}
+	return true
 }
 
 func unknownMessage(id string, fs []rule.Finding) string {

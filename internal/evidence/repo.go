@@ -68,16 +68,16 @@ func (Tags) Kind() Kind { return KindTags }
 // Manifest is a package manifest found in the tree, and the lockfiles that
 // pin its dependencies.
 type Manifest struct {
-	Path       string
-	Ecosystem  string   // "npm", "Go", "PyPI", "crates.io", ...
-	Manager    string   // "npm/yarn/pnpm/bun", "go", "cargo", ...
-	Lockfiles  []string // lockfiles found for it (same or an ancestor directory)
-	Untracked  []string // of Lockfiles, those present but not committed to git
+	Path      string
+	Ecosystem string   // "npm", "Go", "PyPI", "crates.io", ...
+	Manager   string   // "npm/yarn/pnpm/bun", "go", "cargo", ...
+	Lockfiles []string // lockfiles found for it (same or an ancestor directory)
+	Untracked []string // of Lockfiles, those present but not committed to git
 	// TrackingKnown is set when git history was available to tell whether
 	// the lockfiles are committed.
 	TrackingKnown bool
-	LockNeeded bool     // false when the ecosystem has no lockfile or the manifest declares no dependencies
-	Note       string   // why no lockfile is needed, when LockNeeded is false
+	LockNeeded    bool   // false when the ecosystem has no lockfile or the manifest declares no dependencies
+	Note          string // why no lockfile is needed, when LockNeeded is false
 }
 
 // Kind implements Fact.

@@ -26,6 +26,17 @@ const (
 	Error         Outcome = "error"         // the evidence was gathered but is broken
 )
 
+// Keys and values of Finding.Values that the engine and evaluator share.
+const (
+	// ValueUnavailable says why a not_available finding could not be
+	// evaluated.
+	ValueUnavailable = "unavailable"
+	// UnavailableOffline: the evidence needs a network source and the run
+	// was offline. Such an alternative does not keep a claim unknown when
+	// the local alternatives were observed.
+	UnavailableOffline = "offline"
+)
+
 // Finding is one answer of a rule, pointing at what proves it.
 type Finding struct {
 	Rule     string            `json:"rule"`
