@@ -53,6 +53,10 @@ func f(r string, o rule.Outcome) rule.Finding {
 	return rule.Finding{Rule: r, Outcome: o, Message: r + " " + string(o)}
 }
 
+func offline(r string) rule.Finding {
+	return rule.Finding{Rule: r, Outcome: rule.NotAvailable, Message: "needs network", Values: map[string]string{rule.ValueUnavailable: rule.UnavailableOffline}}
+}
+
 func TestEvaluate_ClaimStatus(t *testing.T) {
 	t.Parallel()
 	cat, err := catalog.Default()
@@ -100,6 +104,9 @@ func TestEvaluate_ClaimStatus(t *testing.T) {
 		{"developer_only_theme_4_not_applicable", "4.2.1", nil, nil, &config.Config{Role: config.RoleDeveloperOnly, Delivery: config.DeliveryDistributed}, false, claimResult{report.ClaimNotApplicable, report.BasisNone}},
 		{"declared_not_applicable", "1.1.6", nil, nil, &config.Config{Role: config.RoleDeveloperDistributor, Delivery: config.DeliveryDistributed,
 			NotApplicable: []config.Exclusion{{Claim: "1.1.6", Reason: "no end users"}}}, false, claimResult{report.ClaimNotApplicable, report.BasisDeclared}},
+		{"any_offline_alternative_does_not_hold_claim_open", "3.2.1", []rule.Finding{f("a1", rule.False), offline("a2")}, nil, nil, false, claimResult{report.ClaimNotMet, report.BasisObserved}},
+		{"any_only_offline_is_unknown", "3.2.1", []rule.Finding{offline("a1"), offline("a2")}, nil, nil, false, claimResult{report.ClaimUnknown, report.BasisObserved}},
+		{"any_true_with_offline_is_met", "3.2.1", []rule.Finding{f("a1", rule.True), offline("a2")}, nil, nil, false, claimResult{report.ClaimMet, report.BasisObserved}},
 		{"all_rules_na_is_not_applicable", "1.1.4", []rule.Finding{f("b1", rule.NotApplicable), f("b2", rule.NotApplicable)}, nil, nil, false, claimResult{report.ClaimNotApplicable, report.BasisObserved}},
 	}
 	for _, tc := range tests {
