@@ -90,7 +90,7 @@ var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
 var firstParty = []string{"actions", "github"}
 
 func actionPinned(uses string) (owner string, pinned bool, skip bool) {
-	if strings.HasPrefix(uses, "./") || strings.HasPrefix(uses, "docker://") || strings.Contains(uses, "${{") || uses == "" || strings.HasPrefix(uses, "gitlab:") || strings.HasPrefix(uses, "!reference") {
+	if strings.HasPrefix(uses, "./") || strings.HasPrefix(uses, "$") || strings.HasPrefix(uses, "docker://") || strings.Contains(uses, "${{") || uses == "" || strings.HasPrefix(uses, "gitlab:") || strings.HasPrefix(uses, "!reference") {
 		return "", true, true
 	}
 	name, ref, ok := strings.Cut(uses, "@")
@@ -226,6 +226,29 @@ func containerImagesPinned(ev *evidence.Set) []rule.Finding {
 
 var pipeToShell = regexp.MustCompile(`(?m)\b(?:curl|wget|iwr|Invoke-WebRequest|fetch)\b[^\n|;&]*(?:\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)?(?:ba|z|da|k|c)?sh\b|\|\s*(?:sudo\s+)?python3?\b|\|\s*(?:sudo\s+)?perl\b|\|\s*(?:sudo\s+)?ruby\b|\|\s*iex\b|\|\s*Invoke-Expression\b)|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\$\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b`)
 
+// downloadToFile finds `curl ... -o FILE`, `wget ... -O FILE` and
+// `curl ... > FILE`; the file is then looked for in an execution position.
+var downloadToFile = regexp.MustCompile(`(?m)\b(?:curl|wget)\b[^\n|;&]*?(?:\s-[oO]\s*|\s--output(?:-document)?[= ]|>\s*)([\w./${}-]+)`)
+
+// downloadedThenRun returns the offset of a download whose file the same
+// script later runs (bash FILE, sh FILE, chmod +x FILE && FILE, ./FILE),
+// or -1.
+func downloadedThenRun(script string) (int, int) {
+	for _, m := range downloadToFile.FindAllStringSubmatchIndex(script, 10) {
+		f := script[m[2]:m[3]]
+		if f == "" || f == "-" || strings.HasPrefix(f, "/dev/") {
+			continue
+		}
+		rest := script[m[3]:]
+		q := regexp.QuoteMeta(f)
+		run := regexp.MustCompile(`(?m)(?:\b(?:ba|z|da)?sh\s+|\bpython3?\s+|\bsource\s+|(?:^|&&|;|\|\|)\s*(?:sudo\s+)?(?:\./)?)` + q + `(?:\s|$|;|&)`)
+		if loc := run.FindStringIndex(rest); loc != nil {
+			return m[0], m[3] + loc[1]
+		}
+	}
+	return -1, -1
+}
+
 func downloadsVerified(ev *evidence.Set) []rule.Finding {
 	const id = "downloadsVerified"
 	var out []rule.Finding
@@ -235,6 +258,10 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 		for _, m := range pipeToShell.FindAllStringIndex(script, 5) {
 			l := line + strings.Count(script[:m[0]], "\n")
 			out = append(out, rule.New(id, rule.False, loc(p, l), "downloaded script is piped into an interpreter unverified: %s", firstLine(script[m[0]:m[1]])))
+		}
+		if start, end := downloadedThenRun(script); start >= 0 {
+			l := line + strings.Count(script[:start], "\n")
+			out = append(out, rule.New(id, rule.False, loc(p, l), "downloaded file is run without verification: %s", firstLine(script[start:end])))
 		}
 	}
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
@@ -272,7 +299,7 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 
 // ---- dangerous GitHub Actions patterns ----
 
-var untrustedRef = regexp.MustCompile(`github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.pull_requests|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|github\.event\.number|github\.event\.pull_request\.number|head\.repo\.full_name`)
+var untrustedRef = regexp.MustCompile(`github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|github\.event\.number|github\.event\.pull_request\.number|head\.repo\.full_name`)
 
 var untrustedFetch = regexp.MustCompile(`(?m)\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|pull|switch)\b[^\n]*(?:\$\{\{\s*(?:github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head)|refs/pull/)`)
 
@@ -325,9 +352,28 @@ func noUntrustedCheckout(ev *evidence.Set) []rule.Finding {
 }
 
 // attackerContext matches expression contexts an outsider controls.
-var attackerContext = regexp.MustCompile(`github\.event\.(?:issue\.(?:title|body)|pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)|comment\.body|review\.body|review_comment\.body|pages\.[^}\s]*\.page_name|commits\.[^}\s]*\.(?:message|author\.(?:email|name))|head_commit\.(?:message|author\.(?:email|name))|discussion\.(?:title|body)|workflow_run\.(?:head_branch|head_commit\.(?:message|author\.(?:email|name))|display_title|pull_requests\.[^}\s]*\.head\.ref)|release\.(?:name|body))|github\.head_ref`)
+var attackerContext = regexp.MustCompile(`toJSON\(\s*github\.event\s*\)|github\.event\.(?:issue\.(?:title|body)|pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)|comment\.body|review\.body|review_comment\.body|pages` + idx + `\.page_name|commits` + idx + `\.(?:message|author\.(?:email|name))|head_commit\.(?:message|author\.(?:email|name))|discussion\.(?:title|body)|workflow_run\.(?:head_branch|head_commit\.(?:message|author\.(?:email|name))|display_title|pull_requests` + idx + `\.head\.ref)|release\.(?:name|body))|github\.head_ref`)
 
-var expr = regexp.MustCompile(`\$\{\{([^}]*)\}\}`)
+// idx matches an array step in an expression: [0], [*] or .*.
+const idx = `(?:\[[^\]]*\]|\.\*)`
+
+// sinkInput returns the input of an action that runs its value as code:
+// github-script's script, docker-run-action's run.
+func sinkInput(s evidence.CIStep) string {
+	switch strings.ToLower(actionName(s.Uses)) {
+	case "actions/github-script":
+		return s.With["script"]
+	case "addnab/docker-run-action":
+		return s.With["run"]
+	}
+	return ""
+}
+
+// booleanExpr matches expressions whose value is a boolean whatever the
+// attacker writes.
+var booleanExpr = regexp.MustCompile(`==|!=|\b(?:contains|startsWith|endsWith)\s*\(`)
+
+var expr = regexp.MustCompile(`(?s)\$\{\{(.*?)\}\}`)
 
 func noScriptInjection(ev *evidence.Set) []rule.Finding {
 	const id = "noScriptInjection"
@@ -337,6 +383,9 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 		scripts++
 		for _, m := range expr.FindAllStringSubmatchIndex(script, -1) {
 			inner := script[m[2]:m[3]]
+			if booleanExpr.MatchString(inner) {
+				continue // a comparison or test yields true/false, not the text
+			}
 			if c := attackerContext.FindString(inner); c != "" {
 				l := line + strings.Count(script[:m[0]], "\n")
 				out = append(out, rule.New(id, rule.False, loc(p, l), "%s is expanded into a script in job %q; pass it through env: instead", c, jobID))
@@ -353,10 +402,10 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 				if s.Run != "" {
 					check(pl.Path, s.Run, s.RunLine, j.ID)
 				}
-				if strings.HasPrefix(strings.ToLower(actionName(s.Uses)), "actions/github-script") && s.With["script"] != "" {
-					// The script input is not positioned per line; point at the step.
+				if input := sinkInput(s); input != "" {
+					// Inputs are not positioned per line; point at the step.
 					before := len(out)
-					check(pl.Path, s.With["script"], s.Line, j.ID)
+					check(pl.Path, input, s.Line, j.ID)
 					for i := before; i < len(out); i++ {
 						out[i].Location.Line = s.Line
 					}

@@ -1,0 +1,345 @@
+package ci
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+// verdict folds findings the way the evaluator does.
+func verdict(fs []rule.Finding) rule.Outcome {
+	has := map[rule.Outcome]bool{}
+	for _, f := range fs {
+		has[f.Outcome] = true
+	}
+	for _, o := range []rule.Outcome{rule.False, rule.True, rule.Error, rule.NotAvailable, rule.NotApplicable} {
+		if has[o] {
+			return o
+		}
+	}
+	return ""
+}
+
+// tree writes files (path -> content) into a temporary directory.
+func tree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const (
+	goTestPR = `on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: go test ./...
+`
+	releaseGated = `on:
+  push:
+    tags: ["v*"]
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test ./...
+  release:
+    needs: [test]
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      id-token: write
+    steps:
+      - uses: goreleaser/goreleaser-action@9c156ee8a17a598857849441385a2041ef570552
+        with:
+          args: release --clean
+      - uses: actions/attest-build-provenance@v2
+      - uses: anchore/sbom-action@v0
+`
+	releaseUngated = `on:
+  push:
+    tags: ["v*"]
+permissions: {}
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm publish
+`
+)
+
+func TestRules(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  map[string]rule.Outcome // rule -> folded verdict
+		line  map[string]int          // rule -> line of the first finding
+	}{
+		{
+			name:  "no CI at all",
+			files: map[string]string{"main.go": "package main\n"},
+			want: map[string]rule.Outcome{
+				"testsRunOnChanges": rule.False, "testsRunOnPullRequests": rule.False, "staticAnalysisRuns": rule.False,
+				"releaseJobDependsOnTests": rule.NotApplicable, "workflowPermissionsLeastPrivilege": rule.NotApplicable,
+				"ciActionsPinned": rule.NotApplicable, "codeownersCoverBuild": rule.NotApplicable, "fuzzingExists": rule.False,
+			},
+		},
+		{
+			name:  "broken workflow is an error, not a negative",
+			files: map[string]string{".github/workflows/ci.yml": "on: [push\njobs: {"},
+			want:  map[string]rule.Outcome{"testsRunOnChanges": rule.Error},
+		},
+		{
+			name:  "tests on pull requests and main",
+			files: map[string]string{".github/workflows/ci.yml": goTestPR},
+			want: map[string]rule.Outcome{
+				"testsRunOnChanges": rule.True, "testsRunOnPullRequests": rule.True,
+				"workflowPermissionsLeastPrivilege": rule.True, "ciActionsPinned": rule.NotApplicable,
+			},
+			line: map[string]int{"testsRunOnChanges": 12},
+		},
+		{
+			name: "tests only on push",
+			files: map[string]string{".github/workflows/ci.yml": `on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest -q
+`},
+			want: map[string]rule.Outcome{"testsRunOnChanges": rule.False, "testsRunOnPullRequests": rule.False, "workflowPermissionsLeastPrivilege": rule.False},
+			line: map[string]int{"testsRunOnChanges": 6, "workflowPermissionsLeastPrivilege": 1},
+		},
+		{
+			name:  "job named test that runs nothing",
+			files: map[string]string{".github/workflows/ci.yml": "on: [pull_request, push]\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: echo ok\n"},
+			want:  map[string]rule.Outcome{"testsRunOnChanges": rule.False},
+		},
+		{
+			name: "release gated, signed, with SBOM",
+			files: map[string]string{
+				".github/workflows/ci.yml":      goTestPR,
+				".github/workflows/release.yml": releaseGated,
+			},
+			want: map[string]rule.Outcome{
+				"releaseJobDependsOnTests": rule.True, "releaseSignsArtifacts": rule.True, "releaseProducesSBOM": rule.True,
+				"ciActionsPinned": rule.False, "workflowPermissionsLeastPrivilege": rule.True,
+			},
+			line: map[string]int{"releaseJobDependsOnTests": 17, "ciActionsPinned": 21},
+		},
+		{
+			name:  "release not gated",
+			files: map[string]string{".github/workflows/release.yml": releaseUngated},
+			want:  map[string]rule.Outcome{"releaseJobDependsOnTests": rule.False, "releaseSignsArtifacts": rule.False, "releaseProducesSBOM": rule.False},
+			line:  map[string]int{"releaseJobDependsOnTests": 9},
+		},
+		{
+			name: "npm provenance signs",
+			files: map[string]string{".github/workflows/release.yml": strings.Replace(releaseUngated, "npm publish", "npm test\n      - run: npm publish --provenance", 1)},
+			want: map[string]rule.Outcome{"releaseJobDependsOnTests": rule.True, "releaseSignsArtifacts": rule.True},
+		},
+		{
+			name: "GitLab: stages order gates release; template SAST",
+			files: map[string]string{".gitlab-ci.yml": `include:
+  - template: Jobs/SAST.gitlab-ci.yml
+  - project: group/ci
+    ref: main
+    file: /x.yml
+stages: [test, release]
+unit:
+  stage: test
+  image: golang:1.26
+  script:
+    - go test ./...
+publish:
+  stage: release
+  image: golang:1.26@sha256:0000000000000000000000000000000000000000000000000000000000000000
+  rules:
+    - if: $CI_COMMIT_TAG
+  script:
+    - curl -sSL https://example.com/install.sh | sh
+    - goreleaser release
+`},
+			want: map[string]rule.Outcome{
+				"testsRunOnChanges": rule.True, "releaseJobDependsOnTests": rule.True, "staticAnalysisRuns": rule.True,
+				"ciActionsPinned": rule.False, "containerImagesPinned": rule.False, "downloadsVerified": rule.False,
+				"workflowPermissionsLeastPrivilege": rule.NotApplicable,
+			},
+			line: map[string]int{"ciActionsPinned": 3, "containerImagesPinned": 9, "downloadsVerified": 18, "releaseJobDependsOnTests": 19},
+		},
+		{
+			name: "GitLab: needs [] skips the tests",
+			files: map[string]string{".gitlab-ci.yml": `unit:
+  script: [make test]
+deploy:
+  stage: deploy
+  needs: []
+  script: [docker push registry.example.com/app]
+`},
+			want: map[string]rule.Outcome{"releaseJobDependsOnTests": rule.False},
+			line: map[string]int{"releaseJobDependsOnTests": 6},
+		},
+		{
+			name: "dangerous pull_request_target",
+			files: map[string]string{".github/workflows/pr.yml": `on: pull_request_target
+permissions: read-all
+jobs:
+  build:
+    runs-on: self-hosted
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: |
+          echo building
+          echo "${{ github.event.pull_request.title }}"
+      - run: echo ${{ secrets.TOKEN }}
+`},
+			want: map[string]rule.Outcome{
+				"noUntrustedCheckoutInPrivilegedTrigger": rule.False, "noScriptInjection": rule.False,
+				"selfHostedRunnersNotExposed": rule.False, "secretsNotEchoed": rule.False,
+			},
+			line: map[string]int{"noUntrustedCheckoutInPrivilegedTrigger": 7, "noScriptInjection": 12, "selfHostedRunnersNotExposed": 4, "secretsNotEchoed": 13},
+		},
+		{
+			name: "safe variants",
+			files: map[string]string{".github/workflows/pr.yml": `on: pull_request_target
+permissions: {}
+jobs:
+  label:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - env:
+          TITLE: ${{ github.event.pull_request.title }}
+        run: echo "$TITLE"
+`},
+			want: map[string]rule.Outcome{"noUntrustedCheckoutInPrivilegedTrigger": rule.True, "noScriptInjection": rule.True, "selfHostedRunnersNotExposed": rule.NotApplicable, "secretsNotEchoed": rule.True},
+		},
+		{
+			name: "write-all and cloud keys",
+			files: map[string]string{".github/workflows/deploy.yml": `on: push
+permissions: write-all
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-access-key-id: ${{ secrets.AWS_KEY }}
+  deploy2:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: google-github-actions/auth@v2
+        with:
+          workload_identity_provider: projects/1/locations/global/workloadIdentityPools/p/providers/gh
+`},
+			want: map[string]rule.Outcome{"workflowPermissionsLeastPrivilege": rule.False, "cloudCredentialsUseOIDC": rule.False},
+			line: map[string]int{"workflowPermissionsLeastPrivilege": 2, "cloudCredentialsUseOIDC": 7},
+		},
+		{
+			name: "CODEOWNERS, Dependabot, fuzzing, SAST, SCA",
+			files: map[string]string{
+				".github/workflows/ci.yml": goTestPR,
+				".github/workflows/scan.yml": `on:
+  schedule: [{cron: "0 0 * * 1"}]
+  pull_request:
+permissions: {}
+jobs:
+  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - run: govulncheck ./...
+      - uses: github/codeql-action/analyze@v3
+`,
+				".github/CODEOWNERS":     "* @org/maintainers\n",
+				".github/dependabot.yml": "version: 2\nupdates:\n  - package-ecosystem: gomod\n    directory: /\n  - package-ecosystem: github-actions\n    directory: /\n",
+				"go.mod":                 "module x\n\nrequire a v1\n",
+				"go.sum":                 "",
+				"parse_test.go":          "package x\n\nimport \"testing\"\n\nfunc FuzzParse(f *testing.F) {}\n",
+				"Dockerfile":             "FROM golang:1.26\nRUN go build\n",
+			},
+			want: map[string]rule.Outcome{
+				"codeownersCoverBuild": rule.True, "updateAutomationCoversEcosystems": rule.False, "fuzzingExists": rule.True,
+				"staticAnalysisRuns": rule.True, "dependencyReviewOnChanges": rule.True, "scaScanScheduled": rule.True,
+				"containerImagesPinned": rule.False,
+			},
+			line: map[string]int{"fuzzingExists": 5, "containerImagesPinned": 1},
+		},
+		{
+			name: "Renovate JSON5 covers everything",
+			files: map[string]string{
+				".github/workflows/ci.yml": goTestPR,
+				"renovate.json5":           "{\n  // keep it all current\n  extends: ['config:recommended',],\n}\n",
+				"go.mod":                   "module x\n\nrequire a v1\n",
+				"Dockerfile":               "FROM golang:1.26\n",
+			},
+			want: map[string]rule.Outcome{"updateAutomationCoversEcosystems": rule.True, "codeownersCoverBuild": rule.False},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := evalAll(t, collectDir(t, tree(t, tc.files)))
+			gotV := map[string]rule.Outcome{}
+			for id := range tc.want {
+				gotV[id] = verdict(got[id])
+			}
+			if diff := cmp.Diff(tc.want, gotV); diff != "" {
+				t.Errorf("verdicts (-want +got):\n%s", diff)
+				for id := range tc.want {
+					for _, f := range got[id] {
+						t.Logf("%s %s %s:%d %s", id, f.Outcome, f.Location.Path, f.Location.Line, f.Message)
+					}
+				}
+			}
+			for id, line := range tc.line {
+				var first *rule.Finding
+				for i, f := range got[id] {
+					if f.Outcome == tc.want[id] {
+						first = &got[id][i]
+						break
+					}
+				}
+				if first == nil || first.Location.Line != line {
+					t.Errorf("%s: want first %s finding at line %d, got %+v", id, tc.want[id], line, first)
+				}
+			}
+		})
+	}
+}
+
+func TestRulesMetadata(t *testing.T) {
+	rs, err := Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if got := r.Evaluate(evidence.NewSet()); len(got) == 0 {
+			t.Errorf("%s: no finding on empty evidence; want an explicit outcome", r.Meta().ID)
+		}
+	}
+}
