@@ -156,9 +156,9 @@ jobs:
 			line:  map[string]int{"releaseJobDependsOnTests": 9},
 		},
 		{
-			name: "npm provenance signs",
+			name:  "npm provenance signs",
 			files: map[string]string{".github/workflows/release.yml": strings.Replace(releaseUngated, "npm publish", "npm test\n      - run: npm publish --provenance", 1)},
-			want: map[string]rule.Outcome{"releaseJobDependsOnTests": rule.True, "releaseSignsArtifacts": rule.True},
+			want:  map[string]rule.Outcome{"releaseJobDependsOnTests": rule.True, "releaseSignsArtifacts": rule.True},
 		},
 		{
 			name: "GitLab: stages order gates release; template SAST",
