@@ -253,7 +253,7 @@ func cdxType(bom *cdx.BOM, comps []component) string {
 	switch {
 	case len(comps) == 0 && bom.Services != nil && len(*bom.Services) > 0:
 		return "SaaSBOM"
-	case counts["cryptographic-asset"] > 0 && counts["cryptographic-asset"]*2 >= len(comps):
+	case counts["cryptographic-asset"] > 0: // CycloneDX 1.6 CBOMs list crypto assets beside the libraries using them
 		return "CBOM"
 	case hw > 0 && hw*2 >= len(comps)+1:
 		return "HBOM"

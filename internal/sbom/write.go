@@ -11,6 +11,7 @@ import (
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/package-url/packageurl-go"
 	spdxjson "github.com/spdx/tools-golang/json"
 	spdxcommon "github.com/spdx/tools-golang/spdx/v2/common"
 	"github.com/spdx/tools-golang/spdx/v2/v2_3"
@@ -133,7 +134,7 @@ func writeCycloneDX(w io.Writer, format string, s Subject, es []*entry) error {
 		Authors: &[]cdx.OrganizationalContact{{Name: author}},
 		Component: &cdx.Component{
 			BOMRef: rootRef, Type: cdx.ComponentTypeApplication, Name: s.Name, Version: s.Version,
-			Supplier: &cdx.OrganizationalEntity{Name: supplier},
+			Supplier: &cdx.OrganizationalEntity{Name: supplier}, PackageURL: rootPURL(s),
 		},
 		Supplier: &cdx.OrganizationalEntity{Name: supplier},
 	}
@@ -230,6 +231,7 @@ func writeSPDX(w io.Writer, format string, s Subject, es []*entry) error {
 		PackageLicenseDeclared:    "NOASSERTION",
 		PackageCopyrightText:      "NOASSERTION",
 		PrimaryPackagePurpose:     "APPLICATION",
+		PackageExternalReferences: []*v2_3.PackageExternalReference{{Category: "PACKAGE-MANAGER", RefType: "purl", Locator: rootPURL(s)}},
 	}
 	doc.Packages = append(doc.Packages, root)
 	doc.Relationships = append(doc.Relationships, &v2_3.Relationship{
@@ -288,6 +290,12 @@ func writeSPDX(w io.Writer, format string, s Subject, es []*entry) error {
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// rootPURL identifies the product itself with a generic purl, the type the
+// purl specification keeps for software no package registry distributes.
+func rootPURL(s Subject) string {
+	return packageurl.NewPackageURL("generic", "", s.Name, s.Version, nil, "").ToString()
 }
 
 func safeName(s string) string {
