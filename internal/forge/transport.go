@@ -191,6 +191,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if ok && attempt < t.opts.MaxRetries {
 				t.rateWaits.Add(1)
 				if serr := t.opts.Sleep(ctx, wait); serr == nil {
+					t.mu.Lock()
+					t.blockedTo = time.Time{} // waited for this very reset
+					t.mu.Unlock()
 					continue
 				}
 			}

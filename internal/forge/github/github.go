@@ -207,7 +207,6 @@ func (f *Fetcher) branchProtection(ctx context.Context, branch string, admin boo
 	}
 
 	// Rulesets: readable by anyone who can read the repository.
-	rulesSeen := false
 	rulesets := map[string]bool{}
 	opts := &gh.ListOptions{PerPage: perPage}
 	for page := 0; page < 10; page++ {
@@ -217,7 +216,6 @@ func (f *Fetcher) branchProtection(ctx context.Context, branch string, admin boo
 			bp.Unseen = append(bp.Unseen, f.classify("GET /repos/{owner}/{repo}/rules/branches/{branch}", needRead, resp, err))
 			break
 		}
-		rulesSeen = true
 		if rules != nil {
 			applyRules(&bp, rules, rulesets)
 		}
@@ -226,7 +224,6 @@ func (f *Fetcher) branchProtection(ctx context.Context, branch string, admin boo
 		}
 		opts.Page = resp.NextPage
 	}
-	_ = rulesSeen
 	for name := range rulesets {
 		bp.Sources = append(bp.Sources, name)
 	}
