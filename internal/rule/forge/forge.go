@@ -513,7 +513,9 @@ func roleSummary(people []evidence.ForgeCollaborator) string {
 	for k := range count {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return rank(keys[i]) > rank(keys[j]) || rank(keys[i]) == rank(keys[j]) && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return rank(keys[i]) > rank(keys[j]) || rank(keys[i]) == rank(keys[j]) && keys[i] < keys[j]
+	})
 	var parts []string
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%d %s", count[k], k))
