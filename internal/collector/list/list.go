@@ -9,6 +9,8 @@ import (
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/collector/declared/attestations"
+	"github.com/assaysec/assay/internal/collector/declared/signoffcheck"
+	depshistory "github.com/assaysec/assay/internal/collector/deps/history"
 	"github.com/assaysec/assay/internal/collector/deps/inventory"
 	"github.com/assaysec/assay/internal/collector/deps/manifests"
 	depssbom "github.com/assaysec/assay/internal/collector/deps/sbom"
@@ -29,7 +31,9 @@ var All = []func() collector.Collector{
 	inventory.New,
 	depssbom.New,
 	vulns.New,
+	depshistory.New,
 	attestations.New,
+	signoffcheck.New,
 	disclosure.New,
 	support.New,
 	releaseartefacts.New,

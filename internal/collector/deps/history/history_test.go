@@ -1,0 +1,67 @@
+package history
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/vulndb"
+)
+
+func TestLag(t *testing.T) {
+	now := time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
+	dbDir := t.TempDir()
+	if _, _, err := vulndb.Import(context.Background(), dbDir, []string{"../../../vulndb/testdata/ghsa"}, vulndb.ImportOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := repo.Worktree()
+	commit := func(version string, when time.Time) {
+		content := []byte(`{"packages":[{"name":"league/flysystem","version":"` + version + `"}],"packages-dev":[]}`)
+		if err := os.WriteFile(filepath.Join(dir, "composer.lock"), content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		wt.Add("composer.lock")
+		sig := &object.Signature{Name: "t", Email: "t@example.com", When: when}
+		if _, err := wt.Commit("lock "+version, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit("1.0.8", now.AddDate(0, -6, 0))                   // vulnerable, advisory published in 2021
+	commit("1.1.4", now.AddDate(0, -6, 0).AddDate(0, 0, 20)) // fixed 20 days later
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	hist, err := source.OpenHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &collector.Input{Tree: tree, History: hist, Config: &config.Config{}, Now: now, Options: collector.Options{DBDir: dbDir}}
+	recs, err := New().Collect(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lag := recs[0].Fact.(evidence.RemediationLag)
+	if lag.Commits != 2 || len(lag.Samples) != 1 {
+		t.Fatalf("lag = %+v; want 2 commits, 1 sample", lag)
+	}
+	s := lag.Samples[0]
+	if s.ID != "GHSA-9f46-5r25-5wfm" || s.Days != 20 || s.Open {
+		t.Errorf("sample = %+v; want GHSA-9f46-5r25-5wfm replaced after 20 days", s)
+	}
+}
