@@ -239,6 +239,7 @@ func TestWarmCacheRevalidates(t *testing.T) {
 		t.Errorf("warm run asked for %d resources, cold run %d", len(hits), len(coldHits))
 	}
 	repo, _ := evidence.First[evidence.ForgeRepository](evidence.NewSet(warm...))
+	t.Logf("cold run: %d resources; warm run: %d requests, %d conditional, %d answered 304", len(coldHits), repo.Fact.RequestsSent, len(cond), repo.Fact.RequestsCached)
 	if repo.Fact.RequestsCached == 0 || repo.Fact.RequestsCached != repo.Fact.RequestsSent-2 {
 		t.Errorf("warm run: %d sent, %d served from cache", repo.Fact.RequestsSent, repo.Fact.RequestsCached)
 	}
