@@ -352,6 +352,7 @@ func Assemble(cat *catalog.Catalog, cfg *config.Config, out evaluate.Output, sta
 		Attestations: nonNil(out.Attestations),
 		Waivers:      nonNil(out.Waivers),
 		Notices:      nonNil(out.Notices),
+		SignOff:      out.SignOff,
 	}
 	if rep.Subject.Product == "" {
 		abs, err := filepath.Abs(opts.Path)

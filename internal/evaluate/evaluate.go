@@ -42,6 +42,7 @@ type Output struct {
 	Attestations []report.Attestation
 	Waivers      []report.Waiver
 	Notices      []report.Finding
+	SignOff      *report.SignOff
 }
 
 // Evaluate judges every claim of the catalog, in catalog order.
@@ -94,6 +95,7 @@ func Evaluate(in Input) Output {
 	}
 	out.Waivers = waivers
 	out.Notices = notices(in, byRule)
+	out.SignOff = judgeSignOff(in)
 	return out
 }
 
@@ -422,6 +424,30 @@ func notices(in Input, byRule map[string][]rule.Finding) []report.Finding {
 		}
 	}
 	return out
+}
+
+// judgeSignOff reports the SRO's sign-off: it holds when its signature
+// verifies and its next review date has not passed.
+func judgeSignOff(in Input) *report.SignOff {
+	it, ok := evidence.First[evidence.SignOff](in.Evidence)
+	if !ok {
+		return nil
+	}
+	s := it.Fact
+	so := &report.SignOff{Path: s.Path, Name: s.Name, Role: s.Role, SignedAt: s.SignedAt, NextReview: s.NextReview, Scope: s.Scope,
+		Commit: s.Commit, Signed: s.Signature.Signed, Verified: s.Signature.Verified, Signer: s.Signature.Signer}
+	review, reviewErr := time.Parse(time.DateOnly, s.NextReview)
+	switch {
+	case s.Problem != "":
+		so.Status, so.Reason = "invalid", s.Problem
+	case !s.Signature.Verified:
+		so.Status, so.Reason = "unverified", s.Signature.Problem
+	case reviewErr == nil && !in.Now.Before(review):
+		so.Status, so.Reason = "review_overdue", "the next review date "+s.NextReview+" has passed; the SRO should review and sign off again"
+	default:
+		so.Status = "current"
+	}
+	return so
 }
 
 func settleText(c *catalog.Claim) string {

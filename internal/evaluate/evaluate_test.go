@@ -178,3 +178,30 @@ func TestEvaluate_Waivers(t *testing.T) {
 		t.Errorf("waiver statuses (-want +got):\n%s", diff)
 	}
 }
+
+func TestEvaluate_SignOff(t *testing.T) {
+	t.Parallel()
+	cat, _ := catalog.Default()
+	maps, _ := mapping.Parse(map[string][]byte{"t.yaml": []byte(testMapping)})
+	tests := []struct {
+		name string
+		fact evidence.SignOff
+		want string
+	}{
+		{"verified_and_current", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true, Signer: "a@x"}}, "current"},
+		{"review_passed", evidence.SignOff{Name: "A", NextReview: "2026-08-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true}}, "review_overdue"},
+		{"unsigned", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Problem: "no signature"}}, "unverified"},
+		{"unparseable", evidence.SignOff{Problem: "line 1: bad json"}, "invalid"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := Evaluate(Input{Catalog: cat, Mapping: maps, Evidence: evidence.NewSet(evidence.Record{Fact: tc.fact}), Now: now})
+			if out.SignOff == nil || out.SignOff.Status != tc.want {
+				t.Errorf("sign-off = %+v, want status %s", out.SignOff, tc.want)
+			}
+		})
+	}
+	if out := Evaluate(Input{Catalog: cat, Mapping: maps, Evidence: evidence.NewSet(), Now: now}); out.SignOff != nil {
+		t.Errorf("no sign-off file: want nil, got %+v", out.SignOff)
+	}
+}

@@ -47,3 +47,23 @@ type SignatureCheck struct {
 
 // Kind implements Fact.
 func (Attestation) Kind() Kind { return KindAttestation }
+
+// KindSignOff is the SRO's sign-off found in the repository.
+const KindSignOff Kind = "declared/signoff"
+
+// SignOff is the Senior Responsible Owner's sign-off (assay-signoff.json)
+// and the result of checking its SSH signature.
+type SignOff struct {
+	Path       string
+	Name       string
+	Role       string
+	SignedAt   string // RFC 3339
+	NextReview string // YYYY-MM-DD
+	Scope      string
+	Commit     string // commit the sign-off covered
+	Signature  SignatureCheck
+	Problem    string // the file could not be read or parsed
+}
+
+// Kind implements Fact.
+func (SignOff) Kind() Kind { return KindSignOff }

@@ -75,6 +75,7 @@ type Report struct {
 	Notices       []Finding      `json:"notices"`
 	Collectors    []Collector    `json:"collectors"`
 	Extensions    map[string]any `json:"extensions,omitempty"` // area-specific summaries (vulnerabilities, releases, ...)
+	SignOff       *SignOff       `json:"signOff,omitempty"`    // the SRO's sign-off found in the repository
 	Rules         []RuleInfo     `json:"rules,omitempty"`      // the rules behind the claims, for formats that list rules (SARIF, OSCAL)
 }
 
@@ -292,4 +293,22 @@ type Collector struct {
 	Status  string `json:"status"` // succeeded | skipped | failed
 	Reason  string `json:"reason,omitempty"`
 	Records int    `json:"records"`
+}
+
+// SignOff is the Senior Responsible Owner's sign-off of an assessment, as
+// found in the repository, and whether it holds.
+type SignOff struct {
+	Path       string `json:"path"`
+	Name       string `json:"name,omitempty"`
+	Role       string `json:"role,omitempty"`
+	SignedAt   string `json:"signedAt,omitempty"`
+	NextReview string `json:"nextReview,omitempty"`
+	Scope      string `json:"scope,omitempty"`
+	Commit     string `json:"commit,omitempty"`
+	Signed     bool   `json:"signed"`
+	Verified   bool   `json:"verified"`
+	Signer     string `json:"signer,omitempty"`
+	// Status is current, review_overdue, unverified or invalid.
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
 }

@@ -90,6 +90,13 @@ func write(b *strings.Builder, r *report.Report) {
 	}
 	fmt.Fprintf(b, "| Assessment date | %s |\n", r.AssessedAt.Format("2006-01-02"))
 	fmt.Fprintf(b, "| Next review date | %s |\n", r.NextReview)
+	if so := r.SignOff; so != nil {
+		state := "signature verified (" + esc(so.Signer) + ")"
+		if so.Status != "current" {
+			state = strings.ReplaceAll(so.Status, "_", " ") + ": " + esc(so.Reason)
+		}
+		fmt.Fprintf(b, "| SRO sign-off | %s, %s; next review %s; %s |\n", esc(so.Name), esc(so.SignedAt), esc(so.NextReview), state)
+	}
 	fmt.Fprintf(b, "| Framework | %s, %s (assurance claims v%s) |\n", esc(r.Framework.Title), r.Framework.Version, r.Framework.ClaimsVersion)
 	commit := s.Commit
 	if commit == "" {
@@ -147,7 +154,9 @@ func write(b *strings.Builder, r *report.Report) {
 		fmt.Fprintf(b, "| %s | %s | %s |\n", col.Name, col.Status, esc(col.Reason))
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(b, "## Sign-off\n\nSenior Responsible Owner: ____________________  Date: __________\n")
+	if r.SignOff == nil || r.SignOff.Status != "current" {
+		fmt.Fprintf(b, "## Sign-off\n\nSenior Responsible Owner: ____________________  Date: __________\n")
+	}
 }
 
 func evidenceCell(r *report.Report, c report.Claim) string {

@@ -108,6 +108,8 @@ func Fixture(t testing.TB) *report.Report {
 		{Name: "ci/workflows", State: collector.Failed, Reason: "parse .github/workflows/bad.yml: line 3: mapping values are not allowed"},
 	}
 	rep := engine.Assemble(cat, cfg, out, statuses, engine.Options{Path: "testdata/demo", Now: Now}, nil)
+	rep.SignOff = &report.SignOff{Path: "assay-signoff.json", Name: "A. Person", Role: "CTO", SignedAt: "2026-08-20T10:00:00Z", NextReview: "2027-08-20",
+		Scope: "Demo <b>all products</b>", Signed: true, Verified: true, Signer: "a.person@example.com", Status: "current"}
 	rep.Tool.Version = "v0.0.0-test"
 	rep.Subject.Commit = "0123456789abcdef0123456789abcdef01234567"
 	rep.Subject.Branch = "main"

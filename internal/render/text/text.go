@@ -123,6 +123,16 @@ func (p *printer) render(r *report.Report) {
 	}
 	p.printf("Subject    %s @ %s\n", clean(s.Path), commit)
 	p.printf("Assessed   %s   next review %s\n", r.AssessedAt.Format("2006-01-02 15:04 MST"), r.NextReview)
+	if so := r.SignOff; so != nil {
+		line := fmt.Sprintf("%s signed %s, next review %s", clean(so.Name), clean(so.SignedAt), clean(so.NextReview))
+		switch so.Status {
+		case "current":
+			line += p.color(ansiGreen, " (signature verified: "+clean(so.Signer)+")")
+		default:
+			line += p.color(ansiYellow, " ("+strings.ReplaceAll(so.Status, "_", " ")+": "+clean(so.Reason)+")")
+		}
+		p.printf("Sign-off   %s\n", line)
+	}
 
 	principles := map[string]report.Principle{}
 	for _, pr := range r.Principles {
