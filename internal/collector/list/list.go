@@ -9,7 +9,6 @@ import (
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/collector/declared/attestations"
-	"github.com/assaysec/assay/internal/collector/declared/signoffcheck"
 	depshistory "github.com/assaysec/assay/internal/collector/deps/history"
 	"github.com/assaysec/assay/internal/collector/deps/inventory"
 	"github.com/assaysec/assay/internal/collector/deps/manifests"
@@ -33,7 +32,6 @@ var All = []func() collector.Collector{
 	vulns.New,
 	depshistory.New,
 	attestations.New,
-	signoffcheck.New,
 	disclosure.New,
 	support.New,
 	releaseartefacts.New,

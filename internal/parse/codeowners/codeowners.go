@@ -55,14 +55,32 @@ func Parse(p string, data []byte) evidence.CodeOwners {
 	return out
 }
 
+// fieldsNoComment splits on white space, keeping backslash-escaped spaces
+// inside a field, and stops at a # comment.
 func fieldsNoComment(s string) []string {
 	var out []string
-	for _, f := range strings.Fields(s) {
-		if strings.HasPrefix(f, "#") {
-			break
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
 		}
-		out = append(out, f)
 	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s) && s[i+1] == ' ':
+			cur.WriteString("\\ ")
+			i++
+		case c == ' ' || c == '\t':
+			flush()
+		case c == '#' && cur.Len() == 0:
+			return out
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	flush()
 	return out
 }
 

@@ -70,6 +70,10 @@ func Parse(p string, data []byte) (evidence.Dockerfile, error) {
 // (Dockerfile, Dockerfile.prod, prod.Dockerfile, Containerfile).
 func IsDockerfile(p string) bool {
 	b := strings.ToLower(path.Base(p))
+	switch path.Ext(b) {
+	case ".go", ".md", ".txt", ".py", ".js", ".ts", ".rs", ".json", ".yml", ".yaml", ".sh", ".dockerignore", ".orig", ".bak", ".j2", ".tmpl", ".tpl", ".erb":
+		return false
+	}
 	for _, n := range []string{"dockerfile", "containerfile"} {
 		if b == n || strings.HasPrefix(b, n+".") || strings.HasSuffix(b, "."+n) {
 			return true

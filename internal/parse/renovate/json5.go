@@ -27,6 +27,9 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line,
 func ToJSON(src []byte) ([]byte, error) {
 	c := &conv{src: src, line: 1, out: make([]byte, 0, len(src)+16)}
 	c.space()
+	if c.err != nil {
+		return nil, c.err
+	}
 	if err := c.value(0); err != nil {
 		return nil, err
 	}

@@ -343,3 +343,26 @@ func TestRulesMetadata(t *testing.T) {
 		}
 	}
 }
+
+func TestDirCovered(t *testing.T) {
+	tests := []struct {
+		dir     string
+		entries []string
+		want    bool
+	}{
+		{".", []string{"/"}, true},
+		{"web", []string{"/"}, false},
+		{"web", []string{"/web"}, true},
+		{"apps/a", []string{"/apps/*"}, true},
+		{"apps/a/b", []string{"/apps/*"}, false},
+		{"apps/a/b", []string{"/apps/**"}, true},
+		{".", []string{"**/*"}, true},
+		{"x/y", []string{"**/*"}, true},
+		{".", []string{"/**"}, true},
+	}
+	for _, tc := range tests {
+		if got := dirCovered(tc.dir, tc.entries); got != tc.want {
+			t.Errorf("dirCovered(%q, %v) = %v, want %v", tc.dir, tc.entries, got, tc.want)
+		}
+	}
+}

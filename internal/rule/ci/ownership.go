@@ -218,25 +218,52 @@ func covered(n need, e ecosystem, configs []evidence.Item[evidence.UpdateConfig]
 }
 
 // dirCovered matches a manifest directory against Dependabot directory
-// entries ("/", "/web", globs such as "/apps/*" or "/**").
+// entries ("/", "/web", and globs such as "/apps/*", "/**" or "**/*").
 func dirCovered(dir string, entries []string) bool {
 	d := strings.Trim(dir, "/")
 	if d == "." {
 		d = ""
 	}
+	var dsegs []string
+	if d != "" {
+		dsegs = strings.Split(d, "/")
+	}
 	for _, e := range entries {
 		pat := strings.Trim(e, "/")
-		switch {
-		case pat == d:
-			return true
-		case pat == "**" || pat == "*" && !strings.Contains(d, "/") && d != "":
-			return true
-		case strings.HasSuffix(pat, "/**") && (d == strings.TrimSuffix(pat, "/**") || strings.HasPrefix(d, strings.TrimSuffix(pat, "**"))):
-			return true
+		var psegs []string
+		if pat != "" && pat != "." {
+			psegs = strings.Split(pat, "/")
 		}
-		if ok, _ := path.Match(pat, d); ok && strings.ContainsAny(pat, "*?[") {
+		if segMatch(psegs, dsegs, 0) {
 			return true
 		}
 	}
 	return false
+}
+
+// segMatch matches path segments, with ** standing for any number of
+// segments (including none) and * ? [] within one.
+func segMatch(pat, segs []string, depth int) bool {
+	if depth > 64 {
+		return false
+	}
+	if len(pat) == 0 {
+		return len(segs) == 0
+	}
+	if pat[0] == "**" {
+		for i := 0; i <= len(segs); i++ {
+			if segMatch(pat[1:], segs[i:], depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	// "**/*" also covers the root, as Dependabot reads it.
+	if len(segs) == 0 {
+		return len(pat) == 1 && pat[0] == "*" && depth > 0
+	}
+	if ok, _ := path.Match(pat[0], segs[0]); !ok {
+		return false
+	}
+	return segMatch(pat[1:], segs[1:], depth+1)
 }
