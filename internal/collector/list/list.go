@@ -9,6 +9,7 @@ import (
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/collector/declared/attestations"
+	"github.com/assaysec/assay/internal/collector/declared/signoffcheck"
 	depshistory "github.com/assaysec/assay/internal/collector/deps/history"
 	"github.com/assaysec/assay/internal/collector/deps/inventory"
 	"github.com/assaysec/assay/internal/collector/deps/manifests"
@@ -32,6 +33,7 @@ var All = []func() collector.Collector{
 	vulns.New,
 	depshistory.New,
 	attestations.New,
+	signoffcheck.New,
 	disclosure.New,
 	support.New,
 	releaseartefacts.New,
