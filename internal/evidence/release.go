@@ -138,10 +138,20 @@ type ReleaseTagSignature struct {
 	Latest    bool
 	Annotated bool
 	Signed    bool
-	Format    string // "ssh", "openpgp", "x509"
+	Format    string // "ssh", "openpgp", "x509", "unknown"
 	Status    string // Verify* constant; "" when unsigned
 	Signer    string
 	Reason    string
+	// InScope says whether the tag is judged: the latest release tag, the
+	// tag of a release declared in assay.yaml, or every release tag with
+	// --all-releases.
+	InScope bool
+	// Declared is set when the tag belongs to a release in assay.yaml.
+	Declared bool
+	// Keys names the trust material the signature was checked against
+	// ("releases[0].allowed_signers: keys/allowed_signers"); empty when
+	// none was declared.
+	Keys string
 }
 
 // Kind implements Fact.
@@ -157,6 +167,7 @@ type ChannelURL struct {
 	URL    string
 	Source string // "assay.yaml" or the Security Insights file
 	Line   int
+	Field  string // where in the source: "releases[0].download_urls[1]"
 }
 
 // Kind implements Fact.
@@ -167,7 +178,12 @@ func (DistributionChannels) Kind() Kind { return KindDistributionChannels }
 type VerificationDocs struct {
 	Mentions []DocMention
 	Searched []string // documents read
-	Methods  []string // signing methods seen in the releases: "sigstore", "checksum", "openpgp", "key"
+	// Methods are the signing methods the vendor declared in assay.yaml
+	// (certificate identity or key: "sigstore"; openpgp_keys: "openpgp";
+	// allowed_signers: "ssh"), in DocMention.Method's terms. The rules add
+	// the methods seen on release artefacts.
+	Methods  []string
+	Problems []string // documents that could not be read, limits hit
 }
 
 // DocMention is one verification instruction in a document.
@@ -175,7 +191,7 @@ type DocMention struct {
 	Path    string
 	Line    int
 	Command string // e.g. "cosign verify-blob"
-	Method  string // "sigstore", "checksum", "openpgp", "slsa", "key"
+	Method  string // "sigstore", "checksum", "openpgp", "slsa", "ssh", "minisign", "git-tag"
 }
 
 // Kind implements Fact.
