@@ -23,7 +23,7 @@ var metaYAML []byte
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
-	bp := []evidence.Kind{evidence.KindForgeRepository, evidence.KindForgeBranchProtection}
+	bp := []evidence.Kind{evidence.KindForgeBranchProtection} // one kind each: the same collector makes them all, and the engine names a skipped collector once per kind
 	rs := []rule.Rule{
 		b.Rule("forgeReviewRequired", bp, reviewRequired),
 		b.Rule("forgeStatusChecksRequired", bp, statusChecksRequired),
@@ -35,17 +35,17 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("forgeMembersHaveTwoFactor", []evidence.Kind{evidence.KindForgeOrganization}, membersHaveTwoFactor),
 		b.Rule("forgeWorkflowTokenReadOnly", []evidence.Kind{evidence.KindForgeWorkflowToken}, workflowTokenReadOnly),
 		b.Rule("forgeActionsRestricted", []evidence.Kind{evidence.KindForgeActionsPolicy}, actionsRestricted),
-		b.Rule("forgeNoSelfHostedRunnersOnPublicRepo", []evidence.Kind{evidence.KindForgeRepository, evidence.KindForgeRunners}, noSelfHostedRunners),
+		b.Rule("forgeNoSelfHostedRunnersOnPublicRepo", []evidence.Kind{evidence.KindForgeRunners}, noSelfHostedRunners),
 		b.Rule("forgeEnvironmentsProtected", []evidence.Kind{evidence.KindForgeEnvironments}, environmentsProtected),
 		b.Rule("forgeSecretsRotated", []evidence.Kind{evidence.KindForgeSecrets}, secretsRotated),
-		b.Rule("forgeCiVariablesProtected", []evidence.Kind{evidence.KindForgeRepository, evidence.KindForgeSecrets}, variablesProtected),
+		b.Rule("forgeCiVariablesProtected", []evidence.Kind{evidence.KindForgeSecrets}, variablesProtected),
 		b.Rule("forgeSecretScanningEnabled", []evidence.Kind{evidence.KindForgeSecurityFeature}, secretScanningEnabled),
 		b.Rule("forgeNoOpenSecretAlerts", []evidence.Kind{evidence.KindForgeAlerts}, noOpenSecretAlerts),
-		b.Rule("forgeOutsideCollaboratorsNotAdmin", []evidence.Kind{evidence.KindForgeRepository, evidence.KindForgeCollaborators}, outsideCollaboratorsNotAdmin),
+		b.Rule("forgeOutsideCollaboratorsNotAdmin", []evidence.Kind{evidence.KindForgeCollaborators}, outsideCollaboratorsNotAdmin),
 		b.Rule("forgeConfidentialReportingEnabled", []evidence.Kind{evidence.KindForgeSecurityFeature}, confidentialReporting),
-		b.Rule("forgeDependencyAlertsEnabled", []evidence.Kind{evidence.KindForgeSecurityFeature, evidence.KindForgeAlerts}, dependencyAlertsEnabled),
+		b.Rule("forgeDependencyAlertsEnabled", []evidence.Kind{evidence.KindForgeSecurityFeature}, dependencyAlertsEnabled),
 		b.Rule("forgeDependencyAlertsWithinTarget", []evidence.Kind{evidence.KindForgeAlerts}, alertsWithinTarget("forgeDependencyAlertsWithinTarget", evidence.AlertsDependabot, evidence.AlertsVulnerabilities)),
-		b.Rule("forgeCodeScanningEnabled", []evidence.Kind{evidence.KindForgeRepository, evidence.KindForgeSecurityFeature}, codeScanningEnabled),
+		b.Rule("forgeCodeScanningEnabled", []evidence.Kind{evidence.KindForgeSecurityFeature}, codeScanningEnabled),
 		b.Rule("forgeCodeScanningAlertsWithinTarget", []evidence.Kind{evidence.KindForgeAlerts}, alertsWithinTarget("forgeCodeScanningAlertsWithinTarget", evidence.AlertsCodeScanning)),
 		b.Rule("forgeAdvisoriesPublished", []evidence.Kind{evidence.KindForgeAdvisories}, advisoriesPublished),
 	}
