@@ -67,6 +67,8 @@ var commands = []func(*IO) *cobra.Command{
 	newSBOMCmd,
 	newDBCmd,
 	newVulnsCmd,
+	newBadgeCmd,
+	newBundleCmd,
 }
 
 // Run executes the command line and returns the process exit code.
