@@ -80,6 +80,12 @@ func manifestsHaveParsedLockfile(ev *evidence.Set) []rule.Finding {
 			}
 			continue
 		}
+		// go.mod is read as its own lockfile: with go.sum beside it, it
+		// lists every module of the build (Go 1.17+ module graph pruning).
+		if f, found := parsed[m.Path]; found && f.Lockfile && f.Error == "" {
+			out = append(out, rule.New(id, rule.True, loc, "%s lists all %d modules of the build, pinned by %s", m.Path, len(f.Packages), strings.Join(m.Lockfiles, ", ")))
+			continue
+		}
 		var ok, broken []string
 		unread := 0
 		for _, l := range m.Lockfiles {
