@@ -58,8 +58,8 @@ func compile(t *testing.T, main string, extra map[string]string) *jsonschema.Sch
 
 func TestWriteValidates(t *testing.T) {
 	cdxSchema := compile(t, "http://cyclonedx.org/schema/bom-1.6.schema.json", map[string]string{
-		"http://cyclonedx.org/schema/bom-1.6.schema.json": "testdata/schemas/cyclonedx-bom-1.6.schema.json",
-		"http://cyclonedx.org/schema/spdx.schema.json":    "testdata/schemas/cyclonedx-spdx-licenses.schema.json",
+		"http://cyclonedx.org/schema/bom-1.6.schema.json":  "testdata/schemas/cyclonedx-bom-1.6.schema.json",
+		"http://cyclonedx.org/schema/spdx.schema.json":     "testdata/schemas/cyclonedx-spdx-licenses.schema.json",
 		"http://cyclonedx.org/schema/jsf-0.82.schema.json": "", // signatures are never written
 	})
 	spdxSchema := compile(t, "http://spdx.org/rdf/terms/2.3", map[string]string{

@@ -309,8 +309,8 @@ func parseCSAF(data []byte) (*Document, error) {
 				} `json:"product_identification_helper"`
 			} `json:"full_product_names"`
 			Relationships []struct {
-				Ref       string `json:"product_reference"`
-				FullName  struct {
+				Ref      string `json:"product_reference"`
+				FullName struct {
 					ProductID string `json:"product_id"`
 				} `json:"full_product_name"`
 			} `json:"relationships"`
