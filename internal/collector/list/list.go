@@ -8,6 +8,9 @@ import (
 	"slices"
 
 	"github.com/assaysec/assay/internal/collector"
+	cibuildenv "github.com/assaysec/assay/internal/collector/ci/buildenv"
+	cipipelines "github.com/assaysec/assay/internal/collector/ci/pipelines"
+	ciupdates "github.com/assaysec/assay/internal/collector/ci/updates"
 	"github.com/assaysec/assay/internal/collector/declared/attestations"
 	"github.com/assaysec/assay/internal/collector/declared/signoffcheck"
 	depshistory "github.com/assaysec/assay/internal/collector/deps/history"
@@ -16,6 +19,7 @@ import (
 	depssbom "github.com/assaysec/assay/internal/collector/deps/sbom"
 	"github.com/assaysec/assay/internal/collector/deps/vulns"
 	forgeapi "github.com/assaysec/assay/internal/collector/forge/api"
+	githistory "github.com/assaysec/assay/internal/collector/git/history"
 	"github.com/assaysec/assay/internal/collector/git/repository"
 	"github.com/assaysec/assay/internal/collector/lifecycle/support"
 	releaseartefacts "github.com/assaysec/assay/internal/collector/release/artefacts"
@@ -27,6 +31,7 @@ import (
 var All = []func() collector.Collector{
 	tree.New,
 	repository.New,
+	githistory.New,
 	manifests.New,
 	inventory.New,
 	depssbom.New,
@@ -37,6 +42,9 @@ var All = []func() collector.Collector{
 	disclosure.New,
 	support.New,
 	releaseartefacts.New,
+	cipipelines.New,
+	cibuildenv.New,
+	ciupdates.New,
 	forgeapi.New,
 }
 

@@ -137,14 +137,18 @@ type Pair struct {
 // Pairs returns a mapping's entries with YAML merge keys (<<) applied:
 // merged entries first, overridden by the mapping's own keys.
 func Pairs(n *yaml.Node) []Pair {
-	return pairs(n, 0)
+	return pairs(n, 0, map[*yaml.Node]bool{})
 }
 
-func pairs(n *yaml.Node, depth int) []Pair {
+// pairs merges each mapping at most once per call: merging the same anchor
+// twice adds nothing, and skipping repeats keeps crafted fan-outs of merge
+// keys linear in the number of distinct nodes.
+func pairs(n *yaml.Node, depth int, seen map[*yaml.Node]bool) []Pair {
 	n = Resolve(n)
-	if n == nil || n.Kind != yaml.MappingNode || depth > 8 {
+	if n == nil || n.Kind != yaml.MappingNode || depth > 8 || seen[n] {
 		return nil
 	}
+	seen[n] = true
 	var merged, own []Pair
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -155,10 +159,10 @@ func pairs(n *yaml.Node, depth int) []Pair {
 			}
 			if v.Kind == yaml.SequenceNode {
 				for _, m := range v.Content {
-					merged = append(merged, pairs(m, depth+1)...)
+					merged = append(merged, pairs(m, depth+1, seen)...)
 				}
 			} else {
-				merged = append(merged, pairs(v, depth+1)...)
+				merged = append(merged, pairs(v, depth+1, seen)...)
 			}
 			continue
 		}
@@ -167,14 +171,14 @@ func pairs(n *yaml.Node, depth int) []Pair {
 	if len(merged) == 0 {
 		return own
 	}
-	seen := map[string]bool{}
+	keys := map[string]bool{}
 	for _, p := range own {
-		seen[p.Key.Value] = true
+		keys[p.Key.Value] = true
 	}
 	out := make([]Pair, 0, len(merged)+len(own))
 	for _, p := range merged {
-		if !seen[p.Key.Value] {
-			seen[p.Key.Value] = true
+		if !keys[p.Key.Value] {
+			keys[p.Key.Value] = true
 			out = append(out, p)
 		}
 	}

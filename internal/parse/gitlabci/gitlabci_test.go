@@ -1,9 +1,12 @@
 package gitlabci
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -100,6 +103,24 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestMergeFanOut: merge keys fanning out over anchors stay linear.
+func TestMergeFanOut(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("l0: &l0 {script: [x], image: a}\n")
+	for i := 1; i <= 4; i++ {
+		fmt.Fprintf(&b, "l%d: &l%d\n  <<: [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i-1), 8), ", "))
+	}
+	for j := range 3 {
+		fmt.Fprintf(&b, "job%d:\n  <<: *l4\n", j)
+	}
+	st := time.Now()
+	_, err := Parse("x", []byte(b.String()))
+	t.Log(time.Since(st), err)
+	if time.Since(st) > time.Second {
+		t.Errorf("took %v", time.Since(st))
+	}
+}
+
 // TestCorpus parses Scorecard's GitLab pipelines.
 func TestCorpus(t *testing.T) {
 	files, _ := filepath.Glob("../../../../shared/corpus/workflows/scorecard/gitlab/*.yaml")
@@ -126,6 +147,10 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(pipeline))
 	f.Add([]byte("spec:\n  inputs: {}\n---\njob:\n  script: [x]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
 		_, _ = Parse(".gitlab-ci.yml", data)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("took %v", d)
+		}
 	})
 }

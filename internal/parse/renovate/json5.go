@@ -1,6 +1,7 @@
 package renovate
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -163,7 +164,7 @@ func (c *conv) object(depth int) error {
 			if key == "" {
 				return c.errf("want a key, got %q", b)
 			}
-			c.out = strconv.AppendQuote(c.out, key)
+			c.out = appendString(c.out, key)
 		}
 		c.space()
 		if c.pos >= len(c.src) || c.src[c.pos] != ':' {
@@ -215,6 +216,13 @@ func (c *conv) array(depth int) error {
 	}
 }
 
+// appendString appends s as a JSON string; invalid UTF-8 becomes U+FFFD,
+// as encoding/json does.
+func appendString(out []byte, s string) []byte {
+	b, _ := json.Marshal(s)
+	return append(out, b...)
+}
+
 func (c *conv) ident() string {
 	start := c.pos
 	for c.pos < len(c.src) {
@@ -240,7 +248,7 @@ func (c *conv) str() error {
 		switch {
 		case b == quote:
 			c.pos++
-			c.out = strconv.AppendQuote(c.out, sb.String())
+			c.out = appendString(c.out, sb.String())
 			return nil
 		case b == '\n':
 			return c.errf("newline in string")

@@ -6,10 +6,12 @@ import (
 	"fmt"
 
 	"github.com/assaysec/assay/internal/rule"
+	cirules "github.com/assaysec/assay/internal/rule/ci"
 	depsrules "github.com/assaysec/assay/internal/rule/deps"
 	"github.com/assaysec/assay/internal/rule/disclosure"
 	forgerules "github.com/assaysec/assay/internal/rule/forge"
 	"github.com/assaysec/assay/internal/rule/foundation"
+	historyrules "github.com/assaysec/assay/internal/rule/history"
 	"github.com/assaysec/assay/internal/rule/lifecycle"
 	releaserules "github.com/assaysec/assay/internal/rule/release"
 )
@@ -22,6 +24,8 @@ var areas = []func() ([]rule.Rule, error){
 	lifecycle.Rules,
 	releaserules.Rules,
 	forgerules.Rules,
+	cirules.Rules,
+	historyrules.Rules,
 }
 
 // All returns every rule, checking that ids are unique.
