@@ -27,6 +27,9 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("releaseChecksumsMatch", []evidence.Kind{evidence.KindRelease}, releaseChecksumsMatch),
 		b.Rule("releaseChecksumsSigned", []evidence.Kind{evidence.KindRelease}, releaseChecksumsSigned),
 		b.Rule("releaseProvenanceVerifies", []evidence.Kind{evidence.KindRelease}, releaseProvenanceVerifies),
+		b.Rule("releaseTagsAreSigned", []evidence.Kind{evidence.KindReleaseTagSignature}, releaseTagsAreSigned),
+		b.Rule("distributionChannelsUseHTTPS", []evidence.Kind{evidence.KindDistributionChannels, evidence.KindSecurityInsights}, distributionChannelsUseHTTPS),
+		b.Rule("verificationInstructionsPublished", []evidence.Kind{evidence.KindVerificationDocs}, verificationInstructionsPublished),
 	}
 	return rs, b.Err()
 }
