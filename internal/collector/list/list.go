@@ -23,6 +23,8 @@ import (
 	"github.com/assaysec/assay/internal/collector/git/repository"
 	"github.com/assaysec/assay/internal/collector/lifecycle/support"
 	releaseartefacts "github.com/assaysec/assay/internal/collector/release/artefacts"
+	releasechannels "github.com/assaysec/assay/internal/collector/release/channels"
+	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
@@ -42,6 +44,8 @@ var All = []func() collector.Collector{
 	disclosure.New,
 	support.New,
 	releaseartefacts.New,
+	releasetags.New,
+	releasechannels.New,
 	cipipelines.New,
 	cibuildenv.New,
 	ciupdates.New,
