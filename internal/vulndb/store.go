@@ -124,6 +124,11 @@ func Import(ctx context.Context, dir string, sources []string, opts ImportOption
 	if err := os.MkdirAll(filepath.Join(dir, sourcesDir), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create database directory: %w", err)
 	}
+	unlock, err := lock(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer unlock()
 	prev, err := ReadMeta(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		if opts.Replace {
@@ -167,6 +172,27 @@ func Import(ctx context.Context, dir string, sources []string, opts ImportOption
 	}
 	collect(dir, next)
 	return next, problems, nil
+}
+
+// lock keeps two imports from racing on CURRENT.json: the second would
+// drop the first one's sources. A lock older than an hour is taken to be
+// left by a killed import.
+func lock(dir string) (func(), error) {
+	p := filepath.Join(dir, "LOCK")
+	for attempt := 0; attempt < 2; attempt++ {
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if err == nil {
+			fmt.Fprintf(f, "%d\n", os.Getpid())
+			f.Close()
+			return func() { os.Remove(p) }, nil
+		}
+		st, serr := os.Stat(p)
+		if serr != nil || time.Since(st.ModTime()) < time.Hour {
+			return nil, fmt.Errorf("another import is running in %s (remove %s if it is not)", dir, p)
+		}
+		os.Remove(p)
+	}
+	return nil, fmt.Errorf("cannot lock %s", dir)
 }
 
 // collect removes source directories that no live source names, including
