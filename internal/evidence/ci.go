@@ -108,6 +108,9 @@ type CIStep struct {
 	Env     map[string]string
 	If      string
 	Section string // GitLab: script, before_script, after_script
+	// File is set when the script text was read from a local script the
+	// step runs (bash .ci/test.sh); RunLine is then a line of that file.
+	File string
 }
 
 // CIInclude is a GitLab include: entry.

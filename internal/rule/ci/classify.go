@@ -33,12 +33,28 @@ func (r recogniser) match(s evidence.CIStep) (int, string) {
 		return s.Line, s.Uses
 	}
 	if r.run != nil && s.Run != "" {
-		if loc := r.run.FindStringIndex(s.Run); loc != nil {
+		for _, loc := range r.run.FindAllStringIndex(s.Run, 50) {
+			if inComment(s.Run, loc[0]) {
+				continue
+			}
 			start := strings.LastIndexByte(s.Run[:loc[0]], '\n') + 1
 			return s.RunLine + strings.Count(s.Run[:loc[0]], "\n"), firstLine(s.Run[start:])
 		}
 	}
 	return 0, ""
+}
+
+// inComment reports whether offset i of a shell script lies in a # comment:
+// a # at the start of a word before it on the same line.
+func inComment(script string, i int) bool {
+	start := strings.LastIndexByte(script[:i], '\n') + 1
+	line := script[start:i]
+	for j := 0; j < len(line); j++ {
+		if line[j] == '#' && (j == 0 || line[j-1] == ' ' || line[j-1] == '\t') {
+			return true
+		}
+	}
+	return false
 }
 
 // actionName strips the @ref from a uses: value.
@@ -128,15 +144,15 @@ var sbom = recogniser{
 func stepsOf(j evidence.CIJob) []evidence.CIStep { return j.Steps }
 
 // firstMatch returns the first step of a job a recogniser matches: its
-// line and what matched.
-func firstMatch(r recogniser, j evidence.CIJob) (int, string, bool) {
+// line, what matched, and the local script it is in ("" for the CI file).
+func firstMatch(r recogniser, j evidence.CIJob) (int, string, string, bool) {
 	for _, s := range stepsOf(j) {
 		if l, what := r.match(s); l > 0 {
-			return l, what, true
+			return l, what, s.File, true
 		}
 	}
 	if j.Uses != "" && r.matchUses(j.Uses) {
-		return j.UsesLine, j.Uses, true
+		return j.UsesLine, j.Uses, "", true
 	}
-	return 0, "", false
+	return 0, "", "", false
 }

@@ -68,10 +68,13 @@ func (ix *index) jobDoes(r recogniser, pl evidence.CIPipeline, j evidence.CIJob)
 }
 
 func (ix *index) jobDoesDepth(r recogniser, pl evidence.CIPipeline, j evidence.CIJob, depth int) (hit, bool) {
-	if l, what, ok := firstMatch(r, j); ok {
+	if l, what, script, ok := firstMatch(r, j); ok {
 		file := pl.Path
 		if j.File != "" {
 			file = j.File
+		}
+		if script != "" {
+			file = script
 		}
 		return hit{path: file, line: l, what: what}, true
 	}

@@ -27,13 +27,16 @@ func releaseJobs(ix *index) []releaseJob {
 		}
 		// Only publishing written in this file counts here: a called
 		// reusable workflow is judged on its own, gated by its callers.
-		l, what, ok := firstMatch(release, j)
+		l, what, script, ok := firstMatch(release, j)
 		if !ok {
 			return
 		}
 		file := pl.Path
 		if j.File != "" {
 			file = j.File
+		}
+		if script != "" {
+			file = script
 		}
 		h := hit{path: file, line: l, what: what}
 		lw := strings.ToLower(what)

@@ -256,6 +256,9 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 	check := func(script, p string, line int) {
 		scripts++
 		for _, m := range pipeToShell.FindAllStringIndex(script, 5) {
+			if inComment(script, m[0]) {
+				continue
+			}
 			l := line + strings.Count(script[:m[0]], "\n")
 			out = append(out, rule.New(id, rule.False, loc(p, l), "downloaded script is piped into an interpreter unverified: %s", firstLine(script[m[0]:m[1]])))
 		}
@@ -273,7 +276,11 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 			}
 			for _, s := range j.Steps {
 				if s.Run != "" {
-					check(s.Run, p, s.RunLine)
+					if s.File != "" {
+						check(s.Run, s.File, s.RunLine)
+					} else {
+						check(s.Run, p, s.RunLine)
+					}
 				}
 			}
 		}
@@ -399,7 +406,8 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 		}
 		for _, j := range pl.Jobs {
 			for _, s := range j.Steps {
-				if s.Run != "" {
+				if s.Run != "" && s.File == "" {
+					// Expressions are expanded in the workflow only, not in scripts it runs.
 					check(pl.Path, s.Run, s.RunLine, j.ID)
 				}
 				if input := sinkInput(s); input != "" {
@@ -470,7 +478,7 @@ func secretsNotEchoed(ev *evidence.Set) []rule.Finding {
 		pl := it.Fact
 		for _, j := range pl.Jobs {
 			for _, s := range j.Steps {
-				if s.Run == "" {
+				if s.Run == "" || s.File != "" {
 					continue
 				}
 				scripts++

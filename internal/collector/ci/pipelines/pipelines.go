@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
@@ -123,8 +124,53 @@ func (c *run) read(p, format string, parse func([]byte) (evidence.CIPipeline, bo
 		return pl, false
 	}
 	c.parsed++
+	c.followScripts(&pl)
 	c.out = append(c.out, evidence.Record{Fact: pl, Provenance: c.in.Provenance(Name, evidence.Location{Path: p}, source.Digest(data))})
 	return pl, true
+}
+
+// localScript finds scripts a step runs from the repository: `bash x.sh`,
+// `sh ./ci/test`, `source env.sh`, `./scripts/build.sh`.
+var localScript = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))`)
+
+const (
+	// maxScriptSize caps a followed script; maxScripts caps scripts per file.
+	maxScriptSize = 256 << 10
+	maxScripts    = 20
+)
+
+// followScripts appends, after each step that runs a local script, a step
+// holding that script's text, so what the script does counts as what the
+// job does. Scripts are read, never run, and not followed further.
+func (c *run) followScripts(pl *evidence.CIPipeline) {
+	n := 0
+	for ji := range pl.Jobs {
+		j := &pl.Jobs[ji]
+		var steps []evidence.CIStep
+		for _, s := range j.Steps {
+			steps = append(steps, s)
+			if s.Run == "" || n >= maxScripts {
+				continue
+			}
+			for _, m := range localScript.FindAllStringSubmatch(s.Run, 4) {
+				ref := m[1]
+				if ref == "" {
+					ref = m[2]
+				}
+				p := path.Clean(strings.TrimPrefix(ref, "./"))
+				if p == "." || strings.HasPrefix(p, "..") || !c.in.Tree.Exists(p) || n >= maxScripts {
+					continue
+				}
+				data, err := c.in.Tree.ReadFile(p, maxScriptSize)
+				if err != nil {
+					continue
+				}
+				n++
+				steps = append(steps, evidence.CIStep{Line: s.Line, Run: string(data), RunLine: 1, File: p, Section: "script " + p})
+			}
+		}
+		j.Steps = steps
+	}
 }
 
 func (c *run) problem(p string, line int, format, msg string) {
