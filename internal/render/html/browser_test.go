@@ -71,6 +71,13 @@ func browse(t *testing.T, bin string, page []byte, name string) *xhtml.Node {
 		t.Fatalf("no screenshot at %s: %v", shot, err)
 	}
 	t.Logf("screenshot of %s: %s", name, shot)
+	// "Print to PDF" through the print stylesheet.
+	pdf := filepath.Join(outDir, name+".pdf")
+	run("--no-pdf-header-footer", "--print-to-pdf="+pdf)
+	if data, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("no PDF at %s: %v", pdf, err)
+	}
+	t.Logf("printed %s to %s", name, pdf)
 	dom := run("--dump-dom")
 	doc, err := xhtml.Parse(bytes.NewReader(dom))
 	if err != nil {
