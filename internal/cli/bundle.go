@@ -112,7 +112,7 @@ files are digested as evidence.`,
 			}
 			created, err := bundle.Create(bundle.CreateOptions{
 				Report: res.Report, RepoDir: opts.Path, SBOMs: f.sboms, VEX: vexFiles, Extra: extra,
-				Artifacts: arts, Signer: signer, Now: opts.Now,
+				Artifacts: arts, Signer: signer, Now: res.Report.AssessedAt,
 				Tool: bundle.Creator{Name: "assay", Version: version.Version()},
 			})
 			if err != nil {
