@@ -3,14 +3,13 @@
 // signature, attestation or checksum (cosign verify-blob, gh attestation
 // verify, slsa-verifier verify-artifact, sha256sum -c, gpg --verify,
 // ssh-keygen -Y verify, minisign -V, git tag -v). Documents are hostile
-// input: they are scanned line by line with linear-time expressions, and
-// long lines and large documents are cut at fixed limits.
+// input: they are split into words line by line, and long lines, argument
+// lists and mention counts are cut at fixed limits.
 package verifydocs
 
 import (
 	"bytes"
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -41,38 +40,14 @@ type Mention struct {
 	Method  string
 }
 
-// A command name must not be glued to a longer word ("mycosign").
-const start = `(?:^|[^\w.-])`
-
-// rest is the remainder of one shell command: flags and arguments up to a
-// pipe, list operator or end of line.
-const rest = `[^|;&\n]*?`
-
-var patterns = []struct {
-	re      *regexp.Regexp
-	command string
-	method  string
-}{
-	{regexp.MustCompile(start + `cosign\s+verify-blob-attestation\b`), "cosign verify-blob-attestation", SLSA},
-	// The sub-command must end where it is written: "verify-blob" is not
-	// "verify-blob-attestation", and "verify" is not "verify-blob".
-	{regexp.MustCompile(start + `cosign\s+verify-blob(?:[^\w-]|$)`), "cosign verify-blob", Sigstore},
-	{regexp.MustCompile(start + `cosign\s+verify-attestation\b`), "cosign verify-attestation", SLSA},
-	{regexp.MustCompile(start + `cosign\s+verify(?:[^\w-]|$)`), "cosign verify", Sigstore},
-	{regexp.MustCompile(start + `sigstore\s+verify\b`), "sigstore verify", Sigstore},
-	{regexp.MustCompile(start + `gh\s+attestation\s+verify\b`), "gh attestation verify", SLSA},
-	{regexp.MustCompile(start + `slsa-verifier\s+verify-(?:artifact|image|npm-package)\b`), "slsa-verifier verify-artifact", SLSA},
-	{regexp.MustCompile(start + `sha(?:256|512)sum` + rest + `\s(?:-c|--check)\b`), "sha256sum -c", Checksum},
-	{regexp.MustCompile(start + `shasum` + rest + `\s(?:-c|--check)\b`), "shasum -a 256 -c", Checksum},
-	{regexp.MustCompile(start + `gpg2?\s` + rest + `--verify\b`), "gpg --verify", OpenPGP},
-	{regexp.MustCompile(start + `gpgv\s`), "gpgv", OpenPGP},
-	{regexp.MustCompile(start + `ssh-keygen\s` + rest + `-Y\s*verify\b`), "ssh-keygen -Y verify", SSH},
-	{regexp.MustCompile(start + `minisign\s` + rest + `-V[a-zA-Z]*\b`), "minisign -V", Minisign},
-	{regexp.MustCompile(start + `git\s+(?:tag\s+(?:-v|--verify)|verify-tag)\b`), "git tag -v", GitTag},
-}
+// MaxArgs caps how many words after a command name are looked at.
+const MaxArgs = 64
 
 // Scan returns the verification commands in a document, one per command and
-// line, in line order.
+// line, in line order. Lines are split into words; a command is a word whose
+// base name is the tool ("cosign", "/usr/bin/gpg", "`gpg") followed by its
+// arguments up to a pipe or list operator. Each line costs time linear in
+// its length, capped at MaxLine bytes.
 func Scan(data []byte) []Mention {
 	var out []Mention
 	line := 0
@@ -87,23 +62,125 @@ func Scan(data []byte) []Mention {
 		if len(l) > MaxLine {
 			l = l[:MaxLine]
 		}
-		// Cheap filter: every command contains one of these.
-		if !bytes.Contains(l, []byte("verify")) && !bytes.Contains(l, []byte("sum")) &&
-			!bytes.Contains(l, []byte("-V")) && !bytes.Contains(l, []byte("gpgv")) &&
-			!bytes.Contains(l, []byte("tag")) {
-			continue
+		words := strings.Fields(string(l))
+		// Trim every word once and note where each shell command ends, so
+		// each tool name costs at most MaxArgs comparisons.
+		args := make([]string, len(words))
+		end := make([]int, len(words))
+		next := len(words)
+		for i := len(words) - 1; i >= 0; i-- {
+			if strings.ContainsAny(words[i], "|;&") {
+				next = i
+			}
+			end[i] = next
+			args[i] = strings.TrimRight(words[i], "`'\".,:)]}*")
 		}
-		s := string(l)
-		for _, p := range patterns {
+		seen := map[string]bool{}
+		for i, w := range words {
 			if len(out) >= MaxMentions {
 				break
 			}
-			if p.re.MatchString(s) {
-				out = append(out, Mention{Line: line, Command: p.command, Method: p.method})
+			name := path.Base(strings.TrimLeft(w, "`'\"$>({[*"))
+			if _, ok := tools[name]; !ok {
+				continue
 			}
+			e := end[i]
+			if e < i+1 {
+				e = i + 1
+			}
+			e = min(e, i+1+MaxArgs)
+			cmd, method := match(name, args[i+1:e])
+			if cmd == "" || seen[cmd] {
+				continue
+			}
+			seen[cmd] = true
+			out = append(out, Mention{Line: line, Command: cmd, Method: method})
 		}
 	}
 	return out
+}
+
+// tools are the command names match knows.
+var tools = map[string]struct{}{
+	"cosign": {}, "sigstore": {}, "gh": {}, "slsa-verifier": {}, "sha256sum": {}, "sha512sum": {},
+	"shasum": {}, "gpg": {}, "gpg2": {}, "gpgv": {}, "ssh-keygen": {}, "minisign": {}, "git": {},
+}
+
+// match says which verification command name with args is, if any.
+func match(name string, args []string) (command, method string) {
+	arg := func(i int) string {
+		if i < len(args) {
+			return args[i]
+		}
+		return ""
+	}
+	has := func(want ...string) bool {
+		for _, a := range args {
+			for _, w := range want {
+				if a == w {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	switch name {
+	case "cosign":
+		switch arg(0) {
+		case "verify-blob-attestation":
+			return "cosign verify-blob-attestation", SLSA
+		case "verify-blob":
+			return "cosign verify-blob", Sigstore
+		case "verify-attestation":
+			return "cosign verify-attestation", SLSA
+		case "verify":
+			return "cosign verify", Sigstore
+		}
+	case "sigstore":
+		if arg(0) == "verify" {
+			return "sigstore verify", Sigstore
+		}
+	case "gh":
+		if arg(0) == "attestation" && arg(1) == "verify" {
+			return "gh attestation verify", SLSA
+		}
+	case "slsa-verifier":
+		switch arg(0) {
+		case "verify-artifact", "verify-image", "verify-npm-package":
+			return "slsa-verifier verify-artifact", SLSA
+		}
+	case "sha256sum", "sha512sum":
+		if has("-c", "--check") {
+			return "sha256sum -c", Checksum
+		}
+	case "shasum":
+		if has("-c", "--check") {
+			return "shasum -a 256 -c", Checksum
+		}
+	case "gpg", "gpg2":
+		if has("--verify") {
+			return "gpg --verify", OpenPGP
+		}
+	case "gpgv":
+		return "gpgv", OpenPGP
+	case "ssh-keygen":
+		for i, a := range args {
+			if a == "-Yverify" || (a == "-Y" && arg(i+1) == "verify") {
+				return "ssh-keygen -Y verify", SSH
+			}
+		}
+	case "minisign":
+		for _, a := range args {
+			if strings.HasPrefix(a, "-V") {
+				return "minisign -V", Minisign
+			}
+		}
+	case "git":
+		if arg(0) == "verify-tag" || (arg(0) == "tag" && (arg(1) == "-v" || arg(1) == "--verify")) {
+			return "git tag -v", GitTag
+		}
+	}
+	return "", ""
 }
 
 // IsDoc reports whether p (a slash-separated path inside the repository) is

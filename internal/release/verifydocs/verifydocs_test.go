@@ -32,7 +32,11 @@ func TestScan(t *testing.T) {
 		{"minisign", "minisign -Vm app.tar.gz -P RWQ...\n", []Mention{{1, "minisign -V", Minisign}}},
 		{"git tag -v", "git tag -v v1.2.3\ngit verify-tag v1.2.3\n", []Mention{{1, "git tag -v", GitTag}, {2, "git tag -v", GitTag}}},
 		{"two on a line", "sha256sum -c SHA256SUMS && cosign verify-blob --bundle S.sigstore.json SHA256SUMS\n",
-			[]Mention{{1, "cosign verify-blob", Sigstore}, {1, "sha256sum -c", Checksum}}},
+			[]Mention{{1, "sha256sum -c", Checksum}, {1, "cosign verify-blob", Sigstore}}},
+		{"inline code and paths", "Run `gpg --verify a.asc` or `/usr/bin/ssh-keygen -Yverify -f s`.\n",
+			[]Mention{{1, "gpg --verify", OpenPGP}, {1, "ssh-keygen -Y verify", SSH}}},
+		{"same command twice on a line", "gpg --verify a.asc; gpg --verify b.asc\n", []Mention{{1, "gpg --verify", OpenPGP}}},
+		{"cosign sign is not verification", "cosign sign-blob --bundle a.sigstore.json a\n", nil},
 		{"glued names do not count", "mycosign verify-blob x\nnotgpg --verify\n", nil},
 		{"pipe ends the command", "sha256sum a | grep -c x\n", nil},
 		{"prose", "We verify everything carefully.\n", nil},
@@ -91,4 +95,34 @@ func FuzzScan(f *testing.F) {
 			last = m.Line
 		}
 	})
+}
+
+// BenchmarkScanWorstCase scans 1 MiB of lines that pass the cheap filter and
+// run every expression to the line cap.
+func BenchmarkScanWorstCase(b *testing.B) {
+	line := "gpg " + strings.Repeat("verify sum -V tag ", MaxLine/18) + "\n"
+	var sb strings.Builder
+	for sb.Len() < 1<<20 {
+		sb.WriteString(line)
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		Scan(data)
+	}
+}
+
+// BenchmarkScanToolWords scans 1 MiB of lines made only of tool names, each
+// of which starts an argument scan.
+func BenchmarkScanToolWords(b *testing.B) {
+	line := strings.Repeat("shasum ", MaxLine/7) + "\n"
+	var sb strings.Builder
+	for sb.Len() < 1<<20 {
+		sb.WriteString(line)
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		Scan(data)
+	}
 }
