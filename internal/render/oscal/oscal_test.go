@@ -2,8 +2,10 @@ package oscal_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/assaysec/assay/internal/catalog"
+	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/mapping"
 	"github.com/assaysec/assay/internal/render"
 	"github.com/assaysec/assay/internal/render/oscal"
@@ -214,4 +217,20 @@ func TestResults_Deterministic(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("two renders of the same report differ")
 	}
+}
+
+// The assessment results of Assay's own repository validate too.
+func TestResults_SelfAssessmentValidates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("assesses the whole repository")
+	}
+	root, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(context.Background(), engine.Options{Path: root, Now: rendertest.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	validate(t, compile(t, "oscal_assessment-results_schema.json"), renderResults(t, res.Report))
 }

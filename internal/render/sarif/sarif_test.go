@@ -2,14 +2,17 @@ package sarif_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/render"
 	"github.com/assaysec/assay/internal/render/rendertest"
 	"github.com/assaysec/assay/internal/render/sarif"
@@ -263,5 +266,31 @@ func TestSARIF_FingerprintsStable(t *testing.T) {
 			t.Errorf("results %q and %q share fingerprint %s", k, other, v)
 		}
 		seen[v] = k
+	}
+}
+
+// The SARIF of Assay's own repository, with the engine's rule metadata,
+// validates too.
+func TestSARIF_SelfAssessmentValidates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("assesses the whole repository")
+	}
+	root, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(context.Background(), engine.Options{Path: root, Now: rendertest.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Report.Rules) == 0 {
+		t.Fatal("the engine filled no rule metadata")
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(renderSARIF(t, res.Report)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := compileSchema(t).Validate(doc); err != nil {
+		t.Errorf("SARIF of the self-assessment does not validate: %v", err)
 	}
 }
