@@ -181,8 +181,10 @@ func Parse(data []byte) (*Document, error) {
 	return d, nil
 }
 
-// precheck reports invalid UTF-8 and characters YAML forbids with their line,
-// which the YAML library reports without a position.
+// precheck reports, with their line, what the YAML library would reject
+// without a position (invalid UTF-8, control characters) and line breaks
+// other than LF and CRLF (lone CR, NEL, LS, PS): YAML counts those as new
+// lines, which would make its line numbers disagree with every other tool.
 func precheck(data []byte) error {
 	line := 1
 	for i := 0; i < len(data); {
@@ -193,17 +195,22 @@ func precheck(data []byte) error {
 			continue
 		}
 		if c < utf8.RuneSelf {
-			if c < 0x20 && c != '\t' && c != '\r' || c == 0x7f {
+			switch {
+			case c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
+				return &ParseError{Line: line, Msg: "carriage return without line feed; expected lf or crlf line endings"}
+			case (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f:
 				return &ParseError{Line: line, Msg: fmt.Sprintf("control character U+%04X; yaml allows only printable characters", c)}
 			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
+		switch {
+		case r == utf8.RuneError && size <= 1:
 			return &ParseError{Line: line, Msg: "invalid utf-8; expected utf-8 encoded yaml"}
-		}
-		if (r >= 0x80 && r <= 0x9f && r != 0x85) || r == 0xfffe || r == 0xffff || (r == 0xfeff && i != 0) {
+		case r == 0x85 || r == 0x2028 || r == 0x2029:
+			return &ParseError{Line: line, Msg: fmt.Sprintf("line separator U+%04X; expected lf or crlf line endings", r)}
+		case (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff || (r == 0xfeff && i != 0):
 			return &ParseError{Line: line, Msg: fmt.Sprintf("control character U+%04X; yaml allows only printable characters", r)}
 		}
 		i += size
@@ -653,14 +660,19 @@ func (r *reader) links(k, seq *yaml.Node, path string) {
 	}
 }
 
-// clip truncates s to at most n bytes without splitting a UTF-8 sequence.
+// clip cuts s to at most n bytes without splitting a UTF-8 sequence. It
+// steps back at most utf8.UTFMax-1 bytes to a sequence start; in invalid
+// UTF-8 (no start nearby) it cuts at n.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
+	for j := 0; j < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(s[i]); j++ {
 		i--
+	}
+	if !utf8.RuneStart(s[i]) {
+		i = n
 	}
 	return s[:i]
 }

@@ -186,6 +186,9 @@ func TestMalformed(t *testing.T) {
 		{"invalid utf-8", "header:\n  schema-version: 2.0.0\nx: \xff\n", 3, "invalid utf-8"},
 		{"nul byte", "header:\n  schema-version: 2.0.0\n\nx: a\x00\n", 4, "control character U+0000"},
 		{"c1 control", "header:\n  schema-version: 2.0.0\nx: a\u009b\n", 3, "control character U+009B"},
+		{"lone carriage return", "header:\r  schema-version: 2.0.0\r\n", 1, "carriage return without line feed"},
+		{"next line", "header:\n  schema-version: 2.0.0\u0085x: 1\n", 2, "line separator U+0085"},
+		{"line separator", "header:\n  schema-version: 2.0.0\nx: \"a\u2028b\"\n", 3, "line separator U+2028"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,6 +327,43 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// TestHostileShapes checks large crafted documents are capped, not rejected
+// (unless over a structural limit), and do not build unbounded key paths.
+func TestHostileShapes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("header: {schema-version: 2.0.0}\nx: {")
+	for i := 0; i < MaxLines+5000; i++ {
+		fmt.Fprintf(&b, "k%d: 1, ", i)
+	}
+	b.WriteString("}\n")
+	d, err := Parse([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Lines) != MaxLines {
+		t.Errorf("len(Lines) = %d, want %d", len(d.Lines), MaxLines)
+	}
+
+	// Deep chain of long keys with many leaves at the bottom.
+	b.Reset()
+	b.WriteString("header: {schema-version: 2.0.0}\nx: ")
+	key := strings.Repeat("k", 200)
+	for i := 0; i < 90; i++ {
+		b.WriteString("{" + key + ": ")
+	}
+	b.WriteString("[" + strings.Repeat("1, ", 50000) + "1]")
+	b.WriteString(strings.Repeat("}", 90) + "\n")
+	d, err = Parse([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p := range d.Lines {
+		if len(p) > maxPathLen {
+			t.Fatalf("path of %d bytes recorded", len(p))
+		}
+	}
+}
+
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.yml")
 	if err != nil || len(files) == 0 {
@@ -424,4 +464,23 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestClipRuneBoundary(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"abcdef", 3, "abc"},
+		{"aé", 2, "a"},  // do not split é (2 bytes)
+		{"a€b", 3, "a"}, // do not split € (3 bytes)
+		{"0" + strings.Repeat("\xad", 10), 4, "0\xad\xad\xad"}, // invalid UTF-8: cut at n, never empty
+		{"\xad\xad\xad\xad\xad", 2, "\xad\xad"},
+	} {
+		if got := clip(tc.in, tc.n); got != tc.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
 }

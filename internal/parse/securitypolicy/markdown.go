@@ -51,7 +51,7 @@ var (
 	setextRe   = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
 	thematicRe = regexp.MustCompile(`^ {0,3}([-*_])(?:[ \t]*([-*_]))+[ \t]*$`)
 	listRe     = regexp.MustCompile(`^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)`)
-	refDefRe   = regexp.MustCompile(`^ {0,3}\[([^\[\]]{1,200})\]:[ \t]*<?([^\s<>]+)>?`)
+	refDefRe   = regexp.MustCompile(`^ {0,3}\[([^\[\]]+)\]:[ \t]*<?([^\s<>]+)>?`)
 )
 
 // builder turns lines into units.
@@ -179,7 +179,7 @@ func (b *builder) line(n int, s string) {
 		b.flush()
 		return
 	}
-	if m := refDefRe.FindStringSubmatch(s); m != nil && len(b.cur) == 0 {
+	if m := refDefRe.FindStringSubmatch(s); m != nil && len(b.cur) == 0 && len(m[1]) <= maxLabelLen {
 		label := normLabel(m[1])
 		if _, dup := b.d.defs[label]; !dup && len(b.d.defs) < maxRefDefs {
 			b.d.defs[label] = &refDef{url: m[2], label: m[1], line: n}

@@ -105,6 +105,7 @@ const (
 	// maxUnitLines caps lines joined into one block, bounding sentence length.
 	maxUnitLines = 200
 	maxRefDefs   = 1000
+	maxLabelLen  = 200
 	// maxCandidates caps contact candidates before de-duplication.
 	maxCandidates = 5000
 )
@@ -175,12 +176,16 @@ type candidate struct {
 type span struct{ start, end int }
 
 var (
-	urlRe   = regexp.MustCompile(`(?i)(?:https?://|mailto:)[^\s<>()"'\x60\x00]+`)
-	emailRe = regexp.MustCompile(`(?i)[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}\.)+[a-z][a-z0-9-]{1,23}\b`)
+	urlRe = regexp.MustCompile(`(?i)(?:https?://|mailto:)[^\s<>()"'\x60\x00]+`)
+	// Patterns avoid large bounded repeats ({0,63}): they multiply the
+	// size of the compiled program and so the matching time. Lengths are
+	// checked after matching instead.
+	emailRe = regexp.MustCompile(`(?i)[a-z0-9][a-z0-9._%+-]*@[a-z0-9](?:[a-z0-9-]*\.)+[a-z][a-z0-9-]+\b`)
 	// "security [at] example [dot] org" and similar.
-	obfuscatedRe = regexp.MustCompile(`(?i)\b([a-z0-9][a-z0-9._%+-]{0,63})\s*[\[({<]\s*at\s*[\])}>]\s*([a-z0-9-]{1,63}(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*[a-z0-9-]{1,63}){1,5})`)
+	obfuscatedRe = regexp.MustCompile(`(?i)\b([a-z0-9][a-z0-9._%+-]*)\s*[\[({<]\s*at\s*[\])}>]\s*([a-z0-9-]+(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*[a-z0-9-]+)+)`)
+	atTokenRe    = regexp.MustCompile(`(?i)[\[({<]\s*at\s*[\])}>]`)
 	dotRe        = regexp.MustCompile(`(?i)\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*`)
-	refUseRe     = regexp.MustCompile(`\[([^\[\]\x00]{1,200})\](?:\[([^\[\]\x00]{0,200})\])?`)
+	refUseRe     = regexp.MustCompile(`\[([^\[\]\x00]+)\](?:\[([^\[\]\x00]*)\])?`)
 )
 
 // prepare builds the phrase view: lowercased, with URLs, e-mail addresses,
@@ -197,14 +202,14 @@ func (a *analyzer) prepare() {
 		}
 		d.view[i] = c
 	}
-	for _, m := range urlRe.FindAllIndex(d.raw, -1) {
+	for _, m := range findAll(urlRe, d.raw, d.view, "http", "mailto") {
 		m[1] = m[0] + len(trimURL(string(d.raw[m[0]:m[1]])))
 		a.urls = append(a.urls, span{m[0], m[1]})
 		blank(d.view, m[0], m[1])
 	}
 	// E-mails are found with URLs blanked, so addresses inside URLs
 	// (https://host/@user, user@host in URLs) are not mistaken for contacts.
-	for _, m := range emailRe.FindAllIndex(d.view, -1) {
+	for _, m := range findAll(emailRe, d.view, d.view, "@") {
 		blank(d.view, m[0], m[1])
 	}
 	d.computeSentences()
@@ -246,11 +251,14 @@ func (a *analyzer) run() {
 		if m[1] < len(d.raw) && (d.raw[m[1]] == '(' || d.raw[m[1]] == ':') {
 			continue
 		}
-		label := string(d.raw[m[2]:m[3]])
+		label := d.raw[m[2]:m[3]]
 		if m[4] >= 0 && m[5] > m[4] {
-			label = string(d.raw[m[4]:m[5]])
+			label = d.raw[m[4]:m[5]]
 		}
-		if def, ok := d.defs[normLabel(label)]; ok {
+		if len(label) > maxLabelLen {
+			continue
+		}
+		if def, ok := d.defs[normLabel(string(label))]; ok {
 			def.used = true
 			a.link(m[0], def.url)
 		}
@@ -365,8 +373,8 @@ var referenceHosts = []string{
 	"docs.github.com", "help.github.com", "docs.gitlab.com", "wikipedia.org", "first.org",
 	"owasp.org", "cve.org", "cve.mitre.org", "nvd.nist.gov", "cwe.mitre.org", "semver.org",
 	"rfc-editor.org", "ietf.org", "shields.io", "img.shields.io", "badgen.net",
-	"securitytxt.org", "slsa.dev", "openssf.org", "bestpractices.dev", "bestpractices.coreinfrastructure.org",
-	"securityscorecards.dev", "osv.dev", "github.com/advisories",
+	"securitytxt.org", "openssf.org", "bestpractices.dev", "bestpractices.coreinfrastructure.org",
+	"securityscorecards.dev", "osv.dev",
 }
 
 var imageExt = regexp.MustCompile(`(?i)\.(?:png|jpe?g|gif|svg|webp|ico|bmp|avif)$`)
@@ -452,14 +460,30 @@ func (a *analyzer) emails() {
 	for _, s := range a.urls {
 		blank(masked, s.start, s.end)
 	}
-	for _, m := range emailRe.FindAllIndex(masked, -1) {
+	for _, m := range findAll(emailRe, masked, masked, "@") {
 		a.email(string(masked[m[0]:m[1]]), d.lineAt(m[0]), m[0])
 	}
-	for _, m := range obfuscatedRe.FindAllSubmatchIndex(masked, -1) {
-		local := string(masked[m[2]:m[3]])
-		domain := dotRe.ReplaceAllString(string(masked[m[4]:m[5]]), ".")
-		if strings.Count(domain, ".") >= 1 {
-			a.email(local+"@"+domain, d.lineAt(m[0]), m[0])
+	// Obfuscated addresses: find the cheap "[at]" token first, then match
+	// the full pattern only in a window around it.
+	next := 0
+	for _, t := range atTokenRe.FindAllIndex(masked, -1) {
+		start, end := t[0]-80, t[1]+300
+		if start < next {
+			start = next
+		}
+		if end > len(masked) {
+			end = len(masked)
+		}
+		if start >= end {
+			continue
+		}
+		for _, m := range obfuscatedRe.FindAllSubmatchIndex(masked[start:end], -1) {
+			local := string(masked[start+m[2] : start+m[3]])
+			domain := dotRe.ReplaceAllString(string(masked[start+m[4]:start+m[5]]), ".")
+			if strings.Count(domain, ".") >= 1 {
+				a.email(local+"@"+domain, d.lineAt(start+m[0]), start+m[0])
+			}
+			next = start + m[1]
 		}
 	}
 }
@@ -471,6 +495,11 @@ var fileExtTLD = map[string]bool{
 	"yml": true, "xml": true, "lock": true, "toml": true, "ini": true, "exe": true, "dll": true, "wasm": true,
 	"mp4": true, "mov": true, "webm": true, "md": true,
 }
+
+var (
+	localRe  = regexp.MustCompile(`^[a-z0-9._%+-]+$`)
+	domainRe = regexp.MustCompile(`^[a-z0-9-]+(?:\.[a-z0-9-]+)+$`)
+)
 
 var noReplyLocal = map[string]bool{
 	"noreply": true, "no-reply": true, "donotreply": true, "do-not-reply": true, "mailer-daemon": true,
@@ -486,7 +515,7 @@ func (a *analyzer) email(addr string, line, off int) {
 	}
 	local, domain := strings.ToLower(addr[:at]), strings.ToLower(strings.TrimRight(addr[at+1:], "."))
 	dot := strings.LastIndexByte(domain, '.')
-	if dot < 0 {
+	if dot < 0 || len(local) > 64 || len(domain) > 253 || !localRe.MatchString(local) || !domainRe.MatchString(domain) {
 		return
 	}
 	tld := domain[dot+1:]
@@ -534,8 +563,8 @@ var (
 func (a *analyzer) phrases() {
 	d := a.d
 	v := d.view
-	each := func(re *regexp.Regexp, fn func(start, end int)) {
-		for _, m := range re.FindAllIndex(v, -1) {
+	each := func(re *regexp.Regexp, kws []string, fn func(start, end int)) {
+		for _, m := range findAll(re, v, v, kws...) {
 			fn(m[0], m[1])
 		}
 	}
@@ -546,41 +575,41 @@ func (a *analyzer) phrases() {
 	}
 	var fs []found
 	sentenceText := d.context
-	each(privateReportRe, func(s, e int) {
+	each(privateReportRe, []string{"privat"}, func(s, e int) {
 		if before, _ := sentenceText(s); negationRe.MatchString(before) {
 			return
 		}
 		fs = append(fs, found{s, KindPrivateAdvisory, string(d.raw[s:e])})
 	})
-	each(securityTabRe, func(s, e int) {
+	each(securityTabRe, []string{"tab"}, func(s, e int) {
 		if _, all := sentenceText(s); reportWordsRe.MatchString(all) {
 			fs = append(fs, found{s, KindPrivateAdvisory, string(d.raw[s:e])})
 		}
 	})
-	each(advisoryVerbRe, func(s, e int) {
+	each(advisoryVerbRe, []string{"advisor"}, func(s, e int) {
 		before, _ := sentenceText(s)
 		if weWillRe.MatchString(before) || negationRe.MatchString(before) {
 			return // "we will open a security advisory" describes the project's own step
 		}
 		fs = append(fs, found{s, KindPrivateAdvisory, string(d.raw[s:e])})
 	})
-	each(reportVulnRe, func(s, e int) {
+	each(reportVulnRe, []string{"report a vulnerability"}, func(s, e int) {
 		if _, all := sentenceText(s); githubRe.MatchString(strings.Replace(all, "report a vulnerability", "", 1)) || securityTabRe.MatchString(all) {
 			fs = append(fs, found{s, KindPrivateAdvisory, string(d.raw[s:e])})
 		}
 	})
-	each(confidentialRe, func(s, e int) {
+	each(confidentialRe, []string{"confidential"}, func(s, e int) {
 		if before, _ := sentenceText(s); !negationRe.MatchString(before) {
 			fs = append(fs, found{s, KindGitLabConfidentialIssue, string(d.raw[s:e])})
 		}
 	})
-	each(bountyNameRe, func(s, e int) {
+	each(bountyNameRe, []string{"hackerone", "bugcrowd", "intigriti", "yeswehack", "huntr", "immunefi", "hackenproof", "zerocopter", "bug bounty"}, func(s, e int) {
 		fs = append(fs, found{s, KindBugBounty, string(d.raw[s:e])})
 	})
-	each(securityTxtRe, func(s, e int) {
+	each(securityTxtRe, []string{"security.txt"}, func(s, e int) {
 		fs = append(fs, found{s, KindSecurityTxt, string(d.raw[s:e])})
 	})
-	each(publicIssueRe, func(s, e int) {
+	each(publicIssueRe, []string{"issue", "ticket"}, func(s, e int) {
 		before, all := sentenceText(s)
 		if negationRe.MatchString(before) || strings.Contains(before, "confidential") ||
 			!securityRe.MatchString(all) || notSecurityRe.MatchString(all) {
@@ -611,7 +640,7 @@ func (a *analyzer) flags() {
 	v := d.view
 	sentOf := func(re *regexp.Regexp) map[int]bool {
 		m := map[int]bool{}
-		for _, x := range re.FindAllIndex(v, -1) {
+		for _, x := range findAll(re, v, v) {
 			m[d.sentenceIndex(x[0])] = true
 		}
 		return m
@@ -625,7 +654,7 @@ func (a *analyzer) flags() {
 	// Durations: find time units first (a cheap, mostly literal pattern),
 	// then check the few bytes before each for a number.
 	var durations []int
-	for _, m := range timeUnitRe.FindAllIndex(v, -1) {
+	for _, m := range findAll(timeUnitRe, v, v, "h", "day", "week", "month") {
 		start := m[0] - 48
 		if start < 0 {
 			start = 0
@@ -647,13 +676,13 @@ func (a *analyzer) flags() {
 			}
 		}
 	}
-	if m := disclosurePhraseRe.FindIndex(v); m != nil {
+	if m := findFirst(disclosurePhraseRe, v, "disclosure", "embargo"); m != nil {
 		set(&p.DisclosureTimeline, &p.DisclosureTimelineLine, m[0])
 	}
-	if m := safeHarbourRe.FindIndex(v); m != nil {
+	if m := findFirst(safeHarbourRe, v, "harbo", "legal", "sue", "prosecut", "faith"); m != nil {
 		set(&p.SafeHarbour, &p.SafeHarbourLine, m[0])
 	}
-	if m := encryptionRe.FindIndex(v); m != nil {
+	if m := findFirst(encryptionRe, v, "pgp", "gpg", "gnupg", "mime", "keybase", "fingerprint", "encrypt", "age "); m != nil {
 		set(&p.MentionsEncryption, &p.EncryptionLine, m[0])
 	}
 	// Supported versions: a heading, or a block that is only emphasised
@@ -680,14 +709,48 @@ func pseudoHeading(raw []byte) bool {
 		(strings.HasPrefix(t, "__") && strings.HasSuffix(t, "__")) || strings.HasSuffix(t, ":")
 }
 
-// clip truncates s to at most n bytes without splitting a UTF-8 sequence.
+// clip cuts s to at most n bytes without splitting a UTF-8 sequence. It
+// steps back at most utf8.UTFMax-1 bytes to a sequence start; in invalid
+// UTF-8 (no start nearby) it cuts at n.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
+	for j := 0; j < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(s[i]); j++ {
 		i--
 	}
+	if !utf8.RuneStart(s[i]) {
+		i = n
+	}
 	return s[:i]
+}
+
+// findAll runs re over b only when probe (the lowercased view of the same
+// text, or b itself) contains one of the keywords the pattern needs: a cheap
+// substring search skips most patterns on most files. No keywords: always run.
+func findAll(re *regexp.Regexp, b, probe []byte, keywords ...string) [][]int {
+	if !containsAny(probe, keywords) {
+		return nil
+	}
+	return re.FindAllIndex(b, -1)
+}
+
+func findFirst(re *regexp.Regexp, v []byte, keywords ...string) []int {
+	if !containsAny(v, keywords) {
+		return nil
+	}
+	return re.FindIndex(v)
+}
+
+func containsAny(b []byte, keywords []string) bool {
+	if len(keywords) == 0 {
+		return true
+	}
+	for _, k := range keywords {
+		if bytes.Contains(b, []byte(k)) {
+			return true
+		}
+	}
+	return false
 }

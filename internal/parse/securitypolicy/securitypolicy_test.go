@@ -487,3 +487,22 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+func TestClipRuneBoundary(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"abcdef", 3, "abc"},
+		{"aé", 2, "a"},  // do not split é (2 bytes)
+		{"a€b", 3, "a"}, // do not split € (3 bytes)
+		{"0" + strings.Repeat("\xad", 10), 4, "0\xad\xad\xad"}, // invalid UTF-8: cut at n, never empty
+		{"\xad\xad\xad\xad\xad", 2, "\xad\xad"},
+	} {
+		if got := clip(tc.in, tc.n); got != tc.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

@@ -446,14 +446,19 @@ func hasControl(s string) bool {
 	return false
 }
 
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence. It
+// steps back at most utf8.UTFMax-1 bytes to a sequence start; in invalid
+// UTF-8 (no start nearby) it cuts at n.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
+	for j := 0; j < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(s[i]); j++ {
 		i--
+	}
+	if !utf8.RuneStart(s[i]) {
+		i = n
 	}
 	return s[:i]
 }

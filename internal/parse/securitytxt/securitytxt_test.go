@@ -353,6 +353,31 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// TestHostileSize guards against super-linear behaviour on 1 MiB inputs; the
+// budget is generous because shared machines are noisy.
+func TestHostileSize(t *testing.T) {
+	const size = 1 << 20
+	inputs := map[string]string{
+		"one long line":  "Contact: mailto:" + strings.Repeat("a", size),
+		"many fields":    strings.Repeat("Contact: mailto:a@example.org\n", size/30),
+		"junk lines":     strings.Repeat("x\n", size/2),
+		"signed dashes":  "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n" + strings.Repeat("--\n", size/3),
+		"armor headers":  "-----BEGIN PGP SIGNED MESSAGE-----\n" + strings.Repeat("Hash: SHA256\n", size/13),
+		"many languages": okBase + "Preferred-Languages: " + strings.Repeat("en,", size/3) + "\n",
+	}
+	for name, in := range inputs {
+		start := time.Now()
+		f := Parse([]byte(in))
+		ps := f.Validate(now)
+		if d := time.Since(start); d > 30*time.Second {
+			t.Errorf("%s: took %v", name, d)
+		}
+		if len(f.Fields) > MaxFields || len(f.Problems) > MaxProblems+1 || len(ps) > MaxProblems+1+3*MaxFields {
+			t.Errorf("%s: caps exceeded (%d fields, %d problems, %d validated)", name, len(f.Fields), len(f.Problems), len(ps))
+		}
+	}
+}
+
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -444,4 +469,23 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("limits exceeded")
 		}
 	})
+}
+
+func TestTruncateRuneBoundary(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"abcdef", 3, "abc"},
+		{"aé", 2, "a"},  // do not split é (2 bytes)
+		{"a€b", 3, "a"}, // do not split € (3 bytes)
+		{"0" + strings.Repeat("\xad", 10), 4, "0\xad\xad\xad"}, // invalid UTF-8: cut at n, never empty
+		{"\xad\xad\xad\xad\xad", 2, "\xad\xad"},
+	} {
+		if got := truncate(tc.in, tc.n); got != tc.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
 }
