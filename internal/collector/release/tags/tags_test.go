@@ -30,7 +30,7 @@ var (
 	born = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
-func sshSigner(t *testing.T, seed byte) *sign.Signer {
+func sshSigner(t testing.TB, seed byte) *sign.Signer {
 	t.Helper()
 	s, err := sign.NewSigner(ed25519.NewKeyFromSeed(bytes32(seed)))
 	if err != nil {
@@ -49,7 +49,7 @@ func bytes32(b byte) []byte {
 
 // repo builds a repository in a temporary directory with one commit and the
 // files given, and returns it with its directory.
-func repo(t *testing.T, files map[string]string) (*git.Repository, string, object.Signature) {
+func repo(t testing.TB, files map[string]string) (*git.Repository, string, object.Signature) {
 	t.Helper()
 	dir := t.TempDir()
 	for p, c := range files {
@@ -79,7 +79,7 @@ func repo(t *testing.T, files map[string]string) (*git.Repository, string, objec
 	return r, dir, sig
 }
 
-func collect(t *testing.T, dir string, cfg *config.Config, all bool) []evidence.Record {
+func collect(t testing.TB, dir string, cfg *config.Config, all bool) []evidence.Record {
 	t.Helper()
 	tree, err := source.OpenTree(dir)
 	if err != nil {
@@ -301,3 +301,30 @@ func TestFormat(t *testing.T) {
 }
 
 func fingerprint(e *openpgp.Entity) string { return fmt.Sprintf("%X", e.PrimaryKey.Fingerprint) }
+
+// BenchmarkCollectSignedTags verifies MaxReleaseTags SSH-signed tags, the
+// most one assessment checks, plus as many unsigned non-release tags.
+func BenchmarkCollectSignedTags(b *testing.B) {
+	s := sshSigner(b, 1)
+	r, dir, _ := repo(b, map[string]string{"keys/allowed_signers": `release@example.com ` + string(ssh.MarshalAuthorizedKey(s.PublicKey()))})
+	head, err := r.Head()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range MaxReleaseTags {
+		if _, err := tagtest.Create(r, fmt.Sprintf("v1.%d.0", i), head.Hash(), when, tagtest.SSH(s)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.CreateTag(fmt.Sprintf("build-%d", i), head.Hash(), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := &config.Config{Releases: []config.ReleaseInput{{Version: "1.0.0", AllowedSigners: "keys/allowed_signers"}}}
+	b.ResetTimer()
+	for b.Loop() {
+		recs := collect(b, dir, cfg, true)
+		if len(recs) != MaxReleaseTags {
+			b.Fatalf("%d records", len(recs))
+		}
+	}
+}
