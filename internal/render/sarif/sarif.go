@@ -486,7 +486,7 @@ func (b *builder) results(views map[string]*ruleView) {
 	for _, p := range b.r.Principles {
 		for _, c := range p.Claims {
 			for _, f := range c.Findings {
-				if f.Location.Path == "" {
+				if !fileLocation(f.Location.Path) {
 					continue
 				}
 				level := findingLevel(f, c.Status)
@@ -502,7 +502,7 @@ func (b *builder) results(views map[string]*ruleView) {
 		}
 	}
 	for _, n := range b.r.Notices {
-		if n.Location.Path != "" && n.Outcome == "false" {
+		if fileLocation(n.Location.Path) && n.Outcome == "false" {
 			add(n, "", "warning", nil)
 		}
 	}
@@ -526,6 +526,12 @@ func (b *builder) results(views map[string]*ruleView) {
 			b.out = append(b.out, b.claimResult(p, c, decl))
 		}
 	}
+}
+
+// fileLocation reports whether a finding's path names a file code scanning
+// can show: ".git" stands for the history, which has no line to point at.
+func fileLocation(p string) bool {
+	return p != "" && p != ".git" && !strings.HasPrefix(p, ".git/")
 }
 
 // findingLevel decides a finding's level under one claim, or "" when the
