@@ -328,3 +328,36 @@ func BenchmarkCollectSignedTags(b *testing.B) {
 		}
 	}
 }
+
+// FuzzCheckSignature feeds hostile signatures and messages to the tag
+// signature check: it must classify, never panic.
+func FuzzCheckSignature(f *testing.F) {
+	s := sshSigner(f, 1)
+	allowed, err := sign.ParseAllowedSigners([]byte("r@example.com " + string(ssh.MarshalAuthorizedKey(s.PublicKey()))))
+	if err != nil {
+		f.Fatal(err)
+	}
+	e, err := tagtest.NewOpenPGPKey("R", "r@example.com", born)
+	if err != nil {
+		f.Fatal(err)
+	}
+	tr := &trust{allowed: []*sign.AllowedSigners{allowed}, pgp: openpgp.EntityList{e}, shown: []string{"test"}}
+	good, _ := s.Sign([]byte("x"), "git")
+	f.Add("Release v1\n", string(good))
+	f.Add("m\n", "-----BEGIN PGP SIGNATURE-----\n\nwnUEABYKAB0WIQ\n-----END PGP SIGNATURE-----\n")
+	f.Add("m\n", "-----BEGIN SIGNED MESSAGE-----\nMIIB\n-----END SIGNED MESSAGE-----\n")
+	f.Add("", "-----BEGIN SSH SIGNATURE-----\n\n-----END SSH SIGNATURE-----\n")
+	f.Fuzz(func(t *testing.T, msg, sig string) {
+		tg := &object.Tag{Name: "v1.0.0", Message: msg, PGPSignature: sig, Tagger: object.Signature{Name: "a", Email: "b", When: when}}
+		var fact evidence.ReleaseTagSignature
+		checkSignature(&fact, tg, tr)
+		switch fact.Status {
+		case evidence.VerifyVerified, evidence.VerifyFailed, evidence.VerifyUnverifiable:
+		default:
+			t.Fatalf("status %q for a signed tag", fact.Status)
+		}
+		if fact.Reason == "" {
+			t.Fatal("no reason")
+		}
+	})
+}
