@@ -106,11 +106,6 @@ var fuzzCI = recogniser{
 	run:  cmd(`go\s+test\s+[^\n]*-fuzz\b`, `cargo\s+(?:\+\S+\s+)?fuzz\b`),
 }
 
-var dependencyReview = recogniser{
-	name: "dependency review",
-	uses: []string{"actions/dependency-review-action"},
-}
-
 var sca = recogniser{
 	name: "software-composition scan",
 	uses: []string{"actions/dependency-review-action", "google/osv-scanner-action", "aquasecurity/trivy-action", "anchore/scan-action", "pypa/gh-action-pip-audit", "golang/govulncheck-action", "rustsec/audit-check", "actions-rs/audit-check", "embarkstudios/cargo-deny-action", "snyk/actions", "dependency-check/dependency-check_action", "ossf/osv-scanner-action"},
@@ -121,11 +116,6 @@ var release = recogniser{
 	name: "release",
 	uses: []string{"goreleaser/goreleaser-action", "pypa/gh-action-pypi-publish", "softprops/action-gh-release", "ncipollo/release-action", "svenstaro/upload-release-action", "actions/create-release", "actions/upload-release-asset", "jreleaser/release-action", "gitlab:release", "rubygems/release-gem", "changesets/action", "docker/build-push-action", "cycjimmy/semantic-release-action"},
 	run:  cmd(`goreleaser\s+release\b`, `goreleaser\b(?:\s+--\S+)*\s*$`, `(?:npm|pnpm|yarn)\s+publish\b`, `yarn\s+npm\s+publish\b`, `twine\s+upload\b`, `poetry\s+publish\b`, `uv\s+publish\b`, `flit\s+publish\b`, `hatch\s+publish\b`, `cargo\s+publish\b`, `gem\s+push\b`, `(?:\./)?mvnw?\s+(?:[^\n;&|]*\s)?deploy\b`, `(?:\./)?gradlew?\s+(?:[^\n;&|]*\s)?publish\w*\b`, `dotnet\s+nuget\s+push\b`, `nuget\s+push\b`, `docker\s+(?:image\s+)?push\b`, `docker\s+buildx\s+build\s+[^\n]*--push\b`, `podman\s+push\b`, `gh\s+release\s+(?:create|upload)\b`, `release-cli\s+create\b`, `helm\s+push\b`, `ko\s+(?:build|publish|resolve)\b`, `jreleaser\b`, `semantic-release\b`, `crane\s+push\b`, `skopeo\s+copy\b`),
-}
-
-// releaseTrigger reports whether a workflow trigger only fires for releases.
-func releaseTrigger(t evidence.CITrigger) bool {
-	return t.Event == "release" || (t.Event == "push" && len(t.Tags) > 0 && len(t.Branches) == 0)
 }
 
 var signing = recogniser{

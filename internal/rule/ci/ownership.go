@@ -31,13 +31,11 @@ func codeownersCoverBuild(ev *evidence.Set) []rule.Finding {
 	var out []rule.Finding
 	covered := 0
 	for _, f := range files {
-		owners, line := codeowners.Owners(co.Fact, f)
-		if len(owners) == 0 {
+		if owners, _ := codeowners.Owners(co.Fact, f); len(owners) == 0 {
 			out = append(out, rule.New(id, rule.False, loc(f, 0), "%s has no code owner in %s", f, co.Fact.Path))
 			continue
 		}
 		covered++
-		_ = line
 	}
 	if len(out) > 0 {
 		return out

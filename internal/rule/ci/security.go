@@ -1,7 +1,6 @@
 package ci
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -583,12 +582,4 @@ func hasAny(m map[string]string, keys []string) bool {
 		}
 	}
 	return false
-}
-
-// describe is a helper for messages listing a few items.
-func describe(items []string, max int) string {
-	if len(items) <= max {
-		return strings.Join(items, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(items[:max], ", "), len(items)-max)
 }
