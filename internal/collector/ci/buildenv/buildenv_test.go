@@ -1,0 +1,86 @@
+package buildenv
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/source"
+)
+
+func TestCollect(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"Dockerfile":                    "FROM alpine:3\n",
+		"testdata/Dockerfile":           "FROM ignored\n",
+		"CODEOWNERS":                    "* @root\n",
+		".github/CODEOWNERS":            "* @github\n",
+		".goreleaser.yaml":              "version: 2\nsigns:\n  - artifacts: checksum\nsboms:\n  - artifacts: archive\nbefore:\n  hooks: [go test ./...]\n",
+		".golangci.yml":                 "linters:\n  enable:\n    - errcheck\n    - gosec\n",
+		".pre-commit-config.yaml":       "repos:\n  - repo: https://github.com/x/y\n    rev: v1\n    hooks: []\n",
+		"fuzz/Cargo.toml":               "[package]\nname = \"f\"\n[package.metadata]\ncargo-fuzz = true\n",
+		"tests/fuzz/fuzz_parse.py":      "import sys\nimport atheris\n",
+		"pkg/parse_test.go":             "package pkg\n\nfunc FuzzParse(f *testing.F) {}\n",
+		".clusterfuzzlite/project.yaml": "language: go\n",
+		"vendor/x/fuzz_test.go":         "func FuzzVendor(f *testing.F) {}\n",
+	}
+	for p, c := range files {
+		full := filepath.Join(dir, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: &config.Config{}, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		switch f := r.Fact.(type) {
+		case evidence.Dockerfile:
+			got = append(got, "docker "+f.Path)
+		case evidence.CodeOwners:
+			got = append(got, "codeowners "+f.Path)
+		case evidence.ReleaseTool:
+			got = append(got, fmt.Sprintf("goreleaser signs %v sboms %v hooks %s", f.Signs, f.SBOMs, f.Hooks[0].Run))
+		case evidence.ToolConfig:
+			got = append(got, fmt.Sprintf("golangci gosec line %d", f.Line))
+		case evidence.PreCommit:
+			got = append(got, "pre-commit "+f.Repos[0].Rev)
+		case evidence.FuzzHarness:
+			got = append(got, "fuzz "+f.Engine+" "+f.Path)
+		case evidence.ParseProblem:
+			got = append(got, "problem "+f.Path+" "+f.Error)
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"codeowners .github/CODEOWNERS",
+		"docker Dockerfile",
+		"fuzz atheris tests/fuzz/fuzz_parse.py",
+		"fuzz cargo-fuzz fuzz/Cargo.toml",
+		"fuzz clusterfuzzlite .clusterfuzzlite/project.yaml",
+		"fuzz go-fuzz pkg/parse_test.go",
+		"golangci gosec line 4",
+		"goreleaser signs [2] sboms [4] hooks go test ./...",
+		"pre-commit v1",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
