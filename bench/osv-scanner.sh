@@ -50,8 +50,8 @@ measure() { # name cmd...
   local name=$1; shift
   local best="" mem=""
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$W/time.txt" "$@" >"$W/$name.json" 2>"$W/$name.err" || true
-    read -r t m <"$W/time.txt"
+    /usr/bin/time -f "%e %M" -o "$W/time.txt" "$@" >"$W/$name.json" 2>"$W/$name.err" || true # osv-scanner exits 1 when it finds vulnerabilities
+    read -r t m < <(tail -n 1 "$W/time.txt")
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; mem=$m; fi
   done
   printf '%-12s wall %6.2f s   peak %7.1f MiB\n' "$name" "$best" "$(awk "BEGIN{print $mem/1024}")"
