@@ -319,8 +319,8 @@ func topics(pairs ...string) []topic {
 // 4.1.3 and 4.3.1).
 var (
 	UpdatePolicyTopics = topics(
-		"frequency", `\b(daily|weekly|fortnightly|monthly|quarterly|every \d+ (days|weeks|months)|release cadence|release schedule|regular(ly)? (release|update)s?)\b`,
-		"how updates are applied", `\b(upgrad(e|ing)|apply(ing)? (the )?(update|patch)|install(ing)? (the )?(update|new version)|auto(matic)?[- ]update)`,
+		"frequency", `\b(daily|weekly|fortnightly|monthly|quarterly|yearly|annually|every \d+ (days|weeks|months)|every (day|week|month|quarter|year)|(once|twice) a (week|month|quarter|year)|per (week|month|quarter)|release cadence|release schedule|regular(ly)? (release|update)s?)\b`,
+		"how updates are applied", `\b(upgrad(e|ing)|apply(ing)? (an |the |a )?(update|patch|release)|install(ing)? (an |the |a )?(update|new version|release)|auto(matic)?[- ]update|replace the binary|go install)`,
 	)
 	UserDocTopics = topics(
 		"updates", `\b(upgrad(e|ing)|updat(e|ing)|patch(es|ing)?)\b`,
