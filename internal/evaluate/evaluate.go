@@ -260,7 +260,7 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		for _, gg := range g {
 			msgs = append(msgs, gg.unknownMsgs...)
 		}
-		return strings.Join(msgs, "; ")
+		return strings.Join(dedupe(msgs), "; ")
 	}
 
 	switch observed {
