@@ -249,8 +249,7 @@ func (db *DB) merge(p evidence.DepPackage, hits []Hit) []evidence.Vulnerability 
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

@@ -112,6 +112,7 @@ func (f *Fetcher) Fetch(ctx context.Context) (*evidence.ForgeRepository, []forge
 		Forge: forge.GitLab, Host: f.s.Host, Path: f.s.Path, WebURL: forge.Clean(p.WebURL, 300), APIURL: f.s.APIURL,
 		DefaultBranch: forge.Clean(p.DefaultBranch, 200), Visibility: string(p.Visibility), Archived: p.Archived,
 		Fork: p.ForkedFromProject != nil, ViewerRole: roleName(f.role), Authenticated: f.role > 0,
+		//lint:ignore SA1019 older self-managed GitLab versions report only issues_enabled
 		IssuesEnabled: p.IssuesAccessLevel != gl.DisabledAccessControl && (p.IssuesAccessLevel != "" || p.IssuesEnabled),
 		ServiceDesk:   p.ServiceDeskEnabled, PipelineGate: &gate,
 		Access: forge.Allowed("GET /projects/:id"),
@@ -205,6 +206,7 @@ func (f *Fetcher) branchProtection(ro gl.RequestOptionFunc, r *evidence.ForgeRep
 
 	const aep = "GET /projects/:id/approvals"
 	if ap, resp, err := f.c.Projects.GetApprovalConfiguration(f.s.Path, ro); err == nil {
+		//lint:ignore SA1019 the project-level count still applies where no approval rules exist
 		bp.RequiredApprovals = max(bp.RequiredApprovals, int(ap.ApprovalsBeforeMerge))
 		bp.DismissStaleReviews = ap.ResetApprovalsOnPush
 		bp.LastPushApproval = ap.MergeRequestsDisableCommittersApproval
@@ -464,6 +466,7 @@ func (f *Fetcher) vulnerabilities(ro gl.RequestOptionFunc) evidence.ForgeAlerts 
 	out := evidence.ForgeAlerts{Source: evidence.AlertsVulnerabilities, TargetDays: f.targets, Access: forge.Allowed(ep)}
 	opts := &gl.ListProjectVulnerabilitiesOptions{ListOptions: gl.ListOptions{PerPage: perPage}}
 	for page := 0; page < MaxAlerts/perPage+1; page++ {
+		//lint:ignore SA1019 the REST endpoint is deprecated in favour of GraphQL but still served, and Assay stays REST-only
 		vs, resp, err := f.c.ProjectVulnerabilities.ListProjectVulnerabilities(f.s.Path, opts, ro)
 		if err != nil {
 			return evidence.ForgeAlerts{Source: evidence.AlertsVulnerabilities, Access: f.classify(ep, needDeveloper, gl.DeveloperPermissions, "GitLab Ultimate (vulnerability report)", resp, err)}
