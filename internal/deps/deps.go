@@ -8,6 +8,7 @@ package deps
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -247,14 +248,48 @@ func scanFile(ctx context.Context, t *source.Tree, fsys *treeFS, f format, p str
 	return out
 }
 
+// ExtractTimeout bounds one file's extraction. The extractors cannot be
+// interrupted, so a file that takes longer is reported as unreadable and
+// its goroutine is abandoned; the assessment goes on.
+var ExtractTimeout = 20 * time.Second
+
+// ErrExtractTimeout marks a file whose extraction was abandoned.
+var ErrExtractTimeout = errors.New("extraction took too long")
+
 // Extract runs one extractor over data, recovering from a panic in the
-// library so one crafted file cannot abort the assessment.
-func Extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) (pkgs []Package, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			pkgs, err = nil, fmt.Errorf("parse %s: extractor %s failed: %v", p, ex.Name(), r)
-		}
+// library and giving up after ExtractTimeout, so one crafted file cannot
+// abort or stall the assessment.
+func Extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) ([]Package, error) {
+	quiet()
+	type result struct {
+		pkgs []Package
+		err  error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if rec := recover(); rec != nil {
+				r = result{err: fmt.Errorf("parse %s: extractor %s failed: %v", p, ex.Name(), rec)}
+			}
+			ch <- r
+		}()
+		r.pkgs, r.err = extract(ctx, ex, fsys, p, data)
 	}()
+	timer := time.NewTimer(ExtractTimeout)
+	defer timer.Stop()
+	select {
+	case r := <-ch:
+		return r.pkgs, r.err
+	case <-timer.C:
+		return nil, fmt.Errorf("parse %s as %s: %w (%s)", p, ex.Name(), ErrExtractTimeout, ExtractTimeout)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) ([]Package, error) {
+	var pkgs []Package
 	var sfs treeFSish
 	if x, ok := fsys.(treeFSish); ok {
 		sfs = x
