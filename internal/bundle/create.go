@@ -10,11 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -93,7 +91,7 @@ func LoadSigner(path, format string) (Signer, error) {
 		}
 		return SSHSigner{S: s}, nil
 	case FormatEd25519:
-		data, err := readRegular(path, sign.MaxKeyFileSize)
+		data, err := source.ReadRegular(path, sign.MaxKeyFileSize)
 		if err != nil {
 			return nil, fmt.Errorf("read key %s: %w", path, err)
 		}
@@ -294,42 +292,9 @@ func collectEvidence(o CreateOptions) ([]EvidenceFile, []string, error) {
 	return out, warnings, nil
 }
 
-// readRegular reads a small regular file, refusing FIFOs and devices.
-func readRegular(path string, max int64) ([]byte, error) {
-	f, err := openRegular(path, max)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, max))
-}
-
-func openRegular(path string, max int64) (*os.File, error) {
-	// O_NONBLOCK keeps a FIFO from blocking the open; the mode check on
-	// the opened file then refuses it.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	if st.Size() > max {
-		f.Close()
-		return nil, fmt.Errorf("%s is %d bytes; the limit is %d", path, st.Size(), max)
-	}
-	return f, nil
-}
-
 // hashExternal digests a file outside the tree, streaming it.
 func hashExternal(path string) (string, int64, error) {
-	f, err := openRegular(path, MaxEvidenceFileSize)
+	f, err := source.OpenRegular(path, MaxEvidenceFileSize)
 	if err != nil {
 		return "", 0, err
 	}

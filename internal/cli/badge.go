@@ -11,6 +11,7 @@ import (
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/render/badge"
 	"github.com/assaysec/assay/internal/report"
+	"github.com/assaysec/assay/internal/source"
 )
 
 // maxReportSize bounds a JSON report read back from a file.
@@ -35,7 +36,7 @@ holds only numbers and fixed words.`,
 				if len(args) > 0 {
 					return usagef("give PATH or --report, not both")
 				}
-				data, err := readFileBounded(reportPath, maxReportSize)
+				data, err := source.ReadRegular(reportPath, maxReportSize)
 				if err != nil {
 					return usagef("--report: %v", err)
 				}

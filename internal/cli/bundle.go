@@ -20,6 +20,7 @@ import (
 	"github.com/assaysec/assay/internal/engine"
 	renderlist "github.com/assaysec/assay/internal/render/list"
 	"github.com/assaysec/assay/internal/sign"
+	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 	"github.com/assaysec/assay/internal/version"
 )
@@ -202,7 +203,7 @@ changed); 2 usage error.`,
 				opts.At = t
 			}
 			if allowedPath != "" {
-				data, err := readFileBounded(allowedPath, sign.MaxAllowedSignersSize)
+				data, err := source.ReadRegular(allowedPath, sign.MaxAllowedSignersSize)
 				if err != nil {
 					return usagef("--allowed-signers: %v", err)
 				}
@@ -217,7 +218,7 @@ changed); 2 usage error.`,
 				}
 				opts.Keys = append(opts.Keys, k)
 			}
-			data, err := readFileBounded(args[0], bundle.MaxBundleSize)
+			data, err := source.ReadRegular(args[0], bundle.MaxBundleSize)
 			if err != nil {
 				return usagef("read bundle: %v", err)
 			}
@@ -256,29 +257,9 @@ changed); 2 usage error.`,
 	return cmd
 }
 
-// readFileBounded reads a regular file of at most max bytes.
-func readFileBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	if st.Size() > max {
-		return nil, fmt.Errorf("%s is %d bytes; the limit is %d", path, st.Size(), max)
-	}
-	return os.ReadFile(path)
-}
-
 // loadPublicKey reads an OpenSSH public key line or a PEM public key.
 func loadPublicKey(path string) (ssh.PublicKey, error) {
-	data, err := readFileBounded(path, sign.MaxKeyFileSize)
+	data, err := source.ReadRegular(path, sign.MaxKeyFileSize)
 	if err != nil {
 		return nil, err
 	}

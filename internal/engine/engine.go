@@ -89,7 +89,7 @@ func LoadConfig(opts Options, cat *catalog.Catalog) (*config.Config, error) {
 	if !explicit {
 		p = filepath.Join(opts.Path, config.FileName)
 	}
-	data, err := readBounded(p, config.MaxSize)
+	data, err := source.ReadRegular(p, config.MaxSize)
 	if err != nil {
 		if !explicit && errors.Is(err, os.ErrNotExist) {
 			return &config.Config{Role: config.RoleDeveloperDistributor, Delivery: config.DeliveryDistributed}, nil
@@ -104,25 +104,6 @@ func LoadConfig(opts Options, cat *catalog.Catalog) (*config.Config, error) {
 	}
 	cfg.Digest = source.Digest(data)
 	return cfg, nil
-}
-
-func readBounded(p string, max int64) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w", p, source.ErrNotRegular)
-	}
-	if st.Size() > max {
-		return nil, fmt.Errorf("%s is %d bytes; the limit is %d", p, st.Size(), max)
-	}
-	return os.ReadFile(p)
 }
 
 // displayPath shows a file relative to the tree when it lies inside it.

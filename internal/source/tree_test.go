@@ -104,3 +104,23 @@ func TestOpenHistory_RefusesDotGitFile(t *testing.T) {
 		t.Errorf("OpenHistory with a .git symlink: want ErrNoHistory, got %v", err)
 	}
 }
+
+func TestReadRegular(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "a.txt", "hello")
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := ReadRegular(filepath.Join(dir, "a.txt"), 10); err != nil || string(data) != "hello" {
+		t.Errorf("ReadRegular = %q, %v", data, err)
+	}
+	if _, err := ReadRegular(filepath.Join(dir, "a.txt"), 2); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("over limit: want ErrTooLarge, got %v", err)
+	}
+	if _, err := ReadRegular(filepath.Join(dir, "fifo"), 10); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("fifo: want ErrNotRegular, got %v", err)
+	}
+	if _, err := ReadRegular(dir, 10); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("directory: want ErrNotRegular, got %v", err)
+	}
+}

@@ -16,7 +16,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -26,7 +25,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
@@ -41,6 +39,7 @@ import (
 	"github.com/assaysec/assay/internal/release/intoto"
 	"github.com/assaysec/assay/internal/release/sigstore"
 	"github.com/assaysec/assay/internal/release/slsa"
+	"github.com/assaysec/assay/internal/source"
 )
 
 // Name of the collector.
@@ -123,7 +122,7 @@ func (Collector) inputs(in *collector.Input) ([]input, []evidence.Record) {
 	switch {
 	case opt.TrustedRoot != "":
 		trustShown = opt.TrustedRoot
-		data, err := readLocal(opt.TrustedRoot, sigstore.MaxTrustedRootSize)
+		data, err := source.ReadRegular(opt.TrustedRoot, sigstore.MaxTrustedRootSize)
 		if err == nil {
 			tr, err = sigstore.LoadTrustedRoot(data)
 		}
@@ -146,7 +145,7 @@ func (Collector) inputs(in *collector.Input) ([]input, []evidence.Record) {
 		if inTree {
 			data, err = in.Tree.ReadFile(p, sigstore.MaxKeySize)
 		} else {
-			data, err = readLocal(p, sigstore.MaxKeySize)
+			data, err = source.ReadRegular(p, sigstore.MaxKeySize)
 		}
 		if err != nil {
 			return nil, err
@@ -328,10 +327,10 @@ func (c Collector) collectRelease(ctx context.Context, in *collector.Input, ri i
 	records := []evidence.Record{{Fact: rel, Provenance: in.Provenance(Name, loc, "")}}
 
 	openFile := func(n string) func() (io.ReadCloser, error) {
-		return func() (io.ReadCloser, error) { return openRegular(r, n) }
+		return func() (io.ReadCloser, error) { return source.OpenRegularIn(r, n, MaxArtefactSize) }
 	}
 	readSmall := func(n string, max int64) ([]byte, error) {
-		rc, err := openRegular(r, n)
+		rc, err := source.OpenRegularIn(r, n, MaxArtefactSize)
 		if err != nil {
 			return nil, err
 		}
@@ -786,30 +785,8 @@ func list(r *os.Root) ([]file, []string) {
 	return out, problems
 }
 
-// openRegular opens a regular file in the release without blocking on FIFOs.
-func openRegular(r *os.Root, name string) (io.ReadCloser, error) {
-	f, err := r.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s is not a regular file", name)
-	}
-	if st.Size() > MaxArtefactSize {
-		f.Close()
-		return nil, fmt.Errorf("%s is %d bytes; the limit is %d", name, st.Size(), int64(MaxArtefactSize))
-	}
-	return f, nil
-}
-
 func hashFile(r *os.Root, name string, h hash.Hash) (string, error) {
-	rc, err := openRegular(r, name)
+	rc, err := source.OpenRegularIn(r, name, MaxArtefactSize)
 	if err != nil {
 		return "", err
 	}
@@ -832,30 +809,6 @@ func newHash(alg string) hash.Hash {
 		return md5.New()
 	}
 	return sha256.New()
-}
-
-// readLocal reads a file named on the command line, bounded.
-func readLocal(p string, max int64) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", p)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, errors.New(p + " exceeds the size limit")
-	}
-	return data, nil
 }
 
 // productRepo is the repository the product is built from: the origin
