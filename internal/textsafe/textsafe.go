@@ -97,3 +97,24 @@ func hex2(c byte) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[c>>4], digits[c&0xf]})
 }
+
+// Truncate cuts s to at most n bytes without splitting a UTF-8 sequence. It
+// steps back at most utf8.UTFMax-1 bytes to a sequence start; in invalid
+// UTF-8 (no start nearby) it cuts at n, so even hostile input is never cut to
+// nothing.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if n <= 0 {
+		return ""
+	}
+	i := n
+	for j := 0; j < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(s[i]); j++ {
+		i--
+	}
+	if !utf8.RuneStart(s[i]) {
+		i = n
+	}
+	return s[:i]
+}

@@ -32,6 +32,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Document is the disclosure-relevant content of a Security Insights file.
@@ -660,19 +661,5 @@ func (r *reader) links(k, seq *yaml.Node, path string) {
 	}
 }
 
-// clip cuts s to at most n bytes without splitting a UTF-8 sequence. It
-// steps back at most utf8.UTFMax-1 bytes to a sequence start; in invalid
-// UTF-8 (no start nearby) it cuts at n.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for j := 0; j < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(s[i]); j++ {
-		i--
-	}
-	if !utf8.RuneStart(s[i]) {
-		i = n
-	}
-	return s[:i]
-}
+// clip cuts s to at most n bytes on a UTF-8 boundary.
+func clip(s string, n int) string { return textsafe.Truncate(s, n) }

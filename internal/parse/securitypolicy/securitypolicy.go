@@ -19,6 +19,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // ContactKind classifies a reporting channel.
@@ -709,22 +711,8 @@ func pseudoHeading(raw []byte) bool {
 		(strings.HasPrefix(t, "__") && strings.HasSuffix(t, "__")) || strings.HasSuffix(t, ":")
 }
 
-// clip cuts s to at most n bytes without splitting a UTF-8 sequence. It
-// steps back at most utf8.UTFMax-1 bytes to a sequence start; in invalid
-// UTF-8 (no start nearby) it cuts at n.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for j := 0; j < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(s[i]); j++ {
-		i--
-	}
-	if !utf8.RuneStart(s[i]) {
-		i = n
-	}
-	return s[:i]
-}
+// clip cuts s to at most n bytes on a UTF-8 boundary.
+func clip(s string, n int) string { return textsafe.Truncate(s, n) }
 
 // findAll runs re over b only when probe (the lowercased view of the same
 // text, or b itself) contains one of the keywords the pattern needs: a cheap

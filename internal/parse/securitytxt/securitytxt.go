@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Severity grades a Problem.
@@ -446,22 +448,8 @@ func hasControl(s string) bool {
 	return false
 }
 
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence. It
-// steps back at most utf8.UTFMax-1 bytes to a sequence start; in invalid
-// UTF-8 (no start nearby) it cuts at n.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for j := 0; j < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(s[i]); j++ {
-		i--
-	}
-	if !utf8.RuneStart(s[i]) {
-		i = n
-	}
-	return s[:i]
-}
+// truncate cuts s to at most n bytes on a UTF-8 boundary.
+func truncate(s string, n int) string { return textsafe.Truncate(s, n) }
 
 // clip is truncate for names quoted in messages or stored as names.
 func clip(s string, n int) string { return truncate(s, n) }
