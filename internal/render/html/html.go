@@ -21,10 +21,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/assaysec/assay/internal/render"
 	"github.com/assaysec/assay/internal/report"
@@ -111,9 +109,9 @@ var funcs = template.FuncMap{
 	"outcome":       outcome,
 	"short":         short,
 	"where":         where,
-	"locHref":       locHref,
-	"pathHref":      func(p string) string { return locHref(p, 0) },
-	"safeURL":       safeURL,
+	"locHref":       render.FileHref,
+	"pathHref":      func(p string) string { return render.FileHref(p, 0) },
+	"safeURL":       render.SafeURL,
 	"bar":           bar,
 	"unknownClaims": unknownClaims,
 	"extensions":    extensions,
@@ -183,33 +181,6 @@ func where(l report.Location) string {
 		return "commit " + short(l.Commit)
 	}
 	return ""
-}
-
-// locHref links to a repository file relative to the repository root, where
-// the report is meant to be opened or published. Each path segment is
-// percent-encoded and the link starts with "./", so a file named
-// "javascript:x" or "//host" stays a relative link to that file.
-func locHref(p string, line int) string {
-	p = strings.TrimLeft(strings.ReplaceAll(p, `\`, "/"), "/")
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	h := "./" + strings.Join(segs, "/")
-	if line > 0 {
-		h += "#L" + strconv.Itoa(line)
-	}
-	return h
-}
-
-// safeURL returns u when it is an absolute http or https URL, else "" so the
-// template shows it as text instead of a link.
-func safeURL(u string) string {
-	pu, err := url.Parse(u)
-	if err != nil || pu.Host == "" || (pu.Scheme != "https" && pu.Scheme != "http") {
-		return ""
-	}
-	return pu.String()
 }
 
 type segment struct {

@@ -2,7 +2,6 @@ package oscal
 
 import (
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -341,7 +340,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 	}}
 	if r.Subject.Declaration != "" {
 		decl := Resource{UUID: uuid5("resource", "declaration", subject), Title: "Product declaration " + md(r.Subject.Declaration),
-			RLinks: []RLink{{Href: fileHref(r.Subject.Declaration, 0)}}}
+			RLinks: []RLink{{Href: render.FileHref(r.Subject.Declaration, 0)}}}
 		if h := hexDigest(r.Subject.DeclDigest); h != "" {
 			decl.RLinks[0].Hashes = []Hash{{Algorithm: "SHA-256", Value: h}}
 		}
@@ -439,29 +438,6 @@ func implState(s string) *ImplementationStatus {
 	return nil
 }
 
-// fileHref is a relative link to a repository file; each segment is
-// percent-encoded so hostile names stay plain relative references.
-func fileHref(p string, line int) string {
-	p = strings.TrimLeft(strings.ReplaceAll(p, `\`, "/"), "/")
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	h := "./" + strings.Join(segs, "/")
-	if line > 0 {
-		h += "#L" + strconv.Itoa(line)
-	}
-	return h
-}
-
-func safeURL(u string) string {
-	pu, err := url.Parse(u)
-	if err != nil || pu.Host == "" || (pu.Scheme != "https" && pu.Scheme != "http") {
-		return ""
-	}
-	return pu.String()
-}
-
 func evidence(l report.Location) *RelevantEvidence {
 	switch {
 	case l.Path != "":
@@ -469,13 +445,13 @@ func evidence(l report.Location) *RelevantEvidence {
 		if l.Line > 0 {
 			where += ":" + strconv.Itoa(l.Line)
 		}
-		ev := &RelevantEvidence{Href: fileHref(l.Path, l.Line), Description: md(where)}
+		ev := &RelevantEvidence{Href: render.FileHref(l.Path, l.Line), Description: md(where)}
 		if l.Commit != "" {
 			ev.Props = []Prop{{Name: "commit", NS: NS, Value: propValue(l.Commit)}}
 		}
 		return ev
 	case l.URL != "":
-		return &RelevantEvidence{Href: safeURL(l.URL), Description: md(l.URL)}
+		return &RelevantEvidence{Href: render.SafeURL(l.URL), Description: md(l.URL)}
 	case l.Commit != "":
 		return &RelevantEvidence{Description: "commit " + md(l.Commit), Props: []Prop{{Name: "commit", NS: NS, Value: propValue(l.Commit)}}}
 	}
@@ -486,9 +462,9 @@ func document(d report.AttestedDocument) RelevantEvidence {
 	var ev RelevantEvidence
 	switch {
 	case d.Path != "":
-		ev = RelevantEvidence{Href: fileHref(d.Path, 0), Description: md(d.Path)}
+		ev = RelevantEvidence{Href: render.FileHref(d.Path, 0), Description: md(d.Path)}
 	default:
-		ev = RelevantEvidence{Href: safeURL(d.URL), Description: descriptionText(d.URL)}
+		ev = RelevantEvidence{Href: render.SafeURL(d.URL), Description: descriptionText(d.URL)}
 	}
 	if h := hexDigest(d.SHA256); h != "" {
 		ev.Props = append(ev.Props, Prop{Name: "sha256", NS: NS, Value: h},
