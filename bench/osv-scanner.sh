@@ -28,9 +28,10 @@ if [ ! -x "$W/bin/osv-scanner" ]; then
 fi
 GOTOOLCHAIN=local go build -o "$W/bin/assay" ./cmd/assay
 
-# 2. Inputs from the module proxy.
-cosign_dir=$(go mod download -json "github.com/sigstore/cosign/v2@$COSIGN" | jq -r .Dir)
-vulndb_dir=$(go mod download -json "golang.org/x/vulndb@$VULNDB" | jq -r .Dir)
+# 2. Inputs from the module proxy (downloaded outside this module, so go.mod
+#    and go.sum stay untouched).
+cosign_dir=$(cd "$W" && GOFLAGS= go mod download -json "github.com/sigstore/cosign/v2@$COSIGN" | jq -r .Dir)
+vulndb_dir=$(cd "$W" && GOFLAGS= go mod download -json "golang.org/x/vulndb@$VULNDB" | jq -r .Dir)
 rm -rf "$W/proj" && mkdir -p "$W/proj"
 cp "$cosign_dir/go.mod" "$cosign_dir/go.sum" "$W/proj/"
 chmod u+w "$W/proj/"*
