@@ -122,39 +122,7 @@ func (c *conv) value(depth int) error {
 }
 
 func (c *conv) object(depth int) error {
-	c.pos++
-	c.out = append(c.out, '{')
-	first := true
-	for {
-		c.space()
-		if c.err != nil {
-			return c.err
-		}
-		if c.pos >= len(c.src) {
-			return c.errf("unterminated object")
-		}
-		if c.src[c.pos] == '}' {
-			c.pos++
-			c.out = append(c.out, '}')
-			return nil
-		}
-		if !first {
-			if c.src[c.pos] != ',' {
-				return c.errf("want , or } in object, got %q", c.src[c.pos])
-			}
-			c.pos++
-			c.space()
-			if c.pos < len(c.src) && c.src[c.pos] == '}' {
-				c.pos++
-				c.out = append(c.out, '}')
-				return nil
-			}
-			c.out = append(c.out, ',')
-		}
-		first = false
-		if c.pos >= len(c.src) {
-			return c.errf("unterminated object")
-		}
+	return c.container('{', '}', "object", func() error {
 		if b := c.src[c.pos]; b == '"' || b == '\'' {
 			if err := c.str(); err != nil {
 				return err
@@ -173,15 +141,19 @@ func (c *conv) object(depth int) error {
 		c.pos++
 		c.out = append(c.out, ':')
 		c.space()
-		if err := c.value(depth + 1); err != nil {
-			return err
-		}
-	}
+		return c.value(depth + 1)
+	})
 }
 
 func (c *conv) array(depth int) error {
+	return c.container('[', ']', "array", func() error { return c.value(depth + 1) })
+}
+
+// container converts the members of an object or array, accepting JSON5's
+// trailing comma; member converts one member starting at c.pos.
+func (c *conv) container(open, close byte, kind string, member func() error) error {
 	c.pos++
-	c.out = append(c.out, '[')
+	c.out = append(c.out, open)
 	first := true
 	for {
 		c.space()
@@ -189,28 +161,31 @@ func (c *conv) array(depth int) error {
 			return c.err
 		}
 		if c.pos >= len(c.src) {
-			return c.errf("unterminated array")
+			return c.errf("unterminated %s", kind)
 		}
-		if c.src[c.pos] == ']' {
+		if c.src[c.pos] == close {
 			c.pos++
-			c.out = append(c.out, ']')
+			c.out = append(c.out, close)
 			return nil
 		}
 		if !first {
 			if c.src[c.pos] != ',' {
-				return c.errf("want , or ] in array, got %q", c.src[c.pos])
+				return c.errf("want , or %c in %s, got %q", close, kind, c.src[c.pos])
 			}
 			c.pos++
 			c.space()
-			if c.pos < len(c.src) && c.src[c.pos] == ']' {
+			if c.pos < len(c.src) && c.src[c.pos] == close {
 				c.pos++
-				c.out = append(c.out, ']')
+				c.out = append(c.out, close)
 				return nil
 			}
 			c.out = append(c.out, ',')
 		}
 		first = false
-		if err := c.value(depth + 1); err != nil {
+		if c.pos >= len(c.src) {
+			return c.errf("unterminated %s", kind)
+		}
+		if err := member(); err != nil {
 			return err
 		}
 	}
