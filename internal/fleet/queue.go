@@ -1,0 +1,287 @@
+package fleet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/assaysec/assay/internal/report"
+)
+
+// JobKind is the River kind of an assessment job.
+const JobKind = "assay_fleet_assess"
+
+// AssessArgs are an assessment job's arguments: only the repository's id and
+// path, never a credential. Uniqueness is by repository.
+type AssessArgs struct {
+	RepositoryID int64  `json:"repository_id" river:"unique"`
+	Path         string `json:"path"`
+}
+
+// Kind implements river.JobArgs.
+func (AssessArgs) Kind() string { return JobKind }
+
+// liveStates are the states of a job that is still to run or running; a
+// repository has at most one job in them.
+var liveStates = []rivertype.JobState{
+	rivertype.JobStateAvailable,
+	rivertype.JobStatePending,
+	rivertype.JobStateRetryable,
+	rivertype.JobStateRunning,
+	rivertype.JobStateScheduled,
+}
+
+// riverQueue implements Queue over River, for either driver.
+type riverQueue[TTx any] struct {
+	driver riverdriver.Driver[TTx]
+	store  Store
+	logger *slog.Logger
+	// insert is a client that only inserts and lists: working needs a
+	// client configured with the pool size, made by Work.
+	insert *river.Client[TTx]
+	// pollInterval is how often an idle producer looks for jobs. SQLite has
+	// no LISTEN/NOTIFY, so it polls; PostgreSQL is woken by notifications.
+	pollInterval time.Duration
+}
+
+func newRiverQueue[TTx any](driver riverdriver.Driver[TTx], store Store, logger *slog.Logger, poll time.Duration) (*riverQueue[TTx], error) {
+	c, err := river.NewClient(driver, &river.Config{Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return &riverQueue[TTx]{driver: driver, store: store, logger: logger, insert: c, pollInterval: poll}, nil
+}
+
+func (q *riverQueue[TTx]) Enqueue(ctx context.Context, repos []Repository, maxAttempts int) (int, error) {
+	if maxAttempts <= 0 {
+		maxAttempts = 3
+	}
+	opts := &river.InsertOpts{
+		MaxAttempts: maxAttempts,
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: liveStates},
+	}
+	queued := 0
+	for start := 0; start < len(repos); start += maxAddBatch {
+		batch := repos[start:min(start+maxAddBatch, len(repos))]
+		params := make([]river.InsertManyParams, len(batch))
+		for i, r := range batch {
+			params[i] = river.InsertManyParams{Args: AssessArgs{RepositoryID: r.ID, Path: r.Path}, InsertOpts: opts}
+		}
+		res, err := q.insert.InsertMany(ctx, params)
+		if err != nil {
+			return queued, fmt.Errorf("enqueue: %w", err)
+		}
+		for _, r := range res {
+			if !r.UniqueSkippedAsDuplicate {
+				queued++
+			}
+		}
+	}
+	return queued, nil
+}
+
+func (q *riverQueue[TTx]) Pending(ctx context.Context) (int, error) {
+	n := 0
+	params := river.NewJobListParams().Kinds(JobKind).States(liveStates...).First(1000)
+	for {
+		res, err := q.insert.JobList(ctx, params)
+		if err != nil {
+			return n, fmt.Errorf("count jobs: %w", err)
+		}
+		n += len(res.Jobs)
+		if len(res.Jobs) < 1000 {
+			return n, nil
+		}
+		params = params.After(res.LastCursor)
+	}
+}
+
+// empty reports whether no job is waiting, scheduled or running.
+func (q *riverQueue[TTx]) empty(ctx context.Context) (bool, error) {
+	res, err := q.insert.JobList(ctx, river.NewJobListParams().Kinds(JobKind).States(liveStates...).First(1))
+	if err != nil {
+		return false, fmt.Errorf("check queue: %w", err)
+	}
+	return len(res.Jobs) == 0, nil
+}
+
+// cappedBackoff retries soon: an assessment fails again for the same
+// reason or succeeds, so River's default ATTEMPT^4 seconds only delays the
+// answer.
+type cappedBackoff struct{ max time.Duration }
+
+func (p cappedBackoff) NextRetry(job *rivertype.JobRow) time.Time {
+	d := time.Second << min(len(job.Errors), 10)
+	return time.Now().Add(min(d, p.max))
+}
+
+func (q *riverQueue[TTx]) Work(ctx context.Context, opts WorkOptions) error {
+	if opts.Assess == nil {
+		return errors.New("work: no assessor")
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if opts.Workers > 256 {
+		return fmt.Errorf("work: %d workers is more than the limit of 256", opts.Workers)
+	}
+	if opts.JobTimeout <= 0 {
+		opts.JobTimeout = 15 * time.Minute
+	}
+	if opts.PollEvery <= 0 {
+		opts.PollEvery = 250 * time.Millisecond
+	}
+	if opts.RetryWithin <= 0 {
+		opts.RetryWithin = 30 * time.Second
+	}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &assessWorker{store: q.store, opts: opts}); err != nil {
+		return fmt.Errorf("work: %w", err)
+	}
+	client, err := river.NewClient(q.driver, &river.Config{
+		Logger:            q.logger,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}},
+		Workers:           workers,
+		JobTimeout:        opts.JobTimeout,
+		RetryPolicy:       cappedBackoff{max: opts.RetryWithin},
+		FetchPollInterval: q.pollInterval,
+		FetchCooldown:     min(q.pollInterval, river.FetchCooldownDefault),
+		// A job whose worker outlives its timeout is rescued after this.
+		RescueStuckJobsAfter: opts.JobTimeout + time.Minute,
+	})
+	if err != nil {
+		return fmt.Errorf("work: %w", err)
+	}
+	// The client's own context is not ctx: on interrupt we stop it
+	// ourselves, cancelling running assessments, and wait for it.
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("work: start: %w", err)
+	}
+	stop := func(cancelJobs bool) error {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opts.JobTimeout+30*time.Second)
+		defer cancel()
+		if cancelJobs {
+			return client.StopAndCancel(sctx)
+		}
+		return client.Stop(sctx)
+	}
+	tick := time.NewTicker(opts.PollEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			if err := stop(true); err != nil {
+				return fmt.Errorf("work: stop: %w", err)
+			}
+			return ctx.Err()
+		case <-tick.C:
+			if !opts.UntilEmpty {
+				continue
+			}
+			done, err := q.empty(ctx)
+			if err != nil {
+				if ctx.Err() != nil {
+					continue // reported by the Done case
+				}
+				_ = stop(true)
+				return err
+			}
+			if done {
+				return stop(false)
+			}
+		}
+	}
+}
+
+// assessWorker runs one assessment job and records its outcome.
+type assessWorker struct {
+	river.WorkerDefaults[AssessArgs]
+	store Store
+	opts  WorkOptions
+}
+
+func (w *assessWorker) Timeout(*river.Job[AssessArgs]) time.Duration { return w.opts.JobTimeout }
+
+func (w *assessWorker) Work(ctx context.Context, job *river.Job[AssessArgs]) error {
+	repo := Repository{ID: job.Args.RepositoryID, Path: job.Args.Path}
+	a := Assessment{RepositoryID: repo.ID, JobID: job.ID, Attempt: job.Attempt, StartedAt: time.Now().UTC()}
+	rep, err := runAssessor(ctx, w.opts.Assess, repo.Path)
+	a.FinishedAt = time.Now().UTC()
+	a.Duration = a.FinishedAt.Sub(a.StartedAt)
+	if err == nil && ctx.Err() != nil {
+		// A report finished after the deadline may lack collectors that
+		// were cut short: count it as a timeout, not a result.
+		err = fmt.Errorf("assessment exceeded the %s job timeout", w.opts.JobTimeout)
+	}
+	if err == nil {
+		err = summarise(&a, rep)
+	}
+	// Record with a context of our own: a job timeout must not also lose
+	// the record of the timeout.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	final := err == nil || IsPermanent(err) || job.Attempt >= job.MaxAttempts
+	if err != nil {
+		a.Status = StatusFailed
+		a.Error = err.Error()
+		if errors.Is(err, context.DeadlineExceeded) {
+			a.Error = fmt.Sprintf("assessment exceeded the %s job timeout", w.opts.JobTimeout)
+		}
+	} else {
+		a.Status = StatusSucceeded
+	}
+	// Intermediate failures stay in River's job row; the store keeps
+	// outcomes.
+	if final {
+		id, rerr := w.store.RecordAssessment(rctx, a)
+		if rerr != nil {
+			return rerr // retried: the assessment ran, but nothing kept it
+		}
+		a.ID = id
+	}
+	if w.opts.OnDone != nil {
+		a.Report = nil
+		w.opts.OnDone(Result{Repository: repo, Assessment: a, Final: final})
+	}
+	switch {
+	case err == nil:
+		return nil
+	case IsPermanent(err):
+		return river.JobCancel(err)
+	}
+	return err
+}
+
+// runAssessor turns a panic into an error so the job fails like any other.
+func runAssessor(ctx context.Context, assess Assessor, path string) (rep *report.Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("assessment panicked: %v", r)
+		}
+	}()
+	rep, err = assess(ctx, path)
+	if err == nil && rep == nil {
+		err = errors.New("assessment returned no report")
+	}
+	return rep, err
+}
+
+// summarise copies a report's headline into a and keeps its JSON.
+func summarise(a *Assessment, rep *report.Report) error {
+	data, err := json.Marshal(rep)
+	if err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+	a.Report = data
+	a.Commit = rep.Subject.Commit
+	a.Claims = rep.Summary.Claims
+	a.Principles = rep.Summary.Principles
+	return nil
+}

@@ -1,0 +1,218 @@
+package fleet
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// sqlStore implements Store over database/sql for both dialects; queries
+// are written with '?' and rebound for PostgreSQL.
+type sqlStore struct {
+	db      *sql.DB
+	dialect Dialect
+}
+
+func newSQLStore(db *sql.DB, d Dialect) *sqlStore { return &sqlStore{db: db, dialect: d} }
+
+func (s *sqlStore) q(query string) string { return rebind(s.dialect, query) }
+
+// maxAddBatch bounds one AddRepositories call; larger lists are committed in
+// several transactions.
+const maxAddBatch = 500
+
+func (s *sqlStore) AddRepositories(ctx context.Context, paths []string, now time.Time) ([]Repository, error) {
+	out := make([]Repository, 0, len(paths))
+	for start := 0; start < len(paths); start += maxAddBatch {
+		batch := paths[start:min(start+maxAddBatch, len(paths))]
+		repos, err := s.addBatch(ctx, batch, now)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, repos...)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) addBatch(ctx context.Context, paths []string, now time.Time) ([]Repository, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("add repositories: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
+	// The no-op update makes RETURNING yield the existing row too.
+	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO fleet_repositories (path, added_at) VALUES (?, ?)
+		ON CONFLICT (path) DO UPDATE SET path = excluded.path RETURNING id, added_at`))
+	if err != nil {
+		return nil, fmt.Errorf("add repositories: %w", err)
+	}
+	defer stmt.Close()
+	out := make([]Repository, 0, len(paths))
+	for _, p := range paths {
+		var (
+			r     = Repository{Path: p}
+			added any
+		)
+		if err := stmt.QueryRowContext(ctx, p, encodeTime(s.dialect, now)).Scan(&r.ID, &added); err != nil {
+			return nil, fmt.Errorf("add repository %s: %w", p, err)
+		}
+		if r.AddedAt, err = decodeTime(added); err != nil {
+			return nil, fmt.Errorf("add repository %s: %w", p, err)
+		}
+		out = append(out, r)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("add repositories: %w", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) Repository(ctx context.Context, path string) (Repository, error) {
+	r := Repository{Path: path}
+	var added any
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, added_at FROM fleet_repositories WHERE path = ?`), path).Scan(&r.ID, &added)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("repository %s: %w", path, ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("repository %s: %w", path, err)
+	}
+	r.AddedAt, err = decodeTime(added)
+	return r, err
+}
+
+func (s *sqlStore) RecordAssessment(ctx context.Context, a Assessment) (int64, error) {
+	if a.Status != StatusSucceeded && a.Status != StatusFailed {
+		return 0, fmt.Errorf("record assessment: invalid status %q", a.Status)
+	}
+	var rep any // NULL for failures
+	if a.Report != nil {
+		rep = string(a.Report)
+	}
+	var id int64
+	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO fleet_assessments (
+		repository_id, job_id, attempt, status, started_at, finished_at, duration_ms, commit_id,
+		claims_met, claims_not_met, claims_unknown, claims_not_applicable, claims_waived,
+		principles_met, principles_partially_met, principles_not_met, principles_unknown, principles_not_applicable,
+		error, report)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		a.RepositoryID, a.JobID, a.Attempt, string(a.Status),
+		encodeTime(s.dialect, a.StartedAt), encodeTime(s.dialect, a.FinishedAt), a.Duration.Milliseconds(), a.Commit,
+		a.Claims.Met, a.Claims.NotMet, a.Claims.Unknown, a.Claims.NotApplicable, a.Claims.Waived,
+		a.Principles.Met, a.Principles.PartiallyMet, a.Principles.NotMet, a.Principles.Unknown, a.Principles.NotApplicable,
+		a.Error, rep).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("record assessment of repository %d: %w", a.RepositoryID, err)
+	}
+	return id, nil
+}
+
+// summaryColumns are the assessment columns every listing reads.
+const summaryColumns = `id, repository_id, job_id, attempt, status, started_at, finished_at, duration_ms, commit_id,
+	claims_met, claims_not_met, claims_unknown, claims_not_applicable, claims_waived,
+	principles_met, principles_partially_met, principles_not_met, principles_unknown, principles_not_applicable, error`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanSummary(row scanner, extra ...any) (Assessment, error) {
+	var (
+		a                Assessment
+		status           string
+		started, finishd any
+		ms               int64
+	)
+	dest := []any{&a.ID, &a.RepositoryID, &a.JobID, &a.Attempt, &status, &started, &finishd, &ms, &a.Commit,
+		&a.Claims.Met, &a.Claims.NotMet, &a.Claims.Unknown, &a.Claims.NotApplicable, &a.Claims.Waived,
+		&a.Principles.Met, &a.Principles.PartiallyMet, &a.Principles.NotMet, &a.Principles.Unknown, &a.Principles.NotApplicable,
+		&a.Error}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
+		return a, err
+	}
+	a.Status = Status(status)
+	a.Duration = time.Duration(ms) * time.Millisecond
+	var err error
+	if a.StartedAt, err = decodeTime(started); err != nil {
+		return a, err
+	}
+	a.FinishedAt, err = decodeTime(finishd)
+	return a, err
+}
+
+func (s *sqlStore) Statuses(ctx context.Context) ([]RepositoryStatus, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, path, added_at FROM fleet_repositories ORDER BY path`)
+	if err != nil {
+		return nil, fmt.Errorf("list repositories: %w", err)
+	}
+	var out []RepositoryStatus
+	index := map[int64]int{}
+	for rows.Next() {
+		var (
+			st    RepositoryStatus
+			added any
+		)
+		if err := rows.Scan(&st.ID, &st.Path, &added); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list repositories: %w", err)
+		}
+		if st.AddedAt, err = decodeTime(added); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list repositories: %w", err)
+		}
+		index[st.ID] = len(out)
+		out = append(out, st)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list repositories: %w", err)
+	}
+	// The newest assessment of each repository and its newest success: at
+	// most two rows per repository, found through the index.
+	rows, err = s.db.QueryContext(ctx, `SELECT `+summaryColumns+` FROM fleet_assessments WHERE id IN (
+		SELECT max(id) FROM fleet_assessments GROUP BY repository_id
+		UNION SELECT max(id) FROM fleet_assessments WHERE status = 'succeeded' GROUP BY repository_id)
+		ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanSummary(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list assessments: %w", err)
+		}
+		i, ok := index[a.RepositoryID]
+		if !ok {
+			continue // added after the first query
+		}
+		// Rows come in id order, so the last one seen is the newest.
+		st := &out[i]
+		st.Latest = &a
+		if a.Status == StatusSucceeded {
+			st.LastSuccess = &a
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) LatestReport(ctx context.Context, repositoryID int64) (Assessment, error) {
+	var rep sql.NullString
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+summaryColumns+`, report FROM fleet_assessments
+		WHERE repository_id = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1`), repositoryID)
+	a, err := scanSummary(row, &rep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("report of repository %d: %w", repositoryID, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("report of repository %d: %w", repositoryID, err)
+	}
+	if !rep.Valid {
+		return a, fmt.Errorf("report of repository %d: assessment %d has no stored report", repositoryID, a.ID)
+	}
+	a.Report = []byte(rep.String)
+	return a, nil
+}

@@ -1,0 +1,155 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/assaysec/assay/internal/report"
+)
+
+var t0 = time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
+
+// TestStoreContract runs the same expectations against every store.
+func TestStoreContract(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			db := b.open(t)
+			f := openFleet(t, db)
+			ctx := context.Background()
+			s := f.Store
+
+			t.Run("add is idempotent", func(t *testing.T) {
+				first, err := s.AddRepositories(ctx, []string{"/r/b", "/r/a"}, t0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				again, err := s.AddRepositories(ctx, []string{"/r/a", "/r/b", "/r/c"}, t0.Add(time.Hour))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := []Repository{{first[1].ID, "/r/a", t0}, {first[0].ID, "/r/b", t0}, {again[2].ID, "/r/c", t0.Add(time.Hour)}}
+				if diff := cmp.Diff(want, again); diff != "" {
+					t.Errorf("second add (-want +got):\n%s", diff)
+				}
+				got, err := s.Repository(ctx, "/r/c")
+				if err != nil || got != want[2] {
+					t.Errorf("Repository(/r/c) = %v, %v; want %v", got, err, want[2])
+				}
+				if _, err := s.Repository(ctx, "/r/none"); !errors.Is(err, ErrNotFound) {
+					t.Errorf("Repository(/r/none) error = %v, want ErrNotFound", err)
+				}
+			})
+
+			t.Run("statuses and reports", func(t *testing.T) {
+				a, _ := s.Repository(ctx, "/r/a")
+				b, _ := s.Repository(ctx, "/r/b")
+				if _, err := s.LatestReport(ctx, a.ID); !errors.Is(err, ErrNotFound) {
+					t.Errorf("LatestReport before any = %v, want ErrNotFound", err)
+				}
+				ok := Assessment{RepositoryID: a.ID, JobID: 7, Attempt: 1, Status: StatusSucceeded,
+					StartedAt: t0, FinishedAt: t0.Add(1500 * time.Millisecond), Duration: 1500 * time.Millisecond,
+					Commit: "c0ffee", Claims: report.Counts{Met: 3, NotMet: 2, Unknown: 40, Waived: 1},
+					Principles: report.PrincipleCounts{Met: 1, PartiallyMet: 2, Unknown: 11},
+					Report:     []byte(`{"schemaVersion":"1.0.0","note":"nul \u0000 kept"}`)}
+				okID, err := s.RecordAssessment(ctx, ok)
+				if err != nil {
+					t.Fatal(err)
+				}
+				failed := Assessment{RepositoryID: a.ID, JobID: 8, Attempt: 3, Status: StatusFailed,
+					StartedAt: t0.Add(time.Hour), FinishedAt: t0.Add(time.Hour), Error: "boom\x1b[31m"}
+				failedID, err := s.RecordAssessment(ctx, failed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.RecordAssessment(ctx, Assessment{RepositoryID: b.ID, Status: "weird"}); err == nil {
+					t.Error("RecordAssessment accepted an unknown status")
+				}
+				if _, err := s.RecordAssessment(ctx, Assessment{RepositoryID: 99999, Status: StatusFailed, StartedAt: t0, FinishedAt: t0}); err == nil {
+					t.Error("RecordAssessment accepted an unknown repository")
+				}
+
+				got, err := s.Statuses(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ok.ID, failed.ID = okID, failedID
+				ok.Report = nil
+				want := []RepositoryStatus{
+					{Repository: a, Latest: &failed, LastSuccess: &ok},
+					{Repository: b},
+				}
+				c, _ := s.Repository(ctx, "/r/c")
+				want = append(want, RepositoryStatus{Repository: c})
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("Statuses (-want +got):\n%s", diff)
+				}
+
+				rep, err := s.LatestReport(ctx, a.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := `{"schemaVersion":"1.0.0","note":"nul \u0000 kept"}`; string(rep.Report) != want {
+					t.Errorf("report = %s, want %s", rep.Report, want)
+				}
+				if diff := cmp.Diff(ok, rep, cmpopts.IgnoreFields(Assessment{}, "Report")); diff != "" {
+					t.Errorf("LatestReport (-want +got):\n%s", diff)
+				}
+			})
+
+			t.Run("reopen keeps data and migrations", func(t *testing.T) {
+				g := openFleet(t, db)
+				st, err := g.Store.Statuses(ctx)
+				if err != nil || len(st) != 3 {
+					t.Errorf("after reopen: %d repositories, %v; want 3", len(st), err)
+				}
+			})
+		})
+	}
+}
+
+func TestMigrationsWellFormed(t *testing.T) {
+	for _, d := range []Dialect{SQLite, Postgres} {
+		ms, err := loadMigrations(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) == 0 || ms[0].version != 1 {
+			t.Errorf("%s: migrations start at %v", d, ms)
+		}
+	}
+	// Both dialects must have the same versions, so one Assay release means
+	// one schema version everywhere.
+	a, _ := loadMigrations(SQLite)
+	b, _ := loadMigrations(Postgres)
+	if len(a) != len(b) {
+		t.Errorf("sqlite has %d migrations, postgres %d", len(a), len(b))
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			db := b.open(t)
+			f := openFleet(t, db)
+			s := f.Store.(*sqlStore)
+			if _, err := s.db.Exec(rebind(s.dialect, `INSERT INTO fleet_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+				999, "9999_future.sql", encodeTime(s.dialect, t0)); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			_, err := Open(context.Background(), db, OpenOptions{})
+			if err == nil {
+				t.Fatal("Open accepted a newer schema")
+			}
+			if want := "schema version 999"; !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not mention %q", err, want)
+			}
+		})
+	}
+}
