@@ -69,6 +69,7 @@ var commands = []func(*IO) *cobra.Command{
 	newVulnsCmd,
 	newBadgeCmd,
 	newBundleCmd,
+	newFleetCmd,
 }
 
 // Run executes the command line and returns the process exit code.
