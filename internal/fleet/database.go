@@ -84,22 +84,28 @@ func ParseDatabase(s string) (Database, error) {
 	return Database{}, fmt.Errorf("--database: want sqlite:///PATH or postgres://..., got %q", Redact(s))
 }
 
-// Redact hides the password of a URL-shaped connection string and any
-// password=... keyword, so messages never carry credentials.
+// Redact hides the password of a PostgreSQL URL, in its user part or as a
+// password= parameter, and drops anything it cannot take apart, so messages
+// never carry credentials.
 func Redact(s string) string {
-	if u, err := url.Parse(s); err == nil && u.Scheme != "" {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Opaque != "" {
+		if i := strings.Index(s, ":"); i > 0 && i <= 16 && !strings.ContainsAny(s[:i], "@/ =#?") {
+			return s[:i] + ":…"
+		}
+		return "…"
+	}
+	out := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	if u.User != nil {
+		out.User = url.User(u.User.Username())
 		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			out.User = url.UserPassword(u.User.Username(), "xxxxx")
 		}
-		q := u.Query()
-		if q.Has("password") {
-			q.Set("password", "xxxxx")
-			u.RawQuery = q.Encode()
-		}
-		return u.String()
 	}
-	if i := strings.Index(s, "://"); i >= 0 {
-		return s[:i+3] + "…"
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
 	}
-	return "…"
+	out.RawQuery = q.Encode()
+	return out.String()
 }

@@ -152,7 +152,10 @@ func (q *riverQueue[TTx]) Work(ctx context.Context, opts WorkOptions) error {
 		JobTimeout:        opts.JobTimeout,
 		RetryPolicy:       cappedBackoff{max: opts.RetryWithin},
 		FetchPollInterval: q.pollInterval,
-		FetchCooldown:     min(q.pollInterval, river.FetchCooldownDefault),
+		// River fetches at most once per cooldown, taking as many jobs as
+		// there are free workers; its 100ms default caps a pool of 4 at 40
+		// jobs a second, well below what small repositories allow.
+		FetchCooldown: 10 * time.Millisecond,
 		// A job whose worker outlives its timeout is rescued after this.
 		RescueStuckJobsAfter: opts.JobTimeout + time.Minute,
 	})
