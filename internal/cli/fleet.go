@@ -270,6 +270,7 @@ func newFleetStatusCmd(streams *IO, open fleetOpener) *cobra.Command {
 				}
 				enc := json.NewEncoder(streams.Out)
 				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
 				return enc.Encode(fleetStatusJSON{Database: f.Database.String(), Queued: queued, Repositories: st})
 			}
 			return writeFleetStatus(streams.Out, st, queued)
