@@ -261,11 +261,20 @@ func putAttestation(doc *yaml.Node, a config.Attestation) (bool, error) {
 	if err := n.Encode(ay); err != nil {
 		return false, err
 	}
+	// Each evidence entry on one line, as in the documentation's examples.
+	if ev := mappingValue(&n, "evidence"); ev != nil {
+		for _, e := range ev.Content {
+			e.Style = yaml.FlowStyle
+		}
+	}
 	list := mappingValue(root, "attestations")
 	if list == nil || list.Kind != yaml.SequenceNode {
 		list = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		setMappingValue(root, "attestations", list)
 	}
+	// An empty "attestations: []" would otherwise keep the flow style and put
+	// every attestation on one line.
+	list.Style &^= yaml.FlowStyle
 	for i, el := range list.Content {
 		c, by := mappingValue(el, "claim"), mappingValue(el, "attested_by")
 		if c != nil && c.Value == a.Claim && by != nil && signoff.Identity(by.Value) == signoff.Identity(a.AttestedBy) {
