@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,8 +25,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs every CLI script in testdata/script. Scripts get:
-//   - $CORPUS: the shared corpus of real files (scripts that need it should
-//     start with `[!exists $CORPUS] skip`);
+//   - $CORPUS: the shared corpus of real files (scripts that need it start
+//     with `[!corpus] skip`);
 //   - `gitinit DIR`: a git repository with one commit of DIR's files, built
 //     with go-git, so no git binary is needed;
 //   - HOME, XDG_CACHE_HOME inside the work directory, so no script touches
@@ -47,6 +48,15 @@ func TestScripts(t *testing.T) {
 			"gitinit":  cmdGitInit,
 			"exitcode": cmdExitCode,
 			"signtag":  cmdSignTag,
+		},
+		// [corpus] holds when the shared corpus of real files is present;
+		// scripts that read it start with `[!corpus] skip`.
+		Condition: func(cond string) (bool, error) {
+			if cond != "corpus" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			_, err := os.Stat(filepath.Join(corpus, "README.md"))
+			return err == nil, nil
 		},
 		RequireExplicitExec: true,
 	})
