@@ -75,4 +75,3 @@ func TestRules(t *testing.T) {
 		})
 	}
 }
-
