@@ -2,7 +2,6 @@ package deps
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,9 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/testutil/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // extractorByFolder maps the corpus folder of scalibr's fixtures to the
 // extractor they exercise; the fixture names are arbitrary, so the folder
@@ -93,19 +91,7 @@ func TestCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "lockfiles.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), b.String()); diff != "" {
-		t.Errorf("corpus extraction (-want +got):\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "lockfiles.golden"), []byte(b.String()))
 }
 
 // TestScanTree checks discovery by file name, direct/transitive marking,

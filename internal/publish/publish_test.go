@@ -3,8 +3,6 @@ package publish
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,9 +12,8 @@ import (
 
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/parse/securitytxt"
+	"github.com/assaysec/assay/internal/testutil/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var now = time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
 
@@ -64,21 +61,7 @@ func TestAllGolden(t *testing.T) {
 	var names []string
 	for _, a := range arts {
 		names = append(names, a.Name)
-		golden := filepath.Join("testdata", "golden", strings.ReplaceAll(a.Name, "/", "_"))
-		if *update {
-			os.MkdirAll(filepath.Dir(golden), 0o755)
-			if err := os.WriteFile(golden, a.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run with -update)", err)
-		}
-		if !bytes.Equal(want, a.Data) {
-			t.Errorf("%s differs from %s:\n%s", a.Name, golden, a.Data)
-		}
+		golden.Check(t, filepath.Join("testdata", "golden", strings.ReplaceAll(a.Name, "/", "_")), a.Data)
 	}
 	want := "security.txt support-statement.json support-statement.html csaf/demo-2026-001.json vex.openvex.json SECURITY-INSIGHTS.yml"
 	if got := strings.Join(names, " "); got != want {

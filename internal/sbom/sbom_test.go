@@ -2,7 +2,6 @@ package sbom
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,13 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/assaysec/assay/internal/deps"
+	"github.com/assaysec/assay/internal/testutil/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var subject = Subject{Name: "acme-app", Version: "1.2.3", Supplier: "Acme Ltd", Tool: "assay", ToolVer: "test", Timestamp: time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)}
 
@@ -99,17 +96,7 @@ func TestWriteValidates(t *testing.T) {
 			if doc.Error != "" || len(doc.Gaps) != 0 || doc.Components == 0 {
 				t.Errorf("read back: error %q, gaps %+v, %d components", doc.Error, doc.Gaps, doc.Components)
 			}
-			golden := filepath.Join("testdata", "write-"+format+".golden")
-			if *update {
-				os.WriteFile(golden, a.Bytes(), 0o644)
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), a.String()); diff != "" {
-				t.Errorf("output (-want +got):\n%s", diff)
-			}
+			golden.Check(t, filepath.Join("testdata", "write-"+format+".golden"), a.Bytes())
 		})
 	}
 }
@@ -144,17 +131,7 @@ func TestReadDocs(t *testing.T) {
 		}
 		b.WriteString("\n")
 	}
-	golden := filepath.Join("testdata", "read.golden")
-	if *update {
-		os.WriteFile(golden, []byte(b.String()), 0o644)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), b.String()); diff != "" {
-		t.Errorf("read (-want +got):\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "read.golden"), []byte(b.String()))
 }
 
 func FuzzRead(f *testing.F) {

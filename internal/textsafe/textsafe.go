@@ -109,12 +109,16 @@ func Truncate(s string, n int) string {
 	if n <= 0 {
 		return ""
 	}
+	// Step back to the start of the rune that straddles n, if any; cut
+	// there only when that rune is well formed and really crosses n.
 	i := n
 	for j := 0; j < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(s[i]); j++ {
 		i--
 	}
-	if !utf8.RuneStart(s[i]) {
-		i = n
+	if i < n {
+		if r, size := utf8.DecodeRuneInString(s[i:]); r != utf8.RuneError && i+size > n {
+			return s[:i]
+		}
 	}
-	return s[:i]
+	return s[:n]
 }

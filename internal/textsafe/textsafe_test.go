@@ -1,6 +1,10 @@
 package textsafe
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestClean(t *testing.T) {
 	t.Parallel()
@@ -35,6 +39,51 @@ func FuzzClean(f *testing.F) {
 			if r != '\t' && unsafeRune(r) {
 				t.Fatalf("Clean(%q) left control rune %U", s, r)
 			}
+		}
+	})
+}
+
+func TestTruncate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"abcdef", 3, "abc"},
+		{"aé", 2, "a"},  // do not split é (2 bytes)
+		{"a€b", 3, "a"}, // do not split € (3 bytes)
+		{"0" + strings.Repeat("\xad", 10), 4, "0\xad\xad\xad"}, // invalid UTF-8: cut at n, never empty
+		{"\xad\xad\xad\xad\xad", 2, "\xad\xad"},
+		{"abc", 0, ""},
+	}
+	for _, tc := range tests {
+		if got := Truncate(tc.in, tc.n); got != tc.want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}
+
+func FuzzTruncate(f *testing.F) {
+	f.Add("a€b", 3)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || n > 1<<16 {
+			return
+		}
+		got := Truncate(s, n)
+		if len(got) > n || !strings.HasPrefix(s, got) {
+			t.Fatalf("Truncate(%q, %d) = %q: not a prefix of at most n bytes", s, n, got)
+		}
+		// The only reason to cut short is not to split a well-formed rune.
+		if len(got) < n && len(got) < len(s) {
+			r, size := utf8.DecodeRuneInString(s[len(got):])
+			if r == utf8.RuneError || len(got)+size <= n {
+				t.Fatalf("Truncate(%q, %d) = %q: cut short without splitting a rune", s, n, got)
+			}
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Fatalf("Truncate(%q, %d) = %q: split a rune", s, n, got)
 		}
 	})
 }

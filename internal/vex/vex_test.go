@@ -2,7 +2,6 @@ package vex
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,9 +13,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/testutil/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestParseDocs(t *testing.T) {
 	ents, err := os.ReadDir("testdata")
@@ -42,17 +40,7 @@ func TestParseDocs(t *testing.T) {
 			fmt.Fprintf(&b, "  %s %s products=%s just=%q\n", strings.Join(s.Vulns, ","), s.Status, strings.Join(s.Products, ","), s.Justification)
 		}
 	}
-	golden := filepath.Join("testdata", "parse.golden")
-	if *update {
-		os.WriteFile(golden, []byte(b.String()), 0o644)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), b.String()); diff != "" {
-		t.Errorf("parse (-want +got):\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "parse.golden"), []byte(b.String()))
 }
 
 func TestApply(t *testing.T) {

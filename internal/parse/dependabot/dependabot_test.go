@@ -1,17 +1,15 @@
 package dependabot
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/assaysec/assay/internal/testutil/golden"
 	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestParse(t *testing.T) {
 	cfg, err := Parse(".github/dependabot.yml", []byte("version: 2\nupdates:\n  - package-ecosystem: gomod\n    directory: /\n    schedule: {interval: weekly}\n  - package-ecosystem: docker\n    directories: [/a, /b/*]\n    open-pull-requests-limit: 0\n"))
@@ -60,19 +58,7 @@ func TestCorpus(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%s: %s\n", name, strings.Join(ecos, " "))
 	}
-	golden := filepath.Join("testdata", "corpus.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), b.String()); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "corpus.golden"), []byte(b.String()))
 }
 
 func FuzzParse(f *testing.F) {

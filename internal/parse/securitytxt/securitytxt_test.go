@@ -2,7 +2,6 @@ package securitytxt
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,10 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assaysec/assay/internal/testutil/golden"
 	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // now is pinned: several corpus samples expire around the snapshot date.
 var now = time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
@@ -390,19 +388,8 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := render(Parse(data), now)
-			golden := strings.TrimSuffix(fn, ".txt") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("golden mismatch (-want +got):\n%s", diff)
-			}
+			goldenPath := strings.TrimSuffix(fn, ".txt") + ".golden"
+			golden.Check(t, goldenPath, []byte(got))
 		})
 	}
 }
@@ -469,23 +456,4 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("limits exceeded")
 		}
 	})
-}
-
-func TestTruncateRuneBoundary(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"abc", 5, "abc"},
-		{"abcdef", 3, "abc"},
-		{"aé", 2, "a"},  // do not split é (2 bytes)
-		{"a€b", 3, "a"}, // do not split € (3 bytes)
-		{"0" + strings.Repeat("\xad", 10), 4, "0\xad\xad\xad"}, // invalid UTF-8: cut at n, never empty
-		{"\xad\xad\xad\xad\xad", 2, "\xad\xad"},
-	} {
-		if got := truncate(tc.in, tc.n); got != tc.want {
-			t.Errorf("truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
-		}
-	}
 }

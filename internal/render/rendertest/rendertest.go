@@ -7,13 +7,9 @@
 package rendertest
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/assaysec/assay/internal/catalog"
 	"github.com/assaysec/assay/internal/collector"
@@ -24,9 +20,8 @@ import (
 	"github.com/assaysec/assay/internal/mapping"
 	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/testutil/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // Now is the fixed assessment time of the fixture.
 var Now = time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
@@ -127,21 +122,5 @@ func day(s string) time.Time {
 // Golden compares got with testdata/<name>, or rewrites it with -update.
 func Golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got), refresh with -update if intended:\n%s", name, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
