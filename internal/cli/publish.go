@@ -77,7 +77,11 @@ Files are written atomically; existing files are not overwritten without --force
 					announced[it.Fact.Version] = it.Fact.Announced
 				}
 			}
-			arts, skipped, err := publish.All(publish.Input{Config: res.Config, Now: opts.Now, RepoURL: repoURL, BaseURL: baseURL, License: license, Announced: announced})
+			var vulns []evidence.Vulnerability
+			for _, it := range evidence.Facts[evidence.Vulnerability](res.Evidence) {
+				vulns = append(vulns, it.Fact)
+			}
+			arts, skipped, err := publish.All(publish.Input{Config: res.Config, Now: opts.Now, RepoURL: repoURL, BaseURL: baseURL, License: license, Announced: announced, Vulnerabilities: vulns})
 			if err != nil {
 				return err
 			}

@@ -21,9 +21,11 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/parse/securityinsights"
 	"github.com/assaysec/assay/internal/parse/securitytxt"
 	"github.com/assaysec/assay/internal/version"
+	assayvex "github.com/assaysec/assay/internal/vex"
 )
 
 // Input is what the artefacts are generated from.
@@ -38,6 +40,9 @@ type Input struct {
 	// Announced gives the first-publication date per release line, from the
 	// assessment's evidence, for the notice shown in the support statement.
 	Announced map[string]time.Time
+	// Vulnerabilities are the known vulnerabilities the assessment matched,
+	// with any VEX status applied; they become OpenVEX statements.
+	Vulnerabilities []evidence.Vulnerability
 }
 
 // Artefact is one generated file.
@@ -412,19 +417,17 @@ func csafDoc(c *config.Config, a config.Advisory, namespace string, now time.Tim
 	}
 }
 
-// OpenVEX writes the VEX statements declared in assay.yaml as an OpenVEX
-// 0.2.0 document. (Statements from vulnerability matching can be added once
-// the dependency area exports them; today only declared ones are used.)
+// OpenVEX writes the known vulnerability statuses as an OpenVEX 0.2.0
+// document: one statement per vulnerability the assessment matched (affected,
+// or the status a VEX document gave it), then the statements declared in
+// assay.yaml.
 func OpenVEX(in Input) ([]Artefact, string, error) {
 	c := in.Config
-	if len(c.VEX) == 0 {
-		return nil, "openvex: skipped, no vex statements in assay.yaml", nil
+	if len(c.VEX) == 0 && len(in.Vulnerabilities) == 0 {
+		return nil, "openvex: skipped, no known vulnerabilities and no vex statements in assay.yaml", nil
 	}
-	doc := vex.New()
-	ts := in.Now.UTC().Truncate(time.Second)
-	doc.Timestamp = &ts
-	doc.Author = orDefault(c.Vendor, orDefault(c.Product, vex.DefaultAuthor))
-	doc.Tooling = "assay " + version.Version()
+	product := orDefault(c.Product, "product")
+	var declared []vex.Statement
 	for _, s := range c.VEX {
 		st := vex.Statement{
 			Vulnerability:   vex.Vulnerability{Name: vex.VulnerabilityID(s.Vulnerability)},
@@ -435,7 +438,7 @@ func OpenVEX(in Input) ([]Artefact, string, error) {
 		}
 		products := s.Products
 		if len(products) == 0 {
-			products = []string{orDefault(c.Product, "product")}
+			products = []string{product}
 		}
 		for _, p := range products {
 			st.Products = append(st.Products, vex.Product{Component: vex.Component{ID: p}})
@@ -443,18 +446,20 @@ func OpenVEX(in Input) ([]Artefact, string, error) {
 		if err := st.Validate(); err != nil {
 			return nil, "", fmt.Errorf("vex statement for %s at line %d: %w", s.Vulnerability, s.Pos.Line, err)
 		}
-		doc.Statements = append(doc.Statements, st)
+		declared = append(declared, st)
 	}
-	id, err := doc.GenerateCanonicalID()
+	data, err := assayvex.OpenVEX(in.Vulnerabilities, assayvex.OpenVEXOptions{
+		Author:   orDefault(c.Vendor, orDefault(c.Product, vex.DefaultAuthor)),
+		Product:  product,
+		Time:     in.Now.UTC().Truncate(time.Second),
+		Tooling:  "assay " + version.Version(),
+		Declared: declared,
+	})
 	if err != nil {
-		return nil, "", fmt.Errorf("openvex id: %w", err)
+		return nil, "", fmt.Errorf("openvex: %w", err)
 	}
-	doc.ID = id
-	var b bytes.Buffer
-	if err := doc.ToJSON(&b); err != nil {
-		return nil, "", err
-	}
-	return []Artefact{{Name: "vex.openvex.json", Data: b.Bytes(), Note: "OpenVEX 0.2.0 from the vex statements declared in assay.yaml"}}, "", nil
+	note := fmt.Sprintf("OpenVEX 0.2.0: %d matched vulnerabilities, %d declared statements", len(in.Vulnerabilities), len(declared))
+	return []Artefact{{Name: "vex.openvex.json", Data: data, Note: note}}, "", nil
 }
 
 // SecurityInsights writes SECURITY-INSIGHTS.yml (schema 2.0.0) and checks it

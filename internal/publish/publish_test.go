@@ -11,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/parse/securitytxt"
 	"github.com/assaysec/assay/internal/testutil/golden"
 )
@@ -88,21 +89,35 @@ func TestSecurityTxtValid(t *testing.T) {
 }
 
 func TestOpenVEXSchema(t *testing.T) {
-	arts, _, err := OpenVEX(input(t))
-	if err != nil {
-		t.Fatal(err)
+	declaredOnly := input(t)
+	withFindings := input(t)
+	withFindings.Vulnerabilities = []evidence.Vulnerability{
+		{ID: "GHSA-whgm-jr23-g3j9", Aliases: []string{"CVE-2021-23424"}, Fixed: []string{"0.0.8"},
+			Package: evidence.DepPackage{Ecosystem: "npm", Name: "ansi-html", Version: "0.0.1", PURL: "pkg:npm/ansi-html@0.0.1"}},
 	}
+	findingsOnly := Input{Config: &config.Config{Product: "Demo", Vendor: "Example Ltd"}, Now: now, Vulnerabilities: withFindings.Vulnerabilities}
 	c := jsonschema.NewCompiler()
 	sch, err := c.Compile("testdata/openvex_json_schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(arts[0].Data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sch.Validate(inst); err != nil {
-		t.Fatalf("OpenVEX schema: %v\n%s", err, arts[0].Data)
+	for name, in := range map[string]Input{"declared": declaredOnly, "declared_and_findings": withFindings, "findings": findingsOnly} {
+		t.Run(name, func(t *testing.T) {
+			arts, _, err := OpenVEX(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(arts[0].Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sch.Validate(inst); err != nil {
+				t.Fatalf("OpenVEX schema: %v\n%s", err, arts[0].Data)
+			}
+			if len(in.Vulnerabilities) > 0 && !bytes.Contains(arts[0].Data, []byte("GHSA-whgm-jr23-g3j9")) {
+				t.Errorf("matched vulnerability missing from the document:\n%s", arts[0].Data)
+			}
+		})
 	}
 }
 

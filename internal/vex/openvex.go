@@ -20,9 +20,13 @@ type OpenVEXOptions struct {
 	Product string    // the product's purl or IRI; components become subcomponents
 	Time    time.Time // document timestamp, fixed by the caller for reproducible output
 	Tooling string    // e.g. "assay 1.2.3"
+	// Declared are statements the vendor wrote by hand (assay.yaml's vex
+	// list); they follow the statements derived from the findings.
+	Declared []govex.Statement
 }
 
-// OpenVEX writes an OpenVEX 0.2.0 document with one statement per finding:
+// OpenVEX writes an OpenVEX 0.2.0 document with one statement per finding,
+// followed by the vendor's declared statements; for a finding,
 // its VEX status when a statement set one, otherwise "affected" (or
 // "fixed" never: only a VEX author can say so). Output is deterministic
 // for the same findings and options. It is meant for `assay publish`.
@@ -91,6 +95,7 @@ func OpenVEX(vulns []evidence.Vulnerability, o OpenVEXOptions) ([]byte, error) {
 		}
 		doc.Statements = append(doc.Statements, st)
 	}
+	doc.Statements = append(doc.Statements, o.Declared...)
 	// The document id is derived from its content so the same input yields
 	// the same document.
 	var body bytes.Buffer
