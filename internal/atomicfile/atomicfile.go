@@ -39,14 +39,3 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	}
 	return nil
 }
-
-// WriteNew is WriteFile but refuses to replace an existing file unless force
-// is set.
-func WriteNew(path string, data []byte, perm os.FileMode, force bool) error {
-	if !force {
-		if _, err := os.Lstat(path); err == nil {
-			return fmt.Errorf("write %s: %w (use --force to overwrite)", path, os.ErrExist)
-		}
-	}
-	return WriteFile(path, data, perm)
-}
