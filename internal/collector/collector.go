@@ -21,7 +21,6 @@ import (
 type Requirements struct {
 	Network bool // talks to a network service; only with --online
 	History bool // reads git history; skipped when the tree has no usable .git
-	Token   string
 }
 
 // Collector gathers evidence of a few related kinds.
@@ -36,10 +35,13 @@ type Collector interface {
 type Input struct {
 	Tree    *source.Tree
 	History *source.History // nil when the tree is not a usable git repository
-	Config  *config.Config  // never nil; empty when there is no assay.yaml
-	Now     time.Time
-	Online  bool
-	Options Options
+	// NoHistory says why History is nil ("no .git directory", ".git is a
+	// symlink; not followed", ...).
+	NoHistory string
+	Config    *config.Config // never nil; empty when there is no assay.yaml
+	Now       time.Time
+	Online    bool
+	Options   Options
 }
 
 // Options carries command-line settings that individual collectors consume.
@@ -51,8 +53,7 @@ type Options struct {
 	ReleaseDirs       []string      // --release
 	DBDir             string        // --db
 	AllowedSigners    string        // --allowed-signers: trusted signing keys, overriding assay.yaml's allowed_signers
-	Extra             map[string]string
-	Forge             forge.Config // --repo, --github-api-url, --gitlab-api-url, --cache-dir, token variables
+	Forge             forge.Config  // --repo, --github-api-url, --gitlab-api-url, --cache-dir, token variables
 
 	// Release holds --trusted-root, --certificate-identity..., --key and
 	// --all-releases.

@@ -150,14 +150,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer tree.Close()
 	hist, histErr := source.OpenHistory(opts.Path)
-	copts := opts.Collector
-	if copts.Extra == nil {
-		copts.Extra = map[string]string{}
-	}
+	in := &collector.Input{Tree: tree, History: hist, Config: cfg, Now: opts.Now, Online: opts.Online, Options: opts.Collector}
 	if histErr != nil {
-		copts.Extra["history.reason"] = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
+		in.NoHistory = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
 	}
-	in := &collector.Input{Tree: tree, History: hist, Config: cfg, Now: opts.Now, Online: opts.Online, Options: copts}
 
 	ev, statuses := Collect(ctx, collectors, in)
 	findings := RunRules(rules, ev, statuses)
@@ -210,13 +206,11 @@ func unmet(r collector.Requirements, in *collector.Input) string {
 	case r.Network && !in.Online:
 		return "needs network access; run with --online to allow it"
 	case r.History && in.History == nil:
-		reason := in.Options.Extra["history.reason"]
+		reason := in.NoHistory
 		if reason == "" {
 			reason = "no git history"
 		}
 		return "needs git history: " + reason
-	case r.Token != "" && in.Options.Extra["token."+r.Token] == "":
-		return fmt.Sprintf("needs a %s token", r.Token)
 	}
 	return ""
 }

@@ -39,7 +39,7 @@ var releaseTag = regexp.MustCompile(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,
 // Collect implements collector.Collector.
 func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
 	if in.History == nil {
-		reason := in.Options.Extra["history.reason"]
+		reason := in.NoHistory
 		if reason == "" {
 			reason = "no .git directory at the root of the tree"
 		}
