@@ -92,6 +92,15 @@ func Resolve(set Settings, decl Declared) (Subject, error) {
 	if err != nil {
 		return Subject{}, fmt.Errorf("%s: %w", from, err)
 	}
+	// The declaration lives in the repository being assessed, so it must not
+	// point forge evidence at some other, better-configured repository: when
+	// the clone has a remote, the declared repository must be that remote.
+	// Only the user, with --repo, may assess another one.
+	if from == "assay.yaml forge.repo" && decl.RemoteURL != "" {
+		if rh, rp, err := ParseRepo(decl.RemoteURL); err == nil && !(strings.EqualFold(rh, host) && strings.EqualFold(rp, path)) {
+			return Subject{}, fmt.Errorf("%w: assay.yaml forge.repo names %s/%s but the clone's remote is %s/%s; pass --repo to assess another repository", ErrNoSubject, host, path, rh, rp)
+		}
+	}
 	s := Subject{Host: host, Path: path, From: from}
 	ghAPI, glAPI := set.GitHubAPI, set.GitLabAPI
 	if ghAPI == "" && matchesHost(set.GitHubAPIEnv, host) {

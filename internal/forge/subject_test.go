@@ -64,6 +64,10 @@ func TestResolve(t *testing.T) {
 			err: "plain http"},
 		{name: "GitHub path must be two segments", set: Settings{Repo: "github.com/a/b/c"}, err: "OWNER/NAME"},
 		{name: "nothing to go on", err: "--repo"},
+		{name: "declaration cannot borrow another repository", decl: Declared{Repo: "github.com/kubernetes/kubernetes", RemoteURL: "git@github.com:vendor/app.git"},
+			err: "forge.repo names github.com/kubernetes/kubernetes but the clone's remote is github.com/vendor/app"},
+		{name: "declaration matching the remote", decl: Declared{Repo: "github.com/Vendor/App", RemoteURL: "https://github.com/vendor/app.git"},
+			want: Subject{Kind: GitHub, Host: "github.com", Path: "Vendor/App", APIURL: "https://api.github.com/", Trusted: true, From: "assay.yaml forge.repo"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
