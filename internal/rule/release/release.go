@@ -101,7 +101,11 @@ func releaseArtefactsVerify(ev *evidence.Set) []rule.Finding {
 			}
 		case len(verified) > 0:
 			c := verified[0]
-			f := rule.New(id, rule.True, l, "%s verified: %s", name, c.Reason)
+			msg := fmt.Sprintf("%s verified: %s", name, c.Reason)
+			if tr := rels[a.Release].Fact.TrustedRoot; tr != "" && c.Method == "sigstore-bundle" {
+				msg += "; trusted root " + tr
+			}
+			f := rule.New(id, rule.True, l, "%s", msg)
 			f.Values = values(a, c)
 			trues = append(trues, f)
 		case len(unver) > 0:

@@ -97,6 +97,7 @@ func TestRules(t *testing.T) {
 		// releaseArtefactsVerify
 		{"artefacts_no_release", releaseArtefactsVerify, nil, []rule.Outcome{rule.NotAvailable}, "no release artefacts were given"},
 		{"artefacts_verified", releaseArtefactsVerify, []evidence.Record{rel, artefact(verified, weak)}, []rule.Outcome{rule.True}, "a.tar.gz verified: signed by r@example.com"},
+		{"artefacts_verified_names_vendor_trust_root", releaseArtefactsVerify, []evidence.Record{rec(evidence.Release{Version: "1.0.0", Dir: "dist", Latest: true, InScope: true, TrustedRoot: "root.json (declared in assay.yaml, supplied by the assessed repository)"}), artefact(verified)}, []rule.Outcome{rule.True}, "trusted root root.json (declared in assay.yaml, supplied by the assessed repository)"},
 		{"artefacts_failed_beats_verified", releaseArtefactsVerify, []evidence.Record{rel, artefact(verified, failed)}, []rule.Outcome{rule.False}, "identity check failed (sigstore-bundle, from a.tar.gz.sigstore.json): identity mismatch"},
 		{"artefacts_unsigned", releaseArtefactsVerify, []evidence.Record{rel, artefact(weak)}, []rule.Outcome{rule.False}, "a.tar.gz is unsigned: no signature"},
 		{"artefacts_unverifiable", releaseArtefactsVerify, []evidence.Record{rel, artefact(unverifiable)}, []rule.Outcome{rule.NotAvailable}, "could not be verified: no OpenPGP keys declared"},

@@ -130,7 +130,10 @@ func (Collector) inputs(in *collector.Input) ([]input, []evidence.Record) {
 			problem(opt.TrustedRoot, "Sigstore trusted root", err.Error())
 		}
 	case cfg.TrustedRoot != "":
-		trustShown = cfg.TrustedRoot
+		// Trust material from the assessed repository is the vendor's own
+		// word; the report says so, so that a buyer can insist on a root of
+		// their choosing (--trusted-root).
+		trustShown = cfg.TrustedRoot + " (declared in assay.yaml, supplied by the assessed repository)"
 		data, err := in.Tree.ReadFile(cfg.TrustedRoot, sigstore.MaxTrustedRootSize)
 		if err == nil {
 			tr, err = sigstore.LoadTrustedRoot(data)
