@@ -6,7 +6,12 @@
 //
 //	all:        every rule must hold; one false makes the claim not met
 //	any:        alternatives; one true is enough, all false makes it not met
+//	blocks:     guards; an observed violation makes the claim not met
+//	            whatever else holds, an absence or a true answer is ignored
 //	supporting: shown as evidence, never decides the status
+//
+// Whether an absence (a false answer that rests on no signal, not on a
+// violation) is decisive is the claim's decision, kept in the catalog.
 package mapping
 
 import (
@@ -28,26 +33,34 @@ type Entry struct {
 	Claim      string   `yaml:"claim"`
 	All        []string `yaml:"all"`
 	Any        []string `yaml:"any"`
+	Blocks     []string `yaml:"blocks"`
 	Supporting []string `yaml:"supporting"`
 }
 
 // Rules is every rule mapped to one claim, merged across areas.
 type Rules struct {
-	All, Any, Supporting []string
+	All, Any, Blocks, Supporting []string
 }
 
-// IDs returns every rule id, in all, any, supporting order.
+// IDs returns every rule id, in all, any, blocks, supporting order.
 func (r Rules) IDs() []string {
-	return slices.Concat(r.All, r.Any, r.Supporting)
+	return slices.Concat(r.All, r.Any, r.Blocks, r.Supporting)
 }
 
-// Role returns how a rule supports the claim: "all", "any" or "supporting".
+// Deciding reports whether any rule can decide the claim (all, any or
+// blocks).
+func (r Rules) Deciding() int { return len(r.All) + len(r.Any) + len(r.Blocks) }
+
+// Role returns how a rule supports the claim: "all", "any", "blocks" or
+// "supporting".
 func (r Rules) Role(rule string) string {
 	switch {
 	case slices.Contains(r.All, rule):
 		return "all"
 	case slices.Contains(r.Any, rule):
 		return "any"
+	case slices.Contains(r.Blocks, rule):
+		return "blocks"
 	case slices.Contains(r.Supporting, rule):
 		return "supporting"
 	}
@@ -116,7 +129,7 @@ func (m *Mapping) add(name string, data []byte) error {
 		for _, group := range []struct {
 			ids []string
 			dst *[]string
-		}{{e.All, &r.All}, {e.Any, &r.Any}, {e.Supporting, &r.Supporting}} {
+		}{{e.All, &r.All}, {e.Any, &r.Any}, {e.Blocks, &r.Blocks}, {e.Supporting, &r.Supporting}} {
 			for _, id := range group.ids {
 				if r.Role(id) != "" {
 					return fmt.Errorf("mapping %s: rule %s mapped to claim %s twice", name, id, e.Claim)

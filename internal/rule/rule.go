@@ -37,6 +37,26 @@ const (
 	UnavailableOffline = "offline"
 )
 
+// Negative says what a false answer rests on. The evaluator treats the
+// three differently: only a violation is decisive on its own; an absence is
+// decisive only where the claim's decision says so; a pointer elsewhere is
+// never decisive offline.
+type Negative string
+
+// Kinds of false answer.
+const (
+	// Violation: something was observed that breaks the claim (an unpinned
+	// third-party action, a workflow that prints secrets).
+	Violation Negative = "violation"
+	// NoSignal: the repository was searched and the positive signal is not
+	// there. The truth may still live outside the repository.
+	NoSignal Negative = "no_signal"
+	// Elsewhere: the repository points to where the signal lives (an
+	// organisation-level policy, a project web page); offline it cannot be
+	// read, and --online may settle it.
+	Elsewhere Negative = "elsewhere"
+)
+
 // Finding is one answer of a rule, pointing at what proves it.
 type Finding struct {
 	Rule     string            `json:"rule"`
@@ -44,6 +64,32 @@ type Finding struct {
 	Message  string            `json:"message"`
 	Location evidence.Location `json:"location"`
 	Values   map[string]string `json:"values,omitempty"`
+	// Negative qualifies a false outcome; empty means the rule's default
+	// (Meta.FalseMeans, itself defaulting to Violation).
+	Negative Negative `json:"negative,omitempty"`
+}
+
+// Absent builds a false finding for a positive signal that was searched for
+// and not found.
+func Absent(id string, loc evidence.Location, format string, args ...any) Finding {
+	f := New(id, False, loc, format, args...)
+	f.Negative = NoSignal
+	return f
+}
+
+// Violated builds a false finding for an observed violation.
+func Violated(id string, loc evidence.Location, format string, args ...any) Finding {
+	f := New(id, False, loc, format, args...)
+	f.Negative = Violation
+	return f
+}
+
+// PointsElsewhere builds a false finding for a signal that the repository
+// says lives somewhere else.
+func PointsElsewhere(id string, loc evidence.Location, format string, args ...any) Finding {
+	f := New(id, False, loc, format, args...)
+	f.Negative = Elsewhere
+	return f
 }
 
 // Meta describes a rule. It is data, embedded next to the rule's code.
@@ -55,6 +101,21 @@ type Meta struct {
 	// Hygiene rules judge the input itself (unreadable files, hostile
 	// names); their failures are reported as notices, not against claims.
 	Hygiene bool `yaml:"hygiene,omitempty" json:"hygiene,omitempty"`
+	// FalseMeans is what a false answer of this rule rests on when a
+	// finding does not say: violation (the default) or no_signal.
+	FalseMeans Negative `yaml:"false_means,omitempty" json:"falseMeans,omitempty"`
+}
+
+// NegativeOf returns what a false finding rests on, falling back to the
+// rule's default and then to Violation.
+func NegativeOf(f Finding, m Meta) Negative {
+	switch {
+	case f.Negative != "":
+		return f.Negative
+	case m.FalseMeans != "":
+		return m.FalseMeans
+	}
+	return Violation
 }
 
 // Rule is one yes/no question.
@@ -94,6 +155,11 @@ func ParseMetas(data []byte) (map[string]Meta, error) {
 	for _, m := range list {
 		if !idPattern.MatchString(m.ID) {
 			return nil, fmt.Errorf("rule id %q: want a camelCase yes/no question", m.ID)
+		}
+		switch m.FalseMeans {
+		case "", Violation, NoSignal, Elsewhere:
+		default:
+			return nil, fmt.Errorf("rule %s: false_means %q: want violation, no_signal or elsewhere", m.ID, m.FalseMeans)
 		}
 		if m.Question == "" || m.Rationale == "" || m.Remediation == "" {
 			return nil, fmt.Errorf("rule %s: question, rationale and remediation are required", m.ID)
