@@ -130,9 +130,12 @@ type Claim struct {
 	// Statement is the official claim text.
 	Statement  string     `yaml:"statement" json:"statement"`
 	Automation Automation `yaml:"automation" json:"automation"`
-	// ObservedSufficient is true when automatically observed evidence alone
-	// can make the claim met; false when a person must still attest.
-	ObservedSufficient bool `yaml:"observed_sufficient" json:"observedSufficient"`
+	// Decision says, as data, when observed evidence makes the claim met or
+	// not met, and what an absence of every positive signal means.
+	Decision Decision `yaml:"decision" json:"decision"`
+	// ObservedSufficient is derived from the decision: true when observed
+	// evidence alone can make the claim met (Decision.MetWhen is set).
+	ObservedSufficient bool `yaml:"-" json:"observedSufficient"`
 	// Evidence lists the evidence kinds (Evidence* constants) that can
 	// support the claim.
 	Evidence []string `yaml:"evidence" json:"evidence"`
@@ -144,6 +147,37 @@ type Claim struct {
 	// a service.
 	SaaS        string   `yaml:"saas" json:"saas,omitempty"`
 	Remediation []string `yaml:"remediation" json:"remediation"`
+}
+
+// Absence says what it means for a claim when its rules searched the
+// repository and found no positive signal.
+type Absence string
+
+const (
+	// AbsenceUnknown: the truth can live outside the repository (an
+	// internal wiki, forge settings, a web page), so finding nothing here
+	// leaves the claim unknown.
+	AbsenceUnknown Absence = "unknown"
+	// AbsenceDecisive: the claim is about something the repository itself
+	// must hold; any deciding rule that finds nothing makes it not met.
+	AbsenceDecisive Absence = "decisive"
+	// AbsenceIfNone: not met only when no deciding rule found any positive
+	// signal at all; a mix of present and absent signals stays unknown.
+	AbsenceIfNone Absence = "if_none"
+)
+
+// Decision is how observed evidence decides a claim. MetWhen and NotMetWhen
+// are prose shown by `assay explain`; the mapping data names the rules that
+// observe them. Confirm lists what a person should still confirm when the
+// claim is met by observation.
+type Decision struct {
+	MetWhen    string   `yaml:"met_when" json:"metWhen"`
+	NotMetWhen string   `yaml:"not_met_when" json:"notMetWhen"`
+	Absence    Absence  `yaml:"absence" json:"absence"`
+	Confirm    []string `yaml:"confirm,omitempty" json:"confirm,omitempty"`
+	// NotApplicableWhen, when set, lets the claim be not applicable when
+	// every deciding rule finds nothing to check; otherwise that is unknown.
+	NotApplicableWhen string `yaml:"not_applicable_when,omitempty" json:"notApplicableWhen,omitempty"`
 }
 
 // Crosswalk maps another framework's controls or practices to claims and
@@ -232,6 +266,7 @@ func (c *Catalog) link() {
 			for ci := range p.Claims {
 				p.Claims[ci].Principle = p.ID
 				p.Claims[ci].Theme = t.ID
+				p.Claims[ci].ObservedSufficient = strings.TrimSpace(p.Claims[ci].Decision.MetWhen) != ""
 			}
 		}
 	}
@@ -324,8 +359,16 @@ func (c *Catalog) Validate() error {
 				if !cl.Automation.Valid() {
 					bad("claim %s: invalid automation %q (want auto, partial or human)", cl.ID, cl.Automation)
 				}
+				switch cl.Decision.Absence {
+				case "", AbsenceUnknown, AbsenceDecisive, AbsenceIfNone:
+				default:
+					bad("claim %s: decision.absence %q: want unknown, decisive or if_none", cl.ID, cl.Decision.Absence)
+				}
+				if cl.Decision.MetWhen == "" && cl.Decision.Absence != AbsenceUnknown && cl.Decision.Absence != "" {
+					bad("claim %s: decision.absence must be unknown when no observed fact can make it met", cl.ID)
+				}
 				if cl.ObservedSufficient && cl.Automation == AutomationHuman {
-					bad("claim %s: observed_sufficient cannot be true for a human claim", cl.ID)
+					bad("claim %s: decision.met_when must be empty for a human claim", cl.ID)
 				}
 				if len(cl.Evidence) == 0 {
 					bad("claim %s: no evidence kinds", cl.ID)

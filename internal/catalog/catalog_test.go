@@ -163,50 +163,50 @@ var claimTable = []struct {
 	automation Automation
 	observed   bool
 }{
-	{"1.1.1", "The development framework used is documented.", AutomationPartial, false},
+	{"1.1.1", "The development framework used is documented.", AutomationPartial, true},
 	{"1.1.2", "Developers are trained in the use of the framework and tools.", AutomationHuman, false},
-	{"1.1.3", "Tools are maintained and updated.", AutomationPartial, false},
+	{"1.1.3", "Tools are maintained and updated.", AutomationPartial, true},
 	{"1.1.4", "Items requiring configuration control are identified and version control is used.", AutomationAuto, true},
 	{"1.1.5", "Requirements are captured and recorded.", AutomationPartial, false},
 	{"1.1.6", "Software is designed for user need.", AutomationHuman, false},
-	{"1.2.1", "All third-party components are identified and documented.", AutomationPartial, false},
+	{"1.2.1", "All third-party components are identified and documented.", AutomationPartial, true},
 	{"1.2.2", "Integrity of third-party components and updates is verified.", AutomationAuto, true},
-	{"1.2.3", "Each third-party component is tested before being first deployed.", AutomationPartial, false},
+	{"1.2.3", "Each third-party component is tested before being first deployed.", AutomationPartial, true},
 	{"1.2.4", "Third-party component updates are tested.", AutomationAuto, true},
-	{"1.2.5", "Processes are in place to manage and deploy updates to third-party components.", AutomationPartial, false},
-	{"1.3.1", "A test plan exists that covers all requirements and third-party components.", AutomationPartial, false},
+	{"1.2.5", "Processes are in place to manage and deploy updates to third-party components.", AutomationPartial, true},
+	{"1.3.1", "A test plan exists that covers all requirements and third-party components.", AutomationPartial, true},
 	{"1.3.2", "Execution of the test plan is automated and repeatable wherever possible.", AutomationAuto, true},
-	{"1.3.3", "Defects identified during testing are addressed.", AutomationPartial, false},
+	{"1.3.3", "Defects identified during testing are addressed.", AutomationPartial, true},
 	{"1.4.1", "Techniques to understand how the software might be exploited (threat modelling) have been used in the design of the software.", AutomationPartial, false},
 	{"1.4.2", "Multi-factor authentication for privileged users of the software is enforced.", AutomationHuman, false},
-	{"1.4.3", "Default (and persistent) passwords are not used.", AutomationPartial, false},
+	{"1.4.3", "Default (and persistent) passwords are not used.", AutomationPartial, true},
 	{"1.4.4", "Data input to the software is validated.", AutomationPartial, false},
 	{"1.4.5", "Credentials and sensitive data are securely stored.", AutomationPartial, false},
-	{"2.1.1", "Roles are defined that specify the data and functionality that each role is allowed to access.", AutomationPartial, false},
+	{"2.1.1", "Roles are defined that specify the data and functionality that each role is allowed to access.", AutomationPartial, true},
 	{"2.1.2", "Users of the build environment are required to authenticate on a regular basis.", AutomationPartial, false},
-	{"2.1.3", "Users of the build environment are issued with credentials bound to their role.", AutomationPartial, false},
-	{"2.1.4", "Credentials are securely managed and stored.", AutomationPartial, false},
+	{"2.1.3", "Users of the build environment are issued with credentials bound to their role.", AutomationPartial, true},
+	{"2.1.4", "Credentials are securely managed and stored.", AutomationPartial, true},
 	{"2.1.5", "Credentials are multi factor.", AutomationAuto, true},
 	{"2.1.6", "Users with access to the build environment are regularly reviewed to ensure they still have a legitimate need.", AutomationPartial, false},
-	{"2.2.1", "Access and changes to the build environment are logged.", AutomationPartial, false},
+	{"2.2.1", "Access and changes to the build environment are logged.", AutomationPartial, true},
 	{"2.2.2", "Only authorised personnel can make changes to the build environment.", AutomationAuto, true},
 	{"2.2.3", "Logs are auditable and retained for an agreed period.", AutomationPartial, false},
 	{"2.2.4", "The confidentiality and integrity of logs is protected.", AutomationHuman, false},
 	{"3.1.1", "The integrity of software (including updates) can be verified in the customer environment.", AutomationAuto, true},
-	{"3.1.2", "Software (including updates) is distributed over trusted channels.", AutomationPartial, false},
+	{"3.1.2", "Software (including updates) is distributed over trusted channels.", AutomationPartial, true},
 	{"3.2.1", "A vulnerability disclosure policy and process is published.", AutomationAuto, true},
 	{"3.2.2", "The vulnerability disclosure process describes how to confidentially report vulnerabilities.", AutomationPartial, true},
 	{"3.3.1", "Knowledge of public vulnerabilities is kept up to date.", AutomationAuto, true},
-	{"3.3.2", "A vulnerability management plan exists that assesses and prioritises responses to vulnerabilities.", AutomationPartial, false},
+	{"3.3.2", "A vulnerability management plan exists that assesses and prioritises responses to vulnerabilities.", AutomationPartial, true},
 	{"3.4.1", "Internal security teams are informed.", AutomationHuman, false},
-	{"3.4.2", "Affected customers are informed.", AutomationPartial, false},
+	{"3.4.2", "Affected customers are informed.", AutomationPartial, true},
 	{"3.5.1", "Security updates are distributed as soon as is practicable.", AutomationAuto, true},
-	{"3.5.2", "Security updates are tested and secure by default.", AutomationPartial, false},
-	{"4.1.1", "'End of support' dates are published for all software components.", AutomationPartial, false},
-	{"4.1.2", "A policy on frequency of updates and the process for applying them is published.", AutomationPartial, false},
-	{"4.1.3", "User documentation describes how to correctly and securely apply updates and use software.", AutomationPartial, false},
-	{"4.2.1", "Customers are given at least 1 year's notice of when software will no longer be supported.", AutomationPartial, false},
-	{"4.3.1", "An incident support plan is published.", AutomationPartial, false},
+	{"3.5.2", "Security updates are tested and secure by default.", AutomationPartial, true},
+	{"4.1.1", "'End of support' dates are published for all software components.", AutomationPartial, true},
+	{"4.1.2", "A policy on frequency of updates and the process for applying them is published.", AutomationPartial, true},
+	{"4.1.3", "User documentation describes how to correctly and securely apply updates and use software.", AutomationPartial, true},
+	{"4.2.1", "Customers are given at least 1 year's notice of when software will no longer be supported.", AutomationPartial, true},
+	{"4.3.1", "An incident support plan is published.", AutomationPartial, true},
 	{"4.3.2", "Customers are informed of relevant incidents in a timely manner.", AutomationHuman, false},
 }
 
@@ -493,7 +493,7 @@ themes:
           - id: "1.1.1"
             statement: First claim.
             automation: auto
-            observed_sufficient: true
+            decision: {met_when: "it is seen", not_met_when: "", absence: unknown}
             evidence: [repo]
             signals: [a]
             attestation: x
@@ -502,7 +502,7 @@ themes:
           - id: "1.1.2"
             statement: Second claim.
             automation: partial
-            observed_sufficient: false
+            decision: {met_when: "", not_met_when: "", absence: unknown}
             evidence: [repo, declared]
             signals: [b]
             attestation: y
@@ -519,7 +519,7 @@ themes:
           - id: "2.1.1"
             statement: Third claim.
             automation: human
-            observed_sufficient: false
+            decision: {met_when: "", not_met_when: "", absence: unknown}
             evidence: [declared]
             signals: [c]
             attestation: z
@@ -558,7 +558,7 @@ const dupPrinciple = `      - id: "1.1"
           - id: "1.1.9"
             statement: Another claim.
             automation: auto
-            observed_sufficient: false
+            decision: {met_when: "", not_met_when: "", absence: unknown}
             evidence: [repo]
             signals: [a]
             attestation: x
@@ -591,7 +591,9 @@ func TestParseRejects(t *testing.T) {
 		{"bad evidence kind", "evidence: [repo]", "evidence: [screenshot]", `claim 1.1.1: invalid evidence kind "screenshot"`},
 		{"no remediation", "remediation: [fix that]", "remediation: []", "claim 1.1.2: no remediation"},
 		{"empty statement", "statement: Third claim.", `statement: ""`, "claim 2.1.1: empty statement"},
-		{"human claim observed sufficient", "automation: human\n            observed_sufficient: false", "automation: human\n            observed_sufficient: true", "observed_sufficient cannot be true for a human claim"},
+		{"human claim observed sufficient", "automation: human\n            decision: {met_when: \"\"", "automation: human\n            decision: {met_when: \"seen\"", "decision.met_when must be empty for a human claim"},
+		{"bad absence", "decision: {met_when: \"it is seen\", not_met_when: \"\", absence: unknown}", "decision: {met_when: \"it is seen\", not_met_when: \"\", absence: maybe}", `decision.absence "maybe"`},
+		{"absence without met_when", "automation: partial\n            decision: {met_when: \"\", not_met_when: \"\", absence: unknown}", "automation: partial\n            decision: {met_when: \"\", not_met_when: \"\", absence: decisive}", "decision.absence must be unknown"},
 		{"missing claims version", `claims_version: "1.0", `, "", "framework: claims_version is empty"},
 		{"second document", "\ncrosswalks:", "\n---\nfoo: 1\n---\ncrosswalks:", "more than one YAML document"},
 		{"empty input", baseYAML, "", "empty document"},

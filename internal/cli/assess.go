@@ -30,6 +30,7 @@ type assessFlags struct {
 	failOn        string
 	verbose       bool
 	requireSigned bool
+	assurance     string
 	collectors    []string
 	historyMax    int
 	historyWindow time.Duration
@@ -52,6 +53,7 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 	fl.StringVar(&f.failOn, "fail-on", "not_met", "exit 1 when claims are: not_met, unknown (not met or unknown), or never")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every finding with its file and line (text format)")
 	fl.BoolVar(&f.requireSigned, "require-signed", false, "count only attestations whose signature verifies")
+	fl.StringVar(&f.assurance, "assurance", "", "assurance `LEVEL`: observed (decisions on observed evidence; the default) or attested (every partial claim also needs a valid attestation; default: assay.yaml's assurance)")
 	fl.StringSliceVar(&f.collectors, "collectors", nil, "run only these `collectors` (comma-separated names)")
 	fl.IntVar(&f.historyMax, "history-max-commits", 0, "walk at most `N` commits of git history (default 5000)")
 	fl.DurationVar(&f.historyWindow, "history-window", 0, "walk git history back this far (default 12 months, e.g. 8760h)")
@@ -70,7 +72,7 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 }
 
 func (f *assessFlags) options(path string) (engine.Options, error) {
-	opts := engine.Options{Path: path, ConfigPath: f.config, Online: f.online, RequireSigned: f.requireSigned, Collectors: f.collectors}
+	opts := engine.Options{Path: path, ConfigPath: f.config, Online: f.online, RequireSigned: f.requireSigned, Assurance: f.assurance, Collectors: f.collectors}
 	if f.now != "" {
 		t, err := time.Parse(time.RFC3339, f.now)
 		if err != nil {

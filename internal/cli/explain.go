@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/assaysec/assay/internal/catalog"
 )
 
 func newExplainCmd(streams *IO) *cobra.Command {
@@ -69,23 +71,51 @@ func explain(d *catalogData, id string) (string, bool) {
 			}
 		}
 		r := d.maps.Claim(c.ID)
-		b.WriteString("\nHow Assay decides:\n")
+		b.WriteString("\nDecision:\n")
+		dec := c.Decision
+		switch {
+		case dec.MetWhen != "":
+			fmt.Fprintf(&b, "  met when: %s\n", dec.MetWhen)
+		case c.Automation == catalog.AutomationHuman:
+			b.WriteString("  met when: a person attests it; no file can prove it\n")
+		default:
+			b.WriteString("  met when: a person attests it; what Assay observes is shown as supporting evidence\n")
+		}
+		if dec.NotMetWhen != "" {
+			fmt.Fprintf(&b, "  not met when: %s\n", dec.NotMetWhen)
+		} else {
+			b.WriteString("  not met when: never on observation alone\n")
+		}
+		switch dec.Absence {
+		case catalog.AbsenceDecisive:
+			b.WriteString("  no signal found: not met (the repository itself must hold it)\n")
+		case catalog.AbsenceIfNone:
+			b.WriteString("  no signal found: not met when no deciding rule found any positive signal; unknown otherwise\n")
+		default:
+			b.WriteString("  no signal found: unknown (the truth can live outside the repository)\n")
+		}
+		b.WriteString("  otherwise: unknown, with the reason and what would settle it\n")
+		for _, cf := range dec.Confirm {
+			fmt.Fprintf(&b, "  confirm: %s\n", cf)
+		}
+		if c.Automation != catalog.AutomationAuto && dec.MetWhen != "" {
+			b.WriteString("  at --assurance attested it also needs a valid attestation\n")
+		}
+		b.WriteString("\nRules:\n")
 		if len(r.All) > 0 {
-			fmt.Fprintf(&b, "  every one of these rules must hold: %s\n", strings.Join(r.All, ", "))
+			fmt.Fprintf(&b, "  every one must hold: %s\n", strings.Join(r.All, ", "))
 		}
 		if len(r.Any) > 0 {
-			fmt.Fprintf(&b, "  at least one of these rules must hold: %s\n", strings.Join(r.Any, ", "))
+			fmt.Fprintf(&b, "  at least one must hold: %s\n", strings.Join(r.Any, ", "))
+		}
+		if len(r.Blocks) > 0 {
+			fmt.Fprintf(&b, "  a violation of any makes it not met: %s\n", strings.Join(r.Blocks, ", "))
 		}
 		if len(r.Supporting) > 0 {
 			fmt.Fprintf(&b, "  shown as supporting evidence: %s\n", strings.Join(r.Supporting, ", "))
 		}
-		switch {
-		case len(r.All)+len(r.Any) == 0:
-			b.WriteString("  no file can prove it: it is met only by a valid attestation in assay.yaml\n")
-		case c.ObservedSufficient:
-			b.WriteString("  observed evidence alone can make it met; a rule that fails makes it not met; evidence that could not be gathered makes it unknown\n")
-		default:
-			b.WriteString("  observed evidence supports it, but it is met only together with a valid attestation; a rule that fails makes it not met\n")
+		if r.Deciding() == 0 {
+			b.WriteString("  none decides it: it is met only by a valid attestation in assay.yaml\n")
 		}
 		if c.Attestation != "" {
 			fmt.Fprintf(&b, "  attestation that settles it: %s\n", c.Attestation)

@@ -31,6 +31,12 @@ const (
 	RoleDeveloperOnly        = "developer-only"
 )
 
+// Assurance levels (see report.AssuranceObserved and AssuranceAttested).
+const (
+	AssuranceObserved = "observed"
+	AssuranceAttested = "attested"
+)
+
 // Delivery models.
 const (
 	DeliveryDistributed = "distributed"
@@ -52,6 +58,9 @@ type Config struct {
 	Vendor        string        `yaml:"vendor"`
 	Role          string        `yaml:"role"`
 	Delivery      string        `yaml:"delivery"`
+	// Assurance is the level claims are judged at: "observed" (the
+	// default) or "attested" (every partial claim needs an attestation).
+	Assurance string `yaml:"assurance"`
 	SRO           *Person       `yaml:"sro"`
 	Contact       Contact       `yaml:"contact"`
 	ReviewEvery   string        `yaml:"review_every"` // e.g. "12mo" or "6mo": when the next review is due
@@ -342,6 +351,11 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 	case DeliveryDistributed, DeliverySaaS:
 	default:
 		add(Pos{}, "delivery", "want distributed or saas; got %q", c.Delivery)
+	}
+	switch c.Assurance {
+	case "", AssuranceObserved, AssuranceAttested:
+	default:
+		add(Pos{}, "assurance", "want observed or attested; got %q", c.Assurance)
 	}
 	if c.SRO != nil && strings.TrimSpace(c.SRO.Name) == "" {
 		add(c.SRO.Pos, "sro.name", "the Senior Responsible Owner needs a name")

@@ -48,9 +48,24 @@ type Options struct {
 	Now           time.Time // assessment time; zero means the clock
 	Online        bool      // allow network sources
 	RequireSigned bool      // unsigned attestations do not count
+	// Assurance overrides the declaration's assurance level: "observed"
+	// or "attested"; empty takes assay.yaml's, then "observed".
+	Assurance string
 	Collector     collector.Options
 	// Collectors restricts the run to the named collectors; empty runs all.
 	Collectors []string
+}
+
+// AssuranceLevel is the level an assessment is judged at: the option when
+// set, else the declaration's, else observed.
+func AssuranceLevel(option string, cfg *config.Config) string {
+	switch {
+	case option != "":
+		return option
+	case cfg != nil && cfg.Assurance != "":
+		return cfg.Assurance
+	}
+	return report.AssuranceObserved
 }
 
 // Validate checks the options before anything runs.
@@ -67,6 +82,11 @@ func (o *Options) Validate() error {
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now().UTC().Truncate(time.Second)
+	}
+	switch o.Assurance {
+	case "", report.AssuranceObserved, report.AssuranceAttested:
+	default:
+		return fmt.Errorf("%w: --assurance: want observed or attested; got %q", ErrUsage, o.Assurance)
 	}
 	return nil
 }
@@ -162,11 +182,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	for _, r := range rules {
 		metas[r.Meta().ID] = r.Meta()
 	}
+	assurance := AssuranceLevel(opts.Assurance, cfg)
 	out := evaluate.Evaluate(evaluate.Input{
 		Catalog: cat, Mapping: maps, Rules: metas, Findings: findings, Evidence: ev,
-		Config: cfg, Now: opts.Now, RequireSigned: opts.RequireSigned,
+		Config: cfg, Now: opts.Now, RequireSigned: opts.RequireSigned, Assurance: assurance,
 	})
 	rep := Assemble(cat, cfg, out, statuses, opts, hist)
+	rep.Assurance = assurance
 	rep.Rules = DescribeRules(cat, maps, metas)
 	return &Result{Report: rep, Evidence: ev, Findings: findings, Config: cfg}, nil
 }

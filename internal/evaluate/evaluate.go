@@ -34,6 +34,10 @@ type Input struct {
 	Now      time.Time
 	// RequireSigned makes unsigned or unverified attestations not count.
 	RequireSigned bool
+	// Assurance is report.AssuranceObserved (the default) or
+	// report.AssuranceAttested, which also requires a valid attestation for
+	// every claim that is not fully automatable.
+	Assurance string
 }
 
 // Output is the evaluator's verdict.
@@ -172,15 +176,110 @@ func judgeWaivers(in Input, cfg *config.Config) (out []report.Waiver, byClaim ma
 	return out, byClaim, byRule
 }
 
-// group summarises one group (all or any) of a claim's rules.
+// group summarises one group (all, any or blocks) of a claim's rules.
 type group struct {
-	trues, falses, unknowns, nas int
-	unknownMsgs                  []string
-	offline                      []string // any-rules skipped because the run was offline
+	trues, nas, unknowns int
+	// Falses by what they rest on.
+	violations, absences, elsewheres int
+	unknownMsgs                      []string
+	absenceMsgs, elsewhereMsgs       []string
+	violationMsgs                    []string
+	offline                          []string // any-rules skipped because the run was offline
+}
+
+func (g *group) falses() int { return g.violations + g.absences + g.elsewheres }
+
+// add folds one rule's verdict into the group.
+func (g *group) add(in Input, id string, fs []rule.Finding, remedies *[]string) {
+	switch v, neg, msg := ruleVerdict(fs, in.Rules[id]); v {
+	case rule.True:
+		g.trues++
+	case rule.False:
+		switch neg {
+		case rule.NoSignal:
+			g.absences++
+			g.absenceMsgs = append(g.absenceMsgs, msg)
+		case rule.Elsewhere:
+			g.elsewheres++
+			g.elsewhereMsgs = append(g.elsewhereMsgs, msg)
+		default:
+			g.violations++
+			g.violationMsgs = append(g.violationMsgs, msg)
+		}
+		if m, ok := in.Rules[id]; ok && m.Remediation != "" {
+			*remedies = append(*remedies, m.Remediation)
+		}
+	case rule.NotApplicable:
+		g.nas++
+	default:
+		g.unknowns++
+		g.unknownMsgs = append(g.unknownMsgs, unknownMessage(id, fs))
+	}
+}
+
+// verdict is what the observed evidence says about a claim, before
+// attestations and the assurance level are taken into account.
+type verdict struct {
+	status report.ClaimStatus
+	reason string
+}
+
+// decide applies a claim's decision to its rule groups. The order matters:
+// an observed violation is decisive; then met when every all-rule holds and
+// some alternative does; then a pointer elsewhere leaves it unknown; then
+// an absence is decisive only where the decision says so.
+func decide(d catalog.Decision, all, any, blocks group, trueMsg, naMsg string) verdict {
+	anyTrue := any.trues > 0
+	anyDecided := any.trues+any.falses()+any.unknowns+any.nas > 0
+	positives := all.trues + any.trues
+	switch {
+	case blocks.violations > 0:
+		return verdict{report.ClaimNotMet, blocks.violationMsgs[0]}
+	case all.violations > 0:
+		return verdict{report.ClaimNotMet, all.violationMsgs[0]}
+	case !anyTrue && any.violations > 0 && any.unknowns == 0:
+		return verdict{report.ClaimNotMet, any.violationMsgs[0]}
+	}
+	allHolds := all.falses() == 0 && all.unknowns == 0
+	if allHolds && (anyTrue || !anyDecided) && positives > 0 {
+		return verdict{report.ClaimMet, trueMsg}
+	}
+	anyMissing := !anyTrue && any.unknowns == 0
+	unknownText := func() string {
+		return strings.Join(dedupe(slices.Concat(all.unknownMsgs, any.unknownMsgs)), "; ")
+	}
+	if all.elsewheres > 0 || (anyMissing && any.elsewheres > 0) {
+		return verdict{report.ClaimUnknown, "the signal lives outside the repository: " + strings.Join(dedupe(slices.Concat(all.elsewhereMsgs, any.elsewhereMsgs)), "; ")}
+	}
+	if all.absences > 0 || (anyMissing && any.absences > 0) {
+		reason := strings.Join(dedupe(slices.Concat(all.absenceMsgs, any.absenceMsgs)), "; ")
+		switch absenceOf(d) {
+		case catalog.AbsenceDecisive:
+			return verdict{report.ClaimNotMet, reason}
+		case catalog.AbsenceIfNone:
+			if positives == 0 && all.unknowns == 0 && any.unknowns == 0 {
+				return verdict{report.ClaimNotMet, reason}
+			}
+		}
+		if all.unknowns+any.unknowns > 0 {
+			reason += "; and could not be observed: " + unknownText()
+		}
+		return verdict{report.ClaimUnknown, "no signal found in the repository: " + reason}
+	}
+	if all.unknowns+any.unknowns > 0 {
+		return verdict{report.ClaimUnknown, "could not be observed: " + unknownText()}
+	}
+	if positives == 0 && all.nas+any.nas > 0 {
+		return verdict{report.ClaimNotApplicable, naMsg}
+	}
+	return verdict{report.ClaimUnknown, "the evidence observed is not sufficient on its own"}
 }
 
 func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[string][]rule.Finding, validAtts []int, atts []report.Attestation, excluded map[string]config.Exclusion, ruleWaiver map[string]int) report.Claim {
 	rc := report.Claim{ID: c.ID, Statement: c.Statement, Automation: string(c.Automation), Basis: report.BasisNone, Findings: []report.Finding{}}
+	if c.Decision.MetWhen != "" || c.Decision.NotMetWhen != "" {
+		rc.Decision = &report.Decision{MetWhen: c.Decision.MetWhen, NotMetWhen: c.Decision.NotMetWhen, Absence: string(absenceOf(c.Decision))}
+	}
 	if cfg.Delivery == config.DeliverySaaS {
 		rc.SaaS = c.SaaS
 	}
@@ -202,52 +301,49 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		return rc
 	}
 	rules := in.Mapping.Claim(c.ID)
-	var all, any group
+	var all, any, blocks group
 	var falseRemedies []string
 	for _, id := range rules.IDs() {
 		role := rules.Role(id)
 		fs := byRule[id]
 		_, waived := ruleWaiver[id]
+		meta := in.Rules[id]
 		for _, f := range fs {
-			rc.Findings = append(rc.Findings, report.Finding{
+			rf := report.Finding{
 				Rule: f.Rule, Outcome: string(f.Outcome), Message: f.Message, Role: role,
 				Waived: waived && f.Outcome == rule.False, Location: location(f.Location),
-			})
-		}
-		if role == "supporting" {
-			continue
-		}
-		g := &all
-		if role == "any" {
-			g = &any
-		}
-		if role == "any" && offlineOnly(fs) {
-			// An alternative only a network source could show does not
-			// hold the claim open when local alternatives were observed.
-			any.offline = append(any.offline, id)
-			continue
-		}
-		switch v := ruleVerdict(fs); v {
-		case rule.True:
-			g.trues++
-		case rule.False:
-			g.falses++
-			if m, ok := in.Rules[id]; ok && m.Remediation != "" {
-				falseRemedies = append(falseRemedies, m.Remediation)
 			}
-		case rule.NotApplicable:
-			g.nas++
+			if f.Outcome == rule.False {
+				rf.Negative = string(rule.NegativeOf(f, meta))
+			}
+			rc.Findings = append(rc.Findings, rf)
+		}
+		switch role {
+		case "supporting":
+			continue
+		case "blocks":
+			// A guard only ever blocks: its absence, or its failure to
+			// observe, says nothing about the claim.
+			if v, neg, _ := ruleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
+				blocks.add(in, id, fs, &falseRemedies)
+			}
+		case "any":
+			if offlineOnly(fs) {
+				// An alternative only a network source could show does not
+				// hold the claim open when local alternatives were observed.
+				any.offline = append(any.offline, id)
+				continue
+			}
+			any.add(in, id, fs, &falseRemedies)
 		default:
-			g.unknowns++
-			g.unknownMsgs = append(g.unknownMsgs, unknownMessage(id, fs))
+			all.add(in, id, fs, &falseRemedies)
 		}
 	}
 
-	if len(any.offline) > 0 && any.trues+any.falses+any.nas+any.unknowns == 0 {
+	if len(any.offline) > 0 && any.trues+any.falses()+any.nas+any.unknowns == 0 {
 		any.unknowns++
 		any.unknownMsgs = append(any.unknownMsgs, "only network sources could decide it: run with --online ("+strings.Join(any.offline, ", ")+")")
 	}
-	observed := observedStatus(all, any, len(rules.All)+len(rules.Any))
 	hasAtt := len(validAtts) > 0
 	rc.Attestations = validAtts
 	var attBy string
@@ -255,19 +351,23 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		a := atts[validAtts[0]]
 		attBy = fmt.Sprintf("attested by %s on %s (expires %s)", a.AttestedBy, a.Date, a.Expires)
 	}
-	reasonFrom := func(g ...group) string {
-		var msgs []string
-		for _, gg := range g {
-			msgs = append(msgs, gg.unknownMsgs...)
-		}
-		return strings.Join(dedupe(msgs), "; ")
+	attested := in.Assurance == report.AssuranceAttested && c.Automation != catalog.AutomationAuto
+
+	var observed verdict
+	if rules.Deciding() > 0 {
+		observed = decide(c.Decision, all, any, blocks, firstTrueMessage(rc.Findings), firstMessage(rc.Findings, string(rule.NotApplicable)))
+	}
+	if observed.status == report.ClaimNotApplicable && c.Decision.NotApplicableWhen == "" {
+		// Nothing the rules check is present, but the claim still applies:
+		// only the decision may say when that makes it not applicable.
+		observed = verdict{report.ClaimUnknown, "nothing the rules check is present (" + observed.reason + ")"}
 	}
 
-	switch observed {
+	switch observed.status {
 	case report.ClaimNotMet:
 		rc.Status = report.ClaimNotMet
 		rc.Basis = report.BasisObserved
-		rc.Reason = firstFalseMessage(rc.Findings)
+		rc.Reason = observed.reason
 		if len(any.offline) > 0 && any.trues == 0 {
 			rc.Reason += "; not checked offline: " + strings.Join(any.offline, ", ")
 		}
@@ -277,20 +377,23 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		}
 	case report.ClaimMet:
 		switch {
-		case c.ObservedSufficient && hasAtt:
-			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObservedDeclared, firstTrueMessage(rc.Findings)+"; "+attBy
-		case c.ObservedSufficient:
-			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObserved, firstTrueMessage(rc.Findings)
 		case hasAtt:
-			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObservedDeclared, firstTrueMessage(rc.Findings)+"; "+attBy
-		default:
+			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObservedDeclared, observed.reason+"; "+attBy
+		case !c.ObservedSufficient:
 			rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
-			rc.Reason = "supporting evidence observed (" + firstTrueMessage(rc.Findings) + "), but this claim also needs a person's attestation"
+			rc.Reason = "supporting evidence observed (" + observed.reason + "), but this claim needs a person's attestation"
 			rc.Settle = settleText(c)
+		case attested:
+			rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
+			rc.Reason = "observed (" + observed.reason + "), but the attested assurance level also needs a valid attestation"
+			rc.Settle = settleText(c)
+		default:
+			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObserved, observed.reason
+			rc.Confirm = slices.Clone(c.Decision.Confirm)
 		}
 	case report.ClaimNotApplicable:
 		rc.Status, rc.Basis = report.ClaimNotApplicable, report.BasisObserved
-		rc.Reason = firstMessage(rc.Findings, string(rule.NotApplicable))
+		rc.Reason = observed.reason
 		if hasAtt {
 			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisDeclared, attBy
 		}
@@ -305,14 +408,12 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 			rc.Basis = report.BasisObserved
 		}
 		switch {
-		case len(rules.All)+len(rules.Any) == 0 && c.Automation == catalog.AutomationHuman:
+		case rules.Deciding() == 0 && c.Automation == catalog.AutomationHuman:
 			rc.Reason = "no file can prove this claim; it needs an attestation in assay.yaml"
-		case len(rules.All)+len(rules.Any) == 0:
+		case rules.Deciding() == 0:
 			rc.Reason = "no observed evidence decides this claim in this assessment; it needs an attestation in assay.yaml"
-		case reasonFrom(all, any) != "":
-			rc.Reason = "could not be observed: " + reasonFrom(all, any)
 		default:
-			rc.Reason = "the evidence observed is not sufficient on its own"
+			rc.Reason = observed.reason
 		}
 		rc.Settle = settleText(c)
 	}
@@ -324,46 +425,45 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 	return rc
 }
 
-func observedStatus(all, any group, nrules int) report.ClaimStatus {
-	if nrules == 0 {
-		return ""
+func absenceOf(d catalog.Decision) catalog.Absence {
+	if d.Absence == "" {
+		return catalog.AbsenceUnknown
 	}
-	anySatisfied := any.trues > 0 || any.trues+any.falses+any.unknowns+any.nas == 0
-	switch {
-	case all.falses > 0:
-		return report.ClaimNotMet
-	case any.trues == 0 && any.falses > 0 && any.unknowns == 0:
-		return report.ClaimNotMet
-	case all.unknowns == 0 && anySatisfied && all.trues+any.trues > 0:
-		return report.ClaimMet
-	case all.unknowns == 0 && any.unknowns == 0 && all.trues+any.trues == 0 && all.falses+any.falses == 0:
-		return report.ClaimNotApplicable
-	}
-	return report.ClaimUnknown
+	return d.Absence
 }
 
-// ruleVerdict folds a rule's findings into one answer: any false wins, then
-// any true; errors and unavailable evidence leave it undecided; a rule that
-// said nothing at all is undecided too.
-func ruleVerdict(fs []rule.Finding) rule.Outcome {
+// ruleVerdict folds a rule's findings into one answer: any false wins (a
+// violation over a pointer elsewhere over an absence), then any true;
+// errors and unavailable evidence leave it undecided; a rule that said
+// nothing at all is undecided too. For a false answer it also returns what
+// it rests on and the message of the finding that decided it.
+func ruleVerdict(fs []rule.Finding, m rule.Meta) (rule.Outcome, rule.Negative, string) {
 	if len(fs) == 0 {
-		return ""
+		return "", "", ""
 	}
 	has := map[rule.Outcome]bool{}
+	var neg rule.Negative
+	var msg string
+	rank := map[rule.Negative]int{rule.NoSignal: 1, rule.Elsewhere: 2, rule.Violation: 3}
 	for _, f := range fs {
 		has[f.Outcome] = true
+		if f.Outcome == rule.False {
+			if n := rule.NegativeOf(f, m); rank[n] > rank[neg] {
+				neg, msg = n, f.Message
+			}
+		}
 	}
 	switch {
 	case has[rule.False]:
-		return rule.False
+		return rule.False, neg, msg
 	case has[rule.True]:
-		return rule.True
+		return rule.True, "", ""
 	case has[rule.Error]:
-		return rule.Error
+		return rule.Error, "", ""
 	case has[rule.NotAvailable]:
-		return rule.NotAvailable
+		return rule.NotAvailable, "", ""
 	}
-	return rule.NotApplicable
+	return rule.NotApplicable, "", ""
 }
 
 func offlineOnly(fs []rule.Finding) bool {

@@ -15,7 +15,7 @@ import (
 
 // SchemaVersion is the version of the JSON contract. Bump the minor version
 // when adding fields, the major version when changing or removing them.
-const SchemaVersion = "1.0.0"
+const SchemaVersion = "1.1.0"
 
 // Schema is the JSON Schema of the report.
 //
@@ -65,6 +65,7 @@ type Report struct {
 	Framework     Framework      `json:"framework"`
 	Subject       Subject        `json:"subject"`
 	AssessedAt    time.Time      `json:"assessedAt"`
+	Assurance     string         `json:"assurance"`  // AssuranceObserved or AssuranceAttested
 	NextReview    string         `json:"nextReview"` // YYYY-MM-DD
 	Summary       Summary        `json:"summary"`
 	Themes        []Theme        `json:"themes"`
@@ -210,19 +211,41 @@ type Principle struct {
 
 // Claim is one of the 45 assurance claims and its verdict.
 type Claim struct {
-	ID           string      `json:"id"`
-	Statement    string      `json:"statement"`
-	Automation   string      `json:"automation"`
-	Status       ClaimStatus `json:"status"`
-	Basis        Basis       `json:"basis"`
-	Reason       string      `json:"reason"`
-	Settle       string      `json:"settle,omitempty"` // what evidence would settle an unknown claim
-	SaaS         string      `json:"saas,omitempty"`   // how the claim applies to SaaS delivery, when it differs
-	Findings     []Finding   `json:"findings"`
-	Attestations []int       `json:"attestations,omitempty"` // indexes into Report.Attestations
-	Waiver       *Waiver     `json:"waiver,omitempty"`
-	Remediation  []string    `json:"remediation"`
+	ID         string      `json:"id"`
+	Statement  string      `json:"statement"`
+	Automation string      `json:"automation"`
+	Status     ClaimStatus `json:"status"`
+	Basis      Basis       `json:"basis"`
+	Reason     string      `json:"reason"`
+	Settle     string      `json:"settle,omitempty"` // what evidence would settle an unknown claim
+	// Confirm lists what a person should still confirm about a claim met
+	// by observation.
+	Confirm      []string  `json:"confirm,omitempty"`
+	Decision     *Decision `json:"decision,omitempty"` // the catalog's decision for the claim
+	SaaS         string    `json:"saas,omitempty"`     // how the claim applies to SaaS delivery, when it differs
+	Findings     []Finding `json:"findings"`
+	Attestations []int     `json:"attestations,omitempty"` // indexes into Report.Attestations
+	Waiver       *Waiver   `json:"waiver,omitempty"`
+	Remediation  []string  `json:"remediation"`
 }
+
+// Decision is the catalog's rule for deciding a claim from observed
+// evidence, carried into the report so a reader sees what met means.
+type Decision struct {
+	MetWhen    string `json:"metWhen,omitempty"`
+	NotMetWhen string `json:"notMetWhen,omitempty"`
+	Absence    string `json:"absence"` // unknown | decisive | if_none
+}
+
+// Assurance levels: what a claim needs to be met.
+const (
+	// AssuranceObserved: the catalog's decisions; observed evidence can
+	// make a partial claim met.
+	AssuranceObserved = "observed"
+	// AssuranceAttested: every partial claim also needs a valid
+	// attestation; what an SRO signs and a customer bundle carries.
+	AssuranceAttested = "attested"
+)
 
 // Location points at evidence.
 type Location struct {
@@ -234,10 +257,14 @@ type Location struct {
 
 // Finding is one rule answer shown under a claim or as a notice.
 type Finding struct {
-	Rule     string   `json:"rule"`
-	Outcome  string   `json:"outcome"`
-	Message  string   `json:"message"`
-	Role     string   `json:"role,omitempty"` // all | any | supporting, under a claim
+	Rule    string `json:"rule"`
+	Outcome string `json:"outcome"`
+	Message string `json:"message"`
+	Role    string `json:"role,omitempty"` // all | any | blocks | supporting, under a claim
+	// Negative qualifies a false outcome: violation (observed), no_signal
+	// (searched the repository, found nothing) or elsewhere (the repository
+	// points to where the signal lives).
+	Negative string   `json:"negative,omitempty"`
 	Waived   bool     `json:"waived,omitempty"`
 	Location Location `json:"location"`
 }

@@ -89,6 +89,9 @@ func write(b *strings.Builder, r *report.Report) {
 		fmt.Fprintf(b, "| Senior Responsible Owner | not declared (add `sro:` to assay.yaml) |\n")
 	}
 	fmt.Fprintf(b, "| Assessment date | %s |\n", r.AssessedAt.Format("2006-01-02"))
+	if r.Assurance != "" {
+		fmt.Fprintf(b, "| Assurance level | %s |\n", esc(r.Assurance))
+	}
 	fmt.Fprintf(b, "| Next review date | %s |\n", r.NextReview)
 	if so := r.SignOff; so != nil {
 		state := "signature verified (" + esc(so.Signer) + ")"
@@ -202,6 +205,9 @@ func reasonCell(r *report.Report, c report.Claim) string {
 		if i < len(r.Attestations) {
 			parts = append(parts, "Argument: "+esc(r.Attestations[i].Statement))
 		}
+	}
+	for _, cf := range c.Confirm {
+		parts = append(parts, "Confirm: "+esc(cf))
 	}
 	if c.Settle != "" {
 		parts = append(parts, "To settle: "+esc(c.Settle))

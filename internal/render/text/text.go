@@ -123,6 +123,9 @@ func (p *printer) render(r *report.Report) {
 	}
 	p.printf("Subject    %s @ %s\n", clean(s.Path), commit)
 	p.printf("Assessed   %s   next review %s\n", r.AssessedAt.Format("2006-01-02 15:04 MST"), r.NextReview)
+	if r.Assurance != "" {
+		p.printf("Assurance  %s\n", r.Assurance)
+	}
 	if so := r.SignOff; so != nil {
 		line := fmt.Sprintf("%s signed %s, next review %s", clean(so.Name), clean(so.SignedAt), clean(so.NextReview))
 		switch so.Status {
@@ -165,6 +168,9 @@ func (p *printer) claimDetail(c report.Claim) {
 			where = "  (" + where + ")"
 		}
 		p.printf("             %s %s: %s%s\n", p.color(ansiDim, "·"), f.Rule, clean(f.Message), where)
+	}
+	for _, cf := range c.Confirm {
+		p.printf("             confirm: %s\n", clean(cf))
 	}
 	if c.Settle != "" {
 		p.printf("             settle: %s\n", clean(c.Settle))
