@@ -53,6 +53,11 @@ func f(r string, o rule.Outcome) rule.Finding {
 	return rule.Finding{Rule: r, Outcome: o, Message: r + " " + string(o)}
 }
 
+// neg is a false finding resting on n.
+func neg(r string, n rule.Negative) rule.Finding {
+	return rule.Finding{Rule: r, Outcome: rule.False, Message: r + " " + string(n), Negative: n}
+}
+
 func offline(r string) rule.Finding {
 	return rule.Finding{Rule: r, Outcome: rule.NotAvailable, Message: "needs network", Values: map[string]string{rule.ValueUnavailable: rule.UnavailableOffline}}
 }
@@ -107,7 +112,7 @@ func TestEvaluate_ClaimStatus(t *testing.T) {
 		{"any_offline_alternative_does_not_hold_claim_open", "3.2.1", []rule.Finding{f("a1", rule.False), offline("a2")}, nil, nil, false, claimResult{report.ClaimNotMet, report.BasisObserved}},
 		{"any_only_offline_is_unknown", "3.2.1", []rule.Finding{offline("a1"), offline("a2")}, nil, nil, false, claimResult{report.ClaimUnknown, report.BasisObserved}},
 		{"any_true_with_offline_is_met", "3.2.1", []rule.Finding{f("a1", rule.True), offline("a2")}, nil, nil, false, claimResult{report.ClaimMet, report.BasisObserved}},
-		{"all_rules_na_is_not_applicable", "1.1.4", []rule.Finding{f("b1", rule.NotApplicable), f("b2", rule.NotApplicable)}, nil, nil, false, claimResult{report.ClaimNotApplicable, report.BasisObserved}},
+		{"all_rules_na_is_unknown_unless_the_decision_allows_it", "1.1.4", []rule.Finding{f("b1", rule.NotApplicable), f("b2", rule.NotApplicable)}, nil, nil, false, claimResult{report.ClaimUnknown, report.BasisObserved}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
