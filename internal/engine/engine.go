@@ -51,7 +51,7 @@ type Options struct {
 	// Assurance overrides the declaration's assurance level: "observed"
 	// or "attested"; empty takes assay.yaml's, then "observed".
 	Assurance string
-	Collector     collector.Options
+	Collector collector.Options
 	// Collectors restricts the run to the named collectors; empty runs all.
 	Collectors []string
 }
@@ -188,7 +188,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Config: cfg, Now: opts.Now, RequireSigned: opts.RequireSigned, Assurance: assurance,
 	})
 	rep := Assemble(cat, cfg, out, statuses, opts, hist)
-	rep.Assurance = assurance
 	rep.Rules = DescribeRules(cat, maps, metas)
 	return &Result{Report: rep, Evidence: ev, Findings: findings, Config: cfg}, nil
 }
@@ -345,6 +344,7 @@ func Assemble(cat *catalog.Catalog, cfg *config.Config, out evaluate.Output, sta
 			Role: cfg.Role, Delivery: cfg.Delivery, Declaration: cfg.File, DeclDigest: cfg.Digest,
 		},
 		AssessedAt:   opts.Now.UTC(),
+		Assurance:    AssuranceLevel(opts.Assurance, cfg),
 		Principles:   out.Principles,
 		Attestations: nonNil(out.Attestations),
 		Waivers:      nonNil(out.Waivers),

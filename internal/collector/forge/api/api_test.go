@@ -139,8 +139,8 @@ func TestGitHubWellConfigured(t *testing.T) {
 		"2.2.2": {report.ClaimMet, "forgeReviewRequired", "required approving reviews = 2"},
 		"3.2.2": {report.ClaimMet, "forgeConfidentialReportingEnabled", "private-vulnerability-reporting = enabled"},
 		"3.3.1": {report.ClaimMet, "forgeDependencyAlertsEnabled", "dependency-alerts = enabled"},
-		"3.4.2": {report.ClaimUnknown, "forgeAdvisoriesPublished", "GHSA-abcd-1234-efgh / CVE-2026-1234 (2026-06-02)"},
-		"1.3.3": {report.ClaimUnknown, "forgeCodeScanningAlertsWithinTarget", "no open code-scanning alerts"},
+		"3.4.2": {report.ClaimMet, "forgeAdvisoriesPublished", "GHSA-abcd-1234-efgh / CVE-2026-1234 (2026-06-02)"},
+		"1.3.3": {report.ClaimMet, "forgeCodeScanningAlertsWithinTarget", "no open code-scanning alerts"},
 	})
 	if un := r.srv.Unmatched(); len(un) > 0 {
 		t.Errorf("requests without a fixture: %v", un)
