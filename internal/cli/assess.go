@@ -79,6 +79,11 @@ func (f *assessFlags) options(path string) (engine.Options, error) {
 			return opts, usagef("--now: want an RFC 3339 time such as 2026-08-22T00:00:00Z, got %q", f.now)
 		}
 		opts.Now = t.UTC()
+	} else {
+		// Default "now" here, not only inside engine.Run: signoff, publish,
+		// badge and bundle use opts.Now after the run, and a zero time would
+		// sign and publish documents dated the year 1.
+		opts.Now = time.Now().UTC().Truncate(time.Second)
 	}
 	switch f.failOn {
 	case "not_met", "unknown", "never":
