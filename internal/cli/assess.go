@@ -71,7 +71,11 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 	bindForgeFlags(cmd, &f.forge)
 }
 
-func (f *assessFlags) options(path string) (engine.Options, error) {
+// options builds the engine options from the flags. Every command that runs
+// an assessment (assess, signoff, verify-signoff, publish, badge, bundle
+// create) builds them here, so the forge settings and --online reach all of
+// them and a signed-off report is the assessed one.
+func (f *assessFlags) options(cmd *cobra.Command, path string) (engine.Options, error) {
 	opts := engine.Options{Path: path, ConfigPath: f.config, Online: f.online, RequireSigned: f.requireSigned, Assurance: f.assurance, Collectors: f.collectors}
 	if f.now != "" {
 		t, err := time.Parse(time.RFC3339, f.now)
@@ -97,6 +101,9 @@ func (f *assessFlags) options(path string) (engine.Options, error) {
 	opts.Collector.Release = f.release
 	opts.Collector.DBDir = f.db
 	opts.Collector.AllowedSigners = f.allowedSigner
+	if cmd != nil {
+		applyForge(cmd, f.forge, &opts)
+	}
 	return opts, nil
 }
 
@@ -120,11 +127,10 @@ Exit codes: 0 the policy holds; 1 claims fail the --fail-on policy;
 			if !renderlist.Formats.Has(f.format) {
 				return usagef("--format: unknown format %q; want one of %s", f.format, strings.Join(renderlist.Formats.Names(), ", "))
 			}
-			opts, err := f.options(path)
+			opts, err := f.options(cmd, path)
 			if err != nil {
 				return err
 			}
-			applyForge(cmd, f.forge, &opts)
 			res, err := engine.Run(cmd.Context(), opts)
 			if err != nil {
 				return err

@@ -52,7 +52,7 @@ holds only numbers and fixed words.`,
 				if len(args) == 1 {
 					path = args[0]
 				}
-				opts, err := f.options(path)
+				opts, err := f.options(cmd, path)
 				if err != nil {
 					return err
 				}

@@ -95,7 +95,7 @@ files are digested as evidence.`,
 			if err != nil {
 				return usageError{err}
 			}
-			opts, err := f.options(path)
+			opts, err := f.options(cmd, path)
 			if err != nil {
 				return err
 			}

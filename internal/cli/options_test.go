@@ -11,7 +11,7 @@ import (
 func TestOptionsDefaultNowIsTheClock(t *testing.T) {
 	f := assessFlags{failOn: "not_met"}
 	before := time.Now().UTC().Add(-time.Second)
-	opts, err := f.options(".")
+	opts, err := f.options(nil, ".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,7 +19,7 @@ func TestOptionsDefaultNowIsTheClock(t *testing.T) {
 		t.Errorf("opts.Now = %v, want the clock", opts.Now)
 	}
 	f.now = "2026-08-22T00:00:00Z"
-	opts, err = f.options(".")
+	opts, err = f.options(nil, ".")
 	if err != nil {
 		t.Fatal(err)
 	}

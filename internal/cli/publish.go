@@ -57,7 +57,7 @@ Files are written atomically; existing files are not overwritten without --force
 					return usagef("%s: want an https:// URL, got %q", name, u)
 				}
 			}
-			opts, err := f.options(path)
+			opts, err := f.options(cmd, path)
 			if err != nil {
 				return err
 			}

@@ -50,7 +50,7 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 			if err != nil {
 				return usageError{err}
 			}
-			opts, err := f.options(path)
+			opts, err := f.options(cmd, path)
 			if err != nil {
 				return err
 			}
@@ -193,7 +193,7 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 			if err != nil {
 				return usagef("read sign-off signature: %v", err)
 			}
-			opts, err := f.options(path)
+			opts, err := f.options(cmd, path)
 			if err != nil {
 				return err
 			}
