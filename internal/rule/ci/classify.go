@@ -278,4 +278,3 @@ func firstMatchSoft(r recogniser, j evidence.CIJob) (line int, what, file string
 	}
 	return 0, "", "", false, false
 }
-
