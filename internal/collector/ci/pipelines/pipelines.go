@@ -203,7 +203,7 @@ func (c *run) read(p, format string, parse func([]byte) (evidence.CIPipeline, bo
 // localScript finds scripts a step runs from the repository: `bash x.sh`,
 // `sh ./ci/test`, `source env.sh`, `./scripts/build.sh`, `scripts/test`
 // at the start of a command, `python tools/run_tests.py`.
-var localScript = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.|pwsh|python[\d.]*|node|ruby|perl|php)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))|(?:^|[;&|(])\s*(?:[A-Za-z_]\w*=\S*\s+)*([\w.-]+/[\w./-]+)`)
+var localScript = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.|pwsh|python[\d.]*)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))|(?:^|[;&|(])\s*(?:[A-Za-z_]\w*=\S*\s+)*([\w.-]+/[\w./-]+)`)
 
 const (
 	// maxScriptSize caps a followed script; maxScripts caps scripts per file.
