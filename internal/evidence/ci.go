@@ -157,6 +157,10 @@ type CIStep struct {
 	ContinueOnError string
 }
 
+// SectionDefaultScript marks a step the CI system runs when the file
+// writes none (Travis runs `npm test` for node_js); its Name says why.
+const SectionDefaultScript = "default script"
+
 // CIInclude is a GitLab include: entry.
 type CIInclude struct {
 	Kind      string // local, project, remote, template, component

@@ -102,7 +102,7 @@ func Parse(path string, data []byte) (evidence.CIPipeline, error) {
 		for _, ph := range phases {
 			if ciyaml.Get(e, ph) == nil {
 				for _, s := range base.Steps {
-					if s.Section == ph {
+					if s.Section == ph || (ph == "script" && s.Section == evidence.SectionDefaultScript && ciyaml.Get(e, "language") == nil) {
 						j.Steps = append(j.Steps, s)
 					}
 				}
@@ -147,7 +147,7 @@ func defaultStep(lang string, line int) []evidence.CIStep {
 	if line == 0 {
 		line = 1
 	}
-	return []evidence.CIStep{{Line: line, RunLine: line, Run: cmd, Name: "default script for language: " + lang, Section: "script"}}
+	return []evidence.CIStep{{Line: line, RunLine: line, Run: cmd, Name: "Travis CI default script for language: " + lang, Section: evidence.SectionDefaultScript}}
 }
 
 func steps(n *yaml.Node, section string) []evidence.CIStep {

@@ -49,7 +49,11 @@ func (r recogniser) matchVars(s evidence.CIStep, env map[string]string, matrix m
 				continue
 			}
 			n := strings.Count(text[:loc[0]], "\n")
-			return s.RunLine + n, firstLine(nthLine(s.Run, n))
+			what := firstLine(nthLine(s.Run, n))
+			if s.Section == evidence.SectionDefaultScript {
+				what += " (" + s.Name + ")"
+			}
+			return s.RunLine + n, what
 		}
 	}
 	return 0, ""
@@ -155,23 +159,23 @@ func actionName(uses string) string {
 // env, uv run --locked, poetry run, bundle exec, xvfb-run -a, python -m,
 // coverage run) and a path or variable prefix (venv/bin/, ${PREFIX}).
 const (
-	cmdStart = `(?:^|[;&|(]|\$\(|\b(?:then|do|else)\s)\s*`
-	assign   = `[A-Za-z_]\w*=(?:"[^"\n]*"|'[^'\n]*'|[^\s;&|]*)\s+`
+	cmdStart = `(?:^|[;&|(]|\$\(|\b(?:then|do|else)[ \t])[ \t]*`
+	assign   = `[A-Za-z_]\w*=(?:"[^"\n]*"|'[^'\n]*'|[^\s;&|]*)[ \t]+`
 	wrapper  = `(?:sudo|exec|time|nice|command|env|cross-env|npx|bunx|uvx|pipx\s+run|(?:pnpm|yarn|npm)\s+(?:exec|dlx)|yarn|pnpm|uv\s+(?:tool\s+)?run|poetry\s+run|pipenv\s+run|pdm\s+run|rye\s+run|hatch\s+(?:-e\s+\S+\s+)?run|bundle\s+exec|python[\d.]*\s+-m|py\s+-m|coverage\s+run|xvfb-run|dbus-run-session|timeout\s+[\w.]+|catchsegv|stdbuf)`
-	wrapOpt  = `(?:\s+-[-\w]+(?:=\S*)?(?:\s+[^\s;&|#-][^\s;&|]*)?)`
+	wrapOpt  = `(?:[ \t]+-[-\w]+(?:=\S*)?(?:[ \t]+[^\s;&|#-][^\s;&|]*)?)`
 	cmdPath  = `(?:\$\{?\w+\}?/?|[\w.~-]*/)*`
 )
 
 // cmd builds a pattern matching a command at the start of a shell command,
 // after any assignments, wrappers and path prefix.
 func cmd(alts ...string) *regexp.Regexp {
-	return regexp.MustCompile(`(?m)` + cmdStart + `(?:` + assign + `|` + wrapper + wrapOpt + `*\s+)*` + cmdPath + `(?:` + strings.Join(alts, "|") + `)`)
+	return regexp.MustCompile(`(?m)` + cmdStart + `(?:` + assign + `|` + wrapper + wrapOpt + `*[ \t]+)*` + cmdPath + `(?:` + strings.Join(alts, "|") + `)`)
 }
 
 // testScript matches a repository script named for tests: scripts/test,
 // ci/test-linux.sh, ./run_tests.sh, tools/unit-tests. A bare `test` is the
 // shell builtin, so a path or a script extension is required.
-const testScript = `(?:(?:\./|[\w.-]+/)+(?:[\w.]*[_-])?(?:run[_-]?)?tests?(?:[_-][\w-]+)?(?:\.(?:sh|bash|ps1|bat|cmd|py|pl|rb))?|(?:[\w.]*[_-])?(?:run[_-]?)?tests?(?:[_-][\w-]+)?\.(?:sh|bash|ps1|bat|cmd))(?:$|[\s;&|)'"])`
+const testScript = `(?:(?:\./|[\w.-]+/)+(?:run[_-]?)?tests?(?:[_-][\w-]+)?|(?:\./|[\w.-]+/)*(?:[\w.]*[_-])?(?:run[_-]?)?tests?(?:[_-][\w-]+)?\.(?:sh|bash|ps1|bat|cmd|py))(?:$|[\s;&|)'"])`
 
 var tests = recogniser{
 	name: "tests",
