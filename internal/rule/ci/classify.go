@@ -169,7 +169,7 @@ const (
 // cmd builds a pattern matching a command at the start of a shell command,
 // after any assignments, wrappers and path prefix.
 func cmd(alts ...string) *regexp.Regexp {
-	return regexp.MustCompile(`(?m)` + cmdStart + `(?:` + assign + `|` + wrapper + wrapOpt + `*[ \t]+)*` + cmdPath + `(?:` + strings.Join(alts, "|") + `)`)
+	return regexp.MustCompile(`(?m)` + cmdStart + `(?:` + assign + `|` + cmdPath + wrapper + wrapOpt + `*[ \t]+)*` + cmdPath + `(?:` + strings.Join(alts, "|") + `)`)
 }
 
 // testScript matches a repository script named for tests: scripts/test,
