@@ -154,8 +154,8 @@ jobs:
 			negative: map[string]rule.Negative{"testsRunOnChanges": rule.Violation, "dependencyReviewOnChanges": rule.NoSignal},
 		},
 		{
-			name:  "CI without a recognised test command is no signal",
-			files: map[string]string{".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo build\n"},
+			name:     "CI without a recognised test command is no signal",
+			files:    map[string]string{".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo build\n"},
 			want:     map[string]rule.Outcome{"testsRunOnChanges": rule.False},
 			negative: map[string]rule.Negative{"testsRunOnChanges": rule.NoSignal},
 		},
