@@ -19,12 +19,39 @@ const (
 	CIGitHubActions   = "github-actions"
 	CIGitHubComposite = "github-composite-action"
 	CIGitLab          = "gitlab-ci"
+	CITravis          = "travis-ci"
+	CICircleCI        = "circleci"
+	CIAzure           = "azure-pipelines"
+	CIJenkins         = "jenkins"
+	CIAppVeyor        = "appveyor"
+	CIBuildkite       = "buildkite"
+	CIBitbucket       = "bitbucket-pipelines"
+	CICirrus          = "cirrus-ci"
+	CIDrone           = "drone"
+	CIWoodpecker      = "woodpecker"
+	CICloudBuild      = "google-cloud-build"
 )
 
 // CIScan records what the CI collector looked at.
 type CIScan struct {
 	Pipelines int // pipeline definitions parsed (broken ones are parse problems)
 	Broken    int // pipeline definitions that could not be parsed
+	// Files lists every CI definition file found, parsed or not, so rules
+	// can say which CI systems a repository uses.
+	Files []CIFile
+	// DefaultBranch is the repository's default branch as git records it
+	// (origin/HEAD, else HEAD's branch); "" when unknown.
+	DefaultBranch string
+	// DefaultBranchFrom says where DefaultBranch was read ("origin/HEAD", "HEAD").
+	DefaultBranchFrom string
+}
+
+// CIFile is one CI definition file and its system. Parsed is false for a
+// system Assay detects but does not read (Jenkinsfile, Buildkite, ...).
+type CIFile struct {
+	Path   string
+	System string
+	Parsed bool
 }
 
 // Kind implements Fact.
@@ -51,8 +78,10 @@ type CITrigger struct {
 	Event    string // "push", "pull_request", "pull_request_target", "schedule", "merge_request_event", ...
 	Line     int
 	Branches []string // branch filter, when given
-	Tags     []string // tag filter (push)
-	Types    []string // activity types
+	// BranchesIgnore is a branches-ignore (or except) filter.
+	BranchesIgnore []string
+	Tags           []string // tag filter (push)
+	Types          []string // activity types
 }
 
 // CIPermissions is a GitHub Actions permissions block.
@@ -87,6 +116,18 @@ type CIJob struct {
 	Hidden bool
 	// File is the file that defines the job, for GitLab jobs merged from includes.
 	File string
+	// ContinueOnError is the job's continue-on-error (GitHub) or
+	// allow_failure (GitLab): "true", or an expression; "" when the job's
+	// failure fails the pipeline.
+	ContinueOnError string
+	// Matrix holds the values of each matrix variable, for reading
+	// commands given through ${{ matrix.x }}.
+	Matrix map[string][]string
+	// Env holds the pipeline's and the job's environment variables.
+	Env map[string]string
+	// Triggers, when set, are the events this job runs on, overriding the
+	// pipeline's (CircleCI workflow filters, Travis stages).
+	Triggers []CITrigger
 }
 
 // CIImage is a container image a job runs in or next to.
@@ -111,7 +152,14 @@ type CIStep struct {
 	// File is set when the script text was read from a local script the
 	// step runs (bash .ci/test.sh); RunLine is then a line of that file.
 	File string
+	// ContinueOnError is the step's continue-on-error: "true", an
+	// expression, or "".
+	ContinueOnError string
 }
+
+// SectionDefaultScript marks a step the CI system runs when the file
+// writes none (Travis runs `npm test` for node_js); its Name says why.
+const SectionDefaultScript = "default script"
 
 // CIInclude is a GitLab include: entry.
 type CIInclude struct {

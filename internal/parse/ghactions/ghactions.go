@@ -10,6 +10,7 @@ package ghactions
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -55,8 +56,15 @@ func ParseWorkflow(path string, data []byte) (evidence.CIPipeline, error) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	wenv := env(w.Env)
 	for _, id := range ids {
-		p.Jobs = append(p.Jobs, job(w.Jobs[id], lines))
+		j := job(w.Jobs[id], lines)
+		if len(wenv) > 0 {
+			merged := maps.Clone(wenv)
+			maps.Copy(merged, j.Env)
+			j.Env = merged
+		}
+		p.Jobs = append(p.Jobs, j)
 	}
 	sort.SliceStable(p.Jobs, func(i, j int) bool { return p.Jobs[i].Line < p.Jobs[j].Line })
 	return p, nil
@@ -86,6 +94,99 @@ func strs(ss []*actionlint.String) []string {
 	return out
 }
 
+// filter returns a branch or tag filter's patterns. A key written with no
+// value (`branches:` alone) is no filter, as GitHub reads it; nil means
+// no filter.
+func filter(f *actionlint.WebhookEventFilter) []string {
+	if f == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range strs(f.Values) {
+		if strings.TrimSpace(v) != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func env(e *actionlint.Env) map[string]string {
+	if e == nil || len(e.Vars) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for _, v := range e.Vars {
+		if v.Name != nil {
+			out[v.Name.Value] = str(v.Value)
+		}
+	}
+	return out
+}
+
+func boolOrExpr(b *actionlint.Bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case b.Expression != nil:
+		return b.Expression.Value
+	case b.Value:
+		return "true"
+	}
+	return ""
+}
+
+// maxMatrixValues caps the values kept per matrix variable.
+const maxMatrixValues = 32
+
+// matrix returns the scalar values each matrix variable takes, from its
+// rows and include: entries.
+func matrix(s *actionlint.Strategy) map[string][]string {
+	if s == nil || s.Matrix == nil {
+		return nil
+	}
+	out := map[string][]string{}
+	add := func(k string, v actionlint.RawYAMLValue) {
+		if v == nil || v.Kind() != actionlint.RawYAMLValueKindString || len(out[k]) >= maxMatrixValues {
+			return
+		}
+		val := v.String()
+		if !slices.Contains(out[k], val) {
+			out[k] = append(out[k], val)
+		}
+	}
+	for name, row := range s.Matrix.Rows {
+		if row == nil {
+			continue
+		}
+		if row.Name != nil {
+			name = row.Name.Value
+		}
+		for _, v := range row.Values {
+			add(name, v)
+		}
+	}
+	if inc := s.Matrix.Include; inc != nil {
+		for _, c := range inc.Combinations {
+			if c == nil {
+				continue
+			}
+			for k, a := range c.Assigns {
+				if a == nil {
+					continue
+				}
+				if a.Key != nil {
+					k = a.Key.Value
+				}
+				add(k, a.Value)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
 func trigger(ev actionlint.Event) evidence.CITrigger {
 	t := evidence.CITrigger{Event: ev.EventName()}
 	switch e := ev.(type) {
@@ -94,12 +195,9 @@ func trigger(ev actionlint.Event) evidence.CITrigger {
 		if e.Hook != nil {
 			t.Line = line(e.Hook.Pos)
 		}
-		if e.Branches != nil {
-			t.Branches = strs(e.Branches.Values)
-		}
-		if e.Tags != nil {
-			t.Tags = strs(e.Tags.Values)
-		}
+		t.Branches = filter(e.Branches)
+		t.BranchesIgnore = filter(e.BranchesIgnore)
+		t.Tags = filter(e.Tags)
 		t.Types = strs(e.Types)
 	case *actionlint.ScheduledEvent:
 		t.Line = line(e.Pos)
@@ -139,6 +237,9 @@ func job(j *actionlint.Job, lines [][]byte) evidence.CIJob {
 	out.Needs = strs(j.Needs)
 	out.NeedsSet = len(j.Needs) > 0
 	out.Permissions = permissions(j.Permissions)
+	out.ContinueOnError = boolOrExpr(j.ContinueOnError)
+	out.Matrix = matrix(j.Strategy)
+	out.Env = env(j.Env)
 	if j.RunsOn != nil {
 		out.RunsOn = strs(j.RunsOn.Labels)
 		out.RunsOnExpr = str(j.RunsOn.LabelsExpr)
@@ -179,7 +280,7 @@ func job(j *actionlint.Job, lines [][]byte) evidence.CIJob {
 }
 
 func step(s *actionlint.Step, lines [][]byte) evidence.CIStep {
-	out := evidence.CIStep{Line: line(s.Pos), Name: str(s.Name), If: str(s.If)}
+	out := evidence.CIStep{Line: line(s.Pos), Name: str(s.Name), If: str(s.If), ContinueOnError: boolOrExpr(s.ContinueOnError)}
 	if s.Env != nil && len(s.Env.Vars) > 0 {
 		out.Env = map[string]string{}
 		for _, v := range s.Env.Vars {
@@ -275,6 +376,9 @@ func compositeStep(n *yaml.Node) evidence.CIStep {
 	s.Line = n.Line
 	s.Name = ciyaml.Scalar(ciyaml.Get(n, "name"))
 	s.If = ciyaml.Scalar(ciyaml.Get(n, "if"))
+	if c := ciyaml.Scalar(ciyaml.Get(n, "continue-on-error")); c != "" && c != "false" {
+		s.ContinueOnError = c
+	}
 	if u := ciyaml.Get(n, "uses"); u != nil {
 		s.Uses = ciyaml.Scalar(u)
 		s.Line = u.Line

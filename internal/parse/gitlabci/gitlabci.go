@@ -6,6 +6,7 @@
 package gitlabci
 
 import (
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -63,6 +64,7 @@ func Parse(path string, data []byte) (evidence.CIPipeline, error) {
 	if w := ciyaml.Get(root, "workflow"); w != nil {
 		p.Rules = conditions(w)
 	}
+	globalVars := variables(nil, ciyaml.Get(root, "variables"))
 	byID := map[string]*yaml.Node{}
 	var order []string
 	for _, kv := range ciyaml.Pairs(root) {
@@ -100,6 +102,16 @@ func Parse(path string, data []byte) (evidence.CIPipeline, error) {
 			}
 		}
 		j.RunsOn, _ = ciyaml.Strings(get("tags"))
+		if af := get("allow_failure"); af != nil {
+			switch v := ciyaml.Scalar(af); {
+			case v == "true":
+				j.ContinueOnError = "true"
+			case af.Kind == yaml.MappingNode:
+				j.ContinueOnError = "exit_codes"
+			}
+		}
+		j.Env = variables(globalVars, get("variables"))
+		j.Matrix = parallelMatrix(get("parallel"))
 		if env := get("environment"); env != nil {
 			j.Environment = ciyaml.Scalar(env)
 			if j.Environment == "" {
@@ -390,6 +402,59 @@ func includes(n *yaml.Node) []evidence.CIInclude {
 		}
 	} else {
 		add(n)
+	}
+	return out
+}
+
+// maxVars caps the variables and matrix values kept per job.
+const maxVars = 64
+
+// variables merges a variables: mapping over base. A variable may be a
+// scalar or a mapping with value:.
+func variables(base map[string]string, n *yaml.Node) map[string]string {
+	if n == nil && len(base) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for _, kv := range ciyaml.Pairs(n) {
+		if len(out) >= maxVars {
+			break
+		}
+		v := ciyaml.Scalar(kv.Value)
+		if kv.Value != nil && kv.Value.Kind == yaml.MappingNode {
+			v = ciyaml.Scalar(ciyaml.Get(kv.Value, "value"))
+		}
+		out[kv.Key.Value] = v
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// parallelMatrix reads parallel: matrix: entries into the values each
+// variable takes.
+func parallelMatrix(n *yaml.Node) map[string][]string {
+	m := ciyaml.Get(n, "matrix")
+	if m == nil || m.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, e := range m.Content {
+		for _, kv := range ciyaml.Pairs(e) {
+			vs, _ := ciyaml.Strings(kv.Value)
+			for _, v := range vs {
+				if len(out[kv.Key.Value]) < maxVars && !slices.Contains(out[kv.Key.Value], v) {
+					out[kv.Key.Value] = append(out[kv.Key.Value], v)
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

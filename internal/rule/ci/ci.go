@@ -9,6 +9,7 @@ package ci
 import (
 	_ "embed"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -56,7 +57,87 @@ func loc(p string, line int) evidence.Location { return evidence.Location{Path: 
 
 // noCI is the finding for a tree with no CI definitions at all.
 func noCI(id string, o rule.Outcome) rule.Finding {
-	return rule.New(id, o, evidence.Location{}, "no CI definitions found (.github/workflows/*.yml, .gitlab-ci.yml)")
+	return rule.New(id, o, evidence.Location{}, "%s", noCIText)
+}
+
+const noCIText = "no CI definitions of any kind found (looked for GitHub Actions, GitLab CI, Travis CI, CircleCI, Azure Pipelines, Jenkins, AppVeyor, Buildkite, Bitbucket Pipelines, Cirrus CI, Drone, Woodpecker and Google Cloud Build files)"
+
+var systemNames = map[string]string{
+	evidence.CIGitHubActions: "GitHub Actions", evidence.CIGitLab: "GitLab CI", evidence.CITravis: "Travis CI",
+	evidence.CICircleCI: "CircleCI", evidence.CIAzure: "Azure Pipelines", evidence.CIJenkins: "Jenkins",
+	evidence.CIAppVeyor: "AppVeyor", evidence.CIBuildkite: "Buildkite", evidence.CIBitbucket: "Bitbucket Pipelines",
+	evidence.CICirrus: "Cirrus CI", evidence.CIDrone: "Drone", evidence.CIWoodpecker: "Woodpecker", evidence.CICloudBuild: "Google Cloud Build",
+}
+
+// systemsFound names the CI systems of the tree and one file of each:
+// "GitHub Actions (.github/workflows/ci.yml, 3 files), Jenkins (Jenkinsfile)".
+func systemsFound(scan evidence.CIScan) string {
+	type sys struct {
+		first string
+		n     int
+	}
+	by := map[string]*sys{}
+	var order []string
+	for _, f := range scan.Files {
+		if f.System == evidence.CIGitHubComposite {
+			continue
+		}
+		if by[f.System] == nil {
+			by[f.System] = &sys{first: f.Path}
+			order = append(order, f.System)
+		}
+		by[f.System].n++
+	}
+	var parts []string
+	for _, k := range order {
+		name := systemNames[k]
+		if name == "" {
+			name = k
+		}
+		if by[k].n > 1 {
+			parts = append(parts, fmt.Sprintf("%s (%s and %d more)", name, by[k].first, by[k].n-1))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s (%s)", name, by[k].first))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ciFound names the CI systems of the assessment, for not_applicable
+// answers of rules about one system.
+func ciFound(ev *evidence.Set) string {
+	scan, _ := evidence.First[evidence.CIScan](ev)
+	return systemsFound(scan.Fact)
+}
+
+// unparsed returns the CI files of systems Assay detects but does not read.
+func unparsed(scan evidence.CIScan) []evidence.CIFile {
+	var out []evidence.CIFile
+	for _, f := range scan.Files {
+		if !f.Parsed {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func unparsedText(fs []evidence.CIFile) string {
+	var parts []string
+	for i, f := range fs {
+		if i == 4 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(fs)-4))
+			break
+		}
+		name := systemNames[f.System]
+		if name == "" {
+			name = f.System
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", f.Path, name))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // ---- triggers ----
@@ -66,39 +147,118 @@ type side struct{ pr, main, schedule, tag bool }
 
 var defaultBranches = []string{"main", "master", "trunk", "develop", "default"}
 
-func branchesIncludeDefault(bs []string) bool {
-	if len(bs) == 0 {
-		return true
+// defaultCandidates are the names the default branch may have: the one
+// origin/HEAD records; HEAD's branch and the usual names; or the usual
+// names alone.
+func defaultCandidates(scan evidence.CIScan) []string {
+	switch {
+	case scan.DefaultBranch != "" && scan.DefaultBranchFrom == "origin/HEAD":
+		return []string{scan.DefaultBranch}
+	case scan.DefaultBranch != "":
+		return append([]string{scan.DefaultBranch}, defaultBranches...)
 	}
-	for _, b := range bs {
-		if b == "**" || b == "*" || slices.Contains(defaultBranches, b) || strings.Contains(b, "${{") {
+	return defaultBranches
+}
+
+func branchesIncludeDefault(bs []string) bool {
+	return filterAdmits(bs, nil, defaultBranches)
+}
+
+// filterAdmits reports whether a branch filter (GitHub globs with !
+// negations, or Travis /regex/ patterns) and an ignore filter let one of
+// the candidate names through. An empty filter admits every branch.
+func filterAdmits(bs, ignore, cands []string) bool {
+	for _, c := range cands {
+		ok := len(bs) == 0
+		for _, b := range bs {
+			neg := strings.HasPrefix(b, "!")
+			if strings.Contains(b, "${{") || branchMatch(strings.TrimPrefix(b, "!"), c) {
+				ok = !neg
+			}
+		}
+		for _, g := range ignore {
+			if branchMatch(g, c) {
+				ok = false
+			}
+		}
+		if ok {
 			return true
 		}
 	}
 	return false
 }
 
+// branchMatch matches a branch name against a filter pattern: GitHub's
+// glob (* within a segment, ** across, ?, +, [...]) or a /regex/.
+func branchMatch(pattern, name string) bool {
+	if len(pattern) > 2 && len(pattern) < 256 && strings.HasPrefix(pattern, "/") && strings.HasSuffix(pattern, "/") {
+		re, err := regexp.Compile(pattern[1 : len(pattern)-1])
+		return err == nil && re.MatchString(name)
+	}
+	if !strings.ContainsAny(pattern, "*?+[") {
+		return pattern == name
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(pattern) && i < 256; i++ {
+		switch c := pattern[i]; c {
+		case '*':
+			if i+1 < len(pattern) && pattern[i+1] == '*' {
+				b.WriteString(".*")
+				i++
+			} else {
+				b.WriteString("[^/]*")
+			}
+		case '?':
+			b.WriteString(".")
+		case '+':
+			b.WriteString("+")
+		case '[':
+			j := strings.IndexByte(pattern[i:], ']')
+			if j < 0 {
+				b.WriteString(`\[`)
+				continue
+			}
+			b.WriteString(pattern[i : i+j+1])
+			i += j
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	return err == nil && re.MatchString(name)
+}
+
 // ghSides reads a workflow's triggers. pull_request_target is not counted
 // as testing pull requests: it runs the base branch's workflow.
 func ghSides(pl evidence.CIPipeline) (side, map[string]int) {
+	return triggerSides(pl.Triggers, defaultBranches)
+}
+
+// triggerSides reads push, pull_request, merge_group, schedule and release
+// triggers against the possible names of the default branch.
+func triggerSides(trs []evidence.CITrigger, cands []string) (side, map[string]int) {
 	var s side
 	lines := map[string]int{}
-	for _, t := range pl.Triggers {
+	for _, t := range trs {
 		switch t.Event {
-		case "pull_request", "merge_group":
-			if t.Event == "pull_request" {
+		case "pull_request":
+			if filterAdmits(t.Branches, t.BranchesIgnore, cands) || len(t.Branches) > 0 {
+				// A pull request filter names the base branches; any
+				// filter still tests the pull requests it admits.
 				s.pr = true
 				lines["pr"] = t.Line
-			} else {
-				s.main = true
-				lines["main"] = t.Line
 			}
+		case "merge_group":
+			s.main = true
+			lines["main"] = t.Line
 		case "push":
 			if len(t.Tags) > 0 && len(t.Branches) == 0 {
 				s.tag = true
 				continue
 			}
-			if branchesIncludeDefault(t.Branches) {
+			if filterAdmits(t.Branches, t.BranchesIgnore, cands) {
 				s.main = true
 				lines["main"] = t.Line
 			}
@@ -110,6 +270,20 @@ func ghSides(pl evidence.CIPipeline) (side, map[string]int) {
 		}
 	}
 	return s, lines
+}
+
+// sidesOf says what a job runs for: GitLab from its conditions, other
+// systems from the job's own triggers or else the pipeline's.
+func sidesOf(pl evidence.CIPipeline, j evidence.CIJob, cands []string) side {
+	if pl.System == evidence.CIGitLab {
+		return glSide(pl, j)
+	}
+	trs := pl.Triggers
+	if j.Triggers != nil {
+		trs = j.Triggers
+	}
+	s, _ := triggerSides(trs, cands)
+	return s
 }
 
 // glSide reads when a GitLab job runs from its only/except/rules and the
@@ -150,75 +324,95 @@ func glSide(pl evidence.CIPipeline, j evidence.CIJob) side {
 
 // ---- tests ----
 
+// testSearch is where tests run: decisive hits, and hits in jobs or steps
+// marked continue-on-error (supporting only).
+type testSearch struct {
+	pr, main         *hit
+	softPR, softMain *hit
+	run              []evidence.CIPipeline
+	scan             evidence.CIScan
+}
+
 // testHits finds where tests run on pull or merge requests and on the
-// default branch. done is false with a finding when there is nothing to
-// search (no CI, or only broken CI files).
-func testHits(ev *evidence.Set, id string) (prHit, mainHit *hit, run []evidence.CIPipeline, stop []rule.Finding) {
+// default branch (pushes, a merge queue or a schedule). stop is set when
+// there is nothing to search.
+func testHits(ev *evidence.Set, id string) (testSearch, []rule.Finding) {
 	ix := newIndex(ev)
-	run = ix.runnable()
-	scan, _ := evidence.First[evidence.CIScan](ev)
-	if len(run) == 0 {
-		if scan.Fact.Broken > 0 {
-			return nil, nil, nil, []rule.Finding{rule.New(id, rule.Error, evidence.Location{}, "%d CI definition files could not be parsed; see the parse problems", scan.Fact.Broken)}
+	var ts testSearch
+	ts.run = ix.runnable()
+	scanItem, _ := evidence.First[evidence.CIScan](ev)
+	ts.scan = scanItem.Fact
+	if len(ts.run) == 0 {
+		if un := unparsed(ts.scan); len(un) > 0 {
+			return ts, []rule.Finding{rule.New(id, rule.NotAvailable, loc(un[0].Path, 0), "CI is defined in %s, which Assay does not parse; whether it runs the tests was not read", unparsedText(un))}
 		}
-		return nil, nil, nil, []rule.Finding{noCI(id, rule.False)}
+		if ts.scan.Broken > 0 {
+			return ts, []rule.Finding{rule.New(id, rule.Error, evidence.Location{}, "%d CI definition files could not be parsed; see the parse problems", ts.scan.Broken)}
+		}
+		return ts, []rule.Finding{rule.Violated(id, evidence.Location{}, "%s", noCIText)}
 	}
-	for _, pl := range run {
-		if pl.System == evidence.CIGitLab {
-			for _, j := range pl.Jobs {
-				if j.Hidden {
-					continue
-				}
-				h, ok := ix.jobDoes(tests, pl, j)
-				if !ok {
-					continue
-				}
-				s := glSide(pl, j)
-				if s.pr && prHit == nil {
-					prHit = &h
-				}
-				if s.main && mainHit == nil {
-					mainHit = &h
-				}
+	cands := defaultCandidates(ts.scan)
+	for _, pl := range ts.run {
+		for _, j := range pl.Jobs {
+			if j.Hidden {
+				continue
 			}
-			continue
-		}
-		s, _ := ghSides(pl)
-		if !s.pr && !s.main {
-			continue
-		}
-		h, ok := ix.pipelineDoes(tests, pl)
-		if !ok {
-			continue
-		}
-		if s.pr && prHit == nil {
-			prHit = &h
-		}
-		if s.main && mainHit == nil {
-			mainHit = &h
+			s := sidesOf(pl, j, cands)
+			if !s.pr && !s.main && !s.schedule {
+				continue
+			}
+			h, ok := ix.jobDoes(tests, pl, j)
+			if !ok {
+				continue
+			}
+			pr, main := &ts.pr, &ts.main
+			if h.soft {
+				pr, main = &ts.softPR, &ts.softMain
+			}
+			if s.pr && *pr == nil {
+				hh := h
+				*pr = &hh
+			}
+			if (s.main || s.schedule) && *main == nil {
+				hh := h
+				*main = &hh
+			}
 		}
 	}
-	return prHit, mainHit, run, nil
+	return ts, nil
+}
+
+// noTests is the answer when no decisive test run was found: a test run
+// that may fail silently, a CI system Assay cannot read, or nothing.
+func noTests(id string, ts testSearch, soft *hit, what string) rule.Finding {
+	if soft != nil {
+		return rule.Absent(id, soft.loc(), "tests run %s only in a job or step marked continue-on-error (%s, %s:%d), so a failure does not fail the pipeline", what, soft.what, soft.path, soft.line)
+	}
+	if un := unparsed(ts.scan); len(un) > 0 {
+		return rule.New(id, rule.NotAvailable, loc(un[0].Path, 0), "no recognised test command %s in the CI definitions Assay reads; CI is also defined in %s, which Assay does not parse", what, unparsedText(un))
+	}
+	return rule.Absent(id, loc(ts.run[0].Path, 0), "%d CI definitions found (%s), but none runs a recognised test command %s", len(ts.run), systemsFound(ts.scan), what)
 }
 
 func testsRunOnPullRequests(ev *evidence.Set) []rule.Finding {
 	const id = "testsRunOnPullRequests"
-	prHit, _, run, stop := testHits(ev, id)
+	ts, stop := testHits(ev, id)
 	if stop != nil {
 		return stop
 	}
-	if prHit != nil {
-		return []rule.Finding{rule.New(id, rule.True, prHit.loc(), "tests run on pull/merge requests: %s", prHit.what)}
+	if ts.pr != nil {
+		return []rule.Finding{rule.New(id, rule.True, ts.pr.loc(), "tests run on pull/merge requests: %s (%s:%d)", ts.pr.what, ts.pr.path, ts.pr.line)}
 	}
-	return []rule.Finding{rule.New(id, rule.False, loc(run[0].Path, 0), "none of %d CI definitions runs a recognised test command on pull or merge requests", len(run))}
+	return []rule.Finding{noTests(id, ts, ts.softPR, "on pull or merge requests")}
 }
 
 func testsRunOnChanges(ev *evidence.Set) []rule.Finding {
 	const id = "testsRunOnChanges"
-	prHit, mainHit, run, stop := testHits(ev, id)
+	ts, stop := testHits(ev, id)
 	if stop != nil {
 		return stop
 	}
+	prHit, mainHit := ts.pr, ts.main
 	switch {
 	case prHit != nil && mainHit != nil:
 		msg := fmt.Sprintf("tests run on pull/merge requests (%s, %s:%d)", prHit.what, prHit.path, prHit.line)
@@ -229,11 +423,23 @@ func testsRunOnChanges(ev *evidence.Set) []rule.Finding {
 		}
 		return []rule.Finding{rule.New(id, rule.True, prHit.loc(), "%s", msg)}
 	case prHit != nil:
-		return []rule.Finding{rule.New(id, rule.False, prHit.loc(), "tests run on pull requests (%s) but not on pushes to the default branch, a merge queue or a schedule", prHit.what)}
+		return []rule.Finding{rule.Absent(id, prHit.loc(), "tests run on pull requests (%s, %s:%d) but no test run was found on pushes to the default branch%s, a merge queue or a schedule", prHit.what, prHit.path, prHit.line, branchNote(ts.scan))}
 	case mainHit != nil:
-		return []rule.Finding{rule.New(id, rule.False, mainHit.loc(), "tests run on the default branch (%s) but not on pull or merge requests", mainHit.what)}
+		return []rule.Finding{rule.Absent(id, mainHit.loc(), "tests run on the default branch (%s, %s:%d) but no test run was found on pull or merge requests", mainHit.what, mainHit.path, mainHit.line)}
 	}
-	return []rule.Finding{rule.New(id, rule.False, loc(run[0].Path, 0), "%d CI definitions found, but none runs a recognised test command on pull requests or the default branch", len(run))}
+	soft := ts.softPR
+	if soft == nil {
+		soft = ts.softMain
+	}
+	return []rule.Finding{noTests(id, ts, soft, "on pull requests or the default branch")}
+}
+
+// branchNote says which name the default branch was taken to have.
+func branchNote(scan evidence.CIScan) string {
+	if scan.DefaultBranch != "" {
+		return fmt.Sprintf(" (%s, from git's %s)", scan.DefaultBranch, scan.DefaultBranchFrom)
+	}
+	return " (" + strings.Join(defaultBranches, ", ") + ")"
 }
 
 // ---- static analysis, fuzzing, SCA ----
@@ -300,9 +506,16 @@ func dependencyReviewOnChanges(ev *evidence.Set) []rule.Finding {
 	const id = "dependencyReviewOnChanges"
 	ix := newIndex(ev)
 	run := ix.runnable()
+	scanItem, _ := evidence.First[evidence.CIScan](ev)
+	scan := scanItem.Fact
 	if len(run) == 0 {
-		return []rule.Finding{noCI(id, rule.False)}
+		if un := unparsed(scan); len(un) > 0 {
+			return []rule.Finding{rule.New(id, rule.NotAvailable, loc(un[0].Path, 0), "CI is defined in %s, which Assay does not parse; whether it vets dependencies was not read", unparsedText(un))}
+		}
+		return []rule.Finding{rule.Absent(id, evidence.Location{}, "%s, so no dependency-vetting step runs on changes", noCIText)}
 	}
+	cands := defaultCandidates(scan)
+	var soft *rule.Finding
 	for _, pl := range run {
 		if pl.System == evidence.CIGitLab {
 			for _, inc := range pl.Includes {
@@ -310,26 +523,48 @@ func dependencyReviewOnChanges(ev *evidence.Set) []rule.Finding {
 					return []rule.Finding{rule.New(id, rule.True, loc(pl.Path, inc.Line), "GitLab %s %s scans dependencies in merge request pipelines", inc.Kind, inc.Target)}
 				}
 			}
-			for _, j := range pl.Jobs {
-				if j.Hidden || !glSide(pl, j).pr {
-					continue
-				}
-				if h, ok := ix.jobDoes(sca, pl, j); ok {
-					return []rule.Finding{rule.New(id, rule.True, h.loc(), "dependencies are scanned on merge requests: %s", h.what)}
-				}
-			}
-			continue
 		}
-		s, _ := ghSides(pl)
 		prTarget := slices.ContainsFunc(pl.Triggers, func(t evidence.CITrigger) bool { return t.Event == "pull_request_target" })
-		if !s.pr && !prTarget {
-			continue
-		}
-		if h, ok := ix.pipelineDoes(sca, pl); ok {
-			return []rule.Finding{rule.New(id, rule.True, h.loc(), "dependencies are checked on pull requests: %s", h.what)}
+		for _, j := range pl.Jobs {
+			if j.Hidden {
+				continue
+			}
+			s := sidesOf(pl, j, cands)
+			if !s.pr && !s.main && !prTarget {
+				continue
+			}
+			h, ok := ix.jobDoes(sca, pl, j)
+			if !ok {
+				continue
+			}
+			when := "on pull requests"
+			switch {
+			case s.pr && s.main:
+				when = "on pull requests and pushes"
+			case !s.pr && !prTarget:
+				when = "on pushes to the default branch"
+			}
+			if !h.soft && j.ContinueOnError == "" {
+				f := rule.New(id, rule.True, h.loc(), "dependencies are vetted %s: %s (%s:%d)", when, h.what, h.path, h.line)
+				return []rule.Finding{f}
+			}
+			if soft == nil {
+				coe := j.ContinueOnError
+				if coe == "" {
+					coe = "true"
+				}
+				f := rule.New(id, rule.True, h.loc(), "dependencies are vetted %s: %s (%s:%d); the job %s (line %d) is marked continue-on-error (%s), so a failing check may not block the change", when, h.what, h.path, h.line, j.ID, j.Line, coe)
+				soft = &f
+			}
 		}
 	}
-	return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no dependency review or vulnerability scan runs on pull or merge requests")}
+	if soft != nil {
+		return []rule.Finding{*soft}
+	}
+	if un := unparsed(scan); len(un) > 0 {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, loc(un[0].Path, 0), "no dependency-vetting step in the CI definitions Assay reads; CI is also defined in %s, which Assay does not parse", unparsedText(un))}
+	}
+	return []rule.Finding{rule.Absent(id, evidence.Location{}, "no dependency-vetting step (dependency review, cargo-deny, osv-scanner, npm audit, pip-audit, govulncheck, Trivy, Grype, Snyk, OWASP Dependency-Check, composer audit, bundle audit) runs on pull requests or pushes in %d CI definitions (%s)", len(run), systemsFound(scan))}
 }
 
 func scaScanScheduled(ev *evidence.Set) []rule.Finding {

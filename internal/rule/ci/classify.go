@@ -2,6 +2,7 @@ package ci
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
@@ -29,19 +30,106 @@ func (r recogniser) matchUses(uses string) bool {
 // match returns the line of the step that matches (0 when none) and what
 // matched: the action, or the script line.
 func (r recogniser) match(s evidence.CIStep) (int, string) {
+	return r.matchVars(s, nil, nil)
+}
+
+// matchVars is match with the job's environment and matrix, so a command
+// given through ${{ env.X }}, ${{ matrix.x }} or $X is read as the value
+// it takes. The line and text shown are those of the script as written.
+func (r recogniser) matchVars(s evidence.CIStep, env map[string]string, matrix map[string][]string) (int, string) {
 	if s.Uses != "" && r.matchUses(s.Uses) {
 		return s.Line, s.Uses
 	}
-	if r.run != nil && s.Run != "" {
-		for _, loc := range r.run.FindAllStringIndex(s.Run, 50) {
-			if inComment(s.Run, loc[0]) {
+	if r.run == nil || s.Run == "" {
+		return 0, ""
+	}
+	for _, text := range expansions(s.Run, s.Env, env, matrix) {
+		for _, loc := range r.run.FindAllStringIndex(text, 50) {
+			if inComment(text, loc[0]) {
 				continue
 			}
-			start := strings.LastIndexByte(s.Run[:loc[0]], '\n') + 1
-			return s.RunLine + strings.Count(s.Run[:loc[0]], "\n"), firstLine(s.Run[start:])
+			n := strings.Count(text[:loc[0]], "\n")
+			what := firstLine(nthLine(s.Run, n))
+			if s.Section == evidence.SectionDefaultScript {
+				what += " (" + s.Name + ")"
+			}
+			return s.RunLine + n, what
 		}
 	}
 	return 0, ""
+}
+
+// nthLine returns line n (0-based) of s.
+func nthLine(s string, n int) string {
+	for ; n > 0; n-- {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			return ""
+		}
+		s = s[i+1:]
+	}
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// varRef matches ${{ env.X }}, ${{ matrix.x }}, ${{ vars.X }}, ${X} and $X.
+var varRef = regexp.MustCompile(`\$\{\{\s*(?:env|matrix|vars)\.([\w-]+)\s*\}\}|\$\{(\w+)\}|\$(\w+)`)
+
+// maxVariants caps the expanded texts tried per script.
+const maxVariants = 16
+
+// expansions returns the script as written followed by the texts it takes
+// once variables are replaced by their values: the step's env, then the
+// job's, then the matrix (the i-th text takes the i-th value of each
+// matrix variable). Values never add lines, so line numbers still hold.
+func expansions(run string, stepEnv, env map[string]string, matrix map[string][]string) []string {
+	out := []string{run}
+	if len(stepEnv)+len(env)+len(matrix) == 0 || !strings.Contains(run, "$") {
+		return out
+	}
+	lookup := func(name string, i int) (string, bool) {
+		if v, ok := stepEnv[name]; ok {
+			return v, true
+		}
+		if v, ok := env[name]; ok {
+			return v, true
+		}
+		if vs := matrix[name]; len(vs) > 0 {
+			return vs[i%len(vs)], true
+		}
+		return "", false
+	}
+	n := 1
+	for _, m := range varRef.FindAllStringSubmatch(run, 50) {
+		name := m[1] + m[2] + m[3]
+		if _, ok := stepEnv[name]; ok {
+			continue
+		}
+		if _, ok := env[name]; ok {
+			continue
+		}
+		n = max(n, len(matrix[name]))
+	}
+	n = min(n, maxVariants)
+	for i := 0; i < n; i++ {
+		text := run
+		for depth := 0; depth < 2 && strings.Contains(text, "$"); depth++ {
+			text = varRef.ReplaceAllStringFunc(text, func(ref string) string {
+				m := varRef.FindStringSubmatch(ref)
+				v, ok := lookup(m[1]+m[2]+m[3], i)
+				if !ok || len(v) > 4096 {
+					return ref
+				}
+				return strings.NewReplacer("\r\n", "; ", "\n", "; ", "\r", "; ").Replace(v)
+			})
+		}
+		if !slices.Contains(out, text) {
+			out = append(out, text)
+		}
+	}
+	return out
 }
 
 // inComment reports whether offset i of a shell script lies in a # comment:
@@ -65,26 +153,53 @@ func actionName(uses string) string {
 	return uses
 }
 
-// cmd builds a pattern matching a command at the start of a shell command
-// (line start, or after ;, &&, ||, |, $( or a sudo/env/time prefix).
+// Parts of the command-start pattern. A command starts a line or follows
+// ;, &&, ||, |, ( or $( or a shell keyword; before it may stand inline
+// variable assignments (CGO_ENABLED=1), wrappers with their options (sudo,
+// env, uv run --locked, poetry run, bundle exec, xvfb-run -a, python -m,
+// coverage run) and a path or variable prefix (venv/bin/, ${PREFIX}).
+const (
+	cmdStart = `(?:^|[;&|(]|\$\(|\b(?:then|do|else)[ \t])[ \t]*`
+	assign   = `[A-Za-z_]\w*=(?:"[^"\n]*"|'[^'\n]*'|[^\s;&|]*)[ \t]+`
+	wrapper  = `(?:sudo|exec|time|nice|command|env|cross-env|npx|bunx|uvx|pipx\s+run|(?:pnpm|yarn|npm)\s+(?:exec|dlx)|yarn|pnpm|uv\s+(?:tool\s+)?run|poetry\s+run|pipenv\s+run|pdm\s+run|rye\s+run|hatch\s+(?:-e\s+\S+\s+)?run|bundle\s+exec|python[\d.]*\s+-m|py\s+-m|coverage\s+run|xvfb-run|dbus-run-session|timeout\s+[\w.]+|catchsegv|stdbuf)`
+	wrapOpt  = `(?:[ \t]+-[-\w]+(?:=\S*)?(?:[ \t]+[^\s;&|#-][^\s;&|]*)?)`
+	cmdPath  = `(?:\$\{?\w+\}?/?|[\w.~-]*/)*`
+)
+
+// cmd builds a pattern matching a command at the start of a shell command,
+// after any assignments, wrappers and path prefix.
 func cmd(alts ...string) *regexp.Regexp {
-	return regexp.MustCompile(`(?m)(?:^|[;&|(]|\$\(|\bsudo\s+|\bexec\s+|\btime\s+|\bnpx\s+|\bpnpm\s+(?:exec|dlx)\s+|\buv\s+run\s+|\bpoetry\s+run\s+|\bpipenv\s+run\s+|\bbundle\s+exec\s+|\bhatch\s+run\s+|\bpython3?\s+-m\s+)\s*(?:` + strings.Join(alts, "|") + `)`)
+	return regexp.MustCompile(`(?m)` + cmdStart + `(?:` + assign + `|` + cmdPath + wrapper + wrapOpt + `*[ \t]+)*` + cmdPath + `(?:` + strings.Join(alts, "|") + `)`)
 }
+
+// testScript matches a repository script named for tests: scripts/test,
+// ci/test-linux.sh, ./run_tests.sh, tools/unit-tests. A bare `test` is the
+// shell builtin, so a path or a script extension is required.
+const testScript = `(?:(?:\./|[\w.-]+/)+(?:run[_-]?)?tests?(?:[_-][\w-]+)?|(?:\./|[\w.-]+/)*(?:[\w.]*[_-])?(?:run[_-]?)?tests?(?:[_-][\w-]+)?\.(?:sh|bash|ps1|bat|cmd|py))(?:$|[\s;&|)'"])`
 
 var tests = recogniser{
 	name: "tests",
 	uses: []string{"gradle/gradle-build-action/test"},
 	run: cmd(
-		`go\s+test\b`, `gotestsum\b`, `ginkgo\b`,
-		`(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test\b`, `npm\s+t\b`, `npm\s+run\s+test:`, `(?:npm|pnpm|yarn)\s+run\s+(?:ci|check)\b`, `jest\b`, `vitest\b`, `mocha\b`, `ava\b`, `playwright\s+test\b`,
-		`pytest\b`, `py\.test\b`, `tox\b`, `nox\b`, `unittest\b`, `hatch\s+test\b`, `nosetests\b`,
-		`cargo\s+(?:\+\S+\s+)?(?:test|nextest)\b`,
-		`(?:\./)?mvnw?\s+(?:[^\n;&|]*\s)?(?:test|verify|install|package)\b`,
-		`(?:\./)?gradlew?\s+(?:[^\n;&|]*\s)?(?:test|check|build|\w*Test)\b`,
-		`rspec\b`, `rake\s+(?:test|spec)\b`, `rails\s+test\b`, `bin/rails\s+test\b`,
-		`dotnet\s+test\b`,
-		`(?:vendor/bin/)?phpunit\b`, `(?:vendor/bin/)?pest\b`, `composer\s+(?:run(?:-script)?\s+)?test\b`,
-		`make\s+(?:[^\n;&|]*\s)?(?:test|tests|check|unit|units|unit-tests?|unittests?|integration(?:-tests?)?|e2e|regression-tests?|test-[\w-]+|[\w-]+-tests?)\b`, `(?:\./)?[\w./-]*(?:run[_-]tests?|tests?)\.sh\b`, `ctest\b`, `bazel(?:isk)?\s+test\b`, `just\s+test\b`, `task\s+test\b`, `swift\s+test\b`, `mix\s+test\b`, `flutter\s+test\b`, `dart\s+test\b`, `sbt\s+(?:[^\n;&|]*\s)?test\b`, `zig\s+build\s+test\b`,
+		`go\s+test\b`, `gotestsum\b`, `ginkgo\b`, `richgo\s+test\b`,
+		`(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+)?(?:test[\w:-]*|tests|coverage|cover|spec|unit|e2e)\b`, `npm\s+t\b`, `npm\s+run\s+test:`, `(?:npm|pnpm|yarn)\s+run\s+(?:ci|check)\b`,
+		`jest\b`, `vitest\b`, `mocha\b`, `ava\b`, `karma\s+start\b`, `playwright\s+test\b`, `deno\s+test\b`,
+		`pytest\b`, `py\.test\b`, `tox\b`, `nox\b`, `unittest\b`, `hatch\s+test\b`, `nosetests\b`, `trial\b`, `green\b`,
+		`hatch\s+(?:-e\s+\S+\s+)?run\s+(?:[\w-]+:)?(?:test|tests|cov|coverage)\b`, `(?:poe|invoke|inv|pdm(?:\s+run)?)\s+(?:test|tests|ci)\b`,
+		`python[\d.]*\s+(?:\S+/)?(?:setup\.py\s+test|runtests?\.py|run_tests?\.py|manage\.py\s+test)\b`,
+		`cargo\s+(?:\+\S+\s+)?(?:(?:hack|llvm-cov|careful|miri|minimal-versions|all-features)\s+(?:[^\n;&|]*\s)?)?(?:test|nextest)\b`,
+		`(?:\./)?mvnw?(?:\.cmd)?\s+(?:[^\n;&|]*\s)?(?:test|verify|install|package)\b`,
+		`(?:\./)?gradlew?(?:\.bat)?\s+(?:[^\n;&|]*\s)?(?:test|check|build|\w*Test)\b`,
+		`rspec\b`, `rake\s+(?:test|spec|ci|default)\b`, `rake\s*(?:$|[;&|])`, `rails\s+test\b`, `bin/rails\s+test\b`,
+		`dotnet\s+test\b`, `vstest(?:\.console)?\b`,
+		`phpunit\b`, `pest\b`, `composer\s+(?:run(?:-script)?\s+)?(?:test|tests|ci)\b`,
+		`make\s+(?:[^\n;&|]*\s)?(?:test|tests|check|ci|unit|units|unit-tests?|unittests?|integration(?:-tests?)?|e2e|regression-tests?|test-[\w-]+|[\w-]+-tests?)\b`,
+		`(?:\./)?[\w./-]*(?:run[_-]tests?|tests?)\.sh\b`, testScript,
+		`ctest\b`, `meson\s+test\b`, `ninja\s+(?:-C\s+\S+\s+)?(?:test|check)\b`, `bazel(?:isk)?\s+(?:[^\n;&|]*\s)?(?:test|coverage)\b`,
+		`just\s+(?:[^\n;&|]*\s)?(?:test|tests|check|ci)\b`, `task\s+(?:[^\n;&|]*\s)?test\b`,
+		`swift\s+test\b`, `mix\s+test\b`, `flutter\s+test\b`, `dart\s+test\b`, `sbt\s+(?:[^\n;&|]*\s)?test\b`, `zig\s+build\s+test\b`, `stack\s+test\b`, `cabal\s+test\b`, `lein\s+test\b`,
+		// A tool named by a variable that is never set in the file: `$BUILD_CMD test`.
+		`(?:\$\{?\w+\}?|\$\{\{[^}\n]*\}\})\s+test\b`,
 	),
 }
 
@@ -136,13 +251,34 @@ func stepsOf(j evidence.CIJob) []evidence.CIStep { return j.Steps }
 // firstMatch returns the first step of a job a recogniser matches: its
 // line, what matched, and the local script it is in ("" for the CI file).
 func firstMatch(r recogniser, j evidence.CIJob) (int, string, string, bool) {
+	l, what, file, _, ok := firstMatchSoft(r, j)
+	return l, what, file, ok
+}
+
+// firstMatchSoft is firstMatch preferring steps whose failure fails the
+// job; soft is true when the only match is a step marked
+// continue-on-error.
+func firstMatchSoft(r recogniser, j evidence.CIJob) (line int, what, file string, soft, ok bool) {
+	var sl int
+	var sw, sf string
 	for _, s := range stepsOf(j) {
-		if l, what := r.match(s); l > 0 {
-			return l, what, s.File, true
+		l, w := r.matchVars(s, j.Env, j.Matrix)
+		if l == 0 {
+			continue
 		}
+		if s.ContinueOnError == "true" {
+			if sl == 0 {
+				sl, sw, sf = l, w, s.File
+			}
+			continue
+		}
+		return l, w, s.File, false, true
 	}
 	if j.Uses != "" && r.matchUses(j.Uses) {
-		return j.UsesLine, j.Uses, "", true
+		return j.UsesLine, j.Uses, "", false, true
 	}
-	return 0, "", "", false
+	if sl > 0 {
+		return sl, sw, sf, true, true
+	}
+	return 0, "", "", false, false
 }

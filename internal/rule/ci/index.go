@@ -57,6 +57,9 @@ type hit struct {
 	path string
 	line int
 	what string
+	// soft: the step or job is marked continue-on-error (allow_failure), so
+	// its failure does not fail the pipeline.
+	soft bool
 }
 
 func (h hit) loc() evidence.Location { return evidence.Location{Path: h.path, Line: h.line} }
@@ -68,7 +71,19 @@ func (ix *index) jobDoes(r recogniser, pl evidence.CIPipeline, j evidence.CIJob)
 }
 
 func (ix *index) jobDoesDepth(r recogniser, pl evidence.CIPipeline, j evidence.CIJob, depth int) (hit, bool) {
-	if l, what, script, ok := firstMatch(r, j); ok {
+	jobSoft := j.ContinueOnError == "true"
+	var soft *hit
+	keep := func(h hit) (hit, bool) {
+		h.soft = h.soft || jobSoft
+		if !h.soft {
+			return h, true
+		}
+		if soft == nil {
+			soft = &h
+		}
+		return hit{}, false
+	}
+	if l, what, script, s, ok := firstMatchSoft(r, j); ok {
 		file := pl.Path
 		if j.File != "" {
 			file = j.File
@@ -76,40 +91,58 @@ func (ix *index) jobDoesDepth(r recogniser, pl evidence.CIPipeline, j evidence.C
 		if script != "" {
 			file = script
 		}
-		return hit{path: file, line: l, what: what}, true
+		if h, ok := keep(hit{path: file, line: l, what: what, soft: s}); ok {
+			return h, true
+		}
 	}
-	if depth >= 3 {
-		return hit{}, false
-	}
-	for _, s := range j.Steps {
-		if sub, ok := ix.local(s.Uses); ok {
+	if depth < 3 {
+		for _, s := range j.Steps {
+			if sub, ok := ix.local(s.Uses); ok {
+				for _, sj := range sub.Jobs {
+					if h, ok := ix.jobDoesDepth(r, sub, sj, depth+1); ok {
+						h.soft = h.soft || s.ContinueOnError == "true"
+						if h, ok := keep(h); ok {
+							return h, true
+						}
+					}
+				}
+			}
+		}
+		if sub, ok := ix.local(j.Uses); ok {
 			for _, sj := range sub.Jobs {
 				if h, ok := ix.jobDoesDepth(r, sub, sj, depth+1); ok {
-					return h, true
+					if h, ok := keep(h); ok {
+						return h, true
+					}
 				}
 			}
 		}
 	}
-	if sub, ok := ix.local(j.Uses); ok {
-		for _, sj := range sub.Jobs {
-			if h, ok := ix.jobDoesDepth(r, sub, sj, depth+1); ok {
-				return h, true
-			}
-		}
+	if soft != nil {
+		return *soft, true
 	}
 	return hit{}, false
 }
 
 // pipelineDoes returns the first job of a pipeline that does what r
-// recognises.
+// recognises, preferring a job whose failure fails the pipeline.
 func (ix *index) pipelineDoes(r recogniser, pl evidence.CIPipeline) (hit, bool) {
+	var soft *hit
 	for _, j := range pl.Jobs {
 		if j.Hidden {
 			continue
 		}
 		if h, ok := ix.jobDoes(r, pl, j); ok {
-			return h, true
+			if !h.soft {
+				return h, true
+			}
+			if soft == nil {
+				soft = &h
+			}
 		}
+	}
+	if soft != nil {
+		return *soft, true
 	}
 	return hit{}, false
 }

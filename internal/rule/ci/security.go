@@ -68,7 +68,7 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 		}
 	}
 	if !seen {
-		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions workflows; GitLab job tokens are scoped in project settings")}
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions workflows (CI found: %s); GitLab job tokens are scoped in project settings", ciFound(ev))}
 	}
 	return out
 }
@@ -424,7 +424,7 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 		return out
 	}
 	if scripts == 0 {
-		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions scripts")}
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions scripts (CI found: %s)", ciFound(ev))}
 	}
 	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no attacker-controlled context is expanded into any of %d scripts", scripts)}
 }

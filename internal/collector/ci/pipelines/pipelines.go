@@ -12,12 +12,18 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/parse/azurepipelines"
+	"github.com/assaysec/assay/internal/parse/circleci"
 	"github.com/assaysec/assay/internal/parse/ciyaml"
 	"github.com/assaysec/assay/internal/parse/ghactions"
 	"github.com/assaysec/assay/internal/parse/gitlabci"
+	"github.com/assaysec/assay/internal/parse/travisci"
 	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Name of the collector.
@@ -73,6 +79,23 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			break
 		}
 		switch {
+		case travisci.IsPath(e.Path):
+			c.read(e.Path, "Travis CI file", func(data []byte) (evidence.CIPipeline, bool, error) {
+				p, err := travisci.Parse(e.Path, data)
+				return p, true, err
+			})
+		case circleci.IsPath(e.Path):
+			c.read(e.Path, "CircleCI configuration", func(data []byte) (evidence.CIPipeline, bool, error) {
+				p, err := circleci.Parse(e.Path, data)
+				return p, true, err
+			})
+		case azurepipelines.IsPath(e.Path):
+			c.read(e.Path, "Azure Pipelines file", func(data []byte) (evidence.CIPipeline, bool, error) {
+				p, err := azurepipelines.Parse(e.Path, data)
+				return p, true, err
+			})
+		case unparsedSystem(e.Path) != "":
+			c.defs = append(c.defs, evidence.CIFile{Path: e.Path, System: unparsedSystem(e.Path)})
 		case ghactions.IsWorkflowPath(e.Path):
 			c.read(e.Path, "GitHub Actions workflow", func(data []byte) (evidence.CIPipeline, bool, error) {
 				p, err := ghactions.ParseWorkflow(e.Path, data)
@@ -88,8 +111,10 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 	if in.Tree.Exists(".gitlab-ci.yml") {
 		c.gitlab(ctx, ".gitlab-ci.yml")
 	}
+	scan := evidence.CIScan{Pipelines: c.parsed, Broken: c.broken, Files: c.defs}
+	scan.DefaultBranch, scan.DefaultBranchFrom = defaultBranch(in.History)
 	c.out = append(c.out, evidence.Record{
-		Fact:       evidence.CIScan{Pipelines: c.parsed, Broken: c.broken},
+		Fact:       scan,
 		Provenance: in.Provenance(Name, evidence.Location{}, ""),
 	})
 	return c.out, nil
@@ -101,6 +126,51 @@ type run struct {
 	files          int
 	parsed, broken int
 	seen           map[string]bool
+	defs           []evidence.CIFile
+}
+
+// unparsedSystem names the CI system of a definition file Assay detects
+// but does not read; "" for any other file.
+func unparsedSystem(p string) string {
+	dir, file := path.Split(p)
+	switch {
+	case p == "Jenkinsfile" || (dir == "" && strings.HasPrefix(file, "Jenkinsfile.")) || strings.HasSuffix(p, ".jenkinsfile"):
+		return evidence.CIJenkins
+	case p == "appveyor.yml" || p == ".appveyor.yml" || p == "appveyor.yaml" || p == ".appveyor.yaml":
+		return evidence.CIAppVeyor
+	case dir == ".buildkite/" && (strings.HasPrefix(file, "pipeline") && (strings.HasSuffix(file, ".yml") || strings.HasSuffix(file, ".yaml") || strings.HasSuffix(file, ".sh"))):
+		return evidence.CIBuildkite
+	case p == "bitbucket-pipelines.yml":
+		return evidence.CIBitbucket
+	case p == ".cirrus.yml" || p == ".cirrus.star":
+		return evidence.CICirrus
+	case p == ".drone.yml" || p == ".drone.star":
+		return evidence.CIDrone
+	case p == ".woodpecker.yml" || p == ".woodpecker.yaml" || (dir == ".woodpecker/" && (strings.HasSuffix(file, ".yml") || strings.HasSuffix(file, ".yaml"))):
+		return evidence.CIWoodpecker
+	case p == "cloudbuild.yaml" || p == "cloudbuild.yml" || p == "cloudbuild.json":
+		return evidence.CICloudBuild
+	}
+	return ""
+}
+
+// defaultBranch reads the default branch from git: origin/HEAD when the
+// clone recorded it, else HEAD's branch.
+func defaultBranch(h *source.History) (string, string) {
+	if h == nil {
+		return "", ""
+	}
+	if r := h.Repository(); r != nil {
+		if ref, err := r.Reference(plumbing.NewRemoteHEADReferenceName("origin"), false); err == nil && ref.Type() == plumbing.SymbolicReference {
+			if b, ok := strings.CutPrefix(ref.Target().String(), "refs/remotes/origin/"); ok && b != "" && b != "HEAD" {
+				return textsafe.Clean(b), "origin/HEAD"
+			}
+		}
+	}
+	if b := h.Branch(); b != "" && b != "HEAD" {
+		return textsafe.Clean(b), "HEAD"
+	}
+	return "", ""
 }
 
 func (c *run) read(p, format string, parse func([]byte) (evidence.CIPipeline, bool, error)) (evidence.CIPipeline, bool) {
@@ -124,14 +194,16 @@ func (c *run) read(p, format string, parse func([]byte) (evidence.CIPipeline, bo
 		return pl, false
 	}
 	c.parsed++
+	c.defs = append(c.defs, evidence.CIFile{Path: p, System: pl.System, Parsed: true})
 	c.followScripts(&pl)
 	c.out = append(c.out, evidence.Record{Fact: pl, Provenance: c.in.Provenance(Name, evidence.Location{Path: p}, source.Digest(data))})
 	return pl, true
 }
 
 // localScript finds scripts a step runs from the repository: `bash x.sh`,
-// `sh ./ci/test`, `source env.sh`, `./scripts/build.sh`.
-var localScript = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))`)
+// `sh ./ci/test`, `source env.sh`, `./scripts/build.sh`, `scripts/test`
+// at the start of a command, `python tools/run_tests.py`.
+var localScript = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.|pwsh|python[\d.]*)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))|(?:^|[;&|(])\s*(?:[A-Za-z_]\w*=\S*\s+)*([\w.-]+/[\w./-]+)`)
 
 const (
 	// maxScriptSize caps a followed script; maxScripts caps scripts per file.
@@ -152,24 +224,32 @@ func (c *run) followScripts(pl *evidence.CIPipeline) {
 			if s.Run == "" || n >= maxScripts {
 				continue
 			}
-			for _, m := range localScript.FindAllStringSubmatch(s.Run, 4) {
-				ref := m[1]
-				if ref == "" {
-					ref = m[2]
-				}
-				p := path.Clean(strings.TrimPrefix(ref, "./"))
-				if p == "." || strings.HasPrefix(p, "..") || !c.in.Tree.Exists(p) || n >= maxScripts {
-					continue
-				}
-				data, err := c.in.Tree.ReadFile(p, maxScriptSize)
-				if err != nil {
-					continue
-				}
-				n++
-				steps = append(steps, evidence.CIStep{Line: s.Line, Run: string(data), RunLine: 1, File: p, Section: "script " + p})
-			}
+			c.followInto(&steps, s, &n, 0)
 		}
 		j.Steps = steps
+	}
+}
+
+// followInto appends the scripts step s runs, and the scripts those run,
+// two levels deep. Paths are read from the repository root, where jobs
+// start. Scripts are read, never run.
+func (c *run) followInto(steps *[]evidence.CIStep, s evidence.CIStep, n *int, depth int) {
+	if depth >= 2 {
+		return
+	}
+	for _, m := range localScript.FindAllStringSubmatch(s.Run, 8) {
+		p := path.Clean(strings.TrimPrefix(m[1]+m[2]+m[3], "./"))
+		if p == "." || strings.HasPrefix(p, "..") || strings.HasPrefix(p, "/") || p == s.File || !c.in.Tree.Exists(p) || c.in.Tree.IsDir(p) || *n >= maxScripts {
+			continue
+		}
+		data, err := c.in.Tree.ReadFile(p, maxScriptSize)
+		if err != nil {
+			continue
+		}
+		*n++
+		sub := evidence.CIStep{Line: s.Line, Run: string(data), RunLine: 1, File: p, Section: "script " + p, ContinueOnError: s.ContinueOnError}
+		*steps = append(*steps, sub)
+		c.followInto(steps, sub, n, depth+1)
 	}
 }
 
