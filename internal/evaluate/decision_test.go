@@ -39,6 +39,7 @@ func TestDecide(t *testing.T) {
 		{"absence decisive even with an unknown", decisive, group{absences: 1, unknowns: 1, absenceMsgs: []string{"a"}, unknownMsgs: []string{"u"}}, group{}, group{}, report.ClaimNotMet},
 		{"absence if none, nothing positive", ifNone, group{}, group{absences: 2, absenceMsgs: []string{"a", "b"}}, group{}, report.ClaimNotMet},
 		{"absence if none, one positive", ifNone, group{trues: 1, absences: 1, absenceMsgs: []string{"a"}}, group{}, group{}, report.ClaimUnknown},
+		{"absence if none, a rule partly positive", ifNone, group{absences: 2, partials: 1, absenceMsgs: []string{"a", "b"}}, group{}, group{}, report.ClaimUnknown},
 		{"absence if none, an unknown alternative", ifNone, group{}, group{absences: 1, unknowns: 1, absenceMsgs: []string{"a"}, unknownMsgs: []string{"u"}}, group{}, report.ClaimUnknown},
 		{"absence unknown", unknown, group{absences: 1, absenceMsgs: []string{"a"}}, group{}, group{}, report.ClaimUnknown},
 		{"elsewhere is never decisive", decisive, group{elsewheres: 1, elsewhereMsgs: []string{"e"}}, group{}, group{}, report.ClaimUnknown},

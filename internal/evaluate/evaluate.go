@@ -179,6 +179,10 @@ func judgeWaivers(in Input, cfg *config.Config) (out []report.Waiver, byClaim ma
 // group summarises one group (all, any or blocks) of a claim's rules.
 type group struct {
 	trues, nas, unknowns int
+	// partials counts false rules that also found some positive signal (one
+	// workflow scoped, another not): not met when decisive, but they show
+	// the signal is not wholly absent.
+	partials int
 	// Falses by what they rest on.
 	violations, absences, elsewheres int
 	unknownMsgs                      []string
@@ -195,6 +199,9 @@ func (g *group) add(in Input, id string, fs []rule.Finding, remedies *[]string) 
 	case rule.True:
 		g.trues++
 	case rule.False:
+		if slices.ContainsFunc(fs, func(f rule.Finding) bool { return f.Outcome == rule.True }) {
+			g.partials++
+		}
 		switch neg {
 		case rule.NoSignal:
 			g.absences++
@@ -257,7 +264,7 @@ func decide(d catalog.Decision, all, any, blocks group, trueMsg, naMsg string) v
 		case catalog.AbsenceDecisive:
 			return verdict{report.ClaimNotMet, reason}
 		case catalog.AbsenceIfNone:
-			if positives == 0 && all.unknowns == 0 && any.unknowns == 0 {
+			if positives+all.partials+any.partials == 0 && all.unknowns == 0 && any.unknowns == 0 {
 				return verdict{report.ClaimNotMet, reason}
 			}
 		}

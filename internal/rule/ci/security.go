@@ -39,16 +39,22 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 		bad := false
 		top := pl.Permissions
 		onlyCall := len(pl.Triggers) > 0 && !slices.ContainsFunc(pl.Triggers, func(t evidence.CITrigger) bool { return t.Event != "workflow_call" })
-		allJobsScoped := len(pl.Jobs) > 0 && !slices.ContainsFunc(pl.Jobs, func(j evidence.CIJob) bool { return j.Permissions == nil && j.Uses == "" })
+		// A job that calls a reusable workflow without a permissions block
+		// passes the default token on: it is not scoped.
+		allJobsScoped := len(pl.Jobs) > 0 && !slices.ContainsFunc(pl.Jobs, func(j evidence.CIJob) bool { return j.Permissions == nil })
 		switch {
 		case top == nil && !onlyCall && !allJobsScoped:
 			var unscoped []string
 			for _, j := range pl.Jobs {
-				if j.Permissions == nil && j.Uses == "" {
+				if j.Permissions == nil {
 					unscoped = append(unscoped, j.ID)
 				}
 			}
-			out = append(out, rule.New(id, rule.False, loc(pl.Path, 1), "%s has no top-level permissions: block; jobs %s get the repository's default token permissions", pl.Path, strings.Join(unscoped, ", ")))
+			// The default token permissions are a repository setting the
+			// checkout does not show (read-only is GitHub's default for new
+			// repositories), so a missing block is an absence, not a
+			// violation.
+			out = append(out, rule.Absent(id, loc(pl.Path, 1), "%s has no top-level permissions: block; jobs %s get the repository's default token permissions, which are set outside the repository", pl.Path, strings.Join(unscoped, ", ")))
 			bad = true
 		case top != nil && top.All == "write-all":
 			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions: write-all gives every job a read-write token"))
@@ -68,6 +74,9 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 		}
 	}
 	if !seen {
+		if others := otherCISystems(ev); len(others) > 0 {
+			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no GitHub Actions workflows; the token scopes of %s are set in the CI service's settings, which the repository does not show", strings.Join(others, ", "))}
+		}
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions workflows (CI found: %s); GitLab job tokens are scoped in project settings", ciFound(ev))}
 	}
 	return out
@@ -582,4 +591,24 @@ func hasAny(m map[string]string, keys []string) bool {
 		}
 	}
 	return false
+}
+
+// otherCISystems names the CI systems found other than GitHub Actions and
+// GitLab CI, whose token scopes live in the service's settings.
+func otherCISystems(ev *evidence.Set) []string {
+	scan, _ := evidence.First[evidence.CIScan](ev)
+	var out []string
+	for _, f := range scan.Fact.Files {
+		if f.System == evidence.CIGitHubActions || f.System == evidence.CIGitHubComposite || f.System == evidence.CIGitLab {
+			continue
+		}
+		name := systemNames[f.System]
+		if name == "" {
+			name = f.System
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
