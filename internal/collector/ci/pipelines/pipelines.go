@@ -131,7 +131,9 @@ func (c *run) read(p, format string, parse func([]byte) (evidence.CIPipeline, bo
 
 // localScript finds scripts a step runs from the repository: `bash x.sh`,
 // `sh ./ci/test`, `source env.sh`, `./scripts/build.sh`.
-var localScript = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))`)
+// A command that is a relative path with a directory (scripts/publish)
+// runs that file too.
+var localScript = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))|^\s*["']?([\w-]+/[\w./-]+)["']?\s*$`)
 
 const (
 	// maxScriptSize caps a followed script; maxScripts caps scripts per file.
@@ -156,6 +158,9 @@ func (c *run) followScripts(pl *evidence.CIPipeline) {
 				ref := m[1]
 				if ref == "" {
 					ref = m[2]
+				}
+				if ref == "" {
+					ref = m[3]
 				}
 				p := path.Clean(strings.TrimPrefix(ref, "./"))
 				if p == "." || strings.HasPrefix(p, "..") || !c.in.Tree.Exists(p) || n >= maxScripts {
