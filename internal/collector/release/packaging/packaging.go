@@ -339,11 +339,15 @@ var (
 // outside CI.
 func script(f *evidence.Packaging, p, text string) {
 	for _, loc := range scriptSign.FindAllStringIndex(text, 10) {
-		line := lineText(text, loc[0])
+		i := loc[0]
+		for i < loc[1] && strings.IndexByte(" \t\r\n;&|(", text[i]) >= 0 {
+			i++
+		}
+		line := lineText(text, i)
 		if commented(line) || scriptVerify.MatchString(line) {
 			continue
 		}
-		addSigning(f, evidence.SigningConfig{Tool: signTool(line), Path: p, Line: lineAt(text, loc[0]), Detail: short(line)})
+		addSigning(f, evidence.SigningConfig{Tool: signTool(line), Path: p, Line: lineAt(text, i), Detail: short(line)})
 		break
 	}
 	l, what, _, ok := publishing.StepPublishes(evidence.CIStep{Run: text, RunLine: 1})
