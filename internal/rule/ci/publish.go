@@ -320,7 +320,7 @@ func releaseSignsArtifacts(ev *evidence.Set) []rule.Finding {
 			pl, _ = ix.gitlab()
 		}
 		if h, ok := ix.pipelineDoes(releaseSigning, pl); ok {
-			out = append(out, rule.New(id, rule.True, h.loc(), "the release pipeline %s signs or attests the artefacts: %s (%s:%d)", p.Pipeline, h.what, h.path, h.line))
+			out = append(out, rule.New(id, rule.True, h.loc(), "the release pipeline signs or attests the artefacts: %s (%s:%d, in %s)", h.what, h.path, h.line, p.Pipeline))
 			continue
 		}
 		found := false

@@ -59,7 +59,7 @@ func distributionChannelsUseHTTPS(ev *evidence.Set) []rule.Finding {
 	out = append(out, inferred...)
 	if len(chs) == 0 && len(out) == 0 {
 		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{},
-			"nothing is distributed: no download URLs are declared (assay.yaml releases[].download_urls, Security Insights distribution points), no package manifest publishes to a registry and no CI job publishes"))
+			"no download URLs are declared (assay.yaml releases[].download_urls, Security Insights distribution points), no package manifest publishes to a registry and no CI job publishes: nothing is distributed"))
 	}
 	return out
 }

@@ -17,25 +17,25 @@ import (
 
 func TestCollect(t *testing.T) {
 	files := map[string]string{
-		"pyproject.toml":            "[build-system]\nrequires = [\"flit_core\"]\n\n[project]\nname = \"lib\"\n",
-		"package.json":              `{"name": "lib", "version": "1.0.0", "publishConfig": {"provenance": true}}`,
-		"site/package.json":         `{"name": "site", "private": true}`,
-		"examples/demo/Cargo.toml":  "[package]\nname = \"demo\"\n", // an example, not the product
-		"crates/core/Cargo.toml":    "[package]\nname = \"core\"\nversion = \"0.1.0\"\n",
-		"crates/bench/Cargo.toml":   "[package]\nname = \"bench\"\npublish = false\n",
-		"Cargo.toml":                "[workspace]\nmembers = [\"crates/*\"]\n",
-		"composer.json":             `{"name": "vendor/lib", "type": "library"}`,
-		"app/composer.json":         `{"name": "vendor/app", "type": "project"}`,
-		"go.mod":                    "module example.org/lib\n\ngo 1.22\n",
-		"tools/go.mod":              "module tools\n",
-		"lib.gemspec":               "Gem::Specification.new do |s|\n  s.name = 'lib'\nend\n",
-		"pom.xml":                   "<project>\n  <distributionManagement>\n    <repository>\n      <url>http://repo.example.net/releases</url>\n    </repository>\n  </distributionManagement>\n  <build><plugins><plugin>\n    <artifactId>maven-gpg-plugin</artifactId>\n  </plugin></plugins></build>\n</project>\n",
-		"sub/build.gradle.kts":      "plugins {\n  `maven-publish`\n  signing\n}\nsigning {\n  sign(publishing.publications)\n}\n",
-		"scripts/release.sh":        "#!/bin/sh\n# gpg --detach-sign old.tar.gz\ngpg --verify x.asc\ngpg --armor --detach-sign dist/lib.tar.gz\ntwine upload dist/*\n",
-		"README.md":                 "Install:\n\n    curl -fsSL http://get.vendor.net/install.sh | sh\n\nUsage: `lib.get(\"http://example.com\")`, or open http://localhost:8000.\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n",
-		"docs/install.md":           "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it.\n",
-		"docs/usage.md":             "curl http://dl.vendor.net/x.tar.gz\n", // not an install document
-		"test/fixtures/setup.py":    "setup(name='x')\n",
+		"pyproject.toml":           "[build-system]\nrequires = [\"flit_core\"]\n\n[project]\nname = \"lib\"\n",
+		"package.json":             `{"name": "lib", "version": "1.0.0", "publishConfig": {"provenance": true}}`,
+		"site/package.json":        `{"name": "site", "private": true}`,
+		"examples/demo/Cargo.toml": "[package]\nname = \"demo\"\n", // an example, not the product
+		"crates/core/Cargo.toml":   "[package]\nname = \"core\"\nversion = \"0.1.0\"\n",
+		"crates/bench/Cargo.toml":  "[package]\nname = \"bench\"\npublish = false\n",
+		"Cargo.toml":               "[workspace]\nmembers = [\"crates/*\"]\n",
+		"composer.json":            `{"name": "vendor/lib", "type": "library"}`,
+		"app/composer.json":        `{"name": "vendor/app", "type": "project"}`,
+		"go.mod":                   "module example.org/lib\n\ngo 1.22\n",
+		"tools/go.mod":             "module tools\n",
+		"lib.gemspec":              "Gem::Specification.new do |s|\n  s.name = 'lib'\nend\n",
+		"pom.xml":                  "<project>\n  <distributionManagement>\n    <repository>\n      <url>http://repo.example.net/releases</url>\n    </repository>\n  </distributionManagement>\n  <build><plugins><plugin>\n    <artifactId>maven-gpg-plugin</artifactId>\n  </plugin></plugins></build>\n</project>\n",
+		"sub/build.gradle.kts":     "plugins {\n  `maven-publish`\n  signing\n}\nsigning {\n  sign(publishing.publications)\n}\n",
+		"scripts/release.sh":       "#!/bin/sh\n# gpg --detach-sign old.tar.gz\ngpg --verify x.asc\ngpg --armor --detach-sign dist/lib.tar.gz\ntwine upload dist/*\n",
+		"README.md":                "Install:\n\n    curl -fsSL http://get.vendor.net/install.sh | sh\n\nUsage: `lib.get(\"http://example.com\")`, or open http://localhost:8000.\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n",
+		"docs/install.md":          "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it.\n",
+		"docs/usage.md":            "curl http://dl.vendor.net/x.tar.gz\n", // not an install document
+		"test/fixtures/setup.py":   "setup(name='x')\n",
 	}
 	dir := t.TempDir()
 	for p, c := range files {
