@@ -334,7 +334,7 @@ func oidcLine(pl evidence.CIPipeline, j evidence.CIJob) int {
 }
 
 // credKey matches env and with: keys that carry a credential.
-var credKey = regexp.MustCompile(`(?i)(token|password|passwd|secret|api[_-]?key|auth|credential|passphrase|private[_-]?key|_pat$|^pat$)`)
+var credKey = regexp.MustCompile(`(?i)(?:^|[_-])(?:token|password|passwd|pass|secret|api[_-]?key|auth[_-]?token|authtoken|credentials?|passphrase|private[_-]?key|pat)(?:$|[_-])|[a-z](?:Token|Password|Secret|ApiKey|Passphrase)$`)
 
 // notCred are keys that match credKey but name no credential.
 var notCred = regexp.MustCompile(`(?i)^(id-token|token-format|auth-type|authors?|author[_-].*|.*_url|.*-url|.*_user(name)?|.*-user(name)?|username|attestations|skip-existing|verify-metadata|.*_enabled|.*_file|.*-file|.*_path|.*-path)$`)
@@ -376,6 +376,9 @@ func Placeholder(v string) bool {
 	l := strings.ToLower(v)
 	switch l {
 	case "true", "false", "yes", "no", "on", "off", "none", "null", "__token__", "oidc", "auto", "required", "optional", "0", "1":
+		return true
+	}
+	if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "./") || strings.HasPrefix(l, "/") {
 		return true
 	}
 	if len(v) < 6 || strings.ContainsAny(v, " <>") || strings.HasPrefix(l, "your") || strings.Contains(l, "xxxx") || strings.Contains(l, "changeme") || strings.Contains(l, "example") {

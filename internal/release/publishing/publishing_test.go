@@ -58,6 +58,18 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+func TestCredKey(t *testing.T) {
+	for k, want := range map[string]bool{
+		"TWINE_PASSWORD": true, "NODE_AUTH_TOKEN": true, "GITHUB_TOKEN": true, "repo-token": true, "password": true,
+		"token": true, "api-key": true, "apiKey": true, "npmToken": true, "CARGO_REGISTRY_TOKEN": true, "GPG_PASSPHRASE": true,
+		"authority": false, "author": false, "key": false, "cache-key": false, "passive": false, "tokenizer": false,
+	} {
+		if got := credKey.MatchString(k); got != want {
+			t.Errorf("credKey(%q) = %v, want %v", k, got, want)
+		}
+	}
+}
+
 func TestTrigger(t *testing.T) {
 	closed := evidence.CIPipeline{Triggers: []evidence.CITrigger{{Event: "pull_request", Types: []string{"closed"}}}}
 	if got := Trigger(closed, evidence.CIJob{If: "github.event.pull_request.merged == true"}); got != "merged pull request" {
