@@ -132,16 +132,18 @@ func (ReleaseProvenance) Kind() Kind { return KindReleaseProvenance }
 
 // ReleaseTagSignature is the signature state of one release tag.
 type ReleaseTagSignature struct {
-	Tag       string
-	Commit    string
-	Date      time.Time
-	Latest    bool
-	Annotated bool
-	Signed    bool
-	Format    string // "ssh", "openpgp", "x509", "unknown"
-	Status    string // Verify* constant; "" when unsigned
-	Signer    string
-	Reason    string
+	Tag    string
+	Commit string
+	Date   time.Time
+	Latest bool // the newest stable (not pre-release) release tag
+	// Prerelease: a nightly, rc, alpha, beta or other pre-release tag.
+	Prerelease bool
+	Annotated  bool
+	Signed     bool
+	Format     string // "ssh", "openpgp", "x509", "unknown"
+	Status     string // Verify* constant; "" when unsigned
+	Signer     string
+	Reason     string
 	// InScope says whether the tag is judged: the latest release tag, the
 	// tag of a release declared in assay.yaml, or every release tag with
 	// --all-releases.

@@ -24,6 +24,7 @@ import (
 	"github.com/assaysec/assay/internal/collector/lifecycle/support"
 	releaseartefacts "github.com/assaysec/assay/internal/collector/release/artefacts"
 	releasechannels "github.com/assaysec/assay/internal/collector/release/channels"
+	releasepackaging "github.com/assaysec/assay/internal/collector/release/packaging"
 	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
@@ -46,6 +47,7 @@ var All = []func() collector.Collector{
 	releaseartefacts.New,
 	releasetags.New,
 	releasechannels.New,
+	releasepackaging.New,
 	cipipelines.New,
 	cibuildenv.New,
 	ciupdates.New,

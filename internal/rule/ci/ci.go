@@ -36,7 +36,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("dependencyReviewOnChanges", needPipelines, dependencyReviewOnChanges),
 		b.Rule("scaScanScheduled", needPipelines, scaScanScheduled),
 		b.Rule("releaseJobDependsOnTests", needPipelines, releaseJobDependsOnTests),
-		b.Rule("releaseSignsArtifacts", needBuildEnv, releaseSignsArtifacts),
+		b.Rule("releaseSignsArtifacts", needSigning, releaseSignsArtifacts),
 		b.Rule("releaseProducesSBOM", needBuildEnv, releaseProducesSBOM),
 		b.Rule("workflowPermissionsLeastPrivilege", needPipelines, workflowPermissionsLeastPrivilege),
 		b.Rule("ciActionsPinned", needPipelines, ciActionsPinned),
@@ -50,6 +50,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("codeownersCoverBuild", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCodeOwners, evidence.KindDockerfile}, codeownersCoverBuild),
 		b.Rule("updateAutomationCoversEcosystems", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindManifest, evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindPreCommit}, updateAutomationCoversEcosystems),
 	}
+	rs = append(rs, publishRules(b)...)
 	return rs, b.Err()
 }
 

@@ -17,80 +17,35 @@ type releaseJob struct {
 	at  hit
 }
 
-// releaseJobs finds the jobs that publish. docker/build-push-action counts
-// only when it pushes.
+// releaseJobs finds the jobs that publish (see publishing.Find): one per
+// job, at its first publish step. Only publishing written in the job (or a
+// local composite action it uses) counts: a called reusable workflow is
+// judged on its own, gated by its callers.
 func releaseJobs(ix *index) []releaseJob {
 	var out []releaseJob
-	add := func(pl evidence.CIPipeline, j evidence.CIJob) {
-		if j.Hidden {
-			return
-		}
-		// Only publishing written in this file counts here: a called
-		// reusable workflow is judged on its own, gated by its callers.
-		l, what, script, ok := firstMatch(release, j)
-		if !ok {
-			return
-		}
-		file := pl.Path
-		if j.File != "" {
-			file = j.File
-		}
-		if script != "" {
-			file = script
-		}
-		h := hit{path: file, line: l, what: what}
-		lw := strings.ToLower(what)
-		if strings.HasPrefix(lw, "docker/build-push-action") && !pushes(j) {
-			return
-		}
-		if strings.HasPrefix(lw, "goreleaser/goreleaser-action") && !goreleaserReleases(j) {
-			return
-		}
-		out = append(out, releaseJob{pl: pl, job: j, at: h})
-	}
-	for _, pl := range ix.runnable() {
-		if pl.System == evidence.CIGitLab {
+	seen := map[string]bool{}
+	gl, hasGL := ix.gitlab()
+	for _, p := range publishes(ix) {
+		k := p.Pipeline + "\x00" + p.Job
+		if seen[k] {
 			continue
 		}
-		if s, _ := ghSides(pl); s.pr && !s.main && !s.tag && !s.schedule {
-			continue // pull-request-only workflows do not release
+		seen[k] = true
+		pl, ok := ix.byPath[p.Pipeline]
+		if p.System == evidence.CIGitLab && hasGL {
+			pl, ok = gl, true
+		}
+		if !ok {
+			continue
 		}
 		for _, j := range pl.Jobs {
-			add(pl, j)
-		}
-	}
-	if gl, ok := ix.gitlab(); ok {
-		for _, j := range gl.Jobs {
-			add(gl, j)
+			if j.ID == p.Job && !j.Hidden {
+				out = append(out, releaseJob{pl: pl, job: j, at: hit{path: p.Path, line: p.Line, what: p.What}})
+				break
+			}
 		}
 	}
 	return out
-}
-
-// goreleaserReleases reports whether the GoReleaser action publishes:
-// `release` without --snapshot (build, check and snapshots publish nothing).
-func goreleaserReleases(j evidence.CIJob) bool {
-	for _, s := range j.Steps {
-		if strings.HasPrefix(strings.ToLower(s.Uses), "goreleaser/goreleaser-action") {
-			args := s.With["args"]
-			if strings.Contains(args, "release") && !strings.Contains(args, "--snapshot") && !strings.Contains(args, "--skip=publish") && !strings.Contains(args, "--skip-publish") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func pushes(j evidence.CIJob) bool {
-	for _, s := range j.Steps {
-		if strings.HasPrefix(strings.ToLower(s.Uses), "docker/build-push-action") {
-			v := strings.ToLower(s.With["push"])
-			if v == "true" || strings.Contains(v, "${{") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func releaseJobDependsOnTests(ev *evidence.Set) []rule.Finding {
@@ -265,10 +220,6 @@ func releaseEvidence(ev *evidence.Set, id string, r recogniser, fromTool func(ev
 		}
 	}
 	return out
-}
-
-func releaseSignsArtifacts(ev *evidence.Set) []rule.Finding {
-	return releaseEvidence(ev, "releaseSignsArtifacts", signing, func(t evidence.ReleaseTool) []int { return t.Signs }, "signs or attests the artefacts")
 }
 
 func releaseProducesSBOM(ev *evidence.Set) []rule.Finding {

@@ -45,6 +45,8 @@ func distributionChannelsUseHTTPS(ev *evidence.Set) []rule.Finding {
 			chs = append(chs, channel{d.URI, evidence.Location{Path: si.Path, Line: d.Line}, fmt.Sprintf("%s distribution point %d", si.Path, i+1)})
 		}
 	}
+	inferred, fs := inferredChannels(id, ev)
+	out = append(out, fs...)
 	for _, c := range chs {
 		o, why := judgeURL(c.url)
 		f := rule.New(id, o, c.loc, "%s %s", c.url, why)
@@ -54,9 +56,10 @@ func distributionChannelsUseHTTPS(ev *evidence.Set) []rule.Finding {
 		f.Values = map[string]string{"url": c.url}
 		out = append(out, f)
 	}
+	out = append(out, inferred...)
 	if len(chs) == 0 && len(out) == 0 {
 		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{},
-			"no download URLs are declared (releases[].download_urls in assay.yaml, or distribution-points in the Security Insights file)"))
+			"no download URLs are declared (assay.yaml releases[].download_urls, Security Insights distribution points), no package manifest publishes to a registry and no CI job publishes: nothing is distributed"))
 	}
 	return out
 }

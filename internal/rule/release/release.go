@@ -28,7 +28,8 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("releaseChecksumsSigned", []evidence.Kind{evidence.KindRelease}, releaseChecksumsSigned),
 		b.Rule("releaseProvenanceVerifies", []evidence.Kind{evidence.KindRelease}, releaseProvenanceVerifies),
 		b.Rule("releaseTagsAreSigned", []evidence.Kind{evidence.KindReleaseTagSignature}, releaseTagsAreSigned),
-		b.Rule("distributionChannelsUseHTTPS", []evidence.Kind{evidence.KindDistributionChannels, evidence.KindSecurityInsights}, distributionChannelsUseHTTPS),
+		b.Rule("latestReleaseTagsSigned", []evidence.Kind{evidence.KindReleaseTagSignature}, latestReleaseTagsSigned),
+		b.Rule("distributionChannelsUseHTTPS", []evidence.Kind{evidence.KindDistributionChannels, evidence.KindSecurityInsights, evidence.KindPackaging, evidence.KindCIPipeline}, distributionChannelsUseHTTPS),
 		b.Rule("verificationInstructionsPublished", []evidence.Kind{evidence.KindVerificationDocs}, verificationInstructionsPublished),
 	}
 	return rs, b.Err()

@@ -202,8 +202,8 @@ func TestRulesLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 7 {
-		t.Errorf("%d rules, want 7", len(rs))
+	if len(rs) != 8 {
+		t.Errorf("%d rules, want 8", len(rs))
 	}
 }
 

@@ -122,3 +122,19 @@ func TestFollowScripts(t *testing.T) {
 		}
 	}
 }
+
+// A step whose whole command is a relative path with a directory runs
+// that file.
+func TestFollowScriptByPath(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, ".github/workflows/p.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: \"scripts/publish\"\n      - run: dist/app --version extra\n")
+	write(t, dir, "scripts/publish", "#!/bin/sh\ntwine upload dist/*\n")
+	for _, r := range collect(t, dir) {
+		if pl, ok := r.Fact.(evidence.CIPipeline); ok {
+			steps := pl.Jobs[0].Steps
+			if len(steps) != 3 || steps[1].File != "scripts/publish" {
+				t.Errorf("steps = %+v", steps)
+			}
+		}
+	}
+}

@@ -90,6 +90,20 @@ func IsReleaseTag(name string) (string, bool) {
 	return v, true
 }
 
+// preTag marks pre-release and development tags by name.
+var preTag = regexp.MustCompile(`(?i)(?:^|[^a-z])(?:nightly|rc|alpha|beta|pre|preview|dev|snapshot|canary|next|edge|a|b)(?:[^a-z]|$)`)
+
+// Prerelease reports whether a release tag names a pre-release: a semver
+// pre-release suffix (v1.2.0-rc.1, v2.18.0-abc-nightly) or a word such as
+// nightly, rc, alpha or beta in the name. version is IsReleaseTag's.
+func Prerelease(name, version string) bool {
+	if version != "" && semver.Prerelease(version) != "" {
+		return true
+	}
+	_, rest, _ := strings.Cut(strings.TrimLeft(name, "vV"), ".")
+	return preTag.MatchString(rest)
+}
+
 // trust is the signing keys declared for one scope (a release or all of
 // them).
 type trust struct {
@@ -155,6 +169,16 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		rel = rel[:MaxReleaseTags]
 	}
 
+	// The latest release is the newest stable version: a nightly, rc,
+	// alpha, beta or other pre-release tag is not what customers install.
+	latest := 0
+	for i, cd := range rel {
+		if !Prerelease(cd.t.Name, cd.version) {
+			latest = i
+			break
+		}
+	}
+
 	perRelease, union, problems := loadTrust(in)
 	var out []evidence.Record
 	for _, p := range problems {
@@ -167,8 +191,8 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 			return out, err
 		}
 		t := cd.t
-		f := evidence.ReleaseTagSignature{Tag: t.Name, Commit: t.Commit, Date: t.Date, Latest: i == 0,
-			Annotated: t.Annotated, Signed: t.Signed}
+		f := evidence.ReleaseTagSignature{Tag: t.Name, Commit: t.Commit, Date: t.Date, Latest: i == latest,
+			Annotated: t.Annotated, Signed: t.Signed, Prerelease: Prerelease(t.Name, cd.version)}
 		tr := union
 		if idx := declaredRelease(in.Config, t.Name); idx >= 0 {
 			f.Declared = true

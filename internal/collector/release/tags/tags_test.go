@@ -361,3 +361,15 @@ func FuzzCheckSignature(f *testing.F) {
 		}
 	})
 }
+
+func TestPrerelease(t *testing.T) {
+	for name, want := range map[string]bool{
+		"v2.18.0-abc123-nightly": true, "v1.0.0-rc.1": true, "1.2.3b1": true, "v3.0.0a2": true,
+		"v1.2.3": false, "axum-v0.8.4": false, "gson-parent-2.14.0": false, "2.5": false, "tool/v1.2.3": false,
+	} {
+		v, _ := IsReleaseTag(name)
+		if got := Prerelease(name, v); got != want {
+			t.Errorf("Prerelease(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -1,0 +1,424 @@
+// Package packaging reads what the repository's package manifests, build
+// files, release scripts and installation documents say about distributing
+// releases: the registries the manifests publish to (PyPI, npm, crates.io,
+// Maven, Packagist, RubyGems, the Go module proxy), signing set up in build
+// files (maven-gpg-plugin, Gradle signing) and release scripts (gpg, cosign),
+// publish commands in release scripts run by hand, and installation
+// instructions that download over plain http://. Files are read, never run.
+package packaging
+
+import (
+	"context"
+	"encoding/json"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/release/publishing"
+	"github.com/assaysec/assay/internal/textsafe"
+)
+
+// Name of the collector.
+const Name = "release/packaging"
+
+// Limits.
+const (
+	// MaxFiles caps how many files are read.
+	MaxFiles = 500
+	// MaxFileSize caps one file; larger ones are skipped.
+	MaxFileSize = limits.MaxSmallFileSize
+	// MaxDepth is how deep manifests are looked for (workspace members).
+	MaxDepth = 3
+	// MaxItems caps each list of the fact.
+	MaxItems = 200
+)
+
+// Collector reads packaging facts.
+type Collector struct{}
+
+// New returns the collector.
+func New() collector.Collector { return Collector{} }
+
+// Name implements collector.Collector.
+func (Collector) Name() string { return Name }
+
+// Produces implements collector.Collector.
+func (Collector) Produces() []evidence.Kind { return []evidence.Kind{evidence.KindPackaging} }
+
+// Requirements implements collector.Collector.
+func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
+
+// skip holds directories whose manifests are not the product's.
+var skip = map[string]bool{"testdata": true, "test": true, "tests": true, "node_modules": true, "vendor": true, "third_party": true,
+	"fixtures": true, "__fixtures__": true, "examples": true, "example": true, "samples": true, "sandbox": true, "benches": true,
+	"benchmarks": true, "docs": true, "website": true, "www": true, ".github": true}
+
+func skipped(p string) bool {
+	dir := path.Dir(p)
+	if dir == "." {
+		return false
+	}
+	segs := strings.Split(dir, "/")
+	if len(segs) >= MaxDepth {
+		return true
+	}
+	for _, s := range segs {
+		if skip[s] || strings.HasPrefix(s, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// Collect implements collector.Collector.
+func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+	var f evidence.Packaging
+	for _, e := range in.Tree.Entries() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if f.Scanned >= MaxFiles {
+			break
+		}
+		kind := classify(e.Path)
+		if kind == "" {
+			continue
+		}
+		data, err := in.Tree.ReadFile(e.Path, MaxFileSize)
+		if err != nil {
+			continue // too large or unreadable: nothing to say about it
+		}
+		f.Scanned++
+		Scan(&f, e.Path, kind, data)
+	}
+	return []evidence.Record{{Fact: f, Provenance: in.Provenance(Name, evidence.Location{}, "")}}, nil
+}
+
+// classify says how a path is read: a manifest kind, "script" or "doc".
+func classify(p string) string {
+	base := path.Base(p)
+	lb := strings.ToLower(base)
+	dir := path.Dir(p)
+	switch {
+	case strings.HasSuffix(lb, ".gemspec") && !skipped(p):
+		return "gemspec"
+	case (base == "pyproject.toml" || base == "setup.py" || base == "package.json" || base == "Cargo.toml" || base == "pom.xml" ||
+		base == "build.gradle" || base == "build.gradle.kts" || base == "composer.json" || base == "go.mod") && !skipped(p):
+		return base
+	}
+	if dir == "." || dir == "scripts" || dir == "script" || dir == "bin" || dir == "tools" || dir == "ci" || dir == "release" || dir == "build" {
+		if releaseScript.MatchString(lb) {
+			return "script"
+		}
+	}
+	if (dir == "." || dir == "docs" || strings.HasPrefix(dir, "docs/")) && installDoc.MatchString(lb) && strings.Count(p, "/") <= 3 {
+		return "doc"
+	}
+	return ""
+}
+
+var (
+	releaseScript = regexp.MustCompile(`^(?:[\w.-]*[-_])?(?:release|publish|deploy|sign)(?:[-_][\w.-]*)?(?:\.(?:sh|bash|zsh|ps1))?$`)
+	installDoc    = regexp.MustCompile(`^(?:readme|install|installation|installing|getting[-_]started|download|downloads|setup|quickstart)[\w.-]*\.(?:md|rst|txt|adoc|markdown)$|^readme$|^install$`)
+)
+
+// Scan adds what one file says to f. kind comes from classify.
+func Scan(f *evidence.Packaging, p, kind string, data []byte) {
+	text := string(data)
+	switch kind {
+	case "pyproject.toml":
+		pyproject(f, p, text)
+	case "setup.py":
+		if l := lineOf(text, regexp.MustCompile(`\bsetup\s*\(`)); l > 0 && !strings.Contains(text, "Private :: Do Not Upload") {
+			addChannel(f, evidence.PackageChannel{Channel: "pypi", Path: p, Line: l})
+		}
+	case "package.json":
+		packageJSON(f, p, text)
+	case "Cargo.toml":
+		cargo(f, p, text)
+	case "pom.xml":
+		pom(f, p, text)
+	case "build.gradle", "build.gradle.kts":
+		gradle(f, p, text)
+	case "composer.json":
+		composer(f, p, text)
+	case "gemspec":
+		if l := lineOf(text, regexp.MustCompile(`Gem::Specification\.new`)); l > 0 {
+			addChannel(f, evidence.PackageChannel{Channel: "rubygems", Path: p, Line: l})
+		}
+	case "go.mod":
+		if m := regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)`).FindStringSubmatchIndex(text); m != nil {
+			mod := text[m[2]:m[3]]
+			if first, _, _ := strings.Cut(mod, "/"); strings.Contains(first, ".") {
+				addChannel(f, evidence.PackageChannel{Channel: "go-proxy", Name: textsafe.Clean(mod), Path: p, Line: lineAt(text, m[0])})
+			}
+		}
+	case "script":
+		script(f, p, text)
+	case "doc":
+		docs(f, p, text)
+	}
+}
+
+func addChannel(f *evidence.Packaging, c evidence.PackageChannel) {
+	if len(f.Channels) < MaxItems {
+		c.Name = textsafe.Clean(c.Name)
+		c.URL = textsafe.Clean(c.URL)
+		f.Channels = append(f.Channels, c)
+	}
+}
+
+func addSigning(f *evidence.Packaging, s evidence.SigningConfig) {
+	if len(f.Signing) < MaxItems {
+		s.Detail = textsafe.Clean(s.Detail)
+		f.Signing = append(f.Signing, s)
+	}
+}
+
+func lineAt(text string, i int) int { return strings.Count(text[:i], "\n") + 1 }
+
+func lineOf(text string, re *regexp.Regexp) int {
+	if loc := re.FindStringIndex(text); loc != nil {
+		return lineAt(text, loc[0])
+	}
+	return 0
+}
+
+var tomlName = regexp.MustCompile(`^name\s*=\s*["']([^"']+)["']`)
+
+// pyproject records a PyPI package: a [project] or [tool.poetry] table with
+// a name, unless the classifiers forbid uploading.
+func pyproject(f *evidence.Packaging, p, text string) {
+	if strings.Contains(text, "Private :: Do Not Upload") {
+		return
+	}
+	section := ""
+	for i, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "[") {
+			section = t
+			continue
+		}
+		if section != "[project]" && section != "[tool.poetry]" {
+			continue
+		}
+		if m := tomlName.FindStringSubmatch(t); m != nil {
+			addChannel(f, evidence.PackageChannel{Channel: "pypi", Name: m[1], Path: p, Line: i + 1})
+			return
+		}
+	}
+}
+
+// cargo records a crates.io package: a [package] table without
+// publish = false (or an empty registry list).
+func cargo(f *evidence.Packaging, p, text string) {
+	section, name, line := "", "", 0
+	for i, l := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "[") {
+			section = t
+			continue
+		}
+		if section != "[package]" {
+			continue
+		}
+		if m := tomlName.FindStringSubmatch(t); m != nil && name == "" {
+			name, line = m[1], i+1
+		}
+		if regexp.MustCompile(`^publish\s*=\s*(?:false|\[\s*\])`).MatchString(t) {
+			return
+		}
+	}
+	if name != "" {
+		addChannel(f, evidence.PackageChannel{Channel: "crates.io", Name: name, Path: p, Line: line})
+	}
+}
+
+func packageJSON(f *evidence.Packaging, p, text string) {
+	var pkg struct {
+		Name          string          `json:"name"`
+		Private       json.RawMessage `json:"private"`
+		PublishConfig struct {
+			Registry   string `json:"registry"`
+			Provenance bool   `json:"provenance"`
+		} `json:"publishConfig"`
+	}
+	if json.Unmarshal([]byte(text), &pkg) != nil || pkg.Name == "" {
+		return
+	}
+	if s := strings.TrimSpace(string(pkg.Private)); s == "true" || s == `"true"` {
+		return
+	}
+	l := lineOf(text, regexp.MustCompile(`"name"\s*:`))
+	addChannel(f, evidence.PackageChannel{Channel: "npm", Name: pkg.Name, Path: p, Line: l, URL: pkg.PublishConfig.Registry})
+	if pkg.PublishConfig.Provenance {
+		addSigning(f, evidence.SigningConfig{Tool: "npm-provenance", Path: p, Line: lineOf(text, regexp.MustCompile(`"provenance"\s*:`)), Detail: "publishConfig.provenance: true"})
+	}
+}
+
+func composer(f *evidence.Packaging, p, text string) {
+	var c struct {
+		Name string `json:"name"`
+		Type string `json:"type"`
+	}
+	if json.Unmarshal([]byte(text), &c) != nil || c.Name == "" || c.Type == "project" {
+		return
+	}
+	addChannel(f, evidence.PackageChannel{Channel: "packagist", Name: c.Name, Path: p, Line: lineOf(text, regexp.MustCompile(`"name"\s*:`))})
+}
+
+var (
+	mavenGPG       = regexp.MustCompile(`<artifactId>\s*maven-gpg-plugin\s*</artifactId>`)
+	mavenSignOther = regexp.MustCompile(`<artifactId>\s*(?:sign-maven-plugin|pgpverify-maven-plugin-never|maven-jarsigner-plugin)\s*</artifactId>`)
+	distMgmt       = regexp.MustCompile(`(?s)<distributionManagement>.*?</distributionManagement>`)
+	xmlURL         = regexp.MustCompile(`<url>\s*([^<\s]+)\s*</url>`)
+	centralPlugin  = regexp.MustCompile(`<artifactId>\s*(?:central-publishing-maven-plugin|nexus-staging-maven-plugin)\s*</artifactId>|<artifactId>\s*oss-parent\s*</artifactId>`)
+)
+
+// pom records Maven publishing (distributionManagement, the Central
+// publishing plugins, the Sonatype parent) and GPG signing wherever the
+// plugin is declared, a release profile included.
+func pom(f *evidence.Packaging, p, text string) {
+	if loc := mavenGPG.FindStringIndex(text); loc != nil {
+		addSigning(f, evidence.SigningConfig{Tool: "maven-gpg-plugin", Path: p, Line: lineAt(text, loc[0]), Detail: "maven-gpg-plugin signs the artefacts Maven deploys"})
+	} else if loc := mavenSignOther.FindStringIndex(text); loc != nil {
+		addSigning(f, evidence.SigningConfig{Tool: "maven-signing", Path: p, Line: lineAt(text, loc[0]), Detail: strings.TrimSpace(text[loc[0]:loc[1]])})
+	}
+	if loc := distMgmt.FindStringIndex(text); loc != nil {
+		block := text[loc[0]:loc[1]]
+		urls := xmlURL.FindAllStringSubmatchIndex(block, 10)
+		for _, u := range urls {
+			addChannel(f, evidence.PackageChannel{Channel: "maven", Path: p, Line: lineAt(text, loc[0]+u[0]), URL: block[u[2]:u[3]]})
+		}
+		if len(urls) == 0 {
+			addChannel(f, evidence.PackageChannel{Channel: "maven", Path: p, Line: lineAt(text, loc[0])})
+		}
+		return
+	}
+	if loc := centralPlugin.FindStringIndex(text); loc != nil {
+		addChannel(f, evidence.PackageChannel{Channel: "maven", Path: p, Line: lineAt(text, loc[0])})
+		return
+	}
+	if path.Dir(p) == "." {
+		// A root POM whose repository is configured elsewhere (a parent
+		// POM, the maintainer's settings) still ships to a Maven repository.
+		if l := lineOf(text, regexp.MustCompile(`<artifactId>`)); l > 0 {
+			addChannel(f, evidence.PackageChannel{Channel: "maven", Path: p, Line: l})
+		}
+	}
+}
+
+var (
+	gradleSigning = regexp.MustCompile(`(?m)^\s*signing\s*\{|id\s*\(?\s*["']signing["']|apply\s+plugin:\s*["']signing["']|\bsignAllPublications\s*\(`)
+	gradlePublish = regexp.MustCompile(`(?m)["']maven-publish["']|\bmaven-publish\b|com\.vanniktech\.maven\.publish|^\s*publishing\s*\{`)
+	gradleRepoURL = regexp.MustCompile(`url\s*=?\s*(?:uri\s*\()?\s*["']([a-z]+://[^"']+)["']`)
+)
+
+func gradle(f *evidence.Packaging, p, text string) {
+	if loc := gradleSigning.FindStringIndex(text); loc != nil {
+		addSigning(f, evidence.SigningConfig{Tool: "gradle-signing", Path: p, Line: lineAt(text, loc[0]), Detail: "the Gradle signing plugin signs the publications"})
+	}
+	if loc := gradlePublish.FindStringIndex(text); loc != nil {
+		c := evidence.PackageChannel{Channel: "maven", Path: p, Line: lineAt(text, loc[0])}
+		if m := gradleRepoURL.FindStringSubmatch(text[loc[0]:]); m != nil {
+			c.URL = m[1]
+		}
+		addChannel(f, c)
+	}
+}
+
+var (
+	scriptSign   = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:gpg2?\s+[^\n]*(?:--detach-sign|--detach-sig|--clearsign|--clear-sign|\s-[a-zA-Z]*b[a-zA-Z]*s\b|\s-[a-zA-Z]*s[a-zA-Z]*b\b|\s--sign\b)|cosign\s+(?:sign|sign-blob|attest)\b|minisign\s+-S\b|signify(?:-openbsd)?\s+-S\b|ssh-keygen\s+-Y\s+sign\b|git\s+tag\s+(?:[^\n]*\s)?-(?:s|u)\b)`)
+	scriptVerify = regexp.MustCompile(`--verify\b|\bverify(?:-blob)?\b|-Y\s+verify`)
+)
+
+// script records signing and publish commands in a release script kept
+// outside CI.
+func script(f *evidence.Packaging, p, text string) {
+	for _, loc := range scriptSign.FindAllStringIndex(text, 10) {
+		i := loc[0]
+		for i < loc[1] && strings.IndexByte(" \t\r\n;&|(", text[i]) >= 0 {
+			i++
+		}
+		line := lineText(text, i)
+		if commented(line) || scriptVerify.MatchString(line) {
+			continue
+		}
+		addSigning(f, evidence.SigningConfig{Tool: signTool(line), Path: p, Line: lineAt(text, i), Detail: short(line)})
+		break
+	}
+	l, what, _, ok := publishing.StepPublishes(evidence.CIStep{Run: text, RunLine: 1})
+	if ok && len(f.Manual) < MaxItems {
+		f.Manual = append(f.Manual, evidence.ScriptPublish{Path: p, Line: l, Command: textsafe.Clean(what)})
+	}
+}
+
+func signTool(line string) string {
+	switch {
+	case strings.Contains(line, "cosign"):
+		return "cosign"
+	case strings.Contains(line, "minisign"), strings.Contains(line, "signify"):
+		return "minisign"
+	case strings.Contains(line, "ssh-keygen"):
+		return "ssh"
+	case strings.Contains(line, "git tag"):
+		return "signed-tag"
+	}
+	return "gpg"
+}
+
+func lineText(text string, i int) string {
+	start := strings.LastIndexByte(text[:i], '\n') + 1
+	end := strings.IndexByte(text[i:], '\n')
+	if end < 0 {
+		return text[start:]
+	}
+	return text[start : i+end]
+}
+
+func commented(line string) bool {
+	t := strings.TrimSpace(line)
+	return strings.HasPrefix(t, "#") || strings.HasPrefix(t, "//") || strings.HasPrefix(t, "REM ")
+}
+
+func short(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 100 {
+		s = s[:97] + "..."
+	}
+	return s
+}
+
+var (
+	httpURL = regexp.MustCompile(`http://[^\s<>"'()\[\]` + "`" + `]+`)
+	// fetchCmd marks a line that downloads or installs from a URL.
+	fetchCmd   = regexp.MustCompile(`(?i)\b(?:curl|wget|iwr|invoke-webrequest|fetch|pip3?\s+install|npm\s+(?:install|i)|yarn\s+add|go\s+(?:get|install)|gem\s+install|apt(?:-get)?\s+install|add-apt-repository|download|helm\s+repo\s+add|docker\s+pull|brew\s+install)\b|deb\s+http://|baseurl\s*=`)
+	archiveURL = regexp.MustCompile(`(?i)\.(?:tar\.gz|tgz|tar\.xz|tar\.bz2|zip|exe|msi|deb|rpm|dmg|pkg|whl|jar|apk|appimage|sh)(?:[?#].*)?$`)
+	localHost  = regexp.MustCompile(`(?i)^http://(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[\w.-]*example\.(?:com|org|net)|[\w-]+\.local|[\w-]+\.test|[\w-]+\.invalid|host\.docker\.internal|your[\w.-]*|<)|^http://(?:www\.)?(?:w3\.org|apache\.org/licenses|opensource\.org|gnu\.org/licenses|creativecommons\.org|json-schema\.org|schemas\.|xmlns\.|purl\.org|maven\.apache\.org/(?:POM|xsd))`)
+)
+
+// docs records http:// URLs that an installation document tells customers
+// to download from; URLs in usage examples, local addresses, XML
+// namespaces and licence links are not download paths.
+func docs(f *evidence.Packaging, p, text string) {
+	for i, line := range strings.Split(text, "\n") {
+		if !strings.Contains(line, "http://") {
+			continue
+		}
+		for _, u := range httpURL.FindAllString(line, 5) {
+			u = strings.TrimRight(u, ".,;:")
+			if localHost.MatchString(u) {
+				continue
+			}
+			if !fetchCmd.MatchString(line) && !archiveURL.MatchString(u) {
+				continue
+			}
+			if len(f.Downloads) < MaxItems {
+				f.Downloads = append(f.Downloads, evidence.DownloadMention{Path: p, Line: i + 1, URL: textsafe.Clean(u), Text: textsafe.Clean(short(line))})
+			}
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package packaging
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/source"
+)
+
+func TestCollect(t *testing.T) {
+	files := map[string]string{
+		"pyproject.toml":           "[build-system]\nrequires = [\"flit_core\"]\n\n[project]\nname = \"lib\"\n",
+		"package.json":             `{"name": "lib", "version": "1.0.0", "publishConfig": {"provenance": true}}`,
+		"site/package.json":        `{"name": "site", "private": true}`,
+		"examples/demo/Cargo.toml": "[package]\nname = \"demo\"\n", // an example, not the product
+		"crates/core/Cargo.toml":   "[package]\nname = \"core\"\nversion = \"0.1.0\"\n",
+		"crates/bench/Cargo.toml":  "[package]\nname = \"bench\"\npublish = false\n",
+		"Cargo.toml":               "[workspace]\nmembers = [\"crates/*\"]\n",
+		"composer.json":            `{"name": "vendor/lib", "type": "library"}`,
+		"app/composer.json":        `{"name": "vendor/app", "type": "project"}`,
+		"go.mod":                   "module example.org/lib\n\ngo 1.22\n",
+		"tools/go.mod":             "module tools\n",
+		"lib.gemspec":              "Gem::Specification.new do |s|\n  s.name = 'lib'\nend\n",
+		"pom.xml":                  "<project>\n  <distributionManagement>\n    <repository>\n      <url>http://repo.example.net/releases</url>\n    </repository>\n  </distributionManagement>\n  <build><plugins><plugin>\n    <artifactId>maven-gpg-plugin</artifactId>\n  </plugin></plugins></build>\n</project>\n",
+		"sub/build.gradle.kts":     "plugins {\n  `maven-publish`\n  signing\n}\nsigning {\n  sign(publishing.publications)\n}\n",
+		"scripts/release.sh":       "#!/bin/sh\n# gpg --detach-sign old.tar.gz\ngpg --verify x.asc\ngpg --armor --detach-sign dist/lib.tar.gz\ntwine upload dist/*\n",
+		"README.md":                "Install:\n\n    curl -fsSL http://get.vendor.net/install.sh | sh\n\nUsage: `lib.get(\"http://example.com\")`, or open http://localhost:8000.\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n",
+		"docs/install.md":          "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it.\n",
+		"docs/usage.md":            "curl http://dl.vendor.net/x.tar.gz\n", // not an install document
+		"test/fixtures/setup.py":   "setup(name='x')\n",
+	}
+	dir := t.TempDir()
+	for p, c := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: &config.Config{}, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 {
+		t.Fatalf("got %d records, want 1", len(recs))
+	}
+	got := recs[0].Fact.(evidence.Packaging)
+	got.Scanned = 0
+	want := evidence.Packaging{
+		Channels: []evidence.PackageChannel{
+			{Channel: "packagist", Name: "vendor/lib", Path: "composer.json", Line: 1},
+			{Channel: "crates.io", Name: "core", Path: "crates/core/Cargo.toml", Line: 2},
+			{Channel: "go-proxy", Name: "example.org/lib", Path: "go.mod", Line: 1},
+			{Channel: "rubygems", Path: "lib.gemspec", Line: 1},
+			{Channel: "npm", Name: "lib", Path: "package.json", Line: 1},
+			{Channel: "maven", Path: "pom.xml", Line: 4, URL: "http://repo.example.net/releases"},
+			{Channel: "pypi", Name: "lib", Path: "pyproject.toml", Line: 5},
+			{Channel: "maven", Path: "sub/build.gradle.kts", Line: 2},
+		},
+		Signing: []evidence.SigningConfig{
+			{Tool: "npm-provenance", Path: "package.json", Line: 1, Detail: "publishConfig.provenance: true"},
+			{Tool: "maven-gpg-plugin", Path: "pom.xml", Line: 8, Detail: "maven-gpg-plugin signs the artefacts Maven deploys"},
+			{Tool: "gpg", Path: "scripts/release.sh", Line: 4, Detail: "gpg --armor --detach-sign dist/lib.tar.gz"},
+			{Tool: "gradle-signing", Path: "sub/build.gradle.kts", Line: 5, Detail: "the Gradle signing plugin signs the publications"},
+		},
+		Manual: []evidence.ScriptPublish{{Path: "scripts/release.sh", Line: 5, Command: "twine upload dist/*"}},
+		Downloads: []evidence.DownloadMention{
+			{Path: "README.md", Line: 3, URL: "http://get.vendor.net/install.sh", Text: "curl -fsSL http://get.vendor.net/install.sh | sh"},
+			{Path: "docs/install.md", Line: 1, URL: "http://dl.vendor.net/lib-1.0.tar.gz", Text: "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it."},
+		},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{"[project]\nname = \"x\"\n", `{"name":"x","private":false}`, "<project><distributionManagement><url>http://a</url></distributionManagement></project>", "gpg --detach-sign a\nnpm publish\n", "curl http://a.b/c.tar.gz\n"} {
+		f.Add("x", s)
+	}
+	kinds := []string{"pyproject.toml", "setup.py", "package.json", "Cargo.toml", "pom.xml", "build.gradle", "composer.json", "gemspec", "go.mod", "script", "doc"}
+	f.Fuzz(func(t *testing.T, kind, data string) {
+		for _, k := range kinds {
+			var p evidence.Packaging
+			Scan(&p, "f", k, []byte(data))
+			if len(p.Channels) > MaxItems || len(p.Signing) > MaxItems || len(p.Downloads) > MaxItems {
+				t.Fatalf("%s: limits exceeded", k)
+			}
+		}
+	})
+}

@@ -1,0 +1,517 @@
+// Package publishing recognises, in CI pipelines, the jobs that publish a
+// release: to which channel, started by what, and with which credentials
+// (OIDC and trusted publishing, the forge's secret store, the job's own
+// token, or a value written into the file). It is pure: it reads
+// evidence.CIPipeline values and does no I/O. The CI and release rules
+// share it.
+package publishing
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/assaysec/assay/internal/evidence"
+)
+
+// Channels a publish step reaches.
+const (
+	PyPI              = "PyPI"
+	NPM               = "npm"
+	Crates            = "crates.io"
+	GitHubReleases    = "GitHub Releases"
+	GitLabReleases    = "GitLab Releases"
+	ContainerRegistry = "container registry"
+	Maven             = "Maven repository"
+	RubyGems          = "RubyGems"
+	NuGet             = "NuGet"
+	Helm              = "Helm repository"
+	Generic           = "release tool"
+)
+
+// Credential sources.
+const (
+	SourceSecret    = "secret store"   // ${{ secrets.NAME }}, GitLab masked variable
+	SourceJobToken  = "job token"      // ${{ github.token }}, secrets.GITHUB_TOKEN, CI_JOB_TOKEN
+	SourceOIDC      = "OIDC"           // id-token: write, trusted publishing
+	SourceExpr      = "expression"     // another ${{ }} expression (step output, vars.)
+	SourceEnv       = "environment"    // $NAME from the runner's environment
+	SourcePlaintext = "plaintext"      // a literal value in the file
+	SourceNone      = "none specified" // no credential seen
+)
+
+// Credential is one credential a step hands to a tool.
+type Credential struct {
+	Key    string // env or with: key, or the flag ("TWINE_PASSWORD", "password", "--token")
+	Source string
+	Ref    string // secret name, for SourceSecret
+	Path   string
+	Line   int
+}
+
+// Publish is one job step that publishes.
+type Publish struct {
+	Pipeline string // workflow or GitLab file
+	System   string
+	Job      string
+	JobLine  int
+	Path     string // file holding the publish step (a followed script, or the pipeline)
+	Line     int
+	What     string // the action or the command line
+	Channel  string
+	Target   string // registry host, for container pushes, when the job names one
+	Trigger  string // what starts it: "tag push", "release", "manual dispatch", "merged pull request", ...
+	Creds    []Credential
+	// OIDCLine is the line granting id-token: write to the job (or the
+	// workflow); 0 when the job has no OIDC identity.
+	OIDCLine int
+	// Trusted names trusted publishing when the job uses it (an OIDC
+	// identity and no stored registry token).
+	Trusted string
+	// Provenance names what makes the registry record provenance or
+	// attestations for the upload ("npm publish --provenance").
+	Provenance     string
+	ProvenanceLine int
+}
+
+// publisher recognises one kind of publish step.
+type publisher struct {
+	channel string
+	uses    []string // action prefixes, lower case
+	run     *regexp.Regexp
+	// ok filters a matching step: build-only modes publish nothing.
+	ok func(s evidence.CIStep) bool
+}
+
+func cmd(alts ...string) *regexp.Regexp {
+	return regexp.MustCompile(`(?m)(?:^|[;&|(]|\$\(|\bsudo\s+|\bexec\s+|\bnpx\s+|\buv\s+run\s+|\bpoetry\s+run\s+|\bpython3?\s+-m\s+|\$\{?PREFIX\}?|\bbin/)\s*(?:` + strings.Join(alts, "|") + `)`)
+}
+
+var publishers = []publisher{
+	{channel: PyPI, uses: []string{"pypa/gh-action-pypi-publish"}, run: cmd(`twine\s+upload\b`, `uv\s+publish\b`, `poetry\s+publish\b`, `flit\s+publish\b`, `hatch\s+publish\b`, `pdm\s+publish\b`)},
+	{channel: NPM, uses: []string{"js-devtools/npm-publish"}, run: cmd(`(?:npm|pnpm)\s+publish\b`, `yarn\s+(?:npm\s+)?publish\b`, `lerna\s+publish\b`)},
+	{channel: NPM, uses: []string{"changesets/action"}, ok: func(s evidence.CIStep) bool { return s.With["publish"] != "" }},
+	{channel: Crates, run: cmd(`cargo\s+(?:\+\S+\s+)?publish\b`, `release-plz\s+release\b`)},
+	{channel: Crates, uses: []string{"release-plz/action"}, ok: func(s evidence.CIStep) bool {
+		c := strings.TrimSpace(s.With["command"])
+		return c == "" || c == "release"
+	}},
+	{channel: GitHubReleases, uses: []string{"goreleaser/goreleaser-action"}, ok: func(s evidence.CIStep) bool {
+		a := s.With["args"]
+		return strings.Contains(a, "release") && !strings.Contains(a, "--snapshot") && !strings.Contains(a, "--skip=publish") && !strings.Contains(a, "--skip-publish")
+	}},
+	{channel: GitHubReleases, run: cmd(`(?:\./)?goreleaser\s+release\b(?:[^\n]*)`), ok: func(s evidence.CIStep) bool { return true }},
+	{channel: GitHubReleases, uses: []string{"softprops/action-gh-release", "ncipollo/release-action", "svenstaro/upload-release-action", "actions/create-release", "actions/upload-release-asset"}, run: cmd(`gh\s+release\s+(?:create|upload)\b`)},
+	{channel: GitLabReleases, uses: []string{"gitlab:release"}, run: cmd(`release-cli\s+create\b`, `glab\s+release\s+create\b`)},
+	{channel: ContainerRegistry, uses: []string{"docker/build-push-action"}, ok: func(s evidence.CIStep) bool {
+		v := strings.ToLower(s.With["push"])
+		return v == "true" || strings.Contains(v, "${{")
+	}},
+	{channel: ContainerRegistry, run: cmd(`docker\s+(?:image\s+)?push\b`, `docker\s+buildx\s+build\s+[^\n]*--push\b`, `podman\s+push\b`, `crane\s+push\b`, `ko\s+(?:build|publish)\b`, `skopeo\s+copy\b`)},
+	{channel: Maven, run: cmd(`(?:\./)?mvnw?\s+(?:[^\n;&|]*\s)?deploy\b`, `(?:\./)?gradlew?\s+(?:[^\n;&|]*\s)?publish\w*\b`)},
+	{channel: RubyGems, uses: []string{"rubygems/release-gem"}, run: cmd(`gem\s+push\b`)},
+	{channel: NuGet, run: cmd(`dotnet\s+nuget\s+push\b`, `nuget\s+push\b`)},
+	{channel: Helm, run: cmd(`helm\s+push\b`)},
+	{channel: Generic, uses: []string{"jreleaser/release-action", "cycjimmy/semantic-release-action"}, run: cmd(`jreleaser\s+(?:full-release|release|deploy)\b`, `semantic-release\b`)},
+}
+
+// dryRun marks commands that only rehearse a publish.
+var dryRun = regexp.MustCompile(`--dry-run\b|--snapshot\b|--skip[=-]publish\b`)
+
+// match returns where a step publishes: the line, what matched and the
+// channel.
+func match(p publisher, s evidence.CIStep) (int, string, bool) {
+	if s.Uses != "" && len(p.uses) > 0 {
+		u := strings.ToLower(actionName(s.Uses))
+		for _, pre := range p.uses {
+			if u == pre || strings.HasPrefix(u, pre+"/") {
+				if p.ok != nil && !p.ok(s) {
+					return 0, "", false
+				}
+				return s.Line, s.Uses, true
+			}
+		}
+	}
+	if p.run == nil || s.Run == "" {
+		return 0, "", false
+	}
+	// Join continued lines so a command split with \ is one command;
+	// the replacement keeps offsets, so lines still count right.
+	text := strings.ReplaceAll(s.Run, "\\\n", "  ")
+	for _, loc := range p.run.FindAllStringIndex(text, 50) {
+		// The pattern may start at an earlier line end and skip blank
+		// lines; the command starts at the first other character.
+		i := loc[0]
+		for i < loc[1] && strings.IndexByte(" \t\r\n;&|(", text[i]) >= 0 {
+			i++
+		}
+		if inComment(text, i) {
+			continue
+		}
+		start := strings.LastIndexByte(text[:i], '\n') + 1
+		end := strings.IndexByte(text[i:], '\n')
+		line := text[start:]
+		if end >= 0 {
+			line = text[start : i+end]
+		}
+		if dryRun.MatchString(line) {
+			continue
+		}
+		return s.RunLine + strings.Count(s.Run[:i], "\n"), short(line), true
+	}
+	return 0, "", false
+}
+
+func inComment(script string, i int) bool {
+	start := strings.LastIndexByte(script[:i], '\n') + 1
+	line := script[start:i]
+	for j := 0; j < len(line); j++ {
+		if line[j] == '#' && (j == 0 || line[j-1] == ' ' || line[j-1] == '\t') {
+			return true
+		}
+	}
+	return false
+}
+
+func actionName(uses string) string {
+	if i := strings.IndexByte(uses, '@'); i >= 0 {
+		return uses[:i]
+	}
+	return uses
+}
+
+func short(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 100 {
+		s = s[:97] + "..."
+	}
+	return s
+}
+
+// StepPublishes reports whether one step publishes, with its line, what
+// matched and the channel.
+func StepPublishes(s evidence.CIStep) (int, string, string, bool) {
+	for _, p := range publishers {
+		if l, what, ok := match(p, s); ok {
+			return l, what, p.channel, true
+		}
+	}
+	return 0, "", "", false
+}
+
+// Trigger says what starts a GitHub workflow's releases, or "" when only
+// pull requests that are not merged start it (such runs publish nothing).
+// A pull_request workflow limited to closed pull requests releases when
+// the job checks that the pull request was merged.
+func Trigger(pl evidence.CIPipeline, j evidence.CIJob) string {
+	if pl.System == evidence.CIGitLab {
+		return "GitLab pipeline"
+	}
+	var found []string
+	for _, t := range pl.Triggers {
+		switch t.Event {
+		case "push":
+			if len(t.Tags) > 0 {
+				found = append(found, "tag push")
+			}
+			if len(t.Branches) > 0 || len(t.Tags) == 0 {
+				found = append(found, "branch push")
+			}
+		case "release":
+			found = append(found, "release")
+		case "workflow_dispatch":
+			found = append(found, "manual dispatch")
+		case "workflow_call":
+			found = append(found, "called workflow")
+		case "workflow_run":
+			found = append(found, "workflow_run")
+		case "schedule":
+			found = append(found, "schedule")
+		case "repository_dispatch":
+			found = append(found, "repository_dispatch")
+		case "pull_request", "pull_request_target":
+			if slices.Equal(t.Types, []string{"closed"}) && strings.Contains(j.If, "merged") {
+				found = append(found, "merged pull request")
+			}
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	return strings.Join(slices.Compact(found), ", ")
+}
+
+// Find returns every publish step of the pipelines. Composite actions are
+// not judged on their own; a job calling a local one is judged with the
+// action's steps. Jobs that only run for unmerged pull requests and
+// rehearsals (--dry-run, --snapshot) are skipped.
+func Find(pls []evidence.CIPipeline) []Publish {
+	byPath := map[string]evidence.CIPipeline{}
+	for _, pl := range pls {
+		byPath[pl.Path] = pl
+	}
+	var out []Publish
+	for _, pl := range pls {
+		if pl.System == evidence.CIGitHubComposite {
+			continue
+		}
+		for _, j := range pl.Jobs {
+			if j.Hidden {
+				continue
+			}
+			trig := Trigger(pl, j)
+			if trig == "" {
+				continue
+			}
+			steps := expand(byPath, j.Steps)
+			seen := map[string]bool{}
+			for _, s := range steps {
+				l, what, ch, ok := StepPublishes(s)
+				if !ok || seen[ch] {
+					continue
+				}
+				seen[ch] = true
+				file := pl.Path
+				if j.File != "" {
+					file = j.File
+				}
+				if s.File != "" {
+					file = s.File
+				}
+				p := Publish{Pipeline: pl.Path, System: pl.System, Job: j.ID, JobLine: j.Line, Path: file, Line: l, What: what, Channel: ch, Trigger: trig}
+				if ch == ContainerRegistry {
+					p.Target = registryHost(steps)
+				}
+				p.OIDCLine = oidcLine(pl, j)
+				p.Creds = credentials(file, pl.Path, steps)
+				trusted(&p, steps)
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// expand appends the steps of local composite actions a job uses.
+func expand(byPath map[string]evidence.CIPipeline, steps []evidence.CIStep) []evidence.CIStep {
+	var out []evidence.CIStep
+	for _, s := range steps {
+		out = append(out, s)
+		if !strings.HasPrefix(s.Uses, "./") {
+			continue
+		}
+		p := strings.TrimSuffix(strings.TrimPrefix(actionName(s.Uses), "./"), "/")
+		for _, f := range []string{p + "/action.yml", p + "/action.yaml"} {
+			if sub, ok := byPath[f]; ok && sub.System == evidence.CIGitHubComposite {
+				for _, sj := range sub.Jobs {
+					for _, ss := range sj.Steps {
+						if ss.File == "" {
+							ss.File = f
+						}
+						out = append(out, ss)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func oidcLine(pl evidence.CIPipeline, j evidence.CIJob) int {
+	for _, p := range []*evidence.CIPermissions{j.Permissions, pl.Permissions} {
+		if p == nil {
+			continue
+		}
+		if p.Scopes["id-token"] == "write" || p.All == "write-all" {
+			return p.Line
+		}
+		if j.Permissions != nil {
+			// A job-level block replaces the workflow's.
+			return 0
+		}
+	}
+	return 0
+}
+
+// credKey matches env and with: keys that carry a credential.
+var credKey = regexp.MustCompile(`(?i)(?:^|[_-])(?:token|password|passwd|pass|secret|api[_-]?key|auth[_-]?token|authtoken|credentials?|passphrase|private[_-]?key|pat)(?:$|[_-])|[a-z](?:Token|Password|Secret|ApiKey|Passphrase)$`)
+
+// notCred are keys that match credKey but name no credential.
+var notCred = regexp.MustCompile(`(?i)^(id-token|token-format|auth-type|authors?|author[_-].*|.*_url|.*-url|.*_user(name)?|.*-user(name)?|username|attestations|skip-existing|verify-metadata|.*_enabled|.*_file|.*-file|.*_path|.*-path)$`)
+
+// RegistryKey matches names that, wherever they appear, hold a registry or
+// forge publish credential.
+var RegistryKey = regexp.MustCompile(`(?i)^(npm_token|node_auth_token|npm_auth_token|pypi_(api_)?token|pypi_password|twine_password|cargo_registry_token|crates_io_token|docker(hub)?_(password|token)|registry_password|ci_registry_password|gh_token|github_token|gitlab_token|gh_pat|rubygems_api_key|gem_host_api_key|nuget_api_key|sonatype_(password|token)|ossrh_(password|token)|maven_(password|token)|gpg_passphrase|signing_password|gradle_publish_(key|secret)|quay_(password|token)|goreleaser_key|fury_token)$`)
+
+// Classify says where a credential value comes from.
+func Classify(v string) (source, ref string) {
+	t := strings.TrimSpace(v)
+	t = strings.Trim(t, `"'`)
+	switch {
+	case t == "":
+		return "", ""
+	case strings.Contains(t, "secrets.GITHUB_TOKEN") || strings.Contains(t, "github.token") || strings.Contains(t, "CI_JOB_TOKEN"):
+		return SourceJobToken, ""
+	case strings.Contains(t, "secrets."):
+		m := secretRef.FindStringSubmatch(t)
+		if m != nil {
+			return SourceSecret, m[1]
+		}
+		return SourceSecret, ""
+	case strings.Contains(t, "${{"):
+		return SourceExpr, ""
+	case strings.HasPrefix(t, "$"):
+		return SourceEnv, ""
+	case Placeholder(t):
+		return "", ""
+	}
+	return SourcePlaintext, ""
+}
+
+var secretRef = regexp.MustCompile(`secrets\.([A-Za-z0-9_]+)`)
+
+// Placeholder reports values that are not credentials: booleans, the
+// PyPI token username, documentation placeholders.
+func Placeholder(v string) bool {
+	l := strings.ToLower(v)
+	switch l {
+	case "true", "false", "yes", "no", "on", "off", "none", "null", "__token__", "oidc", "auto", "required", "optional", "0", "1":
+		return true
+	}
+	if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "./") || strings.HasPrefix(l, "/") {
+		return true
+	}
+	if len(v) < 6 || strings.ContainsAny(v, " <>") || strings.HasPrefix(l, "your") || strings.Contains(l, "xxxx") || strings.Contains(l, "changeme") || strings.Contains(l, "example") {
+		return true
+	}
+	return false
+}
+
+// inline finds credentials given on a command line.
+var inline = regexp.MustCompile(`(?m)(?:(?:docker|podman|helm|buildah)\s+(?:registry\s+)?login\b[^\n]*?\s(?:-p|--password)[= ]|twine\s+upload\b[^\n]*?\s(?:-p|--password)[= ]|cargo\s+login\s+|cargo\s+publish\b[^\n]*?\s--token[= ]|_authToken=|(?:uv|poetry|hatch|pdm)\s+publish\b[^\n]*?\s(?:--token|--password|-p|-u\s+__token__\s+-p)[= ]|gem\s+push\b[^\n]*?--key[= ])(['"]?)([^\s'";&|]+)`)
+
+// credentials lists the credentials the job's steps pass.
+func credentials(file, pipeline string, steps []evidence.CIStep) []Credential {
+	var out []Credential
+	add := func(key, v, path string, line int) {
+		if notCred.MatchString(key) || !credKey.MatchString(key) {
+			return
+		}
+		src, ref := Classify(v)
+		if src == "" {
+			return
+		}
+		out = append(out, Credential{Key: key, Source: src, Ref: ref, Path: path, Line: line})
+	}
+	for _, s := range steps {
+		p := pipeline
+		if s.File != "" {
+			p = s.File
+		}
+		for _, k := range sortedKeys(s.With) {
+			add(k, s.With[k], p, s.Line)
+		}
+		for _, k := range sortedKeys(s.Env) {
+			add(k, s.Env[k], p, s.Line)
+		}
+		out = append(out, InlineCredentials(s, p)...)
+	}
+	return out
+}
+
+// InlineCredentials finds credentials written on command lines of a run:
+// step.
+func InlineCredentials(s evidence.CIStep, path string) []Credential {
+	if s.Run == "" {
+		return nil
+	}
+	var out []Credential
+	for _, m := range inline.FindAllStringSubmatchIndex(s.Run, 20) {
+		if inComment(s.Run, m[0]) {
+			continue
+		}
+		val := s.Run[m[4]:m[5]]
+		src, _ := Classify(val)
+		if src == "" {
+			continue
+		}
+		flag := short(s.Run[m[0]:m[4]])
+		out = append(out, Credential{Key: flag, Source: src, Path: path, Line: s.RunLine + strings.Count(s.Run[:m[0]], "\n")})
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// trusted records trusted publishing and registry provenance for p.
+func trusted(p *Publish, steps []evidence.CIStep) {
+	stored := false
+	for _, c := range p.Creds {
+		if c.Source == SourceSecret || c.Source == SourcePlaintext {
+			if RegistryKey.MatchString(c.Key) || strings.EqualFold(c.Key, "password") || strings.Contains(strings.ToLower(c.Key), "registry") {
+				stored = true
+			}
+		}
+	}
+	for _, s := range steps {
+		u := strings.ToLower(actionName(s.Uses))
+		switch {
+		case u == "pypa/gh-action-pypi-publish":
+			if p.Channel == PyPI && p.OIDCLine > 0 && s.With["password"] == "" {
+				p.Trusted = "PyPI trusted publishing (" + s.Uses + " with an OIDC identity and no password)"
+				if a := strings.ToLower(strings.Trim(s.With["attestations"], `"' `)); a != "false" {
+					p.Provenance, p.ProvenanceLine = "PyPI attestations from trusted publishing ("+actionName(s.Uses)+")", s.Line
+				}
+			}
+		case u == "rust-lang/crates-io-auth-action":
+			if p.OIDCLine > 0 {
+				p.Trusted = "crates.io trusted publishing (" + actionName(s.Uses) + ")"
+			}
+		case u == "release-plz/action":
+			if p.Channel == Crates && p.OIDCLine > 0 && !stored && p.Trusted == "" {
+				p.Trusted = "crates.io trusted publishing (release-plz with an OIDC identity and no registry token)"
+			}
+		}
+		if s.Run != "" && npmProvenance.MatchString(s.Run) && p.Provenance == "" {
+			i := npmProvenance.FindStringIndex(s.Run)[0]
+			p.Provenance, p.ProvenanceLine = "npm provenance (npm publish --provenance)", s.RunLine+strings.Count(s.Run[:i], "\n")
+		}
+		if v := strings.ToLower(s.Env["NPM_CONFIG_PROVENANCE"]); (v == "true" || v == "1") && p.Provenance == "" {
+			p.Provenance, p.ProvenanceLine = "npm provenance (NPM_CONFIG_PROVENANCE)", s.Line
+		}
+	}
+	if p.Channel == NPM && p.OIDCLine > 0 && p.Provenance != "" && !stored && p.Trusted == "" {
+		p.Trusted = "npm trusted publishing (OIDC identity, no npm token)"
+	}
+}
+
+var npmProvenance = regexp.MustCompile(`(?:npm|pnpm)\s+publish\b[^\n]*--provenance\b`)
+
+// registry matches container registry hosts a job logs in or pushes to.
+var registry = regexp.MustCompile(`(?i)\b(ghcr\.io|docker\.io|index\.docker\.io|quay\.io|gcr\.io|[\w-]+\.pkg\.dev|[\w-]+\.azurecr\.io|public\.ecr\.aws|[\w.-]+\.amazonaws\.com|registry\.gitlab\.com|\$CI_REGISTRY\b)`)
+
+func registryHost(steps []evidence.CIStep) string {
+	for _, s := range steps {
+		for _, v := range []string{s.With["registry"], s.With["tags"], s.Run} {
+			if m := registry.FindString(v); m != "" {
+				return strings.ToLower(m)
+			}
+		}
+	}
+	return ""
+}
+
+// Destination is the channel, with the registry host when known.
+func (p Publish) Destination() string {
+	if p.Target != "" {
+		return p.Channel + " " + p.Target
+	}
+	return p.Channel
+}

@@ -1,0 +1,96 @@
+package publishing
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/evidence"
+)
+
+func TestStepPublishes(t *testing.T) {
+	type res struct {
+		Line    int
+		Channel string
+		OK      bool
+	}
+	tests := []struct {
+		name string
+		step evidence.CIStep
+		want res
+	}{
+		{"uv publish", evidence.CIStep{Run: "uv build\nuv publish", RunLine: 10}, res{11, PyPI, true}},
+		{"dry run", evidence.CIStep{Run: "npm publish --dry-run", RunLine: 1}, res{}},
+		{"commented", evidence.CIStep{Run: "# cargo publish\necho", RunLine: 1}, res{}},
+		{"continued push after blank lines", evidence.CIStep{Run: "\n\ndocker buildx build . \\\n  --push\n", RunLine: 5}, res{7, ContainerRegistry, true}},
+		{"gradle publish", evidence.CIStep{Run: "./gradlew publishToSonatype closeAndReleaseSonatypeStagingRepository", RunLine: 3}, res{3, Maven, true}},
+		{"mvn deploy", evidence.CIStep{Run: "mvn -B deploy -Prelease", RunLine: 3}, res{3, Maven, true}},
+		{"snapshot goreleaser", evidence.CIStep{Line: 4, Uses: "goreleaser/goreleaser-action@v6", With: map[string]string{"args": "release --snapshot"}}, res{}},
+		{"build-push without push", evidence.CIStep{Line: 4, Uses: "docker/build-push-action@v6", With: map[string]string{"push": "false"}}, res{}},
+		{"gh release", evidence.CIStep{Run: "gh release create v1 dist/*", RunLine: 2}, res{2, GitHubReleases, true}},
+		{"GitLab release keyword", evidence.CIStep{Line: 8, Uses: "gitlab:release"}, res{8, GitLabReleases, true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l, _, ch, ok := StepPublishes(tc.step)
+			if d := cmp.Diff(tc.want, res{l, ch, ok}); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestClassify(t *testing.T) {
+	for v, want := range map[string]string{
+		"${{ secrets.PYPI_TOKEN }}":    SourceSecret,
+		"${{ secrets.GITHUB_TOKEN }}":  SourceJobToken,
+		"${{ github.token }}":          SourceJobToken,
+		"${{ steps.t.outputs.token }}": SourceExpr,
+		"$NPM_TOKEN":                   SourceEnv,
+		"npm_abcdefghijklmnop1234":     SourcePlaintext,
+		"true":                         "",
+		"__token__":                    "",
+		"<your token>":                 "",
+	} {
+		if got, _ := Classify(v); got != want {
+			t.Errorf("Classify(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestCredKey(t *testing.T) {
+	for k, want := range map[string]bool{
+		"TWINE_PASSWORD": true, "NODE_AUTH_TOKEN": true, "GITHUB_TOKEN": true, "repo-token": true, "password": true,
+		"token": true, "api-key": true, "apiKey": true, "npmToken": true, "CARGO_REGISTRY_TOKEN": true, "GPG_PASSPHRASE": true,
+		"authority": false, "author": false, "key": false, "cache-key": false, "passive": false, "tokenizer": false,
+	} {
+		if got := credKey.MatchString(k); got != want {
+			t.Errorf("credKey(%q) = %v, want %v", k, got, want)
+		}
+	}
+}
+
+func TestTrigger(t *testing.T) {
+	closed := evidence.CIPipeline{Triggers: []evidence.CITrigger{{Event: "pull_request", Types: []string{"closed"}}}}
+	if got := Trigger(closed, evidence.CIJob{If: "github.event.pull_request.merged == true"}); got != "merged pull request" {
+		t.Errorf("merged: got %q", got)
+	}
+	if got := Trigger(closed, evidence.CIJob{}); got != "" {
+		t.Errorf("closed without a merged check: got %q, want none", got)
+	}
+	pr := evidence.CIPipeline{Triggers: []evidence.CITrigger{{Event: "pull_request"}}}
+	if got := Trigger(pr, evidence.CIJob{}); got != "" {
+		t.Errorf("pull request: got %q, want none", got)
+	}
+}
+
+func FuzzStepPublishes(f *testing.F) {
+	for _, s := range []string{"npm publish", "\n\ndocker push \\\n x", "docker login -p hunter2hunter2 r", "# twine upload"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, run string) {
+		s := evidence.CIStep{Run: run, RunLine: 1}
+		StepPublishes(s)
+		InlineCredentials(s, "f")
+	})
+}

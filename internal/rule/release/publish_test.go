@@ -1,0 +1,90 @@
+package release
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+func stableTag(name string, day int, annotated, signed, pre bool) evidence.Record {
+	return at(evidence.ReleaseTagSignature{Tag: name, Date: time.Date(2026, 1, day, 0, 0, 0, 0, time.UTC),
+		Annotated: annotated, Signed: signed, Prerelease: pre, Format: map[bool]string{true: "openpgp"}[signed]}, "refs/tags/"+name, 0)
+}
+
+func TestLatestReleaseTagsSigned(t *testing.T) {
+	tests := []struct {
+		name string
+		recs []evidence.Record
+		want rule.Outcome
+		neg  rule.Negative
+		say  string
+	}{
+		{"no tags", nil, rule.NotApplicable, "", "no stable release tags"},
+		{"a lightweight nightly newer than signed releases is ignored",
+			[]evidence.Record{stableTag("v2.18.0-abc-nightly", 20, false, false, true), stableTag("v2.17.1", 10, true, true, false), stableTag("v2.17.0", 5, true, true, false)},
+			rule.True, "", "v2.17.1 (openpgp)"},
+		{"newest stable unsigned is a violation even with an older signed one",
+			[]evidence.Record{stableTag("v2.88.1", 20, true, false, false), stableTag("v2.88.0", 10, true, false, false), stableTag("v2.87.1", 5, true, true, false)},
+			rule.False, rule.Violation, "v2.88.1 (annotated, unsigned)"},
+		{"signing adopted recently still counts",
+			[]evidence.Record{stableTag("1.2.0", 20, true, true, false), stableTag("1.1.0", 10, false, false, false)},
+			rule.True, "", "older ones are not: 1.1.0 (lightweight)"},
+		{"monorepo tags are ordered by date, not version",
+			[]evidence.Record{stableTag("core-v0.5.2", 20, true, true, false), stableTag("extra-v0.12.0", 1, false, false, false)},
+			rule.True, "", "core-v0.5.2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := latestReleaseTagsSigned(evidence.NewSet(tc.recs...))
+			if len(fs) != 1 {
+				t.Fatalf("got %d findings: %v", len(fs), fs)
+			}
+			f := fs[0]
+			if d := cmp.Diff([]any{tc.want, tc.neg}, []any{f.Outcome, f.Negative}); d != "" || !strings.Contains(f.Message, tc.say) {
+				t.Errorf("%s %s %q, want %s %s containing %q", f.Outcome, f.Negative, f.Message, tc.want, tc.neg, tc.say)
+			}
+		})
+	}
+}
+
+func TestInferredChannels(t *testing.T) {
+	pk := evidence.Packaging{
+		Channels: []evidence.PackageChannel{
+			{Channel: "pypi", Name: "lib", Path: "pyproject.toml", Line: 2},
+			{Channel: "npm", Name: "lib", Path: "package.json", Line: 2, URL: "http://npm.internal.example.net"},
+			{Channel: "maven", Path: "pom.xml", Line: 9, URL: "https://repo.example.net/releases"},
+		},
+		Downloads: []evidence.DownloadMention{{Path: "INSTALL.md", Line: 4, URL: "http://dl.vendor.net/tool.tar.gz"}},
+	}
+	wf := evidence.CIPipeline{Path: ".github/workflows/r.yml", System: evidence.CIGitHubActions,
+		Triggers: []evidence.CITrigger{{Event: "push", Tags: []string{"v*"}}},
+		Jobs:     []evidence.CIJob{{ID: "r", Steps: []evidence.CIStep{{Line: 9, Uses: "softprops/action-gh-release@v2"}}}}}
+	fs := distributionChannelsUseHTTPS(evidence.NewSet(rec(pk), rec(wf)))
+	type got struct {
+		O    rule.Outcome
+		N    rule.Negative
+		Path string
+	}
+	var gs []got
+	for _, f := range fs {
+		gs = append(gs, got{f.Outcome, f.Negative, f.Location.Path})
+	}
+	want := []got{
+		{rule.False, rule.Violation, "package.json"},
+		{rule.False, rule.Violation, "INSTALL.md"},
+		{rule.True, "", "pyproject.toml"},
+		{rule.True, "", "pom.xml"},
+		{rule.True, "", ".github/workflows/r.yml"},
+	}
+	if d := cmp.Diff(want, gs); d != "" {
+		t.Errorf("(-want +got):\n%s\n%v", d, fs)
+	}
+	if fs := distributionChannelsUseHTTPS(evidence.NewSet(rec(evidence.Packaging{}))); len(fs) != 1 || fs[0].Outcome != rule.NotApplicable {
+		t.Errorf("nothing distributed: got %v, want one not_applicable", fs)
+	}
+}
