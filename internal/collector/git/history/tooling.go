@@ -64,17 +64,28 @@ func toolingChanges(s storer.EncodedObjectStorer, cur, prev map[string]plumbing.
 			if err != nil {
 				continue
 			}
+			// Versions are compared across the changed files of the
+			// directory together, so a file renamed for a new release
+			// (fedora-41.Dockerfile -> fedora-43.Dockerfile) still shows
+			// the image it now names.
+			var oldAll, newAll []byte
 			for _, ch := range changes {
-				if files >= maxBumpFiles || len(out) >= maxBumpChanges {
+				if files >= maxBumpFiles {
 					break
 				}
-				if ch.From.Name == "" || ch.To.Name == "" || !ch.To.TreeEntry.Mode.IsFile() {
-					continue
-				}
 				files++
-				p := k + "/" + ch.To.Name
-				out = append(out, compareBlobs(s, p, ch.From.TreeEntry.Hash, ch.To.TreeEntry.Hash)...)
+				if ch.From.Name != "" && ch.From.TreeEntry.Mode.IsFile() {
+					if d, err := readBlob(s, ch.From.TreeEntry.Hash); err == nil {
+						oldAll = append(append(oldAll, d...), '\n')
+					}
+				}
+				if ch.To.Name != "" && ch.To.TreeEntry.Mode.IsFile() {
+					if d, err := readBlob(s, ch.To.TreeEntry.Hash); err == nil {
+						newAll = append(append(newAll, d...), '\n')
+					}
+				}
 			}
+			out = append(out, VersionChanges(k+"/*", oldAll, newAll)...)
 			continue
 		}
 		files++
@@ -207,6 +218,8 @@ func VersionTokens(p string, data []byte) map[string]string {
 		out[k] = v
 	}
 	repo := ""
+	lb := strings.ToLower(base)
+	dockerish := base == "*" || strings.Contains(lb, "dockerfile") || strings.Contains(lb, "containerfile")
 	for i, line := range strings.Split(string(data), "\n") {
 		if i > 20000 {
 			break
@@ -236,7 +249,7 @@ func VersionTokens(p string, data []byte) map[string]string {
 				continue
 			}
 		}
-		if strings.Contains(lower, "from") && (strings.Contains(strings.ToLower(base), "dockerfile") || strings.Contains(strings.ToLower(base), "containerfile")) {
+		if strings.Contains(lower, "from") && dockerish {
 			if m := tokFrom.FindStringSubmatch(line); m != nil {
 				name, ver := splitImage(m[1])
 				put("FROM "+name, ver)
