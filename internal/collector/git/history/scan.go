@@ -1,8 +1,8 @@
 package history
 
 import (
+	"container/heap"
 	"context"
-	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -101,36 +101,76 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 		subjects: map[string][]*object.Commit{},
 	}
 	s.scan.MaxCommits = max
-	iter, err := repo.Log(&git.LogOptions{All: true, Order: git.LogOrderCommitterTime})
+	// Newest first across every branch and tag, each commit decoded once:
+	// a heap of frontier commits ordered by committer time.
+	refs, err := repo.References()
 	if err != nil {
-		if errors.Is(err, plumbing.ErrReferenceNotFound) {
-			return s, nil
-		}
-		return nil, fmt.Errorf("scan history: %w", err)
+		return nil, fmt.Errorf("scan history: list references: %w", err)
 	}
-	defer iter.Close()
-	err = iter.ForEach(func(c *object.Commit) error {
+	st := repo.Storer
+	h := &commitHeap{}
+	seen := map[plumbing.Hash]bool{}
+	push := func(hash plumbing.Hash) {
+		if seen[hash] {
+			return
+		}
+		seen[hash] = true
+		c, err := object.GetCommit(st, hash)
+		if err != nil {
+			return // a tag of a tree or blob, or a shallow boundary
+		}
+		heap.Push(h, c)
+	}
+	_ = refs.ForEach(func(r *plumbing.Reference) error {
+		if r.Type() != plumbing.HashReference {
+			return nil
+		}
+		hash := r.Hash()
+		if t, err := object.GetTag(st, hash); err == nil {
+			hash = t.Target
+			for i := 0; i < 4; i++ { // tags of tags
+				inner, err := object.GetTag(st, hash)
+				if err != nil {
+					break
+				}
+				hash = inner.Target
+			}
+		}
+		push(hash)
+		return nil
+	})
+	refs.Close()
+	for h.Len() > 0 {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		if s.scan.Scanned >= max {
 			s.scan.Capped = true
-			return storerStop
+			break
 		}
+		c := heap.Pop(h).(*object.Commit)
 		s.scan.Scanned++
 		s.add(c)
-		return nil
-	})
-	if err != nil && !errors.Is(err, storerStop) {
-		if errors.Is(err, plumbing.ErrObjectNotFound) {
-			return s, nil // shallow clone: history ends here
+		for _, p := range c.ParentHashes {
+			push(p)
 		}
-		return nil, fmt.Errorf("scan history: %w", err)
 	}
 	return s, nil
 }
 
-var storerStop = errors.New("stop")
+// commitHeap orders commits newest first.
+type commitHeap []*object.Commit
+
+func (h commitHeap) Len() int           { return len(h) }
+func (h commitHeap) Less(i, j int) bool { return h[i].Committer.When.After(h[j].Committer.When) }
+func (h commitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *commitHeap) Push(x any)        { *h = append(*h, x.(*object.Commit)) }
+func (h *commitHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
+}
 
 func (s *scanner) add(c *object.Commit) {
 	i := s.g.id(c.Hash)
