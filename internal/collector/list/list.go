@@ -10,6 +10,7 @@ import (
 	"github.com/assaysec/assay/internal/collector"
 	cibuildenv "github.com/assaysec/assay/internal/collector/ci/buildenv"
 	cipipelines "github.com/assaysec/assay/internal/collector/ci/pipelines"
+	citoolchains "github.com/assaysec/assay/internal/collector/ci/toolchains"
 	ciupdates "github.com/assaysec/assay/internal/collector/ci/updates"
 	"github.com/assaysec/assay/internal/collector/declared/attestations"
 	"github.com/assaysec/assay/internal/collector/declared/signoffcheck"
@@ -27,6 +28,7 @@ import (
 	releasepackaging "github.com/assaysec/assay/internal/collector/release/packaging"
 	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
+	"github.com/assaysec/assay/internal/collector/repo/purpose"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
 
@@ -51,6 +53,8 @@ var All = []func() collector.Collector{
 	cipipelines.New,
 	cibuildenv.New,
 	ciupdates.New,
+	citoolchains.New,
+	purpose.New,
 	forgeapi.New,
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/assaysec/assay/internal/rule/foundation"
 	historyrules "github.com/assaysec/assay/internal/rule/history"
 	"github.com/assaysec/assay/internal/rule/lifecycle"
+	"github.com/assaysec/assay/internal/rule/maintenance"
 	releaserules "github.com/assaysec/assay/internal/rule/release"
 )
 
@@ -26,6 +27,7 @@ var areas = []func() ([]rule.Rule, error){
 	forgerules.Rules,
 	cirules.Rules,
 	historyrules.Rules,
+	maintenance.Rules,
 }
 
 // All returns every rule, checking that ids are unique.

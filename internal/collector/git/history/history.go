@@ -52,7 +52,7 @@ func (Collector) Name() string { return Name }
 
 // Produces implements collector.Collector.
 func (Collector) Produces() []evidence.Kind {
-	return []evidence.Kind{evidence.KindHistory, evidence.KindBuildChanges}
+	return []evidence.Kind{evidence.KindHistory, evidence.KindBuildChanges, evidence.KindToolingBumps, evidence.KindUpdateBotHistory, evidence.KindOwnSecurityFixes}
 }
 
 // Requirements implements collector.Collector.
@@ -93,7 +93,8 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 	w.sum.Since, w.sum.MaxCommits = since, max
 	w.sum.VerifyKeys = keys.count()
 	w.sum.VerifyErrors = keys.errs
-	if tags, err := h.Tags(maxTags); err == nil {
+	tags, tagErr := h.Tags(maxTags)
+	if tagErr == nil {
 		for _, t := range tags {
 			if t.Date.Before(since) {
 				continue
@@ -116,10 +117,26 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		}
 		return a.Email < b.Email
 	})
-	return []evidence.Record{
+	w.bumps.Since, w.bumps.Walked, w.bumps.Truncated = since, w.sum.Walked, w.sum.Truncated
+	out := []evidence.Record{
 		{Fact: w.sum, Provenance: in.Provenance(Name, loc, "")},
 		{Fact: w.build, Provenance: in.Provenance(Name, loc, "")},
-	}, nil
+		{Fact: w.bumps, Provenance: in.Provenance(Name, loc, "")},
+	}
+	// One message-only pass over every reachable commit, capped, feeds the
+	// update-bot history and the security fixes; tag ancestry is answered
+	// from the graph it builds.
+	if head != nil {
+		sc, err := scanAll(ctx, h.Repository(), max*DeepFactor)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out,
+			evidence.Record{Fact: sc.botHistory(), Provenance: in.Provenance(Name, loc, "")},
+			evidence.Record{Fact: sc.ownFixes(tags, readChangelogs(in.Tree)), Provenance: in.Provenance(Name, loc, "")},
+		)
+	}
+	return out, nil
 }
 
 func watchedPaths() []string {
@@ -138,6 +155,7 @@ type walker struct {
 	keys         *keys
 	sum          evidence.History
 	build        evidence.BuildChanges
+	bumps        evidence.ToolingBumps
 	authors      map[string]bool
 	buildAuthors map[string]int
 }
@@ -216,7 +234,15 @@ func (w *walker) walk(ctx context.Context, head *object.Commit) error {
 				}
 			}
 		}
-		if changed := diff(cur, prev); len(changed) > 0 {
+		all := diff(cur, prev)
+		if len(all) > 0 {
+			if ch := toolingChanges(w.repo, cur, prev, all); len(ch) > 0 {
+				w.bumps.Bumps = append(w.bumps.Bumps, evidence.ToolingBump{
+					Commit: c.Hash.String(), When: c.Committer.When.UTC(), Author: c.Author.Email, Changes: ch,
+				})
+			}
+		}
+		if changed := slices.DeleteFunc(all, func(k string) bool { return !isBuildWatched(k) }); len(changed) > 0 {
 			w.build.Total++
 			w.buildAuthors[strings.ToLower(c.Author.Email)]++
 			switch {
@@ -267,7 +293,7 @@ func watched(s storer.EncodedObjectStorer, c *object.Commit) (map[string]plumbin
 	}
 	out := map[string]plumbing.Hash{}
 	for _, e := range t.Entries {
-		if slices.Contains(WatchedRoot, e.Name) {
+		if slices.Contains(WatchedRoot, e.Name) || toolingEntry(e) {
 			out[e.Name] = e.Hash
 		}
 		if e.Name == ".github" && e.Mode == filemode.Dir {

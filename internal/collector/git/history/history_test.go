@@ -190,7 +190,7 @@ func TestCollect(t *testing.T) {
 	pub := ssh.MarshalAuthorizedKey(b.signer.PublicKey())
 	cfg := &config.Config{CommitSigners: &config.CommitSigners{SSHKeys: []string{string(pub)}}}
 	recs := collect(t, dir, cfg, collector.Options{})
-	if len(recs) != 2 {
+	if len(recs) != 5 {
 		t.Fatalf("got %d records", len(recs))
 	}
 	h := recs[0].Fact.(evidence.History)

@@ -1,0 +1,771 @@
+package history
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/textsafe"
+)
+
+// DeepFactor multiplies the window cap to give the cap of the message-only
+// scan of all history: reading a commit header is far cheaper than diffing
+// its trees, and bot and advisory commits are often years old.
+const DeepFactor = 4
+
+// maxFixCandidates bounds the commits whose changed paths are diffed.
+const maxFixCandidates = 300
+
+// maxSecurityUpdates bounds the bot security updates listed.
+const maxSecurityUpdates = 20
+
+// tagSkew tolerates committer clocks a little ahead of the tagger's.
+const tagSkew = 24 * time.Hour
+
+// node is one commit of the scanned graph, kept small: the scan of every
+// reachable commit builds the graph once and tag ancestry is answered in
+// memory.
+type node struct {
+	when    int64 // committer time, Unix seconds
+	parents []int32
+}
+
+// graph is the scanned commit graph.
+type graph struct {
+	index map[plumbing.Hash]int32
+	hash  []plumbing.Hash
+	nodes []node
+}
+
+func (g *graph) id(h plumbing.Hash) int32 {
+	if i, ok := g.index[h]; ok {
+		return i
+	}
+	i := int32(len(g.nodes))
+	g.index[h] = i
+	g.hash = append(g.hash, h)
+	g.nodes = append(g.nodes, node{when: -1})
+	return i
+}
+
+// candidate is a commit whose message names an advisory or uses security
+// wording, before its changed paths are checked.
+type candidate struct {
+	c   *object.Commit
+	why string
+	ids []string
+}
+
+// backportRef is a commit that says it backports or cherry-picks others.
+type backportRef struct {
+	c      *object.Commit
+	prs    []int
+	hashes []string
+}
+
+// scanner holds the state of the message-only scan.
+type scanner struct {
+	g          *graph
+	scan       evidence.HistoryScan
+	bots       map[string]*evidence.BotActivity
+	secUpdates []evidence.BotCommit
+	secCount   int
+	cands      []candidate
+	backports  []backportRef
+	prIndex    map[int][]*object.Commit
+	short      map[string]*object.Commit   // first 7 hex -> commit, for changelog links
+	subjects   map[string][]*object.Commit // normalised subject -> commits, for backports
+}
+
+// scanAll reads every commit reachable from any reference, newest first,
+// up to max. It reads commit headers and messages only, never trees.
+func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, error) {
+	s := &scanner{
+		g:        &graph{index: map[plumbing.Hash]int32{}},
+		bots:     map[string]*evidence.BotActivity{},
+		prIndex:  map[int][]*object.Commit{},
+		short:    map[string]*object.Commit{},
+		subjects: map[string][]*object.Commit{},
+	}
+	s.scan.MaxCommits = max
+	// Newest first across every branch and tag, each commit decoded once:
+	// a heap of frontier commits ordered by committer time.
+	refs, err := repo.References()
+	if err != nil {
+		return nil, fmt.Errorf("scan history: list references: %w", err)
+	}
+	st := repo.Storer
+	h := &commitHeap{}
+	seen := map[plumbing.Hash]bool{}
+	push := func(hash plumbing.Hash) {
+		if seen[hash] {
+			return
+		}
+		seen[hash] = true
+		c, err := object.GetCommit(st, hash)
+		if err != nil {
+			return // a tag of a tree or blob, or a shallow boundary
+		}
+		heap.Push(h, c)
+	}
+	_ = refs.ForEach(func(r *plumbing.Reference) error {
+		if r.Type() != plumbing.HashReference {
+			return nil
+		}
+		hash := r.Hash()
+		if t, err := object.GetTag(st, hash); err == nil {
+			hash = t.Target
+			for i := 0; i < 4; i++ { // tags of tags
+				inner, err := object.GetTag(st, hash)
+				if err != nil {
+					break
+				}
+				hash = inner.Target
+			}
+		}
+		push(hash)
+		return nil
+	})
+	refs.Close()
+	for h.Len() > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if s.scan.Scanned >= max {
+			s.scan.Capped = true
+			break
+		}
+		c := heap.Pop(h).(*object.Commit)
+		s.scan.Scanned++
+		s.add(c)
+		for _, p := range c.ParentHashes {
+			push(p)
+		}
+	}
+	return s, nil
+}
+
+// commitHeap orders commits newest first.
+type commitHeap []*object.Commit
+
+func (h commitHeap) Len() int           { return len(h) }
+func (h commitHeap) Less(i, j int) bool { return h[i].Committer.When.After(h[j].Committer.When) }
+func (h commitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *commitHeap) Push(x any)        { *h = append(*h, x.(*object.Commit)) }
+func (h *commitHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
+}
+
+func (s *scanner) add(c *object.Commit) {
+	i := s.g.id(c.Hash)
+	n := &s.g.nodes[i]
+	n.when = c.Committer.When.Unix()
+	n.parents = make([]int32, len(c.ParentHashes))
+	for k, p := range c.ParentHashes {
+		n.parents[k] = s.g.id(p)
+	}
+	if s.scan.Oldest.IsZero() || c.Committer.When.Before(s.scan.Oldest) {
+		s.scan.Oldest = c.Committer.When
+	}
+	s.short[c.Hash.String()[:7]] = c
+	if k := normSubject(subject(c.Message)); k != "" && len(s.subjects[k]) < 8 {
+		s.subjects[k] = append(s.subjects[k], c)
+	}
+	for _, pr := range prNumbers(c.Message) {
+		if len(s.prIndex[pr]) < 4 {
+			s.prIndex[pr] = append(s.prIndex[pr], c)
+		}
+	}
+	if acct := BotAccount(c.Author.Name, c.Author.Email); acct != "" {
+		s.bot(acct, c)
+		return // a bot's commit is a dependency update, never an own fix
+	}
+	if why, ids := SecurityFixWording(c.Message); why != "" {
+		if len(s.cands) < maxFixCandidates {
+			s.cands = append(s.cands, candidate{c: c, why: why, ids: ids})
+		}
+		return
+	}
+	if prs, hashes := backportRefs(c.Message); len(prs)+len(hashes) > 0 && len(s.backports) < maxFixCandidates {
+		s.backports = append(s.backports, backportRef{c: c, prs: prs, hashes: hashes})
+	}
+}
+
+func (s *scanner) bot(acct string, c *object.Commit) {
+	b := s.bots[acct]
+	when := c.Author.When
+	if b == nil {
+		b = &evidence.BotActivity{Account: acct, First: when, Last: when, Latest: c.Hash.String()}
+		s.bots[acct] = b
+	}
+	b.Commits++
+	if when.Before(b.First) {
+		b.First = when
+	}
+	if when.After(b.Last) {
+		b.Last, b.Latest = when, c.Hash.String()
+	}
+	if why := SecurityUpdateWording(c.Message); why != "" {
+		s.secCount++
+		if len(s.secUpdates) < maxSecurityUpdates {
+			s.secUpdates = append(s.secUpdates, evidence.BotCommit{
+				Commit: c.Hash.String(), Account: acct, When: when, Why: why,
+				Subject: textsafe.Truncate(textsafe.Clean(subject(c.Message)), 120),
+			})
+		}
+	}
+}
+
+// botHistory builds the update-bot fact.
+func (s *scanner) botHistory() evidence.UpdateBotHistory {
+	out := evidence.UpdateBotHistory{Scan: s.scan, SecurityUpdates: s.secUpdates, SecurityUpdateCount: s.secCount}
+	for _, b := range s.bots {
+		out.Bots = append(out.Bots, *b)
+	}
+	sort.Slice(out.Bots, func(i, j int) bool {
+		if out.Bots[i].Commits != out.Bots[j].Commits {
+			return out.Bots[i].Commits > out.Bots[j].Commits
+		}
+		return out.Bots[i].Account < out.Bots[j].Account
+	})
+	return out
+}
+
+// botAccounts maps exact GitHub app logins and known bot e-mail addresses
+// to an account name. Matching is exact: "snyk" inside a person's name is
+// not the Snyk bot.
+var (
+	botLogins = map[string]string{
+		"dependabot[bot]": "dependabot[bot]", "dependabot-preview[bot]": "dependabot[bot]",
+		"renovate[bot]": "renovate[bot]", "renovate-bot": "renovate[bot]",
+		"greenkeeper[bot]": "greenkeeper", "greenkeeperio-bot": "greenkeeper",
+		"snyk-bot": "snyk-bot", "pre-commit-ci[bot]": "pre-commit-ci[bot]",
+		"depfu[bot]": "depfu[bot]", "pyup-bot": "pyup-bot", "scala-steward": "scala-steward",
+	}
+	botEmails = map[string]string{
+		"support@greenkeeper.io": "greenkeeper", "support@dependabot.com": "dependabot[bot]",
+		"bot@renovateapp.com": "renovate[bot]", "snyk-bot@snyk.io": "snyk-bot", "github-bot@pyup.io": "pyup-bot",
+	}
+	noreply = regexp.MustCompile(`^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$`)
+)
+
+// BotAccount returns the update-bot account that authored a commit, or "".
+func BotAccount(name, email string) string {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if a, ok := botEmails[email]; ok {
+		return a
+	}
+	if m := noreply.FindStringSubmatch(email); m != nil {
+		if a, ok := botLogins[m[1]]; ok {
+			return a
+		}
+	}
+	if a, ok := botLogins[strings.ToLower(strings.TrimSpace(name))]; ok {
+		return a
+	}
+	return ""
+}
+
+var (
+	// Dependabot's own security-update wording, and metadata that only a
+	// security update carries: version updates touch direct dependencies
+	// unless configured otherwise, security updates also raise indirect
+	// ones (and their ancestors, "need to be updated together").
+	secUpdateWords = regexp.MustCompile(`(?i)^\[security\]|this update includes (?:a )?security fix|\bsecurity (?:update|fix|vulnerabilit)|\bCVE-\d{4}-\d{4,}|\bGHSA(?:-[0-9a-z]{4}){3}\b`)
+	indirectDep    = regexp.MustCompile(`(?m)^\s*dependency-type:\s*indirect\s*$`)
+	dependabotBody = regexp.MustCompile(`(?m)^\s*updated-dependencies:\s*$`)
+)
+
+// SecurityUpdateWording says why a bot commit is a security update, or "".
+func SecurityUpdateWording(msg string) string {
+	// Only the subject and the first lines speak for the update itself;
+	// further down Dependabot quotes upstream release notes.
+	head := msg
+	if len(head) > 600 {
+		head = head[:600]
+	}
+	if m := secUpdateWords.FindString(head); m != "" {
+		return strings.TrimSpace(m)
+	}
+	if strings.Contains(msg, "dependency-type: indirect") && dependabotBody.MatchString(msg) && indirectDep.MatchString(msg) {
+		return "raises an indirect dependency (dependency-type: indirect)"
+	}
+	return ""
+}
+
+var (
+	advisoryID = regexp.MustCompile(`\b(?:GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|CVE-\d{4}-\d{4,7}|RUSTSEC-\d{4}-\d{4}|PYSEC-\d{4}-\d+|GO-\d{4}-\d{4}|SNYK-[A-Z]+-[A-Z0-9]+-\d+)\b`)
+	// GitHub's merges of a private security fork.
+	advisoryMerge = regexp.MustCompile(`(?m)^Merge (?:pull request from GHSA-|commit from fork\b)`)
+	// Explicit security wording in the subject.
+	securityWords = regexp.MustCompile(`(?i)\[security\]|^(?:sec|security|vuln)(?:\([^)]*\))?!?:|^[a-z]+\((?:sec|security|vuln[a-z]*|cve)\)!?:|\bsecurity[- ](?:fix|issue|vulnerabilit\w*|patch|bug|problem|flaw|hole|release)`)
+	// A fix verb with a weakness class from the CWE vocabulary.
+	fixVerb  = regexp.MustCompile(`(?i)\b(?:fix\w*|prevent\w*|patch\w*|mitigat\w*|remediat\w*|address\w*|resolv\w*|protect\w*|avoid\w*|sanitiz\w*|escap\w*|harden\w*|disallow\w*|reject\w*)\b`)
+	weakness = regexp.MustCompile(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
+)
+
+// SecurityFixWording says why a commit message reads as a security fix,
+// and the advisory ids it names.
+func SecurityFixWording(msg string) (string, []string) {
+	subj := subject(msg)
+	ids := uniq(advisoryID.FindAllString(msg, 8))
+	switch {
+	case advisoryMerge.MatchString(msg):
+		return "advisory merge: " + textsafe.Truncate(textsafe.Clean(subj), 60), ids
+	case len(ids) > 0:
+		return "names " + strings.Join(ids, ", "), ids
+	case securityWords.MatchString(subj):
+		return "security wording: " + textsafe.Clean(securityWords.FindString(subj)), nil
+	case fixVerb.MatchString(subj) && weakness.MatchString(subj):
+		return "fixes " + strings.ToLower(textsafe.Clean(weakness.FindString(subj))), nil
+	}
+	return "", nil
+}
+
+var (
+	prRef       = regexp.MustCompile(`\(#(\d{1,7})\)|^Merge pull request #(\d{1,7}) `)
+	backportPR  = regexp.MustCompile(`(?i)\bback-?port\w*\b[^\n]*`)
+	hashRef     = regexp.MustCompile(`#(\d{1,7})\b`)
+	cherryPick  = regexp.MustCompile(`\(cherry picked from commit ([0-9a-f]{7,40})\)`)
+	versionPref = regexp.MustCompile(`^(?:\[[^\]]{1,20}\]\s*|(?:back-?port|cherry-pick)\w*[:\s]+)+`)
+	prSuffix    = regexp.MustCompile(`(?:\s*\(#\d+\))+\s*$`)
+)
+
+// prNumbers returns the pull-request numbers a commit's subject says it
+// merged.
+func prNumbers(msg string) []int {
+	var out []int
+	for _, m := range prRef.FindAllStringSubmatch(subject(msg), 4) {
+		v := m[1]
+		if v == "" {
+			v = m[2]
+		}
+		if n, err := strconv.Atoi(v); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// backportRefs returns the pull requests a "backport #N" subject names and
+// the commits a cherry-pick trailer names.
+func backportRefs(msg string) ([]int, []string) {
+	var prs []int
+	if m := backportPR.FindString(subject(msg)); m != "" {
+		own := prNumbers(msg)
+		for _, r := range hashRef.FindAllStringSubmatch(m, 8) {
+			if n, err := strconv.Atoi(r[1]); err == nil && !slices.Contains(own, n) {
+				prs = append(prs, n)
+			}
+		}
+	}
+	var hashes []string
+	for _, m := range cherryPick.FindAllStringSubmatch(msg, 4) {
+		hashes = append(hashes, m[1])
+	}
+	return prs, hashes
+}
+
+func subject(msg string) string {
+	s, _, _ := strings.Cut(strings.TrimLeft(msg, "\n"), "\n")
+	return strings.TrimSpace(s)
+}
+
+func uniq(in []string) []string {
+	var out []string
+	for _, s := range in {
+		s = strings.ToUpper(s)
+		if s[:4] == "GHSA" {
+			s = "GHSA" + strings.ToLower(s[4:])
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// groupKey ties a fix to its backports: the first advisory id, else the
+// subject without version-line prefixes and pull-request suffixes.
+func groupKey(c *object.Commit, ids []string) string {
+	if len(ids) > 0 {
+		return ids[0]
+	}
+	if s := normSubject(subject(c.Message)); s != "" {
+		return s
+	}
+	return c.Hash.String()
+}
+
+// normSubject is a subject without version-line prefixes ("[7.x]",
+// "backport:") and pull-request suffixes, lower-cased; "" when too short
+// or generic to tie two commits together.
+func normSubject(subj string) string {
+	s := strings.ToLower(subj)
+	s = versionPref.ReplaceAllString(s, "")
+	s = prSuffix.ReplaceAllString(s, "")
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) < 16 || strings.HasPrefix(s, "merge ") || strings.HasPrefix(s, "revert") {
+		return ""
+	}
+	return s
+}
+
+// aliases are the subjects a fix's backports may carry: its own, and for
+// a merge the title of the merged change (the first line of the body).
+func aliases(c *object.Commit) []string {
+	var out []string
+	if k := normSubject(subject(c.Message)); k != "" {
+		out = append(out, k)
+	}
+	if len(c.ParentHashes) > 1 {
+		_, body, _ := strings.Cut(strings.TrimLeft(c.Message, "\n"), "\n")
+		if k := normSubject(subject(body)); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Product-source classification: a fix must change something that ships.
+var (
+	manifestNames = map[string]bool{
+		"go.mod": true, "go.sum": true, "go.work": true, "go.work.sum": true, "package.json": true, "package-lock.json": true,
+		"npm-shrinkwrap.json": true, "yarn.lock": true, "pnpm-lock.yaml": true, "bun.lockb": true, "cargo.toml": true, "cargo.lock": true,
+		"pipfile": true, "pipfile.lock": true, "poetry.lock": true, "uv.lock": true, "pyproject.toml": true, "setup.cfg": true,
+		"composer.json": true, "composer.lock": true, "gemfile": true, "gemfile.lock": true, "pom.xml": true, "build.gradle": true,
+		"build.gradle.kts": true, "gradle.lockfile": true, "libs.versions.toml": true, "mix.exs": true, "mix.lock": true,
+		"packages.lock.json": true, "deny.toml": true, "vendor.json": true, "pubspec.lock": true, "pubspec.yaml": true,
+		"changelog": true, "license": true, "authors": true, ".gitignore": true, ".gitattributes": true, ".editorconfig": true,
+		".travis.yml": true, ".gitlab-ci.yml": true, "appveyor.yml": true, "azure-pipelines.yml": true, "codecov.yml": true,
+	}
+	nonProductDirs = []string{".github/", ".gitlab/", ".circleci/", "ci/", ".ci/", "docs/", "doc/", "test/", "tests/", "spec/",
+		"__tests__/", "testdata/", "examples/", "example/", "vendor/", "node_modules/", "requirements/", "benchmarks/", "bench/"}
+	docExt   = map[string]bool{".md": true, ".rst": true, ".txt": true, ".adoc": true, ".lock": true}
+	testName = regexp.MustCompile(`(?i)(?:_test\.\w+|\.(?:spec|test)\.[jt]sx?|^test_[^/]*\.py|Test\.(?:java|kt|php))$`)
+)
+
+// ProductSource reports whether a changed path is product source: not a
+// dependency manifest or lockfile, documentation, CI, tests or examples.
+func ProductSource(p string) bool {
+	base := path.Base(p)
+	lb := strings.ToLower(base)
+	if manifestNames[lb] || strings.HasPrefix(lb, "requirements") || strings.HasPrefix(lb, "constraints") ||
+		strings.HasPrefix(lb, "changelog") || strings.HasPrefix(lb, "changes") || strings.HasPrefix(lb, "history") || strings.HasPrefix(lb, "license") {
+		return false
+	}
+	if docExt[strings.ToLower(path.Ext(base))] || testName.MatchString(base) {
+		return false
+	}
+	for _, d := range nonProductDirs {
+		if strings.HasPrefix(p, d) || strings.Contains(p, "/"+d) {
+			return false
+		}
+	}
+	return true
+}
+
+// changedPaths returns the paths a commit changed against its first parent
+// (every path for a root commit), at most max.
+func changedPaths(c *object.Commit, max int) ([]string, error) {
+	t, err := c.Tree()
+	if err != nil {
+		return nil, err
+	}
+	var pt *object.Tree
+	if len(c.ParentHashes) > 0 {
+		p, err := c.Parent(0)
+		if err != nil {
+			return nil, err
+		}
+		if pt, err = p.Tree(); err != nil {
+			return nil, err
+		}
+	}
+	changes, err := object.DiffTree(pt, t)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, ch := range changes {
+		if len(out) >= max {
+			break
+		}
+		name := ch.To.Name
+		if name == "" {
+			name = ch.From.Name
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+// releaseTag matches version-looking tag names, with an optional package
+// prefix (axum-v0.6.10, api/v1.2.0).
+var releaseTag = regexp.MustCompile(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+.][\w.-]+)?$`)
+
+// preRelease marks nightlies and development snapshots, which are not
+// releases. Release candidates are: a fix in an rc has shipped on a line
+// still in pre-release.
+var preRelease = regexp.MustCompile(`(?i)(?:nightly|snapshot|-dev|\.dev|canary)`)
+
+type relTag struct {
+	name string
+	when time.Time
+	node int32
+}
+
+// releaseTags returns release tags present in the graph, oldest first.
+func (s *scanner) releaseTags(tags []source.Tag) []relTag {
+	var out []relTag
+	for _, t := range tags {
+		if !releaseTag.MatchString(t.Name) || preRelease.MatchString(t.Name) {
+			continue
+		}
+		i, ok := s.g.index[plumbing.NewHash(t.Commit)]
+		if !ok || s.g.nodes[i].when < 0 {
+			continue
+		}
+		out = append(out, relTag{name: t.Name, when: t.Date, node: i})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].when.Before(out[j].when) })
+	return out
+}
+
+// firstTag returns the oldest release tag whose commit has fix as an
+// ancestor. The search from each tag stops at commits older than the fix,
+// and commits already seen from an earlier tag are not walked again, so a
+// fix costs at most one pass over the commits newer than it.
+func (s *scanner) firstTag(fix int32, tags []relTag) (relTag, bool) {
+	floor := s.g.nodes[fix].when - int64(tagSkew/time.Second)
+	seen := map[int32]bool{}
+	fixWhen := time.Unix(s.g.nodes[fix].when, 0)
+	var stack []int32
+	for _, t := range tags {
+		if t.when.Before(fixWhen.Add(-tagSkew)) {
+			continue
+		}
+		stack = append(stack[:0], t.node)
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if n == fix {
+				return t, true
+			}
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			nd := s.g.nodes[n]
+			if nd.when >= 0 && nd.when < floor {
+				continue
+			}
+			stack = append(stack, nd.parents...)
+		}
+	}
+	return relTag{}, false
+}
+
+// securityFixes turns the candidates, backports and changelog links into
+// the security-fix fact.
+func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink) evidence.OwnSecurityFixes {
+	out := evidence.OwnSecurityFixes{Scan: s.scan}
+	rel := s.releaseTags(tags)
+	out.ReleaseTags = len(rel)
+	byHash := map[plumbing.Hash]int{}
+	var found []*object.Commit // parallel to out.Fixes
+	var prs = map[int]string{} // pull request of a fix -> its group
+	add := func(c *object.Commit, why string, ids []string, group, cl string) {
+		if _, dup := byHash[c.Hash]; dup {
+			return
+		}
+		paths, err := changedPaths(c, 500)
+		if err != nil {
+			return
+		}
+		if !slices.ContainsFunc(paths, ProductSource) {
+			if len(ids) > 0 || cl != "" {
+				out.DependencyOnly++
+				if out.DependencyOnlySample == "" {
+					out.DependencyOnlySample = c.Hash.String()
+				}
+			}
+			return
+		}
+		if group == "" {
+			group = groupKey(c, ids)
+		}
+		f := evidence.OwnFix{
+			Commit: c.Hash.String(), When: c.Committer.When, Why: why, IDs: ids, Group: group, Changelog: cl,
+			Subject: textsafe.Truncate(textsafe.Clean(subject(c.Message)), 120),
+		}
+		if t, ok := s.firstTag(s.g.index[c.Hash], rel); ok {
+			f.Tag, f.TagDate = t.name, t.when
+		}
+		byHash[c.Hash] = len(out.Fixes)
+		out.Fixes = append(out.Fixes, f)
+		found = append(found, c)
+		for _, n := range prNumbers(c.Message) {
+			prs[n] = group
+		}
+	}
+	for _, cd := range s.cands {
+		add(cd.c, cd.why, cd.ids, "", "")
+	}
+	for _, l := range changelog {
+		for _, c := range s.linked(l.prs, l.hashes) {
+			add(c, "security-labelled changelog entry", l.ids, "", l.where)
+		}
+	}
+	// Subjects shared with a fix: the same change on another line.
+	for i, fc := range slices.Clone(found) {
+		group := out.Fixes[i].Group
+		for _, a := range aliases(fc) {
+			for _, c := range s.subjects[a] {
+				add(c, "same change as "+fc.Hash.String()[:10], nil, group, "")
+			}
+		}
+	}
+	for _, b := range s.backports {
+		group := ""
+		for _, n := range b.prs {
+			if g, ok := prs[n]; ok {
+				group = g
+			}
+		}
+		for _, h := range b.hashes {
+			for _, f := range out.Fixes {
+				if strings.HasPrefix(f.Commit, h) {
+					group = f.Group
+				}
+			}
+		}
+		if group != "" {
+			add(b.c, "backport of a security fix", nil, group, "")
+		}
+	}
+	sort.SliceStable(out.Fixes, func(i, j int) bool { return out.Fixes[i].When.After(out.Fixes[j].When) })
+	return out
+}
+
+// linked resolves pull-request numbers and abbreviated hashes to scanned
+// commits.
+func (s *scanner) linked(prs []int, hashes []string) []*object.Commit {
+	var out []*object.Commit
+	for _, n := range prs {
+		out = append(out, s.prIndex[n]...)
+	}
+	for _, h := range hashes {
+		if len(h) >= 7 {
+			if c, ok := s.short[h[:7]]; ok && strings.HasPrefix(c.Hash.String(), h) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// changelogLink is a security-labelled changelog entry and what it points
+// at.
+type changelogLink struct {
+	where  string // path:line
+	prs    []int
+	hashes []string
+	ids    []string
+}
+
+// changelogFiles are the names a changelog goes by, at the root or one
+// directory down (a workspace member's own changelog).
+var changelogFiles = regexp.MustCompile(`(?i)^(?:[^/]+/)?(?:changelog|changes|history|news|release[-_]?notes)(?:\.md|\.rst|\.txt|\.markdown)?$`)
+
+var (
+	clSecHeading  = regexp.MustCompile(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b`)
+	clAnyHeading  = regexp.MustCompile(`^\s*#{1,6}\s|^[=~^-]{3,}\s*$`)
+	clSecLabel    = regexp.MustCompile(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
+	clBullet      = regexp.MustCompile(`^\s*[-*+]\s`)
+	clPR          = regexp.MustCompile(`(?:pull/|issues/|\[#|\(#|\s#)(\d{1,7})\b`)
+	clHash        = regexp.MustCompile(`(?:commit/|\[|\()([0-9a-f]{7,40})\b`)
+	maxChangelogs = 20
+)
+
+// ChangelogLinks finds security-labelled changelog entries: entries under a
+// "Security" heading, or entries labelled security, naming an advisory or
+// saying "security fix". It returns where each is and the pull requests and
+// commits it cites.
+func ChangelogLinks(p string, data []byte) []changelogLink {
+	lines := strings.Split(string(data), "\n")
+	var out []changelogLink
+	inSec := false
+	for i := 0; i < len(lines) && len(out) < 200; i++ {
+		l := lines[i]
+		if clAnyHeading.MatchString(l) {
+			inSec = clSecHeading.MatchString(l)
+			continue
+		}
+		if !clBullet.MatchString(l) && !clSecLabel.MatchString(l) {
+			continue
+		}
+		if !inSec && !clSecLabel.MatchString(l) {
+			continue
+		}
+		// The entry runs to the next bullet or heading, at most 12 lines.
+		text := l
+		for j := i + 1; j < len(lines) && j < i+12; j++ {
+			if clBullet.MatchString(lines[j]) || clAnyHeading.MatchString(lines[j]) {
+				break
+			}
+			text += "\n" + lines[j]
+		}
+		link := changelogLink{where: fmt.Sprintf("%s:%d", p, i+1), ids: uniq(advisoryID.FindAllString(text, 4))}
+		for _, m := range clPR.FindAllStringSubmatch(text, 6) {
+			if n, err := strconv.Atoi(m[1]); err == nil {
+				link.prs = append(link.prs, n)
+			}
+		}
+		for _, m := range clHash.FindAllStringSubmatch(text, 4) {
+			link.hashes = append(link.hashes, m[1])
+		}
+		if len(link.prs)+len(link.hashes) > 0 {
+			out = append(out, link)
+		}
+	}
+	return out
+}
+
+// readChangelogs reads the changelogs in the tree, bounded in number and
+// size.
+func readChangelogs(t *source.Tree) []changelogLink {
+	if t == nil {
+		return nil
+	}
+	var out []changelogLink
+	n := 0
+	for _, e := range t.Find(func(p string) bool { return changelogFiles.MatchString(p) }) {
+		if n >= maxChangelogs {
+			break
+		}
+		n++
+		data, err := t.ReadFile(e.Path, 4<<20)
+		if err != nil {
+			continue
+		}
+		out = append(out, ChangelogLinks(e.Path, data)...)
+	}
+	return out
+}

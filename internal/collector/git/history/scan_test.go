@@ -1,0 +1,310 @@
+package history
+
+import (
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/evidence"
+)
+
+// fileRepo writes commits with arbitrary file trees.
+type fileRepo struct {
+	t testing.TB
+	s storer.Storer
+}
+
+func newFileRepo(t testing.TB, dir string) *fileRepo {
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fileRepo{t: t, s: repo.Storer}
+}
+
+func (r *fileRepo) obj(enc func(o plumbing.EncodedObject) error) plumbing.Hash {
+	o := r.s.NewEncodedObject()
+	if err := enc(o); err != nil {
+		r.t.Fatal(err)
+	}
+	h, err := r.s.SetEncodedObject(o)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return h
+}
+
+func (r *fileRepo) tree(files map[string]string) plumbing.Hash {
+	sub := map[string]map[string]string{}
+	var entries []object.TreeEntry
+	for p, content := range files {
+		if dir, rest, ok := strings.Cut(p, "/"); ok {
+			if sub[dir] == nil {
+				sub[dir] = map[string]string{}
+			}
+			sub[dir][rest] = content
+			continue
+		}
+		h := r.obj(func(o plumbing.EncodedObject) error {
+			o.SetType(plumbing.BlobObject)
+			w, _ := o.Writer()
+			w.Write([]byte(content))
+			return w.Close()
+		})
+		entries = append(entries, object.TreeEntry{Name: p, Mode: filemode.Regular, Hash: h})
+	}
+	for d, fs := range sub {
+		entries = append(entries, object.TreeEntry{Name: d, Mode: filemode.Dir, Hash: r.tree(fs)})
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		a, b := entries[i].Name, entries[j].Name
+		if entries[i].Mode == filemode.Dir {
+			a += "/"
+		}
+		if entries[j].Mode == filemode.Dir {
+			b += "/"
+		}
+		return a < b
+	})
+	t := &object.Tree{Entries: entries}
+	return r.obj(t.Encode)
+}
+
+func (r *fileRepo) commit(files map[string]string, msg, name, email string, when time.Time, parents ...plumbing.Hash) plumbing.Hash {
+	sig := object.Signature{Name: name, Email: email, When: when}
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: r.tree(files), ParentHashes: parents}
+	return r.obj(c.Encode)
+}
+
+func (r *fileRepo) ref(name string, h plumbing.Hash) {
+	if err := r.s.SetReference(plumbing.NewHashReference(plumbing.ReferenceName(name), h)); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func clone(m map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
+// TestScanOwnFixesAndBots builds the shapes met in real projects: an
+// advisory fix on the main line released next day, its backport on a
+// maintenance line released 60 days after the fix, a CVE-naming
+// dependency bump that touches only go.sum, Dependabot commits (one a
+// security update), and a person whose name contains a bot's.
+func TestScanOwnFixesAndBots(t *testing.T) {
+	dir := t.TempDir()
+	r := newFileRepo(t, dir)
+	day := func(n int) time.Time { return testNow.Add(time.Duration(n-200) * 24 * time.Hour) }
+	base := map[string]string{"README.md": "x\n", "src/lib.go": "package lib\n", "go.sum": "a v1\n", ".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - uses: actions/checkout@v3\n"}
+	root := r.commit(base, "initial", "alice", "alice@example.com", day(0))
+	maint := r.commit(clone(base, "src/lib.go", "package lib // 1.x\n"), "start 1.x", "alice", "alice@example.com", day(1), root)
+	r.ref("refs/tags/v1.0.0", maint)
+	f1 := clone(base, "src/lib.go", "package lib // escaped\n")
+	fix := r.commit(f1, "fix(security): escape header values (#12)", "bob", "bob@example.com", day(10), root)
+	f2 := clone(f1, "go.sum", "a v2\n")
+	dep := r.commit(f2, "bump a to fix CVE-2024-12345", "bob", "bob@example.com", day(11), fix)
+	f3 := clone(f2, "go.sum", "a v3\n")
+	bot := r.commit(f3, "[Security] Bump a from 2 to 3\n\nThis update includes a security fix.", "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", day(12), dep)
+	f4 := clone(f3, ".github/workflows/ci.yml", "jobs:\n  t:\n    steps:\n      - uses: actions/checkout@v4\n")
+	person := r.commit(f4, "ci: bump checkout", "Ann Snykowski", "ann.snyk@example.com", day(13), bot)
+	r.ref("refs/tags/v2.0.1", fix)
+	r.ref("refs/heads/main", person)
+	back := r.commit(clone(base, "src/lib.go", "package lib // 1.x escaped\n"), "[1.x] fix(security): escape header values (#13)", "bob", "bob@example.com", day(65), maint)
+	r.ref("refs/heads/1.x", back)
+	r.ref("refs/tags/v1.0.1", back)
+	if err := r.s.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, "refs/heads/main")); err != nil {
+		t.Fatal(err)
+	}
+
+	recs := collect(t, dir, nil, collector.Options{})
+	var fixes evidence.OwnSecurityFixes
+	var bots evidence.UpdateBotHistory
+	var bumps evidence.ToolingBumps
+	for _, rec := range recs {
+		switch f := rec.Fact.(type) {
+		case evidence.OwnSecurityFixes:
+			fixes = f
+		case evidence.UpdateBotHistory:
+			bots = f
+		case evidence.ToolingBumps:
+			bumps = f
+		}
+	}
+	type got struct{ Commit, Tag, Group string }
+	var g []got
+	for _, f := range fixes.Fixes {
+		g = append(g, got{f.Commit, f.Tag, f.Group})
+	}
+	want := []got{
+		{back.String(), "v1.0.1", "fix(security): escape header values"},
+		{fix.String(), "v2.0.1", "fix(security): escape header values"},
+	}
+	if d := cmp.Diff(want, g); d != "" {
+		t.Errorf("fixes (-want +got):\n%s", d)
+	}
+	if fixes.DependencyOnly != 1 {
+		t.Errorf("dependency-only = %d; want 1 (the go.sum-only CVE bump)", fixes.DependencyOnly)
+	}
+	if len(bots.Bots) != 1 || bots.Bots[0].Account != "dependabot[bot]" || bots.Bots[0].Commits != 1 || bots.SecurityUpdateCount != 1 {
+		t.Errorf("bots = %+v, security updates %d; want one dependabot commit, one security update", bots.Bots, bots.SecurityUpdateCount)
+	}
+	if len(bumps.Bumps) != 1 || bumps.Bumps[0].Commit != person.String() {
+		t.Errorf("bumps = %+v; want the checkout bump", bumps.Bumps)
+	}
+}
+
+// TestScanCap: a capped scan says so.
+func TestScanCap(t *testing.T) {
+	dir := t.TempDir()
+	b := newBuilder(t, dir)
+	for range 30 {
+		b.add(spec{msg: "work", author: "alice"})
+	}
+	b.finish()
+	for _, rec := range collect(t, dir, nil, collector.Options{HistoryMaxCommits: 5}) {
+		if f, ok := rec.Fact.(evidence.UpdateBotHistory); ok {
+			if !f.Scan.Capped || f.Scan.Scanned != 5*DeepFactor {
+				t.Errorf("scan = %+v; want capped at %d", f.Scan, 5*DeepFactor)
+			}
+		}
+	}
+}
+
+func TestSecurityFixWording(t *testing.T) {
+	for _, tc := range []struct {
+		msg  string
+		want bool
+	}{
+		{"Merge pull request from GHSA-m2qf-hxjv-5gpq\n\nset header", true},
+		{"Merge commit from fork", true},
+		{"fix(sec): disregard protocol-relative URL to remediate SSRF", true},
+		{"sec: prevent secret leaks in logs", true},
+		{"[7.x] Fix cross-domain cookie leakage (#3018)", true},
+		{"Security fix for ReDoS (#3980)", true},
+		{"fix RUSTSEC-2026-0190 (#3822)", true},
+		{"Fixing curl memory leak. Closes #1151", false},
+		{"fix(fetch): fix credentials handling in Cloudflare workers", false},
+		{"Add vulnerability to cookie injection", false},
+		{"update security.md", false},
+		{"Fixed cancelToken leakage", false},
+	} {
+		why, _ := SecurityFixWording(tc.msg)
+		if (why != "") != tc.want {
+			t.Errorf("SecurityFixWording(%q) = %q; want match %v", tc.msg, why, tc.want)
+		}
+	}
+}
+
+func TestBotAccount(t *testing.T) {
+	for _, tc := range []struct{ name, email, want string }{
+		{"dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", "dependabot[bot]"},
+		{"dependabot-preview[bot]", "27856297+dependabot-preview[bot]@users.noreply.github.com", "dependabot[bot]"},
+		{"greenkeeper[bot]", "support@greenkeeper.io", "greenkeeper"},
+		{"greenkeeperio-bot", "greenkeeperio-bot@users.noreply.github.com", "greenkeeper"},
+		{"pre-commit-ci[bot]", "66853113+pre-commit-ci[bot]@users.noreply.github.com", "pre-commit-ci[bot]"},
+		{"Ann Snykowski", "ann.snyk@example.com", ""},
+		{"github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com", ""},
+	} {
+		if got := BotAccount(tc.name, tc.email); got != tc.want {
+			t.Errorf("BotAccount(%q, %q) = %q; want %q", tc.name, tc.email, got, tc.want)
+		}
+	}
+}
+
+func TestSecurityUpdateWording(t *testing.T) {
+	indirect := "chore(deps): bump send and express (#1)\n\nBumps send.\n---\nupdated-dependencies:\n- dependency-name: send\n  dependency-type: indirect\n...\n"
+	direct := "chore(deps): bump x from 1 to 2\n\n---\nupdated-dependencies:\n- dependency-name: x\n  dependency-type: direct:production\n...\n"
+	if SecurityUpdateWording(indirect) == "" {
+		t.Error("an indirect-dependency Dependabot update is a security update")
+	}
+	if SecurityUpdateWording(direct) != "" {
+		t.Error("a direct version update is not a security update")
+	}
+}
+
+func TestProductSource(t *testing.T) {
+	for p, want := range map[string]bool{
+		"src/flask/sessions.py": true, "lib/adapters/xhr.js": true, "internal/x.go": true,
+		"go.sum": false, "Cargo.lock": false, "axum/Cargo.toml": false, "package-lock.json": false, "CHANGELOG.md": false,
+		"tests/test_basic.py": false, "internal/x_test.go": false, ".github/workflows/ci.yml": false, "examples/a/main.rs": false,
+		"requirements/dev.txt": false,
+	} {
+		if got := ProductSource(p); got != want {
+			t.Errorf("ProductSource(%q) = %v; want %v", p, got, want)
+		}
+	}
+}
+
+func TestChangelogLinks(t *testing.T) {
+	data := "# 0.6.0-rc.2\n\n## Security\n\n- **breaking:** Added a default body limit\n  ([#1346])\n\n## Routing\n\n- **fixed:** other ([#1327])\n\n# 1.6.4\n\n* **security:** fixed prototype pollution ([#6167](https://x/issues/6167)) ([3c0c11c](https://x/commit/3c0c11cade))\n"
+	got := ChangelogLinks("CHANGELOG.md", []byte(data))
+	want := []changelogLink{
+		{where: "CHANGELOG.md:5", prs: []int{1346}},
+		{where: "CHANGELOG.md:14", prs: []int{6167, 6167}, hashes: []string{"3c0c11c", "3c0c11cade"}},
+	}
+	if d := cmp.Diff(want, got, cmp.AllowUnexported(changelogLink{})); d != "" {
+		t.Errorf("links (-want +got):\n%s", d)
+	}
+}
+
+func TestVersionChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name, path, old, new string
+		want                 int
+	}{
+		{"action bump", ".github/workflows/ci.yml", "- uses: actions/checkout@v3\n", "- uses: actions/checkout@v4\n", 1},
+		{"sha pin bump", ".github/workflows/ci.yml", "- uses: actions/cache@aaaa # v4\n", "- uses: actions/cache@bbbb # v4.1\n", 1},
+		{"base image", "Dockerfile", "FROM golang:1.22 AS build\n", "FROM golang:1.23 AS build\n", 1},
+		{"go directive", "go.mod", "module x\n\ngo 1.22\n", "module x\n\ngo 1.23\n", 1},
+		{"pre-commit rev", ".pre-commit-config.yaml", "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.1.0\n", "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.2.0\n", 1},
+		{"nvmrc", ".nvmrc", "18\n", "20\n", 1},
+		{"unrelated edit", ".github/workflows/ci.yml", "- uses: actions/checkout@v4\n  run: make\n", "- uses: actions/checkout@v4\n  run: make test\n", 0},
+	} {
+		if got := VersionChanges(tc.path, []byte(tc.old), []byte(tc.new)); len(got) != tc.want {
+			t.Errorf("%s: VersionChanges = %q; want %d changes", tc.name, got, tc.want)
+		}
+	}
+}
+
+func FuzzVersionTokens(f *testing.F) {
+	f.Add("Dockerfile", "FROM golang:1.22@sha256:abc AS b\nARG GO_VERSION=1.2\n")
+	f.Add(".github/workflows/ci.yml", "- uses: a/b@v1\n  with:\n    python-version: ['3.9']\n")
+	f.Fuzz(func(t *testing.T, p, data string) {
+		VersionTokens(p, []byte(data))
+		VersionChanges(p, []byte(data), []byte(data+"\n"))
+	})
+}
+
+func FuzzChangelogLinks(f *testing.F) {
+	f.Add("## Security\n- fix ([#1])\n* **sec:** CVE-2024-1234 (abcdef1)\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		ChangelogLinks("CHANGELOG.md", []byte(data))
+	})
+}
+
+func FuzzSecurityFixWording(f *testing.F) {
+	f.Add("Merge pull request from GHSA-xxxx-xxxx-xxxx")
+	f.Add("fix(security): backport #12 (#13)\n\n(cherry picked from commit abcdef1)")
+	f.Fuzz(func(t *testing.T, msg string) {
+		SecurityFixWording(msg)
+		SecurityUpdateWording(msg)
+		backportRefs(msg)
+		prNumbers(msg)
+	})
+}

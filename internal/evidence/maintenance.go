@@ -1,0 +1,149 @@
+package evidence
+
+import "time"
+
+// Kinds of maintenance evidence read from history and the tree: update-bot
+// activity, the product's own security fixes, tooling bumps, the runtimes
+// CI and images name, and declarations that the software is vulnerable on
+// purpose.
+const (
+	KindUpdateBotHistory     Kind = "history/update-bots"
+	KindOwnSecurityFixes     Kind = "history/security-fixes"
+	KindToolingBumps         Kind = "history/tooling-bumps"
+	KindToolchainRefs        Kind = "ci/toolchains"
+	KindVulnerableOnPurpose  Kind = "repo/vulnerable-on-purpose"
+	KindVulnerablePurposeRan Kind = "repo/purpose-scan"
+)
+
+// HistoryScan says how far a message-only scan of every reachable commit
+// (all branches and tags, newest first) went.
+type HistoryScan struct {
+	Scanned    int       // commits read
+	MaxCommits int       // the cap
+	Capped     bool      // the cap stopped the scan before the root commits
+	Oldest     time.Time // committer date of the oldest commit read
+}
+
+// UpdateBotHistory counts commits authored by dependency-update bots in the
+// scanned history, and those that were security updates.
+type UpdateBotHistory struct {
+	Scan HistoryScan
+	Bots []BotActivity // one per account, most commits first
+	// SecurityUpdates are bot commits that say they fix a vulnerability, newest first, capped.
+	SecurityUpdates     []BotCommit
+	SecurityUpdateCount int
+}
+
+// Kind implements Fact.
+func (UpdateBotHistory) Kind() Kind { return KindUpdateBotHistory }
+
+// BotActivity is one bot account's commits.
+type BotActivity struct {
+	Account string // "dependabot[bot]", "renovate[bot]", "greenkeeper", ...
+	Commits int
+	First   time.Time
+	Last    time.Time
+	Latest  string // newest commit
+}
+
+// BotCommit is one bot commit.
+type BotCommit struct {
+	Commit  string
+	Account string
+	When    time.Time
+	Subject string
+	Why     string // the wording that marks it a security update
+}
+
+// OwnSecurityFixes lists commits identified as fixes of the product's own
+// vulnerabilities, each with the first release tag that contains it.
+type OwnSecurityFixes struct {
+	Scan HistoryScan
+	// ReleaseTags is how many release-looking tags were checked for ancestry.
+	ReleaseTags int
+	Fixes       []OwnFix // newest first
+	// DependencyOnly counts advisory-naming commits that changed only
+	// dependency manifests or lockfiles: updates of components, not fixes
+	// of the product.
+	DependencyOnly       int
+	DependencyOnlySample string
+}
+
+// Kind implements Fact.
+func (OwnSecurityFixes) Kind() Kind { return KindOwnSecurityFixes }
+
+// OwnFix is one identified fix.
+type OwnFix struct {
+	Commit  string
+	When    time.Time // committer date
+	Subject string
+	Why     string   // what identified it: an advisory id, advisory merge, security wording, changelog entry
+	IDs     []string // advisory ids named
+	// Group ties a fix to its backports: the first advisory id, else the
+	// normalised subject.
+	Group string
+	// Changelog is path:line of the security-labelled changelog entry that
+	// pointed at this commit, when that is how it was found.
+	Changelog string
+	// First release tag containing the commit; empty when none does.
+	Tag     string
+	TagDate time.Time
+}
+
+// ToolingBumps lists commits in the window whose diff of CI, build or
+// toolchain files changes the version of an action, image, runtime or hook.
+type ToolingBumps struct {
+	Since     time.Time
+	Walked    int
+	Truncated bool
+	Bumps     []ToolingBump // newest first
+}
+
+// Kind implements Fact.
+func (ToolingBumps) Kind() Kind { return KindToolingBumps }
+
+// ToolingBump is one such commit.
+type ToolingBump struct {
+	Commit  string
+	When    time.Time
+	Author  string
+	Changes []string // "uses actions/checkout: v3 -> v4 (.github/workflows/ci.yml)", a few
+}
+
+// ToolchainRefs are the runtime versions CI definitions, version files and
+// container images name.
+type ToolchainRefs struct {
+	Files int // files read
+	Refs  []ToolchainRef
+}
+
+// Kind implements Fact.
+func (ToolchainRefs) Kind() Kind { return KindToolchainRefs }
+
+// ToolchainRef is one named runtime version.
+type ToolchainRef struct {
+	Runtime string // "node", "python", "go", "php"
+	Version string // as written, normalised to major[.minor]
+	Path    string
+	Line    int
+	Context string // "setup-node", "matrix", "FROM", "image", "travis", "go.mod", ...
+}
+
+// VulnerableOnPurpose is a README or security-file statement that the
+// software is deliberately vulnerable or insecure.
+type VulnerableOnPurpose struct {
+	Path string
+	Line int
+	Text string // the matching words, control characters stripped
+}
+
+// Kind implements Fact.
+func (VulnerableOnPurpose) Kind() Kind { return KindVulnerableOnPurpose }
+
+// PurposeScan records which files the vulnerable-on-purpose scan read.
+type PurposeScan struct {
+	Files []string
+}
+
+// Kind implements Fact.
+func (PurposeScan) Kind() Kind { return KindVulnerablePurposeRan }

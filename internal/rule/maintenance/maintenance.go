@@ -1,0 +1,466 @@
+// Package maintenance holds the rules over how a product is kept current:
+// its own security fixes and how fast they ship, update bots in
+// configuration and history, tooling bumps and end-of-life toolchains, and
+// statements that vulnerabilities are kept on purpose.
+package maintenance
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+//go:embed rules.yaml
+var metaYAML []byte
+
+//go:embed eol.yaml
+var eolYAML []byte
+
+// Rules returns the area's rules.
+func Rules() ([]rule.Rule, error) {
+	if _, err := EOLTable(); err != nil {
+		return nil, err
+	}
+	b := rule.NewBuilder(metaYAML)
+	rs := []rule.Rule{
+		b.Rule("ownSecurityFixesReleasedPromptly", []evidence.Kind{evidence.KindOwnSecurityFixes}, ownSecurityFixesReleasedPromptly),
+		b.Rule("vulnerabilitiesNotKeptOnPurpose", []evidence.Kind{evidence.KindVulnerablePurposeRan}, vulnerabilitiesNotKeptOnPurpose),
+		b.Rule("toolingUpdatedByBot", []evidence.Kind{evidence.KindUpdateConfig}, toolingUpdatedByBot),
+		b.Rule("toolingUpdatedInHistory", []evidence.Kind{evidence.KindToolingBumps}, toolingUpdatedInHistory),
+		b.Rule("toolchainsSupported", []evidence.Kind{evidence.KindToolchainRefs}, toolchainsSupported),
+		b.Rule("toolchainsSupportedOrUpdated", []evidence.Kind{evidence.KindToolchainRefs}, toolchainsSupportedOrUpdated),
+		b.Rule("updateBotConfigured", []evidence.Kind{evidence.KindUpdateConfig}, updateBotConfigured),
+		b.Rule("updateBotActiveInHistory", []evidence.Kind{evidence.KindUpdateBotHistory}, updateBotActiveInHistory),
+		b.Rule("securityUpdatesInHistory", []evidence.Kind{evidence.KindUpdateBotHistory}, securityUpdatesInHistory),
+	}
+	return rs, b.Err()
+}
+
+// DefaultFixTarget is the lag allowed when no remediation target is declared.
+const DefaultFixTarget = 30
+
+// FixLookback is how far back fixes are judged: the project's current
+// practice, not its first years.
+const FixLookback = 5 * 365 * 24 * time.Hour
+
+// MinBumpMonths is how many distinct months of the window must show
+// tooling bumps: one bump may be a one-off, two apart show a practice.
+const MinBumpMonths = 2
+
+func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+func short(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
+}
+
+func days(d time.Duration) int { return int(d.Hours() / 24) }
+
+func fixTarget(ev *evidence.Set) (int, string) {
+	for _, it := range evidence.Facts[evidence.RemediationPolicy](ev) {
+		if d, ok := it.Fact.Targets["high"]; ok && d > 0 {
+			return d, fmt.Sprintf("the declared high-severity target (%s)", it.Fact.Source)
+		}
+	}
+	return DefaultFixTarget, "the default target"
+}
+
+func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
+	const id = "ownSecurityFixesReleasedPromptly"
+	it, ok := evidence.First[evidence.OwnSecurityFixes](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
+	}
+	sf := it.Fact
+	now := evidence.Now(ev)
+	target, targetSrc := fixTarget(ev)
+	from := now.Add(-FixLookback)
+	first := map[string]time.Time{}
+	for _, f := range sf.Fixes {
+		if t, ok := first[f.Group]; !ok || f.When.Before(t) {
+			first[f.Group] = f.When
+		}
+	}
+	var good, bad []rule.Finding
+	older := 0
+	for _, f := range sf.Fixes {
+		start := first[f.Group]
+		if start.Before(from) {
+			older++
+			continue
+		}
+		loc := evidence.Location{Commit: f.Commit, Path: pathOf(f.Changelog), Line: lineOf(f.Changelog)}
+		what := fmt.Sprintf("%s (%s, %q; %s)", short(f.Commit), day(f.When), f.Subject, f.Why)
+		if f.Changelog != "" {
+			what += ", from " + f.Changelog
+		}
+		if start.Before(f.When.Add(-24 * time.Hour)) {
+			what += fmt.Sprintf("; backport of a fix first committed %s", day(start))
+		}
+		if f.Tag == "" {
+			open := days(now.Sub(start))
+			if open > target {
+				bad = append(bad, rule.Violated(id, loc, "security fix %s is in no release tag %d days after the fix, over %s of %d days", what, open, targetSrc, target))
+			} else {
+				good = append(good, rule.New(id, rule.True, loc, "security fix %s is not released yet, %d days after the fix (within %d)", what, open, target))
+			}
+			continue
+		}
+		lag := max(0, days(f.TagDate.Sub(start)))
+		if lag > target {
+			bad = append(bad, rule.Violated(id, loc, "security fix %s first reached a release in %s on %s, %d days after the fix, over %s of %d days", what, f.Tag, day(f.TagDate), lag, targetSrc, target))
+		} else {
+			good = append(good, rule.New(id, rule.True, loc, "security fix %s reached %s on %s, %d days after the fix", what, f.Tag, day(f.TagDate), lag))
+		}
+	}
+	scope := fmt.Sprintf("%d commits on all branches and tags scanned", sf.Scan.Scanned)
+	if sf.Scan.Capped {
+		scope += fmt.Sprintf(" (cap of %d reached at %s)", sf.Scan.MaxCommits, day(sf.Scan.Oldest))
+	}
+	if len(bad) > 0 {
+		return append(bad, good...)
+	}
+	if len(good) > 0 {
+		return good
+	}
+	if sf.Scan.Capped && sf.Scan.Oldest.After(from) {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, it.Provenance.Location, "no security fix identified in the %s; the cap stopped the scan before the five-year lookback", scope)}
+	}
+	msg := fmt.Sprintf("no commit since %s is identifiable as a fix of the product's own vulnerability (advisory id, advisory merge, security wording or security-labelled changelog entry, changing product source); %s", day(from), scope)
+	if older > 0 {
+		msg += fmt.Sprintf("; %d older fixes are outside the five-year lookback", older)
+	}
+	if sf.DependencyOnly > 0 {
+		msg += fmt.Sprintf("; %d advisory-naming commits changed only dependency manifests or lockfiles (e.g. %s), which updates components rather than fixing the product", sf.DependencyOnly, short(sf.DependencyOnlySample))
+	}
+	return []rule.Finding{rule.Absent(id, it.Provenance.Location, "%s", msg)}
+}
+
+func pathOf(pl string) string {
+	p, _, _ := strings.Cut(pl, ":")
+	return p
+}
+
+func lineOf(pl string) int {
+	_, l, ok := strings.Cut(pl, ":")
+	if !ok {
+		return 0
+	}
+	n := 0
+	fmt.Sscanf(l, "%d", &n)
+	return n
+}
+
+func vulnerabilitiesNotKeptOnPurpose(ev *evidence.Set) []rule.Finding {
+	const id = "vulnerabilitiesNotKeptOnPurpose"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.VulnerableOnPurpose](ev) {
+		f := it.Fact
+		out = append(out, rule.Violated(id, evidence.Location{Path: f.Path, Line: f.Line}, "%s:%d says the software is vulnerable on purpose (%q); those vulnerabilities will not be fixed", f.Path, f.Line, f.Text))
+	}
+	if len(out) > 0 {
+		return out
+	}
+	scan, _ := evidence.First[evidence.PurposeScan](ev)
+	if len(scan.Fact.Files) == 0 {
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no README or security file states a deliberately vulnerable purpose (none present)")}
+	}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: scan.Fact.Files[0]}, "no deliberately-vulnerable statement in %s", strings.Join(scan.Fact.Files, ", "))}
+}
+
+// toolingEcosystems are the Dependabot ecosystems and Renovate managers
+// that update tools rather than product components.
+var toolingEcosystems = map[string]bool{
+	"github-actions": true, "docker": true, "docker-compose": true, "devcontainers": true, "pre-commit": true,
+	"dockerfile": true, "gitlabci": true, "gitlabci-include": true, "circleci": true, "nvm": true, "pyenv": true,
+	"asdf": true, "gomod-toolchain": true, "regex": false, "terraform": true, "helm-values": true, "kubernetes": true,
+}
+
+func toolingCoverage(ev *evidence.Set) ([]string, evidence.Location) {
+	var out []string
+	var at evidence.Location
+	for _, it := range evidence.Facts[evidence.UpdateConfig](ev) {
+		c := it.Fact
+		if c.Disabled {
+			continue
+		}
+		if c.Tool == "renovate" {
+			// Renovate runs every manager unless enabledManagers limits it.
+			if len(c.EnabledManagers) == 0 {
+				for _, m := range []string{"github-actions", "dockerfile"} {
+					if !slices.Contains(c.DisabledManagers, m) {
+						out = append(out, fmt.Sprintf("renovate %s (%s)", m, c.Path))
+					}
+				}
+			}
+			for _, m := range c.EnabledManagers {
+				if toolingEcosystems[m] {
+					out = append(out, fmt.Sprintf("renovate %s (%s)", m, c.Path))
+				}
+			}
+			if len(out) > 0 && at.IsZero() {
+				at = evidence.Location{Path: c.Path, Line: c.Line}
+			}
+			continue
+		}
+		for _, u := range c.Updates {
+			if u.Disabled || !toolingEcosystems[u.Ecosystem] {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s (%s:%d)", u.Ecosystem, c.Path, u.Line))
+			if at.IsZero() {
+				at = evidence.Location{Path: c.Path, Line: u.Line}
+			}
+		}
+	}
+	for _, it := range evidence.Facts[evidence.PreCommit](ev) {
+		if it.Fact.AutoUpdate {
+			out = append(out, fmt.Sprintf("pre-commit.ci autoupdate (%s)", it.Fact.Path))
+			if at.IsZero() {
+				at = evidence.Location{Path: it.Fact.Path}
+			}
+		}
+	}
+	return out, at
+}
+
+func toolingUpdatedByBot(ev *evidence.Set) []rule.Finding {
+	const id = "toolingUpdatedByBot"
+	cov, at := toolingCoverage(ev)
+	if len(cov) > 0 {
+		return []rule.Finding{rule.New(id, rule.True, at, "an update bot covers tooling: %s", strings.Join(cov, ", "))}
+	}
+	if cfgs := evidence.Facts[evidence.UpdateConfig](ev); len(cfgs) > 0 {
+		return []rule.Finding{rule.Absent(id, evidence.Location{Path: cfgs[0].Fact.Path}, "%s configures updates, but none for GitHub Actions, images, dev containers or toolchain files", cfgs[0].Fact.Path)}
+	}
+	return []rule.Finding{rule.Absent(id, evidence.Location{}, "no Dependabot or Renovate configuration and no pre-commit.ci autoupdate")}
+}
+
+// bumpMonths returns the distinct months with tooling bumps.
+func bumpMonths(b evidence.ToolingBumps) []string {
+	var months []string
+	for _, x := range b.Bumps {
+		m := x.When.UTC().Format("2006-01")
+		if !slices.Contains(months, m) {
+			months = append(months, m)
+		}
+	}
+	return months
+}
+
+func toolingUpdatedInHistory(ev *evidence.Set) []rule.Finding {
+	const id = "toolingUpdatedInHistory"
+	it, ok := evidence.First[evidence.ToolingBumps](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
+	}
+	b := it.Fact
+	months := bumpMonths(b)
+	scope := fmt.Sprintf("since %s", day(b.Since))
+	if b.Truncated {
+		scope = fmt.Sprintf("in the last %d commits (cap reached)", b.Walked)
+	}
+	if len(months) >= MinBumpMonths {
+		out := []rule.Finding{rule.New(id, rule.True, it.Provenance.Location, "%d commits bumped tooling versions in %d distinct months %s", len(b.Bumps), len(months), scope)}
+		for i, x := range b.Bumps {
+			if i == 3 {
+				break
+			}
+			out = append(out, rule.New(id, rule.True, evidence.Location{Commit: x.Commit}, "%s on %s: %s", short(x.Commit), day(x.When), strings.Join(x.Changes, "; ")))
+		}
+		return out
+	}
+	if len(b.Bumps) == 0 {
+		return []rule.Finding{rule.Absent(id, it.Provenance.Location, "no commit %s changed an action, image, runtime or hook version in CI, build or toolchain files", scope)}
+	}
+	return []rule.Finding{rule.Absent(id, evidence.Location{Commit: b.Bumps[0].Commit}, "only %d commits in %d months (%s) bumped tooling versions %s; regular bumps need %d months", len(b.Bumps), len(months), strings.Join(months, ", "), scope, MinBumpMonths)}
+}
+
+// EOLEntry is one runtime line's end of upstream support.
+type EOLEntry struct {
+	Runtime string    `yaml:"runtime"`
+	Version string    `yaml:"version"`
+	EOL     time.Time `yaml:"eol"`
+}
+
+// EOLTable parses the embedded end-of-life table.
+func EOLTable() (map[string]time.Time, error) {
+	var list []EOLEntry
+	dec := yaml.NewDecoder(bytes.NewReader(eolYAML))
+	dec.KnownFields(true)
+	if err := dec.Decode(&list); err != nil {
+		return nil, fmt.Errorf("parse end-of-life table: %w", err)
+	}
+	out := map[string]time.Time{}
+	for _, e := range list {
+		out[e.Runtime+" "+e.Version] = e.EOL
+	}
+	return out, nil
+}
+
+// lineOfVersion maps a written version to its release line: the major for
+// Node, major.minor for the rest.
+func lineOfVersion(runtime, v string) string {
+	parts := strings.Split(v, ".")
+	if runtime == "node" {
+		if parts[0] == "0" && len(parts) > 1 {
+			return "0." + parts[1]
+		}
+		return parts[0]
+	}
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[0] + "." + parts[1]
+}
+
+type eolRef struct {
+	ref evidence.ToolchainRef
+	eol time.Time
+}
+
+func eolRefs(ev *evidence.Set) ([]eolRef, int) {
+	table, _ := EOLTable()
+	now := evidence.Now(ev)
+	var out []eolRef
+	n := 0
+	for _, it := range evidence.Facts[evidence.ToolchainRefs](ev) {
+		for _, r := range it.Fact.Refs {
+			n++
+			if e, ok := table[r.Runtime+" "+lineOfVersion(r.Runtime, r.Version)]; ok && !now.Before(e) {
+				out = append(out, eolRef{ref: r, eol: e})
+			}
+		}
+	}
+	return out, n
+}
+
+func toolchainsSupported(ev *evidence.Set) []rule.Finding {
+	const id = "toolchainsSupported"
+	eol, n := eolRefs(ev)
+	if n == 0 {
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no CI definition, version file or image names a Node, Python, Go or PHP version")}
+	}
+	if len(eol) == 0 {
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "all %d runtime versions named in CI, version files and images are supported upstream", n)}
+	}
+	var out []rule.Finding
+	for _, e := range eol {
+		r := e.ref
+		out = append(out, rule.Violated(id, evidence.Location{Path: r.Path, Line: r.Line}, "%s:%d names %s %s (%s), out of upstream support since %s", r.Path, r.Line, r.Runtime, r.Version, r.Context, day(e.eol)))
+	}
+	return out
+}
+
+func toolchainsSupportedOrUpdated(ev *evidence.Set) []rule.Finding {
+	const id = "toolchainsSupportedOrUpdated"
+	eol, n := eolRefs(ev)
+	if len(eol) == 0 {
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no end-of-life runtime is named (%d runtime versions read)", n)}
+	}
+	var names []string
+	for i, e := range eol {
+		if i == 5 {
+			names = append(names, fmt.Sprintf("%d more", len(eol)-5))
+			break
+		}
+		names = append(names, fmt.Sprintf("%s %s at %s:%d", e.ref.Runtime, e.ref.Version, e.ref.Path, e.ref.Line))
+	}
+	first := evidence.Location{Path: eol[0].ref.Path, Line: eol[0].ref.Line}
+	if cov, at := toolingCoverage(ev); len(cov) > 0 {
+		return []rule.Finding{rule.New(id, rule.True, at, "end-of-life runtimes are named (%s), but an update bot maintains the tooling: %s", strings.Join(names, ", "), strings.Join(cov, ", "))}
+	}
+	if b, ok := evidence.First[evidence.ToolingBumps](ev); ok && len(bumpMonths(b.Fact)) >= MinBumpMonths {
+		return []rule.Finding{rule.New(id, rule.True, first, "end-of-life runtimes are named (%s), but tooling versions were bumped in %d months of the window", strings.Join(names, ", "), len(bumpMonths(b.Fact)))}
+	}
+	return []rule.Finding{rule.Violated(id, first, "end-of-life runtimes are named (%s) and nothing updates the tooling: no update bot covers it and the window shows no regular version bumps", strings.Join(names, ", "))}
+}
+
+func updateBotConfigured(ev *evidence.Set) []rule.Finding {
+	const id = "updateBotConfigured"
+	var out []rule.Finding
+	for _, it := range evidence.Facts[evidence.UpdateConfig](ev) {
+		c := it.Fact
+		loc := evidence.Location{Path: c.Path, Line: c.Line}
+		if c.Disabled {
+			continue
+		}
+		var ecos []string
+		for _, u := range c.Updates {
+			if !u.Disabled && !slices.Contains(ecos, u.Ecosystem) {
+				ecos = append(ecos, u.Ecosystem)
+			}
+		}
+		switch {
+		case c.Tool == "renovate":
+			out = append(out, rule.New(id, rule.True, loc, "Renovate is configured in %s", c.Path))
+		case len(ecos) > 0:
+			out = append(out, rule.New(id, rule.True, loc, "Dependabot is configured in %s for %s", c.Path, strings.Join(ecos, ", ")))
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	return []rule.Finding{rule.Absent(id, evidence.Location{}, "no enabled Dependabot or Renovate configuration in the repository")}
+}
+
+func scanScope(s evidence.HistoryScan) string {
+	msg := fmt.Sprintf("%d commits on all branches and tags", s.Scanned)
+	if s.Capped {
+		msg += fmt.Sprintf(", back to %s where the cap of %d stopped the scan", day(s.Oldest), s.MaxCommits)
+	}
+	return msg
+}
+
+func updateBotActiveInHistory(ev *evidence.Set) []rule.Finding {
+	const id = "updateBotActiveInHistory"
+	it, ok := evidence.First[evidence.UpdateBotHistory](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
+	}
+	h := it.Fact
+	if len(h.Bots) == 0 {
+		if h.Scan.Capped {
+			return []rule.Finding{rule.New(id, rule.NotAvailable, it.Provenance.Location, "no update-bot commit in %s; older history was not read", scanScope(h.Scan))}
+		}
+		return []rule.Finding{rule.Absent(id, it.Provenance.Location, "no commit authored by an update-bot account in %s", scanScope(h.Scan))}
+	}
+	var out []rule.Finding
+	for _, b := range h.Bots {
+		out = append(out, rule.New(id, rule.True, evidence.Location{Commit: b.Latest}, "%d commits by %s from %s to %s (latest %s), in %s", b.Commits, b.Account, day(b.First), day(b.Last), short(b.Latest), scanScope(h.Scan)))
+	}
+	return out
+}
+
+func securityUpdatesInHistory(ev *evidence.Set) []rule.Finding {
+	const id = "securityUpdatesInHistory"
+	it, ok := evidence.First[evidence.UpdateBotHistory](ev)
+	if !ok {
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
+	}
+	h := it.Fact
+	if h.SecurityUpdateCount == 0 {
+		if h.Scan.Capped {
+			return []rule.Finding{rule.New(id, rule.NotAvailable, it.Provenance.Location, "no bot security update in %s; older history was not read", scanScope(h.Scan))}
+		}
+		return []rule.Finding{rule.Absent(id, it.Provenance.Location, "no bot commit in %s is a security update", scanScope(h.Scan))}
+	}
+	out := []rule.Finding{rule.New(id, rule.True, it.Provenance.Location, "%d bot security updates in %s", h.SecurityUpdateCount, scanScope(h.Scan))}
+	for i, u := range h.SecurityUpdates {
+		if i == 3 {
+			break
+		}
+		out = append(out, rule.New(id, rule.True, evidence.Location{Commit: u.Commit}, "%s %s by %s: %q (%s)", short(u.Commit), day(u.When), u.Account, u.Subject, u.Why))
+	}
+	return out
+}

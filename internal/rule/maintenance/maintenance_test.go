@@ -1,0 +1,121 @@
+package maintenance
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+var now = time.Date(2025, 2, 18, 0, 0, 0, 0, time.UTC)
+
+func set(facts ...evidence.Fact) *evidence.Set {
+	s := evidence.NewSet(evidence.Record{Fact: evidence.Assessment{Now: now}})
+	for _, f := range facts {
+		s.Add(evidence.Record{Fact: f})
+	}
+	return s
+}
+
+func d(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 12, 0, 0, 0, time.UTC) }
+
+type outcome struct {
+	Outcome  rule.Outcome
+	Negative rule.Negative
+}
+
+func outcomes(fs []rule.Finding) []outcome {
+	var out []outcome
+	for _, f := range fs {
+		out = append(out, outcome{f.Outcome, f.Negative})
+	}
+	return out
+}
+
+func TestOwnSecurityFixesReleasedPromptly(t *testing.T) {
+	same := evidence.OwnFix{Commit: "a1", When: d(2024, 8, 13), Group: "CVE-2024-1", Tag: "v1.7.4", TagDate: d(2024, 8, 13)}
+	for _, tc := range []struct {
+		name  string
+		fixes evidence.OwnSecurityFixes
+		want  []outcome
+	}{
+		{"released the same day", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{same}}, []outcome{{rule.True, ""}}},
+		{"backport months later counts from the first fix", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "b2", When: d(2024, 1, 19), Group: "CVE-2023-2", Tag: "v0.28.0", TagDate: d(2024, 2, 12)},
+			{Commit: "b1", When: d(2023, 10, 26), Group: "CVE-2023-2", Tag: "v1.6.0", TagDate: d(2023, 10, 27)},
+		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}}},
+		{"unreleased past the target", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "c1", When: d(2024, 11, 1), Group: "g"}}}, []outcome{{rule.False, rule.Violation}}},
+		{"unreleased within the target", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "c1", When: d(2025, 2, 10), Group: "g"}}}, []outcome{{rule.True, ""}}},
+		{"nothing identifiable", evidence.OwnSecurityFixes{DependencyOnly: 2, DependencyOnlySample: "dd"}, []outcome{{rule.False, rule.NoSignal}}},
+		{"only fixes older than the lookback", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "o", When: d(2016, 1, 1), Group: "o", Tag: "v0.1", TagDate: d(2017, 1, 1)}}}, []outcome{{rule.False, rule.NoSignal}}},
+		{"capped before the lookback", evidence.OwnSecurityFixes{Scan: evidence.HistoryScan{Capped: true, Oldest: d(2024, 1, 1)}}, []outcome{{rule.NotAvailable, ""}}},
+	} {
+		got := outcomes(ownSecurityFixesReleasedPromptly(set(tc.fixes)))
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+func TestToolingRules(t *testing.T) {
+	dependabot := evidence.UpdateConfig{Path: ".github/dependabot.yml", Tool: "dependabot", Updates: []evidence.UpdateEntry{{Ecosystem: "github-actions", Line: 3}}}
+	npmOnly := evidence.UpdateConfig{Path: ".github/dependabot.yml", Tool: "dependabot", Updates: []evidence.UpdateEntry{{Ecosystem: "npm", Line: 3}}}
+	eol := evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "node", Version: "8", Path: ".travis.yml", Line: 6}, {Runtime: "node", Version: "22", Path: ".travis.yml", Line: 7}}}
+	twoMonths := evidence.ToolingBumps{Bumps: []evidence.ToolingBump{{Commit: "x", When: d(2024, 12, 3)}, {Commit: "y", When: d(2024, 8, 26)}}}
+	oneMonth := evidence.ToolingBumps{Bumps: []evidence.ToolingBump{{Commit: "x", When: d(2024, 12, 3)}, {Commit: "y", When: d(2024, 12, 26)}}}
+	for _, tc := range []struct {
+		name string
+		fn   func(*evidence.Set) []rule.Finding
+		ev   *evidence.Set
+		want []outcome
+	}{
+		{"bot covers actions", toolingUpdatedByBot, set(dependabot), []outcome{{rule.True, ""}}},
+		{"bot covers only a package ecosystem", toolingUpdatedByBot, set(npmOnly), []outcome{{rule.False, rule.NoSignal}}},
+		{"bumps in two months", toolingUpdatedInHistory, set(twoMonths), []outcome{{rule.True, ""}, {rule.True, ""}, {rule.True, ""}}},
+		{"bumps in one month", toolingUpdatedInHistory, set(oneMonth), []outcome{{rule.False, rule.NoSignal}}},
+		{"eol named", toolchainsSupported, set(eol), []outcome{{rule.False, rule.Violation}}},
+		{"eol and nothing updates", toolchainsSupportedOrUpdated, set(eol, npmOnly, oneMonth), []outcome{{rule.False, rule.Violation}}},
+		{"eol but bumped", toolchainsSupportedOrUpdated, set(eol, twoMonths), []outcome{{rule.True, ""}}},
+		{"eol but bot", toolchainsSupportedOrUpdated, set(eol, dependabot), []outcome{{rule.True, ""}}},
+	} {
+		got := outcomes(tc.fn(tc.ev))
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+func TestBotHistoryRules(t *testing.T) {
+	active := evidence.UpdateBotHistory{Bots: []evidence.BotActivity{{Account: "greenkeeper", Commits: 49, First: d(2015, 9, 25), Last: d(2017, 4, 18), Latest: "g"}}}
+	capped := evidence.UpdateBotHistory{Scan: evidence.HistoryScan{Capped: true, Scanned: 20000, MaxCommits: 20000}}
+	none := evidence.UpdateBotHistory{Scan: evidence.HistoryScan{Scanned: 900}}
+	sec := evidence.UpdateBotHistory{SecurityUpdateCount: 1, SecurityUpdates: []evidence.BotCommit{{Commit: "s", Account: "dependabot[bot]", When: d(2021, 4, 6), Subject: "[Security] Bump urllib3", Why: "[Security]"}}}
+	for _, tc := range []struct {
+		name string
+		fn   func(*evidence.Set) []rule.Finding
+		ev   *evidence.Set
+		want []outcome
+	}{
+		{"dormant bot still counts", updateBotActiveInHistory, set(active), []outcome{{rule.True, ""}}},
+		{"none found", updateBotActiveInHistory, set(none), []outcome{{rule.False, rule.NoSignal}}},
+		{"cap stopped the search", updateBotActiveInHistory, set(capped), []outcome{{rule.NotAvailable, ""}}},
+		{"security update", securityUpdatesInHistory, set(sec), []outcome{{rule.True, ""}, {rule.True, ""}}},
+		{"no security update", securityUpdatesInHistory, set(active), []outcome{{rule.False, rule.NoSignal}}},
+		{"kept on purpose", vulnerabilitiesNotKeptOnPurpose, set(evidence.PurposeScan{Files: []string{"README.md"}}, evidence.VulnerableOnPurpose{Path: "README.md", Line: 11, Text: "damn vulnerable"}), []outcome{{rule.False, rule.Violation}}},
+		{"ordinary README", vulnerabilitiesNotKeptOnPurpose, set(evidence.PurposeScan{Files: []string{"README.md"}}), []outcome{{rule.True, ""}}},
+	} {
+		got := outcomes(tc.fn(tc.ev))
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+func TestRulesLoad(t *testing.T) {
+	if _, err := Rules(); err != nil {
+		t.Fatal(err)
+	}
+}
