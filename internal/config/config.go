@@ -52,15 +52,15 @@ type Pos struct {
 
 // Config is a parsed assay.yaml.
 type Config struct {
-	File          string        `yaml:"-"` // path the declaration was read from; empty when none
-	Digest        string        `yaml:"-"` // sha256 of the file bytes
-	Product       string        `yaml:"product"`
-	Vendor        string        `yaml:"vendor"`
-	Role          string        `yaml:"role"`
-	Delivery      string        `yaml:"delivery"`
+	File     string `yaml:"-"` // path the declaration was read from; empty when none
+	Digest   string `yaml:"-"` // sha256 of the file bytes
+	Product  string `yaml:"product"`
+	Vendor   string `yaml:"vendor"`
+	Role     string `yaml:"role"`
+	Delivery string `yaml:"delivery"`
 	// Assurance is the level claims are judged at: "observed" (the
 	// default) or "attested" (every partial claim needs an attestation).
-	Assurance string `yaml:"assurance"`
+	Assurance     string        `yaml:"assurance"`
 	SRO           *Person       `yaml:"sro"`
 	Contact       Contact       `yaml:"contact"`
 	ReviewEvery   string        `yaml:"review_every"` // e.g. "12mo" or "6mo": when the next review is due

@@ -349,7 +349,7 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 
 	if len(any.offline) > 0 && any.trues+any.falses()+any.nas+any.unknowns == 0 {
 		any.unknowns++
-		any.unknownMsgs = append(any.unknownMsgs, "only network sources could decide it: run with --online ("+strings.Join(any.offline, ", ")+")")
+		any.unknownMsgs = append(any.unknownMsgs, "only network sources or inputs not given could decide it: run with --online or give them ("+strings.Join(any.offline, ", ")+")")
 	}
 	hasAtt := len(validAtts) > 0
 	rc.Attestations = validAtts
@@ -376,7 +376,7 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		rc.Basis = report.BasisObserved
 		rc.Reason = observed.reason
 		if len(any.offline) > 0 && any.trues == 0 {
-			rc.Reason += "; not checked offline: " + strings.Join(any.offline, ", ")
+			rc.Reason += "; not checked (offline or not given): " + strings.Join(any.offline, ", ")
 		}
 		if hasAtt {
 			rc.Basis = report.BasisObservedDeclared
@@ -478,7 +478,10 @@ func offlineOnly(fs []rule.Finding) bool {
 		return false
 	}
 	for _, f := range fs {
-		if f.Outcome != rule.NotAvailable || f.Values[rule.ValueUnavailable] != rule.UnavailableOffline {
+		if f.Outcome != rule.NotAvailable {
+			return false
+		}
+		if u := f.Values[rule.ValueUnavailable]; u != rule.UnavailableOffline && u != rule.UnavailableNotGiven {
 			return false
 		}
 	}

@@ -35,6 +35,10 @@ const (
 	// was offline. Such an alternative does not keep a claim unknown when
 	// the local alternatives were observed.
 	UnavailableOffline = "offline"
+	// UnavailableNotGiven: the evidence is an input the user may give
+	// (release artefacts, an SBOM) and none was given. Like an offline
+	// source, such an alternative does not hold a claim open.
+	UnavailableNotGiven = "not_given"
 )
 
 // Negative says what a false answer rests on. The evaluator treats the

@@ -40,8 +40,10 @@ func Rules() ([]rule.Rule, error) {
 func scope(id string, ev *evidence.Set) (map[string]evidence.Item[evidence.Release], []rule.Finding) {
 	rels := evidence.Facts[evidence.Release](ev)
 	if len(rels) == 0 {
-		return nil, []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{},
-			"no release artefacts were given; pass --release DIR or declare releases in assay.yaml")}
+		f := rule.New(id, rule.NotAvailable, evidence.Location{},
+			"no release artefacts were given; pass --release DIR or declare releases in assay.yaml")
+		f.Values = map[string]string{rule.ValueUnavailable: rule.UnavailableNotGiven}
+		return nil, []rule.Finding{f}
 	}
 	out := map[string]evidence.Item[evidence.Release]{}
 	var fs []rule.Finding
