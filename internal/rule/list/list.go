@@ -14,6 +14,7 @@ import (
 	historyrules "github.com/assaysec/assay/internal/rule/history"
 	"github.com/assaysec/assay/internal/rule/lifecycle"
 	releaserules "github.com/assaysec/assay/internal/rule/release"
+	secretrules "github.com/assaysec/assay/internal/rule/secrets"
 )
 
 // areas lists every rule area, in evaluation order.
@@ -26,6 +27,7 @@ var areas = []func() ([]rule.Rule, error){
 	forgerules.Rules,
 	cirules.Rules,
 	historyrules.Rules,
+	secretrules.Rules,
 }
 
 // All returns every rule, checking that ids are unique.
