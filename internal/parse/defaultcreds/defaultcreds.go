@@ -486,7 +486,7 @@ func scanSQL(data []byte) []Match {
 			} else {
 				// the user created in the same statement
 				start := bytes.LastIndexByte(data[:m[0]], ';') + 1
-				if u := createUser.FindSubmatch(data[start:m[0]]); u != nil && string(u[1]) == v {
+				if u := createUser.FindSubmatch(data[start:m[0]]); u != nil && string(u[1]) == v && len(v) >= 2 {
 					reason = ReasonSameUser
 				}
 			}
