@@ -521,10 +521,20 @@ var (
 	// "Default password = `password`", "the default admin password is admin",
 	// "default credentials: admin/admin".
 	defaultPassword = regexp.MustCompile(`(?i)\bdefault\s+(?:admin(?:istrator)?\s+|root\s+|user\s+|login\s+)?(?:password|passwd|pwd)\b\s*(?:is|=|:|of|to|will\s+be|set\s+to)?\s*(?:is|=|:)?\s*[\x60'"*_]*([^\s\x60'"*_,;()]{1,64})`)
-	// "log in with admin / password", "login: admin/admin", "credentials
-	// are admin:admin", "sign in with username `admin` and password `secret`".
-	loginWith = regexp.MustCompile(`(?i)\b(?:log\s*in|login|sign\s*in|signin|credentials?)\b[^\n]{0,30}?(?:\bwith\b|\bas\b|\bare\b|\bis\b|:)\s*(?:(?:the\s+)?user(?:name)?\s*[:=]?\s*)?[\x60'"*_]*([\w.@-]{1,32})[\x60'"*_]*\s*(?:/|:|\band\b|,)\s*(?:(?:the\s+)?password\s*[:=]?\s*)?[\x60'"*_]*([^\s\x60'"*_,;()]{1,64})[\x60'"*_]*`)
+	// "log in with admin / password", "login: admin/admin", "default
+	// credentials are admin:admin", "sign in with username `admin` and
+	// password `secret`". A bare "credentials: user/pass" is how HTTP
+	// client docs show an argument, not a default account.
+	loginWith = regexp.MustCompile(`(?i)\b(?:log\s*in|login|sign\s*in|signin|default\s+credentials?|default\s+account)\b[^\n]{0,30}?(?:\bwith\b|\bas\b|\bare\b|\bis\b|:)\s*(?:(?:the\s+)?user(?:name)?\s*[:=]?\s*)?[\x60'"*_]*([\w.@-]{1,32})[\x60'"*_]*\s*(?:/|:|\band\b|,)\s*(?:(?:the\s+)?password\s*[:=]?\s*)?[\x60'"*_]*([^\s\x60'"*_,;()]{1,64})[\x60'"*_]*`)
 )
+
+// proseWord are weak passwords that are also ordinary words in prose
+// ("pass", "default", "secret" as in "the secret"); a sentence cannot be
+// told from an instruction by them.
+// genericUser are words that name the user field rather than an account.
+var genericUser = wordSet("user username user-name userid email e-mail login name id account your")
+
+var proseWord = wordSet("pass default secret master manager guest welcome")
 
 func scanProse(lines []string) []Match {
 	var out []Match
@@ -534,14 +544,17 @@ func scanProse(lines []string) []Match {
 		}
 		for _, m := range defaultPassword.FindAllStringSubmatch(l, 4) {
 			v := strings.TrimRight(m[1], ".:!")
-			if weak[v] {
+			if weak[v] && !proseWord[v] {
 				out = append(out, Match{Line: i + 1, Form: FormInstruction, Reason: ReasonWellKnown, Value: v})
 			}
 		}
 		for _, m := range loginWith.FindAllStringSubmatch(l, 4) {
 			u, v := m[1], strings.TrimRight(m[2], ".:!")
+			if genericUser[strings.ToLower(u)] {
+				continue // "log in with username/password" names the fields
+			}
 			switch {
-			case weak[v]:
+			case weak[v] && !proseWord[v]:
 				out = append(out, Match{Line: i + 1, Form: FormInstruction, Reason: ReasonWellKnown, Value: v})
 			case v == u && len(v) >= 3 && !isPlaceholder(v):
 				out = append(out, Match{Line: i + 1, Form: FormInstruction, Reason: ReasonSameUser, Value: v})

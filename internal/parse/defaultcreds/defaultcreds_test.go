@@ -148,7 +148,8 @@ func TestScan(t *testing.T) {
 		{
 			name: "readme_prose_without_default",
 			mode: Prose,
-			in:   "The default password is the one you chose during setup.\nLog in with your account.\nPass credentials: user/token to the client.\n",
+			in: "The default password is the one you chose during setup.\nLog in with your account.\nPass credentials: user/token to the client.\n" +
+				"Pass credentials as user/pass or user:password.\nLogin with user/pass.\nLogin with username/password.\nSign in with email and password.\n",
 		},
 	}
 	for _, tt := range tests {

@@ -74,6 +74,7 @@ func TestCredModes(t *testing.T) {
 		"conf/app.ini": set, "Dockerfile": set, "deploy/app.dockerfile": set, "appsettings.json": set,
 		"package.json": sql, "src/main.go": sql, "lib/app.py": sql, "README.md": prose, "docs/install.rst": prose,
 		"INSTALL": prose, "locales/en.yml": sql, "config/secrets.yml": set,
+		"src/main/resources/messages_en.properties": sql, "res/values/strings.xml": sql,
 	} {
 		if got := credModes(p); got != want {
 			t.Errorf("credModes(%q) = %b, want %b", p, got, want)

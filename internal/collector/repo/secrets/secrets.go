@@ -413,7 +413,7 @@ func credModes(p string) defaultcreds.Mode {
 	l := strings.ToLower(p)
 	base := path.Base(l)
 	m := defaultcreds.SQL
-	if localeDir(l) {
+	if localeDir(l) || localeFile(base) {
 		return m
 	}
 	// A template (.dist, .example, .sample, .template) is judged by the
@@ -471,6 +471,13 @@ func localeDir(p string) bool {
 		}
 	}
 	return false
+}
+
+// localeFile reports translation bundles kept next to code:
+// messages_en.properties, strings.xml, en.lang.yml.
+func localeFile(base string) bool {
+	return strings.HasPrefix(base, "messages") || strings.HasPrefix(base, "strings") ||
+		strings.Contains(base, "i18n") || strings.Contains(base, "locale") || strings.Contains(base, ".lang.")
 }
 
 // Fingerprint is the first 8 hex digits of the SHA-256 of a secret's
