@@ -30,4 +30,12 @@ const (
 	MaxHistoryCommits = 5000
 	// MaxFindingsPerRule caps findings a single rule reports.
 	MaxFindingsPerRule = 500
+	// MaxSecretScanFile is the largest file the secret scan reads; larger
+	// files are counted as skipped. Committed credentials live in source
+	// and configuration, which are far smaller.
+	MaxSecretScanFile = 1 << 20
+	// MaxSecretScanBytes is the secret scan's total byte budget.
+	MaxSecretScanBytes = 256 << 20
+	// SecretScanTimeout bounds the secret scan, inside CollectorTimeout.
+	SecretScanTimeout = 60 * time.Second
 )

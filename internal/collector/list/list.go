@@ -29,6 +29,7 @@ import (
 	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/collector/repo/purpose"
+	reposecrets "github.com/assaysec/assay/internal/collector/repo/secrets"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
 
@@ -45,6 +46,7 @@ var All = []func() collector.Collector{
 	attestations.New,
 	signoffcheck.New,
 	disclosure.New,
+	reposecrets.New,
 	support.New,
 	releaseartefacts.New,
 	releasetags.New,

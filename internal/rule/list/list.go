@@ -15,6 +15,7 @@ import (
 	"github.com/assaysec/assay/internal/rule/lifecycle"
 	"github.com/assaysec/assay/internal/rule/maintenance"
 	releaserules "github.com/assaysec/assay/internal/rule/release"
+	secretrules "github.com/assaysec/assay/internal/rule/secrets"
 )
 
 // areas lists every rule area, in evaluation order.
@@ -28,6 +29,7 @@ var areas = []func() ([]rule.Rule, error){
 	cirules.Rules,
 	historyrules.Rules,
 	maintenance.Rules,
+	secretrules.Rules,
 }
 
 // All returns every rule, checking that ids are unique.

@@ -1,0 +1,167 @@
+package secrets
+
+import (
+	"strings"
+
+	"github.com/google/osv-scalibr/veles"
+	"github.com/google/osv-scalibr/veles/secrets/anthropicapikey"
+	"github.com/google/osv-scalibr/veles/secrets/azurestorageaccountaccesskey"
+	"github.com/google/osv-scalibr/veles/secrets/azuretoken"
+	"github.com/google/osv-scalibr/veles/secrets/circleci"
+	"github.com/google/osv-scalibr/veles/secrets/cratesioapitoken"
+	"github.com/google/osv-scalibr/veles/secrets/cursorapikey"
+	"github.com/google/osv-scalibr/veles/secrets/denopat"
+	"github.com/google/osv-scalibr/veles/secrets/digitaloceanapikey"
+	"github.com/google/osv-scalibr/veles/secrets/discordbottoken"
+	"github.com/google/osv-scalibr/veles/secrets/dockerhubpat"
+	"github.com/google/osv-scalibr/veles/secrets/elasticcloudapikey"
+	"github.com/google/osv-scalibr/veles/secrets/gcpapikey"
+	"github.com/google/osv-scalibr/veles/secrets/gcpexpressmode"
+	"github.com/google/osv-scalibr/veles/secrets/gcpoauth2access"
+	"github.com/google/osv-scalibr/veles/secrets/gcpoauth2client"
+	"github.com/google/osv-scalibr/veles/secrets/gcpsak"
+	"github.com/google/osv-scalibr/veles/secrets/gcshmackey"
+	"github.com/google/osv-scalibr/veles/secrets/github"
+	"github.com/google/osv-scalibr/veles/secrets/gitlabpat"
+	"github.com/google/osv-scalibr/veles/secrets/grokxaiapikey"
+	"github.com/google/osv-scalibr/veles/secrets/hashicorpvault"
+	"github.com/google/osv-scalibr/veles/secrets/hcp"
+	"github.com/google/osv-scalibr/veles/secrets/herokuplatformkey"
+	veleshttp "github.com/google/osv-scalibr/veles/secrets/http"
+	"github.com/google/osv-scalibr/veles/secrets/huggingfaceapikey"
+	"github.com/google/osv-scalibr/veles/secrets/jwt"
+	"github.com/google/osv-scalibr/veles/secrets/mistralapikey"
+	"github.com/google/osv-scalibr/veles/secrets/npmjsaccesstoken"
+	"github.com/google/osv-scalibr/veles/secrets/onepasswordkeys"
+	"github.com/google/osv-scalibr/veles/secrets/openai"
+	"github.com/google/osv-scalibr/veles/secrets/openrouter"
+	"github.com/google/osv-scalibr/veles/secrets/packagist"
+	"github.com/google/osv-scalibr/veles/secrets/paystacksecretkey"
+	"github.com/google/osv-scalibr/veles/secrets/perplexityapikey"
+	"github.com/google/osv-scalibr/veles/secrets/postmanapikey"
+	"github.com/google/osv-scalibr/veles/secrets/privatekey"
+	"github.com/google/osv-scalibr/veles/secrets/pypiapitoken"
+	"github.com/google/osv-scalibr/veles/secrets/pyxkeyv1"
+	"github.com/google/osv-scalibr/veles/secrets/pyxkeyv2"
+	"github.com/google/osv-scalibr/veles/secrets/recaptchakey"
+	"github.com/google/osv-scalibr/veles/secrets/rubygemsapikey"
+	"github.com/google/osv-scalibr/veles/secrets/salesforceoauth2access"
+	"github.com/google/osv-scalibr/veles/secrets/salesforceoauth2client"
+	"github.com/google/osv-scalibr/veles/secrets/salesforceoauth2jwt"
+	"github.com/google/osv-scalibr/veles/secrets/salesforceoauth2refresh"
+	"github.com/google/osv-scalibr/veles/secrets/sendgrid"
+	"github.com/google/osv-scalibr/veles/secrets/slacktoken"
+	"github.com/google/osv-scalibr/veles/secrets/squareapikey"
+	"github.com/google/osv-scalibr/veles/secrets/stripeapikeys"
+	"github.com/google/osv-scalibr/veles/secrets/supabase"
+	"github.com/google/osv-scalibr/veles/secrets/telegrambotapitoken"
+	"github.com/google/osv-scalibr/veles/secrets/vapid"
+)
+
+// namedDetector is a Veles detector, the name findings report it by
+// (scalibr's plugin name for it), and an optional check on what it found.
+type namedDetector struct {
+	name string
+	new  func() veles.Detector
+	// accept, when set, must hold for the found secret's value. It corrects
+	// detectors whose matches are wider than the credential they name.
+	accept func(value string) bool
+}
+
+// packagistToken: in v0.5.3 the Packagist tuple detectors report a lone
+// user-name match as a token (ntuple leaves FinderIndex 0 on partial
+// matches), so every "name: x" line becomes a finding. A real token has
+// the packagist_ prefix.
+func packagistToken(v string) bool { return strings.Contains(v, "packagist_") }
+
+// vaultServiceToken: the Vault detector also accepts the legacy s./b./r.
+// prefixes, which match any dotted identifier in code (s.TlsX509Name...).
+// Only the current hvs./hvb. formats are distinctive.
+func vaultServiceToken(v string) bool {
+	return strings.HasPrefix(v, "hvs.") || strings.HasPrefix(v, "hvb.")
+}
+
+// detectors lists the Veles detectors the scan runs. It is scalibr's list
+// of secret detectors, explicit here so that adding or dropping one is a
+// reviewed change.
+var detectors = []namedDetector{
+	{name: "secrets/anthropicapikey", new: anthropicapikey.NewDetector},
+	{name: "secrets/azuretoken", new: azuretoken.NewDetector},
+	{name: "secrets/azurestorageaccountaccesskey", new: azurestorageaccountaccesskey.NewDetector},
+	{name: "secrets/circlecipat", new: circleci.NewPersonalAccessTokenDetector},
+	{name: "secrets/circleciproject", new: circleci.NewProjectTokenDetector},
+	{name: "secrets/cursorapikey", new: cursorapikey.NewDetector},
+	{name: "secrets/digitaloceanapikey", new: digitaloceanapikey.NewDetector},
+	{name: "secrets/pypiapitoken", new: pypiapitoken.NewDetector},
+	{name: "secrets/cratesioapitoken", new: cratesioapitoken.NewDetector},
+	{name: "secrets/npmjsaccesstoken", new: npmjsaccesstoken.NewDetector},
+	{name: "secrets/slackappconfigaccesstoken", new: slacktoken.NewAppConfigAccessTokenDetector},
+	{name: "secrets/slackappconfigrefreshtoken", new: slacktoken.NewAppConfigRefreshTokenDetector},
+	{name: "secrets/slackappleveltoken", new: slacktoken.NewAppLevelTokenDetector},
+	{name: "secrets/dockerhubpat", new: dockerhubpat.NewDetector},
+	{name: "secrets/elasticcloudapikey", new: elasticcloudapikey.NewDetector},
+	{name: "secrets/denopatuser", new: denopat.NewUserTokenDetector},
+	{name: "secrets/denopatorg", new: denopat.NewOrgTokenDetector},
+	{name: "secrets/gcpapikey", new: gcpapikey.NewDetector},
+	{name: "secrets/gcpexpressmode", new: gcpexpressmode.NewDetector},
+	{name: "secrets/gcpsak", new: func() veles.Detector { return gcpsak.NewDetector() }},
+	{name: "secrets/gitlabpat", new: gitlabpat.NewDetector},
+	{name: "secrets/grokxaiapikey", new: grokxaiapikey.NewAPIKeyDetector},
+	{name: "secrets/grokxaimanagementkey", new: grokxaiapikey.NewManagementKeyDetector},
+	{name: "secrets/hashicorpvaulttoken", new: hashicorpvault.NewTokenDetector, accept: vaultServiceToken},
+	{name: "secrets/hashicorpvaultapprole", new: hashicorpvault.NewAppRoleDetector},
+	{name: "secrets/hcpclientcredentials", new: hcp.NewPairDetector},
+	{name: "secrets/hcpaccesstoken", new: hcp.NewAccessTokenDetector},
+	{name: "secrets/huggingfaceapikey", new: huggingfaceapikey.NewDetector},
+	{name: "secrets/mistralapikey", new: mistralapikey.NewDetector},
+	{name: "secrets/openai", new: openai.NewDetector},
+	{name: "secrets/openrouter", new: openrouter.NewDetector},
+	{name: "secrets/packagistsecret", new: packagist.NewAPISecretDetector, accept: packagistToken},
+	{name: "secrets/packagistorgreadtoken", new: packagist.NewOrgReadTokenDetector, accept: packagistToken},
+	{name: "secrets/packagistorgupdatetoken", new: packagist.NewOrgUpdateTokenDetector, accept: packagistToken},
+	{name: "secrets/packagistuserupdatetoken", new: packagist.NewUserUpdateTokenDetector, accept: packagistToken},
+	{name: "secrets/packagistconductorupdatetoken", new: packagist.NewConductorUpdateTokenDetector, accept: packagistToken},
+	{name: "secrets/perplexityapikey", new: perplexityapikey.NewDetector},
+	{name: "secrets/postmanapikey", new: postmanapikey.NewAPIKeyDetector},
+	{name: "secrets/postmancollectiontoken", new: postmanapikey.NewCollectionTokenDetector},
+	{name: "secrets/privatekey", new: privatekey.NewDetector},
+	{name: "secrets/rubygemsapikey", new: rubygemsapikey.NewDetector},
+	{name: "secrets/sendgrid", new: sendgrid.NewDetector},
+	{name: "secrets/githubapprefreshtoken", new: github.NewAppRefreshTokenDetector},
+	{name: "secrets/githubapps2stoken", new: github.NewAppS2STokenDetector},
+	{name: "secrets/githubappu2stoken", new: github.NewAppU2SDetector},
+	{name: "secrets/githubclassicpat", new: github.NewClassicPATDetector},
+	{name: "secrets/githubfinegrainedpat", new: github.NewFineGrainedPATDetector},
+	{name: "secrets/githuboauthtoken", new: github.NewOAuthTokenDetector},
+	{name: "secrets/stripesecretkey", new: stripeapikeys.NewSecretKeyDetector},
+	{name: "secrets/striperestrictedkey", new: stripeapikeys.NewRestrictedKeyDetector},
+	{name: "secrets/stripewebhooksecret", new: stripeapikeys.NewWebhookSecretDetector},
+	{name: "secrets/supabasepat", new: supabase.NewPATDetector},
+	{name: "secrets/supabaseprojectsecretkey", new: supabase.NewProjectSecretKeyDetector},
+	{name: "secrets/supabaseservicerolejwt", new: supabase.NewServiceRoleJWTDetector},
+	{name: "secrets/squarepersonalaccesstoken", new: squareapikey.NewPersonalAccessTokenDetector},
+	{name: "secrets/squareoauthapplicationsecret", new: squareapikey.NewOAuthApplicationSecretDetector},
+	{name: "secrets/gcpoauth2clientcredentials", new: gcpoauth2client.NewDetector},
+	{name: "secrets/gcpoauth2accesstoken", new: gcpoauth2access.NewDetector},
+	{name: "secrets/onepasswordsecretkey", new: onepasswordkeys.NewSecretKeyDetector},
+	{name: "secrets/onepasswordservicetoken", new: onepasswordkeys.NewServiceTokenDetector},
+	{name: "secrets/onepasswordrecoverycode", new: onepasswordkeys.NewRecoveryTokenDetector},
+	{name: "secrets/paystacksecretkey", new: paystacksecretkey.NewSecretKeyDetector},
+	{name: "secrets/gcshmackey", new: gcshmackey.NewDetector},
+	{name: "secrets/vapidkey", new: vapid.NewDetector},
+	{name: "secrets/recaptchakey", new: recaptchakey.NewDetector},
+	{name: "secrets/jwttoken", new: jwt.NewDetector},
+	{name: "secrets/pyxkeyv1", new: pyxkeyv1.NewDetector},
+	{name: "secrets/pyxkeyv2", new: pyxkeyv2.NewDetector},
+	{name: "secrets/telegrambotapitoken", new: telegrambotapitoken.NewDetector},
+	{name: "secrets/salesforceoauth2access", new: salesforceoauth2access.NewDetector},
+	{name: "secrets/salesforceoauth2client", new: salesforceoauth2client.NewDetector},
+	{name: "secrets/herokuplatformkey", new: herokuplatformkey.NewSecretKeyDetector},
+	{name: "secrets/salesforceoauth2jwt", new: salesforceoauth2jwt.NewDetector},
+	{name: "secrets/salesforceoauth2refresh", new: salesforceoauth2refresh.NewDetector},
+	{name: "secrets/discordbottoken", new: discordbottoken.NewDetector},
+	{name: "secrets/httpbasicauth", new: veleshttp.NewBasicAuthDetector},
+	{name: "secrets/httpbearer", new: veleshttp.NewBearerDetector},
+	{name: "secrets/csrftoken", new: veleshttp.NewCSRFTokenDetector},
+	{name: "secrets/httpcookie", new: veleshttp.NewCookieDetector},
+}
