@@ -710,8 +710,8 @@ var (
 	// refusalRe: "please do not (try to) report them." with nothing after
 	// the object, which would make it an instruction about the channel
 	// ("do not report vulnerabilities publicly"); or an outright refusal.
-	refusalRe = regexp.MustCompile(`\b(?:do\s+not|don't|dont|never)\s+(?:try\s+to\s+|bother\s+(?:to\s+)?)?(?:report|submit|send)\s+(?:them|it|these|those|any|vulnerabilit(?:y|ies)|security\s+(?:issues|bugs|vulnerabilities|reports))\s*(?:[.!;]|\x00|$)|\b(?:we|this\s+project|the\s+project|maintainers)\s+(?:do\s+not|don't|does\s+not|doesn't|will\s+not|won't|cannot|can't)\s+accept\s+(?:any\s+)?(?:security\s+|vulnerability\s+)?(?:reports|vulnerability\s+reports|security\s+reports)\b|\b(?:vulnerability|security)\s+reports\s+are\s+not\s+accepted\b`)
-	supportedRe        = regexp.MustCompile(`\b(?:supported\s+(?:versions?|releases?|branches)|versions?\s+support(?:ed)?|version\s+support\s+policy|support(?:ed)?\s+(?:policy|matrix|lifecycle)|security\s+updates|maintained\s+versions?)\b`)
+	refusalRe   = regexp.MustCompile(`\b(?:do\s+not|don't|dont|never)\s+(?:try\s+to\s+|bother\s+(?:to\s+)?)?(?:report|submit|send)\s+(?:them|it|these|those|any|vulnerabilit(?:y|ies)|security\s+(?:issues|bugs|vulnerabilities|reports))\s*(?:[.!;]|\x00|$)|\b(?:we|this\s+project|the\s+project|maintainers)\s+(?:do\s+not|don't|does\s+not|doesn't|will\s+not|won't|cannot|can't)\s+accept\s+(?:any\s+)?(?:security\s+|vulnerability\s+)?(?:reports|vulnerability\s+reports|security\s+reports)\b|\b(?:vulnerability|security)\s+reports\s+are\s+not\s+accepted\b`)
+	supportedRe = regexp.MustCompile(`\b(?:supported\s+(?:versions?|releases?|branches)|versions?\s+support(?:ed)?|version\s+support\s+policy|support(?:ed)?\s+(?:policy|matrix|lifecycle)|security\s+updates|maintained\s+versions?)\b`)
 )
 
 // flags sets the policy booleans from sentence-level cues.
