@@ -26,6 +26,7 @@ import (
 	releasechannels "github.com/assaysec/assay/internal/collector/release/channels"
 	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
+	"github.com/assaysec/assay/internal/collector/repo/governance"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
 
@@ -42,6 +43,7 @@ var All = []func() collector.Collector{
 	attestations.New,
 	signoffcheck.New,
 	disclosure.New,
+	governance.New,
 	support.New,
 	releaseartefacts.New,
 	releasetags.New,

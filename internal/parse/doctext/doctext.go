@@ -125,11 +125,30 @@ var (
 	listRe   = regexp.MustCompile(`^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)`)
 )
 
-// markdown handles Markdown and plain text: ATX and setext headings, fenced
-// code.
+// frontMatter returns how many leading lines are YAML (---) or TOML (+++)
+// front matter, as static-site generators use.
+func frontMatter(raw []string) int {
+	if len(raw) == 0 || (strings.TrimSpace(raw[0]) != "---" && strings.TrimSpace(raw[0]) != "+++") {
+		return 0
+	}
+	open := strings.TrimSpace(raw[0])
+	for i := 1; i < len(raw) && i < 200; i++ {
+		if t := strings.TrimSpace(raw[i]); t == open || (open == "---" && t == "...") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// markdown handles Markdown and plain text: front matter, ATX and setext
+// headings, fenced code.
 func (d *Doc) markdown(raw []string) {
 	fence := ""
+	skip := frontMatter(raw)
 	for i, s := range raw {
+		if i < skip {
+			continue
+		}
 		if fence != "" {
 			t := strings.TrimLeft(s, " ")
 			if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]+" \t") == "" {

@@ -43,6 +43,7 @@ func TestParse_CodeIsBlanked(t *testing.T) {
 		f    Format
 		want string // prose, lines joined by "|"
 	}{
+		{"front_matter", "---\ntitle: x\nweight: 10\n---\n\nBody\n", Markdown, "|||||Body|"},
 		{"markdown_fence", "mail a@b.org\n```\nsecurity@x.org\n```\nend", Markdown, "mail a@b.org||||end|"},
 		{"rst_literal", "Send::\n\n    security@x.org\n\nback\n", RST, "Send:||||back|"},
 		{"rst_code_block", ".. code-block:: yaml\n\n    key: security@x.org\n\nafter\n", RST, "||||after|"},
