@@ -42,7 +42,6 @@ func collect(t *testing.T, files map[string]string) []string {
 	return out
 }
 
-
 // Fixtures written for these tests in the shape of the files real projects
 // use to say who may change or release them.
 func TestCollect(t *testing.T) {
