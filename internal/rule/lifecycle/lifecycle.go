@@ -38,6 +38,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("incidentsNotifiedPromptly", lc, incidentsNotifiedPromptly),
 		b.Rule("securityFixesHaveAdvisories", []evidence.Kind{evidence.KindLifecycle, evidence.KindHistoryWalked}, securityFixesHaveAdvisories),
 		b.Rule("frameworkDocumented", lc, frameworkDocumented),
+		b.Rule("threatModelDocumented", lc, threatModelDocumented),
 	}
 	return rs, b.Err()
 }
@@ -145,7 +146,7 @@ func docFindings(id string, ev *evidence.Set, purposes []string, want []string, 
 		}
 	}
 	covered := map[string]evidence.TopicHit{}
-	var urls, broken []string
+	var urls, broken, read []string
 	found := 0
 	for _, d := range docs {
 		switch {
@@ -155,6 +156,9 @@ func docFindings(id string, ev *evidence.Set, purposes []string, want []string, 
 			broken = append(broken, fmt.Sprintf("%s (%s)", d.Ref, d.Problem))
 		default:
 			found++
+			if len(read) < 5 {
+				read = append(read, d.Ref)
+			}
 			for _, h := range d.Topics {
 				if _, ok := covered[h.Topic]; !ok {
 					covered[h.Topic] = h
@@ -186,14 +190,14 @@ func docFindings(id string, ev *evidence.Set, purposes []string, want []string, 
 	case found == 0:
 		return out
 	case len(missing) > 0:
-		msg := "covers " + orNothing(have) + "; missing " + strings.Join(missing, ", ")
+		msg := strings.Join(read, ", ") + " covers " + orNothing(have) + "; missing " + strings.Join(missing, ", ")
 		if len(urls) > 0 {
 			// The rest may be in the online document.
 			return append(out, rule.New(id, rule.NotAvailable, loc, "%s (may be covered by %s, not fetched offline)", msg, strings.Join(urls, ", ")))
 		}
 		return append(out, rule.New(id, rule.False, loc, "%s", msg))
 	}
-	return append(out, rule.New(id, rule.True, loc, "covers %s", strings.Join(have, ", ")))
+	return append(out, rule.New(id, rule.True, loc, "%s covers %s", strings.Join(read, ", "), strings.Join(have, ", ")))
 }
 
 func orNothing(s []string) string {
@@ -205,7 +209,7 @@ func orNothing(s []string) string {
 
 func updatePolicyPublished(ev *evidence.Set) []rule.Finding {
 	return docFindings("updatePolicyPublished", ev, []string{"update_policy", "support_policy"},
-		[]string{"frequency", "how updates are applied"}, "no update policy found (support.update_policy, SUPPORT.md, UPDATING.md)")
+		[]string{"frequency", "how updates are applied"}, "no update policy found (support.update_policy, SUPPORT.md, UPDATING.md, VERSIONING*, RELEASING*, UPGRADING*, MIGRATION*)")
 }
 
 func userDocsCoverSecureUse(ev *evidence.Set) []rule.Finding {
@@ -216,6 +220,11 @@ func userDocsCoverSecureUse(ev *evidence.Set) []rule.Finding {
 func incidentPlanPublished(ev *evidence.Set) []rule.Finding {
 	return docFindings("incidentPlanPublished", ev, []string{"incident_plan"},
 		[]string{"roles", "contacts", "communication", "post-incident review"}, "no incident support plan found (support.incident_plan, docs/*incident*)")
+}
+
+func threatModelDocumented(ev *evidence.Set) []rule.Finding {
+	return docFindings("threatModelDocumented", ev, []string{"threat_model"},
+		[]string{"threats", "mitigations"}, "no threat model document found (THREAT_MODEL.md, docs/threat-model*)")
 }
 
 func releaseCadenceMatchesPolicy(ev *evidence.Set) []rule.Finding {

@@ -26,6 +26,7 @@ import (
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lifecycle"
 	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/parse/doctext"
 	"github.com/assaysec/assay/internal/source"
 )
 
@@ -337,10 +338,34 @@ var (
 	)
 )
 
+// Conventional names of documents about releases and upgrades, in any
+// text format, at the root or under docs/. Versioning and release documents
+// may state a cadence; upgrade and migration guides are a way to apply
+// updates by their nature.
+var (
+	cadenceDocRe = regexp.MustCompile(`(?i)(?:^|/)(?:updating|updates|update[-_]policy|versioning|releasing|release[^/]*)\.(?:md|markdown|rst|adoc|txt)$`)
+	upgradeDocRe = regexp.MustCompile(`(?i)(?:^|/)(?:migration|migrating|upgrading|upgrade)[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+	threatDocRe  = regexp.MustCompile(`(?i)(?:^|/)threat[-_ ]?model[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+)
+
+// ThreatModelTopics show that a threat model document models threats.
+var ThreatModelTopics = topics(
+	"threats", `\b(threats?|attack(er|s)?|adversar(y|ies)|stride|trust boundar(y|ies))\b`,
+	"mitigations", `\b(mitigat(e|es|ed|ion|ions)|controls?|countermeasures?|defen[cs]es?)\b`,
+)
+
 func (c *collection) documents(cfg *config.Config) {
 	s := cfg.Support
 	c.docSet("support_policy", refs(s.Policy), []string{"SUPPORT.md", "docs/SUPPORT.md", ".github/SUPPORT.md", "docs/support.md"}, UpdatePolicyTopics)
-	c.docSet("update_policy", refs(s.UpdatePolicy), []string{"UPDATING.md", "docs/updates.md", "docs/update-policy.md", "docs/UPDATES.md"}, UpdatePolicyTopics)
+	updateDocs := c.conventional(cadenceDocRe.String())
+	c.docSet("update_policy", refs(s.UpdatePolicy), updateDocs, UpdatePolicyTopics)
+	if s.UpdatePolicy == "" {
+		// Upgrade guides say how to apply an update, never how often.
+		for _, p := range c.conventional(upgradeDocRe.String()) {
+			c.scanDoc("update_policy", p, false, UpdatePolicyTopics[1:])
+		}
+	}
+	c.docSet("threat_model", nil, c.conventional(threatDocRe.String()), ThreatModelTopics)
 	c.docSet("user_docs", s.UserDocs, c.conventional(`(?i)(upgrad|updat|harden|secur|install|admin|operat|deploy)[^/]*\.(md|rst|adoc|txt)$`), UserDocTopics)
 	c.docSet("incident_plan", refs(s.IncidentPlan), c.conventional(`(?i)incident[^/]*\.(md|rst|adoc|txt)$`), IncidentPlanTopics)
 }
@@ -407,8 +432,22 @@ func (c *collection) scanDoc(purpose, ref string, declared bool, want []topic) {
 		return
 	}
 	d.Found = true
-	d.Topics = findTopics(ref, string(data), want)
+	d.Topics = findTopics(ref, string(doctext.Parse(data, doctext.FormatOf(ref)).Prose()), want)
+	if purpose == "update_policy" && (upgradeDocRe.MatchString(ref) || cadenceDocRe.MatchString(ref)) && !hasTopic(d.Topics, "how updates are applied") {
+		// An upgrade, migration, versioning or release document is itself
+		// the way updates are applied.
+		d.Topics = append(d.Topics, evidence.TopicHit{Topic: "how updates are applied", Path: ref, Line: 1})
+	}
 	c.add(d, loc)
+}
+
+func hasTopic(hs []evidence.TopicHit, t string) bool {
+	for _, h := range hs {
+		if h.Topic == t {
+			return true
+		}
+	}
+	return false
 }
 
 func findTopics(path, text string, want []topic) []evidence.TopicHit {
