@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -27,6 +28,7 @@ import (
 	"github.com/assaysec/assay/internal/lifecycle"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/doctext"
+	"github.com/assaysec/assay/internal/parse/supportdoc"
 	"github.com/assaysec/assay/internal/source"
 )
 
@@ -78,8 +80,9 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 
 	// Release lines: assay.yaml, then the lifecycle file.
 	type sourced struct {
-		path  string
-		lines []lifecycle.Line
+		path    string
+		lines   []lifecycle.Line
+		current map[int]bool // doc-sourced lines marked current, by index
 	}
 	var sources []sourced
 	if len(cfg.ReleaseLines) > 0 {
@@ -88,7 +91,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			ls = append(ls, lifecycle.Line{Version: l.Version, Released: l.Released.Time, EndOfSecuritySupport: l.EndOfSecuritySupport.Time,
 				EndOfLife: l.EndOfLife.Time, Announced: l.Announced.Time, Line: l.Pos.Line})
 		}
-		sources = append(sources, sourced{declFile, ls})
+		sources = append(sources, sourced{path: declFile, lines: ls})
 	}
 	lifecycleFile := cfg.Support.Lifecycle
 	if lifecycleFile == "" {
@@ -106,7 +109,38 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		} else if _, ls, err := lifecycle.Parse(lifecycleFile, data); err != nil {
 			c.add(evidence.ParseProblem{Path: lifecycleFile, Format: "lifecycle file (OpenEoX or endoflife.date)", Error: err.Error()}, evidence.Location{Path: lifecycleFile})
 		} else {
-			sources = append(sources, sourced{lifecycleFile, ls})
+			sources = append(sources, sourced{path: lifecycleFile, lines: ls})
+		}
+	}
+	// Nothing declared: read end-of-support tables and notices written in
+	// the README, SECURITY or SUPPORT documents.
+	docSources := map[string]bool{}
+	if len(sources) == 0 {
+		for _, p := range supportDocs(in) {
+			data, err := in.Tree.ReadFile(p, limits.MaxSmallFileSize)
+			if err != nil {
+				continue
+			}
+			d := supportdoc.Parse(p, data, isReadme(p))
+			if d.Rule != "" && lc.SupportRule == "" {
+				lc.SupportRule, lc.SupportRulePath, lc.SupportRuleLine = d.Rule, p, d.RuleLine
+			}
+			if len(d.Lines) == 0 || len(docSources) > 0 {
+				continue
+			}
+			src := sourced{path: p, current: map[int]bool{}}
+			for i, l := range d.Lines {
+				ll := lifecycle.Line{Version: l.Version, Line: l.Line}
+				if l.Security {
+					ll.EndOfSecuritySupport = l.End
+				} else {
+					ll.EndOfLife = l.End
+				}
+				src.current[i] = l.Current
+				src.lines = append(src.lines, ll)
+			}
+			sources = append(sources, src)
+			docSources[p] = true
 		}
 	}
 	var firstSeen map[string]map[string]commitAt
@@ -121,13 +155,13 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		for _, s := range sources {
 			paths = append(paths, s.path)
 		}
-		firstSeen = announcements(ctx, histCommits, paths)
+		firstSeen = announcements(ctx, histCommits, paths, docSources)
 	}
 	for _, s := range sources {
 		lc.Sources = append(lc.Sources, s.path)
-		for _, l := range s.lines {
+		for i, l := range s.lines {
 			rl := evidence.ReleaseLine{Version: l.Version, Released: l.Released, EndOfSecuritySupport: l.EndOfSecuritySupport,
-				EndOfLife: l.EndOfLife, TBA: l.TBA, Source: s.path, Line: l.Line}
+				EndOfLife: l.EndOfLife, TBA: l.TBA, Source: s.path, Line: l.Line, Current: s.current[i]}
 			end := rl.EndOfSupport()
 			switch {
 			case !l.Announced.IsZero():
@@ -216,7 +250,7 @@ func commits(ctx context.Context, in *collector.Input) ([]*object.Commit, error)
 // announcements finds, per lifecycle file and per (line, end date), the
 // first commit whose version of the file held that end date. Blobs are
 // parsed once each.
-func announcements(ctx context.Context, cs []*object.Commit, paths []string) map[string]map[string]commitAt {
+func announcements(ctx context.Context, cs []*object.Commit, paths []string, docs map[string]bool) map[string]map[string]commitAt {
 	out := map[string]map[string]commitAt{}
 	for _, p := range paths {
 		seen := map[string]commitAt{}
@@ -231,7 +265,7 @@ func announcements(ctx context.Context, cs []*object.Commit, paths []string) map
 			}
 			keys, done := parsed[f.Hash]
 			if !done {
-				keys = blobKeys(p, f)
+				keys = blobKeys(p, f, docs[p])
 				parsed[f.Hash] = keys
 			}
 			for _, k := range keys {
@@ -245,7 +279,7 @@ func announcements(ctx context.Context, cs []*object.Commit, paths []string) map
 	return out
 }
 
-func blobKeys(path string, f *object.File) []string {
+func blobKeys(path string, f *object.File, doc bool) []string {
 	if f.Size > limits.MaxSmallFileSize {
 		return nil
 	}
@@ -258,9 +292,20 @@ func blobKeys(path string, f *object.File) []string {
 	if err != nil {
 		return nil
 	}
-	_, lines, err := lifecycle.Parse(path, data)
-	if err != nil {
-		return nil // an old broken version announced nothing
+	var lines []lifecycle.Line
+	if doc {
+		for _, l := range supportdoc.Parse(path, data, isReadme(path)).Lines {
+			ll := lifecycle.Line{Version: l.Version, EndOfLife: l.End}
+			if l.Security {
+				ll.EndOfSecuritySupport, ll.EndOfLife = l.End, time.Time{}
+			}
+			lines = append(lines, ll)
+		}
+	} else {
+		var err error
+		if _, lines, err = lifecycle.Parse(path, data); err != nil {
+			return nil // an old broken version announced nothing
+		}
 	}
 	var keys []string
 	for _, l := range lines {
@@ -274,6 +319,27 @@ func blobKeys(path string, f *object.File) []string {
 	}
 	return keys
 }
+
+// supportDocs lists the prose documents that may carry end-of-support
+// tables or notices, strongest first: SUPPORT, SECURITY, then the README.
+func supportDocs(in *collector.Input) []string {
+	var out []string
+	for _, stem := range []string{"support", "security", "readme"} {
+		for _, e := range in.Tree.Find(func(p string) bool {
+			dir := path.Dir(p)
+			if dir != "." && dir != ".github" && dir != "docs" {
+				return false
+			}
+			b := strings.ToLower(path.Base(p))
+			return (b == stem || strings.HasPrefix(b, stem+".")) && doctext.IsText(p)
+		}) {
+			out = append(out, e.Path)
+		}
+	}
+	return out
+}
+
+func isReadme(p string) bool { return strings.HasPrefix(strings.ToLower(path.Base(p)), "readme") }
 
 var vulnIDPattern = regexp.MustCompile(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b`)
 

@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -213,5 +214,27 @@ func TestUpdateDocumentsByConvention(t *testing.T) {
 				t.Errorf("updatePolicyPublished = %+v, want %s %q", f, tc.outcome, tc.msg)
 			}
 		})
+	}
+}
+
+// With nothing declared, an end-of-life table in the README (in the shape
+// projects write it) gives the release lines, and a dateless support rule in
+// SECURITY.md is reported as such.
+func TestReleaseLinesFromDocuments(t *testing.T) {
+	readme := "# Client\n\n## Version Guidance\n\n| Version | Status | Docs |\n|---|---|---|\n| 5.x | EOL (2019-10-31) | v5 |\n| 6.x | EOL (2023-10-31) | v6 |\n| 7.x | Latest | v7 |\n"
+	dir := buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "README.md": readme}, "readme"}})
+	ev := collect(t, dir)
+	var got []string
+	for _, f := range run(t, ev, "releaseLinesHaveEndDates") {
+		got = append(got, string(f.Outcome)+" "+f.Location.Path+":"+fmt.Sprint(f.Location.Line))
+	}
+	want := []string{"true README.md:7", "true README.md:8", "true README.md:9"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("releaseLinesHaveEndDates (-want +got):\n%s", diff)
+	}
+	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "SECURITY.md": "## Supported Versions\n\nOnly the last stable version at any given point.\n"}, "policy"}})
+	f := run(t, collect(t, dir), "releaseLinesHaveEndDates")
+	if len(f) != 1 || f[0].Outcome != rule.False || f[0].Location.Path != "SECURITY.md" || f[0].Location.Line != 3 {
+		t.Errorf("support rule only: %+v", f)
 	}
 }
