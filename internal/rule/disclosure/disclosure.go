@@ -112,7 +112,7 @@ func negative(id string, cs []candidate, what string) []rule.Finding {
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, rule.Absent(id, evidence.Location{}, "no disclosure process found: no SECURITY file (root, .github/, docs/, .gitlab/), no security section in a README, CONTRIBUTING or documentation page, and no security link in the issue-template chooser"))
+		out = append(out, rule.Absent(id, evidence.Location{}, "no security policy found: no SECURITY file (root, .github/, docs/, .gitlab/), no security section in a README, CONTRIBUTING or documentation page, and no security link in the issue-template chooser"))
 	}
 	return out
 }
@@ -191,7 +191,7 @@ func securityPolicyHasConfidentialRoute(ev *evidence.Set) []rule.Finding {
 				enc = "; encryption offered"
 			}
 			return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: p.Path, Line: ct.Line},
-				"%s gives a confidential route at line %d: %s %s%s%s", where(p), ct.Line, ct.Kind, textsafe.Truncate(ct.Value, 200), enc, weakness(p))}
+				"%s gives a confidential route: %s %s (line %d)%s%s", where(p), ct.Kind, textsafe.Truncate(ct.Value, 200), ct.Line, enc, weakness(p))}
 		}
 	}
 	for _, c := range cs {
