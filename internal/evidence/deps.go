@@ -145,6 +145,9 @@ type RemediationPolicy struct {
 	Line    int
 	Targets map[string]int // severity -> days, when declared
 	Excerpt string
+	// What a written statement commits to: "remediation timeline",
+	// "triage timeline", "response times by severity", "severity rating".
+	What string
 }
 
 // Kind implements Fact.

@@ -13,12 +13,33 @@ const (
 	KindSecurityInsights Kind = "disclosure/security-insights"
 )
 
-// SecurityPolicy is a SECURITY.md (or equivalent) found in the tree, as
-// analysed; Err is set when the file could not be read.
+// PolicyOrigin says where disclosure text was found.
+type PolicyOrigin string
+
+// Origins of disclosure text, strongest first.
+const (
+	// OriginFile is a SECURITY file (SECURITY.md, .github/SECURITY.md, ...).
+	OriginFile PolicyOrigin = "file"
+	// OriginSection is a security section of a README, CONTRIBUTING or
+	// documentation page.
+	OriginSection PolicyOrigin = "section"
+	// OriginIssueTemplate is a contact link of the issue-template chooser:
+	// a pointer, weaker than a written process.
+	OriginIssueTemplate PolicyOrigin = "issue-template"
+)
+
+// SecurityPolicy is disclosure text found in the tree, as analysed: a
+// SECURITY file, a section of another document, or an issue-template link.
+// Err is set when the file could not be read.
 type SecurityPolicy struct {
 	Path   string
 	Policy securitypolicy.Policy
 	Err    string
+	Origin PolicyOrigin // empty means OriginFile
+	// Section is the heading of the section read, with its first and last
+	// lines; empty for whole files.
+	Section            string
+	StartLine, EndLine int
 }
 
 // Kind implements Fact.

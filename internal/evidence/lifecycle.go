@@ -22,6 +22,11 @@ type Lifecycle struct {
 	UpdateFrequency time.Duration // stated cadence; 0 when not stated
 	NoticePeriod    time.Duration // promised notice; 0 when not stated
 	HistoryUsed     bool          // announcement dates could be read from git
+	// SupportRule is a support rule written without dates ("only the
+	// latest version is supported"), with where it was read.
+	SupportRule     string
+	SupportRulePath string
+	SupportRuleLine int
 }
 
 // Kind implements Fact.
@@ -34,6 +39,9 @@ type ReleaseLine struct {
 	EndOfSecuritySupport time.Time
 	EndOfLife            time.Time
 	TBA                  bool // the source says the end date is "to be announced"
+	// Current: a document marks the line as the latest or active one and
+	// gives it no end date yet.
+	Current bool
 	// Announced is when the end date was first published: declared, or the
 	// date of the commit that first introduced it.
 	Announced      time.Time

@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/deps"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/parse/vulnplan"
 	"github.com/assaysec/assay/internal/sbom"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/vex"
@@ -142,10 +142,10 @@ func discoverVEX(t *source.Tree, extra []string) []VEXFile {
 	return out
 }
 
-var rePolicy = regexp.MustCompile(`(?i)\b(remediat\w*|fix\w*|patch\w*|resolv\w*|address\w*)\b[^.\n]{0,80}\bwithin\s+\d+\s*(calendar\s+|business\s+|working\s+)?(days?|hours?|weeks?)\b`)
-
 // Policies finds declared remediation targets (assay.yaml) and written
-// remediation timelines in the security documentation.
+// vulnerability-management statements (remediation and triage timelines,
+// response times by severity, severity ratings) in security documents and
+// incident plans.
 func Policies(t *source.Tree, cfg *config.Config) []evidence.RemediationPolicy {
 	var out []evidence.RemediationPolicy
 	if cfg != nil {
@@ -160,30 +160,35 @@ func Policies(t *source.Tree, cfg *config.Config) []evidence.RemediationPolicy {
 	if t == nil {
 		return out
 	}
+	docs := 0
 	for _, e := range t.Entries() {
-		if !policyDoc(e.Path) || deps.SkipDir(e.Path) {
+		if !policyDoc(e.Path) || deps.SkipDir(e.Path) || docs >= maxPolicyDocs {
 			continue
 		}
+		docs++
 		data, err := t.ReadFile(e.Path, limits.MaxSmallFileSize)
 		if err != nil {
 			continue
 		}
-		loc := rePolicy.FindIndex(data)
-		if loc == nil {
-			continue
+		for _, st := range vulnplan.Find(e.Path, data) {
+			out = append(out, evidence.RemediationPolicy{Source: e.Path, Line: st.Line, Excerpt: st.Excerpt, What: st.What})
 		}
-		line := 1 + strings.Count(string(data[:loc[0]]), "\n")
-		out = append(out, evidence.RemediationPolicy{Source: e.Path, Line: line, Excerpt: strings.TrimSpace(string(data[loc[0]:loc[1]]))})
 	}
 	return out
 }
+
+// maxPolicyDocs caps the documents read for written policies.
+const maxPolicyDocs = 100
 
 func policyDoc(p string) bool {
 	b := strings.ToLower(path.Base(p))
 	if !strings.HasSuffix(b, ".md") && !strings.HasSuffix(b, ".txt") && !strings.HasSuffix(b, ".rst") && !strings.HasSuffix(b, ".adoc") {
 		return false
 	}
-	for _, k := range []string{"security", "vulnerab", "patch", "remediation", "support"} {
+	if strings.Count(p, "/") > 3 {
+		return false
+	}
+	for _, k := range []string{"security", "vulnerab", "patch", "remediation", "support", "incident", "triage"} {
 		if strings.Contains(b, k) {
 			return true
 		}

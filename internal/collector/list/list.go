@@ -30,6 +30,7 @@ import (
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/collector/repo/purpose"
 	reposecrets "github.com/assaysec/assay/internal/collector/repo/secrets"
+	"github.com/assaysec/assay/internal/collector/repo/governance"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
 
@@ -47,6 +48,7 @@ var All = []func() collector.Collector{
 	signoffcheck.New,
 	disclosure.New,
 	reposecrets.New,
+	governance.New,
 	support.New,
 	releaseartefacts.New,
 	releasetags.New,

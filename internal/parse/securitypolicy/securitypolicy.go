@@ -59,6 +59,12 @@ type Contact struct {
 	Confidential bool // false for public issues and public mailing lists
 }
 
+// Pointer is a link to a disclosure policy published elsewhere.
+type Pointer struct {
+	URL  string
+	Line int
+}
+
 // Heading is a Markdown heading (ATX "# x" or setext "x\n===").
 type Heading struct {
 	Text  string
@@ -90,6 +96,19 @@ type Policy struct {
 	SafeHarbour     bool // safe harbour / no legal action against good-faith research
 	SafeHarbourLine int
 
+	// RefusesReports: the text tells people not to report vulnerabilities
+	// at all ("please do not report them", "we do not accept
+	// vulnerability reports"), as deliberately vulnerable projects do.
+	RefusesReports bool
+	RefusalLine    int
+	Refusal        string // the words matched
+
+	// Pointers are links to a policy kept somewhere else: an
+	// organisation-level .github repository, another repository's
+	// SECURITY file, the forge's security-policy page or a web page about
+	// the policy. They are not reporting channels.
+	Pointers []Pointer
+
 	Empty bool // no meaningful text: only whitespace, headings and comments
 
 	bodyWords int
@@ -101,6 +120,8 @@ const (
 	MaxHeadings = 500
 	// MaxContacts caps Policy.Contacts.
 	MaxContacts = 200
+	// MaxPointers caps Policy.Pointers.
+	MaxPointers = 20
 	// maxHeadingLen and maxValueLen cap stored strings in bytes.
 	maxHeadingLen = 200
 	maxValueLen   = 512
@@ -213,6 +234,14 @@ func (a *analyzer) prepare() {
 	// (https://host/@user, user@host in URLs) are not mistaken for contacts.
 	for _, m := range findAll(emailRe, d.view, d.view, "@") {
 		blank(d.view, m[0], m[1])
+	}
+	// Code is not policy wording: addresses and links shown in code
+	// blocks still count (they were taken from raw), but no phrase or
+	// timeline is read from code.
+	for _, u := range d.units {
+		if u.kind == unitCode {
+			blank(d.view, u.start, u.end)
+		}
 	}
 	d.computeSentences()
 }
@@ -424,6 +453,8 @@ func (a *analyzer) classifyURL(raw, ctx string, line, off, sentence int) {
 	switch {
 	case strings.HasSuffix(path, "security.txt"):
 		a.cand(KindSecurityTxt, raw, line, off, false, sentence)
+	case isPolicyPointer(host, segs, ctx):
+		a.pointer(raw, line)
 	case host == "github.com" && len(segs) >= 3 && segs[2] == "security":
 		// github.com/<owner>/<repo>/security/advisories/new is the private
 		// vulnerability reporting form; the Security tab counts when the
@@ -451,6 +482,49 @@ func (a *analyzer) classifyURL(raw, ctx string, line, off, sentence int) {
 	case hostIs(host, referenceHosts):
 	case u.Scheme == "https" && reportCtx() && !negated():
 		a.cand(KindWebForm, raw, line, off, false, sentence)
+	}
+}
+
+var (
+	policyFileRe = regexp.MustCompile(`^security(?:\.(?:md|markdown|rst|txt|adoc))?$`)
+	seePolicyRe  = regexp.MustCompile(`\b(?:see|refer|read|follow|described|documented|details|more\s+information|found)\b`)
+	policyWordRe = regexp.MustCompile(`\b(?:polic(?:y|ies)|process|guidelines?|procedures?)\b`)
+)
+
+// isPolicyPointer reports a link to a disclosure policy published outside
+// this file: the forge's security-policy page, an organisation's .github
+// repository, a SECURITY file in a repository, or a web page about
+// security that the sentence calls a policy to read.
+func isPolicyPointer(host string, segs []string, ctx string) bool {
+	if host == "github.com" || host == "gitlab.com" {
+		switch {
+		case len(segs) >= 2 && segs[1] == ".github":
+			return true
+		case len(segs) >= 4 && segs[2] == "security" && segs[3] == "policy":
+			return true
+		case len(segs) >= 4 && (segs[2] == "blob" || segs[2] == "tree" || segs[3] == "blob") && policyFileRe.MatchString(segs[len(segs)-1]):
+			return true
+		}
+		return false
+	}
+	if hostIs(host, referenceHosts) || hostIs(host, bountyHosts) {
+		return false
+	}
+	p := strings.Join(segs, "/")
+	if !strings.Contains(p, "security") && !strings.Contains(p, "disclosure") && !strings.Contains(p, "vulnerab") && !strings.Contains(p, "polic") {
+		return false
+	}
+	return policyWordRe.MatchString(ctx) && seePolicyRe.MatchString(ctx)
+}
+
+func (a *analyzer) pointer(raw string, line int) {
+	for _, p := range a.p.Pointers {
+		if strings.EqualFold(p.URL, raw) {
+			return
+		}
+	}
+	if len(a.p.Pointers) < MaxPointers {
+		a.p.Pointers = append(a.p.Pointers, Pointer{URL: clip(raw, maxValueLen), Line: line})
 	}
 }
 
@@ -633,7 +707,11 @@ var (
 	disclosurePhraseRe = regexp.MustCompile(`\bcoordinated\s+(?:vulnerability\s+)?disclosure\b|\bdisclosure\s+(?:timeline|deadline|window|period|date)s?\b|\bembargo(?:ed|es)?\b`)
 	safeHarbourRe      = regexp.MustCompile(`\bsafe[\s-]*harbou?r\b|\b(?:not|never|won't)\s+(?:\w+\s+){0,3}?(?:pursue|take|initiate|bring|file|seek)\s+(?:any\s+)?(?:civil\s+|criminal\s+)?legal\s+action\b|\bno\s+legal\s+action\b|\b(?:not|never|won't)\s+(?:\w+\s+){0,2}?(?:sue|prosecute)\b|\bgood[\s-]+faith\s+(?:security\s+)?(?:research|testing|efforts?|reports?)\b`)
 	encryptionRe       = regexp.MustCompile(`\b(?:pgp|gpg|gnupg|openpgp|s/mime|smime|keybase)\b|\bbegin\s+pgp\b|\b(?:key\s+)?fingerprint\b|\bencrypt(?:ed|ion)?\s+(?:your\s+|the\s+|an?\s+)?(?:e-?mails?|messages?|reports?|communications?)\b|\bencrypt\s+(?:it|them)\b|\bage\s+(?:public\s+)?key\b`)
-	supportedRe        = regexp.MustCompile(`\b(?:supported\s+(?:versions?|releases?|branches)|versions?\s+support(?:ed)?|version\s+support\s+policy|support(?:ed)?\s+(?:policy|matrix|lifecycle)|security\s+updates|maintained\s+versions?)\b`)
+	// refusalRe: "please do not (try to) report them." with nothing after
+	// the object, which would make it an instruction about the channel
+	// ("do not report vulnerabilities publicly"); or an outright refusal.
+	refusalRe   = regexp.MustCompile(`\b(?:do\s+not|don't|dont|never)\s+(?:try\s+to\s+|bother\s+(?:to\s+)?)?(?:report|submit|send)\s+(?:them|it|these|those|any|vulnerabilit(?:y|ies)|security\s+(?:issues|bugs|vulnerabilities|reports))\s*(?:[.!;]|\x00|$)|\b(?:we|this\s+project|the\s+project|maintainers)\s+(?:do\s+not|don't|does\s+not|doesn't|will\s+not|won't|cannot|can't)\s+accept\s+(?:any\s+)?(?:security\s+|vulnerability\s+)?(?:reports|vulnerability\s+reports|security\s+reports)\b|\b(?:vulnerability|security)\s+reports\s+are\s+not\s+accepted\b`)
+	supportedRe = regexp.MustCompile(`\b(?:supported\s+(?:versions?|releases?|branches)|versions?\s+support(?:ed)?|version\s+support\s+policy|support(?:ed)?\s+(?:policy|matrix|lifecycle)|security\s+updates|maintained\s+versions?)\b`)
 )
 
 // flags sets the policy booleans from sentence-level cues.
@@ -681,11 +759,22 @@ func (a *analyzer) flags() {
 	if m := findFirst(disclosurePhraseRe, v, "disclosure", "embargo"); m != nil {
 		set(&p.DisclosureTimeline, &p.DisclosureTimelineLine, m[0])
 	}
+	if m := findFirst(refusalRe, v, "report", "submit", "send", "accept"); m != nil {
+		set(&p.RefusesReports, &p.RefusalLine, m[0])
+		p.Refusal = clip(strings.Join(strings.Fields(strings.Trim(string(v[m[0]:m[1]]), ".!;\x00")), " "), maxValueLen)
+	}
 	if m := findFirst(safeHarbourRe, v, "harbo", "legal", "sue", "prosecut", "faith"); m != nil {
 		set(&p.SafeHarbour, &p.SafeHarbourLine, m[0])
 	}
 	if m := findFirst(encryptionRe, v, "pgp", "gpg", "gnupg", "mime", "keybase", "fingerprint", "encrypt", "age "); m != nil {
 		set(&p.MentionsEncryption, &p.EncryptionLine, m[0])
+	}
+	// A public key pasted in a code block offers encryption too.
+	for _, u := range d.units {
+		if u.kind == unitCode && bytes.Contains(d.raw[u.start:u.end], []byte("BEGIN PGP")) {
+			set(&p.MentionsEncryption, &p.EncryptionLine, u.start)
+			break
+		}
 	}
 	// Supported versions: a heading, or a block that is only emphasised
 	// text or a short label ("**Supported versions**", "Supported versions:").

@@ -474,3 +474,55 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+func TestRefusalAndPointers(t *testing.T) {
+	type result struct {
+		Refusal  string
+		Line     int
+		Pointers []string
+		Contacts []string
+	}
+	tests := []struct {
+		name string
+		in   string
+		want result
+	}{
+		{"deliberately vulnerable project refuses reports",
+			"This app is vulnerable on purpose, that is the point, please do not try to report them.\n",
+			result{Refusal: "do not try to report them", Line: 1}},
+		{"no reports accepted", "# Security\n\nWe do not accept vulnerability reports for this demo.\n",
+			result{Refusal: "we do not accept vulnerability reports", Line: 3}},
+		{"do not report publicly is an instruction, not a refusal",
+			"Please do not report security vulnerabilities publicly. Email security@acme.org.\n",
+			result{Contacts: []string{"1 email security@acme.org"}}},
+		{"do not report through issues is an instruction", "Do not report vulnerabilities through GitHub issues.\n", result{}},
+		{"organisation policy", "Please see https://github.com/acme/.github/blob/main/SECURITY.md for how to report.\n",
+			result{Pointers: []string{"1 https://github.com/acme/.github/blob/main/SECURITY.md"}}},
+		{"forge policy page", "See our [Security Policy](https://github.com/acme/tool/security/policy) for more information.\n",
+			result{Pointers: []string{"1 https://github.com/acme/tool/security/policy"}}},
+		{"web policy page", "Our disclosure policy is described at https://acme.org/security/policy.\n",
+			result{Pointers: []string{"1 https://acme.org/security/policy"}}},
+		{"web form is still a contact", "Please report vulnerabilities at https://security.acme.org/form.\n",
+			result{Contacts: []string{"1 web-form https://security.acme.org/form"}}},
+		{"wording in code is not read", "```\nPlease do not report them.\nReport via the Security tab.\n```\n", result{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := Analyze([]byte(tc.in))
+			got := result{Refusal: p.Refusal, Line: p.RefusalLine, Contacts: contactsOf(p)}
+			for _, x := range p.Pointers {
+				got.Pointers = append(got.Pointers, fmt.Sprintf("%d %s", x.Line, x.URL))
+			}
+			if diff := cmp.Diff(tc.want, got, nilEmpty); diff != "" {
+				t.Errorf("Analyze() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestEncryptionKeyInCode(t *testing.T) {
+	p := Analyze([]byte("Email security@acme.org.\n\n```\n-----BEGIN PGP PUBLIC KEY BLOCK-----\nabc\n```\n"))
+	if !p.MentionsEncryption || p.EncryptionLine != 4 {
+		t.Errorf("MentionsEncryption = %v at %d, want true at 4", p.MentionsEncryption, p.EncryptionLine)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 //go:embed rules.yaml
@@ -413,6 +414,9 @@ func componentsMaintained(ev *evidence.Set) []rule.Finding {
 func remediationPolicyDeclared(ev *evidence.Set) []rule.Finding {
 	const id = "remediationPolicyDeclared"
 	var out []rule.Finding
+	// Written statements are reported once per document, first line first.
+	written := map[string][]evidence.RemediationPolicy{}
+	var order []string
 	for _, it := range evidence.Facts[evidence.RemediationPolicy](ev) {
 		p := it.Fact
 		loc := evidence.Location{Path: p.Source, Line: p.Line}
@@ -421,10 +425,26 @@ func remediationPolicyDeclared(ev *evidence.Set) []rule.Finding {
 				p.Source, p.Targets["critical"], p.Targets["high"], p.Targets["medium"], p.Targets["low"]))
 			continue
 		}
-		out = append(out, rule.New(id, rule.True, loc, "%s states a remediation timeline: %q", p.Source, p.Excerpt))
+		if _, ok := written[p.Source]; !ok {
+			order = append(order, p.Source)
+		}
+		written[p.Source] = append(written[p.Source], p)
+	}
+	for _, src := range order {
+		ps := written[src]
+		slices.SortStableFunc(ps, func(a, b evidence.RemediationPolicy) int { return a.Line - b.Line })
+		var parts []string
+		for _, p := range ps {
+			what := p.What
+			if what == "" {
+				what = "remediation timeline"
+			}
+			parts = append(parts, fmt.Sprintf("a %s at line %d (%q)", what, p.Line, textsafe.Truncate(p.Excerpt, 120)))
+		}
+		out = append(out, rule.New(id, rule.True, evidence.Location{Path: src, Line: ps[0].Line}, "%s states %s", src, strings.Join(parts, "; ")))
 	}
 	if len(out) == 0 {
-		out = append(out, rule.New(id, rule.False, evidence.Location{}, "no remediation targets in assay.yaml and no remediation timeline in the security documentation"))
+		out = append(out, rule.Absent(id, evidence.Location{}, "no remediation targets in assay.yaml, and no remediation or triage timeline, severity response times or severity rating in the security documents or incident plans"))
 	}
 	return out
 }

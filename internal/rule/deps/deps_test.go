@@ -63,6 +63,11 @@ func TestRules(t *testing.T) {
 		{"ntia gaps", sbomMeetsNTIAMinimum, []evidence.Fact{evidence.SBOMDocument{Path: "bom.json", Format: "CycloneDX", Type: "software", Supported: true, Components: 2, Gaps: []evidence.NTIAGap{{Element: "author"}}}}, []rule.Outcome{rule.False}},
 		{"hbom", sbomMeetsNTIAMinimum, []evidence.Fact{evidence.SBOMDocument{Path: "hbom.json", Format: "CycloneDX", Type: "HBOM", Supported: true}}, []rule.Outcome{rule.NotApplicable}},
 		{"no policy", remediationPolicyDeclared, nil, []rule.Outcome{rule.False}},
+		{"written statements one finding per document", remediationPolicyDeclared, []evidence.Fact{
+			evidence.RemediationPolicy{Source: "INCIDENT_RESPONSE.md", Line: 51, What: "remediation timeline", Excerpt: "Resolution will typically be provided within 7 business days"},
+			evidence.RemediationPolicy{Source: "INCIDENT_RESPONSE.md", Line: 33, What: "severity rating", Excerpt: "Assess the severity"},
+			evidence.RemediationPolicy{Source: "SECURITY.md", Line: 10, What: "triage timeline", Excerpt: "assessment is typically provided within 7 business days"},
+		}, []rule.Outcome{rule.True, rule.True}},
 		{"lag", vulnerableVersionsReplacedPromptly, []evidence.Fact{evidence.RemediationLag{Since: now.AddDate(-1, 0, 0), Samples: []evidence.LagSample{{ID: "X", Severity: "high", Days: 10}, {ID: "Y", Severity: "high", Days: 40}}}}, []rule.Outcome{rule.False, rule.False}},
 	}
 	for _, tc := range tests {

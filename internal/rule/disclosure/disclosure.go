@@ -7,12 +7,14 @@ package disclosure
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/parse/securitypolicy"
 	"github.com/assaysec/assay/internal/parse/securitytxt"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 //go:embed rules.yaml
@@ -33,35 +35,113 @@ func Rules() ([]rule.Rule, error) {
 	return rs, b.Err()
 }
 
-func securityPolicyPublished(ev *evidence.Set) []rule.Finding {
-	const id = "securityPolicyPublished"
-	items := evidence.Facts[evidence.SecurityPolicy](ev)
-	if len(items) == 0 {
-		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no security policy: no SECURITY.md in the root, .github/, docs/ or .gitlab/")}
+// candidate is one place disclosure text was found, with its rank: SECURITY
+// files first, then sections of other documents, then issue-template links.
+type candidate struct {
+	p    evidence.SecurityPolicy
+	rank int
+}
+
+func ranked(ev *evidence.Set) []candidate {
+	var out []candidate
+	for _, it := range evidence.Facts[evidence.SecurityPolicy](ev) {
+		r := 0
+		switch it.Fact.Origin {
+		case evidence.OriginSection:
+			r = 1
+		case evidence.OriginIssueTemplate:
+			r = 2
+		}
+		out = append(out, candidate{it.Fact, r})
+	}
+	slices.SortStableFunc(out, func(a, b candidate) int { return a.rank - b.rank })
+	return out
+}
+
+// where names the text for a message: "SECURITY.md", "README.md section
+// "Security" (lines 82-84)", "the issue-template chooser .github/...".
+func where(p evidence.SecurityPolicy) string {
+	switch p.Origin {
+	case evidence.OriginSection:
+		return fmt.Sprintf("%s section %q (lines %d-%d)", p.Path, textsafe.Truncate(p.Section, 80), p.StartLine, p.EndLine)
+	case evidence.OriginIssueTemplate:
+		return "the issue-template chooser " + p.Path
+	}
+	return p.Path
+}
+
+const weakTemplate = "; weaker evidence: only a link in the issue-template chooser, not a written process"
+
+func weakness(p evidence.SecurityPolicy) string {
+	if p.Origin == evidence.OriginIssueTemplate {
+		return weakTemplate
+	}
+	return ""
+}
+
+// negative answers the rule when no candidate shows the positive signal:
+// a refusal is a violation, pointers elsewhere are elsewhere, the rest is
+// an absence.
+func negative(id string, cs []candidate, what string) []rule.Finding {
+	for _, c := range cs {
+		p := c.p
+		if p.Err == "" && p.Policy.RefusesReports && !hasConfidential(p.Policy) {
+			return []rule.Finding{rule.Violated(id, evidence.Location{Path: p.Path, Line: p.Policy.RefusalLine},
+				"%s:%d refuses vulnerability reports (%q)", p.Path, p.Policy.RefusalLine, p.Policy.Refusal)}
+		}
+	}
+	for _, c := range cs {
+		p := c.p
+		if p.Err == "" && len(p.Policy.Pointers) > 0 {
+			ptr := p.Policy.Pointers[0]
+			return []rule.Finding{rule.PointsElsewhere(id, evidence.Location{Path: p.Path, Line: ptr.Line},
+				"%s:%d points to a disclosure policy kept elsewhere (%s), which is not read offline; the text here names %s", where(p), ptr.Line, ptr.URL, what)}
+		}
 	}
 	var out []rule.Finding
-	for _, it := range items {
-		p := it.Fact
-		loc := evidence.Location{Path: p.Path}
+	for _, c := range cs {
+		p := c.p
+		loc := evidence.Location{Path: p.Path, Line: p.StartLine}
 		switch {
 		case p.Err != "":
-			out = append(out, rule.New(id, rule.False, loc, "%s could not be read: %s", p.Path, p.Err))
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "%s could not be read: %s", p.Path, p.Err))
 		case p.Policy.Empty:
-			out = append(out, rule.New(id, rule.False, loc, "%s is empty", p.Path))
-		case len(p.Policy.Contacts) == 0:
-			out = append(out, rule.New(id, rule.False, loc, "%s names no way to report a vulnerability (no email, advisory link, form or platform)", p.Path))
+			out = append(out, rule.Absent(id, loc, "%s is empty", where(p)))
 		default:
-			c := p.Policy.Contacts[0]
-			loc.Line = c.Line
-			extras := policyExtras(p.Policy)
-			// One good policy is the published policy; problems with other
-			// copies are reported by the hygiene rules, not against 3.2.
-			return []rule.Finding{rule.New(id, rule.True, loc, "%s describes how to report a vulnerability (%s)%s", p.Path, contactKinds(p.Policy.Contacts), extras)}
+			out = append(out, rule.Absent(id, loc, "%s names %s", where(p), what))
 		}
+	}
+	if len(out) == 0 {
+		out = append(out, rule.Absent(id, evidence.Location{}, "no security policy found: no SECURITY file (root, .github/, docs/, .gitlab/), no security section in a README, CONTRIBUTING or documentation page, and no security link in the issue-template chooser"))
 	}
 	return out
 }
 
+func hasConfidential(p securitypolicy.Policy) bool {
+	for _, c := range p.Contacts {
+		if c.Confidential {
+			return true
+		}
+	}
+	return false
+}
+
+func securityPolicyPublished(ev *evidence.Set) []rule.Finding {
+	const id = "securityPolicyPublished"
+	cs := ranked(ev)
+	for _, c := range cs {
+		p := c.p
+		if p.Err != "" || len(p.Policy.Contacts) == 0 || (p.Policy.RefusesReports && !hasConfidential(p.Policy)) {
+			continue
+		}
+		ct := p.Policy.Contacts[0]
+		// One good policy is the published policy; problems with other
+		// copies are reported by the hygiene rules, not against 3.2.
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: p.Path, Line: ct.Line},
+			"%s describes how to report a vulnerability (%s at line %d)%s%s", where(p), contactKinds(p.Policy.Contacts), ct.Line, policyExtras(p.Policy), weakness(p))}
+	}
+	return negative(id, cs, "no way to report a vulnerability (no e-mail, advisory link, form or platform)")
+}
 func policyExtras(p securitypolicy.Policy) string {
 	var parts []string
 	if p.ResponseTimeline {
@@ -96,44 +176,37 @@ func contactKinds(cs []securitypolicy.Contact) string {
 
 func securityPolicyHasConfidentialRoute(ev *evidence.Set) []rule.Finding {
 	const id = "securityPolicyHasConfidentialRoute"
-	items := evidence.Facts[evidence.SecurityPolicy](ev)
-	if len(items) == 0 {
-		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no security policy, so no confidential reporting route is published")}
-	}
-	var out []rule.Finding
-	for _, it := range items {
-		p := it.Fact
-		loc := evidence.Location{Path: p.Path}
+	cs := ranked(ev)
+	for _, c := range cs {
+		p := c.p
 		if p.Err != "" {
-			out = append(out, rule.New(id, rule.False, loc, "%s could not be read: %s", p.Path, p.Err))
 			continue
 		}
-		var private *securitypolicy.Contact
-		publicOnly := false
-		for i, c := range p.Policy.Contacts {
-			if c.Confidential {
-				private = &p.Policy.Contacts[i]
-				break
+		for _, ct := range p.Policy.Contacts {
+			if !ct.Confidential {
+				continue
 			}
-			if c.Kind == securitypolicy.ContactKind("public-issue") {
-				publicOnly = true
-			}
-		}
-		switch {
-		case private != nil:
-			loc.Line = private.Line
 			enc := ""
 			if p.Policy.MentionsEncryption {
 				enc = "; encryption offered"
 			}
-			return []rule.Finding{rule.New(id, rule.True, loc, "%s gives a confidential route: %s %s%s", p.Path, private.Kind, private.Value, enc)}
-		case publicOnly:
-			out = append(out, rule.New(id, rule.False, loc, "%s only asks for public issues; reports would be disclosed before a fix", p.Path))
-		default:
-			out = append(out, rule.New(id, rule.False, loc, "%s gives no confidential route (no security email, private advisory or bug-bounty link)", p.Path))
+			return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: p.Path, Line: ct.Line},
+				"%s gives a confidential route: %s %s (line %d)%s%s", where(p), ct.Kind, textsafe.Truncate(ct.Value, 200), ct.Line, enc, weakness(p))}
 		}
 	}
-	return out
+	for _, c := range cs {
+		p := c.p
+		if p.Err != "" || p.Policy.RefusesReports {
+			continue
+		}
+		for _, ct := range p.Policy.Contacts {
+			if ct.Kind == securitypolicy.KindPublicIssue {
+				return []rule.Finding{rule.Violated(id, evidence.Location{Path: p.Path, Line: ct.Line},
+					"%s:%d asks for vulnerabilities to be reported in public (%s); they would be disclosed before a fix", where(p), ct.Line, textsafe.Truncate(ct.Value, 200))}
+			}
+		}
+	}
+	return negative(id, cs, "no confidential route (no security e-mail, private advisory or bug-bounty link)")
 }
 
 // effectiveSecurityTxt returns the file a client would fetch: RFC 9116 puts

@@ -57,7 +57,7 @@ func TestRules(t *testing.T) {
 		{"policy_published", securityPolicyPublished, set(private), []rule.Outcome{rule.True}},
 		{"policy_absent", securityPolicyPublished, set(), []rule.Outcome{rule.False}},
 		{"policy_empty", securityPolicyPublished, set(policy("\n\n")), []rule.Outcome{rule.False}},
-		{"policy_unreadable", securityPolicyPublished, set(evidence.SecurityPolicy{Path: "SECURITY.md", Err: "too large"}), []rule.Outcome{rule.False}},
+		{"policy_unreadable", securityPolicyPublished, set(evidence.SecurityPolicy{Path: "SECURITY.md", Err: "too large"}), []rule.Outcome{rule.NotAvailable}},
 		{"policy_good_copy_wins", securityPolicyPublished, set(evidence.SecurityPolicy{Path: "SECURITY.md", Err: "too large"}, private), []rule.Outcome{rule.True}},
 		{"route_private", securityPolicyHasConfidentialRoute, set(private), []rule.Outcome{rule.True}},
 		{"route_public_only", securityPolicyHasConfidentialRoute, set(publicOnly), []rule.Outcome{rule.False}},

@@ -24,6 +24,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("releasesAreTagged", []evidence.Kind{evidence.KindVCS, evidence.KindTags}, releasesAreTagged),
 		b.Rule("treeIsWellFormed", []evidence.Kind{evidence.KindTreeOddity}, treeIsWellFormed),
 		b.Rule("filesAreParseable", nil, filesAreParseable),
+		b.Rule("buildRolesDocumented", []evidence.Kind{evidence.KindRolesDocument}, buildRolesDocumented),
 	}
 	return rs, b.Err()
 }
@@ -140,4 +141,27 @@ func shortHash(h string) string {
 		return h[:12]
 	}
 	return fmt.Sprint(h)
+}
+
+// buildRolesDocumented answers the human half of claim 2.1.1: "Roles are
+// defined that specify the data and functionality that each role is allowed
+// to access." The repository half is whether it writes down who may change
+// or release the software; workflow token scopes are the other half.
+func buildRolesDocumented(ev *evidence.Set) []rule.Finding {
+	const id = "buildRolesDocumented"
+	items := evidence.Facts[evidence.RolesDocument](ev)
+	if len(items) == 0 {
+		return []rule.Finding{rule.Absent(id, evidence.Location{}, "no roles written down: no CODEOWNERS with owners, no MAINTAINERS, GOVERNANCE, OWNERS or collaborator guide, no maintainers page under docs/ or the website sources, no incident plan naming roles, and no CONTRIBUTING text on commit access or release rights")}
+	}
+	var parts []string
+	for i, it := range items {
+		d := it.Fact
+		if i == 5 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(items)-5))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s:%d: %q)", d.What, d.Path, d.Line, d.Excerpt))
+	}
+	first := items[0].Fact
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: first.Path, Line: first.Line}, "roles are written down: %s", strings.Join(parts, "; "))}
 }

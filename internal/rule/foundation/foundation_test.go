@@ -47,6 +47,8 @@ func TestRules(t *testing.T) {
 		{"tree_oddities", treeIsWellFormed, []evidence.Record{rec(evidence.TreeOddity{Problem: "special_file", Path: "fifo"}), rec(evidence.TreeOddity{Problem: "symlink_outside_tree", Path: "l"})}, []rule.Outcome{rule.False, rule.False}},
 		{"parse_problem", filesAreParseable, []evidence.Record{rec(evidence.ParseProblem{Path: "a.yml", Line: 3, Format: "YAML", Error: "bad"})}, []rule.Outcome{rule.False}},
 		{"parse_clean", filesAreParseable, nil, []rule.Outcome{rule.True}},
+		{"roles_documented", buildRolesDocumented, []evidence.Record{rec(evidence.RolesDocument{Path: ".github/CODEOWNERS", Line: 1, What: evidence.RolesCodeOwners, Excerpt: "* @acme/team"})}, []rule.Outcome{rule.True}},
+		{"roles_absent", buildRolesDocumented, nil, []rule.Outcome{rule.False}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,7 +71,7 @@ func TestRules_MetadataComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 5 {
-		t.Errorf("got %d rules, want 5", len(rs))
+	if len(rs) != 6 {
+		t.Errorf("got %d rules, want 6", len(rs))
 	}
 }

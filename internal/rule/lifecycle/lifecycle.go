@@ -13,6 +13,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 //go:embed rules.yaml
@@ -38,6 +39,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("incidentsNotifiedPromptly", lc, incidentsNotifiedPromptly),
 		b.Rule("securityFixesHaveAdvisories", []evidence.Kind{evidence.KindLifecycle, evidence.KindHistoryWalked}, securityFixesHaveAdvisories),
 		b.Rule("frameworkDocumented", lc, frameworkDocumented),
+		b.Rule("threatModelDocumented", lc, threatModelDocumented),
 	}
 	return rs, b.Err()
 }
@@ -77,23 +79,48 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
 	}
 	lines := evidence.Facts[evidence.ReleaseLine](ev)
+	dated := map[string]bool{} // sources that give at least one line a date
+	for _, it := range lines {
+		if !it.Fact.EndOfSupport().IsZero() {
+			dated[it.Fact.Source] = true
+		}
+	}
 	var out []rule.Finding
 	for _, it := range lines {
 		l := it.Fact
 		switch {
+		case l.Current && l.EndOfSupport().IsZero() && dated[l.Source]:
+			// The line being developed has no end date until its successor
+			// ships; the source publishes dates for the lines before it.
+			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s is marked current in %s:%d and has no end date yet; earlier lines there have published end dates", l.Version, l.Source, l.Line))
 		case l.TBA:
 			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s: end of support is \"to be announced\" (%s)", l.Version, l.Source))
 		case l.EndOfSupport().IsZero():
 			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s has no end-of-support date (%s:%d)", l.Version, l.Source, l.Line))
 		default:
-			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s: security support ends %s", l.Version, day(l.EndOfSupport())))
+			what := "security support ends"
+			if l.EndOfSecuritySupport.IsZero() {
+				what = "end of life"
+			}
+			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s: %s %s (%s:%d)", l.Version, what, day(l.EndOfSupport()), l.Source, l.Line))
 		}
 	}
 	// Tagged releases that belong to no declared line.
 	if tags, ok := evidence.First[evidence.Tags](ev); ok {
+		// Lines older than the oldest dated line are past their end too: a
+		// table that starts at 3.x with a 2016 end date covers 2.x tags.
+		oldest := -1
+		for _, it := range lines {
+			if m, ok := major(it.Fact.Version); ok && !it.Fact.EndOfSupport().IsZero() && (oldest < 0 || m < oldest) {
+				oldest = m
+			}
+		}
 		var orphans []string
 		for _, t := range tags.Fact.Tags {
 			if !t.Release {
+				continue
+			}
+			if m, ok := major(t.Name); ok && oldest >= 0 && m < oldest {
 				continue
 			}
 			matched := false
@@ -115,6 +142,8 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 			msg := fmt.Sprintf("%d release tags belong to no release line with an end-of-support date (%s)", len(orphans), strings.Join(shown, ", "))
 			if len(lines) == 0 && lc.Fact.PolicyRef != "" && strings.HasPrefix(lc.Fact.PolicyRef, "https://") {
 				out = append(out, rule.New(id, rule.NotAvailable, evidence.Location{URL: lc.Fact.PolicyRef}, "%s; dates may be in the support policy at %s, which is not fetched offline", msg, lc.Fact.PolicyRef))
+			} else if len(lines) == 0 {
+				out = append(out, noDates(id, lc.Fact, msg))
 			} else {
 				out = append(out, rule.New(id, rule.False, evidence.Location{Path: first(lc.Fact.Sources)}, "%s", msg))
 			}
@@ -124,9 +153,33 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 		if lc.Fact.PolicyRef != "" && strings.HasPrefix(lc.Fact.PolicyRef, "https://") {
 			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{URL: lc.Fact.PolicyRef}, "no release lines declared; the support policy %s is not fetched offline", lc.Fact.PolicyRef)}
 		}
-		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no release lines or lifecycle file declare end-of-support dates")}
+		return []rule.Finding{noDates(id, lc.Fact, "no release lines or lifecycle file declare end-of-support dates")}
 	}
 	return out
+}
+
+// noDates is the answer when no end-of-support date is published at all;
+// a support rule without dates ("only the latest version") is named, as it
+// does not meet the claim either.
+func noDates(id string, lc evidence.Lifecycle, msg string) rule.Finding {
+	if lc.SupportRule != "" {
+		return rule.Absent(id, evidence.Location{Path: lc.SupportRulePath, Line: lc.SupportRuleLine},
+			"%s; %s:%d gives only a support rule without dates (%q)", msg, lc.SupportRulePath, lc.SupportRuleLine, textsafe.Truncate(lc.SupportRule, 160))
+	}
+	return rule.Absent(id, evidence.Location{}, "%s (no lifecycle file, and no end-of-life table or dated notice in README, SECURITY or SUPPORT)", msg)
+}
+
+// major returns the leading major version number of a line or tag name.
+func major(s string) (int, bool) {
+	s = strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "release-"), "v")
+	n, digits := 0, 0
+	for _, c := range s {
+		if c < '0' || c > '9' || digits >= 6 {
+			break
+		}
+		n, digits = n*10+int(c-'0'), digits+1
+	}
+	return n, digits > 0
 }
 
 func first(s []string) string {
@@ -145,7 +198,7 @@ func docFindings(id string, ev *evidence.Set, purposes []string, want []string, 
 		}
 	}
 	covered := map[string]evidence.TopicHit{}
-	var urls, broken []string
+	var urls, broken, read []string
 	found := 0
 	for _, d := range docs {
 		switch {
@@ -155,6 +208,9 @@ func docFindings(id string, ev *evidence.Set, purposes []string, want []string, 
 			broken = append(broken, fmt.Sprintf("%s (%s)", d.Ref, d.Problem))
 		default:
 			found++
+			if len(read) < 5 {
+				read = append(read, d.Ref)
+			}
 			for _, h := range d.Topics {
 				if _, ok := covered[h.Topic]; !ok {
 					covered[h.Topic] = h
@@ -186,14 +242,14 @@ func docFindings(id string, ev *evidence.Set, purposes []string, want []string, 
 	case found == 0:
 		return out
 	case len(missing) > 0:
-		msg := "covers " + orNothing(have) + "; missing " + strings.Join(missing, ", ")
+		msg := strings.Join(read, ", ") + " covers " + orNothing(have) + "; missing " + strings.Join(missing, ", ")
 		if len(urls) > 0 {
 			// The rest may be in the online document.
 			return append(out, rule.New(id, rule.NotAvailable, loc, "%s (may be covered by %s, not fetched offline)", msg, strings.Join(urls, ", ")))
 		}
 		return append(out, rule.New(id, rule.False, loc, "%s", msg))
 	}
-	return append(out, rule.New(id, rule.True, loc, "covers %s", strings.Join(have, ", ")))
+	return append(out, rule.New(id, rule.True, loc, "%s covers %s", strings.Join(read, ", "), strings.Join(have, ", ")))
 }
 
 func orNothing(s []string) string {
@@ -205,7 +261,7 @@ func orNothing(s []string) string {
 
 func updatePolicyPublished(ev *evidence.Set) []rule.Finding {
 	return docFindings("updatePolicyPublished", ev, []string{"update_policy", "support_policy"},
-		[]string{"frequency", "how updates are applied"}, "no update policy found (support.update_policy, SUPPORT.md, UPDATING.md)")
+		[]string{"frequency", "how updates are applied"}, "no update policy found (support.update_policy, SUPPORT.md, UPDATING.md, VERSIONING*, RELEASING*, UPGRADING*, MIGRATION*)")
 }
 
 func userDocsCoverSecureUse(ev *evidence.Set) []rule.Finding {
@@ -216,6 +272,11 @@ func userDocsCoverSecureUse(ev *evidence.Set) []rule.Finding {
 func incidentPlanPublished(ev *evidence.Set) []rule.Finding {
 	return docFindings("incidentPlanPublished", ev, []string{"incident_plan"},
 		[]string{"roles", "contacts", "communication", "post-incident review"}, "no incident support plan found (support.incident_plan, docs/*incident*)")
+}
+
+func threatModelDocumented(ev *evidence.Set) []rule.Finding {
+	return docFindings("threatModelDocumented", ev, []string{"threat_model"},
+		[]string{"threats", "mitigations"}, "no threat model document found (THREAT_MODEL.md, docs/threat-model*)")
 }
 
 func releaseCadenceMatchesPolicy(ev *evidence.Set) []rule.Finding {

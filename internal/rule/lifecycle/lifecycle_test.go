@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -46,5 +47,32 @@ func TestIncidentsAndOrphanTags(t *testing.T) {
 	eos := releaseLinesHaveEndDates(ev)
 	if len(eos) != 2 || eos[1].Outcome != rule.False || eos[1].Message != "1 release tags belong to no release line with an end-of-support date (v2.0.0)" {
 		t.Errorf("%+v", eos)
+	}
+}
+
+// A README version table (in the shape projects use) gives dates for old
+// lines and marks the newest current; tags of lines older than the table
+// are past their end as well.
+func TestReleaseLinesFromTable(t *testing.T) {
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	ev := evidence.NewSet(
+		evidence.Record{Fact: evidence.Lifecycle{Sources: []string{"README.md"}}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "5.x", EndOfLife: day("2019-10-31"), Source: "README.md", Line: 5}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "6.x", EndOfLife: day("2023-10-31"), Source: "README.md", Line: 6}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "7.x", Current: true, Source: "README.md", Line: 7}},
+		evidence.Record{Fact: evidence.Tags{Tags: []evidence.TagInfo{{Name: "v4.2.0", Release: true}, {Name: "6.5.8", Release: true}, {Name: "7.8.1", Release: true}}}},
+	)
+	var got []rule.Outcome
+	for _, f := range releaseLinesHaveEndDates(ev) {
+		got = append(got, f.Outcome)
+	}
+	if want := []rule.Outcome{rule.True, rule.True, rule.True}; !slices.Equal(got, want) {
+		t.Errorf("outcomes = %v, want %v", got, want)
+	}
+	// A rule without dates is an absence, and the finding says so.
+	rule1 := evidence.NewSet(evidence.Record{Fact: evidence.Lifecycle{SupportRule: "Only the last stable version.", SupportRulePath: "SECURITY.md", SupportRuleLine: 5}})
+	f := releaseLinesHaveEndDates(rule1)
+	if len(f) != 1 || f[0].Outcome != rule.False || f[0].Negative != rule.NoSignal || f[0].Location.Line != 5 {
+		t.Errorf("support rule only: %+v", f)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,6 +27,8 @@ import (
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lifecycle"
 	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/parse/doctext"
+	"github.com/assaysec/assay/internal/parse/supportdoc"
 	"github.com/assaysec/assay/internal/source"
 )
 
@@ -77,8 +80,9 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 
 	// Release lines: assay.yaml, then the lifecycle file.
 	type sourced struct {
-		path  string
-		lines []lifecycle.Line
+		path    string
+		lines   []lifecycle.Line
+		current map[int]bool // doc-sourced lines marked current, by index
 	}
 	var sources []sourced
 	if len(cfg.ReleaseLines) > 0 {
@@ -87,7 +91,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			ls = append(ls, lifecycle.Line{Version: l.Version, Released: l.Released.Time, EndOfSecuritySupport: l.EndOfSecuritySupport.Time,
 				EndOfLife: l.EndOfLife.Time, Announced: l.Announced.Time, Line: l.Pos.Line})
 		}
-		sources = append(sources, sourced{declFile, ls})
+		sources = append(sources, sourced{path: declFile, lines: ls})
 	}
 	lifecycleFile := cfg.Support.Lifecycle
 	if lifecycleFile == "" {
@@ -105,7 +109,38 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		} else if _, ls, err := lifecycle.Parse(lifecycleFile, data); err != nil {
 			c.add(evidence.ParseProblem{Path: lifecycleFile, Format: "lifecycle file (OpenEoX or endoflife.date)", Error: err.Error()}, evidence.Location{Path: lifecycleFile})
 		} else {
-			sources = append(sources, sourced{lifecycleFile, ls})
+			sources = append(sources, sourced{path: lifecycleFile, lines: ls})
+		}
+	}
+	// Nothing declared: read end-of-support tables and notices written in
+	// the README, SECURITY or SUPPORT documents.
+	docSources := map[string]bool{}
+	if len(sources) == 0 {
+		for _, p := range supportDocs(in) {
+			data, err := in.Tree.ReadFile(p, limits.MaxSmallFileSize)
+			if err != nil {
+				continue
+			}
+			d := supportdoc.Parse(p, data, isReadme(p))
+			if d.Rule != "" && lc.SupportRule == "" {
+				lc.SupportRule, lc.SupportRulePath, lc.SupportRuleLine = d.Rule, p, d.RuleLine
+			}
+			if len(d.Lines) == 0 || len(docSources) > 0 {
+				continue
+			}
+			src := sourced{path: p, current: map[int]bool{}}
+			for i, l := range d.Lines {
+				ll := lifecycle.Line{Version: l.Version, Line: l.Line}
+				if l.Security {
+					ll.EndOfSecuritySupport = l.End
+				} else {
+					ll.EndOfLife = l.End
+				}
+				src.current[i] = l.Current
+				src.lines = append(src.lines, ll)
+			}
+			sources = append(sources, src)
+			docSources[p] = true
 		}
 	}
 	var firstSeen map[string]map[string]commitAt
@@ -120,13 +155,13 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		for _, s := range sources {
 			paths = append(paths, s.path)
 		}
-		firstSeen = announcements(ctx, histCommits, paths)
+		firstSeen = announcements(ctx, histCommits, paths, docSources)
 	}
 	for _, s := range sources {
 		lc.Sources = append(lc.Sources, s.path)
-		for _, l := range s.lines {
+		for i, l := range s.lines {
 			rl := evidence.ReleaseLine{Version: l.Version, Released: l.Released, EndOfSecuritySupport: l.EndOfSecuritySupport,
-				EndOfLife: l.EndOfLife, TBA: l.TBA, Source: s.path, Line: l.Line}
+				EndOfLife: l.EndOfLife, TBA: l.TBA, Source: s.path, Line: l.Line, Current: s.current[i]}
 			end := rl.EndOfSupport()
 			switch {
 			case !l.Announced.IsZero():
@@ -215,7 +250,7 @@ func commits(ctx context.Context, in *collector.Input) ([]*object.Commit, error)
 // announcements finds, per lifecycle file and per (line, end date), the
 // first commit whose version of the file held that end date. Blobs are
 // parsed once each.
-func announcements(ctx context.Context, cs []*object.Commit, paths []string) map[string]map[string]commitAt {
+func announcements(ctx context.Context, cs []*object.Commit, paths []string, docs map[string]bool) map[string]map[string]commitAt {
 	out := map[string]map[string]commitAt{}
 	for _, p := range paths {
 		seen := map[string]commitAt{}
@@ -230,7 +265,7 @@ func announcements(ctx context.Context, cs []*object.Commit, paths []string) map
 			}
 			keys, done := parsed[f.Hash]
 			if !done {
-				keys = blobKeys(p, f)
+				keys = blobKeys(p, f, docs[p])
 				parsed[f.Hash] = keys
 			}
 			for _, k := range keys {
@@ -244,7 +279,7 @@ func announcements(ctx context.Context, cs []*object.Commit, paths []string) map
 	return out
 }
 
-func blobKeys(path string, f *object.File) []string {
+func blobKeys(path string, f *object.File, doc bool) []string {
 	if f.Size > limits.MaxSmallFileSize {
 		return nil
 	}
@@ -257,9 +292,20 @@ func blobKeys(path string, f *object.File) []string {
 	if err != nil {
 		return nil
 	}
-	_, lines, err := lifecycle.Parse(path, data)
-	if err != nil {
-		return nil // an old broken version announced nothing
+	var lines []lifecycle.Line
+	if doc {
+		for _, l := range supportdoc.Parse(path, data, isReadme(path)).Lines {
+			ll := lifecycle.Line{Version: l.Version, EndOfLife: l.End}
+			if l.Security {
+				ll.EndOfSecuritySupport, ll.EndOfLife = l.End, time.Time{}
+			}
+			lines = append(lines, ll)
+		}
+	} else {
+		var err error
+		if _, lines, err = lifecycle.Parse(path, data); err != nil {
+			return nil // an old broken version announced nothing
+		}
 	}
 	var keys []string
 	for _, l := range lines {
@@ -273,6 +319,27 @@ func blobKeys(path string, f *object.File) []string {
 	}
 	return keys
 }
+
+// supportDocs lists the prose documents that may carry end-of-support
+// tables or notices, strongest first: SUPPORT, SECURITY, then the README.
+func supportDocs(in *collector.Input) []string {
+	var out []string
+	for _, stem := range []string{"support", "security", "readme"} {
+		for _, e := range in.Tree.Find(func(p string) bool {
+			dir := path.Dir(p)
+			if dir != "." && dir != ".github" && dir != "docs" {
+				return false
+			}
+			b := strings.ToLower(path.Base(p))
+			return (b == stem || strings.HasPrefix(b, stem+".")) && doctext.IsText(p)
+		}) {
+			out = append(out, e.Path)
+		}
+	}
+	return out
+}
+
+func isReadme(p string) bool { return strings.HasPrefix(strings.ToLower(path.Base(p)), "readme") }
 
 var vulnIDPattern = regexp.MustCompile(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b`)
 
@@ -337,10 +404,34 @@ var (
 	)
 )
 
+// Conventional names of documents about releases and upgrades, in any
+// text format, at the root or under docs/. Versioning and release documents
+// may state a cadence; upgrade and migration guides are a way to apply
+// updates by their nature.
+var (
+	cadenceDocRe = regexp.MustCompile(`(?i)(?:^|/)(?:updating|updates|update[-_]policy|versioning|releasing|release[^/]*)\.(?:md|markdown|rst|adoc|txt)$`)
+	upgradeDocRe = regexp.MustCompile(`(?i)(?:^|/)(?:migration|migrating|upgrading|upgrade)[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+	threatDocRe  = regexp.MustCompile(`(?i)(?:^|/)threat[-_ ]?model[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+)
+
+// ThreatModelTopics show that a threat model document models threats.
+var ThreatModelTopics = topics(
+	"threats", `\b(threats?|attack(er|s)?|adversar(y|ies)|stride|trust boundar(y|ies))\b`,
+	"mitigations", `\b(mitigat(e|es|ed|ion|ions)|controls?|countermeasures?|defen[cs]es?)\b`,
+)
+
 func (c *collection) documents(cfg *config.Config) {
 	s := cfg.Support
 	c.docSet("support_policy", refs(s.Policy), []string{"SUPPORT.md", "docs/SUPPORT.md", ".github/SUPPORT.md", "docs/support.md"}, UpdatePolicyTopics)
-	c.docSet("update_policy", refs(s.UpdatePolicy), []string{"UPDATING.md", "docs/updates.md", "docs/update-policy.md", "docs/UPDATES.md"}, UpdatePolicyTopics)
+	updateDocs := c.conventional(cadenceDocRe.String())
+	c.docSet("update_policy", refs(s.UpdatePolicy), updateDocs, UpdatePolicyTopics)
+	if s.UpdatePolicy == "" {
+		// Upgrade guides say how to apply an update, never how often.
+		for _, p := range c.conventional(upgradeDocRe.String()) {
+			c.scanDoc("update_policy", p, false, UpdatePolicyTopics[1:])
+		}
+	}
+	c.docSet("threat_model", nil, c.conventional(threatDocRe.String()), ThreatModelTopics)
 	c.docSet("user_docs", s.UserDocs, c.conventional(`(?i)(upgrad|updat|harden|secur|install|admin|operat|deploy)[^/]*\.(md|rst|adoc|txt)$`), UserDocTopics)
 	c.docSet("incident_plan", refs(s.IncidentPlan), c.conventional(`(?i)incident[^/]*\.(md|rst|adoc|txt)$`), IncidentPlanTopics)
 }
@@ -407,8 +498,22 @@ func (c *collection) scanDoc(purpose, ref string, declared bool, want []topic) {
 		return
 	}
 	d.Found = true
-	d.Topics = findTopics(ref, string(data), want)
+	d.Topics = findTopics(ref, string(doctext.Parse(data, doctext.FormatOf(ref)).Prose()), want)
+	if purpose == "update_policy" && (upgradeDocRe.MatchString(ref) || cadenceDocRe.MatchString(ref)) && !hasTopic(d.Topics, "how updates are applied") {
+		// An upgrade, migration, versioning or release document is itself
+		// the way updates are applied.
+		d.Topics = append(d.Topics, evidence.TopicHit{Topic: "how updates are applied", Path: ref, Line: 1})
+	}
 	c.add(d, loc)
+}
+
+func hasTopic(hs []evidence.TopicHit, t string) bool {
+	for _, h := range hs {
+		if h.Topic == t {
+			return true
+		}
+	}
+	return false
 }
 
 func findTopics(path, text string, want []topic) []evidence.TopicHit {

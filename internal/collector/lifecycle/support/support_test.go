@@ -2,6 +2,7 @@ package support
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -165,7 +166,7 @@ func TestDocumentsAndOpenEoX(t *testing.T) {
 	}, "docs"}})
 	ev := collect(t, dir)
 	docs := run(t, ev, "userDocsCoverSecureUse")
-	if len(docs) != 1 || docs[0].Outcome != rule.False || docs[0].Message != "covers updates (docs/hardening.md:3), MFA (docs/hardening.md:4), backups (docs/hardening.md:5); missing least privilege, exposed ports" {
+	if len(docs) != 1 || docs[0].Outcome != rule.False || docs[0].Message != "docs/hardening.md covers updates (docs/hardening.md:3), MFA (docs/hardening.md:4), backups (docs/hardening.md:5); missing least privilege, exposed ports" {
 		t.Errorf("user docs: %+v", docs)
 	}
 	if f := run(t, ev, "incidentPlanPublished"); len(f) != 1 || f[0].Outcome != rule.True {
@@ -177,5 +178,63 @@ func TestDocumentsAndOpenEoX(t *testing.T) {
 	eox := run(t, ev, "endOfSupportNoticeAtLeastOneYear")
 	if len(eox) != 1 || eox[0].Outcome != rule.True || eox[0].Location.Path != ".openeox.json" {
 		t.Errorf("openeox: %+v", eox)
+	}
+}
+
+// Fixtures in the shape of the release documents projects keep: a
+// versioning note tied to another project's schedule, an upgrade guide, and
+// a release checklist whose only cadence word is in example code.
+func TestUpdateDocumentsByConvention(t *testing.T) {
+	versioning := "==============\nVersioning\n==============\n\nRelease schedule\n================\n\n" +
+		"The bindings follow the same `release schedule`_ as the main library, with new\nreleases usually tagged at the same time.\n"
+	upgrading := "Upgrade Guide\n=============\n\n6.0 to 7.0\n----------\n\nThe minimum supported runtime is now 7.2.\n"
+	releasing := "# Releasing\n\n```\n# cron: weekly\nmake release\n```\n"
+	tests := []struct {
+		name    string
+		files   map[string]string
+		outcome rule.Outcome
+		msg     string
+	}{
+		{"versioning_states_a_schedule", map[string]string{"VERSIONING.rst": versioning}, rule.True,
+			"VERSIONING.rst covers frequency (VERSIONING.rst:5), how updates are applied (VERSIONING.rst:1)"},
+		{"upgrade_guide_alone_states_no_frequency", map[string]string{"UPGRADING.md": upgrading}, rule.False,
+			"UPGRADING.md covers how updates are applied (UPGRADING.md:1); missing frequency"},
+		{"cadence_in_code_is_not_stated", map[string]string{"docs/RELEASING.md": releasing}, rule.False,
+			"docs/RELEASING.md covers how updates are applied (docs/RELEASING.md:1); missing frequency"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string]string{"assay.yaml": "product: Demo\n"}
+			for k, v := range tc.files {
+				files[k] = v
+			}
+			ev := collect(t, buildRepo(t, []step{{date("2025-01-01"), files, "docs"}}))
+			f := run(t, ev, "updatePolicyPublished")
+			if len(f) != 1 || f[0].Outcome != tc.outcome || f[0].Message != tc.msg {
+				t.Errorf("updatePolicyPublished = %+v, want %s %q", f, tc.outcome, tc.msg)
+			}
+		})
+	}
+}
+
+// With nothing declared, an end-of-life table in the README (in the shape
+// projects write it) gives the release lines, and a dateless support rule in
+// SECURITY.md is reported as such.
+func TestReleaseLinesFromDocuments(t *testing.T) {
+	readme := "# Client\n\n## Version Guidance\n\n| Version | Status | Docs |\n|---|---|---|\n| 5.x | EOL (2019-10-31) | v5 |\n| 6.x | EOL (2023-10-31) | v6 |\n| 7.x | Latest | v7 |\n"
+	dir := buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "README.md": readme}, "readme"}})
+	ev := collect(t, dir)
+	var got []string
+	for _, f := range run(t, ev, "releaseLinesHaveEndDates") {
+		got = append(got, string(f.Outcome)+" "+f.Location.Path+":"+fmt.Sprint(f.Location.Line))
+	}
+	want := []string{"true README.md:7", "true README.md:8", "true README.md:9"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("releaseLinesHaveEndDates (-want +got):\n%s", diff)
+	}
+	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "SECURITY.md": "## Supported Versions\n\nOnly the last stable version at any given point.\n"}, "policy"}})
+	f := run(t, collect(t, dir), "releaseLinesHaveEndDates")
+	if len(f) != 1 || f[0].Outcome != rule.False || f[0].Location.Path != "SECURITY.md" || f[0].Location.Line != 3 {
+		t.Errorf("support rule only: %+v", f)
 	}
 }

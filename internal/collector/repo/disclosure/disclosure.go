@@ -1,6 +1,7 @@
 // Package disclosure finds the files that publish a vulnerability disclosure
 // process (principle 3.2): SECURITY.md, security.txt (RFC 9116) and OpenSSF
-// Security Insights, and parses each. It records what the files say; the
+// Security Insights, security sections of READMEs and documentation pages,
+// and security links in the issue-template chooser, and parses each. It records what the files say; the
 // rules decide whether that is enough.
 package disclosure
 
@@ -8,11 +9,13 @@ import (
 	"context"
 	"errors"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/parse/doctext"
 	"github.com/assaysec/assay/internal/parse/securityinsights"
 	"github.com/assaysec/assay/internal/parse/securitypolicy"
 	"github.com/assaysec/assay/internal/parse/securitytxt"
@@ -33,7 +36,7 @@ func (Collector) Name() string { return Name }
 
 // Produces implements collector.Collector.
 func (Collector) Produces() []evidence.Kind {
-	return []evidence.Kind{evidence.KindSecurityPolicy, evidence.KindSecurityTxt, evidence.KindSecurityInsights}
+	return []evidence.Kind{evidence.KindSecurityPolicy, evidence.KindSecurityTxt, evidence.KindSecurityInsights, evidence.KindParseProblem}
 }
 
 // Requirements implements collector.Collector.
@@ -57,6 +60,9 @@ func IsSecurityPolicy(p string) bool {
 	return false
 }
 
+// rfc9116FieldRe matches a security.txt field line.
+var rfc9116FieldRe = regexp.MustCompile(`(?mi)^(?:contact|expires|encryption|policy|acknowledg(?:e)?ments|preferred-languages|canonical|hiring|csaf)\s*:`)
+
 // IsSecurityTxt reports whether p is an RFC 9116 location.
 func IsSecurityTxt(p string) bool {
 	l := strings.ToLower(p)
@@ -79,17 +85,21 @@ func IsSecurityInsights(p string) bool {
 // Collect implements collector.Collector.
 func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
 	var out []evidence.Record
+	docs := 0
 	for _, e := range in.Tree.Entries() {
 		switch {
 		case IsSecurityPolicy(e.Path):
 			data, err := in.Tree.ReadFile(e.Path, limits.MaxSmallFileSize)
-			fact := evidence.SecurityPolicy{Path: e.Path}
+			fact := evidence.SecurityPolicy{Path: e.Path, Origin: evidence.OriginFile}
 			digest := ""
 			if err != nil {
 				fact.Err = readError(err)
 			} else {
-				fact.Policy = securitypolicy.Analyze(data)
 				digest = source.Digest(data)
+				if f := doctext.FormatOf(e.Path); f == doctext.RST || f == doctext.AsciiDoc {
+					data = doctext.Parse(data, f).Prose() // code and comments are not policy text
+				}
+				fact.Policy = securitypolicy.Analyze(data)
 			}
 			out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, digest)})
 		case IsSecurityTxt(e.Path):
@@ -103,6 +113,12 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 				digest = source.Digest(data)
 			}
 			out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, digest)})
+			// A root security.txt with no RFC 9116 field is prose: a
+			// policy note written in a text file.
+			if err == nil && path.Dir(e.Path) == "." && !rfc9116FieldRe.Match(data) {
+				pol := evidence.SecurityPolicy{Path: e.Path, Policy: securitypolicy.Analyze(data), Origin: evidence.OriginFile}
+				out = append(out, evidence.Record{Fact: pol, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, digest)})
+			}
 		case IsSecurityInsights(e.Path):
 			data, err := in.Tree.ReadFile(e.Path, limits.MaxSmallFileSize)
 			fact := evidence.SecurityInsights{Path: e.Path}
@@ -123,6 +139,11 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 				}
 			}
 			out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path, Line: fact.ErrLine}, digest)})
+		case IsIssueTemplateConfig(e.Path):
+			out = append(out, issueTemplate(in, e.Path)...)
+		case IsSectionCandidate(e.Path) && docs < maxSectionDocs:
+			docs++
+			out = append(out, sections(in, e.Path)...)
 		}
 	}
 	return out, nil

@@ -1,0 +1,150 @@
+package disclosure
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+	disclosurerules "github.com/assaysec/assay/internal/rule/disclosure"
+	"github.com/assaysec/assay/internal/source"
+)
+
+// Fixtures written for these tests, each in the shape of a kind of file
+// real projects use to publish (or refuse) a disclosure process.
+const (
+	readmeSection = "# Client\n\nA library.\n\n```bash\ncomposer require acme/client\n```\n\n## Security\n\n" +
+		"If you discover a security vulnerability within this package, please send an email to security@acme-lib.org. " +
+		"Please do not disclose security-related issues publicly until a fix has been announced.\n\n## License\n\nMIT\n"
+	rstOverview = "Overview\n========\n\nInstalling::\n\n    mail security@wrong.example-lib.org\n\n" +
+		"Reporting a security vulnerability\n==================================\n\n" +
+		"Publicly disclosing a vulnerability can put the entire community at risk. If\n" +
+		"you've discovered a security concern, please email us at\nsecurity@acme-lib.org. We consider it our highest priority.\n"
+	chooser = "blank_issues_enabled: false\ncontact_links:\n  - name: Security issue\n" +
+		"    url: https://github.com/acme/web/security/advisories/new\n" +
+		"    about: Do not report security issues publicly. Create a private advisory.\n" +
+		"  - name: Questions\n    url: https://github.com/acme/web/discussions/\n    about: Ask questions.\n"
+	chooserNoSecurity = "contact_links:\n  - name: Q&A\n    url: https://github.com/acme/web/discussions\n    about: Questions\n"
+	refusal           = "The clue is in its name, this app contains intentional vulnerabilities, that is its whole point, please do not try to report them.\n"
+	orgPointer        = "# Security Policy\n\nPlease see the [organisation policy](https://github.com/acme/.github/blob/main/SECURITY.md).\n"
+	webSecurityDoc    = "Security Considerations\n=======================\n\nWeb applications face many kinds of security problems.\n\n" +
+		"Cross-Site Scripting\n--------------------\n\nEscape user input. Report nothing here.\n"
+	changelogSecurity = "# Changelog\n\n## 1.2.0\n\n### Security\n\n- Fixed an issue reported by someone@acme-lib.org.\n"
+	codeOnlySection   = "# Tool\n\n## Security\n\nReport issues as follows:\n\n```\nsecurity@acme-lib.org\n```\n"
+)
+
+func collect(t *testing.T, files map[string]string) *evidence.Set {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tree.Close() })
+	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evidence.NewSet(recs...)
+}
+
+type answer struct {
+	Outcome  rule.Outcome
+	Negative rule.Negative
+	Path     string
+	Line     int
+}
+
+func run(t *testing.T, ev *evidence.Set, id string) answer {
+	t.Helper()
+	rs, err := disclosurerules.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Meta().ID != id {
+			continue
+		}
+		fs := r.Evaluate(ev)
+		if len(fs) == 0 {
+			t.Fatalf("%s: no findings", id)
+		}
+		f := fs[0]
+		t.Logf("%s: %s", id, f.Message)
+		return answer{f.Outcome, f.Negative, f.Location.Path, f.Location.Line}
+	}
+	t.Fatalf("no rule %s", id)
+	return answer{}
+}
+
+func TestDisclosure_WherePoliciesLive(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		files     map[string]string
+		published answer
+		private   answer
+	}{
+		{"readme_security_section", map[string]string{"README.md": readmeSection},
+			answer{rule.True, "", "README.md", 11}, answer{rule.True, "", "README.md", 11}},
+		{"rst_docs_section_skips_literal_block", map[string]string{"docs/overview.rst": rstOverview},
+			answer{rule.True, "", "docs/overview.rst", 13}, answer{rule.True, "", "docs/overview.rst", 13}},
+		{"issue_template_pointer", map[string]string{".github/ISSUE_TEMPLATE/config.yml": chooser},
+			answer{rule.True, "", ".github/ISSUE_TEMPLATE/config.yml", 4}, answer{rule.True, "", ".github/ISSUE_TEMPLATE/config.yml", 4}},
+		{"issue_template_without_security", map[string]string{".github/ISSUE_TEMPLATE/config.yml": chooserNoSecurity},
+			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"security_file_refuses_reports", map[string]string{"SECURITY.md": refusal, "security.txt": refusal},
+			answer{rule.False, rule.Violation, "SECURITY.md", 1}, answer{rule.False, rule.Violation, "SECURITY.md", 1}},
+		{"pointer_to_organisation_policy", map[string]string{"SECURITY.md": orgPointer},
+			answer{rule.False, rule.Elsewhere, "SECURITY.md", 3}, answer{rule.False, rule.Elsewhere, "SECURITY.md", 3}},
+		{"docs_about_web_security_are_not_a_policy", map[string]string{"docs/web-security.rst": webSecurityDoc},
+			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"changelog_security_heading_is_not_a_policy", map[string]string{"docs/changelog.md": changelogSecurity, "CHANGELOG.md": changelogSecurity},
+			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"contact_only_in_code_is_not_policy_text", map[string]string{"README.md": codeOnlySection},
+			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"nothing", map[string]string{"README.md": "# Tool\n\nDoes things.\n"},
+			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"security_file_wins_over_section", map[string]string{"README.md": readmeSection, ".github/SECURITY.md": "Report to [us](https://github.com/acme/lib/security/advisories/new).\n"},
+			answer{rule.True, "", ".github/SECURITY.md", 1}, answer{rule.True, "", ".github/SECURITY.md", 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ev := collect(t, tc.files)
+			if diff := cmp.Diff(tc.published, run(t, ev, "securityPolicyPublished")); diff != "" {
+				t.Errorf("securityPolicyPublished mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.private, run(t, ev, "securityPolicyHasConfidentialRoute")); diff != "" {
+				t.Errorf("securityPolicyHasConfidentialRoute mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSecurityHeading(t *testing.T) {
+	t.Parallel()
+	for h, want := range map[string]bool{
+		"Security": true, "## Security Policy": true, "Reporting a Vulnerability": true, "Reporting security issues": true,
+		"Responsible disclosure": true, "🔒 Security": true, "3. Security": true, "Vulnerabilities": true,
+		"Security Considerations": false, "Web security": false, "Security headers": false, "Installation": false,
+	} {
+		if got := SecurityHeading(h); got != want {
+			t.Errorf("SecurityHeading(%q) = %v, want %v", h, got, want)
+		}
+	}
+}

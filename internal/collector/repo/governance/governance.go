@@ -1,0 +1,195 @@
+// Package governance finds where a repository writes down who may change or
+// release it (claim 2.1.1, human roles): CODEOWNERS, maintainer and
+// governance files, collaborator guides, maintainer pages in the
+// documentation or website sources, incident plans that name roles, and
+// CONTRIBUTING text on commit access and release rights. It records what it
+// found; the rule decides.
+package governance
+
+import (
+	"context"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/parse/codeowners"
+	"github.com/assaysec/assay/internal/parse/doctext"
+	"github.com/assaysec/assay/internal/textsafe"
+)
+
+// Name of the collector.
+const Name = "repo/governance"
+
+// Bounds.
+const (
+	maxDocs    = 200
+	maxDepth   = 4
+	maxExcerpt = 120
+	// minWords is how much prose a roles file needs to count: an empty
+	// MAINTAINERS placeholder names nobody.
+	minWords = 3
+)
+
+// Collector finds roles documents.
+type Collector struct{}
+
+// New returns the collector.
+func New() collector.Collector { return Collector{} }
+
+// Name implements collector.Collector.
+func (Collector) Name() string { return Name }
+
+// Produces implements collector.Collector.
+func (Collector) Produces() []evidence.Kind { return []evidence.Kind{evidence.KindRolesDocument} }
+
+// Requirements implements collector.Collector.
+func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
+
+var (
+	// roleFileRe: files whose name says they list roles, wherever the
+	// repository keeps community files.
+	roleFileRe = regexp.MustCompile(`(?i)^(?:maintainers|owners|owners_aliases|committers|governance|collaborator[-_]?guide|collaborators|security[-_]?team)(?:\.(?:md|markdown|rst|txt|adoc|ya?ml|toml))?$`)
+	// rolePageRe: maintainer and governance pages under docs/ or a website
+	// source tree.
+	rolePageRe   = regexp.MustCompile(`(?i)(?:^|[-_/])(?:maintainers|governance|committers|collaborators|core[-_]team)(?:[-_][a-z]+)?\.(?:md|markdown|rst|adoc|txt|html?)$`)
+	incidentRe   = regexp.MustCompile(`(?i)incident[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+	contribRe    = regexp.MustCompile(`(?i)^contributing(?:\.(?:md|markdown|rst|adoc|txt))?$`)
+	pageDirs     = []string{"docs/", "doc/", "www/", "website/", "site/"}
+	communityDir = map[string]bool{".": true, ".github": true, "docs": true, ".gitlab": true}
+	// incidentRolesRe: an incident plan that assigns people to roles.
+	incidentRolesRe = regexp.MustCompile(`(?i)\broles?\b|\bresponsibilit(?:y|ies)\b|\bincident\s+(?:lead|commander|manager|coordinator|owner)\b|\bsecurity\s+(?:contact|team|lead|officer)\b|\bon-call\b`)
+	// accessRe: CONTRIBUTING wording that grants or limits access to change
+	// or release the project.
+	accessRe = regexp.MustCompile(`(?i)\b(?:commit|write|push|merge|admin(?:istrator)?|maintainer|release|publish(?:ing)?)[- ](?:access|rights|permissions?|privileges?|bit)\b|\b(?:prerogative|responsibility|privilege)\s+of\s+(?:the\s+)?(?:project\s+|core\s+|lead\s+)?(?:maintainers?|owners?|team|lead|release\s+managers?)\b|\bonly\s+(?:the\s+)?(?:project\s+|core\s+)?(?:maintainers?|owners?|collaborators?|committers?)\s+(?:can|may|are\s+allowed\s+to)\s+(?:merge|release|publish|push|tag|approve)\b|\brelease\s+managers?\b`)
+)
+
+func depth(p string) int { return strings.Count(p, "/") }
+
+// Collect implements collector.Collector.
+func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+	var out []evidence.Record
+	add := func(d evidence.RolesDocument) {
+		d.Excerpt = textsafe.Truncate(strings.Join(strings.Fields(d.Excerpt), " "), maxExcerpt)
+		out = append(out, evidence.Record{Fact: d, Provenance: in.Provenance(Name, evidence.Location{Path: d.Path, Line: d.Line}, "")})
+	}
+	docs := 0
+	for _, e := range in.Tree.Entries() {
+		if ctx.Err() != nil {
+			return out, ctx.Err()
+		}
+		p := e.Path
+		base := path.Base(p)
+		dir := path.Dir(p)
+		var what string
+		switch {
+		case strings.EqualFold(base, "CODEOWNERS") && communityDir[dir]:
+			what = evidence.RolesCodeOwners
+		case roleFileRe.MatchString(base) && communityDir[dir]:
+			what = roleKind(base)
+		case depth(p) <= maxDepth && underPages(p) && rolePageRe.MatchString(p):
+			what = roleKind(base)
+		case incidentRe.MatchString(base) && (dir == "." || communityDir[dir] || strings.HasPrefix(p, "docs/")):
+			what = evidence.RolesIncidentPlan
+		case contribRe.MatchString(base) && communityDir[dir]:
+			what = evidence.RolesContributing
+		default:
+			continue
+		}
+		if docs >= maxDocs {
+			break
+		}
+		docs++
+		data, err := in.Tree.ReadFile(p, limits.MaxSmallFileSize)
+		if err != nil {
+			continue // an unreadable file shows no roles; the tree rules report it
+		}
+		if what == evidence.RolesCodeOwners {
+			co := codeowners.Parse(p, data)
+			for _, r := range co.Rules {
+				if len(r.Owners) > 0 {
+					add(evidence.RolesDocument{Path: p, Line: r.Line, What: what, Excerpt: r.Pattern + " " + strings.Join(r.Owners, " ")})
+					break
+				}
+			}
+			continue
+		}
+		lines := doctext.Parse(data, doctext.FormatOf(p)).Lines
+		switch what {
+		case evidence.RolesIncidentPlan:
+			if n, l := firstMatch(lines, incidentRolesRe); n > 0 {
+				add(evidence.RolesDocument{Path: p, Line: n, What: what, Excerpt: l})
+			}
+		case evidence.RolesContributing:
+			if n, l := firstMatch(lines, accessRe); n > 0 {
+				add(evidence.RolesDocument{Path: p, Line: n, What: what, Excerpt: l})
+			}
+		default:
+			if n, l := firstProse(lines); n > 0 {
+				add(evidence.RolesDocument{Path: p, Line: n, What: what, Excerpt: l})
+			}
+		}
+	}
+	return out, nil
+}
+
+func underPages(p string) bool {
+	for _, d := range pageDirs {
+		if strings.HasPrefix(p, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func roleKind(base string) string {
+	b := strings.ToLower(base)
+	switch {
+	case strings.Contains(b, "governance"):
+		return evidence.RolesGovernance
+	case strings.Contains(b, "collaborator"):
+		return evidence.RolesCollaborator
+	}
+	return evidence.RolesMaintainers
+}
+
+// firstMatch returns the first prose line matching re (1-based), joining a
+// line with the next so wrapped phrases are found.
+func firstMatch(lines []string, re *regexp.Regexp) (int, string) {
+	for i, l := range lines {
+		joined := l
+		if i+1 < len(lines) {
+			joined += " " + lines[i+1]
+		}
+		if loc := re.FindStringIndex(joined); loc != nil {
+			if loc[0] > len(l) {
+				return i + 2, lines[i+1]
+			}
+			return i + 1, l
+		}
+	}
+	return 0, ""
+}
+
+// firstProse returns the first line of a document that has enough words
+// in it (front matter is already blank).
+func firstProse(lines []string) (int, string) {
+	words := 0
+	first, text := 0, ""
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "#") && len(strings.Fields(t)) == 1 {
+			continue
+		}
+		words += len(strings.Fields(t))
+		if first == 0 {
+			first, text = i+1, t
+		}
+		if words >= minWords {
+			return first, text
+		}
+	}
+	return 0, ""
+}

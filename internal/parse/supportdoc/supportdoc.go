@@ -1,0 +1,187 @@
+// Package supportdoc reads end-of-support information that projects write in
+// prose documents (README, SECURITY, SUPPORT): version tables with an
+// end-of-life column ("| 6.x | EOL (2023-10-31) |"), a project-wide
+// deprecation notice with a date ("As of Feb 11th 2020, this package is
+// deprecated"), and support rules given without dates ("only the latest
+// version is supported"). Input is Markdown or plain text; code is
+// skipped.
+package supportdoc
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/assaysec/assay/internal/parse/doctext"
+)
+
+// Line is one release line read from a table or notice.
+type Line struct {
+	Version  string
+	End      time.Time // end of life or of support; zero when none is given
+	Security bool      // the column is about security support
+	Current  bool      // marked latest, current or active, with no end date
+	Line     int
+}
+
+// Doc is what one document says.
+type Doc struct {
+	Lines    []Line
+	Rule     string // a support rule without dates, as written
+	RuleLine int
+}
+
+// Limits.
+const (
+	MaxLines     = 200
+	noticeWindow = 15 // prose lines from the top where a status notice counts
+	maxRule      = 160
+)
+
+var (
+	versionRe    = regexp.MustCompile(`^v?\d+(?:\.\d+){0,2}(?:\.x|\.\*|\+)?(?:\s+lts)?$|^v?\d+\.x$`)
+	sepRe        = regexp.MustCompile(`^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$`)
+	versionColRe = regexp.MustCompile(`(?i)version|release|branch|series|line`)
+	endColRe     = regexp.MustCompile(`(?i)eol|end|support|status|security|maintain|until|life|expir`)
+	currentRe    = regexp.MustCompile(`(?i)\b(?:latest|current|active|supported|maintained|stable)\b`)
+	endWordRe    = regexp.MustCompile(`(?i)\b(?:eol|end[- ]of[- ]life|end of support|unsupported|deprecated|until|ends?|expired?)\b`)
+	noticeRe     = regexp.MustCompile(`(?i)\b(?:deprecated|end[- ]of[- ]life|unmaintained|no longer (?:maintained|supported))\b`)
+	ruleRe       = regexp.MustCompile(`(?i)\b(?:only|just)\s+(?:the\s+)?(?:last|latest|most\s+recent|current|newest)\s+(?:stable\s+|major\s+|minor\s+)?(?:version|release|major|minor)s?\b|\b(?:the\s+)?(?:latest|last|most\s+recent)\s+(?:stable\s+)?(?:version|release)s?\s+(?:is|are)\s+(?:the\s+only\s+(?:ones?\s+)?)?supported\b`)
+
+	isoRe   = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	monthRe = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	dayMoRe = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b`)
+)
+
+var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+
+// FindDate returns the first calendar date written in s.
+func FindDate(s string) (time.Time, bool) {
+	best, at := time.Time{}, -1
+	try := func(i int, y, m, d int) {
+		t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+		if y < 1990 || y > 2200 || m < 1 || m > 12 || d < 1 || t.Day() != d {
+			return
+		}
+		if at < 0 || i < at {
+			best, at = t, i
+		}
+	}
+	if m := isoRe.FindStringSubmatchIndex(s); m != nil {
+		y, _ := strconv.Atoi(s[m[2]:m[3]])
+		mo, _ := strconv.Atoi(s[m[4]:m[5]])
+		d, _ := strconv.Atoi(s[m[6]:m[7]])
+		try(m[0], y, mo, d)
+	}
+	if m := monthRe.FindStringSubmatchIndex(s); m != nil {
+		d, _ := strconv.Atoi(s[m[4]:m[5]])
+		y, _ := strconv.Atoi(s[m[6]:m[7]])
+		try(m[0], y, int(months[strings.ToLower(s[m[2]:m[2]+3])]), d)
+	}
+	if m := dayMoRe.FindStringSubmatchIndex(s); m != nil {
+		d, _ := strconv.Atoi(s[m[2]:m[3]])
+		y, _ := strconv.Atoi(s[m[6]:m[7]])
+		try(m[0], y, int(months[strings.ToLower(s[m[4]:m[4]+3])]), d)
+	}
+	return best, at >= 0
+}
+
+func cells(row string) []string {
+	t := strings.TrimSpace(row)
+	t = strings.TrimPrefix(strings.TrimSuffix(t, "|"), "|")
+	parts := strings.Split(t, "|")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(strings.Trim(strings.TrimSpace(p), "*_`"))
+	}
+	return parts
+}
+
+// Parse reads a document. isReadme enables the status-notice search at the
+// top of the file.
+func Parse(path string, data []byte, isReadme bool) Doc {
+	lines := doctext.Parse(data, doctext.FormatOf(path)).Lines
+	var d Doc
+	var header []string
+	prose := 0
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			header = nil
+			continue
+		}
+		if strings.HasPrefix(t, "|") && strings.Count(t, "|") >= 2 {
+			switch {
+			case sepRe.MatchString(t):
+			case header == nil:
+				header = cells(t)
+			default:
+				if len(d.Lines) < MaxLines {
+					if ln, ok := row(header, cells(t), i+1); ok {
+						d.Lines = append(d.Lines, ln)
+					}
+				}
+			}
+			continue
+		}
+		header = nil
+		prose++
+		if isReadme && prose <= noticeWindow && noticeRe.MatchString(t) {
+			if when, ok := FindDate(t); ok && len(d.Lines) < MaxLines {
+				d.Lines = append(d.Lines, Line{Version: "*", End: when, Line: i + 1})
+			}
+		}
+		if d.Rule == "" {
+			if m := ruleRe.FindStringIndex(t); m != nil {
+				if _, dated := FindDate(t); !dated {
+					r := strings.Join(strings.Fields(t), " ")
+					if len(r) > maxRule {
+						r = r[:maxRule]
+					}
+					d.Rule, d.RuleLine = r, i+1
+				}
+			}
+		}
+	}
+	// A table that gives no date at all is not a lifecycle table.
+	dated := false
+	for _, l := range d.Lines {
+		if !l.End.IsZero() {
+			dated = true
+		}
+	}
+	if !dated {
+		d.Lines = nil
+	}
+	return d
+}
+
+// row reads one table row: the version column (named version, release,
+// branch or series, else the first) and a date in an end-of-support column.
+func row(header, cs []string, n int) (Line, bool) {
+	vcol := 0
+	for i, h := range header {
+		if versionColRe.MatchString(h) {
+			vcol = i
+			break
+		}
+	}
+	if vcol >= len(cs) || !versionRe.MatchString(strings.ToLower(cs[vcol])) {
+		return Line{}, false
+	}
+	ln := Line{Version: cs[vcol], Line: n}
+	for i, c := range cs {
+		if i == vcol || i >= len(header) || !endColRe.MatchString(header[i]) {
+			continue
+		}
+		if when, ok := FindDate(c); ok && (endWordRe.MatchString(c) || endWordRe.MatchString(header[i]) || strings.Contains(strings.ToLower(header[i]), "eol")) {
+			ln.End = when
+			ln.Security = strings.Contains(strings.ToLower(header[i]), "security")
+			return ln, true
+		}
+		if currentRe.MatchString(c) {
+			ln.Current = true
+		}
+	}
+	return ln, true
+}

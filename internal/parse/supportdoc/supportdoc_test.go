@@ -1,0 +1,69 @@
+package supportdoc
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func day(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	table := "## Version Guidance\n\n| Version | Status           | PHP Version |\n|---------|------------------|-------------|\n" +
+		"| 5.x     | EOL (2019-10-31) | >=5.4,<7.4  |\n| 6.x     | EOL (2023-10-31) | >=5.5,<8.0  |\n| 7.x     | Latest           | >=7.2.5     |\n"
+	tests := []struct {
+		name, path, in string
+		readme         bool
+		want           Doc
+	}{
+		{"version_table_with_eol_column", "README.md", table, true, Doc{Lines: []Line{
+			{Version: "5.x", End: day("2019-10-31"), Line: 5}, {Version: "6.x", End: day("2023-10-31"), Line: 6}, {Version: "7.x", Current: true, Line: 7}}}},
+		{"deprecation_notice", "README.md", "# Deprecated!\n\nAs of Feb 11th 2020, this package is fully deprecated. No new changes are expected.\n", true,
+			Doc{Lines: []Line{{Version: "*", End: day("2020-02-11"), Line: 3}}}},
+		{"notice_far_down_is_not_status", "README.md", "# Tool\n\n" + repeat("Text.\n\n", 20) + "Python 2 support deprecated on 2020-01-01.\n", true, Doc{}},
+		{"rule_without_dates", "SECURITY.md", "## Supported Versions\n\nOnly the last stable version at any given point.\n", false,
+			Doc{Rule: "Only the last stable version at any given point.", RuleLine: 3}},
+		{"table_without_dates_is_not_lifecycle", "SECURITY.md", "| Version | Supported |\n| --- | --- |\n| 2.x | yes |\n| 1.x | no |\n", false, Doc{}},
+		{"maintenance_mode_without_dates", "README.md", "> The library is in maintenance mode; bugs will be fixed.\n", true, Doc{}},
+		{"table_in_code_is_skipped", "README.md", "```\n| Version | EOL |\n|--|--|\n| 1.x | 2020-01-01 |\n```\n", true, Doc{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, Parse(tt.path, []byte(tt.in), tt.readme)); diff != "" {
+				t.Errorf("Parse() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func repeat(s string, n int) string {
+	out := ""
+	for i := 0; i < n; i++ {
+		out += s
+	}
+	return out
+}
+
+func TestFindDate(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"EOL (2016-10-31)": "2016-10-31", "As of Feb 11th 2020,": "2020-02-11", "on 3 March 2027": "2027-03-03", "2023-02-30": "", "v1.2.3": ""} {
+		got, ok := FindDate(in)
+		if (want == "") == ok || (ok && got.Format(time.DateOnly) != want) {
+			t.Errorf("FindDate(%q) = %v %v, want %q", in, got, ok, want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add("README.md", []byte("| Version | EOL |\n|--|--|\n| 1.x | 2020-01-01 |\n"))
+	f.Add("README.rst", []byte("Deprecated as of Jan 1st 2020\n"))
+	f.Fuzz(func(t *testing.T, path string, data []byte) {
+		d := Parse(path, data, true)
+		if len(d.Lines) > MaxLines || len(d.Rule) > maxRule {
+			t.Fatalf("limits exceeded: %d lines", len(d.Lines))
+		}
+	})
+}
