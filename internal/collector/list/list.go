@@ -28,9 +28,9 @@ import (
 	releasepackaging "github.com/assaysec/assay/internal/collector/release/packaging"
 	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
+	"github.com/assaysec/assay/internal/collector/repo/governance"
 	"github.com/assaysec/assay/internal/collector/repo/purpose"
 	reposecrets "github.com/assaysec/assay/internal/collector/repo/secrets"
-	"github.com/assaysec/assay/internal/collector/repo/governance"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
 
