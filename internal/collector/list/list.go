@@ -26,12 +26,14 @@ import (
 	releasechannels "github.com/assaysec/assay/internal/collector/release/channels"
 	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
+	reposcope "github.com/assaysec/assay/internal/collector/repo/scope"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
 
 // All lists every collector constructor, in the order they run.
 var All = []func() collector.Collector{
 	tree.New,
+	reposcope.New,
 	repository.New,
 	githistory.New,
 	manifests.New,
