@@ -47,7 +47,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("secretsNotEchoed", needPipelines, secretsNotEchoed),
 		b.Rule("cloudCredentialsUseOIDC", needPipelines, cloudCredentialsUseOIDC),
 		b.Rule("codeownersCoverBuild", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCodeOwners, evidence.KindDockerfile}, codeownersCoverBuild),
-		b.Rule("updateAutomationCoversEcosystems", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindManifest, evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindPreCommit}, updateAutomationCoversEcosystems),
+		b.Rule("updateAutomationCoversEcosystems", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindManifest, evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindPreCommit, evidence.KindScope}, updateAutomationCoversEcosystems),
 	}
 	return rs, b.Err()
 }
