@@ -37,4 +37,3 @@ func codeownersCoverBuild(ev *evidence.Set) []rule.Finding {
 	}
 	return []rule.Finding{rule.New(id, rule.True, loc(co.Fact.Path, 0), "%s names owners for all %d CI definitions, Dockerfiles and itself", co.Fact.Path, covered)}
 }
-
