@@ -113,6 +113,10 @@ type Manifest struct {
 	// includes, as globs relative to the repository root (npm and
 	// Cargo workspaces, Maven <modules>, Gradle include()).
 	Members []string
+	// Native lists host libraries the module's build links through cgo
+	// (#cgo pkg-config: NAME), each with where it is named: third-party
+	// components that no Go lockfile lists.
+	Native []string
 	// OutOfScope says why the manifest is not part of the product
 	// ("example code under examples/ (default)"); empty when it is.
 	OutOfScope string

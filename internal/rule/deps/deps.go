@@ -78,6 +78,16 @@ func dependencyFilesParse(ev *evidence.Set) []rule.Finding {
 // build (Maven, Gradle). A manifest that resolves from ranges with nothing
 // to lock them is a violation.
 func coverage(id string, m evidence.Manifest, parsed map[string]evidence.DependencyFile) rule.Finding {
+	f := listCoverage(id, m, parsed)
+	if len(m.Native) > 0 && f.Outcome == rule.True {
+		// The Go side is complete, but the build links host libraries
+		// that no lockfile lists, at whatever version the host has.
+		return rule.Violated(id, evidence.Location{Path: m.Path}, "%s: the Go modules are listed, but the build links host libraries through cgo that no lockfile or SBOM lists: %s", m.Path, strings.Join(m.Native[:min(3, len(m.Native))], ", "))
+	}
+	return f
+}
+
+func listCoverage(id string, m evidence.Manifest, parsed map[string]evidence.DependencyFile) rule.Finding {
 	loc := evidence.Location{Path: m.Path}
 	if len(m.Lockfiles) == 0 {
 		switch {

@@ -73,6 +73,7 @@ var skipSegments = map[string]bool{"node_modules": true, "vendor": true, "third_
 func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
 	var out []evidence.Record
 	sc := in.Config.ProductScope()
+	native := cgoLibraries(in.Tree, sc)
 	for _, e := range in.Tree.Entries() {
 		base := path.Base(e.Path)
 		k, ok := kinds[base]
@@ -102,6 +103,9 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 		}
 		m.Lockfiles = findLockfiles(in.Tree, path.Dir(e.Path), k.lockfiles)
 		resolution(in.Tree, base, data, &m)
+		if base == "go.mod" {
+			m.Native = native[path.Dir(e.Path)]
+		}
 		if in.History != nil {
 			m.TrackingKnown = true
 			for _, l := range m.Lockfiles {

@@ -79,6 +79,13 @@ name = "example"
 dependencies = ["celery>=5"]
 `,
 	"mod/go.mod": "module example.com/mod\n\ngo 1.22\n",
+	"mod/binding.go": `package mod
+
+// #cgo pkg-config: libfoo libfoo-admin
+// #include <foo.h>
+import "C"
+`,
+	"mod/examples/use.go": "package main\n\n// #cgo pkg-config: libbar\nimport \"C\"\n",
 }
 
 func TestCollect_Resolution(t *testing.T) {
@@ -118,7 +125,8 @@ func TestCollect_Resolution(t *testing.T) {
 		"gr/build.gradle": {Path: "gr/build.gradle", Ecosystem: "Maven", Manager: "gradle", Note: "Gradle dependency locking is optional; gradle.lockfile is used when present", Range: `"org.slf4j:slf4j-api:2.+"`, RangeLine: 3, Members: []string{"gr/app", "gr/lib/util"}},
 		"examples/celery/pyproject.toml": {Path: "examples/celery/pyproject.toml", Ecosystem: "PyPI", Manager: "python", LockNeeded: true, Range: "celery>=5", RangeLine: 3,
 			OutOfScope: "example code under examples/ (default)"},
-		"mod/go.mod": {Path: "mod/go.mod", Ecosystem: "Go", Manager: "go", NoDependencies: true, Note: "go.mod requires no modules"},
+		"mod/go.mod": {Path: "mod/go.mod", Ecosystem: "Go", Manager: "go", NoDependencies: true, Note: "go.mod requires no modules",
+			Native: []string{"libfoo (pkg-config, mod/binding.go:3)", "libfoo-admin (pkg-config, mod/binding.go:3)"}},
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("manifests mismatch (-want +got):\n%s", diff)
