@@ -32,7 +32,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("manifestsHaveParsedLockfile", []evidence.Kind{evidence.KindManifest, evidence.KindDependencyFile}, manifestsHaveParsedLockfile),
 		b.Rule("componentInventoryAvailable", []evidence.Kind{evidence.KindDependencyFile, evidence.KindSBOM}, componentInventoryAvailable),
 		b.Rule("sbomMeetsNTIAMinimum", []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
-		b.Rule("dependenciesIntegrityPinned", files, dependenciesIntegrityPinned),
+		b.Rule("dependenciesIntegrityPinned", []evidence.Kind{evidence.KindDependencyFile, evidence.KindManifest}, dependenciesIntegrityPinned),
 		b.Rule("vulnerabilityDatabaseCurrent", []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
 		b.Rule("knownVulnerabilitiesWithinTargets", vulns, knownVulnerabilitiesWithinTargets),
 		b.Rule("exploitedVulnerabilitiesAbsent", vulns, exploitedVulnerabilitiesAbsent),
@@ -290,6 +290,15 @@ func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
 		default:
 			out = append(out, rule.Violated(id, loc, "%s: only %d of %d packages carry a hash (%s)", f.Path, in.Hashed, in.Total, in.Method))
 		}
+	}
+	// A product manifest that declares dependencies with no lockfile at
+	// all has no integrity mechanism: nothing pins any content by hash.
+	for _, it := range evidence.Facts[evidence.Manifest](ev) {
+		m := it.Fact
+		if m.OutOfScope != "" || !m.LockNeeded || m.NoDependencies || len(m.Lockfiles) > 0 {
+			continue
+		}
+		out = append(out, rule.Violated(id, evidence.Location{Path: m.Path, Line: m.RangeLine}, "%s (%s) declares dependencies but has no lockfile, so no component's content is pinned by a hash", m.Path, m.Ecosystem))
 	}
 	if len(out) == 0 {
 		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no lockfiles found"))
