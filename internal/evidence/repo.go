@@ -14,7 +14,20 @@ const (
 	KindTags         Kind = "git/tags"
 	KindManifest     Kind = "deps/manifest"
 	KindScope        Kind = "repo/scope"
+	KindVendored     Kind = "deps/vendored"
 )
+
+// VendoredCode is third-party source copied into the tree under a
+// conventional directory (third_party/, external/, vendor/ ...) with no
+// manifest, lockfile or version record that lists what it is.
+type VendoredCode struct {
+	Path    string // the directory
+	Files   int    // source files under it
+	Example string // one of them
+}
+
+// Kind implements Fact.
+func (VendoredCode) Kind() Kind { return KindVendored }
 
 // ProductScope is the scope in force for the assessment: the default
 // exclusions and those declared in assay.yaml. Rules classify paths with

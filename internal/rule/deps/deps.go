@@ -30,7 +30,7 @@ func Rules() ([]rule.Rule, error) {
 	rs := []rule.Rule{
 		b.Rule("dependencyFilesParse", files, dependencyFilesParse),
 		b.Rule("manifestsHaveParsedLockfile", []evidence.Kind{evidence.KindManifest, evidence.KindDependencyFile}, manifestsHaveParsedLockfile),
-		b.Rule("componentInventoryAvailable", []evidence.Kind{evidence.KindDependencyFile, evidence.KindSBOM}, componentInventoryAvailable),
+		b.Rule("componentInventoryAvailable", []evidence.Kind{evidence.KindDependencyFile, evidence.KindSBOM, evidence.KindManifest, evidence.KindVendored}, componentInventoryAvailable),
 		b.Rule("sbomMeetsNTIAMinimum", []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
 		b.Rule("dependenciesIntegrityPinned", []evidence.Kind{evidence.KindDependencyFile, evidence.KindManifest}, dependenciesIntegrityPinned),
 		b.Rule("vulnerabilityDatabaseCurrent", []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
@@ -104,7 +104,7 @@ func listCoverage(id string, m evidence.Manifest, parsed map[string]evidence.Dep
 		loc.Line = m.RangeLine
 		msg := fmt.Sprintf("%s (%s) has no lockfile, so its transitive components resolve afresh at every install", m.Path, m.Ecosystem)
 		if m.Range != "" {
-			msg += fmt.Sprintf("; e.g. %q at line %d is a range", m.Range, m.RangeLine)
+			msg += fmt.Sprintf("; e.g. %q at line %d is not pinned exactly", m.Range, m.RangeLine)
 		}
 		if len(m.Rejected) > 0 {
 			msg += "; not a lock: " + strings.Join(m.Rejected, "; ")
@@ -203,10 +203,14 @@ func componentInventoryAvailable(ev *evidence.Set) []rule.Finding {
 	if skipped+outFiles > 0 {
 		scopeNote = fmt.Sprintf("; %d manifests and %d dependency files outside the product are not counted", skipped, outFiles)
 	}
+	for _, it := range evidence.Facts[evidence.VendoredCode](ev) {
+		v := it.Fact
+		gaps = append(gaps, rule.Violated(id, evidence.Location{Path: v.Example}, "%s/ holds third-party code copied into the tree (%d source files, e.g. %s) that no manifest, lockfile or version record lists", v.Path, v.Files, v.Example))
+	}
 	switch {
 	case len(gaps) > 0:
 		f := gaps[0]
-		f.Message = fmt.Sprintf("the inventory is incomplete: %d of %d product manifests resolve from ranges with no lock; first: %s%s", len(gaps), len(gaps)+covered+len(unknown), f.Message, scopeNote)
+		f.Message = fmt.Sprintf("the inventory is incomplete (gaps: %d; product manifests completely listed: %d); first: %s%s", len(gaps), covered, f.Message, scopeNote)
 		return []rule.Finding{f}
 	case len(unknown) > 0:
 		f := unknown[0]

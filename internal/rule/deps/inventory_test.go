@@ -74,6 +74,13 @@ func TestInventory_ScopeAndResolution(t *testing.T) {
 		{"inventory_incomplete_is_a_violation", componentInventoryAvailable,
 			[]evidence.Fact{evidence.Manifest{Path: "composer.json", Ecosystem: "Packagist", LockNeeded: true, Range: "psr/log ^1.0", RangeLine: 58}},
 			[]answer{violation}},
+		{"vendored_code_without_record_is_a_gap", componentInventoryAvailable,
+			[]evidence.Fact{
+				evidence.Manifest{Path: "api/composer.json", LockNeeded: true, Lockfiles: []string{"api/composer.lock"}},
+				evidence.DependencyFile{Path: "api/composer.lock", Lockfile: true, Packages: []evidence.DepPackage{{Name: "psr/log", Version: "3.0.0"}}},
+				evidence.VendoredCode{Path: "external/captcha", Files: 1, Example: "external/captcha/lib.php"},
+			},
+			[]answer{violation}},
 		{"complete_sbom_wins", componentInventoryAvailable,
 			[]evidence.Fact{
 				evidence.Manifest{Path: "package.json", LockNeeded: true},

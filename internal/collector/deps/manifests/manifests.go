@@ -31,7 +31,9 @@ func New() collector.Collector { return Collector{} }
 func (Collector) Name() string { return Name }
 
 // Produces implements collector.Collector.
-func (Collector) Produces() []evidence.Kind { return []evidence.Kind{evidence.KindManifest} }
+func (Collector) Produces() []evidence.Kind {
+	return []evidence.Kind{evidence.KindManifest, evidence.KindVendored}
+}
 
 // Requirements implements collector.Collector.
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
@@ -115,6 +117,9 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 			}
 		}
 		out = append(out, evidence.Record{Fact: m, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, digest)})
+	}
+	for _, v := range vendoredCode(in.Tree, sc) {
+		out = append(out, evidence.Record{Fact: v, Provenance: in.Provenance(Name, evidence.Location{Path: v.Example}, "")})
 	}
 	return out, nil
 }

@@ -85,7 +85,12 @@ dependencies = ["celery>=5"]
 // #include <foo.h>
 import "C"
 `,
-	"mod/examples/use.go": "package main\n\n// #cgo pkg-config: libbar\nimport \"C\"\n",
+	"external/captcha/lib.php":         "<?php\nfunction check() {}\n",
+	"third_party/zlib/README.chromium": "Version: 1.3\n",
+	"third_party/zlib/inflate.c":       "int inflate(void) { return 0; }\n",
+	"php/composer.lock":                "{}\n",
+	"php/vendor/psr/log/Logger.php":    "<?php\n",
+	"mod/examples/use.go":              "package main\n\n// #cgo pkg-config: libbar\nimport \"C\"\n",
 }
 
 func TestCollect_Resolution(t *testing.T) {
@@ -109,10 +114,19 @@ func TestCollect_Resolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]evidence.Manifest{}
+	var vendored []evidence.VendoredCode
 	for _, r := range recs {
-		if m, ok := r.Fact.(evidence.Manifest); ok {
-			got[m.Path] = m
+		switch f := r.Fact.(type) {
+		case evidence.Manifest:
+			got[f.Path] = f
+		case evidence.VendoredCode:
+			vendored = append(vendored, f)
 		}
+	}
+	// Only copied code that nothing records is reported: not a
+	// Chromium-style third_party/ with its README, not Composer's vendor/.
+	if diff := cmp.Diff([]evidence.VendoredCode{{Path: "external/captcha", Files: 1, Example: "external/captcha/lib.php"}}, vendored); diff != "" {
+		t.Errorf("vendored mismatch (-want +got):\n%s", diff)
 	}
 	want := map[string]evidence.Manifest{
 		"pom.xml":           {Path: "pom.xml", Ecosystem: "Maven", Manager: "maven", Note: "Maven has no lockfile; versions are fixed in pom.xml", Exact: true, Members: []string{"core", "test-jpms"}},
