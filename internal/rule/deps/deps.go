@@ -111,6 +111,9 @@ func listCoverage(id string, m evidence.Manifest, parsed map[string]evidence.Dep
 		}
 		return rule.Violated(id, loc, "%s", msg)
 	}
+	if f, found := parsed[m.Path]; found && f.Error == "" && len(m.Lockfiles) == 1 && m.Lockfiles[0] == m.Path {
+		return rule.New(id, rule.True, loc, "%s pins all %d requirements exactly, so it is its own lock", m.Path, len(f.Packages))
+	}
 	// go.mod is read as its own lockfile: with go.sum beside it, it
 	// lists every module of the build (Go 1.17+ module graph pruning).
 	if f, found := parsed[m.Path]; found && f.Lockfile && f.Error == "" {

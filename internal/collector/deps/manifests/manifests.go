@@ -82,6 +82,11 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 		if !ok && strings.HasSuffix(base, ".csproj") {
 			k, ok = kind{ecosystem: "NuGet", manager: "dotnet", lockfiles: []string{"packages.lock.json"}, noLock: "NuGet lockfiles are opt-in (RestorePackagesWithLockFile)"}, true
 		}
+		if !ok && base == "requirements.txt" && standalone(in.Tree, path.Dir(e.Path)) {
+			// A requirements file with no project beside it is the manifest:
+			// it locks itself when it pins everything exactly.
+			k, ok = kind{ecosystem: "PyPI", manager: "pip", needsLock: requirementsNeedsLock}, true
+		}
 		if !ok || skipped(e.Path) {
 			continue
 		}
@@ -164,6 +169,13 @@ func resolution(t *source.Tree, base string, data []byte, m *evidence.Manifest) 
 			keep = append(keep, l)
 		}
 		m.Lockfiles = keep
+	case "requirements.txt":
+		if ok, why := requirementsLocks(data); ok {
+			m.Lockfiles = []string{m.Path}
+		} else {
+			m.Range, m.RangeLine = requirementsRange(data)
+			m.Rejected = append(m.Rejected, m.Path+": "+why)
+		}
 	case "Cargo.toml":
 		m.Range, m.RangeLine = cargoRange(data)
 		members(cargoMembers(data))

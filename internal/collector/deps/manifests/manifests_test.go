@@ -90,6 +90,8 @@ import "C"
 	"third_party/zlib/inflate.c":       "int inflate(void) { return 0; }\n",
 	"php/composer.lock":                "{}\n",
 	"php/vendor/psr/log/Logger.php":    "<?php\n",
+	"app/requirements.txt":             "# runtime\nflask>=3.0\nclick==8.1.7\n",
+	"tool/requirements.txt":            "black==24.4.2 \\\n    --hash=sha256:aa\n",
 	"mod/examples/use.go":              "package main\n\n// #cgo pkg-config: libbar\nimport \"C\"\n",
 }
 
@@ -139,6 +141,9 @@ func TestCollect_Resolution(t *testing.T) {
 		"gr/build.gradle": {Path: "gr/build.gradle", Ecosystem: "Maven", Manager: "gradle", Note: "Gradle dependency locking is optional; gradle.lockfile is used when present", Range: `"org.slf4j:slf4j-api:2.+"`, RangeLine: 3, Members: []string{"gr/app", "gr/lib/util"}},
 		"examples/celery/pyproject.toml": {Path: "examples/celery/pyproject.toml", Ecosystem: "PyPI", Manager: "python", LockNeeded: true, Range: "celery>=5", RangeLine: 3,
 			OutOfScope: "example code under examples/ (default)"},
+		"app/requirements.txt": {Path: "app/requirements.txt", Ecosystem: "PyPI", Manager: "pip", LockNeeded: true, Range: "flask>=3.0", RangeLine: 2,
+			Rejected: []string{"app/requirements.txt: it does not pin flask>=3.0 exactly"}},
+		"tool/requirements.txt": {Path: "tool/requirements.txt", Ecosystem: "PyPI", Manager: "pip", LockNeeded: true, Lockfiles: []string{"tool/requirements.txt"}},
 		"mod/go.mod": {Path: "mod/go.mod", Ecosystem: "Go", Manager: "go", NoDependencies: true, Note: "go.mod requires no modules",
 			Native: []string{"libfoo (pkg-config, mod/binding.go:3)", "libfoo-admin (pkg-config, mod/binding.go:3)"}},
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/assaysec/assay/internal/source"
 )
 
 // maxLines bounds the line scans below.
@@ -302,4 +304,45 @@ func cleanMember(dir, m string) string {
 		return m
 	}
 	return path.Join(dir, m)
+}
+
+// standalone reports whether dir has no Python project file that a
+// requirements.txt there would only be the lock candidate of.
+func standalone(t *source.Tree, dir string) bool {
+	for _, f := range []string{"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "requirements.in"} {
+		if t.Exists(path.Join(dir, f)) {
+			return false
+		}
+	}
+	return true
+}
+
+func requirementsNeedsLock(data []byte) (bool, string) {
+	if ok, why := requirementsLocks(data); !ok && why == "it pins no packages" {
+		return false, "requirements.txt lists no packages"
+	}
+	return true, ""
+}
+
+// requirementsRange returns the first requirement not pinned with ==.
+func requirementsRange(data []byte) (string, int) {
+	for i, line := range strings.Split(string(data), "\n") {
+		if i > maxLines {
+			break
+		}
+		req := strings.TrimSpace(line)
+		if c := strings.Index(req, " #"); c >= 0 {
+			req = strings.TrimSpace(req[:c])
+		}
+		if h := strings.Index(req, " --hash"); h >= 0 {
+			req = strings.TrimSpace(req[:h])
+		}
+		if req == "" || strings.HasPrefix(req, "#") || strings.HasPrefix(req, "-") || strings.HasSuffix(req, "\\") {
+			continue
+		}
+		if !pep440Exact.MatchString(req) {
+			return req, i + 1
+		}
+	}
+	return "", 0
 }
