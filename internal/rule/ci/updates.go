@@ -262,7 +262,7 @@ func covered(n need, e ecosystem, configs []evidence.Item[evidence.UpdateConfig]
 			// Renovate manages every default manager unless told not to;
 			// presets (config:recommended, config:base, an organisation
 			// preset) do not narrow that.
-			if c.Disabled {
+			if c.Disabled || ignored(n.dir, c.IgnorePaths) {
 				continue
 			}
 			for _, m := range e.renovate {
@@ -331,4 +331,20 @@ func segMatch(pat, segs []string, depth int) bool {
 		return false
 	}
 	return segMatch(pat[1:], segs[1:], depth+1)
+}
+
+// ignored reports whether a Renovate ignorePaths glob covers dir.
+func ignored(dir string, globs []string) bool {
+	if dir == "." || len(globs) == 0 {
+		return false
+	}
+	segs := strings.Split(dir, "/")
+	for i := 1; i <= len(segs); i++ {
+		for _, g := range globs {
+			if scope.Match(g, segs[:i]) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -78,6 +78,14 @@ func TestUpdateAutomationCoversEcosystems(t *testing.T) {
 			want: []ans{{rule.True, "", "renovate.json"}, {rule.True, "", "renovate.json"}},
 		},
 		{
+			name: "renovate_ignore_paths_leave_a_product_manifest_out",
+			ev: []evidence.Fact{
+				evidence.Manifest{Path: "services/api/package.json", Ecosystem: "npm", LockNeeded: true},
+				evidence.UpdateConfig{Path: "renovate.json", Tool: "renovate", Extends: []string{"config:recommended"}, IgnorePaths: []string{"services/**"}, Line: 1},
+			},
+			want: []ans{{rule.False, rule.Violation, "services/api/package.json"}},
+		},
+		{
 			name: "no_configuration_is_an_absence",
 			ev: []evidence.Fact{
 				evidence.Manifest{Path: "package.json", Ecosystem: "npm", LockNeeded: true},
