@@ -127,6 +127,7 @@ Exit codes: 0 the policy holds; 1 claims fail the --fail-on policy;
 			if !renderlist.Formats.Has(f.format) {
 				return usagef("--format: unknown format %q; want one of %s", f.format, strings.Join(renderlist.Formats.Names(), ", "))
 			}
+			path, moved := assessRoot(path)
 			opts, err := f.options(cmd, path)
 			if err != nil {
 				return err
@@ -135,6 +136,7 @@ Exit codes: 0 the policy holds; 1 claims fail the --fail-on policy;
 			if err != nil {
 				return err
 			}
+			addInputNotices(res.Report, moved)
 			if err := writeReport(streams, res.Report, f.format, f.output, f.verbose); err != nil {
 				return err
 			}

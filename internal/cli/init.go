@@ -336,5 +336,8 @@ func renderDeclaration(a initAnswers) []byte {
 	w("\n# Human attestations for what files cannot prove; add them with `assay attest`.\nattestations: []\n")
 	w("\n# Incident and advisory logs (principles 4.3 and 3.4):\n# incidents:\n#   - {id: INC-1, started: \"2026-03-01T10:00:00Z\", customers_notified: \"2026-03-02T09:00:00Z\", report: \"https://...\"}\n")
 	w("# advisories:\n#   - {id: EX-2026-001, cve: CVE-2026-0001, title: \"...\", severity: high, published: \"2026-04-01\", fixed: [\"1.2.3\"]}\n")
+	w("\n# Principle 1.2: what is the product. examples/, testdata/, fixtures/, test harnesses, docs/\n")
+	w("# and docs sites (www/, website/, site/) are reported apart by default; adjust with globs:\n")
+	w("# scope:\n#   exclude: [\"extras/\", \"**/bench\"]\n#   include: [\"site/\"]\n")
 	return []byte(b.String())
 }

@@ -88,6 +88,9 @@ type Config struct {
 	// CommitSigners are the keys commits and tags should verify against;
 	// see commitsigners.go.
 	CommitSigners *CommitSigners `yaml:"commit_signers"`
+	// Scope adjusts which parts of the repository are the product; see
+	// scope.go.
+	Scope Scope `yaml:"scope"`
 }
 
 // RemediationTargets give, per severity, how long a known vulnerability may
@@ -342,6 +345,7 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 		errs = append(errs, &Error{File: c.File, Line: p.Line, Column: p.Column, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
 	c.Forge.validate(add)
+	c.Scope.validate(add)
 	switch c.Role {
 	case RoleDeveloperDistributor, RoleReseller, RoleDeveloperOnly:
 	default:
@@ -541,7 +545,7 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, errs *Err
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == reflect.TypeFor[Date]() {
+	if t == reflect.TypeFor[Date]() || t == reflect.TypeFor[Glob]() {
 		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
@@ -603,7 +607,7 @@ func setPositions(n *yaml.Node, v reflect.Value, depth int) {
 	}
 	switch v.Kind() {
 	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[Date]() || n.Kind != yaml.MappingNode {
+		if v.Type() == reflect.TypeFor[Date]() || v.Type() == reflect.TypeFor[Glob]() || n.Kind != yaml.MappingNode {
 			return
 		}
 		if pf := v.FieldByName("Pos"); pf.IsValid() && pf.Type() == reflect.TypeFor[Pos]() {

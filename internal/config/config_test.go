@@ -79,6 +79,11 @@ func TestParse_Errors(t *testing.T) {
 		{"malformed_yaml", "product: [unclosed\n", "assay.yaml:"},
 		{"http_contact", "contact: {security: \"http://example.com\"}\n", "contact.security: want a mailto: or https: URI"},
 		{"bad_remediation_target", "remediation_targets: {critical: soon}\n", "remediation_targets.critical: want a period"},
+		{"scope_absolute_glob", "scope:\n  exclude: [\"extras/\", \"/abs\"]\n", "assay.yaml:2:24: scope.exclude[1]: bad scope glob: want a slash-separated path relative"},
+		{"scope_bad_syntax", "scope:\n  include:\n    - \"a/[b\"\n", "assay.yaml:3:7: scope.include[0]: bad scope glob"},
+		{"scope_parent_dir", "scope:\n  exclude: [\"../x\"]\n", "scope.exclude[0]: bad scope glob: \"../x\" leaves the repository"},
+		{"scope_mapping_glob", "scope:\n  exclude:\n    - {x: 1}\n", "assay.yaml:3:7: want a path glob"},
+		{"scope_unknown_key", "scope:\n  exlude: [a]\n", "assay.yaml:2:3: scope.exlude: unknown key; expected one of: exclude, include"},
 	}
 	known := func(id string) bool { return id != "2.2.5" }
 	for _, tc := range tests {
@@ -133,4 +138,22 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParse_Scope(t *testing.T) {
+	cfg, err := Parse("assay.yaml", []byte("product: X\nscope:\n  exclude:\n    - extras/\n  include: [\"site/\"]\n"), nil)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := Scope{Exclude: []Glob{{Pattern: "extras/", Pos: Pos{Line: 4, Column: 7}}}, Include: []Glob{{Pattern: "site/", Pos: Pos{Line: 5, Column: 13}}}, Pos: Pos{Line: 3, Column: 3}}
+	if diff := cmp.Diff(want, cfg.Scope); diff != "" {
+		t.Errorf("Scope mismatch (-want +got):\n%s", diff)
+	}
+	sc := cfg.ProductScope()
+	if v := sc.Classify("extras/pom.xml"); v.In || v.Why() != "excluded by scope.exclude under extras/ (assay.yaml:4)" {
+		t.Errorf("extras/pom.xml: got %+v (%s)", v, v.Why())
+	}
+	if !sc.InProduct("site/package.json") {
+		t.Errorf("site/package.json: scope.include should override the default exclusion")
+	}
 }

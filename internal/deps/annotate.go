@@ -3,6 +3,7 @@ package deps
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"path"
 	"regexp"
 	"strings"
@@ -173,6 +174,9 @@ func integrity(t *source.Tree, f *File, data []byte) Integrity {
 	s := string(data)
 	switch f.Format {
 	case "javascript/packagelockjson":
+		if in, ok := npmLockIntegrity(data); ok {
+			return in
+		}
 		return count("integrity fields", len(reNpmIntegrity.FindAllStringIndex(s, -1)))
 	case "javascript/yarnlock":
 		return count("integrity/checksum fields", len(reYarnIntegrity.FindAllStringIndex(s, -1)))
@@ -187,6 +191,8 @@ func integrity(t *source.Tree, f *File, data []byte) Integrity {
 	case "python/poetrylock", "python/pdmlock":
 		return tomlSections(s, "[[package]]", "", []string{"sha256:"}, total, "file hashes")
 	case "python/uvlock":
+		// The project itself and workspace members (editable, virtual,
+		// path or directory sources) are built from the tree: no hash.
 		return tomlSections(s, "[[package]]", "source = { registry", []string{"hash = \"sha256:"}, total, "file hashes")
 	case "python/pylock":
 		return tomlSections(s, "[[packages]]", "", []string{"hashes"}, total, "file hashes")
@@ -205,6 +211,9 @@ func integrity(t *source.Tree, f *File, data []byte) Integrity {
 	case "java/pomxml":
 		return Integrity{Total: total, Note: "pom.xml pins no hashes; Maven checks repository checksums at download time"}
 	case "php/composerlock":
+		if in, ok := composerLockIntegrity(data); ok {
+			return in
+		}
 		return count("dist shasum", len(reComposerShasum.FindAllStringIndex(s, -1)))
 	case "ruby/gemfilelock":
 		return sectionLines(s, "CHECKSUMS", total, "CHECKSUMS section", "Gemfile.lock has no CHECKSUMS section (Bundler 2.6+: bundle lock --add-checksums)")
@@ -259,7 +268,7 @@ func tomlSections(s, header, need string, hashMarks []string, total int, method 
 	}
 	eligible, hashed := 0, 0
 	for _, sec := range parts[1:] {
-		if need != "" && !strings.Contains(sec, need) {
+		if need != "" && !strings.HasPrefix(ownSource(sec), need) {
 			continue
 		}
 		eligible++
@@ -327,4 +336,97 @@ func goSumIntegrity(t *source.Tree, f *File) Integrity {
 		}
 	}
 	return Integrity{Method: "go.sum", Hashed: n, Total: len(mods)}
+}
+
+// ownSource returns the package's own top-level "source = ..." line of a
+// TOML lock section, ignoring sources quoted inside its dependency lists
+// (uv writes `{ name = "x", source = { registry = ... } }` there). Root,
+// workspace and path packages have none, or a non-registry one.
+func ownSource(sec string) string {
+	for _, line := range strings.Split(sec, "\n") {
+		if strings.HasPrefix(line, "[") {
+			break // a sub-table: the package's own keys are over
+		}
+		if strings.HasPrefix(line, "source = ") {
+			return line
+		}
+	}
+	return ""
+}
+
+// npmLockIntegrity counts integrity fields over the registry packages of a
+// package-lock.json v2/v3. The root entry (""), workspace packages (keys
+// outside node_modules/), links to them and bundled packages are part of
+// the tree or of another package, so they carry no hash of their own.
+func npmLockIntegrity(data []byte) (Integrity, bool) {
+	var lock struct {
+		Packages map[string]struct {
+			Resolved  string `json:"resolved"`
+			Integrity string `json:"integrity"`
+			Link      bool   `json:"link"`
+			InBundle  bool   `json:"inBundle"`
+		} `json:"packages"`
+	}
+	if json.Unmarshal(data, &lock) != nil || len(lock.Packages) == 0 {
+		return Integrity{}, false
+	}
+	in := Integrity{Method: "integrity fields"}
+	local := 0
+	for key, p := range lock.Packages {
+		switch {
+		case key == "" || p.Link || p.InBundle:
+			local++
+			continue
+		case !strings.Contains(key, "node_modules/"):
+			local++
+			continue
+		case p.Resolved != "" && !strings.HasPrefix(p.Resolved, "http"):
+			local++ // file: or git+ sources
+			continue
+		}
+		in.Total++
+		if strings.HasPrefix(p.Integrity, "sha") {
+			in.Hashed++
+		}
+	}
+	if in.Hashed == 0 {
+		in.Method = ""
+	}
+	if local > 0 {
+		in.Note = fmt.Sprintf("%d root, workspace or linked entries need no hash", local)
+	}
+	return in, true
+}
+
+// composerLockIntegrity counts dist shasums of composer.lock packages;
+// packages from path repositories are copied from the tree and need none.
+func composerLockIntegrity(data []byte) (Integrity, bool) {
+	type pkg struct {
+		Dist struct {
+			Type   string `json:"type"`
+			Shasum string `json:"shasum"`
+		} `json:"dist"`
+	}
+	var lock struct {
+		Packages    []pkg `json:"packages"`
+		PackagesDev []pkg `json:"packages-dev"`
+	}
+	if json.Unmarshal(data, &lock) != nil {
+		return Integrity{}, false
+	}
+	in := Integrity{Method: "dist shasum"}
+	for _, p := range append(lock.Packages, lock.PackagesDev...) {
+		if p.Dist.Type == "path" {
+			continue
+		}
+		in.Total++
+		if p.Dist.Shasum != "" {
+			in.Hashed++
+		}
+	}
+	if in.Hashed == 0 {
+		in.Method = ""
+		in.Note = "every dist shasum is empty (Composer records none for archives served by GitHub)"
+	}
+	return in, true
 }

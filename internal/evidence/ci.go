@@ -224,6 +224,7 @@ type UpdateConfig struct {
 	EnabledManagers  []string // when set, Renovate runs only these managers
 	Disabled         bool     // `enabled: false`
 	DisabledManagers []string
+	IgnorePaths      []string // Renovate ignorePaths globs: manifests there are not updated
 	Line             int
 }
 

@@ -33,6 +33,9 @@ type DependencyFile struct {
 	Packages  []DepPackage
 	Integrity DepIntegrity
 	Error     string // set when the file could not be parsed
+	// OutOfScope says why the file is not part of the product; empty when
+	// it is (see evidence.Manifest.OutOfScope).
+	OutOfScope string
 }
 
 // DepIntegrity counts the packages of a file pinned by a content hash.

@@ -1,6 +1,10 @@
 package evidence
 
-import "time"
+import (
+	"time"
+
+	"github.com/assaysec/assay/internal/scope"
+)
 
 // Kinds of repository-level evidence.
 const (
@@ -9,7 +13,31 @@ const (
 	KindVCS          Kind = "git/repository"
 	KindTags         Kind = "git/tags"
 	KindManifest     Kind = "deps/manifest"
+	KindScope        Kind = "repo/scope"
+	KindVendored     Kind = "deps/vendored"
 )
+
+// VendoredCode is third-party source copied into the tree under a
+// conventional directory (third_party/, external/, vendor/ ...) with no
+// manifest, lockfile or version record that lists what it is.
+type VendoredCode struct {
+	Path    string // the directory
+	Files   int    // source files under it
+	Example string // one of them
+}
+
+// Kind implements Fact.
+func (VendoredCode) Kind() Kind { return KindVendored }
+
+// ProductScope is the scope in force for the assessment: the default
+// exclusions and those declared in assay.yaml. Rules classify paths with
+// it (scope.Scope.Classify).
+type ProductScope struct {
+	Scope scope.Scope
+}
+
+// Kind implements Fact.
+func (ProductScope) Kind() Kind { return KindScope }
 
 // TreeOddity is something unusual in the scanned tree: a symlink leaving it,
 // a FIFO, a file too large to read, a file name with control characters.
@@ -78,6 +106,33 @@ type Manifest struct {
 	TrackingKnown bool
 	LockNeeded    bool   // false when the ecosystem has no lockfile or the manifest declares no dependencies
 	Note          string // why no lockfile is needed, when LockNeeded is false
+	// NoDependencies is set when the manifest declares nothing to resolve
+	// (a go.mod with no require, a package.json without dependencies): it
+	// is a complete list by itself.
+	NoDependencies bool
+	// Exact is set for ecosystems without a lockfile (Maven, Gradle) whose
+	// build files pin every version exactly: no ranges, no LATEST/RELEASE,
+	// no dynamic "+" versions. Such a build resolves the same components
+	// every time, so the manifests are a complete list.
+	Exact bool
+	// Range is the first version range seen in the manifest, at RangeLine,
+	// shown when nothing locks it ("httpcore==1.*").
+	Range     string
+	RangeLine int
+	// Rejected lists candidate lockfiles that do not lock this manifest,
+	// with why ("requirements.txt installs the package itself (-e .)").
+	Rejected []string
+	// Members are the subprojects a workspace or multi-module root
+	// includes, as globs relative to the repository root (npm and
+	// Cargo workspaces, Maven <modules>, Gradle include()).
+	Members []string
+	// Native lists host libraries the module's build links through cgo
+	// (#cgo pkg-config: NAME), each with where it is named: third-party
+	// components that no Go lockfile lists.
+	Native []string
+	// OutOfScope says why the manifest is not part of the product
+	// ("example code under examples/ (default)"); empty when it is.
+	OutOfScope string
 }
 
 // Kind implements Fact.

@@ -31,12 +31,14 @@ import (
 	"github.com/assaysec/assay/internal/collector/repo/governance"
 	"github.com/assaysec/assay/internal/collector/repo/purpose"
 	reposecrets "github.com/assaysec/assay/internal/collector/repo/secrets"
+	reposcope "github.com/assaysec/assay/internal/collector/repo/scope"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
 
 // All lists every collector constructor, in the order they run.
 var All = []func() collector.Collector{
 	tree.New,
+	reposcope.New,
 	repository.New,
 	githistory.New,
 	manifests.New,

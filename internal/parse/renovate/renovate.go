@@ -53,6 +53,7 @@ func Parse(p string, data []byte) (cfg evidence.UpdateConfig, ok bool, err error
 	cfg.Disabled = enabled != nil && !*enabled
 	_ = json.Unmarshal(raw["extends"], &cfg.Extends)
 	_ = json.Unmarshal(raw["enabledManagers"], &cfg.EnabledManagers)
+	_ = json.Unmarshal(raw["ignorePaths"], &cfg.IgnorePaths)
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
 		keys = append(keys, k)

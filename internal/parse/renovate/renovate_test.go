@@ -43,9 +43,13 @@ func TestParse(t *testing.T) {
   extends: ["config:recommended", ":enablePreCommit"],
   enabledManagers: ["gomod", "github-actions", "pre-commit"],
   npm: {enabled: false},
+  ignorePaths: ["**/fixtures/**", "legacy/**"],
 }`))
 	if err != nil || !ok {
 		t.Fatal(ok, err)
+	}
+	if diff := cmp.Diff([]string{"**/fixtures/**", "legacy/**"}, cfg.IgnorePaths); diff != "" {
+		t.Error(diff)
 	}
 	if diff := cmp.Diff([]string{"gomod", "github-actions", "pre-commit"}, cfg.EnabledManagers); diff != "" {
 		t.Error(diff)

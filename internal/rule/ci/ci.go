@@ -48,7 +48,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("secretsNotEchoed", needPipelines, secretsNotEchoed),
 		b.Rule("cloudCredentialsUseOIDC", needPipelines, cloudCredentialsUseOIDC),
 		b.Rule("codeownersCoverBuild", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCodeOwners, evidence.KindDockerfile}, codeownersCoverBuild),
-		b.Rule("updateAutomationCoversEcosystems", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindManifest, evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindPreCommit}, updateAutomationCoversEcosystems),
+		b.Rule("updateAutomationCoversEcosystems", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindManifest, evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindPreCommit, evidence.KindScope}, updateAutomationCoversEcosystems),
 	}
 	rs = append(rs, publishRules(b)...)
 	return rs, b.Err()

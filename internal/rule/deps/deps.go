@@ -31,9 +31,9 @@ func Rules() ([]rule.Rule, error) {
 	rs := []rule.Rule{
 		b.Rule("dependencyFilesParse", files, dependencyFilesParse),
 		b.Rule("manifestsHaveParsedLockfile", []evidence.Kind{evidence.KindManifest, evidence.KindDependencyFile}, manifestsHaveParsedLockfile),
-		b.Rule("componentInventoryAvailable", []evidence.Kind{evidence.KindDependencyFile, evidence.KindSBOM}, componentInventoryAvailable),
+		b.Rule("componentInventoryAvailable", []evidence.Kind{evidence.KindDependencyFile, evidence.KindSBOM, evidence.KindManifest, evidence.KindVendored}, componentInventoryAvailable),
 		b.Rule("sbomMeetsNTIAMinimum", []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
-		b.Rule("dependenciesIntegrityPinned", files, dependenciesIntegrityPinned),
+		b.Rule("dependenciesIntegrityPinned", []evidence.Kind{evidence.KindDependencyFile, evidence.KindManifest}, dependenciesIntegrityPinned),
 		b.Rule("vulnerabilityDatabaseCurrent", []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
 		b.Rule("knownVulnerabilitiesWithinTargets", vulns, knownVulnerabilitiesWithinTargets),
 		b.Rule("exploitedVulnerabilitiesAbsent", vulns, exploitedVulnerabilitiesAbsent),
@@ -45,17 +45,28 @@ func Rules() ([]rule.Rule, error) {
 	return rs, b.Err()
 }
 
+// outside lists a file that is not part of the product: shown, never
+// deciding a claim.
+func outside(id, p, why string) rule.Finding {
+	return rule.New(id, rule.NotApplicable, evidence.Location{Path: p}, "%s is outside the product (%s): listed, not assessed; adjust with scope in assay.yaml", p, why)
+}
+
 func dependencyFilesParse(ev *evidence.Set) []rule.Finding {
 	const id = "dependencyFilesParse"
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.DependencyFile](ev) {
 		f := it.Fact
 		loc := evidence.Location{Path: f.Path}
-		if f.Error != "" {
-			out = append(out, rule.New(id, rule.False, loc, "%s could not be read as %s: %s", f.Path, f.Format, f.Error))
-			continue
+		switch {
+		case f.OutOfScope != "":
+			out = append(out, outside(id, f.Path, f.OutOfScope))
+		case f.Error != "":
+			// Assay's parser may be the one at fault: the components are
+			// unknown, which is an absence of evidence, not a violation.
+			out = append(out, rule.Absent(id, loc, "%s could not be read as %s: %s", f.Path, f.Format, f.Error))
+		default:
+			out = append(out, rule.New(id, rule.True, loc, "%s (%s) lists %d packages", f.Path, f.Format, len(f.Packages)))
 		}
-		out = append(out, rule.New(id, rule.True, loc, "%s (%s) lists %d packages", f.Path, f.Format, len(f.Packages)))
 	}
 	if len(out) == 0 {
 		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no lockfiles or dependency manifests found"))
@@ -63,51 +74,91 @@ func dependencyFilesParse(ev *evidence.Set) []rule.Finding {
 	return out
 }
 
-func manifestsHaveParsedLockfile(ev *evidence.Set) []rule.Finding {
-	const id = "manifestsHaveParsedLockfile"
+// coverage says whether one in-scope manifest's components are completely
+// listed: by a parsed lockfile, by declaring nothing, or by an exact-version
+// build (Maven, Gradle). A manifest that resolves from ranges with nothing
+// to lock them is a violation.
+func coverage(id string, m evidence.Manifest, parsed map[string]evidence.DependencyFile) rule.Finding {
+	f := listCoverage(id, m, parsed)
+	if len(m.Native) > 0 && f.Outcome == rule.True {
+		// The Go side is complete, but the build links host libraries
+		// that no lockfile lists, at whatever version the host has.
+		return rule.Violated(id, evidence.Location{Path: m.Path}, "%s: the Go modules are listed, but the build links host libraries through cgo that no lockfile or SBOM lists: %s", m.Path, strings.Join(m.Native[:min(3, len(m.Native))], ", "))
+	}
+	return f
+}
+
+func listCoverage(id string, m evidence.Manifest, parsed map[string]evidence.DependencyFile) rule.Finding {
+	loc := evidence.Location{Path: m.Path}
+	if len(m.Lockfiles) == 0 {
+		switch {
+		case m.NoDependencies:
+			return rule.New(id, rule.True, loc, "%s declares no dependencies (%s): it is a complete list by itself", m.Path, m.Note)
+		case !m.LockNeeded && m.Exact && (m.Manager == "maven" || m.Manager == "gradle"):
+			return rule.New(id, rule.True, loc, "%s pins every version exactly (no ranges, LATEST/RELEASE or dynamic versions): %s resolves the same components every build, so the build files are a complete list without a lockfile", m.Path, m.Manager)
+		case !m.LockNeeded && m.Range != "":
+			loc.Line = m.RangeLine
+			return rule.Violated(id, loc, "%s resolves %q from a range at line %d and no lockfile pins it", m.Path, m.Range, m.RangeLine)
+		case !m.LockNeeded:
+			return rule.New(id, rule.NotApplicable, loc, "%s: %s", m.Path, m.Note)
+		}
+		loc.Line = m.RangeLine
+		msg := fmt.Sprintf("%s (%s) has no lockfile, so its transitive components resolve afresh at every install", m.Path, m.Ecosystem)
+		if m.Range != "" {
+			msg += fmt.Sprintf("; e.g. %q at line %d is not pinned exactly", m.Range, m.RangeLine)
+		}
+		if len(m.Rejected) > 0 {
+			msg += "; not a lock: " + strings.Join(m.Rejected, "; ")
+		}
+		return rule.Violated(id, loc, "%s", msg)
+	}
+	if f, found := parsed[m.Path]; found && f.Error == "" && len(m.Lockfiles) == 1 && m.Lockfiles[0] == m.Path {
+		return rule.New(id, rule.True, loc, "%s pins all %d requirements exactly, so it is its own lock", m.Path, len(f.Packages))
+	}
+	// go.mod is read as its own lockfile: with go.sum beside it, it
+	// lists every module of the build (Go 1.17+ module graph pruning).
+	if f, found := parsed[m.Path]; found && f.Lockfile && f.Error == "" {
+		return rule.New(id, rule.True, loc, "%s lists all %d modules of the build, pinned by %s", m.Path, len(f.Packages), strings.Join(m.Lockfiles, ", "))
+	}
+	var ok, broken []string
+	for _, l := range m.Lockfiles {
+		f, found := parsed[l]
+		switch {
+		case !found:
+		case f.Error != "":
+			broken = append(broken, l)
+		default:
+			ok = append(ok, fmt.Sprintf("%s (%d packages)", l, len(f.Packages)))
+		}
+	}
+	switch {
+	case len(ok) > 0:
+		return rule.New(id, rule.True, evidence.Location{Path: strings.Fields(ok[0])[0]}, "%s is pinned by %s", m.Path, strings.Join(ok, ", "))
+	case len(broken) > 0:
+		return rule.Absent(id, evidence.Location{Path: broken[0]}, "%s: its lockfile %s could not be parsed, so its components are unknown", m.Path, strings.Join(broken, ", "))
+	}
+	return rule.New(id, rule.NotAvailable, loc, "%s: lockfile %s is in a format Assay does not read", m.Path, strings.Join(m.Lockfiles, ", "))
+}
+
+func parsedFiles(ev *evidence.Set) map[string]evidence.DependencyFile {
 	parsed := map[string]evidence.DependencyFile{}
 	for _, it := range evidence.Facts[evidence.DependencyFile](ev) {
 		parsed[it.Fact.Path] = it.Fact
 	}
+	return parsed
+}
+
+func manifestsHaveParsedLockfile(ev *evidence.Set) []rule.Finding {
+	const id = "manifestsHaveParsedLockfile"
+	parsed := parsedFiles(ev)
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.Manifest](ev) {
 		m := it.Fact
-		loc := evidence.Location{Path: m.Path}
-		if len(m.Lockfiles) == 0 {
-			if m.LockNeeded {
-				out = append(out, rule.New(id, rule.False, loc, "%s (%s) has no lockfile, so its transitive components are not identified", m.Path, m.Ecosystem))
-			} else {
-				out = append(out, rule.New(id, rule.NotApplicable, loc, "%s: %s", m.Path, m.Note))
-			}
+		if m.OutOfScope != "" {
+			out = append(out, outside(id, m.Path, m.OutOfScope))
 			continue
 		}
-		// go.mod is read as its own lockfile: with go.sum beside it, it
-		// lists every module of the build (Go 1.17+ module graph pruning).
-		if f, found := parsed[m.Path]; found && f.Lockfile && f.Error == "" {
-			out = append(out, rule.New(id, rule.True, loc, "%s lists all %d modules of the build, pinned by %s", m.Path, len(f.Packages), strings.Join(m.Lockfiles, ", ")))
-			continue
-		}
-		var ok, broken []string
-		unread := 0
-		for _, l := range m.Lockfiles {
-			f, found := parsed[l]
-			switch {
-			case !found:
-				unread++
-			case f.Error != "":
-				broken = append(broken, l)
-			default:
-				ok = append(ok, fmt.Sprintf("%s (%d packages)", l, len(f.Packages)))
-			}
-		}
-		switch {
-		case len(ok) > 0:
-			out = append(out, rule.New(id, rule.True, evidence.Location{Path: strings.Fields(ok[0])[0]}, "%s is pinned by %s", m.Path, strings.Join(ok, ", ")))
-		case len(broken) > 0:
-			out = append(out, rule.New(id, rule.False, evidence.Location{Path: broken[0]}, "%s: its lockfile %s could not be parsed", m.Path, strings.Join(broken, ", ")))
-		default:
-			out = append(out, rule.New(id, rule.NotAvailable, loc, "%s: lockfile %s is in a format Assay does not read", m.Path, strings.Join(m.Lockfiles, ", ")))
-		}
+		out = append(out, coverage(id, m, parsed))
 	}
 	if len(out) == 0 {
 		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no package manifests found"))
@@ -117,27 +168,66 @@ func manifestsHaveParsedLockfile(ev *evidence.Set) []rule.Finding {
 
 func componentInventoryAvailable(ev *evidence.Set) []rule.Finding {
 	const id = "componentInventoryAvailable"
-	files := evidence.Facts[evidence.DependencyFile](ev)
-	pkgs, parsedFiles := 0, 0
-	for _, it := range files {
-		if it.Fact.Error == "" {
-			parsedFiles++
-			pkgs += len(it.Fact.Packages)
-		}
-	}
 	for _, it := range evidence.Facts[evidence.SBOMDocument](ev) {
 		d := it.Fact
 		if d.Type == "software" && d.Supported && d.Error == "" && len(d.Gaps) == 0 && d.Components > 0 {
 			return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: d.Path}, "%s is a complete %s %s SBOM of %d components", d.Path, d.Format, d.SpecVersion, d.Components)}
 		}
 	}
-	switch {
-	case pkgs > 0:
-		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d components pinned in %d lockfiles and manifests; `assay sbom` produces a CycloneDX or SPDX SBOM from them", pkgs, parsedFiles)}
-	case len(files) > 0:
-		return []rule.Finding{rule.New(id, rule.False, evidence.Location{Path: files[0].Fact.Path}, "dependency files were found but no component could be read from them")}
+	files := evidence.Facts[evidence.DependencyFile](ev)
+	pkgs, inFiles, outFiles := 0, 0, 0
+	for _, it := range files {
+		switch {
+		case it.Fact.OutOfScope != "":
+			outFiles++
+		case it.Fact.Error == "":
+			inFiles++
+			pkgs += len(it.Fact.Packages)
+		}
 	}
-	return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no third-party components declared in the tree")}
+	parsed := parsedFiles(ev)
+	var gaps, unknown []rule.Finding
+	covered, skipped := 0, 0
+	for _, it := range evidence.Facts[evidence.Manifest](ev) {
+		if it.Fact.OutOfScope != "" {
+			skipped++
+			continue
+		}
+		f := coverage(id, it.Fact, parsed)
+		switch {
+		case f.Outcome == rule.True:
+			covered++
+		case f.Outcome == rule.False && f.Negative == rule.Violation:
+			gaps = append(gaps, f)
+		case f.Outcome == rule.False || f.Outcome == rule.NotAvailable:
+			unknown = append(unknown, f)
+		}
+	}
+	scopeNote := ""
+	if skipped+outFiles > 0 {
+		scopeNote = fmt.Sprintf("; %d manifests and %d dependency files outside the product are not counted", skipped, outFiles)
+	}
+	for _, it := range evidence.Facts[evidence.VendoredCode](ev) {
+		v := it.Fact
+		gaps = append(gaps, rule.Violated(id, evidence.Location{Path: v.Example}, "%s/ holds third-party code copied into the tree (%d source files, e.g. %s) that no manifest, lockfile or version record lists", v.Path, v.Files, v.Example))
+	}
+	switch {
+	case len(gaps) > 0:
+		f := gaps[0]
+		f.Message = fmt.Sprintf("the inventory is incomplete (gaps: %d; product manifests completely listed: %d); first: %s%s", len(gaps), covered, f.Message, scopeNote)
+		return []rule.Finding{f}
+	case len(unknown) > 0:
+		f := unknown[0]
+		f.Message = fmt.Sprintf("the inventory cannot be confirmed for %d product manifests; first: %s%s", len(unknown), f.Message, scopeNote)
+		return []rule.Finding{f}
+	case covered > 0:
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "every product manifest (%d) is completely listed: %d components in %d lockfiles and manifests; `assay sbom` produces a CycloneDX or SPDX SBOM from them%s", covered, pkgs, inFiles, scopeNote)}
+	case pkgs > 0:
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d components pinned in %d lockfiles; `assay sbom` produces a CycloneDX or SPDX SBOM from them%s", pkgs, inFiles, scopeNote)}
+	case inFiles+len(files)-outFiles > 0:
+		return []rule.Finding{rule.Absent(id, evidence.Location{Path: files[0].Fact.Path}, "dependency files were found but no component could be read from them")}
+	}
+	return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no third-party components declared in the product%s", scopeNote)}
 }
 
 func sbomMeetsNTIAMinimum(ev *evidence.Set) []rule.Finding {
@@ -187,21 +277,36 @@ func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
 		switch {
 		case f.Error != "":
 			continue // reported by dependencyFilesParse
-		case !f.Lockfile && f.Format == "python/requirements" && in.Hashed == 0:
-			out = append(out, rule.New(id, rule.False, loc, "%s pins %d packages without hashes (pip-compile --generate-hashes, pip install --require-hashes)", f.Path, in.Total))
+		case f.OutOfScope != "":
+			out = append(out, outside(id, f.Path, f.OutOfScope))
+		case !f.Lockfile && f.Format == "python/requirements" && in.Hashed == 0 && in.Total > 0:
+			out = append(out, rule.Violated(id, loc, "%s pins %d packages without hashes (pip-compile --generate-hashes, pip install --require-hashes)", f.Path, in.Total))
 		case in.Total == 0:
-			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s pins no packages", f.Path))
+			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s pins no third-party packages", f.Path))
 		case in.Hashed >= in.Total:
 			out = append(out, rule.New(id, rule.True, loc, "%s: all %d packages pinned by %s", f.Path, in.Total, in.Method))
+		case in.Hashed == 0 && f.Format == "java/pomxml":
+			// Maven has no hash pinning in the pom; verification may be
+			// configured elsewhere (an extension, a checksum policy).
+			out = append(out, rule.Absent(id, loc, "%s: %s", f.Path, in.Note))
 		case in.Hashed == 0:
 			note := in.Note
 			if note == "" {
 				note = "no hashes recorded"
 			}
-			out = append(out, rule.New(id, rule.False, loc, "%s: none of %d packages carries a hash: %s", f.Path, in.Total, note))
+			out = append(out, rule.Violated(id, loc, "%s: none of %d packages carries a hash: %s", f.Path, in.Total, note))
 		default:
-			out = append(out, rule.New(id, rule.False, loc, "%s: only %d of %d packages carry a hash (%s)", f.Path, in.Hashed, in.Total, in.Method))
+			out = append(out, rule.Violated(id, loc, "%s: only %d of %d packages carry a hash (%s)", f.Path, in.Hashed, in.Total, in.Method))
 		}
+	}
+	// A product manifest that declares dependencies with no lockfile at
+	// all has no integrity mechanism: nothing pins any content by hash.
+	for _, it := range evidence.Facts[evidence.Manifest](ev) {
+		m := it.Fact
+		if m.OutOfScope != "" || !m.LockNeeded || m.NoDependencies || len(m.Lockfiles) > 0 {
+			continue
+		}
+		out = append(out, rule.Violated(id, evidence.Location{Path: m.Path, Line: m.RangeLine}, "%s (%s) declares dependencies but has no lockfile, so no component's content is pinned by a hash", m.Path, m.Ecosystem))
 	}
 	if len(out) == 0 {
 		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no lockfiles found"))

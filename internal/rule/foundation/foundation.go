@@ -52,12 +52,29 @@ func lockfilesCommitted(ev *evidence.Set) []rule.Finding {
 		m := it.Fact
 		loc := evidence.Location{Path: m.Path}
 		switch {
-		case !m.LockNeeded && len(m.Lockfiles) == 0:
+		case m.OutOfScope != "":
+			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s is outside the product (%s): listed, not assessed", m.Path, m.OutOfScope))
+		case len(m.Lockfiles) == 0 && m.NoDependencies:
+			out = append(out, rule.New(id, rule.True, loc, "%s declares no dependencies (%s): nothing to lock", m.Path, m.Note))
+		case len(m.Lockfiles) == 0 && !m.LockNeeded && m.Exact && (m.Manager == "maven" || m.Manager == "gradle"):
+			out = append(out, rule.New(id, rule.True, loc, "%s has no lockfile, but every version in it is exact, so %s resolves the same components every build", m.Path, m.Manager))
+		case len(m.Lockfiles) == 0 && !m.LockNeeded && m.Range != "":
+			loc.Line = m.RangeLine
+			out = append(out, rule.Violated(id, loc, "%s resolves %q from a range at line %d and no lockfile pins it", m.Path, m.Range, m.RangeLine))
+		case len(m.Lockfiles) == 0 && !m.LockNeeded:
 			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s: %s", m.Path, m.Note))
 		case len(m.Lockfiles) == 0:
-			out = append(out, rule.New(id, rule.False, loc, "%s (%s) has no lockfile", m.Path, m.Ecosystem))
+			loc.Line = m.RangeLine
+			msg := fmt.Sprintf("%s (%s) has no lockfile", m.Path, m.Ecosystem)
+			if m.Range != "" {
+				msg += fmt.Sprintf(": it resolves from ranges, e.g. %q at line %d", m.Range, m.RangeLine)
+			}
+			if len(m.Rejected) > 0 {
+				msg += "; not a lock: " + strings.Join(m.Rejected, "; ")
+			}
+			out = append(out, rule.Violated(id, loc, "%s", msg))
 		case len(m.Untracked) == len(m.Lockfiles):
-			out = append(out, rule.New(id, rule.False, evidence.Location{Path: m.Untracked[0]}, "%s is present but not committed to git", strings.Join(m.Untracked, ", ")))
+			out = append(out, rule.Violated(id, evidence.Location{Path: m.Untracked[0]}, "%s is present but not committed to git", strings.Join(m.Untracked, ", ")))
 		case !m.TrackingKnown:
 			out = append(out, rule.New(id, rule.True, evidence.Location{Path: m.Lockfiles[0]}, "%s is pinned by %s (whether it is committed is unknown without git history)", m.Path, m.Lockfiles[0]))
 		default:

@@ -1,5 +1,7 @@
 // Package inventory lists the third-party components pinned by every
 // lockfile and manifest in the tree, through OSV-SCALIBR's extractors.
+// Files outside the product scope (examples, docs sites, test harnesses)
+// are listed with the reason, so rules can set them apart.
 package inventory
 
 import (
@@ -33,11 +35,13 @@ func (Collector) Requirements() collector.Requirements { return collector.Requir
 // Collect implements collector.Collector.
 func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
 	inv := deps.ScanCached(ctx, in.Tree)
+	sc := in.Config.ProductScope()
 	var out []evidence.Record
 	for _, f := range inv.Files {
 		fact := evidence.DependencyFile{
 			Path: f.Path, Format: f.Format, Lockfile: f.Lockfile, Error: f.Err,
-			Integrity: evidence.DepIntegrity(f.Integrity),
+			Integrity:  evidence.DepIntegrity(f.Integrity),
+			OutOfScope: sc.Classify(f.Path).Why(),
 		}
 		for _, p := range f.Packages {
 			fact.Packages = append(fact.Packages, p.Evidence())

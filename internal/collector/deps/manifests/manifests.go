@@ -31,7 +31,9 @@ func New() collector.Collector { return Collector{} }
 func (Collector) Name() string { return Name }
 
 // Produces implements collector.Collector.
-func (Collector) Produces() []evidence.Kind { return []evidence.Kind{evidence.KindManifest} }
+func (Collector) Produces() []evidence.Kind {
+	return []evidence.Kind{evidence.KindManifest, evidence.KindVendored}
+}
 
 // Requirements implements collector.Collector.
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
@@ -64,40 +66,53 @@ var kinds = map[string]kind{
 	"build.gradle.kts": {ecosystem: "Maven", manager: "gradle", lockfiles: []string{"gradle.lockfile"}, noLock: "Gradle dependency locking is optional; gradle.lockfile is used when present"},
 }
 
-// skipSegments are directories whose manifests belong to fixtures or to
-// other people's code, not to the product.
-var skipSegments = map[string]bool{"testdata": true, "node_modules": true, "vendor": true, "third_party": true, "fixtures": true, "__fixtures__": true, "bower_components": true}
+// skipSegments are directories whose manifests are other people's code
+// (installed or vendored copies), never the product's own. Examples,
+// fixtures and test harnesses are listed, marked out of scope.
+var skipSegments = map[string]bool{"node_modules": true, "vendor": true, "third_party": true, "bower_components": true}
 
 // Collect implements collector.Collector.
 func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
 	var out []evidence.Record
+	sc := in.Config.ProductScope()
+	native := cgoLibraries(in.Tree, sc)
 	for _, e := range in.Tree.Entries() {
 		base := path.Base(e.Path)
 		k, ok := kinds[base]
 		if !ok && strings.HasSuffix(base, ".csproj") {
 			k, ok = kind{ecosystem: "NuGet", manager: "dotnet", lockfiles: []string{"packages.lock.json"}, noLock: "NuGet lockfiles are opt-in (RestorePackagesWithLockFile)"}, true
 		}
+		if !ok && base == "requirements.txt" && standalone(in.Tree, path.Dir(e.Path)) {
+			// A requirements file with no project beside it is the manifest:
+			// it locks itself when it pins everything exactly.
+			k, ok = kind{ecosystem: "PyPI", manager: "pip", needsLock: requirementsNeedsLock}, true
+		}
 		if !ok || skipped(e.Path) {
 			continue
 		}
 		m := evidence.Manifest{Path: e.Path, Ecosystem: k.ecosystem, Manager: k.manager, LockNeeded: k.noLock == ""}
+		m.OutOfScope = sc.Classify(e.Path).Why()
 		if k.noLock != "" {
 			m.Note = k.noLock
 		}
-		var digest string
+		data, err := in.Tree.ReadFile(e.Path, limits.MaxSmallFileSize)
+		if err != nil {
+			out = append(out, evidence.Record{
+				Fact:       evidence.ParseProblem{Path: e.Path, Format: base, Error: err.Error()},
+				Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, ""),
+			})
+			continue
+		}
+		digest := source.Digest(data)
 		if k.needsLock != nil {
-			data, err := in.Tree.ReadFile(e.Path, limits.MaxSmallFileSize)
-			if err != nil {
-				out = append(out, evidence.Record{
-					Fact:       evidence.ParseProblem{Path: e.Path, Format: base, Error: err.Error()},
-					Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, ""),
-				})
-				continue
-			}
-			digest = source.Digest(data)
 			m.LockNeeded, m.Note = k.needsLock(data)
+			m.NoDependencies = !m.LockNeeded
 		}
 		m.Lockfiles = findLockfiles(in.Tree, path.Dir(e.Path), k.lockfiles)
+		resolution(in.Tree, base, data, &m)
+		if base == "go.mod" {
+			m.Native = native[path.Dir(e.Path)]
+		}
 		if in.History != nil {
 			m.TrackingKnown = true
 			for _, l := range m.Lockfiles {
@@ -108,7 +123,83 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 		}
 		out = append(out, evidence.Record{Fact: m, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, digest)})
 	}
+	for _, v := range vendoredCode(in.Tree, sc) {
+		out = append(out, evidence.Record{Fact: v, Provenance: in.Provenance(Name, evidence.Location{Path: v.Example}, "")})
+	}
 	return out, nil
+}
+
+// resolution fills what the manifest says about how its components
+// resolve: the first range, whether a lockfile-less build is exact, the
+// workspace members, and candidate lockfiles that lock nothing.
+func resolution(t *source.Tree, base string, data []byte, m *evidence.Manifest) {
+	dir := path.Dir(m.Path)
+	members := func(list []string) {
+		for _, x := range list {
+			if c := cleanMember(dir, x); c != "" {
+				m.Members = append(m.Members, c)
+			}
+		}
+	}
+	switch base {
+	case "package.json":
+		m.Range, m.RangeLine = firstRange(data, "dependencies", "optionalDependencies", "devDependencies")
+		members(npmMembers(data))
+	case "composer.json":
+		m.Range, m.RangeLine = firstRange(data, "require", "require-dev")
+	case "pyproject.toml":
+		m.Range, m.RangeLine = pyprojectRange(data)
+		// A requirements.txt beside the pyproject locks it only when it
+		// pins everything exactly and does not install the project itself.
+		var keep []string
+		for _, l := range m.Lockfiles {
+			if path.Base(l) != "requirements.txt" {
+				keep = append(keep, l)
+				continue
+			}
+			req, err := t.ReadFile(l, limits.MaxSmallFileSize)
+			if err != nil {
+				keep = append(keep, l)
+				continue
+			}
+			if ok, why := requirementsLocks(req); !ok {
+				m.Rejected = append(m.Rejected, l+": "+why)
+				continue
+			}
+			keep = append(keep, l)
+		}
+		m.Lockfiles = keep
+	case "requirements.txt":
+		if ok, why := requirementsLocks(data); ok {
+			m.Lockfiles = []string{m.Path}
+		} else {
+			m.Range, m.RangeLine = requirementsRange(data)
+			m.Rejected = append(m.Rejected, m.Path+": "+why)
+		}
+	case "Cargo.toml":
+		m.Range, m.RangeLine = cargoRange(data)
+		members(cargoMembers(data))
+	case "pom.xml":
+		info := readPom(data)
+		members(info.modules)
+		m.Range, m.RangeLine = info.rangeText, info.rangeLine
+		m.Exact = info.rangeText == ""
+	case "build.gradle", "build.gradle.kts":
+		m.Range, m.RangeLine = gradleRange(data)
+		for _, s := range []string{"settings.gradle", "settings.gradle.kts"} {
+			if b, err := t.ReadFile(path.Join(dir, s), limits.MaxSmallFileSize); err == nil {
+				members(gradleMembers(b))
+			}
+		}
+		if m.Range == "" {
+			if b, err := t.ReadFile(path.Join(dir, "gradle", "libs.versions.toml"), limits.MaxSmallFileSize); err == nil {
+				if r, line := gradleRange(b); r != "" {
+					m.Range, m.RangeLine = path.Join(dir, "gradle", "libs.versions.toml")+": "+r, line
+				}
+			}
+		}
+		m.Exact = m.Range == ""
+	}
 }
 
 func skipped(p string) bool {

@@ -1,0 +1,190 @@
+package manifests
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/source"
+)
+
+// Fixtures written in the shape of real projects: a Maven parent whose
+// only range is inside the enforcer's requireMavenVersion, a pyproject
+// whose requirements.txt installs the package itself, a Cargo workspace,
+// an npm workspace, a Gradle build and an example outside the product.
+var fixture = map[string]string{
+	"pom.xml": `<project>
+  <artifactId>parent</artifactId>
+  <packaging>pom</packaging>
+  <modules>
+    <module>core</module>
+    <module>test-jpms</module>
+  </modules>
+  <properties><junit.version>4.13.2</junit.version></properties>
+  <dependencyManagement><dependencies>
+    <dependency><groupId>junit</groupId><artifactId>junit</artifactId><version>${junit.version}</version></dependency>
+  </dependencies></dependencyManagement>
+  <build><plugins>
+    <plugin><artifactId>maven-enforcer-plugin</artifactId><version>3.6.3</version>
+      <configuration><rules><requireMavenVersion><version>[3.3.1,)</version></requireMavenVersion></rules></configuration>
+    </plugin>
+  </plugins></build>
+</project>
+`,
+	"core/pom.xml": `<project>
+  <artifactId>core</artifactId>
+  <dependencies>
+    <dependency><groupId>a</groupId><artifactId>b</artifactId><version>[1.0,2.0)</version></dependency>
+  </dependencies>
+</project>
+`,
+	"test-jpms/pom.xml": `<project><artifactId>t</artifactId></project>
+`,
+	"py/pyproject.toml": `[project]
+name = "client"
+dependencies = [
+    "certifi",
+    "httpcore==1.*",
+]
+`,
+	"py/requirements.txt": `# tooling pinned, the package itself from its ranges
+-e .[http2]
+pytest==8.4.1
+`,
+	"rs/Cargo.toml": `[workspace]
+members = ["crate-a", "crates/*"]
+`,
+	"rs/Cargo.lock": "version = 3\n",
+	"js/package.json": `{"name": "mono", "workspaces": ["packages/*"], "devDependencies": {"eslint": "9.1.0", "typescript": "^5.4.0"}}
+`,
+	"js/package-lock.json": "{}\n",
+	"gr/build.gradle": `dependencies {
+    implementation 'com.google.guava:guava:33.0.0-jre'
+    implementation "org.slf4j:slf4j-api:2.+"
+}
+`,
+	"gr/settings.gradle": `rootProject.name = 'gr'
+include 'app', ':lib:util'
+`,
+	"examples/celery/pyproject.toml": `[project]
+name = "example"
+dependencies = ["celery>=5"]
+`,
+	"mod/go.mod": "module example.com/mod\n\ngo 1.22\n",
+	"mod/binding.go": `package mod
+
+// #cgo pkg-config: libfoo libfoo-admin
+// #include <foo.h>
+import "C"
+`,
+	"external/captcha/lib.php":         "<?php\nfunction check() {}\n",
+	"third_party/zlib/README.chromium": "Version: 1.3\n",
+	"third_party/zlib/inflate.c":       "int inflate(void) { return 0; }\n",
+	"php/composer.lock":                "{}\n",
+	"php/vendor/psr/log/Logger.php":    "<?php\n",
+	"app/requirements.txt":             "# runtime\nflask>=3.0\nclick==8.1.7\n",
+	"tool/requirements.txt":            "black==24.4.2 \\\n    --hash=sha256:aa\n",
+	"mod/examples/use.go":              "package main\n\n// #cgo pkg-config: libbar\nimport \"C\"\n",
+}
+
+func TestCollect_Resolution(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range fixture {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: &config.Config{}, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]evidence.Manifest{}
+	var vendored []evidence.VendoredCode
+	for _, r := range recs {
+		switch f := r.Fact.(type) {
+		case evidence.Manifest:
+			got[f.Path] = f
+		case evidence.VendoredCode:
+			vendored = append(vendored, f)
+		}
+	}
+	// Only copied code that nothing records is reported: not a
+	// Chromium-style third_party/ with its README, not Composer's vendor/.
+	if diff := cmp.Diff([]evidence.VendoredCode{{Path: "external/captcha", Files: 1, Example: "external/captcha/lib.php"}}, vendored); diff != "" {
+		t.Errorf("vendored mismatch (-want +got):\n%s", diff)
+	}
+	want := map[string]evidence.Manifest{
+		"pom.xml":           {Path: "pom.xml", Ecosystem: "Maven", Manager: "maven", Note: "Maven has no lockfile; versions are fixed in pom.xml", Exact: true, Members: []string{"core", "test-jpms"}},
+		"core/pom.xml":      {Path: "core/pom.xml", Ecosystem: "Maven", Manager: "maven", Note: "Maven has no lockfile; versions are fixed in pom.xml", Range: "[1.0,2.0)", RangeLine: 4},
+		"test-jpms/pom.xml": {Path: "test-jpms/pom.xml", Ecosystem: "Maven", Manager: "maven", Note: "Maven has no lockfile; versions are fixed in pom.xml", Exact: true, OutOfScope: "test-harness module under test-jpms/ (default)"},
+		"py/pyproject.toml": {Path: "py/pyproject.toml", Ecosystem: "PyPI", Manager: "python", LockNeeded: true, Range: "certifi", RangeLine: 4,
+			Rejected: []string{"py/requirements.txt: it installs the package itself (-e .[http2]), so the package's own dependencies resolve from the manifest's ranges"}},
+		"rs/Cargo.toml":   {Path: "rs/Cargo.toml", Ecosystem: "crates.io", Manager: "cargo", LockNeeded: true, Lockfiles: []string{"rs/Cargo.lock"}, Members: []string{"rs/crate-a", "rs/crates/*"}},
+		"js/package.json": {Path: "js/package.json", Ecosystem: "npm", Manager: "npm", LockNeeded: true, Lockfiles: []string{"js/package-lock.json"}, Range: "typescript ^5.4.0", RangeLine: 1, Members: []string{"js/packages/*"}},
+		"gr/build.gradle": {Path: "gr/build.gradle", Ecosystem: "Maven", Manager: "gradle", Note: "Gradle dependency locking is optional; gradle.lockfile is used when present", Range: `"org.slf4j:slf4j-api:2.+"`, RangeLine: 3, Members: []string{"gr/app", "gr/lib/util"}},
+		"examples/celery/pyproject.toml": {Path: "examples/celery/pyproject.toml", Ecosystem: "PyPI", Manager: "python", LockNeeded: true, Range: "celery>=5", RangeLine: 3,
+			OutOfScope: "example code under examples/ (default)"},
+		"app/requirements.txt": {Path: "app/requirements.txt", Ecosystem: "PyPI", Manager: "pip", LockNeeded: true, Range: "flask>=3.0", RangeLine: 2,
+			Rejected: []string{"app/requirements.txt: it does not pin flask>=3.0 exactly"}},
+		"tool/requirements.txt": {Path: "tool/requirements.txt", Ecosystem: "PyPI", Manager: "pip", LockNeeded: true, Lockfiles: []string{"tool/requirements.txt"}},
+		"mod/go.mod": {Path: "mod/go.mod", Ecosystem: "Go", Manager: "go", NoDependencies: true, Note: "go.mod requires no modules",
+			Native: []string{"libfoo (pkg-config, mod/binding.go:3)", "libfoo-admin (pkg-config, mod/binding.go:3)"}},
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("manifests mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestRequirementsLocks(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"flask==3.0.0\nclick==8.1.7 \\\n    --hash=sha256:aa\n", true},
+		{"-e .\npytest==8.4.1\n", false},
+		{".[socks]\n", false},
+		{"flask>=3\n", false},
+		{"# nothing\n", false},
+	}
+	for _, tc := range tests {
+		if ok, why := requirementsLocks([]byte(tc.in)); ok != tc.ok {
+			t.Errorf("requirementsLocks(%q) = %v (%s), want %v", tc.in, ok, why, tc.ok)
+		}
+	}
+}
+
+// FuzzResolution feeds arbitrary bytes to every manifest reader.
+func FuzzResolution(f *testing.F) {
+	for _, body := range fixture {
+		f.Add([]byte(body))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = readPom(data)
+		_, _ = firstRange(data, "dependencies")
+		_, _ = pyprojectRange(data)
+		_, _ = cargoRange(data)
+		_, _ = gradleRange(data)
+		_ = gradleMembers(data)
+		_ = npmMembers(data)
+		_ = cargoMembers(data)
+		_, _ = requirementsLocks(data)
+	})
+}

@@ -1,0 +1,134 @@
+package deps
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/rule"
+)
+
+// answer is an outcome with what a false one rests on.
+type answer struct {
+	Outcome  rule.Outcome
+	Negative rule.Negative
+}
+
+func answers(fs []rule.Finding) []answer {
+	var out []answer
+	for _, f := range fs {
+		a := answer{Outcome: f.Outcome}
+		if f.Outcome == rule.False {
+			a.Negative = rule.NegativeOf(f, rule.Meta{})
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func TestInventory_ScopeAndResolution(t *testing.T) {
+	t.Parallel()
+	const example = "example code under examples/ (default)"
+	lock := evidence.DependencyFile{Path: "uv.lock", Lockfile: true, Packages: []evidence.DepPackage{{Name: "click", Version: "8.1.7"}}}
+	var (
+		yes       = answer{Outcome: rule.True}
+		na        = answer{Outcome: rule.NotApplicable}
+		violation = answer{Outcome: rule.False, Negative: rule.Violation}
+		noSignal  = answer{Outcome: rule.False, Negative: rule.NoSignal}
+	)
+	tests := []struct {
+		name string
+		fn   func(*evidence.Set) []rule.Finding
+		ev   []evidence.Fact
+		want []answer
+	}{
+		{"ranges_without_lock_is_a_violation", manifestsHaveParsedLockfile,
+			[]evidence.Fact{evidence.Manifest{Path: "pyproject.toml", Ecosystem: "PyPI", LockNeeded: true, Range: "httpcore==1.*", RangeLine: 32,
+				Rejected: []string{"requirements.txt: it installs the package itself (-e .)"}}},
+			[]answer{violation}},
+		{"example_manifest_is_listed_apart", manifestsHaveParsedLockfile,
+			[]evidence.Fact{evidence.Manifest{Path: "examples/celery/pyproject.toml", LockNeeded: true, OutOfScope: example}},
+			[]answer{na}},
+		{"go_mod_without_requirements_is_complete", manifestsHaveParsedLockfile,
+			[]evidence.Fact{evidence.Manifest{Path: "go.mod", Ecosystem: "Go", NoDependencies: true, Note: "go.mod requires no modules"}},
+			[]answer{yes}},
+		{"cgo_host_library_is_not_listed", manifestsHaveParsedLockfile,
+			[]evidence.Fact{evidence.Manifest{Path: "go.mod", Ecosystem: "Go", NoDependencies: true, Native: []string{"libfoo (pkg-config, binding.go:3)"}}},
+			[]answer{violation}},
+		{"exact_requirements_file_is_its_own_lock", manifestsHaveParsedLockfile,
+			[]evidence.Fact{evidence.Manifest{Path: "requirements.txt", Ecosystem: "PyPI", Manager: "pip", LockNeeded: true, Lockfiles: []string{"requirements.txt"}},
+				evidence.DependencyFile{Path: "requirements.txt", Format: "python/requirements", Packages: []evidence.DepPackage{{Name: "flask", Version: "3.0.0"}}}},
+			[]answer{yes}},
+		{"exact_maven_build_is_complete", manifestsHaveParsedLockfile,
+			[]evidence.Fact{evidence.Manifest{Path: "lib/pom.xml", Ecosystem: "Maven", Manager: "maven", Exact: true, Note: "Maven has no lockfile"}},
+			[]answer{yes}},
+		{"maven_range_is_a_violation", manifestsHaveParsedLockfile,
+			[]evidence.Fact{evidence.Manifest{Path: "pom.xml", Ecosystem: "Maven", Manager: "maven", Range: "[1.0,2.0)", RangeLine: 40}},
+			[]answer{violation}},
+		{"unparsable_lock_is_no_signal", manifestsHaveParsedLockfile,
+			[]evidence.Fact{evidence.Manifest{Path: "package.json", LockNeeded: true, Lockfiles: []string{"yarn.lock"}}, evidence.DependencyFile{Path: "yarn.lock", Error: "bad"}},
+			[]answer{noSignal}},
+		{"inventory_complete_with_out_of_scope_gaps", componentInventoryAvailable,
+			[]evidence.Fact{
+				evidence.Manifest{Path: "pyproject.toml", LockNeeded: true, Lockfiles: []string{"uv.lock"}}, lock,
+				evidence.Manifest{Path: "examples/celery/pyproject.toml", LockNeeded: true, OutOfScope: example},
+			},
+			[]answer{yes}},
+		{"inventory_incomplete_is_a_violation", componentInventoryAvailable,
+			[]evidence.Fact{evidence.Manifest{Path: "composer.json", Ecosystem: "Packagist", LockNeeded: true, Range: "psr/log ^1.0", RangeLine: 58}},
+			[]answer{violation}},
+		{"vendored_code_without_record_is_a_gap", componentInventoryAvailable,
+			[]evidence.Fact{
+				evidence.Manifest{Path: "api/composer.json", LockNeeded: true, Lockfiles: []string{"api/composer.lock"}},
+				evidence.DependencyFile{Path: "api/composer.lock", Lockfile: true, Packages: []evidence.DepPackage{{Name: "psr/log", Version: "3.0.0"}}},
+				evidence.VendoredCode{Path: "external/captcha", Files: 1, Example: "external/captcha/lib.php"},
+			},
+			[]answer{violation}},
+		{"complete_sbom_wins", componentInventoryAvailable,
+			[]evidence.Fact{
+				evidence.Manifest{Path: "package.json", LockNeeded: true},
+				evidence.SBOMDocument{Path: "bom.json", Format: "CycloneDX", Type: "software", Supported: true, Components: 3},
+			},
+			[]answer{yes}},
+		{"broken_file_is_no_signal", dependencyFilesParse,
+			[]evidence.Fact{evidence.DependencyFile{Path: "yarn.lock", Error: "line 3: bad"}},
+			[]answer{noSignal}},
+		{"broken_example_file_is_listed_apart", dependencyFilesParse,
+			[]evidence.Fact{evidence.DependencyFile{Path: "examples/a/yarn.lock", Error: "bad", OutOfScope: example}},
+			[]answer{na}},
+		{"product_requirements_without_hashes_is_a_violation", dependenciesIntegrityPinned,
+			[]evidence.Fact{evidence.DependencyFile{Path: "requirements.txt", Format: "python/requirements", Integrity: evidence.DepIntegrity{Total: 15}}},
+			[]answer{violation}},
+		{"example_requirements_without_hashes_is_listed_apart", dependenciesIntegrityPinned,
+			[]evidence.Fact{evidence.DependencyFile{Path: "examples/celery/requirements.txt", Format: "python/requirements", Integrity: evidence.DepIntegrity{Total: 21}, OutOfScope: example}},
+			[]answer{na}},
+		{"pom_without_hashes_is_no_signal", dependenciesIntegrityPinned,
+			[]evidence.Fact{evidence.DependencyFile{Path: "pom.xml", Format: "java/pomxml", Integrity: evidence.DepIntegrity{Total: 4, Note: "pom.xml pins no hashes"}}},
+			[]answer{noSignal}},
+		{"manifest_without_any_lock_has_no_integrity", dependenciesIntegrityPinned,
+			[]evidence.Fact{evidence.Manifest{Path: "package.json", Ecosystem: "npm", LockNeeded: true, Range: "hawk ~7.0.7", RangeLine: 40}},
+			[]answer{violation}},
+		{"lockfile_without_hashes_is_a_violation", dependenciesIntegrityPinned,
+			[]evidence.Fact{evidence.DependencyFile{Path: "composer.lock", Format: "php/composerlock", Lockfile: true, Integrity: evidence.DepIntegrity{Total: 6}}},
+			[]answer{violation}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ev := evidence.NewSet()
+			for _, f := range tc.ev {
+				ev.Add(rec(f))
+			}
+			got := tc.fn(ev)
+			if diff := cmp.Diff(tc.want, answers(got)); diff != "" {
+				t.Errorf("answers (-want +got):\n%s\nfindings: %+v", diff, got)
+			}
+			for _, f := range got {
+				if f.Message == "" {
+					t.Errorf("finding without a message: %+v", f)
+				}
+			}
+		})
+	}
+}
