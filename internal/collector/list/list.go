@@ -30,8 +30,8 @@ import (
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/collector/repo/governance"
 	"github.com/assaysec/assay/internal/collector/repo/purpose"
-	reposecrets "github.com/assaysec/assay/internal/collector/repo/secrets"
 	reposcope "github.com/assaysec/assay/internal/collector/repo/scope"
+	reposecrets "github.com/assaysec/assay/internal/collector/repo/secrets"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
 )
 
