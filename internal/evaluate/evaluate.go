@@ -325,6 +325,11 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 			}
 			rc.Findings = append(rc.Findings, rf)
 		}
+		if role != "blocks" && rules.Guards(id) {
+			if v, neg, _ := ruleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
+				blocks.add(in, id, fs, &falseRemedies)
+			}
+		}
 		switch role {
 		case "supporting":
 			continue

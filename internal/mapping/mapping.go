@@ -42,10 +42,20 @@ type Rules struct {
 	All, Any, Blocks, Supporting []string
 }
 
-// IDs returns every rule id, in all, any, blocks, supporting order.
+// IDs returns every rule id once, in all, any, blocks, supporting order.
 func (r Rules) IDs() []string {
-	return slices.Concat(r.All, r.Any, r.Blocks, r.Supporting)
+	var out []string
+	for _, id := range slices.Concat(r.All, r.Any, r.Blocks, r.Supporting) {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
+
+// Guards reports whether a rule's violation blocks the claim, whatever
+// other role it has.
+func (r Rules) Guards(rule string) bool { return slices.Contains(r.Blocks, rule) }
 
 // Deciding reports whether any rule can decide the claim (all, any or
 // blocks).
@@ -131,7 +141,10 @@ func (m *Mapping) add(name string, data []byte) error {
 			dst *[]string
 		}{{e.All, &r.All}, {e.Any, &r.Any}, {e.Blocks, &r.Blocks}, {e.Supporting, &r.Supporting}} {
 			for _, id := range group.ids {
-				if r.Role(id) != "" {
+				// A rule may both decide (all or any) and guard (blocks) one
+				// claim: a given artefact that verifies makes 3.1.1 met, one
+				// that fails makes it not met whatever else holds.
+				if role := r.Role(id); role != "" && !(group.dst == &r.Blocks && role != "supporting" && !slices.Contains(r.Blocks, id)) {
 					return fmt.Errorf("mapping %s: rule %s mapped to claim %s twice", name, id, e.Claim)
 				}
 				*group.dst = append(*group.dst, id)
