@@ -572,8 +572,7 @@ func settleText(c *catalog.Claim) string {
 	return fmt.Sprintf("an attestation for claim %s in assay.yaml backed by: %s", c.ID, c.Attestation)
 }
 
-func firstFalseMessage(fs []report.Finding) string { return firstMessage(fs, string(rule.False)) }
-func firstTrueMessage(fs []report.Finding) string  { return firstMessage(fs, string(rule.True)) }
+func firstTrueMessage(fs []report.Finding) string { return firstMessage(fs, string(rule.True)) }
 
 func firstMessage(fs []report.Finding, outcome string) string {
 	for _, f := range fs {

@@ -148,7 +148,9 @@ func (m *Mapping) add(name string, data []byte) error {
 					return fmt.Errorf("mapping %s: rule %s mapped to claim %s twice", name, id, e.Claim)
 				}
 				*group.dst = append(*group.dst, id)
-				m.rules[id] = append(m.rules[id], e.Claim)
+				if !slices.Contains(m.rules[id], e.Claim) {
+					m.rules[id] = append(m.rules[id], e.Claim)
+				}
 				if _, ok := m.source[id]; !ok {
 					m.source[id] = name
 				}

@@ -161,10 +161,6 @@ func defaultCandidates(scan evidence.CIScan) []string {
 	return defaultBranches
 }
 
-func branchesIncludeDefault(bs []string) bool {
-	return filterAdmits(bs, nil, defaultBranches)
-}
-
 // filterAdmits reports whether a branch filter (GitHub globs with !
 // negations, or Travis /regex/ patterns) and an ignore filter let one of
 // the candidate names through. An empty filter admits every branch.

@@ -27,12 +27,6 @@ func (r recogniser) matchUses(uses string) bool {
 	return false
 }
 
-// match returns the line of the step that matches (0 when none) and what
-// matched: the action, or the script line.
-func (r recogniser) match(s evidence.CIStep) (int, string) {
-	return r.matchVars(s, nil, nil)
-}
-
 // matchVars is match with the job's environment and matrix, so a command
 // given through ${{ env.X }}, ${{ matrix.x }} or $X is read as the value
 // it takes. The line and text shown are those of the script as written.
@@ -227,18 +221,6 @@ var sca = recogniser{
 	run:  cmd(`osv-scanner\b`, `trivy\s+(?:fs|filesystem|repo|repository|image|rootfs|sbom)\b`, `grype\b`, `pip-audit\b`, `(?:npm|pnpm|yarn)\s+audit\b`, `govulncheck\b`, `cargo\s+(?:audit|deny)\b`, `snyk\s+test\b`, `bundle(?:r)?[-\s]audit\b`, `bundler-audit\b`, `dotnet\s+list\s+[^\n]*--vulnerable`, `composer\s+audit\b`, `dependency-check(?:\.sh)?\b`, `safety\s+(?:check|scan)\b`, `mvnw?\s+[^\n]*dependency-check`),
 }
 
-var release = recogniser{
-	name: "release",
-	uses: []string{"goreleaser/goreleaser-action", "pypa/gh-action-pypi-publish", "softprops/action-gh-release", "ncipollo/release-action", "svenstaro/upload-release-action", "actions/create-release", "actions/upload-release-asset", "jreleaser/release-action", "gitlab:release", "rubygems/release-gem", "changesets/action", "docker/build-push-action", "cycjimmy/semantic-release-action"},
-	run:  cmd(`goreleaser\s+release\b`, `goreleaser\b(?:\s+--\S+)*\s*$`, `(?:npm|pnpm|yarn)\s+publish\b`, `yarn\s+npm\s+publish\b`, `twine\s+upload\b`, `poetry\s+publish\b`, `uv\s+publish\b`, `flit\s+publish\b`, `hatch\s+publish\b`, `cargo\s+publish\b`, `gem\s+push\b`, `(?:\./)?mvnw?\s+(?:[^\n;&|]*\s)?deploy\b`, `(?:\./)?gradlew?\s+(?:[^\n;&|]*\s)?publish\w*\b`, `dotnet\s+nuget\s+push\b`, `nuget\s+push\b`, `docker\s+(?:image\s+)?push\b`, `docker\s+buildx\s+build\s+[^\n]*--push\b`, `podman\s+push\b`, `gh\s+release\s+(?:create|upload)\b`, `release-cli\s+create\b`, `helm\s+push\b`, `ko\s+(?:build|publish|resolve)\b`, `jreleaser\b`, `semantic-release\b`, `crane\s+push\b`, `skopeo\s+copy\b`),
-}
-
-var signing = recogniser{
-	name: "signing",
-	uses: []string{"actions/attest-build-provenance", "actions/attest", "actions/attest-sbom", "slsa-framework/slsa-github-generator", "sigstore/gh-action-sigstore-python", "pypa/gh-action-pypi-publish"},
-	run:  cmd(`cosign\s+(?:sign|sign-blob|attest|attest-blob)\b`, `gpg2?\s+[^\n]*--(?:detach-sign|clearsign|sign)\b`, `minisign\s+-S\b`, `notation\s+sign\b`, `(?:npm|pnpm)\s+publish\s+[^\n]*--provenance\b`, `gh\s+attestation\b`, `sigstore\s+sign\b`),
-}
-
 var sbom = recogniser{
 	name: "SBOM",
 	uses: []string{"anchore/sbom-action", "actions/attest-sbom", "cyclonedx/gh-gomod-generate-sbom", "cyclonedx/gh-node-module-generatebom", "cyclonedx/gh-python-generate-sbom", "cyclonedx/gh-dotnet-generate-sbom", "advanced-security/sbom-generator-action", "microsoft/sbom-action"},
@@ -247,13 +229,6 @@ var sbom = recogniser{
 
 // stepsOf returns a job's steps.
 func stepsOf(j evidence.CIJob) []evidence.CIStep { return j.Steps }
-
-// firstMatch returns the first step of a job a recogniser matches: its
-// line, what matched, and the local script it is in ("" for the CI file).
-func firstMatch(r recogniser, j evidence.CIJob) (int, string, string, bool) {
-	l, what, file, _, ok := firstMatchSoft(r, j)
-	return l, what, file, ok
-}
 
 // firstMatchSoft is firstMatch preferring steps whose failure fails the
 // job; soft is true when the only match is a step marked
