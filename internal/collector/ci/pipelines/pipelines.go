@@ -225,6 +225,7 @@ func (c *run) followScripts(pl *evidence.CIPipeline) {
 				continue
 			}
 			c.followInto(&steps, s, &n, 0)
+			c.followMake(&steps, s)
 		}
 		j.Steps = steps
 	}
