@@ -91,7 +91,7 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 			first[f.Group] = f.When
 		}
 	}
-	var good, bad []rule.Finding
+	var good, bad, pending []rule.Finding
 	older := 0
 	for _, f := range sf.Fixes {
 		start := first[f.Group]
@@ -112,7 +112,9 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 			if open > target {
 				bad = append(bad, rule.Violated(id, loc, "security fix %s is in no release tag %d days after the fix, over %s of %d days", what, open, targetSrc, target))
 			} else {
-				good = append(good, rule.New(id, rule.True, loc, "security fix %s is not released yet, %d days after the fix (within %d)", what, open, target))
+				// Not late yet, but not shown to ship either: it cannot
+				// make the claim met on its own.
+				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is not released yet, %d days after the fix (within %d): timeliness is judged once it reaches a release", what, open, target))
 			}
 			continue
 		}
@@ -128,10 +130,13 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 		scope += fmt.Sprintf(" (cap of %d reached at %s)", sf.Scan.MaxCommits, day(sf.Scan.Oldest))
 	}
 	if len(bad) > 0 {
-		return append(bad, good...)
+		return slices.Concat(bad, good, pending)
 	}
 	if len(good) > 0 {
-		return good
+		return append(good, pending...)
+	}
+	if len(pending) > 0 {
+		return pending
 	}
 	if sf.Scan.Capped && sf.Scan.Oldest.After(from) {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, it.Provenance.Location, "no security fix identified in the %s; the cap stopped the scan before the five-year lookback", scope)}
