@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/assaysec/assay/internal/"
+
+// boundary says which internal packages a layer may not import. Data flows
+// one way: collect -> evidence -> rules -> findings -> claim status ->
+// report -> render.
+type boundary struct {
+	layer   string   // package path under internal/, "x/*" for x and below
+	forbids []string // imports it may not make, same syntax
+	allows  []string // exceptions inside a forbidden prefix
+}
+
+var boundaries = []boundary{
+	{layer: "evidence/*", forbids: []string{"*"}, allows: []string{"evidence/*", "textsafe", "limits", "scope"}},
+	{layer: "report", forbids: []string{"*"}},
+	{layer: "rule/*", forbids: []string{"*"}, allows: []string{"rule/*", "evidence/*", "textsafe", "limits", "scope"}},
+	{layer: "render/*", forbids: []string{"*"}, allows: []string{"render/*", "report", "textsafe"}},
+	{layer: "collector", forbids: []string{"forge/*", "config"}},
+	{layer: "cli", forbids: []string{"evidence/*", "mapping", "rule/*", "catalog"}},
+}
+
+// knownViolations are today's edges against the flow, to be emptied by the
+// layering work (issue 11); a new edge fails the test, and an edge that is
+// gone must be removed from this list.
+var knownViolations = []string{
+	"cli -> catalog",
+	"cli -> evidence",
+	"cli -> mapping",
+	"cli -> rule",
+	"cli -> rule/list",
+	"collector -> config",
+	"collector -> forge",
+	"evidence -> parse/securityinsights",
+	"evidence -> parse/securitypolicy",
+	"evidence -> parse/securitytxt",
+	"render/oscal -> catalog",
+	"render/oscal -> mapping",
+	"render/oscal -> rule",
+	"rule/ci -> parse/codeowners",
+	"rule/ci -> parse/gitlabci",
+	"rule/ci -> release/publishing",
+	"rule/deps -> config",
+	"rule/disclosure -> parse/securitypolicy",
+	"rule/disclosure -> parse/securitytxt",
+	"rule/release -> release/publishing",
+	"rule/release -> release/slsa",
+	"rule/release -> release/verifydocs",
+}
+
+func matches(pattern, pkg string) bool {
+	if pattern == "*" {
+		return true
+	}
+	if base, ok := strings.CutSuffix(pattern, "/*"); ok {
+		return pkg == base || strings.HasPrefix(pkg, base+"/")
+	}
+	return pkg == pattern
+}
+
+func TestImportBoundaries(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go tool not on PATH")
+	}
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "github.com/assaysec/assay/internal/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || !strings.HasPrefix(fields[0], module) {
+			continue
+		}
+		pkg := strings.TrimPrefix(fields[0], module)
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			dep := strings.TrimPrefix(imp, module)
+			// Test support builds whole pipelines on purpose.
+			if strings.HasPrefix(dep, "testutil") || strings.HasSuffix(pkg, "rendertest") {
+				continue
+			}
+			for _, b := range boundaries {
+				if !matches(b.layer, pkg) {
+					continue
+				}
+				forbidden := slices.ContainsFunc(b.forbids, func(p string) bool { return matches(p, dep) })
+				allowed := slices.ContainsFunc(b.allows, func(p string) bool { return matches(p, dep) })
+				if forbidden && !allowed && !matches(b.layer, dep) {
+					got = append(got, pkg+" -> "+dep)
+				}
+			}
+		}
+	}
+	slices.Sort(got)
+	got = slices.Compact(got)
+	for _, v := range got {
+		if !slices.Contains(knownViolations, v) {
+			t.Errorf("import against the flow: %s", v)
+		}
+	}
+	for _, v := range knownViolations {
+		if !slices.Contains(got, v) {
+			t.Errorf("known violation %s is gone: remove it from knownViolations", v)
+		}
+	}
+}
