@@ -47,7 +47,6 @@ var knownViolations = []string{
 	"rule/ci -> parse/codeowners",
 	"rule/ci -> parse/gitlabci",
 	"rule/ci -> release/publishing",
-	"rule/deps -> config",
 	"rule/disclosure -> parse/securitypolicy",
 	"rule/disclosure -> parse/securitytxt",
 	"rule/release -> release/publishing",

@@ -182,3 +182,19 @@ type LagSample struct {
 
 // Kind implements Fact.
 func (RemediationLag) Kind() Kind { return KindRemediationLag }
+
+// DefaultRemediationDays is the remediation target, in days, for a severity
+// when none is declared: common industry practice, documented in
+// docs/configuration.md and kept equal to config.DefaultRemediationTargets
+// by a test, so rules need not read the configuration.
+func DefaultRemediationDays(severity string) int {
+	switch severity {
+	case "critical":
+		return 14
+	case "high":
+		return 30
+	case "medium", "moderate":
+		return 90
+	}
+	return 180 // low, and any other rating
+}

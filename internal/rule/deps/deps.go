@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -357,7 +356,7 @@ func targets(ev *evidence.Set) (func(string) int, string) {
 				if d, ok := t[sev]; ok {
 					return d
 				}
-				return config.DefaultRemediationTargets.Days(sev)
+				return evidence.DefaultRemediationDays(sev)
 			}, "declared in " + it.Fact.Source
 		}
 	}
@@ -365,7 +364,7 @@ func targets(ev *evidence.Set) (func(string) int, string) {
 		if sev == "" {
 			sev = "medium"
 		}
-		return config.DefaultRemediationTargets.Days(sev)
+		return evidence.DefaultRemediationDays(sev)
 	}, "default"
 }
 
