@@ -227,6 +227,10 @@ changed); 2 usage error.`,
 			if verr != nil && !errors.As(verr, &be) {
 				return verr
 			}
+			format = reportFormat(cmd, format, output, "")
+			if output != "" && format == "" {
+				return usagef("--output %s: give --format too (the file's extension names no report format)", output)
+			}
 			if res != nil {
 				if format != "" && verr == nil {
 					if err := writeReport(streams, res.Report, format, output, false); err != nil {
@@ -253,7 +257,7 @@ changed); 2 usage error.`,
 	fl.StringArrayVar(&files, "file", nil, "check this SBOM, VEX or other external evidence `FILE` by name (repeatable)")
 	fl.StringVar(&at, "at", "", "check allowed signers' validity at this `RFC3339` time (default now)")
 	fl.StringVarP(&format, "format", "f", "", "render the signed report in this format instead of the summary: "+strings.Join(renderlist.Formats.Names(), ", "))
-	fl.StringVarP(&output, "output", "o", "", "with --format, write the report to `FILE`")
+	fl.StringVarP(&output, "output", "o", "", "write the signed report to `FILE` (its format from --format or the extension)")
 	return cmd
 }
 

@@ -333,6 +333,7 @@ func newFleetReportCmd(streams *IO, open fleetOpener) *cobra.Command {
 to 'fleet add') in any report format, without assessing again.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format = reportFormat(cmd, format, output, "text")
 			if !renderlist.Formats.Has(format) {
 				return usagef("--format: unknown format %q; want one of %s", format, strings.Join(renderlist.Formats.Names(), ", "))
 			}
@@ -366,12 +367,12 @@ to 'fleet add') in any report format, without assessing again.`,
 			if err := json.Unmarshal(a.Report, &rep); err != nil {
 				return fmt.Errorf("stored report %d of %s: %w", a.ID, textsafe.Clean(path), err)
 			}
+			verbose, _ = cmd.Flags().GetBool("verbose")
 			return writeReport(streams, &rep, format, output, verbose)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&format, "format", "f", "text", "report format: "+strings.Join(renderlist.Formats.Names(), ", "))
 	fl.StringVarP(&output, "output", "o", "", "write the report to `FILE` (atomically) instead of standard output")
-	fl.BoolVarP(&verbose, "verbose", "v", false, "show every finding with its file and line (text format)")
 	return cmd
 }
