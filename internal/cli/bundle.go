@@ -126,8 +126,10 @@ files are digested as evidence.`,
 				return err
 			}
 			c := res.Report.Summary.Claims
-			fmt.Fprintf(streams.Err, "assay: wrote %s: %d subjects, %d evidence files, signed with %s; claims %d met, %d not met, %d unknown, %d not applicable\n",
-				out, len(created.Statement.Subject), len(created.Statement.Predicate.Evidence), signer.Describe(), c.Met, c.NotMet, c.Unknown, c.NotApplicable)
+			// What was done is the command's output, on stdout; stderr is
+			// for warnings and errors.
+			fmt.Fprintf(streams.Out, "wrote %s: %s, %s, signed with %s; claims %d met, %d not met, %d unknown, %d not applicable\n",
+				out, textsafe.Count(len(created.Statement.Subject), "subject"), textsafe.Count(len(created.Statement.Predicate.Evidence), "evidence file"), signer.Describe(), c.Met, c.NotMet, c.Unknown, c.NotApplicable)
 			return nil
 		},
 	}
@@ -156,7 +158,7 @@ func releaseFiles(dir string) ([]string, error) {
 		}
 	}
 	if len(out) > maxReleaseFiles {
-		return nil, fmt.Errorf("%d files; the limit is %d", len(out), maxReleaseFiles)
+		return nil, fmt.Errorf("%s; the limit is %d", textsafe.Count(len(out), "file"), maxReleaseFiles)
 	}
 	sort.Strings(out)
 	return out, nil
@@ -240,11 +242,17 @@ changed); 2 usage error.`,
 					return err
 				}
 			}
+			// The verdict is the command's output, on stdout, unless the
+			// signed report is being written there.
+			verdict := streams.Out
+			if format != "" && output == "" {
+				verdict = streams.Err
+			}
 			if verr != nil {
-				fmt.Fprintf(streams.Err, "assay: bundle %s does not verify: %s\n", args[0], textsafe.Clean(verr.Error()))
+				fmt.Fprintf(verdict, "bundle %s does not verify: %s\n", textsafe.Clean(args[0]), textsafe.Clean(verr.Error()))
 				return errPolicy
 			}
-			fmt.Fprintf(streams.Err, "assay: bundle %s verifies: signed by %s\n", args[0], textsafe.Clean(res.Signer))
+			fmt.Fprintf(verdict, "bundle %s verifies: signed by %s\n", textsafe.Clean(args[0]), textsafe.Clean(res.Signer))
 			return nil
 		},
 	}
