@@ -60,9 +60,9 @@ func newBundleCreateCmd(streams *IO) *cobra.Command {
 		extra     []string
 	)
 	cmd := &cobra.Command{
-		Use:   "create [PATH] --out FILE --signing-key KEY",
+		Use:   "create [PATH] -o FILE --signing-key KEY",
 		Short: "Assess PATH and write a signed bundle of the result",
-		Long: `Create assesses PATH exactly as assess does (same flags), then writes to --out an
+		Long: `Create assesses PATH exactly as assess does (same flags), then writes to -o FILE an
 assurance bundle signed with --signing-key. (--key is the assess flag for a
 release signature public key.)
 
@@ -86,7 +86,7 @@ files are digested as evidence.`,
 				out = f.output
 			}
 			if out == "" {
-				return usagef("--out is required: the bundle file to write")
+				return usagef("-o/--output is required: the bundle file to write")
 			}
 			if key == "" {
 				return usagef("--signing-key is required: the private key to sign with")
@@ -135,8 +135,14 @@ files are digested as evidence.`,
 	}
 	bindAssessFlags(cmd, &f)
 	hideAssessOutputFlags(cmd)
+	// The bundle is one file, so -o/--output names it as everywhere else;
+	// --out, its first name, still works.
+	if o := cmd.Flags().Lookup("output"); o != nil {
+		o.Hidden = false
+		o.Usage = "write the bundle to `FILE` (atomically)"
+	}
 	fl := cmd.Flags()
-	fl.StringVar(&out, "out", "", "write the bundle to `FILE` (atomically)")
+	fl.StringVar(&out, "out", "", "the same as -o/--output")
 	fl.StringVar(&key, "signing-key", "", "sign with this unencrypted private key `FILE` (SSH or ed25519)")
 	fl.StringVar(&sigFormat, "signature-format", bundle.FormatSSH, "ssh (SSHSIG, checked with allowed signers) or ed25519 (raw DSSE signature)")
 	fl.StringArrayVar(&artifacts, "artifact", nil, "a release artefact `FILE` to name as a subject (repeatable)")
