@@ -377,3 +377,25 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// TestErrorNamesPartOnce: a parse error that already names the bundle is
+// not prefixed "bundle: " a second time.
+func TestErrorNamesPartOnce(t *testing.T) {
+	for _, tc := range []struct {
+		err  *bundle.Error
+		want string
+	}{
+		{&bundle.Error{Part: bundle.PartBundle, Err: errors.New(`bundle: json: unknown field "x"`)}, `bundle: json: unknown field "x"`},
+		{&bundle.Error{Part: bundle.PartEvidence, Err: errors.New("evidence file x changed")}, "evidence: evidence file x changed"},
+		{&bundle.Error{Part: bundle.PartBundle, Err: errors.New("bundled twice")}, "bundle: bundled twice"},
+		{&bundle.Error{Part: bundle.PartSigner, Err: errors.New("key not trusted")}, "signer: key not trusted"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("Error() = %q, want %q", got, tc.want)
+		}
+	}
+	_, err := bundle.Verify([]byte(`{"mediaType": "x", "dsseEnvelope": {}, "extra": 1}`), bundle.VerifyOptions{Keys: []ssh.PublicKey{nil}})
+	if err == nil || strings.Contains(err.Error(), "bundle: bundle:") {
+		t.Errorf("Verify error = %v", err)
+	}
+}

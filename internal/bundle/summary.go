@@ -67,7 +67,7 @@ func WriteSummary(w io.Writer, res *Result) error {
 		}
 	}
 	if st != nil && len(st.Predicate.Evidence) > 0 {
-		p("\nEvidence as signed (%d files)\n", len(st.Predicate.Evidence))
+		p("\nEvidence as signed (%s)\n", textsafe.Count(len(st.Predicate.Evidence), "file"))
 		for _, e := range st.Predicate.Evidence {
 			claims := ""
 			if len(e.Claims) > 0 {

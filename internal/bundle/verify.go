@@ -43,7 +43,15 @@ type Error struct {
 	Err  error
 }
 
-func (e *Error) Error() string { return e.Part + ": " + e.Err.Error() }
+// Error names the part once: an error already prefixed with it ("bundle:
+// json: ...") is not prefixed again.
+func (e *Error) Error() string {
+	msg := e.Err.Error()
+	if strings.HasPrefix(msg, e.Part+": ") {
+		return msg
+	}
+	return e.Part + ": " + msg
+}
 func (e *Error) Unwrap() error { return e.Err }
 
 func fail(part, format string, args ...any) *Error {

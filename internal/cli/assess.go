@@ -33,7 +33,7 @@ type assessFlags struct {
 	assurance     string
 	collectors    []string
 	historyMax    int
-	historyWindow time.Duration
+	historyWindow spanFlag
 	sboms         []string
 	releases      []string
 	release       collector.ReleaseOptions
@@ -44,19 +44,18 @@ type assessFlags struct {
 
 func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(renderlist.Formats.Names(), ", "))
+	fl.StringVarP(&f.format, "format", "f", "text", "report format: "+strings.Join(renderlist.Formats.Names(), ", ")+" (default: from -o's extension, else text)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (atomically) instead of standard output")
 	fl.StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")
 	fl.StringVar(&f.now, "now", "", "assess as of this `RFC3339` time, for reproducible runs")
 	fl.BoolVar(&f.offline, "offline", true, "use no network sources (the default)")
 	fl.BoolVar(&f.online, "online", false, "allow network sources (forge APIs); they are cached and time-limited")
 	fl.StringVar(&f.failOn, "fail-on", "not_met", "exit 1 when claims are: not_met, unknown (not met or unknown), or never")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show every finding with its file and line (text format)")
 	fl.BoolVar(&f.requireSigned, "require-signed", false, "count only attestations whose signature verifies")
 	fl.StringVar(&f.assurance, "assurance", "", "assurance `LEVEL`: observed (decisions on observed evidence; the default) or attested (every partial claim also needs a valid attestation; default: assay.yaml's assurance)")
 	fl.StringSliceVar(&f.collectors, "collectors", nil, "run only these `collectors` (comma-separated names)")
 	fl.IntVar(&f.historyMax, "history-max-commits", 0, "walk at most `N` commits of git history (default 5000)")
-	fl.DurationVar(&f.historyWindow, "history-window", 0, "walk git history back this far (default 12 months, e.g. 8760h)")
+	fl.Var(&f.historyWindow, "history-window", "walk git history back this `SPAN`: 24mo, 90d, 2y or a duration such as 8760h (default 12mo)")
 	fl.StringArrayVar(&f.sboms, "sbom", nil, "an SBOM `FILE` to assess (repeatable)")
 	fl.StringArrayVar(&f.releases, "release", nil, "a release `DIR` of artefacts to verify (repeatable)")
 	fl.StringVar(&f.release.TrustedRoot, "trusted-root", "", "Sigstore trusted root `FILE` to verify release signatures against (offline)")
@@ -94,8 +93,14 @@ func (f *assessFlags) options(cmd *cobra.Command, path string) (engine.Options, 
 	default:
 		return opts, usagef("--fail-on: want not_met, unknown or never; got %q", f.failOn)
 	}
+	if f.historyMax < 0 {
+		return opts, usagef("--history-max-commits: want a positive number of commits (0 for the default of 5000), got %d", f.historyMax)
+	}
+	if err := checkInputFile("allowed-signers", f.allowedSigner); err != nil {
+		return opts, err
+	}
 	opts.Collector.HistoryMaxCommits = f.historyMax
-	opts.Collector.HistoryWindow = f.historyWindow
+	opts.Collector.HistoryWindow = f.historyWindow.at(opts.Now)
 	opts.Collector.SBOMFiles = f.sboms
 	opts.Collector.ReleaseDirs = f.releases
 	opts.Collector.Release = f.release
@@ -124,6 +129,8 @@ Exit codes: 0 the policy holds; 1 claims fail the --fail-on policy;
 			if len(args) == 1 {
 				path = args[0]
 			}
+			f.format = reportFormat(cmd, f.format, f.output, "text")
+			f.verbose, _ = cmd.Flags().GetBool("verbose")
 			if !renderlist.Formats.Has(f.format) {
 				return usagef("--format: unknown format %q; want one of %s", f.format, strings.Join(renderlist.Formats.Names(), ", "))
 			}

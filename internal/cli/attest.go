@@ -18,6 +18,7 @@ import (
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
 	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // maxAttestEvidence caps an evidence file `assay attest` hashes; the same cap
@@ -133,6 +134,19 @@ type evidenceYAML struct {
 }
 
 func runAttest(streams *IO, claim string, f *attestFlags) error {
+	// An unknown claim is the user's mistake (exit 2), found before the
+	// declaration is touched.
+	cat, err := catalog.Default()
+	if err != nil {
+		return err
+	}
+	if _, ok := cat.Claim(claim); !ok {
+		var ids []string
+		for _, c := range cat.Claims() {
+			ids = append(ids, c.ID)
+		}
+		return usagef("claim %q is not in the Code of Practice catalog%s; see `assay catalog`", textsafe.Clean(claim), didYouMean(claim, ids))
+	}
 	path := declarationPath(f.dir, f.config)
 	cfg, doc, err := loadDeclaration(path)
 	if err != nil {

@@ -60,9 +60,9 @@ func newBundleCreateCmd(streams *IO) *cobra.Command {
 		extra     []string
 	)
 	cmd := &cobra.Command{
-		Use:   "create [PATH] --out FILE --signing-key KEY",
+		Use:   "create [PATH] -o FILE --signing-key KEY",
 		Short: "Assess PATH and write a signed bundle of the result",
-		Long: `Create assesses PATH exactly as assess does (same flags), then writes to --out an
+		Long: `Create assesses PATH exactly as assess does (same flags), then writes to -o FILE an
 assurance bundle signed with --signing-key. (--key is the assess flag for a
 release signature public key.)
 
@@ -86,7 +86,7 @@ files are digested as evidence.`,
 				out = f.output
 			}
 			if out == "" {
-				return usagef("--out is required: the bundle file to write")
+				return usagef("-o/--output is required: the bundle file to write")
 			}
 			if key == "" {
 				return usagef("--signing-key is required: the private key to sign with")
@@ -126,15 +126,23 @@ files are digested as evidence.`,
 				return err
 			}
 			c := res.Report.Summary.Claims
-			fmt.Fprintf(streams.Err, "assay: wrote %s: %d subjects, %d evidence files, signed with %s; claims %d met, %d not met, %d unknown, %d not applicable\n",
-				out, len(created.Statement.Subject), len(created.Statement.Predicate.Evidence), signer.Describe(), c.Met, c.NotMet, c.Unknown, c.NotApplicable)
+			// What was done is the command's output, on stdout; stderr is
+			// for warnings and errors.
+			fmt.Fprintf(streams.Out, "wrote %s: %s, %s, signed with %s; claims %d met, %d not met, %d unknown, %d not applicable\n",
+				out, textsafe.Count(len(created.Statement.Subject), "subject"), textsafe.Count(len(created.Statement.Predicate.Evidence), "evidence file"), signer.Describe(), c.Met, c.NotMet, c.Unknown, c.NotApplicable)
 			return nil
 		},
 	}
 	bindAssessFlags(cmd, &f)
 	hideAssessOutputFlags(cmd)
+	// The bundle is one file, so -o/--output names it as everywhere else;
+	// --out, its first name, still works.
+	if o := cmd.Flags().Lookup("output"); o != nil {
+		o.Hidden = false
+		o.Usage = "write the bundle to `FILE` (atomically)"
+	}
 	fl := cmd.Flags()
-	fl.StringVar(&out, "out", "", "write the bundle to `FILE` (atomically)")
+	fl.StringVar(&out, "out", "", "the same as -o/--output")
 	fl.StringVar(&key, "signing-key", "", "sign with this unencrypted private key `FILE` (SSH or ed25519)")
 	fl.StringVar(&sigFormat, "signature-format", bundle.FormatSSH, "ssh (SSHSIG, checked with allowed signers) or ed25519 (raw DSSE signature)")
 	fl.StringArrayVar(&artifacts, "artifact", nil, "a release artefact `FILE` to name as a subject (repeatable)")
@@ -156,7 +164,7 @@ func releaseFiles(dir string) ([]string, error) {
 		}
 	}
 	if len(out) > maxReleaseFiles {
-		return nil, fmt.Errorf("%d files; the limit is %d", len(out), maxReleaseFiles)
+		return nil, fmt.Errorf("%s; the limit is %d", textsafe.Count(len(out), "file"), maxReleaseFiles)
 	}
 	sort.Strings(out)
 	return out, nil
@@ -227,6 +235,10 @@ changed); 2 usage error.`,
 			if verr != nil && !errors.As(verr, &be) {
 				return verr
 			}
+			format = reportFormat(cmd, format, output, "")
+			if output != "" && format == "" {
+				return usagef("--output %s: give --format too (the file's extension names no report format)", output)
+			}
 			if res != nil {
 				if format != "" && verr == nil {
 					if err := writeReport(streams, res.Report, format, output, false); err != nil {
@@ -236,11 +248,17 @@ changed); 2 usage error.`,
 					return err
 				}
 			}
+			// The verdict is the command's output, on stdout, unless the
+			// signed report is being written there.
+			verdict := streams.Out
+			if format != "" && output == "" {
+				verdict = streams.Err
+			}
 			if verr != nil {
-				fmt.Fprintf(streams.Err, "assay: bundle %s does not verify: %s\n", args[0], textsafe.Clean(verr.Error()))
+				fmt.Fprintf(verdict, "bundle %s does not verify: %s\n", textsafe.Clean(args[0]), textsafe.Clean(verr.Error()))
 				return errPolicy
 			}
-			fmt.Fprintf(streams.Err, "assay: bundle %s verifies: signed by %s\n", args[0], textsafe.Clean(res.Signer))
+			fmt.Fprintf(verdict, "bundle %s verifies: signed by %s\n", textsafe.Clean(args[0]), textsafe.Clean(res.Signer))
 			return nil
 		},
 	}
@@ -253,7 +271,7 @@ changed); 2 usage error.`,
 	fl.StringArrayVar(&files, "file", nil, "check this SBOM, VEX or other external evidence `FILE` by name (repeatable)")
 	fl.StringVar(&at, "at", "", "check allowed signers' validity at this `RFC3339` time (default now)")
 	fl.StringVarP(&format, "format", "f", "", "render the signed report in this format instead of the summary: "+strings.Join(renderlist.Formats.Names(), ", "))
-	fl.StringVarP(&output, "output", "o", "", "with --format, write the report to `FILE`")
+	fl.StringVarP(&output, "output", "o", "", "write the signed report to `FILE` (its format from --format or the extension)")
 	return cmd
 }
 

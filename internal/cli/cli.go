@@ -87,6 +87,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	// -v is global, so `assay -v assess .` works as `assay assess -v .` does;
+	// commands that print reports read it.
+	root.PersistentFlags().BoolP("verbose", "v", false, "show every finding with its file and line (text reports)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	for _, mk := range commands {
 		root.AddCommand(mk(streams))

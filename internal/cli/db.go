@@ -94,7 +94,7 @@ database is left as it was. Withdrawn records are skipped.`,
 					total += s.Records
 				}
 			}
-			fmt.Fprintf(streams.Out, "database %s: %d sources, %d OSV records (import took %s)\n", dir, len(m.Sources), total, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(streams.Out, "database %s: %s, %d OSV records (import took %s)\n", dir, textsafe.Count(len(m.Sources), "source"), total, time.Since(start).Round(time.Millisecond))
 			return nil
 		},
 	}

@@ -3,11 +3,13 @@ package cli
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/assaysec/assay/internal/catalog"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 func newExplainCmd(streams *IO) *cobra.Command {
@@ -23,14 +25,42 @@ func newExplainCmd(streams *IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			text, ok := explain(d, args[0])
+			id := d.canonicalID(args[0])
+			text, ok := explain(d, id)
 			if !ok {
-				return usagef("nothing called %q: want a theme (3), principle (3.2), claim (3.2.1) or rule id (see `assay catalog`)", args[0])
+				return usagef("nothing called %q%s: want a theme (3), principle (3.2), claim (3.2.1) or rule id (see `assay catalog`)", textsafe.Clean(args[0]), didYouMean(args[0], d.ids()))
 			}
 			_, err = io.WriteString(streams.Out, text)
 			return err
 		},
 	}
+}
+
+// ids lists every claim and rule id, for suggestions.
+func (d *catalogData) ids() []string {
+	var out []string
+	for _, c := range d.cat.Claims() {
+		out = append(out, c.ID)
+	}
+	for id := range d.rules {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// canonicalID matches a rule id case-insensitively: `securitytxtvalid`
+// is securityTxtValid. Theme, principle and claim ids are numbers.
+func (d *catalogData) canonicalID(id string) string {
+	if _, ok := d.rules[id]; ok {
+		return id
+	}
+	for r := range d.rules {
+		if strings.EqualFold(r, id) {
+			return r
+		}
+	}
+	return id
 }
 
 func explain(d *catalogData, id string) (string, bool) {

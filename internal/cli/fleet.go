@@ -137,7 +137,7 @@ func newFleetRunCmd(streams *IO, open fleetOpener) *cobra.Command {
 	var (
 		workers    int
 		untilEmpty bool
-		timeout    time.Duration
+		timeout    = newSpanFlag(15 * time.Minute)
 		now        string
 	)
 	cmd := &cobra.Command{
@@ -156,7 +156,8 @@ Exit codes: 0 the run finished (failures are in 'assay fleet status');
 			if workers < 1 || workers > 256 {
 				return usagef("--workers: want 1 to 256, got %d", workers)
 			}
-			if timeout <= 0 {
+			jobTimeout := timeout.at(time.Now())
+			if jobTimeout <= 0 {
 				return usagef("--job-timeout: want a positive duration such as 15m, got %s", timeout)
 			}
 			var at time.Time
@@ -179,7 +180,7 @@ Exit codes: 0 the run finished (failures are in 'assay fleet status');
 			err = f.Queue.Work(cmd.Context(), fleet.WorkOptions{
 				Workers:    workers,
 				UntilEmpty: untilEmpty,
-				JobTimeout: timeout,
+				JobTimeout: jobTimeout,
 				Assess:     fleet.EngineAssessor(at),
 				OnDone: func(r fleet.Result) {
 					mu.Lock()
@@ -205,7 +206,7 @@ Exit codes: 0 the run finished (failures are in 'assay fleet status');
 	fl := cmd.Flags()
 	fl.IntVar(&workers, "workers", 4, "assess at most `N` repositories at once")
 	fl.BoolVar(&untilEmpty, "until-empty", false, "stop once no job is waiting or running")
-	fl.DurationVar(&timeout, "job-timeout", 15*time.Minute, "give up one attempt after `DURATION`")
+	fl.Var(timeout, "job-timeout", "give up one attempt after `SPAN` (15m, 2h, 1d)")
 	fl.StringVar(&now, "now", "", "assess as of this `RFC3339` time, for reproducible runs")
 	return cmd
 }
@@ -333,6 +334,7 @@ func newFleetReportCmd(streams *IO, open fleetOpener) *cobra.Command {
 to 'fleet add') in any report format, without assessing again.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format = reportFormat(cmd, format, output, "text")
 			if !renderlist.Formats.Has(format) {
 				return usagef("--format: unknown format %q; want one of %s", format, strings.Join(renderlist.Formats.Names(), ", "))
 			}
@@ -366,12 +368,12 @@ to 'fleet add') in any report format, without assessing again.`,
 			if err := json.Unmarshal(a.Report, &rep); err != nil {
 				return fmt.Errorf("stored report %d of %s: %w", a.ID, textsafe.Clean(path), err)
 			}
+			verbose, _ = cmd.Flags().GetBool("verbose")
 			return writeReport(streams, &rep, format, output, verbose)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&format, "format", "f", "text", "report format: "+strings.Join(renderlist.Formats.Names(), ", "))
 	fl.StringVarP(&output, "output", "o", "", "write the report to `FILE` (atomically) instead of standard output")
-	fl.BoolVarP(&verbose, "verbose", "v", false, "show every finding with its file and line (text format)")
 	return cmd
 }

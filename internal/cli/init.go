@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // initAnswers are the answers `assay init` needs, from flags, an answers
@@ -85,6 +87,9 @@ assay.yaml is never overwritten without --force.`,
 			setInitDefaults(&a)
 			if strings.TrimSpace(a.Product) == "" {
 				return usagef("the product name is required: pass --product, --answers FILE or --interactive")
+			}
+			if err := emailAddress(a.SROEmail); err != nil {
+				return usagef("--sro-email: %v", err)
 			}
 			out := renderDeclaration(a)
 			if _, err := config.Parse(path, out, nil); err != nil {
@@ -168,6 +173,7 @@ func setInitDefaults(a *initAnswers) {
 func askAll(streams *IO, a *initAnswers) error {
 	r := bufio.NewReader(io.LimitReader(streams.In, 1<<20))
 	w := streams.Out
+	echoes := IsTerminal(streams.In)
 	fmt.Fprintln(w, "Assay: describe the product (press Enter to keep the value in brackets).")
 	fw := strings.Join(config.Frameworks, ", ")
 	qs := []struct {
@@ -182,7 +188,7 @@ func askAll(streams *IO, a *initAnswers) error {
 		{"Delivery: distributed or saas", &a.Delivery, config.DeliveryDistributed, oneOf(config.DeliveryDistributed, config.DeliverySaaS)},
 		{"Senior Responsible Owner: name", &a.SROName, "", nil},
 		{"Senior Responsible Owner: job title", &a.SRORole, "", nil},
-		{"Senior Responsible Owner: e-mail", &a.SROEmail, "", nil},
+		{"Senior Responsible Owner: e-mail", &a.SROEmail, "", emailAddress},
 		{"Secure development framework followed (" + fw + ", or another)", &a.Framework, "", nil},
 		{"Document describing how it is followed (path or https URL)", &a.FrameworkDoc, "", docRef},
 		{"Support policy (path or https URL)", &a.SupportPolicy, "", docRef},
@@ -225,7 +231,9 @@ func askAll(streams *IO, a *initAnswers) error {
 				}
 			}
 			*q.dst = v
-			if err == io.EOF {
+			// A terminal echoes the answer and its newline; answers piped
+			// in are not echoed, so end the prompt's line here.
+			if err == io.EOF || !echoes {
 				fmt.Fprintln(w)
 			}
 			break
@@ -265,6 +273,19 @@ func period(v string) error {
 	}
 	_, _, _, err := config.ParsePeriod(v)
 	return err
+}
+
+// emailAddress accepts an empty answer or one bare address (jane@example.com):
+// the SRO's e-mail is the identity their signatures are checked against.
+func emailAddress(v string) error {
+	if v == "" {
+		return nil
+	}
+	addr, err := mail.ParseAddress(v)
+	if err != nil || addr.Address != v || !strings.Contains(v[strings.LastIndex(v, "@")+1:], ".") {
+		return fmt.Errorf("want an e-mail address such as jane@example.com, got %q", textsafe.Clean(v))
+	}
+	return nil
 }
 
 func contactURI(v string) error {

@@ -49,6 +49,9 @@ Files are written atomically; existing files are not overwritten without --force
 			if len(args) == 1 {
 				path = args[0]
 			}
+			if err := refuseFlags(cmd, writesNoReport("publish", "artefacts")); err != nil {
+				return err
+			}
 			if out == "" {
 				return usagef("--out is required: the directory to write the artefacts to")
 			}
@@ -113,6 +116,7 @@ Files are written atomically; existing files are not overwritten without --force
 		},
 	}
 	bindAssessFlags(cmd, &f)
+	hideFlags(cmd, "output", "format", "fail-on")
 	fl := cmd.Flags()
 	fl.StringVar(&out, "out", "", "write the artefacts to `DIR`")
 	fl.BoolVar(&force, "force", false, "overwrite existing files")

@@ -43,6 +43,9 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 			if len(args) == 1 {
 				path = args[0]
 			}
+			if err := refuseFlags(cmd, writesNoReport("signoff", "sign-off files")); err != nil {
+				return err
+			}
 			if key == "" {
 				return usagef("--key is required: the SRO's SSH private key")
 			}
@@ -102,11 +105,28 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 		},
 	}
 	bindAssessFlagsExcept(cmd, &f, "key")
+	hideFlags(cmd, "output", "format", "fail-on")
 	fl := cmd.Flags()
 	fl.StringVar(&key, "key", "", "the SRO's unencrypted OpenSSH private key `FILE`")
+	fl.StringVar(&f.release.Key, "release-key", "", "PEM public key `FILE` for key-based release signatures (assess's --key)")
 	fl.StringVar(&scope, "scope", "", "what the sign-off covers (default: every claim for the declared role and delivery)")
 	fl.StringVar(&outDir, "out", "", "write the sign-off files to `DIR` (default PATH)")
 	return cmd
+}
+
+// writesNoReport explains, for a command that runs an assessment but writes
+// no report, why assess's report flags do not apply: -o/--output always
+// names one report file, --out the directory of a command's own files.
+func writesNoReport(command, files string) map[string]string {
+	where := command + " writes no report"
+	if files != "" {
+		where += "; its " + files + " go to --out DIR"
+	}
+	return map[string]string{
+		"output":  where + " (run `assay assess -o FILE` for a report)",
+		"format":  where + " (run `assay assess --format` for a report)",
+		"fail-on": where + "; --fail-on does not apply",
+	}
 }
 
 // bindAssessFlagsExcept binds the assess flags to cmd except those named,
@@ -169,6 +189,12 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 			path := "."
 			if len(args) == 1 {
 				path = args[0]
+			}
+			if err := refuseFlags(cmd, writesNoReport("verify-signoff", "")); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("key") {
+				return usagef("--key: verify-signoff checks the SRO's signature against --allowed-signers, not a key; for a release signing key (assess's --key) use --release-key")
 			}
 			if f.allowedSigner == "" {
 				return usagef("--allowed-signers is required: the file listing keys allowed to sign")
@@ -238,8 +264,12 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 			return errPolicy
 		},
 	}
-	bindAssessFlags(cmd, &f)
+	bindAssessFlagsExcept(cmd, &f, "key")
+	hideFlags(cmd, "output", "format", "fail-on")
 	fl := cmd.Flags()
+	fl.StringVar(&f.release.Key, "release-key", "", "PEM public key `FILE` for key-based release signatures (assess's --key)")
+	fl.String("key", "", "not a flag of verify-signoff: use --allowed-signers, or --release-key for a release key")
+	hideFlags(cmd, "key")
 	fl.StringVar(&identity, "identity", "", "principal the signer must be allowed to sign as (default: the sign-off's SRO e-mail)")
 	fl.StringVar(&dir, "signoff-dir", "", "`DIR` holding assay-signoff.json and its .sig (default PATH)")
 	return cmd

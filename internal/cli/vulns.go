@@ -166,7 +166,7 @@ func toVulnJSON(v evidence.Vulnerability, at time.Time) vulnJSON {
 
 func writeVulnsText(streams *IO, res *vuln.Result, rows []vulnJSON) error {
 	if len(rows) == 0 {
-		_, err := fmt.Fprintf(streams.Out, "no known vulnerabilities in %d components\n", res.Packages)
+		_, err := fmt.Fprintf(streams.Out, "no known vulnerabilities in %s\n", textsafe.Count(res.Packages, "component"))
 		return err
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
@@ -226,6 +226,6 @@ func writeVulnsText(streams *IO, res *vuln.Result, rows []vulnJSON) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(streams.Out, "\n%d findings (%d open) in %d components\n", len(rows), open, res.Packages)
+	_, err := fmt.Fprintf(streams.Out, "\n%s (%d open) in %s\n", textsafe.Count(len(rows), "finding"), open, textsafe.Count(res.Packages, "component"))
 	return err
 }

@@ -72,6 +72,8 @@ type Store interface {
 	// Repository finds a repository by its absolute path.
 	Repository(ctx context.Context, path string) (Repository, error)
 	// RecordAssessment stores one finished assessment and returns its id.
+	// It is idempotent per job: a second outcome of the same job (a rerun
+	// after a crash) is not stored and the first one's id is returned.
 	RecordAssessment(ctx context.Context, a Assessment) (int64, error)
 	// Statuses lists every repository, ordered by path.
 	Statuses(ctx context.Context) ([]RepositoryStatus, error)
@@ -107,6 +109,10 @@ type WorkOptions struct {
 	OnDone      func(Result)  // optional, called after each attempt
 	PollEvery   time.Duration // queue emptiness check; default 250ms
 	RetryWithin time.Duration // longest retry backoff; default 30s
+	// LeaseFor is how long a pool that stops renewing its lease (a killed
+	// process) keeps its running jobs before others release them; default
+	// 20s, renewed every quarter of it.
+	LeaseFor time.Duration
 }
 
 // Result reports one attempt to the caller of Work.

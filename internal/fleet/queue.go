@@ -49,14 +49,16 @@ type riverQueue[TTx any] struct {
 	// pollInterval is how often an idle producer looks for jobs. SQLite has
 	// no LISTEN/NOTIFY, so it polls; PostgreSQL is woken by notifications.
 	pollInterval time.Duration
+	leases       leases
 }
 
-func newRiverQueue[TTx any](driver riverdriver.Driver[TTx], store Store, logger *slog.Logger, poll time.Duration) (*riverQueue[TTx], error) {
+func newRiverQueue[TTx any](driver riverdriver.Driver[TTx], store *sqlStore, logger *slog.Logger, poll time.Duration) (*riverQueue[TTx], error) {
 	c, err := river.NewClient(driver, &river.Config{Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return &riverQueue[TTx]{driver: driver, store: store, logger: logger, insert: c, pollInterval: poll}, nil
+	return &riverQueue[TTx]{driver: driver, store: store, logger: logger, insert: c, pollInterval: poll,
+		leases: leases{db: store.db, dialect: store.dialect}}, nil
 }
 
 func (q *riverQueue[TTx]) Enqueue(ctx context.Context, repos []Repository, maxAttempts int) (int, error) {
@@ -141,6 +143,9 @@ func (q *riverQueue[TTx]) Work(ctx context.Context, opts WorkOptions) error {
 	if opts.RetryWithin <= 0 {
 		opts.RetryWithin = 30 * time.Second
 	}
+	if opts.LeaseFor <= 0 {
+		opts.LeaseFor = defaultLeaseFor
+	}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &assessWorker{store: q.store, opts: opts}); err != nil {
 		return fmt.Errorf("work: %w", err)
@@ -162,6 +167,16 @@ func (q *riverQueue[TTx]) Work(ctx context.Context, opts WorkOptions) error {
 	if err != nil {
 		return fmt.Errorf("work: %w", err)
 	}
+	// The lease exists before the client takes any job, so a job of a live
+	// pool is never taken for an orphan; jobs of dead pools are released
+	// before this one starts.
+	if err := q.leases.renew(ctx, client.ID()); err != nil {
+		return fmt.Errorf("work: %w", err)
+	}
+	defer func() { _ = q.leases.drop(context.WithoutCancel(ctx), client.ID()) }()
+	if _, err := q.reap(ctx, opts.LeaseFor); err != nil {
+		return fmt.Errorf("work: %w", err)
+	}
 	// The client's own context is not ctx: on interrupt we stop it
 	// ourselves, cancelling running assessments, and wait for it.
 	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
@@ -177,6 +192,8 @@ func (q *riverQueue[TTx]) Work(ctx context.Context, opts WorkOptions) error {
 	}
 	tick := time.NewTicker(opts.PollEvery)
 	defer tick.Stop()
+	renew := time.NewTicker(opts.LeaseFor / 4)
+	defer renew.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -184,6 +201,15 @@ func (q *riverQueue[TTx]) Work(ctx context.Context, opts WorkOptions) error {
 				return fmt.Errorf("work: stop: %w", err)
 			}
 			return ctx.Err()
+		case <-renew.C:
+			// A failed renewal or reap is retried on the next tick; the
+			// lease outlives three missed renewals.
+			if err := q.leases.renew(ctx, client.ID()); err != nil && ctx.Err() == nil {
+				q.logger.WarnContext(ctx, "worker lease", "error", err)
+			}
+			if _, err := q.reap(ctx, opts.LeaseFor); err != nil && ctx.Err() == nil {
+				q.logger.WarnContext(ctx, "release orphaned jobs", "error", err)
+			}
 		case <-tick.C:
 			if !opts.UntilEmpty {
 				continue
@@ -203,6 +229,10 @@ func (q *riverQueue[TTx]) Work(ctx context.Context, opts WorkOptions) error {
 	}
 }
 
+// testAfterRecord, set only by tests, runs between storing an outcome and
+// returning it to River: the window a crash must not turn into a second row.
+var testAfterRecord func()
+
 // assessWorker runs one assessment job and records its outcome.
 type assessWorker struct {
 	river.WorkerDefaults[AssessArgs]
@@ -214,6 +244,17 @@ func (w *assessWorker) Timeout(*river.Job[AssessArgs]) time.Duration { return w.
 
 func (w *assessWorker) Work(ctx context.Context, job *river.Job[AssessArgs]) error {
 	repo := Repository{ID: job.Args.RepositoryID, Path: job.Args.Path}
+	// A worker that died after storing the outcome but before River
+	// recorded the completion leaves the job to run again: it is done.
+	if s, ok := w.store.(*sqlStore); ok {
+		done, err := s.jobRecorded(ctx, job.ID)
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+	}
 	a := Assessment{RepositoryID: repo.ID, JobID: job.ID, Attempt: job.Attempt, StartedAt: time.Now().UTC()}
 	rep, err := runAssessor(ctx, w.opts.Assess, repo.Path)
 	a.FinishedAt = time.Now().UTC()
@@ -248,6 +289,9 @@ func (w *assessWorker) Work(ctx context.Context, job *river.Job[AssessArgs]) err
 			return rerr // retried: the assessment ran, but nothing kept it
 		}
 		a.ID = id
+		if testAfterRecord != nil {
+			testAfterRecord()
+		}
 	}
 	if w.opts.OnDone != nil {
 		a.Report = nil

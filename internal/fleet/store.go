@@ -97,16 +97,30 @@ func (s *sqlStore) RecordAssessment(ctx context.Context, a Assessment) (int64, e
 		claims_met, claims_not_met, claims_unknown, claims_not_applicable, claims_waived,
 		principles_met, principles_partially_met, principles_not_met, principles_unknown, principles_not_applicable,
 		error, report)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (job_id) WHERE job_id > 0 DO NOTHING RETURNING id`),
 		a.RepositoryID, a.JobID, a.Attempt, string(a.Status),
 		encodeTime(s.dialect, a.StartedAt), encodeTime(s.dialect, a.FinishedAt), a.Duration.Milliseconds(), a.Commit,
 		a.Claims.Met, a.Claims.NotMet, a.Claims.Unknown, a.Claims.NotApplicable, a.Claims.Waived,
 		a.Principles.Met, a.Principles.PartiallyMet, a.Principles.NotMet, a.Principles.Unknown, a.Principles.NotApplicable,
 		a.Error, rep).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) && a.JobID > 0 {
+		// The job's outcome is already stored: keep the first.
+		err = s.db.QueryRowContext(ctx, s.q(`SELECT id FROM fleet_assessments WHERE job_id = ?`), a.JobID).Scan(&id)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("record assessment of repository %d: %w", a.RepositoryID, err)
 	}
 	return id, nil
+}
+
+// jobRecorded reports whether an outcome of the job is stored.
+func (s *sqlStore) jobRecorded(ctx context.Context, jobID int64) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT count(*) FROM fleet_assessments WHERE job_id = ?`), jobID).Scan(&n); err != nil {
+		return false, fmt.Errorf("assessment of job %d: %w", jobID, err)
+	}
+	return n > 0, nil
 }
 
 // summaryColumns are the assessment columns every listing reads.

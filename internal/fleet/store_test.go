@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/assaysec/assay/internal/report"
 )
@@ -151,5 +152,58 @@ func TestNewerSchemaRefused(t *testing.T) {
 				t.Errorf("error %q does not mention %q", err, want)
 			}
 		})
+	}
+}
+
+// TestRecordOncePerJob: a job rerun after its worker died having stored
+// the outcome stores nothing new and gets the first row's id back.
+func TestRecordOncePerJob(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			f := openFleet(t, b.open(t))
+			ctx := context.Background()
+			repos := addAll(t, f, "/a")
+			a := Assessment{RepositoryID: repos[0].ID, JobID: 42, Attempt: 1, Status: StatusSucceeded, StartedAt: t0, FinishedAt: t0}
+			first, err := f.Store.RecordAssessment(ctx, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Attempt, a.Status, a.Error = 2, StatusFailed, "rerun"
+			second, err := f.Store.RecordAssessment(ctx, a)
+			if err != nil || second != first {
+				t.Fatalf("second record = %d, %v; want %d", second, err, first)
+			}
+			// Assessments outside a job (job id 0) are never merged.
+			a.JobID = 0
+			third, err := f.Store.RecordAssessment(ctx, a)
+			if err != nil || third == first {
+				t.Fatalf("record without job = %d, %v", third, err)
+			}
+			if got := storedRowsPerJob(t, f); got[42] != 1 || got[0] != 1 {
+				t.Errorf("rows per job = %v", got)
+			}
+		})
+	}
+}
+
+// TestOrphaned: only a running job whose last worker holds no live lease,
+// attempted at least a lease ago, is an orphan.
+func TestOrphaned(t *testing.T) {
+	now := t0
+	old, recent := now.Add(-time.Minute), now.Add(-time.Second)
+	live := map[string]bool{"alive": true}
+	for _, tc := range []struct {
+		name string
+		job  rivertype.JobRow
+		want bool
+	}{
+		{"dead worker", rivertype.JobRow{State: rivertype.JobStateRunning, AttemptedBy: []string{"alive", "dead"}, AttemptedAt: &old}, true},
+		{"live worker", rivertype.JobRow{State: rivertype.JobStateRunning, AttemptedBy: []string{"dead", "alive"}, AttemptedAt: &old}, false},
+		{"just taken", rivertype.JobRow{State: rivertype.JobStateRunning, AttemptedBy: []string{"unknown"}, AttemptedAt: &recent}, false},
+		{"not running", rivertype.JobRow{State: rivertype.JobStateAvailable, AttemptedBy: []string{"dead"}, AttemptedAt: &old}, false},
+	} {
+		if got := orphaned(&tc.job, live, 10*time.Second, now); got != tc.want {
+			t.Errorf("%s: orphaned = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

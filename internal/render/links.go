@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/assaysec/assay/internal/report"
 )
 
 // FileHref links to a repository file relative to the repository root, where
@@ -31,4 +33,18 @@ func SafeURL(u string) string {
 		return ""
 	}
 	return pu.String()
+}
+
+// SubjectName names the assessed repository for people: its path as
+// given, except that "." (or "./") says nothing to a reader of a report
+// opened elsewhere, so the product's name stands in (the directory's name
+// when nothing is declared).
+func SubjectName(s report.Subject) string {
+	switch strings.TrimSuffix(s.Path, "/") {
+	case ".", "":
+		if s.Product != "" {
+			return s.Product
+		}
+	}
+	return s.Path
 }

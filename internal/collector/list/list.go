@@ -6,6 +6,7 @@ package list
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
 	cibuildenv "github.com/assaysec/assay/internal/collector/ci/buildenv"
@@ -68,8 +69,10 @@ var All = []func() collector.Collector{
 func FromNames(names []string) ([]collector.Collector, error) {
 	var out []collector.Collector
 	found := map[string]bool{}
+	var valid []string
 	for _, mk := range All {
 		c := mk()
+		valid = append(valid, c.Name())
 		if len(names) == 0 || slices.Contains(names, c.Name()) {
 			out = append(out, c)
 			found[c.Name()] = true
@@ -77,7 +80,7 @@ func FromNames(names []string) ([]collector.Collector, error) {
 	}
 	for _, n := range names {
 		if !found[n] {
-			return nil, fmt.Errorf("unknown collector %q", n)
+			return nil, fmt.Errorf("unknown collector %q; the collectors are: %s", n, strings.Join(valid, ", "))
 		}
 	}
 	return out, nil

@@ -20,6 +20,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/forge"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Caps on what one collection reads.
@@ -458,7 +459,7 @@ func (f *Fetcher) dependencies(ro gl.RequestOptionFunc) evidence.ForgeSecurityFe
 		total = int(resp.TotalItems)
 	}
 	return evidence.ForgeSecurityFeature{Feature: evidence.FeatureDependencyScanning, Enabled: true,
-		Detail: fmt.Sprintf("%d dependencies listed from dependency scanning", total), Access: forge.Allowed(ep)}
+		Detail: fmt.Sprintf("%s listed from dependency scanning", textsafe.Plural(total, "dependency", "dependencies")), Access: forge.Allowed(ep)}
 }
 
 func (f *Fetcher) vulnerabilities(ro gl.RequestOptionFunc) evidence.ForgeAlerts {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/parse/ciyaml"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // ParseWorkflow parses a workflow file. The error, when not nil, is a
@@ -427,5 +428,5 @@ func cut(p string) (dir, file string, ok bool) {
 
 // String describes a pipeline for debugging.
 func String(p evidence.CIPipeline) string {
-	return fmt.Sprintf("%s (%s): %d triggers, %d jobs", p.Path, p.System, len(p.Triggers), len(p.Jobs))
+	return fmt.Sprintf("%s (%s): %s, %s", p.Path, p.System, textsafe.Count(len(p.Triggers), "trigger"), textsafe.Count(len(p.Jobs), "job"))
 }

@@ -3,6 +3,9 @@ package html_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,4 +167,68 @@ func TestHTML_Browser_Self(t *testing.T) {
 	}
 	doc := browse(t, bin, renderFixture(t, res.Report), "assay-self")
 	checkRendered(t, doc)
+}
+
+// overflowProbe measures, after layout, whether the page is wider than the
+// window and which elements stick out; it writes the answer on <body>.
+const overflowProbe = `(function(){var d=document.documentElement,w=d.clientWidth,out=[];` +
+	`document.querySelectorAll('body *').forEach(function(e){var r=e.getBoundingClientRect();` +
+	`if(r.width>0&&r.right>w+1&&out.length<8){out.push(e.tagName.toLowerCase()+'.'+e.className+' right='+Math.round(r.right))}});` +
+	`document.body.setAttribute('data-overflow',JSON.stringify({scrollWidth:d.scrollWidth,clientWidth:w,wide:out}))})();`
+
+// TestHTML_Browser_NoSidewaysScroll: at 1280 px the report never scrolls
+// sideways, however long its paths, rule ids, messages and tables are: long
+// text wraps inside the claim cards.
+func TestHTML_Browser_NoSidewaysScroll(t *testing.T) {
+	bin := chromium(t)
+	rep := rendertest.Fixture(t)
+	long := "internal/collector/" + strings.Repeat("deeply-nested-directory-name/", 8) + "file_with_a_long_name_test.go"
+	token := strings.Repeat("x", 180)
+	c := &rep.Principles[0].Claims[0]
+	c.Findings = append(c.Findings,
+		report.Finding{Rule: "updateAutomationCoversEcosystemsAndTheirManifests", Outcome: "false", Role: "all",
+			Message:  "no Dependabot or Renovate configuration found for " + long + " and " + token + "; run `assay sbom --format cyclonedx-json " + long + "`",
+			Location: report.Location{Path: long, Line: 12345}},
+		report.Finding{Rule: "releasesAreSigned", Outcome: "false", Role: "any", Message: "see " + "https://example.com/" + token,
+			Location: report.Location{URL: "https://example.com/" + token}})
+	c.Reason = "because " + token
+	rep.Subject.Path = "/home/someone/" + long
+	page := renderFixture(t, rep)
+	// Let the probe run beside the page's own script: add its hash to the CSP.
+	sum := sha256.Sum256([]byte(overflowProbe))
+	hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	page = bytes.Replace(page, []byte("script-src "), []byte("script-src "+hash+" "), 1)
+	page = bytes.Replace(page, []byte("</body>"), []byte("<script>"+overflowProbe+"</script></body>"), 1)
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "wide.html")
+	if err := os.WriteFile(file, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"),
+		"--window-size=1280,1600", "--virtual-time-budget=3000", "--dump-dom", "file://"+file).Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	doc, err := xhtml.Parse(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	for _, b := range elements(doc, "body") {
+		got = attr(b, "data-overflow")
+	}
+	var m struct {
+		ScrollWidth, ClientWidth int
+		Wide                     []string
+	}
+	if err := json.Unmarshal([]byte(got), &m); err != nil {
+		t.Fatalf("the probe did not run (%q): %v", got, err)
+	}
+	if m.ScrollWidth > m.ClientWidth || len(m.Wide) > 0 {
+		t.Errorf("the page scrolls sideways at 1280 px: scrollWidth %d > %d; wide elements: %v", m.ScrollWidth, m.ClientWidth, m.Wide)
+	}
 }

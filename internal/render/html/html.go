@@ -23,6 +23,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/assaysec/assay/internal/render"
 	"github.com/assaysec/assay/internal/report"
@@ -103,6 +104,8 @@ func (p *page) Attestation(i int) *report.Attestation {
 
 var funcs = template.FuncMap{
 	"c":             textsafe.Clean,
+	"md":            inlineCode,
+	"subject":       render.SubjectName,
 	"cm":            textsafe.CleanMultiline,
 	"label":         label,
 	"basis":         basis,
@@ -115,6 +118,32 @@ var funcs = template.FuncMap{
 	"bar":           bar,
 	"unknownClaims": unknownClaims,
 	"extensions":    extensions,
+}
+
+// inlineCode shows a message's Markdown code spans (`assay sbom`) as code:
+// rule messages and remediation are written with backticks for the text
+// and Markdown formats. Everything else is escaped; an unpaired backtick
+// stays as it is.
+func inlineCode(s string) template.HTML {
+	s = textsafe.Clean(s)
+	parts := strings.Split(s, "`")
+	if len(parts) < 3 {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		switch {
+		case i%2 == 0:
+			b.WriteString(template.HTMLEscapeString(p))
+		case i == len(parts)-1: // an unpaired backtick before the last part
+			b.WriteString("`" + template.HTMLEscapeString(p))
+		case p == "":
+			b.WriteString("``")
+		default:
+			b.WriteString("<code>" + template.HTMLEscapeString(p) + "</code>")
+		}
+	}
+	return template.HTML(b.String())
 }
 
 var labels = map[string]string{

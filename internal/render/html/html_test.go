@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"html/template"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/assaysec/assay/internal/render/html"
 	"github.com/assaysec/assay/internal/render/rendertest"
 	"github.com/assaysec/assay/internal/report"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 func renderFixture(t testing.TB, rep *report.Report) []byte {
@@ -233,4 +235,28 @@ func FuzzHTML_Escapes(f *testing.F) {
 			t.Errorf("page has %d tags, fixture had %d: planted text became markup", got, baseTags)
 		}
 	})
+}
+
+// TestHTML_CodeSpansAndSubjectName: Markdown code spans in messages show as
+// code (escaped), an unpaired backtick stays, and a subject assessed as "."
+// is named by its product, not ".".
+func TestHTML_CodeSpansAndSubjectName(t *testing.T) {
+	rep := rendertest.Fixture(t)
+	rep.Subject.Path = "."
+	c := &rep.Principles[0].Claims[0]
+	c.Reason = "run `assay sbom` or `<b>x</b>`; a lone ` stays"
+	c.Findings = append(c.Findings, report.Finding{Rule: "securityTxtValid", Outcome: "false", Message: "set `Expires:` in security.txt"})
+	page := string(renderFixture(t, rep))
+	for _, want := range []string{
+		"run <code>assay sbom</code> or <code>&lt;b&gt;x&lt;/b&gt;</code>; a lone ` stays",
+		"set <code>Expires:</code> in security.txt",
+		`<th scope="row">Repository</th><td><span class="mono">` + template.HTMLEscapeString(textsafe.Clean(rep.Subject.Product)) + `</span>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "`assay sbom`") {
+		t.Error("backticks shown raw")
+	}
 }

@@ -203,7 +203,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 	res := Result{
 		UUID:  uuid5("result", subject),
 		Title: "Assay " + md(r.Tool.Version) + " assessment of " + md(r.Subject.Product),
-		Description: "Automated assessment of the repository at " + md(r.Subject.Path) + commitText(r.Subject.Commit) +
+		Description: "Automated assessment of the repository " + md(render.SubjectName(r.Subject)) + commitText(r.Subject.Commit) +
 			" against all claims of the " + r.Framework.Title + ", merged with the attestations declared by the vendor.",
 		Start: at,
 		End:   at,

@@ -195,9 +195,18 @@ type ResultProperties struct {
 	Status  string   `json:"status,omitempty"` // claim status, for claim-level results
 }
 
-// Location is a SARIF location.
+// Location is a SARIF location: a file and line, and for evidence that is
+// no file (the git history, a tag) the logical thing it names.
 type Location struct {
-	PhysicalLocation PhysicalLocation `json:"physicalLocation"`
+	PhysicalLocation PhysicalLocation  `json:"physicalLocation"`
+	LogicalLocations []LogicalLocation `json:"logicalLocations,omitempty"`
+}
+
+// LogicalLocation names something that is not a file, such as refs/tags/v1.
+type LogicalLocation struct {
+	Name               string `json:"name"`
+	FullyQualifiedName string `json:"fullyQualifiedName,omitempty"`
+	Kind               string `json:"kind,omitempty"`
 }
 
 // PhysicalLocation is a file and a region in it.
@@ -483,10 +492,14 @@ func (b *builder) results(views map[string]*ruleView) {
 			it.waiver = w
 		}
 	}
+	decl := b.r.Subject.Declaration
 	for _, p := range b.r.Principles {
 		for _, c := range p.Claims {
 			for _, f := range c.Findings {
-				if !fileLocation(f.Location.Path) {
+				// Evidence that is no file (a tag, the history) is shown
+				// at the declaration, naming it as a logical location;
+				// without a declaration the claim is listed as unlocated.
+				if !fileLocation(f.Location.Path) && (decl == "" || !logicalLocation(f.Location.Path)) {
 					continue
 				}
 				level := findingLevel(f, c.Status)
@@ -513,7 +526,6 @@ func (b *builder) results(views map[string]*ruleView) {
 		b.out = append(b.out, b.result(it))
 	}
 	// Claims not met or unknown that no located result explains.
-	decl := b.r.Subject.Declaration
 	for _, p := range b.r.Principles {
 		for _, c := range p.Claims {
 			if c.Status != report.ClaimNotMet && c.Status != report.ClaimUnknown || shown[c.ID] {
@@ -529,9 +541,31 @@ func (b *builder) results(views map[string]*ruleView) {
 }
 
 // fileLocation reports whether a finding's path names a file code scanning
-// can show: ".git" stands for the history, which has no line to point at.
-func fileLocation(p string) bool {
-	return p != "" && p != ".git" && !strings.HasPrefix(p, ".git/")
+// can show: ".git" stands for the history and refs/tags/v1 for a tag, which
+// have no line to point at.
+func fileLocation(p string) bool { return p != "" && !logicalLocation(p) }
+
+// logicalLocation reports whether a path names part of the git repository
+// (its history, a ref) rather than a file in the tree.
+func logicalLocation(p string) bool {
+	return p == ".git" || strings.HasPrefix(p, ".git/") || strings.HasPrefix(p, "refs/") || p == "HEAD"
+}
+
+// located returns a finding's locations: its file, or, for a logical
+// location, the declaration (a file code scanning can show) with the ref or
+// history named as a logical location.
+func (b *builder) locations(path string, line int) []Location {
+	if !logicalLocation(path) {
+		return location(path, line)
+	}
+	locs := location(b.r.Subject.Declaration, 1)
+	kind := "repository"
+	if strings.HasPrefix(path, "refs/") || path == "HEAD" {
+		kind = "ref"
+	}
+	name := textsafe.Clean(path)
+	locs[0].LogicalLocations = []LogicalLocation{{Name: name, FullyQualifiedName: "git:" + name, Kind: kind}}
+	return locs
 }
 
 // findingLevel decides a finding's level under one claim, or "" when the
@@ -587,7 +621,7 @@ func (b *builder) result(it *located) Result {
 	res := Result{
 		RuleID: f.Rule, RuleIndex: b.index[f.Rule], Level: it.level,
 		Message:   Message{Text: msg.String()},
-		Locations: location(f.Location.Path, f.Location.Line),
+		Locations: b.locations(f.Location.Path, f.Location.Line),
 		// Line numbers are left out so that an alert survives edits above it.
 		PartialFingerprints: map[string]string{FingerprintKey: b.fingerprint(f.Rule, f.Location.Path, f.Outcome, f.Message)},
 		Properties:          &ResultProperties{Claims: it.claims, Outcome: f.Outcome},

@@ -294,3 +294,50 @@ func TestSARIF_SelfAssessmentValidates(t *testing.T) {
 		t.Errorf("SARIF of the self-assessment does not validate: %v", err)
 	}
 }
+
+// TestSARIF_LogicalLocations: evidence that is no file (a tag, the git
+// history) never becomes an artifact location code scanning cannot map; it
+// is shown at the declaration and named as a logical location.
+func TestSARIF_LogicalLocations(t *testing.T) {
+	s := compileSchema(t)
+	for _, decl := range []string{"assay.yaml", ""} {
+		rep := withRules(rendertest.Fixture(t))
+		rep.Subject.Declaration = decl
+		c := &rep.Principles[0].Claims[0]
+		c.Status = report.ClaimNotMet
+		c.Findings = append(c.Findings,
+			report.Finding{Rule: "codeownersCoverCI", Outcome: "false", Role: "all", Message: "tag 3.1.3 is not signed", Location: report.Location{Path: "refs/tags/3.1.3"}},
+			report.Finding{Rule: "codeownersCoverCI", Outcome: "false", Role: "all", Message: "history is shallow", Location: report.Location{Path: ".git"}})
+		data := renderSARIF(t, rep)
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Validate(doc); err != nil {
+			t.Errorf("declaration %q: SARIF does not validate: %v", decl, err)
+		}
+		var log sarif.Log
+		if err := json.Unmarshal(data, &log); err != nil {
+			t.Fatal(err)
+		}
+		logical := map[string]string{}
+		for _, r := range log.Runs[0].Results {
+			for _, l := range r.Locations {
+				uri := l.PhysicalLocation.ArtifactLocation.URI
+				if strings.HasPrefix(uri, "refs/") || uri == ".git" || strings.HasPrefix(uri, ".git/") {
+					t.Errorf("declaration %q: %s is an artifact location", decl, uri)
+				}
+				for _, ll := range l.LogicalLocations {
+					logical[ll.FullyQualifiedName] = uri
+				}
+			}
+		}
+		want := map[string]string{}
+		if decl != "" {
+			want = map[string]string{"git:refs/tags/3.1.3": decl, "git:.git": decl}
+		}
+		if diff := cmp.Diff(want, logical); diff != "" {
+			t.Errorf("declaration %q: logical locations (-want +got):\n%s", decl, diff)
+		}
+	}
+}

@@ -121,7 +121,7 @@ func (p *printer) render(r *report.Report) {
 	if commit == "" {
 		commit = "not under git"
 	}
-	p.printf("Subject    %s @ %s\n", clean(s.Path), commit)
+	p.printf("Subject    %s @ %s\n", clean(render.SubjectName(s)), commit)
 	p.printf("Assessed   %s   next review %s\n", r.AssessedAt.Format("2006-01-02 15:04 MST"), r.NextReview)
 	if r.Assurance != "" {
 		p.printf("Assurance  %s\n", r.Assurance)

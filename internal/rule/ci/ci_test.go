@@ -366,3 +366,16 @@ func TestDirCovered(t *testing.T) {
 		}
 	}
 }
+
+// TestContainerImageMessageSaysImageOnce: GitLab's job `image:` has the role
+// "image"; the finding must not read "CI image image".
+func TestContainerImageMessageSaysImageOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte("test:\n  image: golang:1.26\n  script:\n    - go test ./...\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := evalAll(t, collectDir(t, dir))["containerImagesPinned"]
+	if len(got) != 1 || got[0].Message != "CI image golang:1.26 is not pinned by digest" {
+		t.Errorf("containerImagesPinned = %+v", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // ---- token permissions ----
@@ -60,7 +61,7 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions: write-all gives every job a read-write token"))
 			bad = true
 		case top != nil && len(writeScopes(top)) > 0 && len(pl.Jobs) > 1:
-			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %d jobs; grant them only on the jobs that need them", strings.Join(writeScopes(top), ", "), len(pl.Jobs)))
+			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %s; grant them only on the jobs that need them", strings.Join(writeScopes(top), ", "), textsafe.Count(len(pl.Jobs), "job")))
 			bad = true
 		}
 		for _, j := range pl.Jobs {
@@ -209,7 +210,9 @@ func containerImagesPinned(ev *evidence.Set) []rule.Finding {
 				p = j.File
 			}
 			for _, img := range j.Images {
-				check(img.Ref, p, img.Line, "CI "+img.Role)
+				// The message says "image": a role named "image" (GitLab's
+				// job image) must not say it twice.
+				check(img.Ref, p, img.Line, strings.TrimSuffix("CI "+img.Role, " image"))
 			}
 			for _, s := range j.Steps {
 				if strings.HasPrefix(s.Uses, "docker://") {
@@ -309,7 +312,7 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 	if scripts == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no scripts in CI or Dockerfiles")}
 	}
-	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "none of %d scripts pipes a download into a shell", scripts)}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "none of %s pipes a download into a shell", textsafe.Count(scripts, "script"))}
 }
 
 // ---- dangerous GitHub Actions patterns ----
@@ -435,7 +438,7 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 	if scripts == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions scripts (CI found: %s)", ciFound(ev))}
 	}
-	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no attacker-controlled context is expanded into any of %d scripts", scripts)}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no attacker-controlled context is expanded into any of %s", textsafe.Count(scripts, "script"))}
 }
 
 func selfHostedRunnersNotExposed(ev *evidence.Set) []rule.Finding {

@@ -9,6 +9,7 @@ import (
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/scope"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // ecosystem is one kind of dependency that update automation should cover.
@@ -139,7 +140,7 @@ func updateAutomationCoversEcosystems(ev *evidence.Set) []rule.Finding {
 	}
 	var out []rule.Finding
 	if len(outside) > 0 {
-		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "%d manifests and Dockerfiles outside the product need no update automation, e.g. %s", len(outside), strings.Join(outside[:min(3, len(outside))], ", ")))
+		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "%s and Dockerfiles outside the product need no update automation, e.g. %s", textsafe.Count(len(outside), "manifest"), strings.Join(outside[:min(3, len(outside))], ", ")))
 	}
 	if len(needs) == 0 {
 		return append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no package ecosystems, third-party actions or container images detected in the product"))

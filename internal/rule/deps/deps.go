@@ -64,7 +64,7 @@ func dependencyFilesParse(ev *evidence.Set) []rule.Finding {
 			// unknown, which is an absence of evidence, not a violation.
 			out = append(out, rule.Absent(id, loc, "%s could not be read as %s: %s", f.Path, f.Format, f.Error))
 		default:
-			out = append(out, rule.New(id, rule.True, loc, "%s (%s) lists %d packages", f.Path, f.Format, len(f.Packages)))
+			out = append(out, rule.New(id, rule.True, loc, "%s (%s) lists %s", f.Path, f.Format, textsafe.Count(len(f.Packages), "package")))
 		}
 	}
 	if len(out) == 0 {
@@ -112,12 +112,12 @@ func listCoverage(id string, m evidence.Manifest, parsed map[string]evidence.Dep
 		return rule.Violated(id, loc, "%s", msg)
 	}
 	if f, found := parsed[m.Path]; found && f.Error == "" && len(m.Lockfiles) == 1 && m.Lockfiles[0] == m.Path {
-		return rule.New(id, rule.True, loc, "%s pins all %d requirements exactly, so it is its own lock", m.Path, len(f.Packages))
+		return rule.New(id, rule.True, loc, "%s pins all %s exactly, so it is its own lock", m.Path, textsafe.Count(len(f.Packages), "requirement"))
 	}
 	// go.mod is read as its own lockfile: with go.sum beside it, it
 	// lists every module of the build (Go 1.17+ module graph pruning).
 	if f, found := parsed[m.Path]; found && f.Lockfile && f.Error == "" {
-		return rule.New(id, rule.True, loc, "%s lists all %d modules of the build, pinned by %s", m.Path, len(f.Packages), strings.Join(m.Lockfiles, ", "))
+		return rule.New(id, rule.True, loc, "%s lists all %s of the build, pinned by %s", m.Path, textsafe.Count(len(f.Packages), "module"), strings.Join(m.Lockfiles, ", "))
 	}
 	var ok, broken []string
 	for _, l := range m.Lockfiles {
@@ -127,7 +127,7 @@ func listCoverage(id string, m evidence.Manifest, parsed map[string]evidence.Dep
 		case f.Error != "":
 			broken = append(broken, l)
 		default:
-			ok = append(ok, fmt.Sprintf("%s (%d packages)", l, len(f.Packages)))
+			ok = append(ok, fmt.Sprintf("%s (%s)", l, textsafe.Count(len(f.Packages), "package")))
 		}
 	}
 	switch {
@@ -170,7 +170,7 @@ func componentInventoryAvailable(ev *evidence.Set) []rule.Finding {
 	for _, it := range evidence.Facts[evidence.SBOMDocument](ev) {
 		d := it.Fact
 		if d.Type == "software" && d.Supported && d.Error == "" && len(d.Gaps) == 0 && d.Components > 0 {
-			return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: d.Path}, "%s is a complete %s %s SBOM of %d components", d.Path, d.Format, d.SpecVersion, d.Components)}
+			return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: d.Path}, "%s is a complete %s %s SBOM of %s", d.Path, d.Format, d.SpecVersion, textsafe.Count(d.Components, "component"))}
 		}
 	}
 	files := evidence.Facts[evidence.DependencyFile](ev)
@@ -204,7 +204,7 @@ func componentInventoryAvailable(ev *evidence.Set) []rule.Finding {
 	}
 	scopeNote := ""
 	if skipped+outFiles > 0 {
-		scopeNote = fmt.Sprintf("; %d manifests and %d dependency files outside the product are not counted", skipped, outFiles)
+		scopeNote = fmt.Sprintf("; %s and %d dependency files outside the product are not counted", textsafe.Count(skipped, "manifest"), outFiles)
 	}
 	for _, it := range evidence.Facts[evidence.VendoredCode](ev) {
 		v := it.Fact
@@ -220,9 +220,9 @@ func componentInventoryAvailable(ev *evidence.Set) []rule.Finding {
 		f.Message = fmt.Sprintf("the inventory cannot be confirmed for %d product manifests; first: %s%s", len(unknown), f.Message, scopeNote)
 		return []rule.Finding{f}
 	case covered > 0:
-		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "every product manifest (%d) is completely listed: %d components in %d lockfiles and manifests; `assay sbom` produces a CycloneDX or SPDX SBOM from them%s", covered, pkgs, inFiles, scopeNote)}
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "every product manifest (%d) is completely listed: %s in %s and manifests; `assay sbom` produces a CycloneDX or SPDX SBOM from them%s", covered, textsafe.Count(pkgs, "component"), textsafe.Count(inFiles, "lockfile"), scopeNote)}
 	case pkgs > 0:
-		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d components pinned in %d lockfiles; `assay sbom` produces a CycloneDX or SPDX SBOM from them%s", pkgs, inFiles, scopeNote)}
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%s pinned in %s; `assay sbom` produces a CycloneDX or SPDX SBOM from them%s", textsafe.Count(pkgs, "component"), textsafe.Count(inFiles, "lockfile"), scopeNote)}
 	case inFiles+len(files)-outFiles > 0:
 		return []rule.Finding{rule.Absent(id, evidence.Location{Path: files[0].Fact.Path}, "dependency files were found but no component could be read from them")}
 	}
@@ -243,13 +243,13 @@ func sbomMeetsNTIAMinimum(ev *evidence.Set) []rule.Finding {
 		case d.Type != "software":
 			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s is a CycloneDX %s, not a software SBOM", d.Path, d.Type))
 		case len(d.Gaps) == 0:
-			out = append(out, rule.New(id, rule.True, loc, "%s (%s %s, %d components) has every NTIA minimum element", d.Path, d.Format, d.SpecVersion, d.Components))
+			out = append(out, rule.New(id, rule.True, loc, "%s (%s %s, %s) has every NTIA minimum element", d.Path, d.Format, d.SpecVersion, textsafe.Count(d.Components, "component")))
 		default:
 			var gaps []string
 			for _, g := range d.Gaps {
 				switch {
 				case g.Total > 0:
-					gaps = append(gaps, fmt.Sprintf("%s missing on %d of %d components (e.g. %s)", g.Element, g.Missing, g.Total, g.Example))
+					gaps = append(gaps, fmt.Sprintf("%s missing on %d of %s (e.g. %s)", g.Element, g.Missing, textsafe.Count(g.Total, "component"), g.Example))
 				case g.Example != "":
 					gaps = append(gaps, g.Element+": "+g.Example)
 				default:
@@ -279,11 +279,11 @@ func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
 		case f.OutOfScope != "":
 			out = append(out, outside(id, f.Path, f.OutOfScope))
 		case !f.Lockfile && f.Format == "python/requirements" && in.Hashed == 0 && in.Total > 0:
-			out = append(out, rule.Violated(id, loc, "%s pins %d packages without hashes (pip-compile --generate-hashes, pip install --require-hashes)", f.Path, in.Total))
+			out = append(out, rule.Violated(id, loc, "%s pins %s without hashes (pip-compile --generate-hashes, pip install --require-hashes)", f.Path, textsafe.Count(in.Total, "package")))
 		case in.Total == 0:
 			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s pins no third-party packages", f.Path))
 		case in.Hashed >= in.Total:
-			out = append(out, rule.New(id, rule.True, loc, "%s: all %d packages pinned by %s", f.Path, in.Total, in.Method))
+			out = append(out, rule.New(id, rule.True, loc, "%s: all %s pinned by %s", f.Path, textsafe.Count(in.Total, "package"), in.Method))
 		case in.Hashed == 0 && f.Format == "java/pomxml":
 			// Maven has no hash pinning in the pom; verification may be
 			// configured elsewhere (an extension, a checksum policy).
@@ -293,9 +293,9 @@ func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
 			if note == "" {
 				note = "no hashes recorded"
 			}
-			out = append(out, rule.Violated(id, loc, "%s: none of %d packages carries a hash: %s", f.Path, in.Total, note))
+			out = append(out, rule.Violated(id, loc, "%s: none of %s carries a hash: %s", f.Path, textsafe.Count(in.Total, "package"), note))
 		default:
-			out = append(out, rule.Violated(id, loc, "%s: only %d of %d packages carry a hash (%s)", f.Path, in.Hashed, in.Total, in.Method))
+			out = append(out, rule.Violated(id, loc, "%s: only %d of %s carry a hash (%s)", f.Path, in.Hashed, textsafe.Count(in.Total, "package"), in.Method))
 		}
 	}
 	// A product manifest that declares dependencies with no lockfile at
@@ -327,7 +327,7 @@ func vulnerabilityDatabaseCurrent(ev *evidence.Set) []rule.Finding {
 	age := max(now.Sub(db.ImportedAt), 0) // an assessment pinned before the import sees a fresh database
 	var srcs []string
 	for _, s := range db.Sources {
-		srcs = append(srcs, fmt.Sprintf("%s (%s, %d records)", s.Name, s.Kind, s.Records))
+		srcs = append(srcs, fmt.Sprintf("%s (%s, %s)", s.Name, s.Kind, textsafe.Count(s.Records, "record")))
 	}
 	f := rule.New(id, rule.True, evidence.Location{}, "vulnerability database imported %s (%s old): %s", db.ImportedAt.UTC().Format(time.DateOnly), days(age), strings.Join(srcs, ", "))
 	if age > MaxDBAge {
@@ -563,7 +563,7 @@ func vexDocumentsPublished(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.False, loc, "%s could not be read as VEX: %s", d.Path, d.Error))
 			continue
 		}
-		out = append(out, rule.New(id, rule.True, loc, "%s: %s document with %d statements", d.Path, d.Format, d.Statements))
+		out = append(out, rule.New(id, rule.True, loc, "%s: %s document with %s", d.Path, d.Format, textsafe.Count(d.Statements, "statement")))
 	}
 	if len(out) == 0 {
 		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no VEX documents in the repository"))
@@ -582,7 +582,7 @@ func vulnerableVersionsReplacedPromptly(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "%s", lag.Note)}
 	}
 	if len(lag.Samples) == 0 {
-		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no vulnerable component version was pinned after its advisory was published since %s (%d commits examined)", lag.Since.UTC().Format(time.DateOnly), lag.Commits)}
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no vulnerable component version was pinned after its advisory was published since %s (%s examined)", lag.Since.UTC().Format(time.DateOnly), textsafe.Count(lag.Commits, "commit"))}
 	}
 	target, basis := targets(ev)
 	var ds []int

@@ -11,6 +11,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 //go:embed rules.yaml
@@ -76,12 +77,12 @@ func commitsAreSigned(ev *evidence.Set) []rule.Finding {
 			kinds = append(kinds, fmt.Sprintf("%d %s", k.n, k.name))
 		}
 	}
-	msg := fmt.Sprintf("%d of %d commits (%d%%) are signed", h.Signed, h.Walked, pct(h.Signed, h.Walked))
+	msg := fmt.Sprintf("%d of %s (%d%%) signed", h.Signed, textsafe.Count(h.Walked, "commit"), pct(h.Signed, h.Walked))
 	if len(kinds) > 0 {
 		msg += " (" + strings.Join(kinds, ", ") + ")"
 	}
 	if h.Tags > 0 {
-		msg += fmt.Sprintf("; %d of %d tags signed", h.SignedTags, h.Tags)
+		msg += fmt.Sprintf("; %d of %s signed", h.SignedTags, textsafe.Count(h.Tags, "tag"))
 	}
 	msg += ", " + window(h)
 	if float64(h.Signed) >= SignedShare*float64(h.Walked) {
@@ -128,7 +129,7 @@ func buildChangesRecorded(ev *evidence.Set) []rule.Finding {
 		}
 		top = append(top, fmt.Sprintf("%s (%d)", a.Email, a.Changes))
 	}
-	return []rule.Finding{rule.New(id, rule.True, it.Provenance.Location, "%d commits changed CI definitions or build files, by %d authors: %s", b.Total, len(b.Authors), strings.Join(top, ", "))}
+	return []rule.Finding{rule.New(id, rule.True, it.Provenance.Location, "%s changed CI definitions or build files, by %s: %s", textsafe.Count(b.Total, "commit"), textsafe.Count(len(b.Authors), "author"), strings.Join(top, ", "))}
 }
 
 func buildChangesThroughReview(ev *evidence.Set) []rule.Finding {

@@ -47,7 +47,7 @@ func TestRules(t *testing.T) {
 	}{
 		{"not read", "commitsAreSigned", set(), []rule.Outcome{rule.NotAvailable}, "not read"},
 		{"empty window", "commitsAreSigned", set(evidence.History{Since: since}), []rule.Outcome{rule.NotApplicable}, "no commits since 2025-08-22"},
-		{"mostly signed", "commitsAreSigned", set(evidence.History{Since: since, Walked: 10, Signed: 9, SignedSSH: 9, Tags: 2, SignedTags: 1}), []rule.Outcome{rule.True}, "9 of 10 commits (90%) are signed (9 SSH); 1 of 2 tags signed"},
+		{"mostly signed", "commitsAreSigned", set(evidence.History{Since: since, Walked: 10, Signed: 9, SignedSSH: 9, Tags: 2, SignedTags: 1}), []rule.Outcome{rule.True}, "9 of 10 commits (90%) signed (9 SSH); 1 of 2 tags signed"},
 		{"rarely signed", "commitsAreSigned", set(evidence.History{Since: since, Walked: 10, Signed: 2, SignedOpenPGP: 2}), []rule.Outcome{rule.False}, "2 of 10"},
 		{"cap reached", "commitsAreSigned", set(evidence.History{Since: since, Walked: 5000, MaxCommits: 5000, Truncated: true}), []rule.Outcome{rule.False}, "cap reached"},
 		{"no keys", "signaturesVerify", set(evidence.History{Walked: 3, Signed: 3}), []rule.Outcome{rule.NotApplicable}, "no signing keys"},

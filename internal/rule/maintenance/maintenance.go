@@ -16,6 +16,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 //go:embed rules.yaml
@@ -125,7 +126,7 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 			good = append(good, rule.New(id, rule.True, loc, "security fix %s reached %s on %s, %d days after the fix", what, f.Tag, day(f.TagDate), lag))
 		}
 	}
-	scope := fmt.Sprintf("%d commits on all branches and tags scanned", sf.Scan.Scanned)
+	scope := fmt.Sprintf("%s on all branches and tags scanned", textsafe.Count(sf.Scan.Scanned, "commit"))
 	if sf.Scan.Capped {
 		scope += fmt.Sprintf(" (cap of %d reached at %s)", sf.Scan.MaxCommits, day(sf.Scan.Oldest))
 	}
@@ -276,7 +277,7 @@ func toolingUpdatedInHistory(ev *evidence.Set) []rule.Finding {
 		scope = fmt.Sprintf("in the last %d commits (cap reached)", b.Walked)
 	}
 	if len(months) >= MinBumpMonths {
-		out := []rule.Finding{rule.New(id, rule.True, it.Provenance.Location, "%d commits bumped tooling versions in %d distinct months %s", len(b.Bumps), len(months), scope)}
+		out := []rule.Finding{rule.New(id, rule.True, it.Provenance.Location, "%s bumped tooling versions in %d distinct months %s", textsafe.Count(len(b.Bumps), "commit"), len(months), scope)}
 		for i, x := range b.Bumps {
 			if i == 3 {
 				break
@@ -288,7 +289,7 @@ func toolingUpdatedInHistory(ev *evidence.Set) []rule.Finding {
 	if len(b.Bumps) == 0 {
 		return []rule.Finding{rule.Absent(id, it.Provenance.Location, "no commit %s changed an action, image, runtime or hook version in CI, build or toolchain files", scope)}
 	}
-	return []rule.Finding{rule.Absent(id, evidence.Location{Commit: b.Bumps[0].Commit}, "only %d commits in %d months (%s) bumped tooling versions %s; regular bumps need %d months", len(b.Bumps), len(months), strings.Join(months, ", "), scope, MinBumpMonths)}
+	return []rule.Finding{rule.Absent(id, evidence.Location{Commit: b.Bumps[0].Commit}, "only %s in %s (%s) bumped tooling versions %s; regular bumps need %s", textsafe.Count(len(b.Bumps), "commit"), textsafe.Count(len(months), "month"), strings.Join(months, ", "), scope, textsafe.Count(MinBumpMonths, "month"))}
 }
 
 // EOLEntry is one runtime line's end of upstream support.
@@ -386,7 +387,7 @@ func toolchainsSupportedOrUpdated(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.True, at, "end-of-life runtimes are named (%s), but an update bot maintains the tooling: %s", strings.Join(names, ", "), strings.Join(cov, ", "))}
 	}
 	if b, ok := evidence.First[evidence.ToolingBumps](ev); ok && len(bumpMonths(b.Fact)) >= MinBumpMonths {
-		return []rule.Finding{rule.New(id, rule.True, first, "end-of-life runtimes are named (%s), but tooling versions were bumped in %d months of the window", strings.Join(names, ", "), len(bumpMonths(b.Fact)))}
+		return []rule.Finding{rule.New(id, rule.True, first, "end-of-life runtimes are named (%s), but tooling versions were bumped in %s of the window", strings.Join(names, ", "), textsafe.Count(len(bumpMonths(b.Fact)), "month"))}
 	}
 	return []rule.Finding{rule.Violated(id, first, "end-of-life runtimes are named (%s) and nothing updates the tooling: no update bot covers it and the window shows no regular version bumps", strings.Join(names, ", "))}
 }
@@ -420,7 +421,7 @@ func updateBotConfigured(ev *evidence.Set) []rule.Finding {
 }
 
 func scanScope(s evidence.HistoryScan) string {
-	msg := fmt.Sprintf("%d commits on all branches and tags", s.Scanned)
+	msg := fmt.Sprintf("%s on all branches and tags", textsafe.Count(s.Scanned, "commit"))
 	if s.Capped {
 		msg += fmt.Sprintf(", back to %s where the cap of %d stopped the scan", day(s.Oldest), s.MaxCommits)
 	}
@@ -442,7 +443,7 @@ func updateBotActiveInHistory(ev *evidence.Set) []rule.Finding {
 	}
 	var out []rule.Finding
 	for _, b := range h.Bots {
-		out = append(out, rule.New(id, rule.True, evidence.Location{Commit: b.Latest}, "%d commits by %s from %s to %s (latest %s), in %s", b.Commits, b.Account, day(b.First), day(b.Last), short(b.Latest), scanScope(h.Scan)))
+		out = append(out, rule.New(id, rule.True, evidence.Location{Commit: b.Latest}, "%s by %s from %s to %s (latest %s), in %s", textsafe.Count(b.Commits, "commit"), b.Account, day(b.First), day(b.Last), short(b.Latest), scanScope(h.Scan)))
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/release/verifydocs"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // channel is one declared download location with where it was declared.
@@ -179,7 +180,7 @@ func judgeDocs(id string, d evidence.VerificationDocs, used map[string]bool) []r
 			// Unread documents might hold the instructions.
 			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "%s among the documents read; some could not be read: %s", msg, strings.Join(d.Problems, "; "))}
 		}
-		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "%s (searched %d documents)", msg, len(d.Searched))}
+		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "%s (searched %s)", msg, textsafe.Count(len(d.Searched), "document"))}
 	}
 	var out []rule.Finding
 	seen := map[string]bool{}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 //go:embed rules.yaml
@@ -83,7 +84,7 @@ func noHardcodedSecrets(ev *evidence.Set) []rule.Finding {
 		return out
 	}
 	if scan.UnscannedProduct > 0 {
-		return []rule.Finding{unavailable(id, "the secret scan stopped at its %s with %d product files not scanned (%d files scanned); no secret found in what was scanned", scan.Cut, scan.UnscannedProduct, scan.Files)}
+		return []rule.Finding{unavailable(id, "the secret scan stopped at its %s with %d product files not scanned (%s scanned); no secret found in what was scanned", scan.Cut, scan.UnscannedProduct, textsafe.Count(scan.Files, "file"))}
 	}
 	if scan.ProductFiles == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no product files to scan (%d test, example or docs files scanned)", scan.Files)}
@@ -159,7 +160,7 @@ func noDefaultCredentials(ev *evidence.Set) []rule.Finding {
 		return out
 	}
 	if scan.UnscannedProduct > 0 {
-		return []rule.Finding{unavailable(id, "the secret scan stopped at its %s with %d product files not scanned; no default credential found in the %d files scanned", scan.Cut, scan.UnscannedProduct, scan.Files)}
+		return []rule.Finding{unavailable(id, "the secret scan stopped at its %s with %d product files not scanned; no default credential found in the %s scanned", scan.Cut, scan.UnscannedProduct, textsafe.Count(scan.Files, "file"))}
 	}
 	if scan.ProductFiles == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no product files to check for default credentials")}
@@ -221,7 +222,7 @@ func secretsConfinedToTests(ev *evidence.Set) []rule.Finding {
 		out = append(out, rule.New(id, rule.True, loc(c.Path, c.Line), "in a %s file, outside what ships: %s", scopeName(c.Scope, c.Build), credMessage(c)))
 	}
 	if product > 0 {
-		out = append(out, rule.Violated(id, first, "%d secrets or default credentials are in product files, first at %s:%d (see noHardcodedSecrets and noDefaultCredentials)", product, first.Path, first.Line))
+		out = append(out, rule.Violated(id, first, "%s or default credentials are in product files, first at %s:%d (see noHardcodedSecrets and noDefaultCredentials)", textsafe.Count(product, "secret"), first.Path, first.Line))
 	}
 	if len(out) == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no secret or default credential found anywhere in the scanned tree")}
