@@ -243,6 +243,9 @@ type repositoryPage struct {
 	History     []ClaimHistory
 	Diff        *Diff
 	DiffError   string
+	// DiffFrom and DiffTo preselect the comparison form: the diff shown,
+	// else the two newest succeeded assessments.
+	DiffFrom, DiffTo int64
 }
 
 func (s *Server) repositoryPage(r *http.Request, p *Principal) (repositoryPage, error) {
@@ -266,7 +269,14 @@ func (s *Server) repositoryPage(r *http.Request, p *Principal) (repositoryPage, 
 	if err != nil {
 		return repositoryPage{}, err
 	}
-	return repositoryPage{RepositoryView: rv, Product: prod, Assessments: list, History: history(ok, reports)}, nil
+	rp := repositoryPage{RepositoryView: rv, Product: prod, Assessments: list, History: history(ok, reports)}
+	if len(ok) > 0 {
+		rp.DiffTo, rp.DiffFrom = ok[0].ID, ok[0].ID
+	}
+	if len(ok) > 1 {
+		rp.DiffFrom = ok[1].ID
+	}
+	return rp, nil
 }
 
 func (s *Server) uiRepository(w http.ResponseWriter, r *http.Request, p *Principal) error {
@@ -311,6 +321,7 @@ func (s *Server) uiDiff(w http.ResponseWriter, r *http.Request, p *Principal) er
 		return err
 	} else {
 		rp.Diff = &d
+		rp.DiffFrom, rp.DiffTo = d.From, d.To
 	}
 	return s.renderPage(w, http.StatusOK, "repository", page{Title: base(rp.Source), User: p, Data: rp})
 }
