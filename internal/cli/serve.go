@@ -24,6 +24,9 @@ func newServeCmd(streams *IO) *cobra.Command {
 		repoRoots                    []string
 		newSignin, secureCookies     bool
 		jobTimeout                   time.Duration
+		gitCache                     string
+		gitMaxBytes                  int64
+		allowPrivate, noGit          bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -37,8 +40,9 @@ postgres://... for PostgreSQL. --workers N assesses queued repositories in
 this process; --workers 0 leaves them to 'assay fleet run' processes on other
 machines sharing the same PostgreSQL database. Assessments run offline.
 
-Repositories are directories on the server; --repo-root limits them to the
-given directories. Listen on loopback (the default) or behind a TLS proxy,
+Repositories are directories on the server (--repo-root limits them to the
+given directories) or public https git URLs, cloned with go-git (no hooks, no
+submodules) into a bounded cache by this process's workers. Listen on loopback (the default) or behind a TLS proxy,
 with --secure-cookies.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -64,7 +68,22 @@ with --secure-cookies.`,
 				}
 				roots = append(roots, abs)
 			}
-			return runServe(cmd.Context(), streams, serveOptions{
+			var git *server.GitCache
+			if !noGit {
+				if gitCache == "" {
+					dir, err := os.UserCacheDir()
+					if err != nil {
+						return usagef("--git-cache: %v", err)
+					}
+					gitCache = filepath.Join(dir, "assay", "git")
+				}
+				abs, err := filepath.Abs(gitCache)
+				if err != nil {
+					return usagef("--git-cache: %v", err)
+				}
+				git = &server.GitCache{Dir: abs, MaxRepoBytes: gitMaxBytes, AllowPrivate: allowPrivate}
+			}
+			return runServe(cmd.Context(), streams, serveOptions{git: git,
 				db: db, addr: addr, organisation: organisation, workers: workers, roots: roots,
 				newSignin: newSignin, secureCookies: secureCookies, jobTimeout: jobTimeout,
 			})
@@ -79,6 +98,10 @@ with --secure-cookies.`,
 	f.BoolVar(&newSignin, "new-signin", false, "print a fresh one-time sign-in token for the first admin (when the first one was lost)")
 	f.BoolVar(&secureCookies, "secure-cookies", false, "mark the session cookie Secure (serve behind TLS)")
 	f.DurationVar(&jobTimeout, "job-timeout", 15*time.Minute, "longest one assessment may run")
+	f.StringVar(&gitCache, "git-cache", "", "`DIR` where repositories registered by https URL are cloned (default the user cache directory's assay/git)")
+	f.Int64Var(&gitMaxBytes, "git-max-bytes", 1<<30, "largest checkout of one git URL, in bytes")
+	f.BoolVar(&allowPrivate, "allow-private-remotes", false, "let git URLs reach loopback and private addresses (an internal forge)")
+	f.BoolVar(&noGit, "no-git", false, "accept local directories only, never git URLs")
 	return cmd
 }
 
@@ -89,6 +112,7 @@ type serveOptions struct {
 	roots                    []string
 	newSignin, secureCookies bool
 	jobTimeout               time.Duration
+	git                      *server.GitCache
 }
 
 func runServe(ctx context.Context, streams *IO, o serveOptions) error {
@@ -98,7 +122,7 @@ func runServe(ctx context.Context, streams *IO, o serveOptions) error {
 		return err
 	}
 	defer f.Close()
-	srv, err := server.New(ctx, server.Config{Fleet: f, Logger: logger, RepoRoots: o.roots, SecureCookies: o.secureCookies})
+	srv, err := server.New(ctx, server.Config{Fleet: f, Logger: logger, RepoRoots: o.roots, SecureCookies: o.secureCookies, Git: o.git})
 	if err != nil {
 		return err
 	}
@@ -145,10 +169,14 @@ func runServe(ctx context.Context, streams *IO, o serveOptions) error {
 		}
 	}()
 	workDone := make(chan struct{})
+	assess := fleet.EngineAssessor(time.Time{})
+	if o.git != nil {
+		assess = o.git.Assessor(assess)
+	}
 	if o.workers > 0 {
 		go func() {
 			defer close(workDone)
-			err := f.Queue.Work(ctx, fleet.WorkOptions{Workers: o.workers, JobTimeout: o.jobTimeout, Assess: fleet.EngineAssessor(time.Time{}),
+			err := f.Queue.Work(ctx, fleet.WorkOptions{Workers: o.workers, JobTimeout: o.jobTimeout, Assess: assess,
 				OnDone: func(r fleet.Result) {
 					logger.Info("assessment", "repository", r.Repository.Path, "status", r.Assessment.Status, "attempt", r.Assessment.Attempt, "final", r.Final)
 				}})

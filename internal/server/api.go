@@ -270,15 +270,23 @@ func queryID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// resolveSource checks a repository source: an existing local directory,
-// under one of the configured roots when there are any.
+// resolveSource checks a repository source: an https git URL when the
+// server has a git cache, else an existing local directory, under one of
+// the configured roots when there are any.
 func (s *Server) resolveSource(src string) (string, error) {
 	src = strings.TrimSpace(src)
 	if src == "" {
 		return "", errStatus(http.StatusBadRequest, "path: must not be empty")
 	}
-	if strings.Contains(src, "://") || strings.HasPrefix(src, "git@") {
-		return "", errStatus(http.StatusBadRequest, "git URLs are not supported yet: clone the repository on the server and register its path")
+	if IsRemote(src) {
+		if s.cfg.Git == nil {
+			return "", errStatus(http.StatusBadRequest, "this server assesses local directories only (no git cache)")
+		}
+		u, err := s.cfg.Git.CheckURL(src)
+		if err != nil {
+			return "", badRequest(err)
+		}
+		return u, nil
 	}
 	if !filepath.IsAbs(src) {
 		return "", errStatus(http.StatusBadRequest, "path: want an absolute path on the server")

@@ -40,6 +40,9 @@ type Config struct {
 	// RepoRoots, when set, are the only directories (and their
 	// subdirectories) a repository may be registered under.
 	RepoRoots []string
+	// Git, when set, lets repositories be registered by https URL; the
+	// workers sync them through it (GitCache.Assessor).
+	Git *GitCache
 	// MaxAttempts per assessment job; default 3.
 	MaxAttempts int
 	// SecureCookies marks the session cookie Secure; set it behind TLS.
