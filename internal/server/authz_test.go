@@ -18,6 +18,7 @@ func samplePaths(fx *fixture) map[string]string {
 		"GET /readyz":           "/readyz",
 		"GET /static/style.css": "/static/style.css",
 
+		"GET /api/v1/openapi.json":                                        "/api/v1/openapi.json",
 		"POST /api/v1/signin":                                             "/api/v1/signin",
 		"POST /api/v1/signout":                                            "/api/v1/signout",
 		"GET /api/v1/share/{token}":                                       "/api/v1/share/assay_none",

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -225,4 +227,30 @@ func TestGitURLRepository(t *testing.T) {
 	if len(d.Changes) != 1 || d.Changes[0].Summary != "3.2.1 met -> not_met: SECURITY.md removed in 2222222" {
 		t.Errorf("diff = %+v", d)
 	}
+}
+
+// FuzzCheckURL: whatever CheckURL accepts is an https URL without
+// credentials whose host is no loopback, private or link-local literal,
+// and accepting is stable on its own output.
+func FuzzCheckURL(f *testing.F) {
+	for _, s := range []string{"https://github.com/o/r", "https://u:p@h/x", "https://[::ffff:127.0.0.1]/x", "https://0x7f.1/x", "HTTPS://H/X", "https://h/%00"} {
+		f.Add(s)
+	}
+	c := &GitCache{}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := c.CheckURL(s)
+		if err != nil {
+			return
+		}
+		u, perr := url.Parse(got)
+		if perr != nil || u.Scheme != "https" || u.User != nil || u.Host == "" {
+			t.Fatalf("CheckURL(%q) accepted %q", s, got)
+		}
+		if ip := net.ParseIP(u.Hostname()); ip != nil && !publicIP(ip) {
+			t.Fatalf("CheckURL(%q) accepted a private address %q", s, got)
+		}
+		if again, err := c.CheckURL(got); err != nil || again != got {
+			t.Fatalf("CheckURL(%q) = %q, %v; want it unchanged", got, again, err)
+		}
+	})
 }

@@ -181,6 +181,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/readyz", public, s.readyz},
 		{"GET", "/static/style.css", public, serveCSS},
 
+		{"GET", "/api/v1/openapi.json", public, serveOpenAPI},
 		{"POST", "/api/v1/signin", public, s.apiSignin},
 		{"POST", "/api/v1/signout", viewer, s.apiSignout},
 		{"GET", "/api/v1/share/{token}", public, s.apiShare},
@@ -247,10 +248,17 @@ func csrfFor(session string) string {
 }
 
 func (s *Server) wrap(rt route) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 		defer cancel()
 		r = r.WithContext(ctx)
+		w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
+		start := time.Now()
+		// The route's pattern is logged, never the path: share links carry
+		// their secret in it.
+		defer func() {
+			s.log.Info("request", "method", r.Method, "route", rt.Pattern, "status", w.status, "duration_ms", time.Since(start).Milliseconds())
+		}()
 		var p *Principal
 		if need := rt.Access.role(); need != "" {
 			got, err := s.authenticate(r)
@@ -444,4 +452,15 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *Principal) er
 		return errStatus(http.StatusServiceUnavailable, "database unavailable")
 	}
 	return s.healthz(w, r, nil)
+}
+
+// statusWriter remembers the status a handler wrote, for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }

@@ -20,6 +20,19 @@ import (
 //go:embed templates/*.html static/style.css
 var uiFS embed.FS
 
+// openAPI describes the JSON API; TestOpenAPI checks it against the route
+// table and validates real responses against its schemas.
+//
+//go:embed openapi.json
+var openAPI []byte
+
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request, _ *Principal) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, err := w.Write(openAPI)
+	return err
+}
+
 // funcs are the templates' helpers. Everything that came from a report or
 // a user passes through clean (textsafe) and then html/template's escaping.
 var funcs = template.FuncMap{
