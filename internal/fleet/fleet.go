@@ -79,6 +79,11 @@ type Store interface {
 	Statuses(ctx context.Context) ([]RepositoryStatus, error)
 	// LatestReport returns the newest succeeded assessment with its report.
 	LatestReport(ctx context.Context, repositoryID int64) (Assessment, error)
+	// Assessments lists a repository's assessments, newest first, at most
+	// limit of them, without reports.
+	Assessments(ctx context.Context, repositoryID int64, limit int) ([]Assessment, error)
+	// Assessment returns one assessment with its report (nil for failures).
+	Assessment(ctx context.Context, id int64) (Assessment, error)
 }
 
 // Assessor assesses one directory. The CLI passes engine.Run offline; tests

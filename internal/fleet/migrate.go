@@ -28,9 +28,9 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations(d Dialect) ([]migration, error) {
-	dir := path.Join("migrations", string(d))
-	entries, err := fs.ReadDir(migrationFS, dir)
+func loadMigrations(set MigrationSet, d Dialect) ([]migration, error) {
+	dir := path.Join(set.Dir, string(d))
+	entries, err := fs.ReadDir(set.FS, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", dir, err)
 	}
@@ -42,7 +42,7 @@ func loadMigrations(d Dialect) ([]migration, error) {
 		if !ok || err != nil || v <= 0 || !strings.HasSuffix(name, ".sql") {
 			return nil, fmt.Errorf("migration %s/%s: want NNNN_name.sql", dir, name)
 		}
-		data, err := fs.ReadFile(migrationFS, path.Join(dir, name))
+		data, err := fs.ReadFile(set.FS, path.Join(dir, name))
 		if err != nil {
 			return nil, err
 		}
@@ -61,14 +61,37 @@ func loadMigrations(d Dialect) ([]migration, error) {
 // concurrent `assay fleet` processes migrating the same database.
 const migrationLockKey = 0x41737361 // "Assa"
 
-// migrate applies the missing migrations in one transaction, so a failure
-// leaves the schema as it was. It refuses a database migrated by a newer
-// Assay.
+// fleetMigrations are the fleet's own tables.
+var fleetMigrations = MigrationSet{FS: migrationFS, Dir: "migrations", Table: "fleet_schema_migrations", LockKey: migrationLockKey}
+
+// MigrationSet is one family of versioned migrations: FS holds
+// Dir/<dialect>/NNNN_name.sql, Table records the applied versions, and
+// LockKey is the PostgreSQL advisory lock that serialises processes
+// migrating it. Other packages sharing the fleet's database (the server)
+// keep their tables in a set of their own.
+type MigrationSet struct {
+	FS      fs.FS
+	Dir     string
+	Table   string
+	LockKey int64
+}
+
 func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
-	all, err := loadMigrations(d)
+	return ApplyMigrations(ctx, db, d, fleetMigrations)
+}
+
+// ApplyMigrations applies the missing migrations of set in one transaction,
+// so a failure leaves the schema as it was. It refuses a database migrated
+// by a newer Assay.
+func ApplyMigrations(ctx context.Context, db *sql.DB, d Dialect, set MigrationSet) error {
+	all, err := loadMigrations(set, d)
 	if err != nil {
 		return err
 	}
+	if len(all) == 0 {
+		return fmt.Errorf("migrate: no migrations in %s/%s", set.Dir, d)
+	}
+	table := set.Table
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -76,17 +99,17 @@ func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
 	stampType := "TEXT"
 	if d == Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockKey); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, set.LockKey); err != nil {
 			return fmt.Errorf("migrate: lock: %w", err)
 		}
 		stampType = "TIMESTAMPTZ"
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS fleet_schema_migrations (
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+table+` (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at `+stampType+` NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: create version table: %w", err)
 	}
 	applied := map[int]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT version FROM fleet_schema_migrations`)
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM `+table)
 	if err != nil {
 		return fmt.Errorf("migrate: read versions: %w", err)
 	}
@@ -114,7 +137,7 @@ func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migrate: apply %s/%s: %w", d, m.name, err)
 		}
-		if _, err := tx.ExecContext(ctx, rebind(d, `INSERT INTO fleet_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+		if _, err := tx.ExecContext(ctx, rebind(d, `INSERT INTO `+table+` (version, name, applied_at) VALUES (?, ?, ?)`),
 			m.version, m.name, encodeTime(d, time.Now())); err != nil {
 			return fmt.Errorf("migrate: record %s: %w", m.name, err)
 		}
@@ -168,3 +191,13 @@ func decodeTime(v any) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("unexpected time value of type %T", v)
 }
+
+// Rebind turns '?' placeholders into the dialect's own, for packages that
+// query the fleet's database directly.
+func Rebind(d Dialect, q string) string { return rebind(d, q) }
+
+// EncodeTime and DecodeTime store and read times as the fleet's tables do.
+func EncodeTime(d Dialect, t time.Time) any { return encodeTime(d, t) }
+
+// DecodeTime reads a time written by EncodeTime.
+func DecodeTime(v any) (time.Time, error) { return decodeTime(v) }

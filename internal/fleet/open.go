@@ -23,8 +23,13 @@ type Fleet struct {
 	Store    Store
 	Queue    Queue
 	Database Database
+	db       *sql.DB
 	close    func()
 }
+
+// SQL returns the database handle and its dialect, for packages that keep
+// tables of their own beside the fleet's (migrated with ApplyMigrations).
+func (f *Fleet) SQL() (*sql.DB, Dialect) { return f.db, f.Database.Dialect }
 
 // Close releases the database.
 func (f *Fleet) Close() {
@@ -91,7 +96,7 @@ func openSQLite(ctx context.Context, d Database, logger *slog.Logger) (*Fleet, e
 	if err != nil {
 		return fail(err)
 	}
-	return &Fleet{Store: store, Queue: q, Database: d, close: func() { db.Close() }}, nil
+	return &Fleet{Store: store, Queue: q, Database: d, db: db, close: func() { db.Close() }}, nil
 }
 
 func openPostgres(ctx context.Context, d Database, logger *slog.Logger) (*Fleet, error) {
@@ -126,7 +131,7 @@ func openPostgres(ctx context.Context, d Database, logger *slog.Logger) (*Fleet,
 	if err != nil {
 		return fail(err)
 	}
-	return &Fleet{Store: store, Queue: q, Database: d, close: func() { db.Close(); pool.Close() }}, nil
+	return &Fleet{Store: store, Queue: q, Database: d, db: db, close: func() { db.Close(); pool.Close() }}, nil
 }
 
 func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {

@@ -230,3 +230,43 @@ func (s *sqlStore) LatestReport(ctx context.Context, repositoryID int64) (Assess
 	a.Report = []byte(rep.String)
 	return a, nil
 }
+
+func (s *sqlStore) Assessments(ctx context.Context, repositoryID int64, limit int) ([]Assessment, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+summaryColumns+` FROM fleet_assessments
+		WHERE repository_id = ? ORDER BY id DESC LIMIT ?`), repositoryID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("assessments of repository %d: %w", repositoryID, err)
+	}
+	defer rows.Close()
+	var out []Assessment
+	for rows.Next() {
+		a, err := scanSummary(rows)
+		if err != nil {
+			return nil, fmt.Errorf("assessments of repository %d: %w", repositoryID, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("assessments of repository %d: %w", repositoryID, err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) Assessment(ctx context.Context, id int64) (Assessment, error) {
+	var rep sql.NullString
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+summaryColumns+`, report FROM fleet_assessments WHERE id = ?`), id)
+	a, err := scanSummary(row, &rep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("assessment %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("assessment %d: %w", id, err)
+	}
+	if rep.Valid {
+		a.Report = []byte(rep.String)
+	}
+	return a, nil
+}

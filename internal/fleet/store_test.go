@@ -101,6 +101,24 @@ func TestStoreContract(t *testing.T) {
 				if diff := cmp.Diff(ok, rep, cmpopts.IgnoreFields(Assessment{}, "Report")); diff != "" {
 					t.Errorf("LatestReport (-want +got):\n%s", diff)
 				}
+
+				list, err := s.Assessments(ctx, a.ID, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff([]Assessment{failed, ok}, list); diff != "" {
+					t.Errorf("Assessments newest first (-want +got):\n%s", diff)
+				}
+				one, err := s.Assessment(ctx, okID)
+				if err != nil || !strings.Contains(string(one.Report), "kept") {
+					t.Errorf("Assessment(%d) = %s, %v; want its report", okID, one.Report, err)
+				}
+				if one, err := s.Assessment(ctx, failedID); err != nil || one.Report != nil || one.Error != failed.Error {
+					t.Errorf("Assessment(failed) = %+v, %v", one, err)
+				}
+				if _, err := s.Assessment(ctx, 99999); !errors.Is(err, ErrNotFound) {
+					t.Errorf("Assessment(99999) error = %v, want ErrNotFound", err)
+				}
 			})
 
 			t.Run("reopen keeps data and migrations", func(t *testing.T) {
@@ -116,7 +134,7 @@ func TestStoreContract(t *testing.T) {
 
 func TestMigrationsWellFormed(t *testing.T) {
 	for _, d := range []Dialect{SQLite, Postgres} {
-		ms, err := loadMigrations(d)
+		ms, err := loadMigrations(fleetMigrations, d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,8 +144,8 @@ func TestMigrationsWellFormed(t *testing.T) {
 	}
 	// Both dialects must have the same versions, so one Assay release means
 	// one schema version everywhere.
-	a, _ := loadMigrations(SQLite)
-	b, _ := loadMigrations(Postgres)
+	a, _ := loadMigrations(fleetMigrations, SQLite)
+	b, _ := loadMigrations(fleetMigrations, Postgres)
 	if len(a) != len(b) {
 		t.Errorf("sqlite has %d migrations, postgres %d", len(a), len(b))
 	}
