@@ -82,6 +82,14 @@ func (s *Server) repositoryView(ctx context.Context, r Repository) (RepositoryVi
 	}
 	if len(latest) == 1 {
 		v.Latest = &latest[0]
+		// The common case: the newest assessment succeeded and its report
+		// is already decoded, so the report need not be read again.
+		if l := latest[0]; l.Status == fleet.StatusSucceeded {
+			if rep := s.cache.get(l.ID); rep != nil {
+				v.report, v.LastSuccess = rep, &l
+				return v, nil
+			}
+		}
 	}
 	ok, err := s.fleet.Store.LatestReport(ctx, r.FleetRepositoryID)
 	switch {
@@ -210,13 +218,15 @@ func (s *Server) succeeded(ctx context.Context, repo Repository, n int) ([]fleet
 		if a.Status != fleet.StatusSucceeded || len(out) == n {
 			continue
 		}
-		full, err := s.fleet.Store.Assessment(ctx, a.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		r, err := s.reportOf(full)
-		if err != nil {
-			return nil, nil, err
+		r := s.cache.get(a.ID)
+		if r == nil {
+			full, err := s.fleet.Store.Assessment(ctx, a.ID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if r, err = s.reportOf(full); err != nil {
+				return nil, nil, err
+			}
 		}
 		reports[a.ID] = r
 		out = append(out, a)

@@ -45,6 +45,7 @@ func samplePaths(fx *fixture) map[string]string {
 		"GET /signin":                                                     "/signin",
 		"POST /signin":                                                    "/signin",
 		"POST /signout":                                                   "/signout",
+		"POST /users":                                                     "/users",
 		"POST /products":                                                  "/products",
 		"GET /products/{product}":                                         "/products/" + p,
 		"POST /products/{product}/repositories":                           "/products/" + p + "/repositories",

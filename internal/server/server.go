@@ -209,6 +209,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/signin", uiPublic, s.uiSigninForm},
 		{"POST", "/signin", uiPublic, s.uiSignin},
 		{"POST", "/signout", uiViewer, s.uiSignout},
+		{"POST", "/users", uiAdmin, s.uiCreateUser},
 		{"POST", "/products", uiMember, s.uiCreateProduct},
 		{"GET", "/products/{product}", uiViewer, s.uiProduct},
 		{"POST", "/products/{product}/repositories", uiMember, s.uiAddRepository},

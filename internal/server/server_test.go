@@ -235,6 +235,12 @@ func TestEndToEnd(t *testing.T) {
 				if status, _ := e.page("POST", "/products", c, form); status != http.StatusSeeOther {
 					t.Errorf("POST /products with CSRF = %d, want 303", status)
 				}
+				status, body := e.page("POST", "/users", c, url.Values{"csrf": {csrf}, "name": {"<b>ursula</b>"}, "role": {"viewer"}})
+				tok := regexp.MustCompile(`assay_[A-Za-z0-9_-]{43}`).FindString(body)
+				if status != http.StatusOK || tok == "" || !strings.Contains(body, "&lt;b&gt;ursula") {
+					t.Errorf("POST /users = %d, token %q:\n%s", status, tok, body)
+				}
+				e.must("POST", "/api/v1/signin", "", map[string]string{"token": tok}, http.StatusOK, nil)
 				status, _, h := e.do("GET", "/", "", nil)
 				if status != http.StatusSeeOther || !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") {
 					t.Errorf("headers %v", h)

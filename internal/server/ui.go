@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -81,9 +82,11 @@ func parsePages() (map[string]*template.Template, error) {
 // page is what every template receives.
 type page struct {
 	Title string
-	User  *Principal
-	CSRF  string
-	Data  any
+	// Notice is shown once above the content (a new user's sign-in token).
+	Notice string
+	User   *Principal
+	CSRF   string
+	Data   any
 }
 
 func (s *Server) renderPage(w http.ResponseWriter, status int, name string, p page) error {
@@ -152,11 +155,31 @@ func historyChart(points []HistoryPoint) template.HTML {
 }
 
 func (s *Server) uiOverview(w http.ResponseWriter, r *http.Request, p *Principal) error {
+	return s.showOverview(w, r, p, "")
+}
+
+func (s *Server) showOverview(w http.ResponseWriter, r *http.Request, p *Principal, notice string) error {
 	ov, err := s.overview(r.Context(), p.OrganisationID)
 	if err != nil {
 		return err
 	}
-	return s.renderPage(w, http.StatusOK, "overview", page{Title: ov.Organisation.Name, User: p, Data: ov})
+	return s.renderPage(w, http.StatusOK, "overview", page{Title: ov.Organisation.Name, User: p, Data: ov, Notice: notice})
+}
+
+// uiCreateUser adds a user and shows their one-time sign-in token once.
+func (s *Server) uiCreateUser(w http.ResponseWriter, r *http.Request, p *Principal) error {
+	u, err := s.store.createUser(r.Context(), p.OrganisationID, r.PostFormValue("name"), Role(r.PostFormValue("role")), s.now())
+	if err != nil {
+		if errors.Is(err, ErrConflict) {
+			return err
+		}
+		return badRequest(err)
+	}
+	tok, err := s.store.issueToken(r.Context(), u.ID, kindSignin, s.now(), SigninTTL)
+	if err != nil {
+		return err
+	}
+	return s.showOverview(w, r, p, fmt.Sprintf("Sign-in token for %s (%s), valid %s and shown only now: %s", u.Name, u.Role, SigninTTL, tok))
 }
 
 func (s *Server) uiSigninForm(w http.ResponseWriter, _ *http.Request, _ *Principal) error {
