@@ -39,8 +39,8 @@ func Redact(s string, secrets ...string) string {
 	})
 	s = authSchemeRe.ReplaceAllStringFunc(s, func(m string) string {
 		g := authSchemeRe.FindStringSubmatch(m)
-		if strings.EqualFold(g[1], "token") && !looksLikeSecret(g[3]) {
-			return m // "token expired", "token required": words, not credentials
+		if !looksLikeSecret(g[3]) {
+			return m // "token required", "basic functionality": words, not credentials
 		}
 		return g[1] + g[2] + redacted
 	})

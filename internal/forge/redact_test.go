@@ -27,6 +27,8 @@ func TestRedact(t *testing.T) {
 		{"Bad credentials", "Bad credentials"},
 		{"the token expired; the token is required", "the token expired; the token is required"},
 		{"Resource not accessible by personal access token", "Resource not accessible by personal access token"},
+		{"Supports basic authentication and bearer tokens", "Supports basic authentication and bearer tokens"},
+		{"Authorization: Basic dXNlcjpwYXNzd29yZA==", "Authorization: [redacted]"},
 		// JSON escapes survive.
 		{`{"m":"Authorization: abc\"def"}`, `{"m":"Authorization: [redacted]\"def"}`},
 	}
