@@ -39,20 +39,28 @@ another SQLite file with sqlite:///PATH or PostgreSQL with postgres://... .
 Migrations are applied on open. Assessments run offline; no token is stored.`,
 	}
 	cmd.PersistentFlags().StringVar(&database, "database", "", "`DATABASE`: sqlite:///PATH or postgres://USER@HOST/DB (default $"+fleetDatabaseEnv+", else the embedded SQLite file)")
-	open := func(cmd *cobra.Command) (*fleet.Fleet, error) {
-		d := database
-		if d == "" {
-			d = os.Getenv(fleetDatabaseEnv)
+	opener := func(readOnly bool) fleetOpener {
+		return func(cmd *cobra.Command) (*fleet.Fleet, error) {
+			d := database
+			if d == "" {
+				d = os.Getenv(fleetDatabaseEnv)
+			}
+			db, err := fleet.ParseDatabase(d)
+			if err != nil {
+				return nil, usageError{err}
+			}
+			logger := slog.New(slog.NewTextHandler(streams.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			f, err := fleet.Open(cmd.Context(), db, fleet.OpenOptions{Logger: logger, ReadOnly: readOnly})
+			if errors.Is(err, fleet.ErrNoFleet) {
+				return nil, usageError{err}
+			}
+			return f, err
 		}
-		db, err := fleet.ParseDatabase(d)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		logger := slog.New(slog.NewTextHandler(streams.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		return fleet.Open(cmd.Context(), db, fleet.OpenOptions{Logger: logger})
 	}
+	// status and report only read: they create no database or directory.
+	open, openRO := opener(false), opener(true)
 	cmd.AddCommand(newFleetAddCmd(streams, open), newFleetRunCmd(streams, open),
-		newFleetStatusCmd(streams, open), newFleetReportCmd(streams, open))
+		newFleetStatusCmd(streams, openRO), newFleetReportCmd(streams, openRO))
 	return cmd
 }
 

@@ -121,7 +121,7 @@ from assay.yaml (product, vendor) unless given as flags.`,
 // loadConfigQuiet reads assay.yaml for product details; a missing or
 // invalid declaration is not this command's business.
 func loadConfigQuiet(tree *source.Tree) *config.Config {
-	data, err := tree.ReadFile(config.FileName, limits.MaxSmallFileSize)
+	data, err := tree.ReadFileNoFollow(config.FileName, limits.MaxSmallFileSize)
 	if err != nil {
 		return nil
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -86,6 +87,9 @@ above --fail-on; 2 usage error; 3 the database could not be read.`,
 			}
 			defer tree.Close()
 			res, err := vuln.Assess(cmd.Context(), tree, vuln.Options{DBDir: db, SBOMFiles: sboms, VEXFiles: vexFiles})
+			if errors.Is(err, vuln.ErrInput) {
+				return usagef("%s", textsafe.Clean(err.Error()))
+			}
 			if err != nil {
 				return err
 			}

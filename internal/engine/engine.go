@@ -106,13 +106,25 @@ type Result struct {
 func LoadConfig(opts Options, cat *catalog.Catalog) (*config.Config, error) {
 	p := opts.ConfigPath
 	explicit := p != ""
-	if !explicit {
+	var data []byte
+	var err error
+	if explicit {
+		// A file the user names with --config is read wherever it is,
+		// outside the tree and through symbolic links: the user chose it.
+		data, err = source.ReadRegular(p, config.MaxSize)
+	} else {
+		// The tree's own declaration is read like every other file of the
+		// tree: never through a symbolic link (which could lead out of the
+		// tree and show another file's content in reports and errors).
 		p = filepath.Join(opts.Path, config.FileName)
+		data, err = source.ReadInDir(opts.Path, config.FileName, config.MaxSize)
 	}
-	data, err := source.ReadRegular(p, config.MaxSize)
 	if err != nil {
 		if !explicit && errors.Is(err, os.ErrNotExist) {
 			return &config.Config{Role: config.RoleDeveloperDistributor, Delivery: config.DeliveryDistributed}, nil
+		}
+		if errors.Is(err, source.ErrSymlink) {
+			return nil, fmt.Errorf("%w: read declaration: %s is a symbolic link, which Assay does not follow in the tree; make it a regular file or name the file with --config", ErrUsage, config.FileName)
 		}
 		return nil, fmt.Errorf("%w: read declaration: %v", ErrUsage, err)
 	}

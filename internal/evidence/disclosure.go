@@ -46,7 +46,8 @@ type SecurityPolicy struct {
 func (SecurityPolicy) Kind() Kind { return KindSecurityPolicy }
 
 // SecurityTxt is a security.txt (RFC 9116) found in the tree; File is nil
-// when the file could not be read.
+// when the file could not be read (Err says why): its content is unknown,
+// which is not the same as an invalid file.
 type SecurityTxt struct {
 	Path string
 	File *securitytxt.File
@@ -57,12 +58,15 @@ type SecurityTxt struct {
 func (SecurityTxt) Kind() Kind { return KindSecurityTxt }
 
 // SecurityInsights is an OpenSSF Security Insights file; Doc is nil when it
-// could not be read or parsed, and Err (with ErrLine) says why.
+// could not be read or parsed, and Err (with ErrLine) says why. Unread
+// marks a file that could not be read at all (too large, not a regular
+// file, no permission): its content is unknown, not invalid.
 type SecurityInsights struct {
 	Path    string
 	Doc     *securityinsights.Document
 	Err     string
 	ErrLine int
+	Unread  bool
 }
 
 // Kind implements Fact.

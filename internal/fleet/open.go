@@ -3,6 +3,7 @@ package fleet
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -42,7 +43,14 @@ func (f *Fleet) Close() {
 type OpenOptions struct {
 	// Logger receives River's logs; nil discards them.
 	Logger *slog.Logger
+	// ReadOnly opens an existing database for reading only (`fleet status`,
+	// `fleet report`): it creates no file or directory, applies no
+	// migration and fails when there is no database yet.
+	ReadOnly bool
 }
+
+// ErrNoFleet means a read-only open found no fleet database.
+var ErrNoFleet = errors.New("no fleet database")
 
 // Open connects to the database, applies Assay's and River's migrations, and
 // returns the store and queue over it.
@@ -53,22 +61,30 @@ func Open(ctx context.Context, db Database, opts OpenOptions) (*Fleet, error) {
 	}
 	switch db.Dialect {
 	case SQLite:
-		return openSQLite(ctx, db, logger)
+		return openSQLite(ctx, db, logger, opts.ReadOnly)
 	case Postgres:
-		return openPostgres(ctx, db, logger)
+		return openPostgres(ctx, db, logger, opts.ReadOnly)
 	}
 	return nil, fmt.Errorf("open: unknown database kind %q", db.Dialect)
 }
 
-func openSQLite(ctx context.Context, d Database, logger *slog.Logger) (*Fleet, error) {
-	if err := os.MkdirAll(filepath.Dir(d.Path), 0o700); err != nil {
-		return nil, fmt.Errorf("open %s: %w", d, err)
-	}
+func openSQLite(ctx context.Context, d Database, logger *slog.Logger, readOnly bool) (*Fleet, error) {
 	// WAL lets `fleet status` read while `fleet run` writes; busy_timeout
 	// makes a second process wait for the lock instead of failing; an
 	// immediate transaction takes the write lock up front, so two processes
 	// never deadlock upgrading read locks.
 	dsn := "file:" + d.Path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	if readOnly {
+		// Reading never creates: not the directory, not the file.
+		st, err := os.Stat(d.Path)
+		if err != nil || !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("open %s: %w there; add repositories with 'assay fleet add'", d, ErrNoFleet)
+		}
+		// The journal mode is the file's own (WAL once a writer set it).
+		dsn = "file:" + d.Path + "?mode=ro&_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+	} else if err := os.MkdirAll(filepath.Dir(d.Path), 0o700); err != nil {
+		return nil, fmt.Errorf("open %s: %w", d, err)
+	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", d, err)
@@ -84,12 +100,18 @@ func openSQLite(ctx context.Context, d Database, logger *slog.Logger) (*Fleet, e
 	if err := db.PingContext(ctx); err != nil {
 		return fail(err)
 	}
-	if err := migrate(ctx, db, SQLite); err != nil {
-		return fail(err)
-	}
 	driver := riversqlite.New(db)
-	if err := migrateRiver(ctx, driver); err != nil {
-		return fail(err)
+	if readOnly {
+		if err := checkSchema(ctx, db); err != nil {
+			return fail(err)
+		}
+	} else {
+		if err := migrate(ctx, db, SQLite); err != nil {
+			return fail(err)
+		}
+		if err := migrateRiver(ctx, driver); err != nil {
+			return fail(err)
+		}
 	}
 	store := newSQLStore(db, SQLite)
 	q, err := newRiverQueue(driver, store, logger, 200*time.Millisecond)
@@ -99,11 +121,14 @@ func openSQLite(ctx context.Context, d Database, logger *slog.Logger) (*Fleet, e
 	return &Fleet{Store: store, Queue: q, Database: d, db: db, close: func() { db.Close() }}, nil
 }
 
-func openPostgres(ctx context.Context, d Database, logger *slog.Logger) (*Fleet, error) {
+func openPostgres(ctx context.Context, d Database, logger *slog.Logger, readOnly bool) (*Fleet, error) {
 	cfg, err := pgxpool.ParseConfig(d.URL)
 	if err != nil {
 		// pgx's message may quote the connection string; keep only its kind.
 		return nil, fmt.Errorf("open %s: invalid connection string", d)
+	}
+	if readOnly {
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -118,12 +143,18 @@ func openPostgres(ctx context.Context, d Database, logger *slog.Logger) (*Fleet,
 	if err := pool.Ping(ctx); err != nil {
 		return fail(err)
 	}
-	if err := migrate(ctx, db, Postgres); err != nil {
-		return fail(err)
-	}
 	driver := riverpgxv5.New(pool)
-	if err := migrateRiver(ctx, driver); err != nil {
-		return fail(err)
+	if readOnly {
+		if err := checkSchema(ctx, db); err != nil {
+			return fail(err)
+		}
+	} else {
+		if err := migrate(ctx, db, Postgres); err != nil {
+			return fail(err)
+		}
+		if err := migrateRiver(ctx, driver); err != nil {
+			return fail(err)
+		}
 	}
 	store := newSQLStore(db, Postgres)
 	// LISTEN/NOTIFY wakes producers on insert; polling is the fallback.
@@ -132,6 +163,19 @@ func openPostgres(ctx context.Context, d Database, logger *slog.Logger) (*Fleet,
 		return fail(err)
 	}
 	return &Fleet{Store: store, Queue: q, Database: d, db: db, close: func() { db.Close(); pool.Close() }}, nil
+}
+
+// checkSchema confirms, without writing, that a database opened read-only
+// holds a fleet: Assay's migrations table and River's job table.
+func checkSchema(ctx context.Context, db *sql.DB) error {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM fleet_schema_migrations`).Scan(&n); err != nil || n == 0 {
+		return fmt.Errorf("%w: the database holds no fleet yet; add repositories with 'assay fleet add'", ErrNoFleet)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE 1 = 0`).Scan(&n); err != nil {
+		return fmt.Errorf("%w: the job queue is missing; run 'assay fleet add' to migrate the database", ErrNoFleet)
+	}
+	return nil
 }
 
 func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {

@@ -32,17 +32,17 @@ type Refusal struct {
 // name the exact permission the token lacks.
 func Classify(endpoint, need string, r Refusal, now time.Time) evidence.ForgeAccess {
 	a := evidence.ForgeAccess{Endpoint: endpoint, Need: need}
-	msg := textsafe.Clean(truncate(r.Message, 300))
+	msg := textsafe.Clean(truncate(Redact(r.Message), 300))
 	var rl *RateLimitError
 	switch {
 	case r.Err != nil && errors.As(r.Err, &rl):
 		a.State, a.Reason = evidence.AccessRateLimited, r.Err.Error()
 		a.Need = "API budget: wait for the reset or use a token with a larger rate limit; cached answers are reused on the next run"
 	case r.Err != nil && (errors.Is(r.Err, context.DeadlineExceeded) || errors.Is(r.Err, context.Canceled)):
-		a.State, a.Reason = evidence.AccessError, "timed out: "+textsafe.Clean(truncate(r.Err.Error(), 300))
+		a.State, a.Reason = evidence.AccessError, "timed out: "+textsafe.Clean(truncate(Redact(r.Err.Error()), 300))
 		a.Need = "a reachable forge API; re-run later"
 	case r.Err != nil:
-		a.State, a.Reason = evidence.AccessError, textsafe.Clean(truncate(r.Err.Error(), 300))
+		a.State, a.Reason = evidence.AccessError, textsafe.Clean(truncate(Redact(r.Err.Error()), 300))
 		a.Need = "a reachable forge API; re-run later"
 	case IsRateLimited(r.Status, r.Header):
 		a.State = evidence.AccessRateLimited

@@ -200,11 +200,22 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if cached != nil {
 				return cached.Response(req, nil), nil
 			}
+		case resp.StatusCode == http.StatusOK && isEmptyJSON(body):
+			// The API clients decode an empty or null answer into a nil
+			// value that no caller expects; it is no answer at all.
+			return nil, fmt.Errorf("%s %s: HTTP 200 with an empty answer", req.Method, RedactURL(req.URL.String()))
 		case resp.StatusCode == http.StatusOK && store:
 			t.opts.Cache.Put(key, req, resp, body)
 		}
 		return withBody(resp, body), nil
 	}
+}
+
+// isEmptyJSON reports whether an answer body holds no JSON value: empty,
+// white space, or null.
+func isEmptyJSON(body []byte) bool {
+	b := bytes.TrimSpace(body)
+	return len(b) == 0 || string(b) == "null"
 }
 
 // prepare clones the request, attaches the token for the API host and the
@@ -250,22 +261,14 @@ func (t *Transport) send(req *http.Request) (*http.Response, []byte, error) {
 	if len(body) > MaxBodySize {
 		return nil, nil, fmt.Errorf("%s %s: answer larger than %d bytes; refused", req.Method, RedactURL(req.URL.String()), MaxBodySize)
 	}
-	return resp, body, nil
+	// Every answer is redacted before anything reads, shows or caches it:
+	// an error body can echo the Authorization header.
+	return resp, []byte(t.Redact(string(body))), nil
 }
 
 // Redact removes the token from s.
 func (t *Transport) Redact(s string) string {
 	return Redact(s, t.opts.Auth.Token)
-}
-
-// Redact replaces every occurrence of each secret in s.
-func Redact(s string, secrets ...string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
-	}
-	return s
 }
 
 // RedactURL drops user information and query values that look like

@@ -28,6 +28,7 @@ var (
 	ErrNotRegular = errors.New("not a regular file")
 	ErrTooLarge   = errors.New("file exceeds size limit")
 	ErrOutside    = errors.New("path escapes the tree")
+	ErrSymlink    = errors.New("is a symbolic link; not followed")
 )
 
 // OddityKind classifies something unusual met while indexing the tree.
@@ -147,10 +148,43 @@ func (t *Tree) FindFold(candidates ...string) []Entry {
 // FIFO, never follows a symlink out of the tree and never reads more than
 // max+1 bytes.
 func (t *Tree) ReadFile(p string, max int64) ([]byte, error) {
+	return readIn(t.root, p, max, false)
+}
+
+// ReadFileNoFollow is ReadFile for files whose identity matters, such as
+// the declaration: p itself must not be a symbolic link, even to a file
+// inside the tree.
+func (t *Tree) ReadFileNoFollow(p string, max int64) ([]byte, error) {
+	return readIn(t.root, p, max, true)
+}
+
+// ReadInDir reads the file name inside dir as Tree.ReadFileNoFollow does,
+// without indexing the whole tree: never out of dir, never through a
+// symbolic link, never from a FIFO or device, at most max bytes.
+func ReadInDir(dir, name string, max int64) ([]byte, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open tree %q: %w", dir, err)
+	}
+	defer root.Close()
+	return readIn(root, name, max, true)
+}
+
+func readIn(root *os.Root, p string, max int64, noFollow bool) ([]byte, error) {
 	if !fs.ValidPath(p) {
 		return nil, fmt.Errorf("read %q: %w", p, ErrOutside)
 	}
-	f, err := t.root.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	var lst fs.FileInfo
+	if noFollow {
+		var err error
+		if lst, err = root.Lstat(p); err != nil {
+			return nil, fmt.Errorf("read %q: %w", p, err)
+		}
+		if lst.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("read %q: %w", p, ErrSymlink)
+		}
+	}
+	f, err := root.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", p, err)
 	}
@@ -158,6 +192,9 @@ func (t *Tree) ReadFile(p string, max int64) ([]byte, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", p, err)
+	}
+	if lst != nil && !os.SameFile(lst, st) {
+		return nil, fmt.Errorf("read %q: replaced while being read: %w", p, ErrSymlink)
 	}
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("read %q: %w", p, ErrNotRegular)

@@ -43,10 +43,33 @@ type VEXFile struct {
 	stmts []vex.Statement
 }
 
+// ErrInput marks an SBOM or VEX file the user named (--sbom, --vex) that
+// cannot be used: missing, empty, not JSON or not of a kind Assay reads.
+// Matching without it would report "no known vulnerabilities" for
+// components never looked at.
+var ErrInput = errors.New("unusable input file")
+
 // Assess matches the tree's components against the database and applies
 // VEX statements. A missing database is not an error: Result.DB says so.
+// An unusable file named in Options is an error wrapping ErrInput.
 func Assess(ctx context.Context, t *source.Tree, opts Options) (*Result, error) {
 	res := &Result{}
+	sboms := sbom.Discover(t, opts.SBOMFiles)
+	for _, d := range sboms {
+		if !d.External {
+			continue
+		}
+		switch {
+		case d.Error != "":
+			return res, fmt.Errorf("%w: --sbom %s: %s", ErrInput, d.Path, d.Error)
+		case !d.Supported:
+			return res, fmt.Errorf("%w: --sbom %s: %s", ErrInput, d.Path, orDefault(d.Note, "not an SBOM Assay reads"))
+		}
+	}
+	vexFiles, err := discoverVEX(t, opts.VEXFiles)
+	if err != nil {
+		return res, err
+	}
 	dir := opts.DBDir
 	if dir == "" {
 		d, err := vulndb.DefaultDir()
@@ -62,11 +85,11 @@ func Assess(ctx context.Context, t *source.Tree, opts Options) (*Result, error) 
 			pkgs = append(pkgs, p.Evidence())
 		}
 	}
-	for _, d := range sbom.Discover(t, opts.SBOMFiles) {
+	for _, d := range sboms {
 		pkgs = append(pkgs, d.Packages...)
 	}
 	res.Packages = len(pkgs)
-	res.VEX = discoverVEX(t, opts.VEXFiles)
+	res.VEX = vexFiles
 	db, err := vulndb.Open(dir)
 	if err != nil {
 		res.DB = evidence.VulnDB{Dir: dir, Problem: err.Error()}
@@ -109,7 +132,7 @@ func looksLikeVEX(p string) bool {
 	return false
 }
 
-func discoverVEX(t *source.Tree, extra []string) []VEXFile {
+func discoverVEX(t *source.Tree, extra []string) ([]VEXFile, error) {
 	var out []VEXFile
 	add := func(p string, data []byte, err error) {
 		if err != nil {
@@ -137,9 +160,16 @@ func discoverVEX(t *source.Tree, extra []string) []VEXFile {
 	}
 	for _, p := range extra {
 		data, err := readFile(p)
-		add(p, data, err)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --vex %s: %w", ErrInput, p, err)
+		}
+		doc, err := vex.Parse(p, data)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --vex %s: %w (want OpenVEX, CycloneDX VEX or CSAF VEX JSON)", ErrInput, p, err)
+		}
+		out = append(out, VEXFile{Doc: evidence.VEXDocument{Path: p, Format: doc.Format, Statements: len(doc.Statements)}, stmts: doc.Statements})
 	}
-	return out
+	return out, nil
 }
 
 // Policies finds declared remediation targets (assay.yaml) and written

@@ -44,7 +44,11 @@ func TestPoliciesAndVEX(t *testing.T) {
 		t.Errorf("written policy = %+v, want SECURITY.md line 5", pols[1])
 	}
 	var got []string
-	for _, f := range discoverVEX(tree, nil) {
+	vexFiles, err := discoverVEX(tree, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range vexFiles {
 		got = append(got, f.Doc.Path+" "+f.Doc.Format+" "+f.Doc.Error)
 	}
 	want := []string{

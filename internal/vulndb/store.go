@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -93,16 +94,45 @@ func DefaultDir() (string, error) {
 
 // ReadMeta reads CURRENT.json; a missing file is fs.ErrNotExist.
 func ReadMeta(dir string) (*Meta, error) {
-	data, err := os.ReadFile(filepath.Join(dir, currentFile))
+	p := filepath.Join(dir, currentFile)
+	data, err := readBounded(p, maxMetaSize)
 	if err != nil {
 		return nil, err
 	}
+	m, err := ParseMeta(data)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return m, nil
+}
+
+// maxMetaSize bounds CURRENT.json: it lists sources, not records.
+const maxMetaSize = 16 << 20
+
+// ParseMeta decodes and checks a manifest (CURRENT.json). Every source
+// must have an ID usable as a directory name and a known kind, so that a
+// hand-edited or corrupt manifest can never name files outside the
+// database directory.
+func ParseMeta(data []byte) (*Meta, error) {
 	var m Meta
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, currentFile), err)
+		return nil, err
 	}
 	if m.Format != formatVer {
-		return nil, fmt.Errorf("read %s: database format %d, want %d; re-import the sources", filepath.Join(dir, currentFile), m.Format, formatVer)
+		return nil, fmt.Errorf("database format %d, want %d; re-import the sources", m.Format, formatVer)
+	}
+	for _, s := range m.Sources {
+		if s.ID == "" || s.ID != filepath.Base(s.ID) || !filepath.IsLocal(s.ID) || strings.HasPrefix(s.ID, ".") {
+			return nil, fmt.Errorf("source %q: invalid id %q; re-import the sources", s.Name, s.ID)
+		}
+		switch s.Kind {
+		case KindOSV, KindKEV, KindEPSS:
+		default:
+			return nil, fmt.Errorf("source %q: unknown kind %q; re-import the sources", s.Name, s.Kind)
+		}
+		if s.Records < 0 {
+			return nil, fmt.Errorf("source %q: negative record count", s.Name)
+		}
 	}
 	return &m, nil
 }
@@ -489,6 +519,12 @@ func (b *osvBuilder) walkZip(ctx context.Context, path string) error {
 		return fmt.Errorf("open zip: %w", err)
 	}
 	defer zr.Close()
+	return b.walkZipReader(ctx, path, &zr.Reader)
+}
+
+// walkZipReader reads every record of an opened zip, bounded per entry
+// and in total whatever the entries declare.
+func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Reader) error {
 	if len(zr.File) > MaxZipEntries {
 		return fmt.Errorf("zip has %d entries, limit %d", len(zr.File), MaxZipEntries)
 	}
@@ -608,7 +644,46 @@ func Open(dir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkFiles(dir, m); err != nil {
+		return nil, err
+	}
 	return &DB{Dir: dir, Meta: m, files: map[string]*os.File{}, indexes: map[string]map[string][]span{}}, nil
+}
+
+// checkFiles confirms that every file the manifest implies is present: a
+// database that disagrees with its own manifest is an error, never an
+// empty answer ("no known vulnerabilities") for what it should have held.
+func checkFiles(dir string, m *Meta) error {
+	for _, s := range m.Sources {
+		sdir := filepath.Join(dir, sourcesDir, s.ID)
+		var want []string
+		switch s.Kind {
+		case KindOSV:
+			if s.Records > 0 {
+				want = append(want, "records.jsonl")
+			}
+			for _, eco := range slices.Sorted(maps.Keys(s.Ecosystems)) {
+				if s.Ecosystems[eco] > 0 {
+					want = append(want, indexFile(eco))
+				}
+			}
+		case KindKEV:
+			want = append(want, "kev.gob")
+		case KindEPSS:
+			want = append(want, "epss.gob")
+		}
+		st, err := os.Stat(sdir)
+		if err != nil || !st.IsDir() {
+			return fmt.Errorf("vulnerability database %s is damaged: source %s (%s) is listed in %s but its directory is missing; re-import it with `assay db import`", dir, s.Name, s.ID, currentFile)
+		}
+		for _, f := range want {
+			st, err := os.Lstat(filepath.Join(sdir, f))
+			if err != nil || !st.Mode().IsRegular() {
+				return fmt.Errorf("vulnerability database %s is damaged: source %s is missing %s that %s implies; re-import it with `assay db import`", dir, s.Name, f, currentFile)
+			}
+		}
+	}
+	return nil
 }
 
 // Close releases open files.
@@ -639,20 +714,37 @@ func (db *DB) index(s SourceMeta, eco string) (map[string][]span, error) {
 	if idx, ok := db.indexes[key]; ok {
 		return idx, nil
 	}
-	var idx map[string][]span
 	f, err := os.Open(filepath.Join(db.Dir, sourcesDir, s.ID, indexFile(eco)))
-	if errors.Is(err, fs.ErrNotExist) {
-		db.indexes[key] = nil
+	if errors.Is(err, fs.ErrNotExist) && s.Ecosystems[eco] == 0 {
+		db.indexes[key] = nil // the source holds no record for this ecosystem
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read index %s of source %s: %w (the database disagrees with its manifest; re-import the source)", eco, s.Name, err)
 	}
 	defer f.Close()
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&idx); err != nil {
+	idx, err := decodeIndex(bufio.NewReader(f))
+	if err != nil {
 		return nil, fmt.Errorf("read index %s of source %s: %w", eco, s.Name, err)
 	}
 	db.indexes[key] = idx
+	return idx, nil
+}
+
+// decodeIndex reads an ecosystem index and checks every span, so that a
+// corrupt index is reported when it is read rather than as odd records.
+func decodeIndex(r io.Reader) (map[string][]span, error) {
+	var idx map[string][]span
+	if err := gob.NewDecoder(r).Decode(&idx); err != nil {
+		return nil, err
+	}
+	for name, sps := range idx {
+		for _, sp := range sps {
+			if sp.Off < 0 || sp.Len <= 0 || sp.Len > MaxRecordSize {
+				return nil, fmt.Errorf("corrupt index entry for %q", name)
+			}
+		}
+	}
 	return idx, nil
 }
 

@@ -74,6 +74,18 @@ func New(s forge.Subject, hc *http.Client, now time.Time, targets map[string]int
 	return &Fetcher{c: c, s: s, now: now, clock: time.Now, targets: targets, owner: parts[0], name: parts[1]}, nil
 }
 
+// errEmpty is a success that carried nothing: an empty body, null or a 204
+// where an object was expected. The client decodes it to a nil value.
+var errEmpty = errors.New("the forge answered without content")
+
+// nonEmpty turns a success that decoded to nothing into errEmpty.
+func nonEmpty[T any](v *T, err error) error {
+	if err == nil && v == nil {
+		return errEmpty
+	}
+	return err
+}
+
 // refusal extracts what GitHub said from a go-github error.
 func refusal(resp *gh.Response, err error) forge.Refusal {
 	var er *gh.ErrorResponse
@@ -109,6 +121,7 @@ func (f *Fetcher) web(parts ...string) string {
 // be read: without it there is no default branch and no owner to ask about.
 func (f *Fetcher) Fetch(ctx context.Context) (*evidence.ForgeRepository, []forge.Observation, error) {
 	repo, resp, err := f.c.Repositories.Get(ctx, f.owner, f.name)
+	err = nonEmpty(repo, err)
 	if err != nil {
 		a := f.classify("GET /repos/{owner}/{repo}", needRead, resp, err)
 		if status(resp, err) == http.StatusNotFound {
@@ -197,7 +210,7 @@ func (f *Fetcher) branchProtection(ctx context.Context, branch string, admin boo
 	}
 	// The branch summary is readable with read access and says whether any
 	// protection (classic or ruleset) applies at all.
-	if b, resp, err := f.c.Repositories.GetBranch(ctx, f.owner, f.name, branch, 1); err == nil {
+	if b, resp, err := f.c.Repositories.GetBranch(ctx, f.owner, f.name, branch, 1); err == nil && b != nil {
 		if b.Protected != nil {
 			v := *b.Protected
 			bp.Protected = &v
@@ -232,6 +245,7 @@ func (f *Fetcher) branchProtection(ctx context.Context, branch string, admin boo
 	// Classic branch protection: admin only.
 	const ep = "GET /repos/{owner}/{repo}/branches/{branch}/protection"
 	p, resp, err := f.c.Repositories.GetBranchProtection(ctx, f.owner, f.name, branch)
+	err = nonEmpty(p, err)
 	switch {
 	case err == nil:
 		bp.Sources = append([]string{"branch protection"}, bp.Sources...)
@@ -440,6 +454,7 @@ func (f *Fetcher) organization(ctx context.Context, r *evidence.ForgeRepository)
 		return o
 	}
 	org, resp, err := f.c.Organizations.Get(ctx, r.Owner)
+	err = nonEmpty(org, err)
 	if err != nil {
 		o.Access = f.classify(ep, needOwner, resp, err)
 		o.MembersAccess = o.Access
@@ -495,6 +510,7 @@ func (f *Fetcher) organization(ctx context.Context, r *evidence.ForgeRepository)
 func (f *Fetcher) workflowToken(ctx context.Context) evidence.ForgeWorkflowToken {
 	const ep = "GET /repos/{owner}/{repo}/actions/permissions/workflow"
 	p, resp, err := f.c.Repositories.GetDefaultWorkflowPermissions(ctx, f.owner, f.name)
+	err = nonEmpty(p, err)
 	if err != nil {
 		return evidence.ForgeWorkflowToken{Access: f.classify(ep, needAdmin, resp, err)}
 	}
@@ -508,6 +524,7 @@ func (f *Fetcher) workflowToken(ctx context.Context) evidence.ForgeWorkflowToken
 func (f *Fetcher) actionsPolicy(ctx context.Context) evidence.ForgeActionsPolicy {
 	const ep = "GET /repos/{owner}/{repo}/actions/permissions"
 	p, resp, err := f.c.Repositories.GetActionsPermissions(ctx, f.owner, f.name)
+	err = nonEmpty(p, err)
 	if err != nil {
 		return evidence.ForgeActionsPolicy{Access: f.classify(ep, needAdmin, resp, err)}
 	}
@@ -523,6 +540,7 @@ func (f *Fetcher) runners(ctx context.Context) evidence.ForgeRunners {
 	opts := &gh.ListRunnersOptions{ListOptions: gh.ListOptions{PerPage: perPage}}
 	for page := 0; page < 10; page++ {
 		rs, resp, err := f.c.Actions.ListRunners(ctx, f.owner, f.name, opts)
+		err = nonEmpty(rs, err)
 		if err != nil {
 			return evidence.ForgeRunners{Access: f.classify(ep, needAdmin, resp, err)}
 		}
@@ -549,6 +567,7 @@ func (f *Fetcher) environments(ctx context.Context) evidence.ForgeEnvironments {
 	opts := &gh.EnvironmentListOptions{ListOptions: gh.ListOptions{PerPage: perPage}}
 	for page := 0; page < 10; page++ {
 		envs, resp, err := f.c.Repositories.ListEnvironments(ctx, f.owner, f.name, opts)
+		err = nonEmpty(envs, err)
 		if err != nil {
 			return evidence.ForgeEnvironments{Access: f.classify(ep, needRead, resp, err)}
 		}
@@ -591,6 +610,7 @@ func (f *Fetcher) secrets(ctx context.Context) evidence.ForgeSecrets {
 	opts := &gh.ListOptions{PerPage: perPage}
 	for {
 		ss, resp, err := f.c.Actions.ListRepoSecrets(ctx, f.owner, f.name, opts)
+		err = nonEmpty(ss, err)
 		if err != nil {
 			return evidence.ForgeSecrets{Access: f.classify(ep, needSecrets, resp, err)}
 		}

@@ -61,6 +61,18 @@ func New(s forge.Subject, hc *http.Client, now time.Time, targets map[string]int
 	return &Fetcher{c: c, s: s, now: now, clock: time.Now, targets: targets}, nil
 }
 
+// errEmpty is a success that carried nothing: an empty body, null or a 204
+// where an object was expected. The client decodes it to a nil value.
+var errEmpty = errors.New("the forge answered without content")
+
+// nonEmpty turns a success that decoded to nothing into errEmpty.
+func nonEmpty[T any](v *T, err error) error {
+	if err == nil && v == nil {
+		return errEmpty
+	}
+	return err
+}
+
 func refusal(resp *gl.Response, err error) forge.Refusal {
 	var er *gl.ErrorResponse
 	switch {
@@ -92,6 +104,7 @@ func (f *Fetcher) web(suffix string) string { return f.s.WebURL() + suffix }
 func (f *Fetcher) Fetch(ctx context.Context) (*evidence.ForgeRepository, []forge.Observation, error) {
 	rctx := gl.WithContext(ctx)
 	p, resp, err := f.c.Projects.GetProject(f.s.Path, nil, rctx)
+	err = nonEmpty(p, err)
 	if err != nil {
 		r := refusal(resp, err)
 		a := forge.Classify("GET /projects/:id", needRead, r, f.clock())
@@ -179,6 +192,7 @@ func (f *Fetcher) branchProtection(ro gl.RequestOptionFunc, r *evidence.ForgeRep
 		bp.Sources = append(bp.Sources, "merge request settings")
 	}
 	pb, resp, err := f.c.ProtectedBranches.GetProtectedBranch(f.s.Path, r.DefaultBranch, ro)
+	err = nonEmpty(pb, err)
 	switch {
 	case err == nil:
 		protected := true
@@ -206,7 +220,7 @@ func (f *Fetcher) branchProtection(ro gl.RequestOptionFunc, r *evidence.ForgeRep
 	}
 
 	const aep = "GET /projects/:id/approvals"
-	if ap, resp, err := f.c.Projects.GetApprovalConfiguration(f.s.Path, ro); err == nil {
+	if ap, resp, err := f.c.Projects.GetApprovalConfiguration(f.s.Path, ro); err == nil && ap != nil {
 		//lint:ignore SA1019 the project-level count still applies where no approval rules exist
 		bp.RequiredApprovals = max(bp.RequiredApprovals, int(ap.ApprovalsBeforeMerge))
 		bp.DismissStaleReviews = ap.ResetApprovalsOnPush
@@ -237,7 +251,7 @@ func (f *Fetcher) branchProtection(ro gl.RequestOptionFunc, r *evidence.ForgeRep
 		}
 	}
 	const pep = "GET /projects/:id/push_rule"
-	if pr, resp, err := f.c.Projects.GetProjectPushRules(f.s.Path, ro); err == nil {
+	if pr, resp, err := f.c.Projects.GetProjectPushRules(f.s.Path, ro); err == nil && pr != nil {
 		if pr != nil && pr.RejectUnsignedCommits {
 			bp.SignaturesRequired = true
 			bp.Sources = append(bp.Sources, "push rules")
@@ -300,6 +314,7 @@ func (f *Fetcher) group(ro gl.RequestOptionFunc, r *evidence.ForgeRepository) ev
 	required := false
 	for i := 0; i < maxParents && path != ""; i++ {
 		g, resp, err := f.c.Groups.GetGroup(path, &gl.GetGroupOptions{}, ro)
+		err = nonEmpty(g, err)
 		if err != nil {
 			if i == 0 {
 				o.Access = f.classify(ep, needRead, 0, "", resp, err)
@@ -429,6 +444,7 @@ func (f *Fetcher) reporting(r *evidence.ForgeRepository) evidence.ForgeSecurityF
 func (f *Fetcher) pushProtection(ro gl.RequestOptionFunc) evidence.ForgeSecurityFeature {
 	const ep = "GET /projects/:id/security_settings"
 	s, resp, err := f.c.ProjectSecuritySettings.ListProjectSecuritySettings(f.s.Path, ro)
+	err = nonEmpty(s, err)
 	if err != nil {
 		return evidence.ForgeSecurityFeature{Feature: evidence.FeaturePushProtection, Access: f.classify(ep, needMaintainer, gl.MaintainerPermissions, "GitLab Ultimate (secret push protection)", resp, err)}
 	}

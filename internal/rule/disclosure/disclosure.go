@@ -236,7 +236,8 @@ func securityTxtValid(ev *evidence.Set) []rule.Finding {
 		t := it.Fact
 		loc := evidence.Location{Path: t.Path}
 		if t.File == nil {
-			out = append(out, rule.New(id, rule.False, loc, "%s could not be read: %s", t.Path, t.Err))
+			// Unread is unknown, not invalid: the file may well be valid.
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "%s could not be read: %s", t.Path, t.Err))
 			continue
 		}
 		probs := t.File.Validate(now)
@@ -281,7 +282,7 @@ func securityTxtHasContact(ev *evidence.Set) []rule.Finding {
 		loc := evidence.Location{Path: t.Path}
 		switch {
 		case t.File == nil:
-			out = append(out, rule.New(id, rule.False, loc, "%s could not be read: %s", t.Path, t.Err))
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "%s could not be read: %s", t.Path, t.Err))
 		case len(t.File.Contact) == 0:
 			out = append(out, rule.New(id, rule.False, loc, "%s has no Contact field", t.Path))
 		case t.File.ExpiresAt.IsZero() || !t.File.ExpiresAt.After(now):
@@ -312,6 +313,10 @@ func securityInsightsDeclaresReporting(ev *evidence.Set) []rule.Finding {
 	for _, it := range items {
 		s := it.Fact
 		loc := evidence.Location{Path: s.Path, Line: s.ErrLine}
+		if s.Doc == nil && s.Unread {
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "%s could not be read: %s", s.Path, s.Err))
+			continue
+		}
 		if s.Doc == nil {
 			out = append(out, rule.New(id, rule.False, loc, "%s could not be parsed: %s", s.Path, s.Err))
 			continue

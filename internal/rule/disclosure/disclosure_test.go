@@ -71,6 +71,9 @@ func TestRules(t *testing.T) {
 		{"contact_expired", securityTxtHasContact, set(expired), []rule.Outcome{rule.False}},
 		{"contact_missing", securityTxtHasContact, set(noContact), []rule.Outcome{rule.False}},
 		{"insights_absent", securityInsightsDeclaresReporting, set(), []rule.Outcome{rule.NotApplicable}},
+		{"txt_unreadable", securityTxtValid, set(evidence.SecurityTxt{Path: ".well-known/security.txt", Err: "too large"}), []rule.Outcome{rule.NotAvailable}},
+		{"contact_unreadable", securityTxtHasContact, set(evidence.SecurityTxt{Path: ".well-known/security.txt", Err: "too large"}), []rule.Outcome{rule.NotAvailable}},
+		{"insights_unreadable", securityInsightsDeclaresReporting, set(evidence.SecurityInsights{Path: "SECURITY-INSIGHTS.yml", Err: "too large", Unread: true}), []rule.Outcome{rule.NotAvailable}},
 		{"insights_unparseable", securityInsightsDeclaresReporting, set(evidence.SecurityInsights{Path: "SECURITY-INSIGHTS.yml", Err: "line 2: bad", ErrLine: 2}), []rule.Outcome{rule.False}},
 	}
 	for _, tc := range tests {

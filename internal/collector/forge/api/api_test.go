@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -371,5 +373,90 @@ func TestGitLabReporterToken(t *testing.T) {
 		"1.3.2": {report.ClaimUnknown, "forgeStatusChecksRequired", "needs the Maintainer role"},
 		"2.1.5": {report.ClaimUnknown, "forgeTwoFactorRequired", "needs a token with the read_api scope"},
 		"3.3.1": {report.ClaimUnknown, "forgeDependencyAlertsEnabled", "needs the Developer role on the project (token scope read_api), on GitLab Ultimate (dependency list)"},
+	})
+}
+
+// TestForgeErrorBodiesRedacted: an API error that echoes the Authorization
+// header (and other credentials) reaches neither the findings nor the
+// cache with the token in it.
+func TestForgeErrorBodiesRedacted(t *testing.T) {
+	const (
+		foreignPAT = "github_pat_11AAAAAAA0123456789_abcdefghijklmnopqrstuvwxyz"
+		gitlabPAT  = "glpat-abcdefghij0123456789"
+		oauth      = "gho_16C7e42F292c6912E7710c838347Ae178B4a"
+	)
+	ans := forgetest.Load(t, filepath.Join("testdata", "github-noadmin.txtar"))
+	for i := range ans {
+		if ans[i].Path == "/repos/acme/widget/branches/main/protection" {
+			ans[i].Body = []byte(`{"message": "Must have admin rights to Repository. Request headers: Authorization: Bearer ` + secretToken +
+				`; X-Forwarded: token ` + foreignPAT + ` ` + gitlabPAT + ` ` + oauth + `", "documentation_url": "https://docs.github.com/rest"}`)
+		}
+	}
+	srv := forgetest.New(t, ans)
+	cache := t.TempDir()
+	fc := forge.Config{Repo: "github.com/acme/widget", GitHubAPI: srv.URL, CacheDir: cache}
+	recs, err := collect(t, srv, fc, map[string]string{"GITHUB_TOKEN": secretToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := json.Marshal(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := evaluateForge(t, recs)
+	shownClaims, _ := json.Marshal(claims)
+	var stored strings.Builder
+	filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := os.ReadFile(p)
+			stored.Write(data)
+		}
+		return nil
+	})
+	for _, tok := range []string{secretToken, foreignPAT, gitlabPAT, oauth} {
+		for what, text := range map[string]string{"evidence": string(shown), "findings": string(shownClaims), "cache": stored.String()} {
+			if strings.Contains(text, tok) {
+				t.Errorf("%s holds the token %s", what, tok[:8])
+			}
+		}
+	}
+	if !strings.Contains(string(shown), "[redacted]") {
+		t.Errorf("the refusal message was not kept (redacted): %s", shown)
+	}
+	if !strings.Contains(string(shownClaims), "Must have admin rights") {
+		t.Error("the forge's own words were lost with the token")
+	}
+}
+
+// FuzzForgeResponses serves arbitrary bytes as every GitHub and GitLab API
+// answer: the collector may fail, but never panics, and never shows the
+// token.
+func FuzzForgeResponses(f *testing.F) {
+	f.Add([]byte(`{"name":"widget","default_branch":"main","owner":{"login":"acme","type":"Organization"}}`), 200, false)
+	f.Add([]byte(`[{"id":1}]`), 200, true)
+	f.Add([]byte(`{"message":"Authorization: Bearer `+secretToken+`"}`), 403, false)
+	f.Add([]byte(`not json`), 200, true)
+	gh := forgetest.Load(f, filepath.Join("testdata", "github-good.txtar"))
+	gl := forgetest.Load(f, filepath.Join("testdata", "gitlab-good.txtar"))
+	f.Fuzz(func(t *testing.T, body []byte, status int, gitlab bool) {
+		// Statuses that retry (5xx, 429) would make the target sleep; the
+		// transport's retries have their own tests.
+		statuses := []int{200, 200, 200, 204, 400, 401, 403, 404, 410, 422}
+		status = statuses[uint(status)%uint(len(statuses))]
+		base, repo, env := gh, "github.com/acme/widget", map[string]string{"GITHUB_TOKEN": secretToken}
+		if gitlab {
+			base, repo, env = gl, "gitlab.com/acme/widget", map[string]string{"GITLAB_TOKEN": secretToken}
+		}
+		ans := make([]forgetest.Answer, len(base))
+		for i, a := range base {
+			a.Body, a.Status = body, status
+			ans[i] = a
+		}
+		srv := forgetest.New(t, ans)
+		recs, err := collect(t, srv, forge.Config{Repo: repo, GitHubAPI: srv.URL, GitLabAPI: srv.URL, NoCache: true}, env)
+		shown, _ := json.Marshal(recs)
+		if strings.Contains(string(shown), secretToken) || err != nil && strings.Contains(err.Error(), secretToken) {
+			t.Fatal("the token reached the evidence or the error")
+		}
 	})
 }

@@ -124,7 +124,7 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 			fact := evidence.SecurityInsights{Path: e.Path}
 			digest := ""
 			if err != nil {
-				fact.Err = readError(err)
+				fact.Err, fact.Unread = readError(err), true
 			} else {
 				digest = source.Digest(data)
 				doc, perr := securityinsights.Parse(data)

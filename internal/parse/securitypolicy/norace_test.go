@@ -1,0 +1,5 @@
+//go:build !race
+
+package securitypolicy
+
+const raceEnabled = false

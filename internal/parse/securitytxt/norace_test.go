@@ -1,0 +1,5 @@
+//go:build !race
+
+package securitytxt
+
+const raceEnabled = false
