@@ -170,6 +170,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer tree.Close()
 	hist, histErr := source.OpenHistory(opts.Path)
+	defer hist.Close()
 	in := &collector.Input{Tree: tree, History: hist, Config: cfg, Now: opts.Now, Online: opts.Online, Options: opts.Collector}
 	if histErr != nil {
 		in.NoHistory = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
