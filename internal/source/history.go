@@ -70,8 +70,9 @@ func OpenHistory(dir string) (*History, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: open repository: %v", ErrNoHistory, err)
 	}
-	store := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
-	repo, err := git.Open(store, wt)
+	store := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRUDefault(),
+		filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: limits.LargeGitObject})
+	repo, err := git.Open(boundedStorage{Storage: store, max: limits.MaxCommitObject}, wt)
 	if err != nil {
 		_ = store.Close()
 		return nil, fmt.Errorf("%w: open repository: %v", ErrNoHistory, err)
