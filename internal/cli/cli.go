@@ -88,6 +88,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentFlags().Bool("quiet", false, "show no progress line on standard error")
 	for _, mk := range commands {
 		root.AddCommand(mk(streams))
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/mapping"
+	"github.com/assaysec/assay/internal/progress"
 	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/rule"
 	rulelist "github.com/assaysec/assay/internal/rule/list"
@@ -54,6 +55,9 @@ type Options struct {
 	Collector collector.Options
 	// Collectors restricts the run to the named collectors; empty runs all.
 	Collectors []string
+	// Progress, when set, shows long collectors on a terminal; nil is
+	// silent. It never affects the report.
+	Progress *progress.Meter
 }
 
 // AssuranceLevel is the level an assessment is judged at: the option when
@@ -176,7 +180,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		in.NoHistory = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
 	}
 
-	ev, statuses := Collect(ctx, collectors, in)
+	ev, statuses := CollectWith(ctx, collectors, in, opts.Progress)
 	findings := RunRules(rules, ev, statuses)
 
 	metas := map[string]rule.Meta{}
@@ -197,6 +201,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 // with a timeout and a panic guard, and returns the evidence and a status per
 // collector.
 func Collect(ctx context.Context, collectors []collector.Collector, in *collector.Input) (*evidence.Set, []collector.Status) {
+	return CollectWith(ctx, collectors, in, nil)
+}
+
+// CollectWith is Collect with each collector's run shown on meter.
+func CollectWith(ctx context.Context, collectors []collector.Collector, in *collector.Input, meter *progress.Meter) (*evidence.Set, []collector.Status) {
 	ev := evidence.NewSet(evidence.Record{
 		Fact:       evidence.Assessment{Now: in.Now},
 		Provenance: evidence.Provenance{Collector: "engine", CollectedAt: in.Now},
@@ -210,7 +219,9 @@ func Collect(ctx context.Context, collectors []collector.Collector, in *collecto
 			statuses = append(statuses, st)
 			continue
 		}
+		done := meter.Start("collecting " + c.Name())
 		records, err := runOne(ctx, c, in)
+		done()
 		ev.Add(records...)
 		st.Records = len(records)
 		if err != nil {
