@@ -299,6 +299,7 @@ func checkRepo(res *Result, dir string) []string {
 			res.Checks = append(res.Checks, Check{What: "commit", Path: commit, Status: "missing", Detail: err.Error()})
 			return []string{fmt.Sprintf("cannot read the git history of %s: %v", dir, err)}
 		}
+		defer hist.Close()
 		c, err := hist.Repository().CommitObject(plumbing.NewHash(commit))
 		if err != nil {
 			res.Checks = append(res.Checks, Check{What: "commit", Path: commit, Status: "missing", Detail: "not in the repository"})

@@ -108,6 +108,7 @@ func (f *assessFlags) options(cmd *cobra.Command, path string) (engine.Options, 
 	opts.Collector.AllowedSigners = f.allowedSigner
 	if cmd != nil {
 		applyForge(cmd, f.forge, &opts)
+		opts.Progress = meter(cmd)
 	}
 	return opts, nil
 }

@@ -92,6 +92,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// commands that print reports read it.
 	root.PersistentFlags().BoolP("verbose", "v", false, "show every finding with its file and line (text reports)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentFlags().Bool("quiet", false, "show no progress line on standard error")
 	for _, mk := range commands {
 		root.AddCommand(mk(streams))
 	}

@@ -65,9 +65,12 @@ database is left as it was. Withdrawn records are skipped.`,
 				return usageError{err}
 			}
 			start := time.Now()
+			pm := meter(cmd)
+			done := pm.Start("importing vulnerability data")
 			m, problems, err := vulndb.Import(cmd.Context(), dir, args, vulndb.ImportOptions{
 				Replace: replace, Kind: kind, Eco: eco,
 				Report: func(s vulndb.SourceMeta, src string) {
+					pm.Clear()
 					fmt.Fprintf(streams.Err, "imported %s: %d %s records", textsafe.Clean(src), s.Records, s.Kind)
 					if s.Withdrawn > 0 {
 						fmt.Fprintf(streams.Err, ", %d withdrawn skipped", s.Withdrawn)
@@ -78,6 +81,7 @@ database is left as it was. Withdrawn records are skipped.`,
 					fmt.Fprintln(streams.Err)
 				},
 			})
+			done()
 			for i, p := range problems {
 				if i == 20 {
 					fmt.Fprintf(streams.Err, "... and %d more problems\n", len(problems)-20)

@@ -185,6 +185,8 @@ Exit codes: 0 the run finished (failures are in 'assay fleet status');
 				mu              sync.Mutex
 				succeeded, fail int
 			)
+			pm := meter(cmd)
+			done := pm.Start("working through the queue")
 			err = f.Queue.Work(cmd.Context(), fleet.WorkOptions{
 				Workers:    workers,
 				UntilEmpty: untilEmpty,
@@ -193,6 +195,7 @@ Exit codes: 0 the run finished (failures are in 'assay fleet status');
 				OnDone: func(r fleet.Result) {
 					mu.Lock()
 					defer mu.Unlock()
+					pm.Clear()
 					printFleetResult(streams.Out, r)
 					switch {
 					case r.Assessment.Status == fleet.StatusSucceeded:
@@ -202,6 +205,7 @@ Exit codes: 0 the run finished (failures are in 'assay fleet status');
 					}
 				},
 			})
+			done()
 			mu.Lock()
 			fmt.Fprintf(streams.Out, "assessed %d: %d succeeded, %d failed\n", succeeded+fail, succeeded, fail)
 			mu.Unlock()

@@ -133,6 +133,7 @@ func originURL(dir string) string {
 	if err != nil {
 		return ""
 	}
+	defer h.Close()
 	r, err := h.Repository().Remote("origin")
 	if err != nil || len(r.Config().URLs) == 0 {
 		return ""

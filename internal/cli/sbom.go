@@ -64,6 +64,7 @@ from assay.yaml (product, vendor) unless given as flags.`,
 			}
 			var head time.Time
 			if h, err := source.OpenHistory(dir); err == nil && h.Head() != nil {
+				defer h.Close()
 				head = h.Head().Committer.When.UTC()
 				if subj.Version == "" {
 					subj.Version = h.HeadHash()[:12]

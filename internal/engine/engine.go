@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/assaysec/assay/internal/catalog"
@@ -25,6 +27,7 @@ import (
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/mapping"
+	"github.com/assaysec/assay/internal/progress"
 	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/rule"
 	rulelist "github.com/assaysec/assay/internal/rule/list"
@@ -54,6 +57,9 @@ type Options struct {
 	Collector collector.Options
 	// Collectors restricts the run to the named collectors; empty runs all.
 	Collectors []string
+	// Progress, when set, shows long collectors on a terminal; nil is
+	// silent. It never affects the report.
+	Progress *progress.Meter
 }
 
 // AssuranceLevel is the level an assessment is judged at: the option when
@@ -182,12 +188,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer tree.Close()
 	hist, histErr := source.OpenHistory(opts.Path)
+	defer hist.Close()
 	in := &collector.Input{Tree: tree, History: hist, Config: cfg, Now: opts.Now, Online: opts.Online, Options: opts.Collector}
 	if histErr != nil {
 		in.NoHistory = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
 	}
 
-	ev, statuses := Collect(ctx, collectors, in)
+	ev, statuses := collect(ctx, collectors, in, opts.Progress, func() (*source.History, error) { return source.OpenHistory(opts.Path) })
 	findings := RunRules(rules, ev, statuses)
 
 	metas := map[string]rule.Meta{}
@@ -208,28 +215,105 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 // with a timeout and a panic guard, and returns the evidence and a status per
 // collector.
 func Collect(ctx context.Context, collectors []collector.Collector, in *collector.Input) (*evidence.Set, []collector.Status) {
+	return CollectWith(ctx, collectors, in, nil)
+}
+
+// CollectWith is Collect with each collector's run shown on meter.
+func CollectWith(ctx context.Context, collectors []collector.Collector, in *collector.Input, meter *progress.Meter) (*evidence.Set, []collector.Status) {
+	return collect(ctx, collectors, in, meter, nil)
+}
+
+// collect runs the collectors on up to two workers (the machines Assay
+// runs on have at least two cores, and the history walks leave one idle).
+// Each worker has its own go-git handle, since go-git's pack readers are
+// not safe for concurrent use: the first worker uses in.History, the
+// second opens another with reopen when it first needs one. Evidence and
+// statuses keep registry order, so reports are the same as a sequential
+// run's. With reopen nil, or one CPU, the run is sequential.
+func collect(ctx context.Context, collectors []collector.Collector, in *collector.Input, meter *progress.Meter, reopen func() (*source.History, error)) (*evidence.Set, []collector.Status) {
 	ev := evidence.NewSet(evidence.Record{
 		Fact:       evidence.Assessment{Now: in.Now},
 		Provenance: evidence.Provenance{Collector: "engine", CollectedAt: in.Now},
 	})
-	var statuses []collector.Status
-	for _, c := range collectors {
+	type outcome struct {
+		records []evidence.Record
+		err     error
+	}
+	statuses := make([]collector.Status, len(collectors))
+	outcomes := make([]outcome, len(collectors))
+	var todo []int
+	for i, c := range collectors {
 		st := collector.Status{Name: c.Name(), Produces: c.Produces()}
 		if reason := unmet(c.Requirements(), in); reason != "" {
 			st.State, st.Reason = collector.Skipped, reason
 			st.Offline = c.Requirements().Network && !in.Online
-			statuses = append(statuses, st)
+		}
+		statuses[i] = st
+		if st.State == "" {
+			todo = append(todo, i)
+		}
+	}
+	workers := 1
+	if reopen != nil && runtime.GOMAXPROCS(0) > 1 && len(todo) > 1 {
+		workers = 2
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			own := in
+			var opened *source.History
+			defer func() {
+				if opened != nil {
+					_ = opened.Close()
+				}
+			}()
+			for i := range next {
+				c := collectors[i]
+				if w > 0 && own == in && in.History != nil {
+					// A private handle, opened on first use; if it cannot be
+					// opened the collector runs without history, as it would
+					// on a tree without .git.
+					cp := *in
+					h, err := reopen()
+					if err != nil {
+						cp.History, cp.NoHistory = nil, err.Error()
+					} else {
+						cp.History, opened = h, h
+					}
+					own = &cp
+				}
+				if reason := unmet(c.Requirements(), own); reason != "" {
+					statuses[i].State, statuses[i].Reason = collector.Skipped, reason
+					continue
+				}
+				done := meter.Start("collecting " + c.Name())
+				records, err := runOne(ctx, c, own)
+				done()
+				outcomes[i] = outcome{records, err}
+			}
+		}()
+	}
+	for _, i := range todo {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i := range collectors {
+		st := &statuses[i]
+		if st.State == collector.Skipped {
 			continue
 		}
-		records, err := runOne(ctx, c, in)
-		ev.Add(records...)
-		st.Records = len(records)
-		if err != nil {
-			st.State, st.Reason = collector.Failed, err.Error()
+		o := outcomes[i]
+		ev.Add(o.records...)
+		st.Records = len(o.records)
+		if o.err != nil {
+			st.State, st.Reason = collector.Failed, o.err.Error()
 		} else {
 			st.State = collector.Succeeded
 		}
-		statuses = append(statuses, st)
 	}
 	return ev, statuses
 }

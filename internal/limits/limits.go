@@ -28,6 +28,13 @@ const (
 	CollectorTimeout = 2 * time.Minute
 	// MaxHistoryCommits is the default cap on commits walked in git history.
 	MaxHistoryCommits = 5000
+	// MaxCommitObject caps the bytes of one commit object read from history
+	// (headers and message); a longer message is cut there, so a crafted
+	// commit costs at most this much however large it is.
+	MaxCommitObject = 256 << 10
+	// LargeGitObject is the size above which git objects are streamed from
+	// the pack instead of inflated into memory whole.
+	LargeGitObject = 1 << 20
 	// MaxFindingsPerRule caps findings a single rule reports.
 	MaxFindingsPerRule = 500
 	// MaxSecretScanFile is the largest file the secret scan reads; larger

@@ -10,9 +10,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/assaysec/assay/internal/limits"
 )
@@ -24,9 +27,10 @@ var ErrNoHistory = errors.New("no git history")
 // History is read-only access to the git history of the tree, through go-git:
 // no git process is started and no hook, filter or config command ever runs.
 type History struct {
-	repo *git.Repository
-	head *object.Commit // nil for a repository with no commits
-	ref  string
+	repo    *git.Repository
+	storage *filesystem.Storage
+	head    *object.Commit // nil for a repository with no commits
+	ref     string
 
 	trackedOnce sync.Once
 	tracked     map[string]bool
@@ -54,25 +58,51 @@ func OpenHistory(dir string) (*History, error) {
 			return nil, fmt.Errorf("%w: .git/%s points at objects outside the tree; not followed", ErrNoHistory, p)
 		}
 	}
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: false})
+	// The storage keeps pack files open between object reads (go-git
+	// otherwise reopens the pack and builds a reader for every object);
+	// Close releases them.
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoHistory, err)
+	}
+	wt := osfs.New(abs)
+	dot, err := wt.Chroot(git.GitDirName)
 	if err != nil {
 		return nil, fmt.Errorf("%w: open repository: %v", ErrNoHistory, err)
 	}
-	h := &History{repo: repo}
+	store := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRUDefault(),
+		filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: limits.LargeGitObject})
+	repo, err := git.Open(boundedStorage{Storage: store, max: limits.MaxCommitObject}, wt)
+	if err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("%w: open repository: %v", ErrNoHistory, err)
+	}
+	h := &History{repo: repo, storage: store}
 	ref, err := repo.Head()
 	if err != nil {
 		if errors.Is(err, plumbing.ErrReferenceNotFound) {
 			return h, nil // repository without commits
 		}
+		_ = store.Close()
 		return nil, fmt.Errorf("%w: read HEAD: %v", ErrNoHistory, err)
 	}
 	h.ref = ref.Name().Short()
 	c, err := repo.CommitObject(ref.Hash())
 	if err != nil {
+		_ = store.Close()
 		return nil, fmt.Errorf("%w: read HEAD commit: %v", ErrNoHistory, err)
 	}
 	h.head = c
 	return h, nil
+}
+
+// Close releases the pack files the storage keeps open. A nil History
+// closes without error; reading after Close reopens packs one by one.
+func (h *History) Close() error {
+	if h == nil || h.storage == nil {
+		return nil
+	}
+	return h.storage.Close()
 }
 
 // Repository exposes the go-git repository to collectors that walk history.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -252,17 +253,20 @@ func fuzzHarnesses(ctx context.Context, t *source.Tree) []evidence.FuzzHarness {
 		}
 		var re *regexp.Regexp
 		engine := ""
+		// need: literals every match of re contains; a file holding none
+		// of them is not searched.
+		var need []string
 		switch {
 		case strings.HasSuffix(base, "_test.go"):
-			re, engine = goFuzz, "go-fuzz"
+			re, engine, need = goFuzz, "go-fuzz", []string{" *testing.F)"}
 		case base == "cargo.toml" && strings.Contains(lower, "fuzz"):
-			re, engine = cargoFuzz, "cargo-fuzz"
+			re, engine, need = cargoFuzz, "cargo-fuzz", []string{"cargo-fuzz", "libfuzzer-sys"}
 		case (strings.HasSuffix(base, ".java") || strings.HasSuffix(base, ".kt")) && strings.Contains(lower, "fuzz"):
-			re, engine = jazzer, "jazzer"
+			re, engine, need = jazzer, "jazzer", []string{"com.code_intelligence.jazzer", "@FuzzTest"}
 		case strings.HasSuffix(base, ".py") && strings.Contains(lower, "fuzz"):
-			re, engine = atheris, "atheris"
+			re, engine, need = atheris, "atheris", []string{"atheris"}
 		case (strings.HasSuffix(base, ".c") || strings.HasSuffix(base, ".cc") || strings.HasSuffix(base, ".cpp")) && strings.Contains(lower, "fuzz"):
-			re, engine = libfuzzer, "libfuzzer"
+			re, engine, need = libfuzzer, "libfuzzer", []string{"LLVMFuzzerTestOneInput"}
 		default:
 			continue
 		}
@@ -273,6 +277,9 @@ func fuzzHarnesses(ctx context.Context, t *source.Tree) []evidence.FuzzHarness {
 		budget -= e.Size
 		data, err := t.ReadFile(p, limits.MaxSmallFileSize)
 		if err != nil {
+			continue
+		}
+		if !slices.ContainsFunc(need, func(w string) bool { return bytes.Contains(data, []byte(w)) }) {
 			continue
 		}
 		loc := re.FindIndex(data)

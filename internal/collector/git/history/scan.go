@@ -300,8 +300,10 @@ func SecurityUpdateWording(msg string) string {
 	if len(head) > 600 {
 		head = head[:600]
 	}
-	if m := secUpdateWords.FindString(head); m != "" {
-		return strings.TrimSpace(m)
+	if mayFold(head, "security", "cve-", "ghsa") {
+		if m := secUpdateWords.FindString(head); m != "" {
+			return strings.TrimSpace(m)
+		}
 	}
 	if strings.Contains(msg, "dependency-type: indirect") && dependabotBody.MatchString(msg) && indirectDep.MatchString(msg) {
 		return "raises an indirect dependency (dependency-type: indirect)"
@@ -320,19 +322,45 @@ var (
 	weakness = regexp.MustCompile(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
 )
 
+// fixStems are the literals every fixVerb match contains.
+var fixStems = []string{"fix", "prevent", "patch", "mitigat", "remediat", "address", "resolv", "protect", "avoid", "sanitiz", "escap", "harden", "disallow", "reject"}
+
+// mayFold is a cheap guard before a case-insensitive expression: it reports
+// whether s, lowercased, contains one of the lowercase words. Text with
+// any non-ASCII byte always passes, since (?i) also folds some non-ASCII
+// letters (KELVIN SIGN, LONG S) onto ASCII ones.
+func mayFold(s string, words ...string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	l := strings.ToLower(s)
+	for _, w := range words {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // SecurityFixWording says why a commit message reads as a security fix,
 // and the advisory ids it names.
 func SecurityFixWording(msg string) (string, []string) {
 	subj := subject(msg)
-	ids := uniq(advisoryID.FindAllString(msg, 8))
+	var ids []string
+	if strings.Contains(msg, "GHSA-") || strings.Contains(msg, "CVE-") || strings.Contains(msg, "RUSTSEC-") ||
+		strings.Contains(msg, "PYSEC-") || strings.Contains(msg, "GO-") || strings.Contains(msg, "SNYK-") {
+		ids = uniq(advisoryID.FindAllString(msg, 8))
+	}
 	switch {
-	case advisoryMerge.MatchString(msg):
+	case strings.Contains(msg, "Merge ") && advisoryMerge.MatchString(msg):
 		return "advisory merge: " + textsafe.Truncate(textsafe.Clean(subj), 60), ids
 	case len(ids) > 0:
 		return "names " + strings.Join(ids, ", "), ids
-	case securityWords.MatchString(subj):
+	case mayFold(subj, "sec", "vuln", "cve") && securityWords.MatchString(subj):
 		return "security wording: " + textsafe.Clean(securityWords.FindString(subj)), nil
-	case fixVerb.MatchString(subj) && weakness.MatchString(subj):
+	case mayFold(subj, fixStems...) && fixVerb.MatchString(subj) && weakness.MatchString(subj):
 		return "fixes " + strings.ToLower(textsafe.Clean(weakness.FindString(subj))), nil
 	}
 	return "", nil

@@ -21,6 +21,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/config"
@@ -144,7 +145,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		}
 	}
 	var firstSeen map[string]map[string]commitAt
-	var histCommits []*object.Commit
+	var histCommits []commitRef
 	if lc.HistoryUsed {
 		var err error
 		histCommits, err = commits(ctx, in)
@@ -155,7 +156,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		for _, s := range sources {
 			paths = append(paths, s.path)
 		}
-		firstSeen = announcements(ctx, histCommits, paths, docSources)
+		firstSeen = announcements(ctx, in.History.Repository().Storer, histCommits, paths, docSources)
 	}
 	for _, s := range sources {
 		lc.Sources = append(lc.Sources, s.path)
@@ -216,9 +217,22 @@ func key(version string, end time.Time) string {
 	return version + "\x00" + end.UTC().Format(time.DateOnly)
 }
 
+// commitRef is what the lifecycle collector keeps of a commit: its id,
+// date, tree and the head of its message (never the whole commit, whose
+// message may be arbitrarily large).
+type commitRef struct {
+	hash    plumbing.Hash
+	when    time.Time
+	tree    plumbing.Hash
+	message string // at most maxMessage bytes
+}
+
+// maxMessage is how much of a message the security-fix scan reads.
+const maxMessage = 64 << 10
+
 // commits lists up to the history cap of commits reachable from HEAD,
 // oldest first.
-func commits(ctx context.Context, in *collector.Input) ([]*object.Commit, error) {
+func commits(ctx context.Context, in *collector.Input) ([]commitRef, error) {
 	max := in.Options.HistoryMaxCommits
 	if max <= 0 {
 		max = limits.MaxHistoryCommits
@@ -229,7 +243,7 @@ func commits(ctx context.Context, in *collector.Input) ([]*object.Commit, error)
 		return nil, fmt.Errorf("walk history: %w", err)
 	}
 	defer iter.Close()
-	var out []*object.Commit
+	var out []commitRef
 	for len(out) < max {
 		if ctx.Err() != nil {
 			break
@@ -241,7 +255,11 @@ func commits(ctx context.Context, in *collector.Input) ([]*object.Commit, error)
 		if err != nil {
 			return out, fmt.Errorf("walk history: %w", err)
 		}
-		out = append(out, cm)
+		msg := cm.Message
+		if len(msg) > maxMessage {
+			msg = strings.Clone(msg[:maxMessage])
+		}
+		out = append(out, commitRef{hash: cm.Hash, when: cm.Committer.When, tree: cm.TreeHash, message: msg})
 	}
 	slices.Reverse(out)
 	return out, nil
@@ -250,7 +268,7 @@ func commits(ctx context.Context, in *collector.Input) ([]*object.Commit, error)
 // announcements finds, per lifecycle file and per (line, end date), the
 // first commit whose version of the file held that end date. Blobs are
 // parsed once each.
-func announcements(ctx context.Context, cs []*object.Commit, paths []string, docs map[string]bool) map[string]map[string]commitAt {
+func announcements(ctx context.Context, st storer.EncodedObjectStorer, cs []commitRef, paths []string, docs map[string]bool) map[string]map[string]commitAt {
 	out := map[string]map[string]commitAt{}
 	for _, p := range paths {
 		seen := map[string]commitAt{}
@@ -259,7 +277,11 @@ func announcements(ctx context.Context, cs []*object.Commit, paths []string, doc
 			if ctx.Err() != nil {
 				break
 			}
-			f, err := cm.File(p)
+			tree, err := object.GetTree(st, cm.tree)
+			if err != nil {
+				continue
+			}
+			f, err := tree.File(p)
 			if err != nil {
 				continue
 			}
@@ -270,7 +292,7 @@ func announcements(ctx context.Context, cs []*object.Commit, paths []string, doc
 			}
 			for _, k := range keys {
 				if _, ok := seen[k]; !ok {
-					seen[k] = commitAt{when: cm.Committer.When.UTC(), commit: cm.Hash.String()}
+					seen[k] = commitAt{when: cm.when.UTC(), commit: cm.hash.String()}
 				}
 			}
 		}
@@ -343,11 +365,12 @@ func isReadme(p string) bool { return strings.HasPrefix(strings.ToLower(path.Bas
 
 var vulnIDPattern = regexp.MustCompile(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b`)
 
-func (c *collection) securityFixes(cs []*object.Commit, in *collector.Input) {
+func (c *collection) securityFixes(cs []commitRef, in *collector.Input) {
 	for _, cm := range cs {
-		msg := cm.Message
-		if len(msg) > 64<<10 {
-			msg = msg[:64<<10]
+		msg := cm.message
+		// Every id the pattern matches starts with one of these literals.
+		if !strings.Contains(msg, "CVE-") && !strings.Contains(msg, "GHSA-") {
+			continue
 		}
 		ids := vulnIDPattern.FindAllString(msg, 20)
 		if len(ids) == 0 {
@@ -359,7 +382,7 @@ func (c *collection) securityFixes(cs []*object.Commit, in *collector.Input) {
 		if len(title) > 200 {
 			title = title[:200]
 		}
-		c.add(evidence.SecurityFix{Commit: cm.Hash.String(), Date: cm.Committer.When.UTC(), IDs: ids, Title: title}, evidence.Location{Commit: cm.Hash.String()})
+		c.add(evidence.SecurityFix{Commit: cm.hash.String(), Date: cm.when.UTC(), IDs: ids, Title: title}, evidence.Location{Commit: cm.hash.String()})
 	}
 	limit := in.Options.HistoryMaxCommits
 	if limit <= 0 {

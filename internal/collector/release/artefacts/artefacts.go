@@ -16,6 +16,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -100,6 +101,10 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		}
 		inScope := i == latest || in.Options.Release.AllReleases
 		records = append(records, c.collectRelease(ctx, in, ri, i == latest, inScope)...)
+	}
+	// A release cut short by the timeout is not evidence of anything.
+	if err := ctx.Err(); err != nil {
+		return records, fmt.Errorf("release verification stopped: %w", err)
 	}
 	return records, nil
 }
@@ -330,7 +335,36 @@ func (c Collector) collectRelease(ctx context.Context, in *collector.Input, ri i
 	records := []evidence.Record{{Fact: rel, Provenance: in.Provenance(Name, loc, "")}}
 
 	openFile := func(n string) func() (io.ReadCloser, error) {
-		return func() (io.ReadCloser, error) { return source.OpenRegularIn(r, n, MaxArtefactSize) }
+		return func() (io.ReadCloser, error) {
+			rc, err := source.OpenRegularIn(r, n, MaxArtefactSize)
+			if err != nil {
+				return nil, err
+			}
+			return ctxReadCloser{ctx: ctx, ReadCloser: rc}, nil
+		}
+	}
+	// Each (algorithm, file) is hashed once, however often checksum files
+	// list it: a crafted file repeating one large entry costs one read.
+	type hashed struct{ sum, err string }
+	memo := map[string]hashed{}
+	hashOnce := func(name, alg string) (string, error) {
+		k := alg + "\x00" + name
+		if h, ok := memo[k]; ok {
+			if h.err != "" {
+				return "", errors.New(h.err)
+			}
+			return h.sum, nil
+		}
+		sum, err := hashFile(ctx, r, name, newHash(alg))
+		if ctx.Err() != nil {
+			return "", err // not remembered: the run is ending
+		}
+		h := hashed{sum: sum}
+		if err != nil {
+			h.err = err.Error()
+		}
+		memo[k] = h
+		return sum, err
 	}
 	readSmall := func(n string, max int64) ([]byte, error) {
 		rc, err := source.OpenRegularIn(r, n, MaxArtefactSize)
@@ -374,7 +408,7 @@ func (c Collector) collectRelease(ctx context.Context, in *collector.Input, ri i
 			break
 		}
 		ra := &evidence.ReleaseArtefact{Release: ri.version, InScope: inScope, Path: a, Type: artefactType(a), Size: byName[a].size}
-		sum, err := hashFile(r, a, sha256.New())
+		sum, err := hashOnce(a, "sha256")
 		if err != nil {
 			ra.Problem = err.Error()
 		} else {
@@ -387,6 +421,9 @@ func (c Collector) collectRelease(ctx context.Context, in *collector.Input, ri i
 
 	// Checksum files.
 	for _, s := range sums {
+		if ctx.Err() != nil {
+			break
+		}
 		cf := evidence.ReleaseChecksumFile{Release: ri.version, InScope: inScope, Path: s}
 		data, err := readSmall(s, checksums.MaxFileSize)
 		var parsed checksums.File
@@ -407,6 +444,9 @@ func (c Collector) collectRelease(ctx context.Context, in *collector.Input, ri i
 		cf.Entries = len(parsed.Entries)
 		dir := path.Dir(s)
 		for _, e := range parsed.Entries {
+			if ctx.Err() != nil {
+				break
+			}
 			if !slices.Contains(cf.Algorithms, e.Algorithm) {
 				cf.Algorithms = append(cf.Algorithms, e.Algorithm)
 			}
@@ -419,7 +459,7 @@ func (c Collector) collectRelease(ctx context.Context, in *collector.Input, ri i
 			if e.Algorithm == "sha256" && digests[name] != "" {
 				actual = digests[name]
 			} else {
-				actual, err = hashFile(r, name, newHash(e.Algorithm))
+				actual, err = hashOnce(name, e.Algorithm)
 				if err != nil {
 					cf.Problems = append(cf.Problems, evidence.ChecksumEntry{Line: e.Line, Name: e.Name, Detail: err.Error()})
 					continue
@@ -461,6 +501,9 @@ func (c Collector) collectRelease(ctx context.Context, in *collector.Input, ri i
 		bySHA[d] = append(bySHA[d], n)
 	}
 	for _, a := range atts {
+		if ctx.Err() != nil {
+			break
+		}
 		data, err := readSmall(a, intoto.MaxFileSize)
 		var list []intoto.Attestation
 		if err == nil {
@@ -788,13 +831,19 @@ func list(r *os.Root) ([]file, []string) {
 	return out, problems
 }
 
-func hashFile(r *os.Root, name string, h hash.Hash) (string, error) {
+// onHash, when set (by tests), is called for every file hashed.
+var onHash func(name string)
+
+func hashFile(ctx context.Context, r *os.Root, name string, h hash.Hash) (string, error) {
+	if onHash != nil {
+		onHash(name)
+	}
 	rc, err := source.OpenRegularIn(r, name, MaxArtefactSize)
 	if err != nil {
 		return "", err
 	}
 	defer rc.Close()
-	if _, err := io.Copy(h, io.LimitReader(rc, MaxArtefactSize)); err != nil {
+	if _, err := io.Copy(h, io.LimitReader(ctxReadCloser{ctx: ctx, ReadCloser: rc}, MaxArtefactSize)); err != nil {
 		return "", fmt.Errorf("hash %s: %w", name, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
@@ -834,4 +883,18 @@ func certIdentity(c *x509.Certificate) (san, issuer string) {
 		return "", ""
 	}
 	return sum.SubjectAlternativeName, sum.Issuer
+}
+
+// ctxReadCloser stops reading when ctx ends, so hashing or verifying a
+// large artefact honours the collector's timeout.
+type ctxReadCloser struct {
+	ctx context.Context
+	io.ReadCloser
+}
+
+func (c ctxReadCloser) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.ReadCloser.Read(p)
 }

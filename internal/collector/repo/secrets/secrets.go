@@ -340,12 +340,13 @@ type liveDetector struct {
 	name   string
 	d      veles.Detector
 	accept func(string) bool
+	guard  func(*text) bool
 }
 
 func newScanner() *scanner {
 	s := &scanner{}
 	for _, nd := range detectors {
-		s.detectors = append(s.detectors, liveDetector{nd.name, nd.new(), nd.accept})
+		s.detectors = append(s.detectors, liveDetector{nd.name, nd.new(), nd.accept, nd.guard})
 	}
 	return s
 }
@@ -366,7 +367,11 @@ func (s *scanner) scanFile(f file, data []byte) (secrets []evidence.Secret, cred
 		fp   string
 	}
 	seen := map[key]bool{}
+	t := newText(data)
 	for _, d := range s.detectors {
+		if d.guard != nil && !d.guard(t) {
+			continue
+		}
 		found, offsets := d.d.Detect(data)
 		for i, sec := range found {
 			v := secretValue(sec)

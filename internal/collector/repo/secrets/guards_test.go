@@ -1,0 +1,94 @@
+package secrets
+
+import (
+	"strings"
+	"testing"
+)
+
+// guardSeeds are inputs in the shapes the guarded detectors look for,
+// written for these tests (the values are random, not real credentials).
+var guardSeeds = []string{
+	"recaptcha:\n  secret_key: 6LcAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+	`{"captcha": {"secret": "6LcAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}`,
+	"HCP_CLIENT_ID=abcdefghijklmnopqrstuvwxyz012345\nHCP_CLIENT_SECRET=" + strings.Repeat("a", 64) + "\n",
+	"GET / HTTP/1.1\nHost: example.test\nCookie: session=abc123\n",
+	"role_id: 0f3c1a2b-1111-2222-3333-444455556666\nsecret_id: 0f3c1a2b-1111-2222-3333-444455556667\n",
+	"key_" + strings.Repeat("a1", 32),
+	"client_id: 3MVG" + strings.Repeat("x", 30) + "\nclient_secret: " + strings.Repeat("A", 40) + "\nrefresh_token: " + strings.Repeat("B", 40) + "\nhttps://acme.my.salesforce.com\n",
+	"docker login -u someone\ndckr_pat_" + strings.Repeat("a", 27) + "\n",
+	"AZURE_STORAGE_KEY=" + strings.Repeat("A", 86) + "==\n",
+	"DISCORD_TOKEN=MTAxMjM0NTY3ODkwMTIzNDU2.GhIjKl.abcdefghijklmnopqrstuvwxyz0\n",
+	"VAULT_TOKEN=hvs." + strings.Repeat("a", 30) + "\ns.TlsX509NameConstraintsAbc\n",
+	"MISTRAL_API_KEY=" + strings.Repeat("a", 32) + "\n",
+	`{"type": "service_account", "private_key_id": "x", "private_key": "y", "client_email": "z", "auth_provider_x509_cert_url": "u"}`,
+	"pub=" + strings.Repeat("B", 87) + "\npriv=" + strings.Repeat("c", 43) + "\n",
+	"X-CSRF-Token: " + strings.Repeat("a", 20) + "\n",
+	"Authorization: Basic dXNlcjpwYXNz\nAuthorization: Bearer abc.def.ghi\n",
+	"packagist_ort_" + strings.Repeat("a", 60) + "\nname: acme\n",
+	"TELEGRAM_TOKEN=123456789:" + strings.Repeat("A", 35) + "\n",
+	"sk_live_" + strings.Repeat("a", 40),
+	"123456789012-abc.apps.googleusercontent.com GOCSPX-" + strings.Repeat("a", 28),
+	"cio" + strings.Repeat("A", 32),
+	"ya29." + strings.Repeat("a", 40),
+	"00D" + strings.Repeat("A", 12) + "!" + strings.Repeat("b", 40),
+	"HRKU-" + strings.Repeat("a", 60),
+	"coo\u212aie: x\nHost: y\n",
+}
+
+// checkGuards fails when a guard rejects data from which its detector
+// would report something: a guard may only skip work, never findings.
+func checkGuards(t *testing.T, data []byte) {
+	t.Helper()
+	s := newScanner()
+	tx := newText(data)
+	for _, d := range s.detectors {
+		if d.guard == nil || d.guard(tx) {
+			continue
+		}
+		found, _ := d.d.Detect(data)
+		for _, sec := range found {
+			if v := secretValue(sec); v != "" && (d.accept == nil || d.accept(v)) {
+				t.Errorf("%s: guard rejected %q, but the detector finds a secret there", d.name, data)
+			}
+		}
+	}
+}
+
+func TestGuardsNeverHideFindings(t *testing.T) {
+	for _, s := range guardSeeds {
+		checkGuards(t, []byte(s))
+		// The same text upper- and lower-cased, as (?i) expressions match.
+		checkGuards(t, []byte(strings.ToUpper(s)))
+		checkGuards(t, []byte(strings.ToLower(s)))
+	}
+}
+
+func TestGuardsPassTheirShapes(t *testing.T) {
+	s := newScanner()
+	hit := map[string]bool{}
+	for _, seed := range guardSeeds {
+		tx := newText([]byte(seed))
+		for _, d := range s.detectors {
+			if d.guard != nil && d.guard(tx) {
+				hit[d.name] = true
+			}
+		}
+	}
+	for _, d := range s.detectors {
+		if d.guard != nil && !hit[d.name] {
+			t.Errorf("%s: no seed passes its guard; add one in its shape", d.name)
+		}
+	}
+}
+
+func FuzzGuards(f *testing.F) {
+	for _, s := range guardSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
+		checkGuards(t, data)
+	})
+}

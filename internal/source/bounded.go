@@ -1,0 +1,65 @@
+package source
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// boundedStorage is the repository's storage with commit objects cut at
+// limits.MaxCommitObject bytes: go-git decodes a commit's whole message into
+// memory, so a commit with a 1 GiB message would otherwise cost gigabytes
+// in every walk. A cut commit keeps its own hash, headers, parents and tree;
+// only the end of its message is missing (and a signature over it no longer
+// verifies). Large objects are streamed from the pack (LargeGitObject), so
+// the cut reads only the bytes it keeps.
+type boundedStorage struct {
+	*filesystem.Storage
+	max int64
+}
+
+// EncodedObject implements storer.EncodedObjectStorer.
+func (s boundedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	obj, err := s.Storage.EncodedObject(t, h)
+	if err != nil || obj.Type() != plumbing.CommitObject || obj.Size() <= s.max {
+		return obj, err
+	}
+	return cutObject(obj, s.max)
+}
+
+// cutObject reads the first max bytes of obj into memory under obj's hash.
+func cutObject(obj plumbing.EncodedObject, max int64) (plumbing.EncodedObject, error) {
+	r, err := obj.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", obj.Hash(), err)
+	}
+	defer r.Close()
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, io.LimitReader(r, max)); err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", obj.Hash(), err)
+	}
+	return &cutCommit{hash: obj.Hash(), data: buf.Bytes()}, nil
+}
+
+// cutCommit is a commit object cut short, under the original's hash.
+type cutCommit struct {
+	hash plumbing.Hash
+	data []byte
+}
+
+func (c *cutCommit) Hash() plumbing.Hash         { return c.hash }
+func (c *cutCommit) Type() plumbing.ObjectType   { return plumbing.CommitObject }
+func (c *cutCommit) SetType(plumbing.ObjectType) {}
+func (c *cutCommit) Size() int64                 { return int64(len(c.data)) }
+func (c *cutCommit) SetSize(int64)               {}
+func (c *cutCommit) Reader() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(c.data)), nil
+}
+func (c *cutCommit) Writer() (io.WriteCloser, error) {
+	return nil, fmt.Errorf("commit %s is read-only", c.hash)
+}
+
+var _ plumbing.EncodedObject = (*cutCommit)(nil)
