@@ -314,13 +314,15 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 
 // ---- dangerous GitHub Actions patterns ----
 
-var untrustedRef = regexp.MustCompile(`github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|github\.event\.number|github\.event\.pull_request\.number|head\.repo\.full_name`)
+var untrustedRef = regexp.MustCompile(`github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|github\.event\.number|github\.event\.pull_request\.number|head\.repo\.full_name|github\.event\.issue\.number|\boutputs\.[\w-]*[Hh]ead[\w-]*`)
 
-var untrustedFetch = regexp.MustCompile(`(?m)\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|pull|switch)\b[^\n]*(?:\$\{\{\s*(?:github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head)|refs/pull/)`)
+var untrustedFetch = regexp.MustCompile(`(?m)\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|pull|switch)\b[^\n]*(?:\$\{\{\s*(?:github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head)|refs/pull/|\bpull/[^\s/]+/(?:head|merge)\b)`)
 
 func privilegedTrigger(pl evidence.CIPipeline) (string, int, bool) {
 	for _, t := range pl.Triggers {
-		if t.Event == "pull_request_target" || t.Event == "workflow_run" {
+		// issue_comment runs with the base repository's token and
+		// secrets on a comment anyone can write, also on pull requests.
+		if t.Event == "pull_request_target" || t.Event == "workflow_run" || t.Event == "issue_comment" {
 			return t.Event, t.Line, true
 		}
 	}
@@ -361,9 +363,9 @@ func noUntrustedCheckout(ev *evidence.Set) []rule.Finding {
 		return out
 	}
 	if privileged == 0 {
-		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no workflow uses pull_request_target or workflow_run")}
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no workflow uses pull_request_target, workflow_run or issue_comment")}
 	}
-	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d pull_request_target/workflow_run workflows do not check out pull request code", privileged)}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d pull_request_target/workflow_run/issue_comment workflows do not check out pull request code", privileged)}
 }
 
 // attackerContext matches expression contexts an outsider controls.
@@ -384,24 +386,19 @@ func sinkInput(s evidence.CIStep) string {
 	return ""
 }
 
-// booleanExpr matches expressions whose value is a boolean whatever the
-// attacker writes.
-var booleanExpr = regexp.MustCompile(`==|!=|\b(?:contains|startsWith|endsWith)\s*\(`)
-
 var expr = regexp.MustCompile(`(?s)\$\{\{(.*?)\}\}`)
 
 func noScriptInjection(ev *evidence.Set) []rule.Finding {
 	const id = "noScriptInjection"
 	var out []rule.Finding
 	scripts := 0
+	ix := newIndex(ev)
 	check := func(p, script string, line int, jobID string) {
 		scripts++
 		for _, m := range expr.FindAllStringSubmatchIndex(script, -1) {
-			inner := script[m[2]:m[3]]
-			if booleanExpr.MatchString(inner) {
-				continue // a comparison or test yields true/false, not the text
-			}
-			if c := attackerContext.FindString(inner); c != "" {
+			// A comparison or test yields true/false, not the text; only
+			// the operands that can become the value count.
+			if c := injectable(script[m[2]:m[3]], attackerContext); c != "" {
 				l := line + strings.Count(script[:m[0]], "\n")
 				out = append(out, rule.New(id, rule.False, loc(p, l), "%s is expanded into a script in job %q; pass it through env: instead", c, jobID))
 			}
@@ -418,6 +415,7 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 					// Expressions are expanded in the workflow only, not in scripts it runs.
 					check(pl.Path, s.Run, s.RunLine, j.ID)
 				}
+				out = append(out, compositeInjection(ix, pl, j, s)...)
 				if input := sinkInput(s); input != "" {
 					// Inputs are not positioned per line; point at the step.
 					before := len(out)
@@ -436,6 +434,53 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions scripts (CI found: %s)", ciFound(ev))}
 	}
 	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no attacker-controlled context is expanded into any of %d scripts", scripts)}
+}
+
+// compositeInjection follows an attacker-controlled value passed as an
+// input (with: x: ${{ github.event.issue.title }}) to a local composite
+// action whose run: scripts expand ${{ inputs.x }}: the value is pasted
+// into the action's script just as if it were written in the workflow.
+func compositeInjection(ix *index, pl evidence.CIPipeline, j evidence.CIJob, s evidence.CIStep) []rule.Finding {
+	if len(s.With) == 0 {
+		return nil
+	}
+	act, ok := ix.local(s.Uses)
+	if !ok || act.System != evidence.CIGitHubComposite {
+		return nil
+	}
+	var out []rule.Finding
+	keys := make([]string, 0, len(s.With))
+	for k := range s.With {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		c := ""
+		for _, m := range expr.FindAllStringSubmatch(s.With[k], -1) {
+			if c = injectable(m[1], attackerContext); c != "" {
+				break
+			}
+		}
+		if c == "" {
+			continue
+		}
+		use := regexp.MustCompile(`\binputs\.` + regexp.QuoteMeta(k) + `\b|\binputs\[\s*'` + regexp.QuoteMeta(k) + `'\s*\]`)
+		for _, aj := range act.Jobs {
+			for _, as := range aj.Steps {
+				if as.Run == "" || as.File != "" {
+					continue
+				}
+				for _, m := range expr.FindAllStringSubmatchIndex(as.Run, -1) {
+					if injectable(as.Run[m[2]:m[3]], use) == "" {
+						continue
+					}
+					l := as.RunLine + strings.Count(as.Run[:m[0]], "\n")
+					out = append(out, rule.New("noScriptInjection", rule.False, loc(act.Path, l), "%s is passed as input %q to %s (%s:%d, job %q), whose script expands inputs.%s; pass it through env: instead", c, k, s.Uses, pl.Path, s.Line, j.ID, k))
+				}
+			}
+		}
+	}
+	return out
 }
 
 func selfHostedRunnersNotExposed(ev *evidence.Set) []rule.Finding {
