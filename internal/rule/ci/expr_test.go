@@ -41,3 +41,25 @@ func FuzzValueOperands(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScriptParsers runs the script readers of the supply-chain rules
+// over arbitrary text: they must not panic and must report offsets inside
+// the script.
+func FuzzScriptParsers(f *testing.F) {
+	for _, s := range []string{"pip install -r", "npm i -g @scope/x@", "go install x@", "docker run -e", "curl -LO https://x/ && tar xf  && ./", "curl -o a.tgz u; tar -xf a.tgz; sh b.sh"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		pipUnpinned(s)
+		npmUnpinned(s)
+		goUnpinned(s)
+		for _, d := range dockerRunImages(s) {
+			if d.at < 0 || d.at > len(s) {
+				t.Fatalf("offset %d out of range", d.at)
+			}
+		}
+		if start, end, _ := downloadedThenRun(s); start > end || end > len(s) {
+			t.Fatalf("span %d-%d out of range", start, end)
+		}
+	})
+}

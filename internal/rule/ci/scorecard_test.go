@@ -62,6 +62,12 @@ func TestScorecardClasses(t *testing.T) {
 		{"comment-checkout-safe", "noUntrustedCheckoutInPrivilegedTrigger", rule.True, nil},
 		{"composite-injection", "noScriptInjection", rule.False, []string{".github/actions/greet/action.yml:13"}},
 		{"composite-injection-safe", "noScriptInjection", rule.True, nil},
+		{"fetch-unpack-run", "downloadsVerified", rule.False, []string{".github/workflows/build.yml:13", ".github/workflows/build.yml:9"}},
+		{"fetch-unpack-run-safe", "downloadsVerified", rule.True, nil},
+		{"installs", "packageInstallsPinned", rule.False, []string{".github/workflows/lint.yml:10", ".github/workflows/lint.yml:11", ".github/workflows/lint.yml:8", ".github/workflows/lint.yml:9", "Dockerfile:2"}},
+		{"installs-safe", "packageInstallsPinned", rule.True, nil},
+		{"images", "containerImagesPinned", rule.False, []string{".github/workflows/it.yml:8", ".ko.yaml:1", ".ko.yaml:3", "Dockerfile:2"}},
+		{"images-safe", "containerImagesPinned", rule.True, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.fixture+"/"+tc.rule, func(t *testing.T) {

@@ -47,7 +47,7 @@ func (Collector) Name() string { return Name }
 
 // Produces implements collector.Collector.
 func (Collector) Produces() []evidence.Kind {
-	return []evidence.Kind{evidence.KindDockerfile, evidence.KindCodeOwners, evidence.KindPreCommit, evidence.KindFuzzHarness, evidence.KindReleaseTool, evidence.KindToolConfig}
+	return []evidence.Kind{evidence.KindDockerfile, evidence.KindCodeOwners, evidence.KindPreCommit, evidence.KindFuzzHarness, evidence.KindReleaseTool, evidence.KindToolConfig, evidence.KindBuildImage}
 }
 
 // Requirements implements collector.Collector.
@@ -144,6 +144,22 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		}
 	}
 
+	for _, p := range []string{".ko.yaml", ".ko.yml"} {
+		if !in.Tree.Exists(p) {
+			continue
+		}
+		if data, ok := read(p); ok {
+			imgs, err := koImages(p, data)
+			if err != nil {
+				problem(p, yamlLine(err), "ko configuration", err)
+				continue
+			}
+			for _, img := range imgs {
+				add(img, evidence.Location{Path: p, Line: img.Line}, source.Digest(data))
+			}
+		}
+	}
+
 	for _, h := range fuzzHarnesses(ctx, in.Tree) {
 		add(h, evidence.Location{Path: h.Path, Line: h.Line}, "")
 	}
@@ -185,6 +201,27 @@ func goreleaser(p string, data []byte) (evidence.ReleaseTool, error) {
 		}
 	}
 	return rt, nil
+}
+
+// koImages reads the base images of a ko configuration: defaultBaseImage
+// and the values of baseImageOverrides.
+func koImages(p string, data []byte) ([]evidence.BuildImage, error) {
+	root, err := ciyaml.Decode(data)
+	if err != nil || root == nil || root.Kind != yaml.MappingNode {
+		return nil, err
+	}
+	var out []evidence.BuildImage
+	if v := ciyaml.Get(root, "defaultBaseImage"); ciyaml.Scalar(v) != "" {
+		out = append(out, evidence.BuildImage{Path: p, Line: v.Line, Ref: ciyaml.Scalar(v), Tool: "ko"})
+	}
+	if o := ciyaml.Get(root, "baseImageOverrides"); o != nil && o.Kind == yaml.MappingNode {
+		for _, kv := range ciyaml.Pairs(o) {
+			if ref := ciyaml.Scalar(kv.Value); ref != "" {
+				out = append(out, evidence.BuildImage{Path: p, Line: kv.Value.Line, Ref: ref, Tool: "ko"})
+			}
+		}
+	}
+	return out, nil
 }
 
 // golangci reads whether a golangci-lint configuration enables gosec:
