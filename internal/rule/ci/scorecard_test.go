@@ -68,6 +68,8 @@ func TestScorecardClasses(t *testing.T) {
 		{"installs-safe", "packageInstallsPinned", rule.True, nil},
 		{"images", "containerImagesPinned", rule.False, []string{".github/workflows/it.yml:8", ".ko.yaml:1", ".ko.yaml:3", "Dockerfile:2"}},
 		{"images-safe", "containerImagesPinned", rule.True, nil},
+		{"cifuzz-elsewhere", "fuzzingExists", rule.False, []string{".github/workflows/cifuzz.yml:9"}},
+		{"cifuzz-in-tree", "fuzzingExists", rule.True, []string{"src/test/java/org/example/DecoderTest.java:3"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.fixture+"/"+tc.rule, func(t *testing.T) {
@@ -75,6 +77,9 @@ func TestScorecardClasses(t *testing.T) {
 			fs := evalAll(t, collectDir(t, dir))[tc.rule]
 			if got := verdict(fs); got != tc.want {
 				t.Fatalf("verdict %s, want %s: %+v", got, tc.want, fs)
+			}
+			if tc.fixture == "cifuzz-elsewhere" && fs[0].Negative != rule.Elsewhere {
+				t.Errorf("negative %q, want %q", fs[0].Negative, rule.Elsewhere)
 			}
 			if tc.locs == nil {
 				return
