@@ -43,6 +43,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("containerImagesPinned", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindBuildImage}, containerImagesPinned),
 		b.Rule("downloadsVerified", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile}, downloadsVerified),
 		b.Rule("packageInstallsPinned", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindManifest}, packageInstallsPinned),
+		b.Rule("noBinaryArtefacts", []evidence.Kind{evidence.KindBinary, evidence.KindBinaryScan}, noBinaryArtefacts),
 		b.Rule("noUntrustedCheckoutInPrivilegedTrigger", needPipelines, noUntrustedCheckout),
 		b.Rule("noScriptInjection", needPipelines, noScriptInjection),
 		b.Rule("selfHostedRunnersNotExposed", needPipelines, selfHostedRunnersNotExposed),

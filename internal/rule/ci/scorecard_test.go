@@ -49,6 +49,43 @@ func fixtureFiles(t *testing.T, name string) map[string]string {
 // shape of the real files: found where it should be (want False at the
 // given path:line), silent on the safe variant (want True or
 // NotApplicable).
+// TestBinaryArtefacts: an executable committed outside test data is found
+// by its magic bytes whatever its name; the same file under testdata/ is
+// allowed and named in the answer.
+func TestBinaryArtefacts(t *testing.T) {
+	elf := "\x7fELF\x02\x01\x01" + strings.Repeat("\x00", 100)
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  rule.Outcome
+		locs  []string
+	}{
+		{"found", map[string]string{"tools/protoc": elf, "libs/helper.jar": "PK\x03\x04", "main.go": "package main\n"}, rule.False, []string{"libs/helper.jar:0", "tools/protoc:0"}},
+		{"test data only", map[string]string{"internal/elf/testdata/hello": elf, "main.go": "package main\n"}, rule.True, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := evalAll(t, collectDir(t, tree(t, tc.files)))["noBinaryArtefacts"]
+			if got := verdict(fs); got != tc.want {
+				t.Fatalf("verdict %s, want %s: %+v", got, tc.want, fs)
+			}
+			var locs []string
+			for _, f := range fs {
+				if f.Outcome == rule.False {
+					locs = append(locs, f.Location.Path+":"+strconv.Itoa(f.Location.Line))
+				}
+			}
+			slices.Sort(locs)
+			if diff := cmp.Diff(tc.locs, locs); diff != "" {
+				t.Errorf("locations (-want +got):\n%s", diff)
+			}
+			if tc.want == rule.True && !strings.Contains(fs[0].Message, "1 allowed: internal/elf/testdata/hello") {
+				t.Errorf("message does not name the allowed file: %s", fs[0].Message)
+			}
+		})
+	}
+}
+
 func TestScorecardClasses(t *testing.T) {
 	tests := []struct {
 		fixture string
