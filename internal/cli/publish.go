@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +12,7 @@ import (
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/license"
 	"github.com/assaysec/assay/internal/publish"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -148,31 +146,14 @@ func originURL(dir string) string {
 	return textsafe.Clean(u)
 }
 
-// detectLicense recognises the common licence texts by their titles.
+// detectLicense returns the SPDX expression of the licence files at the
+// root (LICENSE*, LICENCE*, COPYING*, dual LICENSE-MIT/LICENSE-APACHE),
+// REUSE's LICENSES/, the root manifest's licence field or SPDX headers.
 func detectLicense(dir string) string {
 	tree, err := source.OpenTree(dir)
 	if err != nil {
 		return ""
 	}
 	defer tree.Close()
-	for _, name := range []string{"LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING"} {
-		data, err := tree.ReadFile(name, limits.MaxSmallFileSize)
-		if errors.Is(err, fs.ErrNotExist) || err != nil {
-			continue
-		}
-		head := string(data)
-		if len(head) > 2000 {
-			head = head[:2000]
-		}
-		for _, l := range []struct{ marker, id string }{
-			{"Apache License", "Apache-2.0"}, {"MIT License", "MIT"}, {"Mozilla Public License Version 2.0", "MPL-2.0"},
-			{"GNU AFFERO GENERAL PUBLIC LICENSE", "AGPL-3.0-only"}, {"GNU LESSER GENERAL PUBLIC LICENSE", "LGPL-3.0-only"},
-			{"GNU GENERAL PUBLIC LICENSE", "GPL-3.0-only"}, {"BSD 3-Clause", "BSD-3-Clause"}, {"ISC License", "ISC"},
-		} {
-			if strings.Contains(head, l.marker) {
-				return l.id
-			}
-		}
-	}
-	return ""
+	return license.Detect(tree).Expression
 }
