@@ -66,8 +66,9 @@ Files are written atomically; existing files are not overwritten without --force
 			if repoURL == "" {
 				repoURL = originURL(path)
 			}
+			licenseFile := ""
 			if license == "" {
-				license = detectLicense(path)
+				license, licenseFile = detectLicense(path)
 			}
 			announced := map[string]time.Time{}
 			for _, it := range evidence.Facts[evidence.ReleaseLine](res.Evidence) {
@@ -79,7 +80,7 @@ Files are written atomically; existing files are not overwritten without --force
 			for _, it := range evidence.Facts[evidence.Vulnerability](res.Evidence) {
 				vulns = append(vulns, it.Fact)
 			}
-			arts, skipped, err := publish.All(publish.Input{Config: res.Config, Now: opts.Now, RepoURL: repoURL, BaseURL: baseURL, License: license, Announced: announced, Vulnerabilities: vulns})
+			arts, skipped, err := publish.All(publish.Input{Config: res.Config, Now: opts.Now, RepoURL: repoURL, BaseURL: baseURL, License: license, LicenseFile: licenseFile, Announced: announced, Vulnerabilities: vulns})
 			if err != nil {
 				return err
 			}
@@ -149,11 +150,20 @@ func originURL(dir string) string {
 // detectLicense returns the SPDX expression of the licence files at the
 // root (LICENSE*, LICENCE*, COPYING*, dual LICENSE-MIT/LICENSE-APACHE),
 // REUSE's LICENSES/, the root manifest's licence field or SPDX headers.
-func detectLicense(dir string) string {
+// The file returned is the first licence file recognised, for the
+// licence URL.
+func detectLicense(dir string) (expr, file string) {
 	tree, err := source.OpenTree(dir)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	defer tree.Close()
-	return license.Detect(tree).Expression
+	res := license.Detect(tree)
+	for _, f := range res.Files {
+		if f.ID != "" && !strings.Contains(f.Path, "/") && !strings.HasSuffix(f.Path, ".toml") && !strings.HasSuffix(f.Path, ".json") {
+			file = f.Path
+			break
+		}
+	}
+	return res.Expression, file
 }
