@@ -5,7 +5,9 @@
 # usage (from the project root):
 #   bench/scorecard-compare.sh DIR...        checkouts, or folders of checkouts
 #   SCORECARD=/path/to/scorecard  use a prebuilt binary instead of building one
-#   KEEP=DIR                      keep the JSON outputs in DIR
+#   KEEP=DIR                      keep the JSON outputs (and the built scorecard) in DIR
+#   REUSE=DIR                     take Scorecard's results from DIR/NAME.scorecard.json
+#                                 (a KEEP folder) instead of running it
 #
 # Scorecard is built from the Go module proxy into a temporary GOPATH
 # outside this module (network: proxy.golang.org only, sums checked through
@@ -44,9 +46,12 @@ build_scorecard() {
 }
 
 sc=${SCORECARD:-}
-if [ -z "$sc" ]; then
+if [ -n "${REUSE:-}" ]; then
+  sc=true
+elif [ -z "$sc" ]; then
   echo "building Scorecard v5.5.0 from the Go module proxy ..." >&2
   sc=$(build_scorecard) || { echo "Scorecard v5.5.0 could not be built (no access to proxy.golang.org?); nothing compared" >&2; exit 3; }
+  [ -n "${KEEP:-}" ] && cp "$sc" "$KEEP/scorecard"
 fi
 (cd "$here" && GOTOOLCHAIN=local go build -o "$work/assay" ./cmd/assay) || { echo "cannot build assay" >&2; exit 2; }
 
@@ -90,8 +95,13 @@ table=$work/table; : > "$table"
 for r in "${repos[@]}"; do
   name=$(basename "$r")
   now=$(git -C "$r" log -1 --format=%cI 2>/dev/null)
-  "$sc" --local "$r" --format json --show-details --checks "$checks" > "$out/$name.scorecard.json" 2> "$out/$name.scorecard.err" \
-    || echo "scorecard failed on $name (see $out/$name.scorecard.err)" >&2
+  if [ -n "${REUSE:-}" ]; then
+    [ "$REUSE/$name.scorecard.json" -ef "$out/$name.scorecard.json" ] || cp "$REUSE/$name.scorecard.json" "$out/$name.scorecard.json" 2>/dev/null \
+      || echo "no stored Scorecard result for $name" >&2
+  else
+    "$sc" --local "$r" --format json --show-details --checks "$checks" > "$out/$name.scorecard.json" 2> "$out/$name.scorecard.err" \
+      || echo "scorecard failed on $name (see $out/$name.scorecard.err)" >&2
+  fi
   "$work/assay" assess "$r" --format json ${now:+--now "$now"} > "$out/$name.assay.json" 2> "$out/$name.assay.err"
   "$work/assay" sbom "$r" --format spdx-json ${now:+--now "$now"} > "$out/$name.sbom.json" 2>/dev/null || echo '{"packages":[{}]}' > "$out/$name.sbom.json"
   declare -A scv=()
@@ -100,12 +110,15 @@ for r in "${repos[@]}"; do
   unset scv
 done
 
-printf '%-24s %6s %9s  %s\n' aspect agree disagree "disagreements (repo: scorecard/assay)"
+# A check Scorecard could not answer (score -1, "n/a") is not compared
+# unless Assay has nothing to judge either.
+printf '%-24s %6s %9s %7s  %s\n' aspect agree disagree "sc n/a" "disagreements (repo: scorecard/assay)"
 for a in ${checks//,/ }; do
   awk -F'\t' -v a="$a" '
-    $1 == a { n++; if ($3 == $4 || ($3 == "n/a" && $4 == "n/a")) ok++; else d = d sprintf(" %s:%s/%s", $2, $3, $4) }
-    END { printf "%-24s %3d/%-2d %9d %s\n", a, ok, n, n - ok, d }' "$table"
+    $1 == a && $3 == "n/a" && $4 != "n/a" { skip++; next }
+    $1 == a { n++; if ($3 == $4) ok++; else d = d sprintf(" %s:%s/%s", $2, $3, $4) }
+    END { printf "%-24s %3d/%-2d %9d %7d %s\n", a, ok, n, n - ok, skip, d }' "$table"
 done
-awk -F'\t' '{ n++; if ($3 == $4) ok++ } END { printf "overall agreement %d/%d\n", ok, n }' "$table"
+awk -F'\t' '$3 == "n/a" && $4 != "n/a" { next } { n++; if ($3 == $4) ok++ } END { printf "overall agreement %d/%d (where Scorecard answered)\n", ok, n }' "$table"
 [ -n "${KEEP:-}" ] && echo "outputs kept in $out" >&2
 exit 0

@@ -585,7 +585,9 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 	}
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact
-		if pl.System == evidence.CIGitLab {
+		// ${{ }} expressions are GitHub Actions'; other systems' scripts
+		// have nothing to expand.
+		if pl.System != evidence.CIGitHubActions && pl.System != evidence.CIGitHubComposite {
 			continue
 		}
 		for _, j := range pl.Jobs {
