@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +12,7 @@ import (
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/license"
 	"github.com/assaysec/assay/internal/publish"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -71,8 +69,9 @@ Files are written atomically; existing files are not overwritten without --force
 			if repoURL == "" {
 				repoURL = originURL(path)
 			}
+			licenseFile := ""
 			if license == "" {
-				license = detectLicense(path)
+				license, licenseFile = detectLicense(path)
 			}
 			announced := map[string]time.Time{}
 			for _, it := range evidence.Facts[evidence.ReleaseLine](res.Evidence) {
@@ -84,7 +83,7 @@ Files are written atomically; existing files are not overwritten without --force
 			for _, it := range evidence.Facts[evidence.Vulnerability](res.Evidence) {
 				vulns = append(vulns, it.Fact)
 			}
-			arts, skipped, err := publish.All(publish.Input{Config: res.Config, Now: opts.Now, RepoURL: repoURL, BaseURL: baseURL, License: license, Announced: announced, Vulnerabilities: vulns})
+			arts, skipped, err := publish.All(publish.Input{Config: res.Config, Now: opts.Now, RepoURL: repoURL, BaseURL: baseURL, License: license, LicenseFile: licenseFile, Announced: announced, Vulnerabilities: vulns})
 			if err != nil {
 				return err
 			}
@@ -153,31 +152,23 @@ func originURL(dir string) string {
 	return textsafe.Clean(u)
 }
 
-// detectLicense recognises the common licence texts by their titles.
-func detectLicense(dir string) string {
+// detectLicense returns the SPDX expression of the licence files at the
+// root (LICENSE*, LICENCE*, COPYING*, dual LICENSE-MIT/LICENSE-APACHE),
+// REUSE's LICENSES/, the root manifest's licence field or SPDX headers.
+// The file returned is the first licence file recognised, for the
+// licence URL.
+func detectLicense(dir string) (expr, file string) {
 	tree, err := source.OpenTree(dir)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	defer tree.Close()
-	for _, name := range []string{"LICENSE", "LICENSE.md", "LICENSE.txt", "COPYING"} {
-		data, err := tree.ReadFile(name, limits.MaxSmallFileSize)
-		if errors.Is(err, fs.ErrNotExist) || err != nil {
-			continue
-		}
-		head := string(data)
-		if len(head) > 2000 {
-			head = head[:2000]
-		}
-		for _, l := range []struct{ marker, id string }{
-			{"Apache License", "Apache-2.0"}, {"MIT License", "MIT"}, {"Mozilla Public License Version 2.0", "MPL-2.0"},
-			{"GNU AFFERO GENERAL PUBLIC LICENSE", "AGPL-3.0-only"}, {"GNU LESSER GENERAL PUBLIC LICENSE", "LGPL-3.0-only"},
-			{"GNU GENERAL PUBLIC LICENSE", "GPL-3.0-only"}, {"BSD 3-Clause", "BSD-3-Clause"}, {"ISC License", "ISC"},
-		} {
-			if strings.Contains(head, l.marker) {
-				return l.id
-			}
+	res := license.Detect(tree)
+	for _, f := range res.Files {
+		if f.ID != "" && !strings.Contains(f.Path, "/") && !strings.HasSuffix(f.Path, ".toml") && !strings.HasSuffix(f.Path, ".json") {
+			file = f.Path
+			break
 		}
 	}
-	return ""
+	return res.Expression, file
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/deps"
+	"github.com/assaysec/assay/internal/license"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/sbom"
 	"github.com/assaysec/assay/internal/source"
@@ -58,6 +59,7 @@ from assay.yaml (product, vendor) unless given as flags.`,
 					subj.Supplier = cfg.Vendor
 				}
 			}
+			subj.License = license.Detect(tree).Expression
 			if subj.Name == "" {
 				abs, _ := filepath.Abs(dir)
 				subj.Name = filepath.Base(abs)

@@ -4,6 +4,7 @@ package evidence
 const (
 	KindCIPipeline   Kind = "ci/pipeline"
 	KindDockerfile   Kind = "ci/dockerfile"
+	KindBuildImage   Kind = "ci/build-image"
 	KindCodeOwners   Kind = "ci/codeowners"
 	KindUpdateConfig Kind = "ci/update-config"
 	KindPreCommit    Kind = "ci/pre-commit"
@@ -182,9 +183,12 @@ type Dockerfile struct {
 
 // DockerFrom is one FROM line.
 type DockerFrom struct {
-	Image string // as written, after the platform flag
-	Line  int
-	Stage string // AS name
+	Image string // as written, after the platform flag; ARG references expanded to their defaults
+	// Written is the reference as written when Image was expanded from ARG
+	// defaults (FROM ${BASE}); "" otherwise.
+	Written string
+	Line    int
+	Stage   string // AS name
 }
 
 // DockerRun is one RUN instruction.
@@ -195,6 +199,18 @@ type DockerRun struct {
 
 // Kind implements Fact.
 func (Dockerfile) Kind() Kind { return KindDockerfile }
+
+// BuildImage is a base image named in a build tool's configuration other
+// than a Dockerfile (ko's defaultBaseImage and baseImageOverrides).
+type BuildImage struct {
+	Path string
+	Line int
+	Ref  string
+	Tool string // "ko"
+}
+
+// Kind implements Fact.
+func (BuildImage) Kind() Kind { return KindBuildImage }
 
 // CodeOwners is a CODEOWNERS file.
 type CodeOwners struct {

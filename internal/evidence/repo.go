@@ -9,6 +9,8 @@ import (
 // Kinds of repository-level evidence.
 const (
 	KindTreeOddity   Kind = "repo/oddity"
+	KindBinary       Kind = "repo/binary"
+	KindBinaryScan   Kind = "repo/binary-scan"
 	KindParseProblem Kind = "repo/parse-problem"
 	KindVCS          Kind = "git/repository"
 	KindTags         Kind = "git/tags"
@@ -137,3 +139,26 @@ type Manifest struct {
 
 // Kind implements Fact.
 func (Manifest) Kind() Kind { return KindManifest }
+
+// Binary is a binary artefact committed to the tree: an executable or
+// library (recognised by its magic bytes or name) or compiled bytecode.
+type Binary struct {
+	Path   string
+	Format string // "ELF", "PE", "Mach-O", "Java class", "jar", "pyc", "shared library", ...
+	Size   int64
+	// Allowed says why the file is expected (test data, a build tool's
+	// wrapper); "" when it is not.
+	Allowed string
+}
+
+// Kind implements Fact.
+func (Binary) Kind() Kind { return KindBinary }
+
+// BinaryScan records that the tree was searched for binary artefacts.
+type BinaryScan struct {
+	Files   int  // files examined
+	Partial bool // the budget ran out before every file was examined
+}
+
+// Kind implements Fact.
+func (BinaryScan) Kind() Kind { return KindBinaryScan }

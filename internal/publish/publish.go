@@ -37,6 +37,9 @@ type Input struct {
 	// used for security.txt Canonical and Policy and the CSAF namespace.
 	BaseURL string
 	License string // SPDX expression for Security Insights
+	// LicenseFile is the licence file's path in the repository; ""
+	// means LICENSE.
+	LicenseFile string
 	// Announced gives the first-publication date per release line, from the
 	// assessment's evidence, for the notice shown in the support statement.
 	Announced map[string]time.Time
@@ -515,7 +518,7 @@ func SecurityInsights(in Input) ([]Artefact, string, error) {
 			"accepts-change-request":           true,
 			"accepts-automated-change-request": true,
 			"core-team":                        admins,
-			"license":                          obj{"url": repo + "/blob/HEAD/LICENSE", "expression": lic},
+			"license":                          obj{"url": repo + "/blob/HEAD/" + orDefault(in.LicenseFile, "LICENSE"), "expression": lic},
 			"security": obj{"assessments": obj{"self": obj{
 				"comment": "Self-assessment against the UK Software Security Code of Practice with assay.",
 				"date":    today,

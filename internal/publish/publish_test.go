@@ -177,3 +177,22 @@ func TestHTMLEscapes(t *testing.T) {
 		t.Error("HTML not escaped")
 	}
 }
+
+// TestSecurityInsightsDualLicence: a detected dual licence is written as
+// its SPDX expression with the licence file's URL, not NOASSERTION.
+func TestSecurityInsightsDualLicence(t *testing.T) {
+	in := input(t)
+	in.License, in.LicenseFile = "MIT OR Apache-2.0", "LICENSE-MIT"
+	arts, _, err := SecurityInsights(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"expression: MIT OR Apache-2.0", "url: https://github.com/example/demo/blob/HEAD/LICENSE-MIT"} {
+		if !bytes.Contains(arts[0].Data, []byte(want)) {
+			t.Errorf("no %q in\n%s", want, arts[0].Data)
+		}
+	}
+	if err := CheckSecurityInsights(arts[0].Data); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -144,3 +144,19 @@ func FuzzRead(f *testing.F) {
 		_, _ = Read("fuzz", data)
 	})
 }
+
+// TestWriteLicense: the product's detected licence expression is declared
+// on the root component instead of NOASSERTION.
+func TestWriteLicense(t *testing.T) {
+	s := subject
+	s.License = "MIT OR Apache-2.0"
+	for format, want := range map[string]string{"spdx-json": `"licenseDeclared": "MIT OR Apache-2.0"`, "cyclonedx-json": `"expression": "MIT OR Apache-2.0"`} {
+		var b bytes.Buffer
+		if err := Write(&b, format, s, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s: no %s in\n%.600s", format, want, b.String())
+		}
+	}
+}

@@ -39,6 +39,9 @@ type Subject struct {
 	Tool      string // "assay"
 	ToolVer   string
 	Timestamp time.Time // fixed by the caller so output is reproducible
+	// License is the product's declared SPDX licence expression; "" writes
+	// NOASSERTION.
+	License string
 }
 
 // entry is one unique component.
@@ -138,6 +141,9 @@ func writeCycloneDX(w io.Writer, format string, s Subject, es []*entry) error {
 		},
 		Supplier: &cdx.OrganizationalEntity{Name: supplier},
 	}
+	if s.License != "" {
+		bom.Metadata.Component.Licenses = &cdx.Licenses{{Expression: s.License}}
+	}
 	comps := make([]cdx.Component, 0, len(es))
 	var direct []string
 	for _, e := range es {
@@ -228,7 +234,7 @@ func writeSPDX(w io.Writer, format string, s Subject, es []*entry) error {
 		FilesAnalyzed:             false,
 		IsFilesAnalyzedTagPresent: true,
 		PackageLicenseConcluded:   "NOASSERTION",
-		PackageLicenseDeclared:    "NOASSERTION",
+		PackageLicenseDeclared:    orNoAssertion(s.License),
 		PackageCopyrightText:      "NOASSERTION",
 		PrimaryPackagePurpose:     "APPLICATION",
 		PackageExternalReferences: []*v2_3.PackageExternalReference{{Category: "PACKAGE-MANAGER", RefType: "purl", Locator: rootPURL(s)}},
@@ -311,4 +317,11 @@ func safeName(s string) string {
 		return "product"
 	}
 	return b.String()
+}
+
+func orNoAssertion(v string) string {
+	if v == "" {
+		return "NOASSERTION"
+	}
+	return v
 }

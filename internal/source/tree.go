@@ -212,6 +212,32 @@ func readIn(root *os.Root, p string, max int64, noFollow bool) ([]byte, error) {
 	return data, nil
 }
 
+// ReadHead returns up to n bytes from the start of a regular file in the
+// tree, whatever its size: enough to recognise a file by its magic bytes
+// without reading it all.
+func (t *Tree) ReadHead(p string, n int) ([]byte, error) {
+	if !fs.ValidPath(p) {
+		return nil, fmt.Errorf("read %q: %w", p, ErrOutside)
+	}
+	f, err := t.root.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read %q: %w", p, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read %q: %w", p, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %q: %w", p, ErrNotRegular)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, int64(n)))
+	if err != nil {
+		return nil, fmt.Errorf("read %q: %w", p, err)
+	}
+	return data, nil
+}
+
 // Digest returns "sha256:<hex>" of data.
 func Digest(data []byte) string {
 	sum := sha256.Sum256(data)

@@ -28,6 +28,7 @@ import (
 	releasechannels "github.com/assaysec/assay/internal/collector/release/channels"
 	releasepackaging "github.com/assaysec/assay/internal/collector/release/packaging"
 	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
+	"github.com/assaysec/assay/internal/collector/repo/binaries"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/collector/repo/governance"
 	"github.com/assaysec/assay/internal/collector/repo/purpose"
@@ -40,6 +41,7 @@ import (
 var All = []func() collector.Collector{
 	tree.New,
 	reposcope.New,
+	binaries.New,
 	repository.New,
 	githistory.New,
 	manifests.New,

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -26,22 +27,42 @@ func Parse(p string, data []byte) (evidence.Dockerfile, error) {
 		return out, fmt.Errorf("parse %s: %w", p, err)
 	}
 	stages := map[string]bool{}
+	args := map[string]string{} // ARG defaults seen so far
 	for i, n := range res.AST.Children {
 		if i >= maxInstructions {
 			break
 		}
 		switch strings.ToLower(n.Value) {
-		case "from":
-			var args []string
+		case "arg":
 			for a := n.Next; a != nil; a = a.Next {
-				args = append(args, a.Value)
+				k, v, ok := strings.Cut(a.Value, "=")
+				if !ok {
+					continue
+				}
+				v = strings.Trim(v, `"'`)
+				if x, ok := expandArgs(v, args); ok {
+					v = x
+				}
+				args[k] = v
 			}
-			if len(args) == 0 {
+		case "from":
+			var words []string
+			for a := n.Next; a != nil; a = a.Next {
+				words = append(words, a.Value)
+			}
+			if len(words) == 0 {
 				continue
 			}
-			f := evidence.DockerFrom{Image: args[0], Line: n.StartLine}
-			if len(args) >= 3 && strings.EqualFold(args[1], "as") {
-				f.Stage = args[2]
+			f := evidence.DockerFrom{Image: words[0], Line: n.StartLine}
+			// FROM ${BASE} pulls the ARG's default unless the build
+			// overrides it; the default is what the file pins.
+			if strings.Contains(f.Image, "$") {
+				if img, ok := expandArgs(f.Image, args); ok {
+					f.Written, f.Image = f.Image, img
+				}
+			}
+			if len(words) >= 3 && strings.EqualFold(words[1], "as") {
+				f.Stage = words[2]
 			}
 			// A FROM naming an earlier stage is not an image pull.
 			if stages[strings.ToLower(f.Image)] {
@@ -64,6 +85,27 @@ func Parse(p string, data []byte) (evidence.Dockerfile, error) {
 		}
 	}
 	return out, nil
+}
+
+var argRef = regexp.MustCompile(`\$\{(\w+)(?:(:?[-+])([^}]*))?\}|\$(\w+)`)
+
+// expandArgs replaces $NAME, ${NAME} and ${NAME:-default} with the ARG
+// defaults; it fails when a name has no value.
+func expandArgs(s string, args map[string]string) (string, bool) {
+	ok := true
+	out := argRef.ReplaceAllStringFunc(s, func(m string) string {
+		sm := argRef.FindStringSubmatch(m)
+		name, op, def := sm[1]+sm[4], sm[2], sm[3]
+		if v := args[name]; v != "" && !strings.HasSuffix(op, "+") {
+			return v
+		}
+		if strings.HasSuffix(op, "-") && def != "" {
+			return def
+		}
+		ok = false
+		return m
+	})
+	return out, ok && !strings.Contains(out, "$")
 }
 
 // IsDockerfile reports whether a path names a Dockerfile or Containerfile

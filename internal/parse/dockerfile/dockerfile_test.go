@@ -31,6 +31,25 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// TestParseArgBase: FROM ${BASE} is the ARG's default (global ARG before
+// the first FROM, ${X:-default} forms); an ARG without a default is left
+// as written.
+func TestParseArgBase(t *testing.T) {
+	doc := "ARG GO_VERSION=1.26\nARG BASE=golang:${GO_VERSION}-alpine\nARG RUNTIME\nFROM ${BASE} AS build\nFROM ${RUNTIME:-gcr.io/distroless/static@sha256:abc}\nFROM $RUNTIME\n"
+	got, err := Parse("Dockerfile", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []evidence.DockerFrom{
+		{Image: "golang:1.26-alpine", Written: "${BASE}", Line: 4, Stage: "build"},
+		{Image: "gcr.io/distroless/static@sha256:abc", Written: "${RUNTIME:-gcr.io/distroless/static@sha256:abc}", Line: 5},
+		{Image: "$RUNTIME", Line: 6},
+	}
+	if diff := cmp.Diff(want, got.From); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestIsDockerfile(t *testing.T) {
 	for p, want := range map[string]bool{"Dockerfile": true, "build/Dockerfile.prod": true, "x/app.dockerfile": true, "Containerfile": true, "dockerfile.go": false, "Dockerfiles/README": false} {
 		if got := IsDockerfile(p); got != want {

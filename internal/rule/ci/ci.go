@@ -40,8 +40,10 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("releaseProducesSBOM", needBuildEnv, releaseProducesSBOM),
 		b.Rule("workflowPermissionsLeastPrivilege", needPipelines, workflowPermissionsLeastPrivilege),
 		b.Rule("ciActionsPinned", needPipelines, ciActionsPinned),
-		b.Rule("containerImagesPinned", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile}, containerImagesPinned),
+		b.Rule("containerImagesPinned", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindBuildImage}, containerImagesPinned),
 		b.Rule("downloadsVerified", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile}, downloadsVerified),
+		b.Rule("packageInstallsPinned", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindManifest}, packageInstallsPinned),
+		b.Rule("noBinaryArtefacts", []evidence.Kind{evidence.KindBinary, evidence.KindBinaryScan}, noBinaryArtefacts),
 		b.Rule("noUntrustedCheckoutInPrivilegedTrigger", needPipelines, noUntrustedCheckout),
 		b.Rule("noScriptInjection", needPipelines, noScriptInjection),
 		b.Rule("selfHostedRunnersNotExposed", needPipelines, selfHostedRunnersNotExposed),
@@ -491,12 +493,30 @@ func fuzzingExists(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.True, loc(h.Path, h.Line), "%s fuzz target: %s", h.Engine, h.Detail)}
 	}
 	ix := newIndex(ev)
+	// CIFuzz builds the fuzz targets of an OSS-Fuzz project; with no
+	// target in the tree they live in the OSS-Fuzz repository, which the
+	// checkout does not show.
+	for _, pl := range ix.runnable() {
+		for _, j := range pl.Jobs {
+			for _, s := range j.Steps {
+				name := strings.ToLower(actionName(s.Uses))
+				if !strings.HasPrefix(name, "google/oss-fuzz/infra/cifuzz/actions/") {
+					continue
+				}
+				project := s.With["oss-fuzz-project-name"]
+				if project == "" {
+					project = "(unnamed)"
+				}
+				return []rule.Finding{rule.PointsElsewhere(id, loc(pl.Path, s.Line), "CI runs CIFuzz for OSS-Fuzz project %q (%s); its fuzz targets are kept in the OSS-Fuzz repository, outside this one, and were not read", project, s.Uses)}
+			}
+		}
+	}
 	for _, pl := range ix.runnable() {
 		if h, ok := ix.pipelineDoes(fuzzCI, pl); ok {
 			return []rule.Finding{rule.New(id, rule.True, h.loc(), "CI runs fuzzing: %s", h.what)}
 		}
 	}
-	return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no fuzz targets in the tree and no fuzzing job in CI")}
+	return []rule.Finding{rule.Absent(id, evidence.Location{}, "no fuzz targets in the tree (Go, cargo-fuzz, ClusterFuzzLite, Jazzer, Atheris, libFuzzer) and no fuzzing job in CI")}
 }
 
 func dependencyReviewOnChanges(ev *evidence.Set) []rule.Finding {

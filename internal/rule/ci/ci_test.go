@@ -116,7 +116,7 @@ func TestRules(t *testing.T) {
 			files: map[string]string{".github/workflows/ci.yml": goTestPR},
 			want: map[string]rule.Outcome{
 				"testsRunOnChanges": rule.True, "testsRunOnPullRequests": rule.True,
-				"workflowPermissionsLeastPrivilege": rule.True, "ciActionsPinned": rule.NotApplicable,
+				"workflowPermissionsLeastPrivilege": rule.True, "ciActionsPinned": rule.True,
 			},
 			line: map[string]int{"testsRunOnChanges": 12},
 		},

@@ -10,6 +10,7 @@ import (
 	"github.com/assaysec/assay/internal/collector/ci/pipelines"
 	"github.com/assaysec/assay/internal/collector/ci/updates"
 	"github.com/assaysec/assay/internal/collector/deps/manifests"
+	"github.com/assaysec/assay/internal/collector/repo/binaries"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
@@ -28,7 +29,7 @@ func collectDir(t testing.TB, dir string) *evidence.Set {
 	t.Cleanup(func() { tree.Close() })
 	in := &collector.Input{Tree: tree, Config: &config.Config{}, Now: testNow}
 	ev := evidence.NewSet()
-	for _, c := range []collector.Collector{pipelines.New(), buildenv.New(), updates.New(), manifests.New()} {
+	for _, c := range []collector.Collector{pipelines.New(), buildenv.New(), updates.New(), manifests.New(), binaries.New()} {
 		recs, err := c.Collect(context.Background(), in)
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name(), err)

@@ -1,6 +1,7 @@
 package ci
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -118,12 +119,15 @@ func actionPinned(uses string) (owner string, pinned bool, skip bool) {
 func ciActionsPinned(ev *evidence.Set) []rule.Finding {
 	const id = "ciActionsPinned"
 	var out []rule.Finding
-	total := 0
+	total, ownTags := 0, 0
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact
 		check := func(uses string, line int) {
-			_, pinned, skip := actionPinned(uses)
+			owner, pinned, skip := actionPinned(uses)
 			if skip {
+				if _, ref, _ := strings.Cut(uses, "@"); slices.Contains(firstParty, strings.ToLower(owner)) && !fullSHA.MatchString(ref) {
+					ownTags++
+				}
 				return
 			}
 			total++
@@ -171,10 +175,20 @@ func ciActionsPinned(ev *evidence.Set) []rule.Finding {
 	if len(out) > 0 {
 		return out
 	}
+	// GitHub-owned actions run on GitHub's platform, which the build
+	// trusts anyway; their tags are allowed by policy, and the answer
+	// says how many there are.
+	policy := ""
+	if ownTags > 0 {
+		policy = fmt.Sprintf("; %d GitHub-owned actions are tag-pinned; policy: allowed", ownTags)
+	}
 	if total == 0 {
+		if ownTags > 0 {
+			return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no third-party actions, reusable workflows or remote includes are used%s", policy)}
+		}
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no third-party actions, reusable workflows or remote includes are used")}
 	}
-	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "all %d third-party action and include references are pinned to a commit SHA or integrity hash", total)}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "all %d third-party action and include references are pinned to a commit SHA or integrity hash%s", total, policy)}
 }
 
 func imagePinned(ref string) (pinned, skip bool) {
@@ -214,25 +228,122 @@ func containerImagesPinned(ev *evidence.Set) []rule.Finding {
 				// job image) must not say it twice.
 				check(img.Ref, p, img.Line, strings.TrimSuffix("CI "+img.Role, " image"))
 			}
+			built := builtImages(j)
 			for _, s := range j.Steps {
 				if strings.HasPrefix(s.Uses, "docker://") {
 					check(s.Uses, p, s.Line, "CI step")
+				}
+				if s.Run == "" {
+					continue
+				}
+				sp := p
+				if s.File != "" {
+					sp = s.File
+				}
+				for _, d := range dockerRunImages(s.Run) {
+					if built[imageName(d.image)] {
+						continue // built by the job itself
+					}
+					check(d.image, sp, s.RunLine+strings.Count(s.Run[:d.at], "\n"), "docker "+d.verb)
 				}
 			}
 		}
 	}
 	for _, it := range evidence.Facts[evidence.Dockerfile](ev) {
 		for _, f := range it.Fact.From {
-			check(f.Image, it.Fact.Path, f.Line, "FROM")
+			where := "FROM"
+			if f.Written != "" {
+				where = "FROM " + f.Written + " (the ARG default)"
+			}
+			check(f.Image, it.Fact.Path, f.Line, where)
 		}
+	}
+	for _, it := range evidence.Facts[evidence.BuildImage](ev) {
+		check(it.Fact.Ref, it.Fact.Path, it.Fact.Line, it.Fact.Tool+" base")
 	}
 	if len(out) > 0 {
 		return out
 	}
 	if total == 0 {
-		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no container images are pulled in CI or Dockerfiles")}
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no container images are pulled in CI, Dockerfiles or ko configuration")}
 	}
 	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "all %d container images are pinned by digest", total)}
+}
+
+// dockerValueFlags are docker run/pull options that take a separate value.
+var dockerValueFlags = map[string]bool{
+	"-e": true, "--env": true, "--env-file": true, "-v": true, "--volume": true, "--mount": true, "-w": true, "--workdir": true,
+	"-u": true, "--user": true, "-p": true, "--publish": true, "--name": true, "--network": true, "--net": true, "--entrypoint": true,
+	"--platform": true, "-l": true, "--label": true, "--add-host": true, "--cap-add": true, "--cap-drop": true, "--device": true,
+	"-h": true, "--hostname": true, "-m": true, "--memory": true, "--cpus": true, "--shm-size": true, "--ulimit": true,
+	"--security-opt": true, "--tmpfs": true, "--user-ns": true, "--userns": true, "--ipc": true, "--pid": true, "--log-driver": true,
+	"--restart": true, "--gpus": true, "--pull": true, "--cidfile": true, "--volumes-from": true, "--link": true, "--dns": true,
+	"-a": true, "--attach": true, "--group-add": true, "--health-cmd": true, "--init-path": true, "--runtime": true, "--stop-signal": true,
+}
+
+var dockerCmd = regexp.MustCompile(`(?m)(?:^|[;&|(]\s*|\s)(?:sudo\s+)?(?:docker|podman)\s+(?:container\s+|image\s+)?(run|pull|create)\s+`)
+
+var dockerTag = regexp.MustCompile(`(?:\s-t|\s--tag)[ =]\s*["']?([^\s"']+)|\bdocker\s+tag\s+\S+\s+["']?([^\s"']+)|\btags:\s*["']?([^\s"']+)`)
+
+// builtImages names the images a job builds itself (docker build -t,
+// docker tag, docker/build-push-action tags), without their tags.
+func builtImages(j evidence.CIJob) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range j.Steps {
+		text := s.Run
+		if t := s.With["tags"]; t != "" {
+			text += "\n tags: " + strings.Join(strings.FieldsFunc(t, func(r rune) bool { return r == ',' || r == '\n' }), "\n tags: ")
+		}
+		for _, m := range dockerTag.FindAllStringSubmatch(text, 50) {
+			out[imageName(m[1]+m[2]+m[3])] = true
+		}
+	}
+	return out
+}
+
+// imageName strips the tag and digest of an image reference.
+func imageName(ref string) string {
+	ref, _, _ = strings.Cut(ref, "@")
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		ref = ref[:i]
+	}
+	return ref
+}
+
+type dockerImage struct {
+	image, verb string
+	at          int
+}
+
+// dockerRunImages finds the images that `docker run|pull|create` lines of
+// a script use: the first word after the options.
+func dockerRunImages(script string) []dockerImage {
+	var out []dockerImage
+	for _, m := range dockerCmd.FindAllStringSubmatchIndex(script, 20) {
+		if inComment(script, m[0]) {
+			continue
+		}
+		rest := script[m[1]:]
+		if i := strings.IndexAny(rest, "\n;&|"); i >= 0 {
+			rest = rest[:i]
+		}
+		words := strings.Fields(strings.ReplaceAll(rest, "\\", " "))
+		for i := 0; i < len(words); i++ {
+			w := words[i]
+			if strings.HasPrefix(w, "-") {
+				if dockerValueFlags[w] {
+					i++
+				}
+				continue
+			}
+			w = strings.Trim(w, `"'`)
+			if w != "" && !strings.ContainsAny(w, "`()") {
+				out = append(out, dockerImage{image: w, verb: script[m[2]:m[3]], at: m[0]})
+			}
+			break
+		}
+	}
+	return out
 }
 
 var pipeToShell = regexp.MustCompile(`(?m)\b(?:curl|wget|iwr|Invoke-WebRequest|fetch)\b[^\n|;&]*(?:\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)?(?:ba|z|da|k|c)?sh\b|\|\s*(?:sudo\s+)?python3?\b|\|\s*(?:sudo\s+)?perl\b|\|\s*(?:sudo\s+)?ruby\b|\|\s*iex\b|\|\s*Invoke-Expression\b)|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\$\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b`)
@@ -241,23 +352,87 @@ var pipeToShell = regexp.MustCompile(`(?m)\b(?:curl|wget|iwr|Invoke-WebRequest|f
 // `curl ... > FILE`; the file is then looked for in an execution position.
 var downloadToFile = regexp.MustCompile(`(?m)\b(?:curl|wget)\b[^\n|;&]*?(?:\s-[oO]\s*|\s--output(?:-document)?[= ]|>\s*)([\w./${}-]+)`)
 
-// downloadedThenRun returns the offset of a download whose file the same
-// script later runs (bash FILE, sh FILE, chmod +x FILE && FILE, ./FILE),
-// or -1.
-func downloadedThenRun(script string) (int, int) {
+// remoteName finds downloads saved under the URL's own name: curl -O,
+// -LO, --remote-name, and wget without -O.
+var remoteName = regexp.MustCompile(`(?m)\bcurl\b[^\n|;&]*?(?:\s-[a-zA-Z]*O[a-zA-Z]*\s|\s--remote-name\s)[^\n|;&]*|\bwget\b[^\n|;&]*`)
+
+var urlWord = regexp.MustCompile(`https?://[^\s"'|;&)]+`)
+
+// verifies matches a checksum or signature check of a download.
+var verifies = regexp.MustCompile(`\b(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpg2?\s+(?:--batch\s+)?--verify|gpgv|cosign\s+verify(?:-blob)?|minisign\s+-V|slsa-verifier|gh\s+attestation\s+verify|openssl\s+dgst|Get-FileHash|certutil\s+-hashfile)\b|--checksum\b|--hash\b`)
+
+// extracts matches unpacking an archive.
+var extracts = regexp.MustCompile(`\b(?:tar\b[^\n|;&]*\s-?[a-zA-Z]*x|unzip\b|7z\s+x\b|gunzip\b|bunzip2\b|xz\s+-d\b|Expand-Archive\b)`)
+
+// execAfterExtract matches running something unpacked: ./x, bash x, sh x.
+var execAfterExtract = regexp.MustCompile(`(?m)(?:^|&&|;|\|\||\bthen|\bdo)\s*(?:sudo\s+(?:-\S+\s+)*)?\./[\w./-]+|\b(?:ba|z|da)?sh\s+[\w./-]+\.(?:sh|bash)\b`)
+
+type download struct {
+	start, end int
+	file       string
+}
+
+// downloads lists the downloads to a file in a script, with the file.
+func downloads(script string) []download {
+	var out []download
 	for _, m := range downloadToFile.FindAllStringSubmatchIndex(script, 10) {
 		f := script[m[2]:m[3]]
 		if f == "" || f == "-" || strings.HasPrefix(f, "/dev/") {
 			continue
 		}
-		rest := script[m[3]:]
-		q := regexp.QuoteMeta(f)
+		out = append(out, download{m[0], m[3], f})
+	}
+	for _, m := range remoteName.FindAllStringIndex(script, 10) {
+		text := script[m[0]:m[1]]
+		if strings.HasPrefix(text, "wget") && regexp.MustCompile(`\s-(?:O|-output-document)`).MatchString(text) {
+			continue // named by -O, found above
+		}
+		if strings.HasPrefix(text, "wget") && regexp.MustCompile(`\s-q?O-|\s-O\s+-`).MatchString(text) {
+			continue
+		}
+		u := urlWord.FindString(text)
+		if u == "" {
+			continue
+		}
+		u, _, _ = strings.Cut(u, "?")
+		f := u[strings.LastIndex(u, "/")+1:]
+		if f == "" {
+			continue
+		}
+		out = append(out, download{m[0], m[1], f})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	return out
+}
+
+// downloadedThenRun returns the span of a download whose file the same
+// script later runs (bash FILE, sh FILE, chmod +x FILE && FILE, ./FILE),
+// or unpacks and then runs something from (curl -LO x.tar.gz && tar xf
+// x.tar.gz && ./x), with no checksum or signature check after the
+// download; start is -1 when there is none.
+func downloadedThenRun(script string) (start, end int, unpacked bool) {
+	for _, d := range downloads(script) {
+		if inComment(script, d.start) {
+			continue
+		}
+		rest := script[d.end:]
+		if verifies.MatchString(rest) {
+			continue
+		}
+		q := regexp.QuoteMeta(d.file)
 		run := regexp.MustCompile(`(?m)(?:\b(?:ba|z|da)?sh\s+|\bpython3?\s+|\bsource\s+|(?:^|&&|;|\|\|)\s*(?:sudo\s+)?(?:\./)?)` + q + `(?:\s|$|;|&)`)
 		if loc := run.FindStringIndex(rest); loc != nil {
-			return m[0], m[3] + loc[1]
+			return d.start, d.end + loc[1], false
+		}
+		base := d.file[strings.LastIndex(d.file, "/")+1:]
+		x := regexp.MustCompile(extracts.String() + `[^\n|;&]*` + regexp.QuoteMeta(base))
+		if xl := x.FindStringIndex(rest); xl != nil {
+			if el := execAfterExtract.FindStringIndex(rest[xl[1]:]); el != nil {
+				return d.start, d.end + xl[1] + el[1], true
+			}
 		}
 	}
-	return -1, -1
+	return -1, -1, false
 }
 
 func downloadsVerified(ev *evidence.Set) []rule.Finding {
@@ -273,9 +448,13 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 			l := line + strings.Count(script[:m[0]], "\n")
 			out = append(out, rule.New(id, rule.False, loc(p, l), "downloaded script is piped into an interpreter unverified: %s", firstLine(script[m[0]:m[1]])))
 		}
-		if start, end := downloadedThenRun(script); start >= 0 {
+		if start, end, unpacked := downloadedThenRun(script); start >= 0 {
 			l := line + strings.Count(script[:start], "\n")
-			out = append(out, rule.New(id, rule.False, loc(p, l), "downloaded file is run without verification: %s", firstLine(script[start:end])))
+			what := "downloaded file is run without verification"
+			if unpacked {
+				what = "downloaded archive is unpacked and run without a checksum or signature check"
+			}
+			out = append(out, rule.New(id, rule.False, loc(p, l), "%s: %s", what, firstLine(script[start:end])))
 		}
 	}
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
@@ -317,13 +496,15 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 
 // ---- dangerous GitHub Actions patterns ----
 
-var untrustedRef = regexp.MustCompile(`github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|github\.event\.number|github\.event\.pull_request\.number|head\.repo\.full_name`)
+var untrustedRef = regexp.MustCompile(`github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|github\.event\.number|github\.event\.pull_request\.number|head\.repo\.full_name|github\.event\.issue\.number|\boutputs\.[\w-]*[Hh]ead[\w-]*`)
 
-var untrustedFetch = regexp.MustCompile(`(?m)\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|pull|switch)\b[^\n]*(?:\$\{\{\s*(?:github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head)|refs/pull/)`)
+var untrustedFetch = regexp.MustCompile(`(?m)\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|pull|switch)\b[^\n]*(?:\$\{\{\s*(?:github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head)|refs/pull/|\bpull/[^\s/]+/(?:head|merge)\b)`)
 
 func privilegedTrigger(pl evidence.CIPipeline) (string, int, bool) {
 	for _, t := range pl.Triggers {
-		if t.Event == "pull_request_target" || t.Event == "workflow_run" {
+		// issue_comment runs with the base repository's token and
+		// secrets on a comment anyone can write, also on pull requests.
+		if t.Event == "pull_request_target" || t.Event == "workflow_run" || t.Event == "issue_comment" {
 			return t.Event, t.Line, true
 		}
 	}
@@ -364,9 +545,9 @@ func noUntrustedCheckout(ev *evidence.Set) []rule.Finding {
 		return out
 	}
 	if privileged == 0 {
-		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no workflow uses pull_request_target or workflow_run")}
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no workflow uses pull_request_target, workflow_run or issue_comment")}
 	}
-	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d pull_request_target/workflow_run workflows do not check out pull request code", privileged)}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "%d pull_request_target/workflow_run/issue_comment workflows do not check out pull request code", privileged)}
 }
 
 // attackerContext matches expression contexts an outsider controls.
@@ -387,24 +568,19 @@ func sinkInput(s evidence.CIStep) string {
 	return ""
 }
 
-// booleanExpr matches expressions whose value is a boolean whatever the
-// attacker writes.
-var booleanExpr = regexp.MustCompile(`==|!=|\b(?:contains|startsWith|endsWith)\s*\(`)
-
 var expr = regexp.MustCompile(`(?s)\$\{\{(.*?)\}\}`)
 
 func noScriptInjection(ev *evidence.Set) []rule.Finding {
 	const id = "noScriptInjection"
 	var out []rule.Finding
 	scripts := 0
+	ix := newIndex(ev)
 	check := func(p, script string, line int, jobID string) {
 		scripts++
 		for _, m := range expr.FindAllStringSubmatchIndex(script, -1) {
-			inner := script[m[2]:m[3]]
-			if booleanExpr.MatchString(inner) {
-				continue // a comparison or test yields true/false, not the text
-			}
-			if c := attackerContext.FindString(inner); c != "" {
+			// A comparison or test yields true/false, not the text; only
+			// the operands that can become the value count.
+			if c := injectable(script[m[2]:m[3]], attackerContext); c != "" {
 				l := line + strings.Count(script[:m[0]], "\n")
 				out = append(out, rule.New(id, rule.False, loc(p, l), "%s is expanded into a script in job %q; pass it through env: instead", c, jobID))
 			}
@@ -412,7 +588,9 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 	}
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact
-		if pl.System == evidence.CIGitLab {
+		// ${{ }} expressions are GitHub Actions'; other systems' scripts
+		// have nothing to expand.
+		if pl.System != evidence.CIGitHubActions && pl.System != evidence.CIGitHubComposite {
 			continue
 		}
 		for _, j := range pl.Jobs {
@@ -421,6 +599,7 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 					// Expressions are expanded in the workflow only, not in scripts it runs.
 					check(pl.Path, s.Run, s.RunLine, j.ID)
 				}
+				out = append(out, compositeInjection(ix, pl, j, s)...)
 				if input := sinkInput(s); input != "" {
 					// Inputs are not positioned per line; point at the step.
 					before := len(out)
@@ -439,6 +618,53 @@ func noScriptInjection(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions scripts (CI found: %s)", ciFound(ev))}
 	}
 	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no attacker-controlled context is expanded into any of %s", textsafe.Count(scripts, "script"))}
+}
+
+// compositeInjection follows an attacker-controlled value passed as an
+// input (with: x: ${{ github.event.issue.title }}) to a local composite
+// action whose run: scripts expand ${{ inputs.x }}: the value is pasted
+// into the action's script just as if it were written in the workflow.
+func compositeInjection(ix *index, pl evidence.CIPipeline, j evidence.CIJob, s evidence.CIStep) []rule.Finding {
+	if len(s.With) == 0 {
+		return nil
+	}
+	act, ok := ix.local(s.Uses)
+	if !ok || act.System != evidence.CIGitHubComposite {
+		return nil
+	}
+	var out []rule.Finding
+	keys := make([]string, 0, len(s.With))
+	for k := range s.With {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		c := ""
+		for _, m := range expr.FindAllStringSubmatch(s.With[k], -1) {
+			if c = injectable(m[1], attackerContext); c != "" {
+				break
+			}
+		}
+		if c == "" {
+			continue
+		}
+		use := regexp.MustCompile(`\binputs\.` + regexp.QuoteMeta(k) + `\b|\binputs\[\s*'` + regexp.QuoteMeta(k) + `'\s*\]`)
+		for _, aj := range act.Jobs {
+			for _, as := range aj.Steps {
+				if as.Run == "" || as.File != "" {
+					continue
+				}
+				for _, m := range expr.FindAllStringSubmatchIndex(as.Run, -1) {
+					if injectable(as.Run[m[2]:m[3]], use) == "" {
+						continue
+					}
+					l := as.RunLine + strings.Count(as.Run[:m[0]], "\n")
+					out = append(out, rule.New("noScriptInjection", rule.False, loc(act.Path, l), "%s is passed as input %q to %s (%s:%d, job %q), whose script expands inputs.%s; pass it through env: instead", c, k, s.Uses, pl.Path, s.Line, j.ID, k))
+				}
+			}
+		}
+	}
+	return out
 }
 
 func selfHostedRunnersNotExposed(ev *evidence.Set) []rule.Finding {

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -48,7 +47,7 @@ func (Collector) Name() string { return Name }
 
 // Produces implements collector.Collector.
 func (Collector) Produces() []evidence.Kind {
-	return []evidence.Kind{evidence.KindDockerfile, evidence.KindCodeOwners, evidence.KindPreCommit, evidence.KindFuzzHarness, evidence.KindReleaseTool, evidence.KindToolConfig}
+	return []evidence.Kind{evidence.KindDockerfile, evidence.KindCodeOwners, evidence.KindPreCommit, evidence.KindFuzzHarness, evidence.KindReleaseTool, evidence.KindToolConfig, evidence.KindBuildImage}
 }
 
 // Requirements implements collector.Collector.
@@ -145,6 +144,22 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		}
 	}
 
+	for _, p := range []string{".ko.yaml", ".ko.yml"} {
+		if !in.Tree.Exists(p) {
+			continue
+		}
+		if data, ok := read(p); ok {
+			imgs, err := koImages(p, data)
+			if err != nil {
+				problem(p, yamlLine(err), "ko configuration", err)
+				continue
+			}
+			for _, img := range imgs {
+				add(img, evidence.Location{Path: p, Line: img.Line}, source.Digest(data))
+			}
+		}
+	}
+
 	for _, h := range fuzzHarnesses(ctx, in.Tree) {
 		add(h, evidence.Location{Path: h.Path, Line: h.Line}, "")
 	}
@@ -188,6 +203,27 @@ func goreleaser(p string, data []byte) (evidence.ReleaseTool, error) {
 	return rt, nil
 }
 
+// koImages reads the base images of a ko configuration: defaultBaseImage
+// and the values of baseImageOverrides.
+func koImages(p string, data []byte) ([]evidence.BuildImage, error) {
+	root, err := ciyaml.Decode(data)
+	if err != nil || root == nil || root.Kind != yaml.MappingNode {
+		return nil, err
+	}
+	var out []evidence.BuildImage
+	if v := ciyaml.Get(root, "defaultBaseImage"); ciyaml.Scalar(v) != "" {
+		out = append(out, evidence.BuildImage{Path: p, Line: v.Line, Ref: ciyaml.Scalar(v), Tool: "ko"})
+	}
+	if o := ciyaml.Get(root, "baseImageOverrides"); o != nil && o.Kind == yaml.MappingNode {
+		for _, kv := range ciyaml.Pairs(o) {
+			if ref := ciyaml.Scalar(kv.Value); ref != "" {
+				out = append(out, evidence.BuildImage{Path: p, Line: kv.Value.Line, Ref: ref, Tool: "ko"})
+			}
+		}
+	}
+	return out, nil
+}
+
 // golangci reads whether a golangci-lint configuration enables gosec:
 // listed under linters.enable, or every linter (enable-all, v2 default: all).
 func golangci(p string, data []byte) (evidence.ToolConfig, error) {
@@ -223,72 +259,82 @@ func golangci(p string, data []byte) (evidence.ToolConfig, error) {
 
 var (
 	goFuzz    = regexp.MustCompile(`(?m)^func (Fuzz\w*)\(\w+ \*testing\.F\)`)
-	jazzer    = regexp.MustCompile(`(?m)com\.code_intelligence\.jazzer|@FuzzTest\b`)
-	atheris   = regexp.MustCompile(`(?m)^\s*import atheris|^\s*from atheris`)
-	libfuzzer = regexp.MustCompile(`(?m)LLVMFuzzerTestOneInput`)
+	jazzer    = regexp.MustCompile(`(?m)com\.code_intelligence\.jazzer|^[ \t]*@FuzzTest\b|\bfuzzerTestOneInput\s*\(\s*(?:FuzzedDataProvider|byte\[\])`)
+	atheris   = regexp.MustCompile(`(?m)^[ \t]*import atheris\b|^[ \t]*from atheris\b`)
+	libfuzzer = regexp.MustCompile(`(?m)\bint\s+LLVMFuzzerTestOneInput\s*\(|\bLLVMFuzzerTestOneInput\s*\(\s*const\s+uint8_t|libfuzzer_sys::fuzz_target!`)
 	cargoFuzz = regexp.MustCompile(`(?m)^\s*cargo-fuzz\s*=\s*true|libfuzzer-sys`)
 )
 
-// fuzzHarnesses finds files that prove fuzzing exists. Source files are
-// read only when their name or directory suggests a test or a fuzz target,
-// and the total read is bounded.
+// fuzzHarnesses finds files that prove fuzzing exists: Go fuzz tests,
+// cargo-fuzz crates, ClusterFuzzLite configuration, Jazzer, Atheris and
+// libFuzzer targets, anywhere in the tree. Paths that name fuzzing are read
+// first, then the other source files of those languages, within a byte and
+// file budget; one harness per engine is enough.
 func fuzzHarnesses(ctx context.Context, t *source.Tree) []evidence.FuzzHarness {
 	var out []evidence.FuzzHarness
 	budget, files := int64(maxScanBytes), 0
 	seen := map[string]bool{}
-	for _, e := range t.Entries() {
-		if ctx.Err() != nil || len(out) >= maxHarnesses || files >= maxScanFiles || budget <= 0 {
-			break
+	entries := t.Entries()
+	for pass := 0; pass < 2; pass++ {
+		for _, e := range entries {
+			if ctx.Err() != nil || len(out) >= maxHarnesses || files >= maxScanFiles || budget <= 0 {
+				return out
+			}
+			p := e.Path
+			if pipelines.Skipped(p) {
+				continue
+			}
+			lower := strings.ToLower(p)
+			named := strings.Contains(lower, "fuzz")
+			if named != (pass == 0) {
+				continue
+			}
+			base := path.Base(lower)
+			if (strings.HasPrefix(p, ".clusterfuzzlite/") || strings.Contains(p, "/.clusterfuzzlite/")) && !seen["clusterfuzzlite"] {
+				seen["clusterfuzzlite"] = true
+				out = append(out, evidence.FuzzHarness{Path: p, Engine: "clusterfuzzlite", Detail: "ClusterFuzzLite configuration"})
+				continue
+			}
+			re, engine, marker := fuzzRecogniser(base, named)
+			if re == nil || seen[engine] || e.Size > limits.MaxSmallFileSize {
+				continue
+			}
+			files++
+			budget -= e.Size
+			data, err := t.ReadFile(p, limits.MaxSmallFileSize)
+			if err != nil || !bytes.Contains(data, marker) {
+				continue
+			}
+			loc := re.FindIndex(data)
+			if loc == nil {
+				continue
+			}
+			seen[engine] = true
+			line := bytes.Count(data[:loc[0]], []byte("\n")) + 1
+			detail := strings.TrimSpace(string(data[loc[0]:min(loc[1], loc[0]+80)]))
+			out = append(out, evidence.FuzzHarness{Path: p, Line: line, Engine: engine, Detail: detail})
 		}
-		p := e.Path
-		if pipelines.Skipped(p) {
-			continue
-		}
-		lower := strings.ToLower(p)
-		base := path.Base(lower)
-		if strings.HasPrefix(p, ".clusterfuzzlite/") && !seen["clusterfuzzlite"] {
-			seen["clusterfuzzlite"] = true
-			out = append(out, evidence.FuzzHarness{Path: p, Engine: "clusterfuzzlite", Detail: "ClusterFuzzLite configuration"})
-			continue
-		}
-		var re *regexp.Regexp
-		engine := ""
-		// need: literals every match of re contains; a file holding none
-		// of them is not searched.
-		var need []string
-		switch {
-		case strings.HasSuffix(base, "_test.go"):
-			re, engine, need = goFuzz, "go-fuzz", []string{" *testing.F)"}
-		case base == "cargo.toml" && strings.Contains(lower, "fuzz"):
-			re, engine, need = cargoFuzz, "cargo-fuzz", []string{"cargo-fuzz", "libfuzzer-sys"}
-		case (strings.HasSuffix(base, ".java") || strings.HasSuffix(base, ".kt")) && strings.Contains(lower, "fuzz"):
-			re, engine, need = jazzer, "jazzer", []string{"com.code_intelligence.jazzer", "@FuzzTest"}
-		case strings.HasSuffix(base, ".py") && strings.Contains(lower, "fuzz"):
-			re, engine, need = atheris, "atheris", []string{"atheris"}
-		case (strings.HasSuffix(base, ".c") || strings.HasSuffix(base, ".cc") || strings.HasSuffix(base, ".cpp")) && strings.Contains(lower, "fuzz"):
-			re, engine, need = libfuzzer, "libfuzzer", []string{"LLVMFuzzerTestOneInput"}
-		default:
-			continue
-		}
-		if e.Size > limits.MaxSmallFileSize {
-			continue
-		}
-		files++
-		budget -= e.Size
-		data, err := t.ReadFile(p, limits.MaxSmallFileSize)
-		if err != nil {
-			continue
-		}
-		if !slices.ContainsFunc(need, func(w string) bool { return bytes.Contains(data, []byte(w)) }) {
-			continue
-		}
-		loc := re.FindIndex(data)
-		if loc == nil {
-			continue
-		}
-		line := bytes.Count(data[:loc[0]], []byte("\n")) + 1
-		detail := strings.TrimSpace(string(data[loc[0]:min(loc[1], loc[0]+80)]))
-		out = append(out, evidence.FuzzHarness{Path: p, Line: line, Engine: engine, Detail: detail})
 	}
 	return out
+}
+
+// fuzzRecogniser returns the pattern that proves a harness in a file of
+// this name, its engine, and a literal every match contains (a cheap
+// filter before the pattern).
+func fuzzRecogniser(base string, named bool) (*regexp.Regexp, string, []byte) {
+	switch {
+	case strings.HasSuffix(base, "_test.go"):
+		return goFuzz, "go-fuzz", []byte("func Fuzz")
+	case base == "cargo.toml" && named:
+		return cargoFuzz, "cargo-fuzz", []byte("fuzz")
+	case strings.HasSuffix(base, ".java") || strings.HasSuffix(base, ".kt"):
+		return jazzer, "jazzer", []byte("Fuzz")
+	case strings.HasSuffix(base, ".py"):
+		return atheris, "atheris", []byte("atheris")
+	case strings.HasSuffix(base, ".c") || strings.HasSuffix(base, ".cc") || strings.HasSuffix(base, ".cpp") || strings.HasSuffix(base, ".cxx"):
+		return libfuzzer, "libfuzzer", []byte("LLVMFuzzerTestOneInput")
+	case strings.HasSuffix(base, ".rs"):
+		return libfuzzer, "cargo-fuzz", []byte("fuzz_target!")
+	}
+	return nil, "", nil
 }

@@ -84,3 +84,64 @@ func TestCollect(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestFuzzHarnessesAnywhere: harnesses are recognised by their content
+// wherever they sit, not by a "fuzz" path; mentions in comments and
+// strings are not harnesses.
+func TestFuzzHarnessesAnywhere(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"found", map[string]string{
+			"src/test/java/com/example/ParserTest.java": "package com.example;\n\nclass ParserTest {\n  @FuzzTest\n  void parse(FuzzedDataProvider data) {}\n}\n",
+			"tests/test_parse.py":                       "import sys\n\nimport atheris\n",
+			"src/harness.cc":                            "#include <cstdint>\nextern \"C\" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) { return 0; }\n",
+			"internal/codec/codec_test.go":              "package codec\n\nfunc FuzzDecode(f *testing.F) {}\n",
+		}, []string{"atheris tests/test_parse.py:3", "go-fuzz internal/codec/codec_test.go:3", "jazzer src/test/java/com/example/ParserTest.java:4", "libfuzzer src/harness.cc:2"}},
+		{"mentions only", map[string]string{
+			"src/Notes.java": "class Notes {\n  // TODO: add a @FuzzTest for the parser\n}\n",
+			"docs/conf.py":   "# import atheris when we fuzz\nprint('see LLVMFuzzerTestOneInput')\n",
+			"src/util.c":     "/* LLVMFuzzerTestOneInput lives in the oss-fuzz repo */\n",
+		}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for p, c := range tc.files {
+				full := filepath.Join(dir, p)
+				os.MkdirAll(filepath.Dir(full), 0o755)
+				if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tree, err := source.OpenTree(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tree.Close()
+			var got []string
+			for _, h := range fuzzHarnesses(context.Background(), tree) {
+				got = append(got, fmt.Sprintf("%s %s:%d", h.Engine, h.Path, h.Line))
+			}
+			sort.Strings(got)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func FuzzKoImages(f *testing.F) {
+	f.Add([]byte("defaultBaseImage: x\nbaseImageOverrides:\n  a: b\n"))
+	f.Add([]byte("baseImageOverrides: [1]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		imgs, _ := koImages(".ko.yaml", data)
+		for _, img := range imgs {
+			if img.Ref == "" {
+				t.Fatal("empty image reference")
+			}
+		}
+	})
+}
