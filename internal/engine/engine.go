@@ -23,6 +23,7 @@ import (
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evaluate"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/framework"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/mapping"
 	"github.com/assaysec/assay/internal/report"
@@ -54,6 +55,10 @@ type Options struct {
 	Collector collector.Options
 	// Collectors restricts the run to the named collectors; empty runs all.
 	Collectors []string
+	// Frameworks adds other frameworks' views (ssdf, cra-annex-i,
+	// osps-baseline) to the report; uk-sscop, the report's body, is
+	// always assessed.
+	Frameworks []string
 }
 
 // AssuranceLevel is the level an assessment is judged at: the option when
@@ -87,6 +92,17 @@ func (o *Options) Validate() error {
 	case "", report.AssuranceObserved, report.AssuranceAttested:
 	default:
 		return fmt.Errorf("%w: --assurance: want observed or attested; got %q", ErrUsage, o.Assurance)
+	}
+	if len(o.Frameworks) > 0 {
+		fws, err := framework.Default()
+		if err != nil {
+			return fmt.Errorf("%w: load frameworks: %v", ErrIncomplete, err)
+		}
+		for _, id := range o.Frameworks {
+			if !slices.Contains(fws.IDs(), id) {
+				return fmt.Errorf("%w: --framework: unknown framework %q; want one of %s", ErrUsage, id, strings.Join(fws.IDs(), ", "))
+			}
+		}
 	}
 	return nil
 }
@@ -189,7 +205,28 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	})
 	rep := Assemble(cat, cfg, out, statuses, opts, hist)
 	rep.Rules = DescribeRules(cat, maps, metas)
+	if err := addFrameworks(rep, opts.Frameworks, findings, metas); err != nil {
+		return nil, err
+	}
 	return &Result{Report: rep, Evidence: ev, Findings: findings, Config: cfg}, nil
+}
+
+// addFrameworks adds the view of each selected framework other than the UK
+// Code, in the frameworks' own order, each once.
+func addFrameworks(rep *report.Report, ids []string, findings []rule.Finding, metas map[string]rule.Meta) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	fws, err := framework.Default()
+	if err != nil {
+		return fmt.Errorf("%w: load frameworks: %v", ErrIncomplete, err)
+	}
+	for _, f := range fws.All() {
+		if slices.Contains(ids, f.Meta.ID) {
+			rep.Frameworks = append(rep.Frameworks, framework.View(f, rep.Principles, findings, metas))
+		}
+	}
+	return nil
 }
 
 // Collect runs each collector whose requirements hold, in registry order,
