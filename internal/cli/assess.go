@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,6 +129,9 @@ Exit codes: 0 the policy holds; 1 claims fail the --fail-on policy;
 			}
 			if !renderlist.Formats.Has(f.format) {
 				return usagef("--format: unknown format %q; want one of %s", f.format, strings.Join(renderlist.Formats.Names(), ", "))
+			}
+			if f.format == "cisa-attestation" && !slices.Contains(f.frameworks, "ssdf") {
+				f.frameworks = append(f.frameworks, "ssdf") // the form is filled from the SSDF view
 			}
 			path, moved := assessRoot(path)
 			opts, err := f.options(cmd, path)

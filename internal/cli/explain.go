@@ -25,7 +25,7 @@ func newExplainCmd(streams *IO) *cobra.Command {
 			}
 			text, ok := explain(d, args[0])
 			if !ok {
-				return usagef("nothing called %q: want a theme (3), principle (3.2), claim (3.2.1) or rule id (see `assay catalog`)", args[0])
+				return usagef("nothing called %q: want a theme (3), principle (3.2), claim (3.2.1), rule id or framework control such as PO.1.1, OSPS-AC-01.01 or cra-annex-i:II.5 (see `assay catalog`)", args[0])
 			}
 			_, err = io.WriteString(streams.Out, text)
 			return err
@@ -144,7 +144,7 @@ func explain(d *catalogData, id string) (string, bool) {
 		}
 		return b.String(), true
 	}
-	return "", false
+	return explainControl(id)
 }
 
 func writeCrosswalk(b *strings.Builder, d *catalogData, id string) {
