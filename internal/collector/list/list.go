@@ -28,6 +28,7 @@ import (
 	releasepackaging "github.com/assaysec/assay/internal/collector/release/packaging"
 	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
+	repofiles "github.com/assaysec/assay/internal/collector/repo/files"
 	"github.com/assaysec/assay/internal/collector/repo/governance"
 	"github.com/assaysec/assay/internal/collector/repo/purpose"
 	reposcope "github.com/assaysec/assay/internal/collector/repo/scope"
@@ -38,6 +39,7 @@ import (
 // All lists every collector constructor, in the order they run.
 var All = []func() collector.Collector{
 	tree.New,
+	repofiles.New,
 	reposcope.New,
 	repository.New,
 	githistory.New,
