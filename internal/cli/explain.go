@@ -11,7 +11,8 @@ import (
 )
 
 func newExplainCmd(streams *IO) *cobra.Command {
-	return &cobra.Command{
+	var repo string
+	cmd := &cobra.Command{
 		Use:   "explain ID",
 		Short: "Explain a theme, principle, claim or rule: what it asks, what evidence supports it, how Assay decides, how to remediate",
 		Example: `  assay explain 3.2
@@ -25,12 +26,20 @@ func newExplainCmd(streams *IO) *cobra.Command {
 			}
 			text, ok := explain(d, args[0])
 			if !ok {
+				text, ok, err = explainCustom(repo, args[0])
+				if err != nil {
+					return err
+				}
+			}
+			if !ok {
 				return usagef("nothing called %q: want a theme (3), principle (3.2), claim (3.2.1), rule id or framework control such as PO.1.1, OSPS-AC-01.01 or cra-annex-i:II.5 (see `assay catalog`)", args[0])
 			}
 			_, err = io.WriteString(streams.Out, text)
 			return err
 		},
 	}
+	cmd.Flags().StringVar(&repo, "repo", ".", "repository `PATH` whose custom rules (assay.yaml rules:, rules/*.yaml) explain also knows")
+	return cmd
 }
 
 func explain(d *catalogData, id string) (string, bool) {

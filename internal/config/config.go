@@ -94,6 +94,8 @@ type Config struct {
 	// Rules are custom rules in CEL, kept as YAML so the rules package
 	// decodes them and reports errors at their line and column.
 	Rules yaml.Node `yaml:"rules"`
+	// Source is the declaration's bytes, for placing custom rule errors.
+	Source []byte `yaml:"-"`
 }
 
 // RemediationTargets give, per severity, how long a known vulnerability may
@@ -318,6 +320,7 @@ func Parse(file string, data []byte, knownClaim func(string) bool) (*Config, err
 	}
 	setPositions(root, reflect.ValueOf(cfg).Elem(), 0)
 	cfg.File = file
+	cfg.Source = data
 	cfg.setDefaults()
 	errs = append(errs, cfg.validate(knownClaim)...)
 	if len(errs) > 0 {

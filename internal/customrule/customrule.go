@@ -74,6 +74,7 @@ type ClaimLink struct {
 
 // ControlLink maps the rule to another framework's control.
 type ControlLink struct {
+	Rule      string `yaml:"-"`
 	Framework string `yaml:"framework"`
 	Control   string `yaml:"control"`
 	Role      string `yaml:"role"`
@@ -114,8 +115,13 @@ func Parse(file string, n *yaml.Node) ([]Spec, error) {
 	if n.Kind == yaml.MappingNode {
 		var list *yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == "rules" {
+			switch n.Content[i].Value {
+			case "rules":
 				list = n.Content[i+1]
+			case "kind", "tests":
+			default:
+				k := n.Content[i]
+				return nil, &Error{File: file, Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("unknown key %q; want kind, rules or tests", k.Value)}
 			}
 		}
 		if list == nil {
@@ -136,6 +142,9 @@ func Parse(file string, n *yaml.Node) ([]Spec, error) {
 			return nil, &Error{File: file, Line: el.Line, Column: el.Column, Msg: yamlMessage(err)}
 		}
 		s.File, s.Line = file, el.Line
+		for i := range s.Controls {
+			s.Controls[i].Rule = s.ID
+		}
 		for i := 0; i+1 < len(el.Content); i += 2 {
 			if el.Content[i].Value == "expr" {
 				s.expr = *el.Content[i+1]
@@ -514,6 +523,15 @@ func Entries(rs []*Rule) []mapping.Entry {
 			}
 			out = append(out, e)
 		}
+	}
+	return out
+}
+
+// ControlLinks returns the rules' links to other frameworks' controls.
+func ControlLinks(rs []*Rule) []ControlLink {
+	var out []ControlLink
+	for _, r := range rs {
+		out = append(out, r.spec.Controls...)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
@@ -11,9 +12,16 @@ import (
 // NoEvidence is the reason of a control that nothing maps to.
 const NoEvidence = "no evidence maps to this control"
 
+// Extra links a rule that is not in the framework's data (a custom rule) to
+// one of its controls, with a role: all, any, blocks or supporting.
+type Extra struct {
+	Framework, Control, Rule, Role string
+}
+
 // View judges every control of f from the evaluated UK claims and the rule
-// findings. metas gives each rule's default for a false answer.
-func View(f *Framework, principles []report.Principle, findings []rule.Finding, metas map[string]rule.Meta) report.FrameworkView {
+// findings. metas gives each rule's default for a false answer; extra adds
+// custom rules to controls.
+func View(f *Framework, principles []report.Principle, findings []rule.Finding, metas map[string]rule.Meta, extra ...Extra) report.FrameworkView {
 	claims := map[string]report.ClaimStatus{}
 	for _, p := range principles {
 		for _, c := range p.Claims {
@@ -33,7 +41,29 @@ func View(f *Framework, principles []report.Principle, findings []rule.Finding, 
 		v.Groups = append(v.Groups, report.ControlGroup{ID: g.ID, Parent: g.Parent, Title: g.Title})
 	}
 	for i := range f.Controls {
-		cv := judge(&f.Controls[i], claims, byRule, metas)
+		c := &f.Controls[i]
+		for _, x := range extra {
+			if x.Framework != f.Meta.ID || x.Control != c.ID {
+				continue
+			}
+			cc := *c
+			cc.Rules = Rules{All: slices.Clone(c.Rules.All), Any: slices.Clone(c.Rules.Any), Blocks: slices.Clone(c.Rules.Blocks), Supporting: slices.Clone(c.Rules.Supporting)}
+			switch x.Role {
+			case RoleAll:
+				cc.Rules.All = append(cc.Rules.All, x.Rule)
+			case RoleAny:
+				cc.Rules.Any = append(cc.Rules.Any, x.Rule)
+			case RoleBlocks:
+				cc.Rules.Blocks = append(cc.Rules.Blocks, x.Rule)
+			default:
+				cc.Rules.Supporting = append(cc.Rules.Supporting, x.Rule)
+			}
+			if x.Role != RoleSupporting {
+				cc.Source = SourceOurs
+			}
+			c = &cc
+		}
+		cv := judge(c, claims, byRule, metas)
 		v.Summary.Add(cv.Status)
 		v.Controls = append(v.Controls, cv)
 	}
