@@ -71,6 +71,7 @@ var commands = []func(*IO) *cobra.Command{
 	newBundleCmd,
 	newFleetCmd,
 	newRulesCmd,
+	newFixCmd,
 }
 
 // Run executes the command line and returns the process exit code.
