@@ -158,7 +158,7 @@ func runRuleTests(streams *IO, dir string) error {
 		return errPolicy
 	}
 	if len(tests) == 0 {
-		return usageError{errors.New("rules test: the rules files hold no tests:")}
+		return usageError{errors.New("rules test: the rules files hold no tests")}
 	}
 	return nil
 }

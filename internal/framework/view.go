@@ -218,7 +218,7 @@ func verdict(c *Control, all, any, blocks tally) (report.ClaimStatus, string) {
 	allMet := all.met+all.na == all.n
 	anyMet := any.n == 0 || any.met > 0
 	if allMet && anyMet && (all.met > 0 || any.met > 0) {
-		reason := "met: " + strings.Join(append(all.held, any.held...), ", ") + " hold"
+		reason := "met by " + strings.Join(append(all.held, any.held...), ", ")
 		if c.Person != "" {
 			reason += "; confirm " + c.Person
 		}
