@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +41,7 @@ type assessFlags struct {
 	db            string
 	allowedSigner string
 	forge         forge.Config
+	frameworks    []string
 }
 
 func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
@@ -67,6 +69,7 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 	fl.BoolVar(&f.release.AllReleases, "all-releases", false, "require every release given to verify, not only the latest")
 	fl.StringVar(&f.db, "db", "", "vulnerability database `DIR` (default: the user cache directory)")
 	fl.StringVar(&f.allowedSigner, "allowed-signers", "", "ssh-keygen allowed signers `FILE` to verify attestation signatures (overrides allowed_signers in assay.yaml)")
+	fl.StringArrayVar(&f.frameworks, "framework", nil, "also report this framework's controls: uk-sscop (the default body), ssdf, cra-annex-i or osps-baseline (repeatable)")
 	bindForgeFlags(cmd, &f.forge)
 }
 
@@ -75,7 +78,7 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 // create) builds them here, so the forge settings and --online reach all of
 // them and a signed-off report is the assessed one.
 func (f *assessFlags) options(cmd *cobra.Command, path string) (engine.Options, error) {
-	opts := engine.Options{Path: path, ConfigPath: f.config, Online: f.online, RequireSigned: f.requireSigned, Assurance: f.assurance, Collectors: f.collectors}
+	opts := engine.Options{Path: path, ConfigPath: f.config, Online: f.online, RequireSigned: f.requireSigned, Assurance: f.assurance, Collectors: f.collectors, Frameworks: f.frameworks}
 	if f.now != "" {
 		t, err := time.Parse(time.RFC3339, f.now)
 		if err != nil {
@@ -134,6 +137,9 @@ Exit codes: 0 the policy holds; 1 claims fail the --fail-on policy;
 			f.verbose, _ = cmd.Flags().GetBool("verbose")
 			if !renderlist.Formats.Has(f.format) {
 				return usagef("--format: unknown format %q; want one of %s", f.format, strings.Join(renderlist.Formats.Names(), ", "))
+			}
+			if f.format == "cisa-attestation" && !slices.Contains(f.frameworks, "ssdf") {
+				f.frameworks = append(f.frameworks, "ssdf") // the form is filled from the SSDF view
 			}
 			path, moved := assessRoot(path)
 			opts, err := f.options(cmd, path)

@@ -109,12 +109,15 @@ var catalogFormats = map[string]func(w io.Writer, d *catalogData) error{
 }
 
 func newCatalogCmd(streams *IO) *cobra.Command {
-	var format string
+	var format, fw string
 	cmd := &cobra.Command{
 		Use:   "catalog",
 		Short: "Print the Code of Practice: themes, principles, claims and the rules behind them",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
+			if fw != "" && fw != "uk-sscop" {
+				return writeFrameworkCatalog(streams.Out, fw, format)
+			}
 			write, ok := catalogFormats[format]
 			if !ok {
 				return usagef("--format: unknown format %q for catalog; want text, json, markdown or oscal", format)
@@ -127,6 +130,7 @@ func newCatalogCmd(streams *IO) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "text, json, markdown or oscal")
+	cmd.Flags().StringVar(&fw, "framework", "", "print this framework's controls and mapping instead: uk-sscop (the default), ssdf, cra-annex-i or osps-baseline")
 	return cmd
 }
 

@@ -71,6 +71,8 @@ var commands = []func(*IO) *cobra.Command{
 	newBundleCmd,
 	newFleetCmd,
 	newServeCmd,
+	newRulesCmd,
+	newFixCmd,
 }
 
 // Run executes the command line and returns the process exit code.

@@ -13,7 +13,8 @@ import (
 )
 
 func newExplainCmd(streams *IO) *cobra.Command {
-	return &cobra.Command{
+	var repo string
+	cmd := &cobra.Command{
 		Use:   "explain ID",
 		Short: "Explain a theme, principle, claim or rule: what it asks, what evidence supports it, how Assay decides, how to remediate",
 		Example: `  assay explain 3.2
@@ -28,12 +29,20 @@ func newExplainCmd(streams *IO) *cobra.Command {
 			id := d.canonicalID(args[0])
 			text, ok := explain(d, id)
 			if !ok {
-				return usagef("nothing called %q%s: want a theme (3), principle (3.2), claim (3.2.1) or rule id (see `assay catalog`)", textsafe.Clean(args[0]), didYouMean(args[0], d.ids()))
+				text, ok, err = explainCustom(repo, args[0])
+				if err != nil {
+					return err
+				}
+			}
+			if !ok {
+				return usagef("nothing called %q%s: want a theme (3), principle (3.2), claim (3.2.1), rule id or framework control such as PO.1.1, OSPS-AC-01.01 or cra-annex-i:II.5 (see `assay catalog`)", textsafe.Clean(args[0]), didYouMean(args[0], d.ids()))
 			}
 			_, err = io.WriteString(streams.Out, text)
 			return err
 		},
 	}
+	cmd.Flags().StringVar(&repo, "repo", ".", "repository `PATH` whose custom rules (assay.yaml rules:, rules/*.yaml) explain also knows")
+	return cmd
 }
 
 // ids lists every claim and rule id, for suggestions.
@@ -174,7 +183,7 @@ func explain(d *catalogData, id string) (string, bool) {
 		}
 		return b.String(), true
 	}
-	return "", false
+	return explainControl(id)
 }
 
 func writeCrosswalk(b *strings.Builder, d *catalogData, id string) {

@@ -91,6 +91,11 @@ type Config struct {
 	// Scope adjusts which parts of the repository are the product; see
 	// scope.go.
 	Scope Scope `yaml:"scope"`
+	// Rules are custom rules in CEL, kept as YAML so the rules package
+	// decodes them and reports errors at their line and column.
+	Rules yaml.Node `yaml:"rules"`
+	// Source is the declaration's bytes, for placing custom rule errors.
+	Source []byte `yaml:"-"`
 }
 
 // RemediationTargets give, per severity, how long a known vulnerability may
@@ -315,6 +320,7 @@ func Parse(file string, data []byte, knownClaim func(string) bool) (*Config, err
 	}
 	setPositions(root, reflect.ValueOf(cfg).Elem(), 0)
 	cfg.File = file
+	cfg.Source = data
 	cfg.setDefaults()
 	errs = append(errs, cfg.validate(knownClaim)...)
 	if len(errs) > 0 {
@@ -545,7 +551,7 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, path string, errs *Err
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == reflect.TypeFor[Date]() || t == reflect.TypeFor[Glob]() {
+	if t == reflect.TypeFor[Date]() || t == reflect.TypeFor[Glob]() || t == reflect.TypeFor[yaml.Node]() {
 		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
@@ -607,7 +613,7 @@ func setPositions(n *yaml.Node, v reflect.Value, depth int) {
 	}
 	switch v.Kind() {
 	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[Date]() || v.Type() == reflect.TypeFor[Glob]() || n.Kind != yaml.MappingNode {
+		if v.Type() == reflect.TypeFor[Date]() || v.Type() == reflect.TypeFor[Glob]() || v.Type() == reflect.TypeFor[yaml.Node]() || n.Kind != yaml.MappingNode {
 			return
 		}
 		if pf := v.FieldByName("Pos"); pf.IsValid() && pf.Type() == reflect.TypeFor[Pos]() {

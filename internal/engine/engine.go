@@ -19,12 +19,16 @@ import (
 	"sync"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/assaysec/assay/internal/catalog"
 	"github.com/assaysec/assay/internal/collector"
 	collectorlist "github.com/assaysec/assay/internal/collector/list"
 	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/customrule"
 	"github.com/assaysec/assay/internal/evaluate"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/framework"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/mapping"
 	"github.com/assaysec/assay/internal/progress"
@@ -60,6 +64,10 @@ type Options struct {
 	// Progress, when set, shows long collectors on a terminal; nil is
 	// silent. It never affects the report.
 	Progress *progress.Meter
+	// Frameworks adds other frameworks' views (ssdf, cra-annex-i,
+	// osps-baseline) to the report; uk-sscop, the report's body, is
+	// always assessed.
+	Frameworks []string
 }
 
 // AssuranceLevel is the level an assessment is judged at: the option when
@@ -93,6 +101,17 @@ func (o *Options) Validate() error {
 	case "", report.AssuranceObserved, report.AssuranceAttested:
 	default:
 		return fmt.Errorf("%w: --assurance: want observed or attested; got %q", ErrUsage, o.Assurance)
+	}
+	if len(o.Frameworks) > 0 {
+		fws, err := framework.Default()
+		if err != nil {
+			return fmt.Errorf("%w: load frameworks: %v", ErrIncomplete, err)
+		}
+		for _, id := range o.Frameworks {
+			if !slices.Contains(fws.IDs(), id) {
+				return fmt.Errorf("%w: --framework: unknown framework %q; want one of %s", ErrUsage, id, strings.Join(fws.IDs(), ", "))
+			}
+		}
 	}
 	return nil
 }
@@ -194,6 +213,18 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		in.NoHistory = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
 	}
 
+	custom, err := CustomRules(tree, cfg, cat, rules)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range custom {
+		rules = append(rules, r)
+	}
+	if err := maps.Add("custom rules", customrule.Entries(custom)); err != nil {
+		return nil, fmt.Errorf("%w: custom rules: %v", ErrUsage, err)
+	}
+
+
 	ev, statuses := collect(ctx, collectors, in, opts.Progress, func() (*source.History, error) { return source.OpenHistory(opts.Path) })
 	findings := RunRules(rules, ev, statuses)
 
@@ -208,7 +239,84 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	})
 	rep := Assemble(cat, cfg, out, statuses, opts, hist)
 	rep.Rules = DescribeRules(cat, maps, metas)
+	if err := addFrameworks(rep, opts.Frameworks, findings, metas, customrule.ControlLinks(custom)); err != nil {
+		return nil, err
+	}
 	return &Result{Report: rep, Evidence: ev, Findings: findings, Config: cfg}, nil
+}
+
+// addFrameworks adds the view of each selected framework other than the UK
+// Code, in the frameworks' own order, each once.
+func addFrameworks(rep *report.Report, ids []string, findings []rule.Finding, metas map[string]rule.Meta, links []customrule.ControlLink) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	fws, err := framework.Default()
+	if err != nil {
+		return fmt.Errorf("%w: load frameworks: %v", ErrIncomplete, err)
+	}
+	var extra []framework.Extra
+	for _, l := range links {
+		extra = append(extra, framework.Extra{Framework: l.Framework, Control: l.Control, Rule: l.Rule, Role: l.Role})
+	}
+	for _, f := range fws.All() {
+		if slices.Contains(ids, f.Meta.ID) {
+			rep.Frameworks = append(rep.Frameworks, framework.View(f, rep.Principles, findings, metas, extra...))
+		}
+	}
+	return nil
+}
+
+// CustomRules compiles the declaration's rules: and the repository's
+// rules/ files against the catalog, the frameworks and the built-in rules.
+// tree may be nil (only the declaration's rules are read).
+func CustomRules(tree *source.Tree, cfg *config.Config, cat *catalog.Catalog, builtin []rule.Rule) ([]*customrule.Rule, error) {
+	var decl *yaml.Node
+	file := config.FileName
+	var src []byte
+	if cfg != nil {
+		decl, src = &cfg.Rules, cfg.Source
+		if cfg.File != "" {
+			file = cfg.File
+		}
+	}
+	specs, err := customrule.FromRepo(tree, file, decl, src)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	return CompileCustomRules(specs, cat, builtin)
+}
+
+// CompileCustomRules compiles rule specs, checking their claims, controls
+// and ids against the catalog, the frameworks and the built-in rules.
+func CompileCustomRules(specs []customrule.Spec, cat *catalog.Catalog, builtin []rule.Rule) ([]*customrule.Rule, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	fws, err := framework.Default()
+	if err != nil {
+		return nil, fmt.Errorf("%w: load frameworks: %v", ErrIncomplete, err)
+	}
+	ids := map[string]bool{}
+	for _, r := range builtin {
+		ids[r.Meta().ID] = true
+	}
+	rs, err := customrule.Compile(specs, customrule.Options{
+		KnownClaim: func(id string) bool { _, ok := cat.Claim(id); return ok },
+		KnownControl: func(fw, id string) bool {
+			f, ok := fws.Get(fw)
+			if !ok {
+				return false
+			}
+			_, ok = f.Control(id)
+			return ok
+		},
+		Builtin: func(id string) bool { return ids[id] },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: custom rules:\n%w", ErrUsage, err)
+	}
+	return rs, nil
 }
 
 // Collect runs each collector whose requirements hold, in registry order,

@@ -160,6 +160,16 @@ func (m *Mapping) add(name string, data []byte) error {
 	return nil
 }
 
+// Add merges entries from another source (custom rules) into the mapping,
+// under the same checks as the embedded area files.
+func (m *Mapping) Add(name string, entries []Entry) error {
+	data, err := yaml.Marshal(entries)
+	if err != nil {
+		return fmt.Errorf("mapping %s: %w", name, err)
+	}
+	return m.add(name, data)
+}
+
 // Claim returns the rules mapped to a claim.
 func (m *Mapping) Claim(id string) Rules {
 	if r := m.claims[id]; r != nil {

@@ -15,7 +15,7 @@ import (
 
 // SchemaVersion is the version of the JSON contract. Bump the minor version
 // when adding fields, the major version when changing or removing them.
-const SchemaVersion = "1.1.0"
+const SchemaVersion = "1.2.0"
 
 // Schema is the JSON Schema of the report.
 //
@@ -78,6 +78,85 @@ type Report struct {
 	Extensions    map[string]any `json:"extensions,omitempty"` // area-specific summaries (vulnerabilities, releases, ...)
 	SignOff       *SignOff       `json:"signOff,omitempty"`    // the SRO's sign-off found in the repository
 	Rules         []RuleInfo     `json:"rules,omitempty"`      // the rules behind the claims, for formats that list rules (SARIF, OSCAL)
+	// Frameworks are other frameworks' controls (NIST SSDF, CRA Annex I,
+	// OSPS Baseline) judged from the same findings and claims, when asked
+	// for with --framework.
+	Frameworks []FrameworkView `json:"frameworks,omitempty"`
+}
+
+// FrameworkView is one framework's controls, each with a status derived
+// from the UK claims and the rules its mapping names.
+type FrameworkView struct {
+	ID        string `json:"id"`
+	Version   string `json:"version"`
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	URL       string `json:"url,omitempty"`
+	// MappingSource is who made the mapping: published (the framework's
+	// owner) or ours (Assay's judgement); each control says its own.
+	MappingSource string           `json:"mappingSource"`
+	MappingNote   string           `json:"mappingNote,omitempty"`
+	Summary       ControlCounts    `json:"summary"`
+	Groups        []ControlGroup   `json:"groups"`
+	Controls      []ControlVerdict `json:"controls"`
+}
+
+// ControlCounts tallies control statuses.
+type ControlCounts struct {
+	Met           int `json:"met"`
+	NotMet        int `json:"not_met"`
+	Unknown       int `json:"unknown"`
+	NotApplicable int `json:"not_applicable"`
+	Total         int `json:"total"`
+}
+
+// Add counts one control.
+func (c *ControlCounts) Add(s ClaimStatus) {
+	c.Total++
+	switch s {
+	case ClaimMet:
+		c.Met++
+	case ClaimNotMet:
+		c.NotMet++
+	case ClaimUnknown:
+		c.Unknown++
+	case ClaimNotApplicable:
+		c.NotApplicable++
+	}
+}
+
+// ControlGroup is a family, practice or part that groups controls.
+type ControlGroup struct {
+	ID     string `json:"id"`
+	Parent string `json:"parent,omitempty"`
+	Title  string `json:"title"`
+}
+
+// ControlVerdict is one control of another framework and its status.
+type ControlVerdict struct {
+	ID     string      `json:"id"`
+	Title  string      `json:"title"`
+	Group  string      `json:"group"`
+	Level  int         `json:"level,omitempty"` // maturity level, where the framework has them
+	Status ClaimStatus `json:"status"`
+	Reason string      `json:"reason"`
+	// Source is who made this control's mapping: published or ours.
+	Source     string         `json:"source"`
+	Claims     []ControlClaim `json:"claims,omitempty"`
+	Principles []string       `json:"principles,omitempty"` // related UK principles, context only
+	Findings   []Finding      `json:"findings,omitempty"`
+	// Person is what a person must attest for the control, when evidence
+	// alone cannot settle it.
+	Person string `json:"person,omitempty"`
+}
+
+// ControlClaim is a UK claim a control maps to, with its status in this
+// assessment.
+type ControlClaim struct {
+	ID     string      `json:"id"`
+	Status ClaimStatus `json:"status"`
+	Role   string      `json:"role"`   // all | supporting
+	Source string      `json:"source"` // published | ours
 }
 
 // RuleInfo describes one rule: the question it asks, why it matters, how to

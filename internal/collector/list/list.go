@@ -30,6 +30,7 @@ import (
 	releasetags "github.com/assaysec/assay/internal/collector/release/tags"
 	"github.com/assaysec/assay/internal/collector/repo/binaries"
 	"github.com/assaysec/assay/internal/collector/repo/disclosure"
+	repofiles "github.com/assaysec/assay/internal/collector/repo/files"
 	"github.com/assaysec/assay/internal/collector/repo/governance"
 	"github.com/assaysec/assay/internal/collector/repo/purpose"
 	reposcope "github.com/assaysec/assay/internal/collector/repo/scope"
@@ -40,6 +41,7 @@ import (
 // All lists every collector constructor, in the order they run.
 var All = []func() collector.Collector{
 	tree.New,
+	repofiles.New,
 	reposcope.New,
 	binaries.New,
 	repository.New,

@@ -5,6 +5,7 @@ package list
 import (
 	"github.com/assaysec/assay/internal/render"
 	"github.com/assaysec/assay/internal/render/badge"
+	"github.com/assaysec/assay/internal/render/cisa"
 	"github.com/assaysec/assay/internal/render/html"
 	"github.com/assaysec/assay/internal/render/jsonfmt"
 	"github.com/assaysec/assay/internal/render/markdown"
@@ -22,4 +23,6 @@ var Formats = render.Registry{
 	"sarif":     sarif.New,
 	"oscal":     oscal.New,
 	"svg-badge": badge.New,
+	// cisa-attestation needs the SSDF view; assess adds it for this format.
+	"cisa-attestation": cisa.New,
 }

@@ -138,6 +138,7 @@ func write(b *strings.Builder, r *report.Report) {
 	c := r.Summary.Claims
 	fmt.Fprintf(b, "| **All claims** | | **%d** | **%d** | **%d** | **%d** |\n\n", c.Met, c.NotMet, c.Unknown, c.NotApplicable)
 
+	writeFrameworks(b, r)
 	if len(r.FixFirst) > 0 {
 		fmt.Fprintf(b, "## What to fix first\n\n")
 		for i, f := range r.FixFirst {

@@ -158,6 +158,7 @@ func (p *printer) render(r *report.Report) {
 			}
 		}
 	}
+	p.frameworks(r)
 	p.summary(r)
 }
 

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/assaysec/assay/internal/atomicfile"
+	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/fix"
+	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/textsafe"
+)
+
+func newFixCmd(streams *IO) *cobra.Command {
+	var write bool
+	var f assessFlags
+	cmd := &cobra.Command{
+		Use:   "fix [PATH]",
+		Short: "Propose mechanical fixes (Dependabot entries, read-only workflow permissions) as a diff; --write applies them",
+		Long: `Fix assesses PATH offline, then proposes a change for each failing finding that
+has a mechanical remedy: a .github/dependabot.yml entry for every detected
+ecosystem and directory, and top-level permissions: contents: read for GitHub
+Actions workflows without permissions. By default it prints unified diffs;
+--write applies them. YAML is edited as text, so comments and formatting are
+kept, and a second run changes nothing.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p := "."
+			if len(args) == 1 {
+				p = args[0]
+			}
+			opts, err := f.options(nil, p)
+			if err != nil {
+				return err
+			}
+			res, err := engine.Run(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			tree, err := source.OpenTree(p)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			defer tree.Close()
+			changes, problems := proposeFixes(tree, res.Evidence)
+			for _, pr := range problems {
+				fmt.Fprintf(streams.Err, "assay fix: %s\n", textsafe.Clean(pr))
+			}
+			if len(changes) == 0 {
+				fmt.Fprintln(streams.Out, "nothing to fix")
+				return nil
+			}
+			for _, c := range changes {
+				if !write {
+					fmt.Fprintf(streams.Out, "# %s\n%s", c.Reason, fix.Diff(c))
+				} else {
+					if err := writeFix(p, c); err != nil {
+						return err
+					}
+					fmt.Fprintf(streams.Out, "wrote %s: %s\n", c.Path, c.Reason)
+				}
+				for _, n := range c.Notes {
+					fmt.Fprintf(streams.Out, "#   check: %s\n", n)
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&write, "write", false, "apply the changes instead of printing diffs")
+	cmd.Flags().StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")
+	f.failOn = "never"
+	return cmd
+}
+
+func proposeFixes(tree *source.Tree, ev *evidence.Set) ([]fix.Change, []string) {
+	var out []fix.Change
+	var problems []string
+	read := func(p string) ([]byte, bool, error) {
+		if !tree.Exists(p) {
+			return nil, false, nil
+		}
+		data, err := tree.ReadFile(p, 1<<20)
+		if err != nil {
+			return nil, false, err
+		}
+		return data, true, nil
+	}
+	renovate := false
+	for _, it := range evidence.Facts[evidence.UpdateConfig](ev) {
+		if it.Fact.Tool == "renovate" {
+			renovate = true
+		}
+	}
+	if c, ok, err := fix.Dependabot(read, fix.Targets(ev), renovate); err != nil {
+		problems = append(problems, err.Error())
+	} else if ok {
+		out = append(out, c)
+	}
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		if pl.System != evidence.CIGitHubActions || pl.Permissions != nil || !strings.HasPrefix(pl.Path, ".github/workflows/") {
+			continue
+		}
+		data, ok, err := read(pl.Path)
+		if err != nil || !ok {
+			problems = append(problems, fmt.Sprintf("%s: cannot read: %v", pl.Path, err))
+			continue
+		}
+		c, ok, err := fix.Permissions(pl.Path, data)
+		switch {
+		case err != nil:
+			problems = append(problems, err.Error())
+		case ok:
+			out = append(out, c)
+		}
+	}
+	return out, problems
+}
+
+// writeFix writes a change under root, refusing paths that leave it.
+func writeFix(root string, c fix.Change) error {
+	clean := path.Clean(c.Path)
+	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+		return fmt.Errorf("fix: refusing to write %s outside the repository", c.Path)
+	}
+	full := root + "/" + clean
+	if fi, err := os.Lstat(full); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("fix: %s is a symlink; not written", c.Path)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.MkdirAll(path.Dir(full), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(full, c.New, 0o644)
+}
