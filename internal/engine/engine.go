@@ -224,7 +224,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("%w: custom rules: %v", ErrUsage, err)
 	}
 
-
 	ev, statuses := collect(ctx, collectors, in, opts.Progress, func() (*source.History, error) { return source.OpenHistory(opts.Path) })
 	findings := RunRules(rules, ev, statuses)
 
