@@ -70,6 +70,7 @@ var commands = []func(*IO) *cobra.Command{
 	newBadgeCmd,
 	newBundleCmd,
 	newFleetCmd,
+	newRenderCmd,
 }
 
 // Run executes the command line and returns the process exit code.

@@ -5,6 +5,7 @@ package list
 import (
 	"github.com/assaysec/assay/internal/render"
 	"github.com/assaysec/assay/internal/render/badge"
+	"github.com/assaysec/assay/internal/render/codequality"
 	"github.com/assaysec/assay/internal/render/html"
 	"github.com/assaysec/assay/internal/render/jsonfmt"
 	"github.com/assaysec/assay/internal/render/markdown"
@@ -15,11 +16,12 @@ import (
 
 // Formats maps each --format name to its renderer.
 var Formats = render.Registry{
-	"text":      text.New,
-	"json":      jsonfmt.New,
-	"markdown":  markdown.New,
-	"html":      html.New,
-	"sarif":     sarif.New,
-	"oscal":     oscal.New,
-	"svg-badge": badge.New,
+	"text":        text.New,
+	"json":        jsonfmt.New,
+	"markdown":    markdown.New,
+	"html":        html.New,
+	"sarif":       sarif.New,
+	"oscal":       oscal.New,
+	"svg-badge":   badge.New,
+	"codequality": codequality.New,
 }
