@@ -488,14 +488,18 @@ func TestInstall(t *testing.T) {
 		want  string
 	}{
 		{
-			name:  "tampered archive",
-			serve: func(r *release) { r.files["/v0.1.0/"+archive] = tarGz(t, map[string]string{"assay": "#!/bin/sh\necho evil\n"}) },
-			want:  "does not match checksums.txt (" + sum(good) + "); not installing",
+			name: "tampered archive",
+			serve: func(r *release) {
+				r.files["/v0.1.0/"+archive] = tarGz(t, map[string]string{"assay": "#!/bin/sh\necho evil\n"})
+			},
+			want: "does not match checksums.txt (" + sum(good) + "); not installing",
 		},
 		{
-			name:  "archive not listed",
-			serve: func(r *release) { r.files["/v0.1.0/checksums.txt"] = []byte(sum(good) + "  assay_0.1.0_linux_arm64.tar.gz\n") },
-			want:  "does not list " + archive + " exactly once",
+			name: "archive not listed",
+			serve: func(r *release) {
+				r.files["/v0.1.0/checksums.txt"] = []byte(sum(good) + "  assay_0.1.0_linux_arm64.tar.gz\n")
+			},
+			want: "does not list " + archive + " exactly once",
 		},
 		{
 			name: "archive listed twice",
