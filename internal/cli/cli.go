@@ -73,6 +73,7 @@ var commands = []func(*IO) *cobra.Command{
 	newServeCmd,
 	newRulesCmd,
 	newFixCmd,
+	newRenderCmd,
 }
 
 // Run executes the command line and returns the process exit code.

@@ -6,6 +6,7 @@ import (
 	"github.com/assaysec/assay/internal/render"
 	"github.com/assaysec/assay/internal/render/badge"
 	"github.com/assaysec/assay/internal/render/cisa"
+	"github.com/assaysec/assay/internal/render/codequality"
 	"github.com/assaysec/assay/internal/render/html"
 	"github.com/assaysec/assay/internal/render/jsonfmt"
 	"github.com/assaysec/assay/internal/render/markdown"
@@ -25,4 +26,5 @@ var Formats = render.Registry{
 	"svg-badge": badge.New,
 	// cisa-attestation needs the SSDF view; assess adds it for this format.
 	"cisa-attestation": cisa.New,
+	"codequality":      codequality.New,
 }
