@@ -98,7 +98,7 @@ database is left as it was. Withdrawn records are skipped.`,
 					total += s.Records
 				}
 			}
-			fmt.Fprintf(streams.Out, "database %s: %s, %d OSV records (import took %s)\n", dir, textsafe.Count(len(m.Sources), "source"), total, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(streams.Out, "database %s: %s, %s (import took %s)\n", dir, textsafe.Count(len(m.Sources), "source"), textsafe.Count(total, "OSV record"), time.Since(start).Round(time.Millisecond))
 			return nil
 		},
 	}
