@@ -10,9 +10,10 @@ import (
 // a request header, and a proxy can echo another credential.
 var (
 	// Authorization-like header or field names and their value, in HTTP,
-	// JSON or YAML form: `Authorization: Bearer x`, `"PRIVATE-TOKEN":"x"`.
+	// JSON or YAML form: an Authorization header with its scheme and
+	// credential, or a "PRIVATE-TOKEN" field with its value.
 	authFieldRe = regexp.MustCompile(`(?i)((?:proxy-)?authorization|private-token|job-token|deploy-token|x-api-key|access_token|private_token)(["']?\s*[:=]\s*["']?)([^"'\s,;}\\]+(?:[ \t]+[^"'\s,;}\\]+)?)`)
-	// A scheme and credential anywhere: `Bearer x`, `token x`, `Basic x`.
+	// A scheme (bearer, token, basic) followed by a credential, anywhere.
 	authSchemeRe = regexp.MustCompile(`(?i)\b(bearer|token|basic)([ \t]+)([A-Za-z0-9._~+/=-]{8,})`)
 	// Forge token formats: GitHub (ghp_, gho_, ghu_, ghs_, ghr_,
 	// github_pat_) and GitLab (glpat-, gloas-, gldt-, glrt-, glptt-, ...).

@@ -166,7 +166,15 @@ var detectors = []namedDetector{
 	{name: "secrets/salesforceoauth2refresh", new: salesforceoauth2refresh.NewDetector, guard: lit("3MVG")},
 	{name: "secrets/discordbottoken", new: discordbottoken.NewDetector, guard: fold("discord")},
 	{name: "secrets/httpbasicauth", new: veleshttp.NewBasicAuthDetector, guard: both(fold("authorization"), fold("basic"))},
-	{name: "secrets/httpbearer", new: veleshttp.NewBearerDetector, guard: both(fold("authorization"), fold("bearer"))},
+	{name: "secrets/httpbearer", new: veleshttp.NewBearerDetector, accept: bearerCredential, guard: both(fold("authorization"), fold("bearer"))},
 	{name: "secrets/csrftoken", new: veleshttp.NewCSRFTokenDetector, guard: fold("csrf", "xsrf")},
 	{name: "secrets/httpcookie", new: veleshttp.NewCookieDetector, guard: fold("cookie")},
+}
+
+// bearerCredential keeps a bearer value that looks like a credential: the
+// detector also matches across blank lines after a comment that only names
+// the header ("// Authorization: Bearer" above a constant), so a value
+// needs the length and the digits of a real token.
+func bearerCredential(v string) bool {
+	return len(v) >= 16 && strings.ContainsAny(v, "0123456789")
 }

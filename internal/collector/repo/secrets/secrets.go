@@ -375,7 +375,7 @@ func (s *scanner) scanFile(f file, data []byte) (secrets []evidence.Secret, cred
 		found, offsets := d.d.Detect(data)
 		for i, sec := range found {
 			v := secretValue(sec)
-			if v == "" || (d.accept != nil && !d.accept(v)) {
+			if v == "" || placeholder(v) || (d.accept != nil && !d.accept(v)) {
 				continue
 			}
 			off := 0
@@ -492,6 +492,27 @@ func localeFile(base string) bool {
 func Fingerprint(v string) string {
 	sum := sha256.Sum256([]byte(v))
 	return hex.EncodeToString(sum[:4])
+}
+
+// placeholder reports whether a detected value is documentation, not a
+// credential: a name in capitals such as TOKEN or YOUR_API_KEY (real keys
+// mix in digits or lower case), a template or shell reference, or elided
+// text. Such values appear in comments, help text and examples
+// ("Authorization: Bearer TOKEN").
+func placeholder(v string) bool {
+	v = strings.TrimSpace(v)
+	if strings.ContainsAny(v, "$<>{}") || strings.Contains(v, "...") || strings.Contains(v, "***") || strings.Contains(strings.ToLower(v), "xxxx") {
+		return true
+	}
+	if v == "" {
+		return true
+	}
+	for _, r := range v {
+		if !(r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // secretValue renders a Veles secret for fingerprinting: its string and
