@@ -207,7 +207,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer tree.Close()
 	hist, histErr := source.OpenHistory(opts.Path)
-	defer hist.Close()
+	// Close is nil-safe: a tree with no history has nothing to release.
+	defer func() { _ = hist.Close() }()
 	in := &collector.Input{Tree: tree, History: hist, Config: cfg, Now: opts.Now, Online: opts.Online, Options: opts.Collector}
 	if histErr != nil {
 		in.NoHistory = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
