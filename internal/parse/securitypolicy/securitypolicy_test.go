@@ -3,9 +3,9 @@ package securitypolicy
 import (
 	"bytes"
 	"fmt"
+	"github.com/assaysec/assay/internal/testutil/growth"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -370,7 +370,7 @@ func TestHostileSize(t *testing.T) {
 		t.Skip("short")
 	}
 	size := 1 << 20
-	if raceEnabled {
+	if growth.RaceEnabled {
 		size = 1 << 17
 	}
 	inputs := map[string]string{
@@ -385,46 +385,13 @@ func TestHostileSize(t *testing.T) {
 	}
 	for name, in := range inputs {
 		var p Policy
-		for _, problem := range checkLinear(in, 256, func(s string) { p = Analyze([]byte(s)) }) {
+		for _, problem := range growth.CheckLinear(in, 256, func(s string) { p = Analyze([]byte(s)) }) {
 			t.Errorf("%s: %s", name, problem)
 		}
 		if len(p.Contacts) > MaxContacts || len(p.Headings) > MaxHeadings {
 			t.Errorf("%s: caps exceeded", name)
 		}
 	}
-}
-
-// allocated returns the bytes and objects f allocates. Tests in this
-// package that measure it run serially, so nothing else allocates alongside.
-func allocated(f func()) (bytes, objects uint64) {
-	var a, b runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return b.TotalAlloc - a.TotalAlloc, b.Mallocs - a.Mallocs
-}
-
-// checkLinear reports work on the whole input that grows faster than
-// linearly from a quarter of it (linear is 4x; quadratic would be 16x), or
-// more than perByte bytes allocated per input byte. It measures sizes,
-// never wall time, so a loaded machine or -race cannot fail it.
-func checkLinear(in string, perByte uint64, run func(string)) []string {
-	var out []string
-	qb, qo := allocated(func() { run(in[:len(in)/4]) })
-	fb, fo := allocated(func() { run(in) })
-	// The race detector drops pooled objects (regexp machines among
-	// them), so only the growth is checked under it.
-	if !raceEnabled && fb > perByte*uint64(len(in))+1<<20 {
-		out = append(out, fmt.Sprintf("%d bytes allocated for %d bytes of input (limit %dx)", fb, len(in), perByte))
-	}
-	if qb > 1<<20 && fb > 6*qb {
-		out = append(out, fmt.Sprintf("allocation grew %.1fx for 4x the input (%d -> %d bytes): super-linear", float64(fb)/float64(qb), qb, fb))
-	}
-	if qo > 1000 && fo > 6*qo {
-		out = append(out, fmt.Sprintf("objects grew %.1fx for 4x the input (%d -> %d): super-linear", float64(fo)/float64(qo), qo, fo))
-	}
-	return out
 }
 
 func TestGolden(t *testing.T) {

@@ -3,9 +3,9 @@ package securitytxt
 import (
 	"bytes"
 	"fmt"
+	"github.com/assaysec/assay/internal/testutil/growth"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -357,7 +357,7 @@ func TestLimits(t *testing.T) {
 // caps on what is kept), not by wall time.
 func TestHostileSize(t *testing.T) {
 	size := 1 << 20
-	if raceEnabled {
+	if growth.RaceEnabled {
 		size = 1 << 17
 	}
 	inputs := map[string]string{
@@ -371,7 +371,7 @@ func TestHostileSize(t *testing.T) {
 	for name, in := range inputs {
 		var f *File
 		var ps []Problem
-		for _, problem := range checkLinear(in, 32, func(s string) { f = Parse([]byte(s)); ps = f.Validate(now) }) {
+		for _, problem := range growth.CheckLinear(in, 32, func(s string) { f = Parse([]byte(s)); ps = f.Validate(now) }) {
 			t.Errorf("%s: %s", name, problem)
 		}
 		if len(f.Fields) > MaxFields || len(f.Problems) > MaxProblems+1 || len(ps) > MaxProblems+1+3*MaxFields {
@@ -392,45 +392,12 @@ func TestCheckLinearCatchesQuadratic(t *testing.T) {
 		}
 		_ = len(acc)
 	}
-	if len(checkLinear(in, 32, quadratic)) == 0 {
+	if len(growth.CheckLinear(in, 32, quadratic)) == 0 {
 		t.Error("a quadratic pass was not flagged")
 	}
-	if ps := checkLinear(in, 32, func(s string) { Parse([]byte(s)) }); len(ps) != 0 {
+	if ps := growth.CheckLinear(in, 32, func(s string) { Parse([]byte(s)) }); len(ps) != 0 {
 		t.Errorf("Parse flagged: %v", ps)
 	}
-}
-
-// allocated returns the bytes and objects f allocates. Tests in this
-// package that measure it run serially, so nothing else allocates alongside.
-func allocated(f func()) (bytes, objects uint64) {
-	var a, b runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&a)
-	f()
-	runtime.ReadMemStats(&b)
-	return b.TotalAlloc - a.TotalAlloc, b.Mallocs - a.Mallocs
-}
-
-// checkLinear reports work on the whole input that grows faster than
-// linearly from a quarter of it (linear is 4x; quadratic would be 16x), or
-// more than perByte bytes allocated per input byte. It measures sizes,
-// never wall time, so a loaded machine or -race cannot fail it.
-func checkLinear(in string, perByte uint64, run func(string)) []string {
-	var out []string
-	qb, qo := allocated(func() { run(in[:len(in)/4]) })
-	fb, fo := allocated(func() { run(in) })
-	// The race detector drops pooled objects (regexp machines among
-	// them), so only the growth is checked under it.
-	if !raceEnabled && fb > perByte*uint64(len(in))+1<<20 {
-		out = append(out, fmt.Sprintf("%d bytes allocated for %d bytes of input (limit %dx)", fb, len(in), perByte))
-	}
-	if qb > 1<<20 && fb > 6*qb {
-		out = append(out, fmt.Sprintf("allocation grew %.1fx for 4x the input (%d -> %d bytes): super-linear", float64(fb)/float64(qb), qb, fb))
-	}
-	if qo > 1000 && fo > 6*qo {
-		out = append(out, fmt.Sprintf("objects grew %.1fx for 4x the input (%d -> %d): super-linear", float64(fo)/float64(qo), qo, fo))
-	}
-	return out
 }
 
 func TestGolden(t *testing.T) {

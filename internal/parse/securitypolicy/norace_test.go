@@ -1,5 +1,0 @@
-//go:build !race
-
-package securitypolicy
-
-const raceEnabled = false

@@ -1,5 +1,0 @@
-//go:build !race
-
-package securitytxt
-
-const raceEnabled = false

@@ -1,7 +1,0 @@
-//go:build race
-
-package securitytxt
-
-// raceEnabled shrinks the hostile inputs under the race detector, which
-// makes every allocation and memory access many times dearer.
-const raceEnabled = true
