@@ -260,3 +260,19 @@ func TestHTML_CodeSpansAndSubjectName(t *testing.T) {
 		t.Error("backticks shown raw")
 	}
 }
+
+// Other frameworks' views are shown after the UK claims, escaped.
+func TestHTML_Frameworks(t *testing.T) {
+	rep := rendertest.Fixture(t)
+	rep.Frameworks = []report.FrameworkView{{
+		ID: "ssdf", Version: "1.1", Title: "NIST SSDF", MappingSource: "ours",
+		Summary:  report.ControlCounts{Total: 1, Unknown: 1},
+		Controls: []report.ControlVerdict{{ID: "PO.1.1", Title: "Define <b>requirements</b>", Status: report.ClaimUnknown, Reason: "no evidence maps to this control", Source: "ours"}},
+	}}
+	out := string(renderFixture(t, rep))
+	for _, want := range []string{`id="fw-ssdf"`, "<strong>PO.1.1</strong>", "Define &lt;b&gt;requirements&lt;/b&gt;", "no evidence maps to this control"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+}
