@@ -172,6 +172,11 @@ func TestHostileRepositorySuite(t *testing.T) {
 					}
 					t.Logf("collectors %v", got)
 					t.Logf("notices %v", res.Report.Notices)
+					for _, l := range strings.Split(shown, "\n") {
+						if strings.Contains(l, os.Getenv("HOSTILE_DUMP")) {
+							t.Logf("shown: %.300s", l)
+						}
+					}
 				}
 				for id, bad := range tc.notStatus {
 					if c := claim(t, res.Report, id); c.Status == bad {
@@ -414,7 +419,7 @@ func hostileCases(ordinary func(*testing.T, string)) []hostileCase {
 				must(t, err)
 			},
 			collectors: map[string]string{"git/history": "succeeded"},
-			budget: 32 << 20, // the message is 64 MiB
+			budget:     32 << 20, // the message is 64 MiB
 		},
 		{
 			name: "repeated checksum entries in a release directory",
@@ -445,7 +450,7 @@ func hostileCases(ordinary func(*testing.T, string)) []hostileCase {
 				}
 				o.Collector.DBDir = db
 			},
-			shown:     []string{"ghsa"},
+			shown:     []string{"is damaged: source ghsa", "known vulnerabilities could not be checked"},
 			notStatus: map[string]report.ClaimStatus{"3.3.1": report.ClaimMet},
 			budget:    8 << 20,
 		},
