@@ -18,7 +18,9 @@
 #   Token-Permissions    workflowPermissionsLeastPrivilege
 #   Dangerous-Workflow   noUntrustedCheckoutInPrivilegedTrigger, noScriptInjection
 # Verdicts: "pass" (Scorecard 10/10; Assay true and no violation), "fail",
-# "n/a" (Scorecard -1; Assay nothing to judge). Disagreements are listed as
+# "n/a" (Scorecard -1; Assay nothing to judge). These checks must hold
+# everywhere, so the two agree when both fail or neither does ("pass" and
+# "n/a" both say no problem was seen). Disagreements are listed as
 # file: check scorecard/assay, with both tools' findings in KEEP.
 # Nothing from the fixtures is run.
 set -u
@@ -82,15 +84,15 @@ while read -r f; do
 done
 cp "$table" "$out/table.tsv"
 
-printf '%-20s %8s %9s %7s\n' check agree disagree "sc n/a"
+printf '%-20s %9s %9s %8s\n' check agree disagree missing
 for a in ${checks//,/ }; do
   awk -F'\t' -v a="$a" '
-    $1 == a && $3 == "n/a" && $4 != "n/a" { skip++; next }
-    $1 == a { n++; if ($3 == $4) ok++ }
-    END { printf "%-20s %4d/%-4d %8d %7d\n", a, ok, n, n - ok, skip }' "$table"
+    $1 == a && $3 == "missing" { miss++; next }
+    $1 == a { n++; if (($3 == "fail") == ($4 == "fail")) ok++ }
+    END { printf "%-20s %4d/%-4d %8d %8d\n", a, ok, n, n - ok, miss }' "$table"
 done
-awk -F'\t' '$3 == "n/a" && $4 != "n/a" { next } { n++; if ($3 == $4) ok++ } END { printf "overall agreement %d/%d (where Scorecard answered)\n", ok, n }' "$table"
+awk -F'\t' '$3 == "missing" { next } { n++; if (($3 == "fail") == ($4 == "fail")) ok++ } END { printf "overall agreement %d/%d\n", ok, n }' "$table"
 echo "disagreements (file: check scorecard/assay):"
-awk -F'\t' '$3 == "n/a" && $4 != "n/a" { next } $3 != $4 { printf "  %s: %s %s/%s\n", $2, $1, $3, $4 }' "$table"
+awk -F'\t' '$3 == "missing" { next } ($3 == "fail") != ($4 == "fail") { printf "  %s: %s %s/%s\n", $2, $1, $3, $4 }' "$table"
 [ -n "${KEEP:-}" ] && echo "outputs kept in $out" >&2
 exit 0
