@@ -30,27 +30,14 @@ out=${KEEP:-$work/out}; mkdir -p "$out"
 
 checks=Pinned-Dependencies,Token-Permissions,Dangerous-Workflow,Fuzzing,SAST,Security-Policy,Dependency-Update-Tool,License,Binary-Artifacts,Packaging
 
-build_scorecard() {
-  export GOPATH=$work/gopath GOMODCACHE=$work/gopath/pkg/mod GOCACHE=$work/gocache
-  export GOPROXY=https://proxy.golang.org GOFLAGS=-mod=mod GOTOOLCHAIN=local GOWORK=off
-  local dir
-  dir=$(cd "$work" && go mod download -json github.com/ossf/scorecard/v5@v5.5.0 | jq -r .Dir) || return 1
-  [ -d "$dir" ] || return 1
-  cp -r "$dir" "$work/src" && chmod -R u+w "$work/src"
-  # Switch the OSS-Fuzz status lookup off: an empty URL reads an empty list.
-  sed -i 's|ossfuzz.CreateOSSFuzzClient(ossfuzz.StatusURL)|ossfuzz.CreateOSSFuzzClient("")|' "$work/src/pkg/scorecard/scorecard.go"
-  sed -i 's|^func fetchStatusFile(ctx context.Context, uri string) (\[\]byte, error) {|&\n\tif uri == "" {\n\t\treturn []byte(`{"projects":[]}`), nil\n\t}|' "$work/src/clients/ossfuzz/client.go"
-  grep -q 'CreateOSSFuzzClient("")' "$work/src/pkg/scorecard/scorecard.go" || { echo "cannot switch the OSS-Fuzz lookup off" >&2; return 1; }
-  (cd "$work/src" && go build -trimpath -o "$work/scorecard" .) || return 1
-  echo "$work/scorecard"
-}
+. "$here/bench/scorecard-build.sh"
 
 sc=${SCORECARD:-}
 if [ -n "${REUSE:-}" ]; then
   sc=true
 elif [ -z "$sc" ]; then
   echo "building Scorecard v5.5.0 from the Go module proxy ..." >&2
-  sc=$(build_scorecard) || { echo "Scorecard v5.5.0 could not be built (no access to proxy.golang.org?); nothing compared" >&2; exit 3; }
+  sc=$(build_scorecard "$work") || { echo "Scorecard v5.5.0 could not be built (no access to proxy.golang.org?); nothing compared" >&2; exit 3; }
   [ -n "${KEEP:-}" ] && cp "$sc" "$KEEP/scorecard"
 fi
 (cd "$here" && GOTOOLCHAIN=local go build -o "$work/assay" ./cmd/assay) || { echo "cannot build assay" >&2; exit 2; }
