@@ -70,7 +70,7 @@ func OpenHistory(dir string) (*History, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: open repository: %v", ErrNoHistory, err)
 	}
-	store := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRUDefault(),
+	store := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRU(historyCacheSize),
 		filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: limits.LargeGitObject})
 	repo, err := git.Open(boundedStorage{Storage: store, max: limits.MaxCommitObject}, wt)
 	if err != nil {
@@ -210,3 +210,8 @@ func (h *History) Tags(max int) ([]Tag, error) {
 	})
 	return tags, nil
 }
+
+// historyCacheSize bounds go-git's cache of decoded objects. History walks
+// read each commit once, newest first, so a large cache buys little and its
+// default (96 MiB) was most of the assessment's peak memory.
+const historyCacheSize = 8 * cache.MiByte
