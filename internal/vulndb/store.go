@@ -3,6 +3,7 @@ package vulndb
 import (
 	"archive/zip"
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/gob"
@@ -528,6 +529,9 @@ func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Rea
 	if len(zr.File) > MaxZipEntries {
 		return fmt.Errorf("zip has %d entries, limit %d", len(zr.File), MaxZipEntries)
 	}
+	if err := zipEntriesOverlap(zr); err != nil {
+		return err
+	}
 	for _, zf := range zr.File {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -863,4 +867,30 @@ func (m *Meta) SortedSources() []SourceMeta {
 		return out[i].Name < out[j].Name
 	})
 	return out
+}
+
+// zipEntriesOverlap refuses a zip whose entries share compressed data: a
+// few kilobytes of entries pointing at one deflate stream would otherwise
+// expand to the import's whole byte budget (an overlapping zip bomb). Real
+// archives never overlap.
+func zipEntriesOverlap(zr *zip.Reader) error {
+	type span struct {
+		start, end int64
+		name       string
+	}
+	spans := make([]span, 0, len(zr.File))
+	for _, zf := range zr.File {
+		off, err := zf.DataOffset()
+		if err != nil {
+			continue // reported when the entry is opened
+		}
+		spans = append(spans, span{off, off + int64(zf.CompressedSize64), zf.Name})
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	for i := 1; i < len(spans); i++ {
+		if spans[i].start < spans[i-1].end {
+			return fmt.Errorf("zip entries %q and %q share compressed data: refusing an overlapping zip", spans[i-1].name, spans[i].name)
+		}
+	}
+	return nil
 }
