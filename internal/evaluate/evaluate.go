@@ -195,7 +195,7 @@ func (g *group) falses() int { return g.violations + g.absences + g.elsewheres }
 
 // add folds one rule's verdict into the group.
 func (g *group) add(in Input, id string, fs []rule.Finding, remedies *[]string) {
-	switch v, neg, msg := ruleVerdict(fs, in.Rules[id]); v {
+	switch v, neg, msg := RuleVerdict(fs, in.Rules[id]); v {
 	case rule.True:
 		g.trues++
 	case rule.False:
@@ -326,7 +326,7 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 			rc.Findings = append(rc.Findings, rf)
 		}
 		if role != "blocks" && rules.Guards(id) {
-			if v, neg, _ := ruleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
+			if v, neg, _ := RuleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
 				blocks.add(in, id, fs, &falseRemedies)
 			}
 		}
@@ -336,7 +336,7 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		case "blocks":
 			// A guard only ever blocks: its absence, or its failure to
 			// observe, says nothing about the claim.
-			if v, neg, _ := ruleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
+			if v, neg, _ := RuleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
 				blocks.add(in, id, fs, &falseRemedies)
 			}
 		case "any":
@@ -444,12 +444,12 @@ func absenceOf(d catalog.Decision) catalog.Absence {
 	return d.Absence
 }
 
-// ruleVerdict folds a rule's findings into one answer: any false wins (a
+// RuleVerdict folds a rule's findings into one answer: any false wins (a
 // violation over a pointer elsewhere over an absence), then any true;
 // errors and unavailable evidence leave it undecided; a rule that said
 // nothing at all is undecided too. For a false answer it also returns what
 // it rests on and the message of the finding that decided it.
-func ruleVerdict(fs []rule.Finding, m rule.Meta) (rule.Outcome, rule.Negative, string) {
+func RuleVerdict(fs []rule.Finding, m rule.Meta) (rule.Outcome, rule.Negative, string) {
 	if len(fs) == 0 {
 		return "", "", ""
 	}

@@ -29,6 +29,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/catalog"
+	"github.com/assaysec/assay/internal/mapping"
 )
 
 //go:embed data/*.yaml
@@ -82,39 +83,9 @@ type Group struct {
 	Title  string `yaml:"title" json:"title"`
 }
 
-// Rules are the rules a control names, by role, as in the claim mapping.
-type Rules struct {
-	All        []string `yaml:"all,omitempty" json:"all,omitempty"`
-	Any        []string `yaml:"any,omitempty" json:"any,omitempty"`
-	Blocks     []string `yaml:"blocks,omitempty" json:"blocks,omitempty"`
-	Supporting []string `yaml:"supporting,omitempty" json:"supporting,omitempty"`
-}
-
-// IDs returns every rule once, in all, any, blocks, supporting order.
-func (r Rules) IDs() []string {
-	var out []string
-	for _, id := range slices.Concat(r.All, r.Any, r.Blocks, r.Supporting) {
-		if !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// Role returns how a rule supports the control.
-func (r Rules) Role(id string) string {
-	switch {
-	case slices.Contains(r.All, id):
-		return RoleAll
-	case slices.Contains(r.Any, id):
-		return RoleAny
-	case slices.Contains(r.Blocks, id):
-		return RoleBlocks
-	case slices.Contains(r.Supporting, id):
-		return RoleSupporting
-	}
-	return ""
-}
+// Rules are the rules a control names, by role: the claim mapping's type,
+// so a control and a claim read their rules the same way.
+type Rules = mapping.Rules
 
 // ClaimLink is a UK claim a control maps to and who made the link.
 type ClaimLink struct {

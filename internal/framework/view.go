@@ -1,9 +1,9 @@
 package framework
 
 import (
-	"slices"
 	"strings"
 
+	"github.com/assaysec/assay/internal/evaluate"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/rule"
@@ -47,7 +47,7 @@ func View(f *Framework, principles []report.Principle, findings []rule.Finding, 
 				continue
 			}
 			cc := *c
-			cc.Rules = Rules{All: slices.Clone(c.Rules.All), Any: slices.Clone(c.Rules.Any), Blocks: slices.Clone(c.Rules.Blocks), Supporting: slices.Clone(c.Rules.Supporting)}
+			cc.Rules = c.Rules.Clone()
 			switch x.Role {
 			case RoleAll:
 				cc.Rules.All = append(cc.Rules.All, x.Rule)
@@ -119,32 +119,21 @@ func claimAnswer(s report.ClaimStatus) answer {
 	return answerUnknown
 }
 
-// ruleAnswer folds a rule's findings: any false wins (a violation over an
-// absence), then any true; errors, unavailable evidence and silence are
-// unknown; only not-applicable answers are not applicable.
+// ruleAnswer folds a rule's findings the way claims are judged
+// (evaluate.RuleVerdict); a pointer elsewhere counts as an absence here.
 func ruleAnswer(fs []rule.Finding, m rule.Meta) answer {
-	if len(fs) == 0 {
-		return answerUnknown
-	}
-	has := map[rule.Outcome]bool{}
-	violation := false
-	for _, f := range fs {
-		has[f.Outcome] = true
-		if f.Outcome == rule.False && rule.NegativeOf(f, m) == rule.Violation {
-			violation = true
+	switch v, neg, _ := evaluate.RuleVerdict(fs, m); v {
+	case rule.False:
+		if neg == rule.Violation {
+			return answerViolated
 		}
-	}
-	switch {
-	case violation:
-		return answerViolated
-	case has[rule.False]:
 		return answerAbsent
-	case has[rule.True]:
+	case rule.True:
 		return answerMet
-	case has[rule.Error], has[rule.NotAvailable]:
-		return answerUnknown
+	case rule.NotApplicable:
+		return answerNA
 	}
-	return answerNA
+	return answerUnknown
 }
 
 func judge(c *Control, claims map[string]report.ClaimStatus, byRule map[string][]rule.Finding, metas map[string]rule.Meta) report.ControlVerdict {

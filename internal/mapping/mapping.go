@@ -39,7 +39,15 @@ type Entry struct {
 
 // Rules is every rule mapped to one claim, merged across areas.
 type Rules struct {
-	All, Any, Blocks, Supporting []string
+	All        []string `yaml:"all,omitempty" json:"all,omitempty"`
+	Any        []string `yaml:"any,omitempty" json:"any,omitempty"`
+	Blocks     []string `yaml:"blocks,omitempty" json:"blocks,omitempty"`
+	Supporting []string `yaml:"supporting,omitempty" json:"supporting,omitempty"`
+}
+
+// Clone returns a copy whose slices can be appended to independently.
+func (r Rules) Clone() Rules {
+	return Rules{All: slices.Clone(r.All), Any: slices.Clone(r.Any), Blocks: slices.Clone(r.Blocks), Supporting: slices.Clone(r.Supporting)}
 }
 
 // IDs returns every rule id once, in all, any, blocks, supporting order.
