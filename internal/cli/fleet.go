@@ -110,7 +110,7 @@ per line; blank lines and lines starting with # are skipped.`,
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(streams.Out, "added %d %s, queued %d %s\n", len(repos), plural(len(repos), "repository", "repositories"), queued, plural(queued, "job", "jobs"))
+			_, err = fmt.Fprintf(streams.Out, "added %s, queued %s\n", textsafe.Plural(len(repos), "repository", "repositories"), textsafe.Count(queued, "job"))
 			return err
 		},
 	}
@@ -134,12 +134,6 @@ func readFleetList(streams *IO, name string) ([]string, error) {
 	return fleet.ReadPathList(name, fh)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
 
 func newFleetRunCmd(streams *IO, open fleetOpener) *cobra.Command {
 	var (
@@ -294,7 +288,7 @@ func newFleetStatusCmd(streams *IO, open fleetOpener) *cobra.Command {
 }
 
 func writeFleetStatus(w io.Writer, st []fleet.RepositoryStatus, queued int) error {
-	fmt.Fprintf(w, "%d %s, %d %s queued\n", len(st), plural(len(st), "repository", "repositories"), queued, plural(queued, "job", "jobs"))
+	fmt.Fprintf(w, "%s, %s queued\n", textsafe.Plural(len(st), "repository", "repositories"), textsafe.Count(queued, "job"))
 	if len(st) == 0 {
 		return nil
 	}

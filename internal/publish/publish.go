@@ -24,6 +24,7 @@ import (
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/parse/securityinsights"
 	"github.com/assaysec/assay/internal/parse/securitytxt"
+	"github.com/assaysec/assay/internal/textsafe"
 	"github.com/assaysec/assay/internal/version"
 	assayvex "github.com/assaysec/assay/internal/vex"
 )
@@ -222,18 +223,11 @@ func humanPeriod(p string) string {
 	case err != nil:
 		return p
 	case y > 0:
-		return plural(y, "year")
+		return textsafe.Count(y, "year")
 	case m > 0:
-		return plural(m, "month")
+		return textsafe.Count(m, "month")
 	}
-	return plural(d, "day")
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
+	return textsafe.Count(d, "day")
 }
 
 // html/template escapes every declared value.
