@@ -93,10 +93,7 @@ func systemsFound(scan evidence.CIScan) string {
 	}
 	var parts []string
 	for _, k := range order {
-		name := systemNames[k]
-		if name == "" {
-			name = k
-		}
+		name := systemName(k)
 		if by[k].n > 1 {
 			parts = append(parts, fmt.Sprintf("%s (%s and %d more)", name, by[k].first, by[k].n-1))
 		} else {
@@ -134,10 +131,7 @@ func unparsedText(fs []evidence.CIFile) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(fs)-4))
 			break
 		}
-		name := systemNames[f.System]
-		if name == "" {
-			name = f.System
-		}
+		name := systemName(f.System)
 		parts = append(parts, fmt.Sprintf("%s (%s)", f.Path, name))
 	}
 	return strings.Join(parts, ", ")
@@ -628,4 +622,12 @@ func scaScanScheduled(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, gitlabUnscheduled.loc(), "%s runs in every pipeline; whether a pipeline schedule exists is a GitLab setting (needs forge API access)", gitlabUnscheduled.what)}
 	}
 	return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no scheduled job scans dependencies for newly published vulnerabilities")}
+}
+
+// systemName is a CI system's display name, or its id when it has none.
+func systemName(id string) string {
+	if name := systemNames[id]; name != "" {
+		return name
+	}
+	return id
 }

@@ -831,10 +831,7 @@ func otherCISystems(ev *evidence.Set) []string {
 		if f.System == evidence.CIGitHubActions || f.System == evidence.CIGitHubComposite || f.System == evidence.CIGitLab {
 			continue
 		}
-		name := systemNames[f.System]
-		if name == "" {
-			name = f.System
-		}
+		name := systemName(f.System)
 		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
