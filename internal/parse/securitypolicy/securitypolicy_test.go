@@ -3,14 +3,16 @@ package securitypolicy
 import (
 	"bytes"
 	"fmt"
-	"github.com/assaysec/assay/internal/testutil/growth"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/assaysec/assay/internal/testutil/golden"
+	"github.com/assaysec/assay/internal/testutil/growth"
+
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/testutil/golden"
 )
 
 const corpusDir = "../../../../shared/corpus/disclosure/security-md"

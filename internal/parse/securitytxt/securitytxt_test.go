@@ -3,15 +3,17 @@ package securitytxt
 import (
 	"bytes"
 	"fmt"
-	"github.com/assaysec/assay/internal/testutil/growth"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/assaysec/assay/internal/testutil/golden"
+	"github.com/assaysec/assay/internal/testutil/growth"
+
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/testutil/golden"
 )
 
 // now is pinned: several corpus samples expire around the snapshot date.

@@ -9,16 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assaysec/assay/internal/testutil/treetest"
+
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/source"
 )
 
 func TestCollect(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		"Dockerfile":                    "FROM alpine:3\n",
 		"testdata/Dockerfile":           "FROM ignored\n",
@@ -33,22 +32,8 @@ func TestCollect(t *testing.T) {
 		".clusterfuzzlite/project.yaml": "language: go\n",
 		"vendor/x/fuzz_test.go":         "func FuzzVendor(f *testing.F) {}\n",
 	}
-	for p, c := range files {
-		full := filepath.Join(dir, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tree, err := source.OpenTree(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tree.Close()
-	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: &config.Config{}, Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := treetest.Write(t, files)
+	recs := treetest.Collect(t, New(), dir, nil, time.Time{})
 	var got []string
 	for _, r := range recs {
 		switch f := r.Fact.(type) {

@@ -1,20 +1,15 @@
 package updates
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/testutil/treetest"
+
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/source"
 )
 
 func TestCollect(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		".github/dependabot.yml": "version: 2\nupdates:\n  - package-ecosystem: gomod\n    directory: /\n",
 		".github/renovate.json5": "{extends: ['config:recommended'], /* broken */ enabled: }",
@@ -22,22 +17,8 @@ func TestCollect(t *testing.T) {
 		".gitlab/renovate.json":  `{"enabled": false}`,
 		"renovate.json":          "",
 	}
-	for p, c := range files {
-		full := filepath.Join(dir, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tree, err := source.OpenTree(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tree.Close()
-	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: &config.Config{}, Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := treetest.Write(t, files)
+	recs := treetest.Collect(t, New(), dir, nil, time.Time{})
 	got := map[string]string{}
 	for _, r := range recs {
 		switch f := r.Fact.(type) {

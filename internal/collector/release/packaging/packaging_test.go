@@ -1,18 +1,14 @@
 package packaging
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/assaysec/assay/internal/testutil/treetest"
+
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/source"
 )
 
 func TestCollect(t *testing.T) {
@@ -37,25 +33,8 @@ func TestCollect(t *testing.T) {
 		"docs/usage.md":            "curl http://dl.vendor.net/x.tar.gz\n", // not an install document
 		"test/fixtures/setup.py":   "setup(name='x')\n",
 	}
-	dir := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tree, err := source.OpenTree(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tree.Close()
-	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: &config.Config{}, Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := treetest.Write(t, files)
+	recs := treetest.Collect(t, New(), dir, nil, time.Time{})
 	if len(recs) != 1 {
 		t.Fatalf("got %d records, want 1", len(recs))
 	}

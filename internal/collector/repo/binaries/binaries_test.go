@@ -1,19 +1,15 @@
 package binaries
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
 
+	"github.com/assaysec/assay/internal/testutil/treetest"
+
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/source"
 )
 
 // pe is a minimal PE header: MZ, e_lfanew at 0x3c pointing at "PE\0\0".
@@ -40,25 +36,8 @@ func TestCollect(t *testing.T) {
 		"scripts/run":                       "#!/bin/sh\necho hi\n" + pad,
 		"docs/notes":                        "MZ" + pad,
 	}
-	dir := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tree, err := source.OpenTree(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tree.Close()
-	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: &config.Config{}, Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := treetest.Write(t, files)
+	recs := treetest.Collect(t, New(), dir, nil, time.Time{})
 	var got []string
 	for _, r := range recs {
 		if b, ok := r.Fact.(evidence.Binary); ok {
