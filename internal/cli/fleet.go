@@ -134,7 +134,6 @@ func readFleetList(streams *IO, name string) ([]string, error) {
 	return fleet.ReadPathList(name, fh)
 }
 
-
 func newFleetRunCmd(streams *IO, open fleetOpener) *cobra.Command {
 	var (
 		workers    int
