@@ -53,6 +53,9 @@ type CIFile struct {
 	Path   string
 	System string
 	Parsed bool
+	// Broken: the system is one Assay parses, but this file could not be
+	// read or parsed (a parse problem names it).
+	Broken bool
 }
 
 // Kind implements Fact.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 //go:embed rules.yaml
@@ -59,8 +60,25 @@ func Rules() ([]rule.Rule, error) {
 func loc(p string, line int) evidence.Location { return evidence.Location{Path: p, Line: line} }
 
 // noCI is the finding for a tree with no CI definitions at all.
-func noCI(id string, o rule.Outcome) rule.Finding {
-	return rule.New(id, o, evidence.Location{}, "%s", noCIText)
+// noCI answers a rule that found no runnable pipeline. Only when the tree
+// truly has no CI definition is the answer o (with noCIText and suffix);
+// CI in a system Assay does not parse is not_available, and CI files that
+// could not be parsed are an error pointing at the parse problems, so a
+// broken or unread pipeline is never reported as "no CI".
+func noCI(ev *evidence.Set, id string, o rule.Outcome, neg rule.Negative, suffix string) rule.Finding {
+	scanItem, _ := evidence.First[evidence.CIScan](ev)
+	scan := scanItem.Fact
+	if un := unparsed(scan); len(un) > 0 {
+		return rule.New(id, rule.NotAvailable, loc(un[0].Path, 0), "CI is defined in %s, which Assay does not parse; it was not read", unparsedText(un))
+	}
+	if scan.Broken > 0 {
+		return rule.New(id, rule.Error, evidence.Location{}, "%s could not be parsed; see the parse problems", textsafe.Count(scan.Broken, "CI definition file"))
+	}
+	f := rule.New(id, o, evidence.Location{}, "%s%s", noCIText, suffix)
+	if o == rule.False {
+		f.Negative = neg
+	}
+	return f
 }
 
 const noCIText = "no CI definitions of any kind found (looked for GitHub Actions, GitLab CI, Travis CI, CircleCI, Azure Pipelines, Jenkins, AppVeyor, Buildkite, Bitbucket Pipelines, Cirrus CI, Drone, Woodpecker and Google Cloud Build files)"
@@ -117,7 +135,7 @@ func ciFound(ev *evidence.Set) string {
 func unparsed(scan evidence.CIScan) []evidence.CIFile {
 	var out []evidence.CIFile
 	for _, f := range scan.Files {
-		if !f.Parsed {
+		if !f.Parsed && !f.Broken {
 			out = append(out, f)
 		}
 	}
@@ -336,13 +354,7 @@ func testHits(ev *evidence.Set, id string) (testSearch, []rule.Finding) {
 	scanItem, _ := evidence.First[evidence.CIScan](ev)
 	ts.scan = scanItem.Fact
 	if len(ts.run) == 0 {
-		if un := unparsed(ts.scan); len(un) > 0 {
-			return ts, []rule.Finding{rule.New(id, rule.NotAvailable, loc(un[0].Path, 0), "CI is defined in %s, which Assay does not parse; whether it runs the tests was not read", unparsedText(un))}
-		}
-		if ts.scan.Broken > 0 {
-			return ts, []rule.Finding{rule.New(id, rule.Error, evidence.Location{}, "%d CI definition files could not be parsed; see the parse problems", ts.scan.Broken)}
-		}
-		return ts, []rule.Finding{rule.Violated(id, evidence.Location{}, "%s", noCIText)}
+		return ts, []rule.Finding{noCI(ev, id, rule.False, rule.Violation, "")}
 	}
 	cands := defaultCandidates(ts.scan)
 	for _, pl := range ts.run {
@@ -475,7 +487,7 @@ func staticAnalysisRuns(ev *evidence.Set) []rule.Finding {
 		return out[:1:1]
 	}
 	if len(run) == 0 {
-		return []rule.Finding{noCI(id, rule.False)}
+		return []rule.Finding{noCI(ev, id, rule.False, "", "")}
 	}
 	return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no static analysis (CodeQL, Semgrep, gosec, Bandit, Brakeman, SonarQube, GitLab SAST) found in %d CI definitions", len(run))}
 }
@@ -520,10 +532,7 @@ func dependencyReviewOnChanges(ev *evidence.Set) []rule.Finding {
 	scanItem, _ := evidence.First[evidence.CIScan](ev)
 	scan := scanItem.Fact
 	if len(run) == 0 {
-		if un := unparsed(scan); len(un) > 0 {
-			return []rule.Finding{rule.New(id, rule.NotAvailable, loc(un[0].Path, 0), "CI is defined in %s, which Assay does not parse; whether it vets dependencies was not read", unparsedText(un))}
-		}
-		return []rule.Finding{rule.Absent(id, evidence.Location{}, "%s, so no dependency-vetting step runs on changes", noCIText)}
+		return []rule.Finding{noCI(ev, id, rule.False, rule.NoSignal, ", so no dependency-vetting step runs on changes")}
 	}
 	cands := defaultCandidates(scan)
 	var soft *rule.Finding
@@ -583,7 +592,7 @@ func scaScanScheduled(ev *evidence.Set) []rule.Finding {
 	ix := newIndex(ev)
 	run := ix.runnable()
 	if len(run) == 0 {
-		return []rule.Finding{noCI(id, rule.False)}
+		return []rule.Finding{noCI(ev, id, rule.False, "", "")}
 	}
 	var gitlabUnscheduled *hit
 	for _, pl := range run {

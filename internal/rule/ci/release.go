@@ -54,7 +54,7 @@ func releaseJobDependsOnTests(ev *evidence.Set) []rule.Finding {
 	rels := releaseJobs(ix)
 	if len(rels) == 0 {
 		if len(ix.runnable()) == 0 {
-			return []rule.Finding{noCI(id, rule.NotApplicable)}
+			return []rule.Finding{noCI(ev, id, rule.NotApplicable, "", "")}
 		}
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no job that publishes a release was recognised in CI")}
 	}

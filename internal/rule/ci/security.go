@@ -76,6 +76,10 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 		}
 	}
 	if !seen {
+		scan, _ := evidence.First[evidence.CIScan](ev)
+		if slices.ContainsFunc(scan.Fact.Files, func(f evidence.CIFile) bool { return f.Broken && f.System == evidence.CIGitHubActions }) {
+			return []rule.Finding{rule.New(id, rule.Error, evidence.Location{}, "GitHub Actions workflows could not be parsed; see the parse problems")}
+		}
 		if others := otherCISystems(ev); len(others) > 0 {
 			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no GitHub Actions workflows; the token scopes of %s are set in the CI service's settings, which the repository does not show", strings.Join(others, ", "))}
 		}

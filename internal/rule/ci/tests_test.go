@@ -165,6 +165,30 @@ jobs:
 			want:  map[string]rule.Outcome{"testsRunOnChanges": rule.NotAvailable, "dependencyReviewOnChanges": rule.NotAvailable},
 		},
 		{
+			// Broken CI is not "no CI": every rule that would say so points
+			// at the parse problems instead.
+			name:  "CI files that cannot be parsed",
+			files: map[string]string{".travis.yml": "language: node_js\nscript: [\n", ".circleci/config.yml": "version: 2.1\njobs: {a: [}\n"},
+			want: map[string]rule.Outcome{"testsRunOnChanges": rule.Error, "dependencyReviewOnChanges": rule.Error,
+				"staticAnalysisRuns": rule.Error, "scaScanScheduled": rule.Error, "releaseJobDependsOnTests": rule.Error},
+		},
+		{
+			name:  "a broken workflow is not an absent one",
+			files: map[string]string{".github/workflows/ci.yml": "on: push\njobs: [\n"},
+			want:  map[string]rule.Outcome{"workflowPermissionsLeastPrivilege": rule.Error, "testsRunOnChanges": rule.Error},
+		},
+		{
+			name:  "broken Travis with no workflows: token scopes are not observable",
+			files: map[string]string{".travis.yml": "script: [\n"},
+			want:  map[string]rule.Outcome{"workflowPermissionsLeastPrivilege": rule.NotAvailable},
+		},
+		{
+			name:     "no CI at all",
+			files:    map[string]string{"README.md": "x\n"},
+			want:     map[string]rule.Outcome{"testsRunOnChanges": rule.False, "dependencyReviewOnChanges": rule.False},
+			negative: map[string]rule.Negative{"testsRunOnChanges": rule.Violation, "dependencyReviewOnChanges": rule.NoSignal},
+		},
+		{
 			name:  "Travis node_js runs npm test by default",
 			files: map[string]string{".travis.yml": "language: node_js\nnode_js:\n  - 18\nafter_script:\n  - npm run test-cov\n"},
 			want:  map[string]rule.Outcome{"testsRunOnChanges": rule.True, "testsRunOnPullRequests": rule.True},

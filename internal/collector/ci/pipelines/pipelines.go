@@ -80,29 +80,29 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		}
 		switch {
 		case travisci.IsPath(e.Path):
-			c.read(e.Path, "Travis CI file", func(data []byte) (evidence.CIPipeline, bool, error) {
+			c.read(e.Path, evidence.CITravis, "Travis CI file", func(data []byte) (evidence.CIPipeline, bool, error) {
 				p, err := travisci.Parse(e.Path, data)
 				return p, true, err
 			})
 		case circleci.IsPath(e.Path):
-			c.read(e.Path, "CircleCI configuration", func(data []byte) (evidence.CIPipeline, bool, error) {
+			c.read(e.Path, evidence.CICircleCI, "CircleCI configuration", func(data []byte) (evidence.CIPipeline, bool, error) {
 				p, err := circleci.Parse(e.Path, data)
 				return p, true, err
 			})
 		case azurepipelines.IsPath(e.Path):
-			c.read(e.Path, "Azure Pipelines file", func(data []byte) (evidence.CIPipeline, bool, error) {
+			c.read(e.Path, evidence.CIAzure, "Azure Pipelines file", func(data []byte) (evidence.CIPipeline, bool, error) {
 				p, err := azurepipelines.Parse(e.Path, data)
 				return p, true, err
 			})
 		case unparsedSystem(e.Path) != "":
 			c.defs = append(c.defs, evidence.CIFile{Path: e.Path, System: unparsedSystem(e.Path)})
 		case ghactions.IsWorkflowPath(e.Path):
-			c.read(e.Path, "GitHub Actions workflow", func(data []byte) (evidence.CIPipeline, bool, error) {
+			c.read(e.Path, evidence.CIGitHubActions, "GitHub Actions workflow", func(data []byte) (evidence.CIPipeline, bool, error) {
 				p, err := ghactions.ParseWorkflow(e.Path, data)
 				return p, true, err
 			})
 		case ghactions.IsActionPath(e.Path) && !Skipped(e.Path):
-			c.read(e.Path, "GitHub Actions action metadata", func(data []byte) (evidence.CIPipeline, bool, error) {
+			c.read(e.Path, evidence.CIGitHubComposite, "GitHub Actions action metadata", func(data []byte) (evidence.CIPipeline, bool, error) {
 				p, _, err := ghactions.ParseAction(e.Path, data)
 				return p, len(p.Jobs) > 0, err
 			})
@@ -173,11 +173,15 @@ func defaultBranch(h *source.History) (string, string) {
 	return "", ""
 }
 
-func (c *run) read(p, format string, parse func([]byte) (evidence.CIPipeline, bool, error)) (evidence.CIPipeline, bool) {
+// read parses one CI file of system. A file that cannot be read or parsed
+// is a parse problem and is still listed in the scan as broken, so rules
+// know CI is there.
+func (c *run) read(p, system, format string, parse func([]byte) (evidence.CIPipeline, bool, error)) (evidence.CIPipeline, bool) {
 	c.files++
 	data, err := c.in.Tree.ReadFile(p, maxFileSize)
 	if err != nil {
 		c.problem(p, 0, format, err.Error())
+		c.defs = append(c.defs, evidence.CIFile{Path: p, System: system, Broken: true})
 		return evidence.CIPipeline{}, false
 	}
 	pl, keep, err := parse(data)
@@ -188,6 +192,7 @@ func (c *run) read(p, format string, parse func([]byte) (evidence.CIPipeline, bo
 			line = ye.Line
 		}
 		c.problem(p, line, format, err.Error())
+		c.defs = append(c.defs, evidence.CIFile{Path: p, System: system, Broken: true})
 		return pl, false
 	}
 	if !keep {
@@ -274,7 +279,7 @@ func (c *run) gitlab(ctx context.Context, root string) {
 			continue
 		}
 		c.seen[p] = true
-		pl, ok := c.read(p, "GitLab CI file", func(data []byte) (evidence.CIPipeline, bool, error) {
+		pl, ok := c.read(p, evidence.CIGitLab, "GitLab CI file", func(data []byte) (evidence.CIPipeline, bool, error) {
 			pl, err := gitlabci.Parse(p, data)
 			return pl, true, err
 		})
