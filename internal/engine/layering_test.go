@@ -38,20 +38,9 @@ var knownViolations = []string{
 	"cli -> rule/list",
 	"collector -> config",
 	"collector -> forge",
-	"evidence -> parse/securityinsights",
-	"evidence -> parse/securitypolicy",
-	"evidence -> parse/securitytxt",
 	"render/oscal -> catalog",
 	"render/oscal -> mapping",
 	"render/oscal -> rule",
-	"rule/ci -> parse/codeowners",
-	"rule/ci -> parse/gitlabci",
-	"rule/ci -> release/publishing",
-	"rule/disclosure -> parse/securitypolicy",
-	"rule/disclosure -> parse/securitytxt",
-	"rule/release -> release/publishing",
-	"rule/release -> release/slsa",
-	"rule/release -> release/verifydocs",
 }
 
 func matches(pattern, pkg string) bool {

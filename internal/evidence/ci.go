@@ -72,7 +72,7 @@ type CIPipeline struct {
 	Permissions *CIPermissions // workflow-level; nil when absent
 	Jobs        []CIJob
 	Includes    []CIInclude // GitLab include: entries
-	Stages      []string    // GitLab stages, in order; empty means GitLab's defaults
+	Stages      []string    // GitLab stages, in order; empty means GitLabDefaultStages
 	// Rules is GitLab's workflow:rules conditions, raw.
 	Rules []string
 }
@@ -319,3 +319,7 @@ type ToolConfig struct {
 
 // Kind implements Fact.
 func (ToolConfig) Kind() Kind { return KindToolConfig }
+
+// GitLabDefaultStages are GitLab's stages when a file declares none: the
+// meaning of an empty CIPipeline.Stages.
+var GitLabDefaultStages = []string{".pre", "build", "test", "deploy", ".post"}

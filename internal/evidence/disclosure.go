@@ -1,9 +1,7 @@
 package evidence
 
 import (
-	"github.com/assaysec/assay/internal/parse/securityinsights"
-	"github.com/assaysec/assay/internal/parse/securitypolicy"
-	"github.com/assaysec/assay/internal/parse/securitytxt"
+	"time"
 )
 
 // Kinds of vulnerability-disclosure evidence (principle 3.2).
@@ -33,7 +31,7 @@ const (
 // Err is set when the file could not be read.
 type SecurityPolicy struct {
 	Path   string
-	Policy securitypolicy.Policy
+	Policy PolicyAnalysis
 	Err    string
 	Origin PolicyOrigin // empty means OriginFile
 	// Section is the heading of the section read, with its first and last
@@ -45,13 +43,40 @@ type SecurityPolicy struct {
 // Kind implements Fact.
 func (SecurityPolicy) Kind() Kind { return KindSecurityPolicy }
 
-// SecurityTxt is a security.txt (RFC 9116) found in the tree; File is nil
-// when the file could not be read (Err says why): its content is unknown,
-// which is not the same as an invalid file.
+// SecurityTxt is a security.txt (RFC 9116) found in the tree, as read and
+// validated by the collector at the run's time. Unread marks a file that
+// could not be read (Err says why): its content is unknown, which is not
+// the same as an invalid file.
 type SecurityTxt struct {
-	Path string
-	File *securitytxt.File
-	Err  string
+	Path   string
+	Err    string
+	Unread bool
+	// Signed is true when OpenPGP cleartext-signature framing was found
+	// (the signature itself is not verified).
+	Signed     bool
+	Contacts   []TxtField
+	Encryption []TxtField
+	// ExpiresAt is the first Expires field's value, zero when it is missing
+	// or not an RFC 3339 date-time; ExpiresLine is its line, 0 when absent.
+	ExpiresAt   time.Time
+	ExpiresLine int
+	// Problems are the RFC 9116 parse and validation problems, errors and
+	// warnings, as of the run's time.
+	Problems []TxtProblem
+}
+
+// TxtField is one security.txt field value and its 1-based line.
+type TxtField struct {
+	Value string
+	Line  int
+}
+
+// TxtProblem is one thing wrong with a security.txt; Line 0 concerns the
+// whole file. Error is false for warnings, which do not make a file invalid.
+type TxtProblem struct {
+	Line    int
+	Error   bool
+	Message string
 }
 
 // Kind implements Fact.
@@ -63,7 +88,7 @@ func (SecurityTxt) Kind() Kind { return KindSecurityTxt }
 // file, no permission): its content is unknown, not invalid.
 type SecurityInsights struct {
 	Path    string
-	Doc     *securityinsights.Document
+	Doc     *InsightsDocument
 	Err     string
 	ErrLine int
 	Unread  bool

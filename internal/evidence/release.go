@@ -124,7 +124,13 @@ type ReleaseProvenance struct {
 	ExpectedRef     string   // the release tag ref, when the version is known
 	AllowedBuilders []string // declared; empty means the known hosted builders
 	BuilderLevel    int      // SLSA build level of a known builder, 0 if unknown
-	Problem         string   // the statement could not be read
+	// BuilderAllowed: BuilderID is in AllowedBuilders (a trailing * is a
+	// prefix), or a known hosted builder when none are declared.
+	BuilderAllowed bool
+	// BuildTypeKnown: Assay understands BuildType, so its parameters were
+	// checked.
+	BuildTypeKnown bool
+	Problem        string // the statement could not be read
 }
 
 // Kind implements Fact.
@@ -198,3 +204,15 @@ type DocMention struct {
 
 // Kind implements Fact.
 func (VerificationDocs) Kind() Kind { return KindVerificationDocs }
+
+// Ways a customer verifies a release: the vocabulary of DocMention.Method
+// and ReleaseChannel methods.
+const (
+	VerifySigstore = "sigstore"
+	VerifySLSA     = "slsa"
+	VerifyChecksum = "checksum"
+	VerifyOpenPGP  = "openpgp"
+	VerifySSH      = "ssh"
+	VerifyMinisign = "minisign"
+	VerifyGitTag   = "git-tag"
+)

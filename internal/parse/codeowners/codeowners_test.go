@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/evidence"
 )
 
 func TestMatch(t *testing.T) {
@@ -27,7 +29,7 @@ func TestMatch(t *testing.T) {
 		{"ci.yml/", ".github/workflows/ci.yml", false},
 	}
 	for _, tc := range tests {
-		if got := Match(tc.pattern, tc.path); got != tc.want {
+		if got := evidence.MatchCodeOwners(tc.pattern, tc.path); got != tc.want {
 			t.Errorf("Match(%q, %q) = %v, want %v", tc.pattern, tc.path, got, tc.want)
 		}
 	}
@@ -35,11 +37,11 @@ func TestMatch(t *testing.T) {
 
 func TestParseAndOwners(t *testing.T) {
 	c := Parse("CODEOWNERS", []byte("# comment\n* @org/all\n/.github/ @org/infra # build\n/docs/\\ dir/ @writer\n\n[Security][2] @sec\n/SECURITY.md\n"))
-	owners, line := Owners(c, ".github/workflows/ci.yml")
+	owners, line := c.Owners(".github/workflows/ci.yml")
 	if diff := cmp.Diff([]string{"@org/infra"}, owners); diff != "" || line != 3 {
 		t.Errorf("owners %v line %d", owners, line)
 	}
-	owners, _ = Owners(c, "SECURITY.md")
+	owners, _ = c.Owners("SECURITY.md")
 	if diff := cmp.Diff([]string{"@org/all", "@sec"}, owners); diff != "" {
 		t.Errorf("sectioned owners: %s", diff)
 	}
@@ -63,7 +65,7 @@ func TestCorpus(t *testing.T) {
 		if len(c.Rules) == 0 {
 			t.Errorf("%s: no rules", f)
 		}
-		owners, _ := Owners(c, ".github/workflows/ci.yml")
+		owners, _ := c.Owners(".github/workflows/ci.yml")
 		t.Logf("%s: %d rules; workflows owned by %v", filepath.Base(f), len(c.Rules), owners)
 	}
 }
@@ -72,6 +74,6 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("* @a\n/.github/ @b\n[S] @c\nx\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := Parse("CODEOWNERS", data)
-		_, _ = Owners(c, ".github/workflows/ci.yml")
+		_, _ = c.Owners(".github/workflows/ci.yml")
 	})
 }

@@ -22,9 +22,6 @@ var reserved = map[string]bool{
 	"default": true, "spec": true,
 }
 
-// DefaultStages are GitLab's stages when a file declares none.
-var DefaultStages = []string{".pre", "build", "test", "deploy", ".post"}
-
 // Parse parses one GitLab CI file. Jobs keep GitLab's semantics where they
 // matter for evidence: a job without stage is in "test"; `extends:` and
 // `default:` scripts and images are applied when the job has none of its own.

@@ -31,73 +31,19 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
-// Document is the disclosure-relevant content of a Security Insights file.
-type Document struct {
-	SchemaVersion string // header.schema-version as written, e.g. "1.0.0", "2.2.0"
-	Major         int    // 1 or 2
-
-	Reporting Reporting
-
-	// DistributionPoints: v1 top-level distribution-points[] (strings);
-	// v2 repository.release.distribution-points[].uri / .comment.
-	DistributionPoints []Link
-
-	// ProjectSource is v2 header.project-si-source: the file that project
-	// information (including vulnerability reporting) is inherited from.
-	ProjectSource string
-
-	// Lines maps dotted key paths to 1-based lines, for evidence locations.
-	// Sequence items use their index: "repository.release.distribution-points.0.uri".
-	Lines map[string]int
-
-	// Problems are non-fatal findings: values of the wrong type (left unset),
-	// required reporting fields missing, truncated lists or strings.
-	Problems []Problem
-}
-
-// Reporting is the vulnerability-reporting block.
-type Reporting struct {
-	Present bool // the vulnerability-reporting block exists
-	Line    int  // line of its key
-
-	AcceptsReports *bool // v1 accepts-vulnerability-reports; v2 reports-accepted
-
-	BugBountyAvailable *bool  // bug-bounty-available
-	BugBountyURL       string // v1 bug-bounty-url; v2 bug-bounty-program
-
-	// Contact is an e-mail address when one is given (v1 email-contact, else
-	// the primary e-mail in security-contacts; v2 contact.email), otherwise
-	// the v2 contact.name. ContactName is v2 contact.name.
-	Contact     string
-	ContactName string
-
-	// PolicyURL is v1 security-policy; v2 policy (2.2+) or security-policy
-	// (2.0/2.1), falling back to repository.documentation.security-policy.
-	// PolicySource is the dotted path it was read from.
-	PolicyURL    string
-	PolicySource string
-
-	PGPKey string // pgp-key (a key, or a URL to one)
-
-	InScope, OutOfScope []string // v1 in-scope / out-scope; v2 in-scope / out-of-scope
-}
-
-// Link is a URI with an optional comment.
-type Link struct {
-	URI     string
-	Comment string
-	Line    int
-}
-
-// Problem is a non-fatal finding with its line.
-type Problem struct {
-	Line    int
-	Message string
-}
+// The reader produces evidence's vocabulary directly: the fact is defined
+// once, where rules read it.
+type (
+	Document  = evidence.InsightsDocument
+	Reporting = evidence.InsightsReporting
+	Link      = evidence.InsightsLink
+	Problem   = evidence.InsightsProblem
+)
 
 // ParseError is returned by Parse for documents that cannot be read. Line is
 // 1-based; 0 only when no position is known.

@@ -62,6 +62,7 @@ type builder struct {
 	inComment bool
 	fence     string // open fence marker, "" when outside code
 	p         *Policy
+	bodyWords int // words outside headings and comments
 }
 
 type lineText struct {
@@ -134,7 +135,7 @@ func (b *builder) line(n int, s string) {
 			return
 		}
 		b.p.Words += countWords(s)
-		b.p.bodyWords += countWords(s)
+		b.bodyWords += countWords(s)
 		if strings.TrimSpace(s) != "" {
 			b.emit([]lineText{{text: s, line: n}}, unitCode)
 		}
@@ -167,7 +168,7 @@ func (b *builder) line(n int, s string) {
 		}
 		// The paragraph's words were counted as body text; move them.
 		for _, lt := range b.cur {
-			b.p.bodyWords -= countWords(lt.text)
+			b.bodyWords -= countWords(lt.text)
 			b.p.Words -= countWords(lt.text)
 		}
 		first := b.cur[0].line
@@ -187,7 +188,7 @@ func (b *builder) line(n int, s string) {
 		return
 	}
 	b.p.Words += countWords(s)
-	b.p.bodyWords += countWords(s)
+	b.bodyWords += countWords(s)
 	isList := listRe.MatchString(s)
 	isTable := strings.HasPrefix(t, "|")
 	switch {
@@ -206,7 +207,7 @@ func (b *builder) line(n int, s string) {
 		b.curKind = k
 	}
 	b.cur = append(b.cur, lineText{text: s, line: n})
-	b.p.table(n, t)
+	noteVersionTable(b.p, n, t)
 }
 
 func isThematic(t string) bool {

@@ -20,99 +20,19 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
-// ContactKind classifies a reporting channel.
-type ContactKind string
-
-// Contact kinds.
-const (
-	// KindEmail is an e-mail address (mailto: link, autolink or plain text).
-	KindEmail ContactKind = "email"
-	// KindPrivateAdvisory is GitHub private vulnerability reporting: a
-	// .../security/advisories/new link, or wording such as "private
-	// vulnerability reporting" or "report a vulnerability" via the Security tab.
-	KindPrivateAdvisory ContactKind = "private-advisory"
-	// KindGitLabConfidentialIssue is a GitLab confidential issue.
-	KindGitLabConfidentialIssue ContactKind = "gitlab-confidential-issue"
-	// KindBugBounty is a bug bounty platform (HackerOne, Bugcrowd, Intigriti,
-	// YesWeHack, huntr, Immunefi, ...).
-	KindBugBounty ContactKind = "bug-bounty"
-	// KindSecurityTxt is a link to a security.txt file.
-	KindSecurityTxt ContactKind = "security-txt"
-	// KindWebForm is an https URL in a sentence about reporting, submitting
-	// or disclosing.
-	KindWebForm ContactKind = "web-form"
-	// KindPublicIssue is an instruction to open a public issue for a
-	// vulnerability: not confidential.
-	KindPublicIssue ContactKind = "public-issue"
+// The analysis produces evidence's vocabulary directly: the fact is
+// defined once, where rules read it.
+type (
+	Policy      = evidence.PolicyAnalysis
+	Contact     = evidence.PolicyContact
+	ContactKind = evidence.ContactKind
+	Pointer     = evidence.PolicyPointer
+	Heading     = evidence.PolicyHeading
 )
-
-// Contact is one reporting channel found in the policy.
-type Contact struct {
-	Kind ContactKind
-	// Value is the address or URL; for channels recognised from wording
-	// alone it is the wording matched (e.g. "private vulnerability reporting").
-	Value        string
-	Line         int
-	Confidential bool // false for public issues and public mailing lists
-}
-
-// Pointer is a link to a disclosure policy published elsewhere.
-type Pointer struct {
-	URL  string
-	Line int
-}
-
-// Heading is a Markdown heading (ATX "# x" or setext "x\n===").
-type Heading struct {
-	Text  string
-	Level int
-	Line  int
-}
-
-// Policy is what Analyze found. Each XLine is the first line with evidence
-// for X, 0 when X is false.
-type Policy struct {
-	Lines int // lines in the file
-	Words int // words outside HTML comments, headings included
-
-	Headings []Heading
-	Contacts []Contact
-
-	MentionsEncryption bool // PGP/GPG key, fingerprint, encrypted e-mail
-	EncryptionLine     int
-
-	SupportedVersions     bool // a "supported versions" section or table
-	SupportedVersionsLine int
-
-	ResponseTimeline     bool // commits to acknowledgement/response times
-	ResponseTimelineLine int
-
-	DisclosureTimeline     bool // e.g. "90 day disclosure timeline", coordinated disclosure, embargo
-	DisclosureTimelineLine int
-
-	SafeHarbour     bool // safe harbour / no legal action against good-faith research
-	SafeHarbourLine int
-
-	// RefusesReports: the text tells people not to report vulnerabilities
-	// at all ("please do not report them", "we do not accept
-	// vulnerability reports"), as deliberately vulnerable projects do.
-	RefusesReports bool
-	RefusalLine    int
-	Refusal        string // the words matched
-
-	// Pointers are links to a policy kept somewhere else: an
-	// organisation-level .github repository, another repository's
-	// SECURITY file, the forge's security-policy page or a web page about
-	// the policy. They are not reporting channels.
-	Pointers []Pointer
-
-	Empty bool // no meaningful text: only whitespace, headings and comments
-
-	bodyWords int
-}
 
 // Limits.
 const (
@@ -155,7 +75,7 @@ func Analyze(data []byte) Policy {
 	}
 	b.flush()
 	p.Lines = n
-	p.Empty = p.bodyWords == 0
+	p.Empty = b.bodyWords == 0
 
 	a := &analyzer{d: d, p: &p}
 	a.prepare()
@@ -165,7 +85,7 @@ func Analyze(data []byte) Policy {
 
 // table notes a supported-versions table row: a row naming versions and
 // their support status.
-func (p *Policy) table(n int, t string) {
+func noteVersionTable(p *Policy, n int, t string) {
 	if p.SupportedVersions || strings.Count(t, "|") < 2 {
 		return
 	}
@@ -344,7 +264,7 @@ func (a *analyzer) addContacts() {
 		seen[key], kindSeen[c.kind] = true, true
 		a.p.Contacts = append(a.p.Contacts, Contact{
 			Kind: c.kind, Value: c.value, Line: c.line,
-			Confidential: c.kind != KindPublicIssue && !(c.kind == KindEmail && publicList(emailLocal(c.value))),
+			Confidential: c.kind != evidence.ContactPublicIssue && !(c.kind == evidence.ContactEmail && publicList(emailLocal(c.value))),
 		})
 	}
 }
@@ -452,7 +372,7 @@ func (a *analyzer) classifyURL(raw, ctx string, line, off, sentence int) {
 	negated := func() bool { return negationRe.MatchString(ctx) }
 	switch {
 	case strings.HasSuffix(path, "security.txt"):
-		a.cand(KindSecurityTxt, raw, line, off, false, sentence)
+		a.cand(evidence.ContactSecurityTxt, raw, line, off, false, sentence)
 	case isPolicyPointer(host, segs, ctx):
 		a.pointer(raw, line)
 	case host == "github.com" && len(segs) >= 3 && segs[2] == "security":
@@ -460,28 +380,28 @@ func (a *analyzer) classifyURL(raw, ctx string, line, off, sentence int) {
 		// vulnerability reporting form; the Security tab counts when the
 		// sentence is about reporting.
 		if strings.HasPrefix(strings.Join(segs[2:], "/"), "security/advisories/new") || (reportCtx() && !negated()) {
-			a.cand(KindPrivateAdvisory, raw, line, off, false, sentence)
+			a.cand(evidence.ContactPrivateAdvisory, raw, line, off, false, sentence)
 		}
 	case (host == "docs.github.com" || host == "help.github.com") && strings.Contains(path, "privately-reporting"):
 		// GitHub's documentation of private vulnerability reporting: the
 		// policy points reporters at the feature.
-		a.cand(KindPrivateAdvisory, raw, line, off, true, sentence)
+		a.cand(evidence.ContactPrivateAdvisory, raw, line, off, true, sentence)
 	case (host == "gitlab.com" || strings.HasPrefix(host, "gitlab.")) && strings.Contains(path, "/issues"):
 		switch {
 		case strings.Contains(query, "confidential") || strings.Contains(ctx, "confidential"):
-			a.cand(KindGitLabConfidentialIssue, raw, line, off, false, sentence)
+			a.cand(evidence.ContactGitLabConfidentialIssue, raw, line, off, false, sentence)
 		case securityRe.MatchString(ctx) && !negated():
-			a.cand(KindPublicIssue, raw, line, off, false, sentence)
+			a.cand(evidence.ContactPublicIssue, raw, line, off, false, sentence)
 		}
 	case hostIs(host, bountyHosts):
-		a.cand(KindBugBounty, raw, line, off, false, sentence)
+		a.cand(evidence.ContactBugBounty, raw, line, off, false, sentence)
 	case host == "github.com" && len(segs) >= 3 && segs[2] == "issues":
 		if securityRe.MatchString(ctx) && reportCtx() && !negated() {
-			a.cand(KindPublicIssue, raw, line, off, false, sentence)
+			a.cand(evidence.ContactPublicIssue, raw, line, off, false, sentence)
 		}
 	case hostIs(host, referenceHosts):
 	case u.Scheme == "https" && reportCtx() && !negated():
-		a.cand(KindWebForm, raw, line, off, false, sentence)
+		a.cand(evidence.ContactWebForm, raw, line, off, false, sentence)
 	}
 }
 
@@ -604,7 +524,7 @@ func (a *analyzer) email(addr string, line, off int) {
 			return
 		}
 	}
-	a.cand(KindEmail, addr, line, off, false, -1)
+	a.cand(evidence.ContactEmail, addr, line, off, false, -1)
 }
 
 // publicList reports local parts of typical public mailing lists, which are
@@ -655,11 +575,11 @@ func (a *analyzer) phrases() {
 		if before, _ := sentenceText(s); negationRe.MatchString(before) {
 			return
 		}
-		fs = append(fs, found{s, KindPrivateAdvisory, string(d.raw[s:e])})
+		fs = append(fs, found{s, evidence.ContactPrivateAdvisory, string(d.raw[s:e])})
 	})
 	each(securityTabRe, []string{"tab"}, func(s, e int) {
 		if _, all := sentenceText(s); reportWordsRe.MatchString(all) {
-			fs = append(fs, found{s, KindPrivateAdvisory, string(d.raw[s:e])})
+			fs = append(fs, found{s, evidence.ContactPrivateAdvisory, string(d.raw[s:e])})
 		}
 	})
 	each(advisoryVerbRe, []string{"advisor"}, func(s, e int) {
@@ -667,23 +587,23 @@ func (a *analyzer) phrases() {
 		if weWillRe.MatchString(before) || negationRe.MatchString(before) {
 			return // "we will open a security advisory" describes the project's own step
 		}
-		fs = append(fs, found{s, KindPrivateAdvisory, string(d.raw[s:e])})
+		fs = append(fs, found{s, evidence.ContactPrivateAdvisory, string(d.raw[s:e])})
 	})
 	each(reportVulnRe, []string{"report a vulnerability"}, func(s, e int) {
 		if _, all := sentenceText(s); githubRe.MatchString(strings.Replace(all, "report a vulnerability", "", 1)) || securityTabRe.MatchString(all) {
-			fs = append(fs, found{s, KindPrivateAdvisory, string(d.raw[s:e])})
+			fs = append(fs, found{s, evidence.ContactPrivateAdvisory, string(d.raw[s:e])})
 		}
 	})
 	each(confidentialRe, []string{"confidential"}, func(s, e int) {
 		if before, _ := sentenceText(s); !negationRe.MatchString(before) {
-			fs = append(fs, found{s, KindGitLabConfidentialIssue, string(d.raw[s:e])})
+			fs = append(fs, found{s, evidence.ContactGitLabConfidentialIssue, string(d.raw[s:e])})
 		}
 	})
 	each(bountyNameRe, []string{"hackerone", "bugcrowd", "intigriti", "yeswehack", "huntr", "immunefi", "hackenproof", "zerocopter", "bug bounty"}, func(s, e int) {
-		fs = append(fs, found{s, KindBugBounty, string(d.raw[s:e])})
+		fs = append(fs, found{s, evidence.ContactBugBounty, string(d.raw[s:e])})
 	})
 	each(securityTxtRe, []string{"security.txt"}, func(s, e int) {
-		fs = append(fs, found{s, KindSecurityTxt, string(d.raw[s:e])})
+		fs = append(fs, found{s, evidence.ContactSecurityTxt, string(d.raw[s:e])})
 	})
 	each(publicIssueRe, []string{"issue", "ticket"}, func(s, e int) {
 		before, all := sentenceText(s)
@@ -691,7 +611,7 @@ func (a *analyzer) phrases() {
 			!securityRe.MatchString(all) || notSecurityRe.MatchString(all) {
 			return
 		}
-		fs = append(fs, found{s, KindPublicIssue, string(d.raw[s:e])})
+		fs = append(fs, found{s, evidence.ContactPublicIssue, string(d.raw[s:e])})
 	})
 	for _, f := range fs {
 		a.cand(f.kind, strings.Join(strings.Fields(f.value), " "), d.lineAt(f.off), f.off, true, d.sentenceIndex(f.off))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/testutil/growth"
 
 	"github.com/google/go-cmp/cmp"
@@ -453,7 +454,7 @@ func FuzzAnalyze(f *testing.F) {
 			if !in(c.Line) || c.Value == "" || len(c.Value) > maxValueLen {
 				t.Fatalf("bad contact %+v (lines %d)", c, lines)
 			}
-			if c.Confidential != (c.Kind != KindPublicIssue) && c.Kind != KindEmail {
+			if c.Confidential != (c.Kind != evidence.ContactPublicIssue) && c.Kind != evidence.ContactEmail {
 				t.Fatalf("confidentiality wrong: %+v", c)
 			}
 		}

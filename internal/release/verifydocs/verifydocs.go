@@ -11,6 +11,8 @@ import (
 	"bytes"
 	"path"
 	"strings"
+
+	"github.com/assaysec/assay/internal/evidence"
 )
 
 // Limits.
@@ -20,17 +22,6 @@ const (
 	MaxLine = 4096
 	// MaxMentions caps mentions kept per document.
 	MaxMentions = 100
-)
-
-// Methods, matching evidence.DocMention.Method.
-const (
-	Sigstore = "sigstore"
-	SLSA     = "slsa"
-	Checksum = "checksum"
-	OpenPGP  = "openpgp"
-	SSH      = "ssh"
-	Minisign = "minisign"
-	GitTag   = "git-tag"
 )
 
 // Mention is one verification command found on a line.
@@ -128,56 +119,56 @@ func match(name string, args []string) (command, method string) {
 	case "cosign":
 		switch arg(0) {
 		case "verify-blob-attestation":
-			return "cosign verify-blob-attestation", SLSA
+			return "cosign verify-blob-attestation", evidence.VerifySLSA
 		case "verify-blob":
-			return "cosign verify-blob", Sigstore
+			return "cosign verify-blob", evidence.VerifySigstore
 		case "verify-attestation":
-			return "cosign verify-attestation", SLSA
+			return "cosign verify-attestation", evidence.VerifySLSA
 		case "verify":
-			return "cosign verify", Sigstore
+			return "cosign verify", evidence.VerifySigstore
 		}
 	case "sigstore":
 		if arg(0) == "verify" {
-			return "sigstore verify", Sigstore
+			return "sigstore verify", evidence.VerifySigstore
 		}
 	case "gh":
 		if arg(0) == "attestation" && arg(1) == "verify" {
-			return "gh attestation verify", SLSA
+			return "gh attestation verify", evidence.VerifySLSA
 		}
 	case "slsa-verifier":
 		switch arg(0) {
 		case "verify-artifact", "verify-image", "verify-npm-package":
-			return "slsa-verifier verify-artifact", SLSA
+			return "slsa-verifier verify-artifact", evidence.VerifySLSA
 		}
 	case "sha256sum", "sha512sum":
 		if has("-c", "--check") {
-			return "sha256sum -c", Checksum
+			return "sha256sum -c", evidence.VerifyChecksum
 		}
 	case "shasum":
 		if has("-c", "--check") {
-			return "shasum -a 256 -c", Checksum
+			return "shasum -a 256 -c", evidence.VerifyChecksum
 		}
 	case "gpg", "gpg2":
 		if has("--verify") {
-			return "gpg --verify", OpenPGP
+			return "gpg --verify", evidence.VerifyOpenPGP
 		}
 	case "gpgv":
-		return "gpgv", OpenPGP
+		return "gpgv", evidence.VerifyOpenPGP
 	case "ssh-keygen":
 		for i, a := range args {
 			if a == "-Yverify" || (a == "-Y" && arg(i+1) == "verify") {
-				return "ssh-keygen -Y verify", SSH
+				return "ssh-keygen -Y verify", evidence.VerifySSH
 			}
 		}
 	case "minisign":
 		for _, a := range args {
 			if strings.HasPrefix(a, "-V") {
-				return "minisign -V", Minisign
+				return "minisign -V", evidence.VerifyMinisign
 			}
 		}
 	case "git":
 		if arg(0) == "verify-tag" || (arg(0) == "tag" && (arg(1) == "-v" || arg(1) == "--verify")) {
-			return "git tag -v", GitTag
+			return "git tag -v", evidence.VerifyGitTag
 		}
 	}
 	return "", ""

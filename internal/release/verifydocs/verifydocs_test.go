@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/evidence"
 )
 
 func TestScan(t *testing.T) {
@@ -14,33 +16,33 @@ func TestScan(t *testing.T) {
 		want []Mention
 	}{
 		{"cosign blob", "## Verify\n\n```\ncosign verify-blob --bundle a.sigstore.json a.tar.gz\n```\n",
-			[]Mention{{4, "cosign verify-blob", Sigstore}}},
+			[]Mention{{4, "cosign verify-blob", evidence.VerifySigstore}}},
 		{"cosign attestation not blob", "cosign verify-blob-attestation --type slsaprovenance a\n",
-			[]Mention{{1, "cosign verify-blob-attestation", SLSA}}},
-		{"cosign image", "$ cosign verify ghcr.io/o/r:1.0\n", []Mention{{1, "cosign verify", Sigstore}}},
-		{"gh attestation", "gh attestation verify app.tgz -R o/r\n", []Mention{{1, "gh attestation verify", SLSA}}},
+			[]Mention{{1, "cosign verify-blob-attestation", evidence.VerifySLSA}}},
+		{"cosign image", "$ cosign verify ghcr.io/o/r:1.0\n", []Mention{{1, "cosign verify", evidence.VerifySigstore}}},
+		{"gh attestation", "gh attestation verify app.tgz -R o/r\n", []Mention{{1, "gh attestation verify", evidence.VerifySLSA}}},
 		{"slsa-verifier", "slsa-verifier verify-artifact app --provenance-path app.intoto.jsonl --source-uri github.com/o/r\n",
-			[]Mention{{1, "slsa-verifier verify-artifact", SLSA}}},
-		{"sha256sum flags before -c", "sha256sum --ignore-missing -c SHA256SUMS\n", []Mention{{1, "sha256sum -c", Checksum}}},
-		{"sha512sum --check", "sha512sum --check SHA512SUMS\n", []Mention{{1, "sha256sum -c", Checksum}}},
-		{"shasum", "shasum -a 256 -c checksums.txt\n", []Mention{{1, "shasum -a 256 -c", Checksum}}},
+			[]Mention{{1, "slsa-verifier verify-artifact", evidence.VerifySLSA}}},
+		{"sha256sum flags before -c", "sha256sum --ignore-missing -c SHA256SUMS\n", []Mention{{1, "sha256sum -c", evidence.VerifyChecksum}}},
+		{"sha512sum --check", "sha512sum --check SHA512SUMS\n", []Mention{{1, "sha256sum -c", evidence.VerifyChecksum}}},
+		{"shasum", "shasum -a 256 -c checksums.txt\n", []Mention{{1, "shasum -a 256 -c", evidence.VerifyChecksum}}},
 		{"sha256sum without check is not verification", "sha256sum app.tar.gz > SHA256SUMS\n", nil},
-		{"gpg", "gpg --verify SHA256SUMS.asc SHA256SUMS\n", []Mention{{1, "gpg --verify", OpenPGP}}},
-		{"gpg keyring first", "gpg --keyring ./k.gpg --verify a.asc\n", []Mention{{1, "gpg --verify", OpenPGP}}},
-		{"gpgv", "gpgv --keyring k.gpg a.asc a\n", []Mention{{1, "gpgv", OpenPGP}}},
-		{"ssh-keygen", "ssh-keygen -Y verify -f allowed_signers -I me -n file -s a.sig < a\n", []Mention{{1, "ssh-keygen -Y verify", SSH}}},
-		{"minisign", "minisign -Vm app.tar.gz -P RWQ...\n", []Mention{{1, "minisign -V", Minisign}}},
-		{"git tag -v", "git tag -v v1.2.3\ngit verify-tag v1.2.3\n", []Mention{{1, "git tag -v", GitTag}, {2, "git tag -v", GitTag}}},
+		{"gpg", "gpg --verify SHA256SUMS.asc SHA256SUMS\n", []Mention{{1, "gpg --verify", evidence.VerifyOpenPGP}}},
+		{"gpg keyring first", "gpg --keyring ./k.gpg --verify a.asc\n", []Mention{{1, "gpg --verify", evidence.VerifyOpenPGP}}},
+		{"gpgv", "gpgv --keyring k.gpg a.asc a\n", []Mention{{1, "gpgv", evidence.VerifyOpenPGP}}},
+		{"ssh-keygen", "ssh-keygen -Y verify -f allowed_signers -I me -n file -s a.sig < a\n", []Mention{{1, "ssh-keygen -Y verify", evidence.VerifySSH}}},
+		{"minisign", "minisign -Vm app.tar.gz -P RWQ...\n", []Mention{{1, "minisign -V", evidence.VerifyMinisign}}},
+		{"git tag -v", "git tag -v v1.2.3\ngit verify-tag v1.2.3\n", []Mention{{1, "git tag -v", evidence.VerifyGitTag}, {2, "git tag -v", evidence.VerifyGitTag}}},
 		{"two on a line", "sha256sum -c SHA256SUMS && cosign verify-blob --bundle S.sigstore.json SHA256SUMS\n",
-			[]Mention{{1, "sha256sum -c", Checksum}, {1, "cosign verify-blob", Sigstore}}},
+			[]Mention{{1, "sha256sum -c", evidence.VerifyChecksum}, {1, "cosign verify-blob", evidence.VerifySigstore}}},
 		{"inline code and paths", "Run `gpg --verify a.asc` or `/usr/bin/ssh-keygen -Yverify -f s`.\n",
-			[]Mention{{1, "gpg --verify", OpenPGP}, {1, "ssh-keygen -Y verify", SSH}}},
-		{"same command twice on a line", "gpg --verify a.asc; gpg --verify b.asc\n", []Mention{{1, "gpg --verify", OpenPGP}}},
+			[]Mention{{1, "gpg --verify", evidence.VerifyOpenPGP}, {1, "ssh-keygen -Y verify", evidence.VerifySSH}}},
+		{"same command twice on a line", "gpg --verify a.asc; gpg --verify b.asc\n", []Mention{{1, "gpg --verify", evidence.VerifyOpenPGP}}},
 		{"cosign sign is not verification", "cosign sign-blob --bundle a.sigstore.json a\n", nil},
 		{"glued names do not count", "mycosign verify-blob x\nnotgpg --verify\n", nil},
 		{"pipe ends the command", "sha256sum a | grep -c x\n", nil},
 		{"prose", "We verify everything carefully.\n", nil},
-		{"no trailing newline", "gpg --verify a.asc", []Mention{{1, "gpg --verify", OpenPGP}}},
+		{"no trailing newline", "gpg --verify a.asc", []Mention{{1, "gpg --verify", evidence.VerifyOpenPGP}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if d := cmp.Diff(tc.want, Scan([]byte(tc.doc))); d != "" {

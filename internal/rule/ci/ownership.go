@@ -2,7 +2,6 @@ package ci
 
 import (
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/parse/codeowners"
 	"github.com/assaysec/assay/internal/rule"
 )
 
@@ -31,7 +30,7 @@ func codeownersCoverBuild(ev *evidence.Set) []rule.Finding {
 	var out []rule.Finding
 	covered := 0
 	for _, f := range files {
-		if owners, _ := codeowners.Owners(co.Fact, f); len(owners) == 0 {
+		if owners, _ := co.Fact.Owners(f); len(owners) == 0 {
 			out = append(out, rule.Absent(id, loc(f, 0), "%s has no code owner in %s", f, co.Fact.Path))
 			continue
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/release/publishing"
+	"github.com/assaysec/assay/internal/evidence/publishing"
 	"github.com/assaysec/assay/internal/rule"
 )
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/parse/gitlabci"
 	"github.com/assaysec/assay/internal/rule"
 )
 
@@ -157,7 +156,7 @@ func gitlabGated(ix *index, r releaseJob) (bool, string) {
 	}
 	stages := r.pl.Stages
 	if len(stages) == 0 {
-		stages = gitlabci.DefaultStages
+		stages = evidence.GitLabDefaultStages
 	}
 	mine := slices.Index(stages, r.job.Stage)
 	for _, j := range r.pl.Jobs {

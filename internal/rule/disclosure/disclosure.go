@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/parse/securitypolicy"
-	"github.com/assaysec/assay/internal/parse/securitytxt"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -117,7 +115,7 @@ func negative(id string, cs []candidate, what string) []rule.Finding {
 	return out
 }
 
-func hasConfidential(p securitypolicy.Policy) bool {
+func hasConfidential(p evidence.PolicyAnalysis) bool {
 	for _, c := range p.Contacts {
 		if c.Confidential {
 			return true
@@ -142,7 +140,7 @@ func securityPolicyPublished(ev *evidence.Set) []rule.Finding {
 	}
 	return negative(id, cs, "no way to report a vulnerability (no e-mail, advisory link, form or platform)")
 }
-func policyExtras(p securitypolicy.Policy) string {
+func policyExtras(p evidence.PolicyAnalysis) string {
 	var parts []string
 	if p.ResponseTimeline {
 		parts = append(parts, "response times")
@@ -162,8 +160,8 @@ func policyExtras(p securitypolicy.Policy) string {
 	return "; states " + strings.Join(parts, ", ")
 }
 
-func contactKinds(cs []securitypolicy.Contact) string {
-	seen := map[securitypolicy.ContactKind]bool{}
+func contactKinds(cs []evidence.PolicyContact) string {
+	seen := map[evidence.ContactKind]bool{}
 	var kinds []string
 	for _, c := range cs {
 		if !seen[c.Kind] {
@@ -200,7 +198,7 @@ func securityPolicyHasConfidentialRoute(ev *evidence.Set) []rule.Finding {
 			continue
 		}
 		for _, ct := range p.Policy.Contacts {
-			if ct.Kind == securitypolicy.KindPublicIssue {
+			if ct.Kind == evidence.ContactPublicIssue {
 				return []rule.Finding{rule.Violated(id, evidence.Location{Path: p.Path, Line: ct.Line},
 					"%s:%d asks for vulnerabilities to be reported in public (%s); they would be disclosed before a fix", where(p), ct.Line, textsafe.Truncate(ct.Value, 200))}
 			}
@@ -230,22 +228,20 @@ func securityTxtValid(ev *evidence.Set) []rule.Finding {
 	if len(items) == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no security.txt in the repository (.well-known/security.txt); it is optional when SECURITY.md is published")}
 	}
-	now := evidence.Now(ev)
 	var out []rule.Finding
 	for _, it := range items {
 		t := it.Fact
 		loc := evidence.Location{Path: t.Path}
-		if t.File == nil {
+		if t.Unread {
 			// Unread is unknown, not invalid: the file may well be valid.
 			out = append(out, rule.New(id, rule.NotAvailable, loc, "%s could not be read: %s", t.Path, t.Err))
 			continue
 		}
-		probs := t.File.Validate(now)
 		var warnings []string
 		errs := 0
-		for _, p := range probs {
+		for _, p := range t.Problems {
 			ploc := evidence.Location{Path: t.Path, Line: p.Line}
-			if p.Severity == securitytxt.SeverityError {
+			if p.Error {
 				errs++
 				out = append(out, rule.New(id, rule.False, ploc, "%s line %d: %s", t.Path, p.Line, p.Message))
 			} else {
@@ -253,11 +249,11 @@ func securityTxtValid(ev *evidence.Set) []rule.Finding {
 			}
 		}
 		if errs == 0 {
-			if len(t.File.Contact) > 0 {
-				loc.Line = t.File.Contact[0].Line
+			if len(t.Contacts) > 0 {
+				loc.Line = t.Contacts[0].Line
 			}
-			msg := fmt.Sprintf("%s is valid under RFC 9116, expires %s", t.Path, t.File.ExpiresAt.UTC().Format("2006-01-02"))
-			if t.File.Signed {
+			msg := fmt.Sprintf("%s is valid under RFC 9116, expires %s", t.Path, t.ExpiresAt.UTC().Format("2006-01-02"))
+			if t.Signed {
 				msg += ", OpenPGP cleartext-signed"
 			}
 			if len(warnings) > 0 {
@@ -281,20 +277,20 @@ func securityTxtHasContact(ev *evidence.Set) []rule.Finding {
 		t := it.Fact
 		loc := evidence.Location{Path: t.Path}
 		switch {
-		case t.File == nil:
+		case t.Unread:
 			out = append(out, rule.New(id, rule.NotAvailable, loc, "%s could not be read: %s", t.Path, t.Err))
-		case len(t.File.Contact) == 0:
+		case len(t.Contacts) == 0:
 			out = append(out, rule.New(id, rule.False, loc, "%s has no Contact field", t.Path))
-		case t.File.ExpiresAt.IsZero() || !t.File.ExpiresAt.After(now):
-			if t.File.Expires != nil {
-				loc.Line = t.File.Expires.Line
+		case t.ExpiresAt.IsZero() || !t.ExpiresAt.After(now):
+			if t.ExpiresLine > 0 {
+				loc.Line = t.ExpiresLine
 			}
 			out = append(out, rule.New(id, rule.False, loc, "%s is expired or has no valid Expires, so its contacts must not be relied on", t.Path))
 		default:
-			c := t.File.Contact[0]
+			c := t.Contacts[0]
 			loc.Line = c.Line
 			enc := ""
-			if len(t.File.Encryption) > 0 {
+			if len(t.Encryption) > 0 {
 				enc = "; Encryption key given"
 			}
 			out = append(out, rule.New(id, rule.True, loc, "%s gives a reporting contact %s%s", t.Path, c.Value, enc))

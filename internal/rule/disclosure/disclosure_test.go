@@ -8,10 +8,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	disclosurecollector "github.com/assaysec/assay/internal/collector/repo/disclosure"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/parse/securityinsights"
 	"github.com/assaysec/assay/internal/parse/securitypolicy"
-	"github.com/assaysec/assay/internal/parse/securitytxt"
 	"github.com/assaysec/assay/internal/rule"
 )
 
@@ -30,7 +30,7 @@ func policy(text string) evidence.SecurityPolicy {
 }
 
 func txt(text string) evidence.SecurityTxt {
-	return evidence.SecurityTxt{Path: ".well-known/security.txt", File: securitytxt.Parse([]byte(text))}
+	return disclosurecollector.SecurityTxtFact(".well-known/security.txt", []byte(text), now)
 }
 
 func outcomes(fs []rule.Finding) []rule.Outcome {
@@ -66,13 +66,13 @@ func TestRules(t *testing.T) {
 		{"txt_expired", securityTxtValid, set(expired), []rule.Outcome{rule.False}},
 		{"txt_no_contact", securityTxtValid, set(noContact), []rule.Outcome{rule.False}},
 		{"txt_absent", securityTxtValid, set(), []rule.Outcome{rule.NotApplicable}},
-		{"txt_wellknown_preferred", securityTxtValid, set(evidence.SecurityTxt{Path: "security.txt", File: securitytxt.Parse([]byte("junk\n"))}, good), []rule.Outcome{rule.True}},
+		{"txt_wellknown_preferred", securityTxtValid, set(disclosurecollector.SecurityTxtFact("security.txt", []byte("junk\n"), now), good), []rule.Outcome{rule.True}},
 		{"contact_current", securityTxtHasContact, set(good), []rule.Outcome{rule.True}},
 		{"contact_expired", securityTxtHasContact, set(expired), []rule.Outcome{rule.False}},
 		{"contact_missing", securityTxtHasContact, set(noContact), []rule.Outcome{rule.False}},
 		{"insights_absent", securityInsightsDeclaresReporting, set(), []rule.Outcome{rule.NotApplicable}},
-		{"txt_unreadable", securityTxtValid, set(evidence.SecurityTxt{Path: ".well-known/security.txt", Err: "too large"}), []rule.Outcome{rule.NotAvailable}},
-		{"contact_unreadable", securityTxtHasContact, set(evidence.SecurityTxt{Path: ".well-known/security.txt", Err: "too large"}), []rule.Outcome{rule.NotAvailable}},
+		{"txt_unreadable", securityTxtValid, set(evidence.SecurityTxt{Path: ".well-known/security.txt", Err: "too large", Unread: true}), []rule.Outcome{rule.NotAvailable}},
+		{"contact_unreadable", securityTxtHasContact, set(evidence.SecurityTxt{Path: ".well-known/security.txt", Err: "too large", Unread: true}), []rule.Outcome{rule.NotAvailable}},
 		{"insights_unreadable", securityInsightsDeclaresReporting, set(evidence.SecurityInsights{Path: "SECURITY-INSIGHTS.yml", Err: "too large", Unread: true}), []rule.Outcome{rule.NotAvailable}},
 		{"insights_unparseable", securityInsightsDeclaresReporting, set(evidence.SecurityInsights{Path: "SECURITY-INSIGHTS.yml", Err: "line 2: bad", ErrLine: 2}), []rule.Outcome{rule.False}},
 	}
@@ -113,13 +113,13 @@ func TestSecurityTxt_Corpus(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
-			f := evidence.SecurityTxt{Path: ".well-known/security.txt", File: securitytxt.Parse(readCorpus(t, tc.file))}
+			f := disclosurecollector.SecurityTxtFact(".well-known/security.txt", readCorpus(t, tc.file), now)
 			got := securityTxtValid(set(f))
 			if ruleVerdict(got) != tc.want {
 				t.Errorf("securityTxtValid = %v, want %s; findings %+v", outcomes(got), tc.want, got)
 			}
 			for _, fd := range got {
-				if fd.Outcome == rule.False && fd.Location.Line == 0 && f.File.Expires != nil {
+				if fd.Outcome == rule.False && fd.Location.Line == 0 && f.ExpiresLine > 0 {
 					t.Errorf("violation without a line: %+v", fd)
 				}
 			}

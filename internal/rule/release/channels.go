@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/release/verifydocs"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -115,13 +114,13 @@ func isIP(host string) bool {
 // releaseMethods maps artefact check methods to the verification methods
 // customers would use.
 var releaseMethods = map[string]string{
-	"sigstore-bundle":       verifydocs.Sigstore,
-	"key-signature":         verifydocs.Sigstore,
-	"certificate-signature": verifydocs.Sigstore,
-	"openpgp-signature":     verifydocs.OpenPGP,
-	"checksum":              verifydocs.Checksum,
-	"provenance":            verifydocs.SLSA,
-	"provenance-signature":  verifydocs.SLSA,
+	"sigstore-bundle":       evidence.VerifySigstore,
+	"key-signature":         evidence.VerifySigstore,
+	"certificate-signature": evidence.VerifySigstore,
+	"openpgp-signature":     evidence.VerifyOpenPGP,
+	"checksum":              evidence.VerifyChecksum,
+	"provenance":            evidence.VerifySLSA,
+	"provenance-signature":  evidence.VerifySLSA,
 }
 
 // verificationInstructionsPublished asks whether the repository tells
@@ -139,13 +138,13 @@ func verificationInstructionsPublished(ev *evidence.Set) []rule.Finding {
 		}
 	}
 	for _, it := range evidence.Facts[evidence.ReleaseChecksumFile](ev) {
-		used[verifydocs.Checksum] = true
+		used[evidence.VerifyChecksum] = true
 		if m, ok := releaseMethods[it.Fact.Signature.Method]; ok {
 			used[m] = true
 		}
 	}
 	if len(evidence.Facts[evidence.ReleaseProvenance](ev)) > 0 {
-		used[verifydocs.SLSA] = true
+		used[evidence.VerifySLSA] = true
 	}
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.VerificationDocs](ev) {
@@ -163,7 +162,7 @@ func judgeDocs(id string, d evidence.VerificationDocs, used map[string]bool) []r
 	// the instructions must show the signature check.
 	want := map[string]bool{}
 	for m := range used {
-		if m != verifydocs.Checksum {
+		if m != evidence.VerifyChecksum {
 			want[m] = true
 		}
 	}
@@ -219,19 +218,19 @@ func keys(m map[string]bool) []string {
 
 func example(method string) string {
 	switch method {
-	case verifydocs.Sigstore:
+	case evidence.VerifySigstore:
 		return "cosign verify-blob --bundle FILE.sigstore.json --certificate-identity ... FILE"
-	case verifydocs.SLSA:
+	case evidence.VerifySLSA:
 		return "slsa-verifier verify-artifact FILE --provenance-path FILE.intoto.jsonl --source-uri ..."
-	case verifydocs.OpenPGP:
+	case evidence.VerifyOpenPGP:
 		return "gpg --verify FILE.asc FILE"
-	case verifydocs.Checksum:
+	case evidence.VerifyChecksum:
 		return "sha256sum -c SHA256SUMS"
-	case verifydocs.GitTag:
+	case evidence.VerifyGitTag:
 		return "git tag -v vX.Y.Z"
-	case verifydocs.SSH:
+	case evidence.VerifySSH:
 		return "ssh-keygen -Y verify -f allowed_signers -I ID -n file -s FILE.sig < FILE"
-	case verifydocs.Minisign:
+	case evidence.VerifyMinisign:
 		return "minisign -Vm FILE -P KEY"
 	}
 	return method

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/release/slsa"
 	"github.com/assaysec/assay/internal/rule"
 )
 
@@ -258,7 +257,7 @@ func releaseProvenanceVerifies(ev *evidence.Set) []rule.Finding {
 		if len(p.Matched) == 0 {
 			problems = append(problems, fmt.Sprintf("no artefact of the release matches its subjects (%s)", strings.Join(first(p.Subjects, 5), ", ")))
 		}
-		if p.BuilderID != "" && !slsa.Allowed(p.BuilderID, p.AllowedBuilders) {
+		if p.BuilderID != "" && !p.BuilderAllowed {
 			if len(p.AllowedBuilders) == 0 {
 				problems = append(problems, fmt.Sprintf("builder %q is not a known hosted builder; list it in releases[].builders if you trust it", p.BuilderID))
 			} else {
@@ -271,7 +270,7 @@ func releaseProvenanceVerifies(ev *evidence.Set) []rule.Finding {
 		if p.ExpectedRef != "" && p.SourceRef != "" && p.SourceRef != p.ExpectedRef && p.SourceRef != strings.Replace(p.ExpectedRef, "refs/tags/", "refs/tags/v", 1) {
 			problems = append(problems, fmt.Sprintf("source ref mismatch: expected %s, got %s", p.ExpectedRef, p.SourceRef))
 		}
-		if p.BuildType != "" && !slsa.KnownBuildType(p.BuildType) {
+		if p.BuildType != "" && !p.BuildTypeKnown {
 			problems = append(problems, fmt.Sprintf("build type %q is not one Assay understands, so its parameters were not checked", p.BuildType))
 		}
 		level := 0

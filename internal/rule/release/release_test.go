@@ -7,7 +7,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/parse/securityinsights"
 	"github.com/assaysec/assay/internal/rule"
 )
 
@@ -49,7 +48,7 @@ var goodProv = evidence.ReleaseProvenance{
 	BuildType:  "https://github.com/slsa-framework/slsa-github-generator/generic@v1",
 	SourceRepo: "github.com/o/r", ExpectedRepo: "github.com/o/r", SourceRef: "refs/tags/v1.0.0", ExpectedRef: "refs/tags/v1.0.0",
 	Signature:    evidence.ArtefactCheck{Status: evidence.VerifyVerified, Signer: "https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1.0.0"},
-	BuilderLevel: 3,
+	BuilderLevel: 3, BuilderAllowed: true, BuildTypeKnown: true,
 }
 
 func tag(t evidence.ReleaseTagSignature) evidence.Record {
@@ -69,9 +68,9 @@ func urls(us ...string) evidence.Record {
 }
 
 func insights(points ...string) evidence.Record {
-	doc := &securityinsights.Document{}
+	doc := &evidence.InsightsDocument{}
 	for i, p := range points {
-		doc.DistributionPoints = append(doc.DistributionPoints, securityinsights.Link{URI: p, Line: 10 + i})
+		doc.DistributionPoints = append(doc.DistributionPoints, evidence.InsightsLink{URI: p, Line: 10 + i})
 	}
 	return rec(evidence.SecurityInsights{Path: "SECURITY-INSIGHTS.yml", Doc: doc})
 }

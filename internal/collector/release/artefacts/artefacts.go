@@ -562,6 +562,8 @@ func (Collector) provenance(ri input, inScope bool, file string, att intoto.Atte
 	}
 	rp.BuilderID, rp.BuildType, rp.SourceRepo, rp.SourceRef, rp.SourceCommit, rp.Trigger = p.BuilderID, p.BuildType, p.SourceRepo, p.SourceRef, p.SourceCommit, p.Trigger
 	rp.BuilderLevel, _ = slsa.BuilderLevel(p.BuilderID)
+	rp.BuilderAllowed = slsa.Allowed(p.BuilderID, rp.AllowedBuilders)
+	rp.BuildTypeKnown = slsa.KnownBuildType(p.BuildType)
 
 	ck := evidence.ArtefactCheck{Method: "provenance-signature", Source: file}
 	switch {

@@ -99,20 +99,20 @@ func declaredMethods(in *collector.Input) []string {
 	var m []string
 	opt := in.Options.Release
 	if opt.CertificateIdentity != "" || opt.CertificateIdentityRegexp != "" || opt.Key != "" {
-		m = append(m, verifydocs.Sigstore)
+		m = append(m, evidence.VerifySigstore)
 	}
 	for _, r := range in.Config.Releases {
 		if r.CertificateIdentity != "" || r.CertificateIdentityRegexp != "" || r.Key != "" {
-			m = append(m, verifydocs.Sigstore)
+			m = append(m, evidence.VerifySigstore)
 		}
 		if r.OpenPGPKeys != "" {
-			m = append(m, verifydocs.OpenPGP)
+			m = append(m, evidence.VerifyOpenPGP)
 		}
 		if r.AllowedSigners != "" {
-			m = append(m, verifydocs.GitTag)
+			m = append(m, evidence.VerifyGitTag)
 		}
 		if len(r.Builders) > 0 {
-			m = append(m, verifydocs.SLSA)
+			m = append(m, evidence.VerifySLSA)
 		}
 	}
 	slices.Sort(m)

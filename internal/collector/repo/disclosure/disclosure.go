@@ -7,6 +7,7 @@ package disclosure
 
 import (
 	"context"
+	"time"
 	"errors"
 	"path"
 	"regexp"
@@ -107,9 +108,9 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 			fact := evidence.SecurityTxt{Path: e.Path}
 			digest := ""
 			if err != nil {
-				fact.Err = readError(err)
+				fact.Err, fact.Unread = readError(err), true
 			} else {
-				fact.File = securitytxt.Parse(data)
+				fact = SecurityTxtFact(e.Path, data, in.Now)
 				digest = source.Digest(data)
 			}
 			out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, evidence.Location{Path: e.Path}, digest)})
@@ -157,4 +158,25 @@ func readError(err error) string {
 		return "not a regular file; not read"
 	}
 	return err.Error()
+}
+
+// SecurityTxtFact parses and validates a security.txt as of now: the
+// validation is the collector's, so rules judge recorded problems and never
+// parse.
+func SecurityTxtFact(p string, data []byte, now time.Time) evidence.SecurityTxt {
+	f := securitytxt.Parse(data)
+	fact := evidence.SecurityTxt{Path: p, Signed: f.Signed, ExpiresAt: f.ExpiresAt}
+	for _, c := range f.Contact {
+		fact.Contacts = append(fact.Contacts, evidence.TxtField{Value: c.Value, Line: c.Line})
+	}
+	for _, c := range f.Encryption {
+		fact.Encryption = append(fact.Encryption, evidence.TxtField{Value: c.Value, Line: c.Line})
+	}
+	if f.Expires != nil {
+		fact.ExpiresLine = f.Expires.Line
+	}
+	for _, pr := range f.Validate(now) {
+		fact.Problems = append(fact.Problems, evidence.TxtProblem{Line: pr.Line, Error: pr.Severity == securitytxt.SeverityError, Message: pr.Message})
+	}
+	return fact
 }
