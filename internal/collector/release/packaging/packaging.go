@@ -16,8 +16,8 @@ import (
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/evidence/publishing"
+	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 

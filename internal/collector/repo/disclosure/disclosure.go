@@ -7,11 +7,11 @@ package disclosure
 
 import (
 	"context"
-	"time"
 	"errors"
 	"path"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
