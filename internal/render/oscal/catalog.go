@@ -4,9 +4,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/assaysec/assay/internal/catalog"
-	"github.com/assaysec/assay/internal/mapping"
-	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/report"
 )
 
 // CatalogDoc is an OSCAL catalog document.
@@ -62,13 +60,13 @@ func CatalogUUID(frameworkID, version, claimsVersion string) string {
 }
 
 // WriteCatalog writes the Code of Practice as an OSCAL catalog.
-func WriteCatalog(w io.Writer, cat *catalog.Catalog, maps *mapping.Mapping, rules map[string]rule.Meta) error {
-	return writeJSON(w, BuildCatalog(cat, maps, rules))
+func WriteCatalog(w io.Writer, cat *report.Catalog) error {
+	return writeJSON(w, BuildCatalog(cat))
 }
 
-// BuildCatalog converts the embedded catalog, its rule mapping and rule
-// metadata to OSCAL.
-func BuildCatalog(cat *catalog.Catalog, maps *mapping.Mapping, rules map[string]rule.Meta) *CatalogDoc {
+// BuildCatalog converts the catalog view (texts, and the rules of each
+// claim with their roles and questions) to OSCAL.
+func BuildCatalog(cat *report.Catalog) *CatalogDoc {
 	f := cat.Framework
 	date := f.Version + "T00:00:00Z"
 	c := Catalog{
@@ -97,14 +95,14 @@ func BuildCatalog(cat *catalog.Catalog, maps *mapping.Mapping, rules map[string]
 			Parts: []Part{{ID: "theme-" + t.ID + "_ovw", Name: "overview", Prose: t.Goal}},
 		}
 		for _, p := range t.Principles {
-			g.Controls = append(g.Controls, principleControl(p, maps, rules))
+			g.Controls = append(g.Controls, principleControl(p))
 		}
 		c.Groups = append(c.Groups, g)
 	}
 	return &CatalogDoc{Catalog: c}
 }
 
-func principleControl(p catalog.Principle, maps *mapping.Mapping, rules map[string]rule.Meta) Control {
+func principleControl(p report.CatalogPrinciple) Control {
 	id := ControlID(p.ID)
 	ctl := Control{ID: id, Class: "principle", Title: p.Title,
 		Props: []Prop{{Name: "label", Value: p.ID}, {Name: "sort-id", Value: sortID(p.ID)}},
@@ -114,7 +112,7 @@ func principleControl(p catalog.Principle, maps *mapping.Mapping, rules map[stri
 		},
 	}
 	for _, cl := range p.Claims {
-		ctl.Controls = append(ctl.Controls, claimControl(cl, maps, rules))
+		ctl.Controls = append(ctl.Controls, claimControl(cl))
 	}
 	return ctl
 }
@@ -142,13 +140,13 @@ func sortID(id string) string {
 	return "sscop-" + string(out)
 }
 
-func claimControl(cl catalog.Claim, maps *mapping.Mapping, rules map[string]rule.Meta) Control {
+func claimControl(cl report.CatalogClaim) Control {
 	id := ControlID(cl.ID)
 	ctl := Control{ID: id, Class: "claim", Title: cl.Statement,
 		Props: []Prop{
 			{Name: "label", Value: cl.ID},
 			{Name: "sort-id", Value: sortID(cl.ID)},
-			{Name: "automation", NS: NS, Value: string(cl.Automation)},
+			{Name: "automation", NS: NS, Value: cl.Automation},
 			{Name: "observed-sufficient", NS: NS, Value: boolText(cl.ObservedSufficient)},
 		},
 		Parts: []Part{{ID: id + "_smt", Name: "statement", Prose: cl.Statement}},
@@ -169,22 +167,18 @@ func claimControl(cl catalog.Claim, maps *mapping.Mapping, rules map[string]rule
 	if len(cl.Remediation) > 0 {
 		ctl.Parts = append(ctl.Parts, itemPart(id+"_rem", "guidance", "remediation", "How to meet the claim", cl.Remediation))
 	}
-	if maps != nil {
-		r := maps.Claim(cl.ID)
-		if ids := r.IDs(); len(ids) > 0 {
-			m := Part{ID: id + "_rules", Name: "assessment-method", Class: "automated", Title: "Rules Assay evaluates",
-				Props: []Prop{{Name: "method", Value: "EXAMINE"}, {Name: "method", Value: "TEST"}}}
-			for i, rid := range ids {
-				role := r.Role(rid)
-				prose := rules[rid].Question
-				if prose == "" {
-					prose = rid
-				}
-				m.Parts = append(m.Parts, Part{ID: id + "_rules." + strconv.Itoa(i+1), Name: "rule", NS: NS, Class: role, Title: rid,
-					Props: []Prop{{Name: "rule-id", NS: NS, Value: rid}, {Name: "rule-role", NS: NS, Value: role}}, Prose: prose})
+	if len(cl.Rules) > 0 {
+		m := Part{ID: id + "_rules", Name: "assessment-method", Class: "automated", Title: "Rules Assay evaluates",
+			Props: []Prop{{Name: "method", Value: "EXAMINE"}, {Name: "method", Value: "TEST"}}}
+		for i, r := range cl.Rules {
+			prose := r.Question
+			if prose == "" {
+				prose = r.ID
 			}
-			ctl.Parts = append(ctl.Parts, m)
+			m.Parts = append(m.Parts, Part{ID: id + "_rules." + strconv.Itoa(i+1), Name: "rule", NS: NS, Class: r.Role, Title: r.ID,
+				Props: []Prop{{Name: "rule-id", NS: NS, Value: r.ID}, {Name: "rule-role", NS: NS, Value: r.Role}}, Prose: prose})
 		}
+		ctl.Parts = append(ctl.Parts, m)
 	}
 	return ctl
 }

@@ -12,15 +12,12 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/assaysec/assay/internal/catalog"
 	"github.com/assaysec/assay/internal/engine"
-	"github.com/assaysec/assay/internal/mapping"
+	"github.com/assaysec/assay/internal/explain"
 	"github.com/assaysec/assay/internal/render"
 	"github.com/assaysec/assay/internal/render/oscal"
 	"github.com/assaysec/assay/internal/render/rendertest"
 	"github.com/assaysec/assay/internal/report"
-	"github.com/assaysec/assay/internal/rule"
-	rulelist "github.com/assaysec/assay/internal/rule/list"
 )
 
 type noNetwork struct{}
@@ -67,24 +64,12 @@ func validate(t *testing.T, s *jsonschema.Schema, data []byte) {
 
 func realCatalog(t testing.TB) []byte {
 	t.Helper()
-	cat, err := catalog.Default()
+	d, err := explain.Load()
 	if err != nil {
 		t.Fatal(err)
-	}
-	maps, err := mapping.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := rulelist.All()
-	if err != nil {
-		t.Fatal(err)
-	}
-	metas := map[string]rule.Meta{}
-	for _, r := range rs {
-		metas[r.Meta().ID] = r.Meta()
 	}
 	var buf bytes.Buffer
-	if err := oscal.WriteCatalog(&buf, cat, maps, metas); err != nil {
+	if err := oscal.WriteCatalog(&buf, d.Catalog()); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
