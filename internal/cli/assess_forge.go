@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/assaysec/assay/internal/catalog"
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/forge"
 )
@@ -34,15 +33,11 @@ func applyForge(cmd *cobra.Command, fc forge.Config, opts *engine.Options) {
 	if opts.Online || cmd.Flags().Changed("offline") {
 		return
 	}
-	cat, err := catalog.Default()
-	if err != nil {
-		return
-	}
 	o := *opts
 	if o.Path == "" {
 		o.Path = "."
 	}
-	if cfg, err := engine.LoadConfig(o, cat); err == nil && cfg.Forge.Online {
+	if cfg, err := engine.LoadDeclaration(o); err == nil && cfg.Forge.Online {
 		opts.Online = true
 	}
 }

@@ -13,8 +13,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/atomicfile"
-	"github.com/assaysec/assay/internal/catalog"
 	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
 	"github.com/assaysec/assay/internal/source"
@@ -83,11 +83,7 @@ func loadDeclaration(path string) (*config.Config, *yaml.Node, error) {
 	if err != nil {
 		return nil, nil, usagef("read declaration: %v (run `assay init` to create one)", err)
 	}
-	cat, err := catalog.Default()
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg, err := config.Parse(path, data, func(id string) bool { _, ok := cat.Claim(id); return ok })
+	cfg, err := engine.ParseDeclaration(path, data)
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
@@ -136,16 +132,8 @@ type evidenceYAML struct {
 func runAttest(streams *IO, claim string, f *attestFlags) error {
 	// An unknown claim is the user's mistake (exit 2), found before the
 	// declaration is touched.
-	cat, err := catalog.Default()
-	if err != nil {
-		return err
-	}
-	if _, ok := cat.Claim(claim); !ok {
-		var ids []string
-		for _, c := range cat.Claims() {
-			ids = append(ids, c.ID)
-		}
-		return usagef("claim %q is not in the Code of Practice catalog%s; see `assay catalog`", textsafe.Clean(claim), didYouMean(claim, ids))
+	if !engine.KnownClaim(claim) {
+		return usagef("claim %q is not in the Code of Practice catalog%s; see `assay catalog`", textsafe.Clean(claim), didYouMean(claim, engine.ClaimIDs()))
 	}
 	path := declarationPath(f.dir, f.config)
 	cfg, doc, err := loadDeclaration(path)

@@ -5,13 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/engine"
-	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/license"
 	"github.com/assaysec/assay/internal/publish"
 	"github.com/assaysec/assay/internal/source"
@@ -73,17 +71,9 @@ Files are written atomically; existing files are not overwritten without --force
 			if license == "" {
 				license, licenseFile = detectLicense(path)
 			}
-			announced := map[string]time.Time{}
-			for _, it := range evidence.Facts[evidence.ReleaseLine](res.Evidence) {
-				if it.Fact.AnnouncedBy == "git" {
-					announced[it.Fact.Version] = it.Fact.Announced
-				}
-			}
-			var vulns []evidence.Vulnerability
-			for _, it := range evidence.Facts[evidence.Vulnerability](res.Evidence) {
-				vulns = append(vulns, it.Fact)
-			}
-			arts, skipped, err := publish.All(publish.Input{Config: res.Config, Now: opts.Now, RepoURL: repoURL, BaseURL: baseURL, License: license, LicenseFile: licenseFile, Announced: announced, Vulnerabilities: vulns})
+			in := publish.Input{Config: res.Config, Now: opts.Now, RepoURL: repoURL, BaseURL: baseURL, License: license, LicenseFile: licenseFile}
+			in.AddEvidence(res.Evidence)
+			arts, skipped, err := publish.All(in)
 			if err != nil {
 				return err
 			}

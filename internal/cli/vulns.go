@@ -10,40 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
-	"github.com/assaysec/assay/internal/vex"
 	"github.com/assaysec/assay/internal/vuln"
 )
-
-// vulnJSON is one finding in `assay vulns --format json`.
-type vulnJSON struct {
-	ID            string   `json:"id"`
-	Aliases       []string `json:"aliases"`
-	Summary       string   `json:"summary,omitempty"`
-	Ecosystem     string   `json:"ecosystem"`
-	Package       string   `json:"package"`
-	Version       string   `json:"version"`
-	PURL          string   `json:"purl,omitempty"`
-	Fixed         []string `json:"fixed"`
-	Severity      string   `json:"severity,omitempty"`
-	CVSS          float64  `json:"cvss,omitempty"`
-	Vector        string   `json:"vector,omitempty"`
-	KEV           bool     `json:"kev"`
-	KEVAdded      string   `json:"kevAdded,omitempty"`
-	EPSS          *float64 `json:"epss,omitempty"`
-	Published     string   `json:"published,omitempty"`
-	AgeDays       int      `json:"ageDays"`
-	Informational string   `json:"informational,omitempty"`
-	Status        string   `json:"status"`
-	Justification string   `json:"justification,omitempty"`
-	StatusSource  string   `json:"statusSource,omitempty"`
-	Path          string   `json:"path"`
-	Line          int      `json:"line,omitempty"`
-	Relation      string   `json:"relation,omitempty"`
-	Scope         string   `json:"scope,omitempty"`
-}
 
 func newVulnsCmd(streams *IO) *cobra.Command {
 	var format, db, now, failOn string
@@ -69,7 +39,7 @@ above --fail-on; 2 usage error; 3 the database could not be read.`,
 			if format != "text" && format != "json" {
 				return usagef("--format: want text or json, got %q", format)
 			}
-			minRank, ok := map[string]int{"": -1, "never": -1, "any": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}[failOn]
+			minRank, ok := vuln.ParseFailOn(failOn)
 			if !ok {
 				return usagef("--fail-on: want never, any, low, medium, high or critical, got %q", failOn)
 			}
@@ -104,11 +74,11 @@ above --fail-on; 2 usage error; 3 the database could not be read.`,
 			if age := at.Sub(res.DB.ImportedAt); age > 7*24*time.Hour {
 				fmt.Fprintf(streams.Err, "warning: the vulnerability database was imported %s ago; recent advisories are missing (assay db import)\n", ageText(age))
 			}
-			rows := make([]vulnJSON, 0, len(res.Findings))
+			rows := make([]vuln.Row, 0, len(res.Findings))
 			failing := 0
 			for _, v := range res.Findings {
-				rows = append(rows, toVulnJSON(v, at))
-				if minRank >= 0 && vex.Open(v) && v.Informational == "" && sevRankCLI(v.Severity) >= minRank {
+				rows = append(rows, vuln.RowOf(v, at))
+				if vuln.Fails(v, minRank) {
 					failing++
 				}
 			}
@@ -140,35 +110,7 @@ above --fail-on; 2 usage error; 3 the database could not be read.`,
 	return cmd
 }
 
-func sevRankCLI(s string) int {
-	return map[string]int{"low": 1, "medium": 2, "high": 3, "critical": 4}[s]
-}
-
-func toVulnJSON(v evidence.Vulnerability, at time.Time) vulnJSON {
-	r := vulnJSON{
-		ID: v.ID, Aliases: v.Aliases, Summary: v.Summary, Ecosystem: v.Package.Ecosystem, Package: v.Package.Name,
-		Version: v.Package.Version, PURL: v.Package.PURL, Fixed: v.Fixed, Severity: v.Severity, CVSS: v.CVSS, Vector: v.Vector,
-		KEV: v.KEV, Informational: v.Informational, Status: v.Status, Justification: v.Justification, StatusSource: v.StatusSource,
-		Path: v.Package.Path, Line: v.Package.Line, Relation: v.Package.Relation, Scope: v.Package.Scope,
-	}
-	if r.Fixed == nil {
-		r.Fixed = []string{}
-	}
-	if v.KEV {
-		r.KEVAdded = v.KEVAdded.UTC().Format(time.DateOnly)
-	}
-	if v.EPSS >= 0 {
-		e := v.EPSS
-		r.EPSS = &e
-	}
-	if !v.Published.IsZero() {
-		r.Published = v.Published.UTC().Format(time.DateOnly)
-		r.AgeDays = int(at.Sub(v.Published).Hours() / 24)
-	}
-	return r
-}
-
-func writeVulnsText(streams *IO, res *vuln.Result, rows []vulnJSON) error {
+func writeVulnsText(streams *IO, res *vuln.Result, rows []vuln.Row) error {
 	if len(rows) == 0 {
 		_, err := fmt.Fprintf(streams.Out, "no known vulnerabilities in %s\n", textsafe.Count(res.Packages, "component"))
 		return err

@@ -198,3 +198,19 @@ func DefaultRemediationDays(severity string) int {
 	}
 	return 180 // low, and any other rating
 }
+
+// SeverityRank orders Assay's four severity levels: 1 low, 2 medium, 3
+// high, 4 critical; 0 for none or any other word.
+func SeverityRank(s string) int {
+	switch s {
+	case "low":
+		return 1
+	case "medium":
+		return 2
+	case "high":
+		return 3
+	case "critical":
+		return 4
+	}
+	return 0
+}

@@ -648,3 +648,19 @@ func CheckSecurityInsights(data []byte) error {
 	}
 	return nil
 }
+
+// AddEvidence fills what the assessment observed: the release dates that
+// git announced (tag dates) and the vulnerability findings.
+func (in *Input) AddEvidence(ev *evidence.Set) {
+	for _, it := range evidence.Facts[evidence.ReleaseLine](ev) {
+		if it.Fact.AnnouncedBy == "git" {
+			if in.Announced == nil {
+				in.Announced = map[string]time.Time{}
+			}
+			in.Announced[it.Fact.Version] = it.Fact.Announced
+		}
+	}
+	for _, it := range evidence.Facts[evidence.Vulnerability](ev) {
+		in.Vulnerabilities = append(in.Vulnerabilities, it.Fact)
+	}
+}

@@ -205,8 +205,6 @@ func idRank(id string) int {
 	return 2
 }
 
-var sevRank = map[string]int{"": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
-
 // Assess matches packages and returns one finding per package and
 // vulnerability, with aliases from every source merged, KEV and EPSS
 // attached. Results are sorted for stable output.
@@ -300,10 +298,10 @@ func (db *DB) finding(p evidence.DepPackage, hits []Hit) evidence.Vulnerability 
 			v.Modified = r.Modified
 		}
 		sev, score, vector := severityOf(r, h.Affected)
-		if score > v.CVSS || (v.CVSS == 0 && sevRank[sev] > sevRank[v.Severity]) {
+		if score > v.CVSS || (v.CVSS == 0 && evidence.SeverityRank(sev) > evidence.SeverityRank(v.Severity)) {
 			v.CVSS, v.Vector = score, vector
 		}
-		if sevRank[sev] > sevRank[v.Severity] {
+		if evidence.SeverityRank(sev) > evidence.SeverityRank(v.Severity) {
 			v.Severity = sev
 		}
 		if v.Vector == "" {

@@ -1,0 +1,80 @@
+package vuln
+
+import (
+	"time"
+
+	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/vex"
+)
+
+// Row is one finding as `assay vulns --format json` prints it.
+type Row struct {
+	ID            string   `json:"id"`
+	Aliases       []string `json:"aliases"`
+	Summary       string   `json:"summary,omitempty"`
+	Ecosystem     string   `json:"ecosystem"`
+	Package       string   `json:"package"`
+	Version       string   `json:"version"`
+	PURL          string   `json:"purl,omitempty"`
+	Fixed         []string `json:"fixed"`
+	Severity      string   `json:"severity,omitempty"`
+	CVSS          float64  `json:"cvss,omitempty"`
+	Vector        string   `json:"vector,omitempty"`
+	KEV           bool     `json:"kev"`
+	KEVAdded      string   `json:"kevAdded,omitempty"`
+	EPSS          *float64 `json:"epss,omitempty"`
+	Published     string   `json:"published,omitempty"`
+	AgeDays       int      `json:"ageDays"`
+	Informational string   `json:"informational,omitempty"`
+	Status        string   `json:"status"`
+	Justification string   `json:"justification,omitempty"`
+	StatusSource  string   `json:"statusSource,omitempty"`
+	Path          string   `json:"path"`
+	Line          int      `json:"line,omitempty"`
+	Relation      string   `json:"relation,omitempty"`
+	Scope         string   `json:"scope,omitempty"`
+}
+
+// RowOf is v as a row, its age counted at at.
+func RowOf(v evidence.Vulnerability, at time.Time) Row {
+	r := Row{
+		ID: v.ID, Aliases: v.Aliases, Summary: v.Summary, Ecosystem: v.Package.Ecosystem, Package: v.Package.Name,
+		Version: v.Package.Version, PURL: v.Package.PURL, Fixed: v.Fixed, Severity: v.Severity, CVSS: v.CVSS, Vector: v.Vector,
+		KEV: v.KEV, Informational: v.Informational, Status: v.Status, Justification: v.Justification, StatusSource: v.StatusSource,
+		Path: v.Package.Path, Line: v.Package.Line, Relation: v.Package.Relation, Scope: v.Package.Scope,
+	}
+	if r.Fixed == nil {
+		r.Fixed = []string{}
+	}
+	if v.KEV {
+		r.KEVAdded = v.KEVAdded.UTC().Format(time.DateOnly)
+	}
+	if v.EPSS >= 0 {
+		e := v.EPSS
+		r.EPSS = &e
+	}
+	if !v.Published.IsZero() {
+		r.Published = v.Published.UTC().Format(time.DateOnly)
+		r.AgeDays = int(at.Sub(v.Published).Hours() / 24)
+	}
+	return r
+}
+
+// ParseFailOn reads a --fail-on level: the lowest severity rank that fails
+// (0 for any), -1 for never; false when the word is not a level.
+func ParseFailOn(s string) (int, bool) {
+	switch s {
+	case "", "never":
+		return -1, true
+	case "any":
+		return 0, true
+	}
+	r := evidence.SeverityRank(s)
+	return r, r > 0
+}
+
+// Fails reports whether v fails a --fail-on rank: it is open under VEX, not
+// informational, and at or above minRank (never when minRank < 0).
+func Fails(v evidence.Vulnerability, minRank int) bool {
+	return minRank >= 0 && vex.Open(v) && v.Informational == "" && evidence.SeverityRank(v.Severity) >= minRank
+}
