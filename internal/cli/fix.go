@@ -19,6 +19,7 @@ import (
 
 func newFixCmd(streams *IO) *cobra.Command {
 	var write bool
+	var pinsPath string
 	var f assessFlags
 	cmd := &cobra.Command{
 		Use:   "fix [PATH]",
@@ -48,7 +49,13 @@ kept, and a second run changes nothing.`,
 				return usagef("%v", err)
 			}
 			defer tree.Close()
-			changes, problems := proposeFixes(tree, res.Evidence)
+			var extra []byte
+			if pinsPath != "" {
+				if extra, err = os.ReadFile(pinsPath); err != nil {
+					return usagef("--pins: %v", err)
+				}
+			}
+			changes, problems := proposeFixes(tree, res.Evidence, pinsPath, extra)
 			for _, pr := range problems {
 				fmt.Fprintf(streams.Err, "assay fix: %s\n", textsafe.Clean(pr))
 			}
@@ -73,12 +80,13 @@ kept, and a second run changes nothing.`,
 		},
 	}
 	cmd.Flags().BoolVar(&write, "write", false, "apply the changes instead of printing diffs")
+	cmd.Flags().StringVar(&pinsPath, "pins", "", "pin `FILE` (owner/repo@ref: sha) for pinning actions, besides .github/assay-pins.yaml")
 	cmd.Flags().StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")
 	f.failOn = "never"
 	return cmd
 }
 
-func proposeFixes(tree *source.Tree, ev *evidence.Set) ([]fix.Change, []string) {
+func proposeFixes(tree *source.Tree, ev *evidence.Set, pinsPath string, extra []byte) ([]fix.Change, []string) {
 	var out []fix.Change
 	var problems []string
 	read := func(p string) ([]byte, bool, error) {
@@ -102,9 +110,13 @@ func proposeFixes(tree *source.Tree, ev *evidence.Set) ([]fix.Change, []string) 
 	} else if ok {
 		out = append(out, c)
 	}
+	pins, err := fix.LoadPins(read, pinsPath, extra)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact
-		if pl.System != evidence.CIGitHubActions || pl.Permissions != nil || !strings.HasPrefix(pl.Path, ".github/workflows/") {
+		if pl.System != evidence.CIGitHubActions || !strings.HasPrefix(pl.Path, ".github/workflows/") {
 			continue
 		}
 		data, ok, err := read(pl.Path)
@@ -112,12 +124,14 @@ func proposeFixes(tree *source.Tree, ev *evidence.Set) ([]fix.Change, []string) 
 			problems = append(problems, fmt.Sprintf("%s: cannot read: %v", pl.Path, err))
 			continue
 		}
-		c, ok, err := fix.Permissions(pl.Path, data)
+		c, ok, err := fix.Workflow(pl.Path, data, pins.Resolve)
 		switch {
 		case err != nil:
 			problems = append(problems, err.Error())
 		case ok:
 			out = append(out, c)
+		default:
+			problems = append(problems, c.Notes...)
 		}
 	}
 	return out, problems
