@@ -178,11 +178,13 @@ var (
 	prActions     = []string{"peter-evans/create-pull-request", "googleapis/release-please-action", "google-github-actions/release-please-action", "changesets/action", "release-drafter/release-drafter", "actions/labeler", "peter-evans/create-or-update-comment", "marocchino/sticky-pull-request-comment", "thollander/actions-comment-pull-request"}
 	oidcActions   = []string{"actions/attest", "actions/attest-build-provenance", "actions/attest-sbom", "sigstore/cosign-installer", "aws-actions/configure-aws-credentials", "google-github-actions/auth", "azure/login", "pypa/gh-action-pypi-publish", "ossf/scorecard-action", "sigstore/gh-action-sigstore-python", "rust-lang/crates-io-auth-action"}
 	attestActions = []string{"actions/attest", "actions/attest-build-provenance", "actions/attest-sbom"}
-	sarifActions  = []string{"github/codeql-action/upload-sarif", "github/codeql-action/analyze", "github/codeql-action/init", "ossf/scorecard-action"}
+	sarifActions  = []string{"github/codeql-action/upload-sarif", "github/codeql-action/analyze", "github/codeql-action/init", "ossf/scorecard-action", "zizmorcore/zizmor-action"}
 	pagesActions  = []string{"actions/deploy-pages"}
 	issueActions  = []string{"actions/stale", "actions/labeler", "peter-evans/create-or-update-comment", "dessant/lock-threads"}
 	ghcrPush      = regexp.MustCompile(`(?i)\b(?:docker|podman)\s+(?:image\s+)?push\s+["']?ghcr\.io/|ghcr\.io`)
-	cosignSign    = regexp.MustCompile(`\bcosign\s+(?:sign|attest)\b`)
+	// Signing keylessly and publishing through trusted publishing mint an
+	// OIDC token.
+	cosignSign = regexp.MustCompile(`\bcosign\s+(?:sign|attest)(?:-blob)?\b|\buv\s+publish\b(?:[^\n]*--trusted-publishing)?`)
 )
 
 func actionOf(uses string) string {
@@ -298,7 +300,7 @@ func JobPermissions(p string, data []byte) (Change, bool, error) {
 		notes = append(notes, fmt.Sprintf("job %q was given %s from what its steps do; check it needs no more", j.id, strings.Join(grants(n), ", ")))
 	}
 	if len(edits) == 0 {
-		return Change{}, false, nil
+		return Change{Path: p, Notes: notes}, false, nil
 	}
 	keepComments(d, edits)
 	return Change{Path: p, Old: data, New: d.apply(edits), Reason: "jobs that write with the token get job-level grants, so the workflow's top level can stay read-only", Notes: notes}, true, nil
@@ -364,6 +366,12 @@ func PersistCredentials(p string, data []byte) (Change, bool, error) {
 				continue
 			}
 			wk, with := get(s, "with")
+			if with != nil && with.Kind == yaml.ScalarNode && with.Tag == "!!null" {
+				// with: written with nothing under it.
+				edits = append(edits, edit{after: wk.Line - 1, text: []string{d.line(wk.Column-1+2, "persist-credentials: false")}})
+				n++
+				continue
+			}
 			if with != nil {
 				if k, _ := get(with, "persist-credentials"); k != nil {
 					continue
@@ -384,7 +392,7 @@ func PersistCredentials(p string, data []byte) (Change, bool, error) {
 		}
 	}
 	if len(edits) == 0 {
-		return Change{}, false, nil
+		return Change{Path: p, Notes: notes}, false, nil
 	}
 	notes = append(notes, "a later step that runs git with the checkout's credentials (git fetch of a private submodule, git push) needs them passed explicitly now")
 	return Change{Path: p, Old: data, New: d.apply(edits), Reason: fmt.Sprintf("%d checkouts in jobs that do not push kept the token in .git/config", n), Notes: notes}, true, nil
@@ -508,7 +516,7 @@ func Injection(p string, data []byte) (Change, bool, error) {
 		}
 	}
 	if len(edits) == 0 {
-		return Change{}, false, nil
+		return Change{Path: p, Notes: notes}, false, nil
 	}
 	return Change{Path: p, Old: data, New: d.apply(edits), Reason: fmt.Sprintf("%d attacker-controlled expressions were expanded into scripts; they are read from env: now", n), Notes: notes}, true, nil
 }
