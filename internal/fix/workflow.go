@@ -618,12 +618,16 @@ func Workflow(p string, data []byte, pins Resolver) (Change, bool, error) {
 	if pins != nil {
 		steps = append(steps, func(p string, b []byte) (Change, bool, error) { return Pin(p, b, pins) })
 	}
-	for _, f := range steps {
+	for i, f := range steps {
 		c, ok, err := f(p, out.New)
 		if err != nil {
 			return Change{}, false, err
 		}
-		out.Notes = append(out.Notes, c.Notes...)
+		// Permissions' own notes ask a person to grant what jobs need;
+		// JobPermissions, next, does that and says what it granted.
+		if i > 0 {
+			out.Notes = append(out.Notes, c.Notes...)
+		}
 		if ok {
 			out.New = c.New
 			reasons = append(reasons, c.Reason)
