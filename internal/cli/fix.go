@@ -13,6 +13,7 @@ import (
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/fix"
+	"github.com/assaysec/assay/internal/publish"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -56,6 +57,12 @@ kept, and a second run changes nothing.`,
 				}
 			}
 			changes, problems := proposeFixes(tree, res.Evidence, pinsPath, extra)
+			policies, skipped, err := fix.Policies(treeFiles(tree), publish.Input{Config: res.Config, Now: opts.Now})
+			if err != nil {
+				return err
+			}
+			changes = append(changes, policies...)
+			problems = append(problems, skipped...)
 			for _, pr := range problems {
 				fmt.Fprintf(streams.Err, "assay fix: %s\n", textsafe.Clean(pr))
 			}
@@ -89,16 +96,7 @@ kept, and a second run changes nothing.`,
 func proposeFixes(tree *source.Tree, ev *evidence.Set, pinsPath string, extra []byte) ([]fix.Change, []string) {
 	var out []fix.Change
 	var problems []string
-	read := func(p string) ([]byte, bool, error) {
-		if !tree.Exists(p) {
-			return nil, false, nil
-		}
-		data, err := tree.ReadFile(p, 1<<20)
-		if err != nil {
-			return nil, false, err
-		}
-		return data, true, nil
-	}
+	read := treeFiles(tree)
 	renovate := false
 	for _, it := range evidence.Facts[evidence.UpdateConfig](ev) {
 		if it.Fact.Tool == "renovate" {
@@ -135,6 +133,19 @@ func proposeFixes(tree *source.Tree, ev *evidence.Set, pinsPath string, extra []
 		}
 	}
 	return out, problems
+}
+
+func treeFiles(tree *source.Tree) fix.Files {
+	return func(p string) ([]byte, bool, error) {
+		if !tree.Exists(p) {
+			return nil, false, nil
+		}
+		data, err := tree.ReadFile(p, 1<<20)
+		if err != nil {
+			return nil, false, err
+		}
+		return data, true, nil
+	}
 }
 
 // writeFix writes a change under root, refusing paths that leave it.
