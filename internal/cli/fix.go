@@ -88,6 +88,7 @@ kept, and a second run changes nothing.`,
 	}
 	cmd.Flags().BoolVar(&write, "write", false, "apply the changes instead of printing diffs")
 	cmd.Flags().StringVar(&pinsPath, "pins", "", "pin `FILE` (owner/repo@ref: sha) for pinning actions, besides .github/assay-pins.yaml")
+	cmd.Flags().StringVar(&f.now, "now", "", "run as of this `RFC3339` time (security.txt Expires), for reproducible runs")
 	cmd.Flags().StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")
 	f.failOn = "never"
 	return cmd

@@ -121,7 +121,8 @@ func securityPolicy(c *config.Config) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Security policy\n\n<!-- Written by assay fix from assay.yaml; edit freely. -->\n\n")
-	fmt.Fprintf(&b, "## Reporting a vulnerability\n\nPlease report security vulnerabilities in %s privately: %s. Do not open a public issue for a vulnerability.\n\n", product, contactText(c.Contact.Security))
+	fmt.Fprintf(&b, "## Reporting a vulnerability\n\nTo report a security vulnerability in %s, %s.\n\n", product, contactText(c.Contact.Security))
+	b.WriteString("Please keep the report private until a fix is released: vulnerabilities must not be reported in public issues.\n\n")
 	b.WriteString("Include what is affected (version, configuration), how to reproduce it, and what an attacker could do with it.\n\n")
 	b.WriteString("## What to expect\n\nWe acknowledge a report within 5 working days, keep you informed of progress, and credit you in the advisory unless you ask us not to.\n\n")
 	fmt.Fprintf(&b, "We aim to release a fix within these times of a report being confirmed, by severity: critical %s, high %s, medium %s, low %s.\n\n",
