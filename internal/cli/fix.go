@@ -21,16 +21,22 @@ import (
 func newFixCmd(streams *IO) *cobra.Command {
 	var write bool
 	var pinsPath string
+	var online bool
 	var f assessFlags
 	cmd := &cobra.Command{
 		Use:   "fix [PATH]",
-		Short: "Propose mechanical fixes (Dependabot entries, read-only workflow permissions) as a diff; --write applies them",
+		Short: "Propose mechanical fixes (Dependabot, workflow permissions, checkouts, script injection, SHA pins, security policy files) as a diff; --write applies them",
 		Long: `Fix assesses PATH offline, then proposes a change for each failing finding that
-has a mechanical remedy: a .github/dependabot.yml entry for every detected
-ecosystem and directory, and top-level permissions: contents: read for GitHub
-Actions workflows without permissions. By default it prints unified diffs;
---write applies them. YAML is edited as text, so comments and formatting are
-kept, and a second run changes nothing.`,
+has a mechanical remedy: Dependabot entries for every detected ecosystem and
+directory; in GitHub Actions workflows, top-level permissions: contents: read
+with job-level grants derived from what each job does, persist-credentials:
+false on checkouts of jobs that do not push, attacker-controlled expressions
+moved from run: scripts into env:, and actions pinned to commit SHAs (from
+.github/assay-pins.yaml, --pins FILE, or --online); and SECURITY.md,
+.well-known/security.txt and SUPPORT.md from assay.yaml where none exist.
+By default it prints unified diffs; --write applies them. YAML is edited as
+text, so comments and formatting are kept, and a second run changes nothing.
+See docs/fix.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p := "."
@@ -56,7 +62,11 @@ kept, and a second run changes nothing.`,
 					return usagef("--pins: %v", err)
 				}
 			}
-			changes, problems := proposeFixes(tree, res.Evidence, pinsPath, extra)
+			var resolve fix.Resolver
+			if online {
+				resolve = fix.GitHubResolver(cmd.Context(), os.Getenv("GITHUB_API_URL"), os.Getenv("GITHUB_TOKEN"), nil, nil)
+			}
+			changes, problems := proposeFixes(tree, res.Evidence, pinsPath, extra, resolve)
 			policies, skipped, err := fix.Policies(treeFiles(tree), publish.Input{Config: res.Config, Now: opts.Now})
 			if err != nil {
 				return err
@@ -87,6 +97,7 @@ kept, and a second run changes nothing.`,
 		},
 	}
 	cmd.Flags().BoolVar(&write, "write", false, "apply the changes instead of printing diffs")
+	cmd.Flags().BoolVar(&online, "online", false, "resolve action tags the pin file lacks through the GitHub API (GITHUB_TOKEN, GITHUB_API_URL)")
 	cmd.Flags().StringVar(&pinsPath, "pins", "", "pin `FILE` (owner/repo@ref: sha) for pinning actions, besides .github/assay-pins.yaml")
 	cmd.Flags().StringVar(&f.now, "now", "", "run as of this `RFC3339` time (security.txt Expires), for reproducible runs")
 	cmd.Flags().StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")
@@ -94,7 +105,7 @@ kept, and a second run changes nothing.`,
 	return cmd
 }
 
-func proposeFixes(tree *source.Tree, ev *evidence.Set, pinsPath string, extra []byte) ([]fix.Change, []string) {
+func proposeFixes(tree *source.Tree, ev *evidence.Set, pinsPath string, extra []byte, online fix.Resolver) ([]fix.Change, []string) {
 	var out []fix.Change
 	var problems []string
 	read := treeFiles(tree)
@@ -123,7 +134,7 @@ func proposeFixes(tree *source.Tree, ev *evidence.Set, pinsPath string, extra []
 			problems = append(problems, fmt.Sprintf("%s: cannot read: %v", pl.Path, err))
 			continue
 		}
-		c, ok, err := fix.Workflow(pl.Path, data, pins.Resolve)
+		c, ok, err := fix.Workflow(pl.Path, data, fix.Chain(pins.Resolve, online))
 		switch {
 		case err != nil:
 			problems = append(problems, err.Error())

@@ -14,7 +14,7 @@ import (
 // Where the disclosure and support rules look for each document; a
 // document is written only when none of its places holds a file.
 var (
-	securityPolicyPaths = []string{"SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "SECURITY.rst", "SECURITY.txt", "SECURITY.markdown", "SECURITY.adoc"}
+	securityPolicyPaths = []string{"SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", ".gitlab/SECURITY.md", "SECURITY.rst", "SECURITY.txt", "SECURITY.markdown", "SECURITY.adoc"}
 	securityTxtPaths    = []string{".well-known/security.txt", "security.txt"}
 	supportPaths        = []string{"SUPPORT.md", "docs/SUPPORT.md", ".github/SUPPORT.md", "docs/support.md"}
 )
