@@ -71,7 +71,9 @@ func (d *doc) jobs() []job {
 	}
 	var out []job
 	for i := 0; i+1 < len(js.Content); i += 2 {
-		if js.Content[i+1].Kind == yaml.MappingNode {
+		// Flow-style jobs ({runs-on: x, steps: [...]}) have no lines to
+		// insert between; they are left alone.
+		if n := js.Content[i+1]; n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle == 0 && len(n.Content) > 0 && n.Content[0].Line > js.Content[i].Line {
 			out = append(out, job{id: js.Content[i].Value, key: js.Content[i], node: js.Content[i+1]})
 		}
 	}
@@ -80,12 +82,12 @@ func (d *doc) jobs() []job {
 
 func steps(j *yaml.Node) []*yaml.Node {
 	_, s := get(j, "steps")
-	if s == nil || s.Kind != yaml.SequenceNode {
+	if s == nil || s.Kind != yaml.SequenceNode || s.Style&yaml.FlowStyle != 0 {
 		return nil
 	}
 	var out []*yaml.Node
 	for _, st := range s.Content {
-		if st.Kind == yaml.MappingNode {
+		if st.Kind == yaml.MappingNode && st.Style&yaml.FlowStyle == 0 {
 			out = append(out, st)
 		}
 	}
@@ -181,6 +183,8 @@ var (
 	sarifActions  = []string{"github/codeql-action/upload-sarif", "github/codeql-action/analyze", "github/codeql-action/init", "ossf/scorecard-action", "zizmorcore/zizmor-action"}
 	pagesActions  = []string{"actions/deploy-pages"}
 	issueActions  = []string{"actions/stale", "actions/labeler", "peter-evans/create-or-update-comment", "dessant/lock-threads"}
+	ghPR          = regexp.MustCompile(`\bgh\s+pr\s+(?:create|merge|comment|review|edit)\b`)
+	pushWord      = regexp.MustCompile(`\bpush\b`)
 	ghcrPush      = regexp.MustCompile(`(?i)\b(?:docker|podman)\s+(?:image\s+)?push\s+["']?ghcr\.io/|ghcr\.io`)
 	// Signing keylessly and publishing through trusted publishing mint an
 	// OIDC token.
@@ -205,7 +209,7 @@ func needs(j *yaml.Node) map[string]string {
 		if slices.Contains(pushActions, a) || gitPush.MatchString(run) {
 			why("contents")
 		}
-		if slices.Contains(prActions, a) || regexp.MustCompile(`\bgh\s+pr\s+(?:create|merge|comment|review|edit)\b`).MatchString(run) {
+		if slices.Contains(prActions, a) || ghPR.MatchString(run) {
 			why("pull-requests")
 		}
 		if slices.Contains(oidcActions, a) || cosignSign.MatchString(run) {
@@ -230,7 +234,7 @@ func needs(j *yaml.Node) map[string]string {
 				usesGHCR = true
 			}
 		}
-		if ghcrPush.MatchString(run) && regexp.MustCompile(`\bpush\b`).MatchString(run) {
+		if ghcrPush.MatchString(run) && pushWord.MatchString(run) {
 			usesGHCR = true
 		}
 	}
@@ -482,19 +486,33 @@ func Injection(p string, data []byte) (Change, bool, error) {
 			if rv.Style == yaml.LiteralStyle {
 				first = rk.Line
 			}
+			use := map[string]string{}
+			for _, h := range hits {
+				use[h.expr] = names[h.expr]
+			}
 			q := quoteNone
+			var lineEdits []edit
 			for i := first; i <= last; i++ {
 				l := d.lines[i]
 				start := 0
 				if i == rk.Line-1 {
 					start = rv.Column - 1
 				}
-				nl, nq := rewriteLine(l[start:], q, names, pwsh)
+				nl, nq := rewriteLine(l[start:], q, use, pwsh)
 				q = nq
 				if l[start:] != nl {
-					edits = append(edits, edit{after: i, replace: true, text: []string{l[:start] + nl}})
+					lineEdits = append(lineEdits, edit{after: i, replace: true, text: []string{l[:start] + nl}})
 				}
 			}
+			// A plain scalar that would now start with a quote becomes a
+			// quoted YAML string with trailing text: not valid YAML.
+			if rv.Style == 0 && len(lineEdits) > 0 && lineEdits[0].after == rk.Line-1 {
+				if t := lineEdits[0].text[0][rv.Column-1:]; strings.HasPrefix(t, `"`) || strings.HasPrefix(t, "'") {
+					notes = append(notes, fmt.Sprintf("line %d: the script starts with %s; write it as a run: | block, or pass it through env: by hand", rk.Line, hits[0].expr))
+					continue
+				}
+			}
+			edits = append(edits, lineEdits...)
 			if len(add) > 0 {
 				if ev != nil {
 					ind := childIndent(ek, ev)

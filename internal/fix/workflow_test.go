@@ -327,6 +327,30 @@ jobs:
 `,
 		},
 		{
+			name: "a plain script starting with the expression is left with a note",
+			fix:  Injection,
+			in: `on: pull_request_target
+jobs:
+  a:
+    runs-on: x
+    steps:
+      - run: ${{ github.head_ref }} --x
+`,
+			note: "the script starts with",
+		},
+		{
+			name: "flow-style jobs and steps are left alone",
+			fix:  func(p string, b []byte) (Change, bool, error) { return Workflow(p, b, nil) },
+			in: `on: issues
+permissions: {contents: read}
+jobs:
+  a: {runs-on: x, steps: [{run: 'echo ${{ github.event.issue.title }}'}]}
+  b:
+    runs-on: x
+    steps: [{uses: actions/checkout@v4}]
+`,
+		},
+		{
 			name: "injection in pwsh",
 			fix:  Injection,
 			in: `on: issues
@@ -601,4 +625,20 @@ func FuzzWorkflow(f *testing.F) {
 			t.Fatalf("not a fixed point (err %v):\n%s", err, Diff(c2))
 		}
 	})
+}
+
+func TestWorkflowKeepsCRLF(t *testing.T) {
+	src := "on: issues\r\n# hi\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    steps:\r\n      - uses: actions/checkout@v4\r\n      - run: echo ${{ github.event.issue.title }}\r\n"
+	want := "on: issues\r\npermissions:\r\n  contents: read\r\n\r\n# hi\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    steps:\r\n      - uses: actions/checkout@" + strings.Repeat("a", 40) + " # v4\r\n        with:\r\n          persist-credentials: false\r\n      - run: echo \"${ISSUE_TITLE}\"\r\n        env:\r\n          ISSUE_TITLE: ${{ github.event.issue.title }}\r\n"
+	pins := Pins{"actions/checkout@v4": strings.Repeat("a", 40)}
+	c, ok, err := Workflow("w.yml", []byte(src), pins.Resolve)
+	if err != nil || !ok {
+		t.Fatalf("ok=%v err=%v", ok, err)
+	}
+	if d := cmp.Diff(want, string(c.New)); d != "" {
+		t.Error(d)
+	}
+	if _, again, _ := Workflow("w.yml", c.New, pins.Resolve); again {
+		t.Error("second run changes the file")
+	}
 }
