@@ -642,3 +642,56 @@ func TestWorkflowKeepsCRLF(t *testing.T) {
 		t.Error("second run changes the file")
 	}
 }
+
+// TestOnZizmorAudits runs the workflow fixers over zizmor's own test
+// workflows for the findings they answer (artipacked is persist-credentials,
+// template-injection is script injection, unpinned-uses is pinning): every
+// output parses, keeps the untouched lines and is a fixed point.
+func TestOnZizmorAudits(t *testing.T) {
+	var files []string
+	for _, a := range []string{"artipacked", "template-injection", "unpinned-uses"} {
+		fs, _ := filepath.Glob(filepath.Join("../../../shared/corpus/workflows/zizmor/test-data", a, "*.yml"))
+		files = append(files, fs...)
+	}
+	if len(files) == 0 {
+		t.Skip("no zizmor corpus")
+	}
+	changed := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := parseDoc(data); err != nil {
+			continue
+		}
+		t.Run(filepath.Base(filepath.Dir(f))+"/"+filepath.Base(f), func(t *testing.T) {
+			c, ok, err := Workflow("w.yml", data, fakeSHA)
+			if err != nil {
+				// Files the workflow parser rejects are not fixed.
+				t.Skipf("not fixable: %v", err)
+			}
+			if !ok {
+				return
+			}
+			changed++
+			if _, err := parseDoc(c.New); err != nil {
+				t.Fatalf("output does not parse: %v\n%s", err, Diff(c))
+			}
+			if lost := lostLines(data, c.New); len(lost) > 0 {
+				t.Errorf("untouched lines lost: %q", lost)
+			}
+			if _, again, err := Workflow("w.yml", c.New, fakeSHA); again || err != nil {
+				t.Errorf("second run: changed=%v err=%v", again, err)
+			}
+			res := evaluate(t, "w.yml", c.New)
+			if bad := failing(res["noScriptInjection"]); len(bad) > 0 && !strings.Contains(strings.Join(c.Notes, "\n"), "by hand") {
+				t.Errorf("noScriptInjection still fails with no note: %q", bad)
+			}
+			if bad := failing(res["ciActionsPinned"]); len(bad) > 0 {
+				t.Errorf("ciActionsPinned still fails: %q", bad)
+			}
+		})
+	}
+	t.Logf("%d of %d zizmor audit workflows changed", changed, len(files))
+}
