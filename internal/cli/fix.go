@@ -13,22 +13,30 @@ import (
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/fix"
+	"github.com/assaysec/assay/internal/publish"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
 func newFixCmd(streams *IO) *cobra.Command {
 	var write bool
+	var pinsPath string
+	var online bool
 	var f assessFlags
 	cmd := &cobra.Command{
 		Use:   "fix [PATH]",
-		Short: "Propose mechanical fixes (Dependabot entries, read-only workflow permissions) as a diff; --write applies them",
+		Short: "Propose mechanical fixes (Dependabot, workflow permissions, checkouts, script injection, SHA pins, security policy files) as a diff; --write applies them",
 		Long: `Fix assesses PATH offline, then proposes a change for each failing finding that
-has a mechanical remedy: a .github/dependabot.yml entry for every detected
-ecosystem and directory, and top-level permissions: contents: read for GitHub
-Actions workflows without permissions. By default it prints unified diffs;
---write applies them. YAML is edited as text, so comments and formatting are
-kept, and a second run changes nothing.`,
+has a mechanical remedy: Dependabot entries for every detected ecosystem and
+directory; in GitHub Actions workflows, top-level permissions: contents: read
+with job-level grants derived from what each job does, persist-credentials:
+false on checkouts of jobs that do not push, attacker-controlled expressions
+moved from run: scripts into env:, and actions pinned to commit SHAs (from
+.github/assay-pins.yaml, --pins FILE, or --online); and SECURITY.md,
+.well-known/security.txt and SUPPORT.md from assay.yaml where none exist.
+By default it prints unified diffs; --write applies them. YAML is edited as
+text, so comments and formatting are kept, and a second run changes nothing.
+See docs/fix.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p := "."
@@ -48,7 +56,23 @@ kept, and a second run changes nothing.`,
 				return usagef("%v", err)
 			}
 			defer tree.Close()
-			changes, problems := proposeFixes(tree, res.Evidence)
+			var extra []byte
+			if pinsPath != "" {
+				if extra, err = os.ReadFile(pinsPath); err != nil {
+					return usagef("--pins: %v", err)
+				}
+			}
+			var resolve fix.Resolver
+			if online {
+				resolve = fix.GitHubResolver(cmd.Context(), os.Getenv("GITHUB_API_URL"), os.Getenv("GITHUB_TOKEN"), nil, nil)
+			}
+			changes, problems := proposeFixes(tree, res.Evidence, pinsPath, extra, resolve)
+			policies, skipped, err := fix.Policies(treeFiles(tree), publish.Input{Config: res.Config, Now: opts.Now})
+			if err != nil {
+				return err
+			}
+			changes = append(changes, policies...)
+			problems = append(problems, skipped...)
 			for _, pr := range problems {
 				fmt.Fprintf(streams.Err, "assay fix: %s\n", textsafe.Clean(pr))
 			}
@@ -73,24 +97,18 @@ kept, and a second run changes nothing.`,
 		},
 	}
 	cmd.Flags().BoolVar(&write, "write", false, "apply the changes instead of printing diffs")
+	cmd.Flags().BoolVar(&online, "online", false, "resolve action tags the pin file lacks through the GitHub API (GITHUB_TOKEN, GITHUB_API_URL)")
+	cmd.Flags().StringVar(&pinsPath, "pins", "", "pin `FILE` (owner/repo@ref: sha) for pinning actions, besides .github/assay-pins.yaml")
+	cmd.Flags().StringVar(&f.now, "now", "", "run as of this `RFC3339` time (security.txt Expires), for reproducible runs")
 	cmd.Flags().StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")
 	f.failOn = "never"
 	return cmd
 }
 
-func proposeFixes(tree *source.Tree, ev *evidence.Set) ([]fix.Change, []string) {
+func proposeFixes(tree *source.Tree, ev *evidence.Set, pinsPath string, extra []byte, online fix.Resolver) ([]fix.Change, []string) {
 	var out []fix.Change
 	var problems []string
-	read := func(p string) ([]byte, bool, error) {
-		if !tree.Exists(p) {
-			return nil, false, nil
-		}
-		data, err := tree.ReadFile(p, 1<<20)
-		if err != nil {
-			return nil, false, err
-		}
-		return data, true, nil
-	}
+	read := treeFiles(tree)
 	renovate := false
 	for _, it := range evidence.Facts[evidence.UpdateConfig](ev) {
 		if it.Fact.Tool == "renovate" {
@@ -102,9 +120,13 @@ func proposeFixes(tree *source.Tree, ev *evidence.Set) ([]fix.Change, []string) 
 	} else if ok {
 		out = append(out, c)
 	}
+	pins, err := fix.LoadPins(read, pinsPath, extra)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact
-		if pl.System != evidence.CIGitHubActions || pl.Permissions != nil || !strings.HasPrefix(pl.Path, ".github/workflows/") {
+		if pl.System != evidence.CIGitHubActions || !strings.HasPrefix(pl.Path, ".github/workflows/") {
 			continue
 		}
 		data, ok, err := read(pl.Path)
@@ -112,15 +134,30 @@ func proposeFixes(tree *source.Tree, ev *evidence.Set) ([]fix.Change, []string) 
 			problems = append(problems, fmt.Sprintf("%s: cannot read: %v", pl.Path, err))
 			continue
 		}
-		c, ok, err := fix.Permissions(pl.Path, data)
+		c, ok, err := fix.Workflow(pl.Path, data, fix.Chain(pins.Resolve, online))
 		switch {
 		case err != nil:
 			problems = append(problems, err.Error())
 		case ok:
 			out = append(out, c)
+		default:
+			problems = append(problems, c.Notes...)
 		}
 	}
 	return out, problems
+}
+
+func treeFiles(tree *source.Tree) fix.Files {
+	return func(p string) ([]byte, bool, error) {
+		if !tree.Exists(p) {
+			return nil, false, nil
+		}
+		data, err := tree.ReadFile(p, 1<<20)
+		if err != nil {
+			return nil, false, err
+		}
+		return data, true, nil
+	}
 }
 
 // writeFix writes a change under root, refusing paths that leave it.

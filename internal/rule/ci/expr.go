@@ -118,3 +118,9 @@ func injectable(e string, re *regexp.Regexp) string {
 	}
 	return ""
 }
+
+// AttackerControlled returns the attacker-controlled context (as
+// noScriptInjection classifies it) that can become the value of the
+// expression e (the text between ${{ and }}), or "". The fixer that rewrites
+// such expansions through env: uses it so the two never disagree.
+func AttackerControlled(e string) string { return injectable(e, attackerContext) }
