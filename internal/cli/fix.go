@@ -1,17 +1,12 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"path"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/engine"
-	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/fix"
 	"github.com/assaysec/assay/internal/publish"
 	"github.com/assaysec/assay/internal/source"
@@ -66,8 +61,8 @@ See docs/fix.md.`,
 			if online {
 				resolve = fix.GitHubResolver(cmd.Context(), os.Getenv("GITHUB_API_URL"), os.Getenv("GITHUB_TOKEN"), nil, nil)
 			}
-			changes, problems := proposeFixes(tree, res.Evidence, pinsPath, extra, resolve)
-			policies, skipped, err := fix.Policies(treeFiles(tree), publish.Input{Config: res.Config, Now: opts.Now})
+			changes, problems := fix.Propose(fix.TreeFiles(tree), res.Evidence, pinsPath, extra, resolve)
+			policies, skipped, err := fix.Policies(fix.TreeFiles(tree), publish.Input{Config: res.Config, Now: opts.Now})
 			if err != nil {
 				return err
 			}
@@ -84,7 +79,7 @@ See docs/fix.md.`,
 				if !write {
 					fmt.Fprintf(streams.Out, "# %s\n%s", c.Reason, fix.Diff(c))
 				} else {
-					if err := writeFix(p, c); err != nil {
+					if err := fix.Write(p, c); err != nil {
 						return err
 					}
 					fmt.Fprintf(streams.Out, "wrote %s: %s\n", c.Path, c.Reason)
@@ -103,77 +98,4 @@ See docs/fix.md.`,
 	cmd.Flags().StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")
 	f.failOn = "never"
 	return cmd
-}
-
-func proposeFixes(tree *source.Tree, ev *evidence.Set, pinsPath string, extra []byte, online fix.Resolver) ([]fix.Change, []string) {
-	var out []fix.Change
-	var problems []string
-	read := treeFiles(tree)
-	renovate := false
-	for _, it := range evidence.Facts[evidence.UpdateConfig](ev) {
-		if it.Fact.Tool == "renovate" {
-			renovate = true
-		}
-	}
-	if c, ok, err := fix.Dependabot(read, fix.Targets(ev), renovate); err != nil {
-		problems = append(problems, err.Error())
-	} else if ok {
-		out = append(out, c)
-	}
-	pins, err := fix.LoadPins(read, pinsPath, extra)
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
-	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
-		pl := it.Fact
-		if pl.System != evidence.CIGitHubActions || !strings.HasPrefix(pl.Path, ".github/workflows/") {
-			continue
-		}
-		data, ok, err := read(pl.Path)
-		if err != nil || !ok {
-			problems = append(problems, fmt.Sprintf("%s: cannot read: %v", pl.Path, err))
-			continue
-		}
-		c, ok, err := fix.Workflow(pl.Path, data, fix.Chain(pins.Resolve, online))
-		switch {
-		case err != nil:
-			problems = append(problems, err.Error())
-		case ok:
-			out = append(out, c)
-		default:
-			problems = append(problems, c.Notes...)
-		}
-	}
-	return out, problems
-}
-
-func treeFiles(tree *source.Tree) fix.Files {
-	return func(p string) ([]byte, bool, error) {
-		if !tree.Exists(p) {
-			return nil, false, nil
-		}
-		data, err := tree.ReadFile(p, 1<<20)
-		if err != nil {
-			return nil, false, err
-		}
-		return data, true, nil
-	}
-}
-
-// writeFix writes a change under root, refusing paths that leave it.
-func writeFix(root string, c fix.Change) error {
-	clean := path.Clean(c.Path)
-	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
-		return fmt.Errorf("fix: refusing to write %s outside the repository", c.Path)
-	}
-	full := root + "/" + clean
-	if fi, err := os.Lstat(full); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-		return fmt.Errorf("fix: %s is a symlink; not written", c.Path)
-	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if err := os.MkdirAll(path.Dir(full), 0o755); err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(full, c.New, 0o644)
 }
