@@ -14,6 +14,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/assaysec/assay/internal/cli"
+	"github.com/assaysec/assay/internal/engine"
 )
 
 func TestMain(m *testing.M) {
@@ -40,6 +41,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HOME", filepath.Join(env.WorkDir, ".home"))
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			env.Setenv("NO_COLOR", "1")
+			env.Setenv(engine.StrictReadsEnv, "1")
 			env.Setenv("GITHUB_TOKEN", "")
 			env.Setenv("GITLAB_TOKEN", "")
 			return nil

@@ -484,7 +484,17 @@ func RunRules(rules []rule.Rule, ev *evidence.Set, statuses []collector.Status) 
 			out = append(out, f)
 			continue
 		}
-		fs := evalOne(r, ev)
+		// Each rule sees only what it declares, so a failed collector
+		// makes it unavailable instead of judging a partial set.
+		view := ev.Restrict(Reads(r))
+		fs := evalOne(r, view)
+		if u := view.Undeclared(); len(u) > 0 && strictReads() {
+			fs = append(fs, rule.Finding{Rule: id, Outcome: rule.Error, Message: fmt.Sprintf("rule read evidence it does not declare: %v", u)})
+			fmt.Fprintf(os.Stderr, "assay: rule %s read evidence it does not declare: %v\n", id, u)
+			if onUndeclared != nil {
+				onUndeclared(id, u)
+			}
+		}
 		if len(fs) > limits.MaxFindingsPerRule {
 			extra := len(fs) - limits.MaxFindingsPerRule
 			fs = fs[:limits.MaxFindingsPerRule]
@@ -493,6 +503,26 @@ func RunRules(rules []rule.Rule, ev *evidence.Set, statuses []collector.Status) 
 		out = append(out, fs...)
 	}
 	return out
+}
+
+// StrictReadsEnv, when set, turns a rule's read of evidence it did not
+// declare into an error finding. The tests set it, so such a read fails
+// them; in normal runs the read just returns nothing.
+const StrictReadsEnv = "ASSAY_STRICT_READS"
+
+func strictReads() bool { return os.Getenv(StrictReadsEnv) != "" }
+
+// onUndeclared, set by this package's tests, hears every undeclared read.
+var onUndeclared func(rule string, kinds []evidence.Kind)
+
+// Reads is every kind r may read: what it needs and what it reads
+// optionally.
+func Reads(r rule.Rule) []evidence.Kind {
+	kinds := r.Needs()
+	if o, ok := r.(rule.OptionalReader); ok {
+		kinds = append(slices.Clone(kinds), o.Optional()...)
+	}
+	return kinds
 }
 
 // missing says why a rule's evidence is unavailable, and whether the only

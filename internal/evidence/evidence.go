@@ -7,6 +7,7 @@ package evidence
 
 import (
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -57,6 +58,61 @@ type Item[T Fact] struct {
 // Set is the evidence gathered in one assessment, in collection order.
 type Set struct {
 	records []Record
+	// view, when set, makes this a view restricted to some kinds: see
+	// Restrict.
+	view *readScope
+}
+
+// readScope is the kinds a view may read and the undeclared kinds it was
+// asked for.
+type readScope struct {
+	allowed    map[Kind]bool
+	mu         sync.Mutex
+	undeclared []Kind
+}
+
+// Restrict returns a view of s that holds only facts of the given kinds
+// (and the assessment context, which every rule may read). Reading another
+// kind through the view returns nothing and is recorded: Undeclared lists
+// those kinds, so a rule that reads evidence it did not declare is caught
+// in tests instead of judging a partial set when a collector fails.
+func (s *Set) Restrict(kinds []Kind) *Set {
+	sc := &readScope{allowed: map[Kind]bool{KindAssessment: true}}
+	for _, k := range kinds {
+		sc.allowed[k] = true
+	}
+	v := &Set{view: sc}
+	for _, r := range s.Records() {
+		if sc.allowed[r.Fact.Kind()] {
+			v.records = append(v.records, r)
+		}
+	}
+	return v
+}
+
+// Undeclared lists the kinds read through a restricted view that it does
+// not hold, in the order first asked; nil for an unrestricted set.
+func (s *Set) Undeclared() []Kind {
+	if s == nil || s.view == nil {
+		return nil
+	}
+	s.view.mu.Lock()
+	defer s.view.mu.Unlock()
+	return slices.Clone(s.view.undeclared)
+}
+
+// allows reports whether facts of kind k may be read, recording the read
+// when they may not.
+func (s *Set) allows(k Kind) bool {
+	if s.view == nil || s.view.allowed[k] {
+		return true
+	}
+	s.view.mu.Lock()
+	defer s.view.mu.Unlock()
+	if !slices.Contains(s.view.undeclared, k) {
+		s.view.undeclared = append(s.view.undeclared, k)
+	}
+	return false
 }
 
 // NewSet returns a set holding records.
@@ -90,6 +146,10 @@ func Facts[T Fact](s *Set) []Item[T] {
 	if s == nil {
 		return nil
 	}
+	var zero T
+	if !s.allows(zero.Kind()) {
+		return nil
+	}
 	var out []Item[T]
 	for _, r := range s.records {
 		if f, ok := r.Fact.(T); ok {
@@ -102,6 +162,10 @@ func Facts[T Fact](s *Set) []Item[T] {
 // First returns the first fact of type T and whether there was one.
 func First[T Fact](s *Set) (Item[T], bool) {
 	if s == nil {
+		return Item[T]{}, false
+	}
+	var zero T
+	if !s.allows(zero.Kind()) {
 		return Item[T]{}, false
 	}
 	for _, r := range s.records {

@@ -129,11 +129,29 @@ type Rule interface {
 	Evaluate(ev *evidence.Set) []Finding
 }
 
+// OptionalReader is a rule that also reads kinds it can judge without:
+// refinements such as declared remediation targets, whose absence the rule
+// answers with a documented default. The engine lets the rule see them but
+// does not make the rule unavailable when their collector did not run.
+type OptionalReader interface {
+	Optional() []evidence.Kind
+}
+
 // Func adapts a function to the Rule interface.
 type Func struct {
 	M  Meta
 	N  []evidence.Kind
+	O  []evidence.Kind // optional reads, see OptionalReader
 	Fn func(ev *evidence.Set) []Finding
+}
+
+// Optional implements OptionalReader.
+func (f Func) Optional() []evidence.Kind { return f.O }
+
+// Reading returns f also allowed to read the optional kinds.
+func (f Func) Reading(kinds ...evidence.Kind) Func {
+	f.O = append(slices.Clone(f.O), kinds...)
+	return f
 }
 
 // Meta implements Rule.
@@ -191,7 +209,7 @@ func NewBuilder(metaYAML []byte) *Builder {
 }
 
 // Rule returns the rule with id, its needs and its function.
-func (b *Builder) Rule(id string, needs []evidence.Kind, fn func(*evidence.Set) []Finding) Rule {
+func (b *Builder) Rule(id string, needs []evidence.Kind, fn func(*evidence.Set) []Finding) Func {
 	m, ok := b.metas[id]
 	if !ok && b.err == nil {
 		b.err = fmt.Errorf("rule %s: no metadata", id)

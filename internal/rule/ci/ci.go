@@ -22,8 +22,8 @@ import (
 var metaYAML []byte
 
 var (
-	needPipelines = []evidence.Kind{evidence.KindCIPipeline}
-	needBuildEnv  = []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindReleaseTool}
+	needPipelines = []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}
+	needBuildEnv  = []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindDockerfile, evidence.KindReleaseTool}
 )
 
 // Rules returns the area's rules.
@@ -32,7 +32,7 @@ func Rules() ([]rule.Rule, error) {
 	rs := []rule.Rule{
 		b.Rule("testsRunOnChanges", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnChanges),
 		b.Rule("testsRunOnPullRequests", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnPullRequests),
-		b.Rule("staticAnalysisRuns", []evidence.Kind{evidence.KindCIPipeline, evidence.KindToolConfig}, staticAnalysisRuns),
+		b.Rule("staticAnalysisRuns", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindToolConfig}, staticAnalysisRuns),
 		b.Rule("fuzzingExists", []evidence.Kind{evidence.KindCIPipeline, evidence.KindFuzzHarness}, fuzzingExists),
 		b.Rule("dependencyReviewOnChanges", needPipelines, dependencyReviewOnChanges),
 		b.Rule("scaScanScheduled", needPipelines, scaScanScheduled),
@@ -50,7 +50,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("selfHostedRunnersNotExposed", needPipelines, selfHostedRunnersNotExposed),
 		b.Rule("secretsNotEchoed", needPipelines, secretsNotEchoed),
 		b.Rule("cloudCredentialsUseOIDC", needPipelines, cloudCredentialsUseOIDC),
-		b.Rule("codeownersCoverBuild", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCodeOwners, evidence.KindDockerfile}, codeownersCoverBuild),
+		b.Rule("codeownersCoverBuild", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindCodeOwners, evidence.KindDockerfile}, codeownersCoverBuild),
 		b.Rule("updateAutomationCoversEcosystems", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindManifest, evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindPreCommit, evidence.KindScope}, updateAutomationCoversEcosystems),
 	}
 	rs = append(rs, publishRules(b)...)

@@ -23,7 +23,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("lockfilesCommitted", []evidence.Kind{evidence.KindManifest}, lockfilesCommitted),
 		b.Rule("releasesAreTagged", []evidence.Kind{evidence.KindVCS, evidence.KindTags}, releasesAreTagged),
 		b.Rule("treeIsWellFormed", []evidence.Kind{evidence.KindTreeOddity}, treeIsWellFormed),
-		b.Rule("filesAreParseable", nil, filesAreParseable),
+		b.Rule("filesAreParseable", nil, filesAreParseable).Reading(evidence.KindParseProblem),
 		b.Rule("buildRolesDocumented", []evidence.Kind{evidence.KindRolesDocument}, buildRolesDocumented),
 	}
 	return rs, b.Err()

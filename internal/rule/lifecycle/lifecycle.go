@@ -28,16 +28,16 @@ const MaxNotifyDelay = 72 * time.Hour
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
-	lc := []evidence.Kind{evidence.KindLifecycle}
+	lc := []evidence.Kind{evidence.KindLifecycle, evidence.KindReleaseLine, evidence.KindDocument, evidence.KindFramework, evidence.KindIncident}
 	rs := []rule.Rule{
-		b.Rule("releaseLinesHaveEndDates", lc, releaseLinesHaveEndDates),
+		b.Rule("releaseLinesHaveEndDates", lc, releaseLinesHaveEndDates).Reading(evidence.KindTags),
 		b.Rule("updatePolicyPublished", lc, updatePolicyPublished),
 		b.Rule("releaseCadenceMatchesPolicy", []evidence.Kind{evidence.KindLifecycle, evidence.KindTags}, releaseCadenceMatchesPolicy),
 		b.Rule("userDocsCoverSecureUse", lc, userDocsCoverSecureUse),
 		b.Rule("endOfSupportNoticeAtLeastOneYear", lc, endOfSupportNoticeAtLeastOneYear),
 		b.Rule("incidentPlanPublished", lc, incidentPlanPublished),
 		b.Rule("incidentsNotifiedPromptly", lc, incidentsNotifiedPromptly),
-		b.Rule("securityFixesHaveAdvisories", []evidence.Kind{evidence.KindLifecycle, evidence.KindHistoryWalked}, securityFixesHaveAdvisories),
+		b.Rule("securityFixesHaveAdvisories", append(slices.Clone(lc), evidence.KindHistoryWalked, evidence.KindAdvisory, evidence.KindSecurityFix), securityFixesHaveAdvisories),
 		b.Rule("frameworkDocumented", lc, frameworkDocumented),
 		b.Rule("threatModelDocumented", lc, threatModelDocumented),
 	}

@@ -32,12 +32,12 @@ func Rules() ([]rule.Rule, error) {
 	}
 	b := rule.NewBuilder(metaYAML)
 	rs := []rule.Rule{
-		b.Rule("ownSecurityFixesReleasedPromptly", []evidence.Kind{evidence.KindOwnSecurityFixes}, ownSecurityFixesReleasedPromptly),
-		b.Rule("vulnerabilitiesNotKeptOnPurpose", []evidence.Kind{evidence.KindVulnerablePurposeRan}, vulnerabilitiesNotKeptOnPurpose),
-		b.Rule("toolingUpdatedByBot", []evidence.Kind{evidence.KindUpdateConfig}, toolingUpdatedByBot),
+		b.Rule("ownSecurityFixesReleasedPromptly", []evidence.Kind{evidence.KindOwnSecurityFixes}, ownSecurityFixesReleasedPromptly).Reading(evidence.KindRemediationPolicy),
+		b.Rule("vulnerabilitiesNotKeptOnPurpose", []evidence.Kind{evidence.KindVulnerablePurposeRan, evidence.KindVulnerableOnPurpose}, vulnerabilitiesNotKeptOnPurpose),
+		b.Rule("toolingUpdatedByBot", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindPreCommit}, toolingUpdatedByBot),
 		b.Rule("toolingUpdatedInHistory", []evidence.Kind{evidence.KindToolingBumps}, toolingUpdatedInHistory),
 		b.Rule("toolchainsSupported", []evidence.Kind{evidence.KindToolchainRefs}, toolchainsSupported),
-		b.Rule("toolchainsSupportedOrUpdated", []evidence.Kind{evidence.KindToolchainRefs}, toolchainsSupportedOrUpdated),
+		b.Rule("toolchainsSupportedOrUpdated", []evidence.Kind{evidence.KindToolchainRefs, evidence.KindUpdateConfig, evidence.KindPreCommit}, toolchainsSupportedOrUpdated).Reading(evidence.KindToolingBumps),
 		b.Rule("updateBotConfigured", []evidence.Kind{evidence.KindUpdateConfig}, updateBotConfigured),
 		b.Rule("updateBotActiveInHistory", []evidence.Kind{evidence.KindUpdateBotHistory}, updateBotActiveInHistory),
 		b.Rule("securityUpdatesInHistory", []evidence.Kind{evidence.KindUpdateBotHistory}, securityUpdatesInHistory),

@@ -21,15 +21,17 @@ var metaYAML []byte
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
+	// What the release-artefacts collector records of each release.
+	released := []evidence.Kind{evidence.KindRelease, evidence.KindReleaseArtefact, evidence.KindReleaseChecksumFile, evidence.KindReleaseProvenance}
 	rs := []rule.Rule{
-		b.Rule("releaseArtefactsVerify", []evidence.Kind{evidence.KindRelease}, releaseArtefactsVerify),
-		b.Rule("releaseChecksumsMatch", []evidence.Kind{evidence.KindRelease}, releaseChecksumsMatch),
-		b.Rule("releaseChecksumsSigned", []evidence.Kind{evidence.KindRelease}, releaseChecksumsSigned),
-		b.Rule("releaseProvenanceVerifies", []evidence.Kind{evidence.KindRelease}, releaseProvenanceVerifies),
+		b.Rule("releaseArtefactsVerify", released, releaseArtefactsVerify),
+		b.Rule("releaseChecksumsMatch", released, releaseChecksumsMatch),
+		b.Rule("releaseChecksumsSigned", released, releaseChecksumsSigned),
+		b.Rule("releaseProvenanceVerifies", released, releaseProvenanceVerifies),
 		b.Rule("releaseTagsAreSigned", []evidence.Kind{evidence.KindReleaseTagSignature}, releaseTagsAreSigned),
 		b.Rule("latestReleaseTagsSigned", []evidence.Kind{evidence.KindReleaseTagSignature}, latestReleaseTagsSigned),
 		b.Rule("distributionChannelsUseHTTPS", []evidence.Kind{evidence.KindDistributionChannels, evidence.KindSecurityInsights, evidence.KindPackaging, evidence.KindCIPipeline}, distributionChannelsUseHTTPS),
-		b.Rule("verificationInstructionsPublished", []evidence.Kind{evidence.KindVerificationDocs}, verificationInstructionsPublished),
+		b.Rule("verificationInstructionsPublished", []evidence.Kind{evidence.KindVerificationDocs}, verificationInstructionsPublished).Reading(evidence.KindReleaseArtefact, evidence.KindReleaseChecksumFile, evidence.KindReleaseProvenance),
 	}
 	return rs, b.Err()
 }

@@ -23,12 +23,12 @@ var metaYAML []byte
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
-	scan := []evidence.Kind{evidence.KindSecretScan}
+	scan := []evidence.Kind{evidence.KindSecretScan, evidence.KindSecret, evidence.KindDefaultCredential}
 	rs := []rule.Rule{
 		b.Rule("noHardcodedSecrets", scan, noHardcodedSecrets),
 		b.Rule("noDefaultCredentials", scan, noDefaultCredentials),
 		b.Rule("secretsConfinedToTests", scan, secretsConfinedToTests),
-		b.Rule("secretScanningInCI", []evidence.Kind{evidence.KindSecretScan, evidence.KindCIScan}, secretScanningInCI),
+		b.Rule("secretScanningInCI", []evidence.Kind{evidence.KindSecretScan, evidence.KindCIScan, evidence.KindCIPipeline, evidence.KindPreCommit, evidence.KindSecretScannerConfig}, secretScanningInCI),
 		b.Rule("noPlaintextBuildCredentials", scan, noPlaintextBuildCredentials),
 	}
 	return rs, b.Err()
