@@ -36,8 +36,6 @@ var knownViolations = []string{
 	"cli -> mapping",
 	"cli -> rule",
 	"cli -> rule/list",
-	"collector -> config",
-	"collector -> forge",
 	"render/oscal -> catalog",
 	"render/oscal -> mapping",
 	"render/oscal -> rule",
