@@ -29,7 +29,7 @@ func bindForgeFlags(cmd *cobra.Command, fc *forge.Config) {
 func applyForge(cmd *cobra.Command, fc forge.Config, opts *engine.Options) {
 	fc.GitHubAPIEnv = os.Getenv("GITHUB_API_URL")
 	fc.GitLabAPIEnv = os.Getenv("CI_API_V4_URL")
-	opts.Collector.Forge = fc
+	opts.Forge = fc
 	if opts.Online || cmd.Flags().Changed("offline") {
 		return
 	}

@@ -10,9 +10,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/forge"
 	"github.com/assaysec/assay/internal/source"
 )
 
@@ -38,7 +36,6 @@ type Input struct {
 	// NoHistory says why History is nil ("no .git directory", ".git is a
 	// symlink; not followed", ...).
 	NoHistory string
-	Config    *config.Config // never nil; empty when there is no assay.yaml
 	Now       time.Time
 	Online    bool
 	Options   Options
@@ -53,7 +50,6 @@ type Options struct {
 	ReleaseDirs       []string      // --release
 	DBDir             string        // --db
 	AllowedSigners    string        // --allowed-signers: trusted signing keys, overriding assay.yaml's allowed_signers
-	Forge             forge.Config  // --repo, --github-api-url, --gitlab-api-url, --cache-dir, token variables
 
 	// Release holds --trusted-root, --certificate-identity..., --key and
 	// --all-releases.

@@ -28,6 +28,7 @@ import (
 	"github.com/assaysec/assay/internal/customrule"
 	"github.com/assaysec/assay/internal/evaluate"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/forge"
 	"github.com/assaysec/assay/internal/framework"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/mapping"
@@ -59,6 +60,10 @@ type Options struct {
 	// or "attested"; empty takes assay.yaml's, then "observed".
 	Assurance string
 	Collector collector.Options
+	// Forge is the forge API settings (--repo, --github-api-url,
+	// --gitlab-api-url, --cache-dir, token variables), given to the forge
+	// collector when it is constructed.
+	Forge forge.Config
 	// Collectors restricts the run to the named collectors; empty runs all.
 	Collectors []string
 	// Progress, when set, shows long collectors on a terminal; nil is
@@ -196,7 +201,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	collectors, err := collectorlist.FromNames(opts.Collectors)
+	collectors, err := collectorlist.FromNames(opts.Collectors, collectorlist.Settings{Config: cfg, Forge: opts.Forge})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
 	}
@@ -209,7 +214,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	hist, histErr := source.OpenHistory(opts.Path)
 	// Close is nil-safe: a tree with no history has nothing to release.
 	defer func() { _ = hist.Close() }()
-	in := &collector.Input{Tree: tree, History: hist, Config: cfg, Now: opts.Now, Online: opts.Online, Options: opts.Collector}
+	in := &collector.Input{Tree: tree, History: hist, Now: opts.Now, Online: opts.Online, Options: opts.Collector}
 	if histErr != nil {
 		in.NoHistory = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/assaysec/assay/internal/catalog"
 	"github.com/assaysec/assay/internal/collector/list"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/mapping"
 	rulelist "github.com/assaysec/assay/internal/rule/list"
@@ -33,7 +34,7 @@ func TestRegistries(t *testing.T) {
 	produced := map[evidence.Kind]bool{evidence.KindAssessment: true}
 	seen := map[string]bool{}
 	for _, mk := range list.All {
-		c := mk()
+		c := mk(list.Settings{Config: &config.Config{}})
 		if !collectorName.MatchString(c.Name()) {
 			t.Errorf("collector name %q does not match %s", c.Name(), collectorName)
 		}

@@ -36,46 +36,66 @@ import (
 	reposcope "github.com/assaysec/assay/internal/collector/repo/scope"
 	reposecrets "github.com/assaysec/assay/internal/collector/repo/secrets"
 	"github.com/assaysec/assay/internal/collector/repo/tree"
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/forge"
 )
 
-// All lists every collector constructor, in the order they run.
-var All = []func() collector.Collector{
-	tree.New,
-	repofiles.New,
-	reposcope.New,
-	binaries.New,
-	repository.New,
-	githistory.New,
-	manifests.New,
-	inventory.New,
-	depssbom.New,
-	vulns.New,
-	depshistory.New,
-	attestations.New,
-	signoffcheck.New,
-	disclosure.New,
-	reposecrets.New,
-	governance.New,
-	support.New,
-	releaseartefacts.New,
-	releasetags.New,
-	releasechannels.New,
-	releasepackaging.New,
-	cipipelines.New,
-	cibuildenv.New,
-	ciupdates.New,
-	citoolchains.New,
-	purpose.New,
-	forgeapi.New,
+// Settings is what collectors are constructed with: the declaration and
+// the forge API settings. Collectors that read neither ignore it.
+type Settings struct {
+	Config *config.Config // never nil; empty when there is no assay.yaml
+	Forge  forge.Config   // --repo, --github-api-url, --gitlab-api-url, --cache-dir, token variables
 }
 
-// FromNames returns the named collectors, or all of them when names is empty.
-func FromNames(names []string) ([]collector.Collector, error) {
+// plain adapts the constructor of a collector that needs no settings.
+func plain(mk func() collector.Collector) func(Settings) collector.Collector {
+	return func(Settings) collector.Collector { return mk() }
+}
+
+// declared adapts the constructor of a collector that reads the declaration.
+func declared(mk func(*config.Config) collector.Collector) func(Settings) collector.Collector {
+	return func(s Settings) collector.Collector { return mk(s.Config) }
+}
+
+// All lists every collector constructor, in the order they run.
+var All = []func(Settings) collector.Collector{
+	plain(tree.New),
+	plain(repofiles.New),
+	declared(reposcope.New),
+	plain(binaries.New),
+	plain(repository.New),
+	declared(githistory.New),
+	declared(manifests.New),
+	declared(inventory.New),
+	plain(depssbom.New),
+	declared(vulns.New),
+	plain(depshistory.New),
+	declared(attestations.New),
+	declared(signoffcheck.New),
+	plain(disclosure.New),
+	plain(reposecrets.New),
+	plain(governance.New),
+	declared(support.New),
+	declared(releaseartefacts.New),
+	declared(releasetags.New),
+	declared(releasechannels.New),
+	plain(releasepackaging.New),
+	plain(cipipelines.New),
+	plain(cibuildenv.New),
+	plain(ciupdates.New),
+	plain(citoolchains.New),
+	plain(purpose.New),
+	func(s Settings) collector.Collector { return forgeapi.New(s.Forge, s.Config) },
+}
+
+// FromNames returns the named collectors, constructed with s, or all of
+// them when names is empty.
+func FromNames(names []string, s Settings) ([]collector.Collector, error) {
 	var out []collector.Collector
 	found := map[string]bool{}
 	var valid []string
 	for _, mk := range All {
-		c := mk()
+		c := mk(s)
 		valid = append(valid, c.Name())
 		if len(names) == 0 || slices.Contains(names, c.Name()) {
 			out = append(out, c)

@@ -27,9 +27,9 @@ func collectDir(t testing.TB, dir string) *evidence.Set {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tree.Close() })
-	in := &collector.Input{Tree: tree, Config: &config.Config{}, Now: testNow}
+	in := &collector.Input{Tree: tree, Now: testNow}
 	ev := evidence.NewSet()
-	for _, c := range []collector.Collector{pipelines.New(), buildenv.New(), updates.New(), manifests.New(), binaries.New()} {
+	for _, c := range []collector.Collector{pipelines.New(), buildenv.New(), updates.New(), manifests.New(&config.Config{}), binaries.New()} {
 		recs, err := c.Collect(context.Background(), in)
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name(), err)

@@ -11,7 +11,6 @@ import (
 	"github.com/assaysec/assay/internal/collector/ci/buildenv"
 	"github.com/assaysec/assay/internal/collector/ci/pipelines"
 	"github.com/assaysec/assay/internal/collector/release/packaging"
-	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/source"
@@ -25,7 +24,7 @@ func collectPublish(t *testing.T, files map[string]string) *evidence.Set {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { src.Close() })
-	in := &collector.Input{Tree: src, Config: &config.Config{}, Now: testNow}
+	in := &collector.Input{Tree: src, Now: testNow}
 	ev := evidence.NewSet()
 	for _, c := range []collector.Collector{pipelines.New(), buildenv.New(), packaging.New()} {
 		recs, err := c.Collect(context.Background(), in)

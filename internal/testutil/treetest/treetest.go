@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/source"
 )
@@ -33,23 +32,20 @@ func Write(t testing.TB, files map[string]string) string {
 	return dir
 }
 
-// Collect runs c over dir with cfg (an empty declaration when nil) at now
-// (the clock when zero) and returns its records; a collector error fails
-// the test.
-func Collect(t testing.TB, c collector.Collector, dir string, cfg *config.Config, now time.Time) []evidence.Record {
+// Collect runs c over dir at now (the clock when zero) and returns its
+// records; a collector error fails the test. A collector that reads the
+// declaration is given it when the test constructs it.
+func Collect(t testing.TB, c collector.Collector, dir string, now time.Time) []evidence.Record {
 	t.Helper()
 	tree, err := source.OpenTree(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tree.Close()
-	if cfg == nil {
-		cfg = &config.Config{}
-	}
 	if now.IsZero() {
 		now = time.Now()
 	}
-	recs, err := c.Collect(context.Background(), &collector.Input{Tree: tree, Config: cfg, Now: now})
+	recs, err := c.Collect(context.Background(), &collector.Input{Tree: tree, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

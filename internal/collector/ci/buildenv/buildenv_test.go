@@ -33,7 +33,7 @@ func TestCollect(t *testing.T) {
 		"vendor/x/fuzz_test.go":         "func FuzzVendor(f *testing.F) {}\n",
 	}
 	dir := treetest.Write(t, files)
-	recs := treetest.Collect(t, New(), dir, nil, time.Time{})
+	recs := treetest.Collect(t, New(), dir, time.Time{})
 	var got []string
 	for _, r := range recs {
 		switch f := r.Fact.(type) {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/source"
 )
@@ -32,7 +31,7 @@ func collect(t *testing.T, dir string) []evidence.Record {
 		t.Fatal(err)
 	}
 	defer tree.Close()
-	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: &config.Config{}, Now: time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)})
+	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Now: time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

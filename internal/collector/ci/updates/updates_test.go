@@ -18,7 +18,7 @@ func TestCollect(t *testing.T) {
 		"renovate.json":          "",
 	}
 	dir := treetest.Write(t, files)
-	recs := treetest.Collect(t, New(), dir, nil, time.Time{})
+	recs := treetest.Collect(t, New(), dir, time.Time{})
 	got := map[string]string{}
 	for _, r := range recs {
 		switch f := r.Fact.(type) {

@@ -12,10 +12,12 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
+	"github.com/assaysec/assay/internal/source"
 )
 
 // Name of the collector.
@@ -25,10 +27,16 @@ const Name = "declared/attestations"
 const maxEvidenceSize = 256 << 20
 
 // Collector reads declared attestations.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -42,16 +50,16 @@ func (Collector) Produces() []evidence.Kind {
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
 // Collect implements collector.Collector.
-func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
 	var out []evidence.Record
-	signers, signersFrom, signersErr := LoadAllowedSigners(in)
+	signers, signersFrom, signersErr := LoadAllowedSigners(in.Tree, in.Options.AllowedSigners, c.cfg.AllowedSigners)
 	if signersErr != nil && signersFrom != "" && !strings.HasPrefix(signersFrom, "--") {
 		out = append(out, evidence.Record{
 			Fact:       evidence.ParseProblem{Path: signersFrom, Format: "ssh allowed signers", Error: signersErr.Error()},
 			Provenance: in.Provenance(Name, evidence.Location{Path: signersFrom}, ""),
 		})
 	}
-	for i, a := range in.Config.Attestations {
+	for i, a := range c.cfg.Attestations {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
@@ -59,7 +67,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			Index: i, Claim: a.Claim, Statement: a.Statement, AttestedBy: a.AttestedBy,
 			Date: a.Date.Time, Expires: a.Expires.Time,
 		}
-		fact.Signature = checkSignature(in, signoff.CanonicalAttestation(in.Config.Product, a), a.Signature, a.AttestedBy, signers, signersFrom, signersErr)
+		fact.Signature = checkSignature(in, signoff.CanonicalAttestation(c.cfg.Product, a), a.Signature, a.AttestedBy, signers, signersFrom, signersErr)
 		for _, e := range a.Evidence {
 			doc := evidence.AttestedDocument{Path: e.Path, URL: e.URL, Declared: e.SHA256}
 			if e.Path != "" {
@@ -72,7 +80,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			}
 			fact.Evidence = append(fact.Evidence, doc)
 		}
-		loc := evidence.Location{Path: in.Config.File, Line: a.Pos.Line, Column: a.Pos.Column}
+		loc := evidence.Location{Path: c.cfg.File, Line: a.Pos.Line, Column: a.Pos.Column}
 		out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, loc, "")})
 	}
 	return out, nil
@@ -81,10 +89,11 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 // LoadAllowedSigners reads the trusted keys: the --allowed-signers file when
 // given (read from the local file system: it is the assessor's trust
 // anchor), otherwise assay.yaml's allowed_signers (read from inside the
-// tree). from names the source ("" when none is configured; "--allowed-signers
-// PATH" for the flag).
-func LoadAllowedSigners(in *collector.Input) (a *sign.AllowedSigners, from string, err error) {
-	if p := in.Options.AllowedSigners; p != "" {
+// tree). flag is the --allowed-signers value and declared assay.yaml's
+// allowed_signers; either may be empty. from names the source ("" when none
+// is configured; "--allowed-signers PATH" for the flag).
+func LoadAllowedSigners(tree *source.Tree, flag, declared string) (a *sign.AllowedSigners, from string, err error) {
+	if p := flag; p != "" {
 		from = "--allowed-signers " + p
 		f, err := os.Open(p)
 		if err != nil {
@@ -97,11 +106,11 @@ func LoadAllowedSigners(in *collector.Input) (a *sign.AllowedSigners, from strin
 		}
 		return a, from, nil
 	}
-	p := in.Config.AllowedSigners
+	p := declared
 	if p == "" {
 		return nil, "", nil
 	}
-	data, err := in.Tree.ReadFile(p, limits.MaxSmallFileSize)
+	data, err := tree.ReadFile(p, limits.MaxSmallFileSize)
 	if err != nil {
 		return nil, p, fmt.Errorf("read allowed signers: %w", err)
 	}

@@ -85,7 +85,7 @@ func TestCollectSignatures(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer tree.Close()
-			recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: cfg, Now: now})
+			recs, err := New(cfg).Collect(context.Background(), &collector.Input{Tree: tree, Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,7 +108,7 @@ func TestBrokenAllowedSignersIsParseProblem(t *testing.T) {
 	}
 	defer tree.Close()
 	cfg := &config.Config{AllowedSigners: "allowed"}
-	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: cfg, Now: now})
+	recs, err := New(cfg).Collect(context.Background(), &collector.Input{Tree: tree, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/collector/declared/attestations"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
@@ -21,10 +22,16 @@ import (
 const Name = "declared/signoff"
 
 // Collector reads the sign-off.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -36,7 +43,7 @@ func (Collector) Produces() []evidence.Kind { return []evidence.Kind{evidence.Ki
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
 // Collect implements collector.Collector.
-func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
+func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
 	if !in.Tree.Exists(signoff.FileName) {
 		return nil, nil
 	}
@@ -64,7 +71,7 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 		fact.Signature.Problem = "signature cannot be read: " + err.Error()
 	default:
 		fact.Signature.Signed = true
-		signers, from, loadErr := attestations.LoadAllowedSigners(in)
+		signers, from, loadErr := attestations.LoadAllowedSigners(in.Tree, in.Options.AllowedSigners, c.cfg.AllowedSigners)
 		switch {
 		case loadErr != nil:
 			fact.Signature.Problem = "signature not verified: " + loadErr.Error()

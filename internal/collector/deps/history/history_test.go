@@ -11,7 +11,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/vulndb"
@@ -51,7 +50,7 @@ func TestLag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &collector.Input{Tree: tree, History: hist, Config: &config.Config{}, Now: now, Options: collector.Options{DBDir: dbDir}}
+	in := &collector.Input{Tree: tree, History: hist, Now: now, Options: collector.Options{DBDir: dbDir}}
 	recs, err := New().Collect(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)

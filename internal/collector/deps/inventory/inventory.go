@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/deps"
 	"github.com/assaysec/assay/internal/evidence"
 )
@@ -16,10 +17,16 @@ import (
 const Name = "deps/inventory"
 
 // Collector inventories dependency files.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -33,9 +40,9 @@ func (Collector) Produces() []evidence.Kind {
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
 // Collect implements collector.Collector.
-func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
 	inv := deps.ScanCached(ctx, in.Tree)
-	sc := in.Config.ProductScope()
+	sc := c.cfg.ProductScope()
 	var out []evidence.Record
 	for _, f := range inv.Files {
 		fact := evidence.DependencyFile{

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/source"
@@ -22,10 +23,16 @@ import (
 const Name = "deps/manifests"
 
 // Collector finds manifests and lockfiles.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -72,9 +79,9 @@ var kinds = map[string]kind{
 var skipSegments = map[string]bool{"node_modules": true, "vendor": true, "third_party": true, "bower_components": true}
 
 // Collect implements collector.Collector.
-func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
+func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
 	var out []evidence.Record
-	sc := in.Config.ProductScope()
+	sc := c.cfg.ProductScope()
 	native := cgoLibraries(in.Tree, sc)
 	for _, e := range in.Tree.Entries() {
 		base := path.Base(e.Path)

@@ -111,7 +111,7 @@ func TestCollect_Resolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tree.Close()
-	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, Config: &config.Config{}, Now: time.Now()})
+	recs, err := New(&config.Config{}).Collect(context.Background(), &collector.Input{Tree: tree, Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/vuln"
 )
@@ -15,10 +16,16 @@ import (
 const Name = "deps/vulns"
 
 // Collector matches vulnerabilities.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -32,7 +39,7 @@ func (Collector) Produces() []evidence.Kind {
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
 // Collect implements collector.Collector.
-func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
 	res, err := vuln.Assess(ctx, in.Tree, vuln.Options{DBDir: in.Options.DBDir, SBOMFiles: in.Options.SBOMFiles})
 	if err != nil {
 		return nil, err
@@ -52,7 +59,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			})
 		}
 	}
-	for _, p := range vuln.Policies(in.Tree, in.Config) {
+	for _, p := range vuln.Policies(in.Tree, c.cfg) {
 		out = append(out, evidence.Record{Fact: p, Provenance: in.Provenance(Name, evidence.Location{Path: p.Source, Line: p.Line}, "")})
 	}
 	return out, nil

@@ -26,10 +26,20 @@ import (
 const Name = "forge/api"
 
 // Collector reads forge settings.
-type Collector struct{}
+type Collector struct {
+	fc  forge.Config
+	cfg *config.Config
+}
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector with the forge settings fc (--repo, the API
+// URLs, the cache directory, the token variables) and the declaration cfg;
+// a nil cfg is an empty declaration.
+func New(fc forge.Config, cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{fc: fc, cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -41,12 +51,9 @@ func (Collector) Produces() []evidence.Kind { return slices.Clone(evidence.Forge
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{Network: true} }
 
 // Collect implements collector.Collector.
-func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
-	fc := in.Options.Forge
-	decl := forge.Declared{RemoteURL: remoteURL(in)}
-	if in.Config != nil {
-		decl.Repo, decl.Type = in.Config.Forge.Repo, in.Config.Forge.Type
-	}
+func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+	fc := c.fc
+	decl := forge.Declared{RemoteURL: remoteURL(in), Repo: c.cfg.Forge.Repo, Type: c.cfg.Forge.Type}
 	subj, err := forge.Resolve(forge.Settings{
 		Repo: fc.Repo, GitHubAPI: fc.GitHubAPI, GitLabAPI: fc.GitLabAPI,
 		GitHubAPIEnv: fc.GitHubAPIEnv, GitLabAPIEnv: fc.GitLabAPIEnv,
@@ -74,7 +81,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 	})
 	targets := map[string]int{}
 	for _, sev := range []string{"critical", "high", "medium", "low"} {
-		targets[sev] = remediation(in.Config).Days(sev)
+		targets[sev] = c.cfg.RemediationTargets.Days(sev)
 	}
 
 	var repo *evidence.ForgeRepository
@@ -129,13 +136,6 @@ func tokenFor(kind string, fc forge.Config) (token, name string) {
 		}
 	}
 	return "", strings.Join(names, " and ")
-}
-
-func remediation(c *config.Config) config.RemediationTargets {
-	if c == nil {
-		return config.RemediationTargets{}
-	}
-	return c.RemediationTargets
 }
 
 // noStore keeps answers that carry secret values off the disk: GitLab CI/CD

@@ -49,8 +49,8 @@ func collect(t *testing.T, srv *forgetest.Server, fc forge.Config, env map[strin
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tree.Close() })
-	in := &collector.Input{Tree: tree, Config: &config.Config{}, Now: now, Online: true, Options: collector.Options{Forge: fc}}
-	return api.New().Collect(context.Background(), in)
+	in := &collector.Input{Tree: tree, Now: now, Online: true}
+	return api.New(fc, &config.Config{}).Collect(context.Background(), in)
 }
 
 // evaluateForge judges the claims from forge evidence alone: the forge

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/sign"
@@ -42,10 +43,16 @@ const maxSamples = 10
 const maxTags = 2000
 
 // Collector walks history.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg (the commit
+// signers); nil is an empty declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -70,7 +77,7 @@ var (
 )
 
 // Collect implements collector.Collector.
-func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
 	h := in.History
 	head := h.Head()
 	loc := evidence.Location{Path: ".git", Commit: h.HeadHash()}
@@ -83,7 +90,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		window = DefaultWindow
 	}
 	since := in.Now.Add(-window)
-	keys := loadKeys(in)
+	keys := loadKeys(in, c.cfg)
 	w := &walker{repo: h.Repository().Storer, max: max, since: since, keys: keys}
 	if head != nil {
 		if err := w.walk(ctx, head); err != nil {
@@ -347,14 +354,14 @@ func (k *keys) count() int {
 // allowed_signers file.
 var allowedSignersFiles = []string{".github/allowed_signers", "allowed_signers", ".allowed_signers", ".gitsigners"}
 
-func loadKeys(in *collector.Input) *keys {
+func loadKeys(in *collector.Input, cfg *config.Config) *keys {
 	k := &keys{}
-	var cs = in.Config.CommitSigners
+	var cs = cfg.CommitSigners
 	path := ""
 	if cs != nil && cs.AllowedSigners != "" {
 		path = cs.AllowedSigners
-	} else if in.Config.AllowedSigners != "" {
-		path = in.Config.AllowedSigners
+	} else if cfg.AllowedSigners != "" {
+		path = cfg.AllowedSigners
 	} else {
 		for _, p := range allowedSignersFiles {
 			if in.Tree.Exists(p) {

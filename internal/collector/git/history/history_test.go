@@ -171,7 +171,7 @@ func collect(t testing.TB, dir string, cfg *config.Config, opts collector.Option
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, History: h, Config: cfg, Now: testNow, Options: opts})
+	recs, err := New(cfg).Collect(context.Background(), &collector.Input{Tree: tree, History: h, Now: testNow, Options: opts})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,10 +40,16 @@ const Name = "lifecycle/support"
 const maxDocs = 50
 
 // Collector gathers lifecycle evidence.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -68,9 +74,9 @@ func (c *collection) add(f evidence.Fact, loc evidence.Location) {
 }
 
 // Collect implements collector.Collector.
-func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
 	c := &collection{in: in}
-	cfg := in.Config
+	cfg := k.cfg
 	declFile := cfg.File
 	if declFile == "" {
 		declFile = config.FileName

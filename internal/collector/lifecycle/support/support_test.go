@@ -80,7 +80,7 @@ func collect(t *testing.T, dir string) *evidence.Set {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, History: hist, Config: cfg, Now: now})
+	recs, err := New(cfg).Collect(context.Background(), &collector.Input{Tree: tree, History: hist, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

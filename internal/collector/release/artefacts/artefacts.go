@@ -35,6 +35,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/release/checksums"
 	"github.com/assaysec/assay/internal/release/intoto"
@@ -56,10 +57,16 @@ const (
 )
 
 // Collector verifies release directories.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -111,10 +118,10 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 
 // inputs resolves releases from assay.yaml and --release, with the flags
 // overriding the declared trust settings.
-func (Collector) inputs(in *collector.Input) ([]input, []evidence.Record) {
+func (c Collector) inputs(in *collector.Input) ([]input, []evidence.Record) {
 	var out []input
 	var records []evidence.Record
-	cfg := in.Config
+	cfg := c.cfg
 	opt := in.Options.Release
 	treeDir := in.Tree.Dir()
 	problem := func(p, format, msg string) {

@@ -80,8 +80,8 @@ func run(t *testing.T, dir string, opts collector.Options) (*evidence.Set, []rul
 		t.Fatal(err)
 	}
 	defer tree.Close()
-	in := &collector.Input{Tree: tree, Config: &config.Config{}, Now: now, Options: opts}
-	recs, err := New().Collect(context.Background(), in)
+	in := &collector.Input{Tree: tree, Now: now, Options: opts}
+	recs, err := New(&config.Config{}).Collect(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}

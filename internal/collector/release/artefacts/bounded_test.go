@@ -56,8 +56,8 @@ func TestCancelledVerificationFails(t *testing.T) {
 	n := 0
 	onHash = func(string) { n++ }
 	defer func() { onHash = nil }()
-	in := &collector.Input{Tree: tree, Config: &config.Config{}, Now: now, Options: collector.Options{ReleaseDirs: []string{filepath.Join(dir, "r/1.0.0")}}}
-	if _, err := New().Collect(ctx, in); err == nil {
+	in := &collector.Input{Tree: tree, Now: now, Options: collector.Options{ReleaseDirs: []string{filepath.Join(dir, "r/1.0.0")}}}
+	if _, err := New(&config.Config{}).Collect(ctx, in); err == nil {
 		t.Error("Collect with an ended context: no error")
 	}
 	if n != 0 {

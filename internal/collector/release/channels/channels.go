@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/release/verifydocs"
@@ -32,10 +33,16 @@ const (
 )
 
 // Collector gathers distribution and verification-documentation facts.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -49,8 +56,8 @@ func (Collector) Produces() []evidence.Kind {
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
 // Collect implements collector.Collector.
-func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
-	cfg := in.Config
+func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
+	cfg := c.cfg
 	var ch evidence.DistributionChannels
 	for i, r := range cfg.Releases {
 		for j, u := range r.DownloadURLs {
@@ -64,7 +71,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 	chLoc := evidence.Location{Path: cfg.File}
 	out := []evidence.Record{{Fact: ch, Provenance: in.Provenance(Name, chLoc, "")}}
 
-	docs := evidence.VerificationDocs{Methods: declaredMethods(in)}
+	docs := evidence.VerificationDocs{Methods: declaredMethods(in, c.cfg)}
 	for _, e := range in.Tree.Entries() {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -95,13 +102,13 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 
 // declaredMethods are the signing methods the vendor's declarations imply,
 // in verifydocs method names.
-func declaredMethods(in *collector.Input) []string {
+func declaredMethods(in *collector.Input, cfg *config.Config) []string {
 	var m []string
 	opt := in.Options.Release
 	if opt.CertificateIdentity != "" || opt.CertificateIdentityRegexp != "" || opt.Key != "" {
 		m = append(m, evidence.VerifySigstore)
 	}
-	for _, r := range in.Config.Releases {
+	for _, r := range cfg.Releases {
 		if r.CertificateIdentity != "" || r.CertificateIdentityRegexp != "" || r.Key != "" {
 			m = append(m, evidence.VerifySigstore)
 		}

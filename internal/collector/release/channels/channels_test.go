@@ -42,8 +42,8 @@ func TestCollect(t *testing.T) {
 		{Version: "1.0.0", Pos: config.Pos{Line: 4}, CertificateIdentity: "r@example.com", OpenPGPKeys: "k.asc",
 			DownloadURLs: []string{"https://example.com/dl", "http://example.com/dl"}},
 	}}
-	in := &collector.Input{Tree: tree, Config: cfg, Now: time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)}
-	recs, err := New().Collect(context.Background(), in)
+	in := &collector.Input{Tree: tree, Now: time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)}
+	recs, err := New(cfg).Collect(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func TestCollect(t *testing.T) {
 		"test/fixtures/setup.py":   "setup(name='x')\n",
 	}
 	dir := treetest.Write(t, files)
-	recs := treetest.Collect(t, New(), dir, nil, time.Time{})
+	recs := treetest.Collect(t, New(), dir, time.Time{})
 	if len(recs) != 1 {
 		t.Fatalf("got %d records, want 1", len(recs))
 	}

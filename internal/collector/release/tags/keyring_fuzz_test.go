@@ -46,8 +46,8 @@ func FuzzOpenPGPKeyRing(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer tree.Close()
-		in := &collector.Input{Tree: tree, Config: &config.Config{Releases: []config.ReleaseInput{{OpenPGPKeys: "keys.asc"}}}, Now: now}
-		per, union, probs := loadTrust(in)
+		in := &collector.Input{Tree: tree, Now: now}
+		per, union, probs := loadTrust(in, &config.Config{Releases: []config.ReleaseInput{{OpenPGPKeys: "keys.asc"}}})
 		if union == nil {
 			t.Fatal("no trust")
 		}

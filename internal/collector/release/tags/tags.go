@@ -48,10 +48,16 @@ const (
 )
 
 // Collector reads release tags.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -179,7 +185,7 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		}
 	}
 
-	perRelease, union, problems := loadTrust(in)
+	perRelease, union, problems := loadTrust(in, c.cfg)
 	var out []evidence.Record
 	for _, p := range problems {
 		out = append(out, evidence.Record{Fact: evidence.ParseProblem{Path: p.path, Format: p.format, Error: p.msg},
@@ -194,7 +200,7 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		f := evidence.ReleaseTagSignature{Tag: t.Name, Commit: t.Commit, Date: t.Date, Latest: i == latest,
 			Annotated: t.Annotated, Signed: t.Signed, Prerelease: Prerelease(t.Name, cd.version)}
 		tr := union
-		if idx := declaredRelease(in.Config, t.Name); idx >= 0 {
+		if idx := declaredRelease(c.cfg, t.Name); idx >= 0 {
 			f.Declared = true
 			if pr := perRelease[idx]; pr != nil && !pr.empty() {
 				tr = pr
@@ -244,8 +250,7 @@ type problem struct {
 // that no entry names. When no release declares keys, the commit signers
 // (commit_signers.allowed_signers, .pgp_keys) are used: they say who signs
 // commits and tags.
-func loadTrust(in *collector.Input) (map[int]*trust, *trust, []problem) {
-	cfg := in.Config
+func loadTrust(in *collector.Input, cfg *config.Config) (map[int]*trust, *trust, []problem) {
 	per := map[int]*trust{}
 	union := &trust{}
 	var probs []problem

@@ -90,9 +90,9 @@ func collect(t testing.TB, dir string, cfg *config.Config, all bool) []evidence.
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &collector.Input{Tree: tree, History: h, Config: cfg, Now: now}
+	in := &collector.Input{Tree: tree, History: h, Now: now}
 	in.Options.Release.AllReleases = all
-	recs, err := New().Collect(context.Background(), in)
+	recs, err := New(cfg).Collect(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func TestCollect(t *testing.T) {
 		"docs/notes":                        "MZ" + pad,
 	}
 	dir := treetest.Write(t, files)
-	recs := treetest.Collect(t, New(), dir, nil, time.Time{})
+	recs := treetest.Collect(t, New(), dir, time.Time{})
 	var got []string
 	for _, r := range recs {
 		if b, ok := r.Fact.(evidence.Binary); ok {

@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 )
 
@@ -15,10 +16,16 @@ import (
 const Name = "repo/scope"
 
 // Collector records the product scope.
-type Collector struct{}
+type Collector struct{ cfg *config.Config }
 
-// New returns the collector.
-func New() collector.Collector { return Collector{} }
+// New returns the collector reading the declaration cfg; nil is an empty
+// declaration.
+func New(cfg *config.Config) collector.Collector {
+	if cfg == nil {
+		cfg = &config.Config{}
+	}
+	return Collector{cfg: cfg}
+}
 
 // Name implements collector.Collector.
 func (Collector) Name() string { return Name }
@@ -30,10 +37,10 @@ func (Collector) Produces() []evidence.Kind { return []evidence.Kind{evidence.Ki
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
 // Collect implements collector.Collector.
-func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
+func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
 	loc := evidence.Location{}
-	if in.Config != nil && in.Config.File != "" && in.Config.Scope.Pos.Line > 0 {
-		loc = evidence.Location{Path: in.Config.File, Line: in.Config.Scope.Pos.Line}
+	if c.cfg.File != "" && c.cfg.Scope.Pos.Line > 0 {
+		loc = evidence.Location{Path: c.cfg.File, Line: c.cfg.Scope.Pos.Line}
 	}
-	return []evidence.Record{{Fact: evidence.ProductScope{Scope: *in.Config.ProductScope()}, Provenance: in.Provenance(Name, loc, "")}}, nil
+	return []evidence.Record{{Fact: evidence.ProductScope{Scope: *c.cfg.ProductScope()}, Provenance: in.Provenance(Name, loc, "")}}, nil
 }
