@@ -134,7 +134,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Share links carry their secret in the path: never leak it onwards.
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -204,6 +203,14 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/repositories/{repo}/assessments/{assessment}/report", viewer, s.apiReport},
 		{"GET", "/api/v1/repositories/{repo}/history", viewer, s.apiHistory},
 		{"GET", "/api/v1/repositories/{repo}/diff", viewer, s.apiDiff},
+		{"GET", "/api/v1/policy", viewer, s.apiPolicy},
+		{"PUT", "/api/v1/policy", admin, s.apiSetPolicy},
+		{"GET", "/api/v1/suppliers", viewer, s.apiSuppliers},
+		{"POST", "/api/v1/suppliers", member, s.apiCreateSupplier},
+		{"GET", "/api/v1/suppliers/{supplier}", viewer, s.apiSupplier},
+		{"GET", "/api/v1/bundles", viewer, s.apiBundles},
+		{"POST", "/api/v1/bundles", member, s.apiUpload},
+		{"GET", "/api/v1/bundles/{bundle}", viewer, s.apiBundle},
 
 		{"GET", "/{$}", uiViewer, s.uiOverview},
 		{"GET", "/signin", uiPublic, s.uiSigninForm},
@@ -220,6 +227,11 @@ func (s *Server) routeTable() []route {
 		{"GET", "/repositories/{repo}/assessments/{assessment}", uiViewer, s.uiAssessment},
 		{"GET", "/repositories/{repo}/assessments/{assessment}/report", uiViewer, s.apiReport},
 		{"GET", "/share/{token}", uiPublic, s.uiShare},
+		{"GET", "/suppliers", uiViewer, s.uiSuppliers},
+		{"POST", "/suppliers", uiMember, s.uiCreateSupplier},
+		{"POST", "/policy", uiAdmin, s.uiSetPolicy},
+		{"POST", "/bundles", uiMember, s.uiUpload},
+		{"GET", "/bundles/{bundle}", uiViewer, s.uiBundle},
 	}
 }
 
@@ -254,6 +266,11 @@ func (s *Server) wrap(rt route) http.Handler {
 		defer cancel()
 		r = r.WithContext(ctx)
 		w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
+		limit, ok := bodyLimits[rt.Method+" "+rt.Pattern]
+		if !ok {
+			limit = maxBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		start := time.Now()
 		// The route's pattern is logged, never the path: share links carry
 		// their secret in it.
