@@ -373,9 +373,6 @@ func readUpload(r *http.Request) ([]byte, int64, error) {
 	if len(data) > maxBundle {
 		return nil, 0, errStatus(http.StatusRequestEntityTooLarge, "bundle larger than %d bytes", maxBundle)
 	}
-	if len(data) == 0 {
-		return nil, 0, errStatus(http.StatusBadRequest, "empty bundle")
-	}
 	id, err := strconv.ParseInt(supRaw, 10, 64)
 	if err != nil || id <= 0 {
 		return nil, 0, errStatus(http.StatusBadRequest, "name the supplier: ?supplier=ID or the form field supplier")
@@ -388,9 +385,14 @@ func (s *Server) upload(r *http.Request, p *Principal) (BundleRecord, error) {
 	if err != nil {
 		return BundleRecord{}, err
 	}
+	// The supplier is resolved first, so another organisation's id is not
+	// found whatever the body holds.
 	sp, err := s.store.supplier(r.Context(), p.OrganisationID, supID)
 	if err != nil {
 		return BundleRecord{}, err
+	}
+	if len(data) == 0 {
+		return BundleRecord{}, errStatus(http.StatusBadRequest, "empty bundle")
 	}
 	rec, err := s.verifyUpload(r.Context(), p, sp, data)
 	if err != nil {
