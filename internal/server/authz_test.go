@@ -18,6 +18,7 @@ func samplePaths(fx *fixture) map[string]string {
 	return map[string]string{
 		"GET /healthz":          "/healthz",
 		"GET /readyz":           "/readyz",
+		"GET /metrics":          "/metrics",
 		"GET /static/style.css": "/static/style.css",
 
 		"GET /api/v1/openapi.json":                                        "/api/v1/openapi.json",

@@ -62,6 +62,7 @@ type Server struct {
 	limiter *ipLimiter
 	cache   *reportCache
 	pages   map[string]*template.Template
+	metrics *metrics
 }
 
 // New migrates the server's tables and returns a Server.
@@ -91,6 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		limiter: newIPLimiter(rate.Every(6*time.Second), 10),
 		cache:   &reportCache{m: map[int64]*report.Report{}},
 		pages:   pages,
+		metrics: newMetrics(time.Now()),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -178,6 +180,7 @@ func (s *Server) routeTable() []route {
 	return []route{
 		{"GET", "/healthz", public, s.healthz},
 		{"GET", "/readyz", public, s.readyz},
+		{"GET", "/metrics", public, s.serveMetrics},
 		{"GET", "/static/style.css", public, serveCSS},
 
 		{"GET", "/api/v1/openapi.json", public, serveOpenAPI},
@@ -275,7 +278,9 @@ func (s *Server) wrap(rt route) http.Handler {
 		// The route's pattern is logged, never the path: share links carry
 		// their secret in it.
 		defer func() {
-			s.log.Info("request", "method", r.Method, "route", rt.Pattern, "status", w.status, "duration_ms", time.Since(start).Milliseconds())
+			d := time.Since(start)
+			s.metrics.observe(r.Method, rt.Pattern, w.status, d)
+			s.log.Info("request", "method", r.Method, "route", rt.Pattern, "status", w.status, "duration_ms", d.Milliseconds())
 		}()
 		var p *Principal
 		if need := rt.Access.role(); need != "" {
