@@ -127,6 +127,13 @@ type env struct {
 
 func newEnv(t *testing.T, b backend) *env {
 	t.Helper()
+	return newEnvAt(t, b, func() time.Time { return t0 })
+}
+
+// newEnvAt is newEnv with the server's clock; a browser drops cookies
+// that expire before its own clock, so a browser test needs the real one.
+func newEnvAt(t *testing.T, b backend, now func() time.Time) *env {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	f, err := fleet.Open(ctx, b.open(t), fleet.OpenOptions{})
@@ -134,7 +141,7 @@ func newEnv(t *testing.T, b backend) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(f.Close)
-	s, err := New(ctx, Config{Fleet: f, Now: func() time.Time { return t0 }})
+	s, err := New(ctx, Config{Fleet: f, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,6 +62,7 @@ type Server struct {
 	limiter *ipLimiter
 	cache   *reportCache
 	pages   map[string]*template.Template
+	metrics *metrics
 }
 
 // New migrates the server's tables and returns a Server.
@@ -91,6 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		limiter: newIPLimiter(rate.Every(6*time.Second), 10),
 		cache:   &reportCache{m: map[int64]*report.Report{}},
 		pages:   pages,
+		metrics: newMetrics(time.Now()),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -134,7 +136,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Share links carry their secret in the path: never leak it onwards.
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -179,6 +180,7 @@ func (s *Server) routeTable() []route {
 	return []route{
 		{"GET", "/healthz", public, s.healthz},
 		{"GET", "/readyz", public, s.readyz},
+		{"GET", "/metrics", public, s.serveMetrics},
 		{"GET", "/static/style.css", public, serveCSS},
 
 		{"GET", "/api/v1/openapi.json", public, serveOpenAPI},
@@ -204,6 +206,14 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/repositories/{repo}/assessments/{assessment}/report", viewer, s.apiReport},
 		{"GET", "/api/v1/repositories/{repo}/history", viewer, s.apiHistory},
 		{"GET", "/api/v1/repositories/{repo}/diff", viewer, s.apiDiff},
+		{"GET", "/api/v1/policy", viewer, s.apiPolicy},
+		{"PUT", "/api/v1/policy", admin, s.apiSetPolicy},
+		{"GET", "/api/v1/suppliers", viewer, s.apiSuppliers},
+		{"POST", "/api/v1/suppliers", member, s.apiCreateSupplier},
+		{"GET", "/api/v1/suppliers/{supplier}", viewer, s.apiSupplier},
+		{"GET", "/api/v1/bundles", viewer, s.apiBundles},
+		{"POST", "/api/v1/bundles", member, s.apiUpload},
+		{"GET", "/api/v1/bundles/{bundle}", viewer, s.apiBundle},
 
 		{"GET", "/{$}", uiViewer, s.uiOverview},
 		{"GET", "/signin", uiPublic, s.uiSigninForm},
@@ -220,6 +230,11 @@ func (s *Server) routeTable() []route {
 		{"GET", "/repositories/{repo}/assessments/{assessment}", uiViewer, s.uiAssessment},
 		{"GET", "/repositories/{repo}/assessments/{assessment}/report", uiViewer, s.apiReport},
 		{"GET", "/share/{token}", uiPublic, s.uiShare},
+		{"GET", "/suppliers", uiViewer, s.uiSuppliers},
+		{"POST", "/suppliers", uiMember, s.uiCreateSupplier},
+		{"POST", "/policy", uiAdmin, s.uiSetPolicy},
+		{"POST", "/bundles", uiMember, s.uiUpload},
+		{"GET", "/bundles/{bundle}", uiViewer, s.uiBundle},
 	}
 }
 
@@ -254,11 +269,18 @@ func (s *Server) wrap(rt route) http.Handler {
 		defer cancel()
 		r = r.WithContext(ctx)
 		w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
+		limit, ok := bodyLimits[rt.Method+" "+rt.Pattern]
+		if !ok {
+			limit = maxBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		start := time.Now()
 		// The route's pattern is logged, never the path: share links carry
 		// their secret in it.
 		defer func() {
-			s.log.Info("request", "method", r.Method, "route", rt.Pattern, "status", w.status, "duration_ms", time.Since(start).Milliseconds())
+			d := time.Since(start)
+			s.metrics.observe(r.Method, rt.Pattern, w.status, d)
+			s.log.Info("request", "method", r.Method, "route", rt.Pattern, "status", w.status, "duration_ms", d.Milliseconds())
 		}()
 		var p *Principal
 		if need := rt.Access.role(); need != "" {

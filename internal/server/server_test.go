@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -23,6 +24,8 @@ type fixture struct {
 	*env
 	product, repo int64
 	first, second int64
+	supplier      int64
+	bundle        int64 // a verified bundle of supplier
 	dir           string
 }
 
@@ -71,6 +74,15 @@ func newFixture(t *testing.T, b backend) *fixture {
 		t.Fatalf("assessments = %+v, want two, newest first", list.Assessments)
 	}
 	fx.second, fx.first = list.Assessments[0].ID, list.Assessments[1].ID
+
+	priv, allowed := vendorKey(t, 1)
+	fx.supplier = e.addSupplier("Vendor", allowed)
+	status, body := e.upload(e.admin, fx.supplier, makeBundle(t, priv, t.TempDir(), nil))
+	var rec BundleRecord
+	if err := json.Unmarshal(body, &rec); status != http.StatusCreated || err != nil {
+		t.Fatalf("upload bundle = %d: %s", status, body)
+	}
+	fx.bundle = rec.ID
 	return fx
 }
 
