@@ -1,5 +1,7 @@
 package evidence
 
+import "strings"
+
 // Kinds of CI and build-environment evidence.
 const (
 	KindCIPipeline   Kind = "ci/pipeline"
@@ -323,3 +325,25 @@ func (ToolConfig) Kind() Kind { return KindToolConfig }
 // GitLabDefaultStages are GitLab's stages when a file declares none: the
 // meaning of an empty CIPipeline.Stages.
 var GitLabDefaultStages = []string{".pre", "build", "test", "deploy", ".post"}
+
+// ActionName is a uses: value without its @ref ("actions/checkout@v4" is
+// "actions/checkout").
+func ActionName(uses string) string {
+	if i := strings.IndexByte(uses, '@'); i >= 0 {
+		return uses[:i]
+	}
+	return uses
+}
+
+// InShellComment reports whether offset i of a shell script lies in a #
+// comment: a # at the start of a word before it on the same line.
+func InShellComment(script string, i int) bool {
+	start := strings.LastIndexByte(script[:i], '\n') + 1
+	line := script[start:i]
+	for j := 0; j < len(line); j++ {
+		if line[j] == '#' && (j == 0 || line[j-1] == ' ' || line[j-1] == '\t') {
+			return true
+		}
+	}
+	return false
+}

@@ -52,7 +52,7 @@ func (d *Data) Catalog() *report.Catalog {
 				cv := report.CatalogClaim{
 					ID: c.ID, Statement: c.Statement, Automation: string(c.Automation), ObservedSufficient: c.ObservedSufficient,
 					Evidence: c.Evidence, Signals: c.Signals, Attestation: c.Attestation, SaaS: c.SaaS, Remediation: c.Remediation,
-					RulesAll: r.All, RulesAny: r.Any, RulesSupporting: r.Supporting, Rules: []report.CatalogRule{},
+					RulesAll: r.All, RulesAny: r.Any, RulesSupporting: r.Supporting,
 				}
 				for _, id := range r.IDs() {
 					cv.Rules = append(cv.Rules, report.CatalogRule{ID: id, Role: r.Role(id), Question: d.rules[id].Question})

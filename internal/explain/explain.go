@@ -145,18 +145,7 @@ func (d *Data) Text(id string) (string, bool) {
 			b.WriteString("  at --assurance attested it also needs a valid attestation\n")
 		}
 		b.WriteString("\nRules:\n")
-		if len(r.All) > 0 {
-			fmt.Fprintf(&b, "  every one must hold: %s\n", strings.Join(r.All, ", "))
-		}
-		if len(r.Any) > 0 {
-			fmt.Fprintf(&b, "  at least one must hold: %s\n", strings.Join(r.Any, ", "))
-		}
-		if len(r.Blocks) > 0 {
-			fmt.Fprintf(&b, "  a violation of any makes it not met: %s\n", strings.Join(r.Blocks, ", "))
-		}
-		if len(r.Supporting) > 0 {
-			fmt.Fprintf(&b, "  shown as supporting evidence: %s\n", strings.Join(r.Supporting, ", "))
-		}
+		writeRuleRoles(&b, r, "")
 		if r.Deciding() == 0 {
 			b.WriteString("  none decides it: it is met only by a valid attestation in assay.yaml\n")
 		}
@@ -236,18 +225,7 @@ func explainControl(id string) (string, bool) {
 		}
 	}
 	r := c.Rules
-	if len(r.All) > 0 {
-		fmt.Fprintf(&b, "  rules, every one must hold: %s\n", strings.Join(r.All, ", "))
-	}
-	if len(r.Any) > 0 {
-		fmt.Fprintf(&b, "  rules, at least one must hold: %s\n", strings.Join(r.Any, ", "))
-	}
-	if len(r.Blocks) > 0 {
-		fmt.Fprintf(&b, "  rules whose violation makes it not met: %s\n", strings.Join(r.Blocks, ", "))
-	}
-	if len(r.Supporting) > 0 {
-		fmt.Fprintf(&b, "  rules shown as supporting evidence: %s\n", strings.Join(r.Supporting, ", "))
-	}
+	writeRuleRoles(&b, r, "rules, ")
 	if len(c.Principles) > 0 {
 		fmt.Fprintf(&b, "  related UK principles: %s\n", strings.Join(c.Principles, ", "))
 	}
@@ -263,4 +241,22 @@ func explainControl(id string) (string, bool) {
 		fmt.Fprintf(&b, "\nA person must attest: %s\n", c.Person)
 	}
 	return b.String(), true
+}
+
+// writeRuleRoles lists a claim's or control's rules by role, one line per
+// role that has any, each line starting with prefix.
+func writeRuleRoles(b *strings.Builder, r mapping.Rules, prefix string) {
+	for _, role := range []struct {
+		ids  []string
+		what string
+	}{
+		{r.All, "every one must hold"},
+		{r.Any, "at least one must hold"},
+		{r.Blocks, "a violation of any makes it not met"},
+		{r.Supporting, "shown as supporting evidence"},
+	} {
+		if len(role.ids) > 0 {
+			fmt.Fprintf(b, "  %s%s: %s\n", prefix, role.what, strings.Join(role.ids, ", "))
+		}
+	}
 }

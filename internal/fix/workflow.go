@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule/ci"
 )
 
@@ -191,10 +192,8 @@ var (
 	cosignSign = regexp.MustCompile(`\bcosign\s+(?:sign|attest)(?:-blob)?\b|\buv\s+publish\b(?:[^\n]*--trusted-publishing)?`)
 )
 
-func actionOf(uses string) string {
-	name, _, _ := strings.Cut(uses, "@")
-	return strings.ToLower(name)
-}
+// actionOf is the lower-case action name of a uses: value.
+func actionOf(uses string) string { return strings.ToLower(evidence.ActionName(uses)) }
 
 // needs derives the token scopes a job needs beyond contents: read from its
 // steps: what it pushes, releases, signs and uploads. The answer is a

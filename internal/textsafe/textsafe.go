@@ -122,3 +122,14 @@ func Truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// Shorten collapses runs of white space to one space and cuts the result to
+// at most n bytes, ending in "..." when cut, without splitting a UTF-8
+// sequence: a one-line excerpt of a command or a line of text.
+func Shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	return Truncate(s, n-3) + "..."
+}

@@ -87,3 +87,22 @@ func FuzzTruncate(f *testing.F) {
 		}
 	})
 }
+
+func TestShorten(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"go  build\t./...\n", 100, "go build ./..."},
+		{"abcdefghij", 10, "abcdefghij"},
+		{"abcdefghijk", 10, "abcdefg..."},
+		// A cut never splits a UTF-8 sequence: "é" is two bytes.
+		{"aaaaaaéééé", 10, "aaaaaa..."},
+	}
+	for _, tc := range tests {
+		if got := Shorten(tc.in, tc.n); got != tc.want {
+			t.Errorf("Shorten(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Channels a publish step reaches.
@@ -122,7 +123,7 @@ var dryRun = regexp.MustCompile(`--dry-run\b|--snapshot\b|--skip[=-]publish\b`)
 // channel.
 func match(p publisher, s evidence.CIStep) (int, string, bool) {
 	if s.Uses != "" && len(p.uses) > 0 {
-		u := strings.ToLower(actionName(s.Uses))
+		u := strings.ToLower(evidence.ActionName(s.Uses))
 		for _, pre := range p.uses {
 			if u == pre || strings.HasPrefix(u, pre+"/") {
 				if p.ok != nil && !p.ok(s) {
@@ -145,7 +146,7 @@ func match(p publisher, s evidence.CIStep) (int, string, bool) {
 		for i < loc[1] && strings.IndexByte(" \t\r\n;&|(", text[i]) >= 0 {
 			i++
 		}
-		if inComment(text, i) {
+		if evidence.InShellComment(text, i) {
 			continue
 		}
 		start := strings.LastIndexByte(text[:i], '\n') + 1
@@ -157,35 +158,9 @@ func match(p publisher, s evidence.CIStep) (int, string, bool) {
 		if dryRun.MatchString(line) {
 			continue
 		}
-		return s.RunLine + strings.Count(s.Run[:i], "\n"), short(line), true
+		return s.RunLine + strings.Count(s.Run[:i], "\n"), textsafe.Shorten(line, 100), true
 	}
 	return 0, "", false
-}
-
-func inComment(script string, i int) bool {
-	start := strings.LastIndexByte(script[:i], '\n') + 1
-	line := script[start:i]
-	for j := 0; j < len(line); j++ {
-		if line[j] == '#' && (j == 0 || line[j-1] == ' ' || line[j-1] == '\t') {
-			return true
-		}
-	}
-	return false
-}
-
-func actionName(uses string) string {
-	if i := strings.IndexByte(uses, '@'); i >= 0 {
-		return uses[:i]
-	}
-	return uses
-}
-
-func short(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 100 {
-		s = s[:97] + "..."
-	}
-	return s
 }
 
 // StepPublishes reports whether one step publishes, with its line, what
@@ -300,7 +275,7 @@ func expand(byPath map[string]evidence.CIPipeline, steps []evidence.CIStep) []ev
 		if !strings.HasPrefix(s.Uses, "./") {
 			continue
 		}
-		p := strings.TrimSuffix(strings.TrimPrefix(actionName(s.Uses), "./"), "/")
+		p := strings.TrimSuffix(strings.TrimPrefix(evidence.ActionName(s.Uses), "./"), "/")
 		for _, f := range []string{p + "/action.yml", p + "/action.yaml"} {
 			if sub, ok := byPath[f]; ok && sub.System == evidence.CIGitHubComposite {
 				for _, sj := range sub.Jobs {
@@ -427,7 +402,7 @@ func InlineCredentials(s evidence.CIStep, path string) []Credential {
 	}
 	var out []Credential
 	for _, m := range inline.FindAllStringSubmatchIndex(s.Run, 20) {
-		if inComment(s.Run, m[0]) {
+		if evidence.InShellComment(s.Run, m[0]) {
 			continue
 		}
 		val := s.Run[m[4]:m[5]]
@@ -435,7 +410,7 @@ func InlineCredentials(s evidence.CIStep, path string) []Credential {
 		if src == "" {
 			continue
 		}
-		flag := short(s.Run[m[0]:m[4]])
+		flag := textsafe.Shorten(s.Run[m[0]:m[4]], 100)
 		out = append(out, Credential{Key: flag, Source: src, Path: path, Line: s.RunLine + strings.Count(s.Run[:m[0]], "\n")})
 	}
 	return out
@@ -461,18 +436,18 @@ func trusted(p *Publish, steps []evidence.CIStep) {
 		}
 	}
 	for _, s := range steps {
-		u := strings.ToLower(actionName(s.Uses))
+		u := strings.ToLower(evidence.ActionName(s.Uses))
 		switch {
 		case u == "pypa/gh-action-pypi-publish":
 			if p.Channel == PyPI && p.OIDCLine > 0 && s.With["password"] == "" {
 				p.Trusted = "PyPI trusted publishing (" + s.Uses + " with an OIDC identity and no password)"
 				if a := strings.ToLower(strings.Trim(s.With["attestations"], `"' `)); a != "false" {
-					p.Provenance, p.ProvenanceLine = "PyPI attestations from trusted publishing ("+actionName(s.Uses)+")", s.Line
+					p.Provenance, p.ProvenanceLine = "PyPI attestations from trusted publishing ("+evidence.ActionName(s.Uses)+")", s.Line
 				}
 			}
 		case u == "rust-lang/crates-io-auth-action":
 			if p.OIDCLine > 0 {
-				p.Trusted = "crates.io trusted publishing (" + actionName(s.Uses) + ")"
+				p.Trusted = "crates.io trusted publishing (" + evidence.ActionName(s.Uses) + ")"
 			}
 		case u == "release-plz/action":
 			if p.Channel == Crates && p.OIDCLine > 0 && !stored && p.Trusted == "" {

@@ -505,7 +505,7 @@ func fuzzingExists(ev *evidence.Set) []rule.Finding {
 	for _, pl := range ix.runnable() {
 		for _, j := range pl.Jobs {
 			for _, s := range j.Steps {
-				name := strings.ToLower(actionName(s.Uses))
+				name := strings.ToLower(evidence.ActionName(s.Uses))
 				if !strings.HasPrefix(name, "google/oss-fuzz/infra/cifuzz/actions/") {
 					continue
 				}

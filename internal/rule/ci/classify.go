@@ -18,7 +18,7 @@ type recogniser struct {
 }
 
 func (r recogniser) matchUses(uses string) bool {
-	u := strings.ToLower(actionName(uses))
+	u := strings.ToLower(evidence.ActionName(uses))
 	for _, p := range r.uses {
 		if u == p || strings.HasPrefix(u, p+"/") {
 			return true
@@ -39,7 +39,7 @@ func (r recogniser) matchVars(s evidence.CIStep, env map[string]string, matrix m
 	}
 	for _, text := range expansions(s.Run, s.Env, env, matrix) {
 		for _, loc := range r.run.FindAllStringIndex(text, 50) {
-			if inComment(text, loc[0]) {
+			if evidence.InShellComment(text, loc[0]) {
 				continue
 			}
 			n := strings.Count(text[:loc[0]], "\n")
@@ -124,27 +124,6 @@ func expansions(run string, stepEnv, env map[string]string, matrix map[string][]
 		}
 	}
 	return out
-}
-
-// inComment reports whether offset i of a shell script lies in a # comment:
-// a # at the start of a word before it on the same line.
-func inComment(script string, i int) bool {
-	start := strings.LastIndexByte(script[:i], '\n') + 1
-	line := script[start:i]
-	for j := 0; j < len(line); j++ {
-		if line[j] == '#' && (j == 0 || line[j-1] == ' ' || line[j-1] == '\t') {
-			return true
-		}
-	}
-	return false
-}
-
-// actionName strips the @ref from a uses: value.
-func actionName(uses string) string {
-	if i := strings.IndexByte(uses, '@'); i >= 0 {
-		return uses[:i]
-	}
-	return uses
 }
 
 // Parts of the command-start pattern. A command starts a line or follows

@@ -40,7 +40,7 @@ func (ix *index) local(uses string) (evidence.CIPipeline, bool) {
 	if !strings.HasPrefix(uses, "./") {
 		return evidence.CIPipeline{}, false
 	}
-	p := path.Clean(strings.TrimPrefix(actionName(uses), "./"))
+	p := path.Clean(strings.TrimPrefix(evidence.ActionName(uses), "./"))
 	if pl, ok := ix.byPath[p]; ok {
 		return pl, true
 	}

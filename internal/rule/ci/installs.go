@@ -146,7 +146,7 @@ func packageInstallsPinned(ev *evidence.Set) []rule.Finding {
 			return loc(p, line+strings.Count(script[:i], "\n"))
 		}
 		for _, m := range pipInstall.FindAllStringSubmatchIndex(script, 20) {
-			if inComment(script, m[0]) {
+			if evidence.InShellComment(script, m[0]) {
 				continue
 			}
 			installs++
@@ -155,7 +155,7 @@ func packageInstallsPinned(ev *evidence.Set) []rule.Finding {
 			}
 		}
 		for _, m := range npmInstall.FindAllStringSubmatchIndex(script, 20) {
-			if inComment(script, m[0]) {
+			if evidence.InShellComment(script, m[0]) {
 				continue
 			}
 			installs++
@@ -168,7 +168,7 @@ func packageInstallsPinned(ev *evidence.Set) []rule.Finding {
 			}
 		}
 		for _, m := range goInstall.FindAllStringSubmatchIndex(script, 20) {
-			if inComment(script, m[0]) {
+			if evidence.InShellComment(script, m[0]) {
 				continue
 			}
 			installs++

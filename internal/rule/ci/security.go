@@ -324,7 +324,7 @@ type dockerImage struct {
 func dockerRunImages(script string) []dockerImage {
 	var out []dockerImage
 	for _, m := range dockerCmd.FindAllStringSubmatchIndex(script, 20) {
-		if inComment(script, m[0]) {
+		if evidence.InShellComment(script, m[0]) {
 			continue
 		}
 		rest := script[m[1]:]
@@ -416,7 +416,7 @@ func downloads(script string) []download {
 // download; start is -1 when there is none.
 func downloadedThenRun(script string) (start, end int, unpacked bool) {
 	for _, d := range downloads(script) {
-		if inComment(script, d.start) {
+		if evidence.InShellComment(script, d.start) {
 			continue
 		}
 		rest := script[d.end:]
@@ -446,7 +446,7 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 	check := func(script, p string, line int) {
 		scripts++
 		for _, m := range pipeToShell.FindAllStringIndex(script, 5) {
-			if inComment(script, m[0]) {
+			if evidence.InShellComment(script, m[0]) {
 				continue
 			}
 			l := line + strings.Count(script[:m[0]], "\n")
@@ -532,7 +532,7 @@ func noUntrustedCheckout(ev *evidence.Set) []rule.Finding {
 		for _, j := range pl.Jobs {
 			for _, s := range j.Steps {
 				switch {
-				case strings.HasPrefix(strings.ToLower(actionName(s.Uses)), "actions/checkout"):
+				case strings.HasPrefix(strings.ToLower(evidence.ActionName(s.Uses)), "actions/checkout"):
 					if ref := s.With["ref"]; ref != "" && untrustedRef.MatchString(ref) {
 						out = append(out, rule.New(id, rule.False, loc(pl.Path, s.Line), "%s workflow (line %d) checks out the pull request's code (ref: %s) in job %q", trig, tline, ref, j.ID))
 					}
@@ -563,7 +563,7 @@ const idx = `(?:\[[^\]]*\]|\.\*)`
 // sinkInput returns the input of an action that runs its value as code:
 // github-script's script, docker-run-action's run.
 func sinkInput(s evidence.CIStep) string {
-	switch strings.ToLower(actionName(s.Uses)) {
+	switch strings.ToLower(evidence.ActionName(s.Uses)) {
 	case "actions/github-script":
 		return s.With["script"]
 	case "addnab/docker-run-action":
@@ -791,7 +791,7 @@ func cloudCredentialsUseOIDC(ev *evidence.Set) []rule.Finding {
 				out = append(out, rule.New(id, rule.True, loc(p, j.Permissions.Line), "job %q requests OIDC id_tokens", j.ID))
 			}
 			for _, s := range j.Steps {
-				name := strings.ToLower(actionName(s.Uses))
+				name := strings.ToLower(evidence.ActionName(s.Uses))
 				for _, cl := range cloudLogins {
 					if name != cl.action {
 						continue

@@ -347,7 +347,7 @@ func script(f *evidence.Packaging, p, text string) {
 		if commented(line) || scriptVerify.MatchString(line) {
 			continue
 		}
-		addSigning(f, evidence.SigningConfig{Tool: signTool(line), Path: p, Line: lineAt(text, i), Detail: short(line)})
+		addSigning(f, evidence.SigningConfig{Tool: signTool(line), Path: p, Line: lineAt(text, i), Detail: textsafe.Shorten(line, 100)})
 		break
 	}
 	l, what, _, ok := publishing.StepPublishes(evidence.CIStep{Run: text, RunLine: 1})
@@ -384,14 +384,6 @@ func commented(line string) bool {
 	return strings.HasPrefix(t, "#") || strings.HasPrefix(t, "//") || strings.HasPrefix(t, "REM ")
 }
 
-func short(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 100 {
-		s = s[:97] + "..."
-	}
-	return s
-}
-
 var (
 	httpURL = regexp.MustCompile(`http://[^\s<>"'()\[\]` + "`" + `]+`)
 	// fetchCmd marks a line that downloads or installs from a URL.
@@ -417,7 +409,7 @@ func docs(f *evidence.Packaging, p, text string) {
 				continue
 			}
 			if len(f.Downloads) < MaxItems {
-				f.Downloads = append(f.Downloads, evidence.DownloadMention{Path: p, Line: i + 1, URL: textsafe.Clean(u), Text: textsafe.Clean(short(line))})
+				f.Downloads = append(f.Downloads, evidence.DownloadMention{Path: p, Line: i + 1, URL: textsafe.Clean(u), Text: textsafe.Clean(textsafe.Shorten(line, 100))})
 			}
 		}
 	}
