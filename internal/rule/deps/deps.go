@@ -34,7 +34,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("sbomMeetsNTIAMinimum", []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
 		b.Rule("dependenciesIntegrityPinned", []evidence.Kind{evidence.KindDependencyFile, evidence.KindManifest}, dependenciesIntegrityPinned),
 		b.Rule("vulnerabilityDatabaseCurrent", []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
-		b.Rule("knownVulnerabilitiesWithinTargets", vulns, knownVulnerabilitiesWithinTargets),
+		b.Rule("knownVulnerabilitiesWithinTargets", vulns, knownVulnerabilitiesWithinTargets).Reading(evidence.KindRemediationPolicy),
 		b.Rule("exploitedVulnerabilitiesAbsent", vulns, exploitedVulnerabilitiesAbsent),
 		b.Rule("componentsMaintained", vulns, componentsMaintained),
 		b.Rule("remediationPolicyDeclared", []evidence.Kind{evidence.KindRemediationPolicy}, remediationPolicyDeclared),
