@@ -66,7 +66,7 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 			if cfg.SRO == nil || cfg.SRO.Name == "" {
 				return usagef("assay.yaml names no sro: the sign-off is the Senior Responsible Owner's (add sro: {name, role, email})")
 			}
-			next, err := nextReview(cfg, opts.Now)
+			next, err := cfg.NextReview(opts.Now)
 			if err != nil {
 				return usageError{err}
 			}
@@ -158,17 +158,6 @@ func short12(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-func nextReview(cfg *config.Config, now time.Time) (time.Time, error) {
-	y, m, d := 1, 0, 0
-	if cfg.ReviewEvery != "" {
-		var err error
-		if y, m, d, err = config.ParsePeriod(cfg.ReviewEvery); err != nil {
-			return time.Time{}, fmt.Errorf("review_every: %w", err)
-		}
-	}
-	return now.UTC().AddDate(y, m, d), nil
 }
 
 func newVerifySignoffCmd(streams *IO) *cobra.Command {

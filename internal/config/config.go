@@ -666,3 +666,18 @@ func join(path, key string) string {
 	}
 	return path + "." + key
 }
+
+// NextReview is when the declaration is next due for review: review_every
+// after now, or a year when it sets none. A malformed period gives the
+// year and the error.
+func (c *Config) NextReview(now time.Time) (time.Time, error) {
+	y, m, d := 1, 0, 0
+	if c.ReviewEvery != "" {
+		yy, mm, dd, err := ParsePeriod(c.ReviewEvery)
+		if err != nil {
+			return now.UTC().AddDate(1, 0, 0), fmt.Errorf("review_every: %w", err)
+		}
+		y, m, d = yy, mm, dd
+	}
+	return now.UTC().AddDate(y, m, d), nil
+}
