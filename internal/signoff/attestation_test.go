@@ -30,4 +30,3 @@ func TestCanonicalAttestation(t *testing.T) {
 		t.Error("digest ignores the signature")
 	}
 }
-
