@@ -62,46 +62,25 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 			if err != nil {
 				return err
 			}
-			cfg := res.Config
-			if cfg.SRO == nil || cfg.SRO.Name == "" {
-				return usagef("assay.yaml names no sro: the sign-off is the Senior Responsible Owner's (add sro: {name, role, email})")
-			}
-			next, err := cfg.NextReview(opts.Now)
+			signed, err := signoff.Create(res.Report, res.Config, signer, scope, opts.Now)
 			if err != nil {
 				return usageError{err}
-			}
-			if scope == "" {
-				scope = fmt.Sprintf("all %d claims of the %s, for %s as %s vendor (%s delivery)", res.Report.Summary.Total, res.Report.Framework.Title, cfg.Product, cfg.Role, cfg.Delivery)
-			}
-			by := signoff.Person{Name: cfg.SRO.Name, Role: cfg.SRO.Role, Email: cfg.SRO.Email}
-			doc := signoff.Build(res.Report, cfg, by, scope, opts.Now, next, signer.Fingerprint())
-			data, err := doc.Marshal()
-			if err != nil {
-				return err
-			}
-			sig, err := signer.Sign(data, sign.Namespace)
-			if err != nil {
-				return err
 			}
 			if outDir == "" {
 				outDir = path
 			}
 			jsonPath := filepath.Join(outDir, signoff.FileName)
-			if err := atomicfile.WriteFile(jsonPath, data, 0o644); err != nil {
+			if err := atomicfile.WriteFile(jsonPath, signed.Data, 0o644); err != nil {
 				return err
 			}
-			if err := atomicfile.WriteFile(filepath.Join(outDir, signoff.SigFileName), sig, 0o644); err != nil {
+			if err := atomicfile.WriteFile(filepath.Join(outDir, signoff.SigFileName), signed.Signature, 0o644); err != nil {
 				return err
 			}
-			c := res.Report.Summary.Claims
+			c, doc, by := res.Report.Summary.Claims, signed.Document, signed.Document.SignedBy
 			fmt.Fprintf(streams.Out, "signed off by %s (%s) on %s with %s\n", textsafe.Clean(by.Name), textsafe.Clean(by.Role), opts.Now.Format(time.DateOnly), signer.Fingerprint())
 			fmt.Fprintf(streams.Out, "  %d met, %d not met, %d unknown, %d not applicable; commit %s; next review %s\n", c.Met, c.NotMet, c.Unknown, c.NotApplicable, short12(doc.Subject.Commit), doc.NextReview)
 			fmt.Fprintf(streams.Out, "wrote %s and %s\n", jsonPath, jsonPath+".sig")
-			identity := by.Email
-			if identity == "" {
-				identity = by.Name
-			}
-			fmt.Fprintf(streams.Out, "allowed signers line for verifiers:\n  %s\n", sign.FormatEntry(quotePrincipal(identity), signer.PublicKey()))
+			fmt.Fprintf(streams.Out, "allowed signers line for verifiers:\n  %s\n", sign.FormatEntry(quotePrincipal(signed.Principal()), signer.PublicKey()))
 			return nil
 		},
 	}
