@@ -370,7 +370,7 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 	if c.SRO != nil && strings.TrimSpace(c.SRO.Name) == "" {
 		add(c.SRO.Pos, "sro.name", "the Senior Responsible Owner needs a name")
 	}
-	if c.Contact.Security != "" && !strings.HasPrefix(c.Contact.Security, "mailto:") && !strings.HasPrefix(c.Contact.Security, "https://") {
+	if c.Contact.Security != "" && !ContactURIOK(c.Contact.Security) {
 		add(c.Contact.Pos, "contact.security", "want a mailto: or https: URI; got %q", c.Contact.Security)
 	}
 	if c.ReviewEvery != "" {
