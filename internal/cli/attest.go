@@ -12,15 +12,12 @@ import (
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
-
-// maxAttestEvidence caps an evidence file `assay attest` hashes; the same cap
-// as the attestations collector.
-const maxAttestEvidence = 256 << 20
 
 type attestFlags struct {
 	dir       string
@@ -155,7 +152,7 @@ func runAttest(streams *IO, claim string, f *attestFlags) error {
 			continue
 		}
 		rel := filepath.ToSlash(filepath.Clean(e))
-		sum, err := tree.HashFile(rel, maxAttestEvidence)
+		sum, err := tree.HashFile(rel, limits.MaxAttestedEvidence)
 		if err != nil {
 			return usagef("--evidence %s: %v (paths are relative to %s)", e, err, f.dir)
 		}

@@ -13,15 +13,13 @@ import (
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
 )
 
 // Name of the collector.
 const Name = "declared/attestations"
-
-// maxEvidenceSize caps an evidence file that is hashed (streamed, not held).
-const maxEvidenceSize = 256 << 20
 
 // Collector reads declared attestations.
 type Collector struct{ cfg *config.Config }
@@ -68,7 +66,7 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		for _, e := range a.Evidence {
 			doc := evidence.AttestedDocument{Path: e.Path, URL: e.URL, Declared: e.SHA256}
 			if e.Path != "" {
-				sum, err := in.Tree.HashFile(e.Path, maxEvidenceSize)
+				sum, err := in.Tree.HashFile(e.Path, limits.MaxAttestedEvidence)
 				if err != nil {
 					doc.Problem = err.Error()
 				} else {
