@@ -22,39 +22,13 @@ func TestLag(t *testing.T) {
 	if _, _, err := vulndb.Import(context.Background(), dbDir, []string{"../../../vulndb/testdata/ghsa"}, vulndb.ImportOptions{Now: now}); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	repo, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
+	flysystem := func(version string) string {
+		return `{"packages":[{"name":"league/flysystem","version":"` + version + `"}],"packages-dev":[]}`
 	}
-	wt, _ := repo.Worktree()
-	commit := func(version string, when time.Time) {
-		content := []byte(`{"packages":[{"name":"league/flysystem","version":"` + version + `"}],"packages-dev":[]}`)
-		if err := os.WriteFile(filepath.Join(dir, "composer.lock"), content, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		wt.Add("composer.lock")
-		sig := &object.Signature{Name: "t", Email: "t@example.com", When: when}
-		if _, err := wt.Commit("lock "+version, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	commit("1.0.8", now.AddDate(0, -6, 0))                   // vulnerable, advisory published in 2021
-	commit("1.1.4", now.AddDate(0, -6, 0).AddDate(0, 0, 20)) // fixed 20 days later
-	tree, err := source.OpenTree(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tree.Close()
-	hist, err := source.OpenHistory(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := &collector.Input{Tree: tree, History: hist, Now: now, Options: collector.Options{DBDir: dbDir}}
-	recs, err := New().Collect(context.Background(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := collectLag(t, now, dbDir, []lockCommit{
+		{flysystem("1.0.8"), now.AddDate(0, -6, 0)},                   // vulnerable, advisory published in 2021
+		{flysystem("1.1.4"), now.AddDate(0, -6, 0).AddDate(0, 0, 20)}, // fixed 20 days later
+	})
 	lag := recs[0].Fact.(evidence.RemediationLag)
 	if lag.Commits != 2 || len(lag.Samples) != 1 {
 		t.Fatalf("lag = %+v; want 2 commits, 1 sample", lag)
@@ -80,18 +54,37 @@ func TestLag_NoFixedVersionIsNoSample(t *testing.T) {
 	if _, _, err := vulndb.Import(context.Background(), dbDir, []string{src}, vulndb.ImportOptions{Now: now, Kind: vulndb.KindOSV}); err != nil {
 		t.Fatal(err)
 	}
+	recs := collectLag(t, now, dbDir, []lockCommit{
+		{`{"packages":[{"name":"acme/nofix","version":"1.0.0"}]}`, now.AddDate(0, -6, 0)},
+		{`{"packages":[]}`, now.AddDate(0, -1, 0)},
+	})
+	if lag := recs[0].Fact.(evidence.RemediationLag); len(lag.Samples) != 0 {
+		t.Errorf("samples = %+v; want none for an advisory without a fix", lag.Samples)
+	}
+}
+
+// lockCommit is one commit of composer.lock.
+type lockCommit struct {
+	lock string
+	when time.Time
+}
+
+// collectLag commits each lockfile in turn to a new repository and runs
+// the collector over it with the database in dbDir.
+func collectLag(t *testing.T, now time.Time, dbDir string, commits []lockCommit) []evidence.Record {
+	t.Helper()
 	dir := t.TempDir()
 	repo, err := git.PlainInit(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wt, _ := repo.Worktree()
-	for i, lock := range []string{`{"packages":[{"name":"acme/nofix","version":"1.0.0"}]}`, `{"packages":[]}`} {
-		if err := os.WriteFile(filepath.Join(dir, "composer.lock"), []byte(lock), 0o644); err != nil {
+	for _, c := range commits {
+		if err := os.WriteFile(filepath.Join(dir, "composer.lock"), []byte(c.lock), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		wt.Add("composer.lock")
-		sig := &object.Signature{Name: "t", Email: "t@example.com", When: now.AddDate(0, -6+i*5, 0)}
+		sig := &object.Signature{Name: "t", Email: "t@example.com", When: c.when}
 		if _, err := wt.Commit("lock", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +93,7 @@ func TestLag_NoFixedVersionIsNoSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tree.Close()
+	t.Cleanup(func() { tree.Close() })
 	hist, err := source.OpenHistory(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +102,5 @@ func TestLag_NoFixedVersionIsNoSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lag := recs[0].Fact.(evidence.RemediationLag); len(lag.Samples) != 0 {
-		t.Errorf("samples = %+v; want none for an advisory without a fix", lag.Samples)
-	}
+	return recs
 }
