@@ -123,10 +123,10 @@ func IsPermanent(err error) bool {
 
 // WorkOptions configure a worker pool.
 type WorkOptions struct {
-	Workers     int           // concurrent assessments; default 4
-	UntilEmpty  bool          // return once no job is waiting or running
-	JobTimeout  time.Duration // per attempt; default 15 minutes
-	Assess      Assessor      // required
+	Workers    int           // concurrent assessments; default 4
+	UntilEmpty bool          // return once no job is waiting or running
+	JobTimeout time.Duration // per attempt; default 15 minutes
+	Assess     Assessor      // required
 	// Resolve, when set, turns a job's path into the directory to assess
 	// (a git URL into its synced checkout); Fingerprint and Assess get the
 	// directory, and the report keeps the registered path as its subject.
