@@ -169,17 +169,23 @@ func runServe(ctx context.Context, streams *IO, o serveOptions) error {
 		}
 	}()
 	workDone := make(chan struct{})
-	assess := fleet.EngineAssessor(time.Time{})
-	if o.git != nil {
-		assess = o.git.Assessor(assess)
-	}
 	if o.workers > 0 {
+		opts := fleet.WorkOptions{Workers: o.workers, JobTimeout: o.jobTimeout, Assess: fleet.EngineAssessor(time.Time{}),
+			Fingerprint: fleet.EngineFingerprint("", nil),
+			OnDone: func(r fleet.Result) {
+				srv.ObserveJob(r)
+				if r.UnchangedSince > 0 {
+					logger.Info("assessment", "repository", r.Repository.Path, "unchanged_since", r.UnchangedSince)
+					return
+				}
+				logger.Info("assessment", "repository", r.Repository.Path, "status", r.Assessment.Status, "attempt", r.Assessment.Attempt, "final", r.Final)
+			}}
+		if o.git != nil {
+			opts.Resolve = o.git.Resolve
+		}
 		go func() {
 			defer close(workDone)
-			err := f.Queue.Work(ctx, fleet.WorkOptions{Workers: o.workers, JobTimeout: o.jobTimeout, Assess: assess,
-				OnDone: func(r fleet.Result) {
-					logger.Info("assessment", "repository", r.Repository.Path, "status", r.Assessment.Status, "attempt", r.Assessment.Attempt, "final", r.Final)
-				}})
+			err := f.Queue.Work(ctx, opts)
 			if err != nil && !errors.Is(err, context.Canceled) {
 				errc <- fmt.Errorf("workers: %w", err)
 			}
@@ -187,6 +193,15 @@ func runServe(ctx context.Context, streams *IO, o serveOptions) error {
 	} else {
 		close(workDone)
 	}
+	// The scheduler queues due repositories whether or not this process
+	// works the queue.
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		tick := time.NewTicker(server.SchedulerEvery)
+		defer tick.Stop()
+		srv.RunScheduler(ctx, tick.C, nil)
+	}()
 	select {
 	case <-ctx.Done():
 	case err = <-errc:
@@ -198,6 +213,7 @@ func runServe(ctx context.Context, streams *IO, o serveOptions) error {
 	shutErr := hs.Shutdown(sctx)
 	cancel()
 	<-workDone
+	<-schedDone
 	if err != nil {
 		return err
 	}

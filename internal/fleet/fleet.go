@@ -174,6 +174,10 @@ type Queue interface {
 	EnqueueWith(ctx context.Context, repos []Repository, opts EnqueueOptions) (int, error)
 	// Pending counts jobs waiting, scheduled for retry or running.
 	Pending(ctx context.Context) (int, error)
+	// JobStates counts assessment jobs by River state (available,
+	// running, retryable, completed, discarded, ...); states without jobs
+	// are absent.
+	JobStates(ctx context.Context) (map[string]int, error)
 	// Work runs a worker pool until ctx ends or, with UntilEmpty, the queue
 	// is drained.
 	Work(ctx context.Context, opts WorkOptions) error

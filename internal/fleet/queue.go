@@ -111,6 +111,29 @@ func (q *riverQueue[TTx]) Pending(ctx context.Context) (int, error) {
 	}
 }
 
+func (q *riverQueue[TTx]) JobStates(ctx context.Context) (map[string]int, error) {
+	rows, err := q.leases.db.QueryContext(ctx, rebind(q.leases.dialect, `SELECT state, count(*) FROM river_job WHERE kind = ? GROUP BY state`), JobKind)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs by state: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			state string
+			n     int
+		)
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, fmt.Errorf("count jobs by state: %w", err)
+		}
+		out[state] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count jobs by state: %w", err)
+	}
+	return out, nil
+}
+
 // empty reports whether no job is waiting, scheduled or running.
 func (q *riverQueue[TTx]) empty(ctx context.Context) (bool, error) {
 	res, err := q.insert.JobList(ctx, river.NewJobListParams().Kinds(JobKind).States(liveStates...).First(1))
