@@ -258,10 +258,6 @@ func (q *riverQueue[TTx]) Work(ctx context.Context, opts WorkOptions) error {
 	}
 }
 
-// testBeforeAssess, set only by tests, runs when a worker has taken a job
-// and is about to assess it.
-var testBeforeAssess func(*river.Job[AssessArgs])
-
 // testAfterRecord, set only by tests, runs between storing an outcome and
 // returning it to River: the window a crash must not turn into a second row.
 var testAfterRecord func()
@@ -289,9 +285,6 @@ func (w *assessWorker) Work(ctx context.Context, job *river.Job[AssessArgs]) err
 		if done {
 			return nil
 		}
-	}
-	if testBeforeAssess != nil {
-		testBeforeAssess(job)
 	}
 	a := Assessment{RepositoryID: repo.ID, JobID: job.ID, Attempt: job.Attempt, StartedAt: time.Now().UTC()}
 	dir, err := w.resolve(ctx, repo.Path)
