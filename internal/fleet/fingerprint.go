@@ -52,7 +52,7 @@ func EngineFingerprint(dbDir string, now func() time.Time) func(ctx context.Cont
 		if err != nil || commit == "" {
 			return "", err
 		}
-		decl, err := fileHash(filepath.Join(dir, "assay.yaml"), maxDeclaration)
+		decl, err := declarationHash(filepath.Join(dir, "assay.yaml"))
 		if err != nil {
 			return "", err
 		}
@@ -82,6 +82,29 @@ func headCommit(dir string) (string, error) {
 		return "", nil //nolint:nilerr // an unborn branch: no commit, always assessed
 	}
 	return head.Hash().String(), nil
+}
+
+// declarationHash hashes a repository's assay.yaml without following a
+// symbolic link or opening anything but a regular file: the repository may
+// be hostile, and a link to a FIFO or a device must not block or flood the
+// worker. A link is hashed by its target's name.
+func declarationHash(path string) (string, error) {
+	st, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "none", nil
+	case err != nil:
+		return "", fmt.Errorf("fingerprint: %w", err)
+	case st.Mode()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", fmt.Errorf("fingerprint: %w", err)
+		}
+		return "symlink:" + target, nil
+	case !st.Mode().IsRegular():
+		return "", fmt.Errorf("fingerprint: %s is not a regular file", path)
+	}
+	return fileHash(path, maxDeclaration)
 }
 
 // fileHash is the SHA-256 of a file, "none" when it does not exist.

@@ -148,6 +148,13 @@ func TestEngineFingerprint(t *testing.T) {
 		t.Fatal(err)
 	}
 	step("an uncommitted assay.yaml")
+	if err := os.Remove(filepath.Join(dir, "assay.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "assay.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	step("assay.yaml as a link to a device (not read)")
 	if err := os.WriteFile(filepath.Join(db, "CURRENT.json"), []byte(`{"format":1,"sources":[]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
