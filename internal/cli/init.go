@@ -15,6 +15,7 @@ import (
 
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
@@ -67,7 +68,7 @@ assay.yaml is never overwritten without --force.`,
 				return usagef("%s already exists; pass --force to replace it", path)
 			}
 			if answersFile != "" {
-				data, err := readLimited(answersFile, config.MaxSize)
+				data, err := source.ReadRegular(answersFile, config.MaxSize)
 				if err != nil {
 					return usagef("--answers: %v", err)
 				}

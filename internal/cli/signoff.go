@@ -15,6 +15,7 @@ import (
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
+	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
@@ -202,7 +203,7 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 			if dir == "" {
 				dir = path
 			}
-			asData, err := readLimited(f.allowedSigner, sign.MaxAllowedSignersSize)
+			asData, err := source.ReadRegular(f.allowedSigner, sign.MaxAllowedSignersSize)
 			if err != nil {
 				return usagef("--allowed-signers: %v", err)
 			}
@@ -211,11 +212,11 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 				return usagef("%s: %v", f.allowedSigner, err)
 			}
 			jsonPath := filepath.Join(dir, signoff.FileName)
-			data, err := readLimited(jsonPath, signoff.MaxDocumentSize)
+			data, err := source.ReadRegular(jsonPath, signoff.MaxDocumentSize)
 			if err != nil {
 				return usagef("read sign-off: %v (run `assay signoff` first)", err)
 			}
-			sig, err := readLimited(jsonPath+".sig", sign.MaxSignatureSize)
+			sig, err := source.ReadRegular(jsonPath+".sig", sign.MaxSignatureSize)
 			if err != nil {
 				return usagef("read sign-off signature: %v", err)
 			}

@@ -147,7 +147,7 @@ func checkSignature(in *collector.Input, message []byte, armored, attestedBy str
 		check.Problem = "signature not verified: no allowed signers configured (set allowed_signers in assay.yaml or pass --allowed-signers)"
 		return check
 	}
-	identity := signoff.Identity(attestedBy)
+	identity := config.Identity(attestedBy)
 	principal, err := signers.Authorize(key, sign.Namespace, identity, in.Now)
 	if err != nil {
 		check.Problem = fmt.Sprintf("signature not verified against %s: %v", from, err)

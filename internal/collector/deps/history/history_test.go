@@ -64,3 +64,52 @@ func TestLag(t *testing.T) {
 		t.Errorf("sample = %+v; want GHSA-9f46-5r25-5wfm replaced after 20 days", s)
 	}
 }
+
+// An advisory with no fixed version has no fix to adopt: pinning the
+// package is not a remediation lag (it is reported by the current-state
+// vulnerability rules instead).
+func TestLag_NoFixedVersionIsNoSample(t *testing.T) {
+	now := time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
+	src := t.TempDir()
+	record := `{"schema_version":"1.3.1","id":"GHSA-0000-nofx-0000","published":"2021-01-01T00:00:00Z","modified":"2021-01-01T00:00:00Z",
+"summary":"every version affected","affected":[{"package":{"ecosystem":"Packagist","name":"acme/nofix"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`
+	if err := os.WriteFile(filepath.Join(src, "GHSA-0000-nofx-0000.json"), []byte(record), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dbDir := t.TempDir()
+	if _, _, err := vulndb.Import(context.Background(), dbDir, []string{src}, vulndb.ImportOptions{Now: now, Kind: vulndb.KindOSV}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := repo.Worktree()
+	for i, lock := range []string{`{"packages":[{"name":"acme/nofix","version":"1.0.0"}]}`, `{"packages":[]}`} {
+		if err := os.WriteFile(filepath.Join(dir, "composer.lock"), []byte(lock), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		wt.Add("composer.lock")
+		sig := &object.Signature{Name: "t", Email: "t@example.com", When: now.AddDate(0, -6+i*5, 0)}
+		if _, err := wt.Commit("lock", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	hist, err := source.OpenHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := New().Collect(context.Background(), &collector.Input{Tree: tree, History: hist, Now: now, Options: collector.Options{DBDir: dbDir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lag := recs[0].Fact.(evidence.RemediationLag); len(lag.Samples) != 0 {
+		t.Errorf("samples = %+v; want none for an advisory without a fix", lag.Samples)
+	}
+}
