@@ -61,7 +61,8 @@ func TestScheduler(t *testing.T) {
 				e.must("PUT", path, member, bad, http.StatusBadRequest, nil)
 			}
 			var got Repository
-			e.must("PUT", path, member, map[string]int{"intervalMinutes": 60}, http.StatusOK, &got)
+			checkResponse(t, "PUT", "/api/v1/repositories/{repo}/schedule", 200,
+				e.must("PUT", path, member, map[string]int{"intervalMinutes": 60}, http.StatusOK, &got))
 			if got.Schedule == nil || got.Schedule.IntervalMinutes != 60 || !got.Schedule.NextDue.Equal(t0.Add(time.Hour)) {
 				t.Fatalf("schedule = %+v, want every 60 minutes from %s", got.Schedule, t0.Add(time.Hour))
 			}
@@ -185,7 +186,8 @@ func TestUnchangedSinceAssessment(t *testing.T) {
 			assess := fmt.Sprintf("/api/v1/repositories/%d/assessments", repo.ID)
 			view := func() RepositoryView {
 				var v RepositoryView
-				e.must("GET", fmt.Sprintf("/api/v1/repositories/%d", repo.ID), e.admin, nil, http.StatusOK, &v)
+				body := e.must("GET", fmt.Sprintf("/api/v1/repositories/%d", repo.ID), e.admin, nil, http.StatusOK, &v)
+				checkResponse(t, "GET", "/api/v1/repositories/{repo}", 200, body)
 				return v
 			}
 			e.must("POST", assess, e.admin, nil, http.StatusAccepted, nil)
