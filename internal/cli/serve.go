@@ -43,7 +43,13 @@ machines sharing the same PostgreSQL database. Assessments run offline.
 Repositories are directories on the server (--repo-root limits them to the
 given directories) or public https git URLs, cloned with go-git (no hooks, no
 submodules) into a bounded cache by this process's workers. Listen on loopback (the default) or behind a TLS proxy,
-with --secure-cookies.`,
+with --secure-cookies.
+
+Every serve process queues the repositories whose schedule (set on the
+repository page or with PUT /api/v1/repositories/ID/schedule) is due. A worker
+does not assess a repository whose commit, assay.yaml and vulnerability
+database are those of its newest succeeded assessment the same day: it records
+"unchanged since assessment N" instead.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if workers < 0 || workers > 256 {
