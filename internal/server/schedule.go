@@ -37,6 +37,13 @@ func (s *Server) EnqueueDue(ctx context.Context) (int, error) {
 	}
 	n, err := s.fleet.Queue.EnqueueWith(ctx, repos, fleet.EnqueueOptions{MaxAttempts: s.cfg.MaxAttempts})
 	s.metrics.scheduled(n)
+	if err != nil {
+		// Give the runs back, so the next tick tries again rather than
+		// the next interval; a job that was queued is not queued twice.
+		if uerr := s.store.unclaim(context.WithoutCancel(ctx), due, s.now()); uerr != nil {
+			s.log.Warn("scheduler: give back due runs", "error", uerr)
+		}
+	}
 	return n, err
 }
 

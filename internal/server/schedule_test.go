@@ -125,6 +125,26 @@ func TestScheduler(t *testing.T) {
 			}
 			due(100*time.Hour, 0)
 
+			// A run whose job could not be queued is given back and is due
+			// again at once.
+			if err := e.srv.store.setSchedule(ctx, repo.ID, 60, t0.Add(100*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			at := t0.Add(101 * time.Hour)
+			runs, err := e.srv.store.claimDue(ctx, at)
+			if err != nil || len(runs) != 1 {
+				t.Fatalf("claimDue = %d runs, %v; want 1", len(runs), err)
+			}
+			if err := e.srv.store.unclaim(ctx, runs, at); err != nil {
+				t.Fatal(err)
+			}
+			if again, err := e.srv.store.claimDue(ctx, at); err != nil || len(again) != 1 {
+				t.Fatalf("claimDue after unclaim = %d runs, %v; want 1", len(again), err)
+			}
+			if err := e.srv.store.setSchedule(ctx, repo.ID, 0, at); err != nil {
+				t.Fatal(err)
+			}
+
 			// The UI form sets it too, and the page shows it.
 			e.uiPost(fmt.Sprintf("/repositories/%d/schedule", repo.ID), "interval=1440")
 			page := e.uiGet(fmt.Sprintf("/repositories/%d", repo.ID))

@@ -503,6 +503,19 @@ func (s *store) setSchedule(ctx context.Context, repoID int64, minutes int, now 
 	return nil
 }
 
+// unclaim makes runs claimed by claimDue at now due again, unless their
+// schedule changed since.
+func (s *store) unclaim(ctx context.Context, runs []Repository, now time.Time) error {
+	for _, r := range runs {
+		next := now.Add(time.Duration(r.Schedule.IntervalMinutes) * time.Minute).UnixMilli()
+		if _, err := s.db.ExecContext(ctx, s.q(`UPDATE server_repositories SET next_due_ms = ? WHERE id = ? AND next_due_ms = ?`),
+			r.Schedule.NextDue.UnixMilli(), r.ID, next); err != nil {
+			return fmt.Errorf("give back the scheduled run of repository %d: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
 // claimDue moves every repository whose schedule is due at now to its
 // next run and returns them. Each move is guarded by the due time it read,
 // so of several servers sharing the database one claims each run.
