@@ -44,7 +44,7 @@ const (
 )
 
 // Roles a rule can have for a claim or control.
-var roles = []string{"all", "any", "blocks", "supporting"}
+var roles = []mapping.Role{mapping.RoleAll, mapping.RoleAny, mapping.RoleBlocks, mapping.RoleSupporting}
 
 // Spec is one rule as written.
 type Spec struct {
@@ -68,16 +68,16 @@ type Spec struct {
 
 // ClaimLink maps the rule to a UK claim.
 type ClaimLink struct {
-	Claim string `yaml:"claim"`
-	Role  string `yaml:"role"`
+	Claim string       `yaml:"claim"`
+	Role  mapping.Role `yaml:"role"`
 }
 
 // ControlLink maps the rule to another framework's control.
 type ControlLink struct {
-	Rule      string `yaml:"-"`
-	Framework string `yaml:"framework"`
-	Control   string `yaml:"control"`
-	Role      string `yaml:"role"`
+	Rule      string       `yaml:"-"`
+	Framework string       `yaml:"framework"`
+	Control   string       `yaml:"control"`
+	Role      mapping.Role `yaml:"role"`
 }
 
 // Messages are the finding's message templates: text with ${expr} parts,
@@ -512,11 +512,11 @@ func Entries(rs []*Rule) []mapping.Entry {
 		for _, c := range r.spec.Claims {
 			e := mapping.Entry{Claim: c.Claim}
 			switch c.Role {
-			case "all":
+			case mapping.RoleAll:
 				e.All = []string{r.meta.ID}
-			case "any":
+			case mapping.RoleAny:
 				e.Any = []string{r.meta.ID}
-			case "blocks":
+			case mapping.RoleBlocks:
 				e.Blocks = []string{r.meta.ID}
 			default:
 				e.Supporting = []string{r.meta.ID}

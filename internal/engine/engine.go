@@ -605,7 +605,7 @@ func Assemble(cat *catalog.Catalog, cfg *config.Config, out evaluate.Output, sta
 	}
 	rep.NextReview = nextReview(opts.Now, cfg.ReviewEvery)
 	for _, st := range statuses {
-		rep.Collectors = append(rep.Collectors, report.Collector{Name: st.Name, Status: string(st.State), Reason: st.Reason, Records: st.Records})
+		rep.Collectors = append(rep.Collectors, report.Collector{Name: st.Name, Status: report.CollectorState(st.State), Reason: st.Reason, Records: st.Records})
 	}
 	rep.Collectors = nonNil(rep.Collectors)
 	summarise(cat, rep)

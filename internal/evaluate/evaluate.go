@@ -75,7 +75,7 @@ func Evaluate(in Input) Output {
 			rc := judgeClaim(in, cfg, c, byRule, attByClaim[c.ID], atts, excluded, ruleWaiver)
 			if w, ok := claimWaiver[c.ID]; ok && rc.Status != report.ClaimMet && rc.Status != report.ClaimNotApplicable {
 				ww := waivers[w]
-				ww.Status = "active"
+				ww.Status = report.WaiverActive
 				waivers[w] = ww
 				rc.Waiver = &ww
 			}
@@ -84,7 +84,7 @@ func Evaluate(in Input) Output {
 					if f.Waived {
 						if wi, ok := ruleWaiver[f.Rule]; ok {
 							ww := waivers[wi]
-							ww.Status = "active"
+							ww.Status = report.WaiverActive
 							waivers[wi] = ww
 							rc.Waiver = &ww
 						}
@@ -120,7 +120,7 @@ func judgeAttestations(in Input, cfg *config.Config) ([]report.Attestation, map[
 			ra.Evidence = append(ra.Evidence, report.AttestedDocument{Path: d.Path, URL: d.URL, SHA256: d.Declared, Matches: d.Matches(), Problem: d.Problem})
 		}
 		ra.Status, ra.Reason = attestationStatus(a, in.Now, in.RequireSigned)
-		if ra.Status == "valid" {
+		if ra.Status == report.AttestationValid {
 			valid[a.Claim] = append(valid[a.Claim], len(out))
 		}
 		out = append(out, ra)
@@ -128,32 +128,32 @@ func judgeAttestations(in Input, cfg *config.Config) ([]report.Attestation, map[
 	return out, valid
 }
 
-func attestationStatus(a evidence.Attestation, now time.Time, requireSigned bool) (string, string) {
+func attestationStatus(a evidence.Attestation, now time.Time, requireSigned bool) (report.AttestationState, string) {
 	switch {
 	case !a.Expires.IsZero() && !now.Before(a.Expires):
-		return "expired", fmt.Sprintf("expired on %s; renew it with fresh evidence", dateString(a.Expires))
+		return report.AttestationExpired, fmt.Sprintf("expired on %s; renew it with fresh evidence", dateString(a.Expires))
 	case a.Date.After(now):
-		return "not_yet_valid", fmt.Sprintf("dated %s, after the assessment", dateString(a.Date))
+		return report.AttestationNotYetValid, fmt.Sprintf("dated %s, after the assessment", dateString(a.Date))
 	}
 	for _, d := range a.Evidence {
 		if d.Matches() {
 			continue
 		}
 		if d.Problem != "" {
-			return "stale_evidence", fmt.Sprintf("evidence %s cannot be read: %s", d.Path, d.Problem)
+			return report.AttestationStaleEvidence, fmt.Sprintf("evidence %s cannot be read: %s", d.Path, d.Problem)
 		}
-		return "stale_evidence", fmt.Sprintf("evidence %s has changed since it was attested (sha256 %s, declared %s)", d.Path, short(d.Actual), short(d.Declared))
+		return report.AttestationStaleEvidence, fmt.Sprintf("evidence %s has changed since it was attested (sha256 %s, declared %s)", d.Path, short(d.Actual), short(d.Declared))
 	}
 	if a.Signature.Signed && !a.Signature.Verified && a.Signature.Problem != "" && strings.HasPrefix(a.Signature.Problem, "bad signature") {
-		return "bad_signature", a.Signature.Problem
+		return report.AttestationBadSignature, a.Signature.Problem
 	}
 	if requireSigned && !a.Signature.Verified {
 		if !a.Signature.Signed {
-			return "unsigned_rejected", "unsigned; --require-signed is set"
+			return report.AttestationUnsignedRejected, "unsigned; --require-signed is set"
 		}
-		return "unsigned_rejected", "signature not verified: " + a.Signature.Problem
+		return report.AttestationUnsignedRejected, "signature not verified: " + a.Signature.Problem
 	}
-	return "valid", ""
+	return report.AttestationValid, ""
 }
 
 func judgeWaivers(in Input, cfg *config.Config) (out []report.Waiver, byClaim map[string]int, byRule map[string]int) {
@@ -162,9 +162,9 @@ func judgeWaivers(in Input, cfg *config.Config) (out []report.Waiver, byClaim ma
 		rw := report.Waiver{Claim: w.Claim, Rule: w.Rule, Reason: w.Reason, Owner: w.Owner, Expires: w.Expires.String(),
 			Location: report.Location{Path: cfg.File, Line: w.Pos.Line}}
 		if !w.Expires.IsZero() && !in.Now.Before(w.Expires.Time) {
-			rw.Status = "expired"
+			rw.Status = report.WaiverExpired
 		} else {
-			rw.Status = "unused"
+			rw.Status = report.WaiverUnused
 			if w.Claim != "" {
 				byClaim[w.Claim] = len(out)
 			} else {
@@ -317,29 +317,29 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		meta := in.Rules[id]
 		for _, f := range fs {
 			rf := report.Finding{
-				Rule: f.Rule, Outcome: string(f.Outcome), Message: f.Message, Role: role,
+				Rule: f.Rule, Outcome: report.Outcome(f.Outcome), Message: f.Message, Role: report.Role(role),
 				Waived: waived && f.Outcome == rule.False, Location: location(f.Location),
 			}
 			if f.Outcome == rule.False {
-				rf.Negative = string(rule.NegativeOf(f, meta))
+				rf.Negative = report.Negative(rule.NegativeOf(f, meta))
 			}
 			rc.Findings = append(rc.Findings, rf)
 		}
-		if role != "blocks" && rules.Guards(id) {
+		if role != mapping.RoleBlocks && rules.Guards(id) {
 			if v, neg, _ := RuleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
 				blocks.add(in, id, fs, &falseRemedies)
 			}
 		}
 		switch role {
-		case "supporting":
+		case mapping.RoleSupporting:
 			continue
-		case "blocks":
+		case mapping.RoleBlocks:
 			// A guard only ever blocks: its absence, or its failure to
 			// observe, says nothing about the claim.
 			if v, neg, _ := RuleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
 				blocks.add(in, id, fs, &falseRemedies)
 			}
-		case "any":
+		case mapping.RoleAny:
 			if offlineOnly(fs) {
 				// An alternative only a network source could show does not
 				// hold the claim open when local alternatives were observed.
@@ -367,7 +367,7 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 
 	var observed verdict
 	if rules.Deciding() > 0 {
-		observed = decide(c.Decision, all, any, blocks, firstTrueMessage(rc.Findings), firstMessage(rc.Findings, string(rule.NotApplicable)))
+		observed = decide(c.Decision, all, any, blocks, firstTrueMessage(rc.Findings), firstMessage(rc.Findings, report.OutcomeNotApplicable))
 	}
 	if observed.status == report.ClaimNotApplicable && c.Decision.NotApplicableWhen == "" {
 		// Nothing the rules check is present, but the claim still applies:
@@ -535,7 +535,7 @@ func notices(in Input, byRule map[string][]rule.Finding) []report.Finding {
 			if f.Outcome == rule.True || f.Outcome == rule.NotApplicable {
 				continue
 			}
-			out = append(out, report.Finding{Rule: f.Rule, Outcome: string(f.Outcome), Message: f.Message, Location: location(f.Location)})
+			out = append(out, report.Finding{Rule: f.Rule, Outcome: report.Outcome(f.Outcome), Message: f.Message, Location: location(f.Location)})
 		}
 	}
 	return out
@@ -554,13 +554,13 @@ func judgeSignOff(in Input) *report.SignOff {
 	review, reviewErr := time.Parse(time.DateOnly, s.NextReview)
 	switch {
 	case s.Problem != "":
-		so.Status, so.Reason = "invalid", s.Problem
+		so.Status, so.Reason = report.SignOffInvalid, s.Problem
 	case !s.Signature.Verified:
-		so.Status, so.Reason = "unverified", s.Signature.Problem
+		so.Status, so.Reason = report.SignOffUnverified, s.Signature.Problem
 	case reviewErr == nil && !in.Now.Before(review):
-		so.Status, so.Reason = "review_overdue", "the next review date "+s.NextReview+" has passed; the SRO should review and sign off again"
+		so.Status, so.Reason = report.SignOffReviewOverdue, "the next review date "+s.NextReview+" has passed; the SRO should review and sign off again"
 	default:
-		so.Status = "current"
+		so.Status = report.SignOffCurrent
 	}
 	return so
 }
@@ -572,11 +572,11 @@ func settleText(c *catalog.Claim) string {
 	return fmt.Sprintf("an attestation for claim %s in assay.yaml backed by: %s", c.ID, c.Attestation)
 }
 
-func firstTrueMessage(fs []report.Finding) string { return firstMessage(fs, string(rule.True)) }
+func firstTrueMessage(fs []report.Finding) string { return firstMessage(fs, report.OutcomeTrue) }
 
-func firstMessage(fs []report.Finding, outcome string) string {
+func firstMessage(fs []report.Finding, outcome report.Outcome) string {
 	for _, f := range fs {
-		if f.Outcome == outcome && f.Role != "supporting" {
+		if f.Outcome == outcome && f.Role != report.RoleSupporting {
 			return f.Message
 		}
 	}

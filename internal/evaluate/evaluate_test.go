@@ -178,8 +178,8 @@ func TestEvaluate_Waivers(t *testing.T) {
 	if c := find(t, out, "3.2.2"); c.Status != report.ClaimMet || c.Waiver != nil {
 		t.Errorf("3.2.2: a met claim is not waived; got %s waiver=%v", c.Status, c.Waiver)
 	}
-	got := []string{out.Waivers[0].Status, out.Waivers[1].Status, out.Waivers[2].Status}
-	if diff := cmp.Diff([]string{"active", "expired", "unused"}, got); diff != "" {
+	got := []report.WaiverState{out.Waivers[0].Status, out.Waivers[1].Status, out.Waivers[2].Status}
+	if diff := cmp.Diff([]report.WaiverState{report.WaiverActive, report.WaiverExpired, report.WaiverUnused}, got); diff != "" {
 		t.Errorf("waiver statuses (-want +got):\n%s", diff)
 	}
 }
@@ -191,12 +191,12 @@ func TestEvaluate_SignOff(t *testing.T) {
 	tests := []struct {
 		name string
 		fact evidence.SignOff
-		want string
+		want report.SignOffState
 	}{
-		{"verified_and_current", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true, Signer: "a@x"}}, "current"},
-		{"review_passed", evidence.SignOff{Name: "A", NextReview: "2026-08-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true}}, "review_overdue"},
-		{"unsigned", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Problem: "no signature"}}, "unverified"},
-		{"unparseable", evidence.SignOff{Problem: "line 1: bad json"}, "invalid"},
+		{"verified_and_current", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true, Signer: "a@x"}}, report.SignOffCurrent},
+		{"review_passed", evidence.SignOff{Name: "A", NextReview: "2026-08-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true}}, report.SignOffReviewOverdue},
+		{"unsigned", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Problem: "no signature"}}, report.SignOffUnverified},
+		{"unparseable", evidence.SignOff{Problem: "line 1: bad json"}, report.SignOffInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -95,8 +95,8 @@ func write(b *strings.Builder, r *report.Report) {
 	fmt.Fprintf(b, "| Next review date | %s |\n", r.NextReview)
 	if so := r.SignOff; so != nil {
 		state := "signature verified (" + esc(so.Signer) + ")"
-		if so.Status != "current" {
-			state = strings.ReplaceAll(so.Status, "_", " ") + ": " + esc(so.Reason)
+		if so.Status != report.SignOffCurrent {
+			state = strings.ReplaceAll(string(so.Status), "_", " ") + ": " + esc(so.Reason)
 		}
 		fmt.Fprintf(b, "| SRO sign-off | %s, %s; next review %s; %s |\n", esc(so.Name), esc(so.SignedAt), esc(so.NextReview), state)
 	}
@@ -158,7 +158,7 @@ func write(b *strings.Builder, r *report.Report) {
 		fmt.Fprintf(b, "| %s | %s | %s |\n", col.Name, col.Status, esc(col.Reason))
 	}
 	b.WriteString("\n")
-	if r.SignOff == nil || r.SignOff.Status != "current" {
+	if r.SignOff == nil || r.SignOff.Status != report.SignOffCurrent {
 		fmt.Fprintf(b, "## Sign-off\n\nSenior Responsible Owner: ____________________  Date: __________\n")
 	}
 }
@@ -166,7 +166,7 @@ func write(b *strings.Builder, r *report.Report) {
 func evidenceCell(r *report.Report, c report.Claim) string {
 	var parts []string
 	for _, f := range c.Findings {
-		if f.Outcome != "true" && f.Outcome != "false" {
+		if f.Outcome != report.OutcomeTrue && f.Outcome != report.OutcomeFalse {
 			continue
 		}
 		l := loc(f.Location)
@@ -174,7 +174,7 @@ func evidenceCell(r *report.Report, c report.Claim) string {
 			continue
 		}
 		mark := "✓"
-		if f.Outcome == "false" {
+		if f.Outcome == report.OutcomeFalse {
 			mark = "✗"
 		}
 		parts = append(parts, mark+" "+l)

@@ -223,8 +223,8 @@ func BuildResults(r *report.Report) *ResultsDoc {
 	for _, c := range r.Collectors {
 		res.assessmentLog().Entries = append(res.assessmentLog().Entries, LogEntry{
 			UUID: uuid5("log", subject, c.Name), Title: "Collector " + md(c.Name), Start: at,
-			Description: md(c.Status + reasonText(c.Reason)),
-			Props: []Prop{{Name: "collector-status", NS: NS, Value: propValue(c.Status)},
+			Description: md(string(c.Status) + reasonText(c.Reason)),
+			Props: []Prop{{Name: "collector-status", NS: NS, Value: propValue(string(c.Status))},
 				{Name: "records", NS: NS, Value: strconv.Itoa(c.Records)}},
 		})
 	}
@@ -232,7 +232,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 	// Observations: one per distinct finding and per declared attestation.
 	obsIndex := map[string]string{}
 	observe := func(f report.Finding) string {
-		key := strings.Join([]string{f.Rule, f.Outcome, f.Message, f.Location.Path, strconv.Itoa(f.Location.Line), f.Location.URL, f.Location.Commit}, "\x00")
+		key := strings.Join([]string{f.Rule, string(f.Outcome), f.Message, f.Location.Path, strconv.Itoa(f.Location.Line), f.Location.URL, f.Location.Commit}, "\x00")
 		if id, ok := obsIndex[key]; ok {
 			return id
 		}
@@ -240,7 +240,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 		obsIndex[key] = id
 		o := Observation{UUID: id, Title: "Rule " + md(f.Rule) + ": " + outcomeText(f.Outcome),
 			Description: descriptionText(f.Message),
-			Props:       []Prop{{Name: "rule-id", NS: NS, Value: propValue(f.Rule)}, {Name: "outcome", NS: NS, Value: propValue(f.Outcome)}},
+			Props:       []Prop{{Name: "rule-id", NS: NS, Value: propValue(f.Rule)}, {Name: "outcome", NS: NS, Value: propValue(string(f.Outcome))}},
 			Methods:     []string{"EXAMINE"}, Types: []string{"finding"}, Collected: at}
 		if ev := evidence(f.Location); ev != nil {
 			o.RelevantEvidence = []RelevantEvidence{*ev}
@@ -254,7 +254,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 		attObs[i] = id
 		o := Observation{UUID: id, Title: "Attestation for claim " + md(a.Claim) + " by " + md(a.AttestedBy),
 			Description: descriptionText(a.Statement),
-			Props: []Prop{{Name: "attestation-status", NS: NS, Value: propValue(a.Status)},
+			Props: []Prop{{Name: "attestation-status", NS: NS, Value: propValue(string(a.Status))},
 				{Name: "signed", NS: NS, Value: boolText(a.Signed)}, {Name: "signature-verified", NS: NS, Value: boolText(a.Verified)},
 				{Name: "attested-on", NS: NS, Value: propValue(a.Date)}},
 			Methods: []string{"INTERVIEW"}, Types: []string{"control-objective"}, Collected: at,
@@ -384,20 +384,20 @@ func descriptionText(s string) string {
 	return md(s)
 }
 
-func outcomeText(o string) string {
+func outcomeText(o report.Outcome) string {
 	switch o {
-	case "true":
+	case report.OutcomeTrue:
 		return "yes"
-	case "false":
+	case report.OutcomeFalse:
 		return "no"
-	case "not_applicable":
+	case report.OutcomeNotApplicable:
 		return "not applicable"
-	case "not_available":
+	case report.OutcomeNotAvailable:
 		return "not observed"
-	case "error":
+	case report.OutcomeError:
 		return "unreadable evidence"
 	}
-	return md(o)
+	return md(string(o))
 }
 
 func claimState(s report.ClaimStatus) Status {
@@ -428,11 +428,11 @@ func principleState(s report.PrincipleStatus) Status {
 
 func implState(s string) *ImplementationStatus {
 	switch s {
-	case "met":
+	case string(report.PrincipleMet):
 		return &ImplementationStatus{State: "implemented"}
-	case "partially_met":
+	case string(report.PrinciplePartiallyMet):
 		return &ImplementationStatus{State: "partial"}
-	case "not_applicable":
+	case string(report.PrincipleNotApplicable):
 		return &ImplementationStatus{State: "not-applicable"}
 	}
 	return nil
