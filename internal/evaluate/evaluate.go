@@ -144,7 +144,7 @@ func attestationStatus(a evidence.Attestation, now time.Time, requireSigned bool
 		}
 		return report.AttestationStaleEvidence, fmt.Sprintf("evidence %s has changed since it was attested (sha256 %s, declared %s)", d.Path, short(d.Actual), short(d.Declared))
 	}
-	if a.Signature.Signed && !a.Signature.Verified && a.Signature.Problem != "" && strings.HasPrefix(a.Signature.Problem, "bad signature") {
+	if a.Signature.State == evidence.SignatureBad {
 		return report.AttestationBadSignature, a.Signature.Problem
 	}
 	if requireSigned && !a.Signature.Verified {

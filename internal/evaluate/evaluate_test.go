@@ -193,8 +193,8 @@ func TestEvaluate_SignOff(t *testing.T) {
 		fact evidence.SignOff
 		want report.SignOffState
 	}{
-		{"verified_and_current", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true, Signer: "a@x"}}, report.SignOffCurrent},
-		{"review_passed", evidence.SignOff{Name: "A", NextReview: "2026-08-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true}}, report.SignOffReviewOverdue},
+		{"verified_and_current", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{State: evidence.SignatureVerified, Signed: true, Verified: true, Signer: "a@x"}}, report.SignOffCurrent},
+		{"review_passed", evidence.SignOff{Name: "A", NextReview: "2026-08-01", Signature: evidence.SignatureCheck{State: evidence.SignatureVerified, Signed: true, Verified: true}}, report.SignOffReviewOverdue},
 		{"unsigned", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Problem: "no signature"}}, report.SignOffUnverified},
 		{"unparseable", evidence.SignOff{Problem: "line 1: bad json"}, report.SignOffInvalid},
 	}
@@ -208,5 +208,32 @@ func TestEvaluate_SignOff(t *testing.T) {
 	}
 	if out := Evaluate(Input{Catalog: cat, Mapping: maps, Evidence: evidence.NewSet(), Now: now}); out.SignOff != nil {
 		t.Errorf("no sign-off file: want nil, got %+v", out.SignOff)
+	}
+}
+
+// TestAttestationStatus_SignatureState checks that a bad signature is
+// recognised by the collector's typed state, whatever its message says.
+func TestAttestationStatus_SignatureState(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name          string
+		sig           evidence.SignatureCheck
+		requireSigned bool
+		want          report.AttestationState
+	}{
+		{"unsigned", evidence.SignatureCheck{}, false, report.AttestationValid},
+		{"unsigned_required", evidence.SignatureCheck{}, true, report.AttestationUnsignedRejected},
+		{"verified", evidence.SignatureCheck{State: evidence.SignatureVerified, Signed: true, Verified: true}, true, report.AttestationValid},
+		{"bad", evidence.SignatureCheck{State: evidence.SignatureBad, Signed: true, Problem: "tampered"}, false, report.AttestationBadSignature},
+		{"unverified_worded_like_bad", evidence.SignatureCheck{State: evidence.SignatureUnverified, Signed: true, Problem: "bad signature? no: key not allowed"}, false, report.AttestationValid},
+		{"unverified_required", evidence.SignatureCheck{State: evidence.SignatureUnverified, Signed: true, Problem: "key not allowed"}, true, report.AttestationUnsignedRejected},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := attestationStatus(evidence.Attestation{Claim: "1.1.1", Signature: tc.sig}, now, tc.requireSigned)
+			if got != tc.want {
+				t.Errorf("attestationStatus() = %s, want %s", got, tc.want)
+			}
+		})
 	}
 }

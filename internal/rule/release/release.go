@@ -151,7 +151,7 @@ func releaseArtefactsVerify(ev *evidence.Set) []rule.Finding {
 }
 
 func values(a evidence.ReleaseArtefact, c evidence.ArtefactCheck) map[string]string {
-	v := map[string]string{"artefact": a.Path, "release": a.Release, "method": c.Method, "source": c.Source, "status": c.Status, "sha256": a.SHA256}
+	v := map[string]string{"artefact": a.Path, "release": a.Release, "method": c.Method, "source": c.Source, "status": string(c.Status), "sha256": a.SHA256}
 	for k, s := range map[string]string{"check": c.Check, "expected": c.Expected, "actual": c.Actual, "signer": c.Signer, "issuer": c.Issuer} {
 		if s != "" {
 			v[k] = s
@@ -285,7 +285,7 @@ func releaseProvenanceVerifies(ev *evidence.Set) []rule.Finding {
 				}
 			}
 		}
-		vals := map[string]string{"builder": p.BuilderID, "source": p.SourceRepo, "ref": p.SourceRef, "slsaLevel": fmt.Sprint(level), "signature": p.Signature.Status}
+		vals := map[string]string{"builder": p.BuilderID, "source": p.SourceRepo, "ref": p.SourceRef, "slsaLevel": fmt.Sprint(level), "signature": string(p.Signature.Status)}
 		switch {
 		case p.Signature.Status == evidence.VerifyFailed:
 			problems = append([]string{fmt.Sprintf("signature failed the %s check: %s", p.Signature.Check, p.Signature.Reason)}, problems...)

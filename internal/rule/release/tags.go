@@ -23,7 +23,7 @@ func releaseTagsAreSigned(ev *evidence.Set) []rule.Finding {
 		}
 		l := it.Provenance.Location
 		vals := map[string]string{"tag": t.Tag, "commit": t.Commit}
-		for k, v := range map[string]string{"format": t.Format, "status": t.Status, "signer": t.Signer, "keys": t.Keys} {
+		for k, v := range map[string]string{"format": t.Format, "status": string(t.Status), "signer": t.Signer, "keys": t.Keys} {
 			if v != "" {
 				vals[k] = v
 			}
