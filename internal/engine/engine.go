@@ -216,7 +216,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	defer func() { _ = hist.Close() }()
 	in := &collector.Input{Tree: tree, History: hist, Now: opts.Now, Online: opts.Online, Options: opts.Collector}
 	if histErr != nil {
-		in.NoHistory = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
+		in.NoHistory = histErr.Error()
+		var nh *source.NoHistoryError
+		if errors.As(histErr, &nh) {
+			in.NoHistory = nh.Reason
+		}
 	}
 
 	custom, err := CustomRules(tree, cfg, cat, rules)
