@@ -61,7 +61,7 @@ type need struct {
 // violation; a gap in build tooling (actions, hooks) is reported as an
 // absence, since it is not a component of the product.
 func updateAutomationCoversEcosystems(ev *evidence.Set) []rule.Finding {
-	const id = "updateAutomationCoversEcosystems"
+	const id = UpdateAutomationCoversEcosystems
 	var sc *scope.Scope
 	if it, ok := evidence.First[evidence.ProductScope](ev); ok {
 		s := it.Fact.Scope

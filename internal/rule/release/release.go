@@ -18,20 +18,34 @@ import (
 //go:embed rules.yaml
 var metaYAML []byte
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	DistributionChannelsUseHTTPS      = "distributionChannelsUseHTTPS"
+	LatestReleaseTagsSigned           = "latestReleaseTagsSigned"
+	ReleaseArtefactsVerify            = "releaseArtefactsVerify"
+	ReleaseChecksumsMatch             = "releaseChecksumsMatch"
+	ReleaseChecksumsSigned            = "releaseChecksumsSigned"
+	ReleaseProvenanceVerifies         = "releaseProvenanceVerifies"
+	ReleaseTagsAreSigned              = "releaseTagsAreSigned"
+	VerificationInstructionsPublished = "verificationInstructionsPublished"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	// What the release-artefacts collector records of each release.
 	released := []evidence.Kind{evidence.KindRelease, evidence.KindReleaseArtefact, evidence.KindReleaseChecksumFile, evidence.KindReleaseProvenance}
 	rs := []rule.Rule{
-		b.Rule("releaseArtefactsVerify", released, releaseArtefactsVerify),
-		b.Rule("releaseChecksumsMatch", released, releaseChecksumsMatch),
-		b.Rule("releaseChecksumsSigned", released, releaseChecksumsSigned),
-		b.Rule("releaseProvenanceVerifies", released, releaseProvenanceVerifies),
-		b.Rule("releaseTagsAreSigned", []evidence.Kind{evidence.KindReleaseTagSignature}, releaseTagsAreSigned),
-		b.Rule("latestReleaseTagsSigned", []evidence.Kind{evidence.KindReleaseTagSignature}, latestReleaseTagsSigned),
-		b.Rule("distributionChannelsUseHTTPS", []evidence.Kind{evidence.KindDistributionChannels, evidence.KindSecurityInsights, evidence.KindPackaging, evidence.KindCIPipeline}, distributionChannelsUseHTTPS),
-		b.Rule("verificationInstructionsPublished", []evidence.Kind{evidence.KindVerificationDocs}, verificationInstructionsPublished).Reading(evidence.KindReleaseArtefact, evidence.KindReleaseChecksumFile, evidence.KindReleaseProvenance),
+		b.Rule(ReleaseArtefactsVerify, released, releaseArtefactsVerify),
+		b.Rule(ReleaseChecksumsMatch, released, releaseChecksumsMatch),
+		b.Rule(ReleaseChecksumsSigned, released, releaseChecksumsSigned),
+		b.Rule(ReleaseProvenanceVerifies, released, releaseProvenanceVerifies),
+		b.Rule(ReleaseTagsAreSigned, []evidence.Kind{evidence.KindReleaseTagSignature}, releaseTagsAreSigned),
+		b.Rule(LatestReleaseTagsSigned, []evidence.Kind{evidence.KindReleaseTagSignature}, latestReleaseTagsSigned),
+		b.Rule(DistributionChannelsUseHTTPS, []evidence.Kind{evidence.KindDistributionChannels, evidence.KindSecurityInsights, evidence.KindPackaging, evidence.KindCIPipeline}, distributionChannelsUseHTTPS),
+		b.Rule(VerificationInstructionsPublished, []evidence.Kind{evidence.KindVerificationDocs}, verificationInstructionsPublished).Reading(evidence.KindReleaseArtefact, evidence.KindReleaseChecksumFile, evidence.KindReleaseProvenance),
 	}
 	return rs, b.Err()
 }
@@ -61,7 +75,7 @@ func scope(id string, ev *evidence.Set) (map[string]evidence.Item[evidence.Relea
 }
 
 func releaseArtefactsVerify(ev *evidence.Set) []rule.Finding {
-	const id = "releaseArtefactsVerify"
+	const id = ReleaseArtefactsVerify
 	rels, out := scope(id, ev)
 	if rels == nil {
 		return out
@@ -161,7 +175,7 @@ func values(a evidence.ReleaseArtefact, c evidence.ArtefactCheck) map[string]str
 }
 
 func releaseChecksumsMatch(ev *evidence.Set) []rule.Finding {
-	const id = "releaseChecksumsMatch"
+	const id = ReleaseChecksumsMatch
 	rels, out := scope(id, ev)
 	if rels == nil {
 		return out
@@ -202,7 +216,7 @@ func releaseChecksumsMatch(ev *evidence.Set) []rule.Finding {
 }
 
 func releaseChecksumsSigned(ev *evidence.Set) []rule.Finding {
-	const id = "releaseChecksumsSigned"
+	const id = ReleaseChecksumsSigned
 	rels, out := scope(id, ev)
 	if rels == nil {
 		return out
@@ -235,7 +249,7 @@ func releaseChecksumsSigned(ev *evidence.Set) []rule.Finding {
 }
 
 func releaseProvenanceVerifies(ev *evidence.Set) []rule.Finding {
-	const id = "releaseProvenanceVerifies"
+	const id = ReleaseProvenanceVerifies
 	rels, out := scope(id, ev)
 	if rels == nil {
 		return out
