@@ -94,7 +94,7 @@ func unseen(id string, a evidence.ForgeAccess, loc evidence.Location, what strin
 		msg += "; needs " + a.Need
 	}
 	f := rule.New(id, rule.NotAvailable, loc, "%s", msg)
-	f.Values = map[string]string{"access": a.State}
+	f.Values = map[string]string{"access": string(a.State)}
 	if a.Need != "" {
 		f.Values["need"] = a.Need
 	}
