@@ -283,6 +283,46 @@ func decide(d catalog.Decision, all, any, blocks group, trueMsg, naMsg string) v
 }
 
 func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[string][]rule.Finding, validAtts []int, atts []report.Attestation, excluded map[string]config.Exclusion, ruleWaiver map[string]int) report.Claim {
+	rc := newClaim(c, cfg)
+	if outOfScope(in, cfg, c, excluded, &rc) {
+		rc.Remediation = []string{}
+		return rc
+	}
+	rules := in.Mapping.Claim(c.ID)
+	f := foldRules(in, rules, byRule, ruleWaiver, &rc)
+	rc.Attestations = validAtts
+	att := claimAttestation{attested: in.Assurance == report.AssuranceAttested && c.Automation != catalog.AutomationAuto}
+	if len(validAtts) > 0 {
+		a := atts[validAtts[0]]
+		att.valid = true
+		att.by = fmt.Sprintf("attested by %s on %s (expires %s)", a.AttestedBy, a.Date, a.Expires)
+	}
+	observed := observedVerdict(c, rules, f, rc.Findings)
+	switch observed.status {
+	case report.ClaimNotMet:
+		applyNotMet(&rc, observed, f.any, att)
+	case report.ClaimMet:
+		applyMet(&rc, c, observed, att)
+	case report.ClaimNotApplicable:
+		rc.Status, rc.Basis = report.ClaimNotApplicable, report.BasisObserved
+		rc.Reason = observed.reason
+		if att.valid {
+			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisDeclared, att.by
+		}
+	default: // unknown or no rules
+		applyUnknown(&rc, c, rules, observed, att)
+	}
+	if rc.Status == report.ClaimMet || rc.Status == report.ClaimNotApplicable {
+		rc.Remediation = []string{}
+	} else {
+		rc.Remediation = dedupe(slices.Concat(f.falseRemedies, c.Remediation))
+	}
+	return rc
+}
+
+// newClaim is the claim's report entry before it is judged: its catalog
+// text and decision, no findings and no basis.
+func newClaim(c *catalog.Claim, cfg *config.Config) report.Claim {
 	rc := report.Claim{ID: c.ID, Statement: c.Statement, Automation: string(c.Automation), Basis: report.BasisNone, Findings: []report.Finding{}}
 	if c.Decision.MetWhen != "" || c.Decision.NotMetWhen != "" {
 		rc.Decision = &report.Decision{MetWhen: c.Decision.MetWhen, NotMetWhen: c.Decision.NotMetWhen, Absence: string(absenceOf(c.Decision))}
@@ -290,6 +330,13 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 	if cfg.Delivery == config.DeliverySaaS {
 		rc.SaaS = c.SaaS
 	}
+	return rc
+}
+
+// outOfScope makes the claim not applicable when the vendor's role does
+// not cover its theme or the declaration excludes it, and reports whether
+// it did.
+func outOfScope(in Input, cfg *config.Config, c *catalog.Claim, excluded map[string]config.Exclusion, rc *report.Claim) bool {
 	if !in.Catalog.Applies(cfg.Role, c.ID) {
 		rc.Status = report.ClaimNotApplicable
 		themes := ""
@@ -297,37 +344,45 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 			themes = strings.Join(r.Themes, ", ")
 		}
 		rc.Reason = fmt.Sprintf("Code of Practice Table 1: a %s vendor is expected to meet themes %s; theme %s does not apply", cfg.Role, themes, c.Theme)
-		rc.Remediation = []string{}
-		return rc
+		return true
 	}
 	if x, ok := excluded[c.ID]; ok {
 		rc.Status = report.ClaimNotApplicable
 		rc.Basis = report.BasisDeclared
 		rc.Reason = "declared not applicable: " + x.Reason
-		rc.Remediation = []string{}
-		return rc
+		return true
 	}
-	rules := in.Mapping.Claim(c.ID)
-	var all, any, blocks group
-	var falseRemedies []string
+	return false
+}
+
+// folded is a claim's rules folded into their groups.
+type folded struct {
+	all, any, blocks group
+	falseRemedies    []string
+}
+
+// foldRules adds every mapped rule's findings to the claim and folds each
+// rule's verdict into its group.
+func foldRules(in Input, rules mapping.Rules, byRule map[string][]rule.Finding, ruleWaiver map[string]int, rc *report.Claim) *folded {
+	f := &folded{}
 	for _, id := range rules.IDs() {
 		role := rules.Role(id)
 		fs := byRule[id]
 		_, waived := ruleWaiver[id]
 		meta := in.Rules[id]
-		for _, f := range fs {
+		for _, fi := range fs {
 			rf := report.Finding{
-				Rule: f.Rule, Outcome: report.Outcome(f.Outcome), Message: f.Message, Role: report.Role(role),
-				Waived: waived && f.Outcome == rule.False, Location: location(f.Location),
+				Rule: fi.Rule, Outcome: report.Outcome(fi.Outcome), Message: fi.Message, Role: report.Role(role),
+				Waived: waived && fi.Outcome == rule.False, Location: location(fi.Location),
 			}
-			if f.Outcome == rule.False {
-				rf.Negative = report.Negative(rule.NegativeOf(f, meta))
+			if fi.Outcome == rule.False {
+				rf.Negative = report.Negative(rule.NegativeOf(fi, meta))
 			}
 			rc.Findings = append(rc.Findings, rf)
 		}
 		if role != mapping.RoleBlocks && rules.Guards(id) {
 			if v, neg, _ := RuleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
-				blocks.add(in, id, fs, &falseRemedies)
+				f.blocks.add(in, id, fs, &f.falseRemedies)
 			}
 		}
 		switch role {
@@ -337,104 +392,105 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 			// A guard only ever blocks: its absence, or its failure to
 			// observe, says nothing about the claim.
 			if v, neg, _ := RuleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
-				blocks.add(in, id, fs, &falseRemedies)
+				f.blocks.add(in, id, fs, &f.falseRemedies)
 			}
 		case mapping.RoleAny:
 			if offlineOnly(fs) {
 				// An alternative only a network source could show does not
 				// hold the claim open when local alternatives were observed.
-				any.offline = append(any.offline, id)
+				f.any.offline = append(f.any.offline, id)
 				continue
 			}
-			any.add(in, id, fs, &falseRemedies)
+			f.any.add(in, id, fs, &f.falseRemedies)
 		default:
-			all.add(in, id, fs, &falseRemedies)
+			f.all.add(in, id, fs, &f.falseRemedies)
 		}
 	}
-
-	if len(any.offline) > 0 && any.trues+any.falses()+any.nas+any.unknowns == 0 {
-		any.unknowns++
-		any.unknownMsgs = append(any.unknownMsgs, "only network sources or inputs not given could decide it: run with --online or give them ("+strings.Join(any.offline, ", ")+")")
+	if len(f.any.offline) > 0 && f.any.trues+f.any.falses()+f.any.nas+f.any.unknowns == 0 {
+		f.any.unknowns++
+		f.any.unknownMsgs = append(f.any.unknownMsgs, "only network sources or inputs not given could decide it: run with --online or give them ("+strings.Join(f.any.offline, ", ")+")")
 	}
-	hasAtt := len(validAtts) > 0
-	rc.Attestations = validAtts
-	var attBy string
-	if hasAtt {
-		a := atts[validAtts[0]]
-		attBy = fmt.Sprintf("attested by %s on %s (expires %s)", a.AttestedBy, a.Date, a.Expires)
-	}
-	attested := in.Assurance == report.AssuranceAttested && c.Automation != catalog.AutomationAuto
+	return f
+}
 
+// claimAttestation is what attestations say about one claim.
+type claimAttestation struct {
+	valid    bool   // a valid attestation backs the claim
+	by       string // "attested by ... on ... (expires ...)", of the first valid one
+	attested bool   // the assurance level asks this claim for an attestation
+}
+
+// observedVerdict decides the claim from the observed evidence alone.
+func observedVerdict(c *catalog.Claim, rules mapping.Rules, f *folded, findings []report.Finding) verdict {
 	var observed verdict
 	if rules.Deciding() > 0 {
-		observed = decide(c.Decision, all, any, blocks, firstTrueMessage(rc.Findings), firstMessage(rc.Findings, report.OutcomeNotApplicable))
+		observed = decide(c.Decision, f.all, f.any, f.blocks, firstTrueMessage(findings), firstMessage(findings, report.OutcomeNotApplicable))
 	}
 	if observed.status == report.ClaimNotApplicable && c.Decision.NotApplicableWhen == "" {
 		// Nothing the rules check is present, but the claim still applies:
 		// only the decision may say when that makes it not applicable.
 		observed = verdict{report.ClaimUnknown, "nothing the rules check is present (" + observed.reason + ")"}
 	}
+	return observed
+}
 
-	switch observed.status {
-	case report.ClaimNotMet:
-		rc.Status = report.ClaimNotMet
-		rc.Basis = report.BasisObserved
-		rc.Reason = observed.reason
-		if len(any.offline) > 0 && any.trues == 0 {
-			rc.Reason += "; not checked (offline or not given): " + strings.Join(any.offline, ", ")
-		}
-		if hasAtt {
-			rc.Basis = report.BasisObservedDeclared
-			rc.Reason += " (observed evidence contradicts the attestation: " + attBy + ")"
-		}
-	case report.ClaimMet:
-		switch {
-		case hasAtt:
-			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObservedDeclared, observed.reason+"; "+attBy
-		case !c.ObservedSufficient:
-			rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
-			rc.Reason = "supporting evidence observed (" + observed.reason + "), but this claim needs a person's attestation"
-			rc.Settle = settleText(c)
-		case attested:
-			rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
-			rc.Reason = "observed (" + observed.reason + "), but the attested assurance level also needs a valid attestation"
-			rc.Settle = settleText(c)
-		default:
-			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObserved, observed.reason
-			rc.Confirm = slices.Clone(c.Decision.Confirm)
-		}
-	case report.ClaimNotApplicable:
-		rc.Status, rc.Basis = report.ClaimNotApplicable, report.BasisObserved
-		rc.Reason = observed.reason
-		if hasAtt {
-			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisDeclared, attBy
-		}
-	default: // unknown or no rules
-		if hasAtt {
-			rc.Status, rc.Basis = report.ClaimMet, report.BasisDeclared
-			rc.Reason = attBy
-			break
-		}
-		rc.Status = report.ClaimUnknown
-		if len(rc.Findings) > 0 {
-			rc.Basis = report.BasisObserved
-		}
-		switch {
-		case rules.Deciding() == 0 && c.Automation == catalog.AutomationHuman:
-			rc.Reason = "no file can prove this claim; it needs an attestation in assay.yaml"
-		case rules.Deciding() == 0:
-			rc.Reason = "no observed evidence decides this claim in this assessment; it needs an attestation in assay.yaml"
-		default:
-			rc.Reason = observed.reason
-		}
+// applyNotMet records observed negative evidence; an attestation never
+// overrides it.
+func applyNotMet(rc *report.Claim, observed verdict, any group, att claimAttestation) {
+	rc.Status = report.ClaimNotMet
+	rc.Basis = report.BasisObserved
+	rc.Reason = observed.reason
+	if len(any.offline) > 0 && any.trues == 0 {
+		rc.Reason += "; not checked (offline or not given): " + strings.Join(any.offline, ", ")
+	}
+	if att.valid {
+		rc.Basis = report.BasisObservedDeclared
+		rc.Reason += " (observed evidence contradicts the attestation: " + att.by + ")"
+	}
+}
+
+// applyMet records observed positive evidence, which makes the claim met
+// only when observation suffices for it at this assurance level or an
+// attestation backs it.
+func applyMet(rc *report.Claim, c *catalog.Claim, observed verdict, att claimAttestation) {
+	switch {
+	case att.valid:
+		rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObservedDeclared, observed.reason+"; "+att.by
+	case !c.ObservedSufficient:
+		rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
+		rc.Reason = "supporting evidence observed (" + observed.reason + "), but this claim needs a person's attestation"
 		rc.Settle = settleText(c)
+	case att.attested:
+		rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
+		rc.Reason = "observed (" + observed.reason + "), but the attested assurance level also needs a valid attestation"
+		rc.Settle = settleText(c)
+	default:
+		rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObserved, observed.reason
+		rc.Confirm = slices.Clone(c.Decision.Confirm)
 	}
-	if rc.Status == report.ClaimMet || rc.Status == report.ClaimNotApplicable {
-		rc.Remediation = []string{}
-	} else {
-		rc.Remediation = dedupe(slices.Concat(falseRemedies, c.Remediation))
+}
+
+// applyUnknown records a claim the evidence does not decide: met by a valid
+// attestation, unknown otherwise, with what would settle it.
+func applyUnknown(rc *report.Claim, c *catalog.Claim, rules mapping.Rules, observed verdict, att claimAttestation) {
+	if att.valid {
+		rc.Status, rc.Basis = report.ClaimMet, report.BasisDeclared
+		rc.Reason = att.by
+		return
 	}
-	return rc
+	rc.Status = report.ClaimUnknown
+	if len(rc.Findings) > 0 {
+		rc.Basis = report.BasisObserved
+	}
+	switch {
+	case rules.Deciding() == 0 && c.Automation == catalog.AutomationHuman:
+		rc.Reason = "no file can prove this claim; it needs an attestation in assay.yaml"
+	case rules.Deciding() == 0:
+		rc.Reason = "no observed evidence decides this claim in this assessment; it needs an attestation in assay.yaml"
+	default:
+		rc.Reason = observed.reason
+	}
+	rc.Settle = settleText(c)
 }
 
 func absenceOf(d catalog.Decision) catalog.Absence {
