@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -190,78 +191,7 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 			if len(args) == 1 {
 				path = args[0]
 			}
-			if err := refuseFlags(cmd, writesNoReport("verify-signoff", "")); err != nil {
-				return err
-			}
-			if cmd.Flags().Changed("key") {
-				return usagef("--key: verify-signoff checks the SRO's signature against --allowed-signers, not a key; for a release signing key (assess's --key) use --release-key")
-			}
-			if f.allowedSigner == "" {
-				return usagef("--allowed-signers is required: the file listing keys allowed to sign")
-			}
-			if dir == "" {
-				dir = path
-			}
-			asData, err := readLimited(f.allowedSigner, sign.MaxAllowedSignersSize)
-			if err != nil {
-				return usagef("--allowed-signers: %v", err)
-			}
-			allowed, err := sign.ParseAllowedSigners(asData)
-			if err != nil {
-				return usagef("%s: %v", f.allowedSigner, err)
-			}
-			jsonPath := filepath.Join(dir, signoff.FileName)
-			data, err := readLimited(jsonPath, signoff.MaxDocumentSize)
-			if err != nil {
-				return usagef("read sign-off: %v (run `assay signoff` first)", err)
-			}
-			sig, err := readLimited(jsonPath+".sig", sign.MaxSignatureSize)
-			if err != nil {
-				return usagef("read sign-off signature: %v", err)
-			}
-			opts, err := f.options(cmd, path)
-			if err != nil {
-				return err
-			}
-			var problems []string
-			doc, perr := signoff.Parse(data)
-			id := identity
-			if id == "" && perr == nil {
-				id = doc.SignedBy.Email
-				if id == "" {
-					id = doc.SignedBy.Name
-				}
-			}
-			principal, verr := allowed.Verify(data, sig, sign.Namespace, id, opts.Now)
-			if verr != nil {
-				problems = append(problems, "signature: "+verr.Error())
-			} else {
-				fmt.Fprintf(streams.Out, "signature: good, signed by %s as %s\n", textsafe.Clean(principal), sign.Namespace)
-			}
-			if perr != nil {
-				problems = append(problems, perr.Error())
-			} else {
-				fmt.Fprintf(streams.Out, "signed off by %s (%s) at %s; scope: %s\n", textsafe.Clean(doc.SignedBy.Name), textsafe.Clean(doc.SignedBy.Role), textsafe.Clean(doc.SignedAt), textsafe.Clean(doc.Scope))
-				if t, err := config.ParseDate(doc.NextReview); err != nil {
-					problems = append(problems, fmt.Sprintf("nextReview %q is not a date", doc.NextReview))
-				} else if !opts.Now.Before(t) {
-					problems = append(problems, fmt.Sprintf("the next review was due on %s: sign off again", doc.NextReview))
-				}
-				res, err := engine.Run(cmd.Context(), opts)
-				if err != nil {
-					return err
-				}
-				current := signoff.Build(res.Report, res.Config, doc.SignedBy, doc.Scope, opts.Now, opts.Now, "")
-				problems = append(problems, signoff.Drift(doc, current)...)
-			}
-			if len(problems) == 0 {
-				fmt.Fprintln(streams.Out, "sign-off verified: the repository matches what was signed")
-				return nil
-			}
-			for _, p := range problems {
-				fmt.Fprintf(streams.Out, "FAIL %s\n", textsafe.Clean(p))
-			}
-			return errPolicy
+			return runVerifySignoff(cmd, streams, &f, identity, dir, path)
 		},
 	}
 	bindAssessFlagsExcept(cmd, &f, "key")
@@ -273,4 +203,98 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 	fl.StringVar(&identity, "identity", "", "principal the signer must be allowed to sign as (default: the sign-off's SRO e-mail)")
 	fl.StringVar(&dir, "signoff-dir", "", "`DIR` holding assay-signoff.json and its .sig (default PATH)")
 	return cmd
+}
+
+func runVerifySignoff(cmd *cobra.Command, streams *IO, f *assessFlags, identity, dir, path string) error {
+	if err := refuseFlags(cmd, writesNoReport("verify-signoff", "")); err != nil {
+		return err
+	}
+	if cmd.Flags().Changed("key") {
+		return usagef("--key: verify-signoff checks the SRO's signature against --allowed-signers, not a key; for a release signing key (assess's --key) use --release-key")
+	}
+	if f.allowedSigner == "" {
+		return usagef("--allowed-signers is required: the file listing keys allowed to sign")
+	}
+	if dir == "" {
+		dir = path
+	}
+	allowed, data, sig, err := readSignoffInputs(f.allowedSigner, dir)
+	if err != nil {
+		return err
+	}
+	opts, err := f.options(cmd, path)
+	if err != nil {
+		return err
+	}
+	problems, err := signoffProblems(cmd.Context(), streams, opts, allowed, data, sig, identity)
+	if err != nil {
+		return err
+	}
+	if len(problems) == 0 {
+		fmt.Fprintln(streams.Out, "sign-off verified: the repository matches what was signed")
+		return nil
+	}
+	for _, p := range problems {
+		fmt.Fprintf(streams.Out, "FAIL %s\n", textsafe.Clean(p))
+	}
+	return errPolicy
+}
+
+// readSignoffInputs reads the allowed signers file, and the sign-off and
+// its signature from dir.
+func readSignoffInputs(allowedSigners, dir string) (allowed *sign.AllowedSigners, data, sig []byte, err error) {
+	asData, err := readLimited(allowedSigners, sign.MaxAllowedSignersSize)
+	if err != nil {
+		return nil, nil, nil, usagef("--allowed-signers: %v", err)
+	}
+	allowed, err = sign.ParseAllowedSigners(asData)
+	if err != nil {
+		return nil, nil, nil, usagef("%s: %v", allowedSigners, err)
+	}
+	jsonPath := filepath.Join(dir, signoff.FileName)
+	data, err = readLimited(jsonPath, signoff.MaxDocumentSize)
+	if err != nil {
+		return nil, nil, nil, usagef("read sign-off: %v (run `assay signoff` first)", err)
+	}
+	sig, err = readLimited(jsonPath+".sig", sign.MaxSignatureSize)
+	if err != nil {
+		return nil, nil, nil, usagef("read sign-off signature: %v", err)
+	}
+	return allowed, data, sig, nil
+}
+
+// signoffProblems checks the sign-off's signature, its review date and,
+// by assessing again, that the repository still matches it; it prints
+// what holds and returns what does not.
+func signoffProblems(ctx context.Context, streams *IO, opts engine.Options, allowed *sign.AllowedSigners, data, sig []byte, identity string) ([]string, error) {
+	var problems []string
+	doc, perr := signoff.Parse(data)
+	id := identity
+	if id == "" && perr == nil {
+		id = doc.SignedBy.Email
+		if id == "" {
+			id = doc.SignedBy.Name
+		}
+	}
+	principal, verr := allowed.Verify(data, sig, sign.Namespace, id, opts.Now)
+	if verr != nil {
+		problems = append(problems, "signature: "+verr.Error())
+	} else {
+		fmt.Fprintf(streams.Out, "signature: good, signed by %s as %s\n", textsafe.Clean(principal), sign.Namespace)
+	}
+	if perr != nil {
+		return append(problems, perr.Error()), nil
+	}
+	fmt.Fprintf(streams.Out, "signed off by %s (%s) at %s; scope: %s\n", textsafe.Clean(doc.SignedBy.Name), textsafe.Clean(doc.SignedBy.Role), textsafe.Clean(doc.SignedAt), textsafe.Clean(doc.Scope))
+	if t, err := config.ParseDate(doc.NextReview); err != nil {
+		problems = append(problems, fmt.Sprintf("nextReview %q is not a date", doc.NextReview))
+	} else if !opts.Now.Before(t) {
+		problems = append(problems, fmt.Sprintf("the next review was due on %s: sign off again", doc.NextReview))
+	}
+	res, err := engine.Run(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	current := signoff.Build(res.Report, res.Config, doc.SignedBy, doc.Scope, opts.Now, opts.Now, "")
+	return append(problems, signoff.Drift(doc, current)...), nil
 }
