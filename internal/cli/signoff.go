@@ -14,6 +14,7 @@ import (
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -86,22 +87,11 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 			if outDir == "" {
 				outDir = path
 			}
-			jsonPath := filepath.Join(outDir, signoff.FileName)
-			if err := atomicfile.WriteFile(jsonPath, data, 0o644); err != nil {
+			jsonPath, err := writeSignoff(outDir, data, sig)
+			if err != nil {
 				return err
 			}
-			if err := atomicfile.WriteFile(filepath.Join(outDir, signoff.SigFileName), sig, 0o644); err != nil {
-				return err
-			}
-			c := res.Report.Summary.Claims
-			fmt.Fprintf(streams.Out, "signed off by %s (%s) on %s with %s\n", textsafe.Clean(by.Name), textsafe.Clean(by.Role), opts.Now.Format(time.DateOnly), signer.Fingerprint())
-			fmt.Fprintf(streams.Out, "  %d met, %d not met, %d unknown, %d not applicable; commit %s; next review %s\n", c.Met, c.NotMet, c.Unknown, c.NotApplicable, short12(doc.Subject.Commit), doc.NextReview)
-			fmt.Fprintf(streams.Out, "wrote %s and %s\n", jsonPath, jsonPath+".sig")
-			identity := by.Email
-			if identity == "" {
-				identity = by.Name
-			}
-			fmt.Fprintf(streams.Out, "allowed signers line for verifiers:\n  %s\n", sign.FormatEntry(quotePrincipal(identity), signer.PublicKey()))
+			printSignoff(streams, res.Report, doc, by, signer, opts.Now, jsonPath)
 			return nil
 		},
 	}
@@ -113,6 +103,33 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 	fl.StringVar(&scope, "scope", "", "what the sign-off covers (default: every claim for the declared role and delivery)")
 	fl.StringVar(&outDir, "out", "", "write the sign-off files to `DIR` (default PATH)")
 	return cmd
+}
+
+// writeSignoff writes the sign-off and its signature into dir, atomically,
+// and returns the sign-off's path.
+func writeSignoff(dir string, data, sig []byte) (string, error) {
+	jsonPath := filepath.Join(dir, signoff.FileName)
+	if err := atomicfile.WriteFile(jsonPath, data, 0o644); err != nil {
+		return "", err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, signoff.SigFileName), sig, 0o644); err != nil {
+		return "", err
+	}
+	return jsonPath, nil
+}
+
+// printSignoff says what was signed and gives the allowed signers line a
+// verifier needs.
+func printSignoff(streams *IO, rep *report.Report, doc signoff.Document, by signoff.Person, signer *sign.Signer, now time.Time, jsonPath string) {
+	c := rep.Summary.Claims
+	fmt.Fprintf(streams.Out, "signed off by %s (%s) on %s with %s\n", textsafe.Clean(by.Name), textsafe.Clean(by.Role), now.Format(time.DateOnly), signer.Fingerprint())
+	fmt.Fprintf(streams.Out, "  %d met, %d not met, %d unknown, %d not applicable; commit %s; next review %s\n", c.Met, c.NotMet, c.Unknown, c.NotApplicable, short12(doc.Subject.Commit), doc.NextReview)
+	fmt.Fprintf(streams.Out, "wrote %s and %s\n", jsonPath, jsonPath+".sig")
+	identity := by.Email
+	if identity == "" {
+		identity = by.Name
+	}
+	fmt.Fprintf(streams.Out, "allowed signers line for verifiers:\n  %s\n", sign.FormatEntry(quotePrincipal(identity), signer.PublicKey()))
 }
 
 // writesNoReport explains, for a command that runs an assessment but writes
