@@ -41,58 +41,7 @@ namespace "assay". Anyone can check it with:
 The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
-			if err := refuseFlags(cmd, writesNoReport("signoff", "sign-off files")); err != nil {
-				return err
-			}
-			if key == "" {
-				return usagef("--key is required: the SRO's SSH private key")
-			}
-			signer, err := sign.LoadSigner(key)
-			if err != nil {
-				return usageError{err}
-			}
-			opts, err := f.options(cmd, path)
-			if err != nil {
-				return err
-			}
-			res, err := engine.Run(cmd.Context(), opts)
-			if err != nil {
-				return err
-			}
-			cfg := res.Config
-			if cfg.SRO == nil || cfg.SRO.Name == "" {
-				return usagef("assay.yaml names no sro: the sign-off is the Senior Responsible Owner's (add sro: {name, role, email})")
-			}
-			next, err := nextReview(cfg, opts.Now)
-			if err != nil {
-				return usageError{err}
-			}
-			if scope == "" {
-				scope = fmt.Sprintf("all %d claims of the %s, for %s as %s vendor (%s delivery)", res.Report.Summary.Total, res.Report.Framework.Title, cfg.Product, cfg.Role, cfg.Delivery)
-			}
-			by := signoff.Person{Name: cfg.SRO.Name, Role: cfg.SRO.Role, Email: cfg.SRO.Email}
-			doc := signoff.Build(res.Report, cfg, by, scope, opts.Now, next, signer.Fingerprint())
-			data, err := doc.Marshal()
-			if err != nil {
-				return err
-			}
-			sig, err := signer.Sign(data, sign.Namespace)
-			if err != nil {
-				return err
-			}
-			if outDir == "" {
-				outDir = path
-			}
-			jsonPath, err := writeSignoff(outDir, data, sig)
-			if err != nil {
-				return err
-			}
-			printSignoff(streams, res.Report, doc, by, signer, opts.Now, jsonPath)
-			return nil
+			return runSignoff(cmd, streams, args, &f, key, scope, outDir)
 		},
 	}
 	bindAssessFlagsExcept(cmd, &f, "key")
@@ -103,6 +52,61 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 	fl.StringVar(&scope, "scope", "", "what the sign-off covers (default: every claim for the declared role and delivery)")
 	fl.StringVar(&outDir, "out", "", "write the sign-off files to `DIR` (default PATH)")
 	return cmd
+}
+
+func runSignoff(cmd *cobra.Command, streams *IO, args []string, f *assessFlags, key, scope, outDir string) error {
+	path := "."
+	if len(args) == 1 {
+		path = args[0]
+	}
+	if err := refuseFlags(cmd, writesNoReport("signoff", "sign-off files")); err != nil {
+		return err
+	}
+	if key == "" {
+		return usagef("--key is required: the SRO's SSH private key")
+	}
+	signer, err := sign.LoadSigner(key)
+	if err != nil {
+		return usageError{err}
+	}
+	opts, err := f.options(cmd, path)
+	if err != nil {
+		return err
+	}
+	res, err := engine.Run(cmd.Context(), opts)
+	if err != nil {
+		return err
+	}
+	cfg := res.Config
+	if cfg.SRO == nil || cfg.SRO.Name == "" {
+		return usagef("assay.yaml names no sro: the sign-off is the Senior Responsible Owner's (add sro: {name, role, email})")
+	}
+	next, err := nextReview(cfg, opts.Now)
+	if err != nil {
+		return usageError{err}
+	}
+	if scope == "" {
+		scope = fmt.Sprintf("all %d claims of the %s, for %s as %s vendor (%s delivery)", res.Report.Summary.Total, res.Report.Framework.Title, cfg.Product, cfg.Role, cfg.Delivery)
+	}
+	by := signoff.Person{Name: cfg.SRO.Name, Role: cfg.SRO.Role, Email: cfg.SRO.Email}
+	doc := signoff.Build(res.Report, cfg, by, scope, opts.Now, next, signer.Fingerprint())
+	data, err := doc.Marshal()
+	if err != nil {
+		return err
+	}
+	sig, err := signer.Sign(data, sign.Namespace)
+	if err != nil {
+		return err
+	}
+	if outDir == "" {
+		outDir = path
+	}
+	jsonPath, err := writeSignoff(outDir, data, sig)
+	if err != nil {
+		return err
+	}
+	printSignoff(streams, res.Report, doc, by, signer, opts.Now, jsonPath)
+	return nil
 }
 
 // writeSignoff writes the sign-off and its signature into dir, atomically,
