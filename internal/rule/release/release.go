@@ -93,53 +93,15 @@ func releaseArtefactsVerify(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.Error, l, "%s could not be read: %s", name, a.Problem))
 			continue
 		}
-		var failed, verified, unver, weak []evidence.ArtefactCheck
-		for _, c := range a.Checks {
-			switch c.Status {
-			case evidence.VerifyFailed:
-				failed = append(failed, c)
-			case evidence.VerifyVerified:
-				verified = append(verified, c)
-			case evidence.VerifyUnverifiable:
-				unver = append(unver, c)
-			default:
-				weak = append(weak, c)
-			}
-		}
-		switch {
-		case len(failed) > 0:
-			// A bad signature shipped with an artefact fails even when
-			// another one verifies: customers checking that file would be
-			// told the release is tampered with.
-			for _, c := range failed {
-				f := rule.New(id, rule.False, l, "%s: %s check failed (%s, from %s): %s", name, c.Check, c.Method, c.Source, c.Reason)
-				f.Values = values(a, c)
-				out = append(out, f)
-				falses++
-			}
-		case len(verified) > 0:
-			c := verified[0]
-			msg := fmt.Sprintf("%s verified: %s", name, c.Reason)
-			if tr := rels[a.Release].Fact.TrustedRoot; tr != "" && c.Method == "sigstore-bundle" {
-				msg += "; trusted root " + tr
-			}
-			f := rule.New(id, rule.True, l, "%s", msg)
-			f.Values = values(a, c)
-			trues = append(trues, f)
-		case len(unver) > 0:
-			c := unver[0]
-			f := rule.New(id, rule.NotAvailable, l, "%s could not be verified: %s", name, c.Reason)
-			f.Values = values(a, c)
-			unverifiable = append(unverifiable, f)
+		fs, o := artefactVerdict(id, name, a, l, rels[a.Release].Fact.TrustedRoot)
+		switch o {
+		case rule.False:
+			out = append(out, fs...)
+			falses += len(fs)
+		case rule.True:
+			trues = append(trues, fs...)
 		default:
-			msg := "no signature, Sigstore bundle, signed checksum or signed provenance covers it"
-			if len(weak) > 0 {
-				msg += "; " + weak[0].Reason
-			}
-			f := rule.New(id, rule.False, l, "%s is unsigned: %s", name, msg)
-			f.Values = map[string]string{"artefact": a.Path, "release": a.Release, "check": "signature-present", "sha256": a.SHA256}
-			out = append(out, f)
-			falses++
+			unverifiable = append(unverifiable, fs...)
 		}
 	}
 	switch {
@@ -162,6 +124,59 @@ func releaseArtefactsVerify(ev *evidence.Set) []rule.Finding {
 		out = append(out, trues...)
 	}
 	return out
+}
+
+// artefactVerdict judges one artefact from its checks: false for a failed
+// check or no signature at all, true when one verifies, not_available when
+// the trust material to verify it was not given.
+func artefactVerdict(id, name string, a evidence.ReleaseArtefact, l evidence.Location, trustedRoot string) ([]rule.Finding, rule.Outcome) {
+	var failed, verified, unver, weak []evidence.ArtefactCheck
+	for _, c := range a.Checks {
+		switch c.Status {
+		case evidence.VerifyFailed:
+			failed = append(failed, c)
+		case evidence.VerifyVerified:
+			verified = append(verified, c)
+		case evidence.VerifyUnverifiable:
+			unver = append(unver, c)
+		default:
+			weak = append(weak, c)
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		// A bad signature shipped with an artefact fails even when
+		// another one verifies: customers checking that file would be
+		// told the release is tampered with.
+		var out []rule.Finding
+		for _, c := range failed {
+			f := rule.New(id, rule.False, l, "%s: %s check failed (%s, from %s): %s", name, c.Check, c.Method, c.Source, c.Reason)
+			f.Values = values(a, c)
+			out = append(out, f)
+		}
+		return out, rule.False
+	case len(verified) > 0:
+		c := verified[0]
+		msg := fmt.Sprintf("%s verified: %s", name, c.Reason)
+		if trustedRoot != "" && c.Method == "sigstore-bundle" {
+			msg += "; trusted root " + trustedRoot
+		}
+		f := rule.New(id, rule.True, l, "%s", msg)
+		f.Values = values(a, c)
+		return []rule.Finding{f}, rule.True
+	case len(unver) > 0:
+		c := unver[0]
+		f := rule.New(id, rule.NotAvailable, l, "%s could not be verified: %s", name, c.Reason)
+		f.Values = values(a, c)
+		return []rule.Finding{f}, rule.NotAvailable
+	}
+	msg := "no signature, Sigstore bundle, signed checksum or signed provenance covers it"
+	if len(weak) > 0 {
+		msg += "; " + weak[0].Reason
+	}
+	f := rule.New(id, rule.False, l, "%s is unsigned: %s", name, msg)
+	f.Values = map[string]string{"artefact": a.Path, "release": a.Release, "check": "signature-present", "sha256": a.SHA256}
+	return []rule.Finding{f}, rule.False
 }
 
 func values(a evidence.ReleaseArtefact, c evidence.ArtefactCheck) map[string]string {
