@@ -123,33 +123,7 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 	}
 	// Tagged releases that belong to no declared line.
 	if tags, ok := evidence.First[evidence.Tags](ev); ok {
-		// Lines older than the oldest dated line are past their end too: a
-		// table that starts at 3.x with a 2016 end date covers 2.x tags.
-		oldest := -1
-		for _, it := range lines {
-			if m, ok := major(it.Fact.Version); ok && !it.Fact.EndOfSupport().IsZero() && (oldest < 0 || m < oldest) {
-				oldest = m
-			}
-		}
-		var orphans []string
-		for _, t := range tags.Fact.Tags {
-			if !t.Release {
-				continue
-			}
-			if m, ok := major(t.Name); ok && oldest >= 0 && m < oldest {
-				continue
-			}
-			matched := false
-			for _, it := range lines {
-				if LineMatches(it.Fact.Version, t.Name) {
-					matched = true
-					break
-				}
-			}
-			if !matched {
-				orphans = append(orphans, t.Name)
-			}
-		}
+		orphans := orphanTags(lines, tags.Fact.Tags)
 		if len(orphans) > 0 {
 			shown := orphans
 			if len(shown) > 5 {
@@ -172,6 +146,38 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{noDates(id, lc.Fact, "no release lines or lifecycle file declare end-of-support dates")}
 	}
 	return out
+}
+
+// orphanTags lists the release tags that belong to no declared line.
+// Lines older than the oldest dated line are past their end too: a table
+// that starts at 3.x with a 2016 end date covers 2.x tags.
+func orphanTags(lines []evidence.Item[evidence.ReleaseLine], tags []evidence.TagInfo) []string {
+	oldest := -1
+	for _, it := range lines {
+		if m, ok := major(it.Fact.Version); ok && !it.Fact.EndOfSupport().IsZero() && (oldest < 0 || m < oldest) {
+			oldest = m
+		}
+	}
+	var orphans []string
+	for _, t := range tags {
+		if !t.Release {
+			continue
+		}
+		if m, ok := major(t.Name); ok && oldest >= 0 && m < oldest {
+			continue
+		}
+		matched := false
+		for _, it := range lines {
+			if LineMatches(it.Fact.Version, t.Name) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			orphans = append(orphans, t.Name)
+		}
+	}
+	return orphans
 }
 
 // noDates is the answer when no end-of-support date is published at all;
