@@ -328,27 +328,7 @@ func csafDoc(c *config.Config, a config.Advisory, namespace string, now time.Tim
 	if !a.Updated.IsZero() {
 		current = a.Updated.Time.UTC()
 	}
-	ids := map[string]string{}
-	var versions []obj
-	addVersion := func(v string) string {
-		if id, ok := ids[v]; ok {
-			return id
-		}
-		id := fmt.Sprintf("CSAFPID-%04d", len(ids)+1)
-		ids[v] = id
-		versions = append(versions, obj{"category": "product_version", "name": v, "product": obj{"name": product + " " + v, "product_id": id}})
-		return id
-	}
-	var affected, fixed []string
-	for _, v := range a.Affected {
-		affected = append(affected, addVersion(v))
-	}
-	for _, v := range a.Fixed {
-		fixed = append(fixed, addVersion(v))
-	}
-	if len(versions) == 0 {
-		affected = append(affected, addVersion("all versions"))
-	}
+	versions, affected, fixed := csafProducts(a, product)
 	title := oneLine(a.Title)
 	vuln := obj{"title": title}
 	if a.CVE != "" {
@@ -412,6 +392,63 @@ func csafDoc(c *config.Config, a config.Advisory, namespace string, now time.Tim
 		"product_tree":    obj{"branches": []obj{{"category": "vendor", "name": vendor, "branches": []obj{{"category": "product_name", "name": product, "branches": versions}}}}},
 		"vulnerabilities": []obj{vuln},
 	}
+}
+
+// csafProducts names each affected and fixed version as a product of the
+// tree ("all versions" when none is listed) and returns their ids.
+func csafProducts(a config.Advisory, product string) (versions []obj, affected, fixed []string) {
+	ids := map[string]string{}
+	addVersion := func(v string) string {
+		if id, ok := ids[v]; ok {
+			return id
+		}
+		id := fmt.Sprintf("CSAFPID-%04d", len(ids)+1)
+		ids[v] = id
+		versions = append(versions, obj{"category": "product_version", "name": v, "product": obj{"name": product + " " + v, "product_id": id}})
+		return id
+	}
+	for _, v := range a.Affected {
+		affected = append(affected, addVersion(v))
+	}
+	for _, v := range a.Fixed {
+		fixed = append(fixed, addVersion(v))
+	}
+	if len(versions) == 0 {
+		affected = append(affected, addVersion("all versions"))
+	}
+	return versions, affected, fixed
+}
+
+// csafVulnerability is the advisory's one vulnerability: ids, status per
+// product, remediation and severity.
+func csafVulnerability(a config.Advisory, title, summary string, affected, fixed []string) obj {
+	vuln := obj{"title": title}
+	if a.CVE != "" {
+		vuln["cve"] = a.CVE
+	}
+	if a.GHSA != "" {
+		vuln["ids"] = []obj{{"system_name": "GitHub Security Advisories", "text": a.GHSA}}
+	}
+	vuln["notes"] = []obj{{"category": "summary", "text": summary}}
+	status := obj{}
+	if len(affected) > 0 {
+		status["known_affected"] = affected
+	}
+	if len(fixed) > 0 {
+		status["fixed"] = fixed
+	}
+	vuln["product_status"] = status
+	if len(affected) > 0 {
+		details := "Update to a fixed version."
+		if len(a.Fixed) > 0 {
+			details = "Update to " + strings.Join(a.Fixed, " or ") + "."
+		}
+		vuln["remediations"] = []obj{{"category": "vendor_fix", "details": details, "product_ids": affected}}
+	}
+	if a.Severity != "" {
+		vuln["threats"] = []obj{{"category": "impact", "details": "Severity: " + a.Severity}}
+	}
+	return vuln
 }
 
 // OpenVEX writes the known vulnerability statuses as an OpenVEX 0.2.0
