@@ -293,48 +293,79 @@ type csafBranch struct {
 	Branches []csafBranch `json:"branches"`
 }
 
+// csafInput is what Assay reads of a CSAF VEX document.
+type csafInput struct {
+	Document struct {
+		Tracking struct {
+			CurrentReleaseDate string `json:"current_release_date"`
+		} `json:"tracking"`
+	} `json:"document"`
+	ProductTree     csafProductTree `json:"product_tree"`
+	Vulnerabilities []csafVuln      `json:"vulnerabilities"`
+}
+
+type csafProductTree struct {
+	Branches         []csafBranch `json:"branches"`
+	FullProductNames []struct {
+		ProductID string `json:"product_id"`
+		Helper    *struct {
+			PURL string `json:"purl"`
+		} `json:"product_identification_helper"`
+	} `json:"full_product_names"`
+	Relationships []struct {
+		Ref      string `json:"product_reference"`
+		FullName struct {
+			ProductID string `json:"product_id"`
+		} `json:"full_product_name"`
+	} `json:"relationships"`
+}
+
+type csafVuln struct {
+	CVE string `json:"cve"`
+	IDs []struct {
+		Text string `json:"text"`
+	} `json:"ids"`
+	ProductStatus map[string][]string `json:"product_status"`
+	Flags         []struct {
+		Label      string   `json:"label"`
+		ProductIDs []string `json:"product_ids"`
+	} `json:"flags"`
+	Threats []struct {
+		Category   string   `json:"category"`
+		Details    string   `json:"details"`
+		ProductIDs []string `json:"product_ids"`
+	} `json:"threats"`
+}
+
+// csafStatuses maps CSAF product status groups to VEX statuses.
+var csafStatuses = map[string]string{
+	"known_not_affected": NotAffected, "fixed": Fixed, "first_fixed": Fixed,
+	"known_affected": Affected, "first_affected": Affected, "last_affected": Affected,
+	"under_investigation": UnderInvestigation,
+}
+
 func parseCSAF(data []byte) (*Document, error) {
-	var raw struct {
-		Document struct {
-			Tracking struct {
-				CurrentReleaseDate string `json:"current_release_date"`
-			} `json:"tracking"`
-		} `json:"document"`
-		ProductTree struct {
-			Branches         []csafBranch `json:"branches"`
-			FullProductNames []struct {
-				ProductID string `json:"product_id"`
-				Helper    *struct {
-					PURL string `json:"purl"`
-				} `json:"product_identification_helper"`
-			} `json:"full_product_names"`
-			Relationships []struct {
-				Ref      string `json:"product_reference"`
-				FullName struct {
-					ProductID string `json:"product_id"`
-				} `json:"full_product_name"`
-			} `json:"relationships"`
-		} `json:"product_tree"`
-		Vulnerabilities []struct {
-			CVE string `json:"cve"`
-			IDs []struct {
-				Text string `json:"text"`
-			} `json:"ids"`
-			ProductStatus map[string][]string `json:"product_status"`
-			Flags         []struct {
-				Label      string   `json:"label"`
-				ProductIDs []string `json:"product_ids"`
-			} `json:"flags"`
-			Threats []struct {
-				Category   string   `json:"category"`
-				Details    string   `json:"details"`
-				ProductIDs []string `json:"product_ids"`
-			} `json:"threats"`
-		} `json:"vulnerabilities"`
-	}
+	var raw csafInput
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("decode CSAF: %w", err)
 	}
+	purls := csafPURLs(raw.ProductTree)
+	docTime, _ := time.Parse(time.RFC3339, raw.Document.Tracking.CurrentReleaseDate)
+	doc := &Document{Format: FormatCSAF}
+	for _, v := range raw.Vulnerabilities {
+		if err := addCSAFStatements(doc, v, purls, docTime); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortStableFunc(doc.Statements, func(a, b Statement) int {
+		return strings.Compare(strings.Join(a.Vulns, ",")+a.Status+strings.Join(a.Products, ","), strings.Join(b.Vulns, ",")+b.Status+strings.Join(b.Products, ","))
+	})
+	return doc, nil
+}
+
+// csafPURLs maps product ids to the purls that identify them, from the
+// branches, the full product names and the relationships.
+func csafPURLs(tree csafProductTree) map[string]string {
 	purls := map[string]string{}
 	var walk func([]csafBranch, int)
 	walk = func(bs []csafBranch, depth int) {
@@ -348,63 +379,57 @@ func parseCSAF(data []byte) (*Document, error) {
 			walk(b.Branches, depth+1)
 		}
 	}
-	walk(raw.ProductTree.Branches, 0)
-	for _, f := range raw.ProductTree.FullProductNames {
+	walk(tree.Branches, 0)
+	for _, f := range tree.FullProductNames {
 		if f.Helper != nil && f.Helper.PURL != "" {
 			purls[f.ProductID] = f.Helper.PURL
 		}
 	}
 	// A relationship names a component inside a product; the component's
 	// purl identifies it.
-	for _, r := range raw.ProductTree.Relationships {
+	for _, r := range tree.Relationships {
 		if p, ok := purls[r.Ref]; ok {
 			purls[r.FullName.ProductID] = p
 		}
 	}
-	docTime, _ := time.Parse(time.RFC3339, raw.Document.Tracking.CurrentReleaseDate)
-	doc := &Document{Format: FormatCSAF}
-	statuses := map[string]string{
-		"known_not_affected": NotAffected, "fixed": Fixed, "first_fixed": Fixed,
-		"known_affected": Affected, "first_affected": Affected, "last_affected": Affected,
-		"under_investigation": UnderInvestigation,
+	return purls
+}
+
+// addCSAFStatements adds one statement per product status of a
+// vulnerability, with its justification and impact.
+func addCSAFStatements(doc *Document, v csafVuln, purls map[string]string, docTime time.Time) error {
+	ids := nonEmpty([]string{v.CVE})
+	for _, id := range v.IDs {
+		ids = append(ids, id.Text)
 	}
-	for _, v := range raw.Vulnerabilities {
-		ids := nonEmpty([]string{v.CVE})
-		for _, id := range v.IDs {
-			ids = append(ids, id.Text)
-		}
-		if len(ids) == 0 {
-			continue
-		}
-		for key, status := range statuses {
-			for _, pid := range v.ProductStatus[key] {
-				if len(doc.Statements) >= MaxStatements {
-					return nil, fmt.Errorf("CSAF: more than %d product statuses", MaxStatements)
-				}
-				s := Statement{Vulns: ids, Status: status, Time: docTime}
-				if p, ok := purls[pid]; ok {
-					s.Products = []string{p}
-				} else {
-					s.Products = []string{pid}
-				}
-				for _, f := range v.Flags {
-					if slices.Contains(f.ProductIDs, pid) {
-						s.Justification = f.Label
-					}
-				}
-				for _, t := range v.Threats {
-					if t.Category == "impact" && slices.Contains(t.ProductIDs, pid) {
-						s.Impact = t.Details
-					}
-				}
-				doc.Statements = append(doc.Statements, s)
+	if len(ids) == 0 {
+		return nil
+	}
+	for key, status := range csafStatuses {
+		for _, pid := range v.ProductStatus[key] {
+			if len(doc.Statements) >= MaxStatements {
+				return fmt.Errorf("CSAF: more than %d product statuses", MaxStatements)
 			}
+			s := Statement{Vulns: ids, Status: status, Time: docTime}
+			if p, ok := purls[pid]; ok {
+				s.Products = []string{p}
+			} else {
+				s.Products = []string{pid}
+			}
+			for _, f := range v.Flags {
+				if slices.Contains(f.ProductIDs, pid) {
+					s.Justification = f.Label
+				}
+			}
+			for _, t := range v.Threats {
+				if t.Category == "impact" && slices.Contains(t.ProductIDs, pid) {
+					s.Impact = t.Details
+				}
+			}
+			doc.Statements = append(doc.Statements, s)
 		}
 	}
-	slices.SortStableFunc(doc.Statements, func(a, b Statement) int {
-		return strings.Compare(strings.Join(a.Vulns, ",")+a.Status+strings.Join(a.Products, ","), strings.Join(b.Vulns, ",")+b.Status+strings.Join(b.Products, ","))
-	})
-	return doc, nil
+	return nil
 }
 
 func nonEmpty(s []string) []string {
