@@ -186,27 +186,30 @@ func parseOpenVEX(data []byte) (*Document, error) {
 	return doc, nil
 }
 
+// cdxVuln is one vulnerability of a CycloneDX VEX document.
+type cdxVuln struct {
+	ID         string `json:"id"`
+	References []struct {
+		ID string `json:"id"`
+	} `json:"references"`
+	Analysis *struct {
+		State         string `json:"state"`
+		Justification string `json:"justification"`
+		Detail        string `json:"detail"`
+	} `json:"analysis"`
+	Affects []struct {
+		Ref string `json:"ref"`
+	} `json:"affects"`
+	Updated string `json:"updated"`
+}
+
 func parseCycloneDX(data []byte) (*Document, error) {
 	var raw struct {
 		Metadata *struct {
 			Timestamp string `json:"timestamp"`
 		} `json:"metadata"`
 		Components      []cdxComp `json:"components"`
-		Vulnerabilities []struct {
-			ID         string `json:"id"`
-			References []struct {
-				ID string `json:"id"`
-			} `json:"references"`
-			Analysis *struct {
-				State         string `json:"state"`
-				Justification string `json:"justification"`
-				Detail        string `json:"detail"`
-			} `json:"analysis"`
-			Affects []struct {
-				Ref string `json:"ref"`
-			} `json:"affects"`
-			Updated string `json:"updated"`
-		} `json:"vulnerabilities"`
+		Vulnerabilities []cdxVuln `json:"vulnerabilities"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("decode CycloneDX VEX: %w", err)
@@ -214,6 +217,22 @@ func parseCycloneDX(data []byte) (*Document, error) {
 	if len(raw.Vulnerabilities) > MaxStatements {
 		return nil, fmt.Errorf("CycloneDX VEX: %d vulnerabilities, limit %d", len(raw.Vulnerabilities), MaxStatements)
 	}
+	refs := cdxPURLs(raw.Components)
+	var docTime time.Time
+	if raw.Metadata != nil {
+		docTime, _ = time.Parse(time.RFC3339, raw.Metadata.Timestamp)
+	}
+	doc := &Document{Format: FormatCycloneDX}
+	for _, v := range raw.Vulnerabilities {
+		if s, ok := cdxStatement(v, refs, docTime); ok {
+			doc.Statements = append(doc.Statements, s)
+		}
+	}
+	return doc, nil
+}
+
+// cdxPURLs maps bom-refs to purls, through nested components.
+func cdxPURLs(components []cdxComp) map[string]string {
 	refs := map[string]string{}
 	var walk func([]cdxComp, int)
 	walk = func(cs []cdxComp, depth int) {
@@ -227,54 +246,52 @@ func parseCycloneDX(data []byte) (*Document, error) {
 			walk(c.Components, depth+1)
 		}
 	}
-	walk(raw.Components, 0)
-	var docTime time.Time
-	if raw.Metadata != nil {
-		docTime, _ = time.Parse(time.RFC3339, raw.Metadata.Timestamp)
+	walk(components, 0)
+	return refs
+}
+
+// cdxStatement is the statement of one analysed vulnerability, or false
+// when it has no analysis Assay understands.
+func cdxStatement(v cdxVuln, refs map[string]string, docTime time.Time) (Statement, bool) {
+	if v.Analysis == nil || v.ID == "" {
+		return Statement{}, false
 	}
-	doc := &Document{Format: FormatCycloneDX}
-	for _, v := range raw.Vulnerabilities {
-		if v.Analysis == nil || v.ID == "" {
-			continue
+	s := Statement{Vulns: []string{v.ID}, Justification: v.Analysis.Justification, Impact: v.Analysis.Detail, Time: docTime}
+	for _, r := range v.References {
+		if r.ID != "" {
+			s.Vulns = append(s.Vulns, r.ID)
 		}
-		s := Statement{Vulns: []string{v.ID}, Justification: v.Analysis.Justification, Impact: v.Analysis.Detail, Time: docTime}
-		for _, r := range v.References {
-			if r.ID != "" {
-				s.Vulns = append(s.Vulns, r.ID)
-			}
-		}
-		switch v.Analysis.State {
-		case "not_affected", "false_positive":
-			s.Status = NotAffected
-			if s.Justification == "" && v.Analysis.State == "false_positive" {
-				s.Justification = "false_positive"
-			}
-		case "resolved", "resolved_with_pedigree":
-			s.Status = Fixed
-		case "exploitable":
-			s.Status = Affected
-		case "in_triage":
-			s.Status = UnderInvestigation
-		default:
-			continue
-		}
-		if t, err := time.Parse(time.RFC3339, v.Updated); err == nil {
-			s.Time = t
-		}
-		for _, a := range v.Affects {
-			ref := a.Ref
-			// urn:cdx:<serial>/<version>#<bom-ref> points into another BOM.
-			if i := strings.LastIndexByte(ref, '#'); strings.HasPrefix(ref, "urn:cdx:") && i >= 0 {
-				ref = ref[i+1:]
-			}
-			if p, ok := refs[ref]; ok {
-				ref = p
-			}
-			s.Products = append(s.Products, ref)
-		}
-		doc.Statements = append(doc.Statements, s)
 	}
-	return doc, nil
+	switch v.Analysis.State {
+	case "not_affected", "false_positive":
+		s.Status = NotAffected
+		if s.Justification == "" && v.Analysis.State == "false_positive" {
+			s.Justification = "false_positive"
+		}
+	case "resolved", "resolved_with_pedigree":
+		s.Status = Fixed
+	case "exploitable":
+		s.Status = Affected
+	case "in_triage":
+		s.Status = UnderInvestigation
+	default:
+		return Statement{}, false
+	}
+	if t, err := time.Parse(time.RFC3339, v.Updated); err == nil {
+		s.Time = t
+	}
+	for _, a := range v.Affects {
+		ref := a.Ref
+		// urn:cdx:<serial>/<version>#<bom-ref> points into another BOM.
+		if i := strings.LastIndexByte(ref, '#'); strings.HasPrefix(ref, "urn:cdx:") && i >= 0 {
+			ref = ref[i+1:]
+		}
+		if p, ok := refs[ref]; ok {
+			ref = p
+		}
+		s.Products = append(s.Products, ref)
+	}
+	return s, true
 }
 
 type cdxComp struct {
