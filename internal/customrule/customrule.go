@@ -328,42 +328,7 @@ func Compile(specs []Spec, o Options) ([]*Rule, error) {
 		bad := func(format string, args ...any) {
 			errs = append(errs, &Error{File: s.File, Line: s.Line, Column: 3, Msg: fmt.Sprintf("rule %s: ", s.ID) + fmt.Sprintf(format, args...)})
 		}
-		switch {
-		case !idPattern.MatchString(s.ID):
-			bad("id: want a camelCase yes/no question such as runbookPresent")
-		case seen[s.ID]:
-			bad("defined twice")
-		case o.Builtin != nil && o.Builtin(s.ID):
-			bad("id is a built-in rule's; choose another")
-		}
-		seen[s.ID] = true
-		if strings.TrimSpace(s.Question) == "" || strings.TrimSpace(s.Remediation) == "" {
-			bad("question and remediation are required")
-		}
-		switch s.FalseMeans {
-		case "", string(rule.Violation), string(rule.NoSignal):
-		default:
-			bad("false_means %q: want violation or no_signal", s.FalseMeans)
-		}
-		if len(s.Claims)+len(s.Controls) == 0 {
-			bad("maps to no claim or control: add claims: or controls:")
-		}
-		for _, c := range s.Claims {
-			if o.KnownClaim != nil && !o.KnownClaim(c.Claim) {
-				bad("unknown claim %q", c.Claim)
-			}
-			if !slices.Contains(roles, c.Role) {
-				bad("claim %s: role %q: want all, any, blocks or supporting", c.Claim, c.Role)
-			}
-		}
-		for _, c := range s.Controls {
-			if o.KnownControl != nil && !o.KnownControl(c.Framework, c.Control) {
-				bad("unknown control %s of framework %q", c.Control, c.Framework)
-			}
-			if !slices.Contains(roles, c.Role) {
-				bad("control %s: role %q: want all, any, blocks or supporting", c.Control, c.Role)
-			}
-		}
+		checkSpec(s, o, seen, bad)
 		if strings.TrimSpace(s.Expr) == "" {
 			bad("expr is required")
 			continue
@@ -395,6 +360,47 @@ func Compile(specs []Spec, o Options) ([]*Rule, error) {
 		return nil, errors.Join(errs...)
 	}
 	return out, nil
+}
+
+// checkSpec checks a rule's id, text and mapping, everything but its
+// expression and messages.
+func checkSpec(s Spec, o Options, seen map[string]bool, bad func(format string, args ...any)) {
+	switch {
+	case !idPattern.MatchString(s.ID):
+		bad("id: want a camelCase yes/no question such as runbookPresent")
+	case seen[s.ID]:
+		bad("defined twice")
+	case o.Builtin != nil && o.Builtin(s.ID):
+		bad("id is a built-in rule's; choose another")
+	}
+	seen[s.ID] = true
+	if strings.TrimSpace(s.Question) == "" || strings.TrimSpace(s.Remediation) == "" {
+		bad("question and remediation are required")
+	}
+	switch s.FalseMeans {
+	case "", string(rule.Violation), string(rule.NoSignal):
+	default:
+		bad("false_means %q: want violation or no_signal", s.FalseMeans)
+	}
+	if len(s.Claims)+len(s.Controls) == 0 {
+		bad("maps to no claim or control: add claims: or controls:")
+	}
+	for _, c := range s.Claims {
+		if o.KnownClaim != nil && !o.KnownClaim(c.Claim) {
+			bad("unknown claim %q", c.Claim)
+		}
+		if !slices.Contains(roles, c.Role) {
+			bad("claim %s: role %q: want all, any, blocks or supporting", c.Claim, c.Role)
+		}
+	}
+	for _, c := range s.Controls {
+		if o.KnownControl != nil && !o.KnownControl(c.Framework, c.Control) {
+			bad("unknown control %s of framework %q", c.Control, c.Framework)
+		}
+		if !slices.Contains(roles, c.Role) {
+			bad("control %s: role %q: want all, any, blocks or supporting", c.Control, c.Role)
+		}
+	}
 }
 
 // celIssue is a CEL compile error at a position within the expression.
