@@ -330,33 +330,8 @@ func csafDoc(c *config.Config, a config.Advisory, namespace string, now time.Tim
 	}
 	versions, affected, fixed := csafProducts(a, product)
 	title := oneLine(a.Title)
-	vuln := obj{"title": title}
-	if a.CVE != "" {
-		vuln["cve"] = a.CVE
-	}
-	if a.GHSA != "" {
-		vuln["ids"] = []obj{{"system_name": "GitHub Security Advisories", "text": a.GHSA}}
-	}
 	summary := orDefault(a.Summary, title)
-	vuln["notes"] = []obj{{"category": "summary", "text": summary}}
-	status := obj{}
-	if len(affected) > 0 {
-		status["known_affected"] = affected
-	}
-	if len(fixed) > 0 {
-		status["fixed"] = fixed
-	}
-	vuln["product_status"] = status
-	if len(affected) > 0 {
-		details := "Update to a fixed version."
-		if len(a.Fixed) > 0 {
-			details = "Update to " + strings.Join(a.Fixed, " or ") + "."
-		}
-		vuln["remediations"] = []obj{{"category": "vendor_fix", "details": details, "product_ids": affected}}
-	}
-	if a.Severity != "" {
-		vuln["threats"] = []obj{{"category": "impact", "details": "Severity: " + a.Severity}}
-	}
+	vuln := csafVulnerability(a, title, summary, affected, fixed)
 	doc := obj{
 		"category":     "csaf_security_advisory",
 		"csaf_version": "2.0",
