@@ -52,7 +52,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule(SbomMeetsNTIAMinimum, []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
 		b.Rule(DependenciesIntegrityPinned, []evidence.Kind{evidence.KindDependencyFile, evidence.KindManifest}, dependenciesIntegrityPinned),
 		b.Rule(VulnerabilityDatabaseCurrent, []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
-		b.Rule(KnownVulnerabilitiesWithinTargets, vulns, knownVulnerabilitiesWithinTargets),
+		b.Rule(KnownVulnerabilitiesWithinTargets, vulns, knownVulnerabilitiesWithinTargets).Reading(evidence.KindRemediationPolicy),
 		b.Rule(ExploitedVulnerabilitiesAbsent, vulns, exploitedVulnerabilitiesAbsent),
 		b.Rule(ComponentsMaintained, vulns, componentsMaintained),
 		b.Rule(RemediationPolicyDeclared, []evidence.Kind{evidence.KindRemediationPolicy}, remediationPolicyDeclared),
