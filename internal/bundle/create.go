@@ -213,67 +213,20 @@ func collectEvidence(o CreateOptions) ([]EvidenceFile, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []EvidenceFile
-	var warnings []string
-	index := map[string]int{}
-	add := func(path, location, kind, claim string) {
-		key := location + "\x00" + path
-		if i, ok := index[key]; ok {
-			if claim != "" && !slices.Contains(out[i].Claims, claim) {
-				out[i].Claims = append(out[i].Claims, claim)
-			}
-			return
-		}
-		var sum string
-		var size int64
-		var err error
-		if location == InRepository {
-			size = -1
-			if e, ok := tree.Stat(path); ok {
-				size = e.Size
-			}
-			sum, err = tree.HashFile(path, MaxEvidenceFileSize)
-		} else {
-			sum, size, err = hashExternal(path)
-		}
-		if err != nil {
-			warnings = append(warnings, fmt.Sprintf("%s evidence %s left out: %v", kind, path, err))
-			return
-		}
-		ef := EvidenceFile{Path: path, Kind: kind, Location: location, Size: size, Digest: map[string]string{"sha256": sum}}
-		if location == External {
-			ef.Path = filepath.ToSlash(path)
-		}
-		if claim != "" {
-			ef.Claims = []string{claim}
-		}
-		index[key] = len(out)
-		out = append(out, ef)
-	}
-	// place says whether a file given on the command line lies inside the
-	// repository, and its repository-relative path if so.
-	place := func(p string) (string, string) {
-		abs, err := filepath.Abs(p)
-		if err == nil {
-			if rel, err := filepath.Rel(absRepo, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel) {
-				return filepath.ToSlash(rel), InRepository
-			}
-		}
-		return p, External
-	}
+	set := &evidenceSet{tree: tree, index: map[string]int{}}
 	rep := o.Report
 	if d := rep.Subject.Declaration; d != "" {
 		if filepath.IsAbs(d) {
-			p, loc := place(d)
-			add(p, loc, KindDeclaration, "")
+			p, loc := placeIn(absRepo, d)
+			set.add(p, loc, KindDeclaration, "")
 		} else {
-			add(filepath.ToSlash(d), InRepository, KindDeclaration, "")
+			set.add(filepath.ToSlash(d), InRepository, KindDeclaration, "")
 		}
 	}
 	for _, a := range rep.Attestations {
 		for _, d := range a.Evidence {
 			if d.Path != "" {
-				add(d.Path, InRepository, KindAttestation, a.Claim)
+				set.add(d.Path, InRepository, KindAttestation, a.Claim)
 			}
 		}
 	}
@@ -282,14 +235,71 @@ func collectEvidence(o CreateOptions) ([]EvidenceFile, []string, error) {
 		files []string
 	}{{KindSBOM, o.SBOMs}, {KindVEX, o.VEX}, {KindOther, o.Extra}} {
 		for _, f := range group.files {
-			p, loc := place(f)
-			add(p, loc, group.kind, "")
+			p, loc := placeIn(absRepo, f)
+			set.add(p, loc, group.kind, "")
 		}
 	}
-	if len(out) > MaxEvidenceFiles {
-		return nil, nil, fmt.Errorf("%d evidence files; the limit is %d", len(out), MaxEvidenceFiles)
+	if len(set.out) > MaxEvidenceFiles {
+		return nil, nil, fmt.Errorf("%d evidence files; the limit is %d", len(set.out), MaxEvidenceFiles)
 	}
-	return out, warnings, nil
+	return set.out, set.warnings, nil
+}
+
+// evidenceSet gathers the evidence files of a bundle, each once.
+type evidenceSet struct {
+	tree     *source.Tree
+	out      []EvidenceFile
+	warnings []string
+	index    map[string]int // location and path -> index in out
+}
+
+// add digests one evidence file, or adds the claim to one already added; a
+// file that cannot be read becomes a warning.
+func (e *evidenceSet) add(path, location, kind, claim string) {
+	key := location + "\x00" + path
+	if i, ok := e.index[key]; ok {
+		if claim != "" && !slices.Contains(e.out[i].Claims, claim) {
+			e.out[i].Claims = append(e.out[i].Claims, claim)
+		}
+		return
+	}
+	var sum string
+	var size int64
+	var err error
+	if location == InRepository {
+		size = -1
+		if st, ok := e.tree.Stat(path); ok {
+			size = st.Size
+		}
+		sum, err = e.tree.HashFile(path, MaxEvidenceFileSize)
+	} else {
+		sum, size, err = hashExternal(path)
+	}
+	if err != nil {
+		e.warnings = append(e.warnings, fmt.Sprintf("%s evidence %s left out: %v", kind, path, err))
+		return
+	}
+	ef := EvidenceFile{Path: path, Kind: kind, Location: location, Size: size, Digest: map[string]string{"sha256": sum}}
+	if location == External {
+		ef.Path = filepath.ToSlash(path)
+	}
+	if claim != "" {
+		ef.Claims = []string{claim}
+	}
+	e.index[key] = len(e.out)
+	e.out = append(e.out, ef)
+}
+
+// placeIn says whether a file given on the command line lies inside the
+// repository at absRepo, and its repository-relative path if so.
+func placeIn(absRepo, p string) (string, string) {
+	abs, err := filepath.Abs(p)
+	if err == nil {
+		if rel, err := filepath.Rel(absRepo, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel) {
+			return filepath.ToSlash(rel), InRepository
+		}
+	}
+	return p, External
 }
 
 // hashExternal digests a file outside the tree, streaming it.

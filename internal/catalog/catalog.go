@@ -282,180 +282,215 @@ var (
 // Validate checks the catalog's structure and references and returns every
 // problem found, joined.
 func (c *Catalog) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf(format, args...))
+	v := &validator{themes: map[string]bool{}, principles: map[string]bool{}, claims: map[string]bool{}, kinds: EvidenceKinds()}
+	v.framework(c.Framework)
+	if len(c.Themes) == 0 {
+		v.bad("catalog has no themes")
 	}
+	for i := range c.Themes {
+		v.theme(&c.Themes[i])
+	}
+	v.roles(c.Roles)
+	v.crosswalks(c.Crosswalks)
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("catalog: invalid: %w", errors.Join(v.errs...))
+}
 
-	f := c.Framework
+// validator collects a catalog's problems and the ids seen so far, which
+// later references are checked against.
+type validator struct {
+	errs                       []error
+	themes, principles, claims map[string]bool
+	kinds                      []string // valid evidence kinds
+}
+
+func (v *validator) bad(format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf(format, args...))
+}
+
+func (v *validator) framework(f Framework) {
 	for _, fld := range []struct{ name, val string }{
 		{"id", f.ID}, {"version", f.Version}, {"claims_version", f.ClaimsVersion}, {"title", f.Title},
 	} {
 		if strings.TrimSpace(fld.val) == "" {
-			bad("framework: %s is empty", fld.name)
+			v.bad("framework: %s is empty", fld.name)
 		}
 	}
+}
 
-	themes := map[string]bool{}
-	principles := map[string]bool{}
-	claims := map[string]bool{}
-	validKinds := EvidenceKinds()
-
-	if len(c.Themes) == 0 {
-		bad("catalog has no themes")
+func (v *validator) theme(t *Theme) {
+	switch {
+	case !themeIDRe.MatchString(t.ID):
+		v.bad("theme %q: malformed id", t.ID)
+	case v.themes[t.ID]:
+		v.bad("theme %q: duplicate id", t.ID)
 	}
-	for _, t := range c.Themes {
-		switch {
-		case !themeIDRe.MatchString(t.ID):
-			bad("theme %q: malformed id", t.ID)
-		case themes[t.ID]:
-			bad("theme %q: duplicate id", t.ID)
-		}
-		themes[t.ID] = true
-		if strings.TrimSpace(t.Title) == "" {
-			bad("theme %s: empty title", t.ID)
-		}
-		if len(t.Principles) == 0 {
-			bad("theme %s: no principles", t.ID)
-		}
-		for _, p := range t.Principles {
-			switch {
-			case !principleIDRe.MatchString(p.ID):
-				bad("principle %q: malformed id", p.ID)
-			case !strings.HasPrefix(p.ID, t.ID+"."):
-				bad("principle %s: id not under theme %s", p.ID, t.ID)
-			case principles[p.ID]:
-				bad("principle %s: duplicate id", p.ID)
-			}
-			principles[p.ID] = true
-			if p.Theme != "" && p.Theme != t.ID {
-				bad("principle %s: theme field %q, but listed under theme %s", p.ID, p.Theme, t.ID)
-			}
-			if strings.TrimSpace(p.Title) == "" {
-				bad("principle %s: empty title", p.ID)
-			}
-			if len(p.Claims) == 0 {
-				bad("principle %s: no claims", p.ID)
-			}
-			for _, cl := range p.Claims {
-				switch {
-				case !claimIDRe.MatchString(cl.ID):
-					bad("claim %q: malformed id", cl.ID)
-				case !strings.HasPrefix(cl.ID, p.ID+"."):
-					bad("claim %s: id not under principle %s", cl.ID, p.ID)
-				case claims[cl.ID]:
-					bad("claim %s: duplicate id", cl.ID)
-				}
-				claims[cl.ID] = true
-				if cl.Principle != "" && cl.Principle != p.ID {
-					bad("claim %s: principle field %q, but listed under principle %s", cl.ID, cl.Principle, p.ID)
-				}
-				if cl.Theme != "" && cl.Theme != t.ID {
-					bad("claim %s: theme field %q, but listed under theme %s", cl.ID, cl.Theme, t.ID)
-				}
-				if strings.TrimSpace(cl.Statement) == "" {
-					bad("claim %s: empty statement", cl.ID)
-				}
-				if !cl.Automation.Valid() {
-					bad("claim %s: invalid automation %q (want auto, partial or human)", cl.ID, cl.Automation)
-				}
-				switch cl.Decision.Absence {
-				case "", AbsenceUnknown, AbsenceDecisive, AbsenceIfNone:
-				default:
-					bad("claim %s: decision.absence %q: want unknown, decisive or if_none", cl.ID, cl.Decision.Absence)
-				}
-				if cl.Decision.MetWhen == "" && cl.Decision.Absence != AbsenceUnknown && cl.Decision.Absence != "" {
-					bad("claim %s: decision.absence must be unknown when no observed fact can make it met", cl.ID)
-				}
-				if cl.ObservedSufficient && cl.Automation == AutomationHuman {
-					bad("claim %s: decision.met_when must be empty for a human claim", cl.ID)
-				}
-				if len(cl.Evidence) == 0 {
-					bad("claim %s: no evidence kinds", cl.ID)
-				}
-				seen := map[string]bool{}
-				for _, k := range cl.Evidence {
-					if !slices.Contains(validKinds, k) {
-						bad("claim %s: invalid evidence kind %q", cl.ID, k)
-					} else if seen[k] {
-						bad("claim %s: duplicate evidence kind %q", cl.ID, k)
-					}
-					seen[k] = true
-				}
-				if len(cl.Remediation) == 0 {
-					bad("claim %s: no remediation", cl.ID)
-				}
-				for i, r := range cl.Remediation {
-					if strings.TrimSpace(r) == "" {
-						bad("claim %s: remediation %d is empty", cl.ID, i+1)
-					}
-				}
-			}
+	v.themes[t.ID] = true
+	if strings.TrimSpace(t.Title) == "" {
+		v.bad("theme %s: empty title", t.ID)
+	}
+	if len(t.Principles) == 0 {
+		v.bad("theme %s: no principles", t.ID)
+	}
+	for i := range t.Principles {
+		v.principle(t, &t.Principles[i])
+	}
+}
+
+func (v *validator) principle(t *Theme, p *Principle) {
+	switch {
+	case !principleIDRe.MatchString(p.ID):
+		v.bad("principle %q: malformed id", p.ID)
+	case !strings.HasPrefix(p.ID, t.ID+"."):
+		v.bad("principle %s: id not under theme %s", p.ID, t.ID)
+	case v.principles[p.ID]:
+		v.bad("principle %s: duplicate id", p.ID)
+	}
+	v.principles[p.ID] = true
+	if p.Theme != "" && p.Theme != t.ID {
+		v.bad("principle %s: theme field %q, but listed under theme %s", p.ID, p.Theme, t.ID)
+	}
+	if strings.TrimSpace(p.Title) == "" {
+		v.bad("principle %s: empty title", p.ID)
+	}
+	if len(p.Claims) == 0 {
+		v.bad("principle %s: no claims", p.ID)
+	}
+	for i := range p.Claims {
+		v.claim(t, p, &p.Claims[i])
+	}
+}
+
+func (v *validator) claim(t *Theme, p *Principle, cl *Claim) {
+	switch {
+	case !claimIDRe.MatchString(cl.ID):
+		v.bad("claim %q: malformed id", cl.ID)
+	case !strings.HasPrefix(cl.ID, p.ID+"."):
+		v.bad("claim %s: id not under principle %s", cl.ID, p.ID)
+	case v.claims[cl.ID]:
+		v.bad("claim %s: duplicate id", cl.ID)
+	}
+	v.claims[cl.ID] = true
+	if cl.Principle != "" && cl.Principle != p.ID {
+		v.bad("claim %s: principle field %q, but listed under principle %s", cl.ID, cl.Principle, p.ID)
+	}
+	if cl.Theme != "" && cl.Theme != t.ID {
+		v.bad("claim %s: theme field %q, but listed under theme %s", cl.ID, cl.Theme, t.ID)
+	}
+	if strings.TrimSpace(cl.Statement) == "" {
+		v.bad("claim %s: empty statement", cl.ID)
+	}
+	if !cl.Automation.Valid() {
+		v.bad("claim %s: invalid automation %q (want auto, partial or human)", cl.ID, cl.Automation)
+	}
+	v.decision(cl)
+	v.claimEvidence(cl)
+	if len(cl.Remediation) == 0 {
+		v.bad("claim %s: no remediation", cl.ID)
+	}
+	for i, r := range cl.Remediation {
+		if strings.TrimSpace(r) == "" {
+			v.bad("claim %s: remediation %d is empty", cl.ID, i+1)
 		}
 	}
+}
 
+func (v *validator) decision(cl *Claim) {
+	switch cl.Decision.Absence {
+	case "", AbsenceUnknown, AbsenceDecisive, AbsenceIfNone:
+	default:
+		v.bad("claim %s: decision.absence %q: want unknown, decisive or if_none", cl.ID, cl.Decision.Absence)
+	}
+	if cl.Decision.MetWhen == "" && cl.Decision.Absence != AbsenceUnknown && cl.Decision.Absence != "" {
+		v.bad("claim %s: decision.absence must be unknown when no observed fact can make it met", cl.ID)
+	}
+	if cl.ObservedSufficient && cl.Automation == AutomationHuman {
+		v.bad("claim %s: decision.met_when must be empty for a human claim", cl.ID)
+	}
+}
+
+func (v *validator) claimEvidence(cl *Claim) {
+	if len(cl.Evidence) == 0 {
+		v.bad("claim %s: no evidence kinds", cl.ID)
+	}
+	seen := map[string]bool{}
+	for _, k := range cl.Evidence {
+		if !slices.Contains(v.kinds, k) {
+			v.bad("claim %s: invalid evidence kind %q", cl.ID, k)
+		} else if seen[k] {
+			v.bad("claim %s: duplicate evidence kind %q", cl.ID, k)
+		}
+		seen[k] = true
+	}
+}
+
+func (v *validator) roles(rs []Role) {
 	roles := map[string]bool{}
-	for _, r := range c.Roles {
+	for _, r := range rs {
 		switch {
 		case !slugRe.MatchString(r.ID):
-			bad("role %q: malformed id", r.ID)
+			v.bad("role %q: malformed id", r.ID)
 		case roles[r.ID]:
-			bad("role %s: duplicate id", r.ID)
+			v.bad("role %s: duplicate id", r.ID)
 		}
 		roles[r.ID] = true
 		if len(r.Themes) == 0 {
-			bad("role %s: no themes", r.ID)
+			v.bad("role %s: no themes", r.ID)
 		}
 		for _, t := range r.Themes {
-			if !themes[t] {
-				bad("role %s: unknown theme %q", r.ID, t)
+			if !v.themes[t] {
+				v.bad("role %s: unknown theme %q", r.ID, t)
 			}
 		}
 	}
+}
 
+func (v *validator) crosswalks(xs []Crosswalk) {
 	crosswalks := map[string]bool{}
-	for _, x := range c.Crosswalks {
+	for i := range xs {
+		x := &xs[i]
 		switch {
 		case !slugRe.MatchString(x.ID):
-			bad("crosswalk %q: malformed id", x.ID)
+			v.bad("crosswalk %q: malformed id", x.ID)
 		case crosswalks[x.ID]:
-			bad("crosswalk %s: duplicate id", x.ID)
+			v.bad("crosswalk %s: duplicate id", x.ID)
 		}
 		crosswalks[x.ID] = true
 		if x.Source != SourcePublished && x.Source != SourceOurs {
-			bad("crosswalk %s: invalid source %q (want %s or %s)", x.ID, x.Source, SourcePublished, SourceOurs)
+			v.bad("crosswalk %s: invalid source %q (want %s or %s)", x.ID, x.Source, SourcePublished, SourceOurs)
 		}
-		refs := map[string]bool{}
-		for i, e := range x.Entries {
-			if (e.Control == "") == (e.Practice == "") {
-				bad("crosswalk %s: entry %d: set exactly one of control and practice", x.ID, i+1)
-				continue
-			}
-			ref := e.Ref()
-			if refs[ref] {
-				bad("crosswalk %s: duplicate entry %s", x.ID, ref)
-			}
-			refs[ref] = true
-			if len(e.Claims) == 0 && len(e.Principles) == 0 {
-				bad("crosswalk %s: %s maps to no claims or principles", x.ID, ref)
-			}
-			for _, id := range e.Claims {
-				if !claims[id] {
-					bad("crosswalk %s: %s: unknown claim %q", x.ID, ref, id)
-				}
-			}
-			for _, id := range e.Principles {
-				if !principles[id] {
-					bad("crosswalk %s: %s: unknown principle %q", x.ID, ref, id)
-				}
-			}
-		}
+		v.crosswalkEntries(x)
 	}
+}
 
-	if len(errs) == 0 {
-		return nil
+func (v *validator) crosswalkEntries(x *Crosswalk) {
+	refs := map[string]bool{}
+	for i, e := range x.Entries {
+		if (e.Control == "") == (e.Practice == "") {
+			v.bad("crosswalk %s: entry %d: set exactly one of control and practice", x.ID, i+1)
+			continue
+		}
+		ref := e.Ref()
+		if refs[ref] {
+			v.bad("crosswalk %s: duplicate entry %s", x.ID, ref)
+		}
+		refs[ref] = true
+		if len(e.Claims) == 0 && len(e.Principles) == 0 {
+			v.bad("crosswalk %s: %s maps to no claims or principles", x.ID, ref)
+		}
+		for _, id := range e.Claims {
+			if !v.claims[id] {
+				v.bad("crosswalk %s: %s: unknown claim %q", x.ID, ref, id)
+			}
+		}
+		for _, id := range e.Principles {
+			if !v.principles[id] {
+				v.bad("crosswalk %s: %s: unknown principle %q", x.ID, ref, id)
+			}
+		}
 	}
-	return fmt.Errorf("catalog: invalid: %w", errors.Join(errs...))
 }
 
 // Theme returns the theme with the given id.

@@ -108,68 +108,22 @@ func runAttest(streams *IO, claim string, f *attestFlags) error {
 	if len(f.evidence) == 0 {
 		return usagef("--evidence is required: at least one document (a path in the repository or an https URL)")
 	}
-	by := f.by
-	if by == "" {
-		if cfg.SRO == nil {
-			return usagef("--by is required when assay.yaml names no sro")
-		}
-		by = cfg.SRO.Name
-		if cfg.SRO.Email != "" {
-			by = fmt.Sprintf("%s <%s>", cfg.SRO.Name, cfg.SRO.Email)
-		}
+	by, err := attester(cfg, f.by)
+	if err != nil {
+		return err
 	}
-	date := time.Now().UTC().Truncate(24 * time.Hour)
-	if f.date != "" {
-		if date, err = config.ParseDate(f.date); err != nil {
-			return usagef("--date: want YYYY-MM-DD, got %q", f.date)
-		}
-	}
-	var expires time.Time
-	if f.expires != "" {
-		if expires, err = config.ParseDate(f.expires); err != nil {
-			return usagef("--expires: want YYYY-MM-DD, got %q", f.expires)
-		}
-	} else {
-		y, m, d := 1, 0, 0
-		if cfg.ReviewEvery != "" {
-			y, m, d, _ = config.ParsePeriod(cfg.ReviewEvery)
-		}
-		expires = date.AddDate(y, m, d)
+	date, expires, err := attestationDates(cfg, f)
+	if err != nil {
+		return err
 	}
 	a := config.Attestation{Claim: claim, Statement: f.statement, AttestedBy: by,
 		Date: config.Date{Time: date}, Expires: config.Date{Time: expires}}
-	tree, err := source.OpenTree(f.dir)
+	if a.Evidence, err = pinEvidence(f.dir, f.evidence); err != nil {
+		return err
+	}
+	signer, err := signAttestation(cfg, &a, f.key)
 	if err != nil {
-		return usagef("open %s: %v", f.dir, err)
-	}
-	defer tree.Close()
-	for _, e := range f.evidence {
-		if config.IsURL(e) {
-			if !strings.HasPrefix(e, "https://") {
-				return usagef("--evidence %s: want an https:// URL", e)
-			}
-			a.Evidence = append(a.Evidence, config.EvidenceRef{URL: e})
-			continue
-		}
-		rel := filepath.ToSlash(filepath.Clean(e))
-		sum, err := tree.HashFile(rel, limits.MaxAttestedEvidence)
-		if err != nil {
-			return usagef("--evidence %s: %v (paths are relative to %s)", e, err, f.dir)
-		}
-		a.Evidence = append(a.Evidence, config.EvidenceRef{Path: rel, SHA256: sum})
-	}
-	signer := ""
-	if f.key != "" {
-		s, err := sign.LoadSigner(f.key)
-		if err != nil {
-			return usageError{err}
-		}
-		sig, err := s.Sign(signoff.CanonicalAttestation(cfg.Product, a), sign.Namespace)
-		if err != nil {
-			return err
-		}
-		a.Signature = string(sig)
-		signer = s.Fingerprint()
+		return err
 	}
 	renewed, err := doc.PutAttestation(a)
 	if err != nil {
@@ -178,11 +132,95 @@ func runAttest(streams *IO, claim string, f *attestFlags) error {
 	if err := doc.WriteFile(path); err != nil {
 		return err
 	}
+	printAttestation(streams, a, renewed, signer)
+	return nil
+}
+
+// attester is who attests: --by, or the declaration's SRO.
+func attester(cfg *config.Config, by string) (string, error) {
+	if by != "" {
+		return by, nil
+	}
+	if cfg.SRO == nil {
+		return "", usagef("--by is required when assay.yaml names no sro")
+	}
+	by = cfg.SRO.Name
+	if cfg.SRO.Email != "" {
+		by = fmt.Sprintf("%s <%s>", cfg.SRO.Name, cfg.SRO.Email)
+	}
+	return by, nil
+}
+
+// attestationDates are --date (today by default) and --expires (one review
+// period later by default, a year when the declaration sets none).
+func attestationDates(cfg *config.Config, f *attestFlags) (date, expires time.Time, err error) {
+	date = time.Now().UTC().Truncate(24 * time.Hour)
+	if f.date != "" {
+		if date, err = config.ParseDate(f.date); err != nil {
+			return date, expires, usagef("--date: want YYYY-MM-DD, got %q", f.date)
+		}
+	}
+	if f.expires != "" {
+		if expires, err = config.ParseDate(f.expires); err != nil {
+			return date, expires, usagef("--expires: want YYYY-MM-DD, got %q", f.expires)
+		}
+		return date, expires, nil
+	}
+	next, _ := cfg.NextReview(date) // a malformed period is reported when the declaration is parsed
+	return date, next, nil
+}
+
+// pinEvidence turns each --evidence into a reference: an https URL as it
+// is, a path in the tree with its digest.
+func pinEvidence(dir string, evidence []string) ([]config.EvidenceRef, error) {
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		return nil, usagef("open %s: %v", dir, err)
+	}
+	defer tree.Close()
+	var out []config.EvidenceRef
+	for _, e := range evidence {
+		if config.IsURL(e) {
+			if !strings.HasPrefix(e, "https://") {
+				return nil, usagef("--evidence %s: want an https:// URL", e)
+			}
+			out = append(out, config.EvidenceRef{URL: e})
+			continue
+		}
+		rel := filepath.ToSlash(filepath.Clean(e))
+		sum, err := tree.HashFile(rel, limits.MaxAttestedEvidence)
+		if err != nil {
+			return nil, usagef("--evidence %s: %v (paths are relative to %s)", e, err, dir)
+		}
+		out = append(out, config.EvidenceRef{Path: rel, SHA256: sum})
+	}
+	return out, nil
+}
+
+// signAttestation signs the attestation with the key at keyPath, when one
+// is given, and returns the key's fingerprint.
+func signAttestation(cfg *config.Config, a *config.Attestation, keyPath string) (string, error) {
+	if keyPath == "" {
+		return "", nil
+	}
+	s, err := sign.LoadSigner(keyPath)
+	if err != nil {
+		return "", usageError{err}
+	}
+	sig, err := s.Sign(signoff.CanonicalAttestation(cfg.Product, *a), sign.Namespace)
+	if err != nil {
+		return "", err
+	}
+	a.Signature = string(sig)
+	return s.Fingerprint(), nil
+}
+
+func printAttestation(streams *IO, a config.Attestation, renewed bool, signer string) {
 	verb := "added"
 	if renewed {
 		verb = "renewed"
 	}
-	fmt.Fprintf(streams.Out, "%s attestation for claim %s by %s, valid %s to %s\n", verb, claim, by, a.Date, a.Expires)
+	fmt.Fprintf(streams.Out, "%s attestation for claim %s by %s, valid %s to %s\n", verb, a.Claim, a.AttestedBy, a.Date, a.Expires)
 	for _, e := range a.Evidence {
 		if e.Path != "" {
 			fmt.Fprintf(streams.Out, "  pinned %s sha256:%s\n", e.Path, e.SHA256)
@@ -195,7 +233,6 @@ func runAttest(streams *IO, claim string, f *attestFlags) error {
 	} else {
 		fmt.Fprintln(streams.Out, "  unsigned: it counts, labelled unsigned, unless --require-signed is used")
 	}
-	return nil
 }
 
 func exportAttestation(streams *IO, cfg *config.Config, claim, by, dir string) error {

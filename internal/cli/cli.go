@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -99,8 +98,37 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	for _, mk := range commands {
 		root.AddCommand(mk(streams))
 	}
+	// Cobra adds these when it executes; adding them first lets their
+	// argument checks be marked as usage errors too.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd(args...)
+	markArgErrors(root)
 	err := root.ExecuteContext(ctx)
+	if err != nil && !errors.As(err, new(usageError)) {
+		// Cobra reports an unknown command while finding the command to
+		// run, before any command's code: finding it again tells that
+		// error from one a command returned.
+		if _, _, findErr := root.Find(args); findErr != nil {
+			err = usageError{err}
+		}
+	}
 	return exitCode(err, stderr)
+}
+
+// markArgErrors wraps the argument check of c and of every command below it
+// so that a wrong number of arguments is a usageError.
+func markArgErrors(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markArgErrors(sub)
+	}
 }
 
 func exitCode(err error, stderr io.Writer) int {
@@ -113,22 +141,10 @@ func exitCode(err error, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "assay: %v\n", err)
 	var ue usageError
 	switch {
-	case errors.As(err, &ue), errors.Is(err, engine.ErrUsage), isCobraUsage(err):
+	case errors.As(err, &ue), errors.Is(err, engine.ErrUsage):
 		return ExitUsage
 	}
 	return ExitIncomplete
-}
-
-// isCobraUsage recognises cobra's own argument errors, which it does not
-// route through the flag error function.
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand", "invalid argument"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
 }
 
 func newVersionCmd(streams *IO) *cobra.Command {

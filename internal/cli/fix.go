@@ -34,63 +34,7 @@ text, so comments and formatting are kept, and a second run changes nothing.
 See docs/fix.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p := "."
-			if len(args) == 1 {
-				p = args[0]
-			}
-			opts, err := f.options(nil, p)
-			if err != nil {
-				return err
-			}
-			res, err := engine.Run(cmd.Context(), opts)
-			if err != nil {
-				return err
-			}
-			tree, err := source.OpenTree(p)
-			if err != nil {
-				return usagef("%v", err)
-			}
-			defer tree.Close()
-			var extra []byte
-			if pinsPath != "" {
-				if extra, err = os.ReadFile(pinsPath); err != nil {
-					return usagef("--pins: %v", err)
-				}
-			}
-			// Tags the pin files lack are resolved through the GitHub API
-			// with --online, and otherwise from the forge cache an earlier
-			// online run filled; the assessment itself stays offline.
-			fc := f.forge
-			fc.GitHubAPIEnv = os.Getenv("GITHUB_API_URL")
-			resolve := fix.GitHubResolver(cmd.Context(), fc, !online)
-			changes, problems := fix.Propose(fix.TreeFiles(tree), res.Evidence, pinsPath, extra, resolve)
-			policies, skipped, err := fix.Policies(fix.TreeFiles(tree), publish.Input{Config: res.Config, Now: opts.Now})
-			if err != nil {
-				return err
-			}
-			changes = append(changes, policies...)
-			problems = append(problems, skipped...)
-			for _, pr := range problems {
-				fmt.Fprintf(streams.Err, "assay fix: %s\n", textsafe.Clean(pr))
-			}
-			if len(changes) == 0 {
-				fmt.Fprintln(streams.Out, "nothing to fix")
-				return nil
-			}
-			for _, c := range changes {
-				if !write {
-					fmt.Fprintf(streams.Out, "# %s\n%s", c.Reason, fix.Diff(c))
-				} else {
-					if err := fix.Write(p, c); err != nil {
-						return err
-					}
-					fmt.Fprintf(streams.Out, "wrote %s: %s\n", c.Path, c.Reason)
-				}
-				for _, n := range c.Notes {
-					fmt.Fprintf(streams.Out, "#   check: %s\n", n)
-				}
-			}
-			return nil
+			return runFix(cmd, streams, args, &f, write, pinsPath, online)
 		},
 	}
 	cmd.Flags().BoolVar(&write, "write", false, "apply the changes instead of printing diffs")
@@ -104,4 +48,64 @@ See docs/fix.md.`,
 	cmd.Flags().StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")
 	f.failOn = "never"
 	return cmd
+}
+
+func runFix(cmd *cobra.Command, streams *IO, args []string, f *assessFlags, write bool, pinsPath string, online bool) error {
+	p := "."
+	if len(args) == 1 {
+		p = args[0]
+	}
+	opts, err := f.options(nil, p)
+	if err != nil {
+		return err
+	}
+	res, err := engine.Run(cmd.Context(), opts)
+	if err != nil {
+		return err
+	}
+	tree, err := source.OpenTree(p)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	defer tree.Close()
+	var extra []byte
+	if pinsPath != "" {
+		if extra, err = os.ReadFile(pinsPath); err != nil {
+			return usagef("--pins: %v", err)
+		}
+	}
+	// Tags the pin files lack are resolved through the GitHub API with
+	// --online, and otherwise from the forge cache an earlier online run
+	// filled; the assessment itself stays offline.
+	fc := f.forge
+	fc.GitHubAPIEnv = os.Getenv("GITHUB_API_URL")
+	resolve := fix.GitHubResolver(cmd.Context(), fc, !online)
+	changes, problems := fix.Propose(fix.TreeFiles(tree), res.Evidence, pinsPath, extra, resolve)
+	policies, skipped, err := fix.Policies(fix.TreeFiles(tree), publish.Input{Config: res.Config, Now: opts.Now})
+	if err != nil {
+		return err
+	}
+	changes = append(changes, policies...)
+	problems = append(problems, skipped...)
+	for _, pr := range problems {
+		fmt.Fprintf(streams.Err, "assay fix: %s\n", textsafe.Clean(pr))
+	}
+	if len(changes) == 0 {
+		fmt.Fprintln(streams.Out, "nothing to fix")
+		return nil
+	}
+	for _, c := range changes {
+		if !write {
+			fmt.Fprintf(streams.Out, "# %s\n%s", c.Reason, fix.Diff(c))
+		} else {
+			if err := fix.Write(p, c); err != nil {
+				return err
+			}
+			fmt.Fprintf(streams.Out, "wrote %s: %s\n", c.Path, c.Reason)
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(streams.Out, "#   check: %s\n", n)
+		}
+	}
+	return nil
 }

@@ -33,51 +33,7 @@ as flags or as a YAML file of the same names (--answers FILE). An existing
 assay.yaml is never overwritten without --force.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
-			path := filepath.Join(dir, config.FileName)
-			if _, err := os.Lstat(path); err == nil && !force {
-				return usagef("%s already exists; pass --force to replace it", path)
-			}
-			if answersFile != "" {
-				data, err := source.ReadRegular(answersFile, config.MaxSize)
-				if err != nil {
-					return usagef("--answers: %v", err)
-				}
-				var fromFile config.Starter
-				dec := yaml.NewDecoder(strings.NewReader(string(data)))
-				dec.KnownFields(true)
-				if err := dec.Decode(&fromFile); err != nil && err != io.EOF {
-					return usagef("--answers %s: %v", answersFile, err)
-				}
-				a = mergeAnswers(fromFile, a)
-			}
-			if interactive || (answersFile == "" && a.Product == "" && IsTerminal(streams.In) && IsTerminal(streams.Out)) {
-				if err := askAll(streams, &a); err != nil {
-					return err
-				}
-			}
-			setInitDefaults(&a)
-			if strings.TrimSpace(a.Product) == "" {
-				return usagef("the product name is required: pass --product, --answers FILE or --interactive")
-			}
-			if err := emailAddress(a.SROEmail); err != nil {
-				return usagef("--sro-email: %v", err)
-			}
-			out := a.Render()
-			if _, err := config.Parse(path, out, nil); err != nil {
-				return usageError{fmt.Errorf("the answers do not make a valid declaration: %w", err)}
-			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			if err := atomicfile.WriteFile(path, out, 0o644); err != nil {
-				return err
-			}
-			fmt.Fprintf(streams.Out, "wrote %s\nnext: `assay assess %s`, then `assay attest CLAIM --statement ... --evidence ...` for what files cannot prove\n", path, dir)
-			return nil
+			return runInit(streams, args, a, answersFile, interactive, force)
 		},
 	}
 	fl := cmd.Flags()
@@ -104,6 +60,54 @@ assay.yaml is never overwritten without --force.`,
 	fl.StringVar(&a.Low, "remediation-low", "", "fix low within, e.g. 180d")
 	fl.StringVar(&a.ReviewEvery, "review-every", "", "how often the SRO reviews the assessment, e.g. 12mo")
 	return cmd
+}
+
+func runInit(streams *IO, args []string, a config.Starter, answersFile string, interactive, force bool) error {
+	dir := "."
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	path := filepath.Join(dir, config.FileName)
+	if _, err := os.Lstat(path); err == nil && !force {
+		return usagef("%s already exists; pass --force to replace it", path)
+	}
+	if answersFile != "" {
+		data, err := source.ReadRegular(answersFile, config.MaxSize)
+		if err != nil {
+			return usagef("--answers: %v", err)
+		}
+		var fromFile config.Starter
+		dec := yaml.NewDecoder(strings.NewReader(string(data)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&fromFile); err != nil && err != io.EOF {
+			return usagef("--answers %s: %v", answersFile, err)
+		}
+		a = mergeAnswers(fromFile, a)
+	}
+	if interactive || (answersFile == "" && a.Product == "" && IsTerminal(streams.In) && IsTerminal(streams.Out)) {
+		if err := askAll(streams, &a); err != nil {
+			return err
+		}
+	}
+	setInitDefaults(&a)
+	if strings.TrimSpace(a.Product) == "" {
+		return usagef("the product name is required: pass --product, --answers FILE or --interactive")
+	}
+	if err := emailAddress(a.SROEmail); err != nil {
+		return usagef("--sro-email: %v", err)
+	}
+	out := a.Render()
+	if _, err := config.Parse(path, out, nil); err != nil {
+		return usageError{fmt.Errorf("the answers do not make a valid declaration: %w", err)}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(path, out, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(streams.Out, "wrote %s\nnext: `assay assess %s`, then `assay attest CLAIM --statement ... --evidence ...` for what files cannot prove\n", path, dir)
+	return nil
 }
 
 // mergeAnswers lets flags override the answers file.

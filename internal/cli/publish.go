@@ -77,26 +77,8 @@ Files are written atomically; existing files are not overwritten without --force
 			if err != nil {
 				return err
 			}
-			if !force {
-				var exist []string
-				for _, a := range arts {
-					if _, err := os.Lstat(filepath.Join(out, a.Name)); err == nil {
-						exist = append(exist, a.Name)
-					}
-				}
-				if len(exist) > 0 {
-					return usagef("%s already exist in %s; pass --force to overwrite", strings.Join(exist, ", "), out)
-				}
-			}
-			for _, a := range arts {
-				p := filepath.Join(out, filepath.FromSlash(a.Name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					return err
-				}
-				if err := atomicfile.WriteFile(p, a.Data, 0o644); err != nil {
-					return err
-				}
-				fmt.Fprintf(streams.Out, "wrote %s: %s\n", p, a.Note)
+			if err := writeArtefacts(streams, out, arts, force); err != nil {
+				return err
 			}
 			for _, s := range skipped {
 				fmt.Fprintf(streams.Out, "%s\n", s)
@@ -113,6 +95,33 @@ Files are written atomically; existing files are not overwritten without --force
 	fl.StringVar(&baseURL, "base-url", "", "https `URL` where the artefacts are served, for security.txt Canonical and the CSAF namespace")
 	fl.StringVar(&license, "license", "", "SPDX licence `EXPRESSION` for Security Insights (default: detected from LICENSE)")
 	return cmd
+}
+
+// writeArtefacts writes each artefact under out, atomically, refusing to
+// overwrite existing files unless force is set.
+func writeArtefacts(streams *IO, out string, arts []publish.Artefact, force bool) error {
+	if !force {
+		var exist []string
+		for _, a := range arts {
+			if _, err := os.Lstat(filepath.Join(out, a.Name)); err == nil {
+				exist = append(exist, a.Name)
+			}
+		}
+		if len(exist) > 0 {
+			return usagef("%s already exist in %s; pass --force to overwrite", strings.Join(exist, ", "), out)
+		}
+	}
+	for _, a := range arts {
+		p := filepath.Join(out, filepath.FromSlash(a.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(p, a.Data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(streams.Out, "wrote %s: %s\n", p, a.Note)
+	}
+	return nil
 }
 
 // originURL returns the origin remote as an https URL, read through go-git

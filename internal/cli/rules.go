@@ -44,10 +44,10 @@ func newRulesCmd(streams *IO) *cobra.Command {
 				s := r.Spec()
 				var maps []string
 				for _, c := range s.Claims {
-					maps = append(maps, c.Claim+" "+c.Role)
+					maps = append(maps, c.Claim+" "+string(c.Role))
 				}
 				for _, c := range s.Controls {
-					maps = append(maps, c.Framework+":"+c.Control+" "+c.Role)
+					maps = append(maps, c.Framework+":"+c.Control+" "+string(c.Role))
 				}
 				fmt.Fprintf(&b, "%-44s custom    %s  [%s] (%s:%d)\n", s.ID, s.Question, strings.Join(maps, ", "), s.File, s.Line)
 			}

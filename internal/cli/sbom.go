@@ -50,49 +50,12 @@ from assay.yaml (product, vendor) unless given as flags.`,
 				return usagef("open %s: %v", dir, err)
 			}
 			defer tree.Close()
-			subj := sbom.Subject{Name: name, Version: productVersion, Supplier: supplier, Tool: "assay", ToolVer: version.Version()}
-			if cfg := loadConfigQuiet(tree); cfg != nil {
-				if subj.Name == "" {
-					subj.Name = cfg.Product
-				}
-				if subj.Supplier == "" {
-					subj.Supplier = cfg.Vendor
-				}
+			subj := sbomSubject(tree, dir, sbom.Subject{Name: name, Version: productVersion, Supplier: supplier, Tool: "assay", ToolVer: version.Version()})
+			ts, err := sbomTimestamp(now, headTime(dir, &subj))
+			if err != nil {
+				return err
 			}
-			subj.License = license.Detect(tree).Expression
-			if subj.Name == "" {
-				abs, _ := filepath.Abs(dir)
-				subj.Name = filepath.Base(abs)
-			}
-			var head time.Time
-			if h, err := source.OpenHistory(dir); err == nil && h.Head() != nil {
-				defer h.Close()
-				head = h.Head().Committer.When.UTC()
-				if subj.Version == "" {
-					subj.Version = h.HeadHash()[:12]
-				}
-			}
-			if subj.Version == "" {
-				subj.Version = "unversioned"
-			}
-			switch {
-			case now != "":
-				t, err := time.Parse(time.RFC3339, now)
-				if err != nil {
-					return usagef("--now: want an RFC 3339 time, got %q", now)
-				}
-				subj.Timestamp = t
-			case os.Getenv("SOURCE_DATE_EPOCH") != "":
-				sec, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64)
-				if err != nil {
-					return usagef("SOURCE_DATE_EPOCH: want seconds since 1970, got %q", os.Getenv("SOURCE_DATE_EPOCH"))
-				}
-				subj.Timestamp = time.Unix(sec, 0).UTC()
-			case !head.IsZero():
-				subj.Timestamp = head
-			default:
-				subj.Timestamp = time.Now().UTC().Truncate(time.Second)
-			}
+			subj.Timestamp = ts
 			inv := deps.Scan(cmd.Context(), tree, deps.Options{All: all})
 			for _, f := range inv.Files {
 				if f.Err != "" {
@@ -119,6 +82,65 @@ from assay.yaml (product, vendor) unless given as flags.`,
 	fl.StringVar(&now, "now", "", "SBOM timestamp as an `RFC3339` time, for reproducible output")
 	fl.BoolVar(&all, "all", false, "include lockfiles under testdata, vendor, node_modules and fixture directories")
 	return cmd
+}
+
+// sbomSubject fills what the flags left out of the product: name and
+// supplier from assay.yaml, the licence found in the tree, the directory
+// name as a last resort.
+func sbomSubject(tree *source.Tree, dir string, subj sbom.Subject) sbom.Subject {
+	if cfg := loadConfigQuiet(tree); cfg != nil {
+		if subj.Name == "" {
+			subj.Name = cfg.Product
+		}
+		if subj.Supplier == "" {
+			subj.Supplier = cfg.Vendor
+		}
+	}
+	subj.License = license.Detect(tree).Expression
+	if subj.Name == "" {
+		abs, _ := filepath.Abs(dir)
+		subj.Name = filepath.Base(abs)
+	}
+	return subj
+}
+
+// headTime returns the HEAD commit's time, zero without history, and
+// versions the product by the HEAD commit when no version was given.
+func headTime(dir string, subj *sbom.Subject) time.Time {
+	var head time.Time
+	if h, err := source.OpenHistory(dir); err == nil && h.Head() != nil {
+		defer h.Close()
+		head = h.Head().Committer.When.UTC()
+		if subj.Version == "" {
+			subj.Version = h.HeadHash()[:12]
+		}
+	}
+	if subj.Version == "" {
+		subj.Version = "unversioned"
+	}
+	return head
+}
+
+// sbomTimestamp is --now, else SOURCE_DATE_EPOCH, else the HEAD commit's
+// time, else now.
+func sbomTimestamp(now string, head time.Time) (time.Time, error) {
+	switch {
+	case now != "":
+		t, err := time.Parse(time.RFC3339, now)
+		if err != nil {
+			return time.Time{}, usagef("--now: want an RFC 3339 time, got %q", now)
+		}
+		return t, nil
+	case os.Getenv("SOURCE_DATE_EPOCH") != "":
+		sec, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64)
+		if err != nil {
+			return time.Time{}, usagef("SOURCE_DATE_EPOCH: want seconds since 1970, got %q", os.Getenv("SOURCE_DATE_EPOCH"))
+		}
+		return time.Unix(sec, 0).UTC(), nil
+	case !head.IsZero():
+		return head, nil
+	}
+	return time.Now().UTC().Truncate(time.Second), nil
 }
 
 // loadConfigQuiet reads assay.yaml for product details; a missing or

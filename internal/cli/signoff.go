@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
 	"github.com/assaysec/assay/internal/source"
@@ -40,48 +42,7 @@ namespace "assay". Anyone can check it with:
 The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
-			if err := refuseFlags(cmd, writesNoReport("signoff", "sign-off files")); err != nil {
-				return err
-			}
-			if key == "" {
-				return usagef("--key is required: the SRO's SSH private key")
-			}
-			signer, err := sign.LoadSigner(key)
-			if err != nil {
-				return usageError{err}
-			}
-			opts, err := f.options(cmd, path)
-			if err != nil {
-				return err
-			}
-			res, err := engine.Run(cmd.Context(), opts)
-			if err != nil {
-				return err
-			}
-			signed, err := signoff.Create(res.Report, res.Config, signer, scope, opts.Now)
-			if err != nil {
-				return usageError{err}
-			}
-			if outDir == "" {
-				outDir = path
-			}
-			jsonPath := filepath.Join(outDir, signoff.FileName)
-			if err := atomicfile.WriteFile(jsonPath, signed.Data, 0o644); err != nil {
-				return err
-			}
-			if err := atomicfile.WriteFile(filepath.Join(outDir, signoff.SigFileName), signed.Signature, 0o644); err != nil {
-				return err
-			}
-			c, doc, by := res.Report.Summary.Claims, signed.Document, signed.Document.SignedBy
-			fmt.Fprintf(streams.Out, "signed off by %s (%s) on %s with %s\n", textsafe.Clean(by.Name), textsafe.Clean(by.Role), opts.Now.Format(time.DateOnly), signer.Fingerprint())
-			fmt.Fprintf(streams.Out, "  %d met, %d not met, %d unknown, %d not applicable; commit %s; next review %s\n", c.Met, c.NotMet, c.Unknown, c.NotApplicable, short12(doc.Subject.Commit), doc.NextReview)
-			fmt.Fprintf(streams.Out, "wrote %s and %s\n", jsonPath, jsonPath+".sig")
-			fmt.Fprintf(streams.Out, "allowed signers line for verifiers:\n  %s\n", sign.FormatEntry(quotePrincipal(signed.Principal()), signer.PublicKey()))
-			return nil
+			return runSignoff(cmd, streams, args, &f, key, scope, outDir)
 		},
 	}
 	bindAssessFlagsExcept(cmd, &f, "key")
@@ -92,6 +53,67 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 	fl.StringVar(&scope, "scope", "", "what the sign-off covers (default: every claim for the declared role and delivery)")
 	fl.StringVar(&outDir, "out", "", "write the sign-off files to `DIR` (default PATH)")
 	return cmd
+}
+
+func runSignoff(cmd *cobra.Command, streams *IO, args []string, f *assessFlags, key, scope, outDir string) error {
+	path := "."
+	if len(args) == 1 {
+		path = args[0]
+	}
+	if err := refuseFlags(cmd, writesNoReport("signoff", "sign-off files")); err != nil {
+		return err
+	}
+	if key == "" {
+		return usagef("--key is required: the SRO's SSH private key")
+	}
+	signer, err := sign.LoadSigner(key)
+	if err != nil {
+		return usageError{err}
+	}
+	opts, err := f.options(cmd, path)
+	if err != nil {
+		return err
+	}
+	res, err := engine.Run(cmd.Context(), opts)
+	if err != nil {
+		return err
+	}
+	signed, err := signoff.Create(res.Report, res.Config, signer, scope, opts.Now)
+	if err != nil {
+		return usageError{err}
+	}
+	if outDir == "" {
+		outDir = path
+	}
+	jsonPath, err := writeSignoff(outDir, signed.Data, signed.Signature)
+	if err != nil {
+		return err
+	}
+	printSignoff(streams, res.Report, signed, signer, opts.Now, jsonPath)
+	return nil
+}
+
+// writeSignoff writes the sign-off and its signature into dir, atomically,
+// and returns the sign-off's path.
+func writeSignoff(dir string, data, sig []byte) (string, error) {
+	jsonPath := filepath.Join(dir, signoff.FileName)
+	if err := atomicfile.WriteFile(jsonPath, data, 0o644); err != nil {
+		return "", err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(dir, signoff.SigFileName), sig, 0o644); err != nil {
+		return "", err
+	}
+	return jsonPath, nil
+}
+
+// printSignoff says what was signed and gives the allowed signers line a
+// verifier needs.
+func printSignoff(streams *IO, rep *report.Report, signed *signoff.Signed, signer *sign.Signer, now time.Time, jsonPath string) {
+	c, doc, by := rep.Summary.Claims, signed.Document, signed.Document.SignedBy
+	fmt.Fprintf(streams.Out, "signed off by %s (%s) on %s with %s\n", textsafe.Clean(by.Name), textsafe.Clean(by.Role), now.Format(time.DateOnly), signer.Fingerprint())
+	fmt.Fprintf(streams.Out, "  %d met, %d not met, %d unknown, %d not applicable; commit %s; next review %s\n", c.Met, c.NotMet, c.Unknown, c.NotApplicable, short12(doc.Subject.Commit), doc.NextReview)
+	fmt.Fprintf(streams.Out, "wrote %s and %s\n", jsonPath, jsonPath+".sig")
+	fmt.Fprintf(streams.Out, "allowed signers line for verifiers:\n  %s\n", sign.FormatEntry(quotePrincipal(signed.Principal()), signer.PublicKey()))
 }
 
 // writesNoReport explains, for a command that runs an assessment but writes
@@ -159,78 +181,7 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 			if len(args) == 1 {
 				path = args[0]
 			}
-			if err := refuseFlags(cmd, writesNoReport("verify-signoff", "")); err != nil {
-				return err
-			}
-			if cmd.Flags().Changed("key") {
-				return usagef("--key: verify-signoff checks the SRO's signature against --allowed-signers, not a key; for a release signing key (assess's --key) use --release-key")
-			}
-			if f.allowedSigner == "" {
-				return usagef("--allowed-signers is required: the file listing keys allowed to sign")
-			}
-			if dir == "" {
-				dir = path
-			}
-			asData, err := source.ReadRegular(f.allowedSigner, sign.MaxAllowedSignersSize)
-			if err != nil {
-				return usagef("--allowed-signers: %v", err)
-			}
-			allowed, err := sign.ParseAllowedSigners(asData)
-			if err != nil {
-				return usagef("%s: %v", f.allowedSigner, err)
-			}
-			jsonPath := filepath.Join(dir, signoff.FileName)
-			data, err := source.ReadRegular(jsonPath, signoff.MaxDocumentSize)
-			if err != nil {
-				return usagef("read sign-off: %v (run `assay signoff` first)", err)
-			}
-			sig, err := source.ReadRegular(jsonPath+".sig", sign.MaxSignatureSize)
-			if err != nil {
-				return usagef("read sign-off signature: %v", err)
-			}
-			opts, err := f.options(cmd, path)
-			if err != nil {
-				return err
-			}
-			var problems []string
-			doc, perr := signoff.Parse(data)
-			id := identity
-			if id == "" && perr == nil {
-				id = doc.SignedBy.Email
-				if id == "" {
-					id = doc.SignedBy.Name
-				}
-			}
-			principal, verr := allowed.Verify(data, sig, sign.Namespace, id, opts.Now)
-			if verr != nil {
-				problems = append(problems, "signature: "+verr.Error())
-			} else {
-				fmt.Fprintf(streams.Out, "signature: good, signed by %s as %s\n", textsafe.Clean(principal), sign.Namespace)
-			}
-			if perr != nil {
-				problems = append(problems, perr.Error())
-			} else {
-				fmt.Fprintf(streams.Out, "signed off by %s (%s) at %s; scope: %s\n", textsafe.Clean(doc.SignedBy.Name), textsafe.Clean(doc.SignedBy.Role), textsafe.Clean(doc.SignedAt), textsafe.Clean(doc.Scope))
-				if t, err := config.ParseDate(doc.NextReview); err != nil {
-					problems = append(problems, fmt.Sprintf("nextReview %q is not a date", doc.NextReview))
-				} else if !opts.Now.Before(t) {
-					problems = append(problems, fmt.Sprintf("the next review was due on %s: sign off again", doc.NextReview))
-				}
-				res, err := engine.Run(cmd.Context(), opts)
-				if err != nil {
-					return err
-				}
-				current := signoff.Build(res.Report, res.Config, doc.SignedBy, doc.Scope, opts.Now, opts.Now, "")
-				problems = append(problems, signoff.Drift(doc, current)...)
-			}
-			if len(problems) == 0 {
-				fmt.Fprintln(streams.Out, "sign-off verified: the repository matches what was signed")
-				return nil
-			}
-			for _, p := range problems {
-				fmt.Fprintf(streams.Out, "FAIL %s\n", textsafe.Clean(p))
-			}
-			return errPolicy
+			return runVerifySignoff(cmd, streams, &f, identity, dir, path)
 		},
 	}
 	bindAssessFlagsExcept(cmd, &f, "key")
@@ -242,4 +193,98 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 	fl.StringVar(&identity, "identity", "", "principal the signer must be allowed to sign as (default: the sign-off's SRO e-mail)")
 	fl.StringVar(&dir, "signoff-dir", "", "`DIR` holding assay-signoff.json and its .sig (default PATH)")
 	return cmd
+}
+
+func runVerifySignoff(cmd *cobra.Command, streams *IO, f *assessFlags, identity, dir, path string) error {
+	if err := refuseFlags(cmd, writesNoReport("verify-signoff", "")); err != nil {
+		return err
+	}
+	if cmd.Flags().Changed("key") {
+		return usagef("--key: verify-signoff checks the SRO's signature against --allowed-signers, not a key; for a release signing key (assess's --key) use --release-key")
+	}
+	if f.allowedSigner == "" {
+		return usagef("--allowed-signers is required: the file listing keys allowed to sign")
+	}
+	if dir == "" {
+		dir = path
+	}
+	allowed, data, sig, err := readSignoffInputs(f.allowedSigner, dir)
+	if err != nil {
+		return err
+	}
+	opts, err := f.options(cmd, path)
+	if err != nil {
+		return err
+	}
+	problems, err := signoffProblems(cmd.Context(), streams, opts, allowed, data, sig, identity)
+	if err != nil {
+		return err
+	}
+	if len(problems) == 0 {
+		fmt.Fprintln(streams.Out, "sign-off verified: the repository matches what was signed")
+		return nil
+	}
+	for _, p := range problems {
+		fmt.Fprintf(streams.Out, "FAIL %s\n", textsafe.Clean(p))
+	}
+	return errPolicy
+}
+
+// readSignoffInputs reads the allowed signers file, and the sign-off and
+// its signature from dir.
+func readSignoffInputs(allowedSigners, dir string) (allowed *sign.AllowedSigners, data, sig []byte, err error) {
+	asData, err := source.ReadRegular(allowedSigners, sign.MaxAllowedSignersSize)
+	if err != nil {
+		return nil, nil, nil, usagef("--allowed-signers: %v", err)
+	}
+	allowed, err = sign.ParseAllowedSigners(asData)
+	if err != nil {
+		return nil, nil, nil, usagef("%s: %v", allowedSigners, err)
+	}
+	jsonPath := filepath.Join(dir, signoff.FileName)
+	data, err = source.ReadRegular(jsonPath, signoff.MaxDocumentSize)
+	if err != nil {
+		return nil, nil, nil, usagef("read sign-off: %v (run `assay signoff` first)", err)
+	}
+	sig, err = source.ReadRegular(jsonPath+".sig", sign.MaxSignatureSize)
+	if err != nil {
+		return nil, nil, nil, usagef("read sign-off signature: %v", err)
+	}
+	return allowed, data, sig, nil
+}
+
+// signoffProblems checks the sign-off's signature, its review date and,
+// by assessing again, that the repository still matches it; it prints
+// what holds and returns what does not.
+func signoffProblems(ctx context.Context, streams *IO, opts engine.Options, allowed *sign.AllowedSigners, data, sig []byte, identity string) ([]string, error) {
+	var problems []string
+	doc, perr := signoff.Parse(data)
+	id := identity
+	if id == "" && perr == nil {
+		id = doc.SignedBy.Email
+		if id == "" {
+			id = doc.SignedBy.Name
+		}
+	}
+	principal, verr := allowed.Verify(data, sig, sign.Namespace, id, opts.Now)
+	if verr != nil {
+		problems = append(problems, "signature: "+verr.Error())
+	} else {
+		fmt.Fprintf(streams.Out, "signature: good, signed by %s as %s\n", textsafe.Clean(principal), sign.Namespace)
+	}
+	if perr != nil {
+		return append(problems, perr.Error()), nil
+	}
+	fmt.Fprintf(streams.Out, "signed off by %s (%s) at %s; scope: %s\n", textsafe.Clean(doc.SignedBy.Name), textsafe.Clean(doc.SignedBy.Role), textsafe.Clean(doc.SignedAt), textsafe.Clean(doc.Scope))
+	if t, err := config.ParseDate(doc.NextReview); err != nil {
+		problems = append(problems, fmt.Sprintf("nextReview %q is not a date", doc.NextReview))
+	} else if !opts.Now.Before(t) {
+		problems = append(problems, fmt.Sprintf("the next review was due on %s: sign off again", doc.NextReview))
+	}
+	res, err := engine.Run(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	current := signoff.Build(res.Report, res.Config, doc.SignedBy, doc.Scope, opts.Now, opts.Now, "")
+	return append(problems, signoff.Drift(doc, current)...), nil
 }

@@ -32,72 +32,7 @@ Exit codes: 0 done (or no open finding at --fail-on); 1 open findings at or
 above --fail-on; 2 usage error; 3 the database could not be read.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
-			if format != "text" && format != "json" {
-				return usagef("--format: want text or json, got %q", format)
-			}
-			minRank, ok := vuln.ParseFailOn(failOn)
-			if !ok {
-				return usagef("--fail-on: want never, any, low, medium, high or critical, got %q", failOn)
-			}
-			at := time.Now().UTC()
-			if now != "" {
-				t, err := time.Parse(time.RFC3339, now)
-				if err != nil {
-					return usagef("--now: want an RFC 3339 time, got %q", now)
-				}
-				at = t
-			}
-			tree, err := source.OpenTree(dir)
-			if err != nil {
-				return usagef("open %s: %v", dir, err)
-			}
-			defer tree.Close()
-			res, err := vuln.Assess(cmd.Context(), tree, vuln.Options{DBDir: db, SBOMFiles: sboms, VEXFiles: vexFiles})
-			if errors.Is(err, vuln.ErrInput) {
-				return usagef("%s", textsafe.Clean(err.Error()))
-			}
-			if err != nil {
-				return err
-			}
-			if !res.DB.Present {
-				return fmt.Errorf("no usable vulnerability database: %s", res.DB.Problem)
-			}
-			for _, f := range res.VEX {
-				if f.Doc.Error != "" {
-					fmt.Fprintf(streams.Err, "warning: VEX %s: %s\n", textsafe.Clean(f.Doc.Path), textsafe.Clean(f.Doc.Error))
-				}
-			}
-			if age := at.Sub(res.DB.ImportedAt); age > 7*24*time.Hour {
-				fmt.Fprintf(streams.Err, "warning: the vulnerability database was imported %s ago; recent advisories are missing (assay db import)\n", ageText(age))
-			}
-			rows := make([]vuln.Row, 0, len(res.Findings))
-			failing := 0
-			for _, v := range res.Findings {
-				rows = append(rows, vuln.RowOf(v, at))
-				if vuln.Fails(v, minRank) {
-					failing++
-				}
-			}
-			if format == "json" {
-				enc := json.NewEncoder(streams.Out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(map[string]any{
-					"database": map[string]any{"dir": res.DB.Dir, "importedAt": res.DB.ImportedAt.UTC().Format(time.RFC3339)},
-					"packages": res.Packages, "findings": rows,
-				}); err != nil {
-					return err
-				}
-			} else if err := writeVulnsText(streams, res, rows); err != nil {
-				return err
-			}
-			if failing > 0 {
-				return errPolicy
-			}
-			return nil
+			return runVulns(cmd, streams, args, format, db, now, failOn, sboms, vexFiles)
 		},
 	}
 	fl := cmd.Flags()
@@ -108,6 +43,75 @@ above --fail-on; 2 usage error; 3 the database could not be read.`,
 	fl.StringVar(&now, "now", "", "compute ages as of this `RFC3339` time")
 	fl.StringVar(&failOn, "fail-on", "never", "exit 1 when an open finding has at least this severity: any, low, medium, high, critical, or never")
 	return cmd
+}
+
+func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, failOn string, sboms, vexFiles []string) error {
+	dir := "."
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	if format != "text" && format != "json" {
+		return usagef("--format: want text or json, got %q", format)
+	}
+	minRank, ok := vuln.ParseFailOn(failOn)
+	if !ok {
+		return usagef("--fail-on: want never, any, low, medium, high or critical, got %q", failOn)
+	}
+	at := time.Now().UTC()
+	if now != "" {
+		t, err := time.Parse(time.RFC3339, now)
+		if err != nil {
+			return usagef("--now: want an RFC 3339 time, got %q", now)
+		}
+		at = t
+	}
+	tree, err := source.OpenTree(dir)
+	if err != nil {
+		return usagef("open %s: %v", dir, err)
+	}
+	defer tree.Close()
+	res, err := vuln.Assess(cmd.Context(), tree, vuln.Options{DBDir: db, SBOMFiles: sboms, VEXFiles: vexFiles})
+	if errors.Is(err, vuln.ErrInput) {
+		return usagef("%s", textsafe.Clean(err.Error()))
+	}
+	if err != nil {
+		return err
+	}
+	if !res.DB.Present {
+		return fmt.Errorf("no usable vulnerability database: %s", res.DB.Problem)
+	}
+	for _, f := range res.VEX {
+		if f.Doc.Error != "" {
+			fmt.Fprintf(streams.Err, "warning: VEX %s: %s\n", textsafe.Clean(f.Doc.Path), textsafe.Clean(f.Doc.Error))
+		}
+	}
+	if age := at.Sub(res.DB.ImportedAt); age > 7*24*time.Hour {
+		fmt.Fprintf(streams.Err, "warning: the vulnerability database was imported %s ago; recent advisories are missing (assay db import)\n", ageText(age))
+	}
+	rows := make([]vuln.Row, 0, len(res.Findings))
+	failing := 0
+	for _, v := range res.Findings {
+		rows = append(rows, vuln.RowOf(v, at))
+		if vuln.Fails(v, minRank) {
+			failing++
+		}
+	}
+	if format == "json" {
+		enc := json.NewEncoder(streams.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{
+			"database": map[string]any{"dir": res.DB.Dir, "importedAt": res.DB.ImportedAt.UTC().Format(time.RFC3339)},
+			"packages": res.Packages, "findings": rows,
+		}); err != nil {
+			return err
+		}
+	} else if err := writeVulnsText(streams, res, rows); err != nil {
+		return err
+	}
+	if failing > 0 {
+		return errPolicy
+	}
+	return nil
 }
 
 func writeVulnsText(streams *IO, res *vuln.Result, rows []vuln.Row) error {

@@ -352,6 +352,22 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 	}
 	c.Forge.validate(add)
 	c.Scope.validate(add)
+	c.validateBasics(add)
+	checkClaim := claimChecker(add, knownClaim)
+	c.validateAttestations(add, checkClaim)
+	c.validateWaivers(add, checkClaim)
+	c.validateExclusions(add, checkClaim)
+	c.validateHuman(add)
+	c.validateRelease(add)
+	return errs
+}
+
+// addFunc records one problem at a position and field.
+type addFunc = func(p Pos, field, format string, args ...any)
+
+// validateBasics checks the product's role, delivery, assurance, SRO,
+// contact and periods.
+func (c *Config) validateBasics(add addFunc) {
 	switch c.Role {
 	case RoleDeveloperDistributor, RoleReseller, RoleDeveloperOnly:
 	default:
@@ -386,7 +402,11 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 			add(c.RemediationTargets.Pos, "remediation_targets."+name, "%v", err)
 		}
 	}
-	checkClaim := func(p Pos, field, id string) {
+}
+
+// claimChecker returns a check that a field names a claim of the catalog.
+func claimChecker(add addFunc, knownClaim func(string) bool) func(p Pos, field, id string) {
+	return func(p Pos, field, id string) {
 		switch {
 		case id == "":
 			add(p, field, "a claim id such as \"3.2.1\" is required")
@@ -396,6 +416,9 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 			add(p, field, "claim %q is not in the Code of Practice catalog", id)
 		}
 	}
+}
+
+func (c *Config) validateAttestations(add addFunc, checkClaim func(p Pos, field, id string)) {
 	for i, a := range c.Attestations {
 		f := fmt.Sprintf("attestations[%d]", i)
 		checkClaim(a.Pos, f+".claim", a.Claim)
@@ -417,29 +440,37 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 			add(a.Pos, f+".evidence", "at least one evidence document (path or url) is required")
 		}
 		for j, e := range a.Evidence {
-			ef := fmt.Sprintf("%s.evidence[%d]", f, j)
-			switch {
-			case e.Path == "" && e.URL == "":
-				add(e.Pos, ef, "want path or url")
-			case e.Path != "" && e.URL != "":
-				add(e.Pos, ef, "want path or url, not both")
-			case e.Path != "":
-				if !validRelPath(e.Path) {
-					add(e.Pos, ef+".path", "want a relative path inside the repository; got %q", e.Path)
-				}
-				if e.SHA256 == "" {
-					add(e.Pos, ef+".sha256", "files are pinned by hash: add sha256 (run `assay attest` to fill it in)")
-				}
-			case e.URL != "":
-				if !strings.HasPrefix(e.URL, "https://") {
-					add(e.Pos, ef+".url", "want an https:// URL; got %q", e.URL)
-				}
-			}
-			if e.SHA256 != "" && !sha256Pattern.MatchString(e.SHA256) {
-				add(e.Pos, ef+".sha256", "want 64 lowercase hex digits")
-			}
+			validateEvidenceRef(add, fmt.Sprintf("%s.evidence[%d]", f, j), e)
 		}
 	}
+}
+
+// validateEvidenceRef checks one document backing an attestation: a file
+// pinned by hash, or an https URL.
+func validateEvidenceRef(add addFunc, ef string, e EvidenceRef) {
+	switch {
+	case e.Path == "" && e.URL == "":
+		add(e.Pos, ef, "want path or url")
+	case e.Path != "" && e.URL != "":
+		add(e.Pos, ef, "want path or url, not both")
+	case e.Path != "":
+		if !validRelPath(e.Path) {
+			add(e.Pos, ef+".path", "want a relative path inside the repository; got %q", e.Path)
+		}
+		if e.SHA256 == "" {
+			add(e.Pos, ef+".sha256", "files are pinned by hash: add sha256 (run `assay attest` to fill it in)")
+		}
+	case e.URL != "":
+		if !strings.HasPrefix(e.URL, "https://") {
+			add(e.Pos, ef+".url", "want an https:// URL; got %q", e.URL)
+		}
+	}
+	if e.SHA256 != "" && !sha256Pattern.MatchString(e.SHA256) {
+		add(e.Pos, ef+".sha256", "want 64 lowercase hex digits")
+	}
+}
+
+func (c *Config) validateWaivers(add addFunc, checkClaim func(p Pos, field, id string)) {
 	for i, w := range c.Waivers {
 		f := fmt.Sprintf("waivers[%d]", i)
 		switch {
@@ -460,6 +491,9 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 			add(w.Pos, f+".expires", "an expiry date is required (YYYY-MM-DD); waivers must be revisited")
 		}
 	}
+}
+
+func (c *Config) validateExclusions(add addFunc, checkClaim func(p Pos, field, id string)) {
 	for i, x := range c.NotApplicable {
 		f := fmt.Sprintf("not_applicable[%d]", i)
 		checkClaim(x.Pos, f+".claim", x.Claim)
@@ -467,9 +501,6 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 			add(x.Pos, f+".reason", "a reason is required")
 		}
 	}
-	c.validateHuman(add)
-	c.validateRelease(add)
-	return errs
 }
 
 func validRelPath(p string) bool {

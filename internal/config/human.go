@@ -117,12 +117,8 @@ func IsURL(ref string) bool {
 	return strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "http://")
 }
 
-func (c *Config) validateHuman(add func(p Pos, field, format string, args ...any)) {
-	docRef := func(p Pos, field, v string) {
-		if v != "" && !DocRefOK(v) {
-			add(p, field, "want a relative path inside the repository or an https:// URL; got %q", v)
-		}
-	}
+func (c *Config) validateHuman(add addFunc) {
+	docRef := docRefChecker(add)
 	if f := c.Framework; f != nil {
 		if strings.TrimSpace(f.Name) == "" {
 			add(f.Pos, "framework.name", "name the framework followed, such as %s", strings.Join(Frameworks, ", "))
@@ -132,6 +128,24 @@ func (c *Config) validateHuman(add func(p Pos, field, format string, args ...any
 	if c.AllowedSigners != "" && strings.TrimSpace(c.AllowedSigners) == "" {
 		add(Pos{}, "allowed_signers", "want the path of an ssh-keygen allowed signers file")
 	}
+	c.validateReleaseLines(add)
+	c.validateSupport(add, docRef)
+	c.validateIncidents(add, docRef)
+	c.validateAdvisories(add)
+	c.validateVEX(add)
+}
+
+// docRefChecker returns a check that a field names a document: a relative
+// path inside the repository or an https URL.
+func docRefChecker(add addFunc) func(p Pos, field, v string) {
+	return func(p Pos, field, v string) {
+		if v != "" && !DocRefOK(v) {
+			add(p, field, "want a relative path inside the repository or an https:// URL; got %q", v)
+		}
+	}
+}
+
+func (c *Config) validateReleaseLines(add addFunc) {
 	seen := map[string]int{}
 	for i, l := range c.ReleaseLines {
 		f := fmt.Sprintf("release_lines[%d]", i)
@@ -149,6 +163,9 @@ func (c *Config) validateHuman(add func(p Pos, field, format string, args ...any
 			add(l.Pos, f+".end_of_security_support", "is not after the release date %s", l.Released)
 		}
 	}
+}
+
+func (c *Config) validateSupport(add addFunc, docRef func(p Pos, field, v string)) {
 	s := c.Support
 	if s.Lifecycle != "" && (IsURL(s.Lifecycle) || !validRelPath(s.Lifecycle)) {
 		add(s.Pos, "support.lifecycle", "want a relative path to a lifecycle file in the repository; got %q", s.Lifecycle)
@@ -167,6 +184,9 @@ func (c *Config) validateHuman(add func(p Pos, field, format string, args ...any
 			add(s.Pos, "support."+name, "%v", err)
 		}
 	}
+}
+
+func (c *Config) validateIncidents(add addFunc, docRef func(p Pos, field, v string)) {
 	for i, in := range c.Incidents {
 		f := fmt.Sprintf("incidents[%d]", i)
 		if strings.TrimSpace(in.ID) == "" && strings.TrimSpace(in.Title) == "" {
@@ -183,6 +203,9 @@ func (c *Config) validateHuman(add func(p Pos, field, format string, args ...any
 		}
 		docRef(in.Pos, f+".report", in.Report)
 	}
+}
+
+func (c *Config) validateAdvisories(add addFunc) {
 	for i, a := range c.Advisories {
 		f := fmt.Sprintf("advisories[%d]", i)
 		if a.ID == "" && a.CVE == "" && a.GHSA == "" {
@@ -209,6 +232,9 @@ func (c *Config) validateHuman(add func(p Pos, field, format string, args ...any
 			add(a.Pos, f+".url", "want an https:// URL; got %q", a.URL)
 		}
 	}
+}
+
+func (c *Config) validateVEX(add addFunc) {
 	for i, v := range c.VEX {
 		f := fmt.Sprintf("vex[%d]", i)
 		if strings.TrimSpace(v.Vulnerability) == "" {

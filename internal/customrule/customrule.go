@@ -44,7 +44,7 @@ const (
 )
 
 // Roles a rule can have for a claim or control.
-var roles = []string{"all", "any", "blocks", "supporting"}
+var roles = []mapping.Role{mapping.RoleAll, mapping.RoleAny, mapping.RoleBlocks, mapping.RoleSupporting}
 
 // Spec is one rule as written.
 type Spec struct {
@@ -68,16 +68,16 @@ type Spec struct {
 
 // ClaimLink maps the rule to a UK claim.
 type ClaimLink struct {
-	Claim string `yaml:"claim"`
-	Role  string `yaml:"role"`
+	Claim string       `yaml:"claim"`
+	Role  mapping.Role `yaml:"role"`
 }
 
 // ControlLink maps the rule to another framework's control.
 type ControlLink struct {
-	Rule      string `yaml:"-"`
-	Framework string `yaml:"framework"`
-	Control   string `yaml:"control"`
-	Role      string `yaml:"role"`
+	Rule      string       `yaml:"-"`
+	Framework string       `yaml:"framework"`
+	Control   string       `yaml:"control"`
+	Role      mapping.Role `yaml:"role"`
 }
 
 // Messages are the finding's message templates: text with ${expr} parts,
@@ -328,42 +328,7 @@ func Compile(specs []Spec, o Options) ([]*Rule, error) {
 		bad := func(format string, args ...any) {
 			errs = append(errs, &Error{File: s.File, Line: s.Line, Column: 3, Msg: fmt.Sprintf("rule %s: ", s.ID) + fmt.Sprintf(format, args...)})
 		}
-		switch {
-		case !idPattern.MatchString(s.ID):
-			bad("id: want a camelCase yes/no question such as runbookPresent")
-		case seen[s.ID]:
-			bad("defined twice")
-		case o.Builtin != nil && o.Builtin(s.ID):
-			bad("id is a built-in rule's; choose another")
-		}
-		seen[s.ID] = true
-		if strings.TrimSpace(s.Question) == "" || strings.TrimSpace(s.Remediation) == "" {
-			bad("question and remediation are required")
-		}
-		switch s.FalseMeans {
-		case "", string(rule.Violation), string(rule.NoSignal):
-		default:
-			bad("false_means %q: want violation or no_signal", s.FalseMeans)
-		}
-		if len(s.Claims)+len(s.Controls) == 0 {
-			bad("maps to no claim or control: add claims: or controls:")
-		}
-		for _, c := range s.Claims {
-			if o.KnownClaim != nil && !o.KnownClaim(c.Claim) {
-				bad("unknown claim %q", c.Claim)
-			}
-			if !slices.Contains(roles, c.Role) {
-				bad("claim %s: role %q: want all, any, blocks or supporting", c.Claim, c.Role)
-			}
-		}
-		for _, c := range s.Controls {
-			if o.KnownControl != nil && !o.KnownControl(c.Framework, c.Control) {
-				bad("unknown control %s of framework %q", c.Control, c.Framework)
-			}
-			if !slices.Contains(roles, c.Role) {
-				bad("control %s: role %q: want all, any, blocks or supporting", c.Control, c.Role)
-			}
-		}
+		checkSpec(s, o, seen, bad)
 		if strings.TrimSpace(s.Expr) == "" {
 			bad("expr is required")
 			continue
@@ -395,6 +360,47 @@ func Compile(specs []Spec, o Options) ([]*Rule, error) {
 		return nil, errors.Join(errs...)
 	}
 	return out, nil
+}
+
+// checkSpec checks a rule's id, text and mapping, everything but its
+// expression and messages.
+func checkSpec(s Spec, o Options, seen map[string]bool, bad func(format string, args ...any)) {
+	switch {
+	case !idPattern.MatchString(s.ID):
+		bad("id: want a camelCase yes/no question such as runbookPresent")
+	case seen[s.ID]:
+		bad("defined twice")
+	case o.Builtin != nil && o.Builtin(s.ID):
+		bad("id is a built-in rule's; choose another")
+	}
+	seen[s.ID] = true
+	if strings.TrimSpace(s.Question) == "" || strings.TrimSpace(s.Remediation) == "" {
+		bad("question and remediation are required")
+	}
+	switch s.FalseMeans {
+	case "", string(rule.Violation), string(rule.NoSignal):
+	default:
+		bad("false_means %q: want violation or no_signal", s.FalseMeans)
+	}
+	if len(s.Claims)+len(s.Controls) == 0 {
+		bad("maps to no claim or control: add claims: or controls:")
+	}
+	for _, c := range s.Claims {
+		if o.KnownClaim != nil && !o.KnownClaim(c.Claim) {
+			bad("unknown claim %q", c.Claim)
+		}
+		if !slices.Contains(roles, c.Role) {
+			bad("claim %s: role %q: want all, any, blocks or supporting", c.Claim, c.Role)
+		}
+	}
+	for _, c := range s.Controls {
+		if o.KnownControl != nil && !o.KnownControl(c.Framework, c.Control) {
+			bad("unknown control %s of framework %q", c.Control, c.Framework)
+		}
+		if !slices.Contains(roles, c.Role) {
+			bad("control %s: role %q: want all, any, blocks or supporting", c.Control, c.Role)
+		}
+	}
 }
 
 // celIssue is a CEL compile error at a position within the expression.
@@ -512,11 +518,11 @@ func Entries(rs []*Rule) []mapping.Entry {
 		for _, c := range r.spec.Claims {
 			e := mapping.Entry{Claim: c.Claim}
 			switch c.Role {
-			case "all":
+			case mapping.RoleAll:
 				e.All = []string{r.meta.ID}
-			case "any":
+			case mapping.RoleAny:
 				e.Any = []string{r.meta.ID}
-			case "blocks":
+			case mapping.RoleBlocks:
 				e.Blocks = []string{r.meta.ID}
 			default:
 				e.Supporting = []string{r.meta.ID}

@@ -216,7 +216,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	defer func() { _ = hist.Close() }()
 	in := &collector.Input{Tree: tree, History: hist, Now: opts.Now, Online: opts.Online, Options: opts.Collector}
 	if histErr != nil {
-		in.NoHistory = strings.TrimPrefix(histErr.Error(), source.ErrNoHistory.Error()+": ")
+		in.NoHistory = histErr.Error()
+		var nh *source.NoHistoryError
+		if errors.As(histErr, &nh) {
+			in.NoHistory = nh.Reason
+		}
 	}
 
 	custom, err := CustomRules(tree, cfg, cat, rules)
@@ -608,7 +612,7 @@ func Assemble(cat *catalog.Catalog, cfg *config.Config, out evaluate.Output, sta
 	next, _ := cfg.NextReview(opts.Now)
 	rep.NextReview = next.Format(time.DateOnly)
 	for _, st := range statuses {
-		rep.Collectors = append(rep.Collectors, report.Collector{Name: st.Name, Status: string(st.State), Reason: st.Reason, Records: st.Records})
+		rep.Collectors = append(rep.Collectors, report.Collector{Name: st.Name, Status: report.CollectorState(st.State), Reason: st.Reason, Records: st.Records})
 	}
 	rep.Collectors = nonNil(rep.Collectors)
 	summarise(cat, rep)

@@ -157,7 +157,7 @@ func TestHostileRepositorySuite(t *testing.T) {
 				}
 				got := map[string]string{}
 				for _, c := range res.Report.Collectors {
-					got[c.Name] = c.Status + ": " + c.Reason
+					got[c.Name] = string(c.Status) + ": " + c.Reason
 				}
 				for name, want := range tc.collectors {
 					if !strings.HasPrefix(got[name], want+":") {

@@ -75,7 +75,7 @@ func Evaluate(in Input) Output {
 			rc := judgeClaim(in, cfg, c, byRule, attByClaim[c.ID], atts, excluded, ruleWaiver)
 			if w, ok := claimWaiver[c.ID]; ok && rc.Status != report.ClaimMet && rc.Status != report.ClaimNotApplicable {
 				ww := waivers[w]
-				ww.Status = "active"
+				ww.Status = report.WaiverActive
 				waivers[w] = ww
 				rc.Waiver = &ww
 			}
@@ -84,7 +84,7 @@ func Evaluate(in Input) Output {
 					if f.Waived {
 						if wi, ok := ruleWaiver[f.Rule]; ok {
 							ww := waivers[wi]
-							ww.Status = "active"
+							ww.Status = report.WaiverActive
 							waivers[wi] = ww
 							rc.Waiver = &ww
 						}
@@ -120,7 +120,7 @@ func judgeAttestations(in Input, cfg *config.Config) ([]report.Attestation, map[
 			ra.Evidence = append(ra.Evidence, report.AttestedDocument{Path: d.Path, URL: d.URL, SHA256: d.Declared, Matches: d.Matches(), Problem: d.Problem})
 		}
 		ra.Status, ra.Reason = attestationStatus(a, in.Now, in.RequireSigned)
-		if ra.Status == "valid" {
+		if ra.Status == report.AttestationValid {
 			valid[a.Claim] = append(valid[a.Claim], len(out))
 		}
 		out = append(out, ra)
@@ -128,32 +128,32 @@ func judgeAttestations(in Input, cfg *config.Config) ([]report.Attestation, map[
 	return out, valid
 }
 
-func attestationStatus(a evidence.Attestation, now time.Time, requireSigned bool) (string, string) {
+func attestationStatus(a evidence.Attestation, now time.Time, requireSigned bool) (report.AttestationState, string) {
 	switch {
 	case !a.Expires.IsZero() && !now.Before(a.Expires):
-		return "expired", fmt.Sprintf("expired on %s; renew it with fresh evidence", dateString(a.Expires))
+		return report.AttestationExpired, fmt.Sprintf("expired on %s; renew it with fresh evidence", dateString(a.Expires))
 	case a.Date.After(now):
-		return "not_yet_valid", fmt.Sprintf("dated %s, after the assessment", dateString(a.Date))
+		return report.AttestationNotYetValid, fmt.Sprintf("dated %s, after the assessment", dateString(a.Date))
 	}
 	for _, d := range a.Evidence {
 		if d.Matches() {
 			continue
 		}
 		if d.Problem != "" {
-			return "stale_evidence", fmt.Sprintf("evidence %s cannot be read: %s", d.Path, d.Problem)
+			return report.AttestationStaleEvidence, fmt.Sprintf("evidence %s cannot be read: %s", d.Path, d.Problem)
 		}
-		return "stale_evidence", fmt.Sprintf("evidence %s has changed since it was attested (sha256 %s, declared %s)", d.Path, short(d.Actual), short(d.Declared))
+		return report.AttestationStaleEvidence, fmt.Sprintf("evidence %s has changed since it was attested (sha256 %s, declared %s)", d.Path, short(d.Actual), short(d.Declared))
 	}
-	if a.Signature.Signed && !a.Signature.Verified && a.Signature.Problem != "" && strings.HasPrefix(a.Signature.Problem, "bad signature") {
-		return "bad_signature", a.Signature.Problem
+	if a.Signature.State == evidence.SignatureBad {
+		return report.AttestationBadSignature, a.Signature.Problem
 	}
 	if requireSigned && !a.Signature.Verified {
 		if !a.Signature.Signed {
-			return "unsigned_rejected", "unsigned; --require-signed is set"
+			return report.AttestationUnsignedRejected, "unsigned; --require-signed is set"
 		}
-		return "unsigned_rejected", "signature not verified: " + a.Signature.Problem
+		return report.AttestationUnsignedRejected, "signature not verified: " + a.Signature.Problem
 	}
-	return "valid", ""
+	return report.AttestationValid, ""
 }
 
 func judgeWaivers(in Input, cfg *config.Config) (out []report.Waiver, byClaim map[string]int, byRule map[string]int) {
@@ -162,9 +162,9 @@ func judgeWaivers(in Input, cfg *config.Config) (out []report.Waiver, byClaim ma
 		rw := report.Waiver{Claim: w.Claim, Rule: w.Rule, Reason: w.Reason, Owner: w.Owner, Expires: w.Expires.String(),
 			Location: report.Location{Path: cfg.File, Line: w.Pos.Line}}
 		if !w.Expires.IsZero() && !in.Now.Before(w.Expires.Time) {
-			rw.Status = "expired"
+			rw.Status = report.WaiverExpired
 		} else {
-			rw.Status = "unused"
+			rw.Status = report.WaiverUnused
 			if w.Claim != "" {
 				byClaim[w.Claim] = len(out)
 			} else {
@@ -283,6 +283,46 @@ func decide(d catalog.Decision, all, any, blocks group, trueMsg, naMsg string) v
 }
 
 func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[string][]rule.Finding, validAtts []int, atts []report.Attestation, excluded map[string]config.Exclusion, ruleWaiver map[string]int) report.Claim {
+	rc := newClaim(c, cfg)
+	if outOfScope(in, cfg, c, excluded, &rc) {
+		rc.Remediation = []string{}
+		return rc
+	}
+	rules := in.Mapping.Claim(c.ID)
+	f := foldRules(in, rules, byRule, ruleWaiver, &rc)
+	rc.Attestations = validAtts
+	att := claimAttestation{attested: in.Assurance == report.AssuranceAttested && c.Automation != catalog.AutomationAuto}
+	if len(validAtts) > 0 {
+		a := atts[validAtts[0]]
+		att.valid = true
+		att.by = fmt.Sprintf("attested by %s on %s (expires %s)", a.AttestedBy, a.Date, a.Expires)
+	}
+	observed := observedVerdict(c, rules, f, rc.Findings)
+	switch observed.status {
+	case report.ClaimNotMet:
+		applyNotMet(&rc, observed, f.any, att)
+	case report.ClaimMet:
+		applyMet(&rc, c, observed, att)
+	case report.ClaimNotApplicable:
+		rc.Status, rc.Basis = report.ClaimNotApplicable, report.BasisObserved
+		rc.Reason = observed.reason
+		if att.valid {
+			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisDeclared, att.by
+		}
+	default: // unknown or no rules
+		applyUnknown(&rc, c, rules, observed, att)
+	}
+	if rc.Status == report.ClaimMet || rc.Status == report.ClaimNotApplicable {
+		rc.Remediation = []string{}
+	} else {
+		rc.Remediation = dedupe(slices.Concat(f.falseRemedies, c.Remediation))
+	}
+	return rc
+}
+
+// newClaim is the claim's report entry before it is judged: its catalog
+// text and decision, no findings and no basis.
+func newClaim(c *catalog.Claim, cfg *config.Config) report.Claim {
 	rc := report.Claim{ID: c.ID, Statement: c.Statement, Automation: string(c.Automation), Basis: report.BasisNone, Findings: []report.Finding{}}
 	if c.Decision.MetWhen != "" || c.Decision.NotMetWhen != "" {
 		rc.Decision = &report.Decision{MetWhen: c.Decision.MetWhen, NotMetWhen: c.Decision.NotMetWhen, Absence: string(absenceOf(c.Decision))}
@@ -290,6 +330,13 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 	if cfg.Delivery == config.DeliverySaaS {
 		rc.SaaS = c.SaaS
 	}
+	return rc
+}
+
+// outOfScope makes the claim not applicable when the vendor's role does
+// not cover its theme or the declaration excludes it, and reports whether
+// it did.
+func outOfScope(in Input, cfg *config.Config, c *catalog.Claim, excluded map[string]config.Exclusion, rc *report.Claim) bool {
 	if !in.Catalog.Applies(cfg.Role, c.ID) {
 		rc.Status = report.ClaimNotApplicable
 		themes := ""
@@ -297,144 +344,153 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 			themes = strings.Join(r.Themes, ", ")
 		}
 		rc.Reason = fmt.Sprintf("Code of Practice Table 1: a %s vendor is expected to meet themes %s; theme %s does not apply", cfg.Role, themes, c.Theme)
-		rc.Remediation = []string{}
-		return rc
+		return true
 	}
 	if x, ok := excluded[c.ID]; ok {
 		rc.Status = report.ClaimNotApplicable
 		rc.Basis = report.BasisDeclared
 		rc.Reason = "declared not applicable: " + x.Reason
-		rc.Remediation = []string{}
-		return rc
+		return true
 	}
-	rules := in.Mapping.Claim(c.ID)
-	var all, any, blocks group
-	var falseRemedies []string
+	return false
+}
+
+// folded is a claim's rules folded into their groups.
+type folded struct {
+	all, any, blocks group
+	falseRemedies    []string
+}
+
+// foldRules adds every mapped rule's findings to the claim and folds each
+// rule's verdict into its group.
+func foldRules(in Input, rules mapping.Rules, byRule map[string][]rule.Finding, ruleWaiver map[string]int, rc *report.Claim) *folded {
+	f := &folded{}
 	for _, id := range rules.IDs() {
 		role := rules.Role(id)
 		fs := byRule[id]
 		_, waived := ruleWaiver[id]
 		meta := in.Rules[id]
-		for _, f := range fs {
+		for _, fi := range fs {
 			rf := report.Finding{
-				Rule: f.Rule, Outcome: string(f.Outcome), Message: f.Message, Role: role,
-				Waived: waived && f.Outcome == rule.False, Location: location(f.Location),
+				Rule: fi.Rule, Outcome: report.Outcome(fi.Outcome), Message: fi.Message, Role: report.Role(role),
+				Waived: waived && fi.Outcome == rule.False, Location: location(fi.Location),
 			}
-			if f.Outcome == rule.False {
-				rf.Negative = string(rule.NegativeOf(f, meta))
+			if fi.Outcome == rule.False {
+				rf.Negative = report.Negative(rule.NegativeOf(fi, meta))
 			}
 			rc.Findings = append(rc.Findings, rf)
 		}
-		if role != "blocks" && rules.Guards(id) {
+		if role != mapping.RoleBlocks && rules.Guards(id) {
 			if v, neg, _ := RuleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
-				blocks.add(in, id, fs, &falseRemedies)
+				f.blocks.add(in, id, fs, &f.falseRemedies)
 			}
 		}
 		switch role {
-		case "supporting":
+		case mapping.RoleSupporting:
 			continue
-		case "blocks":
+		case mapping.RoleBlocks:
 			// A guard only ever blocks: its absence, or its failure to
 			// observe, says nothing about the claim.
 			if v, neg, _ := RuleVerdict(fs, meta); v == rule.False && neg == rule.Violation && !waived {
-				blocks.add(in, id, fs, &falseRemedies)
+				f.blocks.add(in, id, fs, &f.falseRemedies)
 			}
-		case "any":
+		case mapping.RoleAny:
 			if offlineOnly(fs) {
 				// An alternative only a network source could show does not
 				// hold the claim open when local alternatives were observed.
-				any.offline = append(any.offline, id)
+				f.any.offline = append(f.any.offline, id)
 				continue
 			}
-			any.add(in, id, fs, &falseRemedies)
+			f.any.add(in, id, fs, &f.falseRemedies)
 		default:
-			all.add(in, id, fs, &falseRemedies)
+			f.all.add(in, id, fs, &f.falseRemedies)
 		}
 	}
-
-	if len(any.offline) > 0 && any.trues+any.falses()+any.nas+any.unknowns == 0 {
-		any.unknowns++
-		any.unknownMsgs = append(any.unknownMsgs, "only network sources or inputs not given could decide it: run with --online or give them ("+strings.Join(any.offline, ", ")+")")
+	if len(f.any.offline) > 0 && f.any.trues+f.any.falses()+f.any.nas+f.any.unknowns == 0 {
+		f.any.unknowns++
+		f.any.unknownMsgs = append(f.any.unknownMsgs, "only network sources or inputs not given could decide it: run with --online or give them ("+strings.Join(f.any.offline, ", ")+")")
 	}
-	hasAtt := len(validAtts) > 0
-	rc.Attestations = validAtts
-	var attBy string
-	if hasAtt {
-		a := atts[validAtts[0]]
-		attBy = fmt.Sprintf("attested by %s on %s (expires %s)", a.AttestedBy, a.Date, a.Expires)
-	}
-	attested := in.Assurance == report.AssuranceAttested && c.Automation != catalog.AutomationAuto
+	return f
+}
 
+// claimAttestation is what attestations say about one claim.
+type claimAttestation struct {
+	valid    bool   // a valid attestation backs the claim
+	by       string // "attested by ... on ... (expires ...)", of the first valid one
+	attested bool   // the assurance level asks this claim for an attestation
+}
+
+// observedVerdict decides the claim from the observed evidence alone.
+func observedVerdict(c *catalog.Claim, rules mapping.Rules, f *folded, findings []report.Finding) verdict {
 	var observed verdict
 	if rules.Deciding() > 0 {
-		observed = decide(c.Decision, all, any, blocks, firstTrueMessage(rc.Findings), firstMessage(rc.Findings, string(rule.NotApplicable)))
+		observed = decide(c.Decision, f.all, f.any, f.blocks, firstTrueMessage(findings), firstMessage(findings, report.OutcomeNotApplicable))
 	}
 	if observed.status == report.ClaimNotApplicable && c.Decision.NotApplicableWhen == "" {
 		// Nothing the rules check is present, but the claim still applies:
 		// only the decision may say when that makes it not applicable.
 		observed = verdict{report.ClaimUnknown, "nothing the rules check is present (" + observed.reason + ")"}
 	}
+	return observed
+}
 
-	switch observed.status {
-	case report.ClaimNotMet:
-		rc.Status = report.ClaimNotMet
-		rc.Basis = report.BasisObserved
-		rc.Reason = observed.reason
-		if len(any.offline) > 0 && any.trues == 0 {
-			rc.Reason += "; not checked (offline or not given): " + strings.Join(any.offline, ", ")
-		}
-		if hasAtt {
-			rc.Basis = report.BasisObservedDeclared
-			rc.Reason += " (observed evidence contradicts the attestation: " + attBy + ")"
-		}
-	case report.ClaimMet:
-		switch {
-		case hasAtt:
-			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObservedDeclared, observed.reason+"; "+attBy
-		case !c.ObservedSufficient:
-			rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
-			rc.Reason = "supporting evidence observed (" + observed.reason + "), but this claim needs a person's attestation"
-			rc.Settle = settleText(c)
-		case attested:
-			rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
-			rc.Reason = "observed (" + observed.reason + "), but the attested assurance level also needs a valid attestation"
-			rc.Settle = settleText(c)
-		default:
-			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObserved, observed.reason
-			rc.Confirm = slices.Clone(c.Decision.Confirm)
-		}
-	case report.ClaimNotApplicable:
-		rc.Status, rc.Basis = report.ClaimNotApplicable, report.BasisObserved
-		rc.Reason = observed.reason
-		if hasAtt {
-			rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisDeclared, attBy
-		}
-	default: // unknown or no rules
-		if hasAtt {
-			rc.Status, rc.Basis = report.ClaimMet, report.BasisDeclared
-			rc.Reason = attBy
-			break
-		}
-		rc.Status = report.ClaimUnknown
-		if len(rc.Findings) > 0 {
-			rc.Basis = report.BasisObserved
-		}
-		switch {
-		case rules.Deciding() == 0 && c.Automation == catalog.AutomationHuman:
-			rc.Reason = "no file can prove this claim; it needs an attestation in assay.yaml"
-		case rules.Deciding() == 0:
-			rc.Reason = "no observed evidence decides this claim in this assessment; it needs an attestation in assay.yaml"
-		default:
-			rc.Reason = observed.reason
-		}
+// applyNotMet records observed negative evidence; an attestation never
+// overrides it.
+func applyNotMet(rc *report.Claim, observed verdict, any group, att claimAttestation) {
+	rc.Status = report.ClaimNotMet
+	rc.Basis = report.BasisObserved
+	rc.Reason = observed.reason
+	if len(any.offline) > 0 && any.trues == 0 {
+		rc.Reason += "; not checked (offline or not given): " + strings.Join(any.offline, ", ")
+	}
+	if att.valid {
+		rc.Basis = report.BasisObservedDeclared
+		rc.Reason += " (observed evidence contradicts the attestation: " + att.by + ")"
+	}
+}
+
+// applyMet records observed positive evidence, which makes the claim met
+// only when observation suffices for it at this assurance level or an
+// attestation backs it.
+func applyMet(rc *report.Claim, c *catalog.Claim, observed verdict, att claimAttestation) {
+	switch {
+	case att.valid:
+		rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObservedDeclared, observed.reason+"; "+att.by
+	case !c.ObservedSufficient:
+		rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
+		rc.Reason = "supporting evidence observed (" + observed.reason + "), but this claim needs a person's attestation"
 		rc.Settle = settleText(c)
+	case att.attested:
+		rc.Status, rc.Basis = report.ClaimUnknown, report.BasisObserved
+		rc.Reason = "observed (" + observed.reason + "), but the attested assurance level also needs a valid attestation"
+		rc.Settle = settleText(c)
+	default:
+		rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObserved, observed.reason
+		rc.Confirm = slices.Clone(c.Decision.Confirm)
 	}
-	if rc.Status == report.ClaimMet || rc.Status == report.ClaimNotApplicable {
-		rc.Remediation = []string{}
-	} else {
-		rc.Remediation = dedupe(slices.Concat(falseRemedies, c.Remediation))
+}
+
+// applyUnknown records a claim the evidence does not decide: met by a valid
+// attestation, unknown otherwise, with what would settle it.
+func applyUnknown(rc *report.Claim, c *catalog.Claim, rules mapping.Rules, observed verdict, att claimAttestation) {
+	if att.valid {
+		rc.Status, rc.Basis = report.ClaimMet, report.BasisDeclared
+		rc.Reason = att.by
+		return
 	}
-	return rc
+	rc.Status = report.ClaimUnknown
+	if len(rc.Findings) > 0 {
+		rc.Basis = report.BasisObserved
+	}
+	switch {
+	case rules.Deciding() == 0 && c.Automation == catalog.AutomationHuman:
+		rc.Reason = "no file can prove this claim; it needs an attestation in assay.yaml"
+	case rules.Deciding() == 0:
+		rc.Reason = "no observed evidence decides this claim in this assessment; it needs an attestation in assay.yaml"
+	default:
+		rc.Reason = observed.reason
+	}
+	rc.Settle = settleText(c)
 }
 
 func absenceOf(d catalog.Decision) catalog.Absence {
@@ -535,7 +591,7 @@ func notices(in Input, byRule map[string][]rule.Finding) []report.Finding {
 			if f.Outcome == rule.True || f.Outcome == rule.NotApplicable {
 				continue
 			}
-			out = append(out, report.Finding{Rule: f.Rule, Outcome: string(f.Outcome), Message: f.Message, Location: location(f.Location)})
+			out = append(out, report.Finding{Rule: f.Rule, Outcome: report.Outcome(f.Outcome), Message: f.Message, Location: location(f.Location)})
 		}
 	}
 	return out
@@ -554,13 +610,13 @@ func judgeSignOff(in Input) *report.SignOff {
 	review, reviewErr := time.Parse(time.DateOnly, s.NextReview)
 	switch {
 	case s.Problem != "":
-		so.Status, so.Reason = "invalid", s.Problem
+		so.Status, so.Reason = report.SignOffInvalid, s.Problem
 	case !s.Signature.Verified:
-		so.Status, so.Reason = "unverified", s.Signature.Problem
+		so.Status, so.Reason = report.SignOffUnverified, s.Signature.Problem
 	case reviewErr == nil && !in.Now.Before(review):
-		so.Status, so.Reason = "review_overdue", "the next review date "+s.NextReview+" has passed; the SRO should review and sign off again"
+		so.Status, so.Reason = report.SignOffReviewOverdue, "the next review date "+s.NextReview+" has passed; the SRO should review and sign off again"
 	default:
-		so.Status = "current"
+		so.Status = report.SignOffCurrent
 	}
 	return so
 }
@@ -572,11 +628,11 @@ func settleText(c *catalog.Claim) string {
 	return fmt.Sprintf("an attestation for claim %s in assay.yaml backed by: %s", c.ID, c.Attestation)
 }
 
-func firstTrueMessage(fs []report.Finding) string { return firstMessage(fs, string(rule.True)) }
+func firstTrueMessage(fs []report.Finding) string { return firstMessage(fs, report.OutcomeTrue) }
 
-func firstMessage(fs []report.Finding, outcome string) string {
+func firstMessage(fs []report.Finding, outcome report.Outcome) string {
 	for _, f := range fs {
-		if f.Outcome == outcome && f.Role != "supporting" {
+		if f.Outcome == outcome && f.Role != report.RoleSupporting {
 			return f.Message
 		}
 	}

@@ -178,8 +178,8 @@ func TestEvaluate_Waivers(t *testing.T) {
 	if c := find(t, out, "3.2.2"); c.Status != report.ClaimMet || c.Waiver != nil {
 		t.Errorf("3.2.2: a met claim is not waived; got %s waiver=%v", c.Status, c.Waiver)
 	}
-	got := []string{out.Waivers[0].Status, out.Waivers[1].Status, out.Waivers[2].Status}
-	if diff := cmp.Diff([]string{"active", "expired", "unused"}, got); diff != "" {
+	got := []report.WaiverState{out.Waivers[0].Status, out.Waivers[1].Status, out.Waivers[2].Status}
+	if diff := cmp.Diff([]report.WaiverState{report.WaiverActive, report.WaiverExpired, report.WaiverUnused}, got); diff != "" {
 		t.Errorf("waiver statuses (-want +got):\n%s", diff)
 	}
 }
@@ -191,12 +191,12 @@ func TestEvaluate_SignOff(t *testing.T) {
 	tests := []struct {
 		name string
 		fact evidence.SignOff
-		want string
+		want report.SignOffState
 	}{
-		{"verified_and_current", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true, Signer: "a@x"}}, "current"},
-		{"review_passed", evidence.SignOff{Name: "A", NextReview: "2026-08-01", Signature: evidence.SignatureCheck{Signed: true, Verified: true}}, "review_overdue"},
-		{"unsigned", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Problem: "no signature"}}, "unverified"},
-		{"unparseable", evidence.SignOff{Problem: "line 1: bad json"}, "invalid"},
+		{"verified_and_current", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{State: evidence.SignatureVerified, Signed: true, Verified: true, Signer: "a@x"}}, report.SignOffCurrent},
+		{"review_passed", evidence.SignOff{Name: "A", NextReview: "2026-08-01", Signature: evidence.SignatureCheck{State: evidence.SignatureVerified, Signed: true, Verified: true}}, report.SignOffReviewOverdue},
+		{"unsigned", evidence.SignOff{Name: "A", NextReview: "2027-01-01", Signature: evidence.SignatureCheck{Problem: "no signature"}}, report.SignOffUnverified},
+		{"unparseable", evidence.SignOff{Problem: "line 1: bad json"}, report.SignOffInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -208,5 +208,32 @@ func TestEvaluate_SignOff(t *testing.T) {
 	}
 	if out := Evaluate(Input{Catalog: cat, Mapping: maps, Evidence: evidence.NewSet(), Now: now}); out.SignOff != nil {
 		t.Errorf("no sign-off file: want nil, got %+v", out.SignOff)
+	}
+}
+
+// TestAttestationStatus_SignatureState checks that a bad signature is
+// recognised by the collector's typed state, whatever its message says.
+func TestAttestationStatus_SignatureState(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name          string
+		sig           evidence.SignatureCheck
+		requireSigned bool
+		want          report.AttestationState
+	}{
+		{"unsigned", evidence.SignatureCheck{}, false, report.AttestationValid},
+		{"unsigned_required", evidence.SignatureCheck{}, true, report.AttestationUnsignedRejected},
+		{"verified", evidence.SignatureCheck{State: evidence.SignatureVerified, Signed: true, Verified: true}, true, report.AttestationValid},
+		{"bad", evidence.SignatureCheck{State: evidence.SignatureBad, Signed: true, Problem: "tampered"}, false, report.AttestationBadSignature},
+		{"unverified_worded_like_bad", evidence.SignatureCheck{State: evidence.SignatureUnverified, Signed: true, Problem: "bad signature? no: key not allowed"}, false, report.AttestationValid},
+		{"unverified_required", evidence.SignatureCheck{State: evidence.SignatureUnverified, Signed: true, Problem: "key not allowed"}, true, report.AttestationUnsignedRejected},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := attestationStatus(evidence.Attestation{Claim: "1.1.1", Signature: tc.sig}, now, tc.requireSigned)
+			if got != tc.want {
+				t.Errorf("attestationStatus() = %s, want %s", got, tc.want)
+			}
+		})
 	}
 }

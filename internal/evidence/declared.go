@@ -37,13 +37,32 @@ func (d AttestedDocument) Matches() bool {
 	return d.Actual != "" && d.Actual == d.Declared
 }
 
-// SignatureCheck is the result of verifying an attestation's signature.
+// SignatureCheck is the result of verifying an attestation's or a
+// sign-off's SSH signature.
 type SignatureCheck struct {
+	State    SignatureState
 	Signed   bool
 	Verified bool
 	Signer   string // principal from allowed_signers, when verified
 	Problem  string
 }
+
+// SignatureState is what checking a signature found.
+type SignatureState string
+
+// Signature states.
+const (
+	SignatureUnsigned SignatureState = "" // there is no signature
+	// SignatureVerified: the signature holds and its key may sign as the
+	// declared person.
+	SignatureVerified SignatureState = "verified"
+	// SignatureBad: the signature is wrong (tampered, malformed, made for
+	// another namespace); what it signs cannot be trusted.
+	SignatureBad SignatureState = "bad"
+	// SignatureUnverified: the signature could not be checked against a
+	// trusted key (none configured, key not allowed, file unreadable).
+	SignatureUnverified SignatureState = "unverified"
+)
 
 // Kind implements Fact.
 func (Attestation) Kind() Kind { return KindAttestation }

@@ -28,21 +28,24 @@ var ForgeKinds = []Kind{
 	KindForgeSecrets, KindForgeSecurityFeature, KindForgeAlerts, KindForgeAdvisories, KindForgeReleases,
 }
 
+// AccessState says whether one API answer was observed, and if not, why.
+type AccessState string
+
 // Access states of one API answer.
 const (
-	AccessOK          = "ok"
-	AccessDenied      = "denied"       // 401/403, or a 404 that hides a resource from this token
-	AccessTier        = "tier"         // the plan or licence lacks the feature
-	AccessRateLimited = "rate_limited" // the API budget was spent
-	AccessError       = "error"        // the forge failed or answered something unreadable
-	AccessUnsupported = "unsupported"  // the forge has no such setting
+	AccessOK          AccessState = "ok"
+	AccessDenied      AccessState = "denied"       // 401/403, or a 404 that hides a resource from this token
+	AccessTier        AccessState = "tier"         // the plan or licence lacks the feature
+	AccessRateLimited AccessState = "rate_limited" // the API budget was spent
+	AccessError       AccessState = "error"        // the forge failed or answered something unreadable
+	AccessUnsupported AccessState = "unsupported"  // the forge has no such setting
 )
 
 // ForgeAccess records whether an API answer was observed, and if not, why
 // and what would let Assay see it. Rules turn anything but AccessOK into
 // not_available naming Need, never into a failure.
 type ForgeAccess struct {
-	State    string // one of the Access constants
+	State    AccessState
 	Endpoint string // "GET /repos/{owner}/{repo}/branches/{branch}/protection"
 	Reason   string // what the forge said, token redacted
 	Need     string // "admin role on the repository (fine-grained token: Administration read; classic token: repo)"

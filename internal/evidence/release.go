@@ -14,12 +14,15 @@ const (
 	KindVerificationDocs     Kind = "release/verification-docs"
 )
 
+// VerifyStatus is the result of one check on a release file or tag.
+type VerifyStatus string
+
 // Verification statuses of one check on a release file.
 const (
-	VerifyVerified     = "verified"     // cryptographically checked against the declared signer
-	VerifyFailed       = "failed"       // checked and wrong: tampered, wrong signer, bad signature
-	VerifyUnverifiable = "unverifiable" // present, but the trust material to check it was not given
-	VerifyInsufficient = "insufficient" // present and consistent, but proves no origin (unsigned checksum, weak hash)
+	VerifyVerified     VerifyStatus = "verified"     // cryptographically checked against the declared signer
+	VerifyFailed       VerifyStatus = "failed"       // checked and wrong: tampered, wrong signer, bad signature
+	VerifyUnverifiable VerifyStatus = "unverifiable" // present, but the trust material to check it was not given
+	VerifyInsufficient VerifyStatus = "insufficient" // present and consistent, but proves no origin (unsigned checksum, weak hash)
 )
 
 // Release is one release given to the assessment (a --release directory or
@@ -66,7 +69,7 @@ type ArtefactCheck struct {
 	// "openpgp-signature", "checksum", "provenance".
 	Method   string
 	Source   string // the release file that carried it
-	Status   string // Verify* constant
+	Status   VerifyStatus
 	Check    string // what failed: "identity", "artifact-digest", "transparency-log", ...
 	Reason   string
 	Expected string
@@ -146,8 +149,8 @@ type ReleaseTagSignature struct {
 	Prerelease bool
 	Annotated  bool
 	Signed     bool
-	Format     string // "ssh", "openpgp", "x509", "unknown"
-	Status     string // Verify* constant; "" when unsigned
+	Format     string       // "ssh", "openpgp", "x509", "unknown"
+	Status     VerifyStatus // "" when unsigned
 	Signer     string
 	Reason     string
 	// InScope says whether the tag is judged: the latest release tag, the

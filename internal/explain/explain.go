@@ -79,104 +79,127 @@ func (d *Data) CanonicalID(id string) string {
 func (d *Data) Text(id string) (string, bool) {
 	var b strings.Builder
 	if t, ok := d.cat.Theme(id); ok {
-		fmt.Fprintf(&b, "Theme %s: %s\n\n%s\n\nPrinciples:\n", t.ID, t.Title, t.Goal)
-		for _, p := range t.Principles {
-			fmt.Fprintf(&b, "  %s %s\n", p.ID, p.Title)
-		}
-		var roles []string
-		for _, r := range d.cat.Roles {
-			for _, th := range r.Themes {
-				if th == t.ID {
-					roles = append(roles, r.ID)
-				}
-			}
-		}
-		fmt.Fprintf(&b, "\nApplies to: %s\n", strings.Join(roles, ", "))
+		d.themeText(&b, t)
 		return b.String(), true
 	}
 	if p, ok := d.cat.Principle(id); ok {
-		fmt.Fprintf(&b, "Principle %s: %s\n\n%s\n\n", p.ID, p.Title, p.Summary)
-		b.WriteString("How Assay decides: the principle is met when every applicable claim is met; not met when any claim is not met; partially met when some are met and the rest unknown; unknown when none is known.\n\nClaims:\n")
-		for _, c := range p.Claims {
-			fmt.Fprintf(&b, "  %-6s [%s] %s\n", c.ID, c.Automation, c.Statement)
-		}
-		writeCrosswalk(&b, d, id)
+		d.principleText(&b, p)
 		return b.String(), true
 	}
 	if c, ok := d.cat.Claim(id); ok {
-		fmt.Fprintf(&b, "Claim %s (principle %s): %s\n\n", c.ID, c.Principle, c.Statement)
-		fmt.Fprintf(&b, "Automation: %s\n", c.Automation)
-		fmt.Fprintf(&b, "Evidence that can support it: %s\n", strings.Join(c.Evidence, ", "))
-		if len(c.Signals) > 0 {
-			b.WriteString("Signals Assay looks for:\n")
-			for _, s := range c.Signals {
-				fmt.Fprintf(&b, "  - %s\n", s)
-			}
-		}
-		r := d.maps.Claim(c.ID)
-		b.WriteString("\nDecision:\n")
-		dec := c.Decision
-		switch {
-		case dec.MetWhen != "":
-			fmt.Fprintf(&b, "  met when: %s\n", dec.MetWhen)
-		case c.Automation == catalog.AutomationHuman:
-			b.WriteString("  met when: a person attests it; no file can prove it\n")
-		default:
-			b.WriteString("  met when: a person attests it; what Assay observes is shown as supporting evidence\n")
-		}
-		if dec.NotMetWhen != "" {
-			fmt.Fprintf(&b, "  not met when: %s\n", dec.NotMetWhen)
-		} else {
-			b.WriteString("  not met when: never on observation alone\n")
-		}
-		switch dec.Absence {
-		case catalog.AbsenceDecisive:
-			b.WriteString("  no signal found: not met (the repository itself must hold it)\n")
-		case catalog.AbsenceIfNone:
-			b.WriteString("  no signal found: not met when no deciding rule found any positive signal; unknown otherwise\n")
-		default:
-			b.WriteString("  no signal found: unknown (the truth can live outside the repository)\n")
-		}
-		b.WriteString("  otherwise: unknown, with the reason and what would settle it\n")
-		for _, cf := range dec.Confirm {
-			fmt.Fprintf(&b, "  confirm: %s\n", cf)
-		}
-		if c.Automation != catalog.AutomationAuto && dec.MetWhen != "" {
-			b.WriteString("  at --assurance attested it also needs a valid attestation\n")
-		}
-		b.WriteString("\nRules:\n")
-		writeRuleRoles(&b, r, "")
-		if r.Deciding() == 0 {
-			b.WriteString("  none decides it: it is met only by a valid attestation in assay.yaml\n")
-		}
-		if c.Attestation != "" {
-			fmt.Fprintf(&b, "  attestation that settles it: %s\n", c.Attestation)
-		}
-		if c.SaaS != "" {
-			fmt.Fprintf(&b, "\nFor SaaS delivery: %s\n", c.SaaS)
-		}
-		b.WriteString("\nRemediation:\n")
-		for _, rem := range c.Remediation {
-			fmt.Fprintf(&b, "  - %s\n", rem)
-		}
-		writeCrosswalk(&b, d, id)
+		d.claimText(&b, c)
 		return b.String(), true
 	}
 	if m, ok := d.rules[id]; ok {
-		fmt.Fprintf(&b, "Rule %s\n\n%s\n\nWhy: %s\n\nRemediation: %s\n", m.ID, m.Question, m.Rationale, m.Remediation)
-		if claims := d.maps.ClaimsOf(id); len(claims) > 0 {
-			b.WriteString("\nSupports claims:\n")
-			for _, cid := range claims {
-				if c, ok := d.cat.Claim(cid); ok {
-					fmt.Fprintf(&b, "  %-6s (%s) %s\n", cid, d.maps.Claim(cid).Role(id), c.Statement)
-				}
-			}
-		} else if m.Hygiene {
-			b.WriteString("\nA hygiene rule: its failures are reported as notices about the input, not against a claim.\n")
-		}
+		d.ruleText(&b, id, m)
 		return b.String(), true
 	}
 	return explainControl(id)
+}
+
+func (d *Data) themeText(b *strings.Builder, t *catalog.Theme) {
+	fmt.Fprintf(b, "Theme %s: %s\n\n%s\n\nPrinciples:\n", t.ID, t.Title, t.Goal)
+	for _, p := range t.Principles {
+		fmt.Fprintf(b, "  %s %s\n", p.ID, p.Title)
+	}
+	var roles []string
+	for _, r := range d.cat.Roles {
+		for _, th := range r.Themes {
+			if th == t.ID {
+				roles = append(roles, r.ID)
+			}
+		}
+	}
+	fmt.Fprintf(b, "\nApplies to: %s\n", strings.Join(roles, ", "))
+}
+
+func (d *Data) principleText(b *strings.Builder, p *catalog.Principle) {
+	id := p.ID
+	fmt.Fprintf(b, "Principle %s: %s\n\n%s\n\n", p.ID, p.Title, p.Summary)
+	b.WriteString("How Assay decides: the principle is met when every applicable claim is met; not met when any claim is not met; partially met when some are met and the rest unknown; unknown when none is known.\n\nClaims:\n")
+	for _, c := range p.Claims {
+		fmt.Fprintf(b, "  %-6s [%s] %s\n", c.ID, c.Automation, c.Statement)
+	}
+	writeCrosswalk(b, d, id)
+}
+
+func (d *Data) claimText(b *strings.Builder, c *catalog.Claim) {
+	id := c.ID
+	fmt.Fprintf(b, "Claim %s (principle %s): %s\n\n", c.ID, c.Principle, c.Statement)
+	fmt.Fprintf(b, "Automation: %s\n", c.Automation)
+	fmt.Fprintf(b, "Evidence that can support it: %s\n", strings.Join(c.Evidence, ", "))
+	if len(c.Signals) > 0 {
+		b.WriteString("Signals Assay looks for:\n")
+		for _, s := range c.Signals {
+			fmt.Fprintf(b, "  - %s\n", s)
+		}
+	}
+	r := d.maps.Claim(c.ID)
+	writeDecision(b, c)
+	b.WriteString("\nRules:\n")
+	writeRuleRoles(b, r, "")
+	if r.Deciding() == 0 {
+		b.WriteString("  none decides it: it is met only by a valid attestation in assay.yaml\n")
+	}
+	if c.Attestation != "" {
+		fmt.Fprintf(b, "  attestation that settles it: %s\n", c.Attestation)
+	}
+	if c.SaaS != "" {
+		fmt.Fprintf(b, "\nFor SaaS delivery: %s\n", c.SaaS)
+	}
+	b.WriteString("\nRemediation:\n")
+	for _, rem := range c.Remediation {
+		fmt.Fprintf(b, "  - %s\n", rem)
+	}
+	writeCrosswalk(b, d, id)
+}
+
+// writeDecision says how Assay decides the claim.
+func writeDecision(b *strings.Builder, c *catalog.Claim) {
+	b.WriteString("\nDecision:\n")
+	dec := c.Decision
+	switch {
+	case dec.MetWhen != "":
+		fmt.Fprintf(b, "  met when: %s\n", dec.MetWhen)
+	case c.Automation == catalog.AutomationHuman:
+		b.WriteString("  met when: a person attests it; no file can prove it\n")
+	default:
+		b.WriteString("  met when: a person attests it; what Assay observes is shown as supporting evidence\n")
+	}
+	if dec.NotMetWhen != "" {
+		fmt.Fprintf(b, "  not met when: %s\n", dec.NotMetWhen)
+	} else {
+		b.WriteString("  not met when: never on observation alone\n")
+	}
+	switch dec.Absence {
+	case catalog.AbsenceDecisive:
+		b.WriteString("  no signal found: not met (the repository itself must hold it)\n")
+	case catalog.AbsenceIfNone:
+		b.WriteString("  no signal found: not met when no deciding rule found any positive signal; unknown otherwise\n")
+	default:
+		b.WriteString("  no signal found: unknown (the truth can live outside the repository)\n")
+	}
+	b.WriteString("  otherwise: unknown, with the reason and what would settle it\n")
+	for _, cf := range dec.Confirm {
+		fmt.Fprintf(b, "  confirm: %s\n", cf)
+	}
+	if c.Automation != catalog.AutomationAuto && dec.MetWhen != "" {
+		b.WriteString("  at --assurance attested it also needs a valid attestation\n")
+	}
+}
+
+func (d *Data) ruleText(b *strings.Builder, id string, m rule.Meta) {
+	fmt.Fprintf(b, "Rule %s\n\n%s\n\nWhy: %s\n\nRemediation: %s\n", m.ID, m.Question, m.Rationale, m.Remediation)
+	if claims := d.maps.ClaimsOf(id); len(claims) > 0 {
+		b.WriteString("\nSupports claims:\n")
+		for _, cid := range claims {
+			if c, ok := d.cat.Claim(cid); ok {
+				fmt.Fprintf(b, "  %-6s (%s) %s\n", cid, d.maps.Claim(cid).Role(id), c.Statement)
+			}
+		}
+	} else if m.Hygiene {
+		b.WriteString("\nA hygiene rule: its failures are reported as notices about the input, not against a claim.\n")
+	}
 }
 
 func writeCrosswalk(b *strings.Builder, d *Data, id string) {

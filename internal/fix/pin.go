@@ -133,34 +133,11 @@ func Pin(p string, data []byte, resolve Resolver) (Change, bool, error) {
 		}
 		i := v.Line - 1
 		l := d.lines[i]
-		col := v.Column - 1
-		at := strings.Index(l[col:], v.Value)
-		if at < 0 {
+		out, ok := pinnedLine(l, v, name, sha, ref)
+		if !ok {
 			// A value written across lines or with escapes; leave it.
 			unresolved[v.Value] = append(unresolved[v.Value], v.Line)
 			return nil
-		}
-		at += col
-		end := at + len(v.Value)
-		rest := l[end:]
-		body := strings.TrimRight(rest, "\r\n")
-		eol := rest[len(body):]
-		if v.Style == yaml.DoubleQuotedStyle || v.Style == yaml.SingleQuotedStyle {
-			if len(body) > 0 {
-				body = body[1:] // the closing quote, written back below
-			}
-		}
-		quote := ""
-		if v.Style == yaml.DoubleQuotedStyle {
-			quote = `"`
-		} else if v.Style == yaml.SingleQuotedStyle {
-			quote = "'"
-		}
-		out := l[:at] + name + "@" + sha + quote
-		if strings.Contains(body, "#") {
-			out += body + eol
-		} else {
-			out += strings.TrimRight(body, " \t") + " # " + ref + eol
 		}
 		edits = append(edits, edit{after: i, replace: true, text: []string{out}})
 		n++
@@ -191,6 +168,40 @@ func Pin(p string, data []byte, resolve Resolver) (Change, bool, error) {
 		return Change{Path: p, Notes: notes}, false, nil
 	}
 	return Change{Path: p, Old: data, New: d.apply(edits), Reason: fmt.Sprintf("%d action references followed a tag or branch; they are pinned to commit SHAs", n), Notes: notes}, true, nil
+}
+
+// pinnedLine rewrites line l so that the uses: value v names sha, keeping
+// its quotes and comment, or adding the ref as a comment; false when the
+// value is not on the line as written.
+func pinnedLine(l string, v *yaml.Node, name, sha, ref string) (string, bool) {
+	col := v.Column - 1
+	at := strings.Index(l[col:], v.Value)
+	if at < 0 {
+		return "", false
+	}
+	at += col
+	end := at + len(v.Value)
+	rest := l[end:]
+	body := strings.TrimRight(rest, "\r\n")
+	eol := rest[len(body):]
+	if v.Style == yaml.DoubleQuotedStyle || v.Style == yaml.SingleQuotedStyle {
+		if len(body) > 0 {
+			body = body[1:] // the closing quote, written back below
+		}
+	}
+	quote := ""
+	if v.Style == yaml.DoubleQuotedStyle {
+		quote = `"`
+	} else if v.Style == yaml.SingleQuotedStyle {
+		quote = "'"
+	}
+	out := l[:at] + name + "@" + sha + quote
+	if strings.Contains(body, "#") {
+		out += body + eol
+	} else {
+		out += strings.TrimRight(body, " \t") + " # " + ref + eol
+	}
+	return out, true
 }
 
 func joinInts(xs []int) string {

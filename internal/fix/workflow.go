@@ -424,118 +424,140 @@ func Injection(p string, data []byte) (Change, bool, error) {
 		_, drun := get(defaults, "run")
 		jobShell := str(drun, "shell")
 		for _, s := range steps(j.node) {
-			rk, rv := get(s, "run")
-			if rv == nil || rv.Kind != yaml.ScalarNode {
-				continue
+			es, note, hits := injectionStep(d, s, jobShell)
+			if note != "" {
+				notes = append(notes, note)
 			}
-			type hit struct{ expr, name string }
-			var hits []hit
-			for _, m := range exprRe.FindAllStringSubmatch(rv.Value, -1) {
-				if c := ci.AttackerControlled(m[1]); c != "" {
-					hits = append(hits, hit{expr: m[0], name: envName(c)})
-				}
-			}
-			if len(hits) == 0 {
-				continue
-			}
-			shell := strings.ToLower(str(s, "shell"))
-			if shell == "" {
-				shell = strings.ToLower(jobShell)
-			}
-			pwsh := shell == "pwsh" || shell == "powershell"
-			if shell != "" && !pwsh && !strings.HasPrefix(shell, "bash") && !strings.HasPrefix(shell, "sh") {
-				notes = append(notes, fmt.Sprintf("line %d: the script runs in %s; pass %s through env: by hand", rk.Line, shell, hits[0].expr))
-				continue
-			}
-			if rv.Style != 0 && rv.Style != yaml.LiteralStyle {
-				notes = append(notes, fmt.Sprintf("line %d: the script is a quoted or folded YAML string; pass %s through env: by hand", rk.Line, hits[0].expr))
-				continue
-			}
-			ek, ev := get(s, "env")
-			if ev != nil && (ev.Kind != yaml.MappingNode || ev.Style&yaml.FlowStyle != 0) {
-				notes = append(notes, fmt.Sprintf("line %d: the step's env: is not a block mapping; pass %s through env: by hand", ek.Line, hits[0].expr))
-				continue
-			}
-			// Names: reuse a variable that already holds the expression,
-			// else pick one the step does not use.
-			names := map[string]string{} // expression -> variable
-			taken := map[string]bool{}
-			if ev != nil {
-				for i := 0; i+1 < len(ev.Content); i += 2 {
-					taken[ev.Content[i].Value] = true
-					names[strings.TrimSpace(ev.Content[i+1].Value)] = ev.Content[i].Value
-				}
-			}
-			var add []string
-			for _, h := range hits {
-				if _, ok := names[h.expr]; ok {
-					continue
-				}
-				name := h.name
-				for i := 2; taken[name]; i++ {
-					name = fmt.Sprintf("%s_%d", h.name, i)
-				}
-				taken[name] = true
-				names[h.expr] = name
-				add = append(add, name+": "+h.expr)
-			}
-			// The script's lines: the run: line itself for a plain
-			// scalar, the block's lines for a literal one.
-			first, last := rk.Line-1, d.valueEnd(rk)
-			if rv.Style == yaml.LiteralStyle {
-				first = rk.Line
-			}
-			use := map[string]string{}
-			for _, h := range hits {
-				use[h.expr] = names[h.expr]
-			}
-			q := quoteNone
-			var lineEdits []edit
-			for i := first; i <= last; i++ {
-				l := d.lines[i]
-				start := 0
-				if i == rk.Line-1 {
-					start = rv.Column - 1
-				}
-				nl, nq := rewriteLine(l[start:], q, use, pwsh)
-				q = nq
-				if l[start:] != nl {
-					lineEdits = append(lineEdits, edit{after: i, replace: true, text: []string{l[:start] + nl}})
-				}
-			}
-			// A plain scalar that would now start with a quote becomes a
-			// quoted YAML string with trailing text: not valid YAML.
-			if rv.Style == 0 && len(lineEdits) > 0 && lineEdits[0].after == rk.Line-1 {
-				if t := lineEdits[0].text[0][rv.Column-1:]; strings.HasPrefix(t, `"`) || strings.HasPrefix(t, "'") {
-					notes = append(notes, fmt.Sprintf("line %d: the script starts with %s; write it as a run: | block, or pass it through env: by hand", rk.Line, hits[0].expr))
-					continue
-				}
-			}
-			edits = append(edits, lineEdits...)
-			if len(add) > 0 {
-				if ev != nil {
-					ind := childIndent(ek, ev)
-					var text []string
-					for _, a := range add {
-						text = append(text, d.line(ind, a))
-					}
-					edits = append(edits, edit{after: d.valueEnd(ek), text: text})
-				} else {
-					col := rk.Column - 1
-					text := []string{d.line(col, "env:")}
-					for _, a := range add {
-						text = append(text, d.line(col+2, a))
-					}
-					edits = append(edits, edit{after: last, text: text})
-				}
-			}
-			n += len(hits)
+			edits = append(edits, es...)
+			n += hits
 		}
 	}
 	if len(edits) == 0 {
 		return Change{Path: p, Notes: notes}, false, nil
 	}
 	return Change{Path: p, Old: data, New: d.apply(edits), Reason: fmt.Sprintf("%d attacker-controlled expressions were expanded into scripts; they are read from env: now", n), Notes: notes}, true, nil
+}
+
+// injectionStep rewrites one step's run: script to read attacker-controlled
+// expressions from env:, and returns the edits, or a note for a person when
+// the script cannot be edited safely, and how many expressions it moved.
+func injectionStep(d *doc, s *yaml.Node, jobShell string) ([]edit, string, int) {
+	rk, rv := get(s, "run")
+	if rv == nil || rv.Kind != yaml.ScalarNode {
+		return nil, "", 0
+	}
+	var hits []injectionHit
+	for _, m := range exprRe.FindAllStringSubmatch(rv.Value, -1) {
+		if c := ci.AttackerControlled(m[1]); c != "" {
+			hits = append(hits, injectionHit{expr: m[0], name: envName(c)})
+		}
+	}
+	if len(hits) == 0 {
+		return nil, "", 0
+	}
+	shell := strings.ToLower(str(s, "shell"))
+	if shell == "" {
+		shell = strings.ToLower(jobShell)
+	}
+	pwsh := shell == "pwsh" || shell == "powershell"
+	if shell != "" && !pwsh && !strings.HasPrefix(shell, "bash") && !strings.HasPrefix(shell, "sh") {
+		return nil, fmt.Sprintf("line %d: the script runs in %s; pass %s through env: by hand", rk.Line, shell, hits[0].expr), 0
+	}
+	if rv.Style != 0 && rv.Style != yaml.LiteralStyle {
+		return nil, fmt.Sprintf("line %d: the script is a quoted or folded YAML string; pass %s through env: by hand", rk.Line, hits[0].expr), 0
+	}
+	ek, ev := get(s, "env")
+	if ev != nil && (ev.Kind != yaml.MappingNode || ev.Style&yaml.FlowStyle != 0) {
+		return nil, fmt.Sprintf("line %d: the step's env: is not a block mapping; pass %s through env: by hand", ek.Line, hits[0].expr), 0
+	}
+	names, add := envNames(ev, hits)
+	// The script's lines: the run: line itself for a plain
+	// scalar, the block's lines for a literal one.
+	first, last := rk.Line-1, d.valueEnd(rk)
+	if rv.Style == yaml.LiteralStyle {
+		first = rk.Line
+	}
+	use := map[string]string{}
+	for _, h := range hits {
+		use[h.expr] = names[h.expr]
+	}
+	q := quoteNone
+	var lineEdits []edit
+	for i := first; i <= last; i++ {
+		l := d.lines[i]
+		start := 0
+		if i == rk.Line-1 {
+			start = rv.Column - 1
+		}
+		nl, nq := rewriteLine(l[start:], q, use, pwsh)
+		q = nq
+		if l[start:] != nl {
+			lineEdits = append(lineEdits, edit{after: i, replace: true, text: []string{l[:start] + nl}})
+		}
+	}
+	// A plain scalar that would now start with a quote becomes a
+	// quoted YAML string with trailing text: not valid YAML.
+	if rv.Style == 0 && len(lineEdits) > 0 && lineEdits[0].after == rk.Line-1 {
+		if t := lineEdits[0].text[0][rv.Column-1:]; strings.HasPrefix(t, `"`) || strings.HasPrefix(t, "'") {
+			return nil, fmt.Sprintf("line %d: the script starts with %s; write it as a run: | block, or pass it through env: by hand", rk.Line, hits[0].expr), 0
+		}
+	}
+	edits := lineEdits
+	edits = append(edits, d.envEdits(rk, ek, ev, add, last)...)
+	return edits, "", len(hits)
+}
+
+// injectionHit is one attacker-controlled expression in a script and the
+// variable name it would get.
+type injectionHit struct{ expr, name string }
+
+// envNames names a variable for each expression: one that already holds
+// it in env:, else one the step does not use; add are the env: entries to
+// write.
+func envNames(ev *yaml.Node, hits []injectionHit) (names map[string]string, add []string) {
+	names = map[string]string{} // expression -> variable
+	taken := map[string]bool{}
+	if ev != nil {
+		for i := 0; i+1 < len(ev.Content); i += 2 {
+			taken[ev.Content[i].Value] = true
+			names[strings.TrimSpace(ev.Content[i+1].Value)] = ev.Content[i].Value
+		}
+	}
+	for _, h := range hits {
+		if _, ok := names[h.expr]; ok {
+			continue
+		}
+		name := h.name
+		for i := 2; taken[name]; i++ {
+			name = fmt.Sprintf("%s_%d", h.name, i)
+		}
+		taken[name] = true
+		names[h.expr] = name
+		add = append(add, name+": "+h.expr)
+	}
+	return names, add
+}
+
+// envEdits adds the env: entries to the step's env: mapping, or a new env:
+// after the script.
+func (d *doc) envEdits(rk, ek, ev *yaml.Node, add []string, last int) []edit {
+	if len(add) == 0 {
+		return nil
+	}
+	if ev != nil {
+		ind := childIndent(ek, ev)
+		var text []string
+		for _, a := range add {
+			text = append(text, d.line(ind, a))
+		}
+		return []edit{{after: d.valueEnd(ek), text: text}}
+	}
+	col := rk.Column - 1
+	text := []string{d.line(col, "env:")}
+	for _, a := range add {
+		text = append(text, d.line(col+2, a))
+	}
+	return []edit{{after: last, text: text}}
 }
 
 const (

@@ -45,12 +45,12 @@ const (
 	SourceOurs      = catalog.SourceOurs
 )
 
-// Claim roles in a control.
+// Claim roles in a control: the mapping's roles.
 const (
-	RoleAll        = "all"
-	RoleAny        = "any"
-	RoleBlocks     = "blocks"
-	RoleSupporting = "supporting"
+	RoleAll        = mapping.RoleAll
+	RoleAny        = mapping.RoleAny
+	RoleBlocks     = mapping.RoleBlocks
+	RoleSupporting = mapping.RoleSupporting
 )
 
 // Framework is one framework version with its mapping.
@@ -105,8 +105,8 @@ type Control struct {
 	// ClaimsRole is how the claims count: all (the default: each must be
 	// met) or supporting (shown, never deciding; used where a rule observes
 	// the control directly).
-	ClaimsRole string `yaml:"claims_role,omitempty" json:"claimsRole,omitempty"`
-	Rules      Rules  `yaml:"rules,omitempty" json:"rules,omitzero"`
+	ClaimsRole mapping.Role `yaml:"claims_role,omitempty" json:"claimsRole,omitempty"`
+	Rules      Rules        `yaml:"rules,omitempty" json:"rules,omitzero"`
 	// Absence is unknown (the default) or decisive: whether a deciding
 	// rule that searched and found nothing makes the control not met.
 	Absence string `yaml:"absence,omitempty" json:"absence,omitempty"`

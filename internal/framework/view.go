@@ -5,6 +5,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evaluate"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/mapping"
 	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/rule"
 )
@@ -15,7 +16,8 @@ const NoEvidence = "no evidence maps to this control"
 // Extra links a rule that is not in the framework's data (a custom rule) to
 // one of its controls, with a role: all, any, blocks or supporting.
 type Extra struct {
-	Framework, Control, Rule, Role string
+	Framework, Control, Rule string
+	Role                     mapping.Role
 }
 
 // View judges every control of f from the evaluated UK claims and the rule
@@ -148,7 +150,7 @@ func judge(c *Control, claims map[string]report.ClaimStatus, byRule map[string][
 		if !ok {
 			st = report.ClaimUnknown
 		}
-		cv.Claims = append(cv.Claims, report.ControlClaim{ID: l.ID, Status: st, Role: claimRole, Source: l.Source})
+		cv.Claims = append(cv.Claims, report.ControlClaim{ID: l.ID, Status: st, Role: report.Role(claimRole), Source: l.Source})
 		if claimRole == RoleAll {
 			all.add("claim "+l.ID, claimAnswer(st))
 		}
@@ -158,9 +160,9 @@ func judge(c *Control, claims map[string]report.ClaimStatus, byRule map[string][
 		fs := byRule[id]
 		m := metas[id]
 		for _, f := range fs {
-			rf := report.Finding{Rule: f.Rule, Outcome: string(f.Outcome), Message: f.Message, Role: role, Location: location(f.Location)}
+			rf := report.Finding{Rule: f.Rule, Outcome: report.Outcome(f.Outcome), Message: f.Message, Role: report.Role(role), Location: location(f.Location)}
 			if f.Outcome == rule.False {
-				rf.Negative = string(rule.NegativeOf(f, m))
+				rf.Negative = report.Negative(rule.NegativeOf(f, m))
 			}
 			cv.Findings = append(cv.Findings, rf)
 		}

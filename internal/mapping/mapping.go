@@ -69,18 +69,29 @@ func (r Rules) Guards(rule string) bool { return slices.Contains(r.Blocks, rule)
 // blocks).
 func (r Rules) Deciding() int { return len(r.All) + len(r.Any) + len(r.Blocks) }
 
-// Role returns how a rule supports the claim: "all", "any", "blocks" or
-// "supporting".
-func (r Rules) Role(rule string) string {
+// Role is how a rule supports a claim: the group it is listed in.
+type Role string
+
+// Roles, one per group of an entry.
+const (
+	RoleAll        Role = "all"
+	RoleAny        Role = "any"
+	RoleBlocks     Role = "blocks"
+	RoleSupporting Role = "supporting"
+)
+
+// Role returns how a rule supports the claim, or "" when it does not. A
+// rule that both decides and guards the claim has its deciding role.
+func (r Rules) Role(rule string) Role {
 	switch {
 	case slices.Contains(r.All, rule):
-		return "all"
+		return RoleAll
 	case slices.Contains(r.Any, rule):
-		return "any"
+		return RoleAny
 	case slices.Contains(r.Blocks, rule):
-		return "blocks"
+		return RoleBlocks
 	case slices.Contains(r.Supporting, rule):
-		return "supporting"
+		return RoleSupporting
 	}
 	return ""
 }
@@ -152,7 +163,7 @@ func (m *Mapping) add(name string, data []byte) error {
 				// A rule may both decide (all or any) and guard (blocks) one
 				// claim: a given artefact that verifies makes 3.1.1 met, one
 				// that fails makes it not met whatever else holds.
-				if role := r.Role(id); role != "" && !(group.dst == &r.Blocks && role != "supporting" && !slices.Contains(r.Blocks, id)) {
+				if role := r.Role(id); role != "" && !(group.dst == &r.Blocks && role != RoleSupporting && !slices.Contains(r.Blocks, id)) {
 					return fmt.Errorf("mapping %s: rule %s mapped to claim %s twice", name, id, e.Claim)
 				}
 				*group.dst = append(*group.dst, id)

@@ -328,55 +328,10 @@ func csafDoc(c *config.Config, a config.Advisory, namespace string, now time.Tim
 	if !a.Updated.IsZero() {
 		current = a.Updated.Time.UTC()
 	}
-	ids := map[string]string{}
-	var versions []obj
-	addVersion := func(v string) string {
-		if id, ok := ids[v]; ok {
-			return id
-		}
-		id := fmt.Sprintf("CSAFPID-%04d", len(ids)+1)
-		ids[v] = id
-		versions = append(versions, obj{"category": "product_version", "name": v, "product": obj{"name": product + " " + v, "product_id": id}})
-		return id
-	}
-	var affected, fixed []string
-	for _, v := range a.Affected {
-		affected = append(affected, addVersion(v))
-	}
-	for _, v := range a.Fixed {
-		fixed = append(fixed, addVersion(v))
-	}
-	if len(versions) == 0 {
-		affected = append(affected, addVersion("all versions"))
-	}
+	versions, affected, fixed := csafProducts(a, product)
 	title := oneLine(a.Title)
-	vuln := obj{"title": title}
-	if a.CVE != "" {
-		vuln["cve"] = a.CVE
-	}
-	if a.GHSA != "" {
-		vuln["ids"] = []obj{{"system_name": "GitHub Security Advisories", "text": a.GHSA}}
-	}
 	summary := orDefault(a.Summary, title)
-	vuln["notes"] = []obj{{"category": "summary", "text": summary}}
-	status := obj{}
-	if len(affected) > 0 {
-		status["known_affected"] = affected
-	}
-	if len(fixed) > 0 {
-		status["fixed"] = fixed
-	}
-	vuln["product_status"] = status
-	if len(affected) > 0 {
-		details := "Update to a fixed version."
-		if len(a.Fixed) > 0 {
-			details = "Update to " + strings.Join(a.Fixed, " or ") + "."
-		}
-		vuln["remediations"] = []obj{{"category": "vendor_fix", "details": details, "product_ids": affected}}
-	}
-	if a.Severity != "" {
-		vuln["threats"] = []obj{{"category": "impact", "details": "Severity: " + a.Severity}}
-	}
+	vuln := csafVulnerability(a, title, summary, affected, fixed)
 	doc := obj{
 		"category":     "csaf_security_advisory",
 		"csaf_version": "2.0",
@@ -412,6 +367,63 @@ func csafDoc(c *config.Config, a config.Advisory, namespace string, now time.Tim
 		"product_tree":    obj{"branches": []obj{{"category": "vendor", "name": vendor, "branches": []obj{{"category": "product_name", "name": product, "branches": versions}}}}},
 		"vulnerabilities": []obj{vuln},
 	}
+}
+
+// csafProducts names each affected and fixed version as a product of the
+// tree ("all versions" when none is listed) and returns their ids.
+func csafProducts(a config.Advisory, product string) (versions []obj, affected, fixed []string) {
+	ids := map[string]string{}
+	addVersion := func(v string) string {
+		if id, ok := ids[v]; ok {
+			return id
+		}
+		id := fmt.Sprintf("CSAFPID-%04d", len(ids)+1)
+		ids[v] = id
+		versions = append(versions, obj{"category": "product_version", "name": v, "product": obj{"name": product + " " + v, "product_id": id}})
+		return id
+	}
+	for _, v := range a.Affected {
+		affected = append(affected, addVersion(v))
+	}
+	for _, v := range a.Fixed {
+		fixed = append(fixed, addVersion(v))
+	}
+	if len(versions) == 0 {
+		affected = append(affected, addVersion("all versions"))
+	}
+	return versions, affected, fixed
+}
+
+// csafVulnerability is the advisory's one vulnerability: ids, status per
+// product, remediation and severity.
+func csafVulnerability(a config.Advisory, title, summary string, affected, fixed []string) obj {
+	vuln := obj{"title": title}
+	if a.CVE != "" {
+		vuln["cve"] = a.CVE
+	}
+	if a.GHSA != "" {
+		vuln["ids"] = []obj{{"system_name": "GitHub Security Advisories", "text": a.GHSA}}
+	}
+	vuln["notes"] = []obj{{"category": "summary", "text": summary}}
+	status := obj{}
+	if len(affected) > 0 {
+		status["known_affected"] = affected
+	}
+	if len(fixed) > 0 {
+		status["fixed"] = fixed
+	}
+	vuln["product_status"] = status
+	if len(affected) > 0 {
+		details := "Update to a fixed version."
+		if len(a.Fixed) > 0 {
+			details = "Update to " + strings.Join(a.Fixed, " or ") + "."
+		}
+		vuln["remediations"] = []obj{{"category": "vendor_fix", "details": details, "product_ids": affected}}
+	}
+	if a.Severity != "" {
+		vuln["threats"] = []obj{{"category": "impact", "details": "Severity: " + a.Severity}}
+	}
+	return vuln
 }
 
 // OpenVEX writes the known vulnerability statuses as an OpenVEX 0.2.0
@@ -547,97 +559,23 @@ func CheckSecurityInsights(data []byte) error {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return err
 	}
-	var errs []string
-	need := func(m obj, path string, keys ...string) {
-		for _, k := range keys {
-			if _, ok := m[k]; !ok {
-				errs = append(errs, path+"."+k+" is required")
-			}
-		}
-	}
-	str := func(m obj, k string) string { s, _ := m[k].(string); return s }
-	date := func(m obj, path, k string) {
-		if _, err := time.Parse(time.DateOnly, str(m, k)); err != nil {
-			errs = append(errs, path+"."+k+" must be a date YYYY-MM-DD")
-		}
-	}
-	url := func(m obj, path, k string, required bool) {
-		v, ok := m[k]
-		if !ok && !required {
-			return
-		}
-		if s, _ := v.(string); !siURL.MatchString(s) {
-			errs = append(errs, path+"."+k+" must be a URL")
-		}
-	}
-	boolean := func(m obj, path, k string) {
-		if _, ok := m[k].(bool); !ok {
-			errs = append(errs, path+"."+k+" must be true or false")
-		}
-	}
-	contacts := func(v any, path string) {
-		list, ok := v.([]any)
-		if !ok {
-			errs = append(errs, path+" must be a list")
-			return
-		}
-		for i, c := range list {
-			m, _ := c.(obj)
-			p := fmt.Sprintf("%s[%d]", path, i)
-			need(m, p, "name", "primary")
-			boolean(m, p, "primary")
-			if e, ok := m["email"]; ok && !siEmail.MatchString(fmt.Sprint(e)) {
-				errs = append(errs, p+".email must be an e-mail address")
-			}
-		}
-	}
 	h, _ := doc["header"].(obj)
 	if h == nil {
 		return errors.New("header is required")
 	}
-	need(h, "header", "last-reviewed", "last-updated", "schema-version", "url")
-	date(h, "header", "last-reviewed")
-	date(h, "header", "last-updated")
-	url(h, "header", "url", true)
+	c := &siChecker{}
+	c.need(h, "header", "last-reviewed", "last-updated", "schema-version", "url")
+	c.date(h, "header", "last-reviewed")
+	c.date(h, "header", "last-updated")
+	c.url(h, "header", "url", true)
 	if p, ok := doc["project"].(obj); ok {
-		need(p, "project", "name", "administrators", "repositories", "vulnerability-reporting")
-		contacts(p["administrators"], "project.administrators")
-		repos, _ := p["repositories"].([]any)
-		for i, r := range repos {
-			m, _ := r.(obj)
-			need(m, fmt.Sprintf("project.repositories[%d]", i), "name", "comment", "url")
-			url(m, fmt.Sprintf("project.repositories[%d]", i), "url", true)
-		}
-		vr, _ := p["vulnerability-reporting"].(obj)
-		need(vr, "project.vulnerability-reporting", "reports-accepted", "bug-bounty-available")
-		boolean(vr, "project.vulnerability-reporting", "reports-accepted")
-		boolean(vr, "project.vulnerability-reporting", "bug-bounty-available")
-		url(vr, "project.vulnerability-reporting", "security-policy", false)
+		c.project(p)
 	}
 	if r, ok := doc["repository"].(obj); ok {
-		p := "repository"
-		need(r, p, "status", "url", "accepts-change-request", "accepts-automated-change-request", "core-team", "license", "security")
-		if !slices.Contains([]string{"active", "abandoned", "concept", "inactive", "moved", "suspended", "unsupported", "WIP"}, str(r, "status")) {
-			errs = append(errs, p+".status is not a Security Insights status")
-		}
-		url(r, p, "url", true)
-		boolean(r, p, "accepts-change-request")
-		boolean(r, p, "accepts-automated-change-request")
-		contacts(r["core-team"], p+".core-team")
-		lic, _ := r["license"].(obj)
-		need(lic, p+".license", "url", "expression")
-		url(lic, p+".license", "url", true)
-		sec, _ := r["security"].(obj)
-		as, _ := sec["assessments"].(obj)
-		self, _ := as["self"].(obj)
-		if self == nil {
-			errs = append(errs, p+".security.assessments.self is required")
-		} else {
-			need(self, p+".security.assessments.self", "comment")
-		}
+		c.repository(r)
 	}
-	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "; "))
+	if len(c.errs) > 0 {
+		return errors.New(strings.Join(c.errs, "; "))
 	}
 	parsed, err := securityinsights.Parse(data)
 	if err != nil {
@@ -647,6 +585,97 @@ func CheckSecurityInsights(data []byte) error {
 		return fmt.Errorf("read back: schema %s, problems %v", parsed.SchemaVersion, parsed.Problems)
 	}
 	return nil
+}
+
+// siChecker collects what a Security Insights document gets wrong.
+type siChecker struct{ errs []string }
+
+func (c *siChecker) need(m obj, path string, keys ...string) {
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			c.errs = append(c.errs, path+"."+k+" is required")
+		}
+	}
+}
+
+func siString(m obj, k string) string { s, _ := m[k].(string); return s }
+
+func (c *siChecker) date(m obj, path, k string) {
+	if _, err := time.Parse(time.DateOnly, siString(m, k)); err != nil {
+		c.errs = append(c.errs, path+"."+k+" must be a date YYYY-MM-DD")
+	}
+}
+
+func (c *siChecker) url(m obj, path, k string, required bool) {
+	v, ok := m[k]
+	if !ok && !required {
+		return
+	}
+	if s, _ := v.(string); !siURL.MatchString(s) {
+		c.errs = append(c.errs, path+"."+k+" must be a URL")
+	}
+}
+
+func (c *siChecker) boolean(m obj, path, k string) {
+	if _, ok := m[k].(bool); !ok {
+		c.errs = append(c.errs, path+"."+k+" must be true or false")
+	}
+}
+
+func (c *siChecker) contacts(v any, path string) {
+	list, ok := v.([]any)
+	if !ok {
+		c.errs = append(c.errs, path+" must be a list")
+		return
+	}
+	for i, ct := range list {
+		m, _ := ct.(obj)
+		p := fmt.Sprintf("%s[%d]", path, i)
+		c.need(m, p, "name", "primary")
+		c.boolean(m, p, "primary")
+		if e, ok := m["email"]; ok && !siEmail.MatchString(fmt.Sprint(e)) {
+			c.errs = append(c.errs, p+".email must be an e-mail address")
+		}
+	}
+}
+
+func (c *siChecker) project(p obj) {
+	c.need(p, "project", "name", "administrators", "repositories", "vulnerability-reporting")
+	c.contacts(p["administrators"], "project.administrators")
+	repos, _ := p["repositories"].([]any)
+	for i, r := range repos {
+		m, _ := r.(obj)
+		c.need(m, fmt.Sprintf("project.repositories[%d]", i), "name", "comment", "url")
+		c.url(m, fmt.Sprintf("project.repositories[%d]", i), "url", true)
+	}
+	vr, _ := p["vulnerability-reporting"].(obj)
+	c.need(vr, "project.vulnerability-reporting", "reports-accepted", "bug-bounty-available")
+	c.boolean(vr, "project.vulnerability-reporting", "reports-accepted")
+	c.boolean(vr, "project.vulnerability-reporting", "bug-bounty-available")
+	c.url(vr, "project.vulnerability-reporting", "security-policy", false)
+}
+
+func (c *siChecker) repository(r obj) {
+	p := "repository"
+	c.need(r, p, "status", "url", "accepts-change-request", "accepts-automated-change-request", "core-team", "license", "security")
+	if !slices.Contains([]string{"active", "abandoned", "concept", "inactive", "moved", "suspended", "unsupported", "WIP"}, siString(r, "status")) {
+		c.errs = append(c.errs, p+".status is not a Security Insights status")
+	}
+	c.url(r, p, "url", true)
+	c.boolean(r, p, "accepts-change-request")
+	c.boolean(r, p, "accepts-automated-change-request")
+	c.contacts(r["core-team"], p+".core-team")
+	lic, _ := r["license"].(obj)
+	c.need(lic, p+".license", "url", "expression")
+	c.url(lic, p+".license", "url", true)
+	sec, _ := r["security"].(obj)
+	as, _ := sec["assessments"].(obj)
+	self, _ := as["self"].(obj)
+	if self == nil {
+		c.errs = append(c.errs, p+".security.assessments.self is required")
+	} else {
+		c.need(self, p+".security.assessments.self", "comment")
+	}
 }
 
 // AddEvidence fills what the assessment observed: the release dates that

@@ -67,7 +67,7 @@ type CatalogClaim struct {
 // CatalogRule is one rule as a claim uses it.
 type CatalogRule struct {
 	ID       string
-	Role     string // "all", "any", "blocks" or "supporting"
+	Role     Role   // "all", "any", "blocks" or "supporting"
 	Question string // empty when the rule is not registered
 }
 

@@ -58,6 +58,86 @@ const (
 	BasisNone             Basis = "none"
 )
 
+// Outcome is a rule's answer as the report shows it; the values are
+// internal/rule's outcomes.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeTrue          Outcome = "true"
+	OutcomeFalse         Outcome = "false"
+	OutcomeNotApplicable Outcome = "not_applicable"
+	OutcomeNotAvailable  Outcome = "not_available" // the evidence could not be gathered
+	OutcomeError         Outcome = "error"         // the evidence was gathered but is broken
+)
+
+// Role is how a rule supports a claim (internal/mapping's groups), or how a
+// control of another framework maps to a claim.
+type Role string
+
+// Roles.
+const (
+	RoleAll        Role = "all"
+	RoleAny        Role = "any"
+	RoleBlocks     Role = "blocks"
+	RoleSupporting Role = "supporting"
+)
+
+// Negative qualifies a false outcome: what it rests on.
+type Negative string
+
+// Negatives.
+const (
+	NegativeViolation Negative = "violation" // observed
+	NegativeNoSignal  Negative = "no_signal" // searched the repository, found nothing
+	NegativeElsewhere Negative = "elsewhere" // the repository points to where the signal lives
+)
+
+// AttestationState says whether a declared attestation counts.
+type AttestationState string
+
+// Attestation states. Only AttestationValid counts towards a claim.
+const (
+	AttestationValid            AttestationState = "valid"
+	AttestationExpired          AttestationState = "expired"
+	AttestationNotYetValid      AttestationState = "not_yet_valid"
+	AttestationStaleEvidence    AttestationState = "stale_evidence"
+	AttestationUnsignedRejected AttestationState = "unsigned_rejected"
+	AttestationBadSignature     AttestationState = "bad_signature"
+)
+
+// WaiverState says whether a declared waiver is in force.
+type WaiverState string
+
+// Waiver states.
+const (
+	WaiverActive  WaiverState = "active"  // in force and applied to a claim or finding
+	WaiverExpired WaiverState = "expired" // past its expiry date
+	WaiverUnused  WaiverState = "unused"  // in force but matched nothing
+)
+
+// CollectorState is how one evidence collector fared; the values are
+// internal/collector's states.
+type CollectorState string
+
+// Collector states.
+const (
+	CollectorSucceeded CollectorState = "succeeded"
+	CollectorSkipped   CollectorState = "skipped"
+	CollectorFailed    CollectorState = "failed"
+)
+
+// SignOffState says whether the SRO's sign-off holds.
+type SignOffState string
+
+// Sign-off states.
+const (
+	SignOffCurrent       SignOffState = "current"
+	SignOffReviewOverdue SignOffState = "review_overdue"
+	SignOffUnverified    SignOffState = "unverified"
+	SignOffInvalid       SignOffState = "invalid"
+)
+
 // Report is one assessment.
 type Report struct {
 	SchemaVersion string         `json:"schemaVersion"`
@@ -155,7 +235,7 @@ type ControlVerdict struct {
 type ControlClaim struct {
 	ID     string      `json:"id"`
 	Status ClaimStatus `json:"status"`
-	Role   string      `json:"role"`   // all | supporting
+	Role   Role        `json:"role"`   // all | supporting
 	Source string      `json:"source"` // published | ours
 }
 
@@ -174,7 +254,7 @@ type RuleInfo struct {
 type RuleClaim struct {
 	Claim     string `json:"claim"`
 	Principle string `json:"principle"`
-	Role      string `json:"role"` // all | any | supporting
+	Role      Role   `json:"role"` // all | any | supporting
 }
 
 // Tool identifies the assessing tool.
@@ -336,14 +416,14 @@ type Location struct {
 
 // Finding is one rule answer shown under a claim or as a notice.
 type Finding struct {
-	Rule    string `json:"rule"`
-	Outcome string `json:"outcome"`
-	Message string `json:"message"`
-	Role    string `json:"role,omitempty"` // all | any | blocks | supporting, under a claim
+	Rule    string  `json:"rule"`
+	Outcome Outcome `json:"outcome"`
+	Message string  `json:"message"`
+	Role    Role    `json:"role,omitempty"` // all | any | blocks | supporting, under a claim
 	// Negative qualifies a false outcome: violation (observed), no_signal
 	// (searched the repository, found nothing) or elsewhere (the repository
 	// points to where the signal lives).
-	Negative string   `json:"negative,omitempty"`
+	Negative Negative `json:"negative,omitempty"`
 	Waived   bool     `json:"waived,omitempty"`
 	Location Location `json:"location"`
 }
@@ -355,7 +435,7 @@ type Attestation struct {
 	AttestedBy string             `json:"attestedBy"`
 	Date       string             `json:"date"`
 	Expires    string             `json:"expires"`
-	Status     string             `json:"status"` // valid | expired | not_yet_valid | stale_evidence | unsigned_rejected | bad_signature
+	Status     AttestationState   `json:"status"`
 	Reason     string             `json:"reason,omitempty"`
 	Signed     bool               `json:"signed"`
 	Verified   bool               `json:"verified"`
@@ -375,13 +455,13 @@ type AttestedDocument struct {
 
 // Waiver is a declared waiver and whether it is in force.
 type Waiver struct {
-	Claim    string   `json:"claim,omitempty"`
-	Rule     string   `json:"rule,omitempty"`
-	Reason   string   `json:"reason"`
-	Owner    string   `json:"owner"`
-	Expires  string   `json:"expires"`
-	Status   string   `json:"status"` // active | expired | unused
-	Location Location `json:"location"`
+	Claim    string      `json:"claim,omitempty"`
+	Rule     string      `json:"rule,omitempty"`
+	Reason   string      `json:"reason"`
+	Owner    string      `json:"owner"`
+	Expires  string      `json:"expires"`
+	Status   WaiverState `json:"status"`
+	Location Location    `json:"location"`
 }
 
 // FixItem is one entry of the "what to fix first" list.
@@ -395,26 +475,25 @@ type FixItem struct {
 
 // Collector is how one evidence collector fared.
 type Collector struct {
-	Name    string `json:"name"`
-	Status  string `json:"status"` // succeeded | skipped | failed
-	Reason  string `json:"reason,omitempty"`
-	Records int    `json:"records"`
+	Name    string         `json:"name"`
+	Status  CollectorState `json:"status"`
+	Reason  string         `json:"reason,omitempty"`
+	Records int            `json:"records"`
 }
 
 // SignOff is the Senior Responsible Owner's sign-off of an assessment, as
 // found in the repository, and whether it holds.
 type SignOff struct {
-	Path       string `json:"path"`
-	Name       string `json:"name,omitempty"`
-	Role       string `json:"role,omitempty"`
-	SignedAt   string `json:"signedAt,omitempty"`
-	NextReview string `json:"nextReview,omitempty"`
-	Scope      string `json:"scope,omitempty"`
-	Commit     string `json:"commit,omitempty"`
-	Signed     bool   `json:"signed"`
-	Verified   bool   `json:"verified"`
-	Signer     string `json:"signer,omitempty"`
-	// Status is current, review_overdue, unverified or invalid.
-	Status string `json:"status"`
-	Reason string `json:"reason,omitempty"`
+	Path       string       `json:"path"`
+	Name       string       `json:"name,omitempty"`
+	Role       string       `json:"role,omitempty"`
+	SignedAt   string       `json:"signedAt,omitempty"`
+	NextReview string       `json:"nextReview,omitempty"`
+	Scope      string       `json:"scope,omitempty"`
+	Commit     string       `json:"commit,omitempty"`
+	Signed     bool         `json:"signed"`
+	Verified   bool         `json:"verified"`
+	Signer     string       `json:"signer,omitempty"`
+	Status     SignOffState `json:"status"`
+	Reason     string       `json:"reason,omitempty"`
 }

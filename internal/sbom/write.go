@@ -147,34 +147,7 @@ func writeCycloneDX(w io.Writer, format string, s Subject, es []*entry) error {
 	comps := make([]cdx.Component, 0, len(es))
 	var direct []string
 	for _, e := range es {
-		c := cdx.Component{
-			BOMRef: e.ref, Type: cdx.ComponentTypeLibrary, Name: e.pkg.Name, Version: e.pkg.Version,
-			PackageURL: e.pkg.PURL,
-			Supplier:   &cdx.OrganizationalEntity{Name: deps.SupplierOf(e.pkg)},
-		}
-		switch e.pkg.Scope {
-		case deps.Dev:
-			c.Scope = cdx.ScopeExcluded
-		case deps.Optional:
-			c.Scope = cdx.ScopeOptional
-		case deps.Runtime:
-			c.Scope = cdx.ScopeRequired
-		}
-		var occ []cdx.EvidenceOccurrence
-		for _, src := range e.sources {
-			o := cdx.EvidenceOccurrence{Location: src.Path}
-			if src.Line > 0 {
-				line := src.Line
-				o.Line = &line
-			}
-			occ = append(occ, o)
-		}
-		c.Evidence = &cdx.Evidence{Occurrences: &occ}
-		props := []cdx.Property{{Name: "assay:ecosystem", Value: e.pkg.Ecosystem}}
-		if e.pkg.Relation != "" {
-			props = append(props, cdx.Property{Name: "assay:relation", Value: e.pkg.Relation})
-		}
-		c.Properties = &props
+		c := cdxLibrary(e)
 		comps = append(comps, c)
 		if e.pkg.Relation != deps.Transitive {
 			direct = append(direct, e.ref)
@@ -195,6 +168,40 @@ func writeCycloneDX(w io.Writer, format string, s Subject, es []*entry) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// cdxLibrary is one component with its scope, where it is pinned and
+// its ecosystem.
+func cdxLibrary(e *entry) cdx.Component {
+	c := cdx.Component{
+		BOMRef: e.ref, Type: cdx.ComponentTypeLibrary, Name: e.pkg.Name, Version: e.pkg.Version,
+		PackageURL: e.pkg.PURL,
+		Supplier:   &cdx.OrganizationalEntity{Name: deps.SupplierOf(e.pkg)},
+	}
+	switch e.pkg.Scope {
+	case deps.Dev:
+		c.Scope = cdx.ScopeExcluded
+	case deps.Optional:
+		c.Scope = cdx.ScopeOptional
+	case deps.Runtime:
+		c.Scope = cdx.ScopeRequired
+	}
+	var occ []cdx.EvidenceOccurrence
+	for _, src := range e.sources {
+		o := cdx.EvidenceOccurrence{Location: src.Path}
+		if src.Line > 0 {
+			line := src.Line
+			o.Line = &line
+		}
+		occ = append(occ, o)
+	}
+	c.Evidence = &cdx.Evidence{Occurrences: &occ}
+	props := []cdx.Property{{Name: "assay:ecosystem", Value: e.pkg.Ecosystem}}
+	if e.pkg.Relation != "" {
+		props = append(props, cdx.Property{Name: "assay:relation", Value: e.pkg.Relation})
+	}
+	c.Properties = &props
+	return c
 }
 
 // spdxID makes an SPDX identifier from a component reference.
@@ -244,44 +251,8 @@ func writeSPDX(w io.Writer, format string, s Subject, es []*entry) error {
 		RefA: spdxcommon.MakeDocElementID("", "DOCUMENT"), RefB: spdxcommon.MakeDocElementID("", string(rootID)), Relationship: "DESCRIBES",
 	})
 	for _, e := range es {
-		id := spdxID(e.ref)
-		p := &v2_3.Package{
-			PackageName:               e.pkg.Name,
-			PackageSPDXIdentifier:     id,
-			PackageVersion:            e.pkg.Version,
-			PackageSupplier:           &spdxcommon.Supplier{Supplier: deps.SupplierOf(e.pkg), SupplierType: "Organization"},
-			PackageDownloadLocation:   "NOASSERTION",
-			FilesAnalyzed:             false,
-			IsFilesAnalyzedTagPresent: true,
-			PackageLicenseConcluded:   "NOASSERTION",
-			PackageLicenseDeclared:    "NOASSERTION",
-			PackageCopyrightText:      "NOASSERTION",
-			PrimaryPackagePurpose:     "LIBRARY",
-		}
-		if e.pkg.PURL != "" {
-			p.PackageExternalReferences = []*v2_3.PackageExternalReference{{Category: "PACKAGE-MANAGER", RefType: "purl", Locator: e.pkg.PURL}}
-		}
-		var srcs []string
-		for _, src := range e.sources {
-			if src.Line > 0 {
-				srcs = append(srcs, fmt.Sprintf("%s:%d", src.Path, src.Line))
-			} else {
-				srcs = append(srcs, src.Path)
-			}
-		}
-		p.PackageSourceInfo = "pinned in " + strings.Join(srcs, ", ")
+		p, r := spdxComponent(rootID, e)
 		doc.Packages = append(doc.Packages, p)
-		rel := "DEPENDS_ON"
-		switch e.pkg.Scope {
-		case deps.Dev:
-			rel = "DEV_DEPENDENCY_OF"
-		case deps.Optional:
-			rel = "OPTIONAL_DEPENDENCY_OF"
-		}
-		r := &v2_3.Relationship{RefA: spdxcommon.MakeDocElementID("", string(rootID)), RefB: spdxcommon.MakeDocElementID("", string(id)), Relationship: rel}
-		if rel != "DEPENDS_ON" {
-			r.RefA, r.RefB = r.RefB, r.RefA
-		}
 		doc.Relationships = append(doc.Relationships, r)
 	}
 	var buf bytes.Buffer
@@ -296,6 +267,49 @@ func writeSPDX(w io.Writer, format string, s Subject, es []*entry) error {
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// spdxComponent is one component's package and its relationship to the
+// product.
+func spdxComponent(rootID spdxcommon.ElementID, e *entry) (*v2_3.Package, *v2_3.Relationship) {
+	id := spdxID(e.ref)
+	p := &v2_3.Package{
+		PackageName:               e.pkg.Name,
+		PackageSPDXIdentifier:     id,
+		PackageVersion:            e.pkg.Version,
+		PackageSupplier:           &spdxcommon.Supplier{Supplier: deps.SupplierOf(e.pkg), SupplierType: "Organization"},
+		PackageDownloadLocation:   "NOASSERTION",
+		FilesAnalyzed:             false,
+		IsFilesAnalyzedTagPresent: true,
+		PackageLicenseConcluded:   "NOASSERTION",
+		PackageLicenseDeclared:    "NOASSERTION",
+		PackageCopyrightText:      "NOASSERTION",
+		PrimaryPackagePurpose:     "LIBRARY",
+	}
+	if e.pkg.PURL != "" {
+		p.PackageExternalReferences = []*v2_3.PackageExternalReference{{Category: "PACKAGE-MANAGER", RefType: "purl", Locator: e.pkg.PURL}}
+	}
+	var srcs []string
+	for _, src := range e.sources {
+		if src.Line > 0 {
+			srcs = append(srcs, fmt.Sprintf("%s:%d", src.Path, src.Line))
+		} else {
+			srcs = append(srcs, src.Path)
+		}
+	}
+	p.PackageSourceInfo = "pinned in " + strings.Join(srcs, ", ")
+	rel := "DEPENDS_ON"
+	switch e.pkg.Scope {
+	case deps.Dev:
+		rel = "DEV_DEPENDENCY_OF"
+	case deps.Optional:
+		rel = "OPTIONAL_DEPENDENCY_OF"
+	}
+	r := &v2_3.Relationship{RefA: spdxcommon.MakeDocElementID("", string(rootID)), RefB: spdxcommon.MakeDocElementID("", string(id)), Relationship: rel}
+	if rel != "DEPENDS_ON" {
+		r.RefA, r.RefB = r.RefB, r.RefA
+	}
+	return p, r
 }
 
 // rootPURL identifies the product itself with a generic purl, the type the

@@ -223,7 +223,7 @@ const ExpiryWindow = 30 * 24 * time.Hour
 func expiring(r *report.Report, now time.Time) []report.Attestation {
 	var out []report.Attestation
 	for _, a := range r.Attestations {
-		if a.Status != "valid" || a.Expires == "" {
+		if a.Status != report.AttestationValid || a.Expires == "" {
 			continue
 		}
 		t, err := time.Parse(time.DateOnly, a.Expires)

@@ -50,6 +50,13 @@ var funcs = template.FuncMap{
 		}
 		return "none"
 	},
+	// The constants the templates compare with, so that they hold no
+	// role, status or assurance literal.
+	"roleAdmin":         func() Role { return RoleAdmin },
+	"roleViewer":        func() Role { return RoleViewer },
+	"succeeded":         func() fleet.Status { return fleet.StatusSucceeded },
+	"assuranceObserved": func() string { return report.AssuranceObserved },
+	"assuranceAttested": func() string { return report.AssuranceAttested },
 }
 
 // parsePages parses each page template with the layout.

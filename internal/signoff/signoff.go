@@ -108,7 +108,7 @@ func Build(rep *report.Report, cfg *config.Config, by Person, scope string, at t
 		}
 	}
 	for _, a := range rep.Attestations {
-		d.Attested = append(d.Attested, Attestation{Claim: a.Claim, AttestedBy: a.AttestedBy, Status: a.Status, Signed: a.Signed, Verified: a.Verified, Signer: a.Signer})
+		d.Attested = append(d.Attested, Attestation{Claim: a.Claim, AttestedBy: a.AttestedBy, Status: string(a.Status), Signed: a.Signed, Verified: a.Verified, Signer: a.Signer})
 	}
 	return d
 }

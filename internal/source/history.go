@@ -20,9 +20,24 @@ import (
 	"github.com/assaysec/assay/internal/limits"
 )
 
-// ErrNoHistory is returned by OpenHistory when the tree has no usable git
-// repository; its message says why.
+// ErrNoHistory is returned by OpenHistory, inside a *NoHistoryError, when
+// the tree has no usable git repository.
 var ErrNoHistory = errors.New("no git history")
+
+// NoHistoryError says why a tree has no usable git history. It matches
+// ErrNoHistory under errors.Is.
+type NoHistoryError struct {
+	Reason string // ".git is a symlink; not followed", "<dir> has no .git directory", ...
+}
+
+func (e *NoHistoryError) Error() string { return ErrNoHistory.Error() + ": " + e.Reason }
+
+// Unwrap makes the error match ErrNoHistory.
+func (e *NoHistoryError) Unwrap() error { return ErrNoHistory }
+
+func noHistory(format string, args ...any) error {
+	return &NoHistoryError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // History is read-only access to the git history of the tree, through go-git:
 // no git process is started and no hook, filter or config command ever runs.
@@ -45,17 +60,17 @@ func OpenHistory(dir string) (*History, error) {
 	st, err := os.Lstat(dotgit)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return nil, fmt.Errorf("%w: %s has no .git directory", ErrNoHistory, dir)
+		return nil, noHistory("%s has no .git directory", dir)
 	case err != nil:
-		return nil, fmt.Errorf("%w: %v", ErrNoHistory, err)
+		return nil, noHistory("%v", err)
 	case st.Mode()&os.ModeSymlink != 0:
-		return nil, fmt.Errorf("%w: .git is a symlink; not followed", ErrNoHistory)
+		return nil, noHistory(".git is a symlink; not followed")
 	case !st.IsDir():
-		return nil, fmt.Errorf("%w: .git is a file (worktree or submodule pointing elsewhere); not followed", ErrNoHistory)
+		return nil, noHistory(".git is a file (worktree or submodule pointing elsewhere); not followed")
 	}
 	for _, p := range []string{"objects/info/alternates", "commondir"} {
 		if _, err := os.Lstat(filepath.Join(dotgit, p)); err == nil {
-			return nil, fmt.Errorf("%w: .git/%s points at objects outside the tree; not followed", ErrNoHistory, p)
+			return nil, noHistory(".git/%s points at objects outside the tree; not followed", p)
 		}
 	}
 	// The storage keeps pack files open between object reads (go-git
@@ -63,19 +78,19 @@ func OpenHistory(dir string) (*History, error) {
 	// Close releases them.
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoHistory, err)
+		return nil, noHistory("%v", err)
 	}
 	wt := osfs.New(abs)
 	dot, err := wt.Chroot(git.GitDirName)
 	if err != nil {
-		return nil, fmt.Errorf("%w: open repository: %v", ErrNoHistory, err)
+		return nil, noHistory("open repository: %v", err)
 	}
 	store := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRU(historyCacheSize),
 		filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: limits.LargeGitObject})
 	repo, err := git.Open(boundedStorage{Storage: store, max: limits.MaxCommitObject}, wt)
 	if err != nil {
 		_ = store.Close()
-		return nil, fmt.Errorf("%w: open repository: %v", ErrNoHistory, err)
+		return nil, noHistory("open repository: %v", err)
 	}
 	h := &History{repo: repo, storage: store}
 	ref, err := repo.Head()
@@ -84,13 +99,13 @@ func OpenHistory(dir string) (*History, error) {
 			return h, nil // repository without commits
 		}
 		_ = store.Close()
-		return nil, fmt.Errorf("%w: read HEAD: %v", ErrNoHistory, err)
+		return nil, noHistory("read HEAD: %v", err)
 	}
 	h.ref = ref.Name().Short()
 	c, err := repo.CommitObject(ref.Hash())
 	if err != nil {
 		_ = store.Close()
-		return nil, fmt.Errorf("%w: read HEAD commit: %v", ErrNoHistory, err)
+		return nil, noHistory("read HEAD commit: %v", err)
 	}
 	h.head = c
 	return h, nil

@@ -100,8 +100,17 @@ func TestOpenHistory_RefusesDotGitFile(t *testing.T) {
 	if err := os.Symlink("/", filepath.Join(dir2, ".git")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenHistory(dir2); !errors.Is(err, ErrNoHistory) {
+	_, err := OpenHistory(dir2)
+	if !errors.Is(err, ErrNoHistory) {
 		t.Errorf("OpenHistory with a .git symlink: want ErrNoHistory, got %v", err)
+	}
+	// The reason is carried, not parsed out of the message.
+	var nh *NoHistoryError
+	if !errors.As(err, &nh) || nh.Reason != ".git is a symlink; not followed" {
+		t.Errorf("OpenHistory with a .git symlink: want a NoHistoryError with its reason, got %#v", err)
+	}
+	if got, want := err.Error(), "no git history: .git is a symlink; not followed"; got != want {
+		t.Errorf("error = %q, want %q", got, want)
 	}
 }
 

@@ -186,27 +186,30 @@ func parseOpenVEX(data []byte) (*Document, error) {
 	return doc, nil
 }
 
+// cdxVuln is one vulnerability of a CycloneDX VEX document.
+type cdxVuln struct {
+	ID         string `json:"id"`
+	References []struct {
+		ID string `json:"id"`
+	} `json:"references"`
+	Analysis *struct {
+		State         string `json:"state"`
+		Justification string `json:"justification"`
+		Detail        string `json:"detail"`
+	} `json:"analysis"`
+	Affects []struct {
+		Ref string `json:"ref"`
+	} `json:"affects"`
+	Updated string `json:"updated"`
+}
+
 func parseCycloneDX(data []byte) (*Document, error) {
 	var raw struct {
 		Metadata *struct {
 			Timestamp string `json:"timestamp"`
 		} `json:"metadata"`
 		Components      []cdxComp `json:"components"`
-		Vulnerabilities []struct {
-			ID         string `json:"id"`
-			References []struct {
-				ID string `json:"id"`
-			} `json:"references"`
-			Analysis *struct {
-				State         string `json:"state"`
-				Justification string `json:"justification"`
-				Detail        string `json:"detail"`
-			} `json:"analysis"`
-			Affects []struct {
-				Ref string `json:"ref"`
-			} `json:"affects"`
-			Updated string `json:"updated"`
-		} `json:"vulnerabilities"`
+		Vulnerabilities []cdxVuln `json:"vulnerabilities"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("decode CycloneDX VEX: %w", err)
@@ -214,6 +217,22 @@ func parseCycloneDX(data []byte) (*Document, error) {
 	if len(raw.Vulnerabilities) > MaxStatements {
 		return nil, fmt.Errorf("CycloneDX VEX: %d vulnerabilities, limit %d", len(raw.Vulnerabilities), MaxStatements)
 	}
+	refs := cdxPURLs(raw.Components)
+	var docTime time.Time
+	if raw.Metadata != nil {
+		docTime, _ = time.Parse(time.RFC3339, raw.Metadata.Timestamp)
+	}
+	doc := &Document{Format: FormatCycloneDX}
+	for _, v := range raw.Vulnerabilities {
+		if s, ok := cdxStatement(v, refs, docTime); ok {
+			doc.Statements = append(doc.Statements, s)
+		}
+	}
+	return doc, nil
+}
+
+// cdxPURLs maps bom-refs to purls, through nested components.
+func cdxPURLs(components []cdxComp) map[string]string {
 	refs := map[string]string{}
 	var walk func([]cdxComp, int)
 	walk = func(cs []cdxComp, depth int) {
@@ -227,54 +246,52 @@ func parseCycloneDX(data []byte) (*Document, error) {
 			walk(c.Components, depth+1)
 		}
 	}
-	walk(raw.Components, 0)
-	var docTime time.Time
-	if raw.Metadata != nil {
-		docTime, _ = time.Parse(time.RFC3339, raw.Metadata.Timestamp)
+	walk(components, 0)
+	return refs
+}
+
+// cdxStatement is the statement of one analysed vulnerability, or false
+// when it has no analysis Assay understands.
+func cdxStatement(v cdxVuln, refs map[string]string, docTime time.Time) (Statement, bool) {
+	if v.Analysis == nil || v.ID == "" {
+		return Statement{}, false
 	}
-	doc := &Document{Format: FormatCycloneDX}
-	for _, v := range raw.Vulnerabilities {
-		if v.Analysis == nil || v.ID == "" {
-			continue
+	s := Statement{Vulns: []string{v.ID}, Justification: v.Analysis.Justification, Impact: v.Analysis.Detail, Time: docTime}
+	for _, r := range v.References {
+		if r.ID != "" {
+			s.Vulns = append(s.Vulns, r.ID)
 		}
-		s := Statement{Vulns: []string{v.ID}, Justification: v.Analysis.Justification, Impact: v.Analysis.Detail, Time: docTime}
-		for _, r := range v.References {
-			if r.ID != "" {
-				s.Vulns = append(s.Vulns, r.ID)
-			}
-		}
-		switch v.Analysis.State {
-		case "not_affected", "false_positive":
-			s.Status = NotAffected
-			if s.Justification == "" && v.Analysis.State == "false_positive" {
-				s.Justification = "false_positive"
-			}
-		case "resolved", "resolved_with_pedigree":
-			s.Status = Fixed
-		case "exploitable":
-			s.Status = Affected
-		case "in_triage":
-			s.Status = UnderInvestigation
-		default:
-			continue
-		}
-		if t, err := time.Parse(time.RFC3339, v.Updated); err == nil {
-			s.Time = t
-		}
-		for _, a := range v.Affects {
-			ref := a.Ref
-			// urn:cdx:<serial>/<version>#<bom-ref> points into another BOM.
-			if i := strings.LastIndexByte(ref, '#'); strings.HasPrefix(ref, "urn:cdx:") && i >= 0 {
-				ref = ref[i+1:]
-			}
-			if p, ok := refs[ref]; ok {
-				ref = p
-			}
-			s.Products = append(s.Products, ref)
-		}
-		doc.Statements = append(doc.Statements, s)
 	}
-	return doc, nil
+	switch v.Analysis.State {
+	case "not_affected", "false_positive":
+		s.Status = NotAffected
+		if s.Justification == "" && v.Analysis.State == "false_positive" {
+			s.Justification = "false_positive"
+		}
+	case "resolved", "resolved_with_pedigree":
+		s.Status = Fixed
+	case "exploitable":
+		s.Status = Affected
+	case "in_triage":
+		s.Status = UnderInvestigation
+	default:
+		return Statement{}, false
+	}
+	if t, err := time.Parse(time.RFC3339, v.Updated); err == nil {
+		s.Time = t
+	}
+	for _, a := range v.Affects {
+		ref := a.Ref
+		// urn:cdx:<serial>/<version>#<bom-ref> points into another BOM.
+		if i := strings.LastIndexByte(ref, '#'); strings.HasPrefix(ref, "urn:cdx:") && i >= 0 {
+			ref = ref[i+1:]
+		}
+		if p, ok := refs[ref]; ok {
+			ref = p
+		}
+		s.Products = append(s.Products, ref)
+	}
+	return s, true
 }
 
 type cdxComp struct {
@@ -293,48 +310,79 @@ type csafBranch struct {
 	Branches []csafBranch `json:"branches"`
 }
 
+// csafInput is what Assay reads of a CSAF VEX document.
+type csafInput struct {
+	Document struct {
+		Tracking struct {
+			CurrentReleaseDate string `json:"current_release_date"`
+		} `json:"tracking"`
+	} `json:"document"`
+	ProductTree     csafProductTree `json:"product_tree"`
+	Vulnerabilities []csafVuln      `json:"vulnerabilities"`
+}
+
+type csafProductTree struct {
+	Branches         []csafBranch `json:"branches"`
+	FullProductNames []struct {
+		ProductID string `json:"product_id"`
+		Helper    *struct {
+			PURL string `json:"purl"`
+		} `json:"product_identification_helper"`
+	} `json:"full_product_names"`
+	Relationships []struct {
+		Ref      string `json:"product_reference"`
+		FullName struct {
+			ProductID string `json:"product_id"`
+		} `json:"full_product_name"`
+	} `json:"relationships"`
+}
+
+type csafVuln struct {
+	CVE string `json:"cve"`
+	IDs []struct {
+		Text string `json:"text"`
+	} `json:"ids"`
+	ProductStatus map[string][]string `json:"product_status"`
+	Flags         []struct {
+		Label      string   `json:"label"`
+		ProductIDs []string `json:"product_ids"`
+	} `json:"flags"`
+	Threats []struct {
+		Category   string   `json:"category"`
+		Details    string   `json:"details"`
+		ProductIDs []string `json:"product_ids"`
+	} `json:"threats"`
+}
+
+// csafStatuses maps CSAF product status groups to VEX statuses.
+var csafStatuses = map[string]string{
+	"known_not_affected": NotAffected, "fixed": Fixed, "first_fixed": Fixed,
+	"known_affected": Affected, "first_affected": Affected, "last_affected": Affected,
+	"under_investigation": UnderInvestigation,
+}
+
 func parseCSAF(data []byte) (*Document, error) {
-	var raw struct {
-		Document struct {
-			Tracking struct {
-				CurrentReleaseDate string `json:"current_release_date"`
-			} `json:"tracking"`
-		} `json:"document"`
-		ProductTree struct {
-			Branches         []csafBranch `json:"branches"`
-			FullProductNames []struct {
-				ProductID string `json:"product_id"`
-				Helper    *struct {
-					PURL string `json:"purl"`
-				} `json:"product_identification_helper"`
-			} `json:"full_product_names"`
-			Relationships []struct {
-				Ref      string `json:"product_reference"`
-				FullName struct {
-					ProductID string `json:"product_id"`
-				} `json:"full_product_name"`
-			} `json:"relationships"`
-		} `json:"product_tree"`
-		Vulnerabilities []struct {
-			CVE string `json:"cve"`
-			IDs []struct {
-				Text string `json:"text"`
-			} `json:"ids"`
-			ProductStatus map[string][]string `json:"product_status"`
-			Flags         []struct {
-				Label      string   `json:"label"`
-				ProductIDs []string `json:"product_ids"`
-			} `json:"flags"`
-			Threats []struct {
-				Category   string   `json:"category"`
-				Details    string   `json:"details"`
-				ProductIDs []string `json:"product_ids"`
-			} `json:"threats"`
-		} `json:"vulnerabilities"`
-	}
+	var raw csafInput
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("decode CSAF: %w", err)
 	}
+	purls := csafPURLs(raw.ProductTree)
+	docTime, _ := time.Parse(time.RFC3339, raw.Document.Tracking.CurrentReleaseDate)
+	doc := &Document{Format: FormatCSAF}
+	for _, v := range raw.Vulnerabilities {
+		if err := addCSAFStatements(doc, v, purls, docTime); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortStableFunc(doc.Statements, func(a, b Statement) int {
+		return strings.Compare(strings.Join(a.Vulns, ",")+a.Status+strings.Join(a.Products, ","), strings.Join(b.Vulns, ",")+b.Status+strings.Join(b.Products, ","))
+	})
+	return doc, nil
+}
+
+// csafPURLs maps product ids to the purls that identify them, from the
+// branches, the full product names and the relationships.
+func csafPURLs(tree csafProductTree) map[string]string {
 	purls := map[string]string{}
 	var walk func([]csafBranch, int)
 	walk = func(bs []csafBranch, depth int) {
@@ -348,63 +396,57 @@ func parseCSAF(data []byte) (*Document, error) {
 			walk(b.Branches, depth+1)
 		}
 	}
-	walk(raw.ProductTree.Branches, 0)
-	for _, f := range raw.ProductTree.FullProductNames {
+	walk(tree.Branches, 0)
+	for _, f := range tree.FullProductNames {
 		if f.Helper != nil && f.Helper.PURL != "" {
 			purls[f.ProductID] = f.Helper.PURL
 		}
 	}
 	// A relationship names a component inside a product; the component's
 	// purl identifies it.
-	for _, r := range raw.ProductTree.Relationships {
+	for _, r := range tree.Relationships {
 		if p, ok := purls[r.Ref]; ok {
 			purls[r.FullName.ProductID] = p
 		}
 	}
-	docTime, _ := time.Parse(time.RFC3339, raw.Document.Tracking.CurrentReleaseDate)
-	doc := &Document{Format: FormatCSAF}
-	statuses := map[string]string{
-		"known_not_affected": NotAffected, "fixed": Fixed, "first_fixed": Fixed,
-		"known_affected": Affected, "first_affected": Affected, "last_affected": Affected,
-		"under_investigation": UnderInvestigation,
+	return purls
+}
+
+// addCSAFStatements adds one statement per product status of a
+// vulnerability, with its justification and impact.
+func addCSAFStatements(doc *Document, v csafVuln, purls map[string]string, docTime time.Time) error {
+	ids := nonEmpty([]string{v.CVE})
+	for _, id := range v.IDs {
+		ids = append(ids, id.Text)
 	}
-	for _, v := range raw.Vulnerabilities {
-		ids := nonEmpty([]string{v.CVE})
-		for _, id := range v.IDs {
-			ids = append(ids, id.Text)
-		}
-		if len(ids) == 0 {
-			continue
-		}
-		for key, status := range statuses {
-			for _, pid := range v.ProductStatus[key] {
-				if len(doc.Statements) >= MaxStatements {
-					return nil, fmt.Errorf("CSAF: more than %d product statuses", MaxStatements)
-				}
-				s := Statement{Vulns: ids, Status: status, Time: docTime}
-				if p, ok := purls[pid]; ok {
-					s.Products = []string{p}
-				} else {
-					s.Products = []string{pid}
-				}
-				for _, f := range v.Flags {
-					if slices.Contains(f.ProductIDs, pid) {
-						s.Justification = f.Label
-					}
-				}
-				for _, t := range v.Threats {
-					if t.Category == "impact" && slices.Contains(t.ProductIDs, pid) {
-						s.Impact = t.Details
-					}
-				}
-				doc.Statements = append(doc.Statements, s)
+	if len(ids) == 0 {
+		return nil
+	}
+	for key, status := range csafStatuses {
+		for _, pid := range v.ProductStatus[key] {
+			if len(doc.Statements) >= MaxStatements {
+				return fmt.Errorf("CSAF: more than %d product statuses", MaxStatements)
 			}
+			s := Statement{Vulns: ids, Status: status, Time: docTime}
+			if p, ok := purls[pid]; ok {
+				s.Products = []string{p}
+			} else {
+				s.Products = []string{pid}
+			}
+			for _, f := range v.Flags {
+				if slices.Contains(f.ProductIDs, pid) {
+					s.Justification = f.Label
+				}
+			}
+			for _, t := range v.Threats {
+				if t.Category == "impact" && slices.Contains(t.ProductIDs, pid) {
+					s.Impact = t.Details
+				}
+			}
+			doc.Statements = append(doc.Statements, s)
 		}
 	}
-	slices.SortStableFunc(doc.Statements, func(a, b Statement) int {
-		return strings.Compare(strings.Join(a.Vulns, ",")+a.Status+strings.Join(a.Products, ","), strings.Join(b.Vulns, ",")+b.Status+strings.Join(b.Products, ","))
-	})
-	return doc, nil
+	return nil
 }
 
 func nonEmpty(s []string) []string {

@@ -65,15 +65,7 @@ func Parse(path string, data []byte) (evidence.CIPipeline, error) {
 		if wf.Key.Value == "version" || wf.Value == nil || wf.Value.Kind != yaml.MappingNode {
 			continue
 		}
-		var sched []evidence.CITrigger
-		tr := ciyaml.Get(wf.Value, "triggers")
-		if tr != nil && tr.Kind == yaml.SequenceNode {
-			for _, t := range tr.Content {
-				if s := ciyaml.Get(t, "schedule"); s != nil {
-					sched = append(sched, evidence.CITrigger{Event: "schedule", Line: s.Line})
-				}
-			}
-		}
+		sched := scheduleTriggers(wf.Value)
 		js := ciyaml.Get(wf.Value, "jobs")
 		if js == nil || js.Kind != yaml.SequenceNode {
 			continue
@@ -82,17 +74,8 @@ func Parse(path string, data []byte) (evidence.CIPipeline, error) {
 			if n++; n > maxJobs {
 				break
 			}
-			e = ciyaml.Resolve(e)
-			name, filters, line := "", (*yaml.Node)(nil), 0
-			switch {
-			case e == nil:
-				continue
-			case e.Kind == yaml.ScalarNode:
-				name, line = e.Value, e.Line
-			case e.Kind == yaml.MappingNode && len(e.Content) >= 2:
-				name, line = e.Content[0].Value, e.Content[0].Line
-				filters = ciyaml.Get(e.Content[1], "filters")
-			default:
+			name, filters, line, ok := workflowJob(ciyaml.Resolve(e))
+			if !ok {
 				continue
 			}
 			i, ok := byName[name]
@@ -113,6 +96,34 @@ func Parse(path string, data []byte) (evidence.CIPipeline, error) {
 	}
 	sort.SliceStable(p.Jobs, func(a, b int) bool { return p.Jobs[a].Line < p.Jobs[b].Line })
 	return p, nil
+}
+
+// scheduleTriggers are the schedule triggers of a workflow.
+func scheduleTriggers(wf *yaml.Node) []evidence.CITrigger {
+	var sched []evidence.CITrigger
+	tr := ciyaml.Get(wf, "triggers")
+	if tr != nil && tr.Kind == yaml.SequenceNode {
+		for _, t := range tr.Content {
+			if s := ciyaml.Get(t, "schedule"); s != nil {
+				sched = append(sched, evidence.CITrigger{Event: "schedule", Line: s.Line})
+			}
+		}
+	}
+	return sched
+}
+
+// workflowJob reads one entry of a workflow's jobs: a job name, or a name
+// with its settings (filters).
+func workflowJob(e *yaml.Node) (name string, filters *yaml.Node, line int, ok bool) {
+	switch {
+	case e == nil:
+		return "", nil, 0, false
+	case e.Kind == yaml.ScalarNode:
+		return e.Value, nil, e.Line, true
+	case e.Kind == yaml.MappingNode && len(e.Content) >= 2:
+		return e.Content[0].Value, ciyaml.Get(e.Content[1], "filters"), e.Content[0].Line, true
+	}
+	return "", nil, 0, false
 }
 
 func everyPush(line int) []evidence.CITrigger {

@@ -43,17 +43,7 @@ func Parse(path string, data []byte) (evidence.CIPipeline, error) {
 	if root.Kind != yaml.MappingNode {
 		return p, &ciyaml.Error{Line: root.Line, Msg: "want a mapping of jobs and keywords"}
 	}
-	def := ciyaml.Get(root, "default")
-	var defBefore, defAfter []evidence.CIStep
-	var defImages []evidence.CIImage
-	for _, src := range []*yaml.Node{root, def} {
-		if src == nil {
-			continue
-		}
-		defBefore = append(defBefore, scripts(ciyaml.Get(src, "before_script"), "before_script")...)
-		defAfter = append(defAfter, scripts(ciyaml.Get(src, "after_script"), "after_script")...)
-		defImages = append(defImages, images(src)...)
-	}
+	defs := jobDefaults(root)
 	if s := ciyaml.Get(root, "stages"); s != nil {
 		p.Stages, _ = ciyaml.Strings(s)
 	}
@@ -73,92 +63,124 @@ func Parse(path string, data []byte) (evidence.CIPipeline, error) {
 		order = append(order, name)
 	}
 	for _, name := range order {
-		n := byID[name]
-		j := evidence.CIJob{ID: name, Line: keyLine(root, name), Hidden: strings.HasPrefix(name, "."), File: path}
-		j.Extends, _ = ciyaml.Strings(ciyaml.Get(n, "extends"))
-		chain := append([]*yaml.Node{n}, extendsChain(n, byID)...)
-		get := func(key string) *yaml.Node {
-			for _, c := range chain {
-				if v := ciyaml.Get(c, key); v != nil {
-					return v
-				}
-			}
-			return nil
-		}
-		j.Stage = ciyaml.Scalar(get("stage"))
-		if j.Stage == "" {
-			j.Stage = "test"
-		}
-		if nd := get("needs"); nd != nil {
-			j.NeedsSet = true
-			j.Needs = needs(nd)
-		}
-		for _, key := range []string{"only", "except", "rules"} {
-			if v := get(key); v != nil {
-				j.Conditions = append(j.Conditions, condition(key, v)...)
-			}
-		}
-		j.RunsOn, _ = ciyaml.Strings(get("tags"))
-		if af := get("allow_failure"); af != nil {
-			switch v := ciyaml.Scalar(af); {
-			case v == "true":
-				j.ContinueOnError = "true"
-			case af.Kind == yaml.MappingNode:
-				j.ContinueOnError = "exit_codes"
-			}
-		}
-		j.Env = variables(globalVars, get("variables"))
-		j.Matrix = parallelMatrix(get("parallel"))
-		if env := get("environment"); env != nil {
-			j.Environment = ciyaml.Scalar(env)
-			if j.Environment == "" {
-				j.Environment = ciyaml.Scalar(ciyaml.Get(env, "name"))
-			}
-		}
-		var own []evidence.CIImage
-		for _, c := range chain {
-			if own = images(c); len(own) > 0 {
-				break
-			}
-		}
-		if len(own) == 0 && !j.Hidden {
-			own = defImages
-		}
-		j.Images = own
-		before := scripts(get("before_script"), "before_script")
-		if before == nil && !j.Hidden {
-			before = defBefore
-		}
-		j.Steps = append(j.Steps, before...)
-		j.Steps = append(j.Steps, scripts(get("script"), "script")...)
-		after := scripts(get("after_script"), "after_script")
-		if after == nil && !j.Hidden {
-			after = defAfter
-		}
-		j.Steps = append(j.Steps, after...)
-		if tr := get("trigger"); tr != nil {
-			j.Uses = ciyaml.Scalar(tr)
-			if j.Uses == "" {
-				j.Uses = ciyaml.Scalar(ciyaml.Get(tr, "project"))
-				if j.Uses == "" {
-					j.Uses = ciyaml.Scalar(ciyaml.Get(tr, "include"))
-				}
-			}
-			j.UsesLine = tr.Line
-		}
-		if rel := get("release"); rel != nil {
-			// The release: keyword publishes a GitLab release; record it as a step.
-			j.Steps = append(j.Steps, evidence.CIStep{Line: rel.Line, Uses: "gitlab:release", Section: "release"})
-		}
-		if s := get("secrets"); s != nil {
-			j.Steps = append(j.Steps, evidence.CIStep{Line: s.Line, Uses: "gitlab:secrets", Section: "secrets"})
-		}
-		if it := get("id_tokens"); it != nil {
-			j.Permissions = &evidence.CIPermissions{Line: it.Line, Scopes: map[string]string{"id-token": "write"}}
-		}
-		p.Jobs = append(p.Jobs, j)
+		p.Jobs = append(p.Jobs, parseJob(path, root, name, byID, globalVars, defs))
 	}
 	return p, nil
+}
+
+// defaults are what jobs inherit from the top level and default:.
+type defaults struct {
+	before, after []evidence.CIStep
+	images        []evidence.CIImage
+}
+
+func jobDefaults(root *yaml.Node) defaults {
+	var d defaults
+	def := ciyaml.Get(root, "default")
+	for _, src := range []*yaml.Node{root, def} {
+		if src == nil {
+			continue
+		}
+		d.before = append(d.before, scripts(ciyaml.Get(src, "before_script"), "before_script")...)
+		d.after = append(d.after, scripts(ciyaml.Get(src, "after_script"), "after_script")...)
+		d.images = append(d.images, images(src)...)
+	}
+	return d
+}
+
+// parseJob reads one job, resolving each keyword through its extends:
+// chain and the defaults.
+func parseJob(path string, root *yaml.Node, name string, byID map[string]*yaml.Node, globalVars map[string]string, defs defaults) evidence.CIJob {
+	n := byID[name]
+	j := evidence.CIJob{ID: name, Line: keyLine(root, name), Hidden: strings.HasPrefix(name, "."), File: path}
+	j.Extends, _ = ciyaml.Strings(ciyaml.Get(n, "extends"))
+	chain := append([]*yaml.Node{n}, extendsChain(n, byID)...)
+	get := func(key string) *yaml.Node {
+		for _, c := range chain {
+			if v := ciyaml.Get(c, key); v != nil {
+				return v
+			}
+		}
+		return nil
+	}
+	j.Stage = ciyaml.Scalar(get("stage"))
+	if j.Stage == "" {
+		j.Stage = "test"
+	}
+	if nd := get("needs"); nd != nil {
+		j.NeedsSet = true
+		j.Needs = needs(nd)
+	}
+	for _, key := range []string{"only", "except", "rules"} {
+		if v := get(key); v != nil {
+			j.Conditions = append(j.Conditions, condition(key, v)...)
+		}
+	}
+	j.RunsOn, _ = ciyaml.Strings(get("tags"))
+	if af := get("allow_failure"); af != nil {
+		switch v := ciyaml.Scalar(af); {
+		case v == "true":
+			j.ContinueOnError = "true"
+		case af.Kind == yaml.MappingNode:
+			j.ContinueOnError = "exit_codes"
+		}
+	}
+	j.Env = variables(globalVars, get("variables"))
+	j.Matrix = parallelMatrix(get("parallel"))
+	if env := get("environment"); env != nil {
+		j.Environment = ciyaml.Scalar(env)
+		if j.Environment == "" {
+			j.Environment = ciyaml.Scalar(ciyaml.Get(env, "name"))
+		}
+	}
+	var own []evidence.CIImage
+	for _, c := range chain {
+		if own = images(c); len(own) > 0 {
+			break
+		}
+	}
+	if len(own) == 0 && !j.Hidden {
+		own = defs.images
+	}
+	j.Images = own
+	before := scripts(get("before_script"), "before_script")
+	if before == nil && !j.Hidden {
+		before = defs.before
+	}
+	j.Steps = append(j.Steps, before...)
+	j.Steps = append(j.Steps, scripts(get("script"), "script")...)
+	after := scripts(get("after_script"), "after_script")
+	if after == nil && !j.Hidden {
+		after = defs.after
+	}
+	j.Steps = append(j.Steps, after...)
+	triggersAndReleases(&j, get)
+	return j
+}
+
+// triggersAndReleases records a job's trigger: as what it uses, and its
+// release:, secrets: and id_tokens: keywords.
+func triggersAndReleases(j *evidence.CIJob, get func(key string) *yaml.Node) {
+	if tr := get("trigger"); tr != nil {
+		j.Uses = ciyaml.Scalar(tr)
+		if j.Uses == "" {
+			j.Uses = ciyaml.Scalar(ciyaml.Get(tr, "project"))
+			if j.Uses == "" {
+				j.Uses = ciyaml.Scalar(ciyaml.Get(tr, "include"))
+			}
+		}
+		j.UsesLine = tr.Line
+	}
+	if rel := get("release"); rel != nil {
+		// The release: keyword publishes a GitLab release; record it as a step.
+		j.Steps = append(j.Steps, evidence.CIStep{Line: rel.Line, Uses: "gitlab:release", Section: "release"})
+	}
+	if s := get("secrets"); s != nil {
+		j.Steps = append(j.Steps, evidence.CIStep{Line: s.Line, Uses: "gitlab:secrets", Section: "secrets"})
+	}
+	if it := get("id_tokens"); it != nil {
+		j.Permissions = &evidence.CIPermissions{Line: it.Line, Scopes: map[string]string{"id-token": "write"}}
+	}
 }
 
 func secondDocument(data []byte) (*yaml.Node, error) {

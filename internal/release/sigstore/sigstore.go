@@ -288,33 +288,10 @@ func VerifyBundle(b *bundle.Bundle, open func() (io.ReadCloser, error), p Policy
 	cert := vc.Certificate()
 	keyed := cert == nil && vc.PublicKey() != nil
 
-	var material root.TrustedMaterial
-	switch {
-	case keyed && p.Key == nil:
-		res.Check, res.Reason, res.Unverifiable = CheckKey, "the bundle is signed with a key (hint "+quoteHint(vc.PublicKey().Hint())+") but no public key was given; pass --key or set key in assay.yaml", true
-		return res
-	case !keyed && p.TrustedRoot == nil:
-		res.Check, res.Reason, res.Unverifiable = CheckTrustedRoot, "no trusted root was given to check the certificate against; pass --trusted-root or set trusted_root in assay.yaml", true
-		return res
-	case !keyed && p.Key != nil && p.Identity.IsZero():
-		res.Check, res.Reason = CheckKey, "expected a signature by the declared key, but the bundle is signed with a certificate"
+	material, ok := trustMaterial(vc, keyed, p, &res)
+	if !ok {
 		return res
 	}
-	if keyed {
-		km, err := keyMaterial(p.Key)
-		if err != nil {
-			res.Check, res.Reason, res.Unverifiable = CheckKey, clean(err), true
-			return res
-		}
-		if p.TrustedRoot != nil {
-			material = root.TrustedMaterialCollection{km, p.TrustedRoot}
-		} else {
-			material = km
-		}
-	} else {
-		material = p.TrustedRoot
-	}
-
 	opts, err := verifierOptions(b, material, keyed)
 	if err != nil {
 		res.Check, res.Reason = CheckTimestamp, clean(err)
@@ -352,6 +329,74 @@ func VerifyBundle(b *bundle.Bundle, open func() (io.ReadCloser, error), p Policy
 		res.Check, res.Reason = classify(err)
 		return res
 	}
+	recordVerification(&res, b, vr)
+	if keyed {
+		res.Signer = "key " + quoteHint(vc.PublicKey().Hint())
+		res.Verified = true
+		return res
+	}
+	if vr.Signature != nil && vr.Signature.Certificate != nil {
+		res.Signer = vr.Signature.Certificate.SubjectAlternativeName
+		res.Issuer = vr.Signature.Certificate.Issuer
+	}
+	checkIdentity(&res, p.Identity)
+	return res
+}
+
+// checkIdentity matches the certificate's signer and issuer against the
+// declared identity: verified when they match, unverifiable when none was
+// declared.
+func checkIdentity(res *Result, id Identity) {
+	if id.IsZero() {
+		res.Check, res.Unverifiable = CheckNotConfigured, true
+		res.Reason = fmt.Sprintf("the signature is valid, but no expected signer was declared, so anyone with a Sigstore certificate could have made it (signed by %q, issuer %q); pass --certificate-identity and --certificate-oidc-issuer", res.Signer, res.Issuer)
+		return
+	}
+	if exp, act, ok := matchIdentity(id, res.Signer, res.Issuer); !ok {
+		res.Check, res.Expected, res.Actual = CheckIdentity, exp, act
+		res.Reason = fmt.Sprintf("identity mismatch: expected %s, got %s", exp, act)
+		return
+	}
+	res.Verified = true
+}
+
+// trustMaterial is what the signature is checked against: the given key
+// (with the trusted root for its timestamps, when given) or the trusted
+// root. When the policy lacks what the bundle needs it records why in res
+// and returns false.
+func trustMaterial(vc verify.VerificationContent, keyed bool, p Policy, res *Result) (root.TrustedMaterial, bool) {
+	var material root.TrustedMaterial
+	switch {
+	case keyed && p.Key == nil:
+		res.Check, res.Reason, res.Unverifiable = CheckKey, "the bundle is signed with a key (hint "+quoteHint(vc.PublicKey().Hint())+") but no public key was given; pass --key or set key in assay.yaml", true
+		return nil, false
+	case !keyed && p.TrustedRoot == nil:
+		res.Check, res.Reason, res.Unverifiable = CheckTrustedRoot, "no trusted root was given to check the certificate against; pass --trusted-root or set trusted_root in assay.yaml", true
+		return nil, false
+	case !keyed && p.Key != nil && p.Identity.IsZero():
+		res.Check, res.Reason = CheckKey, "expected a signature by the declared key, but the bundle is signed with a certificate"
+		return nil, false
+	}
+	if keyed {
+		km, err := keyMaterial(p.Key)
+		if err != nil {
+			res.Check, res.Reason, res.Unverifiable = CheckKey, clean(err), true
+			return nil, false
+		}
+		if p.TrustedRoot != nil {
+			material = root.TrustedMaterialCollection{km, p.TrustedRoot}
+		} else {
+			material = km
+		}
+	} else {
+		material = p.TrustedRoot
+	}
+	return material, true
+}
+
+// recordVerification records what a successful verification found: when
+// it was signed, by which timestamps, and the DSSE payload.
+func recordVerification(res *Result, b *bundle.Bundle, vr *verify.VerificationResult) {
 	for _, ts := range vr.VerifiedTimestamps {
 		kind := "tsa"
 		if ts.Type == "Tlog" {
@@ -373,27 +418,6 @@ func VerifyBundle(b *bundle.Bundle, open func() (io.ReadCloser, error), p Policy
 	if vr.Statement != nil {
 		res.PredicateType = vr.Statement.GetPredicateType()
 	}
-	if keyed {
-		res.Signer = "key " + quoteHint(vc.PublicKey().Hint())
-		res.Verified = true
-		return res
-	}
-	if vr.Signature != nil && vr.Signature.Certificate != nil {
-		res.Signer = vr.Signature.Certificate.SubjectAlternativeName
-		res.Issuer = vr.Signature.Certificate.Issuer
-	}
-	if p.Identity.IsZero() {
-		res.Check, res.Unverifiable = CheckNotConfigured, true
-		res.Reason = fmt.Sprintf("the signature is valid, but no expected signer was declared, so anyone with a Sigstore certificate could have made it (signed by %q, issuer %q); pass --certificate-identity and --certificate-oidc-issuer", res.Signer, res.Issuer)
-		return res
-	}
-	if exp, act, ok := matchIdentity(p.Identity, res.Signer, res.Issuer); !ok {
-		res.Check, res.Expected, res.Actual = CheckIdentity, exp, act
-		res.Reason = fmt.Sprintf("identity mismatch: expected %s, got %s", exp, act)
-		return res
-	}
-	res.Verified = true
-	return res
 }
 
 // verifierOptions requires, as cosign does for the public-good instance, a

@@ -118,7 +118,17 @@ var funcs = template.FuncMap{
 	"bar":           bar,
 	"unknownClaims": unknownClaims,
 	"extensions":    extensions,
+	"state":         state,
+	// The report's constants the template compares with, so that it holds
+	// no status literal.
+	"signOffCurrent":     func() report.SignOffState { return report.SignOffCurrent },
+	"claimMet":           func() report.ClaimStatus { return report.ClaimMet },
+	"claimNotApplicable": func() report.ClaimStatus { return report.ClaimNotApplicable },
 }
+
+// state shows one of the report's states (attestation, waiver, collector)
+// as it is spelled in the JSON.
+func state(s any) string { return textsafe.Clean(fmt.Sprint(s)) }
 
 // inlineCode shows a message's Markdown code spans (`assay sbom`) as code:
 // rule messages and remediation are written with backticks for the text
@@ -147,8 +157,8 @@ func inlineCode(s string) template.HTML {
 }
 
 var labels = map[string]string{
-	"met": "Met", "partially_met": "Partially met", "not_met": "Not met",
-	"unknown": "Unknown", "not_applicable": "Not applicable",
+	string(report.PrincipleMet): "Met", string(report.PrinciplePartiallyMet): "Partially met", string(report.PrincipleNotMet): "Not met",
+	string(report.PrincipleUnknown): "Unknown", string(report.PrincipleNotApplicable): "Not applicable",
 }
 
 // label turns a claim or principle status into words.
@@ -174,20 +184,20 @@ func basis(b report.Basis) string {
 	return textsafe.Clean(string(b))
 }
 
-func outcome(o string) string {
+func outcome(o report.Outcome) string {
 	switch o {
-	case "true":
+	case report.OutcomeTrue:
 		return "yes"
-	case "false":
+	case report.OutcomeFalse:
 		return "no"
-	case "not_applicable":
+	case report.OutcomeNotApplicable:
 		return "not applicable"
-	case "not_available":
+	case report.OutcomeNotAvailable:
 		return "not observed"
-	case "error":
+	case report.OutcomeError:
 		return "unreadable"
 	}
-	return textsafe.Clean(o)
+	return textsafe.Clean(string(o))
 }
 
 func short(commit string) string {
@@ -222,7 +232,7 @@ func bar(c report.Counts) []segment {
 	parts := []struct {
 		class string
 		n     int
-	}{{"met", c.Met}, {"not_met", c.NotMet}, {"unknown", c.Unknown}, {"not_applicable", c.NotApplicable}}
+	}{{string(report.ClaimMet), c.Met}, {string(report.ClaimNotMet), c.NotMet}, {string(report.ClaimUnknown), c.Unknown}, {string(report.ClaimNotApplicable), c.NotApplicable}}
 	total := 0
 	for _, p := range parts {
 		total += max(p.n, 0)

@@ -71,6 +71,16 @@ func codeSafe(s string) string {
 }
 
 func write(b *strings.Builder, r *report.Report) {
+	writeHeader(b, r)
+	writeThemes(b, r)
+	writeSummary(b, r)
+	writeFrameworks(b, r)
+	writeAnnexes(b, r)
+}
+
+// writeHeader writes the table that says what was assessed, by whom and
+// when.
+func writeHeader(b *strings.Builder, r *report.Report) {
 	s := r.Subject
 	fmt.Fprintf(b, "# Software Security Code of Practice: self-assessment\n\n")
 	fmt.Fprintf(b, "| | |\n|---|---|\n")
@@ -95,8 +105,8 @@ func write(b *strings.Builder, r *report.Report) {
 	fmt.Fprintf(b, "| Next review date | %s |\n", r.NextReview)
 	if so := r.SignOff; so != nil {
 		state := "signature verified (" + esc(so.Signer) + ")"
-		if so.Status != "current" {
-			state = strings.ReplaceAll(so.Status, "_", " ") + ": " + esc(so.Reason)
+		if so.Status != report.SignOffCurrent {
+			state = strings.ReplaceAll(string(so.Status), "_", " ") + ": " + esc(so.Reason)
 		}
 		fmt.Fprintf(b, "| SRO sign-off | %s, %s; next review %s; %s |\n", esc(so.Name), esc(so.SignedAt), esc(so.NextReview), state)
 	}
@@ -107,7 +117,10 @@ func write(b *strings.Builder, r *report.Report) {
 	}
 	fmt.Fprintf(b, "| Source | `%s` at `%s` |\n", codeSafe(s.Path), codeSafe(commit))
 	fmt.Fprintf(b, "| Assessed by | %s %s |\n\n", r.Tool.Name, esc(r.Tool.Version))
+}
 
+// writeThemes writes each theme's principles with a row per claim.
+func writeThemes(b *strings.Builder, r *report.Report) {
 	principles := map[string]report.Principle{}
 	for _, p := range r.Principles {
 		principles[p.ID] = p
@@ -129,7 +142,10 @@ func write(b *strings.Builder, r *report.Report) {
 			b.WriteString("\n")
 		}
 	}
+}
 
+// writeSummary writes the principles' statuses and claim counts.
+func writeSummary(b *strings.Builder, r *report.Report) {
 	fmt.Fprintf(b, "## Summary\n\n")
 	fmt.Fprintf(b, "| Principle | Status | Met | Not met | Unknown | Not applicable |\n|---|---|---|---|---|---|\n")
 	for _, p := range r.Principles {
@@ -137,8 +153,11 @@ func write(b *strings.Builder, r *report.Report) {
 	}
 	c := r.Summary.Claims
 	fmt.Fprintf(b, "| **All claims** | | **%d** | **%d** | **%d** | **%d** |\n\n", c.Met, c.NotMet, c.Unknown, c.NotApplicable)
+}
 
-	writeFrameworks(b, r)
+// writeAnnexes writes what to fix first, notices, collectors and the
+// sign-off line.
+func writeAnnexes(b *strings.Builder, r *report.Report) {
 	if len(r.FixFirst) > 0 {
 		fmt.Fprintf(b, "## What to fix first\n\n")
 		for i, f := range r.FixFirst {
@@ -158,7 +177,7 @@ func write(b *strings.Builder, r *report.Report) {
 		fmt.Fprintf(b, "| %s | %s | %s |\n", col.Name, col.Status, esc(col.Reason))
 	}
 	b.WriteString("\n")
-	if r.SignOff == nil || r.SignOff.Status != "current" {
+	if r.SignOff == nil || r.SignOff.Status != report.SignOffCurrent {
 		fmt.Fprintf(b, "## Sign-off\n\nSenior Responsible Owner: ____________________  Date: __________\n")
 	}
 }
@@ -166,7 +185,7 @@ func write(b *strings.Builder, r *report.Report) {
 func evidenceCell(r *report.Report, c report.Claim) string {
 	var parts []string
 	for _, f := range c.Findings {
-		if f.Outcome != "true" && f.Outcome != "false" {
+		if f.Outcome != report.OutcomeTrue && f.Outcome != report.OutcomeFalse {
 			continue
 		}
 		l := loc(f.Location)
@@ -174,7 +193,7 @@ func evidenceCell(r *report.Report, c report.Claim) string {
 			continue
 		}
 		mark := "✓"
-		if f.Outcome == "false" {
+		if f.Outcome == report.OutcomeFalse {
 			mark = "✗"
 		}
 		parts = append(parts, mark+" "+l)

@@ -175,8 +175,8 @@ func claimControl(cl report.CatalogClaim) Control {
 			if prose == "" {
 				prose = r.ID
 			}
-			m.Parts = append(m.Parts, Part{ID: id + "_rules." + strconv.Itoa(i+1), Name: "rule", NS: NS, Class: r.Role, Title: r.ID,
-				Props: []Prop{{Name: "rule-id", NS: NS, Value: r.ID}, {Name: "rule-role", NS: NS, Value: r.Role}}, Prose: prose})
+			m.Parts = append(m.Parts, Part{ID: id + "_rules." + strconv.Itoa(i+1), Name: "rule", NS: NS, Class: string(r.Role), Title: r.ID,
+				Props: []Prop{{Name: "rule-id", NS: NS, Value: r.ID}, {Name: "rule-role", NS: NS, Value: string(r.Role)}}, Prose: prose})
 		}
 		ctl.Parts = append(ctl.Parts, m)
 	}

@@ -23,7 +23,7 @@ func newObserver(subject, at string, scope ...string) *observer {
 }
 
 func (o *observer) finding(f report.Finding) string {
-	key := strings.Join([]string{f.Rule, f.Outcome, f.Message, f.Location.Path, strconv.Itoa(f.Location.Line), f.Location.URL, f.Location.Commit}, "\x00")
+	key := strings.Join([]string{f.Rule, string(f.Outcome), f.Message, f.Location.Path, strconv.Itoa(f.Location.Line), f.Location.URL, f.Location.Commit}, "\x00")
 	if id, ok := o.index[key]; ok {
 		return id
 	}
@@ -31,7 +31,7 @@ func (o *observer) finding(f report.Finding) string {
 	o.index[key] = id
 	obs := Observation{UUID: id, Title: "Rule " + md(f.Rule) + ": " + outcomeText(f.Outcome),
 		Description: descriptionText(f.Message),
-		Props:       []Prop{{Name: "rule-id", NS: NS, Value: propValue(f.Rule)}, {Name: "outcome", NS: NS, Value: propValue(f.Outcome)}},
+		Props:       []Prop{{Name: "rule-id", NS: NS, Value: propValue(f.Rule)}, {Name: "outcome", NS: NS, Value: propValue(string(f.Outcome))}},
 		Methods:     []string{"EXAMINE"}, Types: []string{"finding"}, Collected: o.at}
 	if ev := evidence(f.Location); ev != nil {
 		obs.RelevantEvidence = []RelevantEvidence{*ev}
@@ -108,7 +108,7 @@ func controlFinding(c report.ControlVerdict, subject string, scope []string, obs
 	}
 	var remarks []string
 	for _, cc := range c.Claims {
-		f.Props = append(f.Props, Prop{Name: "maps-to-claim", NS: NS, Value: propValue(cc.ID), Class: cc.Role,
+		f.Props = append(f.Props, Prop{Name: "maps-to-claim", NS: NS, Value: propValue(cc.ID), Class: string(cc.Role),
 			Remarks: "Claim " + md(cc.ID) + " is " + md(strings.ReplaceAll(string(cc.Status), "_", " ")) + " (" + md(cc.Source) + " mapping)."})
 	}
 	if c.Person != "" {

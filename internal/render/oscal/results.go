@@ -223,8 +223,8 @@ func BuildResults(r *report.Report) *ResultsDoc {
 	for _, c := range r.Collectors {
 		res.assessmentLog().Entries = append(res.assessmentLog().Entries, LogEntry{
 			UUID: uuid5("log", subject, c.Name), Title: "Collector " + md(c.Name), Start: at,
-			Description: md(c.Status + reasonText(c.Reason)),
-			Props: []Prop{{Name: "collector-status", NS: NS, Value: propValue(c.Status)},
+			Description: md(string(c.Status) + reasonText(c.Reason)),
+			Props: []Prop{{Name: "collector-status", NS: NS, Value: propValue(string(c.Status))},
 				{Name: "records", NS: NS, Value: strconv.Itoa(c.Records)}},
 		})
 	}
@@ -238,7 +238,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 		attObs[i] = id
 		o := Observation{UUID: id, Title: "Attestation for claim " + md(a.Claim) + " by " + md(a.AttestedBy),
 			Description: descriptionText(a.Statement),
-			Props: []Prop{{Name: "attestation-status", NS: NS, Value: propValue(a.Status)},
+			Props: []Prop{{Name: "attestation-status", NS: NS, Value: propValue(string(a.Status))},
 				{Name: "signed", NS: NS, Value: boolText(a.Signed)}, {Name: "signature-verified", NS: NS, Value: boolText(a.Verified)},
 				{Name: "attested-on", NS: NS, Value: propValue(a.Date)}},
 			Methods: []string{"INTERVIEW"}, Types: []string{"control-objective"}, Collected: at,
@@ -369,20 +369,20 @@ func descriptionText(s string) string {
 	return md(s)
 }
 
-func outcomeText(o string) string {
+func outcomeText(o report.Outcome) string {
 	switch o {
-	case "true":
+	case report.OutcomeTrue:
 		return "yes"
-	case "false":
+	case report.OutcomeFalse:
 		return "no"
-	case "not_applicable":
+	case report.OutcomeNotApplicable:
 		return "not applicable"
-	case "not_available":
+	case report.OutcomeNotAvailable:
 		return "not observed"
-	case "error":
+	case report.OutcomeError:
 		return "unreadable evidence"
 	}
-	return md(o)
+	return md(string(o))
 }
 
 func claimState(s report.ClaimStatus) Status {
@@ -413,11 +413,11 @@ func principleState(s report.PrincipleStatus) Status {
 
 func implState(s string) *ImplementationStatus {
 	switch s {
-	case "met":
+	case string(report.PrincipleMet):
 		return &ImplementationStatus{State: "implemented"}
-	case "partially_met":
+	case string(report.PrinciplePartiallyMet):
 		return &ImplementationStatus{State: "partial"}
-	case "not_applicable":
+	case string(report.PrincipleNotApplicable):
 		return &ImplementationStatus{State: "not-applicable"}
 	}
 	return nil

@@ -79,7 +79,7 @@ func Fixture(t testing.TB) *report.Report {
 		evidence.Record{Fact: evidence.Attestation{Index: 0, Claim: "1.1.2", Statement: "All developers complete secure development training each year. <b>bold</b>",
 			AttestedBy: "A. Person", Date: day("2026-06-01"), Expires: day("2027-06-01"),
 			Evidence:  []evidence.AttestedDocument{{Path: "docs/training-log.csv", Declared: "ab", Actual: "ab"}, {URL: "https://example.com/training"}},
-			Signature: evidence.SignatureCheck{Signed: true, Verified: true, Signer: "a.person@example.com"}},
+			Signature: evidence.SignatureCheck{State: evidence.SignatureVerified, Signed: true, Verified: true, Signer: "a.person@example.com"}},
 			Provenance: evidence.Provenance{Location: evidence.Location{Path: "assay.yaml", Line: 9}}},
 		evidence.Record{Fact: evidence.Attestation{Index: 1, Claim: "1.1.1", Statement: "We follow NIST SSDF.", AttestedBy: "B. Person",
 			Date: day("2025-01-01"), Expires: day("2026-01-01"), Evidence: []evidence.AttestedDocument{{Path: "docs/sdl.md", Declared: "aa", Actual: "aa"}}},

@@ -387,21 +387,21 @@ func semver(v string) string {
 // severity maps a rule's strongest role to a default level and GitHub's
 // security-severity score.
 func severity(v *ruleView) (level, score string) {
-	best := ""
+	var best report.Role
 	for _, c := range v.claims {
 		switch {
-		case c.Role == "all":
-			best = "all"
-		case c.Role == "any" && best != "all":
-			best = "any"
+		case c.Role == report.RoleAll:
+			best = report.RoleAll
+		case c.Role == report.RoleAny && best != report.RoleAll:
+			best = report.RoleAny
 		case best == "":
-			best = "supporting"
+			best = report.RoleSupporting
 		}
 	}
 	switch {
-	case best == "all":
+	case best == report.RoleAll:
 		return "error", "7.0"
-	case best == "any":
+	case best == report.RoleAny:
 		return "warning", "5.0"
 	case v.hygiene:
 		return "warning", "4.0"
@@ -420,7 +420,7 @@ func (b *builder) ruleDescriptor(v *ruleView) Descriptor {
 	var rels []Relationship
 	for _, c := range v.claims {
 		claims = append(claims, c.Claim)
-		roles = append(roles, c.Role)
+		roles = append(roles, string(c.Role))
 		if c.Principle != "" && !slices.Contains(principles, c.Principle) {
 			principles = append(principles, c.Principle)
 		}
@@ -494,7 +494,7 @@ func (b *builder) results(views map[string]*ruleView) {
 	byKey := map[string]*located{}
 	shown := map[string]bool{}
 	add := func(f report.Finding, claim string, level string, w *report.Waiver) {
-		key := strings.Join([]string{f.Rule, f.Location.Path, strconv.Itoa(f.Location.Line), f.Outcome, f.Message}, "\x00")
+		key := strings.Join([]string{f.Rule, f.Location.Path, strconv.Itoa(f.Location.Line), string(f.Outcome), f.Message}, "\x00")
 		it, ok := byKey[key]
 		if !ok {
 			it = &located{f: f}
@@ -535,7 +535,7 @@ func (b *builder) results(views map[string]*ruleView) {
 		}
 	}
 	for _, n := range b.r.Notices {
-		if fileLocation(n.Location.Path) && n.Outcome == "false" {
+		if fileLocation(n.Location.Path) && n.Outcome == report.OutcomeFalse {
 			add(n, "", "warning", nil)
 		}
 	}
@@ -592,12 +592,12 @@ func (b *builder) locations(path string, line int) []Location {
 // finding is no problem.
 func findingLevel(f report.Finding, status report.ClaimStatus) string {
 	switch f.Outcome {
-	case "false":
-		if status == report.ClaimNotMet && (f.Role == "all" || f.Role == "any") {
+	case report.OutcomeFalse:
+		if status == report.ClaimNotMet && (f.Role == report.RoleAll || f.Role == report.RoleAny) {
 			return "error"
 		}
 		return "warning"
-	case "not_available", "error":
+	case report.OutcomeNotAvailable, report.OutcomeError:
 		return "note"
 	}
 	return ""
@@ -635,7 +635,7 @@ func (b *builder) result(it *located) Result {
 		}
 		msg.WriteString(")")
 	}
-	if f.Outcome == "not_available" || f.Outcome == "error" {
+	if f.Outcome == report.OutcomeNotAvailable || f.Outcome == report.OutcomeError {
 		msg.WriteString(": could not be observed; the claim stays unknown until it is")
 	}
 	res := Result{
@@ -643,8 +643,8 @@ func (b *builder) result(it *located) Result {
 		Message:   Message{Text: msg.String()},
 		Locations: b.locations(f.Location.Path, f.Location.Line),
 		// Line numbers are left out so that an alert survives edits above it.
-		PartialFingerprints: map[string]string{FingerprintKey: b.fingerprint(f.Rule, f.Location.Path, f.Outcome, f.Message)},
-		Properties:          &ResultProperties{Claims: it.claims, Outcome: f.Outcome},
+		PartialFingerprints: map[string]string{FingerprintKey: b.fingerprint(f.Rule, f.Location.Path, string(f.Outcome), f.Message)},
+		Properties:          &ResultProperties{Claims: it.claims, Outcome: string(f.Outcome)},
 	}
 	for _, c := range it.claims {
 		res.Taxa = append(res.Taxa, DescriptorRef{ID: c, ToolComponent: &ComponentRef{Name: Taxonomy}})
@@ -718,9 +718,9 @@ func (b *builder) invocation() Invocation {
 	for _, c := range b.r.Collectors {
 		level := ""
 		switch c.Status {
-		case "failed":
+		case report.CollectorFailed:
 			level = "error"
-		case "skipped":
+		case report.CollectorSkipped:
 			level = "note"
 		default:
 			continue

@@ -129,10 +129,10 @@ func (p *printer) render(r *report.Report) {
 	if so := r.SignOff; so != nil {
 		line := fmt.Sprintf("%s signed %s, next review %s", clean(so.Name), clean(so.SignedAt), clean(so.NextReview))
 		switch so.Status {
-		case "current":
+		case report.SignOffCurrent:
 			line += p.color(ansiGreen, " (signature verified: "+clean(so.Signer)+")")
 		default:
-			line += p.color(ansiYellow, " ("+strings.ReplaceAll(so.Status, "_", " ")+": "+clean(so.Reason)+")")
+			line += p.color(ansiYellow, " ("+strings.ReplaceAll(string(so.Status), "_", " ")+": "+clean(so.Reason)+")")
 		}
 		p.printf("Sign-off   %s\n", line)
 	}
@@ -193,7 +193,7 @@ func (p *printer) summary(r *report.Report) {
 	p.printf("  Principles  %d met, %d partially met, %d not met, %d unknown, %d not applicable\n", pc.Met, pc.PartiallyMet, pc.NotMet, pc.Unknown, pc.NotApplicable)
 	var stale []string
 	for _, a := range r.Attestations {
-		if a.Status != "valid" {
+		if a.Status != report.AttestationValid {
 			stale = append(stale, fmt.Sprintf("%s (%s): %s", a.Claim, a.Status, clean(a.Reason)))
 		}
 	}
@@ -205,7 +205,7 @@ func (p *printer) summary(r *report.Report) {
 	}
 	var waivers []string
 	for _, w := range r.Waivers {
-		if w.Status != "active" {
+		if w.Status != report.WaiverActive {
 			target := w.Claim
 			if target == "" {
 				target = w.Rule
@@ -231,7 +231,7 @@ func (p *printer) summary(r *report.Report) {
 	}
 	var troubled []string
 	for _, col := range r.Collectors {
-		if col.Status != "succeeded" {
+		if col.Status != report.CollectorSucceeded {
 			troubled = append(troubled, fmt.Sprintf("%s %s: %s", col.Name, col.Status, clean(col.Reason)))
 		}
 	}

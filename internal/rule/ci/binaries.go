@@ -11,7 +11,7 @@ import (
 // ---- binary artefacts in the tree ----
 
 func noBinaryArtefacts(ev *evidence.Set) []rule.Finding {
-	const id = "noBinaryArtefacts"
+	const id = NoBinaryArtefacts
 	scan, ok := evidence.First[evidence.BinaryScan](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the tree was not searched for binary artefacts")}

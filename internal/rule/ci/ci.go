@@ -26,32 +26,63 @@ var (
 	needBuildEnv  = []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindDockerfile, evidence.KindReleaseTool}
 )
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	CiActionsPinned                        = "ciActionsPinned"
+	CloudCredentialsUseOIDC                = "cloudCredentialsUseOIDC"
+	CodeownersCoverBuild                   = "codeownersCoverBuild"
+	ContainerImagesPinned                  = "containerImagesPinned"
+	DependencyReviewOnChanges              = "dependencyReviewOnChanges"
+	DownloadsVerified                      = "downloadsVerified"
+	FuzzingExists                          = "fuzzingExists"
+	NoBinaryArtefacts                      = "noBinaryArtefacts"
+	NoScriptInjection                      = "noScriptInjection"
+	NoUntrustedCheckoutInPrivilegedTrigger = "noUntrustedCheckoutInPrivilegedTrigger"
+	PackageInstallsPinned                  = "packageInstallsPinned"
+	PublishCredentialsFromSecretStore      = "publishCredentialsFromSecretStore"
+	PublishUsesOIDC                        = "publishUsesOIDC"
+	ReleaseJobDependsOnTests               = "releaseJobDependsOnTests"
+	ReleaseProducesSBOM                    = "releaseProducesSBOM"
+	ReleasePublishedFromCI                 = "releasePublishedFromCI"
+	ReleaseSignsArtifacts                  = "releaseSignsArtifacts"
+	ScaScanScheduled                       = "scaScanScheduled"
+	SecretsNotEchoed                       = "secretsNotEchoed"
+	SelfHostedRunnersNotExposed            = "selfHostedRunnersNotExposed"
+	StaticAnalysisRuns                     = "staticAnalysisRuns"
+	TestsRunOnChanges                      = "testsRunOnChanges"
+	TestsRunOnPullRequests                 = "testsRunOnPullRequests"
+	UpdateAutomationCoversEcosystems       = "updateAutomationCoversEcosystems"
+	WorkflowPermissionsLeastPrivilege      = "workflowPermissionsLeastPrivilege"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	rs := []rule.Rule{
-		b.Rule("testsRunOnChanges", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnChanges),
-		b.Rule("testsRunOnPullRequests", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnPullRequests),
-		b.Rule("staticAnalysisRuns", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindToolConfig}, staticAnalysisRuns),
-		b.Rule("fuzzingExists", []evidence.Kind{evidence.KindCIPipeline, evidence.KindFuzzHarness}, fuzzingExists),
-		b.Rule("dependencyReviewOnChanges", needPipelines, dependencyReviewOnChanges),
-		b.Rule("scaScanScheduled", needPipelines, scaScanScheduled),
-		b.Rule("releaseJobDependsOnTests", needPipelines, releaseJobDependsOnTests),
-		b.Rule("releaseSignsArtifacts", needSigning, releaseSignsArtifacts),
-		b.Rule("releaseProducesSBOM", needBuildEnv, releaseProducesSBOM),
-		b.Rule("workflowPermissionsLeastPrivilege", needPipelines, workflowPermissionsLeastPrivilege),
-		b.Rule("ciActionsPinned", needPipelines, ciActionsPinned),
-		b.Rule("containerImagesPinned", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindBuildImage}, containerImagesPinned),
-		b.Rule("downloadsVerified", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile}, downloadsVerified),
-		b.Rule("packageInstallsPinned", []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindManifest}, packageInstallsPinned),
-		b.Rule("noBinaryArtefacts", []evidence.Kind{evidence.KindBinary, evidence.KindBinaryScan}, noBinaryArtefacts),
-		b.Rule("noUntrustedCheckoutInPrivilegedTrigger", needPipelines, noUntrustedCheckout),
-		b.Rule("noScriptInjection", needPipelines, noScriptInjection),
-		b.Rule("selfHostedRunnersNotExposed", needPipelines, selfHostedRunnersNotExposed),
-		b.Rule("secretsNotEchoed", needPipelines, secretsNotEchoed),
-		b.Rule("cloudCredentialsUseOIDC", needPipelines, cloudCredentialsUseOIDC),
-		b.Rule("codeownersCoverBuild", []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindCodeOwners, evidence.KindDockerfile}, codeownersCoverBuild),
-		b.Rule("updateAutomationCoversEcosystems", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindManifest, evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindPreCommit, evidence.KindScope}, updateAutomationCoversEcosystems),
+		b.Rule(TestsRunOnChanges, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnChanges),
+		b.Rule(TestsRunOnPullRequests, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnPullRequests),
+		b.Rule(StaticAnalysisRuns, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindToolConfig}, staticAnalysisRuns),
+		b.Rule(FuzzingExists, []evidence.Kind{evidence.KindCIPipeline, evidence.KindFuzzHarness}, fuzzingExists),
+		b.Rule(DependencyReviewOnChanges, needPipelines, dependencyReviewOnChanges),
+		b.Rule(ScaScanScheduled, needPipelines, scaScanScheduled),
+		b.Rule(ReleaseJobDependsOnTests, needPipelines, releaseJobDependsOnTests),
+		b.Rule(ReleaseSignsArtifacts, needSigning, releaseSignsArtifacts),
+		b.Rule(ReleaseProducesSBOM, needBuildEnv, releaseProducesSBOM),
+		b.Rule(WorkflowPermissionsLeastPrivilege, needPipelines, workflowPermissionsLeastPrivilege),
+		b.Rule(CiActionsPinned, needPipelines, ciActionsPinned),
+		b.Rule(ContainerImagesPinned, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindBuildImage}, containerImagesPinned),
+		b.Rule(DownloadsVerified, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile}, downloadsVerified),
+		b.Rule(PackageInstallsPinned, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindManifest}, packageInstallsPinned),
+		b.Rule(NoBinaryArtefacts, []evidence.Kind{evidence.KindBinary, evidence.KindBinaryScan}, noBinaryArtefacts),
+		b.Rule(NoUntrustedCheckoutInPrivilegedTrigger, needPipelines, noUntrustedCheckout),
+		b.Rule(NoScriptInjection, needPipelines, noScriptInjection),
+		b.Rule(SelfHostedRunnersNotExposed, needPipelines, selfHostedRunnersNotExposed),
+		b.Rule(SecretsNotEchoed, needPipelines, secretsNotEchoed),
+		b.Rule(CloudCredentialsUseOIDC, needPipelines, cloudCredentialsUseOIDC),
+		b.Rule(CodeownersCoverBuild, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindCodeOwners, evidence.KindDockerfile}, codeownersCoverBuild),
+		b.Rule(UpdateAutomationCoversEcosystems, []evidence.Kind{evidence.KindUpdateConfig, evidence.KindManifest, evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindPreCommit, evidence.KindScope}, updateAutomationCoversEcosystems),
 	}
 	rs = append(rs, publishRules(b)...)
 	return rs, b.Err()
@@ -400,7 +431,7 @@ func noTests(id string, ts testSearch, soft *hit, what string) rule.Finding {
 }
 
 func testsRunOnPullRequests(ev *evidence.Set) []rule.Finding {
-	const id = "testsRunOnPullRequests"
+	const id = TestsRunOnPullRequests
 	ts, stop := testHits(ev, id)
 	if stop != nil {
 		return stop
@@ -412,7 +443,7 @@ func testsRunOnPullRequests(ev *evidence.Set) []rule.Finding {
 }
 
 func testsRunOnChanges(ev *evidence.Set) []rule.Finding {
-	const id = "testsRunOnChanges"
+	const id = TestsRunOnChanges
 	ts, stop := testHits(ev, id)
 	if stop != nil {
 		return stop
@@ -450,7 +481,7 @@ func branchNote(scan evidence.CIScan) string {
 // ---- static analysis, fuzzing, SCA ----
 
 func staticAnalysisRuns(ev *evidence.Set) []rule.Finding {
-	const id = "staticAnalysisRuns"
+	const id = StaticAnalysisRuns
 	ix := newIndex(ev)
 	run := ix.runnable()
 	var out []rule.Finding
@@ -493,7 +524,7 @@ func staticAnalysisRuns(ev *evidence.Set) []rule.Finding {
 }
 
 func fuzzingExists(ev *evidence.Set) []rule.Finding {
-	const id = "fuzzingExists"
+	const id = FuzzingExists
 	for _, it := range evidence.Facts[evidence.FuzzHarness](ev) {
 		h := it.Fact
 		return []rule.Finding{rule.New(id, rule.True, loc(h.Path, h.Line), "%s fuzz target: %s", h.Engine, h.Detail)}
@@ -526,7 +557,7 @@ func fuzzingExists(ev *evidence.Set) []rule.Finding {
 }
 
 func dependencyReviewOnChanges(ev *evidence.Set) []rule.Finding {
-	const id = "dependencyReviewOnChanges"
+	const id = DependencyReviewOnChanges
 	ix := newIndex(ev)
 	run := ix.runnable()
 	scanItem, _ := evidence.First[evidence.CIScan](ev)
@@ -588,7 +619,7 @@ func dependencyReviewOnChanges(ev *evidence.Set) []rule.Finding {
 }
 
 func scaScanScheduled(ev *evidence.Set) []rule.Finding {
-	const id = "scaScanScheduled"
+	const id = ScaScanScheduled
 	ix := newIndex(ev)
 	run := ix.runnable()
 	if len(run) == 0 {

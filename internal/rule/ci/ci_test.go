@@ -101,24 +101,24 @@ func TestRules(t *testing.T) {
 			name:  "no CI at all",
 			files: map[string]string{"main.go": "package main\n"},
 			want: map[string]rule.Outcome{
-				"testsRunOnChanges": rule.False, "testsRunOnPullRequests": rule.False, "staticAnalysisRuns": rule.False,
-				"releaseJobDependsOnTests": rule.NotApplicable, "workflowPermissionsLeastPrivilege": rule.NotApplicable,
-				"ciActionsPinned": rule.NotApplicable, "codeownersCoverBuild": rule.NotApplicable, "fuzzingExists": rule.False,
+				TestsRunOnChanges: rule.False, TestsRunOnPullRequests: rule.False, StaticAnalysisRuns: rule.False,
+				ReleaseJobDependsOnTests: rule.NotApplicable, WorkflowPermissionsLeastPrivilege: rule.NotApplicable,
+				CiActionsPinned: rule.NotApplicable, CodeownersCoverBuild: rule.NotApplicable, FuzzingExists: rule.False,
 			},
 		},
 		{
 			name:  "broken workflow is an error, not a negative",
 			files: map[string]string{".github/workflows/ci.yml": "on: [push\njobs: {"},
-			want:  map[string]rule.Outcome{"testsRunOnChanges": rule.Error},
+			want:  map[string]rule.Outcome{TestsRunOnChanges: rule.Error},
 		},
 		{
 			name:  "tests on pull requests and main",
 			files: map[string]string{".github/workflows/ci.yml": goTestPR},
 			want: map[string]rule.Outcome{
-				"testsRunOnChanges": rule.True, "testsRunOnPullRequests": rule.True,
-				"workflowPermissionsLeastPrivilege": rule.True, "ciActionsPinned": rule.True,
+				TestsRunOnChanges: rule.True, TestsRunOnPullRequests: rule.True,
+				WorkflowPermissionsLeastPrivilege: rule.True, CiActionsPinned: rule.True,
 			},
-			line: map[string]int{"testsRunOnChanges": 12},
+			line: map[string]int{TestsRunOnChanges: 12},
 		},
 		{
 			name: "tests only on push",
@@ -129,13 +129,13 @@ jobs:
     steps:
       - run: pytest -q
 `},
-			want: map[string]rule.Outcome{"testsRunOnChanges": rule.False, "testsRunOnPullRequests": rule.False, "workflowPermissionsLeastPrivilege": rule.False},
-			line: map[string]int{"testsRunOnChanges": 6, "workflowPermissionsLeastPrivilege": 1},
+			want: map[string]rule.Outcome{TestsRunOnChanges: rule.False, TestsRunOnPullRequests: rule.False, WorkflowPermissionsLeastPrivilege: rule.False},
+			line: map[string]int{TestsRunOnChanges: 6, WorkflowPermissionsLeastPrivilege: 1},
 		},
 		{
 			name:  "job named test that runs nothing",
 			files: map[string]string{".github/workflows/ci.yml": "on: [pull_request, push]\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: echo ok\n"},
-			want:  map[string]rule.Outcome{"testsRunOnChanges": rule.False},
+			want:  map[string]rule.Outcome{TestsRunOnChanges: rule.False},
 		},
 		{
 			name: "release gated, signed, with SBOM",
@@ -144,21 +144,21 @@ jobs:
 				".github/workflows/release.yml": releaseGated,
 			},
 			want: map[string]rule.Outcome{
-				"releaseJobDependsOnTests": rule.True, "releaseSignsArtifacts": rule.True, "releaseProducesSBOM": rule.True,
-				"ciActionsPinned": rule.False, "workflowPermissionsLeastPrivilege": rule.True,
+				ReleaseJobDependsOnTests: rule.True, ReleaseSignsArtifacts: rule.True, ReleaseProducesSBOM: rule.True,
+				CiActionsPinned: rule.False, WorkflowPermissionsLeastPrivilege: rule.True,
 			},
-			line: map[string]int{"releaseJobDependsOnTests": 17, "ciActionsPinned": 21},
+			line: map[string]int{ReleaseJobDependsOnTests: 17, CiActionsPinned: 21},
 		},
 		{
 			name:  "release not gated",
 			files: map[string]string{".github/workflows/release.yml": releaseUngated},
-			want:  map[string]rule.Outcome{"releaseJobDependsOnTests": rule.False, "releaseSignsArtifacts": rule.False, "releaseProducesSBOM": rule.False},
-			line:  map[string]int{"releaseJobDependsOnTests": 9},
+			want:  map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.False, ReleaseSignsArtifacts: rule.False, ReleaseProducesSBOM: rule.False},
+			line:  map[string]int{ReleaseJobDependsOnTests: 9},
 		},
 		{
 			name:  "npm provenance signs",
 			files: map[string]string{".github/workflows/release.yml": strings.Replace(releaseUngated, "npm publish", "npm test\n      - run: npm publish --provenance", 1)},
-			want:  map[string]rule.Outcome{"releaseJobDependsOnTests": rule.True, "releaseSignsArtifacts": rule.True},
+			want:  map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.True, ReleaseSignsArtifacts: rule.True},
 		},
 		{
 			name: "GitLab: stages order gates release; template SAST",
@@ -183,11 +183,11 @@ publish:
     - goreleaser release
 `},
 			want: map[string]rule.Outcome{
-				"testsRunOnChanges": rule.True, "releaseJobDependsOnTests": rule.True, "staticAnalysisRuns": rule.True,
-				"ciActionsPinned": rule.False, "containerImagesPinned": rule.False, "downloadsVerified": rule.False,
-				"workflowPermissionsLeastPrivilege": rule.NotApplicable,
+				TestsRunOnChanges: rule.True, ReleaseJobDependsOnTests: rule.True, StaticAnalysisRuns: rule.True,
+				CiActionsPinned: rule.False, ContainerImagesPinned: rule.False, DownloadsVerified: rule.False,
+				WorkflowPermissionsLeastPrivilege: rule.NotApplicable,
 			},
-			line: map[string]int{"ciActionsPinned": 3, "containerImagesPinned": 9, "downloadsVerified": 18, "releaseJobDependsOnTests": 19},
+			line: map[string]int{CiActionsPinned: 3, ContainerImagesPinned: 9, DownloadsVerified: 18, ReleaseJobDependsOnTests: 19},
 		},
 		{
 			name: "GitLab: needs [] skips the tests",
@@ -198,8 +198,8 @@ deploy:
   needs: []
   script: [docker push registry.example.com/app]
 `},
-			want: map[string]rule.Outcome{"releaseJobDependsOnTests": rule.False},
-			line: map[string]int{"releaseJobDependsOnTests": 6},
+			want: map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.False},
+			line: map[string]int{ReleaseJobDependsOnTests: 6},
 		},
 		{
 			name: "dangerous pull_request_target",
@@ -218,10 +218,10 @@ jobs:
       - run: echo ${{ secrets.TOKEN }}
 `},
 			want: map[string]rule.Outcome{
-				"noUntrustedCheckoutInPrivilegedTrigger": rule.False, "noScriptInjection": rule.False,
-				"selfHostedRunnersNotExposed": rule.False, "secretsNotEchoed": rule.False,
+				NoUntrustedCheckoutInPrivilegedTrigger: rule.False, NoScriptInjection: rule.False,
+				SelfHostedRunnersNotExposed: rule.False, SecretsNotEchoed: rule.False,
 			},
-			line: map[string]int{"noUntrustedCheckoutInPrivilegedTrigger": 7, "noScriptInjection": 12, "selfHostedRunnersNotExposed": 4, "secretsNotEchoed": 13},
+			line: map[string]int{NoUntrustedCheckoutInPrivilegedTrigger: 7, NoScriptInjection: 12, SelfHostedRunnersNotExposed: 4, SecretsNotEchoed: 13},
 		},
 		{
 			name: "safe variants",
@@ -236,7 +236,7 @@ jobs:
           TITLE: ${{ github.event.pull_request.title }}
         run: echo "$TITLE"
 `},
-			want: map[string]rule.Outcome{"noUntrustedCheckoutInPrivilegedTrigger": rule.True, "noScriptInjection": rule.True, "selfHostedRunnersNotExposed": rule.NotApplicable, "secretsNotEchoed": rule.True},
+			want: map[string]rule.Outcome{NoUntrustedCheckoutInPrivilegedTrigger: rule.True, NoScriptInjection: rule.True, SelfHostedRunnersNotExposed: rule.NotApplicable, SecretsNotEchoed: rule.True},
 		},
 		{
 			name: "write-all and cloud keys",
@@ -258,8 +258,8 @@ jobs:
         with:
           workload_identity_provider: projects/1/locations/global/workloadIdentityPools/p/providers/gh
 `},
-			want: map[string]rule.Outcome{"workflowPermissionsLeastPrivilege": rule.False, "cloudCredentialsUseOIDC": rule.False},
-			line: map[string]int{"workflowPermissionsLeastPrivilege": 2, "cloudCredentialsUseOIDC": 7},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.False, CloudCredentialsUseOIDC: rule.False},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 2, CloudCredentialsUseOIDC: 7},
 		},
 		{
 			name: "CODEOWNERS, Dependabot, fuzzing, SAST, SCA",
@@ -284,11 +284,11 @@ jobs:
 				"Dockerfile":             "FROM golang:1.26\nRUN go build\n",
 			},
 			want: map[string]rule.Outcome{
-				"codeownersCoverBuild": rule.True, "updateAutomationCoversEcosystems": rule.False, "fuzzingExists": rule.True,
-				"staticAnalysisRuns": rule.True, "dependencyReviewOnChanges": rule.True, "scaScanScheduled": rule.True,
-				"containerImagesPinned": rule.False,
+				CodeownersCoverBuild: rule.True, UpdateAutomationCoversEcosystems: rule.False, FuzzingExists: rule.True,
+				StaticAnalysisRuns: rule.True, DependencyReviewOnChanges: rule.True, ScaScanScheduled: rule.True,
+				ContainerImagesPinned: rule.False,
 			},
-			line: map[string]int{"fuzzingExists": 5, "containerImagesPinned": 1},
+			line: map[string]int{FuzzingExists: 5, ContainerImagesPinned: 1},
 		},
 		{
 			name: "Renovate JSON5 covers everything",
@@ -298,7 +298,7 @@ jobs:
 				"go.mod":                   "module x\n\nrequire a v1\n",
 				"Dockerfile":               "FROM golang:1.26\n",
 			},
-			want: map[string]rule.Outcome{"updateAutomationCoversEcosystems": rule.True, "codeownersCoverBuild": rule.False},
+			want: map[string]rule.Outcome{UpdateAutomationCoversEcosystems: rule.True, CodeownersCoverBuild: rule.False},
 		},
 	}
 	for _, tc := range tests {
@@ -374,7 +374,7 @@ func TestContainerImageMessageSaysImageOnce(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte("test:\n  image: golang:1.26\n  script:\n    - go test ./...\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got := evalAll(t, collectDir(t, dir))["containerImagesPinned"]
+	got := evalAll(t, collectDir(t, dir))[ContainerImagesPinned]
 	if len(got) != 1 || got[0].Message != "CI image golang:1.26 is not pinned by digest" {
 		t.Errorf("containerImagesPinned = %+v", got)
 	}

@@ -134,7 +134,7 @@ func npmLocked(ev *evidence.Set) (locked, any bool) {
 }
 
 func packageInstallsPinned(ev *evidence.Set) []rule.Finding {
-	const id = "packageInstallsPinned"
+	const id = PackageInstallsPinned
 	var out []rule.Finding
 	installs := 0
 	locked, _ := npmLocked(ev)

@@ -6,7 +6,7 @@ import (
 )
 
 func codeownersCoverBuild(ev *evidence.Set) []rule.Finding {
-	const id = "codeownersCoverBuild"
+	const id = CodeownersCoverBuild
 	var files []string
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		files = append(files, it.Fact.Path)

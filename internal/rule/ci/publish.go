@@ -18,9 +18,9 @@ var needPublish = []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, 
 // publishRules are the rules about publishing releases from CI.
 func publishRules(b *rule.Builder) []rule.Rule {
 	return []rule.Rule{
-		b.Rule("releasePublishedFromCI", needPublish, releasePublishedFromCI),
-		b.Rule("publishCredentialsFromSecretStore", needPublish, publishCredentialsFromSecretStore),
-		b.Rule("publishUsesOIDC", needPublish, publishUsesOIDC),
+		b.Rule(ReleasePublishedFromCI, needPublish, releasePublishedFromCI),
+		b.Rule(PublishCredentialsFromSecretStore, needPublish, publishCredentialsFromSecretStore),
+		b.Rule(PublishUsesOIDC, needPublish, publishUsesOIDC),
 	}
 }
 
@@ -79,7 +79,7 @@ func ciScanned(ev *evidence.Set) bool {
 }
 
 func releasePublishedFromCI(ev *evidence.Set) []rule.Finding {
-	const id = "releasePublishedFromCI"
+	const id = ReleasePublishedFromCI
 	ix := newIndex(ev)
 	pk := packagingOf(ev)
 	if !ciScanned(ev) {
@@ -199,7 +199,7 @@ func plaintextCredentials(ix *index, pubs []publishing.Publish) []publishing.Cre
 }
 
 func publishCredentialsFromSecretStore(ev *evidence.Set) []rule.Finding {
-	const id = "publishCredentialsFromSecretStore"
+	const id = PublishCredentialsFromSecretStore
 	ix := newIndex(ev)
 	if !ciScanned(ev) {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the CI definitions were not read")}
@@ -230,7 +230,7 @@ func publishCredentialsFromSecretStore(ev *evidence.Set) []rule.Finding {
 }
 
 func publishUsesOIDC(ev *evidence.Set) []rule.Finding {
-	const id = "publishUsesOIDC"
+	const id = PublishUsesOIDC
 	ix := newIndex(ev)
 	if !ciScanned(ev) {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the CI definitions were not read")}
@@ -289,7 +289,7 @@ func buildSigns(pk evidence.Packaging, channel string) (evidence.SigningConfig, 
 }
 
 func releaseSignsArtifacts(ev *evidence.Set) []rule.Finding {
-	const id = "releaseSignsArtifacts"
+	const id = ReleaseSignsArtifacts
 	ix := newIndex(ev)
 	pk := packagingOf(ev)
 	tools := evidence.Facts[evidence.ReleaseTool](ev)

@@ -220,102 +220,102 @@ func TestPublishRules(t *testing.T) {
 			name:  "PyPI trusted publishing from a tag",
 			files: map[string]string{wf: pypiTrusted},
 			want: map[string][]answer{
-				"releasePublishedFromCI":            {{rule.True, "", wf, 16}},
-				"publishCredentialsFromSecretStore": {{rule.True, "", wf, 16}},
-				"publishUsesOIDC":                   {{rule.True, "", wf, 13}},
-				"releaseSignsArtifacts":             {{rule.True, "", wf, 16}},
+				ReleasePublishedFromCI:            {{rule.True, "", wf, 16}},
+				PublishCredentialsFromSecretStore: {{rule.True, "", wf, 16}},
+				PublishUsesOIDC:                   {{rule.True, "", wf, 13}},
+				ReleaseSignsArtifacts:             {{rule.True, "", wf, 16}},
 			},
-			say: map[string]string{"publishUsesOIDC": "PyPI trusted publishing", "releaseSignsArtifacts": "PyPI attestations"},
+			say: map[string]string{PublishUsesOIDC: "PyPI trusted publishing", ReleaseSignsArtifacts: "PyPI attestations"},
 		},
 		{
 			name:  "npm from a merged pull request, provenance and a stored token",
 			files: map[string]string{wf: npmMergedPR},
 			want: map[string][]answer{
-				"releasePublishedFromCI":            {{rule.True, "", wf, 14}},
-				"publishCredentialsFromSecretStore": {{rule.True, "", wf, 14}},
-				"publishUsesOIDC":                   {{rule.True, "", wf, 9}},
-				"releaseSignsArtifacts":             {{rule.True, "", wf, 14}},
+				ReleasePublishedFromCI:            {{rule.True, "", wf, 14}},
+				PublishCredentialsFromSecretStore: {{rule.True, "", wf, 14}},
+				PublishUsesOIDC:                   {{rule.True, "", wf, 9}},
+				ReleaseSignsArtifacts:             {{rule.True, "", wf, 14}},
 			},
-			say: map[string]string{"releasePublishedFromCI": "merged pull request", "publishCredentialsFromSecretStore": "secrets.NPM_TOKEN"},
+			say: map[string]string{ReleasePublishedFromCI: "merged pull request", PublishCredentialsFromSecretStore: "secrets.NPM_TOKEN"},
 		},
 		{
 			name:  "pull-request workflows and dry runs publish nothing",
 			files: map[string]string{wf: prOnly},
 			want: map[string][]answer{
-				"releasePublishedFromCI":            {{rule.False, rule.NoSignal, "", 0}},
-				"publishCredentialsFromSecretStore": {{rule.NotApplicable, "", "", 0}},
-				"publishUsesOIDC":                   {{rule.NotApplicable, "", "", 0}},
-				"releaseSignsArtifacts":             {{rule.NotApplicable, "", "", 0}},
+				ReleasePublishedFromCI:            {{rule.False, rule.NoSignal, "", 0}},
+				PublishCredentialsFromSecretStore: {{rule.NotApplicable, "", "", 0}},
+				PublishUsesOIDC:                   {{rule.NotApplicable, "", "", 0}},
+				ReleaseSignsArtifacts:             {{rule.NotApplicable, "", "", 0}},
 			},
 		},
 		{
 			name:  "multi-line image push with the job token",
 			files: map[string]string{wf: imagePush},
 			want: map[string][]answer{
-				"releasePublishedFromCI":            {{rule.True, "", wf, 15}},
-				"publishCredentialsFromSecretStore": {{rule.True, "", wf, 15}},
-				"publishUsesOIDC":                   {{rule.False, rule.NoSignal, wf, 15}},
-				"releaseSignsArtifacts":             {{rule.False, rule.NoSignal, wf, 15}},
+				ReleasePublishedFromCI:            {{rule.True, "", wf, 15}},
+				PublishCredentialsFromSecretStore: {{rule.True, "", wf, 15}},
+				PublishUsesOIDC:                   {{rule.False, rule.NoSignal, wf, 15}},
+				ReleaseSignsArtifacts:             {{rule.False, rule.NoSignal, wf, 15}},
 			},
-			say: map[string]string{"publishCredentialsFromSecretStore": "ghcr.io with credentials", "releasePublishedFromCI": "docker buildx build"},
+			say: map[string]string{PublishCredentialsFromSecretStore: "ghcr.io with credentials", ReleasePublishedFromCI: "docker buildx build"},
 		},
 		{
 			name:  "plaintext publish token is a violation and is not shown",
 			files: map[string]string{wf: plaintext},
 			want: map[string][]answer{
-				"releasePublishedFromCI":            {{rule.True, "", wf, 8}},
-				"publishCredentialsFromSecretStore": {{rule.False, rule.Violation, wf, 8}},
-				"publishUsesOIDC":                   {{rule.False, rule.NoSignal, wf, 8}},
+				ReleasePublishedFromCI:            {{rule.True, "", wf, 8}},
+				PublishCredentialsFromSecretStore: {{rule.False, rule.Violation, wf, 8}},
+				PublishUsesOIDC:                   {{rule.False, rule.NoSignal, wf, 8}},
 			},
-			say: map[string]string{"publishCredentialsFromSecretStore": "TWINE_PASSWORD"},
+			say: map[string]string{PublishCredentialsFromSecretStore: "TWINE_PASSWORD"},
 		},
 		{
 			name:  "release-plz release with OIDC is trusted publishing; release-pr is not a publish",
 			files: map[string]string{wf: releasePlz},
 			want: map[string][]answer{
-				"releasePublishedFromCI": {{rule.True, "", wf, 11}},
-				"publishUsesOIDC":        {{rule.True, "", wf, 7}},
-				"releaseSignsArtifacts":  {{rule.False, rule.NoSignal, wf, 11}},
+				ReleasePublishedFromCI: {{rule.True, "", wf, 11}},
+				PublishUsesOIDC:        {{rule.True, "", wf, 7}},
+				ReleaseSignsArtifacts:  {{rule.False, rule.NoSignal, wf, 11}},
 			},
-			say: map[string]string{"publishUsesOIDC": "crates.io trusted publishing"},
+			say: map[string]string{PublishUsesOIDC: "crates.io trusted publishing"},
 		},
 		{
 			name:  "verification commands are not signing",
 			files: map[string]string{wf: verifyOnly},
 			want: map[string][]answer{
-				"releaseSignsArtifacts": {{rule.False, rule.NoSignal, wf, 8}},
+				ReleaseSignsArtifacts: {{rule.False, rule.NoSignal, wf, 8}},
 			},
 		},
 		{
 			name:  "GoReleaser signs: entries sign the release",
 			files: map[string]string{wf: verifyOnly, ".goreleaser.yaml": "checksum:\n  name_template: checksums.txt\nsigns:\n  - artifacts: checksum\n"},
 			want: map[string][]answer{
-				"releaseSignsArtifacts": {{rule.True, "", ".goreleaser.yaml", 3}},
+				ReleaseSignsArtifacts: {{rule.True, "", ".goreleaser.yaml", 3}},
 			},
 		},
 		{
 			name:  "a script run by its path publishes",
 			files: map[string]string{wf: scriptPublish, "scripts/publish": "#!/bin/sh -e\n${PREFIX}twine upload dist/*\n"},
 			want: map[string][]answer{
-				"releasePublishedFromCI":            {{rule.True, "", "scripts/publish", 2}},
-				"publishCredentialsFromSecretStore": {{rule.True, "", "scripts/publish", 2}},
+				ReleasePublishedFromCI:            {{rule.True, "", "scripts/publish", 2}},
+				PublishCredentialsFromSecretStore: {{rule.True, "", "scripts/publish", 2}},
 			},
 		},
 		{
 			name:  "manual Maven release signed by the GPG plugin in a release profile",
 			files: map[string]string{".github/workflows/build.yml": testsOnly, "pom.xml": mavenPOM},
 			want: map[string][]answer{
-				"releasePublishedFromCI": {{rule.False, rule.NoSignal, "", 0}},
-				"releaseSignsArtifacts":  {{rule.True, "", "pom.xml", 7}},
+				ReleasePublishedFromCI: {{rule.False, rule.NoSignal, "", 0}},
+				ReleaseSignsArtifacts:  {{rule.True, "", "pom.xml", 7}},
 			},
 		},
 		{
 			name:  "manual release script outside CI is named",
 			files: map[string]string{"release.sh": "#!/bin/sh\nnpm version minor\nnpm publish || exit 1\n", "package.json": `{"name": "lib"}`},
 			want: map[string][]answer{
-				"releasePublishedFromCI": {{rule.False, rule.NoSignal, "release.sh", 3}},
+				ReleasePublishedFromCI: {{rule.False, rule.NoSignal, "release.sh", 3}},
 			},
-			say: map[string]string{"releasePublishedFromCI": "publishes by hand"},
+			say: map[string]string{ReleasePublishedFromCI: "publishes by hand"},
 		},
 	}
 	for _, tc := range tests {
@@ -331,7 +331,7 @@ func TestPublishRules(t *testing.T) {
 					t.Errorf("%s: want a message containing %q, got %v", id, s, fs)
 				}
 			}
-			for _, f := range got["publishCredentialsFromSecretStore"] {
+			for _, f := range got[PublishCredentialsFromSecretStore] {
 				if strings.Contains(f.Message, "pypi-AgEI") {
 					t.Errorf("a finding prints the secret: %s", f.Message)
 				}

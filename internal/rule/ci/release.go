@@ -48,7 +48,7 @@ func releaseJobs(ix *index) []releaseJob {
 }
 
 func releaseJobDependsOnTests(ev *evidence.Set) []rule.Finding {
-	const id = "releaseJobDependsOnTests"
+	const id = ReleaseJobDependsOnTests
 	ix := newIndex(ev)
 	rels := releaseJobs(ix)
 	if len(rels) == 0 {
@@ -222,5 +222,5 @@ func releaseEvidence(ev *evidence.Set, id string, r recogniser, fromTool func(ev
 }
 
 func releaseProducesSBOM(ev *evidence.Set) []rule.Finding {
-	return releaseEvidence(ev, "releaseProducesSBOM", sbom, func(t evidence.ReleaseTool) []int { return t.SBOMs }, "produces an SBOM")
+	return releaseEvidence(ev, ReleaseProducesSBOM, sbom, func(t evidence.ReleaseTool) []int { return t.SBOMs }, "produces an SBOM")
 }

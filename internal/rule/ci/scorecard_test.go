@@ -65,7 +65,7 @@ func TestBinaryArtefacts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := evalAll(t, collectDir(t, tree(t, tc.files)))["noBinaryArtefacts"]
+			fs := evalAll(t, collectDir(t, tree(t, tc.files)))[NoBinaryArtefacts]
 			if got := verdict(fs); got != tc.want {
 				t.Fatalf("verdict %s, want %s: %+v", got, tc.want, fs)
 			}
@@ -93,20 +93,20 @@ func TestScorecardClasses(t *testing.T) {
 		want    rule.Outcome
 		locs    []string // path:line of the findings with outcome want
 	}{
-		{"injection-or", "noScriptInjection", rule.False, []string{".github/workflows/triage.yml:12"}},
-		{"injection-or-safe", "noScriptInjection", rule.True, nil},
-		{"comment-checkout", "noUntrustedCheckoutInPrivilegedTrigger", rule.False, []string{".github/workflows/bench.yml:12", ".github/workflows/bench.yml:17"}},
-		{"comment-checkout-safe", "noUntrustedCheckoutInPrivilegedTrigger", rule.True, nil},
-		{"composite-injection", "noScriptInjection", rule.False, []string{".github/actions/greet/action.yml:13"}},
-		{"composite-injection-safe", "noScriptInjection", rule.True, nil},
-		{"fetch-unpack-run", "downloadsVerified", rule.False, []string{".github/workflows/build.yml:13", ".github/workflows/build.yml:9"}},
-		{"fetch-unpack-run-safe", "downloadsVerified", rule.True, nil},
-		{"installs", "packageInstallsPinned", rule.False, []string{".github/workflows/lint.yml:10", ".github/workflows/lint.yml:11", ".github/workflows/lint.yml:8", ".github/workflows/lint.yml:9", "Dockerfile:2"}},
-		{"installs-safe", "packageInstallsPinned", rule.True, nil},
-		{"images", "containerImagesPinned", rule.False, []string{".github/workflows/it.yml:8", ".ko.yaml:1", ".ko.yaml:3", "Dockerfile:2"}},
-		{"images-safe", "containerImagesPinned", rule.True, nil},
-		{"cifuzz-elsewhere", "fuzzingExists", rule.False, []string{".github/workflows/cifuzz.yml:9"}},
-		{"cifuzz-in-tree", "fuzzingExists", rule.True, []string{"src/test/java/org/example/DecoderTest.java:3"}},
+		{"injection-or", NoScriptInjection, rule.False, []string{".github/workflows/triage.yml:12"}},
+		{"injection-or-safe", NoScriptInjection, rule.True, nil},
+		{"comment-checkout", NoUntrustedCheckoutInPrivilegedTrigger, rule.False, []string{".github/workflows/bench.yml:12", ".github/workflows/bench.yml:17"}},
+		{"comment-checkout-safe", NoUntrustedCheckoutInPrivilegedTrigger, rule.True, nil},
+		{"composite-injection", NoScriptInjection, rule.False, []string{".github/actions/greet/action.yml:13"}},
+		{"composite-injection-safe", NoScriptInjection, rule.True, nil},
+		{"fetch-unpack-run", DownloadsVerified, rule.False, []string{".github/workflows/build.yml:13", ".github/workflows/build.yml:9"}},
+		{"fetch-unpack-run-safe", DownloadsVerified, rule.True, nil},
+		{"installs", PackageInstallsPinned, rule.False, []string{".github/workflows/lint.yml:10", ".github/workflows/lint.yml:11", ".github/workflows/lint.yml:8", ".github/workflows/lint.yml:9", "Dockerfile:2"}},
+		{"installs-safe", PackageInstallsPinned, rule.True, nil},
+		{"images", ContainerImagesPinned, rule.False, []string{".github/workflows/it.yml:8", ".ko.yaml:1", ".ko.yaml:3", "Dockerfile:2"}},
+		{"images-safe", ContainerImagesPinned, rule.True, nil},
+		{"cifuzz-elsewhere", FuzzingExists, rule.False, []string{".github/workflows/cifuzz.yml:9"}},
+		{"cifuzz-in-tree", FuzzingExists, rule.True, []string{"src/test/java/org/example/DecoderTest.java:3"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.fixture+"/"+tc.rule, func(t *testing.T) {

@@ -29,7 +29,7 @@ func writeScopes(p *evidence.CIPermissions) []string {
 }
 
 func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
-	const id = "workflowPermissionsLeastPrivilege"
+	const id = WorkflowPermissionsLeastPrivilege
 	var out []rule.Finding
 	seen := false
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
@@ -121,7 +121,7 @@ func actionPinned(uses string) (owner string, pinned bool, skip bool) {
 }
 
 func ciActionsPinned(ev *evidence.Set) []rule.Finding {
-	const id = "ciActionsPinned"
+	const id = CiActionsPinned
 	var out []rule.Finding
 	total, ownTags := 0, 0
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
@@ -207,7 +207,7 @@ func imagePinned(ref string) (pinned, skip bool) {
 }
 
 func containerImagesPinned(ev *evidence.Set) []rule.Finding {
-	const id = "containerImagesPinned"
+	const id = ContainerImagesPinned
 	var out []rule.Finding
 	total := 0
 	check := func(ref, p string, line int, where string) {
@@ -440,7 +440,7 @@ func downloadedThenRun(script string) (start, end int, unpacked bool) {
 }
 
 func downloadsVerified(ev *evidence.Set) []rule.Finding {
-	const id = "downloadsVerified"
+	const id = DownloadsVerified
 	var out []rule.Finding
 	scripts := 0
 	check := func(script, p string, line int) {
@@ -516,7 +516,7 @@ func privilegedTrigger(pl evidence.CIPipeline) (string, int, bool) {
 }
 
 func noUntrustedCheckout(ev *evidence.Set) []rule.Finding {
-	const id = "noUntrustedCheckoutInPrivilegedTrigger"
+	const id = NoUntrustedCheckoutInPrivilegedTrigger
 	var out []rule.Finding
 	privileged := 0
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
@@ -575,7 +575,7 @@ func sinkInput(s evidence.CIStep) string {
 var expr = regexp.MustCompile(`(?s)\$\{\{(.*?)\}\}`)
 
 func noScriptInjection(ev *evidence.Set) []rule.Finding {
-	const id = "noScriptInjection"
+	const id = NoScriptInjection
 	var out []rule.Finding
 	scripts := 0
 	ix := newIndex(ev)
@@ -663,7 +663,7 @@ func compositeInjection(ix *index, pl evidence.CIPipeline, j evidence.CIJob, s e
 						continue
 					}
 					l := as.RunLine + strings.Count(as.Run[:m[0]], "\n")
-					out = append(out, rule.New("noScriptInjection", rule.False, loc(act.Path, l), "%s is passed as input %q to %s (%s:%d, job %q), whose script expands inputs.%s; pass it through env: instead", c, k, s.Uses, pl.Path, s.Line, j.ID, k))
+					out = append(out, rule.New(NoScriptInjection, rule.False, loc(act.Path, l), "%s is passed as input %q to %s (%s:%d, job %q), whose script expands inputs.%s; pass it through env: instead", c, k, s.Uses, pl.Path, s.Line, j.ID, k))
 				}
 			}
 		}
@@ -672,7 +672,7 @@ func compositeInjection(ix *index, pl evidence.CIPipeline, j evidence.CIJob, s e
 }
 
 func selfHostedRunnersNotExposed(ev *evidence.Set) []rule.Finding {
-	const id = "selfHostedRunnersNotExposed"
+	const id = SelfHostedRunnersNotExposed
 	var out []rule.Finding
 	selfHosted := 0
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
@@ -712,7 +712,7 @@ var (
 )
 
 func secretsNotEchoed(ev *evidence.Set) []rule.Finding {
-	const id = "secretsNotEchoed"
+	const id = SecretsNotEchoed
 	var out []rule.Finding
 	scripts := 0
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
@@ -778,7 +778,7 @@ var cloudLogins = []cloudLogin{
 var keyEnv = regexp.MustCompile(`^(?:AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|GOOGLE_APPLICATION_CREDENTIALS|GCP_SA_KEY|AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET)$`)
 
 func cloudCredentialsUseOIDC(ev *evidence.Set) []rule.Finding {
-	const id = "cloudCredentialsUseOIDC"
+	const id = CloudCredentialsUseOIDC
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact

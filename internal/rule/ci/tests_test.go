@@ -90,8 +90,8 @@ jobs:
       - run: vendor/bin/phpunit
 `},
 			defaultB: "7.8",
-			want:     map[string]rule.Outcome{"testsRunOnChanges": rule.True},
-			line:     map[string]int{"testsRunOnChanges": 10},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.True},
+			line:     map[string]int{TestsRunOnChanges: 10},
 		},
 		{
 			name: "glob branch filter matches a numbered default branch",
@@ -106,7 +106,7 @@ jobs:
       - run: go test ./...
 `},
 			defaultB: "2.x",
-			want:     map[string]rule.Outcome{"testsRunOnChanges": rule.True},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.True},
 		},
 		{
 			name: "branch filter that misses the default branch",
@@ -121,8 +121,8 @@ jobs:
       - run: go test ./...
 `},
 			defaultB: "main",
-			want:     map[string]rule.Outcome{"testsRunOnChanges": rule.False, "testsRunOnPullRequests": rule.True},
-			negative: map[string]rule.Negative{"testsRunOnChanges": rule.NoSignal},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.False, TestsRunOnPullRequests: rule.True},
+			negative: map[string]rule.Negative{TestsRunOnChanges: rule.NoSignal},
 		},
 		{
 			name: "continue-on-error tests are not decisive",
@@ -134,9 +134,9 @@ jobs:
     steps:
       - run: pytest
 `},
-			want:     map[string]rule.Outcome{"testsRunOnChanges": rule.False, "testsRunOnPullRequests": rule.False},
-			negative: map[string]rule.Negative{"testsRunOnChanges": rule.NoSignal},
-			line:     map[string]int{"testsRunOnChanges": 7},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.False, TestsRunOnPullRequests: rule.False},
+			negative: map[string]rule.Negative{TestsRunOnChanges: rule.NoSignal},
+			line:     map[string]int{TestsRunOnChanges: 7},
 		},
 		{
 			name: "GitLab allow_failure tests are not decisive",
@@ -145,59 +145,59 @@ jobs:
   script:
     - go test ./...
 `},
-			want: map[string]rule.Outcome{"testsRunOnPullRequests": rule.False},
+			want: map[string]rule.Outcome{TestsRunOnPullRequests: rule.False},
 		},
 		{
 			name:     "no CI of any kind is a violation",
 			files:    map[string]string{"README.md": "hi\n"},
-			want:     map[string]rule.Outcome{"testsRunOnChanges": rule.False, "dependencyReviewOnChanges": rule.False},
-			negative: map[string]rule.Negative{"testsRunOnChanges": rule.Violation, "dependencyReviewOnChanges": rule.NoSignal},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.False, DependencyReviewOnChanges: rule.False},
+			negative: map[string]rule.Negative{TestsRunOnChanges: rule.Violation, DependencyReviewOnChanges: rule.NoSignal},
 		},
 		{
 			name:     "CI without a recognised test command is no signal",
 			files:    map[string]string{".github/workflows/ci.yml": "on: [push, pull_request]\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo build\n"},
-			want:     map[string]rule.Outcome{"testsRunOnChanges": rule.False},
-			negative: map[string]rule.Negative{"testsRunOnChanges": rule.NoSignal},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.False},
+			negative: map[string]rule.Negative{TestsRunOnChanges: rule.NoSignal},
 		},
 		{
 			name:  "a CI system that is detected but not parsed",
 			files: map[string]string{"Jenkinsfile": "pipeline {}\n", "disabled.appveyor.yml": "x: 1\n"},
-			want:  map[string]rule.Outcome{"testsRunOnChanges": rule.NotAvailable, "dependencyReviewOnChanges": rule.NotAvailable},
+			want:  map[string]rule.Outcome{TestsRunOnChanges: rule.NotAvailable, DependencyReviewOnChanges: rule.NotAvailable},
 		},
 		{
 			// Broken CI is not "no CI": every rule that would say so points
 			// at the parse problems instead.
 			name:  "CI files that cannot be parsed",
 			files: map[string]string{".travis.yml": "language: node_js\nscript: [\n", ".circleci/config.yml": "version: 2.1\njobs: {a: [}\n"},
-			want: map[string]rule.Outcome{"testsRunOnChanges": rule.Error, "dependencyReviewOnChanges": rule.Error,
-				"staticAnalysisRuns": rule.Error, "scaScanScheduled": rule.Error, "releaseJobDependsOnTests": rule.Error},
+			want: map[string]rule.Outcome{TestsRunOnChanges: rule.Error, DependencyReviewOnChanges: rule.Error,
+				StaticAnalysisRuns: rule.Error, ScaScanScheduled: rule.Error, ReleaseJobDependsOnTests: rule.Error},
 		},
 		{
 			name:  "a broken workflow is not an absent one",
 			files: map[string]string{".github/workflows/ci.yml": "on: push\njobs: [\n"},
-			want:  map[string]rule.Outcome{"workflowPermissionsLeastPrivilege": rule.Error, "testsRunOnChanges": rule.Error},
+			want:  map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.Error, TestsRunOnChanges: rule.Error},
 		},
 		{
 			name:  "broken Travis with no workflows: token scopes are not observable",
 			files: map[string]string{".travis.yml": "script: [\n"},
-			want:  map[string]rule.Outcome{"workflowPermissionsLeastPrivilege": rule.NotAvailable},
+			want:  map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.NotAvailable},
 		},
 		{
 			name:     "no CI at all",
 			files:    map[string]string{"README.md": "x\n"},
-			want:     map[string]rule.Outcome{"testsRunOnChanges": rule.False, "dependencyReviewOnChanges": rule.False},
-			negative: map[string]rule.Negative{"testsRunOnChanges": rule.Violation, "dependencyReviewOnChanges": rule.NoSignal},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.False, DependencyReviewOnChanges: rule.False},
+			negative: map[string]rule.Negative{TestsRunOnChanges: rule.Violation, DependencyReviewOnChanges: rule.NoSignal},
 		},
 		{
 			name:  "Travis node_js runs npm test by default",
 			files: map[string]string{".travis.yml": "language: node_js\nnode_js:\n  - 18\nafter_script:\n  - npm run test-cov\n"},
-			want:  map[string]rule.Outcome{"testsRunOnChanges": rule.True, "testsRunOnPullRequests": rule.True},
-			line:  map[string]int{"testsRunOnChanges": 1},
+			want:  map[string]rule.Outcome{TestsRunOnChanges: rule.True, TestsRunOnPullRequests: rule.True},
+			line:  map[string]int{TestsRunOnChanges: 1},
 		},
 		{
 			name:  "Travis after_script tests are not decisive",
 			files: map[string]string{".travis.yml": "language: python\nscript:\n  - echo ok\nafter_script:\n  - pytest\n"},
-			want:  map[string]rule.Outcome{"testsRunOnChanges": rule.False},
+			want:  map[string]rule.Outcome{TestsRunOnChanges: rule.False},
 		},
 		{
 			name: "CircleCI workflow job runs tests",
@@ -216,8 +216,8 @@ workflows:
     jobs:
       - test
 `},
-			want: map[string]rule.Outcome{"testsRunOnChanges": rule.True},
-			line: map[string]int{"testsRunOnChanges": 10},
+			want: map[string]rule.Outcome{TestsRunOnChanges: rule.True},
+			line: map[string]int{TestsRunOnChanges: 10},
 		},
 		{
 			name: "Azure Pipelines script and trigger",
@@ -229,8 +229,8 @@ steps:
   - script: dotnet test
     displayName: test
 `},
-			want: map[string]rule.Outcome{"testsRunOnChanges": rule.True},
-			line: map[string]int{"testsRunOnChanges": 6},
+			want: map[string]rule.Outcome{TestsRunOnChanges: rule.True},
+			line: map[string]int{TestsRunOnChanges: 6},
 		},
 		{
 			name: "Azure Pipelines with triggers off",
@@ -239,7 +239,7 @@ pr: none
 steps:
   - script: dotnet test
 `},
-			want: map[string]rule.Outcome{"testsRunOnChanges": rule.False},
+			want: map[string]rule.Outcome{TestsRunOnChanges: rule.False},
 		},
 		{
 			name: "cargo-deny with continue-on-error still vets dependencies",
@@ -259,14 +259,14 @@ jobs:
         with:
           command: check ${{ matrix.checks }}
 `},
-			want: map[string]rule.Outcome{"dependencyReviewOnChanges": rule.True},
-			line: map[string]int{"dependencyReviewOnChanges": 13},
+			want: map[string]rule.Outcome{DependencyReviewOnChanges: rule.True},
+			line: map[string]int{DependencyReviewOnChanges: 13},
 		},
 		{
 			name:     "no vetting step is no signal",
 			files:    map[string]string{".github/workflows/ci.yml": goTestPR},
-			want:     map[string]rule.Outcome{"dependencyReviewOnChanges": rule.False},
-			negative: map[string]rule.Negative{"dependencyReviewOnChanges": rule.NoSignal},
+			want:     map[string]rule.Outcome{DependencyReviewOnChanges: rule.False},
+			negative: map[string]rule.Negative{DependencyReviewOnChanges: rule.NoSignal},
 		},
 	}
 	rs, err := Rules()

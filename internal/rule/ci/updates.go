@@ -61,25 +61,55 @@ type need struct {
 // violation; a gap in build tooling (actions, hooks) is reported as an
 // absence, since it is not a component of the product.
 func updateAutomationCoversEcosystems(ev *evidence.Set) []rule.Finding {
-	const id = "updateAutomationCoversEcosystems"
+	const id = UpdateAutomationCoversEcosystems
+	w := wantedUpdates(ev)
+	var out []rule.Finding
+	if len(w.outside) > 0 {
+		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "%s and Dockerfiles outside the product need no update automation, e.g. %s", textsafe.Count(len(w.outside), "manifest"), strings.Join(w.outside[:min(3, len(w.outside))], ", ")))
+	}
+	if len(w.needs) == 0 {
+		return append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no package ecosystems, third-party actions or container images detected in the product"))
+	}
+	configs := evidence.Facts[evidence.UpdateConfig](ev)
+	if len(configs) == 0 {
+		var names []string
+		for _, n := range w.needs {
+			names = append(names, ecosystems[n.key].name+" in "+slashDir(n.dir))
+		}
+		return append(out, rule.Absent(id, w.needs[0].at, "no Dependabot or Renovate configuration found (.github/dependabot.yml, renovate.json and the other Renovate locations) for %s", strings.Join(names, ", ")))
+	}
+	return append(out, coverage(id, ev, w, configs)...)
+}
+
+// wanted is what update automation should cover in the product.
+type wanted struct {
+	needs []need
+	seen  map[string]bool
+	// members[key][dir] are the subproject globs of the workspace root in dir.
+	members map[string]map[string][]string
+	outside []string // manifests and Dockerfiles outside the product, with why
+}
+
+func (w *wanted) add(key, dir string, at evidence.Location) {
+	k := key + "\x00" + dir
+	if w.seen[k] {
+		return
+	}
+	w.seen[k] = true
+	w.needs = append(w.needs, need{key: key, dir: dir, at: at})
+}
+
+// wantedUpdates lists the ecosystems in the product that update
+// automation should cover: manifests, third-party actions and CI images,
+// Dockerfiles and pre-commit hooks.
+func wantedUpdates(ev *evidence.Set) *wanted {
 	var sc *scope.Scope
 	if it, ok := evidence.First[evidence.ProductScope](ev); ok {
 		s := it.Fact.Scope
 		sc = &s
 	}
-	var needs []need
-	seen := map[string]bool{}
-	var outside []string
-	addNeed := func(key, dir string, at evidence.Location) {
-		k := key + "\x00" + dir
-		if seen[k] {
-			return
-		}
-		seen[k] = true
-		needs = append(needs, need{key: key, dir: dir, at: at})
-	}
-	// members[key][dir] are the subproject globs of the workspace root in dir.
-	members := map[string]map[string][]string{}
+	w := &wanted{seen: map[string]bool{}, members: map[string]map[string][]string{}}
+	addNeed, members := w.add, w.members
 	for _, it := range evidence.Facts[evidence.Manifest](ev) {
 		m := it.Fact
 		key := m.Ecosystem
@@ -90,7 +120,7 @@ func updateAutomationCoversEcosystems(ev *evidence.Set) []rule.Finding {
 			continue
 		}
 		if m.OutOfScope != "" {
-			outside = append(outside, m.Path+" ("+m.OutOfScope+")")
+			w.outside = append(w.outside, m.Path+" ("+m.OutOfScope+")")
 			continue
 		}
 		if len(m.Members) > 0 {
@@ -128,7 +158,7 @@ func updateAutomationCoversEcosystems(ev *evidence.Set) []rule.Finding {
 			continue
 		}
 		if v := sc.Classify(it.Fact.Path); !v.In {
-			outside = append(outside, it.Fact.Path+" ("+v.Why()+")")
+			w.outside = append(w.outside, it.Fact.Path+" ("+v.Why()+")")
 			continue
 		}
 		addNeed("docker", path.Dir(it.Fact.Path), loc(it.Fact.Path, it.Fact.From[0].Line))
@@ -138,21 +168,14 @@ func updateAutomationCoversEcosystems(ev *evidence.Set) []rule.Finding {
 			addNeed("pre-commit", ".", loc(it.Fact.Path, 0))
 		}
 	}
+	return w
+}
+
+// coverage answers, for each wanted ecosystem, whether a Dependabot or
+// Renovate configuration (or pre-commit.ci) updates it.
+func coverage(id string, ev *evidence.Set, w *wanted, configs []evidence.Item[evidence.UpdateConfig]) []rule.Finding {
 	var out []rule.Finding
-	if len(outside) > 0 {
-		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "%s and Dockerfiles outside the product need no update automation, e.g. %s", textsafe.Count(len(outside), "manifest"), strings.Join(outside[:min(3, len(outside))], ", ")))
-	}
-	if len(needs) == 0 {
-		return append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no package ecosystems, third-party actions or container images detected in the product"))
-	}
-	configs := evidence.Facts[evidence.UpdateConfig](ev)
-	if len(configs) == 0 {
-		var names []string
-		for _, n := range needs {
-			names = append(names, ecosystems[n.key].name+" in "+slashDir(n.dir))
-		}
-		return append(out, rule.Absent(id, needs[0].at, "no Dependabot or Renovate configuration found (.github/dependabot.yml, renovate.json and the other Renovate locations) for %s", strings.Join(names, ", ")))
-	}
+	needs, members := w.needs, w.members
 	var precommitAuto *evidence.PreCommit
 	for _, it := range evidence.Facts[evidence.PreCommit](ev) {
 		if it.Fact.CIBlock && it.Fact.AutoUpdate {

@@ -22,24 +22,42 @@ var metaYAML []byte
 // current.
 const MaxDBAge = 7 * 24 * time.Hour
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	ComponentInventoryAvailable        = "componentInventoryAvailable"
+	ComponentsMaintained               = "componentsMaintained"
+	DependenciesIntegrityPinned        = "dependenciesIntegrityPinned"
+	DependencyFilesParse               = "dependencyFilesParse"
+	ExploitedVulnerabilitiesAbsent     = "exploitedVulnerabilitiesAbsent"
+	KnownVulnerabilitiesWithinTargets  = "knownVulnerabilitiesWithinTargets"
+	ManifestsHaveParsedLockfile        = "manifestsHaveParsedLockfile"
+	RemediationPolicyDeclared          = "remediationPolicyDeclared"
+	SbomMeetsNTIAMinimum               = "sbomMeetsNTIAMinimum"
+	VexDocumentsPublished              = "vexDocumentsPublished"
+	VulnerabilityDatabaseCurrent       = "vulnerabilityDatabaseCurrent"
+	VulnerableVersionsReplacedPromptly = "vulnerableVersionsReplacedPromptly"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	files := []evidence.Kind{evidence.KindDependencyFile}
 	vulns := []evidence.Kind{evidence.KindVulnDB, evidence.KindVulnerability}
 	rs := []rule.Rule{
-		b.Rule("dependencyFilesParse", files, dependencyFilesParse),
-		b.Rule("manifestsHaveParsedLockfile", []evidence.Kind{evidence.KindManifest, evidence.KindDependencyFile}, manifestsHaveParsedLockfile),
-		b.Rule("componentInventoryAvailable", []evidence.Kind{evidence.KindDependencyFile, evidence.KindSBOM, evidence.KindManifest, evidence.KindVendored}, componentInventoryAvailable),
-		b.Rule("sbomMeetsNTIAMinimum", []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
-		b.Rule("dependenciesIntegrityPinned", []evidence.Kind{evidence.KindDependencyFile, evidence.KindManifest}, dependenciesIntegrityPinned),
-		b.Rule("vulnerabilityDatabaseCurrent", []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
-		b.Rule("knownVulnerabilitiesWithinTargets", vulns, knownVulnerabilitiesWithinTargets).Reading(evidence.KindRemediationPolicy),
-		b.Rule("exploitedVulnerabilitiesAbsent", vulns, exploitedVulnerabilitiesAbsent),
-		b.Rule("componentsMaintained", vulns, componentsMaintained),
-		b.Rule("remediationPolicyDeclared", []evidence.Kind{evidence.KindRemediationPolicy}, remediationPolicyDeclared),
-		b.Rule("vexDocumentsPublished", []evidence.Kind{evidence.KindVEXDocument}, vexDocumentsPublished),
-		b.Rule("vulnerableVersionsReplacedPromptly", []evidence.Kind{evidence.KindRemediationLag}, vulnerableVersionsReplacedPromptly),
+		b.Rule(DependencyFilesParse, files, dependencyFilesParse),
+		b.Rule(ManifestsHaveParsedLockfile, []evidence.Kind{evidence.KindManifest, evidence.KindDependencyFile}, manifestsHaveParsedLockfile),
+		b.Rule(ComponentInventoryAvailable, []evidence.Kind{evidence.KindDependencyFile, evidence.KindSBOM, evidence.KindManifest, evidence.KindVendored}, componentInventoryAvailable),
+		b.Rule(SbomMeetsNTIAMinimum, []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
+		b.Rule(DependenciesIntegrityPinned, []evidence.Kind{evidence.KindDependencyFile, evidence.KindManifest}, dependenciesIntegrityPinned),
+		b.Rule(VulnerabilityDatabaseCurrent, []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
+		b.Rule(KnownVulnerabilitiesWithinTargets, vulns, knownVulnerabilitiesWithinTargets).Reading(evidence.KindRemediationPolicy),
+		b.Rule(ExploitedVulnerabilitiesAbsent, vulns, exploitedVulnerabilitiesAbsent),
+		b.Rule(ComponentsMaintained, vulns, componentsMaintained),
+		b.Rule(RemediationPolicyDeclared, []evidence.Kind{evidence.KindRemediationPolicy}, remediationPolicyDeclared),
+		b.Rule(VexDocumentsPublished, []evidence.Kind{evidence.KindVEXDocument}, vexDocumentsPublished),
+		b.Rule(VulnerableVersionsReplacedPromptly, []evidence.Kind{evidence.KindRemediationLag}, vulnerableVersionsReplacedPromptly),
 	}
 	return rs, b.Err()
 }
@@ -51,7 +69,7 @@ func outside(id, p, why string) rule.Finding {
 }
 
 func dependencyFilesParse(ev *evidence.Set) []rule.Finding {
-	const id = "dependencyFilesParse"
+	const id = DependencyFilesParse
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.DependencyFile](ev) {
 		f := it.Fact
@@ -148,7 +166,7 @@ func parsedFiles(ev *evidence.Set) map[string]evidence.DependencyFile {
 }
 
 func manifestsHaveParsedLockfile(ev *evidence.Set) []rule.Finding {
-	const id = "manifestsHaveParsedLockfile"
+	const id = ManifestsHaveParsedLockfile
 	parsed := parsedFiles(ev)
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.Manifest](ev) {
@@ -166,7 +184,7 @@ func manifestsHaveParsedLockfile(ev *evidence.Set) []rule.Finding {
 }
 
 func componentInventoryAvailable(ev *evidence.Set) []rule.Finding {
-	const id = "componentInventoryAvailable"
+	const id = ComponentInventoryAvailable
 	for _, it := range evidence.Facts[evidence.SBOMDocument](ev) {
 		d := it.Fact
 		if d.Type == "software" && d.Supported && d.Error == "" && len(d.Gaps) == 0 && d.Components > 0 {
@@ -230,7 +248,7 @@ func componentInventoryAvailable(ev *evidence.Set) []rule.Finding {
 }
 
 func sbomMeetsNTIAMinimum(ev *evidence.Set) []rule.Finding {
-	const id = "sbomMeetsNTIAMinimum"
+	const id = SbomMeetsNTIAMinimum
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.SBOMDocument](ev) {
 		d := it.Fact
@@ -267,7 +285,7 @@ func sbomMeetsNTIAMinimum(ev *evidence.Set) []rule.Finding {
 }
 
 func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
-	const id = "dependenciesIntegrityPinned"
+	const id = DependenciesIntegrityPinned
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.DependencyFile](ev) {
 		f := it.Fact
@@ -314,7 +332,7 @@ func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
 }
 
 func vulnerabilityDatabaseCurrent(ev *evidence.Set) []rule.Finding {
-	const id = "vulnerabilityDatabaseCurrent"
+	const id = VulnerabilityDatabaseCurrent
 	it, ok := evidence.First[evidence.VulnDB](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the vulnerability database was not consulted")}
@@ -415,7 +433,7 @@ func vulnValues(v evidence.Vulnerability) map[string]string {
 }
 
 func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
-	const id = "knownVulnerabilitiesWithinTargets"
+	const id = KnownVulnerabilitiesWithinTargets
 	vulns, now, na := vulnContext(ev, id)
 	if na != nil {
 		return []rule.Finding{*na}
@@ -483,7 +501,7 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 }
 
 func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
-	const id = "exploitedVulnerabilitiesAbsent"
+	const id = ExploitedVulnerabilitiesAbsent
 	vulns, _, na := vulnContext(ev, id)
 	if na != nil {
 		return []rule.Finding{*na}
@@ -506,7 +524,7 @@ func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
 }
 
 func componentsMaintained(ev *evidence.Set) []rule.Finding {
-	const id = "componentsMaintained"
+	const id = ComponentsMaintained
 	vulns, _, na := vulnContext(ev, id)
 	if na != nil {
 		return []rule.Finding{*na}
@@ -527,7 +545,7 @@ func componentsMaintained(ev *evidence.Set) []rule.Finding {
 }
 
 func remediationPolicyDeclared(ev *evidence.Set) []rule.Finding {
-	const id = "remediationPolicyDeclared"
+	const id = RemediationPolicyDeclared
 	var out []rule.Finding
 	// Written statements are reported once per document, first line first.
 	written := map[string][]evidence.RemediationPolicy{}
@@ -565,7 +583,7 @@ func remediationPolicyDeclared(ev *evidence.Set) []rule.Finding {
 }
 
 func vexDocumentsPublished(ev *evidence.Set) []rule.Finding {
-	const id = "vexDocumentsPublished"
+	const id = VexDocumentsPublished
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.VEXDocument](ev) {
 		d := it.Fact
@@ -583,7 +601,7 @@ func vexDocumentsPublished(ev *evidence.Set) []rule.Finding {
 }
 
 func vulnerableVersionsReplacedPromptly(ev *evidence.Set) []rule.Finding {
-	const id = "vulnerableVersionsReplacedPromptly"
+	const id = VulnerableVersionsReplacedPromptly
 	it, ok := evidence.First[evidence.RemediationLag](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "lockfile history was not examined")}

@@ -18,17 +18,28 @@ import (
 //go:embed rules.yaml
 var metaYAML []byte
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	SecurityInsightsDeclaresReporting  = "securityInsightsDeclaresReporting"
+	SecurityPolicyHasConfidentialRoute = "securityPolicyHasConfidentialRoute"
+	SecurityPolicyPublished            = "securityPolicyPublished"
+	SecurityTxtHasContact              = "securityTxtHasContact"
+	SecurityTxtValid                   = "securityTxtValid"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	policy := []evidence.Kind{evidence.KindSecurityPolicy}
 	txt := []evidence.Kind{evidence.KindSecurityTxt, evidence.KindAssessment}
 	rs := []rule.Rule{
-		b.Rule("securityPolicyPublished", policy, securityPolicyPublished),
-		b.Rule("securityPolicyHasConfidentialRoute", policy, securityPolicyHasConfidentialRoute),
-		b.Rule("securityTxtValid", txt, securityTxtValid),
-		b.Rule("securityTxtHasContact", txt, securityTxtHasContact),
-		b.Rule("securityInsightsDeclaresReporting", []evidence.Kind{evidence.KindSecurityInsights}, securityInsightsDeclaresReporting),
+		b.Rule(SecurityPolicyPublished, policy, securityPolicyPublished),
+		b.Rule(SecurityPolicyHasConfidentialRoute, policy, securityPolicyHasConfidentialRoute),
+		b.Rule(SecurityTxtValid, txt, securityTxtValid),
+		b.Rule(SecurityTxtHasContact, txt, securityTxtHasContact),
+		b.Rule(SecurityInsightsDeclaresReporting, []evidence.Kind{evidence.KindSecurityInsights}, securityInsightsDeclaresReporting),
 	}
 	return rs, b.Err()
 }
@@ -125,7 +136,7 @@ func hasConfidential(p evidence.PolicyAnalysis) bool {
 }
 
 func securityPolicyPublished(ev *evidence.Set) []rule.Finding {
-	const id = "securityPolicyPublished"
+	const id = SecurityPolicyPublished
 	cs := ranked(ev)
 	for _, c := range cs {
 		p := c.p
@@ -173,7 +184,7 @@ func contactKinds(cs []evidence.PolicyContact) string {
 }
 
 func securityPolicyHasConfidentialRoute(ev *evidence.Set) []rule.Finding {
-	const id = "securityPolicyHasConfidentialRoute"
+	const id = SecurityPolicyHasConfidentialRoute
 	cs := ranked(ev)
 	for _, c := range cs {
 		p := c.p
@@ -223,7 +234,7 @@ func effectiveSecurityTxt(ev *evidence.Set) []evidence.Item[evidence.SecurityTxt
 }
 
 func securityTxtValid(ev *evidence.Set) []rule.Finding {
-	const id = "securityTxtValid"
+	const id = SecurityTxtValid
 	items := effectiveSecurityTxt(ev)
 	if len(items) == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no security.txt in the repository (.well-known/security.txt); it is optional when SECURITY.md is published")}
@@ -266,7 +277,7 @@ func securityTxtValid(ev *evidence.Set) []rule.Finding {
 }
 
 func securityTxtHasContact(ev *evidence.Set) []rule.Finding {
-	const id = "securityTxtHasContact"
+	const id = SecurityTxtHasContact
 	items := effectiveSecurityTxt(ev)
 	if len(items) == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no security.txt in the repository")}
@@ -300,7 +311,7 @@ func securityTxtHasContact(ev *evidence.Set) []rule.Finding {
 }
 
 func securityInsightsDeclaresReporting(ev *evidence.Set) []rule.Finding {
-	const id = "securityInsightsDeclaresReporting"
+	const id = SecurityInsightsDeclaresReporting
 	items := evidence.Facts[evidence.SecurityInsights](ev)
 	if len(items) == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no Security Insights file")}

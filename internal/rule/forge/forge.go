@@ -20,34 +20,63 @@ import (
 //go:embed rules.yaml
 var metaYAML []byte
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	ForgeActionsRestricted               = "forgeActionsRestricted"
+	ForgeAdminsBound                     = "forgeAdminsBound"
+	ForgeAdvisoriesPublished             = "forgeAdvisoriesPublished"
+	ForgeCiVariablesProtected            = "forgeCiVariablesProtected"
+	ForgeCodeOwnerReviewRequired         = "forgeCodeOwnerReviewRequired"
+	ForgeCodeScanningAlertsWithinTarget  = "forgeCodeScanningAlertsWithinTarget"
+	ForgeCodeScanningEnabled             = "forgeCodeScanningEnabled"
+	ForgeConfidentialReportingEnabled    = "forgeConfidentialReportingEnabled"
+	ForgeDependencyAlertsEnabled         = "forgeDependencyAlertsEnabled"
+	ForgeDependencyAlertsWithinTarget    = "forgeDependencyAlertsWithinTarget"
+	ForgeEnvironmentsProtected           = "forgeEnvironmentsProtected"
+	ForgeForcePushBlocked                = "forgeForcePushBlocked"
+	ForgeMembersHaveTwoFactor            = "forgeMembersHaveTwoFactor"
+	ForgeNoOpenSecretAlerts              = "forgeNoOpenSecretAlerts"
+	ForgeNoSelfHostedRunnersOnPublicRepo = "forgeNoSelfHostedRunnersOnPublicRepo"
+	ForgeOutsideCollaboratorsNotAdmin    = "forgeOutsideCollaboratorsNotAdmin"
+	ForgeReviewRequired                  = "forgeReviewRequired"
+	ForgeSecretScanningEnabled           = "forgeSecretScanningEnabled"
+	ForgeSecretsRotated                  = "forgeSecretsRotated"
+	ForgeSignedCommitsRequired           = "forgeSignedCommitsRequired"
+	ForgeStatusChecksRequired            = "forgeStatusChecksRequired"
+	ForgeTwoFactorRequired               = "forgeTwoFactorRequired"
+	ForgeWorkflowTokenReadOnly           = "forgeWorkflowTokenReadOnly"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	bp := []evidence.Kind{evidence.KindForgeBranchProtection} // one kind each: the same collector makes them all, and the engine names a skipped collector once per kind
 	rs := []rule.Rule{
-		b.Rule("forgeReviewRequired", bp, reviewRequired),
-		b.Rule("forgeStatusChecksRequired", bp, statusChecksRequired),
-		b.Rule("forgeForcePushBlocked", bp, forcePushBlocked),
-		b.Rule("forgeAdminsBound", bp, adminsBound),
-		b.Rule("forgeCodeOwnerReviewRequired", bp, codeOwnerReview),
-		b.Rule("forgeSignedCommitsRequired", bp, signedCommits),
-		b.Rule("forgeTwoFactorRequired", []evidence.Kind{evidence.KindForgeOrganization}, twoFactorRequired),
-		b.Rule("forgeMembersHaveTwoFactor", []evidence.Kind{evidence.KindForgeOrganization}, membersHaveTwoFactor),
-		b.Rule("forgeWorkflowTokenReadOnly", []evidence.Kind{evidence.KindForgeWorkflowToken}, workflowTokenReadOnly),
-		b.Rule("forgeActionsRestricted", []evidence.Kind{evidence.KindForgeActionsPolicy}, actionsRestricted),
-		b.Rule("forgeNoSelfHostedRunnersOnPublicRepo", []evidence.Kind{evidence.KindForgeRunners}, noSelfHostedRunners),
-		b.Rule("forgeEnvironmentsProtected", []evidence.Kind{evidence.KindForgeEnvironments}, environmentsProtected),
-		b.Rule("forgeSecretsRotated", []evidence.Kind{evidence.KindForgeSecrets}, secretsRotated),
-		b.Rule("forgeCiVariablesProtected", []evidence.Kind{evidence.KindForgeSecrets}, variablesProtected),
-		b.Rule("forgeSecretScanningEnabled", []evidence.Kind{evidence.KindForgeSecurityFeature}, secretScanningEnabled),
-		b.Rule("forgeNoOpenSecretAlerts", []evidence.Kind{evidence.KindForgeAlerts}, noOpenSecretAlerts),
-		b.Rule("forgeOutsideCollaboratorsNotAdmin", []evidence.Kind{evidence.KindForgeCollaborators}, outsideCollaboratorsNotAdmin),
-		b.Rule("forgeConfidentialReportingEnabled", []evidence.Kind{evidence.KindForgeSecurityFeature}, confidentialReporting),
-		b.Rule("forgeDependencyAlertsEnabled", []evidence.Kind{evidence.KindForgeSecurityFeature}, dependencyAlertsEnabled),
-		b.Rule("forgeDependencyAlertsWithinTarget", []evidence.Kind{evidence.KindForgeAlerts}, alertsWithinTarget("forgeDependencyAlertsWithinTarget", evidence.AlertsDependabot, evidence.AlertsVulnerabilities)),
-		b.Rule("forgeCodeScanningEnabled", []evidence.Kind{evidence.KindForgeSecurityFeature}, codeScanningEnabled),
-		b.Rule("forgeCodeScanningAlertsWithinTarget", []evidence.Kind{evidence.KindForgeAlerts}, alertsWithinTarget("forgeCodeScanningAlertsWithinTarget", evidence.AlertsCodeScanning)),
-		b.Rule("forgeAdvisoriesPublished", []evidence.Kind{evidence.KindForgeAdvisories}, advisoriesPublished),
+		b.Rule(ForgeReviewRequired, bp, reviewRequired),
+		b.Rule(ForgeStatusChecksRequired, bp, statusChecksRequired),
+		b.Rule(ForgeForcePushBlocked, bp, forcePushBlocked),
+		b.Rule(ForgeAdminsBound, bp, adminsBound),
+		b.Rule(ForgeCodeOwnerReviewRequired, bp, codeOwnerReview),
+		b.Rule(ForgeSignedCommitsRequired, bp, signedCommits),
+		b.Rule(ForgeTwoFactorRequired, []evidence.Kind{evidence.KindForgeOrganization}, twoFactorRequired),
+		b.Rule(ForgeMembersHaveTwoFactor, []evidence.Kind{evidence.KindForgeOrganization}, membersHaveTwoFactor),
+		b.Rule(ForgeWorkflowTokenReadOnly, []evidence.Kind{evidence.KindForgeWorkflowToken}, workflowTokenReadOnly),
+		b.Rule(ForgeActionsRestricted, []evidence.Kind{evidence.KindForgeActionsPolicy}, actionsRestricted),
+		b.Rule(ForgeNoSelfHostedRunnersOnPublicRepo, []evidence.Kind{evidence.KindForgeRunners}, noSelfHostedRunners),
+		b.Rule(ForgeEnvironmentsProtected, []evidence.Kind{evidence.KindForgeEnvironments}, environmentsProtected),
+		b.Rule(ForgeSecretsRotated, []evidence.Kind{evidence.KindForgeSecrets}, secretsRotated),
+		b.Rule(ForgeCiVariablesProtected, []evidence.Kind{evidence.KindForgeSecrets}, variablesProtected),
+		b.Rule(ForgeSecretScanningEnabled, []evidence.Kind{evidence.KindForgeSecurityFeature}, secretScanningEnabled),
+		b.Rule(ForgeNoOpenSecretAlerts, []evidence.Kind{evidence.KindForgeAlerts}, noOpenSecretAlerts),
+		b.Rule(ForgeOutsideCollaboratorsNotAdmin, []evidence.Kind{evidence.KindForgeCollaborators}, outsideCollaboratorsNotAdmin),
+		b.Rule(ForgeConfidentialReportingEnabled, []evidence.Kind{evidence.KindForgeSecurityFeature}, confidentialReporting),
+		b.Rule(ForgeDependencyAlertsEnabled, []evidence.Kind{evidence.KindForgeSecurityFeature}, dependencyAlertsEnabled),
+		b.Rule(ForgeDependencyAlertsWithinTarget, []evidence.Kind{evidence.KindForgeAlerts}, alertsWithinTarget(ForgeDependencyAlertsWithinTarget, evidence.AlertsDependabot, evidence.AlertsVulnerabilities)),
+		b.Rule(ForgeCodeScanningEnabled, []evidence.Kind{evidence.KindForgeSecurityFeature}, codeScanningEnabled),
+		b.Rule(ForgeCodeScanningAlertsWithinTarget, []evidence.Kind{evidence.KindForgeAlerts}, alertsWithinTarget(ForgeCodeScanningAlertsWithinTarget, evidence.AlertsCodeScanning)),
+		b.Rule(ForgeAdvisoriesPublished, []evidence.Kind{evidence.KindForgeAdvisories}, advisoriesPublished),
 	}
 	return rs, b.Err()
 }
@@ -65,7 +94,7 @@ func unseen(id string, a evidence.ForgeAccess, loc evidence.Location, what strin
 		msg += "; needs " + a.Need
 	}
 	f := rule.New(id, rule.NotAvailable, loc, "%s", msg)
-	f.Values = map[string]string{"access": a.State}
+	f.Values = map[string]string{"access": string(a.State)}
 	if a.Need != "" {
 		f.Values["need"] = a.Need
 	}
@@ -123,7 +152,7 @@ func branchSetting(id string, ev *evidence.Set, holds func(evidence.ForgeBranchP
 }
 
 func reviewRequired(ev *evidence.Set) []rule.Finding {
-	return branchSetting("forgeReviewRequired", ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
+	return branchSetting(ForgeReviewRequired, ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
 		if !b.RequiresPullRequest {
 			if len(b.PushAllowedTo) > 0 {
 				return false, "allowed to push", strings.Join(b.PushAllowedTo, ", ")
@@ -135,7 +164,7 @@ func reviewRequired(ev *evidence.Set) []rule.Finding {
 }
 
 func statusChecksRequired(ev *evidence.Set) []rule.Finding {
-	return branchSetting("forgeStatusChecksRequired", ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
+	return branchSetting(ForgeStatusChecksRequired, ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
 		if !b.StatusChecksRequired {
 			return false, "required status checks", "none"
 		}
@@ -148,26 +177,26 @@ func statusChecksRequired(ev *evidence.Set) []rule.Finding {
 }
 
 func forcePushBlocked(ev *evidence.Set) []rule.Finding {
-	return branchSetting("forgeForcePushBlocked", ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
+	return branchSetting(ForgeForcePushBlocked, ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
 		return b.ForcePushBlocked && b.DeletionBlocked, "force push and deletion blocked",
 			fmt.Sprintf("force push blocked %t, deletion blocked %t", b.ForcePushBlocked, b.DeletionBlocked)
 	})
 }
 
 func adminsBound(ev *evidence.Set) []rule.Finding {
-	return branchSetting("forgeAdminsBound", ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
+	return branchSetting(ForgeAdminsBound, ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
 		return b.EnforceAdmins, "enforce for administrators", fmt.Sprint(b.EnforceAdmins)
 	})
 }
 
 func codeOwnerReview(ev *evidence.Set) []rule.Finding {
-	return branchSetting("forgeCodeOwnerReviewRequired", ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
+	return branchSetting(ForgeCodeOwnerReviewRequired, ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
 		return b.CodeOwnerReview, "require code owner review", fmt.Sprint(b.CodeOwnerReview)
 	})
 }
 
 func signedCommits(ev *evidence.Set) []rule.Finding {
-	return branchSetting("forgeSignedCommitsRequired", ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
+	return branchSetting(ForgeSignedCommitsRequired, ev, func(b evidence.ForgeBranchProtection) (bool, string, string) {
 		return b.SignaturesRequired, "required signatures", fmt.Sprint(b.SignaturesRequired)
 	})
 }
@@ -175,7 +204,7 @@ func signedCommits(ev *evidence.Set) []rule.Finding {
 // --- identity ---
 
 func twoFactorRequired(ev *evidence.Set) []rule.Finding {
-	const id = "forgeTwoFactorRequired"
+	const id = ForgeTwoFactorRequired
 	it, ok := evidence.First[evidence.ForgeOrganization](ev)
 	if !ok {
 		return missing(id, "the owning organisation")
@@ -204,7 +233,7 @@ func twoFactorRequired(ev *evidence.Set) []rule.Finding {
 }
 
 func membersHaveTwoFactor(ev *evidence.Set) []rule.Finding {
-	const id = "forgeMembersHaveTwoFactor"
+	const id = ForgeMembersHaveTwoFactor
 	it, ok := evidence.First[evidence.ForgeOrganization](ev)
 	if !ok {
 		return missing(id, "the owning organisation")
@@ -230,7 +259,7 @@ func membersHaveTwoFactor(ev *evidence.Set) []rule.Finding {
 // --- CI ---
 
 func workflowTokenReadOnly(ev *evidence.Set) []rule.Finding {
-	const id = "forgeWorkflowTokenReadOnly"
+	const id = ForgeWorkflowTokenReadOnly
 	it, ok := evidence.First[evidence.ForgeWorkflowToken](ev)
 	if !ok {
 		return missing(id, "workflow token permissions")
@@ -248,7 +277,7 @@ func workflowTokenReadOnly(ev *evidence.Set) []rule.Finding {
 }
 
 func actionsRestricted(ev *evidence.Set) []rule.Finding {
-	const id = "forgeActionsRestricted"
+	const id = ForgeActionsRestricted
 	it, ok := evidence.First[evidence.ForgeActionsPolicy](ev)
 	if !ok {
 		return missing(id, "the actions policy")
@@ -268,7 +297,7 @@ func actionsRestricted(ev *evidence.Set) []rule.Finding {
 }
 
 func noSelfHostedRunners(ev *evidence.Set) []rule.Finding {
-	const id = "forgeNoSelfHostedRunnersOnPublicRepo"
+	const id = ForgeNoSelfHostedRunnersOnPublicRepo
 	r, ok := evidence.First[evidence.ForgeRepository](ev)
 	if !ok {
 		return missing(id, "the repository")
@@ -299,7 +328,7 @@ func noSelfHostedRunners(ev *evidence.Set) []rule.Finding {
 }
 
 func environmentsProtected(ev *evidence.Set) []rule.Finding {
-	const id = "forgeEnvironmentsProtected"
+	const id = ForgeEnvironmentsProtected
 	it, ok := evidence.First[evidence.ForgeEnvironments](ev)
 	if !ok {
 		return missing(id, "environments")
@@ -332,7 +361,7 @@ func environmentsProtected(ev *evidence.Set) []rule.Finding {
 // --- credentials ---
 
 func secretsRotated(ev *evidence.Set) []rule.Finding {
-	const id = "forgeSecretsRotated"
+	const id = ForgeSecretsRotated
 	it, ok := evidence.First[evidence.ForgeSecrets](ev)
 	if !ok {
 		return missing(id, "CI secrets")
@@ -365,7 +394,7 @@ func secretsRotated(ev *evidence.Set) []rule.Finding {
 }
 
 func variablesProtected(ev *evidence.Set) []rule.Finding {
-	const id = "forgeCiVariablesProtected"
+	const id = ForgeCiVariablesProtected
 	r, ok := evidence.First[evidence.ForgeRepository](ev)
 	if !ok {
 		return missing(id, "the repository")
@@ -432,11 +461,11 @@ func featureRule(id, what string, its []evidence.Item[evidence.ForgeSecurityFeat
 }
 
 func secretScanningEnabled(ev *evidence.Set) []rule.Finding {
-	return featureRule("forgeSecretScanningEnabled", "secret scanning", features(ev, evidence.FeatureSecretScanning, evidence.FeaturePushProtection))
+	return featureRule(ForgeSecretScanningEnabled, "secret scanning", features(ev, evidence.FeatureSecretScanning, evidence.FeaturePushProtection))
 }
 
 func noOpenSecretAlerts(ev *evidence.Set) []rule.Finding {
-	const id = "forgeNoOpenSecretAlerts"
+	const id = ForgeNoOpenSecretAlerts
 	a, ok := alerts(ev, evidence.AlertsSecretScanning)
 	if !ok {
 		r, ok := evidence.First[evidence.ForgeRepository](ev)
@@ -467,7 +496,7 @@ func noOpenSecretAlerts(ev *evidence.Set) []rule.Finding {
 // --- access ---
 
 func outsideCollaboratorsNotAdmin(ev *evidence.Set) []rule.Finding {
-	const id = "forgeOutsideCollaboratorsNotAdmin"
+	const id = ForgeOutsideCollaboratorsNotAdmin
 	r, ok := evidence.First[evidence.ForgeRepository](ev)
 	if !ok {
 		return missing(id, "the repository")
@@ -546,11 +575,11 @@ func rank(role string) int {
 // --- vulnerabilities ---
 
 func confidentialReporting(ev *evidence.Set) []rule.Finding {
-	return featureRule("forgeConfidentialReportingEnabled", "private vulnerability reporting", features(ev, evidence.FeaturePrivateReporting))
+	return featureRule(ForgeConfidentialReportingEnabled, "private vulnerability reporting", features(ev, evidence.FeaturePrivateReporting))
 }
 
 func dependencyAlertsEnabled(ev *evidence.Set) []rule.Finding {
-	const id = "forgeDependencyAlertsEnabled"
+	const id = ForgeDependencyAlertsEnabled
 	// Open alerts that could be listed prove the feature on.
 	if a, ok := alerts(ev, evidence.AlertsDependabot); ok && a.Fact.Access.OK() {
 		return []rule.Finding{valued(rule.New(id, rule.True, a.Provenance.Location, "%s = enabled (%d open alerts)", evidence.FeatureDependencyAlerts, len(a.Fact.Open)), evidence.FeatureDependencyAlerts, "enabled")}
@@ -559,7 +588,7 @@ func dependencyAlertsEnabled(ev *evidence.Set) []rule.Finding {
 }
 
 func codeScanningEnabled(ev *evidence.Set) []rule.Finding {
-	const id = "forgeCodeScanningEnabled"
+	const id = ForgeCodeScanningEnabled
 	if r, ok := evidence.First[evidence.ForgeRepository](ev); ok && r.Fact.Forge == "gitlab" {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, r.Provenance.Location, "GitLab configures static analysis in .gitlab-ci.yml; see the pipeline evidence")}
 	}
@@ -640,7 +669,7 @@ func alertsWithinTarget(id string, sources ...string) func(*evidence.Set) []rule
 }
 
 func advisoriesPublished(ev *evidence.Set) []rule.Finding {
-	const id = "forgeAdvisoriesPublished"
+	const id = ForgeAdvisoriesPublished
 	it, ok := evidence.First[evidence.ForgeAdvisories](ev)
 	if !ok {
 		return missing(id, "security advisories")

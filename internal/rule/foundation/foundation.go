@@ -15,22 +15,34 @@ import (
 //go:embed rules.yaml
 var metaYAML []byte
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	BuildRolesDocumented          = "buildRolesDocumented"
+	FilesAreParseable             = "filesAreParseable"
+	LockfilesCommitted            = "lockfilesCommitted"
+	ReleasesAreTagged             = "releasesAreTagged"
+	RepositoryUnderVersionControl = "repositoryUnderVersionControl"
+	TreeIsWellFormed              = "treeIsWellFormed"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	rs := []rule.Rule{
-		b.Rule("repositoryUnderVersionControl", []evidence.Kind{evidence.KindVCS}, repositoryUnderVersionControl),
-		b.Rule("lockfilesCommitted", []evidence.Kind{evidence.KindManifest}, lockfilesCommitted),
-		b.Rule("releasesAreTagged", []evidence.Kind{evidence.KindVCS, evidence.KindTags}, releasesAreTagged),
-		b.Rule("treeIsWellFormed", []evidence.Kind{evidence.KindTreeOddity}, treeIsWellFormed),
-		b.Rule("filesAreParseable", nil, filesAreParseable).Reading(evidence.KindParseProblem),
-		b.Rule("buildRolesDocumented", []evidence.Kind{evidence.KindRolesDocument}, buildRolesDocumented),
+		b.Rule(RepositoryUnderVersionControl, []evidence.Kind{evidence.KindVCS}, repositoryUnderVersionControl),
+		b.Rule(LockfilesCommitted, []evidence.Kind{evidence.KindManifest}, lockfilesCommitted),
+		b.Rule(ReleasesAreTagged, []evidence.Kind{evidence.KindVCS, evidence.KindTags}, releasesAreTagged),
+		b.Rule(TreeIsWellFormed, []evidence.Kind{evidence.KindTreeOddity}, treeIsWellFormed),
+		b.Rule(FilesAreParseable, nil, filesAreParseable).Reading(evidence.KindParseProblem),
+		b.Rule(BuildRolesDocumented, []evidence.Kind{evidence.KindRolesDocument}, buildRolesDocumented),
 	}
 	return rs, b.Err()
 }
 
 func repositoryUnderVersionControl(ev *evidence.Set) []rule.Finding {
-	const id = "repositoryUnderVersionControl"
+	const id = RepositoryUnderVersionControl
 	v, ok := evidence.First[evidence.VCS](ev)
 	switch {
 	case !ok:
@@ -46,7 +58,7 @@ func repositoryUnderVersionControl(ev *evidence.Set) []rule.Finding {
 }
 
 func lockfilesCommitted(ev *evidence.Set) []rule.Finding {
-	const id = "lockfilesCommitted"
+	const id = LockfilesCommitted
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.Manifest](ev) {
 		m := it.Fact
@@ -104,7 +116,7 @@ func committed(m evidence.Manifest) string {
 }
 
 func releasesAreTagged(ev *evidence.Set) []rule.Finding {
-	const id = "releasesAreTagged"
+	const id = ReleasesAreTagged
 	v, ok := evidence.First[evidence.VCS](ev)
 	if !ok || !v.Fact.Present {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no git history to read tags from")}
@@ -128,7 +140,7 @@ func releasesAreTagged(ev *evidence.Set) []rule.Finding {
 }
 
 func treeIsWellFormed(ev *evidence.Set) []rule.Finding {
-	const id = "treeIsWellFormed"
+	const id = TreeIsWellFormed
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.TreeOddity](ev) {
 		o := it.Fact
@@ -141,7 +153,7 @@ func treeIsWellFormed(ev *evidence.Set) []rule.Finding {
 }
 
 func filesAreParseable(ev *evidence.Set) []rule.Finding {
-	const id = "filesAreParseable"
+	const id = FilesAreParseable
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.ParseProblem](ev) {
 		p := it.Fact
@@ -165,7 +177,7 @@ func shortHash(h string) string {
 // to access." The repository half is whether it writes down who may change
 // or release the software; workflow token scopes are the other half.
 func buildRolesDocumented(ev *evidence.Set) []rule.Finding {
-	const id = "buildRolesDocumented"
+	const id = BuildRolesDocumented
 	items := evidence.Facts[evidence.RolesDocument](ev)
 	if len(items) == 0 {
 		return []rule.Finding{rule.Absent(id, evidence.Location{}, "no roles written down: no CODEOWNERS with owners, no MAINTAINERS, GOVERNANCE, OWNERS or collaborator guide, no maintainers page under docs/ or the website sources, no incident plan naming roles, and no CONTRIBUTING text on commit access or release rights")}

@@ -19,15 +19,26 @@ var metaYAML []byte
 
 var needHistory = []evidence.Kind{evidence.KindHistory}
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	BuildChangesRecorded      = "buildChangesRecorded"
+	BuildChangesThroughReview = "buildChangesThroughReview"
+	CommitsAreSigned          = "commitsAreSigned"
+	SignaturesVerify          = "signaturesVerify"
+	TwoPersonReviewEvidence   = "twoPersonReviewEvidence"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	rs := []rule.Rule{
-		b.Rule("commitsAreSigned", needHistory, commitsAreSigned),
-		b.Rule("signaturesVerify", needHistory, signaturesVerify),
-		b.Rule("buildChangesRecorded", []evidence.Kind{evidence.KindBuildChanges}, buildChangesRecorded),
-		b.Rule("buildChangesThroughReview", []evidence.Kind{evidence.KindBuildChanges}, buildChangesThroughReview),
-		b.Rule("twoPersonReviewEvidence", needHistory, twoPersonReviewEvidence),
+		b.Rule(CommitsAreSigned, needHistory, commitsAreSigned),
+		b.Rule(SignaturesVerify, needHistory, signaturesVerify),
+		b.Rule(BuildChangesRecorded, []evidence.Kind{evidence.KindBuildChanges}, buildChangesRecorded),
+		b.Rule(BuildChangesThroughReview, []evidence.Kind{evidence.KindBuildChanges}, buildChangesThroughReview),
+		b.Rule(TwoPersonReviewEvidence, needHistory, twoPersonReviewEvidence),
 	}
 	return rs, b.Err()
 }
@@ -59,7 +70,7 @@ func gitLoc(it evidence.Item[evidence.History]) evidence.Location {
 }
 
 func commitsAreSigned(ev *evidence.Set) []rule.Finding {
-	const id = "commitsAreSigned"
+	const id = CommitsAreSigned
 	it, ok := evidence.First[evidence.History](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
@@ -92,7 +103,7 @@ func commitsAreSigned(ev *evidence.Set) []rule.Finding {
 }
 
 func signaturesVerify(ev *evidence.Set) []rule.Finding {
-	const id = "signaturesVerify"
+	const id = SignaturesVerify
 	it, ok := evidence.First[evidence.History](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
@@ -112,7 +123,7 @@ func signaturesVerify(ev *evidence.Set) []rule.Finding {
 }
 
 func buildChangesRecorded(ev *evidence.Set) []rule.Finding {
-	const id = "buildChangesRecorded"
+	const id = BuildChangesRecorded
 	it, ok := evidence.First[evidence.BuildChanges](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
@@ -133,7 +144,7 @@ func buildChangesRecorded(ev *evidence.Set) []rule.Finding {
 }
 
 func buildChangesThroughReview(ev *evidence.Set) []rule.Finding {
-	const id = "buildChangesThroughReview"
+	const id = BuildChangesThroughReview
 	it, ok := evidence.First[evidence.BuildChanges](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
@@ -153,7 +164,7 @@ func buildChangesThroughReview(ev *evidence.Set) []rule.Finding {
 }
 
 func twoPersonReviewEvidence(ev *evidence.Set) []rule.Finding {
-	const id = "twoPersonReviewEvidence"
+	const id = TwoPersonReviewEvidence
 	it, ok := evidence.First[evidence.History](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}

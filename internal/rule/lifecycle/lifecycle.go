@@ -25,21 +25,37 @@ const MinNoticeDays = 365
 // MaxNotifyDelay is the target time to tell customers of an incident.
 const MaxNotifyDelay = 72 * time.Hour
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	EndOfSupportNoticeAtLeastOneYear = "endOfSupportNoticeAtLeastOneYear"
+	FrameworkDocumented              = "frameworkDocumented"
+	IncidentPlanPublished            = "incidentPlanPublished"
+	IncidentsNotifiedPromptly        = "incidentsNotifiedPromptly"
+	ReleaseCadenceMatchesPolicy      = "releaseCadenceMatchesPolicy"
+	ReleaseLinesHaveEndDates         = "releaseLinesHaveEndDates"
+	SecurityFixesHaveAdvisories      = "securityFixesHaveAdvisories"
+	ThreatModelDocumented            = "threatModelDocumented"
+	UpdatePolicyPublished            = "updatePolicyPublished"
+	UserDocsCoverSecureUse           = "userDocsCoverSecureUse"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	lc := []evidence.Kind{evidence.KindLifecycle, evidence.KindReleaseLine, evidence.KindDocument, evidence.KindFramework, evidence.KindIncident}
 	rs := []rule.Rule{
-		b.Rule("releaseLinesHaveEndDates", lc, releaseLinesHaveEndDates).Reading(evidence.KindTags),
-		b.Rule("updatePolicyPublished", lc, updatePolicyPublished),
-		b.Rule("releaseCadenceMatchesPolicy", []evidence.Kind{evidence.KindLifecycle, evidence.KindTags}, releaseCadenceMatchesPolicy),
-		b.Rule("userDocsCoverSecureUse", lc, userDocsCoverSecureUse),
-		b.Rule("endOfSupportNoticeAtLeastOneYear", lc, endOfSupportNoticeAtLeastOneYear),
-		b.Rule("incidentPlanPublished", lc, incidentPlanPublished),
-		b.Rule("incidentsNotifiedPromptly", lc, incidentsNotifiedPromptly),
-		b.Rule("securityFixesHaveAdvisories", append(slices.Clone(lc), evidence.KindHistoryWalked, evidence.KindAdvisory, evidence.KindSecurityFix), securityFixesHaveAdvisories),
-		b.Rule("frameworkDocumented", lc, frameworkDocumented),
-		b.Rule("threatModelDocumented", lc, threatModelDocumented),
+		b.Rule(ReleaseLinesHaveEndDates, lc, releaseLinesHaveEndDates).Reading(evidence.KindTags),
+		b.Rule(UpdatePolicyPublished, lc, updatePolicyPublished),
+		b.Rule(ReleaseCadenceMatchesPolicy, []evidence.Kind{evidence.KindLifecycle, evidence.KindTags}, releaseCadenceMatchesPolicy),
+		b.Rule(UserDocsCoverSecureUse, lc, userDocsCoverSecureUse),
+		b.Rule(EndOfSupportNoticeAtLeastOneYear, lc, endOfSupportNoticeAtLeastOneYear),
+		b.Rule(IncidentPlanPublished, lc, incidentPlanPublished),
+		b.Rule(IncidentsNotifiedPromptly, lc, incidentsNotifiedPromptly),
+		b.Rule(SecurityFixesHaveAdvisories, append(slices.Clone(lc), evidence.KindHistoryWalked, evidence.KindAdvisory, evidence.KindSecurityFix), securityFixesHaveAdvisories),
+		b.Rule(FrameworkDocumented, lc, frameworkDocumented),
+		b.Rule(ThreatModelDocumented, lc, threatModelDocumented),
 	}
 	return rs, b.Err()
 }
@@ -73,7 +89,7 @@ func LineMatches(line, tag string) bool {
 }
 
 func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
-	const id = "releaseLinesHaveEndDates"
+	const id = ReleaseLinesHaveEndDates
 	lc, ok := evidence.First[evidence.Lifecycle](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
@@ -107,33 +123,7 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 	}
 	// Tagged releases that belong to no declared line.
 	if tags, ok := evidence.First[evidence.Tags](ev); ok {
-		// Lines older than the oldest dated line are past their end too: a
-		// table that starts at 3.x with a 2016 end date covers 2.x tags.
-		oldest := -1
-		for _, it := range lines {
-			if m, ok := major(it.Fact.Version); ok && !it.Fact.EndOfSupport().IsZero() && (oldest < 0 || m < oldest) {
-				oldest = m
-			}
-		}
-		var orphans []string
-		for _, t := range tags.Fact.Tags {
-			if !t.Release {
-				continue
-			}
-			if m, ok := major(t.Name); ok && oldest >= 0 && m < oldest {
-				continue
-			}
-			matched := false
-			for _, it := range lines {
-				if LineMatches(it.Fact.Version, t.Name) {
-					matched = true
-					break
-				}
-			}
-			if !matched {
-				orphans = append(orphans, t.Name)
-			}
-		}
+		orphans := orphanTags(lines, tags.Fact.Tags)
 		if len(orphans) > 0 {
 			shown := orphans
 			if len(shown) > 5 {
@@ -156,6 +146,38 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{noDates(id, lc.Fact, "no release lines or lifecycle file declare end-of-support dates")}
 	}
 	return out
+}
+
+// orphanTags lists the release tags that belong to no declared line.
+// Lines older than the oldest dated line are past their end too: a table
+// that starts at 3.x with a 2016 end date covers 2.x tags.
+func orphanTags(lines []evidence.Item[evidence.ReleaseLine], tags []evidence.TagInfo) []string {
+	oldest := -1
+	for _, it := range lines {
+		if m, ok := major(it.Fact.Version); ok && !it.Fact.EndOfSupport().IsZero() && (oldest < 0 || m < oldest) {
+			oldest = m
+		}
+	}
+	var orphans []string
+	for _, t := range tags {
+		if !t.Release {
+			continue
+		}
+		if m, ok := major(t.Name); ok && oldest >= 0 && m < oldest {
+			continue
+		}
+		matched := false
+		for _, it := range lines {
+			if LineMatches(it.Fact.Version, t.Name) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			orphans = append(orphans, t.Name)
+		}
+	}
+	return orphans
 }
 
 // noDates is the answer when no end-of-support date is published at all;
@@ -260,27 +282,27 @@ func orNothing(s []string) string {
 }
 
 func updatePolicyPublished(ev *evidence.Set) []rule.Finding {
-	return docFindings("updatePolicyPublished", ev, []string{"update_policy", "support_policy"},
+	return docFindings(UpdatePolicyPublished, ev, []string{"update_policy", "support_policy"},
 		[]string{"frequency", "how updates are applied"}, "no update policy found (support.update_policy, SUPPORT.md, UPDATING.md, VERSIONING*, RELEASING*, UPGRADING*, MIGRATION*)")
 }
 
 func userDocsCoverSecureUse(ev *evidence.Set) []rule.Finding {
-	return docFindings("userDocsCoverSecureUse", ev, []string{"user_docs"},
+	return docFindings(UserDocsCoverSecureUse, ev, []string{"user_docs"},
 		[]string{"updates", "MFA", "backups", "least privilege", "exposed ports"}, "no user documentation on upgrading or secure configuration found (support.user_docs, docs/*upgrade*, docs/*hardening*)")
 }
 
 func incidentPlanPublished(ev *evidence.Set) []rule.Finding {
-	return docFindings("incidentPlanPublished", ev, []string{"incident_plan"},
+	return docFindings(IncidentPlanPublished, ev, []string{"incident_plan"},
 		[]string{"roles", "contacts", "communication", "post-incident review"}, "no incident support plan found (support.incident_plan, docs/*incident*)")
 }
 
 func threatModelDocumented(ev *evidence.Set) []rule.Finding {
-	return docFindings("threatModelDocumented", ev, []string{"threat_model"},
+	return docFindings(ThreatModelDocumented, ev, []string{"threat_model"},
 		[]string{"threats", "mitigations"}, "no threat model document found (THREAT_MODEL.md, docs/threat-model*)")
 }
 
 func releaseCadenceMatchesPolicy(ev *evidence.Set) []rule.Finding {
-	const id = "releaseCadenceMatchesPolicy"
+	const id = ReleaseCadenceMatchesPolicy
 	lc, ok := evidence.First[evidence.Lifecycle](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
@@ -324,7 +346,7 @@ func releaseCadenceMatchesPolicy(ev *evidence.Set) []rule.Finding {
 }
 
 func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
-	const id = "endOfSupportNoticeAtLeastOneYear"
+	const id = EndOfSupportNoticeAtLeastOneYear
 	if _, ok := evidence.First[evidence.Lifecycle](ev); !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
 	}
@@ -380,7 +402,7 @@ func short(h string) string {
 }
 
 func incidentsNotifiedPromptly(ev *evidence.Set) []rule.Finding {
-	const id = "incidentsNotifiedPromptly"
+	const id = IncidentsNotifiedPromptly
 	lc, ok := evidence.First[evidence.Lifecycle](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the incident log was not collected")}
@@ -425,7 +447,7 @@ func hours(d time.Duration) string {
 }
 
 func securityFixesHaveAdvisories(ev *evidence.Set) []rule.Finding {
-	const id = "securityFixesHaveAdvisories"
+	const id = SecurityFixesHaveAdvisories
 	if _, ok := evidence.First[evidence.HistoryWalked](ev); !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read, so fixed vulnerabilities are unknown")}
 	}
@@ -462,7 +484,7 @@ func securityFixesHaveAdvisories(ev *evidence.Set) []rule.Finding {
 }
 
 func frameworkDocumented(ev *evidence.Set) []rule.Finding {
-	const id = "frameworkDocumented"
+	const id = FrameworkDocumented
 	fw, ok := evidence.First[evidence.Framework](ev)
 	if !ok {
 		if _, ok := evidence.First[evidence.Lifecycle](ev); !ok {

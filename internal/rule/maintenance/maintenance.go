@@ -25,6 +25,21 @@ var metaYAML []byte
 //go:embed eol.yaml
 var eolYAML []byte
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	OwnSecurityFixesReleasedPromptly = "ownSecurityFixesReleasedPromptly"
+	SecurityUpdatesInHistory         = "securityUpdatesInHistory"
+	ToolchainsSupported              = "toolchainsSupported"
+	ToolchainsSupportedOrUpdated     = "toolchainsSupportedOrUpdated"
+	ToolingUpdatedByBot              = "toolingUpdatedByBot"
+	ToolingUpdatedInHistory          = "toolingUpdatedInHistory"
+	UpdateBotActiveInHistory         = "updateBotActiveInHistory"
+	UpdateBotConfigured              = "updateBotConfigured"
+	VulnerabilitiesNotKeptOnPurpose  = "vulnerabilitiesNotKeptOnPurpose"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	if _, err := EOLTable(); err != nil {
@@ -32,15 +47,15 @@ func Rules() ([]rule.Rule, error) {
 	}
 	b := rule.NewBuilder(metaYAML)
 	rs := []rule.Rule{
-		b.Rule("ownSecurityFixesReleasedPromptly", []evidence.Kind{evidence.KindOwnSecurityFixes}, ownSecurityFixesReleasedPromptly).Reading(evidence.KindRemediationPolicy),
-		b.Rule("vulnerabilitiesNotKeptOnPurpose", []evidence.Kind{evidence.KindVulnerablePurposeRan, evidence.KindVulnerableOnPurpose}, vulnerabilitiesNotKeptOnPurpose),
-		b.Rule("toolingUpdatedByBot", []evidence.Kind{evidence.KindUpdateConfig, evidence.KindPreCommit}, toolingUpdatedByBot),
-		b.Rule("toolingUpdatedInHistory", []evidence.Kind{evidence.KindToolingBumps}, toolingUpdatedInHistory),
-		b.Rule("toolchainsSupported", []evidence.Kind{evidence.KindToolchainRefs}, toolchainsSupported),
-		b.Rule("toolchainsSupportedOrUpdated", []evidence.Kind{evidence.KindToolchainRefs, evidence.KindUpdateConfig, evidence.KindPreCommit}, toolchainsSupportedOrUpdated).Reading(evidence.KindToolingBumps),
-		b.Rule("updateBotConfigured", []evidence.Kind{evidence.KindUpdateConfig}, updateBotConfigured),
-		b.Rule("updateBotActiveInHistory", []evidence.Kind{evidence.KindUpdateBotHistory}, updateBotActiveInHistory),
-		b.Rule("securityUpdatesInHistory", []evidence.Kind{evidence.KindUpdateBotHistory}, securityUpdatesInHistory),
+		b.Rule(OwnSecurityFixesReleasedPromptly, []evidence.Kind{evidence.KindOwnSecurityFixes}, ownSecurityFixesReleasedPromptly).Reading(evidence.KindRemediationPolicy),
+		b.Rule(VulnerabilitiesNotKeptOnPurpose, []evidence.Kind{evidence.KindVulnerablePurposeRan, evidence.KindVulnerableOnPurpose}, vulnerabilitiesNotKeptOnPurpose),
+		b.Rule(ToolingUpdatedByBot, []evidence.Kind{evidence.KindUpdateConfig, evidence.KindPreCommit}, toolingUpdatedByBot),
+		b.Rule(ToolingUpdatedInHistory, []evidence.Kind{evidence.KindToolingBumps}, toolingUpdatedInHistory),
+		b.Rule(ToolchainsSupported, []evidence.Kind{evidence.KindToolchainRefs}, toolchainsSupported),
+		b.Rule(ToolchainsSupportedOrUpdated, []evidence.Kind{evidence.KindToolchainRefs, evidence.KindUpdateConfig, evidence.KindPreCommit}, toolchainsSupportedOrUpdated).Reading(evidence.KindToolingBumps),
+		b.Rule(UpdateBotConfigured, []evidence.Kind{evidence.KindUpdateConfig}, updateBotConfigured),
+		b.Rule(UpdateBotActiveInHistory, []evidence.Kind{evidence.KindUpdateBotHistory}, updateBotActiveInHistory),
+		b.Rule(SecurityUpdatesInHistory, []evidence.Kind{evidence.KindUpdateBotHistory}, securityUpdatesInHistory),
 	}
 	return rs, b.Err()
 }
@@ -77,7 +92,7 @@ func fixTarget(ev *evidence.Set) (int, string) {
 }
 
 func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
-	const id = "ownSecurityFixesReleasedPromptly"
+	const id = OwnSecurityFixesReleasedPromptly
 	it, ok := evidence.First[evidence.OwnSecurityFixes](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
@@ -168,7 +183,7 @@ func lineOf(pl string) int {
 }
 
 func vulnerabilitiesNotKeptOnPurpose(ev *evidence.Set) []rule.Finding {
-	const id = "vulnerabilitiesNotKeptOnPurpose"
+	const id = VulnerabilitiesNotKeptOnPurpose
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.VulnerableOnPurpose](ev) {
 		f := it.Fact
@@ -241,7 +256,7 @@ func toolingCoverage(ev *evidence.Set) ([]string, evidence.Location) {
 }
 
 func toolingUpdatedByBot(ev *evidence.Set) []rule.Finding {
-	const id = "toolingUpdatedByBot"
+	const id = ToolingUpdatedByBot
 	cov, at := toolingCoverage(ev)
 	if len(cov) > 0 {
 		return []rule.Finding{rule.New(id, rule.True, at, "an update bot covers tooling: %s", strings.Join(cov, ", "))}
@@ -265,7 +280,7 @@ func bumpMonths(b evidence.ToolingBumps) []string {
 }
 
 func toolingUpdatedInHistory(ev *evidence.Set) []rule.Finding {
-	const id = "toolingUpdatedInHistory"
+	const id = ToolingUpdatedInHistory
 	it, ok := evidence.First[evidence.ToolingBumps](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
@@ -352,7 +367,7 @@ func eolRefs(ev *evidence.Set) ([]eolRef, int) {
 }
 
 func toolchainsSupported(ev *evidence.Set) []rule.Finding {
-	const id = "toolchainsSupported"
+	const id = ToolchainsSupported
 	eol, n := eolRefs(ev)
 	if n == 0 {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no CI definition, version file or image names a Node, Python, Go or PHP version")}
@@ -369,7 +384,7 @@ func toolchainsSupported(ev *evidence.Set) []rule.Finding {
 }
 
 func toolchainsSupportedOrUpdated(ev *evidence.Set) []rule.Finding {
-	const id = "toolchainsSupportedOrUpdated"
+	const id = ToolchainsSupportedOrUpdated
 	eol, n := eolRefs(ev)
 	if len(eol) == 0 {
 		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no end-of-life runtime is named (%d runtime versions read)", n)}
@@ -393,7 +408,7 @@ func toolchainsSupportedOrUpdated(ev *evidence.Set) []rule.Finding {
 }
 
 func updateBotConfigured(ev *evidence.Set) []rule.Finding {
-	const id = "updateBotConfigured"
+	const id = UpdateBotConfigured
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.UpdateConfig](ev) {
 		c := it.Fact
@@ -429,7 +444,7 @@ func scanScope(s evidence.HistoryScan) string {
 }
 
 func updateBotActiveInHistory(ev *evidence.Set) []rule.Finding {
-	const id = "updateBotActiveInHistory"
+	const id = UpdateBotActiveInHistory
 	it, ok := evidence.First[evidence.UpdateBotHistory](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}
@@ -449,7 +464,7 @@ func updateBotActiveInHistory(ev *evidence.Set) []rule.Finding {
 }
 
 func securityUpdatesInHistory(ev *evidence.Set) []rule.Finding {
-	const id = "securityUpdatesInHistory"
+	const id = SecurityUpdatesInHistory
 	it, ok := evidence.First[evidence.UpdateBotHistory](ev)
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "git history was not read")}

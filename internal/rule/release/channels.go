@@ -24,7 +24,7 @@ type channel struct {
 // points): customers must fetch releases over an encrypted, authenticated
 // channel. With nothing declared there is nothing to judge.
 func distributionChannelsUseHTTPS(ev *evidence.Set) []rule.Finding {
-	const id = "distributionChannelsUseHTTPS"
+	const id = DistributionChannelsUseHTTPS
 	var out []rule.Finding
 	var chs []channel
 	for _, it := range evidence.Facts[evidence.DistributionChannels](ev) {
@@ -128,7 +128,7 @@ var releaseMethods = map[string]string{
 // with. Methods come from assay.yaml's declarations and from what the
 // release collector found on the artefacts.
 func verificationInstructionsPublished(ev *evidence.Set) []rule.Finding {
-	const id = "verificationInstructionsPublished"
+	const id = VerificationInstructionsPublished
 	used := map[string]bool{}
 	for _, it := range evidence.Facts[evidence.ReleaseArtefact](ev) {
 		for _, c := range it.Fact.Checks {

@@ -18,20 +18,34 @@ import (
 //go:embed rules.yaml
 var metaYAML []byte
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	DistributionChannelsUseHTTPS      = "distributionChannelsUseHTTPS"
+	LatestReleaseTagsSigned           = "latestReleaseTagsSigned"
+	ReleaseArtefactsVerify            = "releaseArtefactsVerify"
+	ReleaseChecksumsMatch             = "releaseChecksumsMatch"
+	ReleaseChecksumsSigned            = "releaseChecksumsSigned"
+	ReleaseProvenanceVerifies         = "releaseProvenanceVerifies"
+	ReleaseTagsAreSigned              = "releaseTagsAreSigned"
+	VerificationInstructionsPublished = "verificationInstructionsPublished"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	// What the release-artefacts collector records of each release.
 	released := []evidence.Kind{evidence.KindRelease, evidence.KindReleaseArtefact, evidence.KindReleaseChecksumFile, evidence.KindReleaseProvenance}
 	rs := []rule.Rule{
-		b.Rule("releaseArtefactsVerify", released, releaseArtefactsVerify),
-		b.Rule("releaseChecksumsMatch", released, releaseChecksumsMatch),
-		b.Rule("releaseChecksumsSigned", released, releaseChecksumsSigned),
-		b.Rule("releaseProvenanceVerifies", released, releaseProvenanceVerifies),
-		b.Rule("releaseTagsAreSigned", []evidence.Kind{evidence.KindReleaseTagSignature}, releaseTagsAreSigned),
-		b.Rule("latestReleaseTagsSigned", []evidence.Kind{evidence.KindReleaseTagSignature}, latestReleaseTagsSigned),
-		b.Rule("distributionChannelsUseHTTPS", []evidence.Kind{evidence.KindDistributionChannels, evidence.KindSecurityInsights, evidence.KindPackaging, evidence.KindCIPipeline}, distributionChannelsUseHTTPS),
-		b.Rule("verificationInstructionsPublished", []evidence.Kind{evidence.KindVerificationDocs}, verificationInstructionsPublished).Reading(evidence.KindReleaseArtefact, evidence.KindReleaseChecksumFile, evidence.KindReleaseProvenance),
+		b.Rule(ReleaseArtefactsVerify, released, releaseArtefactsVerify),
+		b.Rule(ReleaseChecksumsMatch, released, releaseChecksumsMatch),
+		b.Rule(ReleaseChecksumsSigned, released, releaseChecksumsSigned),
+		b.Rule(ReleaseProvenanceVerifies, released, releaseProvenanceVerifies),
+		b.Rule(ReleaseTagsAreSigned, []evidence.Kind{evidence.KindReleaseTagSignature}, releaseTagsAreSigned),
+		b.Rule(LatestReleaseTagsSigned, []evidence.Kind{evidence.KindReleaseTagSignature}, latestReleaseTagsSigned),
+		b.Rule(DistributionChannelsUseHTTPS, []evidence.Kind{evidence.KindDistributionChannels, evidence.KindSecurityInsights, evidence.KindPackaging, evidence.KindCIPipeline}, distributionChannelsUseHTTPS),
+		b.Rule(VerificationInstructionsPublished, []evidence.Kind{evidence.KindVerificationDocs}, verificationInstructionsPublished).Reading(evidence.KindReleaseArtefact, evidence.KindReleaseChecksumFile, evidence.KindReleaseProvenance),
 	}
 	return rs, b.Err()
 }
@@ -61,7 +75,7 @@ func scope(id string, ev *evidence.Set) (map[string]evidence.Item[evidence.Relea
 }
 
 func releaseArtefactsVerify(ev *evidence.Set) []rule.Finding {
-	const id = "releaseArtefactsVerify"
+	const id = ReleaseArtefactsVerify
 	rels, out := scope(id, ev)
 	if rels == nil {
 		return out
@@ -79,53 +93,15 @@ func releaseArtefactsVerify(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.Error, l, "%s could not be read: %s", name, a.Problem))
 			continue
 		}
-		var failed, verified, unver, weak []evidence.ArtefactCheck
-		for _, c := range a.Checks {
-			switch c.Status {
-			case evidence.VerifyFailed:
-				failed = append(failed, c)
-			case evidence.VerifyVerified:
-				verified = append(verified, c)
-			case evidence.VerifyUnverifiable:
-				unver = append(unver, c)
-			default:
-				weak = append(weak, c)
-			}
-		}
-		switch {
-		case len(failed) > 0:
-			// A bad signature shipped with an artefact fails even when
-			// another one verifies: customers checking that file would be
-			// told the release is tampered with.
-			for _, c := range failed {
-				f := rule.New(id, rule.False, l, "%s: %s check failed (%s, from %s): %s", name, c.Check, c.Method, c.Source, c.Reason)
-				f.Values = values(a, c)
-				out = append(out, f)
-				falses++
-			}
-		case len(verified) > 0:
-			c := verified[0]
-			msg := fmt.Sprintf("%s verified: %s", name, c.Reason)
-			if tr := rels[a.Release].Fact.TrustedRoot; tr != "" && c.Method == "sigstore-bundle" {
-				msg += "; trusted root " + tr
-			}
-			f := rule.New(id, rule.True, l, "%s", msg)
-			f.Values = values(a, c)
-			trues = append(trues, f)
-		case len(unver) > 0:
-			c := unver[0]
-			f := rule.New(id, rule.NotAvailable, l, "%s could not be verified: %s", name, c.Reason)
-			f.Values = values(a, c)
-			unverifiable = append(unverifiable, f)
+		fs, o := artefactVerdict(id, name, a, l, rels[a.Release].Fact.TrustedRoot)
+		switch o {
+		case rule.False:
+			out = append(out, fs...)
+			falses += len(fs)
+		case rule.True:
+			trues = append(trues, fs...)
 		default:
-			msg := "no signature, Sigstore bundle, signed checksum or signed provenance covers it"
-			if len(weak) > 0 {
-				msg += "; " + weak[0].Reason
-			}
-			f := rule.New(id, rule.False, l, "%s is unsigned: %s", name, msg)
-			f.Values = map[string]string{"artefact": a.Path, "release": a.Release, "check": "signature-present", "sha256": a.SHA256}
-			out = append(out, f)
-			falses++
+			unverifiable = append(unverifiable, fs...)
 		}
 	}
 	switch {
@@ -150,8 +126,61 @@ func releaseArtefactsVerify(ev *evidence.Set) []rule.Finding {
 	return out
 }
 
+// artefactVerdict judges one artefact from its checks: false for a failed
+// check or no signature at all, true when one verifies, not_available when
+// the trust material to verify it was not given.
+func artefactVerdict(id, name string, a evidence.ReleaseArtefact, l evidence.Location, trustedRoot string) ([]rule.Finding, rule.Outcome) {
+	var failed, verified, unver, weak []evidence.ArtefactCheck
+	for _, c := range a.Checks {
+		switch c.Status {
+		case evidence.VerifyFailed:
+			failed = append(failed, c)
+		case evidence.VerifyVerified:
+			verified = append(verified, c)
+		case evidence.VerifyUnverifiable:
+			unver = append(unver, c)
+		default:
+			weak = append(weak, c)
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		// A bad signature shipped with an artefact fails even when
+		// another one verifies: customers checking that file would be
+		// told the release is tampered with.
+		var out []rule.Finding
+		for _, c := range failed {
+			f := rule.New(id, rule.False, l, "%s: %s check failed (%s, from %s): %s", name, c.Check, c.Method, c.Source, c.Reason)
+			f.Values = values(a, c)
+			out = append(out, f)
+		}
+		return out, rule.False
+	case len(verified) > 0:
+		c := verified[0]
+		msg := fmt.Sprintf("%s verified: %s", name, c.Reason)
+		if trustedRoot != "" && c.Method == "sigstore-bundle" {
+			msg += "; trusted root " + trustedRoot
+		}
+		f := rule.New(id, rule.True, l, "%s", msg)
+		f.Values = values(a, c)
+		return []rule.Finding{f}, rule.True
+	case len(unver) > 0:
+		c := unver[0]
+		f := rule.New(id, rule.NotAvailable, l, "%s could not be verified: %s", name, c.Reason)
+		f.Values = values(a, c)
+		return []rule.Finding{f}, rule.NotAvailable
+	}
+	msg := "no signature, Sigstore bundle, signed checksum or signed provenance covers it"
+	if len(weak) > 0 {
+		msg += "; " + weak[0].Reason
+	}
+	f := rule.New(id, rule.False, l, "%s is unsigned: %s", name, msg)
+	f.Values = map[string]string{"artefact": a.Path, "release": a.Release, "check": "signature-present", "sha256": a.SHA256}
+	return []rule.Finding{f}, rule.False
+}
+
 func values(a evidence.ReleaseArtefact, c evidence.ArtefactCheck) map[string]string {
-	v := map[string]string{"artefact": a.Path, "release": a.Release, "method": c.Method, "source": c.Source, "status": c.Status, "sha256": a.SHA256}
+	v := map[string]string{"artefact": a.Path, "release": a.Release, "method": c.Method, "source": c.Source, "status": string(c.Status), "sha256": a.SHA256}
 	for k, s := range map[string]string{"check": c.Check, "expected": c.Expected, "actual": c.Actual, "signer": c.Signer, "issuer": c.Issuer} {
 		if s != "" {
 			v[k] = s
@@ -161,7 +190,7 @@ func values(a evidence.ReleaseArtefact, c evidence.ArtefactCheck) map[string]str
 }
 
 func releaseChecksumsMatch(ev *evidence.Set) []rule.Finding {
-	const id = "releaseChecksumsMatch"
+	const id = ReleaseChecksumsMatch
 	rels, out := scope(id, ev)
 	if rels == nil {
 		return out
@@ -202,7 +231,7 @@ func releaseChecksumsMatch(ev *evidence.Set) []rule.Finding {
 }
 
 func releaseChecksumsSigned(ev *evidence.Set) []rule.Finding {
-	const id = "releaseChecksumsSigned"
+	const id = ReleaseChecksumsSigned
 	rels, out := scope(id, ev)
 	if rels == nil {
 		return out
@@ -235,7 +264,7 @@ func releaseChecksumsSigned(ev *evidence.Set) []rule.Finding {
 }
 
 func releaseProvenanceVerifies(ev *evidence.Set) []rule.Finding {
-	const id = "releaseProvenanceVerifies"
+	const id = ReleaseProvenanceVerifies
 	rels, out := scope(id, ev)
 	if rels == nil {
 		return out
@@ -285,7 +314,7 @@ func releaseProvenanceVerifies(ev *evidence.Set) []rule.Finding {
 				}
 			}
 		}
-		vals := map[string]string{"builder": p.BuilderID, "source": p.SourceRepo, "ref": p.SourceRef, "slsaLevel": fmt.Sprint(level), "signature": p.Signature.Status}
+		vals := map[string]string{"builder": p.BuilderID, "source": p.SourceRepo, "ref": p.SourceRef, "slsaLevel": fmt.Sprint(level), "signature": string(p.Signature.Status)}
 		switch {
 		case p.Signature.Status == evidence.VerifyFailed:
 			problems = append([]string{fmt.Sprintf("signature failed the %s check: %s", p.Signature.Check, p.Signature.Reason)}, problems...)

@@ -14,7 +14,7 @@ import (
 // signature only counts once it verifies against keys the vendor declared;
 // one that cannot be checked offline proves no origin and is not_available.
 func releaseTagsAreSigned(ev *evidence.Set) []rule.Finding {
-	const id = "releaseTagsAreSigned"
+	const id = ReleaseTagsAreSigned
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.ReleaseTagSignature](ev) {
 		t := it.Fact
@@ -23,7 +23,7 @@ func releaseTagsAreSigned(ev *evidence.Set) []rule.Finding {
 		}
 		l := it.Provenance.Location
 		vals := map[string]string{"tag": t.Tag, "commit": t.Commit}
-		for k, v := range map[string]string{"format": t.Format, "status": t.Status, "signer": t.Signer, "keys": t.Keys} {
+		for k, v := range map[string]string{"format": t.Format, "status": string(t.Status), "signer": t.Signer, "keys": t.Keys} {
 			if v != "" {
 				vals[k] = v
 			}
@@ -60,7 +60,7 @@ const recentStable = 3
 // taken by tag date, so packages of a monorepo that version separately are
 // compared fairly.
 func latestReleaseTagsSigned(ev *evidence.Set) []rule.Finding {
-	const id = "latestReleaseTagsSigned"
+	const id = LatestReleaseTagsSigned
 	var stable []evidence.Item[evidence.ReleaseTagSignature]
 	for _, it := range evidence.Facts[evidence.ReleaseTagSignature](ev) {
 		if !it.Fact.Prerelease {

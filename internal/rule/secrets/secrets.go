@@ -20,16 +20,27 @@ import (
 //go:embed rules.yaml
 var metaYAML []byte
 
+// Rule ids of the area, each spelled once, here: Rules registers them, the
+// rules put them on their findings and the tests name them. rules.yaml holds
+// the same ids as data; rule.Builder checks that the two agree.
+const (
+	NoDefaultCredentials        = "noDefaultCredentials"
+	NoHardcodedSecrets          = "noHardcodedSecrets"
+	NoPlaintextBuildCredentials = "noPlaintextBuildCredentials"
+	SecretScanningInCI          = "secretScanningInCI"
+	SecretsConfinedToTests      = "secretsConfinedToTests"
+)
+
 // Rules returns the area's rules.
 func Rules() ([]rule.Rule, error) {
 	b := rule.NewBuilder(metaYAML)
 	scan := []evidence.Kind{evidence.KindSecretScan, evidence.KindSecret, evidence.KindDefaultCredential}
 	rs := []rule.Rule{
-		b.Rule("noHardcodedSecrets", scan, noHardcodedSecrets),
-		b.Rule("noDefaultCredentials", scan, noDefaultCredentials),
-		b.Rule("secretsConfinedToTests", scan, secretsConfinedToTests),
-		b.Rule("secretScanningInCI", []evidence.Kind{evidence.KindSecretScan, evidence.KindCIScan, evidence.KindCIPipeline, evidence.KindPreCommit, evidence.KindSecretScannerConfig}, secretScanningInCI),
-		b.Rule("noPlaintextBuildCredentials", scan, noPlaintextBuildCredentials),
+		b.Rule(NoHardcodedSecrets, scan, noHardcodedSecrets),
+		b.Rule(NoDefaultCredentials, scan, noDefaultCredentials),
+		b.Rule(SecretsConfinedToTests, scan, secretsConfinedToTests),
+		b.Rule(SecretScanningInCI, []evidence.Kind{evidence.KindSecretScan, evidence.KindCIScan, evidence.KindCIPipeline, evidence.KindPreCommit, evidence.KindSecretScannerConfig}, secretScanningInCI),
+		b.Rule(NoPlaintextBuildCredentials, scan, noPlaintextBuildCredentials),
 	}
 	return rs, b.Err()
 }
@@ -63,7 +74,7 @@ func secretMessage(s evidence.Secret) string {
 }
 
 func noHardcodedSecrets(ev *evidence.Set) []rule.Finding {
-	const id = "noHardcodedSecrets"
+	const id = NoHardcodedSecrets
 	scan, ok := scanOf(ev)
 	if !ok {
 		return []rule.Finding{noScan(id)}
@@ -139,7 +150,7 @@ func credMessage(c evidence.DefaultCredential) string {
 func credDeciding(c evidence.DefaultCredential) bool { return deciding(c.Scope) && !c.Build }
 
 func noDefaultCredentials(ev *evidence.Set) []rule.Finding {
-	const id = "noDefaultCredentials"
+	const id = NoDefaultCredentials
 	scan, ok := scanOf(ev)
 	if !ok {
 		return []rule.Finding{noScan(id)}
@@ -191,7 +202,7 @@ func scopeName(scope string, build bool) string {
 }
 
 func secretsConfinedToTests(ev *evidence.Set) []rule.Finding {
-	const id = "secretsConfinedToTests"
+	const id = SecretsConfinedToTests
 	if _, ok := scanOf(ev); !ok {
 		return []rule.Finding{noScan(id)}
 	}
@@ -291,7 +302,7 @@ func (t scannerTool) runLine(script string) int {
 var gitlabSecretDetection = regexp.MustCompile(`(?i)(?:^|/)secret[-_]detection(?:\.gitlab-ci\.yml|@|$)`)
 
 func secretScanningInCI(ev *evidence.Set) []rule.Finding {
-	const id = "secretScanningInCI"
+	const id = SecretScanningInCI
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact
@@ -362,7 +373,7 @@ func firstLine(s string) string {
 // ---- build credentials ----
 
 func noPlaintextBuildCredentials(ev *evidence.Set) []rule.Finding {
-	const id = "noPlaintextBuildCredentials"
+	const id = NoPlaintextBuildCredentials
 	scan, ok := scanOf(ev)
 	if !ok {
 		return []rule.Finding{noScan(id)}

@@ -81,18 +81,19 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 	return out, nil
 }
 
-// checkSignature verifies one attestation signature. Problems that mean
-// the signature is wrong start with "bad signature", which the evaluator
-// turns into the bad_signature status; a signature that is sound but whose
-// key is not trusted stays "not verified".
+// checkSignature verifies one attestation signature. A signature that is
+// wrong is SignatureBad, which the evaluator turns into the bad_signature
+// status; one that is sound but whose key is not trusted is
+// SignatureUnverified.
 func checkSignature(in *collector.Input, message []byte, armored, attestedBy string, signers *sign.AllowedSigners, from string, loadErr error) evidence.SignatureCheck {
 	armored = strings.TrimSpace(armored)
 	if armored == "" {
 		return evidence.SignatureCheck{}
 	}
-	check := evidence.SignatureCheck{Signed: true}
+	check := evidence.SignatureCheck{State: evidence.SignatureUnverified, Signed: true}
 	key, err := sign.VerifyKey(message, []byte(armored+"\n"), sign.Namespace)
 	if err != nil {
+		check.State = evidence.SignatureBad
 		check.Problem = "bad signature: " + strings.TrimPrefix(strings.TrimPrefix(err.Error(), sign.ErrBadSignature.Error()+": "), sign.ErrMalformedSignature.Error()+": ")
 		if errors.Is(err, sign.ErrMalformedSignature) {
 			check.Problem = "bad signature: malformed: " + strings.TrimPrefix(err.Error(), sign.ErrMalformedSignature.Error()+": ")
@@ -113,7 +114,7 @@ func checkSignature(in *collector.Input, message []byte, armored, attestedBy str
 		check.Problem = fmt.Sprintf("signature not verified against %s: %v", from, err)
 		return check
 	}
-	check.Verified = true
+	check.State, check.Verified = evidence.SignatureVerified, true
 	check.Signer = principal
 	return check
 }

@@ -62,13 +62,13 @@ func TestCollectSignatures(t *testing.T) {
 		want    evidence.SignatureCheck
 	}{
 		{"unsigned", base, allowed, evidence.SignatureCheck{}},
-		{"verified", signed(alice, base), allowed, evidence.SignatureCheck{Signed: true, Verified: true, Signer: "alice@example.com"}},
-		{"no signers", signed(alice, base), "", evidence.SignatureCheck{Signed: true, Problem: "signature not verified: no allowed signers configured (set allowed_signers in assay.yaml or pass --allowed-signers)"}},
-		{"tampered", tampered, allowed, evidence.SignatureCheck{Signed: true, Problem: "bad signature: ssh: signature did not verify"}},
-		{"other namespace", wrongNS, allowed, evidence.SignatureCheck{Signed: true, Problem: `bad signature: made for namespace "file", expected "assay"`}},
-		{"unknown key", signed(mallory, base), allowed, evidence.SignatureCheck{Signed: true, Problem: "signature not verified against allowed_signers: signer not allowed: key " + mallory.Fingerprint() + " is not in the allowed signers file"}},
-		{"signs as someone else", bob, allowed, evidence.SignatureCheck{Signed: true, Problem: "signature not verified against allowed_signers: signer not allowed: key " + alice.Fingerprint() + ` is not allowed to sign as "bob@example.com"`}},
-		{"garbage", config.Attestation{Signature: "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----"}, allowed, evidence.SignatureCheck{Signed: true, Problem: "bad signature: malformed: ssh: short read"}},
+		{"verified", signed(alice, base), allowed, evidence.SignatureCheck{State: evidence.SignatureVerified, Signed: true, Verified: true, Signer: "alice@example.com"}},
+		{"no signers", signed(alice, base), "", evidence.SignatureCheck{State: evidence.SignatureUnverified, Signed: true, Problem: "signature not verified: no allowed signers configured (set allowed_signers in assay.yaml or pass --allowed-signers)"}},
+		{"tampered", tampered, allowed, evidence.SignatureCheck{State: evidence.SignatureBad, Signed: true, Problem: "bad signature: ssh: signature did not verify"}},
+		{"other namespace", wrongNS, allowed, evidence.SignatureCheck{State: evidence.SignatureBad, Signed: true, Problem: `bad signature: made for namespace "file", expected "assay"`}},
+		{"unknown key", signed(mallory, base), allowed, evidence.SignatureCheck{State: evidence.SignatureUnverified, Signed: true, Problem: "signature not verified against allowed_signers: signer not allowed: key " + mallory.Fingerprint() + " is not in the allowed signers file"}},
+		{"signs as someone else", bob, allowed, evidence.SignatureCheck{State: evidence.SignatureUnverified, Signed: true, Problem: "signature not verified against allowed_signers: signer not allowed: key " + alice.Fingerprint() + ` is not allowed to sign as "bob@example.com"`}},
+		{"garbage", config.Attestation{Signature: "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----"}, allowed, evidence.SignatureCheck{State: evidence.SignatureBad, Signed: true, Problem: "bad signature: malformed: ssh: short read"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

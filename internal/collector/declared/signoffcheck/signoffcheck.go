@@ -66,10 +66,10 @@ func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.R
 	case errors.Is(err, os.ErrNotExist) || !in.Tree.Exists(signoff.SigFileName):
 		fact.Signature.Problem = "no " + signoff.SigFileName + " next to the sign-off"
 	case err != nil:
-		fact.Signature.Signed = true
+		fact.Signature.State, fact.Signature.Signed = evidence.SignatureUnverified, true
 		fact.Signature.Problem = "signature cannot be read: " + err.Error()
 	default:
-		fact.Signature.Signed = true
+		fact.Signature.State, fact.Signature.Signed = evidence.SignatureUnverified, true
 		signers, from, loadErr := collector.LoadAllowedSigners(in, c.cfg.AllowedSigners)
 		switch {
 		case loadErr != nil:
@@ -79,9 +79,10 @@ func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.R
 		default:
 			principal, err := signers.Verify(data, sig, sign.Namespace, "", in.Now)
 			if err != nil {
+				fact.Signature.State = evidence.SignatureBad
 				fact.Signature.Problem = "bad signature: " + err.Error() + " (allowed signers from " + from + ")"
 			} else {
-				fact.Signature.Verified, fact.Signature.Signer = true, principal
+				fact.Signature.State, fact.Signature.Verified, fact.Signature.Signer = evidence.SignatureVerified, true, principal
 			}
 		}
 	}

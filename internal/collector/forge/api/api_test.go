@@ -187,7 +187,7 @@ func TestGitHubPoorlyConfigured(t *testing.T) {
 	} {
 		found := false
 		for _, f := range r.claims[id].Findings {
-			if strings.Contains(f.Message, msg) && f.Outcome == string(rule.False) {
+			if strings.Contains(f.Message, msg) && string(f.Outcome) == string(rule.False) {
 				found = true
 			}
 		}

@@ -778,7 +778,7 @@ func fromResult(method, source string, r sigstore.Result) evidence.ArtefactCheck
 // best picks the strongest signature check of a checksum file: a failure
 // wins (it must be reported), then a verified one.
 func best(cs []evidence.ArtefactCheck) evidence.ArtefactCheck {
-	rank := map[string]int{evidence.VerifyFailed: 4, evidence.VerifyVerified: 3, evidence.VerifyUnverifiable: 2, evidence.VerifyInsufficient: 1}
+	rank := map[evidence.VerifyStatus]int{evidence.VerifyFailed: 4, evidence.VerifyVerified: 3, evidence.VerifyUnverifiable: 2, evidence.VerifyInsufficient: 1}
 	b := cs[0]
 	for _, c := range cs[1:] {
 		if rank[c.Status] > rank[b.Status] {

@@ -101,10 +101,12 @@ func collect(t testing.TB, dir string, cfg *config.Config, all bool) []evidence.
 
 // row is the part of a tag fact the tests compare.
 type row struct {
-	Tag                            string
-	Latest, InScope, Declared      bool
-	Annotated, Signed              bool
-	Format, Status, Signer, Reason string
+	Tag                       string
+	Latest, InScope, Declared bool
+	Annotated, Signed         bool
+	Format                    string
+	Status                    evidence.VerifyStatus
+	Signer, Reason            string
 }
 
 func rows(recs []evidence.Record) (out []row, problems []string) {
@@ -240,7 +242,7 @@ func TestTags(t *testing.T) {
 	t.Run("commit signers as fallback", func(t *testing.T) {
 		c := &config.Config{CommitSigners: &config.CommitSigners{AllowedSigners: "keys/allowed_signers", PGPKeys: []string{"keys/release.asc"}}}
 		got, _ := rows(collect(t, dir, c, true))
-		for tag, st := range map[string]string{"v1.1.0": evidence.VerifyVerified, "v2.0.0": evidence.VerifyVerified, "v1.2.0": evidence.VerifyFailed} {
+		for tag, st := range map[string]evidence.VerifyStatus{"v1.1.0": evidence.VerifyVerified, "v2.0.0": evidence.VerifyVerified, "v1.2.0": evidence.VerifyFailed} {
 			if r := find(got, tag); r == nil || r.Status != st {
 				t.Errorf("%s: %+v, want %s", tag, r, st)
 			}
