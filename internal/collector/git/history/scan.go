@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/source"
@@ -85,9 +86,19 @@ type scanner struct {
 	secCount   int
 	cands      []candidate
 	backports  []backportRef
-	prIndex    map[int][]*object.Commit
-	short      map[string]*object.Commit   // first 7 hex -> commit, for changelog links
-	subjects   map[string][]*object.Commit // normalised subject -> commits, for backports
+	// The indexes below name commits by graph node, not by decoded
+	// commit: holding every scanned commit's message and signature was
+	// most of the scan's memory. The few commits they lead to are decoded
+	// again from st.
+	st       storer.EncodedObjectStorer
+	prIndex  map[int][]int32
+	short    map[string]int32   // first 7 hex -> node, for changelog links
+	subjects map[string][]int32 // normalised subject -> nodes, for backports
+}
+
+// commit decodes a scanned commit again.
+func (s *scanner) commit(n int32) (*object.Commit, error) {
+	return object.GetCommit(s.st, s.g.hash[n])
 }
 
 // scanAll reads every commit reachable from any reference, newest first,
@@ -96,9 +107,10 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 	s := &scanner{
 		g:        &graph{index: map[plumbing.Hash]int32{}},
 		bots:     map[string]*evidence.BotActivity{},
-		prIndex:  map[int][]*object.Commit{},
-		short:    map[string]*object.Commit{},
-		subjects: map[string][]*object.Commit{},
+		st:       repo.Storer,
+		prIndex:  map[int][]int32{},
+		short:    map[string]int32{},
+		subjects: map[string][]int32{},
 	}
 	s.scan.MaxCommits = max
 	// Newest first across every branch and tag, each commit decoded once:
@@ -183,13 +195,13 @@ func (s *scanner) add(c *object.Commit) {
 	if s.scan.Oldest.IsZero() || c.Committer.When.Before(s.scan.Oldest) {
 		s.scan.Oldest = c.Committer.When
 	}
-	s.short[c.Hash.String()[:7]] = c
+	s.short[c.Hash.String()[:7]] = i
 	if k := normSubject(subject(c.Message)); k != "" && len(s.subjects[k]) < 8 {
-		s.subjects[k] = append(s.subjects[k], c)
+		s.subjects[k] = append(s.subjects[k], i)
 	}
 	for _, pr := range prNumbers(c.Message) {
 		if len(s.prIndex[pr]) < 4 {
-			s.prIndex[pr] = append(s.prIndex[pr], c)
+			s.prIndex[pr] = append(s.prIndex[pr], i)
 		}
 	}
 	if acct := BotAccount(c.Author.Name, c.Author.Email); acct != "" {
@@ -665,8 +677,13 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink) evidenc
 	for i, fc := range slices.Clone(found) {
 		group := out.Fixes[i].Group
 		for _, a := range aliases(fc) {
-			for _, c := range s.subjects[a] {
-				add(c, "same change as "+fc.Hash.String()[:10], nil, group, "")
+			for _, n := range s.subjects[a] {
+				if _, dup := byHash[s.g.hash[n]]; dup {
+					continue
+				}
+				if c, err := s.commit(n); err == nil {
+					add(c, "same change as "+fc.Hash.String()[:10], nil, group, "")
+				}
 			}
 		}
 	}
@@ -695,15 +712,21 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink) evidenc
 // linked resolves pull-request numbers and abbreviated hashes to scanned
 // commits.
 func (s *scanner) linked(prs []int, hashes []string) []*object.Commit {
-	var out []*object.Commit
+	var ids []int32
 	for _, n := range prs {
-		out = append(out, s.prIndex[n]...)
+		ids = append(ids, s.prIndex[n]...)
 	}
 	for _, h := range hashes {
 		if len(h) >= 7 {
-			if c, ok := s.short[h[:7]]; ok && strings.HasPrefix(c.Hash.String(), h) {
-				out = append(out, c)
+			if n, ok := s.short[h[:7]]; ok && strings.HasPrefix(s.g.hash[n].String(), h) {
+				ids = append(ids, n)
 			}
+		}
+	}
+	var out []*object.Commit
+	for _, n := range ids {
+		if c, err := s.commit(n); err == nil {
+			out = append(out, c)
 		}
 	}
 	return out
