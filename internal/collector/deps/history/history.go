@@ -91,7 +91,11 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		lag.Note = "no lockfiles to follow through history"
 		return emit()
 	}
-	refs, complete, err := windowCommits(ctx, in.History.Head(), lag.Since, maxCommits)
+	head, err := in.History.UnsignedHead()
+	if err != nil {
+		return nil, fmt.Errorf("walk history: %w", err)
+	}
+	refs, complete, err := windowCommits(ctx, head, lag.Since, maxCommits)
 	if err != nil {
 		return nil, fmt.Errorf("walk history: %w", err)
 	}

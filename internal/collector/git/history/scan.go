@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -103,11 +102,12 @@ func (s *scanner) commit(n int32) (*object.Commit, error) {
 
 // scanAll reads every commit reachable from any reference, newest first,
 // up to max. It reads commit headers and messages only, never trees.
-func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, error) {
+func scanAll(ctx context.Context, h *source.History, max int) (*scanner, error) {
+	repo := h.Repository()
 	s := &scanner{
 		g:        &graph{index: map[plumbing.Hash]int32{}},
 		bots:     map[string]*evidence.BotActivity{},
-		st:       repo.Storer,
+		st:       h.Unsigned(),
 		prIndex:  map[int][]int32{},
 		short:    map[string]int32{},
 		subjects: map[string][]int32{},
@@ -119,8 +119,8 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 	if err != nil {
 		return nil, fmt.Errorf("scan history: list references: %w", err)
 	}
-	st := repo.Storer
-	h := &commitHeap{}
+	st := s.st
+	fr := &commitHeap{}
 	seen := map[plumbing.Hash]bool{}
 	push := func(hash plumbing.Hash) {
 		if seen[hash] {
@@ -131,7 +131,7 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 		if err != nil {
 			return // a tag of a tree or blob, or a shallow boundary
 		}
-		heap.Push(h, c)
+		heap.Push(fr, c)
 	}
 	_ = refs.ForEach(func(r *plumbing.Reference) error {
 		if r.Type() != plumbing.HashReference {
@@ -152,7 +152,7 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 		return nil
 	})
 	refs.Close()
-	for h.Len() > 0 {
+	for fr.Len() > 0 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -160,7 +160,7 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 			s.scan.Capped = true
 			break
 		}
-		c := heap.Pop(h).(*object.Commit)
+		c := heap.Pop(fr).(*object.Commit)
 		s.scan.Scanned++
 		s.add(c)
 		for _, p := range c.ParentHashes {
