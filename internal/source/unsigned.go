@@ -31,8 +31,8 @@ func (s unsignedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (
 		return nil, fmt.Errorf("read commit %s: %w", obj.Hash(), err)
 	}
 	defer r.Close()
-	data, err := io.ReadAll(r)
-	if err != nil {
+	data := make([]byte, obj.Size())
+	if _, err := io.ReadFull(r, data); err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", obj.Hash(), err)
 	}
 	return &cutCommit{hash: obj.Hash(), data: stripSignature(data)}, nil
@@ -40,7 +40,7 @@ func (s unsignedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (
 
 // stripSignature removes signature headers and their continuation lines
 // from the header block of a raw commit (everything before the first
-// empty line).
+// empty line). It works in place: the result shares data's memory.
 func stripSignature(data []byte) []byte {
 	end := bytes.Index(data, []byte("\n\n"))
 	if end < 0 {
@@ -51,8 +51,9 @@ func stripSignature(data []byte) []byte {
 	if i < 0 {
 		return data
 	}
-	out := make([]byte, 0, len(data))
-	out = append(out, data[:i+1]...)
+	// Only bytes are removed, so writing forward over data never passes
+	// the read position (append moves overlapping bytes correctly).
+	out := data[:i+1]
 	rest := data[i+1:]
 	skipping := false
 	for len(rest) > 0 {

@@ -23,6 +23,7 @@ import (
 	"github.com/assaysec/assay/internal/deps"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
+	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/vulndb"
 )
 
@@ -223,7 +224,7 @@ func readRevision(ctx context.Context, st storer.EncodedObjectStorer, h plumbing
 		return out
 	}
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, limits.MaxFileSize+1))
+	data, err := source.ReadAllSized(io.LimitReader(r, limits.MaxFileSize+1), blob.Size)
 	if err != nil || len(data) > limits.MaxFileSize {
 		return out
 	}
