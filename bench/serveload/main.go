@@ -1,14 +1,16 @@
 // Command serveload is a bounded load test of `assay serve`'s read API and
-// overview page, on loopback only. It starts the server in this process on
-// 127.0.0.1 with a temporary SQLite database. It seeds one product whose
-// repository has two assessments of a small generated directory. Then it sends
-// requests at a fixed rate for a fixed time and reports errors, p50/p99
-// latency and the process's peak RSS (server and client together).
+// overview page, on loopback only. It starts the server in a child process
+// (itself, re-executed) on 127.0.0.1 with a temporary SQLite database. The
+// child seeds one product whose repository has two assessments of a small
+// generated directory. Then the parent sends requests at a fixed rate for a
+// fixed time and reports errors, p50/p99 latency and the server process's
+// peak RSS (and, apart, the client's).
 //
 //	go run ./bench/serveload -rate 200 -duration 60s
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -35,7 +38,26 @@ const (
 	maxRate     = 2000
 )
 
+// serverEnv makes the process the load test's server: it serves until its
+// standard input closes.
+const serverEnv = "ASSAY_SERVELOAD_SERVER"
+
+// ready is the child's announcement: its address, an API token and the
+// paths to load, as JSON on one line of standard output.
+type ready struct {
+	Base  string   `json:"base"`
+	Token string   `json:"token"`
+	Paths []string `json:"paths"`
+}
+
 func main() {
+	if os.Getenv(serverEnv) != "" {
+		if err := serve(); err != nil {
+			fmt.Fprintln(os.Stderr, "serveload server:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	rate := flag.Int("rate", 200, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "how long to send")
 	flag.Parse()
@@ -51,34 +73,40 @@ func run(rate int, duration time.Duration) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), duration+2*time.Minute)
 	defer cancel()
-	tmp, err := os.MkdirTemp("", "assay-serveload-")
+	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-
-	f, err := fleet.Open(ctx, fleet.Database{Dialect: fleet.SQLite, Path: filepath.Join(tmp, "fleet.db")}, fleet.OpenOptions{})
+	child := exec.CommandContext(ctx, exe)
+	child.Env = append(os.Environ(), serverEnv+"=1")
+	child.Stderr = os.Stderr
+	stdin, err := child.StdinPipe()
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	srv, err := server.New(ctx, server.Config{Fleet: f})
+	stdout, err := child.StdoutPipe()
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback only
-	if err != nil {
+	if err := child.Start(); err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln) //nolint:errcheck // closed below
-	defer hs.Close()
-	base := "http://" + ln.Addr().String()
-
-	token, paths, err := seed(ctx, srv, f, base, tmp)
+	defer func() {
+		stdin.Close() // the child's signal to stop
+		_ = child.Wait()
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
-		return fmt.Errorf("seed: %w", err)
+		return fmt.Errorf("the server did not start: %w", err)
 	}
+	var rd ready
+	if err := json.Unmarshal([]byte(line), &rd); err != nil {
+		return fmt.Errorf("the server's announcement %q: %w", line, err)
+	}
+	if !strings.HasPrefix(rd.Base, "http://127.0.0.1:") {
+		return fmt.Errorf("the server is not on loopback: %s", rd.Base)
+	}
+	base, token, paths := rd.Base, rd.Token, rd.Paths
 
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	total := rate * int(duration/time.Second)
@@ -121,7 +149,7 @@ func run(rate int, duration time.Duration) error {
 	}
 	fmt.Printf("requests %d in %s (%.0f/s) over %d paths; errors %d\n", len(lat), elapsed.Round(time.Millisecond), float64(len(lat))/elapsed.Seconds(), len(paths), errs.Load())
 	fmt.Printf("latency p50 %s p99 %s max %s\n", pct(0.50), pct(0.99), pct(1))
-	fmt.Printf("peak RSS %s (server and client in one process)\n", peakRSS())
+	fmt.Printf("server peak RSS %s; client peak RSS %s\n", peakRSS(child.Process.Pid), peakRSS(os.Getpid()))
 	if n := errs.Load(); n > 0 {
 		return fmt.Errorf("%d requests failed, first: %v", n, firstErr.Load())
 	}
@@ -145,6 +173,44 @@ func get(c *http.Client, url, token string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
+	return nil
+}
+
+// serve is the child: a server on a loopback port over a temporary SQLite
+// database, seeded, until standard input closes.
+func serve() error {
+	ctx, cancel := context.WithTimeout(context.Background(), maxDuration+5*time.Minute)
+	defer cancel()
+	tmp, err := os.MkdirTemp("", "assay-serveload-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	f, err := fleet.Open(ctx, fleet.Database{Dialect: fleet.SQLite, Path: filepath.Join(tmp, "fleet.db")}, fleet.OpenOptions{})
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	srv, err := server.New(ctx, server.Config{Fleet: f})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback only
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln) //nolint:errcheck // closed below
+	defer hs.Close()
+	base := "http://" + ln.Addr().String()
+	token, paths, err := seed(ctx, srv, f, base, tmp)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(ready{Base: base, Token: token, Paths: paths}); err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, os.Stdin) // until the parent closes it or dies
 	return nil
 }
 
@@ -220,9 +286,9 @@ func post(url, token, body string, out any) error {
 	return nil
 }
 
-// peakRSS reads VmHWM from /proc where there is one.
-func peakRSS() string {
-	data, err := os.ReadFile("/proc/self/status")
+// peakRSS reads a process's VmHWM from /proc where there is one.
+func peakRSS(pid int) string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return "unknown"
 	}

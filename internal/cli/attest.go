@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,20 +8,16 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
-
-// maxAttestEvidence caps an evidence file `assay attest` hashes; the same cap
-// as the attestations collector.
-const maxAttestEvidence = 256 << 20
 
 type attestFlags struct {
 	dir       string
@@ -77,9 +71,9 @@ func declarationPath(dir, explicit string) string {
 }
 
 // loadDeclaration reads and validates a declaration, returning the parsed
-// form and the YAML document for editing.
-func loadDeclaration(path string) (*config.Config, *yaml.Node, error) {
-	data, err := readLimited(path, config.MaxSize)
+// form and the document for editing.
+func loadDeclaration(path string) (*config.Config, *config.Document, error) {
+	data, err := source.ReadRegular(path, config.MaxSize)
 	if err != nil {
 		return nil, nil, usagef("read declaration: %v (run `assay init` to create one)", err)
 	}
@@ -87,46 +81,11 @@ func loadDeclaration(path string) (*config.Config, *yaml.Node, error) {
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, usagef("%s: %v", path, err)
-	}
-	if len(doc.Content) == 0 {
-		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
-	}
-	return cfg, &doc, nil
-}
-
-func readLimited(path string, max int64) ([]byte, error) {
-	st, err := os.Stat(path)
+	doc, err := config.ParseDocument(path, data)
 	if err != nil {
-		return nil, err
+		return nil, nil, usageError{err}
 	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	if st.Size() > max {
-		return nil, fmt.Errorf("%s is %d bytes; the limit is %d", path, st.Size(), max)
-	}
-	return os.ReadFile(path)
-}
-
-// attestationYAML is how `assay attest` writes an attestation: only the
-// fields that are set, in a fixed order.
-type attestationYAML struct {
-	Claim      string         `yaml:"claim"`
-	Statement  string         `yaml:"statement"`
-	Evidence   []evidenceYAML `yaml:"evidence"`
-	AttestedBy string         `yaml:"attested_by"`
-	Date       string         `yaml:"date"`
-	Expires    string         `yaml:"expires"`
-	Signature  string         `yaml:"signature,omitempty"`
-}
-
-type evidenceYAML struct {
-	Path   string `yaml:"path,omitempty"`
-	URL    string `yaml:"url,omitempty"`
-	SHA256 string `yaml:"sha256,omitempty"`
+	return cfg, doc, nil
 }
 
 func runAttest(streams *IO, claim string, f *attestFlags) error {
@@ -193,7 +152,7 @@ func runAttest(streams *IO, claim string, f *attestFlags) error {
 			continue
 		}
 		rel := filepath.ToSlash(filepath.Clean(e))
-		sum, err := tree.HashFile(rel, maxAttestEvidence)
+		sum, err := tree.HashFile(rel, limits.MaxAttestedEvidence)
 		if err != nil {
 			return usagef("--evidence %s: %v (paths are relative to %s)", e, err, f.dir)
 		}
@@ -212,19 +171,11 @@ func runAttest(streams *IO, claim string, f *attestFlags) error {
 		a.Signature = string(sig)
 		signer = s.Fingerprint()
 	}
-	renewed, err := putAttestation(doc, a)
+	renewed, err := doc.PutAttestation(a)
 	if err != nil {
 		return err
 	}
-	out, err := encodeYAML(doc)
-	if err != nil {
-		return err
-	}
-	// Re-parse before writing: never leave an invalid declaration behind.
-	if _, err := config.Parse(path, out, nil); err != nil {
-		return fmt.Errorf("the updated declaration would be invalid: %w", err)
-	}
-	if err := atomicfile.WriteFile(path, out, 0o644); err != nil {
+	if err := doc.WriteFile(path); err != nil {
 		return err
 	}
 	verb := "added"
@@ -247,87 +198,11 @@ func runAttest(streams *IO, claim string, f *attestFlags) error {
 	return nil
 }
 
-// putAttestation replaces the attestation for the same claim and person, or
-// appends a new one, keeping the rest of the document (and its comments).
-func putAttestation(doc *yaml.Node, a config.Attestation) (bool, error) {
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return false, errors.New("the declaration is not a mapping")
-	}
-	ay := attestationYAML{Claim: a.Claim, Statement: a.Statement, AttestedBy: a.AttestedBy,
-		Date: a.Date.String(), Expires: a.Expires.String(), Signature: a.Signature}
-	for _, e := range a.Evidence {
-		ay.Evidence = append(ay.Evidence, evidenceYAML{Path: e.Path, URL: e.URL, SHA256: e.SHA256})
-	}
-	var n yaml.Node
-	if err := n.Encode(ay); err != nil {
-		return false, err
-	}
-	// Each evidence entry on one line, as in the documentation's examples.
-	if ev := mappingValue(&n, "evidence"); ev != nil {
-		for _, e := range ev.Content {
-			e.Style = yaml.FlowStyle
-		}
-	}
-	list := mappingValue(root, "attestations")
-	if list == nil || list.Kind != yaml.SequenceNode {
-		list = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-		setMappingValue(root, "attestations", list)
-	}
-	// An empty "attestations: []" would otherwise keep the flow style and put
-	// every attestation on one line.
-	list.Style &^= yaml.FlowStyle
-	for i, el := range list.Content {
-		c, by := mappingValue(el, "claim"), mappingValue(el, "attested_by")
-		if c != nil && c.Value == a.Claim && by != nil && signoff.Identity(by.Value) == signoff.Identity(a.AttestedBy) {
-			list.Content[i] = &n
-			return true, nil
-		}
-	}
-	list.Content = append(list.Content, &n)
-	return false, nil
-}
-
-func mappingValue(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func setMappingValue(m *yaml.Node, key string, v *yaml.Node) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			m.Content[i+1] = v
-			return
-		}
-	}
-	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
-}
-
-func encodeYAML(doc *yaml.Node) ([]byte, error) {
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
 func exportAttestation(streams *IO, cfg *config.Config, claim, by, dir string) error {
 	var found *config.Attestation
 	for i := range cfg.Attestations {
 		a := &cfg.Attestations[i]
-		if a.Claim == claim && (by == "" || signoff.Identity(by) == signoff.Identity(a.AttestedBy)) {
+		if a.Claim == claim && (by == "" || config.Identity(by) == config.Identity(a.AttestedBy)) {
 			found = a
 		}
 	}
@@ -350,6 +225,6 @@ func exportAttestation(streams *IO, cfg *config.Config, claim, by, dir string) e
 		return err
 	}
 	fmt.Fprintf(streams.Out, "wrote %s.sig\nverify with: ssh-keygen -Y verify -f allowed_signers -I %s -n %s -s %s.sig < %s\n",
-		base, signoff.Identity(found.AttestedBy), sign.Namespace, base, base)
+		base, config.Identity(found.AttestedBy), sign.Namespace, base, base)
 	return nil
 }

@@ -9,13 +9,11 @@ import (
 
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/engine"
+	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/render/badge"
 	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/source"
 )
-
-// maxReportSize bounds a JSON report read back from a file.
-const maxReportSize = 64 << 20
 
 func newBadgeCmd(streams *IO) *cobra.Command {
 	var (
@@ -36,7 +34,7 @@ holds only numbers and fixed words.`,
 				if len(args) > 0 {
 					return usagef("give PATH or --report, not both")
 				}
-				data, err := source.ReadRegular(reportPath, maxReportSize)
+				data, err := source.ReadRegular(reportPath, limits.MaxReportSize)
 				if err != nil {
 					return usagef("--report: %v", err)
 				}

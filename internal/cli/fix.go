@@ -27,7 +27,7 @@ directory; in GitHub Actions workflows, top-level permissions: contents: read
 with job-level grants derived from what each job does, persist-credentials:
 false on checkouts of jobs that do not push, attacker-controlled expressions
 moved from run: scripts into env:, and actions pinned to commit SHAs (from
-.github/assay-pins.yaml, --pins FILE, or --online); and SECURITY.md,
+.github/assay-pins.yaml, --pins FILE, the forge cache, or --online); and SECURITY.md,
 .well-known/security.txt and SUPPORT.md from assay.yaml where none exist.
 By default it prints unified diffs; --write applies them. YAML is edited as
 text, so comments and formatting are kept, and a second run changes nothing.
@@ -57,10 +57,12 @@ See docs/fix.md.`,
 					return usagef("--pins: %v", err)
 				}
 			}
-			var resolve fix.Resolver
-			if online {
-				resolve = fix.GitHubResolver(cmd.Context(), os.Getenv("GITHUB_API_URL"), os.Getenv("GITHUB_TOKEN"), nil, nil)
-			}
+			// Tags the pin files lack are resolved through the GitHub API
+			// with --online, and otherwise from the forge cache an earlier
+			// online run filled; the assessment itself stays offline.
+			fc := f.forge
+			fc.GitHubAPIEnv = os.Getenv("GITHUB_API_URL")
+			resolve := fix.GitHubResolver(cmd.Context(), fc, !online)
 			changes, problems := fix.Propose(fix.TreeFiles(tree), res.Evidence, pinsPath, extra, resolve)
 			policies, skipped, err := fix.Policies(fix.TreeFiles(tree), publish.Input{Config: res.Config, Now: opts.Now})
 			if err != nil {
@@ -92,7 +94,11 @@ See docs/fix.md.`,
 		},
 	}
 	cmd.Flags().BoolVar(&write, "write", false, "apply the changes instead of printing diffs")
-	cmd.Flags().BoolVar(&online, "online", false, "resolve action tags the pin file lacks through the GitHub API (GITHUB_TOKEN, GITHUB_API_URL)")
+	cmd.Flags().BoolVar(&online, "online", false, "resolve action tags the pin files lack through the GitHub API (token from GITHUB_TOKEN or --github-token-env); offline, only answers already in the forge cache are used")
+	bindForgeFlags(cmd, &f.forge)
+	for _, name := range []string{"repo", "gitlab-api-url", "gitlab-token-env"} {
+		_ = cmd.Flags().MarkHidden(name) // the pins come from GitHub's API only
+	}
 	cmd.Flags().StringVar(&pinsPath, "pins", "", "pin `FILE` (owner/repo@ref: sha) for pinning actions, besides .github/assay-pins.yaml")
 	cmd.Flags().StringVar(&f.now, "now", "", "run as of this `RFC3339` time (security.txt Expires), for reproducible runs")
 	cmd.Flags().StringVar(&f.config, "config", "", "product declaration `FILE` (default PATH/assay.yaml when present)")

@@ -150,6 +150,10 @@ the duration. A failing repository is retried (a broken declaration is not),
 then stored as failed; it never stops the run. Without --until-empty the
 workers wait for new jobs until interrupted.
 
+A repository whose commit, assay.yaml and vulnerability database are those of
+its newest succeeded assessment, assessed the same day by the same Assay, is
+not assessed again: the run prints "same ... unchanged since assessment N".
+
 Exit codes: 0 the run finished (failures are in 'assay fleet status');
 2 usage error; 3 the run itself could not go on.`,
 		Args: cobra.NoArgs,
@@ -175,22 +179,29 @@ Exit codes: 0 the run finished (failures are in 'assay fleet status');
 			}
 			defer f.Close()
 			var (
-				mu              sync.Mutex
-				succeeded, fail int
+				mu                         sync.Mutex
+				succeeded, fail, unchanged int
 			)
+			clock := time.Now
+			if !at.IsZero() {
+				clock = func() time.Time { return at }
+			}
 			pm := meter(cmd)
 			done := pm.Start("working through the queue")
 			err = f.Queue.Work(cmd.Context(), fleet.WorkOptions{
-				Workers:    workers,
-				UntilEmpty: untilEmpty,
-				JobTimeout: jobTimeout,
-				Assess:     fleet.EngineAssessor(at),
+				Workers:     workers,
+				UntilEmpty:  untilEmpty,
+				JobTimeout:  jobTimeout,
+				Assess:      fleet.EngineAssessor(at),
+				Fingerprint: fleet.EngineFingerprint("", clock),
 				OnDone: func(r fleet.Result) {
 					mu.Lock()
 					defer mu.Unlock()
 					pm.Clear()
 					printFleetResult(streams.Out, r)
 					switch {
+					case r.UnchangedSince > 0:
+						unchanged++
 					case r.Assessment.Status == fleet.StatusSucceeded:
 						succeeded++
 					case r.Final:
@@ -201,6 +212,9 @@ Exit codes: 0 the run finished (failures are in 'assay fleet status');
 			done()
 			mu.Lock()
 			fmt.Fprintf(streams.Out, "assessed %d: %d succeeded, %d failed\n", succeeded+fail, succeeded, fail)
+			if unchanged > 0 {
+				fmt.Fprintf(streams.Out, "unchanged %d: not assessed again (same commit, declaration, vulnerability database and day)\n", unchanged)
+			}
 			mu.Unlock()
 			if errors.Is(err, context.Canceled) {
 				return errors.New("interrupted; unfinished jobs stay queued")
@@ -220,6 +234,8 @@ func printFleetResult(w io.Writer, r fleet.Result) {
 	a := r.Assessment
 	path := textsafe.Clean(r.Repository.Path)
 	switch {
+	case r.UnchangedSince > 0:
+		fmt.Fprintf(w, "same    %s: unchanged since assessment %d\n", path, r.UnchangedSince)
 	case a.Status == fleet.StatusSucceeded:
 		fmt.Fprintf(w, "ok      %s: %d met, %d not met, %d unknown (%s)\n", path, a.Claims.Met, a.Claims.NotMet, a.Claims.Unknown, a.Duration.Round(time.Millisecond))
 	case r.Final:

@@ -43,7 +43,13 @@ machines sharing the same PostgreSQL database. Assessments run offline.
 Repositories are directories on the server (--repo-root limits them to the
 given directories) or public https git URLs, cloned with go-git (no hooks, no
 submodules) into a bounded cache by this process's workers. Listen on loopback (the default) or behind a TLS proxy,
-with --secure-cookies.`,
+with --secure-cookies.
+
+Every serve process queues the repositories whose schedule (set on the
+repository page or with PUT /api/v1/repositories/ID/schedule) is due. A worker
+does not assess a repository whose commit, assay.yaml and vulnerability
+database are those of its newest succeeded assessment the same day: it records
+"unchanged since assessment N" instead.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if workers < 0 || workers > 256 {
@@ -169,17 +175,23 @@ func runServe(ctx context.Context, streams *IO, o serveOptions) error {
 		}
 	}()
 	workDone := make(chan struct{})
-	assess := fleet.EngineAssessor(time.Time{})
-	if o.git != nil {
-		assess = o.git.Assessor(assess)
-	}
 	if o.workers > 0 {
+		opts := fleet.WorkOptions{Workers: o.workers, JobTimeout: o.jobTimeout, Assess: fleet.EngineAssessor(time.Time{}),
+			Fingerprint: fleet.EngineFingerprint("", nil),
+			OnDone: func(r fleet.Result) {
+				srv.ObserveJob(r)
+				if r.UnchangedSince > 0 {
+					logger.Info("assessment", "repository", r.Repository.Path, "unchanged_since", r.UnchangedSince)
+					return
+				}
+				logger.Info("assessment", "repository", r.Repository.Path, "status", r.Assessment.Status, "attempt", r.Assessment.Attempt, "final", r.Final)
+			}}
+		if o.git != nil {
+			opts.Resolve = o.git.Resolve
+		}
 		go func() {
 			defer close(workDone)
-			err := f.Queue.Work(ctx, fleet.WorkOptions{Workers: o.workers, JobTimeout: o.jobTimeout, Assess: assess,
-				OnDone: func(r fleet.Result) {
-					logger.Info("assessment", "repository", r.Repository.Path, "status", r.Assessment.Status, "attempt", r.Assessment.Attempt, "final", r.Final)
-				}})
+			err := f.Queue.Work(ctx, opts)
 			if err != nil && !errors.Is(err, context.Canceled) {
 				errc <- fmt.Errorf("workers: %w", err)
 			}
@@ -187,6 +199,15 @@ func runServe(ctx context.Context, streams *IO, o serveOptions) error {
 	} else {
 		close(workDone)
 	}
+	// The scheduler queues due repositories whether or not this process
+	// works the queue.
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		tick := time.NewTicker(server.SchedulerEvery)
+		defer tick.Stop()
+		srv.RunScheduler(ctx, tick.C, nil)
+	}()
 	select {
 	case <-ctx.Done():
 	case err = <-errc:
@@ -198,6 +219,7 @@ func runServe(ctx context.Context, streams *IO, o serveOptions) error {
 	shutErr := hs.Shutdown(sctx)
 	cancel()
 	<-workDone
+	<-schedDone
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
+	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
@@ -61,46 +62,25 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 			if err != nil {
 				return err
 			}
-			cfg := res.Config
-			if cfg.SRO == nil || cfg.SRO.Name == "" {
-				return usagef("assay.yaml names no sro: the sign-off is the Senior Responsible Owner's (add sro: {name, role, email})")
-			}
-			next, err := nextReview(cfg, opts.Now)
+			signed, err := signoff.Create(res.Report, res.Config, signer, scope, opts.Now)
 			if err != nil {
 				return usageError{err}
-			}
-			if scope == "" {
-				scope = fmt.Sprintf("all %d claims of the %s, for %s as %s vendor (%s delivery)", res.Report.Summary.Total, res.Report.Framework.Title, cfg.Product, cfg.Role, cfg.Delivery)
-			}
-			by := signoff.Person{Name: cfg.SRO.Name, Role: cfg.SRO.Role, Email: cfg.SRO.Email}
-			doc := signoff.Build(res.Report, cfg, by, scope, opts.Now, next, signer.Fingerprint())
-			data, err := doc.Marshal()
-			if err != nil {
-				return err
-			}
-			sig, err := signer.Sign(data, sign.Namespace)
-			if err != nil {
-				return err
 			}
 			if outDir == "" {
 				outDir = path
 			}
 			jsonPath := filepath.Join(outDir, signoff.FileName)
-			if err := atomicfile.WriteFile(jsonPath, data, 0o644); err != nil {
+			if err := atomicfile.WriteFile(jsonPath, signed.Data, 0o644); err != nil {
 				return err
 			}
-			if err := atomicfile.WriteFile(filepath.Join(outDir, signoff.SigFileName), sig, 0o644); err != nil {
+			if err := atomicfile.WriteFile(filepath.Join(outDir, signoff.SigFileName), signed.Signature, 0o644); err != nil {
 				return err
 			}
-			c := res.Report.Summary.Claims
+			c, doc, by := res.Report.Summary.Claims, signed.Document, signed.Document.SignedBy
 			fmt.Fprintf(streams.Out, "signed off by %s (%s) on %s with %s\n", textsafe.Clean(by.Name), textsafe.Clean(by.Role), opts.Now.Format(time.DateOnly), signer.Fingerprint())
 			fmt.Fprintf(streams.Out, "  %d met, %d not met, %d unknown, %d not applicable; commit %s; next review %s\n", c.Met, c.NotMet, c.Unknown, c.NotApplicable, short12(doc.Subject.Commit), doc.NextReview)
 			fmt.Fprintf(streams.Out, "wrote %s and %s\n", jsonPath, jsonPath+".sig")
-			identity := by.Email
-			if identity == "" {
-				identity = by.Name
-			}
-			fmt.Fprintf(streams.Out, "allowed signers line for verifiers:\n  %s\n", sign.FormatEntry(quotePrincipal(identity), signer.PublicKey()))
+			fmt.Fprintf(streams.Out, "allowed signers line for verifiers:\n  %s\n", sign.FormatEntry(quotePrincipal(signed.Principal()), signer.PublicKey()))
 			return nil
 		},
 	}
@@ -159,17 +139,6 @@ func short12(s string) string {
 	return s
 }
 
-func nextReview(cfg *config.Config, now time.Time) (time.Time, error) {
-	y, m, d := 1, 0, 0
-	if cfg.ReviewEvery != "" {
-		var err error
-		if y, m, d, err = config.ParsePeriod(cfg.ReviewEvery); err != nil {
-			return time.Time{}, fmt.Errorf("review_every: %w", err)
-		}
-	}
-	return now.UTC().AddDate(y, m, d), nil
-}
-
 func newVerifySignoffCmd(streams *IO) *cobra.Command {
 	var (
 		f        assessFlags
@@ -202,7 +171,7 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 			if dir == "" {
 				dir = path
 			}
-			asData, err := readLimited(f.allowedSigner, sign.MaxAllowedSignersSize)
+			asData, err := source.ReadRegular(f.allowedSigner, sign.MaxAllowedSignersSize)
 			if err != nil {
 				return usagef("--allowed-signers: %v", err)
 			}
@@ -211,11 +180,11 @@ what was signed. Exit 0 when all hold, 1 when any does not.`,
 				return usagef("%s: %v", f.allowedSigner, err)
 			}
 			jsonPath := filepath.Join(dir, signoff.FileName)
-			data, err := readLimited(jsonPath, signoff.MaxDocumentSize)
+			data, err := source.ReadRegular(jsonPath, signoff.MaxDocumentSize)
 			if err != nil {
 				return usagef("read sign-off: %v (run `assay signoff` first)", err)
 			}
-			sig, err := readLimited(jsonPath+".sig", sign.MaxSignatureSize)
+			sig, err := source.ReadRegular(jsonPath+".sig", sign.MaxSignatureSize)
 			if err != nil {
 				return usagef("read sign-off signature: %v", err)
 			}

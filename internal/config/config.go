@@ -370,7 +370,7 @@ func (c *Config) validate(knownClaim func(string) bool) Errors {
 	if c.SRO != nil && strings.TrimSpace(c.SRO.Name) == "" {
 		add(c.SRO.Pos, "sro.name", "the Senior Responsible Owner needs a name")
 	}
-	if c.Contact.Security != "" && !strings.HasPrefix(c.Contact.Security, "mailto:") && !strings.HasPrefix(c.Contact.Security, "https://") {
+	if c.Contact.Security != "" && !ContactURIOK(c.Contact.Security) {
 		add(c.Contact.Pos, "contact.security", "want a mailto: or https: URI; got %q", c.Contact.Security)
 	}
 	if c.ReviewEvery != "" {
@@ -665,4 +665,19 @@ func join(path, key string) string {
 		return key
 	}
 	return path + "." + key
+}
+
+// NextReview is when the declaration is next due for review: review_every
+// after now, or a year when it sets none. A malformed period gives the
+// year and the error.
+func (c *Config) NextReview(now time.Time) (time.Time, error) {
+	y, m, d := 1, 0, 0
+	if c.ReviewEvery != "" {
+		yy, mm, dd, err := ParsePeriod(c.ReviewEvery)
+		if err != nil {
+			return now.UTC().AddDate(1, 0, 0), fmt.Errorf("review_every: %w", err)
+		}
+		y, m, d = yy, mm, dd
+	}
+	return now.UTC().AddDate(y, m, d), nil
 }

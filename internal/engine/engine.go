@@ -603,23 +603,16 @@ func Assemble(cat *catalog.Catalog, cfg *config.Config, out evaluate.Output, sta
 	if cfg.SRO != nil {
 		rep.Subject.SRO = &report.Person{Name: cfg.SRO.Name, Role: cfg.SRO.Role}
 	}
-	rep.NextReview = nextReview(opts.Now, cfg.ReviewEvery)
+	// A malformed review_every is reported where the declaration is
+	// parsed; here it falls back to a year.
+	next, _ := cfg.NextReview(opts.Now)
+	rep.NextReview = next.Format(time.DateOnly)
 	for _, st := range statuses {
 		rep.Collectors = append(rep.Collectors, report.Collector{Name: st.Name, Status: string(st.State), Reason: st.Reason, Records: st.Records})
 	}
 	rep.Collectors = nonNil(rep.Collectors)
 	summarise(cat, rep)
 	return rep
-}
-
-func nextReview(now time.Time, every string) string {
-	y, m, d := 0, 12, 0
-	if every != "" {
-		if yy, mm, dd, err := config.ParsePeriod(every); err == nil {
-			y, m, d = yy, mm, dd
-		}
-	}
-	return now.AddDate(y, m, d).Format(time.DateOnly)
 }
 
 // summarise fills the counts, the theme overview and the fix-first list.

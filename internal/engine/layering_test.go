@@ -16,6 +16,11 @@ type boundary struct {
 	layer   string   // package path under internal/, "x/*" for x and below
 	forbids []string // imports it may not make, same syntax
 	allows  []string // exceptions inside a forbidden prefix
+	// isolated says the packages below the layer's root may not import
+	// each other, only the root and their own subpackages; except names
+	// the one that assembles them.
+	isolated bool
+	except   string
 }
 
 var boundaries = []boundary{
@@ -24,6 +29,9 @@ var boundaries = []boundary{
 	{layer: "rule/*", forbids: []string{"*"}, allows: []string{"rule/*", "evidence/*", "textsafe", "limits", "scope"}},
 	{layer: "render/*", forbids: []string{"*"}, allows: []string{"render/*", "report", "textsafe"}},
 	{layer: "collector", forbids: []string{"forge/*", "config"}},
+	// Collectors share per-run inputs through the base package, never by
+	// importing each other; only the registry list knows them all.
+	{layer: "collector/*", isolated: true, except: "collector/list"},
 	{layer: "cli", forbids: []string{"evidence/*", "mapping", "rule/*", "catalog"}},
 }
 
@@ -67,6 +75,14 @@ func TestImportBoundaries(t *testing.T) {
 			}
 			for _, b := range boundaries {
 				if !matches(b.layer, pkg) {
+					continue
+				}
+				if b.isolated {
+					root := strings.TrimSuffix(b.layer, "/*")
+					if pkg != root && pkg != b.except && matches(b.layer, dep) && dep != root &&
+						!matches(pkg+"/*", dep) && !matches(dep+"/*", pkg) {
+						got = append(got, pkg+" -> "+dep)
+					}
 					continue
 				}
 				forbidden := slices.ContainsFunc(b.forbids, func(p string) bool { return matches(p, dep) })

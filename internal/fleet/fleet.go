@@ -51,9 +51,23 @@ type Assessment struct {
 	Claims       report.Counts          `json:"claims"`
 	Principles   report.PrincipleCounts `json:"principles"`
 	Error        string                 `json:"error,omitempty"`
+	// Fingerprint is what the assessment saw (see WorkOptions.Fingerprint);
+	// empty when it was not worked out.
+	Fingerprint string `json:"-"`
 	// Report is the report's JSON (the contract of internal/report); only
 	// filled by Store.LatestReport and when recording.
 	Report []byte `json:"-"`
+}
+
+// Check is a job that found its repository in the state of a stored
+// assessment (the same fingerprint) and so assessed nothing. Only the
+// newest check of each repository is kept.
+type Check struct {
+	RepositoryID int64     `json:"repositoryId"`
+	JobID        int64     `json:"jobId"`
+	CheckedAt    time.Time `json:"checkedAt"`
+	// UnchangedSince is the id of the assessment whose state was found.
+	UnchangedSince int64 `json:"unchangedSince"`
 }
 
 // RepositoryStatus is a repository with its newest assessment and its newest
@@ -84,6 +98,8 @@ type Store interface {
 	Assessments(ctx context.Context, repositoryID int64, limit int) ([]Assessment, error)
 	// Assessment returns one assessment with its report (nil for failures).
 	Assessment(ctx context.Context, id int64) (Assessment, error)
+	// LatestCheck returns the repository's newest check, or ErrNotFound.
+	LatestCheck(ctx context.Context, repositoryID int64) (Check, error)
 }
 
 // Assessor assesses one directory. The CLI passes engine.Run offline; tests
@@ -107,10 +123,20 @@ func IsPermanent(err error) bool {
 
 // WorkOptions configure a worker pool.
 type WorkOptions struct {
-	Workers     int           // concurrent assessments; default 4
-	UntilEmpty  bool          // return once no job is waiting or running
-	JobTimeout  time.Duration // per attempt; default 15 minutes
-	Assess      Assessor      // required
+	Workers    int           // concurrent assessments; default 4
+	UntilEmpty bool          // return once no job is waiting or running
+	JobTimeout time.Duration // per attempt; default 15 minutes
+	Assess     Assessor      // required
+	// Resolve, when set, turns a job's path into the directory to assess
+	// (a git URL into its synced checkout); Fingerprint and Assess get the
+	// directory, and the report keeps the registered path as its subject.
+	Resolve func(ctx context.Context, path string) (string, error)
+	// Fingerprint, when set, hashes what an assessment of the directory
+	// would read (EngineFingerprint). A job whose fingerprint equals that of
+	// the repository's newest succeeded assessment is not assessed: it
+	// records a Check naming that assessment. An empty fingerprint or an
+	// error means "assess".
+	Fingerprint func(ctx context.Context, dir string) (string, error)
 	OnDone      func(Result)  // optional, called after each attempt
 	PollEvery   time.Duration // queue emptiness check; default 250ms
 	RetryWithin time.Duration // longest retry backoff; default 30s
@@ -125,6 +151,17 @@ type Result struct {
 	Repository Repository
 	Assessment Assessment
 	Final      bool // no further attempt will be made
+	// UnchangedSince, when not zero, is the stored assessment whose state
+	// the job found: nothing was assessed and Assessment is empty.
+	UnchangedSince int64
+}
+
+// EnqueueOptions tune Queue.EnqueueWith.
+type EnqueueOptions struct {
+	MaxAttempts int // default 3
+	// Force assesses even when nothing changed since the newest
+	// assessment.
+	Force bool
 }
 
 // Queue holds assessment jobs.
@@ -133,8 +170,14 @@ type Queue interface {
 	// already has a job waiting or running is not queued twice; the count of
 	// newly queued jobs is returned.
 	Enqueue(ctx context.Context, repos []Repository, maxAttempts int) (int, error)
+	// EnqueueWith is Enqueue with options.
+	EnqueueWith(ctx context.Context, repos []Repository, opts EnqueueOptions) (int, error)
 	// Pending counts jobs waiting, scheduled for retry or running.
 	Pending(ctx context.Context) (int, error)
+	// JobStates counts assessment jobs by River state (available,
+	// running, retryable, completed, discarded, ...); states without jobs
+	// are absent.
+	JobStates(ctx context.Context) (map[string]int, error)
 	// Work runs a worker pool until ctx ends or, with UntilEmpty, the queue
 	// is drained.
 	Work(ctx context.Context, opts WorkOptions) error

@@ -23,6 +23,8 @@ const JobKind = "assay_fleet_assess"
 type AssessArgs struct {
 	RepositoryID int64  `json:"repository_id" river:"unique"`
 	Path         string `json:"path"`
+	// Force skips the unchanged check; it is not part of uniqueness.
+	Force bool `json:"force,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -62,11 +64,15 @@ func newRiverQueue[TTx any](driver riverdriver.Driver[TTx], store *sqlStore, log
 }
 
 func (q *riverQueue[TTx]) Enqueue(ctx context.Context, repos []Repository, maxAttempts int) (int, error) {
-	if maxAttempts <= 0 {
-		maxAttempts = 3
+	return q.EnqueueWith(ctx, repos, EnqueueOptions{MaxAttempts: maxAttempts})
+}
+
+func (q *riverQueue[TTx]) EnqueueWith(ctx context.Context, repos []Repository, eo EnqueueOptions) (int, error) {
+	if eo.MaxAttempts <= 0 {
+		eo.MaxAttempts = 3
 	}
 	opts := &river.InsertOpts{
-		MaxAttempts: maxAttempts,
+		MaxAttempts: eo.MaxAttempts,
 		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: liveStates},
 	}
 	queued := 0
@@ -74,7 +80,7 @@ func (q *riverQueue[TTx]) Enqueue(ctx context.Context, repos []Repository, maxAt
 		batch := repos[start:min(start+maxAddBatch, len(repos))]
 		params := make([]river.InsertManyParams, len(batch))
 		for i, r := range batch {
-			params[i] = river.InsertManyParams{Args: AssessArgs{RepositoryID: r.ID, Path: r.Path}, InsertOpts: opts}
+			params[i] = river.InsertManyParams{Args: AssessArgs{RepositoryID: r.ID, Path: r.Path, Force: eo.Force}, InsertOpts: opts}
 		}
 		res, err := q.insert.InsertMany(ctx, params)
 		if err != nil {
@@ -103,6 +109,29 @@ func (q *riverQueue[TTx]) Pending(ctx context.Context) (int, error) {
 		}
 		params = params.After(res.LastCursor)
 	}
+}
+
+func (q *riverQueue[TTx]) JobStates(ctx context.Context) (map[string]int, error) {
+	rows, err := q.leases.db.QueryContext(ctx, rebind(q.leases.dialect, `SELECT state, count(*) FROM river_job WHERE kind = ? GROUP BY state`), JobKind)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs by state: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			state string
+			n     int
+		)
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, fmt.Errorf("count jobs by state: %w", err)
+		}
+		out[state] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count jobs by state: %w", err)
+	}
+	return out, nil
 }
 
 // empty reports whether no job is waiting, scheduled or running.
@@ -147,7 +176,7 @@ func (q *riverQueue[TTx]) Work(ctx context.Context, opts WorkOptions) error {
 		opts.LeaseFor = defaultLeaseFor
 	}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &assessWorker{store: q.store, opts: opts}); err != nil {
+	if err := river.AddWorkerSafely(workers, &assessWorker{store: q.store, opts: opts, log: q.logger}); err != nil {
 		return fmt.Errorf("work: %w", err)
 	}
 	client, err := river.NewClient(q.driver, &river.Config{
@@ -238,15 +267,17 @@ type assessWorker struct {
 	river.WorkerDefaults[AssessArgs]
 	store Store
 	opts  WorkOptions
+	log   *slog.Logger
 }
 
 func (w *assessWorker) Timeout(*river.Job[AssessArgs]) time.Duration { return w.opts.JobTimeout }
 
 func (w *assessWorker) Work(ctx context.Context, job *river.Job[AssessArgs]) error {
 	repo := Repository{ID: job.Args.RepositoryID, Path: job.Args.Path}
+	s, _ := w.store.(*sqlStore)
 	// A worker that died after storing the outcome but before River
 	// recorded the completion leaves the job to run again: it is done.
-	if s, ok := w.store.(*sqlStore); ok {
+	if s != nil {
 		done, err := s.jobRecorded(ctx, job.ID)
 		if err != nil {
 			return err
@@ -256,7 +287,19 @@ func (w *assessWorker) Work(ctx context.Context, job *river.Job[AssessArgs]) err
 		}
 	}
 	a := Assessment{RepositoryID: repo.ID, JobID: job.ID, Attempt: job.Attempt, StartedAt: time.Now().UTC()}
-	rep, err := runAssessor(ctx, w.opts.Assess, repo.Path)
+	dir, err := w.resolve(ctx, repo.Path)
+	var rep *report.Report
+	if err == nil {
+		var since int64
+		a.Fingerprint, since = w.unchanged(ctx, s, repo.ID, dir, job.Args.Force)
+		if since > 0 {
+			return w.recordCheck(ctx, s, repo, job, since)
+		}
+		rep, err = runAssessor(ctx, w.opts.Assess, dir)
+		if rep != nil && dir != repo.Path {
+			rep.Subject.Path = repo.Path
+		}
+	}
 	a.FinishedAt = time.Now().UTC()
 	a.Duration = a.FinishedAt.Sub(a.StartedAt)
 	if err == nil && ctx.Err() != nil {
@@ -275,6 +318,7 @@ func (w *assessWorker) Work(ctx context.Context, job *river.Job[AssessArgs]) err
 	if err != nil {
 		a.Status = StatusFailed
 		a.Error = err.Error()
+		a.Fingerprint = ""
 		if errors.Is(err, context.DeadlineExceeded) {
 			a.Error = fmt.Sprintf("assessment exceeded the %s job timeout", w.opts.JobTimeout)
 		}
@@ -304,6 +348,50 @@ func (w *assessWorker) Work(ctx context.Context, job *river.Job[AssessArgs]) err
 		return river.JobCancel(err)
 	}
 	return err
+}
+
+func (w *assessWorker) resolve(ctx context.Context, path string) (string, error) {
+	if w.opts.Resolve == nil {
+		return path, nil
+	}
+	return w.opts.Resolve(ctx, path)
+}
+
+// unchanged works out the directory's fingerprint and, unless forced,
+// returns the id of the newest succeeded assessment that saw the same.
+func (w *assessWorker) unchanged(ctx context.Context, s *sqlStore, repoID int64, dir string, force bool) (string, int64) {
+	if w.opts.Fingerprint == nil || s == nil {
+		return "", 0
+	}
+	fp, err := w.opts.Fingerprint(ctx, dir)
+	if err != nil {
+		w.log.WarnContext(ctx, "fingerprint failed; assessing", "repository", repoID, "error", err)
+		return "", 0
+	}
+	if fp == "" || force {
+		return fp, 0
+	}
+	id, prev, err := s.lastFingerprint(ctx, repoID)
+	if err != nil {
+		w.log.WarnContext(ctx, "previous fingerprint", "repository", repoID, "error", err)
+		return fp, 0
+	}
+	if prev != fp {
+		return fp, 0
+	}
+	return fp, id
+}
+
+func (w *assessWorker) recordCheck(ctx context.Context, s *sqlStore, repo Repository, job *river.Job[AssessArgs], since int64) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := s.recordCheck(rctx, Check{RepositoryID: repo.ID, JobID: job.ID, CheckedAt: time.Now().UTC(), UnchangedSince: since}); err != nil {
+		return err
+	}
+	if w.opts.OnDone != nil {
+		w.opts.OnDone(Result{Repository: repo, Final: true, UnchangedSince: since})
+	}
+	return nil
 }
 
 // runAssessor turns a panic into an error so the job fails like any other.

@@ -96,14 +96,14 @@ func (s *sqlStore) RecordAssessment(ctx context.Context, a Assessment) (int64, e
 		repository_id, job_id, attempt, status, started_at, finished_at, duration_ms, commit_id,
 		claims_met, claims_not_met, claims_unknown, claims_not_applicable, claims_waived,
 		principles_met, principles_partially_met, principles_not_met, principles_unknown, principles_not_applicable,
-		error, report)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		error, report, fingerprint)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (job_id) WHERE job_id > 0 DO NOTHING RETURNING id`),
 		a.RepositoryID, a.JobID, a.Attempt, string(a.Status),
 		encodeTime(s.dialect, a.StartedAt), encodeTime(s.dialect, a.FinishedAt), a.Duration.Milliseconds(), a.Commit,
 		a.Claims.Met, a.Claims.NotMet, a.Claims.Unknown, a.Claims.NotApplicable, a.Claims.Waived,
 		a.Principles.Met, a.Principles.PartiallyMet, a.Principles.NotMet, a.Principles.Unknown, a.Principles.NotApplicable,
-		a.Error, rep).Scan(&id)
+		a.Error, rep, a.Fingerprint).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) && a.JobID > 0 {
 		// The job's outcome is already stored: keep the first.
 		err = s.db.QueryRowContext(ctx, s.q(`SELECT id FROM fleet_assessments WHERE job_id = ?`), a.JobID).Scan(&id)
@@ -114,10 +114,12 @@ func (s *sqlStore) RecordAssessment(ctx context.Context, a Assessment) (int64, e
 	return id, nil
 }
 
-// jobRecorded reports whether an outcome of the job is stored.
+// jobRecorded reports whether an outcome of the job, or its check, is
+// stored.
 func (s *sqlStore) jobRecorded(ctx context.Context, jobID int64) (bool, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, s.q(`SELECT count(*) FROM fleet_assessments WHERE job_id = ?`), jobID).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT (SELECT count(*) FROM fleet_assessments WHERE job_id = ?)
+		+ (SELECT count(*) FROM fleet_checks WHERE job_id = ?)`), jobID, jobID).Scan(&n); err != nil {
 		return false, fmt.Errorf("assessment of job %d: %w", jobID, err)
 	}
 	return n > 0, nil
@@ -269,4 +271,48 @@ func (s *sqlStore) Assessment(ctx context.Context, id int64) (Assessment, error)
 		a.Report = []byte(rep.String)
 	}
 	return a, nil
+}
+
+// lastFingerprint returns the id and fingerprint of the repository's newest
+// succeeded assessment; 0 and "" when there is none.
+func (s *sqlStore) lastFingerprint(ctx context.Context, repositoryID int64) (int64, string, error) {
+	var (
+		id int64
+		fp string
+	)
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, fingerprint FROM fleet_assessments
+		WHERE repository_id = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1`), repositoryID).Scan(&id, &fp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("fingerprint of repository %d: %w", repositoryID, err)
+	}
+	return id, fp, nil
+}
+
+// recordCheck keeps c as its repository's newest check.
+func (s *sqlStore) recordCheck(ctx context.Context, c Check) error {
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO fleet_checks (repository_id, job_id, checked_at, unchanged_since) VALUES (?, ?, ?, ?)
+		ON CONFLICT (repository_id) DO UPDATE SET job_id = excluded.job_id, checked_at = excluded.checked_at, unchanged_since = excluded.unchanged_since`),
+		c.RepositoryID, c.JobID, encodeTime(s.dialect, c.CheckedAt), c.UnchangedSince)
+	if err != nil {
+		return fmt.Errorf("record check of repository %d: %w", c.RepositoryID, err)
+	}
+	return nil
+}
+
+func (s *sqlStore) LatestCheck(ctx context.Context, repositoryID int64) (Check, error) {
+	c := Check{RepositoryID: repositoryID}
+	var at any
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT job_id, checked_at, unchanged_since FROM fleet_checks WHERE repository_id = ?`), repositoryID).
+		Scan(&c.JobID, &at, &c.UnchangedSince)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("check of repository %d: %w", repositoryID, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("check of repository %d: %w", repositoryID, err)
+	}
+	c.CheckedAt, err = decodeTime(at)
+	return c, err
 }

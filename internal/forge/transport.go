@@ -51,6 +51,10 @@ type Options struct {
 	Host string
 	// Cache stores answers for conditional revalidation; nil disables it.
 	Cache *Cache
+	// CacheOnly answers from Cache and never uses the network: a request
+	// with no cached answer fails with ErrNotCached. It is how offline
+	// commands reuse what an earlier online run learnt.
+	CacheOnly bool
 	// NoStore reports requests whose answers must never be written to disk
 	// (GitLab CI/CD variables carry their values).
 	NoStore    func(*http.Request) bool
@@ -142,6 +146,9 @@ func (t *Transport) checkRedirect(req *http.Request, via []*http.Request) error 
 }
 
 // RoundTrip implements http.RoundTripper.
+// ErrNotCached is a cache-only request with no cached answer.
+var ErrNotCached = errors.New("not in the forge cache (offline; run once with --online to fill it)")
+
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Method != http.MethodGet && req.Method != http.MethodHead {
 		return nil, fmt.Errorf("%s %s: the forge source only reads", req.Method, RedactURL(req.URL.String()))
@@ -153,6 +160,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if store {
 		key = t.opts.Cache.Key(t.opts.Auth.Token, req)
 		cached = t.opts.Cache.Get(key)
+	}
+	if t.opts.CacheOnly {
+		if cached == nil {
+			return nil, fmt.Errorf("%s: %w", RedactURL(req.URL.String()), ErrNotCached)
+		}
+		return cached.Response(req, nil), nil
 	}
 	for attempt := 0; ; attempt++ {
 		if err := t.waitIfBlocked(ctx); err != nil {

@@ -45,4 +45,10 @@ const (
 	MaxSecretScanBytes = 256 << 20
 	// SecretScanTimeout bounds the secret scan, inside CollectorTimeout.
 	SecretScanTimeout = 60 * time.Second
+	// MaxAttestedEvidence caps a document an attestation pins by hash;
+	// it is streamed through the hash, never held.
+	MaxAttestedEvidence = 256 << 20
+	// MaxReportSize bounds a JSON report read back (badge, the server's
+	// stored assessments).
+	MaxReportSize = 64 << 20
 )

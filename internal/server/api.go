@@ -28,7 +28,11 @@ type RepositoryView struct {
 	Repository
 	Latest      *fleet.Assessment `json:"latest,omitempty"`
 	LastSuccess *fleet.Assessment `json:"lastSuccess,omitempty"`
-	report      *report.Report
+	// LastCheck is the newest job that found nothing changed since
+	// LastSuccess and so assessed nothing; only on a single repository's
+	// view, and only when it is newer than every assessment.
+	LastCheck *fleet.Check `json:"lastCheck,omitempty"`
+	report    *report.Report
 }
 
 // ProductView is a product with its repositories.
@@ -104,6 +108,25 @@ func (s *Server) repositoryView(ctx context.Context, r Repository) (RepositoryVi
 	ok.Report = nil
 	v.LastSuccess = &ok
 	return v, nil
+}
+
+// addCheck sets v.LastCheck when the repository's newest check names its
+// newest succeeded assessment and came after its newest assessment.
+func (s *Server) addCheck(ctx context.Context, v *RepositoryView) error {
+	if v.LastSuccess == nil {
+		return nil
+	}
+	c, err := s.fleet.Store.LatestCheck(ctx, v.FleetRepositoryID)
+	if errors.Is(err, fleet.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if c.UnchangedSince == v.LastSuccess.ID && (v.Latest == nil || !c.CheckedAt.Before(v.Latest.FinishedAt)) {
+		v.LastCheck = &c
+	}
+	return nil
 }
 
 func (s *Server) productView(ctx context.Context, p Product) (ProductView, error) {
@@ -321,8 +344,9 @@ func (s *Server) resolveSource(src string) (string, error) {
 	return dir, nil
 }
 
-func (s *Server) enqueue(ctx context.Context, repo Repository) (int, error) {
-	return s.fleet.Queue.Enqueue(ctx, []fleet.Repository{{ID: repo.FleetRepositoryID, Path: repo.Source}}, s.cfg.MaxAttempts)
+func (s *Server) enqueue(ctx context.Context, repo Repository, opts fleet.EnqueueOptions) (int, error) {
+	opts.MaxAttempts = s.cfg.MaxAttempts
+	return s.fleet.Queue.EnqueueWith(ctx, []fleet.Repository{{ID: repo.FleetRepositoryID, Path: repo.Source}}, opts)
 }
 
 // signin redeems a one-time sign-in token for a session or API token.
@@ -515,7 +539,7 @@ func (s *Server) apiAddRepository(w http.ResponseWriter, r *http.Request, p *Pri
 	}
 	queued := 0
 	if in.Enqueue {
-		if queued, err = s.enqueue(r.Context(), repo); err != nil {
+		if queued, err = s.enqueue(r.Context(), repo, fleet.EnqueueOptions{}); err != nil {
 			return err
 		}
 	}
@@ -594,6 +618,9 @@ func (s *Server) apiRepository(w http.ResponseWriter, r *http.Request, p *Princi
 	if err != nil {
 		return err
 	}
+	if err := s.addCheck(r.Context(), &rv); err != nil {
+		return err
+	}
 	return writeJSON(w, rv)
 }
 
@@ -628,7 +655,11 @@ func (s *Server) apiEnqueue(w http.ResponseWriter, r *http.Request, p *Principal
 	if err != nil {
 		return err
 	}
-	n, err := s.enqueue(r.Context(), repo)
+	opts, err := readEnqueue(r)
+	if err != nil {
+		return err
+	}
+	n, err := s.enqueue(r.Context(), repo, opts)
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,8 @@ func samplePaths(fx *fixture) map[string]string {
 		"GET /api/v1/bundles":                                             "/api/v1/bundles",
 		"POST /api/v1/bundles":                                            "/api/v1/bundles?supplier=" + sp,
 		"GET /api/v1/bundles/{bundle}":                                    "/api/v1/bundles/" + bn,
+		"PUT /api/v1/repositories/{repo}/schedule":                        "/api/v1/repositories/" + r + "/schedule",
+		"POST /repositories/{repo}/schedule":                              "/repositories/" + r + "/schedule",
 		"GET /suppliers":                                                  "/suppliers",
 		"POST /suppliers":                                                 "/suppliers",
 		"POST /policy":                                                    "/policy",

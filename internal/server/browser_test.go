@@ -17,7 +17,10 @@ import (
 )
 
 // securityPolicy is a disclosure policy with a private contact, a process
-// and response times; the engine takes its timeline as claim 3.3.2 met.
+// and response times: the engine takes it as claims 3.2.1, 3.2.2 and 3.3.2
+// met. Its contact must not be at a reserved domain (example.com, .test,
+// ...): the policy parser takes such an address for a template's
+// placeholder, not a way to report, and 3.2.1 would stay not met.
 const securityPolicy = `# Security policy
 
 ## Supported versions
@@ -26,7 +29,7 @@ Only the latest release receives security fixes.
 
 ## Reporting a vulnerability
 
-Please report vulnerabilities privately by e-mail to security@example.com.
+Please report vulnerabilities privately by e-mail to security@widgetworks.co.uk.
 Do not open a public issue. We acknowledge a report within 5 working days,
 keep you informed of progress, and publish an advisory once a fix is
 released, normally within 90 days (coordinated disclosure).
@@ -105,7 +108,8 @@ func browserFlow(t *testing.T, b backend, chrome string) {
 	wctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- e.fleet.Queue.Work(wctx, fleet.WorkOptions{Workers: 1, Assess: fleet.EngineAssessor(time.Time{}), PollEvery: 50 * time.Millisecond})
+		done <- e.fleet.Queue.Work(wctx, fleet.WorkOptions{Workers: 1, Assess: fleet.EngineAssessor(time.Time{}),
+			Fingerprint: fleet.EngineFingerprint(t.TempDir(), nil), PollEvery: 50 * time.Millisecond})
 	}()
 	t.Cleanup(func() {
 		stop()
@@ -201,17 +205,24 @@ func browserFlow(t *testing.T, b backend, chrome string) {
 	gitRun(t, repo, "commit", "-q", "-m", "remove the security policy")
 	run("assess again", chromedp.Click(chromedp.Search(`//button[text()="Assess now"]`)), chromedp.WaitVisible(chromedp.Search(`//h2[text()="Assessments"]`)))
 	waitFor("second assessment", `class="st succeeded"`, 2)
+	// Nothing changed since: the third job assesses nothing and says so.
+	run("assess unchanged", chromedp.Click(chromedp.Search(`//button[text()="Assess now"]`)), chromedp.WaitVisible(chromedp.Search(`//h2[text()="Assessments"]`)))
+	waitFor("unchanged check", `unchanged since assessment`, 1)
+	run("unchanged", shot("04-unchanged"))
 
 	run("diff",
 		chromedp.Navigate(repoURL+"/diff"),
 		chromedp.WaitVisible(chromedp.Search(`//h2[text()="Changes between assessments"]`)),
-		shot("04-diff"),
+		shot("05-diff"),
 	)
 	diff := read("diff text", chromedp.Text(chromedp.CSS(`main`)))
-	// The real engine reads the remediation timeline of claim 3.3.2 from
-	// SECURITY.md, so removing the file turns it from met to not met.
-	if !regexp.MustCompile(`3\.3\.2 met → not_met: .*security documents`).MatchString(diff) {
-		t.Fatalf("diff does not show 3.3.2 met → not_met after SECURITY.md was removed:\n%s", diff)
+	// The real engine reads the disclosure policy (3.2.1) and the
+	// remediation timeline (3.3.2) from SECURITY.md, so removing the file
+	// turns both from met to not met.
+	for _, want := range []string{`3\.2\.1 met → not_met: `, `3\.3\.2 met → not_met: .*security documents`} {
+		if !regexp.MustCompile(want).MatchString(diff) {
+			t.Fatalf("diff does not show %s after SECURITY.md was removed:\n%s", want, diff)
+		}
 	}
 
 	// Open the newest assessment and download its HTML report.
@@ -223,7 +234,7 @@ func browserFlow(t *testing.T, b backend, chrome string) {
 		chromedp.Navigate(repoURL),
 		chromedp.Click(chromedp.CSS(`table tbody tr:first-child td:first-child a`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href$="format=html"]`)),
-		shot("05-assessment"),
+		shot("06-assessment"),
 	)
 	yes := true
 	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{

@@ -7,20 +7,18 @@ import (
 	"time"
 
 	"github.com/assaysec/assay/internal/fleet"
+	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/textsafe"
 )
-
-// maxReportBytes bounds a stored report the server decodes.
-const maxReportBytes = 64 << 20
 
 // decodeReport reads a stored assessment's report.
 func decodeReport(a fleet.Assessment) (*report.Report, error) {
 	if a.Report == nil {
 		return nil, fmt.Errorf("assessment %d has no report (status %s)", a.ID, a.Status)
 	}
-	if len(a.Report) > maxReportBytes {
-		return nil, fmt.Errorf("assessment %d: report larger than %d bytes", a.ID, maxReportBytes)
+	if len(a.Report) > limits.MaxReportSize {
+		return nil, fmt.Errorf("assessment %d: report larger than %d bytes", a.ID, limits.MaxReportSize)
 	}
 	var r report.Report
 	if err := json.Unmarshal(a.Report, &r); err != nil {

@@ -313,6 +313,15 @@ func (c *GitCache) evict(keep string) {
 	}
 }
 
+// Resolve is a fleet.WorkOptions.Resolve: a URL is synced into the cache
+// and its checkout returned; a path is returned unchanged.
+func (c *GitCache) Resolve(ctx context.Context, path string) (string, error) {
+	if !IsRemote(path) {
+		return path, nil
+	}
+	return c.Sync(ctx, path)
+}
+
 // Assessor wraps inner so that URL repositories are synced into the cache
 // and assessed there; paths go straight to inner.
 func (c *GitCache) Assessor(inner fleet.Assessor) fleet.Assessor {

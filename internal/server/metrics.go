@@ -1,12 +1,15 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/assaysec/assay/internal/fleet"
 )
 
 // metrics is a small hand-written Prometheus text exposition: request
@@ -17,7 +20,27 @@ type metrics struct {
 	mu    sync.Mutex
 	start time.Time
 	reqs  map[metricKey]*routeStats
+	// jobs are the attempts this process's workers finished, by outcome;
+	// durations their assessment time, by outcome.
+	jobs      map[string]uint64
+	durations map[string]*routeStats
+	queued    uint64 // jobs the scheduler queued
 }
+
+// Job outcomes, the values of the outcome label.
+const (
+	outcomeSucceeded = "succeeded" // stored a succeeded assessment
+	outcomeFailed    = "failed"    // stored a failed assessment: no retry is left
+	outcomeRetried   = "retried"   // failed, and will be tried again
+	outcomeUnchanged = "unchanged" // nothing changed: no assessment ran
+)
+
+// jobStates are River's job states, always exported so a state that
+// empties shows 0 rather than vanishing.
+var jobStates = []string{"available", "cancelled", "completed", "discarded", "pending", "retryable", "running", "scheduled"}
+
+// durationBuckets bound the assessment duration histogram, in seconds.
+var durationBuckets = []float64{0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 900}
 
 type metricKey struct {
 	method, route, class string
@@ -33,7 +56,51 @@ type routeStats struct {
 var latencyBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
 
 func newMetrics(now time.Time) *metrics {
-	return &metrics{start: now, reqs: map[metricKey]*routeStats{}}
+	return &metrics{start: now, reqs: map[metricKey]*routeStats{}, jobs: map[string]uint64{}, durations: map[string]*routeStats{}}
+}
+
+// ObserveJob counts one finished attempt of this process's workers; pass
+// it as (or call it from) fleet.WorkOptions.OnDone.
+func (s *Server) ObserveJob(r fleet.Result) { s.metrics.job(r) }
+
+func (m *metrics) job(r fleet.Result) {
+	outcome := outcomeRetried
+	switch {
+	case r.UnchangedSince > 0:
+		outcome = outcomeUnchanged
+	case r.Assessment.Status == fleet.StatusSucceeded:
+		outcome = outcomeSucceeded
+	case r.Final:
+		outcome = outcomeFailed
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.jobs[outcome]++
+	if outcome == outcomeUnchanged {
+		return
+	}
+	st, ok := m.durations[outcome]
+	if !ok {
+		st = &routeStats{buckets: make([]uint64, len(durationBuckets))}
+		m.durations[outcome] = st
+	}
+	st.add(r.Assessment.Duration.Seconds(), durationBuckets)
+}
+
+func (m *metrics) scheduled(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.queued += uint64(n)
+}
+
+func (st *routeStats) add(sec float64, bounds []float64) {
+	st.count++
+	st.seconds += sec
+	for i, le := range bounds {
+		if sec <= le {
+			st.buckets[i]++
+		}
+	}
 }
 
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
@@ -45,19 +112,43 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 		st = &routeStats{buckets: make([]uint64, len(latencyBuckets))}
 		m.reqs[k] = st
 	}
-	sec := d.Seconds()
-	st.count++
-	st.seconds += sec
-	for i, le := range latencyBuckets {
-		if sec <= le {
-			st.buckets[i]++
-		}
-	}
+	st.add(d.Seconds(), latencyBuckets)
 }
 
 // labelValue escapes a label value as the text format asks.
 func labelValue(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
+}
+
+// writeQueue writes the shared queue's jobs by state (every process's,
+// read from the database) and this process's job outcomes and durations.
+func (m *metrics) writeQueue(w *strings.Builder, states map[string]int) {
+	if states != nil {
+		w.WriteString("# HELP assay_jobs Assessment jobs in the shared queue by state (available and scheduled wait, retryable failed an attempt, discarded failed for good).\n# TYPE assay_jobs gauge\n")
+		for _, st := range jobStates {
+			fmt.Fprintf(w, "assay_jobs{state=%q} %d\n", st, states[st])
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	w.WriteString("# HELP assay_job_attempts_total Assessment job attempts this process's workers finished, by outcome.\n# TYPE assay_job_attempts_total counter\n")
+	for _, o := range []string{outcomeFailed, outcomeRetried, outcomeSucceeded, outcomeUnchanged} {
+		fmt.Fprintf(w, "assay_job_attempts_total{outcome=%q} %d\n", o, m.jobs[o])
+	}
+	fmt.Fprintf(w, "# HELP assay_scheduled_jobs_total Assessment jobs this process's scheduler queued.\n# TYPE assay_scheduled_jobs_total counter\nassay_scheduled_jobs_total %d\n", m.queued)
+	w.WriteString("# HELP assay_job_duration_seconds Assessment time of this process's job attempts, by outcome.\n# TYPE assay_job_duration_seconds histogram\n")
+	for _, o := range []string{outcomeFailed, outcomeRetried, outcomeSucceeded} {
+		st, ok := m.durations[o]
+		if !ok {
+			st = &routeStats{buckets: make([]uint64, len(durationBuckets))}
+		}
+		for i, le := range durationBuckets {
+			fmt.Fprintf(w, "assay_job_duration_seconds_bucket{outcome=%q,le=\"%g\"} %d\n", o, le, st.buckets[i])
+		}
+		fmt.Fprintf(w, "assay_job_duration_seconds_bucket{outcome=%q,le=\"+Inf\"} %d\n", o, st.count)
+		fmt.Fprintf(w, "assay_job_duration_seconds_sum{outcome=%q} %g\n", o, st.seconds)
+		fmt.Fprintf(w, "assay_job_duration_seconds_count{outcome=%q} %d\n", o, st.count)
+	}
 }
 
 func (m *metrics) write(w *strings.Builder, now time.Time) {
@@ -88,11 +179,20 @@ func (m *metrics) write(w *strings.Builder, now time.Time) {
 	}
 }
 
-func (s *Server) serveMetrics(w http.ResponseWriter, _ *http.Request, _ *Principal) error {
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request, _ *Principal) error {
 	var b strings.Builder
 	s.metrics.write(&b, time.Now())
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	states, err := s.fleet.Queue.JobStates(ctx)
+	if err != nil {
+		// The HTTP series are still worth serving; the gauge is left out.
+		s.log.Warn("metrics: job states", "error", err)
+		states = nil
+	}
+	s.metrics.writeQueue(&b, states)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, err := w.Write([]byte(b.String()))
+	_, err = w.Write([]byte(b.String()))
 	return err
 }

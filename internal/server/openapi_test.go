@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -57,15 +58,6 @@ func TestOpenAPI(t *testing.T) {
 		}
 	}
 
-	c := jsonschema.NewCompiler()
-	res, err := jsonschema.UnmarshalJSON(bytes.NewReader(openAPI))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.AddResource(openAPIURL, res); err != nil {
-		t.Fatal(err)
-	}
-	pointer := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1") }
 	for key, path := range samplePaths(fx) {
 		method, pattern, _ := strings.Cut(key, " ")
 		if method != "GET" || !strings.HasPrefix(pattern, "/api/v1/") || strings.HasSuffix(pattern, "/report") || strings.Contains(pattern, "{token}") || pattern == "/api/v1/openapi.json" {
@@ -76,17 +68,33 @@ func TestOpenAPI(t *testing.T) {
 			t.Errorf("GET %s = %d", path, status)
 			continue
 		}
-		sch, err := c.Compile(openAPIURL + "#/paths/" + pointer(pattern) + "/get/responses/200/content/application~1json/schema")
-		if err != nil {
-			t.Errorf("%s: compile schema: %v", pattern, err)
-			continue
-		}
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sch.Validate(inst); err != nil {
-			t.Errorf("GET %s does not match openapi.json: %v", pattern, err)
-		}
+		checkResponse(t, "GET", pattern, 200, body)
+	}
+}
+
+// checkResponse validates a response body against the schema openapi.json
+// gives the operation's status.
+func checkResponse(t *testing.T, method, pattern string, status int, body []byte) {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	res, err := jsonschema.UnmarshalJSON(bytes.NewReader(openAPI))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource(openAPIURL, res); err != nil {
+		t.Fatal(err)
+	}
+	pointer := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1") }
+	sch, err := c.Compile(fmt.Sprintf("%s#/paths/%s/%s/responses/%d/content/application~1json/schema", openAPIURL, pointer(pattern), strings.ToLower(method), status))
+	if err != nil {
+		t.Errorf("%s %s: compile schema: %v", method, pattern, err)
+		return
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("%s %s does not match openapi.json: %v\n%s", method, pattern, err, body)
 	}
 }

@@ -86,7 +86,22 @@ type Repository struct {
 	FleetRepositoryID int64     `json:"fleetRepositoryId"`
 	Source            string    `json:"source"`
 	CreatedAt         time.Time `json:"createdAt"`
+	// Schedule is how often the scheduler queues an assessment; nil
+	// when it does not.
+	Schedule *Schedule `json:"schedule,omitempty"`
 }
+
+// Schedule is a repository's assessment interval.
+type Schedule struct {
+	IntervalMinutes int       `json:"intervalMinutes"`
+	NextDue         time.Time `json:"nextDue"`
+}
+
+// Bounds on a schedule's interval.
+const (
+	minScheduleMinutes = 5
+	maxScheduleMinutes = 31 * 24 * 60
+)
 
 // Token kinds and lifetimes.
 const (
@@ -454,19 +469,90 @@ func (s *store) addRepository(ctx context.Context, orgID, productID int64, dir s
 	return r, nil
 }
 
-const repositoryColumns = `r.id, r.product_id, r.fleet_repository_id, r.source, r.created_at`
+const repositoryColumns = `r.id, r.product_id, r.fleet_repository_id, r.source, r.created_at, r.schedule_minutes, r.next_due_ms`
 
 func scanRepository(row interface{ Scan(...any) error }) (Repository, error) {
 	var (
-		r  Repository
-		at any
+		r       Repository
+		at      any
+		minutes int
+		due     int64
 	)
-	if err := row.Scan(&r.ID, &r.ProductID, &r.FleetRepositoryID, &r.Source, &at); err != nil {
+	if err := row.Scan(&r.ID, &r.ProductID, &r.FleetRepositoryID, &r.Source, &at, &minutes, &due); err != nil {
 		return r, err
+	}
+	if minutes > 0 {
+		r.Schedule = &Schedule{IntervalMinutes: minutes, NextDue: time.UnixMilli(due).UTC()}
 	}
 	var err error
 	r.CreatedAt, err = fleet.DecodeTime(at)
 	return r, err
+}
+
+// setSchedule sets a repository's interval (0 removes its schedule); the
+// first scheduled assessment is one interval from now.
+func (s *store) setSchedule(ctx context.Context, repoID int64, minutes int, now time.Time) error {
+	due := int64(0)
+	if minutes > 0 {
+		due = now.Add(time.Duration(minutes) * time.Minute).UnixMilli()
+	}
+	if _, err := s.db.ExecContext(ctx, s.q(`UPDATE server_repositories SET schedule_minutes = ?, next_due_ms = ? WHERE id = ?`),
+		minutes, due, repoID); err != nil {
+		return fmt.Errorf("schedule repository %d: %w", repoID, err)
+	}
+	return nil
+}
+
+// unclaim makes runs claimed by claimDue at now due again, unless their
+// schedule changed since.
+func (s *store) unclaim(ctx context.Context, runs []Repository, now time.Time) error {
+	for _, r := range runs {
+		next := now.Add(time.Duration(r.Schedule.IntervalMinutes) * time.Minute).UnixMilli()
+		if _, err := s.db.ExecContext(ctx, s.q(`UPDATE server_repositories SET next_due_ms = ? WHERE id = ? AND next_due_ms = ?`),
+			r.Schedule.NextDue.UnixMilli(), r.ID, next); err != nil {
+			return fmt.Errorf("give back the scheduled run of repository %d: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
+// claimDue moves every repository whose schedule is due at now to its
+// next run and returns them. Each move is guarded by the due time it read,
+// so of several servers sharing the database one claims each run.
+func (s *store) claimDue(ctx context.Context, now time.Time) ([]Repository, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+repositoryColumns+` FROM server_repositories r
+		WHERE r.schedule_minutes > 0 AND r.next_due_ms <= ? ORDER BY r.next_due_ms, r.id LIMIT 1000`), now.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("due repositories: %w", err)
+	}
+	var due []Repository
+	for rows.Next() {
+		r, err := scanRepository(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("due repositories: %w", err)
+		}
+		due = append(due, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("due repositories: %w", err)
+	}
+	var out []Repository
+	for _, r := range due {
+		// A server that was down for several intervals queues one run,
+		// not one per missed interval.
+		next := now.Add(time.Duration(r.Schedule.IntervalMinutes) * time.Minute).UnixMilli()
+		res, err := s.db.ExecContext(ctx, s.q(`UPDATE server_repositories SET next_due_ms = ? WHERE id = ? AND next_due_ms = ? AND schedule_minutes > 0`),
+			next, r.ID, r.Schedule.NextDue.UnixMilli())
+		if err != nil {
+			return out, fmt.Errorf("claim scheduled run of repository %d: %w", r.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // repositories lists a product's repositories (the caller checked the

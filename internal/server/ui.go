@@ -252,7 +252,7 @@ func (s *Server) uiAddRepository(w http.ResponseWriter, r *http.Request, p *Prin
 	if err != nil {
 		return err
 	}
-	if _, err := s.enqueue(r.Context(), repo); err != nil {
+	if _, err := s.enqueue(r.Context(), repo, fleet.EnqueueOptions{}); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/repositories/"+strconv.FormatInt(repo.ID, 10), http.StatusSeeOther)
@@ -293,6 +293,9 @@ func (s *Server) repositoryPage(r *http.Request, p *Principal) (repositoryPage, 
 	if err != nil {
 		return repositoryPage{}, err
 	}
+	if err := s.addCheck(r.Context(), &rv); err != nil {
+		return repositoryPage{}, err
+	}
 	prod, err := s.store.product(r.Context(), p.OrganisationID, repo.ProductID)
 	if err != nil {
 		return repositoryPage{}, err
@@ -330,7 +333,7 @@ func (s *Server) uiEnqueue(w http.ResponseWriter, r *http.Request, p *Principal)
 	if err != nil {
 		return err
 	}
-	if _, err := s.enqueue(r.Context(), repo); err != nil {
+	if _, err := s.enqueue(r.Context(), repo, fleet.EnqueueOptions{Force: r.PostFormValue("force") != ""}); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/repositories/"+strconv.FormatInt(repo.ID, 10), http.StatusSeeOther)

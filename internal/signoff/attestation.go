@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"strings"
 
 	"github.com/assaysec/assay/internal/config"
@@ -67,23 +66,6 @@ func AttestationsDigest(product string, atts []config.Attestation) string {
 		fmt.Fprintf(h, "%d\n%s\n", len(sig), sig)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
-
-// Identity is the principal an attestation's signer must be allowed to sign
-// as: the e-mail address in attested_by when it has one ("Jane Doe
-// <jane@example.com>" or "jane@example.com"), otherwise attested_by itself.
-func Identity(attestedBy string) string {
-	s := strings.TrimSpace(attestedBy)
-	if a, err := mail.ParseAddress(s); err == nil {
-		return a.Address
-	}
-	for _, f := range strings.Fields(s) {
-		f = strings.Trim(f, "<>(),;")
-		if strings.Count(f, "@") == 1 && !strings.HasPrefix(f, "@") && !strings.HasSuffix(f, "@") {
-			return f
-		}
-	}
-	return s
 }
 
 func marshalCanonical(v any) []byte {

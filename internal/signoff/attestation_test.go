@@ -30,17 +30,3 @@ func TestCanonicalAttestation(t *testing.T) {
 		t.Error("digest ignores the signature")
 	}
 }
-
-func TestIdentity(t *testing.T) {
-	for in, want := range map[string]string{
-		"Jane Doe <jane@example.com>": "jane@example.com",
-		"jane@example.com":            "jane@example.com",
-		"Jane Doe (jane@example.com)": "jane@example.com",
-		"Jane Doe":                    "Jane Doe",
-		" ":                           "",
-	} {
-		if got := Identity(in); got != want {
-			t.Errorf("Identity(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -27,7 +27,7 @@ func FuzzAttestation(f *testing.F) {
 			if !bytes.Equal(c1, CanonicalAttestation(cfg.Product, a)) || !bytes.HasSuffix(c1, []byte("}\n")) {
 				t.Fatalf("unstable canonical form %q", c1)
 			}
-			_ = Identity(a.AttestedBy)
+			_ = config.Identity(a.AttestedBy)
 			if a.Signature != "" {
 				_, _ = allowed.Verify(c1, []byte(a.Signature), sign.Namespace, "", cfg.Attestations[0].Date.Time)
 			}

@@ -219,3 +219,49 @@ func TestResults_SelfAssessmentValidates(t *testing.T) {
 	}
 	validate(t, compile(t, "oscal_assessment-results_schema.json"), renderResults(t, res.Report))
 }
+
+// Each other framework is a result of its own with a finding per control,
+// targeting a distinct objective token, and the document still validates.
+func TestResults_Frameworks(t *testing.T) {
+	rep := rendertest.WithFrameworks(t, rendertest.Fixture(t))
+	out := renderResults(t, rep)
+	validate(t, compile(t, "oscal_assessment-results_schema.json"), out)
+	rendertest.Golden(t, "frameworks.oscal.golden", out)
+	var doc oscal.ResultsDoc
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	results := doc.AssessmentResults.Results
+	if len(results) != 1+len(rep.Frameworks) {
+		t.Fatalf("%d results, want the Code of Practice's and one per framework (%d)", len(results), len(rep.Frameworks))
+	}
+	for i, v := range rep.Frameworks {
+		res := results[i+1]
+		if len(res.Findings) != len(v.Controls) {
+			t.Errorf("%s: %d findings, want %d controls", v.ID, len(res.Findings), len(v.Controls))
+		}
+		obs := map[string]bool{}
+		for _, o := range res.Observations {
+			obs[o.UUID] = true
+		}
+		targets := map[string]bool{}
+		for j, f := range res.Findings {
+			if targets[f.Target.TargetID] {
+				t.Errorf("%s: target %s appears twice", v.ID, f.Target.TargetID)
+			}
+			targets[f.Target.TargetID] = true
+			want := "satisfied"
+			if s := v.Controls[j].Status; s != report.ClaimMet && s != report.ClaimNotApplicable {
+				want = "not-satisfied"
+			}
+			if f.Target.Status.State != want {
+				t.Errorf("%s %s: state %s, want %s for %s", v.ID, v.Controls[j].ID, f.Target.Status.State, want, v.Controls[j].Status)
+			}
+			for _, ro := range f.RelatedObservations {
+				if !obs[ro.ObservationUUID] {
+					t.Errorf("%s %s cites observation %s outside its result", v.ID, f.Title, ro.ObservationUUID)
+				}
+			}
+		}
+	}
+}

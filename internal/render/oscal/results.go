@@ -230,24 +230,8 @@ func BuildResults(r *report.Report) *ResultsDoc {
 	}
 
 	// Observations: one per distinct finding and per declared attestation.
-	obsIndex := map[string]string{}
-	observe := func(f report.Finding) string {
-		key := strings.Join([]string{f.Rule, f.Outcome, f.Message, f.Location.Path, strconv.Itoa(f.Location.Line), f.Location.URL, f.Location.Commit}, "\x00")
-		if id, ok := obsIndex[key]; ok {
-			return id
-		}
-		id := uuid5("observation", subject, key)
-		obsIndex[key] = id
-		o := Observation{UUID: id, Title: "Rule " + md(f.Rule) + ": " + outcomeText(f.Outcome),
-			Description: descriptionText(f.Message),
-			Props:       []Prop{{Name: "rule-id", NS: NS, Value: propValue(f.Rule)}, {Name: "outcome", NS: NS, Value: propValue(f.Outcome)}},
-			Methods:     []string{"EXAMINE"}, Types: []string{"finding"}, Collected: at}
-		if ev := evidence(f.Location); ev != nil {
-			o.RelevantEvidence = []RelevantEvidence{*ev}
-		}
-		res.Observations = append(res.Observations, o)
-		return id
-	}
+	obs := newObserver(subject, at)
+	observe := func(f report.Finding) string { return obs.finding(f) }
 	attObs := map[int]string{}
 	for i, a := range r.Attestations {
 		id := uuid5("attestation", subject, strconv.Itoa(i), a.Claim)
@@ -272,7 +256,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 		for _, d := range a.Evidence {
 			o.RelevantEvidence = append(o.RelevantEvidence, document(d))
 		}
-		res.Observations = append(res.Observations, o)
+		obs.list = append(obs.list, o)
 	}
 
 	for _, p := range r.Principles {
@@ -329,6 +313,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 	for _, n := range r.Notices {
 		observe(n)
 	}
+	res.Observations = obs.list
 
 	back := &BackMatter{Resources: []Resource{
 		{UUID: catRes, Title: r.Framework.Title + " OSCAL catalog",
@@ -350,7 +335,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 		UUID:       uuid5("assessment-results", subject),
 		Metadata:   meta,
 		ImportAP:   ImportAP{Href: "#" + planRes, Remarks: "Assay's assessment plan is fixed by its version; no separate plan document is produced."},
-		Results:    []Result{res},
+		Results:    append([]Result{res}, frameworkResults(r, subject, at)...),
 		BackMatter: back,
 	}}
 }

@@ -154,6 +154,11 @@ type RuleProperties struct {
 	Claims           []string `json:"claims,omitempty"`
 	Principles       []string `json:"principles,omitempty"`
 	Roles            []string `json:"roles,omitempty"` // one per claim: all | any | supporting
+	// For a framework control's taxon: its status, who made its mapping
+	// (published or ours) and its maturity level where the framework has them.
+	Status        string `json:"status,omitempty"`
+	MappingSource string `json:"mappingSource,omitempty"`
+	Level         int    `json:"level,omitempty"`
 }
 
 // Invocation records how the run went.
@@ -311,7 +316,14 @@ func Build(r *report.Report) *Log {
 	}
 	slices.Sort(order)
 
-	b := &builder{r: r, statements: statements, status: claimStatus, index: map[string]int{}, seen: map[string]int{}}
+	ruleClaims := map[string][]string{}
+	for _, id := range order {
+		for _, c := range views[id].claims {
+			ruleClaims[id] = append(ruleClaims[id], c.Claim)
+		}
+	}
+	b := &builder{r: r, statements: statements, status: claimStatus, index: map[string]int{}, seen: map[string]int{},
+		controls: frameworkRelations(r.Frameworks, ruleClaims)}
 	for _, id := range order {
 		b.addRule(b.ruleDescriptor(views[id]))
 	}
@@ -320,15 +332,19 @@ func Build(r *report.Report) *Log {
 		b.out = []Result{}
 	}
 
+	supported := []ComponentRef{{Name: Taxonomy}}
+	for _, v := range r.Frameworks {
+		supported = append(supported, ComponentRef{Name: frameworkTaxonomyName(v.ID)})
+	}
 	run := Run{
 		Tool: Tool{Driver: Component{
 			Name: "assay", FullName: "Assay supply-chain assessment", Version: r.Tool.Version,
 			SemanticVersion: semver(r.Tool.Version), InformationURI: infoURI, Organization: "Assay",
-			Rules: b.rules, SupportedTaxonomies: []ComponentRef{{Name: Taxonomy}},
+			Rules: b.rules, SupportedTaxonomies: supported,
 		}},
 		Invocations:       []Invocation{b.invocation()},
 		AutomationDetails: &AutomationDetails{ID: "assay/" + r.Framework.ID + "/"},
-		Taxonomies:        []Component{taxonomy(r)},
+		Taxonomies:        append([]Component{taxonomy(r)}, frameworkTaxonomies(r.Frameworks)...),
 		Results:           b.out,
 		ColumnKind:        "utf16CodeUnits",
 		Properties:        runProperties(r, b.unlocated),
@@ -343,8 +359,9 @@ type builder struct {
 	rules      []Descriptor
 	index      map[string]int
 	out        []Result
-	seen       map[string]int // fingerprint base -> occurrences
-	unlocated  []string       // claims not met or unknown that no result shows
+	seen       map[string]int             // fingerprint base -> occurrences
+	unlocated  []string                   // claims not met or unknown that no result shows
+	controls   map[string][]DescriptorRef // rule id -> other frameworks' controls it bears on
 }
 
 func (b *builder) addRule(d Descriptor) int {
@@ -408,6 +425,9 @@ func (b *builder) ruleDescriptor(v *ruleView) Descriptor {
 			principles = append(principles, c.Principle)
 		}
 		rels = append(rels, Relationship{Target: DescriptorRef{ID: c.Claim, ToolComponent: &ComponentRef{Name: Taxonomy}}, Kinds: []string{"relevant"}})
+	}
+	for _, ref := range b.controls[ri.ID] {
+		rels = append(rels, Relationship{Target: ref, Kinds: []string{"relevant"}})
 	}
 	tags := []string{"security", "supply-chain", Taxonomy}
 	for _, p := range principles {
@@ -629,6 +649,7 @@ func (b *builder) result(it *located) Result {
 	for _, c := range it.claims {
 		res.Taxa = append(res.Taxa, DescriptorRef{ID: c, ToolComponent: &ComponentRef{Name: Taxonomy}})
 	}
+	res.Taxa = append(res.Taxa, b.controls[f.Rule]...)
 	if it.waiver != nil {
 		res.Suppressions = []Suppression{suppression(it.waiver)}
 	}
@@ -745,6 +766,9 @@ func runProperties(r *report.Report, unlocated []string) map[string]any {
 	}
 	if len(unlocated) > 0 {
 		props["claimsWithoutLocation"] = unlocated
+	}
+	if len(r.Frameworks) > 0 {
+		props["frameworks"] = frameworkSummaries(r.Frameworks)
 	}
 	return props
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -339,5 +340,64 @@ func TestSARIF_LogicalLocations(t *testing.T) {
 		if diff := cmp.Diff(want, logical); diff != "" {
 			t.Errorf("declaration %q: logical locations (-want +got):\n%s", decl, diff)
 		}
+	}
+}
+
+// Other frameworks are taxonomies with every control as a taxon, its
+// verdict in the property bag, and rules related to the controls they bear
+// on; the log still validates.
+func TestSARIF_Frameworks(t *testing.T) {
+	rep := rendertest.WithFrameworks(t, withRules(rendertest.Fixture(t)))
+	out := renderSARIF(t, rep)
+	rendertest.Golden(t, "frameworks.sarif.golden", out)
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := compileSchema(t).Validate(doc); err != nil {
+		t.Fatalf("SARIF with frameworks does not validate: %v", err)
+	}
+	var log sarif.Log
+	if err := json.Unmarshal(out, &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	taxa := map[string]map[string]sarif.Descriptor{}
+	for _, tx := range run.Taxonomies {
+		taxa[tx.Name] = map[string]sarif.Descriptor{}
+		for _, d := range tx.Taxa {
+			taxa[tx.Name][d.ID] = d
+		}
+	}
+	for _, v := range rep.Frameworks {
+		name := "assay-framework-" + v.ID
+		if !slices.ContainsFunc(run.Tool.Driver.SupportedTaxonomies, func(c sarif.ComponentRef) bool { return c.Name == name }) {
+			t.Errorf("driver does not list taxonomy %s", name)
+		}
+		if got := len(taxa[name]); got != len(v.Controls) {
+			t.Errorf("%s: %d taxa, want %d controls", name, got, len(v.Controls))
+		}
+		for _, c := range v.Controls {
+			d, ok := taxa[name][c.ID]
+			if !ok || d.Properties == nil || d.Properties.Status != string(c.Status) {
+				t.Errorf("%s %s: taxon %+v does not carry status %s", name, c.ID, d.Properties, c.Status)
+			}
+		}
+	}
+	// securityTxtValid supports 3.2.1, which SSDF RV.1.3 maps to: the rule
+	// relates to that control, and every relationship names a real taxon.
+	related := false
+	for _, r := range run.Tool.Driver.Rules {
+		for _, rel := range r.Relationships {
+			if _, ok := taxa[rel.Target.ToolComponent.Name][rel.Target.ID]; !ok {
+				t.Errorf("rule %s relates to %s/%s, which is no taxon", r.ID, rel.Target.ToolComponent.Name, rel.Target.ID)
+			}
+			if r.ID == "securityTxtValid" && rel.Target.ToolComponent.Name == "assay-framework-ssdf" {
+				related = true
+			}
+		}
+	}
+	if !related {
+		t.Error("securityTxtValid relates to no SSDF control")
 	}
 }

@@ -34,7 +34,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule("sbomMeetsNTIAMinimum", []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
 		b.Rule("dependenciesIntegrityPinned", []evidence.Kind{evidence.KindDependencyFile, evidence.KindManifest}, dependenciesIntegrityPinned),
 		b.Rule("vulnerabilityDatabaseCurrent", []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
-		b.Rule("knownVulnerabilitiesWithinTargets", vulns, knownVulnerabilitiesWithinTargets),
+		b.Rule("knownVulnerabilitiesWithinTargets", vulns, knownVulnerabilitiesWithinTargets).Reading(evidence.KindRemediationPolicy),
 		b.Rule("exploitedVulnerabilitiesAbsent", vulns, exploitedVulnerabilitiesAbsent),
 		b.Rule("componentsMaintained", vulns, componentsMaintained),
 		b.Rule("remediationPolicyDeclared", []evidence.Kind{evidence.KindRemediationPolicy}, remediationPolicyDeclared),
@@ -424,12 +424,17 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 	var out []rule.Finding
 	addressed := 0
 	items := slices.Clone(vulns)
-	// KEV-listed and older findings first, so they survive the per-rule cap.
+	// KEV-listed, then dated and older findings first, so the ones that
+	// decide survive the per-rule cap.
 	sort.SliceStable(items, func(i, j int) bool {
-		if items[i].Fact.KEV != items[j].Fact.KEV {
-			return items[i].Fact.KEV
+		a, b := items[i].Fact, items[j].Fact
+		if a.KEV != b.KEV {
+			return a.KEV
 		}
-		return items[i].Fact.Published.Before(items[j].Fact.Published)
+		if a.Published.IsZero() != b.Published.IsZero() {
+			return !a.Published.IsZero()
+		}
+		return a.Published.Before(b.Published)
 	})
 	for _, it := range items {
 		v := it.Fact
@@ -443,7 +448,13 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 		}
 		limit := target(v.Severity)
 		if v.Published.IsZero() {
-			f := rule.New(id, rule.False, loc, "%s: publication date unknown; %s", describe(v), fixText(v))
+			// Without a publication date nothing says how long the
+			// vulnerability has been known, nor even that it was known at
+			// the assessment's time: its age against the target is not
+			// observed. (Raw golang/vulndb data/osv files carry zero dates;
+			// osv.dev's exports fill them in.)
+			f := rule.New(id, rule.NotAvailable, loc, "%s: the database gives no publication date, so whether it is past the %d-day target (%s) cannot be told; import records that carry dates (assay db update, or an osv.dev export); %s",
+				describe(v), limit, basis, fixText(v))
 			f.Values = vulnValues(v)
 			out = append(out, f)
 			continue

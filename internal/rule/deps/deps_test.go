@@ -40,6 +40,8 @@ func TestRules(t *testing.T) {
 	vexed.Status = "not_affected"
 	kev := old
 	kev.KEV = true
+	undated := old
+	undated.Published = time.Time{}
 	tests := []struct {
 		name string
 		fn   func(*evidence.Set) []rule.Finding
@@ -49,6 +51,9 @@ func TestRules(t *testing.T) {
 		{"no db", knownVulnerabilitiesWithinTargets, nil, []rule.Outcome{rule.NotAvailable}},
 		{"old vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, old}, []rule.Outcome{rule.False}},
 		{"fresh vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, fresh}, []rule.Outcome{rule.True}},
+		// A record without a publication date has no observed age.
+		{"undated vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, undated}, []rule.Outcome{rule.NotAvailable}},
+		{"undated beside old", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, undated, old}, []rule.Outcome{rule.False, rule.NotAvailable}},
 		{"vex not affected", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, vexed}, []rule.Outcome{rule.True}},
 		{"declared target longer", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, old, evidence.RemediationPolicy{Source: "assay.yaml", Targets: map[string]int{"high": 120}}}, []rule.Outcome{rule.True}},
 		{"kev", exploitedVulnerabilitiesAbsent, []evidence.Fact{db, kev}, []rule.Outcome{rule.False}},

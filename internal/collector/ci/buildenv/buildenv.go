@@ -15,7 +15,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/collector/ci/pipelines"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/ciyaml"
@@ -76,7 +75,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		if ctx.Err() != nil {
 			return out, ctx.Err()
 		}
-		if !dockerfile.IsDockerfile(e.Path) || pipelines.Skipped(e.Path) || docker >= maxDockerfiles {
+		if !dockerfile.IsDockerfile(e.Path) || collector.FixtureOrVendored(e.Path) || docker >= maxDockerfiles {
 			continue
 		}
 		docker++
@@ -281,7 +280,7 @@ func fuzzHarnesses(ctx context.Context, t *source.Tree) []evidence.FuzzHarness {
 				return out
 			}
 			p := e.Path
-			if pipelines.Skipped(p) {
+			if collector.FixtureOrVendored(p) {
 				continue
 			}
 			lower := strings.ToLower(p)

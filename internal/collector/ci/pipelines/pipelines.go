@@ -55,19 +55,6 @@ func (Collector) Produces() []evidence.Kind {
 // Requirements implements collector.Collector.
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
-// skipSegments hold other people's code or test fixtures.
-var skipSegments = map[string]bool{"testdata": true, "node_modules": true, "vendor": true, "third_party": true, "fixtures": true, "__fixtures__": true}
-
-// Skipped reports whether p lies under a directory of fixtures or vendored code.
-func Skipped(p string) bool {
-	for _, seg := range strings.Split(path.Dir(p), "/") {
-		if skipSegments[seg] {
-			return true
-		}
-	}
-	return false
-}
-
 // Collect implements collector.Collector.
 func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
 	c := &run{in: in}
@@ -101,7 +88,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 				p, err := ghactions.ParseWorkflow(e.Path, data)
 				return p, true, err
 			})
-		case ghactions.IsActionPath(e.Path) && !Skipped(e.Path):
+		case ghactions.IsActionPath(e.Path) && !collector.FixtureOrVendored(e.Path):
 			c.read(e.Path, evidence.CIGitHubComposite, "GitHub Actions action metadata", func(data []byte) (evidence.CIPipeline, bool, error) {
 				p, _, err := ghactions.ParseAction(e.Path, data)
 				return p, len(p.Jobs) > 0, err

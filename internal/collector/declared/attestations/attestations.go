@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
@@ -17,14 +16,10 @@ import (
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/signoff"
-	"github.com/assaysec/assay/internal/source"
 )
 
 // Name of the collector.
 const Name = "declared/attestations"
-
-// maxEvidenceSize caps an evidence file that is hashed (streamed, not held).
-const maxEvidenceSize = 256 << 20
 
 // Collector reads declared attestations.
 type Collector struct{ cfg *config.Config }
@@ -52,7 +47,7 @@ func (Collector) Requirements() collector.Requirements { return collector.Requir
 // Collect implements collector.Collector.
 func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
 	var out []evidence.Record
-	signers, signersFrom, signersErr := LoadAllowedSigners(in.Tree, in.Options.AllowedSigners, c.cfg.AllowedSigners)
+	signers, signersFrom, signersErr := collector.LoadAllowedSigners(in, c.cfg.AllowedSigners)
 	if signersErr != nil && signersFrom != "" && !strings.HasPrefix(signersFrom, "--") {
 		out = append(out, evidence.Record{
 			Fact:       evidence.ParseProblem{Path: signersFrom, Format: "ssh allowed signers", Error: signersErr.Error()},
@@ -71,7 +66,7 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		for _, e := range a.Evidence {
 			doc := evidence.AttestedDocument{Path: e.Path, URL: e.URL, Declared: e.SHA256}
 			if e.Path != "" {
-				sum, err := in.Tree.HashFile(e.Path, maxEvidenceSize)
+				sum, err := in.Tree.HashFile(e.Path, limits.MaxAttestedEvidence)
 				if err != nil {
 					doc.Problem = err.Error()
 				} else {
@@ -84,41 +79,6 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, loc, "")})
 	}
 	return out, nil
-}
-
-// LoadAllowedSigners reads the trusted keys: the --allowed-signers file when
-// given (read from the local file system: it is the assessor's trust
-// anchor), otherwise assay.yaml's allowed_signers (read from inside the
-// tree). flag is the --allowed-signers value and declared assay.yaml's
-// allowed_signers; either may be empty. from names the source ("" when none
-// is configured; "--allowed-signers PATH" for the flag).
-func LoadAllowedSigners(tree *source.Tree, flag, declared string) (a *sign.AllowedSigners, from string, err error) {
-	if p := flag; p != "" {
-		from = "--allowed-signers " + p
-		f, err := os.Open(p)
-		if err != nil {
-			return nil, from, fmt.Errorf("read allowed signers: %w", err)
-		}
-		defer f.Close()
-		a, err := sign.ReadAllowedSigners(f)
-		if err != nil {
-			return nil, from, fmt.Errorf("%s: %w", p, err)
-		}
-		return a, from, nil
-	}
-	p := declared
-	if p == "" {
-		return nil, "", nil
-	}
-	data, err := tree.ReadFile(p, limits.MaxSmallFileSize)
-	if err != nil {
-		return nil, p, fmt.Errorf("read allowed signers: %w", err)
-	}
-	a, err = sign.ParseAllowedSigners(data)
-	if err != nil {
-		return nil, p, err
-	}
-	return a, p, nil
 }
 
 // checkSignature verifies one attestation signature. Problems that mean
@@ -147,7 +107,7 @@ func checkSignature(in *collector.Input, message []byte, armored, attestedBy str
 		check.Problem = "signature not verified: no allowed signers configured (set allowed_signers in assay.yaml or pass --allowed-signers)"
 		return check
 	}
-	identity := signoff.Identity(attestedBy)
+	identity := config.Identity(attestedBy)
 	principal, err := signers.Authorize(key, sign.Namespace, identity, in.Now)
 	if err != nil {
 		check.Problem = fmt.Sprintf("signature not verified against %s: %v", from, err)

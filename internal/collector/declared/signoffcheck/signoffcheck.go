@@ -10,7 +10,6 @@ import (
 	"os"
 
 	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/collector/declared/attestations"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/sign"
@@ -71,7 +70,7 @@ func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.R
 		fact.Signature.Problem = "signature cannot be read: " + err.Error()
 	default:
 		fact.Signature.Signed = true
-		signers, from, loadErr := attestations.LoadAllowedSigners(in.Tree, in.Options.AllowedSigners, c.cfg.AllowedSigners)
+		signers, from, loadErr := collector.LoadAllowedSigners(in, c.cfg.AllowedSigners)
 		switch {
 		case loadErr != nil:
 			fact.Signature.Problem = "signature not verified: " + loadErr.Error()

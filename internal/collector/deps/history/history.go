@@ -125,7 +125,9 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			vulnCache[vk] = vs
 		}
 		for _, v := range vs {
-			if v.Informational != "" && v.Severity == "" || v.Published.IsZero() {
+			// The lag runs from the fix's publication to its adoption: an
+			// advisory with no fixed version, or no date, has neither.
+			if v.Informational != "" && v.Severity == "" || v.Published.IsZero() || len(v.Fixed) == 0 {
 				continue
 			}
 			stop := end

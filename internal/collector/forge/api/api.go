@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 
@@ -61,17 +60,8 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 	if err != nil {
 		return nil, err
 	}
-	token, tokenVar := tokenFor(subj.Kind, fc)
-	var cache *forge.Cache
-	if !fc.NoCache {
-		dir := fc.CacheDir
-		if dir == "" {
-			dir, _ = forge.DefaultCacheDir()
-		}
-		if dir != "" {
-			cache, _ = forge.OpenCache(dir, nil) // no cache costs only API budget
-		}
-	}
+	token, tokenVar := fc.Token(subj.Kind)
+	cache := fc.OpenCache()
 	auth := forge.Auth{Token: token, Header: "Authorization"}
 	if subj.Kind == forge.GitLab {
 		auth.Header = "PRIVATE-TOKEN"
@@ -116,26 +106,6 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		out = append(out, evidence.Record{Fact: o.Fact, Provenance: in.Provenance(Name, evidence.Location{URL: o.URL}, "")})
 	}
 	return out, nil
-}
-
-// tokenFor reads the token from the named variable, or the forge's usual
-// ones. The value goes to the transport only.
-func tokenFor(kind string, fc forge.Config) (token, name string) {
-	names := []string{"GITHUB_TOKEN", "GH_TOKEN"}
-	switch {
-	case kind == forge.GitHub && fc.GitHubTokenEnv != "":
-		names = []string{fc.GitHubTokenEnv}
-	case kind == forge.GitLab && fc.GitLabTokenEnv != "":
-		names = []string{fc.GitLabTokenEnv}
-	case kind == forge.GitLab:
-		names = []string{"GITLAB_TOKEN"}
-	}
-	for _, n := range names {
-		if v := strings.TrimSpace(os.Getenv(n)); v != "" {
-			return v, n
-		}
-	}
-	return "", strings.Join(names, " and ")
 }
 
 // noStore keeps answers that carry secret values off the disk: GitLab CI/CD
