@@ -12,13 +12,16 @@ import (
 	"github.com/assaysec/assay/internal/deps"
 )
 
-// full is what full extraction gives, reduced to what the history reads.
-func full(t testing.TB, data []byte) map[string]deps.Package {
-	ex, ok := deps.ExtractorFor("go.mod", int64(len(data)))
+// full is what full extraction gives of a go.mod, reduced to what the
+// history reads.
+func full(t testing.TB, data []byte) map[string]deps.Package { return fullOf(t, "go.mod", data) }
+
+func fullOf(t testing.TB, file string, data []byte) map[string]deps.Package {
+	ex, ok := deps.ExtractorFor(file, int64(len(data)))
 	if !ok {
-		t.Fatal("no extractor for go.mod")
+		t.Fatalf("no extractor for %s", file)
 	}
-	return reduce(extractData(context.Background(), ex, "go.mod", data))
+	return reduce(extractData(context.Background(), ex, file, data))
 }
 
 func reduce(m map[string]deps.Package) map[string]deps.Package {
@@ -94,13 +97,13 @@ func FuzzGoModPins(f *testing.F) {
 	})
 }
 
-// TestGoModPinsHistory compares the scanner with full extraction on every
-// revision of go.mod in the repository named by ASSAY_GOMOD_REPO (skipped
-// when unset).
-func TestGoModPinsHistory(t *testing.T) {
-	dir := os.Getenv("ASSAY_GOMOD_REPO")
+// TestPinsHistory compares the cheap readers with full extraction on every
+// revision of go.mod and package-lock.json in the repository named by
+// ASSAY_PINS_REPO (skipped when unset).
+func TestPinsHistory(t *testing.T) {
+	dir := os.Getenv("ASSAY_PINS_REPO")
 	if dir == "" {
-		t.Skip("ASSAY_GOMOD_REPO is not set")
+		t.Skip("ASSAY_PINS_REPO is not set")
 	}
 	repo, err := git.PlainOpen(dir)
 	if err != nil {
@@ -110,32 +113,90 @@ func TestGoModPinsHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	iter, err := repo.Log(&git.LogOptions{From: head.Hash()})
-	if err != nil {
-		t.Fatal(err)
+	readers := map[string]func(string, []byte) (map[string]deps.Package, bool){
+		"go.mod":            goModPins,
+		"package-lock.json": npmLockPins,
 	}
-	seen := map[string]bool{}
-	n, fell := 0, 0
-	_ = iter.ForEach(func(c *object.Commit) error {
-		f, err := c.File("go.mod")
-		if err != nil || seen[f.Hash.String()] {
-			return nil
-		}
-		seen[f.Hash.String()] = true
-		src, err := f.Contents()
+	for file, read := range readers {
+		iter, err := repo.Log(&git.LogOptions{From: head.Hash()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		n++
-		got, ok := goModPins("go.mod", []byte(src))
-		if !ok {
-			fell++
+		seen := map[string]bool{}
+		n, fell := 0, 0
+		_ = iter.ForEach(func(c *object.Commit) error {
+			f, err := c.File(file)
+			if err != nil || seen[f.Hash.String()] {
+				return nil
+			}
+			seen[f.Hash.String()] = true
+			src, err := f.Contents()
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			got, ok := read(file, []byte(src))
+			if !ok {
+				fell++
+				return nil
+			}
+			if diff := cmp.Diff(fullOf(t, file, []byte(src)), reduce(got)); diff != "" {
+				t.Errorf("%s at %s: (-full +reader):\n%s", file, c.Hash, diff)
+			}
 			return nil
+		})
+		t.Logf("%s: %d revisions, %d fell back to full extraction", file, n, fell)
+	}
+}
+
+var npmLockCases = map[string]string{
+	"v3": `{"lockfileVersion":3,"packages":{"":{"name":"root","version":"1.0.0"},"node_modules/a":{"version":"1.2.3","resolved":"https://registry.npmjs.org/a/-/a-1.2.3.tgz"},` +
+		`"node_modules/@s/b":{"version":"2.0.0-beta.1","dev":true},"node_modules/a/node_modules/c":{"version":"0.1.0"},"packages/w":{"version":"0.0.1"},"node_modules/w":{"resolved":"packages/w","link":true},` +
+		`"node_modules/d":{"name":"real-d","version":"3.0.0"}}}`,
+	"v1":        `{"lockfileVersion":1,"dependencies":{"a":{"version":"1.2.3","resolved":"https://registry.npmjs.org/a/-/a-1.2.3.tgz","requires":{"b":"^2"},"dependencies":{"b":{"version":"2.1.0"}}},"b":{"version":"2.0.0","dev":true}}}`,
+	"alias":     `{"lockfileVersion":1,"dependencies":{"sw":{"version":"npm:string-width@4.2.0"}}}`,
+	"git":       `{"lockfileVersion":3,"packages":{"node_modules/g":{"version":"1.0.0","resolved":"git+ssh://git@github.com/o/g.git#0123456789abcdef0123456789abcdef01234567"}}}`,
+	"file":      `{"lockfileVersion":1,"dependencies":{"f":{"version":"file:../f"}}}`,
+	"badtype":   `{"lockfileVersion":"3","packages":{}}`,
+	"badfield":  `{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0","link":"yes"}}}`,
+	"null":      `null`,
+	"empty":     `{}`,
+	"nopkgs":    `{"lockfileVersion":3,"packages":{}}`,
+	"noversion": `{"lockfileVersion":3,"packages":{"node_modules/a":{}}}`,
+}
+
+// TestNPMLockPins: where the cheap reader answers, it answers as full
+// extraction does.
+func TestNPMLockPins(t *testing.T) {
+	for name, src := range npmLockCases {
+		t.Run(name, func(t *testing.T) {
+			got, ok := npmLockPins("package-lock.json", []byte(src))
+			if !ok {
+				return
+			}
+			if diff := cmp.Diff(fullOf(t, "package-lock.json", []byte(src)), reduce(got)); diff != "" {
+				t.Errorf("npmLockPins differs from full extraction (-full +reader):\n%s", diff)
+			}
+		})
+	}
+	for _, name := range []string{"v3", "v1", "nopkgs"} {
+		if _, ok := npmLockPins("package-lock.json", []byte(npmLockCases[name])); !ok {
+			t.Errorf("%s: the reader fell back", name)
 		}
-		if diff := cmp.Diff(full(t, []byte(src)), reduce(got)); diff != "" {
-			t.Errorf("go.mod at %s: (-full +scanner):\n%s", c.Hash, diff)
+	}
+}
+
+func FuzzNPMLockPins(f *testing.F) {
+	for _, src := range npmLockCases {
+		f.Add([]byte(src))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, ok := npmLockPins("package-lock.json", data)
+		if !ok {
+			return
 		}
-		return nil
+		if diff := cmp.Diff(fullOf(t, "package-lock.json", data), reduce(got)); diff != "" {
+			t.Errorf("npmLockPins differs from full extraction for %q (-full +reader):\n%s", data, diff)
+		}
 	})
-	t.Logf("%d revisions, %d fell back to full extraction", n, fell)
 }

@@ -212,8 +212,9 @@ func cmpStr(a, b string) int {
 }
 
 // readRevision parses one historical revision of a lockfile: go.mod
-// through the line scanner, anything else (or a go.mod it does not
-// understand) by full extraction. Sibling files are not available, so
+// through the line scanner and package-lock.json without line lookups,
+// anything else (or a revision those readers do not fully understand) by
+// full extraction. Sibling files are not available, so
 // formats that consult them (go.sum, parent poms) see only this file.
 func readRevision(ctx context.Context, st storer.EncodedObjectStorer, h plumbing.Hash, p string) map[string]deps.Package {
 	out := map[string]deps.Package{}
@@ -234,8 +235,13 @@ func readRevision(ctx context.Context, st storer.EncodedObjectStorer, h plumbing
 	if !ok {
 		return out
 	}
-	if path.Base(p) == "go.mod" {
+	switch {
+	case path.Base(p) == "go.mod":
 		if pkgs, ok := goModPins(p, data); ok {
+			return pkgs
+		}
+	case ex.Name() == "javascript/packagelockjson":
+		if pkgs, ok := npmLockPins(p, data); ok {
 			return pkgs
 		}
 	}
