@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -31,11 +32,34 @@ func (s unsignedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (
 		return nil, fmt.Errorf("read commit %s: %w", obj.Hash(), err)
 	}
 	defer r.Close()
-	data := make([]byte, obj.Size())
+	// Read into a pooled buffer: an unsigned commit (most of them) is
+	// handed on as it is, so the copy costs no allocation.
+	bp := commitBufs.Get().(*[]byte)
+	defer commitBufs.Put(bp)
+	if int64(cap(*bp)) < obj.Size() {
+		*bp = make([]byte, obj.Size())
+	}
+	data := (*bp)[:obj.Size()]
 	if _, err := io.ReadFull(r, data); err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", obj.Hash(), err)
 	}
-	return &cutCommit{hash: obj.Hash(), data: stripSignature(data)}, nil
+	if !signed(data) {
+		return obj, nil
+	}
+	return &cutCommit{hash: obj.Hash(), data: stripSignature(bytes.Clone(data))}, nil
+}
+
+// commitBufs are the buffers EncodedObject reads commits into.
+var commitBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// signed reports whether a raw commit's header block holds a signature
+// header.
+func signed(data []byte) bool {
+	end := bytes.Index(data, []byte("\n\n"))
+	if end < 0 {
+		end = len(data)
+	}
+	return bytes.Contains(data[:end], []byte("\ngpgsig"))
 }
 
 // stripSignature removes signature headers and their continuation lines

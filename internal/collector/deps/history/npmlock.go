@@ -74,6 +74,9 @@ func npmLockPins(p string, data []byte) (map[string]deps.Package, bool) {
 	}
 	out := map[string]deps.Package{}
 	add := func(name, version string) {
+		if name == "" {
+			return // full extraction drops nameless packages
+		}
 		pkg := deps.Package{Ecosystem: "npm", Name: name, Version: version, Path: p}
 		out[pkg.Key()] = pkg
 	}
