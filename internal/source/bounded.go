@@ -63,3 +63,27 @@ func (c *cutCommit) Writer() (io.WriteCloser, error) {
 }
 
 var _ plumbing.EncodedObject = (*cutCommit)(nil)
+
+// ReadAllSized is io.ReadAll for a reader whose size is known (a file's
+// stat, a blob's header): the buffer is allocated once at that size
+// instead of growing by doubling. A reader that yields more or fewer
+// bytes than size is read as io.ReadAll would read it.
+func ReadAllSized(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 || size > 1<<30 {
+		size = 512
+	}
+	buf := make([]byte, 0, size+1) // +1: EOF is seen without growing
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}

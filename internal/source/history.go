@@ -44,6 +44,7 @@ func noHistory(format string, args ...any) error {
 type History struct {
 	repo    *git.Repository
 	storage *filesystem.Storage
+	bounded boundedStorage
 	head    *object.Commit // nil for a repository with no commits
 	ref     string
 
@@ -87,12 +88,13 @@ func OpenHistory(dir string) (*History, error) {
 	}
 	store := filesystem.NewStorageWithOptions(dot, cache.NewObjectLRU(historyCacheSize),
 		filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: limits.LargeGitObject})
-	repo, err := git.Open(boundedStorage{Storage: store, max: limits.MaxCommitObject}, wt)
+	bounded := boundedStorage{Storage: store, max: limits.MaxCommitObject}
+	repo, err := git.Open(bounded, wt)
 	if err != nil {
 		_ = store.Close()
 		return nil, noHistory("open repository: %v", err)
 	}
-	h := &History{repo: repo, storage: store}
+	h := &History{repo: repo, storage: store, bounded: bounded}
 	ref, err := repo.Head()
 	if err != nil {
 		if errors.Is(err, plumbing.ErrReferenceNotFound) {

@@ -202,7 +202,7 @@ func readIn(root *os.Root, p string, max int64, noFollow bool) ([]byte, error) {
 	if st.Size() > max {
 		return nil, fmt.Errorf("read %q (%d bytes, limit %d): %w", p, st.Size(), max, ErrTooLarge)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	data, err := ReadAllSized(io.LimitReader(f, max+1), st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", p, err)
 	}

@@ -634,6 +634,10 @@ type DB struct {
 	kev     map[string]KEV
 	epss    map[string]EPSS
 	feeds   bool
+	// lookedUp holds Lookup's decoded records by package, so a package
+	// asked about again (every revision of a lockfile names it) is not
+	// read and unmarshalled again. Callers only read records.
+	lookedUp map[string][]*Record
 }
 
 // ErrNoDatabase means no database has been imported in the directory.
@@ -782,6 +786,10 @@ func (db *DB) Lookup(eco, name string) ([]*Record, error) {
 	defer db.mu.Unlock()
 	base := BaseEcosystem(eco)
 	n := NormalizeName(base, name)
+	key := base + "\x00" + n
+	if recs, ok := db.lookedUp[key]; ok {
+		return recs, nil
+	}
 	var out []*Record
 	for _, s := range db.Meta.Sources {
 		if s.Kind != KindOSV {
@@ -799,6 +807,11 @@ func (db *DB) Lookup(eco, name string) ([]*Record, error) {
 			out = append(out, r)
 		}
 	}
+	if db.lookedUp == nil {
+		db.lookedUp = map[string][]*Record{}
+	}
+	out = slices.Clip(out) // a caller's append never writes into the cache
+	db.lookedUp[key] = out
 	return out, nil
 }
 

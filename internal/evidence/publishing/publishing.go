@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -80,6 +81,10 @@ type publisher struct {
 	channel string
 	uses    []string // action prefixes, lower case
 	run     *regexp.Regexp
+	// guard lists literals of which a run: script must hold at least one
+	// for run to match: a cheap test that spares the regular expression
+	// (whose many-alternative prefix is slow) on most scripts.
+	guard []string
 	// ok filters a matching step: build-only modes publish nothing.
 	ok func(s evidence.CIStep) bool
 }
@@ -89,10 +94,10 @@ func cmd(alts ...string) *regexp.Regexp {
 }
 
 var publishers = []publisher{
-	{channel: PyPI, uses: []string{"pypa/gh-action-pypi-publish"}, run: cmd(`twine\s+upload\b`, `uv\s+publish\b`, `poetry\s+publish\b`, `flit\s+publish\b`, `hatch\s+publish\b`, `pdm\s+publish\b`)},
-	{channel: NPM, uses: []string{"js-devtools/npm-publish"}, run: cmd(`(?:npm|pnpm)\s+publish\b`, `yarn\s+(?:npm\s+)?publish\b`, `lerna\s+publish\b`)},
+	{channel: PyPI, uses: []string{"pypa/gh-action-pypi-publish"}, guard: []string{"upload", "publish"}, run: cmd(`twine\s+upload\b`, `uv\s+publish\b`, `poetry\s+publish\b`, `flit\s+publish\b`, `hatch\s+publish\b`, `pdm\s+publish\b`)},
+	{channel: NPM, uses: []string{"js-devtools/npm-publish"}, guard: []string{"publish"}, run: cmd(`(?:npm|pnpm)\s+publish\b`, `yarn\s+(?:npm\s+)?publish\b`, `lerna\s+publish\b`)},
 	{channel: NPM, uses: []string{"changesets/action"}, ok: func(s evidence.CIStep) bool { return s.With["publish"] != "" }},
-	{channel: Crates, run: cmd(`cargo\s+(?:\+\S+\s+)?publish\b`, `release-plz\s+release\b`)},
+	{channel: Crates, guard: []string{"publish", "release-plz"}, run: cmd(`cargo\s+(?:\+\S+\s+)?publish\b`, `release-plz\s+release\b`)},
 	{channel: Crates, uses: []string{"release-plz/action"}, ok: func(s evidence.CIStep) bool {
 		c := strings.TrimSpace(s.With["command"])
 		return c == "" || c == "release"
@@ -101,19 +106,19 @@ var publishers = []publisher{
 		a := s.With["args"]
 		return strings.Contains(a, "release") && !strings.Contains(a, "--snapshot") && !strings.Contains(a, "--skip=publish") && !strings.Contains(a, "--skip-publish")
 	}},
-	{channel: GitHubReleases, run: cmd(`(?:\./)?goreleaser\s+release\b(?:[^\n]*)`), ok: func(s evidence.CIStep) bool { return true }},
-	{channel: GitHubReleases, uses: []string{"softprops/action-gh-release", "ncipollo/release-action", "svenstaro/upload-release-action", "actions/create-release", "actions/upload-release-asset"}, run: cmd(`gh\s+release\s+(?:create|upload)\b`)},
-	{channel: GitLabReleases, uses: []string{"gitlab:release"}, run: cmd(`release-cli\s+create\b`, `glab\s+release\s+create\b`)},
+	{channel: GitHubReleases, guard: []string{"goreleaser"}, run: cmd(`(?:\./)?goreleaser\s+release\b(?:[^\n]*)`), ok: func(s evidence.CIStep) bool { return true }},
+	{channel: GitHubReleases, uses: []string{"softprops/action-gh-release", "ncipollo/release-action", "svenstaro/upload-release-action", "actions/create-release", "actions/upload-release-asset"}, guard: []string{"release"}, run: cmd(`gh\s+release\s+(?:create|upload)\b`)},
+	{channel: GitLabReleases, uses: []string{"gitlab:release"}, guard: []string{"release"}, run: cmd(`release-cli\s+create\b`, `glab\s+release\s+create\b`)},
 	{channel: ContainerRegistry, uses: []string{"docker/build-push-action"}, ok: func(s evidence.CIStep) bool {
 		v := strings.ToLower(s.With["push"])
 		return v == "true" || strings.Contains(v, "${{")
 	}},
-	{channel: ContainerRegistry, run: cmd(`docker\s+(?:image\s+)?push\b`, `docker\s+buildx\s+build\s+[^\n]*--push\b`, `podman\s+push\b`, `crane\s+push\b`, `ko\s+(?:build|publish)\b`, `skopeo\s+copy\b`)},
-	{channel: Maven, run: cmd(`(?:\./)?mvnw?\s+(?:[^\n;&|]*\s)?deploy\b`, `(?:\./)?gradlew?\s+(?:[^\n;&|]*\s)?publish\w*\b`)},
-	{channel: RubyGems, uses: []string{"rubygems/release-gem"}, run: cmd(`gem\s+push\b`)},
-	{channel: NuGet, run: cmd(`dotnet\s+nuget\s+push\b`, `nuget\s+push\b`)},
-	{channel: Helm, run: cmd(`helm\s+push\b`)},
-	{channel: Generic, uses: []string{"jreleaser/release-action", "cycjimmy/semantic-release-action"}, run: cmd(`jreleaser\s+(?:full-release|release|deploy)\b`, `semantic-release\b`)},
+	{channel: ContainerRegistry, guard: []string{"push", "ko", "skopeo"}, run: cmd(`docker\s+(?:image\s+)?push\b`, `docker\s+buildx\s+build\s+[^\n]*--push\b`, `podman\s+push\b`, `crane\s+push\b`, `ko\s+(?:build|publish)\b`, `skopeo\s+copy\b`)},
+	{channel: Maven, guard: []string{"deploy", "publish"}, run: cmd(`(?:\./)?mvnw?\s+(?:[^\n;&|]*\s)?deploy\b`, `(?:\./)?gradlew?\s+(?:[^\n;&|]*\s)?publish\w*\b`)},
+	{channel: RubyGems, uses: []string{"rubygems/release-gem"}, guard: []string{"gem"}, run: cmd(`gem\s+push\b`)},
+	{channel: NuGet, guard: []string{"nuget"}, run: cmd(`dotnet\s+nuget\s+push\b`, `nuget\s+push\b`)},
+	{channel: Helm, guard: []string{"helm"}, run: cmd(`helm\s+push\b`)},
+	{channel: Generic, uses: []string{"jreleaser/release-action", "cycjimmy/semantic-release-action"}, guard: []string{"jreleaser", "semantic-release"}, run: cmd(`jreleaser\s+(?:full-release|release|deploy)\b`, `semantic-release\b`)},
 }
 
 // dryRun marks commands that only rehearse a publish.
@@ -121,7 +126,8 @@ var dryRun = regexp.MustCompile(`--dry-run\b|--snapshot\b|--skip[=-]publish\b`)
 
 // match returns where a step publishes: the line, what matched and the
 // channel.
-func match(p publisher, s evidence.CIStep) (int, string, bool) {
+func match(i int, s evidence.CIStep) (int, string, bool) {
+	p := publishers[i]
 	if s.Uses != "" && len(p.uses) > 0 {
 		u := strings.ToLower(evidence.ActionName(s.Uses))
 		for _, pre := range p.uses {
@@ -133,13 +139,64 @@ func match(p publisher, s evidence.CIStep) (int, string, bool) {
 			}
 		}
 	}
-	if p.run == nil || s.Run == "" {
+	if p.run == nil || s.Run == "" || !slices.ContainsFunc(p.guard, func(g string) bool { return strings.Contains(s.Run, g) }) {
 		return 0, "", false
 	}
+	r := runs.match(i, s.Run)
+	return s.RunLine + r.lines, r.what, r.ok
+}
+
+// runHit is where a publisher's run pattern matches a script: the line
+// offset inside the script and the command line.
+type runHit struct {
+	lines int
+	what  string
+	ok    bool
+}
+
+// runMemo remembers runHits: every CI and release rule asks about the same
+// steps, and the answer depends on the script alone. It is bounded, and
+// safe for the fleet's concurrent runs.
+type runMemo struct {
+	mu sync.Mutex
+	m  map[runKey]runHit
+}
+
+type runKey struct {
+	publisher int
+	run       string
+}
+
+// maxRunMemo bounds the memo; past it, it starts again empty.
+const maxRunMemo = 4096
+
+var runs runMemo
+
+func (rm *runMemo) match(i int, run string) runHit {
+	k := runKey{i, run}
+	rm.mu.Lock()
+	r, ok := rm.m[k]
+	rm.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = matchRun(publishers[i].run, run)
+	rm.mu.Lock()
+	if rm.m == nil || len(rm.m) >= maxRunMemo {
+		rm.m = map[runKey]runHit{}
+	}
+	rm.m[k] = r
+	rm.mu.Unlock()
+	return r
+}
+
+// matchRun finds the first command of a script that re matches and that
+// is neither commented out nor a rehearsal.
+func matchRun(re *regexp.Regexp, run string) runHit {
 	// Join continued lines so a command split with \ is one command;
 	// the replacement keeps offsets, so lines still count right.
-	text := strings.ReplaceAll(s.Run, "\\\n", "  ")
-	for _, loc := range p.run.FindAllStringIndex(text, 50) {
+	text := strings.ReplaceAll(run, "\\\n", "  ")
+	for _, loc := range re.FindAllStringIndex(text, 50) {
 		// The pattern may start at an earlier line end and skip blank
 		// lines; the command starts at the first other character.
 		i := loc[0]
@@ -158,16 +215,16 @@ func match(p publisher, s evidence.CIStep) (int, string, bool) {
 		if dryRun.MatchString(line) {
 			continue
 		}
-		return s.RunLine + strings.Count(s.Run[:i], "\n"), textsafe.Shorten(line, 100), true
+		return runHit{lines: strings.Count(run[:i], "\n"), what: textsafe.Shorten(line, 100), ok: true}
 	}
-	return 0, "", false
+	return runHit{}
 }
 
 // StepPublishes reports whether one step publishes, with its line, what
 // matched and the channel.
 func StepPublishes(s evidence.CIStep) (int, string, string, bool) {
-	for _, p := range publishers {
-		if l, what, ok := match(p, s); ok {
+	for i, p := range publishers {
+		if l, what, ok := match(i, s); ok {
 			return l, what, p.channel, true
 		}
 	}
@@ -365,6 +422,9 @@ func Placeholder(v string) bool {
 // inline finds credentials given on a command line.
 var inline = regexp.MustCompile(`(?m)(?:(?:docker|podman|helm|buildah)\s+(?:registry\s+)?login\b[^\n]*?\s(?:-p|--password)[= ]|twine\s+upload\b[^\n]*?\s(?:-p|--password)[= ]|cargo\s+login\s+|cargo\s+publish\b[^\n]*?\s--token[= ]|_authToken=|(?:uv|poetry|hatch|pdm)\s+publish\b[^\n]*?\s(?:--token|--password|-p|-u\s+__token__\s+-p)[= ]|gem\s+push\b[^\n]*?--key[= ])(['"]?)([^\s'";&|]+)`)
 
+// inlineGuard holds literals one of which every match of inline contains.
+var inlineGuard = []string{"login", "upload", "publish", "_authToken=", "push"}
+
 // credentials lists the credentials the job's steps pass.
 func credentials(file, pipeline string, steps []evidence.CIStep) []Credential {
 	var out []Credential
@@ -397,7 +457,7 @@ func credentials(file, pipeline string, steps []evidence.CIStep) []Credential {
 // InlineCredentials finds credentials written on command lines of a run:
 // step.
 func InlineCredentials(s evidence.CIStep, path string) []Credential {
-	if s.Run == "" {
+	if s.Run == "" || !slices.ContainsFunc(inlineGuard, func(g string) bool { return strings.Contains(s.Run, g) }) {
 		return nil
 	}
 	var out []Credential
@@ -454,7 +514,7 @@ func trusted(p *Publish, steps []evidence.CIStep) {
 				p.Trusted = "crates.io trusted publishing (release-plz with an OIDC identity and no registry token)"
 			}
 		}
-		if s.Run != "" && npmProvenance.MatchString(s.Run) && p.Provenance == "" {
+		if p.Provenance == "" && strings.Contains(s.Run, "--provenance") && npmProvenance.MatchString(s.Run) {
 			i := npmProvenance.FindStringIndex(s.Run)[0]
 			p.Provenance, p.ProvenanceLine = "npm provenance (npm publish --provenance)", s.RunLine+strings.Count(s.Run[:i], "\n")
 		}

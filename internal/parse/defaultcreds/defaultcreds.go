@@ -474,7 +474,7 @@ func statement(data []byte, off int) []byte {
 func scanSQL(data []byte) []Match {
 	var out []Match
 	lower := bytes.ToLower(data)
-	if bytes.Contains(lower, []byte("identified")) || bytes.Contains(lower, []byte("password")) {
+	if bytes.Contains(lower, []byte("identified")) || bytes.Contains(lower, []byte("password")) && withPassword(lower) {
 		for _, m := range identifiedBy.FindAllSubmatchIndex(data, 50) {
 			v := string(data[m[2]:m[3]])
 			if isPlaceholder(v) {
@@ -542,7 +542,17 @@ func scanProse(lines []string) []Match {
 		if len(l) > MaxLine {
 			continue
 		}
+		// Both patterns need one of these words (none holds a k or an s,
+		// the letters (?i) also matches outside ASCII), so most lines skip
+		// the expressions.
+		hasDefault := containsASCIIFold(l, "default")
+		if !hasDefault && !containsASCIIFold(l, "log") && !containsASCIIFold(l, "ign") {
+			continue
+		}
 		for _, m := range defaultPassword.FindAllStringSubmatch(l, 4) {
+			if !hasDefault {
+				break
+			}
 			v := strings.TrimRight(m[1], ".:!")
 			if weak[v] && !proseWord[v] {
 				out = append(out, Match{Line: i + 1, Form: FormInstruction, Reason: ReasonWellKnown, Value: v})
@@ -562,4 +572,62 @@ func scanProse(lines []string) []Match {
 		}
 	}
 	return out
+}
+
+// withPassword reports whether lower (ASCII-lowercased) holds "with",
+// white space, optionally "encrypted" and white space, then a p: what
+// identifiedBy needs besides "identified by". It spares the expression on
+// the many files that mention a password in other words.
+func withPassword(lower []byte) bool {
+	for rest := lower; ; {
+		i := bytes.Index(rest, []byte("with"))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+4:]
+		j := skipSpace(rest)
+		if j == 0 {
+			continue
+		}
+		after := rest[j:]
+		if bytes.HasPrefix(after, []byte("encrypted")) {
+			if k := skipSpace(after[9:]); k > 0 {
+				after = after[9+k:]
+			}
+		}
+		if len(after) > 0 && after[0] == 'p' {
+			return true
+		}
+	}
+}
+
+// skipSpace counts the leading bytes of b that \s matches.
+func skipSpace(b []byte) int {
+	n := 0
+	for n < len(b) && (b[n] == ' ' || b[n] == '\t' || b[n] == '\n' || b[n] == '\r' || b[n] == '\f') {
+		n++
+	}
+	return n
+}
+
+// containsASCIIFold reports whether s holds word (lower-case ASCII) in
+// any ASCII case.
+func containsASCIIFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != word[j] {
+				break
+			}
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }

@@ -134,7 +134,7 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 	// update-bot history and the security fixes; tag ancestry is answered
 	// from the graph it builds.
 	if head != nil {
-		sc, err := scanAll(ctx, h.Repository(), max*DeepFactor)
+		sc, err := scanAll(ctx, h, max*DeepFactor)
 		if err != nil {
 			return nil, err
 		}

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/source"
@@ -85,20 +85,32 @@ type scanner struct {
 	secCount   int
 	cands      []candidate
 	backports  []backportRef
-	prIndex    map[int][]*object.Commit
-	short      map[string]*object.Commit   // first 7 hex -> commit, for changelog links
-	subjects   map[string][]*object.Commit // normalised subject -> commits, for backports
+	// The indexes below name commits by graph node, not by decoded
+	// commit: holding every scanned commit's message and signature was
+	// most of the scan's memory. The few commits they lead to are decoded
+	// again from st.
+	st       storer.EncodedObjectStorer
+	prIndex  map[int][]int32
+	short    map[string]int32   // first 7 hex -> node, for changelog links
+	subjects map[string][]int32 // normalised subject -> nodes, for backports
+}
+
+// commit decodes a scanned commit again.
+func (s *scanner) commit(n int32) (*object.Commit, error) {
+	return object.GetCommit(s.st, s.g.hash[n])
 }
 
 // scanAll reads every commit reachable from any reference, newest first,
 // up to max. It reads commit headers and messages only, never trees.
-func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, error) {
+func scanAll(ctx context.Context, h *source.History, max int) (*scanner, error) {
+	repo := h.Repository()
 	s := &scanner{
 		g:        &graph{index: map[plumbing.Hash]int32{}},
 		bots:     map[string]*evidence.BotActivity{},
-		prIndex:  map[int][]*object.Commit{},
-		short:    map[string]*object.Commit{},
-		subjects: map[string][]*object.Commit{},
+		st:       h.Unsigned(),
+		prIndex:  map[int][]int32{},
+		short:    map[string]int32{},
+		subjects: map[string][]int32{},
 	}
 	s.scan.MaxCommits = max
 	// Newest first across every branch and tag, each commit decoded once:
@@ -107,8 +119,8 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 	if err != nil {
 		return nil, fmt.Errorf("scan history: list references: %w", err)
 	}
-	st := repo.Storer
-	h := &commitHeap{}
+	st := s.st
+	fr := &commitHeap{}
 	seen := map[plumbing.Hash]bool{}
 	push := func(hash plumbing.Hash) {
 		if seen[hash] {
@@ -119,7 +131,7 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 		if err != nil {
 			return // a tag of a tree or blob, or a shallow boundary
 		}
-		heap.Push(h, c)
+		heap.Push(fr, c)
 	}
 	_ = refs.ForEach(func(r *plumbing.Reference) error {
 		if r.Type() != plumbing.HashReference {
@@ -140,7 +152,7 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 		return nil
 	})
 	refs.Close()
-	for h.Len() > 0 {
+	for fr.Len() > 0 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -148,7 +160,7 @@ func scanAll(ctx context.Context, repo *git.Repository, max int) (*scanner, erro
 			s.scan.Capped = true
 			break
 		}
-		c := heap.Pop(h).(*object.Commit)
+		c := heap.Pop(fr).(*object.Commit)
 		s.scan.Scanned++
 		s.add(c)
 		for _, p := range c.ParentHashes {
@@ -183,13 +195,13 @@ func (s *scanner) add(c *object.Commit) {
 	if s.scan.Oldest.IsZero() || c.Committer.When.Before(s.scan.Oldest) {
 		s.scan.Oldest = c.Committer.When
 	}
-	s.short[c.Hash.String()[:7]] = c
+	s.short[c.Hash.String()[:7]] = i
 	if k := normSubject(subject(c.Message)); k != "" && len(s.subjects[k]) < 8 {
-		s.subjects[k] = append(s.subjects[k], c)
+		s.subjects[k] = append(s.subjects[k], i)
 	}
 	for _, pr := range prNumbers(c.Message) {
 		if len(s.prIndex[pr]) < 4 {
-			s.prIndex[pr] = append(s.prIndex[pr], c)
+			s.prIndex[pr] = append(s.prIndex[pr], i)
 		}
 	}
 	if acct := BotAccount(c.Author.Name, c.Author.Email); acct != "" {
@@ -665,8 +677,13 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink) evidenc
 	for i, fc := range slices.Clone(found) {
 		group := out.Fixes[i].Group
 		for _, a := range aliases(fc) {
-			for _, c := range s.subjects[a] {
-				add(c, "same change as "+fc.Hash.String()[:10], nil, group, "")
+			for _, n := range s.subjects[a] {
+				if _, dup := byHash[s.g.hash[n]]; dup {
+					continue
+				}
+				if c, err := s.commit(n); err == nil {
+					add(c, "same change as "+fc.Hash.String()[:10], nil, group, "")
+				}
 			}
 		}
 	}
@@ -695,15 +712,21 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink) evidenc
 // linked resolves pull-request numbers and abbreviated hashes to scanned
 // commits.
 func (s *scanner) linked(prs []int, hashes []string) []*object.Commit {
-	var out []*object.Commit
+	var ids []int32
 	for _, n := range prs {
-		out = append(out, s.prIndex[n]...)
+		ids = append(ids, s.prIndex[n]...)
 	}
 	for _, h := range hashes {
 		if len(h) >= 7 {
-			if c, ok := s.short[h[:7]]; ok && strings.HasPrefix(c.Hash.String(), h) {
-				out = append(out, c)
+			if n, ok := s.short[h[:7]]; ok && strings.HasPrefix(s.g.hash[n].String(), h) {
+				ids = append(ids, n)
 			}
+		}
+	}
+	var out []*object.Commit
+	for _, n := range ids {
+		if c, err := s.commit(n); err == nil {
+			out = append(out, c)
 		}
 	}
 	return out

@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -243,11 +242,13 @@ func commits(ctx context.Context, in *collector.Input) ([]commitRef, error) {
 	if max <= 0 {
 		max = limits.MaxHistoryCommits
 	}
-	repo := in.History.Repository()
-	iter, err := repo.Log(&git.LogOptions{From: in.History.Head().Hash, Order: git.LogOrderCommitterTime})
+	// Committer-time order (as git log --date-order), read through the
+	// unsigned view: signatures are never looked at here.
+	head, err := in.History.UnsignedHead()
 	if err != nil {
 		return nil, fmt.Errorf("walk history: %w", err)
 	}
+	iter := object.NewCommitIterCTime(head, nil, nil)
 	defer iter.Close()
 	var out []commitRef
 	for len(out) < max {
