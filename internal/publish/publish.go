@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gocsaf/csaf/v3/csaf"
 	"github.com/openvex/go-vex/pkg/vex"
 	"go.yaml.in/yaml/v3"
 
@@ -268,8 +267,10 @@ var statementHTML = template.Must(template.New("support").Parse(`<!DOCTYPE html>
 
 var idSafe = regexp.MustCompile(`[^A-Za-z0-9+\-_.]`)
 
-// CSAF writes one CSAF 2.0 security advisory per declared advisory and
-// validates each against the CSAF JSON schema.
+// CSAF writes one CSAF 2.0 security advisory per declared advisory. Every
+// value comes from a validated declaration; TestCSAFSchema validates the
+// output, edge cases included, against OASIS's CSAF 2.0 schema, so the
+// binary carries no schema validator.
 func CSAF(in Input) ([]Artefact, string, error) {
 	c := in.Config
 	if len(c.Advisories) == 0 {
@@ -291,17 +292,6 @@ func CSAF(in Input) ([]Artefact, string, error) {
 		data, err := json.MarshalIndent(doc, "", "  ")
 		if err != nil {
 			return nil, "", err
-		}
-		var generic any
-		if err := json.Unmarshal(data, &generic); err != nil {
-			return nil, "", err
-		}
-		errs, err := csaf.ValidateCSAF(generic)
-		if err != nil {
-			return nil, "", fmt.Errorf("validate CSAF: %w", err)
-		}
-		if len(errs) > 0 {
-			return nil, "", fmt.Errorf("generated CSAF for %s is invalid: %s", advisoryID(a), strings.Join(errs, "; "))
 		}
 		name := "csaf/" + strings.ToLower(idSafe.ReplaceAllString(advisoryID(a), "_")) + ".json"
 		out = append(out, Artefact{Name: name, Data: append(data, '\n'), Note: "CSAF 2.0 security advisory " + advisoryID(a)})

@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -194,5 +195,59 @@ func TestSecurityInsightsDualLicence(t *testing.T) {
 	}
 	if err := CheckSecurityInsights(arts[0].Data); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCSAFSchema validates every CSAF document written, for the demo
+// declaration and for advisories at the edges of what assay.yaml accepts,
+// against OASIS's CSAF 2.0 JSON schema (and FIRST's CVSS schemas it
+// refers to) from the shared corpus.
+func TestCSAFSchema(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "corpus", "schemas", "csaf")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("shared corpus not present")
+	}
+	c := jsonschema.NewCompiler()
+	for _, v := range []string{"2.0", "3.0", "3.1"} {
+		f, err := os.Open(filepath.Join(dir, "first-cvss", "cvss-v"+v+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.AddResource("https://www.first.org/cvss/cvss-v"+v+".json", doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sch, err := c.Compile(filepath.Join(dir, "v2.0", "csaf_json_schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edge := input(t)
+	edge.Config.Vendor = "  Example   Ltd  "
+	edge.Config.Advisories = append(edge.Config.Advisories,
+		config.Advisory{CVE: "CVE-2026-1234567", Title: "  multi\nline\ttitle  ", Published: config.Date{Time: now}},
+		config.Advisory{GHSA: "GHSA-aaaa-bbbb-cccc", Title: "no versions", Severity: "low", Published: config.Date{Time: now}, Updated: config.Date{Time: now.AddDate(0, 0, 1)}},
+		config.Advisory{ID: "X-1", Title: "versions with spaces", Published: config.Date{Time: now}, Affected: []string{" 1.0 ", "1.0"}, Fixed: []string{"1.1 "}},
+	)
+	for name, in := range map[string]Input{"demo": input(t), "edges": edge} {
+		t.Run(name, func(t *testing.T) {
+			arts, _, err := CSAF(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range arts {
+				inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(a.Data))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := sch.Validate(inst); err != nil {
+					t.Errorf("%s does not validate against the CSAF 2.0 schema: %v\n%s", a.Name, err, a.Data)
+				}
+			}
+		})
 	}
 }
