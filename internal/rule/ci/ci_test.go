@@ -262,6 +262,52 @@ jobs:
 			line: map[string]int{"workflowPermissionsLeastPrivilege": 2, "cloudCredentialsUseOIDC": 7},
 		},
 		{
+			// A workflow that runs only on release tags grants what its
+			// release jobs need: the scopes are set, not left to defaults.
+			name: "top-level write in a release-only workflow",
+			files: map[string]string{".github/workflows/release.yml": `on:
+  push:
+    tags: ["[0-9]+.[0-9]+.[0-9]+"]
+  workflow_dispatch:
+permissions:
+  contents: write
+  id-token: write
+jobs:
+  create:
+    runs-on: ubuntu-latest
+    steps:
+      - run: gh release create "$GITHUB_REF_NAME"
+  build:
+    runs-on: ubuntu-latest
+    needs: [create]
+    steps:
+      - run: gh release upload "$GITHUB_REF_NAME" out.tar.gz
+`},
+			want: map[string]rule.Outcome{"workflowPermissionsLeastPrivilege": rule.True},
+			line: map[string]int{"workflowPermissionsLeastPrivilege": 5},
+		},
+		{
+			name: "top-level write in a workflow that also runs on pull requests",
+			files: map[string]string{".github/workflows/ci.yml": `on:
+  push:
+    tags: ["v*"]
+  pull_request:
+permissions:
+  contents: write
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test ./...
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: gh release create "$GITHUB_REF_NAME"
+`},
+			want: map[string]rule.Outcome{"workflowPermissionsLeastPrivilege": rule.False},
+			line: map[string]int{"workflowPermissionsLeastPrivilege": 5},
+		},
+		{
 			name: "CODEOWNERS, Dependabot, fuzzing, SAST, SCA",
 			files: map[string]string{
 				".github/workflows/ci.yml": goTestPR,
