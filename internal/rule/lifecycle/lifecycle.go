@@ -95,6 +95,9 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s is marked current in %s:%d and has no end date yet; earlier lines there have published end dates", l.Version, l.Source, l.Line))
 		case l.TBA:
 			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s: end of support is \"to be announced\" (%s)", l.Version, l.Source))
+		case l.Ended && l.EndOfSupport().IsZero():
+			// Support for it is over; no customer relies on a date for it.
+			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s is marked as past its end of life in %s:%d, without a date", l.Version, l.Source, l.Line))
 		case l.EndOfSupport().IsZero():
 			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s has no end-of-support date (%s:%d)", l.Version, l.Source, l.Line))
 		default:
@@ -115,7 +118,7 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 				oldest = m
 			}
 		}
-		var orphans []string
+		var orphans, parts []string
 		for _, t := range tags.Fact.Tags {
 			if !t.Release {
 				continue
@@ -130,16 +133,23 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 					break
 				}
 			}
-			if !matched {
+			switch {
+			case matched:
+			case strings.Contains(t.Name, "/"):
+				// "api/v1.12.0": a version of a module kept in a
+				// subdirectory, not of the product the lines describe.
+				parts = append(parts, t.Name)
+			default:
 				orphans = append(orphans, t.Name)
 			}
 		}
+		if len(parts) > 0 && len(orphans) == 0 && len(lines) > 0 {
+			out = append(out, rule.New(id, rule.NotAvailable, evidence.Location{Path: first(lc.Fact.Sources)}, "%d release tags of modules in subdirectories (%s) belong to no release line in %s; whether their support follows the product's lines is not stated there", len(parts), strings.Join(firstN(parts, 5), ", "), first(lc.Fact.Sources)))
+		} else {
+			orphans = append(orphans, parts...)
+		}
 		if len(orphans) > 0 {
-			shown := orphans
-			if len(shown) > 5 {
-				shown = shown[:5]
-			}
-			msg := fmt.Sprintf("%d release tags belong to no release line with an end-of-support date (%s)", len(orphans), strings.Join(shown, ", "))
+			msg := fmt.Sprintf("%d release tags belong to no release line with an end-of-support date (%s)", len(orphans), strings.Join(firstN(orphans, 5), ", "))
 			if len(lines) == 0 && lc.Fact.PolicyRef != "" && strings.HasPrefix(lc.Fact.PolicyRef, "https://") {
 				out = append(out, rule.New(id, rule.NotAvailable, evidence.Location{URL: lc.Fact.PolicyRef}, "%s; dates may be in the support policy at %s, which is not fetched offline", msg, lc.Fact.PolicyRef))
 			} else if len(lines) == 0 {
@@ -166,7 +176,7 @@ func noDates(id string, lc evidence.Lifecycle, msg string) rule.Finding {
 		return rule.Absent(id, evidence.Location{Path: lc.SupportRulePath, Line: lc.SupportRuleLine},
 			"%s; %s:%d gives only a support rule without dates (%q)", msg, lc.SupportRulePath, lc.SupportRuleLine, textsafe.Truncate(lc.SupportRule, 160))
 	}
-	return rule.Absent(id, evidence.Location{}, "%s (no lifecycle file, and no end-of-life table or dated notice in README, SECURITY or SUPPORT)", msg)
+	return rule.Absent(id, evidence.Location{}, "%s (no lifecycle file, and no end-of-life table or dated notice in SUPPORT, SECURITY, RELEASES or README)", msg)
 }
 
 // major returns the leading major version number of a line or tag name.
@@ -180,6 +190,13 @@ func major(s string) (int, bool) {
 		n, digits = n*10+int(c-'0'), digits+1
 	}
 	return n, digits > 0
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 func first(s []string) string {
@@ -334,6 +351,9 @@ func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
 		end := l.EndOfSupport()
 		loc := lineLoc(l)
 		switch {
+		case end.IsZero() && l.Ended:
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "release line %s is marked as past its end of life without a date, so the notice given for it is not shown", l.Version))
+			continue
 		case end.IsZero():
 			out = append(out, rule.New(id, rule.False, loc, "release line %s has no end-of-support date, so no notice can be given", l.Version))
 			continue
