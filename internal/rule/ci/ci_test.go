@@ -262,6 +262,54 @@ jobs:
 			line: map[string]int{"workflowPermissionsLeastPrivilege": 2, "cloudCredentialsUseOIDC": 7},
 		},
 		{
+			// A trigger workflow calling the repository's own reusable
+			// workflow by its full name runs the repository's own code.
+			name: "own reusable workflow called by full name",
+			files: map[string]string{
+				".github/workflows/periodic-trigger.yml": `on:
+  schedule: [{cron: "0 1 * * *"}]
+permissions: {}
+jobs:
+  run:
+    uses: acme/widget/.github/workflows/periodic.yml@main
+`,
+				".github/workflows/periodic.yml": `on:
+  workflow_call:
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: azure/login@a65d910e8af852a8061c627c456678983e180302
+`,
+			},
+			want: map[string]rule.Outcome{"ciActionsPinned": rule.True},
+		},
+		{
+			name: "third-party reusable workflow with no copy here",
+			files: map[string]string{
+				".github/workflows/periodic-trigger.yml": `on:
+  schedule: [{cron: "0 1 * * *"}]
+permissions: {}
+jobs:
+  run:
+    uses: acme/widget/.github/workflows/periodic.yml@main
+  other:
+    uses: acme/widget/.github/workflows/ci.yml@main
+`,
+				".github/workflows/ci.yml": `on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+`,
+			},
+			want: map[string]rule.Outcome{"ciActionsPinned": rule.False},
+			line: map[string]int{"ciActionsPinned": 6},
+		},
+		{
 			// A workflow that runs only on release tags grants what its
 			// release jobs need: the scopes are set, not left to defaults.
 			name: "top-level write in a release-only workflow",

@@ -158,13 +158,40 @@ func actionPinned(uses string) (owner string, pinned bool, skip bool) {
 	return owner, ok && fullSHA.MatchString(ref), false
 }
 
+// calledWorkflowRe splits a reusable-workflow reference called by its full
+// name: OWNER/REPO/.github/workflows/FILE@REF.
+var calledWorkflowRe = regexp.MustCompile(`^[\w.-]+/[\w.-]+/(\.github/workflows/[^/@]+\.ya?ml)@\S+$`)
+
+// ownReusableWorkflows returns a test for references to the repository's
+// own reusable workflows written with the full OWNER/REPO prefix (a
+// trigger workflow calling "org/repo/.github/workflows/x.yml@main"): the
+// file is in this tree and is called on workflow_call, so the code it runs
+// is the repository's own, like a "./" reference, not a third party's.
+func ownReusableWorkflows(ev *evidence.Set) func(uses string) bool {
+	callable := map[string]bool{}
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		if pl.System == evidence.CIGitHubActions && slices.ContainsFunc(pl.Triggers, func(t evidence.CITrigger) bool { return t.Event == "workflow_call" }) {
+			callable[pl.Path] = true
+		}
+	}
+	return func(uses string) bool {
+		m := calledWorkflowRe.FindStringSubmatch(uses)
+		return m != nil && callable[m[1]]
+	}
+}
+
 func ciActionsPinned(ev *evidence.Set) []rule.Finding {
 	const id = "ciActionsPinned"
 	var out []rule.Finding
 	total, ownTags := 0, 0
+	own := ownReusableWorkflows(ev)
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact
 		check := func(uses string, line int) {
+			if own(uses) {
+				return
+			}
 			owner, pinned, skip := actionPinned(uses)
 			if skip {
 				if _, ref, _ := strings.Cut(uses, "@"); slices.Contains(firstParty, strings.ToLower(owner)) && !fullSHA.MatchString(ref) {
