@@ -85,7 +85,7 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 			dated[it.Fact.Source] = true
 		}
 	}
-	var out []rule.Finding
+	var out, ended []rule.Finding
 	for _, it := range lines {
 		l := it.Fact
 		switch {
@@ -97,7 +97,8 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s: end of support is \"to be announced\" (%s)", l.Version, l.Source))
 		case l.Ended && l.EndOfSupport().IsZero():
 			// Support for it is over; no customer relies on a date for it.
-			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s is marked as past its end of life in %s:%d, without a date", l.Version, l.Source, l.Line))
+			// Said after the dated lines, which carry the answer.
+			ended = append(ended, rule.New(id, rule.True, lineLoc(l), "release line %s is marked as past its end of life in %s:%d, without a date", l.Version, l.Source, l.Line))
 		case l.EndOfSupport().IsZero():
 			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s has no end-of-support date (%s:%d)", l.Version, l.Source, l.Line))
 		default:
@@ -108,6 +109,7 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s: %s %s (%s:%d)", l.Version, what, day(l.EndOfSupport()), l.Source, l.Line))
 		}
 	}
+	out = append(out, ended...)
 	// Tagged releases that belong to no declared line.
 	if tags, ok := evidence.First[evidence.Tags](ev); ok {
 		// Lines older than the oldest dated line are past their end too: a
