@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/assaysec/assay/internal/testutil/golden"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/testutil/golden"
 )
 
 func TestParse(t *testing.T) {

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/assaysec/assay/internal/testutil/golden"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/assaysec/assay/internal/testutil/golden"
 )
 
 const corpusDir = "../../../../shared/corpus/disclosure/security-insights"
