@@ -478,6 +478,9 @@ var localRegistry = regexp.MustCompile(`(?i)--insecure-registry\b|(?:^|[\s=/"'@]
 // the command says so, or, for ko, KO_DOCKER_REPO (the step's or the job's)
 // names one.
 func localPush(what string, s evidence.CIStep, jobEnv map[string]string) bool {
+	if registry.MatchString(what) {
+		return false // a public registry named on the line is the target
+	}
 	if localRegistry.MatchString(what) {
 		return true
 	}

@@ -86,6 +86,7 @@ func TestFindSkipsJobLocalRegistries(t *testing.T) {
 		{"ko to an insecure registry", job(nil, "img=$(ko publish --insecure-registry -B example.com/demo)"), 0},
 		{"ko with a kind registry in KO_DOCKER_REPO", job(map[string]string{"KO_DOCKER_REPO": "registry.local:5000/demo"}, "ko build ./cmd/demo"), 0},
 		{"docker push to localhost", job(nil, "docker push localhost:5000/demo:test"), 0},
+		{"push to a public registry mentioning localhost", job(nil, "docker buildx build --push --build-arg API=http://localhost:8080 -t ghcr.io/acme/demo:v1 ."), 1},
 		{"ko to a public registry", job(map[string]string{"KO_DOCKER_REPO": "ghcr.io/acme/demo"}, "ko build ./cmd/demo"), 1},
 		{"docker push to a public registry", job(nil, "docker push ghcr.io/acme/demo:v1"), 1},
 	}

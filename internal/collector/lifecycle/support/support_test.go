@@ -241,7 +241,7 @@ func TestReleaseLinesFromDocuments(t *testing.T) {
 	for _, f := range run(t, collect(t, dir), "releaseLinesHaveEndDates") {
 		got = append(got, string(f.Outcome)+" "+f.Location.Path+":"+fmt.Sprint(f.Location.Line))
 	}
-	if diff := cmp.Diff([]string{"true RELEASES.md:5", "true RELEASES.md:6"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"true RELEASES.md:6", "true RELEASES.md:5"}, got); diff != "" {
 		t.Errorf("releaseLinesHaveEndDates from RELEASES.md (-want +got):\n%s", diff)
 	}
 	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "SECURITY.md": "## Supported Versions\n\nOnly the last stable version at any given point.\n"}, "policy"}})
