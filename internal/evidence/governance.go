@@ -12,6 +12,7 @@ const (
 	RolesCollaborator = "collaborator guide" // COLLABORATOR_GUIDE, COLLABORATORS
 	RolesIncidentPlan = "incident roles"     // an incident plan that names roles
 	RolesContributing = "access rules"       // CONTRIBUTING text on commit access or release rights
+	RolesReadmeTeam   = "team in README"     // a README section listing maintainers, a committee or triagers by name
 )
 
 // RolesDocument is one place where roles are written down, with the line

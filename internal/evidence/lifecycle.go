@@ -42,6 +42,9 @@ type ReleaseLine struct {
 	// Current: a document marks the line as the latest or active one and
 	// gives it no end date yet.
 	Current bool
+	// Ended: a document marks the line as past its end (end of life,
+	// unsupported) without giving the date.
+	Ended bool
 	// Announced is when the end date was first published: declared, or the
 	// date of the commit that first introduced it.
 	Announced      time.Time

@@ -299,7 +299,7 @@ func Find(pls []evidence.CIPipeline) []Publish {
 			seen := map[string]bool{}
 			for _, s := range steps {
 				l, what, ch, ok := StepPublishes(s)
-				if !ok || seen[ch] {
+				if !ok || seen[ch] || (ch == ContainerRegistry && localPush(what, s, j.Env)) {
 					continue
 				}
 				seen[ch] = true
@@ -528,6 +528,31 @@ func trusted(p *Publish, steps []evidence.CIStep) {
 }
 
 var npmProvenance = regexp.MustCompile(`(?:npm|pnpm)\s+publish\b[^\n]*--provenance\b`)
+
+// localRegistry matches pushes to a registry that lives only for the job
+// (a kind or docker registry on localhost, ko's local daemon): test
+// scaffolding, not a release.
+var localRegistry = regexp.MustCompile(`(?i)--insecure-registry\b|(?:^|[\s=/"'@])(?:localhost|127\.0\.0\.1|0\.0\.0\.0|registry\.local|kind-registry|kind\.local|ko\.local)\b`)
+
+// localPush reports whether a container push goes to a job-local registry:
+// the command says so, or, for ko, KO_DOCKER_REPO (the step's or the job's)
+// names one.
+func localPush(what string, s evidence.CIStep, jobEnv map[string]string) bool {
+	if registry.MatchString(what) {
+		return false // a public registry named on the line is the target
+	}
+	if localRegistry.MatchString(what) {
+		return true
+	}
+	if !strings.Contains(what, "ko ") {
+		return false
+	}
+	repo := s.Env["KO_DOCKER_REPO"]
+	if repo == "" {
+		repo = jobEnv["KO_DOCKER_REPO"]
+	}
+	return repo != "" && localRegistry.MatchString(repo)
+}
 
 // registry matches container registry hosts a job logs in or pushes to.
 var registry = regexp.MustCompile(`(?i)\b(ghcr\.io|docker\.io|index\.docker\.io|quay\.io|gcr\.io|[\w-]+\.pkg\.dev|[\w-]+\.azurecr\.io|public\.ecr\.aws|[\w.-]+\.amazonaws\.com|registry\.gitlab\.com|\$CI_REGISTRY\b)`)

@@ -70,6 +70,35 @@ func TestCredKey(t *testing.T) {
 	}
 }
 
+// Pushes to a registry that exists only for the job (kind, a local docker
+// registry) are test scaffolding; Find reports no release for them.
+func TestFindSkipsJobLocalRegistries(t *testing.T) {
+	job := func(env map[string]string, run string) evidence.CIPipeline {
+		return evidence.CIPipeline{Path: ".github/workflows/e2e.yml", System: evidence.CIGitHubActions,
+			Triggers: []evidence.CITrigger{{Event: "workflow_dispatch"}},
+			Jobs:     []evidence.CIJob{{ID: "e2e", Env: env, Steps: []evidence.CIStep{{Run: run, RunLine: 9}}}}}
+	}
+	tests := []struct {
+		name string
+		pl   evidence.CIPipeline
+		want int
+	}{
+		{"ko to an insecure registry", job(nil, "img=$(ko publish --insecure-registry -B example.com/demo)"), 0},
+		{"ko with a kind registry in KO_DOCKER_REPO", job(map[string]string{"KO_DOCKER_REPO": "registry.local:5000/demo"}, "ko build ./cmd/demo"), 0},
+		{"docker push to localhost", job(nil, "docker push localhost:5000/demo:test"), 0},
+		{"push to a public registry mentioning localhost", job(nil, "docker buildx build --push --build-arg API=http://localhost:8080 -t ghcr.io/acme/demo:v1 ."), 1},
+		{"ko to a public registry", job(map[string]string{"KO_DOCKER_REPO": "ghcr.io/acme/demo"}, "ko build ./cmd/demo"), 1},
+		{"docker push to a public registry", job(nil, "docker push ghcr.io/acme/demo:v1"), 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := len(Find([]evidence.CIPipeline{tc.pl})); got != tc.want {
+				t.Errorf("Find found %d publishes, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestTrigger(t *testing.T) {
 	closed := evidence.CIPipeline{Triggers: []evidence.CITrigger{{Event: "pull_request", Types: []string{"closed"}}}}
 	if got := Trigger(closed, evidence.CIJob{If: "github.event.pull_request.merged == true"}); got != "merged pull request" {

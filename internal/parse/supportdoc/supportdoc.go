@@ -9,6 +9,7 @@ package supportdoc
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ type Line struct {
 	End      time.Time // end of life or of support; zero when none is given
 	Security bool      // the column is about security support
 	Current  bool      // marked latest, current or active, with no end date
+	Ended    bool      // marked end of life (or unsupported) without a date
 	Line     int
 }
 
@@ -48,6 +50,10 @@ var (
 	endWordRe    = regexp.MustCompile(`(?i)\b(?:eol|end[- ]of[- ]life|end of support|unsupported|deprecated|until|ends?|expired?)\b`)
 	noticeRe     = regexp.MustCompile(`(?i)\b(?:deprecated|end[- ]of[- ]life|unmaintained|no longer (?:maintained|supported))\b`)
 	ruleRe       = regexp.MustCompile(`(?i)\b(?:only|just)\s+(?:the\s+)?(?:last|latest|most\s+recent|current|newest)\s+(?:stable\s+|major\s+|minor\s+)?(?:version|release|major|minor)s?\b|\b(?:the\s+)?(?:latest|last|most\s+recent)\s+(?:stable\s+)?(?:version|release)s?\s+(?:is|are)\s+(?:the\s+only\s+(?:ones?\s+)?)?supported\b`)
+
+	endedRe     = regexp.MustCompile(`(?i)^(?:eol|end[- ]of[- ]life|end of support|unsupported|unmaintained|no longer supported|not supported)$`)
+	linkRe      = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	monthYearRe = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b`)
 
 	isoRe   = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
 	monthRe = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
@@ -92,6 +98,8 @@ func cells(row string) []string {
 	t = strings.TrimPrefix(strings.TrimSuffix(t, "|"), "|")
 	parts := strings.Split(t, "|")
 	for i, p := range parts {
+		// A linked cell ("[1.7](https://…/v1.7.33)") reads as its text.
+		p = linkRe.ReplaceAllString(p, "$1")
 		parts[i] = strings.TrimSpace(strings.Trim(strings.TrimSpace(p), "*_`"))
 	}
 	return parts
@@ -104,17 +112,27 @@ func Parse(path string, data []byte, isReadme bool) Doc {
 	var d Doc
 	var header []string
 	prose := 0
+	table := 0 // index in d.Lines where the current table's rows start
+	// endTable drops the rows of a table that gives no date at all: a
+	// version table without end dates (a compatibility matrix, a list of
+	// supported versions) is not a lifecycle table.
+	endTable := func() {
+		if header != nil && !slices.ContainsFunc(d.Lines[table:], func(l Line) bool { return !l.End.IsZero() }) {
+			d.Lines = d.Lines[:table]
+		}
+		header, table = nil, len(d.Lines)
+	}
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" {
-			header = nil
+			endTable()
 			continue
 		}
 		if strings.HasPrefix(t, "|") && strings.Count(t, "|") >= 2 {
 			switch {
 			case sepRe.MatchString(t):
 			case header == nil:
-				header = cells(t)
+				header, table = cells(t), len(d.Lines)
 			default:
 				if len(d.Lines) < MaxLines {
 					if ln, ok := row(header, cells(t), i+1); ok {
@@ -124,7 +142,7 @@ func Parse(path string, data []byte, isReadme bool) Doc {
 			}
 			continue
 		}
-		header = nil
+		endTable()
 		prose++
 		if isReadme && prose <= noticeWindow && noticeRe.MatchString(t) {
 			if when, ok := FindDate(t); ok && len(d.Lines) < MaxLines {
@@ -143,7 +161,8 @@ func Parse(path string, data []byte, isReadme bool) Doc {
 			}
 		}
 	}
-	// A table that gives no date at all is not a lifecycle table.
+	endTable()
+	// A document that gives no date at all has no lifecycle table.
 	dated := false
 	for _, l := range d.Lines {
 		if !l.End.IsZero() {
@@ -154,6 +173,21 @@ func Parse(path string, data []byte, isReadme bool) Doc {
 		d.Lines = nil
 	}
 	return d
+}
+
+// monthEnd reads a month without a day ("September 2026", "March, 2027")
+// as the last day of that month: support runs through it.
+func monthEnd(s string) (time.Time, bool) {
+	m := monthYearRe.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, false
+	}
+	y, _ := strconv.Atoi(m[2])
+	if y < 1990 || y > 2200 {
+		return time.Time{}, false
+	}
+	first := time.Date(y, months[strings.ToLower(m[1][:3])], 1, 0, 0, 0, 0, time.UTC)
+	return first.AddDate(0, 1, -1), true
 }
 
 // row reads one table row: the version column (named version, release,
@@ -174,13 +208,21 @@ func row(header, cs []string, n int) (Line, bool) {
 		if i == vcol || i >= len(header) || !endColRe.MatchString(header[i]) {
 			continue
 		}
-		if when, ok := FindDate(c); ok && (endWordRe.MatchString(c) || endWordRe.MatchString(header[i]) || strings.Contains(strings.ToLower(header[i]), "eol")) {
+		when, ok := FindDate(c)
+		if !ok {
+			when, ok = monthEnd(c)
+		}
+		if ok && (endWordRe.MatchString(c) || endWordRe.MatchString(header[i]) || strings.Contains(strings.ToLower(header[i]), "eol")) {
 			ln.End = when
 			ln.Security = strings.Contains(strings.ToLower(header[i]), "security")
+			ln.Ended = false
 			return ln, true
 		}
 		if currentRe.MatchString(c) {
 			ln.Current = true
+		}
+		if endedRe.MatchString(c) {
+			ln.Ended = true
 		}
 	}
 	return ln, true

@@ -27,6 +27,15 @@ func TestParse(t *testing.T) {
 			Doc{Rule: "Only the last stable version at any given point.", RuleLine: 3}},
 		{"table_without_dates_is_not_lifecycle", "SECURITY.md", "| Version | Supported |\n| --- | --- |\n| 2.x | yes |\n| 1.x | no |\n", false, Doc{}},
 		{"maintenance_mode_without_dates", "README.md", "> The library is in maintenance mode; bugs will be fixed.\n", true, Doc{}},
+		{"linked_versions_month_dates_and_ended_lines", "RELEASES.md", "| Release | Status | Start | End of Life |\n| --- | --- | --- | --- |\n" +
+			"| [0.1](https://example.com/releases/tag/v0.1.0) | End of Life | Mar 21, 2016 | - |\n" +
+			"| [1.7](https://example.com/releases/tag/v1.7.33) | LTS | March 10, 2023 | September 2026* |\n" +
+			"| [2.0](https://example.com/releases/tag/v2.0.10) | LTS | November 5, 2024 | March, 2027** |\n" +
+			"| [2.2](https://example.com/releases/tag/v2.2.5) | Active | November 5, 2025 | November 6, 2026 |\n", false, Doc{Lines: []Line{
+			{Version: "0.1", Ended: true, Line: 3}, {Version: "1.7", End: day("2026-09-30"), Line: 4},
+			{Version: "2.0", End: day("2027-03-31"), Line: 5}, {Version: "2.2", End: day("2026-11-06"), Current: true, Line: 6}}}},
+		{"undated_table_beside_a_dated_one_is_dropped", "RELEASES.md", "| Release | End of Life |\n| --- | --- |\n| 1.7 | 2026-09-30 |\n\n" +
+			"| Kubernetes Version | containerd Version |\n| --- | --- |\n| 1.30 | 1.7.13+ |\n", false, Doc{Lines: []Line{{Version: "1.7", End: day("2026-09-30"), Line: 3}}}},
 		{"table_in_code_is_skipped", "README.md", "```\n| Version | EOL |\n|--|--|\n| 1.x | 2020-01-01 |\n```\n", true, Doc{}},
 	}
 	for _, tt := range tests {

@@ -262,6 +262,100 @@ jobs:
 			line: map[string]int{WorkflowPermissionsLeastPrivilege: 2, CloudCredentialsUseOIDC: 7},
 		},
 		{
+			// A trigger workflow calling the repository's own reusable
+			// workflow by its full name runs the repository's own code.
+			name: "own reusable workflow called by full name",
+			files: map[string]string{
+				".github/workflows/periodic-trigger.yml": `on:
+  schedule: [{cron: "0 1 * * *"}]
+permissions: {}
+jobs:
+  run:
+    uses: acme/widget/.github/workflows/periodic.yml@main
+`,
+				".github/workflows/periodic.yml": `on:
+  workflow_call:
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: azure/login@a65d910e8af852a8061c627c456678983e180302
+`,
+			},
+			want: map[string]rule.Outcome{CiActionsPinned: rule.True},
+		},
+		{
+			name: "third-party reusable workflow with no copy here",
+			files: map[string]string{
+				".github/workflows/periodic-trigger.yml": `on:
+  schedule: [{cron: "0 1 * * *"}]
+permissions: {}
+jobs:
+  run:
+    uses: acme/widget/.github/workflows/periodic.yml@main
+  other:
+    uses: acme/widget/.github/workflows/ci.yml@main
+`,
+				".github/workflows/ci.yml": `on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+`,
+			},
+			want: map[string]rule.Outcome{CiActionsPinned: rule.False},
+			line: map[string]int{CiActionsPinned: 6},
+		},
+		{
+			// A workflow that runs only on release tags grants what its
+			// release jobs need: the scopes are set, not left to defaults.
+			name: "top-level write in a release-only workflow",
+			files: map[string]string{".github/workflows/release.yml": `on:
+  push:
+    tags: ["[0-9]+.[0-9]+.[0-9]+"]
+  workflow_dispatch:
+permissions:
+  contents: write
+  id-token: write
+jobs:
+  create:
+    runs-on: ubuntu-latest
+    steps:
+      - run: gh release create "$GITHUB_REF_NAME"
+  build:
+    runs-on: ubuntu-latest
+    needs: [create]
+    steps:
+      - run: gh release upload "$GITHUB_REF_NAME" out.tar.gz
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.True},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 5},
+		},
+		{
+			name: "top-level write in a workflow that also runs on pull requests",
+			files: map[string]string{".github/workflows/ci.yml": `on:
+  push:
+    tags: ["v*"]
+  pull_request:
+permissions:
+  contents: write
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test ./...
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: gh release create "$GITHUB_REF_NAME"
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.False},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 5},
+		},
+		{
 			name: "CODEOWNERS, Dependabot, fuzzing, SAST, SCA",
 			files: map[string]string{
 				".github/workflows/ci.yml": goTestPR,

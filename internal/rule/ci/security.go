@@ -38,7 +38,7 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 			continue
 		}
 		seen = true
-		bad := false
+		said := false // a finding already answers for this workflow
 		top := pl.Permissions
 		onlyCall := len(pl.Triggers) > 0 && !slices.ContainsFunc(pl.Triggers, func(t evidence.CITrigger) bool { return t.Event != "workflow_call" })
 		// A job that calls a reusable workflow without a permissions block
@@ -57,21 +57,26 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 			// repositories), so a missing block is an absence, not a
 			// violation.
 			out = append(out, rule.Absent(id, loc(pl.Path, 1), "%s has no top-level permissions: block; jobs %s get the repository's default token permissions, which are set outside the repository", pl.Path, strings.Join(unscoped, ", ")))
-			bad = true
+			said = true
 		case top != nil && top.All == "write-all":
 			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions: write-all gives every job a read-write token"))
-			bad = true
+			said = true
+		case top != nil && len(writeScopes(top)) > 0 && len(pl.Jobs) > 1 && releaseOnly(pl.Triggers):
+			// Every job of a workflow that runs only when a release is cut
+			// is a release job: the scopes are set, and set for releasing.
+			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %s, in a workflow that runs only on releases (%s); scoping them per job would narrow them further", strings.Join(writeScopes(top), ", "), textsafe.Count(len(pl.Jobs), "job"), triggerNames(pl.Triggers)))
+			said = true
 		case top != nil && len(writeScopes(top)) > 0 && len(pl.Jobs) > 1:
 			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %s; grant them only on the jobs that need them", strings.Join(writeScopes(top), ", "), textsafe.Count(len(pl.Jobs), "job")))
-			bad = true
+			said = true
 		}
 		for _, j := range pl.Jobs {
 			if j.Permissions != nil && j.Permissions.All == "write-all" {
 				out = append(out, rule.New(id, rule.False, loc(pl.Path, j.Permissions.Line), "job %q has permissions: write-all", j.ID))
-				bad = true
+				said = true
 			}
 		}
-		if !bad {
+		if !said {
 			out = append(out, rule.New(id, rule.True, loc(pl.Path, lineOf(top)), "token permissions are read-only by default and scoped per job"))
 		}
 	}
@@ -86,6 +91,39 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions workflows (CI found: %s); GitLab job tokens are scoped in project settings", ciFound(ev))}
 	}
 	return out
+}
+
+// releaseOnly reports whether a workflow runs only when a release is cut:
+// on tag pushes (no branch pushes), on release events, and otherwise only
+// by hand.
+func releaseOnly(ts []evidence.CITrigger) bool {
+	release := false
+	for _, t := range ts {
+		switch {
+		case t.Event == "push" && len(t.Tags) > 0 && len(t.Branches) == 0 && len(t.BranchesIgnore) == 0:
+			release = true
+		case t.Event == "release":
+			release = true
+		case t.Event == "workflow_dispatch":
+		default:
+			return false
+		}
+	}
+	return release
+}
+
+func triggerNames(ts []evidence.CITrigger) string {
+	var names []string
+	for _, t := range ts {
+		n := t.Event
+		if t.Event == "push" {
+			n = "tag push"
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func lineOf(p *evidence.CIPermissions) int {
@@ -120,13 +158,40 @@ func actionPinned(uses string) (owner string, pinned bool, skip bool) {
 	return owner, ok && fullSHA.MatchString(ref), false
 }
 
+// calledWorkflowRe splits a reusable-workflow reference called by its full
+// name: OWNER/REPO/.github/workflows/FILE@REF.
+var calledWorkflowRe = regexp.MustCompile(`^[\w.-]+/[\w.-]+/(\.github/workflows/[^/@]+\.ya?ml)@\S+$`)
+
+// ownReusableWorkflows returns a test for references to the repository's
+// own reusable workflows written with the full OWNER/REPO prefix (a
+// trigger workflow calling "org/repo/.github/workflows/x.yml@main"): the
+// file is in this tree and is called on workflow_call, so the code it runs
+// is the repository's own, like a "./" reference, not a third party's.
+func ownReusableWorkflows(ev *evidence.Set) func(uses string) bool {
+	callable := map[string]bool{}
+	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
+		pl := it.Fact
+		if pl.System == evidence.CIGitHubActions && slices.ContainsFunc(pl.Triggers, func(t evidence.CITrigger) bool { return t.Event == "workflow_call" }) {
+			callable[pl.Path] = true
+		}
+	}
+	return func(uses string) bool {
+		m := calledWorkflowRe.FindStringSubmatch(uses)
+		return m != nil && callable[m[1]]
+	}
+}
+
 func ciActionsPinned(ev *evidence.Set) []rule.Finding {
 	const id = CiActionsPinned
 	var out []rule.Finding
 	total, ownTags := 0, 0
+	own := ownReusableWorkflows(ev)
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact
 		check := func(uses string, line int) {
+			if own(uses) {
+				return
+			}
 			owner, pinned, skip := actionPinned(uses)
 			if skip {
 				if _, ref, _ := strings.Cut(uses, "@"); slices.Contains(firstParty, strings.ToLower(owner)) && !fullSHA.MatchString(ref) {

@@ -180,7 +180,7 @@ func buildRolesDocumented(ev *evidence.Set) []rule.Finding {
 	const id = BuildRolesDocumented
 	items := evidence.Facts[evidence.RolesDocument](ev)
 	if len(items) == 0 {
-		return []rule.Finding{rule.Absent(id, evidence.Location{}, "no roles written down: no CODEOWNERS with owners, no MAINTAINERS, GOVERNANCE, OWNERS or collaborator guide, no maintainers page under docs/ or the website sources, no incident plan naming roles, and no CONTRIBUTING text on commit access or release rights")}
+		return []rule.Finding{rule.Absent(id, evidence.Location{}, "no roles written down: no CODEOWNERS with owners, no MAINTAINERS, GOVERNANCE, OWNERS or collaborator guide, no maintainers page under docs/ or the website sources, no incident plan naming roles, no README section listing the maintainers or a committee by name, and no CONTRIBUTING text on commit access or release rights")}
 	}
 	var parts []string
 	for i, it := range items {

@@ -101,7 +101,7 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 			dated[it.Fact.Source] = true
 		}
 	}
-	var out []rule.Finding
+	var out, ended []rule.Finding
 	for _, it := range lines {
 		l := it.Fact
 		switch {
@@ -111,6 +111,10 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s is marked current in %s:%d and has no end date yet; earlier lines there have published end dates", l.Version, l.Source, l.Line))
 		case l.TBA:
 			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s: end of support is \"to be announced\" (%s)", l.Version, l.Source))
+		case l.Ended && l.EndOfSupport().IsZero():
+			// Support for it is over; no customer relies on a date for it.
+			// Said after the dated lines, which carry the answer.
+			ended = append(ended, rule.New(id, rule.True, lineLoc(l), "release line %s is marked as past its end of life in %s:%d, without a date", l.Version, l.Source, l.Line))
 		case l.EndOfSupport().IsZero():
 			out = append(out, rule.New(id, rule.False, lineLoc(l), "release line %s has no end-of-support date (%s:%d)", l.Version, l.Source, l.Line))
 		default:
@@ -121,15 +125,17 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.True, lineLoc(l), "release line %s: %s %s (%s:%d)", l.Version, what, day(l.EndOfSupport()), l.Source, l.Line))
 		}
 	}
+	out = append(out, ended...)
 	// Tagged releases that belong to no declared line.
 	if tags, ok := evidence.First[evidence.Tags](ev); ok {
-		orphans := orphanTags(lines, tags.Fact.Tags)
+		orphans, parts := orphanTags(lines, tags.Fact.Tags)
+		if len(parts) > 0 && len(orphans) == 0 && len(lines) > 0 {
+			out = append(out, rule.New(id, rule.NotAvailable, evidence.Location{Path: first(lc.Fact.Sources)}, "%d release tags of modules in subdirectories (%s) belong to no release line in %s; whether their support follows the product's lines is not stated there", len(parts), strings.Join(firstN(parts, 5), ", "), first(lc.Fact.Sources)))
+		} else {
+			orphans = append(orphans, parts...)
+		}
 		if len(orphans) > 0 {
-			shown := orphans
-			if len(shown) > 5 {
-				shown = shown[:5]
-			}
-			msg := fmt.Sprintf("%d release tags belong to no release line with an end-of-support date (%s)", len(orphans), strings.Join(shown, ", "))
+			msg := fmt.Sprintf("%d release tags belong to no release line with an end-of-support date (%s)", len(orphans), strings.Join(firstN(orphans, 5), ", "))
 			if len(lines) == 0 && lc.Fact.PolicyRef != "" && strings.HasPrefix(lc.Fact.PolicyRef, "https://") {
 				out = append(out, rule.New(id, rule.NotAvailable, evidence.Location{URL: lc.Fact.PolicyRef}, "%s; dates may be in the support policy at %s, which is not fetched offline", msg, lc.Fact.PolicyRef))
 			} else if len(lines) == 0 {
@@ -148,17 +154,17 @@ func releaseLinesHaveEndDates(ev *evidence.Set) []rule.Finding {
 	return out
 }
 
-// orphanTags lists the release tags that belong to no declared line.
+// orphanTags lists the release tags that belong to no declared line, and
+// apart the tags of modules in subdirectories (api/v1.2.0) that do not.
 // Lines older than the oldest dated line are past their end too: a table
 // that starts at 3.x with a 2016 end date covers 2.x tags.
-func orphanTags(lines []evidence.Item[evidence.ReleaseLine], tags []evidence.TagInfo) []string {
+func orphanTags(lines []evidence.Item[evidence.ReleaseLine], tags []evidence.TagInfo) (orphans, parts []string) {
 	oldest := -1
 	for _, it := range lines {
 		if m, ok := major(it.Fact.Version); ok && !it.Fact.EndOfSupport().IsZero() && (oldest < 0 || m < oldest) {
 			oldest = m
 		}
 	}
-	var orphans []string
 	for _, t := range tags {
 		if !t.Release {
 			continue
@@ -173,11 +179,17 @@ func orphanTags(lines []evidence.Item[evidence.ReleaseLine], tags []evidence.Tag
 				break
 			}
 		}
-		if !matched {
+		switch {
+		case matched:
+		case strings.Contains(t.Name, "/"):
+			// "api/v1.12.0": a version of a module kept in a
+			// subdirectory, not of the product the lines describe.
+			parts = append(parts, t.Name)
+		default:
 			orphans = append(orphans, t.Name)
 		}
 	}
-	return orphans
+	return orphans, parts
 }
 
 // noDates is the answer when no end-of-support date is published at all;
@@ -188,7 +200,7 @@ func noDates(id string, lc evidence.Lifecycle, msg string) rule.Finding {
 		return rule.Absent(id, evidence.Location{Path: lc.SupportRulePath, Line: lc.SupportRuleLine},
 			"%s; %s:%d gives only a support rule without dates (%q)", msg, lc.SupportRulePath, lc.SupportRuleLine, textsafe.Truncate(lc.SupportRule, 160))
 	}
-	return rule.Absent(id, evidence.Location{}, "%s (no lifecycle file, and no end-of-life table or dated notice in README, SECURITY or SUPPORT)", msg)
+	return rule.Absent(id, evidence.Location{}, "%s (no lifecycle file, and no end-of-life table or dated notice in SUPPORT, SECURITY, RELEASES or README)", msg)
 }
 
 // major returns the leading major version number of a line or tag name.
@@ -202,6 +214,13 @@ func major(s string) (int, bool) {
 		n, digits = n*10+int(c-'0'), digits+1
 	}
 	return n, digits > 0
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 func first(s []string) string {
@@ -356,6 +375,9 @@ func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
 		end := l.EndOfSupport()
 		loc := lineLoc(l)
 		switch {
+		case end.IsZero() && l.Ended:
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "release line %s is marked as past its end of life without a date, so the notice given for it is not shown", l.Version))
+			continue
 		case end.IsZero():
 			out = append(out, rule.New(id, rule.False, loc, "release line %s has no end-of-support date, so no notice can be given", l.Version))
 			continue

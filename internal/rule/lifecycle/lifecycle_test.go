@@ -76,3 +76,46 @@ func TestReleaseLinesFromTable(t *testing.T) {
 		t.Errorf("support rule only: %+v", f)
 	}
 }
+
+// A RELEASES.md support table (containerd's shape): the oldest lines are
+// marked end of life without a date, and a nested module's tags
+// ("api/v1.12.0") are versions of another module, not orphans of the
+// product's lines.
+func TestReleaseLinesEndedAndModuleTags(t *testing.T) {
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	lines := []evidence.Record{
+		{Fact: evidence.Lifecycle{Sources: []string{"RELEASES.md"}}},
+		{Fact: evidence.ReleaseLine{Version: "0.1", Ended: true, Source: "RELEASES.md", Line: 3}},
+		{Fact: evidence.ReleaseLine{Version: "1.7", EndOfLife: day("2026-09-30"), Source: "RELEASES.md", Line: 4}},
+	}
+	tests := []struct {
+		name string
+		tags []string
+		want []rule.Outcome
+	}{
+		{"module_tags_only", []string{"v0.1.0", "v1.7.2", "api/v1.12.0"}, []rule.Outcome{rule.True, rule.True, rule.NotAvailable}},
+		{"product_tag_unmatched", []string{"v1.7.2", "v2.0.0", "api/v1.12.0"}, []rule.Outcome{rule.True, rule.True, rule.False}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var tags []evidence.TagInfo
+			for _, n := range tt.tags {
+				tags = append(tags, evidence.TagInfo{Name: n, Release: true})
+			}
+			ev := evidence.NewSet(append(slices.Clone(lines), evidence.Record{Fact: evidence.Tags{Tags: tags}})...)
+			var got []rule.Outcome
+			for _, f := range releaseLinesHaveEndDates(ev) {
+				got = append(got, f.Outcome)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("outcomes = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	// The ended line gives no date, so no notice can be shown for it; the
+	// dated line is judged on its own.
+	ev := evidence.NewSet(lines...)
+	if f := endOfSupportNoticeAtLeastOneYear(ev); len(f) != 2 || f[0].Outcome != rule.NotAvailable {
+		t.Errorf("notice: %+v", f)
+	}
+}

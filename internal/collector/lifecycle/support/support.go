@@ -89,6 +89,7 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		path    string
 		lines   []lifecycle.Line
 		current map[int]bool // doc-sourced lines marked current, by index
+		ended   map[int]bool // doc-sourced lines marked ended without a date
 	}
 	var sources []sourced
 	if len(cfg.ReleaseLines) > 0 {
@@ -119,7 +120,8 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		}
 	}
 	// Nothing declared: read end-of-support tables and notices written in
-	// the README, SECURITY or SUPPORT documents.
+	// the SUPPORT, SECURITY, lifecycle or release-process documents or the
+	// README.
 	docSources := map[string]bool{}
 	if len(sources) == 0 {
 		for _, p := range supportDocs(in) {
@@ -134,7 +136,7 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 			if len(d.Lines) == 0 || len(docSources) > 0 {
 				continue
 			}
-			src := sourced{path: p, current: map[int]bool{}}
+			src := sourced{path: p, current: map[int]bool{}, ended: map[int]bool{}}
 			for i, l := range d.Lines {
 				ll := lifecycle.Line{Version: l.Version, Line: l.Line}
 				if l.Security {
@@ -143,6 +145,7 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 					ll.EndOfLife = l.End
 				}
 				src.current[i] = l.Current
+				src.ended[i] = l.Ended
 				src.lines = append(src.lines, ll)
 			}
 			sources = append(sources, src)
@@ -167,7 +170,7 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		lc.Sources = append(lc.Sources, s.path)
 		for i, l := range s.lines {
 			rl := evidence.ReleaseLine{Version: l.Version, Released: l.Released, EndOfSecuritySupport: l.EndOfSecuritySupport,
-				EndOfLife: l.EndOfLife, TBA: l.TBA, Source: s.path, Line: l.Line, Current: s.current[i]}
+				EndOfLife: l.EndOfLife, TBA: l.TBA, Source: s.path, Line: l.Line, Current: s.current[i], Ended: s.ended[i]}
 			end := rl.EndOfSupport()
 			switch {
 			case !l.Announced.IsZero():
@@ -350,10 +353,12 @@ func blobKeys(path string, f *object.File, doc bool) []string {
 }
 
 // supportDocs lists the prose documents that may carry end-of-support
-// tables or notices, strongest first: SUPPORT, SECURITY, then the README.
+// tables or notices, strongest first: SUPPORT, SECURITY, a lifecycle or
+// release-process document (RELEASES.md often holds the support table),
+// then the README.
 func supportDocs(in *collector.Input) []string {
 	var out []string
-	for _, stem := range []string{"support", "security", "readme"} {
+	for _, stem := range []string{"support", "security", "lifecycle", "releases", "release", "releasing", "readme"} {
 		for _, e := range in.Tree.Find(func(p string) bool {
 			dir := path.Dir(p)
 			if dir != "." && dir != ".github" && dir != "docs" {

@@ -232,6 +232,18 @@ func TestReleaseLinesFromDocuments(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("releaseLinesHaveEndDates (-want +got):\n%s", diff)
 	}
+	// The support table of a release-process document (RELEASES.md), with
+	// linked versions, a line ended without a date and a month-only date.
+	releases := "# Releases\n\n| Release | Status | Start | End of Life |\n|---|---|---|---|\n" +
+		"| [0.1](https://example.com/v0.1.0) | End of Life | Mar 21, 2016 | - |\n| [1.7](https://example.com/v1.7.3) | LTS | March 10, 2023 | September 2026* |\n"
+	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "RELEASES.md": releases}, "releases"}})
+	got = nil
+	for _, f := range run(t, collect(t, dir), "releaseLinesHaveEndDates") {
+		got = append(got, string(f.Outcome)+" "+f.Location.Path+":"+fmt.Sprint(f.Location.Line))
+	}
+	if diff := cmp.Diff([]string{"true RELEASES.md:6", "true RELEASES.md:5"}, got); diff != "" {
+		t.Errorf("releaseLinesHaveEndDates from RELEASES.md (-want +got):\n%s", diff)
+	}
 	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "SECURITY.md": "## Supported Versions\n\nOnly the last stable version at any given point.\n"}, "policy"}})
 	f := run(t, collect(t, dir), "releaseLinesHaveEndDates")
 	if len(f) != 1 || f[0].Outcome != rule.False || f[0].Location.Path != "SECURITY.md" || f[0].Location.Line != 3 {

@@ -54,9 +54,16 @@ var (
 	roleFileRe = regexp.MustCompile(`(?i)^(?:maintainers|owners|owners_aliases|committers|governance|collaborator[-_]?guide|collaborators|security[-_]?team)(?:\.(?:md|markdown|rst|txt|adoc|ya?ml|toml))?$`)
 	// rolePageRe: maintainer and governance pages under docs/ or a website
 	// source tree.
-	rolePageRe   = regexp.MustCompile(`(?i)(?:^|[-_/])(?:maintainers|governance|committers|collaborators|core[-_]team)(?:[-_][a-z]+)?\.(?:md|markdown|rst|adoc|txt|html?)$`)
-	incidentRe   = regexp.MustCompile(`(?i)incident[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
-	contribRe    = regexp.MustCompile(`(?i)^contributing(?:\.(?:md|markdown|rst|adoc|txt))?$`)
+	rolePageRe = regexp.MustCompile(`(?i)(?:^|[-_/])(?:maintainers|governance|committers|collaborators|core[-_]team)(?:[-_][a-z]+)?\.(?:md|markdown|rst|adoc|txt|html?)$`)
+	incidentRe = regexp.MustCompile(`(?i)incident[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+	contribRe  = regexp.MustCompile(`(?i)^contributing(?:\.(?:md|markdown|rst|adoc|txt))?$`)
+	readmeRe   = regexp.MustCompile(`(?i)^readme(?:\.(?:md|markdown|rst|adoc|txt))?$`)
+	// teamHeadingRe: README headings over a list of the people who run
+	// the project ("Maintainers", "Core team", "TC (Technical
+	// Committee)", "Triagers"); not "Contributors", who hold no role.
+	teamHeadingRe = regexp.MustCompile(`(?i)\b(?:maintainers?|maintained by|core team|project team|team members|committers|collaborators|triagers|technical (?:steering |oversight )?committee|steering committee|project leads?|release managers?)\b`)
+	// personRe: a line naming a person by forge profile or handle.
+	personRe     = regexp.MustCompile(`(?i)(?:github\.com|gitlab\.com|codeberg\.org)/[a-z0-9][a-z0-9-]*(?:[)\s/"'\]]|$)|(?:^|[\s(\[])@[a-z0-9][a-z0-9-]{1,38}\b`)
 	pageDirs     = []string{"docs/", "doc/", "www/", "website/", "site/"}
 	communityDir = map[string]bool{".": true, ".github": true, "docs": true, ".gitlab": true}
 	// incidentRolesRe: an incident plan that assigns people to roles.
@@ -95,6 +102,8 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			what = evidence.RolesIncidentPlan
 		case contribRe.MatchString(base) && communityDir[dir]:
 			what = evidence.RolesContributing
+		case readmeRe.MatchString(base) && communityDir[dir]:
+			what = evidence.RolesReadmeTeam
 		default:
 			continue
 		}
@@ -116,6 +125,12 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			}
 			continue
 		}
+		if what == evidence.RolesReadmeTeam {
+			if n, l := teamSection(doctext.Parse(data, doctext.FormatOf(p))); n > 0 {
+				add(evidence.RolesDocument{Path: p, Line: n, What: what, Excerpt: l})
+			}
+			continue
+		}
 		lines := doctext.Parse(data, doctext.FormatOf(p)).Lines
 		switch what {
 		case evidence.RolesIncidentPlan:
@@ -133,6 +148,20 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		}
 	}
 	return out, nil
+}
+
+// teamSection finds the first README section whose heading names a
+// project role and whose text names people (forge profiles or handles),
+// and returns its heading line and "heading: first person".
+func teamSection(doc doctext.Doc) (int, string) {
+	for _, sec := range doc.Sections(teamHeadingRe.MatchString) {
+		for i := sec.Heading.Line + 1; i <= sec.End && i <= len(doc.Lines); i++ {
+			if l := doc.Lines[i-1]; personRe.MatchString(l) {
+				return sec.Heading.Line, sec.Heading.Text + ": " + strings.TrimSpace(l)
+			}
+		}
+	}
+	return 0, ""
 }
 
 func underPages(p string) bool {

@@ -64,6 +64,12 @@ func TestCollect(t *testing.T) {
 		{"contributing_release_steps_are_not_roles", map[string]string{".github/CONTRIBUTING.md": "## Releasing\n\n*This section is targeted at maintainers.*\n\nCreate a release PR, then a new release on GitHub.\n"}, nil},
 		{"contributing_code_owner_comments_are_not_roles", map[string]string{"CONTRIBUTING.md": "Keep an eye out for comments from code owners.\nA Collaborator lands the pull request.\n"}, nil},
 		{"release_process_is_not_roles", map[string]string{"ReleaseProcess.md": "# Release Process\n\nMake sure your settings contain the credentials.\n"}, nil},
+		{"readme_committee_and_triagers", map[string]string{"Readme.md": "# Widget\n\n## Docs\n\nRead them.\n\n### TC (Technical Committee)\n\n* [alice](https://github.com/alice) - **Alice A**\n* [bob](https://github.com/bob) - **Bob B**\n\n### Triagers\n\n* [carol](https://github.com/carol)\n"},
+			[]string{"team in README Readme.md:7"}},
+		{"readme_maintainers_by_handle", map[string]string{"README.rst": "Widget\n======\n\nMaintainers\n-----------\n\n- @alice\n- @bob\n"},
+			[]string{"team in README README.rst:4"}},
+		{"readme_contributors_are_not_roles", map[string]string{"README.md": "# Widget\n\n## Contributors\n\n* [alice](https://github.com/alice)\n"}, nil},
+		{"readme_maintainers_heading_without_people", map[string]string{"README.md": "# Widget\n\n## Maintainers wanted\n\nWe are looking for help; open an issue.\n"}, nil},
 		{"access_phrase_in_code_is_not_read", map[string]string{"CONTRIBUTING.md": "```\ngit config commit-access yes\n```\n"}, nil},
 	}
 	for _, tc := range tests {
