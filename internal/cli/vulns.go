@@ -88,6 +88,9 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, f
 	if age := at.Sub(res.DB.ImportedAt); age > 7*24*time.Hour {
 		fmt.Fprintf(streams.Err, "warning: the vulnerability database was imported %s ago; recent advisories are missing (assay db import)\n", ageText(age))
 	}
+	if u := res.DB.UncoveredText(); u != "" {
+		fmt.Fprintf(streams.Err, "warning: %s not checked: the database holds no record of their ecosystem (import an OSV export that covers it)\n", u)
+	}
 	rows := make([]vuln.Row, 0, len(res.Findings))
 	failing := 0
 	for _, v := range res.Findings {
@@ -100,7 +103,7 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, f
 		enc := json.NewEncoder(streams.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(map[string]any{
-			"database": map[string]any{"dir": res.DB.Dir, "importedAt": res.DB.ImportedAt.UTC().Format(time.RFC3339)},
+			"database": map[string]any{"dir": res.DB.Dir, "importedAt": res.DB.ImportedAt.UTC().Format(time.RFC3339), "checked": res.DB.Checked, "uncovered": res.Uncovered()},
 			"packages": res.Packages, "findings": rows,
 		}); err != nil {
 			return err
@@ -116,6 +119,10 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, f
 
 func writeVulnsText(streams *IO, res *vuln.Result, rows []vuln.Row) error {
 	if len(rows) == 0 {
+		if u := res.DB.UncoveredText(); u != "" {
+			_, err := fmt.Fprintf(streams.Out, "no known vulnerabilities in the %s the database could check; %s not checked\n", textsafe.Count(res.DB.Checked, "component"), u)
+			return err
+		}
 		_, err := fmt.Fprintf(streams.Out, "no known vulnerabilities in %s\n", textsafe.Count(res.Packages, "component"))
 		return err
 	}

@@ -1,6 +1,10 @@
 package evidence
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Kinds of third-party component evidence (principles 1.2, 3.3, 3.5).
 const (
@@ -86,6 +90,37 @@ type VulnDB struct {
 	Problem    string // why it could not be used
 	ImportedAt time.Time
 	Sources    []VulnDBSource
+	// Checked counts the components matched against an ecosystem the
+	// database holds records for; Uncovered lists, per ecosystem, the
+	// components it could not check because it holds no record of that
+	// ecosystem at all (a Go-only database has not checked npm).
+	Checked   int
+	Uncovered []EcosystemCount
+	// KEV says a CISA KEV catalogue was imported, so "not KEV-listed"
+	// means something.
+	KEV bool
+}
+
+// EcosystemCount is a number of components of one ecosystem.
+type EcosystemCount struct {
+	Ecosystem  string
+	Components int
+}
+
+// UncoveredText says which components the database could not check, as
+// "12 npm and 3 PyPI components", or "" when it covered them all.
+func (d VulnDB) UncoveredText() string {
+	var parts []string
+	for _, u := range d.Uncovered {
+		parts = append(parts, fmt.Sprintf("%d %s", u.Components, u.Ecosystem))
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0] + " components"
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1] + " components"
 }
 
 // VulnDBSource is one imported source.

@@ -36,6 +36,16 @@ type Result struct {
 	VEX      []VEXFile
 }
 
+// Uncovered lists, per ecosystem, the components the database could not
+// check because it holds no record of their ecosystem, as {"npm": 12}.
+func (r *Result) Uncovered() map[string]int {
+	out := map[string]int{}
+	for _, e := range r.DB.Uncovered {
+		out[e.Ecosystem] = e.Components
+	}
+	return out
+}
+
 // VEXFile is a VEX document and where it was found.
 type VEXFile struct {
 	Doc   evidence.VEXDocument
@@ -103,6 +113,7 @@ func Assess(ctx context.Context, t *source.Tree, opts Options) (*Result, error) 
 	if !res.DB.Present {
 		return res, nil
 	}
+	db.Coverage(&res.DB, pkgs)
 	found, err := db.Assess(pkgs)
 	if err != nil {
 		return res, fmt.Errorf("match against %s: %w", dir, err)

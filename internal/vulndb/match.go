@@ -1,6 +1,7 @@
 package vulndb
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -345,7 +346,44 @@ func (db *DB) Status() evidence.VulnDB {
 		out.Present = false
 		out.Problem = "the database holds no OSV records, only KEV/EPSS feeds"
 	}
+	out.KEV = slices.ContainsFunc(db.Meta.Sources, func(s SourceMeta) bool { return s.Kind == KindKEV && s.Records > 0 })
 	return out
+}
+
+// Covers reports whether any OSV source holds a record of the ecosystem,
+// so that finding nothing for a component of it means it was checked. A
+// source imported before ecosystems were counted is taken to cover all.
+func (db *DB) Covers(ecosystem string) bool {
+	base := BaseEcosystem(ecosystem)
+	for _, s := range db.Meta.Sources {
+		if s.Kind != KindOSV {
+			continue
+		}
+		if s.Ecosystems == nil || s.Ecosystems[base] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Coverage counts the components the database can check and, per
+// ecosystem, those it cannot, into the status.
+func (db *DB) Coverage(status *evidence.VulnDB, pkgs []evidence.DepPackage) {
+	uncovered := map[string]int{}
+	for _, p := range pkgs {
+		if p.Ecosystem == "" || p.Version == "" {
+			continue
+		}
+		if db.Covers(p.Ecosystem) {
+			status.Checked++
+		} else {
+			uncovered[BaseEcosystem(p.Ecosystem)]++
+		}
+	}
+	status.Uncovered = nil
+	for _, eco := range slices.Sorted(maps.Keys(uncovered)) {
+		status.Uncovered = append(status.Uncovered, evidence.EcosystemCount{Ecosystem: eco, Components: uncovered[eco]})
+	}
 }
 
 // Age returns how old the database is at now.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,4 +160,34 @@ func FuzzImportZip(f *testing.F) {
 			t.Fatalf("read %d bytes from %d entries", b.read, len(zr.File))
 		}
 	})
+}
+
+// A database knows which ecosystems it holds records for, so finding
+// nothing for a component of another ecosystem is "not checked".
+func TestCoverage(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := Import(context.Background(), dir, []string{"testdata/ghsa"}, ImportOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !db.Covers("npm") || !db.Covers("Packagist") || db.Covers("crates.io") || db.Covers("Go") {
+		t.Fatalf("Covers: npm %v Packagist %v crates.io %v Go %v", db.Covers("npm"), db.Covers("Packagist"), db.Covers("crates.io"), db.Covers("Go"))
+	}
+	st := db.Status()
+	db.Coverage(&st, []evidence.DepPackage{
+		{Ecosystem: "npm", Name: "a", Version: "1"}, {Ecosystem: "crates.io", Name: "b", Version: "1"},
+		{Ecosystem: "crates.io", Name: "c", Version: "2"}, {Ecosystem: "Go", Name: "d", Version: "v1"},
+		{Ecosystem: "npm", Name: "unpinned"},
+	})
+	want := []evidence.EcosystemCount{{Ecosystem: "Go", Components: 1}, {Ecosystem: "crates.io", Components: 2}}
+	if st.Checked != 1 || !slices.Equal(st.Uncovered, want) {
+		t.Errorf("checked %d, uncovered %+v; want 1 and %+v", st.Checked, st.Uncovered, want)
+	}
+	if got := st.UncoveredText(); got != "1 Go and 2 crates.io components" {
+		t.Errorf("UncoveredText = %q", got)
+	}
 }

@@ -388,7 +388,7 @@ func targets(ev *evidence.Set) (func(string) int, string) {
 
 // vulnContext returns the findings when the database was consulted, or a
 // not_available finding.
-func vulnContext(ev *evidence.Set, id string) ([]evidence.Item[evidence.Vulnerability], time.Time, *rule.Finding) {
+func vulnContext(ev *evidence.Set, id string) ([]evidence.Item[evidence.Vulnerability], time.Time, evidence.VulnDB, *rule.Finding) {
 	it, ok := evidence.First[evidence.VulnDB](ev)
 	if !ok || !it.Fact.Present {
 		reason := "the vulnerability database was not consulted"
@@ -396,9 +396,21 @@ func vulnContext(ev *evidence.Set, id string) ([]evidence.Item[evidence.Vulnerab
 			reason = it.Fact.Problem
 		}
 		f := rule.New(id, rule.NotAvailable, evidence.Location{}, "known vulnerabilities could not be checked: %s", reason)
-		return nil, time.Time{}, &f
+		return nil, time.Time{}, it.Fact, &f
 	}
-	return evidence.Facts[evidence.Vulnerability](ev), it.Provenance.CollectedAt, nil
+	return evidence.Facts[evidence.Vulnerability](ev), it.Provenance.CollectedAt, it.Fact, nil
+}
+
+// cleanOrUncovered is a rule's answer when it found nothing wrong: true
+// when the database could check every component, not_available naming
+// the ecosystems it holds no records of otherwise. A database without npm
+// records that finds nothing for npm components has not checked them.
+func cleanOrUncovered(id string, db evidence.VulnDB, clean string) rule.Finding {
+	if u := db.UncoveredText(); u != "" {
+		return rule.New(id, rule.NotAvailable, evidence.Location{},
+			"%s among the %d components the database could check; %s were not checked: the database holds no record of their ecosystem (import an OSV export that covers it)", clean, db.Checked, u)
+	}
+	return rule.New(id, rule.True, evidence.Location{}, "%s", clean)
 }
 
 func describe(v evidence.Vulnerability) string {
@@ -434,7 +446,7 @@ func vulnValues(v evidence.Vulnerability) map[string]string {
 
 func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 	const id = KnownVulnerabilitiesWithinTargets
-	vulns, now, na := vulnContext(ev, id)
+	vulns, now, db, na := vulnContext(ev, id)
 	if na != nil {
 		return []rule.Finding{*na}
 	}
@@ -490,6 +502,12 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 		f.Values["targetDays"] = fmt.Sprint(limit)
 		out = append(out, f)
 	}
+	if !slices.ContainsFunc(out, func(f rule.Finding) bool { return f.Outcome == rule.False }) && db.UncoveredText() != "" {
+		// Nothing overdue among what was checked is not "within targets"
+		// while whole ecosystems went unchecked.
+		out = slices.DeleteFunc(out, func(f rule.Finding) bool { return f.Outcome == rule.True })
+		out = append(out, cleanOrUncovered(id, db, "no overdue known vulnerability"))
+	}
 	if len(out) == 0 {
 		msg := "no known vulnerabilities in the pinned components"
 		if addressed > 0 {
@@ -502,7 +520,7 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 
 func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
 	const id = ExploitedVulnerabilitiesAbsent
-	vulns, _, na := vulnContext(ev, id)
+	vulns, _, db, na := vulnContext(ev, id)
 	if na != nil {
 		return []rule.Finding{*na}
 	}
@@ -518,14 +536,17 @@ func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
 		out = append(out, f)
 	}
 	if len(out) == 0 {
-		out = append(out, rule.New(id, rule.True, evidence.Location{}, "no open vulnerability is listed in the KEV catalogue (when a KEV catalogue was imported)"))
+		if !db.KEV {
+			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no KEV catalogue in the vulnerability database, so whether a component is exploited in the wild was not checked (assay db import known_exploited_vulnerabilities.json)")}
+		}
+		out = append(out, cleanOrUncovered(id, db, "no open vulnerability is listed in CISA's KEV catalogue"))
 	}
 	return out
 }
 
 func componentsMaintained(ev *evidence.Set) []rule.Finding {
 	const id = ComponentsMaintained
-	vulns, _, na := vulnContext(ev, id)
+	vulns, _, db, na := vulnContext(ev, id)
 	if na != nil {
 		return []rule.Finding{*na}
 	}
@@ -539,7 +560,7 @@ func componentsMaintained(ev *evidence.Set) []rule.Finding {
 			"%s %s is unmaintained (%s): %s", v.Package.Name, v.Package.Version, v.ID, v.Summary))
 	}
 	if len(out) == 0 {
-		out = append(out, rule.New(id, rule.True, evidence.Location{}, "no pinned component is flagged as unmaintained"))
+		out = append(out, cleanOrUncovered(id, db, "no pinned component is flagged as unmaintained"))
 	}
 	return out
 }

@@ -42,6 +42,11 @@ func TestRules(t *testing.T) {
 	kev.KEV = true
 	undated := old
 	undated.Published = time.Time{}
+	// A Go-only database has not checked npm components.
+	goOnly := db
+	goOnly.Checked, goOnly.Uncovered = 4, []evidence.EcosystemCount{{Ecosystem: "npm", Components: 12}}
+	withKEV := db
+	withKEV.KEV = true
 	tests := []struct {
 		name string
 		fn   func(*evidence.Set) []rule.Finding
@@ -57,6 +62,13 @@ func TestRules(t *testing.T) {
 		{"vex not affected", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, vexed}, []rule.Outcome{rule.True}},
 		{"declared target longer", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, old, evidence.RemediationPolicy{Source: "assay.yaml", Targets: map[string]int{"high": 120}}}, []rule.Outcome{rule.True}},
 		{"kev", exploitedVulnerabilitiesAbsent, []evidence.Fact{db, kev}, []rule.Outcome{rule.False}},
+		{"no kev catalogue", exploitedVulnerabilitiesAbsent, []evidence.Fact{db}, []rule.Outcome{rule.NotAvailable}},
+		{"kev catalogue, none listed", exploitedVulnerabilitiesAbsent, []evidence.Fact{withKEV}, []rule.Outcome{rule.True}},
+		{"uncovered ecosystem, nothing found", knownVulnerabilitiesWithinTargets, []evidence.Fact{goOnly}, []rule.Outcome{rule.NotAvailable}},
+		{"uncovered ecosystem, fresh vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{goOnly, fresh}, []rule.Outcome{rule.NotAvailable}},
+		{"uncovered ecosystem, overdue vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{goOnly, old}, []rule.Outcome{rule.False}},
+		{"uncovered ecosystem, maintained", componentsMaintained, []evidence.Fact{goOnly}, []rule.Outcome{rule.NotAvailable}},
+		{"covered, maintained", componentsMaintained, []evidence.Fact{db}, []rule.Outcome{rule.True}},
 		{"db current", vulnerabilityDatabaseCurrent, []evidence.Fact{db}, []rule.Outcome{rule.True}},
 		{"db stale", vulnerabilityDatabaseCurrent, []evidence.Fact{evidence.VulnDB{Present: true, ImportedAt: now.AddDate(0, 0, -30)}}, []rule.Outcome{rule.False}},
 		{"db missing", vulnerabilityDatabaseCurrent, []evidence.Fact{evidence.VulnDB{Problem: "none"}}, []rule.Outcome{rule.NotAvailable}},
