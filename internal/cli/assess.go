@@ -80,11 +80,11 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 func (f *assessFlags) options(cmd *cobra.Command, path string) (engine.Options, error) {
 	opts := engine.Options{Path: path, ConfigPath: f.config, Online: f.online, RequireSigned: f.requireSigned, Assurance: f.assurance, Collectors: f.collectors, Frameworks: f.frameworks}
 	if f.now != "" {
-		t, err := time.Parse(time.RFC3339, f.now)
+		t, err := parseNow(f.now, time.Time{})
 		if err != nil {
-			return opts, usagef("--now: want an RFC 3339 time such as 2026-08-22T00:00:00Z, got %q", f.now)
+			return opts, err
 		}
-		opts.Now = t.UTC()
+		opts.Now = t
 	} else {
 		// Default "now" here, not only inside engine.Run: signoff, publish,
 		// badge and bundle use opts.Now after the run, and a zero time would

@@ -120,13 +120,9 @@ func newDBStatusCmd(streams *IO) *cobra.Command {
 			if format != "text" && format != "json" {
 				return usagef("--format: want text or json, got %q", format)
 			}
-			at := time.Now().UTC()
-			if now != "" {
-				t, err := time.Parse(time.RFC3339, now)
-				if err != nil {
-					return usagef("--now: want an RFC 3339 time, got %q", now)
-				}
-				at = t
+			at, err := parseNow(now, time.Now().UTC())
+			if err != nil {
+				return err
 			}
 			dir, err := dbDir(db)
 			if err != nil {

@@ -159,3 +159,16 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// parseNow reads a --now flag: an RFC 3339 time, in UTC; def when the
+// flag is empty.
+func parseNow(flag string, def time.Time) (time.Time, error) {
+	if flag == "" {
+		return def, nil
+	}
+	t, err := time.Parse(time.RFC3339, flag)
+	if err != nil {
+		return time.Time{}, usagef("--now: want an RFC 3339 time such as 2026-08-22T00:00:00Z, got %q", flag)
+	}
+	return t.UTC(), nil
+}

@@ -165,13 +165,9 @@ Exit codes: 0 the run finished (failures are in 'assay fleet status');
 			if jobTimeout <= 0 {
 				return usagef("--job-timeout: want a positive duration such as 15m, got %s", timeout)
 			}
-			var at time.Time
-			if now != "" {
-				t, err := time.Parse(time.RFC3339, now)
-				if err != nil {
-					return usagef("--now: want an RFC 3339 time such as 2026-08-22T00:00:00Z, got %q", now)
-				}
-				at = t.UTC()
+			at, err := parseNow(now, time.Time{})
+			if err != nil {
+				return err
 			}
 			f, err := open(cmd)
 			if err != nil {

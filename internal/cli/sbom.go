@@ -126,11 +126,7 @@ func headTime(dir string, subj *sbom.Subject) time.Time {
 func sbomTimestamp(now string, head time.Time) (time.Time, error) {
 	switch {
 	case now != "":
-		t, err := time.Parse(time.RFC3339, now)
-		if err != nil {
-			return time.Time{}, usagef("--now: want an RFC 3339 time, got %q", now)
-		}
-		return t, nil
+		return parseNow(now, time.Time{})
 	case os.Getenv("SOURCE_DATE_EPOCH") != "":
 		sec, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64)
 		if err != nil {

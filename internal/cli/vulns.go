@@ -57,13 +57,9 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, f
 	if !ok {
 		return usagef("--fail-on: want never, any, low, medium, high or critical, got %q", failOn)
 	}
-	at := time.Now().UTC()
-	if now != "" {
-		t, err := time.Parse(time.RFC3339, now)
-		if err != nil {
-			return usagef("--now: want an RFC 3339 time, got %q", now)
-		}
-		at = t
+	at, err := parseNow(now, time.Now().UTC())
+	if err != nil {
+		return err
 	}
 	tree, err := source.OpenTree(dir)
 	if err != nil {

@@ -33,7 +33,7 @@ func DescribeRules(cat *catalog.Catalog, maps *mapping.Mapping, metas map[string
 		m := metas[id]
 		ri := report.RuleInfo{ID: id, Question: m.Question, Rationale: m.Rationale, Remediation: m.Remediation, Hygiene: m.Hygiene}
 		for _, c := range maps.ClaimsOf(id) {
-			ri.Claims = append(ri.Claims, report.RuleClaim{Claim: c, Principle: principleOf[c], Role: report.Role(maps.Claim(c).Role(id))})
+			ri.Claims = append(ri.Claims, report.RuleClaim{Claim: c, Principle: principleOf[c], Role: maps.Claim(c).Role(id)})
 		}
 		if len(ri.Claims) == 0 && !ri.Hygiene {
 			continue

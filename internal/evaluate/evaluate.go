@@ -372,7 +372,7 @@ func foldRules(in Input, rules mapping.Rules, byRule map[string][]rule.Finding, 
 		meta := in.Rules[id]
 		for _, fi := range fs {
 			rf := report.Finding{
-				Rule: fi.Rule, Outcome: report.Outcome(fi.Outcome), Message: fi.Message, Role: report.Role(role),
+				Rule: fi.Rule, Outcome: report.Outcome(fi.Outcome), Message: fi.Message, Role: role,
 				Waived: waived && fi.Outcome == rule.False, Location: location(fi.Location),
 			}
 			if fi.Outcome == rule.False {

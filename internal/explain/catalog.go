@@ -55,7 +55,7 @@ func (d *Data) Catalog() *report.Catalog {
 					RulesAll: r.All, RulesAny: r.Any, RulesSupporting: r.Supporting,
 				}
 				for _, id := range r.IDs() {
-					cv.Rules = append(cv.Rules, report.CatalogRule{ID: id, Role: report.Role(r.Role(id)), Question: d.rules[id].Question})
+					cv.Rules = append(cv.Rules, report.CatalogRule{ID: id, Role: r.Role(id), Question: d.rules[id].Question})
 				}
 				pv.Claims = append(pv.Claims, cv)
 			}

@@ -150,7 +150,7 @@ func judge(c *Control, claims map[string]report.ClaimStatus, byRule map[string][
 		if !ok {
 			st = report.ClaimUnknown
 		}
-		cv.Claims = append(cv.Claims, report.ControlClaim{ID: l.ID, Status: st, Role: report.Role(claimRole), Source: l.Source})
+		cv.Claims = append(cv.Claims, report.ControlClaim{ID: l.ID, Status: st, Role: claimRole, Source: l.Source})
 		if claimRole == RoleAll {
 			all.add("claim "+l.ID, claimAnswer(st))
 		}
@@ -160,7 +160,7 @@ func judge(c *Control, claims map[string]report.ClaimStatus, byRule map[string][
 		fs := byRule[id]
 		m := metas[id]
 		for _, f := range fs {
-			rf := report.Finding{Rule: f.Rule, Outcome: report.Outcome(f.Outcome), Message: f.Message, Role: report.Role(role), Location: location(f.Location)}
+			rf := report.Finding{Rule: f.Rule, Outcome: report.Outcome(f.Outcome), Message: f.Message, Role: role, Location: location(f.Location)}
 			if f.Outcome == rule.False {
 				rf.Negative = report.Negative(rule.NegativeOf(f, m))
 			}

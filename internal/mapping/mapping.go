@@ -23,6 +23,8 @@ import (
 	"sort"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/assaysec/assay/internal/report"
 )
 
 //go:embed data/*.yaml
@@ -69,15 +71,16 @@ func (r Rules) Guards(rule string) bool { return slices.Contains(r.Blocks, rule)
 // blocks).
 func (r Rules) Deciding() int { return len(r.All) + len(r.Any) + len(r.Blocks) }
 
-// Role is how a rule supports a claim: the group it is listed in.
-type Role string
+// Role is how a rule supports a claim: the group it is listed in. It is
+// the report's vocabulary, so a role reaches the report unconverted.
+type Role = report.Role
 
 // Roles, one per group of an entry.
 const (
-	RoleAll        Role = "all"
-	RoleAny        Role = "any"
-	RoleBlocks     Role = "blocks"
-	RoleSupporting Role = "supporting"
+	RoleAll        = report.RoleAll
+	RoleAny        = report.RoleAny
+	RoleBlocks     = report.RoleBlocks
+	RoleSupporting = report.RoleSupporting
 )
 
 // Role returns how a rule supports the claim, or "" when it does not. A
