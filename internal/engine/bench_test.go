@@ -77,6 +77,21 @@ func BenchmarkRun_100000Commits(b *testing.B) {
 	}
 }
 
+// BenchmarkRun_100Commits is the same history without the 99,900 commits
+// before the window: BenchmarkRun_100000Commits should cost this plus
+// opening the larger pack.
+func BenchmarkRun_100Commits(b *testing.B) {
+	dir := b.TempDir()
+	makeHistory(b, dir, 100, 100)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Run(context.Background(), Options{Path: dir, Now: benchNow}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // makeHistory writes a linear history of n commits under dir, the newest
 // recent of them an hour apart before benchNow and the rest an hour apart
 // from two years earlier, all on one tree holding go.mod and a README.
