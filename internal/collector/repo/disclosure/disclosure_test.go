@@ -111,6 +111,10 @@ func TestDisclosure_WherePoliciesLive(t *testing.T) {
 			answer{rule.False, rule.Violation, "SECURITY.md", 1}, answer{rule.False, rule.Violation, "SECURITY.md", 1}},
 		{"pointer_to_organisation_policy", map[string]string{"SECURITY.md": orgPointer},
 			answer{rule.False, rule.Elsewhere, "SECURITY.md", 3}, answer{rule.False, rule.Elsewhere, "SECURITY.md", 3}},
+		// A README section that only sends readers to a policy elsewhere
+		// is a pointer, not an absence of any section.
+		{"readme_section_pointing_to_policy", map[string]string{"README.md": "# Lib\n\n### Security Issues\n\nIf you discover a security vulnerability in Lib, please see [Security Policies and Procedures](https://github.com/acme/lib/security/policy).\n\n### Tests\n\nRun them.\n"},
+			answer{rule.False, rule.Elsewhere, "README.md", 5}, answer{rule.False, rule.Elsewhere, "README.md", 5}},
 		{"docs_about_web_security_are_not_a_policy", map[string]string{"docs/web-security.rst": webSecurityDoc},
 			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
 		{"changelog_security_heading_is_not_a_policy", map[string]string{"docs/changelog.md": changelogSecurity, "CHANGELOG.md": changelogSecurity},

@@ -81,10 +81,14 @@ func sections(in *collector.Input, p string) []evidence.Record {
 	var out []evidence.Record
 	for _, s := range doc.Sections(SecurityHeading) {
 		text := doc.Text(s.Heading.Line, s.End)
-		if !reportingWordsRe.Match(text) {
+		pol := securitypolicy.Analyze(text)
+		// A heading alone proves nothing: the section must speak of
+		// reporting, or send the reader to a policy ("If you discover a
+		// vulnerability, please see [Security Policies](...)"), which is
+		// a pointer elsewhere, not an absence.
+		if !reportingWordsRe.Match(text) && len(pol.Pointers) == 0 {
 			continue
 		}
-		pol := securitypolicy.Analyze(text)
 		if len(pol.Contacts) == 0 && len(pol.Pointers) == 0 && !pol.RefusesReports {
 			continue
 		}
