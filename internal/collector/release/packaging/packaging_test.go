@@ -83,3 +83,26 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+func TestClassifyGradleScripts(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		want string
+	}{
+		{"build.gradle.kts", "build.gradle.kts"},
+		{"lib/build.gradle", "build.gradle"},
+		{"build-logic/src/main/kotlin/acme.publish-conventions.gradle.kts", "build.gradle"},
+		{"buildSrc/src/main/groovy/acme.publishing.gradle", "build.gradle"},
+		{"gradle/publish.gradle", "build.gradle"},
+		{"settings.gradle.kts", ""},
+		{"build-logic/settings.gradle.kts", ""},
+		{"gradle/init.gradle", ""},
+		{"samples/app/src/main/kotlin/demo.gradle.kts", ""},
+		{"lib/src/test/kotlin/fixture.gradle.kts", ""},
+		{"lib/src/main/kotlin/Main.kt", ""},
+	} {
+		if got := classify(tc.path); got != tc.want {
+			t.Errorf("classify(%q) = %q, want %q", tc.path, got, tc.want)
+		}
+	}
+}
