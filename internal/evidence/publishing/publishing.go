@@ -115,7 +115,9 @@ var publishers = []publisher{
 	}},
 	{channel: ContainerRegistry, guard: []string{"push", "ko", "skopeo"}, run: cmd(`docker\s+(?:image\s+)?push\b`, `docker\s+buildx\s+build\s+[^\n]*--push\b`, `podman\s+push\b`, `crane\s+push\b`, `ko\s+(?:build|publish)\b`, `skopeo\s+copy\b`)},
 	{channel: Maven, guard: []string{"deploy", "publish"}, run: cmd(`(?:\./)?mvnw?\s+(?:[^\n;&|]*\s)?deploy\b`, `(?:\./)?gradlew?\s+(?:[^\n;&|]*\s)?publish\w*\b`)},
-	{channel: RubyGems, uses: []string{"rubygems/release-gem"}, guard: []string{"gem"}, run: cmd(`gem\s+push\b`)},
+	// rake release (Bundler's gem tasks, also release:NAME per gem) builds
+	// the gem, tags it and pushes it to RubyGems.
+	{channel: RubyGems, uses: []string{"rubygems/release-gem"}, guard: []string{"gem", "rake"}, run: cmd(`gem\s+push\b`, `(?:bundle\s+exec\s+)?rake\s+release(?::[\w.-]+)?(?:\s|$)`)},
 	{channel: NuGet, guard: []string{"nuget"}, run: cmd(`dotnet\s+nuget\s+push\b`, `nuget\s+push\b`)},
 	{channel: Helm, guard: []string{"helm"}, run: cmd(`helm\s+push\b`)},
 	{channel: Generic, uses: []string{"jreleaser/release-action", "cycjimmy/semantic-release-action"}, guard: []string{"jreleaser", "semantic-release"}, run: cmd(`jreleaser\s+(?:full-release|release|deploy)\b`, `semantic-release\b`)},
@@ -513,6 +515,12 @@ func trusted(p *Publish, steps []evidence.CIStep) {
 				if a := strings.ToLower(strings.Trim(s.With["attestations"], `"' `)); a != "false" {
 					p.Provenance, p.ProvenanceLine = "PyPI attestations from trusted publishing ("+evidence.ActionName(s.Uses)+")", s.Line
 				}
+			}
+		case u == "rubygems/release-gem" || u == "rubygems/configure-rubygems-credentials":
+			// Both exchange the job's OIDC identity for a short-lived
+			// RubyGems key unless a stored api-token is given.
+			if p.Channel == RubyGems && p.OIDCLine > 0 && s.With["api-token"] == "" && !stored {
+				p.Trusted = "RubyGems trusted publishing (" + evidence.ActionName(s.Uses) + " with an OIDC identity and no API key)"
 			}
 		case u == "rust-lang/crates-io-auth-action":
 			if p.OIDCLine > 0 {

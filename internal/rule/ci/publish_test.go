@@ -157,6 +157,22 @@ jobs:
         with:
           command: release-pr
 `
+	// RubyGems trusted publishing: the credentials action trades the OIDC
+	// identity for a key, and Bundler's rake release pushes each gem.
+	rubygemsTrusted = `on:
+  push:
+    tags: ['v*']
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: rubygems/configure-rubygems-credentials@v1.0.0
+      - run: bundle exec rake install:lib
+      - run: bundle exec rake release:lib
+`
 	// GoReleaser with a verification step after it: gh attestation
 	// verify checks a signature and is not signing.
 	verifyOnly = `on:
@@ -278,6 +294,16 @@ func TestPublishRules(t *testing.T) {
 				ReleaseSignsArtifacts:  {{rule.False, rule.NoSignal, wf, 11}},
 			},
 			say: map[string]string{PublishUsesOIDC: "crates.io trusted publishing"},
+		},
+		{
+			name:  "RubyGems trusted publishing with rake release",
+			files: map[string]string{wf: rubygemsTrusted, "lib.gemspec": "Gem::Specification.new do |s|\nend\n"},
+			want: map[string][]answer{
+				ReleasePublishedFromCI:            {{rule.True, "", wf, 13}},
+				PublishCredentialsFromSecretStore: {{rule.True, "", wf, 13}},
+				PublishUsesOIDC:                   {{rule.True, "", wf, 7}},
+			},
+			say: map[string]string{PublishUsesOIDC: "RubyGems trusted publishing", ReleasePublishedFromCI: "rake release:lib"},
 		},
 		{
 			name:  "verification commands are not signing",
