@@ -203,6 +203,11 @@ func TestSecurityFixWording(t *testing.T) {
 		{"Add vulnerability to cookie injection", false},
 		{"update security.md", false},
 		{"Fixed cancelToken leakage", false},
+		{"[SECURITY] escape the file name", true},
+		{"[3.x] [security] escape the file name", true},
+		{"[Console][EventDispatcher][Security][Serializer] Add PHPDoc to attribute classes", false},
+		{"[2.3] [Config] [Console] [Security] [Yaml] static code analysis, code cleanup", false},
+		{"[Security][Http] Fix XSS in the login form", true},
 	} {
 		why, _ := SecurityFixWording(tc.msg)
 		if (why != "") != tc.want {
