@@ -163,7 +163,7 @@ var (
 	// A runtime key inside a flow mapping, as matrix include entries
 	// write it: - { ruby: 3.4, rack: head }.
 	tokFlowRuntime = regexp.MustCompile(`(?i)[{,]\s*['"]?((?:python|node|go|golang|java|jdk|php|ruby|rust|dotnet|deno|bun)(?:[-_]versions?)?)['"]?\s*:\s*['"]?([^\s,'"{}]+)`)
-	runtimeWord  = regexp.MustCompile(`python|node|go|java|jdk|php|ruby|rust|dotnet|deno|bun|toolchain|rvm`)
+	runtimeWord    = regexp.MustCompile(`python|node|go|java|jdk|php|ruby|rust|dotnet|deno|bun|toolchain|rvm`)
 )
 
 // versionFiles hold nothing but a version.
