@@ -53,8 +53,8 @@ var (
 	// one that is not.
 	supportedMarkRe = regexp.MustCompile(`(?i)^(?:✅|✔️?|:white_check_mark:|:heavy_check_mark:|yes)(?:\s|$)`)
 	endedMarkRe     = regexp.MustCompile(`(?i)^(?:❌|✖️?|:x:|:heavy_multiplication_x:|no)(?:\s|$)`)
-	noticeRe     = regexp.MustCompile(`(?i)\b(?:deprecated|end[- ]of[- ]life|unmaintained|no longer (?:maintained|supported))\b`)
-	ruleRe       = regexp.MustCompile(`(?i)\b(?:only|just)\s+(?:the\s+)?(?:last|latest|most\s+recent|current|newest)\s+(?:stable\s+|major\s+|minor\s+)?(?:version|release|major|minor)s?\b|\b(?:the\s+)?(?:latest|last|most\s+recent)\s+(?:stable\s+)?(?:version|release)s?\s+(?:is|are)\s+(?:the\s+only\s+(?:ones?\s+)?)?supported\b`)
+	noticeRe        = regexp.MustCompile(`(?i)\b(?:deprecated|end[- ]of[- ]life|unmaintained|no longer (?:maintained|supported))\b`)
+	ruleRe          = regexp.MustCompile(`(?i)\b(?:only|just)\s+(?:the\s+)?(?:last|latest|most\s+recent|current|newest)\s+(?:stable\s+|major\s+|minor\s+)?(?:version|release|major|minor)s?\b|\b(?:the\s+)?(?:latest|last|most\s+recent)\s+(?:stable\s+)?(?:version|release)s?\s+(?:is|are)\s+(?:the\s+only\s+(?:ones?\s+)?)?supported\b`)
 
 	endedRe     = regexp.MustCompile(`(?i)^(?:eol|end[- ]of[- ]life|end of support|unsupported|unmaintained|no longer supported|not supported)$`)
 	linkRe      = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
