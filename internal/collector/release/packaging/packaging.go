@@ -307,6 +307,7 @@ var (
 	mavenGPG       = regexp.MustCompile(`<artifactId>\s*maven-gpg-plugin\s*</artifactId>`)
 	mavenSignOther = regexp.MustCompile(`<artifactId>\s*(?:sign-maven-plugin|pgpverify-maven-plugin-never|maven-jarsigner-plugin)\s*</artifactId>`)
 	distMgmt       = regexp.MustCompile(`(?s)<distributionManagement>.*?</distributionManagement>`)
+	pomSite        = regexp.MustCompile(`(?s)<site>.*?</site>`)
 	xmlURL         = regexp.MustCompile(`<url>\s*([^<\s]+)\s*</url>`)
 	centralPlugin  = regexp.MustCompile(`<artifactId>\s*(?:central-publishing-maven-plugin|nexus-staging-maven-plugin)\s*</artifactId>|<artifactId>\s*oss-parent\s*</artifactId>`)
 )
@@ -321,7 +322,9 @@ func pom(f *evidence.Packaging, p, text string) {
 		addSigning(f, evidence.SigningConfig{Tool: "maven-signing", Path: p, Line: lineAt(text, loc[0]), Detail: strings.TrimSpace(text[loc[0]:loc[1]])})
 	}
 	if loc := distMgmt.FindStringIndex(text); loc != nil {
-		block := text[loc[0]:loc[1]]
+		// The <site> entry deploys the project's website (often over
+		// scm:svn:), not the artefacts; blanked so offsets stay right.
+		block := pomSite.ReplaceAllStringFunc(text[loc[0]:loc[1]], func(m string) string { return strings.Repeat(" ", len(m)) })
 		urls := xmlURL.FindAllStringSubmatchIndex(block, 10)
 		for _, u := range urls {
 			addChannel(f, evidence.PackageChannel{Channel: "maven", Path: p, Line: lineAt(text, loc[0]+u[0]), URL: block[u[2]:u[3]]})
