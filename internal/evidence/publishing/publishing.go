@@ -539,8 +539,14 @@ func trusted(p *Publish, steps []evidence.CIStep) {
 			p.Provenance, p.ProvenanceLine = "npm provenance (NPM_CONFIG_PROVENANCE)", s.Line
 		}
 	}
-	if p.Channel == NPM && p.OIDCLine > 0 && p.Provenance != "" && !stored && p.Trusted == "" {
+	if p.Channel == NPM && p.OIDCLine > 0 && !stored && p.Trusted == "" {
+		// With an OIDC identity and no npm token, npm publish can only
+		// authenticate by trusted publishing, and npm then records
+		// provenance for the upload without --provenance.
 		p.Trusted = "npm trusted publishing (OIDC identity, no npm token)"
+		if p.Provenance == "" {
+			p.Provenance, p.ProvenanceLine = "npm provenance, which trusted publishing records for every upload", p.Line
+		}
 	}
 }
 

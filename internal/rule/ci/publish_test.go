@@ -91,6 +91,24 @@ jobs:
         env:
           NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
 `
+	// npm trusted publishing: an OIDC identity and no npm token, so npm
+	// authenticates with the identity and records provenance itself.
+	npmTrusted = `on:
+  push:
+    branches: [main]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      id-token: write
+    steps:
+      - uses: actions/setup-node@v4
+        with:
+          registry-url: 'https://registry.npmjs.org'
+      - run: npm install -g npm@latest
+      - run: npm publish --access public
+`
 	// A pull-request workflow that only rehearses.
 	prOnly = `on:
   pull_request:
@@ -253,6 +271,16 @@ func TestPublishRules(t *testing.T) {
 				ReleaseSignsArtifacts:             {{rule.True, "", wf, 14}},
 			},
 			say: map[string]string{ReleasePublishedFromCI: "merged pull request", PublishCredentialsFromSecretStore: "secrets.NPM_TOKEN"},
+		},
+		{
+			name:  "npm trusted publishing without a token records provenance",
+			files: map[string]string{wf: npmTrusted},
+			want: map[string][]answer{
+				ReleasePublishedFromCI: {{rule.True, "", wf, 15}},
+				PublishUsesOIDC:        {{rule.True, "", wf, 7}},
+				ReleaseSignsArtifacts:  {{rule.True, "", wf, 15}},
+			},
+			say: map[string]string{PublishUsesOIDC: "npm trusted publishing", ReleaseSignsArtifacts: "npm provenance"},
 		},
 		{
 			name:  "pull-request workflows and dry runs publish nothing",
