@@ -326,7 +326,9 @@ func Find(pls []evidence.CIPipeline) []Publish {
 					p.Target = registryHost(steps)
 				}
 				p.OIDCLine = oidcLine(pl, j)
-				p.Creds = credentials(file, pl.Path, steps)
+				// The job's (and the pipeline's) environment reaches
+				// every step, the publish step included.
+				p.Creds = append(credentials(file, pl.Path, []evidence.CIStep{{Line: j.Line, Env: j.Env}}), credentials(file, pl.Path, steps)...)
 				trusted(&p, steps)
 				out = append(out, p)
 			}

@@ -283,6 +283,15 @@ func TestPublishRules(t *testing.T) {
 			say: map[string]string{PublishUsesOIDC: "npm trusted publishing", ReleaseSignsArtifacts: "npm provenance"},
 		},
 		{
+			name:  "an npm token in the job's environment is not trusted publishing",
+			files: map[string]string{wf: strings.Replace(npmTrusted, "    permissions:", "    env:\n      NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n    permissions:", 1)},
+			want: map[string][]answer{
+				ReleasePublishedFromCI: {{rule.True, "", wf, 17}},
+				ReleaseSignsArtifacts:  {{rule.False, rule.NoSignal, wf, 17}},
+			},
+			say: map[string]string{PublishCredentialsFromSecretStore: "secrets.NPM_TOKEN"},
+		},
+		{
 			name:  "pull-request workflows and dry runs publish nothing",
 			files: map[string]string{wf: prOnly},
 			want: map[string][]answer{
