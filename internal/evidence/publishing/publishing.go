@@ -115,7 +115,9 @@ var publishers = []publisher{
 	}},
 	{channel: ContainerRegistry, guard: []string{"push", "ko", "skopeo"}, run: cmd(`docker\s+(?:image\s+)?push\b`, `docker\s+buildx\s+build\s+[^\n]*--push\b`, `podman\s+push\b`, `crane\s+push\b`, `ko\s+(?:build|publish)\b`, `skopeo\s+copy\b`)},
 	{channel: Maven, guard: []string{"deploy", "publish"}, run: cmd(`(?:\./)?mvnw?\s+(?:[^\n;&|]*\s)?deploy\b`, `(?:\./)?gradlew?\s+(?:[^\n;&|]*\s)?publish\w*\b`)},
-	{channel: RubyGems, uses: []string{"rubygems/release-gem"}, guard: []string{"gem"}, run: cmd(`gem\s+push\b`)},
+	// rake release (Bundler's gem tasks, also release:NAME per gem) builds
+	// the gem, tags it and pushes it to RubyGems.
+	{channel: RubyGems, uses: []string{"rubygems/release-gem"}, guard: []string{"gem", "rake"}, run: cmd(`gem\s+push\b`, `(?:bundle\s+exec\s+)?rake\s+release(?::[\w.-]+)?(?:\s|$)`)},
 	{channel: NuGet, guard: []string{"nuget"}, run: cmd(`dotnet\s+nuget\s+push\b`, `nuget\s+push\b`)},
 	{channel: Helm, guard: []string{"helm"}, run: cmd(`helm\s+push\b`)},
 	{channel: Generic, uses: []string{"jreleaser/release-action", "cycjimmy/semantic-release-action"}, guard: []string{"jreleaser", "semantic-release"}, run: cmd(`jreleaser\s+(?:full-release|release|deploy)\b`, `semantic-release\b`)},
@@ -123,6 +125,10 @@ var publishers = []publisher{
 
 // dryRun marks commands that only rehearse a publish.
 var dryRun = regexp.MustCompile(`--dry-run\b|--snapshot\b|--skip[=-]publish\b`)
+
+// localInstall matches Gradle tasks that publish into the runner's local
+// Maven repository (publishToMavenLocal, publishXPublicationToMavenLocal).
+var localInstall = regexp.MustCompile(`\bpublish\w*ToMavenLocal\b`)
 
 // match returns where a step publishes: the line, what matched and the
 // channel.
@@ -213,6 +219,11 @@ func matchRun(re *regexp.Regexp, run string) runHit {
 			line = text[start : i+end]
 		}
 		if dryRun.MatchString(line) {
+			continue
+		}
+		if localInstall.MatchString(line) && !re.MatchString(localInstall.ReplaceAllString(line, " ")) {
+			// The only publish task is an install into the local
+			// repository (~/.m2): nothing leaves the runner.
 			continue
 		}
 		return runHit{lines: strings.Count(run[:i], "\n"), what: textsafe.Shorten(line, 100), ok: true}
@@ -315,7 +326,9 @@ func Find(pls []evidence.CIPipeline) []Publish {
 					p.Target = registryHost(steps)
 				}
 				p.OIDCLine = oidcLine(pl, j)
-				p.Creds = credentials(file, pl.Path, steps)
+				// The job's (and the pipeline's) environment reaches
+				// every step, the publish step included.
+				p.Creds = append(credentials(file, pl.Path, []evidence.CIStep{{Line: j.Line, Env: j.Env}}), credentials(file, pl.Path, steps)...)
 				trusted(&p, steps)
 				out = append(out, p)
 			}
@@ -505,6 +518,12 @@ func trusted(p *Publish, steps []evidence.CIStep) {
 					p.Provenance, p.ProvenanceLine = "PyPI attestations from trusted publishing ("+evidence.ActionName(s.Uses)+")", s.Line
 				}
 			}
+		case u == "rubygems/release-gem" || u == "rubygems/configure-rubygems-credentials":
+			// Both exchange the job's OIDC identity for a short-lived
+			// RubyGems key unless a stored api-token is given.
+			if p.Channel == RubyGems && p.OIDCLine > 0 && s.With["api-token"] == "" && !stored {
+				p.Trusted = "RubyGems trusted publishing (" + evidence.ActionName(s.Uses) + " with an OIDC identity and no API key)"
+			}
 		case u == "rust-lang/crates-io-auth-action":
 			if p.OIDCLine > 0 {
 				p.Trusted = "crates.io trusted publishing (" + evidence.ActionName(s.Uses) + ")"
@@ -522,8 +541,14 @@ func trusted(p *Publish, steps []evidence.CIStep) {
 			p.Provenance, p.ProvenanceLine = "npm provenance (NPM_CONFIG_PROVENANCE)", s.Line
 		}
 	}
-	if p.Channel == NPM && p.OIDCLine > 0 && p.Provenance != "" && !stored && p.Trusted == "" {
+	if p.Channel == NPM && p.OIDCLine > 0 && !stored && p.Trusted == "" {
+		// With an OIDC identity and no npm token, npm publish can only
+		// authenticate by trusted publishing, and npm then records
+		// provenance for the upload without --provenance.
 		p.Trusted = "npm trusted publishing (OIDC identity, no npm token)"
+		if p.Provenance == "" {
+			p.Provenance, p.ProvenanceLine = "npm provenance, which trusted publishing records for every upload", p.Line
+		}
 	}
 }
 

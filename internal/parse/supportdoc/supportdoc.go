@@ -47,9 +47,14 @@ var (
 	versionColRe = regexp.MustCompile(`(?i)version|release|branch|series|line`)
 	endColRe     = regexp.MustCompile(`(?i)eol|end|support|status|security|maintain|until|life|expir`)
 	currentRe    = regexp.MustCompile(`(?i)\b(?:latest|current|active|supported|maintained|stable)\b`)
-	endWordRe    = regexp.MustCompile(`(?i)\b(?:eol|end[- ]of[- ]life|end of support|unsupported|deprecated|until|ends?|expired?)\b`)
-	noticeRe     = regexp.MustCompile(`(?i)\b(?:deprecated|end[- ]of[- ]life|unmaintained|no longer (?:maintained|supported))\b`)
-	ruleRe       = regexp.MustCompile(`(?i)\b(?:only|just)\s+(?:the\s+)?(?:last|latest|most\s+recent|current|newest)\s+(?:stable\s+|major\s+|minor\s+)?(?:version|release|major|minor)s?\b|\b(?:the\s+)?(?:latest|last|most\s+recent)\s+(?:stable\s+)?(?:version|release)s?\s+(?:is|are)\s+(?:the\s+only\s+(?:ones?\s+)?)?supported\b`)
+	endWordRe    = regexp.MustCompile(`(?i)\b(?:eol|end[- ]of[- ]life|end of support|unsupported|deprecated|until|ends?|ended|expired?)\b`)
+	// The marks of a Supported column (GitHub's SECURITY.md template and
+	// the tables that follow it): a tick for a supported line, a cross for
+	// one that is not.
+	supportedMarkRe = regexp.MustCompile(`(?i)^(?:✅|✔️?|:white_check_mark:|:heavy_check_mark:|yes)(?:\s|$)`)
+	endedMarkRe     = regexp.MustCompile(`(?i)^(?:❌|✖️?|:x:|:heavy_multiplication_x:|no)(?:\s|$)`)
+	noticeRe        = regexp.MustCompile(`(?i)\b(?:deprecated|end[- ]of[- ]life|unmaintained|no longer (?:maintained|supported))\b`)
+	ruleRe          = regexp.MustCompile(`(?i)\b(?:only|just)\s+(?:the\s+)?(?:last|latest|most\s+recent|current|newest)\s+(?:stable\s+|major\s+|minor\s+)?(?:version|release|major|minor)s?\b|\b(?:the\s+)?(?:latest|last|most\s+recent)\s+(?:stable\s+)?(?:version|release)s?\s+(?:is|are)\s+(?:the\s+only\s+(?:ones?\s+)?)?supported\b`)
 
 	endedRe     = regexp.MustCompile(`(?i)^(?:eol|end[- ]of[- ]life|end of support|unsupported|unmaintained|no longer supported|not supported)$`)
 	linkRe      = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
@@ -218,10 +223,10 @@ func row(header, cs []string, n int) (Line, bool) {
 			ln.Ended = false
 			return ln, true
 		}
-		if currentRe.MatchString(c) {
+		if currentRe.MatchString(c) || supportedMarkRe.MatchString(c) {
 			ln.Current = true
 		}
-		if endedRe.MatchString(c) {
+		if endedRe.MatchString(c) || endedMarkRe.MatchString(c) {
 			ln.Ended = true
 		}
 	}

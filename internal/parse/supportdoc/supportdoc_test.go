@@ -36,6 +36,10 @@ func TestParse(t *testing.T) {
 			{Version: "2.0", End: day("2027-03-31"), Line: 5}, {Version: "2.2", End: day("2026-11-06"), Current: true, Line: 6}}}},
 		{"undated_table_beside_a_dated_one_is_dropped", "RELEASES.md", "| Release | End of Life |\n| --- | --- |\n| 1.7 | 2026-09-30 |\n\n" +
 			"| Kubernetes Version | containerd Version |\n| --- | --- |\n| 1.30 | 1.7.13+ |\n", false, Doc{Lines: []Line{{Version: "1.7", End: day("2026-09-30"), Line: 3}}}},
+		{"supported_marks_and_an_ended_date", "docs/security/security.md", "| Version | Supported | Notes |\n| --- | --- | --- |\n" +
+			"| 5.x | ✅ | alpha APIs |\n| 4.x | :white_check_mark: | Java 8+ |\n| 3.x | ❌ Ended 2021-12-31 | Java 7+ |\n| 2.x | :x: | |\n", false, Doc{Lines: []Line{
+			{Version: "5.x", Current: true, Line: 3}, {Version: "4.x", Current: true, Line: 4},
+			{Version: "3.x", End: day("2021-12-31"), Line: 5}, {Version: "2.x", Ended: true, Line: 6}}}},
 		{"table_in_code_is_skipped", "README.md", "```\n| Version | EOL |\n|--|--|\n| 1.x | 2020-01-01 |\n```\n", true, Doc{}},
 	}
 	for _, tt := range tests {

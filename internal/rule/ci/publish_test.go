@@ -91,6 +91,24 @@ jobs:
         env:
           NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
 `
+	// npm trusted publishing: an OIDC identity and no npm token, so npm
+	// authenticates with the identity and records provenance itself.
+	npmTrusted = `on:
+  push:
+    branches: [main]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      id-token: write
+    steps:
+      - uses: actions/setup-node@v4
+        with:
+          registry-url: 'https://registry.npmjs.org'
+      - run: npm install -g npm@latest
+      - run: npm publish --access public
+`
 	// A pull-request workflow that only rehearses.
 	prOnly = `on:
   pull_request:
@@ -156,6 +174,22 @@ jobs:
       - uses: release-plz/action@v0.5
         with:
           command: release-pr
+`
+	// RubyGems trusted publishing: the credentials action trades the OIDC
+	// identity for a key, and Bundler's rake release pushes each gem.
+	rubygemsTrusted = `on:
+  push:
+    tags: ['v*']
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: rubygems/configure-rubygems-credentials@v1.0.0
+      - run: bundle exec rake install:lib
+      - run: bundle exec rake release:lib
 `
 	// GoReleaser with a verification step after it: gh attestation
 	// verify checks a signature and is not signing.
@@ -239,6 +273,25 @@ func TestPublishRules(t *testing.T) {
 			say: map[string]string{ReleasePublishedFromCI: "merged pull request", PublishCredentialsFromSecretStore: "secrets.NPM_TOKEN"},
 		},
 		{
+			name:  "npm trusted publishing without a token records provenance",
+			files: map[string]string{wf: npmTrusted},
+			want: map[string][]answer{
+				ReleasePublishedFromCI: {{rule.True, "", wf, 15}},
+				PublishUsesOIDC:        {{rule.True, "", wf, 7}},
+				ReleaseSignsArtifacts:  {{rule.True, "", wf, 15}},
+			},
+			say: map[string]string{PublishUsesOIDC: "npm trusted publishing", ReleaseSignsArtifacts: "npm provenance"},
+		},
+		{
+			name:  "an npm token in the job's environment is not trusted publishing",
+			files: map[string]string{wf: strings.Replace(npmTrusted, "    permissions:", "    env:\n      NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n    permissions:", 1)},
+			want: map[string][]answer{
+				ReleasePublishedFromCI: {{rule.True, "", wf, 17}},
+				ReleaseSignsArtifacts:  {{rule.False, rule.NoSignal, wf, 17}},
+			},
+			say: map[string]string{PublishCredentialsFromSecretStore: "secrets.NPM_TOKEN"},
+		},
+		{
 			name:  "pull-request workflows and dry runs publish nothing",
 			files: map[string]string{wf: prOnly},
 			want: map[string][]answer{
@@ -278,6 +331,16 @@ func TestPublishRules(t *testing.T) {
 				ReleaseSignsArtifacts:  {{rule.False, rule.NoSignal, wf, 11}},
 			},
 			say: map[string]string{PublishUsesOIDC: "crates.io trusted publishing"},
+		},
+		{
+			name:  "RubyGems trusted publishing with rake release",
+			files: map[string]string{wf: rubygemsTrusted, "lib.gemspec": "Gem::Specification.new do |s|\nend\n"},
+			want: map[string][]answer{
+				ReleasePublishedFromCI:            {{rule.True, "", wf, 13}},
+				PublishCredentialsFromSecretStore: {{rule.True, "", wf, 13}},
+				PublishUsesOIDC:                   {{rule.True, "", wf, 7}},
+			},
+			say: map[string]string{PublishUsesOIDC: "RubyGems trusted publishing", ReleasePublishedFromCI: "rake release:lib"},
 		},
 		{
 			name:  "verification commands are not signing",

@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -74,7 +75,7 @@ func LineMatches(line, tag string) bool {
 		return line == "*"
 	}
 	norm := func(s string) []string {
-		s = strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "release-"), "v")
+		s = versionPart(s)
 		parts := strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '-' || r == '+' })
 		for len(parts) > 0 && (parts[len(parts)-1] == "x" || parts[len(parts)-1] == "*") {
 			parts = parts[:len(parts)-1]
@@ -204,8 +205,22 @@ func noDates(id string, lc evidence.Lifecycle, msg string) rule.Finding {
 }
 
 // major returns the leading major version number of a line or tag name.
+// namePrefix is the product or artefact name some projects put before the
+// version in their tags: parent-5.4.0, okhttp_3.14.9, release-1.2.
+var namePrefix = regexp.MustCompile(`^[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*)*[-_](?:v?\d)`)
+
+// versionPart returns a tag or line name lower-cased, without a leading
+// name and without the v before the number.
+func versionPart(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if loc := namePrefix.FindStringIndex(s); loc != nil {
+		s = s[loc[1]-1:]
+	}
+	return strings.TrimPrefix(s, "v")
+}
+
 func major(s string) (int, bool) {
-	s = strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "release-"), "v")
+	s = versionPart(s)
 	n, digits := 0, 0
 	for _, c := range s {
 		if c < '0' || c > '9' || digits >= 6 {

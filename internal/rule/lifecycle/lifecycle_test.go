@@ -16,6 +16,7 @@ func TestLineMatches(t *testing.T) {
 	}{
 		{"2.x", "v2.3.1", true}, {"2", "2.0.0", true}, {"2.3.x", "v2.3.9", true}, {"2.3.x", "v2.4.0", false},
 		{"*", "v9", true}, {"1.x", "v10.0.0", false}, {"v1", "release-1.2", true}, {"", "v1", false},
+		{"5.x", "parent-5.4.0", true}, {"3.x", "okhttp_3.14.9", true}, {"4.x", "parent-5.4.0", false}, {"1.x", "my-lib-v1.2.0", true},
 	}
 	for _, tt := range tests {
 		if got := LineMatches(tt.line, tt.tag); got != tt.want {

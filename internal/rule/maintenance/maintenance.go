@@ -107,6 +107,13 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 			first[f.Group] = f.When
 		}
 	}
+	// released is when each group's fix first reached a release.
+	released := map[string]evidence.OwnFix{}
+	for _, f := range sf.Fixes {
+		if r, ok := released[f.Group]; f.Tag != "" && (!ok || f.TagDate.Before(r.TagDate)) {
+			released[f.Group] = f
+		}
+	}
 	var good, bad, pending []rule.Finding
 	older := 0
 	for _, f := range sf.Fixes {
@@ -125,6 +132,14 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 		}
 		if f.Tag == "" {
 			open := days(now.Sub(start))
+			if r, ok := released[f.Group]; ok && f.When.After(r.TagDate) {
+				// Committed after the same fix had shipped: follow-up
+				// work naming the advisory, a copy left on a topic
+				// branch, or a backport to a line that may no longer
+				// ship. The advisory's fix itself was released.
+				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is in no release tag, but it was committed after the same fix reached %s on %s (%s): not counted as a late fix", what, r.Tag, day(r.TagDate), short(r.Commit)))
+				continue
+			}
 			if open > target {
 				bad = append(bad, rule.Violated(id, loc, "security fix %s is in no release tag %d days after the fix, over %s of %d days", what, open, targetSrc, target))
 			} else {

@@ -48,6 +48,14 @@ func TestOwnSecurityFixesReleasedPromptly(t *testing.T) {
 			{Commit: "b1", When: d(2023, 10, 26), Group: "CVE-2023-2", Tag: "v1.6.0", TagDate: d(2023, 10, 27)},
 		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}}},
 		{"unreleased past the target", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "c1", When: d(2024, 11, 1), Group: "g"}}}, []outcome{{rule.False, rule.Violation}}},
+		{"a later commit naming an advisory whose fix already shipped is not a late fix", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "e2", When: d(2024, 11, 20), Group: "GHSA-1"},
+			{Commit: "e1", When: d(2024, 11, 1), Group: "GHSA-1", Tag: "v2.1.0", TagDate: d(2024, 11, 3)},
+		}}, []outcome{{rule.True, ""}, {rule.NotAvailable, ""}}},
+		{"an unreleased commit from before the release still counts", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "f2", When: d(2024, 11, 2), Group: "GHSA-2"},
+			{Commit: "f1", When: d(2024, 11, 1), Group: "GHSA-2", Tag: "v2.1.0", TagDate: d(2024, 11, 3)},
+		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}}},
 		{"unreleased within the target", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "c1", When: d(2025, 2, 10), Group: "g"}}}, []outcome{{rule.NotAvailable, ""}}},
 		{"nothing identifiable", evidence.OwnSecurityFixes{DependencyOnly: 2, DependencyOnlySample: "dd"}, []outcome{{rule.False, rule.NoSignal}}},
 		{"only fixes older than the lookback", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "o", When: d(2016, 1, 1), Group: "o", Tag: "v0.1", TagDate: d(2017, 1, 1)}}}, []outcome{{rule.False, rule.NoSignal}}},

@@ -334,6 +334,33 @@ var (
 	weakness = regexp.MustCompile(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
 )
 
+// tagChain matches the bracketed tags a subject starts with.
+var tagChain = regexp.MustCompile(`^(?:\s*\[[^\]\n]{1,40}\])+`)
+
+// componentTags returns subj without its leading tags when there are two or
+// more: a chain such as [Console][Security][Yaml] names the components a
+// monorepo commit touches (Symfony's Security component among them), not
+// a security fix. A lone [SECURITY] tag still reads as one.
+// Version tags ([7.x], [2.3]) name a branch and do not count.
+func componentTags(subj string) string {
+	loc := tagChain.FindStringIndex(subj)
+	if loc == nil {
+		return subj
+	}
+	n := 0
+	for _, t := range strings.Split(subj[:loc[1]], "]") {
+		if t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "[")); t != "" && !versionTag.MatchString(t) {
+			n++
+		}
+	}
+	if n >= 2 {
+		return subj[loc[1]:]
+	}
+	return subj
+}
+
+var versionTag = regexp.MustCompile(`^v?\d+(?:\.(?:\d+|x))*$`)
+
 // fixStems are the literals every fixVerb match contains.
 var fixStems = []string{"fix", "prevent", "patch", "mitigat", "remediat", "address", "resolv", "protect", "avoid", "sanitiz", "escap", "harden", "disallow", "reject"}
 
@@ -370,8 +397,8 @@ func SecurityFixWording(msg string) (string, []string) {
 		return "advisory merge: " + textsafe.Truncate(textsafe.Clean(subj), 60), ids
 	case len(ids) > 0:
 		return "names " + strings.Join(ids, ", "), ids
-	case mayFold(subj, "sec", "vuln", "cve") && securityWords.MatchString(subj):
-		return "security wording: " + textsafe.Clean(securityWords.FindString(subj)), nil
+	case mayFold(subj, "sec", "vuln", "cve") && securityWords.MatchString(componentTags(subj)):
+		return "security wording: " + textsafe.Clean(securityWords.FindString(componentTags(subj))), nil
 	case mayFold(subj, fixStems...) && fixVerb.MatchString(subj) && weakness.MatchString(subj):
 		return "fixes " + strings.ToLower(textsafe.Clean(weakness.FindString(subj))), nil
 	}

@@ -203,6 +203,11 @@ func TestSecurityFixWording(t *testing.T) {
 		{"Add vulnerability to cookie injection", false},
 		{"update security.md", false},
 		{"Fixed cancelToken leakage", false},
+		{"[SECURITY] escape the file name", true},
+		{"[3.x] [security] escape the file name", true},
+		{"[Console][EventDispatcher][Security][Serializer] Add PHPDoc to attribute classes", false},
+		{"[2.3] [Config] [Console] [Security] [Yaml] static code analysis, code cleanup", false},
+		{"[Security][Http] Fix XSS in the login form", true},
 	} {
 		why, _ := SecurityFixWording(tc.msg)
 		if (why != "") != tc.want {
@@ -274,6 +279,9 @@ func TestVersionChanges(t *testing.T) {
 		{"go directive", "go.mod", "module x\n\ngo 1.22\n", "module x\n\ngo 1.23\n", 1},
 		{"pre-commit rev", ".pre-commit-config.yaml", "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.1.0\n", "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.2.0\n", 1},
 		{"nvmrc", ".nvmrc", "18\n", "20\n", 1},
+		{"matrix include runtime", ".github/workflows/ci.yml", "      - { ruby: 3.2, rack: head }\n      - { ruby: 3.2, rack: stable }\n", "      - { ruby: 3.4, rack: head }\n      - { ruby: 3.4, rack: stable }\n", 1},
+		{"matrix include quoted, runtime not first", ".github/workflows/ci.yml", "      - {os: ubuntu, 'python-version': '3.11'}\n", "      - {os: ubuntu, 'python-version': '3.13'}\n", 1},
+		{"matrix include edit that keeps the runtime", ".github/workflows/ci.yml", "      - { ruby: 3.4, rack: head }\n", "      - { ruby: 3.4, bundler: default, rack: head }\n", 0},
 		{"unrelated edit", ".github/workflows/ci.yml", "- uses: actions/checkout@v4\n  run: make\n", "- uses: actions/checkout@v4\n  run: make test\n", 0},
 	} {
 		if got := VersionChanges(tc.path, []byte(tc.old), []byte(tc.new)); len(got) != tc.want {

@@ -160,7 +160,10 @@ var (
 	tokRepo      = regexp.MustCompile(`^\s*-\s*repo:\s*['"]?(\S+?)['"]?\s*$`)
 	tokVersionKV = regexp.MustCompile(`^\s*(?:ARG|ENV)?\s*([A-Za-z][A-Za-z0-9_]*_VERSION)\s*[=:]\s*['"]?([^\s'"]+)`)
 	tokChannel   = regexp.MustCompile(`^\s*channel\s*=\s*"([^"]+)"`)
-	runtimeWord  = regexp.MustCompile(`python|node|go|java|jdk|php|ruby|rust|dotnet|deno|bun|toolchain|rvm`)
+	// A runtime key inside a flow mapping, as matrix include entries
+	// write it: - { ruby: 3.4, rack: head }.
+	tokFlowRuntime = regexp.MustCompile(`(?i)[{,]\s*['"]?((?:python|node|go|golang|java|jdk|php|ruby|rust|dotnet|deno|bun)(?:[-_]versions?)?)['"]?\s*:\s*['"]?([^\s,'"{}]+)`)
+	runtimeWord    = regexp.MustCompile(`python|node|go|java|jdk|php|ruby|rust|dotnet|deno|bun|toolchain|rvm`)
 )
 
 // versionFiles hold nothing but a version.
@@ -291,6 +294,12 @@ func VersionTokens(p string, data []byte) map[string]string {
 			if m := tokRuntime.FindStringSubmatch(line); m != nil {
 				put(strings.ToLower(m[1]), m[2])
 				continue
+			}
+			if strings.Contains(line, "{") {
+				if m := tokFlowRuntime.FindStringSubmatch(line); m != nil {
+					put(strings.ToLower(m[1]), m[2])
+					continue
+				}
 			}
 		}
 		if strings.Contains(line, "_VERSION") {

@@ -355,13 +355,14 @@ func blobKeys(path string, f *object.File, doc bool) []string {
 // supportDocs lists the prose documents that may carry end-of-support
 // tables or notices, strongest first: SUPPORT, SECURITY, a lifecycle or
 // release-process document (RELEASES.md often holds the support table),
-// then the README.
+// then the README. A documentation site may give the topic its own folder
+// (docs/security/security.md).
 func supportDocs(in *collector.Input) []string {
 	var out []string
 	for _, stem := range []string{"support", "security", "lifecycle", "releases", "release", "releasing", "readme"} {
 		for _, e := range in.Tree.Find(func(p string) bool {
 			dir := path.Dir(p)
-			if dir != "." && dir != ".github" && dir != "docs" {
+			if dir != "." && dir != ".github" && dir != "docs" && dir != "docs/"+stem {
 				return false
 			}
 			b := strings.ToLower(path.Base(p))

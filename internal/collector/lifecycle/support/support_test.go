@@ -244,6 +244,16 @@ func TestReleaseLinesFromDocuments(t *testing.T) {
 	if diff := cmp.Diff([]string{"true RELEASES.md:6", "true RELEASES.md:5"}, got); diff != "" {
 		t.Errorf("releaseLinesHaveEndDates from RELEASES.md (-want +got):\n%s", diff)
 	}
+	// A documentation site's own security folder.
+	security := "Security\n========\n\n## Supported Versions\n\n| Version | Supported | Notes |\n| --- | --- | --- |\n| 5.x | ✅ | current |\n| 3.x | ❌ Ended 2021-12-31 | old |\n"
+	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "docs/security/security.md": security}, "security"}})
+	got = nil
+	for _, f := range run(t, collect(t, dir), "releaseLinesHaveEndDates") {
+		got = append(got, string(f.Outcome)+" "+f.Location.Path+":"+fmt.Sprint(f.Location.Line))
+	}
+	if diff := cmp.Diff([]string{"true docs/security/security.md:8", "true docs/security/security.md:9"}, got); diff != "" {
+		t.Errorf("releaseLinesHaveEndDates from docs/security/security.md (-want +got):\n%s", diff)
+	}
 	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "SECURITY.md": "## Supported Versions\n\nOnly the last stable version at any given point.\n"}, "policy"}})
 	f := run(t, collect(t, dir), "releaseLinesHaveEndDates")
 	if len(f) != 1 || f[0].Outcome != rule.False || f[0].Location.Path != "SECURITY.md" || f[0].Location.Line != 3 {

@@ -109,6 +109,9 @@ func classify(p string) string {
 		base == "build.gradle" || base == "build.gradle.kts" || base == "composer.json" || base == "go.mod") && !skipped(p):
 		return base
 	}
+	if gradleScript(p) {
+		return "build.gradle"
+	}
 	if dir == "." || dir == "scripts" || dir == "script" || dir == "bin" || dir == "tools" || dir == "ci" || dir == "release" || dir == "build" {
 		if releaseScript.MatchString(lb) {
 			return "script"
@@ -118,6 +121,36 @@ func classify(p string) string {
 		return "doc"
 	}
 	return ""
+}
+
+// gradleScript reports a Gradle script other than build.gradle(.kts) that
+// configures the build: a script under gradle/ that build files apply (apply
+// from:), or a precompiled script plugin (src/main/kotlin or src/main/groovy
+// of buildSrc, build-logic or another included build), where convention
+// builds keep their publishing and signing set-up. Settings and init
+// scripts configure no publication.
+func gradleScript(p string) bool {
+	lb := strings.ToLower(path.Base(p))
+	if !strings.HasSuffix(lb, ".gradle") && !strings.HasSuffix(lb, ".gradle.kts") || strings.HasPrefix(lb, "settings.") || strings.HasPrefix(lb, "init.") {
+		return false
+	}
+	dir := path.Dir(p)
+	if dir == "gradle" {
+		return true
+	}
+	segs := strings.Split(dir, "/")
+	if len(segs) > MaxDepth+3 {
+		return false
+	}
+	for i, s := range segs {
+		if skip[s] || strings.HasPrefix(s, ".") {
+			return false
+		}
+		if s == "src" && i+2 < len(segs) && segs[i+1] == "main" && (segs[i+2] == "kotlin" || segs[i+2] == "groovy") {
+			return true
+		}
+	}
+	return false
 }
 
 var (
@@ -274,6 +307,7 @@ var (
 	mavenGPG       = regexp.MustCompile(`<artifactId>\s*maven-gpg-plugin\s*</artifactId>`)
 	mavenSignOther = regexp.MustCompile(`<artifactId>\s*(?:sign-maven-plugin|pgpverify-maven-plugin-never|maven-jarsigner-plugin)\s*</artifactId>`)
 	distMgmt       = regexp.MustCompile(`(?s)<distributionManagement>.*?</distributionManagement>`)
+	pomSite        = regexp.MustCompile(`(?s)<site>.*?</site>`)
 	xmlURL         = regexp.MustCompile(`<url>\s*([^<\s]+)\s*</url>`)
 	centralPlugin  = regexp.MustCompile(`<artifactId>\s*(?:central-publishing-maven-plugin|nexus-staging-maven-plugin)\s*</artifactId>|<artifactId>\s*oss-parent\s*</artifactId>`)
 )
@@ -288,7 +322,9 @@ func pom(f *evidence.Packaging, p, text string) {
 		addSigning(f, evidence.SigningConfig{Tool: "maven-signing", Path: p, Line: lineAt(text, loc[0]), Detail: strings.TrimSpace(text[loc[0]:loc[1]])})
 	}
 	if loc := distMgmt.FindStringIndex(text); loc != nil {
-		block := text[loc[0]:loc[1]]
+		// The <site> entry deploys the project's website (often over
+		// scm:svn:), not the artefacts; blanked so offsets stay right.
+		block := pomSite.ReplaceAllStringFunc(text[loc[0]:loc[1]], func(m string) string { return strings.Repeat(" ", len(m)) })
 		urls := xmlURL.FindAllStringSubmatchIndex(block, 10)
 		for _, u := range urls {
 			addChannel(f, evidence.PackageChannel{Channel: "maven", Path: p, Line: lineAt(text, loc[0]+u[0]), URL: block[u[2]:u[3]]})

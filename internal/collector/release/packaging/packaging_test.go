@@ -83,3 +83,44 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+func TestClassifyGradleScripts(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		want string
+	}{
+		{"build.gradle.kts", "build.gradle.kts"},
+		{"lib/build.gradle", "build.gradle"},
+		{"build-logic/src/main/kotlin/acme.publish-conventions.gradle.kts", "build.gradle"},
+		{"buildSrc/src/main/groovy/acme.publishing.gradle", "build.gradle"},
+		{"gradle/publish.gradle", "build.gradle"},
+		{"settings.gradle.kts", ""},
+		{"build-logic/settings.gradle.kts", ""},
+		{"gradle/init.gradle", ""},
+		{"samples/app/src/main/kotlin/demo.gradle.kts", ""},
+		{"lib/src/test/kotlin/fixture.gradle.kts", ""},
+		{"lib/src/main/kotlin/Main.kt", ""},
+	} {
+		if got := classify(tc.path); got != tc.want {
+			t.Errorf("classify(%q) = %q, want %q", tc.path, got, tc.want)
+		}
+	}
+}
+
+// A POM's <site> entry deploys the website, not the artefacts: its URL is
+// not a distribution channel, and the artefacts go where the parent POM
+// says.
+func TestPOMSiteIsNotAChannel(t *testing.T) {
+	var f evidence.Packaging
+	Scan(&f, "pom.xml", "pom.xml", []byte("<project>\n  <distributionManagement>\n    <site>\n      <id>web</id>\n      <url>scm:svn:https://svn.example.org/site/</url>\n    </site>\n  </distributionManagement>\n</project>\n"))
+	want := []evidence.PackageChannel{{Channel: "maven", Path: "pom.xml", Line: 2}}
+	if d := cmp.Diff(want, f.Channels); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	f = evidence.Packaging{}
+	Scan(&f, "pom.xml", "pom.xml", []byte("<project>\n  <distributionManagement>\n    <repository><url>https://repo.example.org/releases</url></repository>\n    <site><url>scm:svn:https://svn.example.org/site/</url></site>\n  </distributionManagement>\n</project>\n"))
+	want = []evidence.PackageChannel{{Channel: "maven", Path: "pom.xml", Line: 3, URL: "https://repo.example.org/releases"}}
+	if d := cmp.Diff(want, f.Channels); d != "" {
+		t.Errorf("with a repository (-want +got):\n%s", d)
+	}
+}

@@ -382,6 +382,9 @@ func (s *scanner) scanFile(f file, data []byte) (secrets []evidence.Secret, cred
 			if i < len(offsets) {
 				off = offsets[i]
 			}
+			if i < len(offsets) && inEncodedBlob(data, off) {
+				continue
+			}
 			k := key{d.name, lines.line(off), Fingerprint(v)}
 			if seen[k] {
 				continue
@@ -553,6 +556,31 @@ func secretValue(s veles.Secret) string {
 	}
 	walk(v, 0)
 	return strings.Join(parts, "\x00")
+}
+
+// minBlobRun is how long an unbroken run of base64 characters must be for
+// a match inside it to count as chance: an embedded binary (a WebAssembly
+// module, a font or an image inlined as base64) holds every short
+// token-shaped string sooner or later. PEM bodies break every 64
+// characters and real tokens stand alone, so neither comes near it.
+const minBlobRun = 1024
+
+// inEncodedBlob reports whether off lies inside such a run.
+func inEncodedBlob(data []byte, off int) bool {
+	if off < 0 || off >= len(data) {
+		return false
+	}
+	isB64 := func(c byte) bool {
+		return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
+	}
+	start, end := off, off
+	for start > 0 && isB64(data[start-1]) && off-start < minBlobRun {
+		start--
+	}
+	for end < len(data) && isB64(data[end]) && end-start < minBlobRun {
+		end++
+	}
+	return end-start >= minBlobRun
 }
 
 // lineIndex maps byte offsets to 1-based line numbers.

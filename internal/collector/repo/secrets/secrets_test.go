@@ -242,3 +242,22 @@ func TestSecretValue(t *testing.T) {
 		t.Errorf("Fingerprint(password) = %q", got)
 	}
 }
+
+// A token-shaped string inside an inlined binary (a WebAssembly module
+// carried as base64 in a JavaScript file) is chance, not a secret; the
+// same token on its own line is one.
+func TestEncodedBlobIsNotASecret(t *testing.T) {
+	token := npmToken(t)
+	blob := strings.Repeat("AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAn9", 40)
+	tree := writeTree(t, map[string]string{
+		"lib/wasm.js":  "'use strict'\nconst wasm = '" + blob + token + blob + "'\n",
+		"lib/token.js": "const t = '" + token + "'\n",
+	})
+	var got []string
+	for _, s := range factsOf[evidence.Secret](collect(t, New().(Collector), context.Background(), tree)) {
+		got = append(got, fmt.Sprintf("%s:%d", s.Path, s.Line))
+	}
+	if diff := cmp.Diff([]string{"lib/token.js:1"}, got); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+}
