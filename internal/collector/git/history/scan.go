@@ -328,7 +328,7 @@ var (
 	// GitHub's merges of a private security fork.
 	advisoryMerge = regexp.MustCompile(`(?m)^Merge (?:pull request from GHSA-|commit from fork\b)`)
 	// Explicit security wording in the subject.
-	securityWords = regexp.MustCompile(`(?i)\[security\]|^(?:sec|security|vuln)(?:\([^)]*\))?!?:|^[a-z]+\((?:sec|security|vuln[a-z]*|cve)\)!?:|\bsecurity[- ](?:fix|issue|vulnerabilit\w*|patch|bug|problem|flaw|hole|release)`)
+	securityWords = regexp.MustCompile(`(?i)^(?:sec|security|vuln)(?:\([^)]*\))?!?:|^[a-z]+\((?:sec|security|vuln[a-z]*|cve)\)!?:|\bsecurity[- ](?:fix|issue|vulnerabilit\w*|patch|bug|problem|flaw|hole|release)`)
 	// A fix verb with a weakness class from the CWE vocabulary.
 	fixVerb  = regexp.MustCompile(`(?i)\b(?:fix\w*|prevent\w*|patch\w*|mitigat\w*|remediat\w*|address\w*|resolv\w*|protect\w*|avoid\w*|sanitiz\w*|escap\w*|harden\w*|disallow\w*|reject\w*)\b`)
 	weakness = regexp.MustCompile(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
@@ -358,6 +358,32 @@ func componentTags(subj string) string {
 	}
 	return subj
 }
+
+// affirmed reports whether re matches s somewhere not negated: "not a
+// security fix" or "no security issue" says the opposite of a fix.
+func affirmed(s string, re *regexp.Regexp) bool {
+	for _, loc := range re.FindAllStringIndex(s, 4) {
+		if !negatedBefore.MatchString(s[:loc[0]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// negatedBefore is a negation right before a match.
+var negatedBefore = regexp.MustCompile(`(?i)\b(?:not(?: an?)?|no|non|never|without)[- ]$`)
+
+// securityTag reports whether the subject's leading tags mark it a
+// security change: [SECURITY] alone or beside version tags. Tags are a
+// prefix convention, so "[Security]" further on is prose, and a chain of
+// components is the parts a commit touches (componentTags).
+func securityTag(subj string) bool {
+	lead := tagChain.FindString(subj)
+	return lead != "" && componentTags(subj) == subj && securityTagRe.MatchString(lead)
+}
+
+// securityTagRe folds case as the other wording patterns do.
+var securityTagRe = regexp.MustCompile(`(?i)\[security\]`)
 
 var versionTag = regexp.MustCompile(`^v?\d+(?:\.(?:\d+|x))*$`)
 
@@ -397,7 +423,9 @@ func SecurityFixWording(msg string) (string, []string) {
 		return "advisory merge: " + textsafe.Truncate(textsafe.Clean(subj), 60), ids
 	case len(ids) > 0:
 		return "names " + strings.Join(ids, ", "), ids
-	case mayFold(subj, "sec", "vuln", "cve") && securityWords.MatchString(componentTags(subj)):
+	case securityTag(subj):
+		return "security wording: [security] tag", nil
+	case mayFold(subj, "sec", "vuln", "cve") && affirmed(componentTags(subj), securityWords):
 		return "security wording: " + textsafe.Clean(securityWords.FindString(componentTags(subj))), nil
 	case mayFold(subj, fixStems...) && fixVerb.MatchString(subj) && weakness.MatchString(subj):
 		return "fixes " + strings.ToLower(textsafe.Clean(weakness.FindString(subj))), nil

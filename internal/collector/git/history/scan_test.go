@@ -208,6 +208,12 @@ func TestSecurityFixWording(t *testing.T) {
 		{"[Console][EventDispatcher][Security][Serializer] Add PHPDoc to attribute classes", false},
 		{"[2.3] [Config] [Console] [Security] [Yaml] static code analysis, code cleanup", false},
 		{"[Security][Http] Fix XSS in the login form", true},
+		// A tag is a prefix: "[Security]" later in the subject is prose.
+		{"history: a chain of component tags ([Console][Security][Yaml]) names the parts a commit touches", false},
+		{"docs: link the [security] section from the README", false},
+		{"history: tags name the parts a commit touches, not a security fix", false},
+		{"this is no security issue, just a typo", false},
+		{"not a regression; security fix for the parser", true},
 	} {
 		why, _ := SecurityFixWording(tc.msg)
 		if (why != "") != tc.want {
