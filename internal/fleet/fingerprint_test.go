@@ -166,3 +166,46 @@ func TestEngineFingerprint(t *testing.T) {
 		t.Fatalf("an hour later the fingerprint changed, want the same day's")
 	}
 }
+
+// A forced request for a repository whose job is already waiting makes
+// that job forced instead of being dropped as a duplicate.
+func TestForceUpgradesWaitingJob(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			f := openFleet(t, b.open(t))
+			ctx := context.Background()
+			repos := addAll(t, f, "/repo")
+			assessed := 0
+			work := func() {
+				t.Helper()
+				err := f.Queue.Work(ctx, WorkOptions{Workers: 1, UntilEmpty: true, PollEvery: 20 * time.Millisecond,
+					Fingerprint: func(context.Context, string) (string, error) { return "same", nil },
+					Assess: func(context.Context, string) (*report.Report, error) {
+						assessed++
+						return fakeReport("abc", 3), nil
+					}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := f.Queue.Enqueue(ctx, repos, 3); err != nil {
+				t.Fatal(err)
+			}
+			work() // the first assessment
+			if _, err := f.Queue.EnqueueWith(ctx, repos, EnqueueOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			n, err := f.Queue.EnqueueWith(ctx, repos, EnqueueOptions{Force: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Fatalf("forced request queued %d jobs beside the waiting one, want 0", n)
+			}
+			work()
+			if assessed != 2 {
+				t.Fatalf("%d assessments, want 2: the waiting job should have run forced", assessed)
+			}
+		})
+	}
+}

@@ -86,13 +86,41 @@ func (q *riverQueue[TTx]) EnqueueWith(ctx context.Context, repos []Repository, e
 		if err != nil {
 			return queued, fmt.Errorf("enqueue: %w", err)
 		}
-		for _, r := range res {
-			if !r.UniqueSkippedAsDuplicate {
+		for i, r := range res {
+			switch {
+			case !r.UniqueSkippedAsDuplicate:
 				queued++
+			case eo.Force && r.Job != nil:
+				// A forced request must not be lost to a job already
+				// waiting for the same repository: that job is made forced.
+				if err := q.forceWaiting(ctx, r.Job.ID, params[i].Args.(AssessArgs)); err != nil {
+					return queued, err
+				}
 			}
 		}
 	}
 	return queued, nil
+}
+
+// forceWaiting rewrites the arguments of a job that has not started yet so
+// that it skips the unchanged check. A job already running is left alone:
+// it assesses whatever the check finds, and the next request can force.
+func (q *riverQueue[TTx]) forceWaiting(ctx context.Context, id int64, args AssessArgs) error {
+	args.Force = true
+	data, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	cast := "?"
+	if q.leases.dialect == Postgres {
+		cast = "CAST(? AS jsonb)"
+	}
+	_, err = q.leases.db.ExecContext(ctx, rebind(q.leases.dialect,
+		`UPDATE river_job SET args = `+cast+` WHERE id = ? AND state IN ('available', 'scheduled', 'retryable', 'pending')`), string(data), id)
+	if err != nil {
+		return fmt.Errorf("force queued job %d: %w", id, err)
+	}
+	return nil
 }
 
 func (q *riverQueue[TTx]) Pending(ctx context.Context) (int, error) {
