@@ -384,12 +384,25 @@ func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
 	if _, ok := evidence.First[evidence.Lifecycle](ev); !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
 	}
+	lines := evidence.Facts[evidence.ReleaseLine](ev)
+	dated := map[string]bool{} // sources that give at least one line a date
+	for _, it := range lines {
+		if !it.Fact.EndOfSupport().IsZero() {
+			dated[it.Fact.Source] = true
+		}
+	}
 	var out []rule.Finding
-	for _, it := range evidence.Facts[evidence.ReleaseLine](ev) {
+	for _, it := range lines {
 		l := it.Fact
 		end := l.EndOfSupport()
 		loc := lineLoc(l)
 		switch {
+		case end.IsZero() && l.Current && dated[l.Source]:
+			// The line being developed gets its end date when its
+			// successor ships; until then there is no notice to measure,
+			// and the lines before it show how much the source gives.
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "release line %s is marked current in %s:%d and has no end date yet, so no notice has been due for it", l.Version, l.Source, l.Line))
+			continue
 		case end.IsZero() && l.Ended:
 			out = append(out, rule.New(id, rule.NotAvailable, loc, "release line %s is marked as past its end of life without a date, so the notice given for it is not shown", l.Version))
 			continue

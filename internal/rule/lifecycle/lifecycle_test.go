@@ -70,6 +70,26 @@ func TestReleaseLinesFromTable(t *testing.T) {
 	if want := []rule.Outcome{rule.True, rule.True, rule.True}; !slices.Equal(got, want) {
 		t.Errorf("outcomes = %v, want %v", got, want)
 	}
+	// The current line has no end date yet: no notice has been due for it,
+	// and the dated lines before it decide.
+	got = nil
+	for _, f := range endOfSupportNoticeAtLeastOneYear(evidence.NewSet(
+		evidence.Record{Fact: evidence.Lifecycle{Sources: []string{"README.md"}}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "6.x", EndOfLife: day("2023-10-31"), Announced: day("2022-09-30"), AnnouncedBy: "git", Source: "README.md", Line: 6}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "7.x", Current: true, Source: "README.md", Line: 7}},
+	)) {
+		got = append(got, f.Outcome)
+	}
+	if want := []rule.Outcome{rule.True, rule.NotAvailable}; !slices.Equal(got, want) {
+		t.Errorf("notice outcomes = %v, want %v", got, want)
+	}
+	// An undated current line with no dated line beside it gives no notice.
+	if f := endOfSupportNoticeAtLeastOneYear(evidence.NewSet(
+		evidence.Record{Fact: evidence.Lifecycle{Sources: []string{"README.md"}}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "7.x", Current: true, Source: "README.md", Line: 7}},
+	)); len(f) != 1 || f[0].Outcome != rule.False {
+		t.Errorf("undated current line alone: %+v", f)
+	}
 	// A rule without dates is an absence, and the finding says so.
 	rule1 := evidence.NewSet(evidence.Record{Fact: evidence.Lifecycle{SupportRule: "Only the last stable version.", SupportRulePath: "SECURITY.md", SupportRuleLine: 5}})
 	f := releaseLinesHaveEndDates(rule1)
