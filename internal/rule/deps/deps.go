@@ -541,6 +541,13 @@ func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
 		if !v.KEV || v.Status == "not_affected" || v.Status == "fixed" {
 			continue
 		}
+		if v.Package.Floor {
+			f := rule.New(id, rule.NotAvailable, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
+				"%s is in CISA's KEV catalogue, but %s %s is only the minimum %s accepts, so whether the build carries it cannot be told; %s", describe(v), v.Package.Name, v.Package.Version, v.Package.Path, fixText(v))
+			f.Values = vulnValues(v)
+			out = append(out, f)
+			continue
+		}
 		f := rule.New(id, rule.False, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
 			"%s is in CISA's KEV catalogue since %s; %s", describe(v), v.KEVAdded.UTC().Format(time.DateOnly), fixText(v))
 		f.Values = vulnValues(v)
