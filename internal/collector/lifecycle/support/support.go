@@ -359,10 +359,13 @@ func blobKeys(path string, f *object.File, doc bool) []string {
 // (docs/security/security.md).
 func supportDocs(in *collector.Input) []string {
 	var out []string
-	for _, stem := range []string{"support", "security", "lifecycle", "releases", "release", "releasing", "readme"} {
+	for _, stem := range []string{"support", "security", "lifecycle", "lts", "releases", "release", "releasing", "readme"} {
 		for _, e := range in.Tree.Find(func(p string) bool {
 			dir := path.Dir(p)
-			if dir != "." && dir != ".github" && dir != "docs" && dir != "docs/"+stem {
+			// A lifecycle or LTS page is about support whatever section of
+			// the documentation holds it (docs/Reference/LTS.md).
+			anywhereInDocs := (stem == "lifecycle" || stem == "lts") && strings.HasPrefix(dir, "docs/")
+			if dir != "." && dir != ".github" && dir != "docs" && dir != "docs/"+stem && !anywhereInDocs {
 				return false
 			}
 			b := strings.ToLower(path.Base(p))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -256,6 +257,16 @@ func TestReleaseLinesFromDocuments(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"true docs/security/security.md:8", "true docs/security/security.md:9"}, got); diff != "" {
 		t.Errorf("releaseLinesHaveEndDates from docs/security/security.md (-want +got):\n%s", diff)
+	}
+	// An LTS page in a documentation section (docs/Reference/LTS.md).
+	lts := "## Long Term Support\n\n### Schedule\n\n| Version | Release Date | End Of LTS Date |\n| :------ | :----------- | :-------------- |\n| 4.0.0   | 2022-06-08   | 2025-06-30      |\n| 5.0.0   | 2024-09-17   | TBD             |\n"
+	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "docs/Reference/LTS.md": lts}, "lts"}})
+	got = nil
+	for _, f := range run(t, collect(t, dir), "releaseLinesHaveEndDates") {
+		got = append(got, string(f.Outcome)+" "+f.Location.Path+":"+fmt.Sprint(f.Location.Line))
+	}
+	if len(got) == 0 || !strings.HasPrefix(got[0], "true docs/Reference/LTS.md:") {
+		t.Errorf("releaseLinesHaveEndDates from docs/Reference/LTS.md = %v, want lines from it", got)
 	}
 	// A qualified release-process name (docs/release-policy.md).
 	policy := "# Release Policy\n\n| Version | First Release | Status | End of Life |\n| --- | --- | --- | --- |\n| 15.x | 2026-05-29 | current | - |\n| 14.x | 2025-05-18 | maintenance | 2027-05-29 |\n"
