@@ -140,3 +140,34 @@ func TestReleaseLinesEndedAndModuleTags(t *testing.T) {
 		t.Errorf("notice: %+v", f)
 	}
 }
+
+// An LTS schedule names major lines by their first release: 5.12.1 is of
+// the 5.0.0 line. A table of minor lines keeps exact prefixes.
+func TestOrphanTagsMajorLines(t *testing.T) {
+	lines := func(vs ...string) []evidence.Item[evidence.ReleaseLine] {
+		var out []evidence.Item[evidence.ReleaseLine]
+		for _, v := range vs {
+			out = append(out, evidence.Item[evidence.ReleaseLine]{Fact: evidence.ReleaseLine{Version: v}})
+		}
+		return out
+	}
+	tags := []evidence.TagInfo{{Name: "v5.12.1", Release: true}, {Name: "v4.29.0", Release: true}}
+	tests := []struct {
+		name  string
+		lines []evidence.Item[evidence.ReleaseLine]
+		want  []string
+	}{
+		{"major schedule", lines("4.0.0", "5.0.0"), nil},
+		{"minor lines", lines("4.0", "4.1"), []string{"v5.12.1", "v4.29.0"}},
+		{"single row", lines("5.0.0"), []string{"v5.12.1", "v4.29.0"}},
+		{"not all zero", lines("4.0.0", "5.2.0"), []string{"v5.12.1", "v4.29.0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := orphanTags(tt.lines, tags)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("orphans = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
