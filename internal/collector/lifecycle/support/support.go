@@ -427,7 +427,7 @@ func topics(pairs ...string) []topic {
 // 4.1.3 and 4.3.1).
 var (
 	UpdatePolicyTopics = topics(
-		"frequency", `\b(daily|weekly|fortnightly|monthly|quarterly|yearly|annually|every (\d+|two|three|four|six|eight|twelve|few|couple of) (days|weeks|months|years)|every (other )?(day|week|month|quarter|year)|(once|twice) a (week|month|quarter|year)|per (week|month|quarter)|release cadence|release schedule|regular(ly)? (release|update)s?)\b`,
+		"frequency", `\b(daily|weekly|fortnightly|monthly|quarterly|yearly|annually|every (\d+(\s*(-|–|to|or)\s*\d+)?|two|three|four|six|eight|twelve|few|couple of) (days|weeks|months|years)|every (other )?(day|week|month|quarter|year)|(once|twice) a (week|month|quarter|year)|per (week|month|quarter)|release cadence|release schedule|regular(ly)? (release|update)s?)\b`,
 		"how updates are applied", `\b(upgrad(e|ing)|apply(ing)? (an |the |a )?(update|patch|release)|install(ing)? (an |the |a )?(update|new version|release)|auto(matic)?[- ]update|replace the binary|go install)`,
 	)
 	UserDocTopics = topics(

@@ -203,6 +203,8 @@ func TestUpdateDocumentsByConvention(t *testing.T) {
 		// A release policy under docs/ with a spelled-out cadence.
 		{"release_policy_spelled_cadence", map[string]string{"docs/release-policy.md": "# Release Policy\n\nThere are major releases about every six months.\n"}, rule.True,
 			"docs/release-policy.md covers frequency (docs/release-policy.md:3), how updates are applied (docs/release-policy.md:1)"},
+		{"release_process_cadence_range", map[string]string{"docs/RELEASING.md": "# Releasing\n\nWe aim to release whatever is on main every 1-2 months.\n"}, rule.True,
+			"docs/RELEASING.md covers frequency (docs/RELEASING.md:3), how updates are applied (docs/RELEASING.md:1)"},
 		{"cadence_in_code_is_not_stated", map[string]string{"docs/RELEASING.md": releasing}, rule.False,
 			"docs/RELEASING.md covers how updates are applied (docs/RELEASING.md:1); missing frequency"},
 	}
