@@ -80,6 +80,10 @@ type Package struct {
 	Scope     string `json:"scope,omitempty"`    // Runtime, Dev, Optional or "" when unknown
 	Path      string `json:"path"`               // the lockfile or manifest it came from
 	Line      int    `json:"line,omitempty"`
+	// Floor marks a version that is only the least the build accepts, not
+	// the one it uses: Go's stdlib from go.mod's go or toolchain directive,
+	// which any newer installed toolchain overrides.
+	Floor bool `json:"floor,omitempty"`
 }
 
 // Key identifies a package version within an ecosystem.
@@ -339,6 +343,7 @@ func convert(sp *extractor.Package, p string) Package {
 	if u := sp.PURL(); u != nil {
 		pkg.PURL = cleanPURL(u.String())
 	}
+	pkg.Floor = GoStdlibFloor(pkg)
 	if pkg.Ecosystem == "" && strings.HasPrefix(pkg.PURL, "pkg:cocoapods/") {
 		pkg.Ecosystem = "CocoaPods"
 	}
@@ -357,6 +362,14 @@ func convert(sp *extractor.Package, p string) Package {
 		}
 	}
 	return pkg
+}
+
+// GoStdlibFloor reports whether p is the Go standard library as go.mod
+// names it. The go and toolchain directives state the oldest Go release
+// the module builds with; the stdlib compiled in is whichever newer
+// toolchain the builder has, so the version is a floor, not a pin.
+func GoStdlibFloor(p Package) bool {
+	return p.Ecosystem == "Go" && p.Name == "stdlib" && path.Base(p.Path) == "go.mod"
 }
 
 // Extractors returns the names of the formats Scan understands.

@@ -126,6 +126,14 @@ func TestScanTree(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("relations (-want +got):\n%s", diff)
 	}
+	// The go directive is the oldest Go accepted, so only stdlib is a floor.
+	floors := map[string]bool{}
+	for _, p := range inv.Files[0].Packages {
+		floors[p.Name] = p.Floor
+	}
+	if diff := cmp.Diff(map[string]bool{"golang.org/x/sys": false, "golang.org/x/text": false, "stdlib": true}, floors); diff != "" {
+		t.Errorf("floors (-want +got):\n%s", diff)
+	}
 	if in := inv.Files[0].Integrity; in.Hashed != 1 || in.Total != 2 {
 		t.Errorf("integrity = %+v, want 1 of 2 in go.sum", in)
 	}
@@ -148,5 +156,27 @@ func TestFromPURL(t *testing.T) {
 		if !ok || p.Ecosystem != tc.eco || p.Name != tc.name || p.Version != tc.version {
 			t.Errorf("FromPURL(%q) = %+v, %v; want %s %s %s", tc.in, p, ok, tc.eco, tc.name, tc.version)
 		}
+	}
+}
+
+func TestGoStdlibFloor(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Package
+		want bool
+	}{
+		{"go.mod stdlib", Package{Ecosystem: "Go", Name: "stdlib", Version: "1.15", Path: "go.mod"}, true},
+		{"nested go.mod stdlib", Package{Ecosystem: "Go", Name: "stdlib", Version: "1.22", Path: "tools/go.mod"}, true},
+		{"go.mod module", Package{Ecosystem: "Go", Name: "golang.org/x/sys", Version: "0.1.0", Path: "go.mod"}, false},
+		// An SBOM records the stdlib a binary was built with: a pin.
+		{"sbom stdlib", Package{Ecosystem: "Go", Name: "stdlib", Version: "1.22.3", Path: "bom.cdx.json"}, false},
+		{"npm stdlib", Package{Ecosystem: "npm", Name: "stdlib", Version: "1.0.0", Path: "go.mod"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := GoStdlibFloor(tt.p); got != tt.want {
+				t.Errorf("GoStdlibFloor(%+v) = %v, want %v", tt.p, got, tt.want)
+			}
+		})
 	}
 }

@@ -27,6 +27,7 @@ type DepPackage struct {
 	Scope     string `json:"scope,omitempty"`    // "runtime", "dev", "optional" or "" when unknown
 	Path      string `json:"path"`
 	Line      int    `json:"line,omitempty"`
+	Floor     bool   `json:"floor,omitempty"` // the version is a minimum the build may exceed (Go's stdlib from go.mod)
 }
 
 // DependencyFile is a lockfile or manifest and the packages it pins.

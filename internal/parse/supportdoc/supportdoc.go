@@ -46,6 +46,7 @@ var (
 	sepRe        = regexp.MustCompile(`^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$`)
 	versionColRe = regexp.MustCompile(`(?i)version|release|branch|series|line`)
 	endColRe     = regexp.MustCompile(`(?i)eol|end|support|status|security|maintain|until|life|expir`)
+	undecidedRe  = regexp.MustCompile(`(?i)^\W*(?:tbd|tba|to be (?:determined|announced|decided))\W*$`)
 	currentRe    = regexp.MustCompile(`(?i)\b(?:latest|current|active|supported|maintained|stable)\b`)
 	endWordRe    = regexp.MustCompile(`(?i)\b(?:eol|end[- ]of[- ]life|end of support|unsupported|deprecated|until|ends?|ended|expired?)\b`)
 	// The marks of a Supported column (GitHub's SECURITY.md template and
@@ -223,7 +224,8 @@ func row(header, cs []string, n int) (Line, bool) {
 			ln.Ended = false
 			return ln, true
 		}
-		if currentRe.MatchString(c) || supportedMarkRe.MatchString(c) {
+		// An end date still to be set (TBD) is a line that has not ended.
+		if currentRe.MatchString(c) || supportedMarkRe.MatchString(c) || undecidedRe.MatchString(c) {
 			ln.Current = true
 		}
 		if endedRe.MatchString(c) || endedMarkRe.MatchString(c) {

@@ -40,6 +40,10 @@ func TestParse(t *testing.T) {
 			"| 5.x | ✅ | alpha APIs |\n| 4.x | :white_check_mark: | Java 8+ |\n| 3.x | ❌ Ended 2021-12-31 | Java 7+ |\n| 2.x | :x: | |\n", false, Doc{Lines: []Line{
 			{Version: "5.x", Current: true, Line: 3}, {Version: "4.x", Current: true, Line: 4},
 			{Version: "3.x", End: day("2021-12-31"), Line: 5}, {Version: "2.x", Ended: true, Line: 6}}}},
+		// An end of LTS still to be decided is a line that has not ended.
+		{"end_to_be_decided", "docs/Reference/LTS.md", "| Version | Release Date | End Of LTS Date |\n| :-- | :-- | :-- |\n" +
+			"| 4.0.0 | 2022-06-08 | 2025-06-30 |\n| 5.0.0 | 2024-09-17 | TBD |\n", false, Doc{Lines: []Line{
+			{Version: "4.0.0", End: day("2025-06-30"), Line: 3}, {Version: "5.0.0", Current: true, Line: 4}}}},
 		{"table_in_code_is_skipped", "README.md", "```\n| Version | EOL |\n|--|--|\n| 1.x | 2020-01-01 |\n```\n", true, Doc{}},
 	}
 	for _, tt := range tests {

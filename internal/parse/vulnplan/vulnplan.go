@@ -44,7 +44,7 @@ var patterns = []struct {
 	{Remediation, regexp.MustCompile(`(?i)\b(?:remediat\w*|fix\w*|patch\w*|resolv\w*|resolution|address\w*|mitigat\w*)\b` + gap + `\b(?:within|in\s+(?:at\s+most|under|less\s+than)|no\s+later\s+than)\s+` + duration)},
 	{Triage, regexp.MustCompile(`(?i)\b(?:triag\w*|assess\w*|investigat\w*|evaluat\w*|confirm\w*\s+(?:the\s+)?(?:issue|vulnerability|report))\b` + gap + `\b(?:within|in\s+(?:at\s+most|under|less\s+than))\s+` + duration)},
 	{BySeverity, regexp.MustCompile(`(?i)\b(?:critical|high|medium|moderate|low)\b` + `[^.!?;\n]{0,60}?\b` + duration)},
-	{Rating, regexp.MustCompile(`(?i)\bcvss\b|\b(?:assess\w*|rat\w*|classif\w*|prioriti[sz]\w*)\b[^.!?;\n]{0,60}?\bseverity\b|\bseverity\b[^.!?;\n]{0,60}?\b(?:confidentiality|integrity|availability)\b`)},
+	{Rating, regexp.MustCompile(`(?i)\bcvss\b|\b(?:assess\w*|rat\w*|classif\w*|prioriti[sz]\w*|assign\w*|determin\w*)\b[^.!?;\n]{0,60}?\bseverity\b|\bseverity\b[^.!?;\n]{0,60}?\b(?:confidentiality|integrity|availability)\b`)},
 }
 
 // Find returns the first statement of each kind in a document.

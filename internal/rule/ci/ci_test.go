@@ -224,6 +224,41 @@ jobs:
 			line: map[string]int{NoUntrustedCheckoutInPrivilegedTrigger: 7, NoScriptInjection: 12, SelfHostedRunnersNotExposed: 4, SecretsNotEchoed: 13},
 		},
 		{
+			// A Python helper builds "gh pr checkout" as text for another
+			// job; its lines are code, not commands this job runs.
+			name: "workflow_run runs a Python helper that mentions gh pr checkout",
+			files: map[string]string{".github/workflows/comment.yml": `on:
+  workflow_run:
+    workflows: [build]
+    types: [completed]
+permissions: {}
+jobs:
+  comment:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python scripts/helper.py comment-details
+`, "scripts/helper.py": "def config(pr):\n    return f\"gh pr checkout {pr}\"\n"},
+			want: map[string]rule.Outcome{NoUntrustedCheckoutInPrivilegedTrigger: rule.True},
+		},
+		{
+			name: "workflow_run runs a shell script that checks out the pull request",
+			files: map[string]string{".github/workflows/comment.yml": `on:
+  workflow_run:
+    workflows: [build]
+    types: [completed]
+permissions: {}
+jobs:
+  comment:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: bash scripts/fetch
+`, "scripts/fetch": "#!/usr/bin/env bash\nset -e\ngh pr checkout \"$PR\"\n"},
+			want: map[string]rule.Outcome{NoUntrustedCheckoutInPrivilegedTrigger: rule.False},
+			line: map[string]int{NoUntrustedCheckoutInPrivilegedTrigger: 3},
+		},
+		{
 			name: "safe variants",
 			files: map[string]string{".github/workflows/pr.yml": `on: pull_request_target
 permissions: {}
@@ -471,5 +506,26 @@ func TestContainerImageMessageSaysImageOnce(t *testing.T) {
 	got := evalAll(t, collectDir(t, dir))[ContainerImagesPinned]
 	if len(got) != 1 || got[0].Message != "CI image golang:1.26 is not pinned by digest" {
 		t.Errorf("containerImagesPinned = %+v", got)
+	}
+}
+
+func TestShellScript(t *testing.T) {
+	tests := []struct {
+		file, text string
+		want       bool
+	}{
+		{"ci/build.sh", "make\n", true},
+		{"scripts/test", "make test\n", true},
+		{"scripts/test", "#!/bin/bash\nmake test\n", true},
+		{"scripts/test", "#!/usr/bin/env -S bash -e\nmake test\n", true},
+		{"scripts/gen", "#!/usr/bin/env python3\nprint(1)\n", false},
+		{"scripts/helper.py", "print(1)\n", false},
+		{"tools/release.js", "console.log(1)\n", false},
+		{"build.ps1", "Write-Host hi\n", true},
+	}
+	for _, tt := range tests {
+		if got := shellScript(tt.file, tt.text); got != tt.want {
+			t.Errorf("shellScript(%q, %q) = %v, want %v", tt.file, tt.text, got, tt.want)
+		}
 	}
 }

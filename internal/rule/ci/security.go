@@ -2,6 +2,7 @@ package ci
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -569,6 +570,41 @@ var untrustedRef = regexp.MustCompile(`github\.event\.pull_request\.head\.(?:sha
 
 var untrustedFetch = regexp.MustCompile(`(?m)\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|pull|switch)\b[^\n]*(?:\$\{\{\s*(?:github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head)|refs/pull/|\bpull/[^\s/]+/(?:head|merge)\b)`)
 
+// shellScript reports whether a script a step runs is shell, whose lines
+// are commands: a shell extension, or no extension and no shebang naming
+// another interpreter.
+func shellScript(file, text string) bool {
+	switch strings.ToLower(path.Ext(file)) {
+	case ".sh", ".bash", ".zsh", ".ksh", ".ps1", ".psm1", ".cmd", ".bat":
+		return true
+	case "":
+		first, _, _ := strings.Cut(text, "\n")
+		if !strings.HasPrefix(first, "#!") {
+			return true
+		}
+		f := strings.Fields(strings.TrimPrefix(first, "#!"))
+		if len(f) == 0 {
+			return true
+		}
+		interp := path.Base(f[0])
+		if interp == "env" {
+			// #!/usr/bin/env [-S] bash: the first word that is no flag.
+			for _, a := range f[1:] {
+				if !strings.HasPrefix(a, "-") {
+					interp = path.Base(a)
+					break
+				}
+			}
+		}
+		switch interp {
+		case "sh", "bash", "zsh", "ksh", "dash", "ash", "pwsh":
+			return true
+		}
+		return false
+	}
+	return false
+}
+
 func privilegedTrigger(pl evidence.CIPipeline) (string, int, bool) {
 	for _, t := range pl.Triggers {
 		// issue_comment runs with the base repository's token and
@@ -601,10 +637,17 @@ func noUntrustedCheckout(ev *evidence.Set) []rule.Finding {
 					if ref := s.With["ref"]; ref != "" && untrustedRef.MatchString(ref) {
 						out = append(out, rule.New(id, rule.False, loc(pl.Path, s.Line), "%s workflow (line %d) checks out the pull request's code (ref: %s) in job %q", trig, tline, ref, j.ID))
 					}
-				case s.Run != "":
+				case s.Run != "" && (s.File == "" || shellScript(s.File, s.Run)):
+					// A followed Python or JavaScript file holds code, not
+					// commands: "gh pr checkout" in one is a string it may
+					// hand to another job, not a fetch this job makes.
 					if m := untrustedFetch.FindStringIndex(s.Run); m != nil {
 						l := s.RunLine + strings.Count(s.Run[:m[0]], "\n")
-						out = append(out, rule.New(id, rule.False, loc(pl.Path, l), "%s workflow (line %d) fetches the pull request's code in job %q: %s", trig, tline, j.ID, firstLine(s.Run[m[0]:m[1]])))
+						p := pl.Path
+						if s.File != "" {
+							p = s.File
+						}
+						out = append(out, rule.New(id, rule.False, loc(p, l), "%s workflow (line %d) fetches the pull request's code in job %q: %s", trig, tline, j.ID, firstLine(s.Run[m[0]:m[1]])))
 					}
 				}
 			}

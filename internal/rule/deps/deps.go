@@ -477,6 +477,17 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 			continue
 		}
 		limit := target(v.Severity)
+		if v.Package.Floor {
+			// go.mod's go directive is the oldest Go the module accepts;
+			// the stdlib that ships is the builder's toolchain's, which the
+			// repository does not fix. A flaw in the floor is not observed
+			// in the product.
+			f := rule.New(id, rule.NotAvailable, loc, "%s: %s %s is only the minimum %s accepts, not the toolchain that builds the product, so whether the build carries the fix cannot be told from the repository; %s",
+				describe(v), v.Package.Name, v.Package.Version, v.Package.Path, fixText(v))
+			f.Values = vulnValues(v)
+			out = append(out, f)
+			continue
+		}
 		if v.Published.IsZero() {
 			// Without a publication date nothing says how long the
 			// vulnerability has been known, nor even that it was known at
@@ -528,6 +539,13 @@ func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
 	for _, it := range vulns {
 		v := it.Fact
 		if !v.KEV || v.Status == "not_affected" || v.Status == "fixed" {
+			continue
+		}
+		if v.Package.Floor {
+			f := rule.New(id, rule.NotAvailable, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
+				"%s is in CISA's KEV catalogue, but %s %s is only the minimum %s accepts, so whether the build carries it cannot be told; %s", describe(v), v.Package.Name, v.Package.Version, v.Package.Path, fixText(v))
+			f.Values = vulnValues(v)
+			out = append(out, f)
 			continue
 		}
 		f := rule.New(id, rule.False, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},

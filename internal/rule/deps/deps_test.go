@@ -42,6 +42,11 @@ func TestRules(t *testing.T) {
 	kev.KEV = true
 	undated := old
 	undated.Published = time.Time{}
+	// go.mod's go directive names the oldest Go accepted, not the stdlib built in.
+	floor := old
+	floor.Package = evidence.DepPackage{Ecosystem: "Go", Name: "stdlib", Version: "1.15", Path: "go.mod", Line: 3, Floor: true}
+	floorKEV := floor
+	floorKEV.KEV = true
 	// A Go-only database has not checked npm components.
 	goOnly := db
 	goOnly.Checked, goOnly.Uncovered = 4, []evidence.EcosystemCount{{Ecosystem: "npm", Components: 12}}
@@ -59,9 +64,12 @@ func TestRules(t *testing.T) {
 		// A record without a publication date has no observed age.
 		{"undated vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, undated}, []rule.Outcome{rule.NotAvailable}},
 		{"undated beside old", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, undated, old}, []rule.Outcome{rule.False, rule.NotAvailable}},
+		{"stdlib floor vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, floor}, []rule.Outcome{rule.NotAvailable}},
+		{"stdlib floor beside old", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, floor, old}, []rule.Outcome{rule.NotAvailable, rule.False}},
 		{"vex not affected", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, vexed}, []rule.Outcome{rule.True}},
 		{"declared target longer", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, old, evidence.RemediationPolicy{Source: "assay.yaml", Targets: map[string]int{"high": 120}}}, []rule.Outcome{rule.True}},
 		{"kev", exploitedVulnerabilitiesAbsent, []evidence.Fact{db, kev}, []rule.Outcome{rule.False}},
+		{"kev in stdlib floor", exploitedVulnerabilitiesAbsent, []evidence.Fact{withKEV, floorKEV}, []rule.Outcome{rule.NotAvailable}},
 		{"no kev catalogue", exploitedVulnerabilitiesAbsent, []evidence.Fact{db}, []rule.Outcome{rule.NotAvailable}},
 		{"kev catalogue, none listed", exploitedVulnerabilitiesAbsent, []evidence.Fact{withKEV}, []rule.Outcome{rule.True}},
 		{"uncovered ecosystem, nothing found", knownVulnerabilitiesWithinTargets, []evidence.Fact{goOnly}, []rule.Outcome{rule.NotAvailable}},

@@ -166,6 +166,7 @@ func orphanTags(lines []evidence.Item[evidence.ReleaseLine], tags []evidence.Tag
 			oldest = m
 		}
 	}
+	byMajor := majorLines(lines)
 	for _, t := range tags {
 		if !t.Release {
 			continue
@@ -179,6 +180,14 @@ func orphanTags(lines []evidence.Item[evidence.ReleaseLine], tags []evidence.Tag
 				matched = true
 				break
 			}
+			if byMajor {
+				if lm, ok := major(it.Fact.Version); ok {
+					if tm, ok := major(t.Name); ok && lm == tm {
+						matched = true
+						break
+					}
+				}
+			}
 		}
 		switch {
 		case matched:
@@ -191,6 +200,29 @@ func orphanTags(lines []evidence.Item[evidence.ReleaseLine], tags []evidence.Tag
 		}
 	}
 	return orphans, parts
+}
+
+// majorLines reports whether the lines are major releases named by their
+// first version ("4.0.0", "5.0.0" in an LTS schedule): two or more, each
+// with only zeros after a distinct major. Such a table lists major lines,
+// and 5.12.1 belongs to the 5.0.0 row.
+func majorLines(lines []evidence.Item[evidence.ReleaseLine]) bool {
+	seen := map[int]bool{}
+	for _, it := range lines {
+		v := versionPart(strings.TrimSpace(it.Fact.Version))
+		parts := strings.Split(v, ".")
+		m, ok := major(v)
+		if !ok || len(parts) < 2 || seen[m] {
+			return false
+		}
+		for _, p := range parts[1:] {
+			if p != "0" {
+				return false
+			}
+		}
+		seen[m] = true
+	}
+	return len(seen) >= 2
 }
 
 // noDates is the answer when no end-of-support date is published at all;
@@ -384,12 +416,25 @@ func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
 	if _, ok := evidence.First[evidence.Lifecycle](ev); !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
 	}
+	lines := evidence.Facts[evidence.ReleaseLine](ev)
+	dated := map[string]bool{} // sources that give at least one line a date
+	for _, it := range lines {
+		if !it.Fact.EndOfSupport().IsZero() {
+			dated[it.Fact.Source] = true
+		}
+	}
 	var out []rule.Finding
-	for _, it := range evidence.Facts[evidence.ReleaseLine](ev) {
+	for _, it := range lines {
 		l := it.Fact
 		end := l.EndOfSupport()
 		loc := lineLoc(l)
 		switch {
+		case end.IsZero() && l.Current && dated[l.Source]:
+			// The line being developed gets its end date when its
+			// successor ships; until then there is no notice to measure,
+			// and the lines before it show how much the source gives.
+			out = append(out, rule.New(id, rule.NotAvailable, loc, "release line %s is marked current in %s:%d and has no end date yet, so no notice has been due for it", l.Version, l.Source, l.Line))
+			continue
 		case end.IsZero() && l.Ended:
 			out = append(out, rule.New(id, rule.NotAvailable, loc, "release line %s is marked as past its end of life without a date, so the notice given for it is not shown", l.Version))
 			continue

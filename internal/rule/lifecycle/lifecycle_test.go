@@ -70,6 +70,26 @@ func TestReleaseLinesFromTable(t *testing.T) {
 	if want := []rule.Outcome{rule.True, rule.True, rule.True}; !slices.Equal(got, want) {
 		t.Errorf("outcomes = %v, want %v", got, want)
 	}
+	// The current line has no end date yet: no notice has been due for it,
+	// and the dated lines before it decide.
+	got = nil
+	for _, f := range endOfSupportNoticeAtLeastOneYear(evidence.NewSet(
+		evidence.Record{Fact: evidence.Lifecycle{Sources: []string{"README.md"}}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "6.x", EndOfLife: day("2023-10-31"), Announced: day("2022-09-30"), AnnouncedBy: "git", Source: "README.md", Line: 6}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "7.x", Current: true, Source: "README.md", Line: 7}},
+	)) {
+		got = append(got, f.Outcome)
+	}
+	if want := []rule.Outcome{rule.True, rule.NotAvailable}; !slices.Equal(got, want) {
+		t.Errorf("notice outcomes = %v, want %v", got, want)
+	}
+	// An undated current line with no dated line beside it gives no notice.
+	if f := endOfSupportNoticeAtLeastOneYear(evidence.NewSet(
+		evidence.Record{Fact: evidence.Lifecycle{Sources: []string{"README.md"}}},
+		evidence.Record{Fact: evidence.ReleaseLine{Version: "7.x", Current: true, Source: "README.md", Line: 7}},
+	)); len(f) != 1 || f[0].Outcome != rule.False {
+		t.Errorf("undated current line alone: %+v", f)
+	}
 	// A rule without dates is an absence, and the finding says so.
 	rule1 := evidence.NewSet(evidence.Record{Fact: evidence.Lifecycle{SupportRule: "Only the last stable version.", SupportRulePath: "SECURITY.md", SupportRuleLine: 5}})
 	f := releaseLinesHaveEndDates(rule1)
@@ -118,5 +138,36 @@ func TestReleaseLinesEndedAndModuleTags(t *testing.T) {
 	ev := evidence.NewSet(lines...)
 	if f := endOfSupportNoticeAtLeastOneYear(ev); len(f) != 2 || f[0].Outcome != rule.NotAvailable {
 		t.Errorf("notice: %+v", f)
+	}
+}
+
+// An LTS schedule names major lines by their first release: 5.12.1 is of
+// the 5.0.0 line. A table of minor lines keeps exact prefixes.
+func TestOrphanTagsMajorLines(t *testing.T) {
+	lines := func(vs ...string) []evidence.Item[evidence.ReleaseLine] {
+		var out []evidence.Item[evidence.ReleaseLine]
+		for _, v := range vs {
+			out = append(out, evidence.Item[evidence.ReleaseLine]{Fact: evidence.ReleaseLine{Version: v}})
+		}
+		return out
+	}
+	tags := []evidence.TagInfo{{Name: "v5.12.1", Release: true}, {Name: "v4.29.0", Release: true}}
+	tests := []struct {
+		name  string
+		lines []evidence.Item[evidence.ReleaseLine]
+		want  []string
+	}{
+		{"major schedule", lines("4.0.0", "5.0.0"), nil},
+		{"minor lines", lines("4.0", "4.1"), []string{"v5.12.1", "v4.29.0"}},
+		{"single row", lines("5.0.0"), []string{"v5.12.1", "v4.29.0"}},
+		{"not all zero", lines("4.0.0", "5.2.0"), []string{"v5.12.1", "v4.29.0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := orphanTags(tt.lines, tags)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("orphans = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

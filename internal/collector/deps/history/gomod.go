@@ -124,6 +124,7 @@ func goModPins(p string, data []byte) (map[string]deps.Package, bool) {
 	out := map[string]deps.Package{}
 	add := func(name, version string) {
 		pkg := deps.Package{Ecosystem: "Go", Name: name, Version: version, Path: p}
+		pkg.Floor = deps.GoStdlibFloor(pkg)
 		out[pkg.Key()] = pkg
 	}
 	for _, k := range order {

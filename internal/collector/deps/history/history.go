@@ -118,6 +118,9 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 	}
 	sample := func(p string, o opened, end time.Time, endCommit string) {
 		pkg := o.pkg
+		if pkg.Floor {
+			return // a minimum version is not what the build used, so it had no lag
+		}
 		vk := verKey{pkg.Ecosystem, pkg.Name, pkg.Version}
 		vs, ok := vulnCache[vk]
 		if !ok {

@@ -543,17 +543,21 @@ var (
 	manifestNames = map[string]bool{
 		"go.mod": true, "go.sum": true, "go.work": true, "go.work.sum": true, "package.json": true, "package-lock.json": true,
 		"npm-shrinkwrap.json": true, "yarn.lock": true, "pnpm-lock.yaml": true, "bun.lockb": true, "cargo.toml": true, "cargo.lock": true,
-		"pipfile": true, "pipfile.lock": true, "poetry.lock": true, "uv.lock": true, "pyproject.toml": true, "setup.cfg": true,
+		"pipfile": true, "pipfile.lock": true, "poetry.lock": true, "uv.lock": true, "pyproject.toml": true, "setup.cfg": true, "setup.py": true,
 		"composer.json": true, "composer.lock": true, "gemfile": true, "gemfile.lock": true, "pom.xml": true, "build.gradle": true,
 		"build.gradle.kts": true, "gradle.lockfile": true, "libs.versions.toml": true, "mix.exs": true, "mix.lock": true,
+		"package.swift": true, "package.resolved": true, "build.sbt": true, "podfile": true, "podfile.lock": true,
+		"directory.packages.props": true, "packages.config": true, "vcpkg.json": true, "conanfile.txt": true,
 		"packages.lock.json": true, "deny.toml": true, "vendor.json": true, "pubspec.lock": true, "pubspec.yaml": true,
 		"changelog": true, "license": true, "authors": true, ".gitignore": true, ".gitattributes": true, ".editorconfig": true,
 		".travis.yml": true, ".gitlab-ci.yml": true, "appveyor.yml": true, "azure-pipelines.yml": true, "codecov.yml": true,
 	}
 	nonProductDirs = []string{".github/", ".gitlab/", ".circleci/", "ci/", ".ci/", "docs/", "doc/", "test/", "tests/", "spec/",
 		"__tests__/", "testdata/", "examples/", "example/", "vendor/", "node_modules/", "requirements/", "benchmarks/", "bench/"}
-	docExt   = map[string]bool{".md": true, ".rst": true, ".txt": true, ".adoc": true, ".lock": true}
-	testName = regexp.MustCompile(`(?i)(?:_test\.\w+|\.(?:spec|test)\.[jt]sx?|^test_[^/]*\.py|Test\.(?:java|kt|php))$`)
+	docExt = map[string]bool{".md": true, ".rst": true, ".txt": true, ".adoc": true, ".lock": true}
+	// manifestExt are dependency manifests named after the package.
+	manifestExt = map[string]bool{".gemspec": true, ".csproj": true, ".fsproj": true, ".vbproj": true, ".nuspec": true}
+	testName    = regexp.MustCompile(`(?i)(?:_test\.\w+|\.(?:spec|test)\.[jt]sx?|^test_[^/]*\.py|Test\.(?:java|kt|php))$`)
 )
 
 // ProductSource reports whether a changed path is product source: not a
@@ -565,7 +569,7 @@ func ProductSource(p string) bool {
 		strings.HasPrefix(lb, "changelog") || strings.HasPrefix(lb, "changes") || strings.HasPrefix(lb, "history") || strings.HasPrefix(lb, "license") {
 		return false
 	}
-	if docExt[strings.ToLower(path.Ext(base))] || testName.MatchString(base) {
+	if ext := strings.ToLower(path.Ext(base)); docExt[ext] || manifestExt[ext] || testName.MatchString(base) {
 		return false
 	}
 	for _, d := range nonProductDirs {

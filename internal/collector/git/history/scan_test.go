@@ -255,6 +255,9 @@ func TestProductSource(t *testing.T) {
 		"go.sum": false, "Cargo.lock": false, "axum/Cargo.toml": false, "package-lock.json": false, "CHANGELOG.md": false,
 		"tests/test_basic.py": false, "internal/x_test.go": false, ".github/workflows/ci.yml": false, "examples/a/main.rs": false,
 		"requirements/dev.txt": false,
+		// Dependency manifests that are code or named after the package.
+		"setup.py": false, "pkg/setup.py": false, "rack.gemspec": false, "src/App/App.csproj": false, "Package.swift": false,
+		"src/setup_utils.py": true,
 	} {
 		if got := ProductSource(p); got != want {
 			t.Errorf("ProductSource(%q) = %v; want %v", p, got, want)

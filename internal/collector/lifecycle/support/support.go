@@ -359,14 +359,19 @@ func blobKeys(path string, f *object.File, doc bool) []string {
 // (docs/security/security.md).
 func supportDocs(in *collector.Input) []string {
 	var out []string
-	for _, stem := range []string{"support", "security", "lifecycle", "releases", "release", "releasing", "readme"} {
+	for _, stem := range []string{"support", "security", "lifecycle", "lts", "releases", "release", "releasing", "readme"} {
 		for _, e := range in.Tree.Find(func(p string) bool {
 			dir := path.Dir(p)
-			if dir != "." && dir != ".github" && dir != "docs" && dir != "docs/"+stem {
+			// A lifecycle or LTS page is about support whatever section of
+			// the documentation holds it (docs/Reference/LTS.md).
+			anywhereInDocs := (stem == "lifecycle" || stem == "lts") && strings.HasPrefix(dir, "docs/")
+			if dir != "." && dir != ".github" && dir != "docs" && dir != "docs/"+stem && !anywhereInDocs {
 				return false
 			}
 			b := strings.ToLower(path.Base(p))
-			return (b == stem || strings.HasPrefix(b, stem+".")) && doctext.IsText(p)
+			// release-policy.md, support_policy.rst: the stem, then a qualifier.
+			named := b == stem || strings.HasPrefix(b, stem+".") || strings.HasPrefix(b, stem+"-") || strings.HasPrefix(b, stem+"_")
+			return named && doctext.IsText(p)
 		}) {
 			out = append(out, e.Path)
 		}
@@ -422,7 +427,7 @@ func topics(pairs ...string) []topic {
 // 4.1.3 and 4.3.1).
 var (
 	UpdatePolicyTopics = topics(
-		"frequency", `\b(daily|weekly|fortnightly|monthly|quarterly|yearly|annually|every \d+ (days|weeks|months)|every (day|week|month|quarter|year)|(once|twice) a (week|month|quarter|year)|per (week|month|quarter)|release cadence|release schedule|regular(ly)? (release|update)s?)\b`,
+		"frequency", `\b(daily|weekly|fortnightly|monthly|quarterly|yearly|annually|every (\d+(\s*(-|–|to|or)\s*\d+)?|two|three|four|six|eight|twelve|few|couple of) (days|weeks|months|years)|every (other )?(day|week|month|quarter|year)|(once|twice) a (week|month|quarter|year)|per (week|month|quarter)|release cadence|release schedule|regular(ly)? (release|update)s?)\b`,
 		"how updates are applied", `\b(upgrad(e|ing)|apply(ing)? (an |the |a )?(update|patch|release)|install(ing)? (an |the |a )?(update|new version|release)|auto(matic)?[- ]update|replace the binary|go install)`,
 	)
 	UserDocTopics = topics(

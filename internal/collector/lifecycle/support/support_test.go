@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -199,6 +200,11 @@ func TestUpdateDocumentsByConvention(t *testing.T) {
 			"VERSIONING.rst covers frequency (VERSIONING.rst:5), how updates are applied (VERSIONING.rst:1)"},
 		{"upgrade_guide_alone_states_no_frequency", map[string]string{"UPGRADING.md": upgrading}, rule.False,
 			"UPGRADING.md covers how updates are applied (UPGRADING.md:1); missing frequency"},
+		// A release policy under docs/ with a spelled-out cadence.
+		{"release_policy_spelled_cadence", map[string]string{"docs/release-policy.md": "# Release Policy\n\nThere are major releases about every six months.\n"}, rule.True,
+			"docs/release-policy.md covers frequency (docs/release-policy.md:3), how updates are applied (docs/release-policy.md:1)"},
+		{"release_process_cadence_range", map[string]string{"docs/RELEASING.md": "# Releasing\n\nWe aim to release whatever is on main every 1-2 months.\n"}, rule.True,
+			"docs/RELEASING.md covers frequency (docs/RELEASING.md:3), how updates are applied (docs/RELEASING.md:1)"},
 		{"cadence_in_code_is_not_stated", map[string]string{"docs/RELEASING.md": releasing}, rule.False,
 			"docs/RELEASING.md covers how updates are applied (docs/RELEASING.md:1); missing frequency"},
 	}
@@ -253,6 +259,26 @@ func TestReleaseLinesFromDocuments(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"true docs/security/security.md:8", "true docs/security/security.md:9"}, got); diff != "" {
 		t.Errorf("releaseLinesHaveEndDates from docs/security/security.md (-want +got):\n%s", diff)
+	}
+	// An LTS page in a documentation section (docs/Reference/LTS.md).
+	lts := "## Long Term Support\n\n### Schedule\n\n| Version | Release Date | End Of LTS Date |\n| :------ | :----------- | :-------------- |\n| 4.0.0   | 2022-06-08   | 2025-06-30      |\n| 5.0.0   | 2024-09-17   | TBD             |\n"
+	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "docs/Reference/LTS.md": lts}, "lts"}})
+	got = nil
+	for _, f := range run(t, collect(t, dir), "releaseLinesHaveEndDates") {
+		got = append(got, string(f.Outcome)+" "+f.Location.Path+":"+fmt.Sprint(f.Location.Line))
+	}
+	if len(got) == 0 || !strings.HasPrefix(got[0], "true docs/Reference/LTS.md:") {
+		t.Errorf("releaseLinesHaveEndDates from docs/Reference/LTS.md = %v, want lines from it", got)
+	}
+	// A qualified release-process name (docs/release-policy.md).
+	policy := "# Release Policy\n\n| Version | First Release | Status | End of Life |\n| --- | --- | --- | --- |\n| 15.x | 2026-05-29 | current | - |\n| 14.x | 2025-05-18 | maintenance | 2027-05-29 |\n"
+	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "docs/release-policy.md": policy}, "policy"}})
+	got = nil
+	for _, f := range run(t, collect(t, dir), "releaseLinesHaveEndDates") {
+		got = append(got, string(f.Outcome)+" "+f.Location.Path+":"+fmt.Sprint(f.Location.Line))
+	}
+	if diff := cmp.Diff([]string{"true docs/release-policy.md:5", "true docs/release-policy.md:6"}, got); diff != "" {
+		t.Errorf("releaseLinesHaveEndDates from docs/release-policy.md (-want +got):\n%s", diff)
 	}
 	dir = buildRepo(t, []step{{date("2023-01-01"), map[string]string{"assay.yaml": "product: Demo\n", "SECURITY.md": "## Supported Versions\n\nOnly the last stable version at any given point.\n"}, "policy"}})
 	f := run(t, collect(t, dir), "releaseLinesHaveEndDates")
