@@ -156,12 +156,15 @@ func browserFlow(t *testing.T, b backend, chrome string) {
 		t.Helper()
 		deadline := time.Now().Add(90 * time.Second)
 		for {
-			s := read("read page", chromedp.OuterHTML(chromedp.CSS("body")))
-			if strings.Count(s, want) >= n {
+			// The page may be replaced between the reload and the read
+			// (the node the read asks for is then gone): such a read is
+			// retried, not a failure.
+			s, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("body")))
+			if err == nil && strings.Count(s, want) >= n {
 				return s
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("%s: page never showed %q %d times:\n%s", what, want, n, s)
+				t.Fatalf("%s: page never showed %q %d times (last read error: %v):\n%s", what, want, n, err, s)
 			}
 			time.Sleep(300 * time.Millisecond)
 			run("reload", chromedp.Reload())
