@@ -129,10 +129,7 @@ Exit codes: 0 the policy holds; 1 claims fail the --fail-on policy;
 2 usage or configuration error; 3 the assessment could not finish.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := pathArg(args)
 			f.format = reportFormat(cmd, f.format, f.output, "text")
 			f.verbose, _ = cmd.Flags().GetBool("verbose")
 			if !renderlist.Formats.Has(f.format) {

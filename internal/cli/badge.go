@@ -46,10 +46,7 @@ holds only numbers and fixed words.`,
 					return usagef("--report %s: schema version %q; want 1.x", reportPath, rep.SchemaVersion)
 				}
 			} else {
-				path := "."
-				if len(args) == 1 {
-					path = args[0]
-				}
+				path := pathArg(args)
 				opts, err := f.options(cmd, path)
 				if err != nil {
 					return err

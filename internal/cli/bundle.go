@@ -70,10 +70,7 @@ directory) become subjects next to the commit; --sbom, --vex and --evidence
 files are digested as evidence.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := pathArg(args)
 			return runBundleCreate(cmd, streams, &f, path)
 		},
 	}

@@ -51,10 +51,7 @@ See docs/fix.md.`,
 }
 
 func runFix(cmd *cobra.Command, streams *IO, args []string, f *assessFlags, write bool, pinsPath string, online bool) error {
-	p := "."
-	if len(args) == 1 {
-		p = args[0]
-	}
+	p := pathArg(args)
 	opts, err := f.options(nil, p)
 	if err != nil {
 		return err

@@ -172,3 +172,12 @@ func parseNow(flag string, def time.Time) (time.Time, error) {
 	}
 	return t.UTC(), nil
 }
+
+// pathArg is a command's optional PATH argument, "." when it is absent
+// (cobra.MaximumNArgs(1) has already refused more).
+func pathArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}

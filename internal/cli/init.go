@@ -63,10 +63,7 @@ assay.yaml is never overwritten without --force.`,
 }
 
 func runInit(streams *IO, args []string, a config.Starter, answersFile string, interactive, force bool) error {
-	dir := "."
-	if len(args) == 1 {
-		dir = args[0]
-	}
+	dir := pathArg(args)
 	path := filepath.Join(dir, config.FileName)
 	if _, err := os.Lstat(path); err == nil && !force {
 		return usagef("%s already exists; pass --force to replace it", path)

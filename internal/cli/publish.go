@@ -41,10 +41,7 @@ Code of Practice asks vendors to publish, each checked against its specification
 Files are written atomically; existing files are not overwritten without --force.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := pathArg(args)
 			if err := refuseFlags(cmd, writesNoReport("publish", "artefacts")); err != nil {
 				return err
 			}

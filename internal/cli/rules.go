@@ -24,10 +24,7 @@ func newRulesCmd(streams *IO) *cobra.Command {
 		Short: "List the built-in rules and the custom rules of PATH (assay.yaml rules: and rules/*.yaml)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			p := "."
-			if len(args) == 1 {
-				p = args[0]
-			}
+			p := pathArg(args)
 			custom, err := engine.RepositoryRules(p, configPath)
 			if err != nil {
 				return err

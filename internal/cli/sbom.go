@@ -38,10 +38,7 @@ namespace are derived from the content. The product name and supplier come
 from assay.yaml (product, vendor) unless given as flags.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
+			dir := pathArg(args)
 			if !containsString(sbom.Formats, format) {
 				return usagef("--format: want one of %s, got %q", strings.Join(sbom.Formats, ", "), format)
 			}

@@ -56,10 +56,7 @@ The signer is the sro in assay.yaml; the key must be an unencrypted OpenSSH key.
 }
 
 func runSignoff(cmd *cobra.Command, streams *IO, args []string, f *assessFlags, key, scope, outDir string) error {
-	path := "."
-	if len(args) == 1 {
-		path = args[0]
-	}
+	path := pathArg(args)
 	if err := refuseFlags(cmd, writesNoReport("signoff", "sign-off files")); err != nil {
 		return err
 	}
@@ -177,10 +174,7 @@ the commit, the declaration, the attestation set and every claim's status are
 what was signed. Exit 0 when all hold, 1 when any does not.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := pathArg(args)
 			return runVerifySignoff(cmd, streams, &f, identity, dir, path)
 		},
 	}

@@ -46,10 +46,7 @@ above --fail-on; 2 usage error; 3 the database could not be read.`,
 }
 
 func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, failOn string, sboms, vexFiles []string) error {
-	dir := "."
-	if len(args) == 1 {
-		dir = args[0]
-	}
+	dir := pathArg(args)
 	if format != "text" && format != "json" {
 		return usagef("--format: want text or json, got %q", format)
 	}

@@ -86,13 +86,13 @@ func frameworkResult(r *report.Report, v report.FrameworkView, subject, at strin
 	}
 	obs := newObserver(subject, at, scope...)
 	for _, c := range v.Controls {
-		res.Findings = append(res.Findings, controlFinding(c, subject, scope, obs))
+		res.Findings = append(res.Findings, controlFinding(v.ID, c, subject, scope, obs))
 	}
 	res.Observations = obs.list
 	return res
 }
 
-func controlFinding(c report.ControlVerdict, subject string, scope []string, obs *observer) Finding {
+func controlFinding(framework string, c report.ControlVerdict, subject string, scope []string, obs *observer) Finding {
 	f := Finding{
 		UUID:        uuid5(append(append([]string{"finding", subject}, scope...), c.ID)...),
 		Title:       "Control " + md(c.ID) + ": " + md(c.Title),
@@ -100,7 +100,7 @@ func controlFinding(c report.ControlVerdict, subject string, scope []string, obs
 		Props: []Prop{{Name: "control-status", NS: NS, Value: propValue(string(c.Status))},
 			{Name: "mapping-source", NS: NS, Value: propValue(c.Source)},
 			{Name: "group", NS: NS, Value: propValue(c.Group)}},
-		Target: Target{Type: "objective-id", TargetID: controlToken(scope[1], c.ID), Status: claimState(c.Status),
+		Target: Target{Type: "objective-id", TargetID: controlToken(framework, c.ID), Status: claimState(c.Status),
 			ImplementationStatus: implState(string(c.Status))},
 	}
 	if c.Level > 0 {

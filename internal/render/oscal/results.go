@@ -231,7 +231,6 @@ func BuildResults(r *report.Report) *ResultsDoc {
 
 	// Observations: one per distinct finding and per declared attestation.
 	obs := newObserver(subject, at)
-	observe := func(f report.Finding) string { return obs.finding(f) }
 	attObs := map[int]string{}
 	for i, a := range r.Attestations {
 		id := uuid5("attestation", subject, strconv.Itoa(i), a.Claim)
@@ -287,7 +286,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 			}
 			f.Remarks = strings.Join(remarks, "\n\n")
 			for _, fd := range c.Findings {
-				f.RelatedObservations = append(f.RelatedObservations, RelatedObservation{ObservationUUID: observe(fd)})
+				f.RelatedObservations = append(f.RelatedObservations, RelatedObservation{ObservationUUID: obs.finding(fd)})
 			}
 			for _, ai := range c.Attestations {
 				if id, ok := attObs[ai]; ok {
@@ -311,7 +310,7 @@ func BuildResults(r *report.Report) *ResultsDoc {
 		})
 	}
 	for _, n := range r.Notices {
-		observe(n)
+		obs.finding(n)
 	}
 	res.Observations = obs.list
 
