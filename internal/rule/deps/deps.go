@@ -401,6 +401,19 @@ func vulnContext(ev *evidence.Set, id string) ([]evidence.Item[evidence.Vulnerab
 	return evidence.Facts[evidence.Vulnerability](ev), it.Provenance.CollectedAt, it.Fact, nil
 }
 
+// floorFinding is the answer for a vulnerability of a version that is
+// only a floor: go.mod's go directive is the oldest Go the module accepts,
+// and the stdlib that ships is the builder's toolchain's, which the
+// repository does not fix, so a flaw in the floor is not observed in the
+// product.
+func floorFinding(id string, v evidence.Vulnerability, what string) rule.Finding {
+	f := rule.New(id, rule.NotAvailable, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
+		"%s: %s %s is only the minimum %s accepts, not the toolchain that builds the product, so whether the build carries the fix cannot be told from the repository; %s",
+		what, v.Package.Name, v.Package.Version, v.Package.Path, fixText(v))
+	f.Values = vulnValues(v)
+	return f
+}
+
 // cleanOrUncovered is a rule's answer when it found nothing wrong: true
 // when the database could check every component, not_available naming
 // the ecosystems it holds no records of otherwise. A database without npm
@@ -478,14 +491,7 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 		}
 		limit := target(v.Severity)
 		if v.Package.Floor {
-			// go.mod's go directive is the oldest Go the module accepts;
-			// the stdlib that ships is the builder's toolchain's, which the
-			// repository does not fix. A flaw in the floor is not observed
-			// in the product.
-			f := rule.New(id, rule.NotAvailable, loc, "%s: %s %s is only the minimum %s accepts, not the toolchain that builds the product, so whether the build carries the fix cannot be told from the repository; %s",
-				describe(v), v.Package.Name, v.Package.Version, v.Package.Path, fixText(v))
-			f.Values = vulnValues(v)
-			out = append(out, f)
+			out = append(out, floorFinding(id, v, describe(v)))
 			continue
 		}
 		if v.Published.IsZero() {
@@ -542,10 +548,7 @@ func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
 			continue
 		}
 		if v.Package.Floor {
-			f := rule.New(id, rule.NotAvailable, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
-				"%s is in CISA's KEV catalogue, but %s %s is only the minimum %s accepts, so whether the build carries it cannot be told; %s", describe(v), v.Package.Name, v.Package.Version, v.Package.Path, fixText(v))
-			f.Values = vulnValues(v)
-			out = append(out, f)
+			out = append(out, floorFinding(id, v, describe(v)+" is in CISA's KEV catalogue"))
 			continue
 		}
 		f := rule.New(id, rule.False, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
