@@ -140,7 +140,7 @@ func formats() []format {
 		return e
 	}
 	list := []format{
-		{mk(packagelockjson.New), true},
+		{npmLock(mk(packagelockjson.New)), true},
 		{mk(yarnlock.New), true},
 		{mk(pnpmlock.New), true},
 		{mk(bunlock.New), true},
