@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/hiddeco/sshsig"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/report"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/source"
@@ -277,7 +277,7 @@ func authorize(key ssh.PublicKey, o VerifyOptions) (string, error) {
 	return "", fmt.Errorf("%w: key %s is not the key given", errNotTrusted, ssh.FingerprintSHA256(key))
 }
 
-var commitPattern = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
+var commitPattern = lazyre.New(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 
 // checkRepo compares the repository with the subject commit and the
 // repository evidence files, read from that commit's tree (falling back to

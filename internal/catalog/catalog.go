@@ -23,12 +23,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 //go:embed data/uk-sscop-2025-05-07.yaml
@@ -273,10 +274,10 @@ func (c *Catalog) link() {
 }
 
 var (
-	themeIDRe     = regexp.MustCompile(`^[1-9][0-9]*$`)
-	principleIDRe = regexp.MustCompile(`^[1-9][0-9]*\.[1-9][0-9]*$`)
-	claimIDRe     = regexp.MustCompile(`^[1-9][0-9]*\.[1-9][0-9]*\.[1-9][0-9]*$`)
-	slugRe        = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	themeIDRe     = lazyre.New(`^[1-9][0-9]*$`)
+	principleIDRe = lazyre.New(`^[1-9][0-9]*\.[1-9][0-9]*$`)
+	claimIDRe     = lazyre.New(`^[1-9][0-9]*\.[1-9][0-9]*\.[1-9][0-9]*$`)
+	slugRe        = lazyre.New(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
 // Validate checks the catalog's structure and references and returns every

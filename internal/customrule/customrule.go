@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -26,6 +25,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/mapping"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -155,7 +155,7 @@ func Parse(file string, n *yaml.Node) ([]Spec, error) {
 	return out, nil
 }
 
-var yamlLineRe = regexp.MustCompile(`(?m)^\s*line \d+: |yaml: unmarshal errors:\n`)
+var yamlLineRe = lazyre.New(`(?m)^\s*line \d+: |yaml: unmarshal errors:\n`)
 
 // yamlMessage drops the decoder's line numbers, which count lines of the
 // re-encoded rule, not of the file; the error is placed at the rule.
@@ -197,7 +197,7 @@ func ParseFile(file string, data []byte) ([]Spec, error) {
 	return specs, nil
 }
 
-var idPattern = regexp.MustCompile(`^[a-z][a-zA-Z0-9]+$`)
+var idPattern = lazyre.New(`^[a-z][a-zA-Z0-9]+$`)
 
 // env is the CEL environment: the evidence types and variables.
 var env = sync.OnceValues(func() (*cel.Env, error) {
@@ -489,7 +489,7 @@ func indentOf(src []byte, line int) int {
 	return len(l) - len(bytes.TrimLeft(l, " "))
 }
 
-var templateRe = regexp.MustCompile(`\$\{([^}]*)\}`)
+var templateRe = lazyre.New(`\$\{([^}]*)\}`)
 
 func compileTemplate(e *cel.Env, t string) ([]part, error) {
 	if t == "" {

@@ -10,11 +10,11 @@ package fix
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/parse/dependabot"
 	"github.com/assaysec/assay/internal/parse/ghactions"
 )
@@ -31,7 +31,7 @@ type Change struct {
 // Files reads a file of the tree; ok is false when it does not exist.
 type Files func(p string) (data []byte, ok bool, err error)
 
-var topJobs = regexp.MustCompile(`^jobs:\s*(#.*)?$`)
+var topJobs = lazyre.New(`^jobs:\s*(#.*)?$`)
 
 // Permissions adds a top-level `permissions: contents: read` to a GitHub
 // Actions workflow that has none, inserted before its top-level jobs: key
@@ -187,7 +187,7 @@ func writeEntry(b *strings.Builder, indent string, t Target) {
 	fmt.Fprintf(b, "%s- package-ecosystem: %q\n%s  directory: %q\n%s  schedule:\n%s    interval: \"weekly\"\n", indent, t.Ecosystem, indent, t.Directory, indent, indent)
 }
 
-var itemRe = regexp.MustCompile(`^(\s*)- `)
+var itemRe = lazyre.New(`^(\s*)- `)
 
 func appendEntries(p string, data []byte, targets []Target) (Change, bool, error) {
 	cfg, err := dependabot.Parse(p, data)

@@ -2,14 +2,15 @@ package fix
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
-var sha40 = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var sha40 = lazyre.New(`^[0-9a-f]{40}$`)
 
 // Resolver returns the commit SHA a ref of an action repository
 // (owner/repo) names; ok is false when it cannot tell.

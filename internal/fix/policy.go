@@ -3,10 +3,10 @@ package fix
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/publish"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -179,7 +179,7 @@ func supportDoc(st publish.Statement) string {
 	return b.String()
 }
 
-var periodRe = regexp.MustCompile(`^(\d+)\s*(d|w|mo|y)$`)
+var periodRe = lazyre.New(`^(\d+)\s*(d|w|mo|y)$`)
 
 // period spells a declared period ("14d", "3mo") in words, as the
 // disclosure rules read response times.

@@ -3,7 +3,6 @@ package fix
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/rule/ci"
 )
 
@@ -176,7 +176,7 @@ func (d *doc) line(indent int, s string) string { return strings.Repeat(" ", ind
 // ---- what a job does ----
 
 var (
-	gitPush       = regexp.MustCompile(`\bgit\s+(?:-\S+\s+)*push\b|\bgh\s+release\s+(?:create|upload|edit)\b|\bgh\s+pr\s+(?:create|merge)\b|\bgoreleaser\b[^\n]*\brelease\b`)
+	gitPush       = lazyre.New(`\bgit\s+(?:-\S+\s+)*push\b|\bgh\s+release\s+(?:create|upload|edit)\b|\bgh\s+pr\s+(?:create|merge)\b|\bgoreleaser\b[^\n]*\brelease\b`)
 	pushActions   = []string{"softprops/action-gh-release", "ncipollo/release-action", "goreleaser/goreleaser-action", "stefanzweifel/git-auto-commit-action", "endbug/add-and-commit", "peter-evans/create-pull-request", "ad-m/github-push-action", "actions/create-release", "actions/upload-release-asset", "googleapis/release-please-action", "google-github-actions/release-please-action", "changesets/action", "release-drafter/release-drafter", "crazy-max/ghaction-github-pages", "peaceiris/actions-gh-pages", "jamesives/github-pages-deploy-action"}
 	prActions     = []string{"peter-evans/create-pull-request", "googleapis/release-please-action", "google-github-actions/release-please-action", "changesets/action", "release-drafter/release-drafter", "actions/labeler", "peter-evans/create-or-update-comment", "marocchino/sticky-pull-request-comment", "thollander/actions-comment-pull-request"}
 	oidcActions   = []string{"actions/attest", "actions/attest-build-provenance", "actions/attest-sbom", "sigstore/cosign-installer", "aws-actions/configure-aws-credentials", "google-github-actions/auth", "azure/login", "pypa/gh-action-pypi-publish", "ossf/scorecard-action", "sigstore/gh-action-sigstore-python", "rust-lang/crates-io-auth-action"}
@@ -184,12 +184,12 @@ var (
 	sarifActions  = []string{"github/codeql-action/upload-sarif", "github/codeql-action/analyze", "github/codeql-action/init", "ossf/scorecard-action", "zizmorcore/zizmor-action"}
 	pagesActions  = []string{"actions/deploy-pages"}
 	issueActions  = []string{"actions/stale", "actions/labeler", "peter-evans/create-or-update-comment", "dessant/lock-threads"}
-	ghPR          = regexp.MustCompile(`\bgh\s+pr\s+(?:create|merge|comment|review|edit)\b`)
-	pushWord      = regexp.MustCompile(`\bpush\b`)
-	ghcrPush      = regexp.MustCompile(`(?i)\b(?:docker|podman)\s+(?:image\s+)?push\s+["']?ghcr\.io/|ghcr\.io`)
+	ghPR          = lazyre.New(`\bgh\s+pr\s+(?:create|merge|comment|review|edit)\b`)
+	pushWord      = lazyre.New(`\bpush\b`)
+	ghcrPush      = lazyre.New(`(?i)\b(?:docker|podman)\s+(?:image\s+)?push\s+["']?ghcr\.io/|ghcr\.io`)
 	// Signing keylessly and publishing through trusted publishing mint an
 	// OIDC token.
-	cosignSign = regexp.MustCompile(`\bcosign\s+(?:sign|attest)(?:-blob)?\b|\buv\s+publish\b(?:[^\n]*--trusted-publishing)?`)
+	cosignSign = lazyre.New(`\bcosign\s+(?:sign|attest)(?:-blob)?\b|\buv\s+publish\b(?:[^\n]*--trusted-publishing)?`)
 )
 
 // actionOf is the lower-case action name of a uses: value.
@@ -403,7 +403,7 @@ func PersistCredentials(p string, data []byte) (Change, bool, error) {
 
 // ---- script injection ----
 
-var exprRe = regexp.MustCompile(`\$\{\{(.*?)\}\}`)
+var exprRe = lazyre.New(`\$\{\{(.*?)\}\}`)
 
 // Injection rewrites run: scripts that expand attacker-controlled contexts
 // (the same classification noScriptInjection uses) to read them from
@@ -629,7 +629,7 @@ func shellRef(v string, q int, pwsh bool) string {
 	return `"${` + v + `}"`
 }
 
-var nonWord = regexp.MustCompile(`[^A-Za-z0-9]+`)
+var nonWord = lazyre.New(`[^A-Za-z0-9]+`)
 
 // envName names the variable after the context's last two parts:
 // github.event.issue.title -> ISSUE_TITLE.

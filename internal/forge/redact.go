@@ -1,8 +1,9 @@
 package forge
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // Token shapes redacted from anything a forge says before it is shown or
@@ -12,12 +13,12 @@ var (
 	// Authorization-like header or field names and their value, in HTTP,
 	// JSON or YAML form: an Authorization header with its scheme and
 	// credential, or a "PRIVATE-TOKEN" field with its value.
-	authFieldRe = regexp.MustCompile(`(?i)((?:proxy-)?authorization|private-token|job-token|deploy-token|x-api-key|access_token|private_token)(["']?\s*[:=]\s*["']?)([^"'\s,;}\\]+(?:[ \t]+[^"'\s,;}\\]+)?)`)
+	authFieldRe = lazyre.New(`(?i)((?:proxy-)?authorization|private-token|job-token|deploy-token|x-api-key|access_token|private_token)(["']?\s*[:=]\s*["']?)([^"'\s,;}\\]+(?:[ \t]+[^"'\s,;}\\]+)?)`)
 	// A scheme (bearer, token, basic) followed by a credential, anywhere.
-	authSchemeRe = regexp.MustCompile(`(?i)\b(bearer|token|basic)([ \t]+)([A-Za-z0-9._~+/=-]{8,})`)
+	authSchemeRe = lazyre.New(`(?i)\b(bearer|token|basic)([ \t]+)([A-Za-z0-9._~+/=-]{8,})`)
 	// Forge token formats: GitHub (ghp_, gho_, ghu_, ghs_, ghr_,
 	// github_pat_) and GitLab (glpat-, gloas-, gldt-, glrt-, glptt-, ...).
-	tokenShapeRe = regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,}|gl(?:pat|oas|dt|rt|ptt|ft|cbt|imt|soat|ffct|agent)-[A-Za-z0-9_-]{16,})`)
+	tokenShapeRe = lazyre.New(`\b(?:gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,}|gl(?:pat|oas|dt|rt|ptt|ft|cbt|imt|soat|ffct|agent)-[A-Za-z0-9_-]{16,})`)
 )
 
 const redacted = "[redacted]"

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // Forge kinds.
@@ -63,9 +64,9 @@ type Declared struct {
 }
 
 var (
-	segment   = regexp.MustCompile(`^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,99}$`)
-	hostRE    = regexp.MustCompile(`^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$`)
-	scpLikeRE = regexp.MustCompile(`^[A-Za-z0-9._-]+@([A-Za-z0-9.-]+):(.+)$`)
+	segment   = lazyre.New(`^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,99}$`)
+	hostRE    = lazyre.New(`^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$`)
+	scpLikeRE = lazyre.New(`^[A-Za-z0-9._-]+@([A-Za-z0-9.-]+):(.+)$`)
 )
 
 // ErrNoSubject means no repository could be determined.

@@ -11,11 +11,11 @@ package license
 import (
 	"encoding/json"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -54,7 +54,7 @@ func isLicenseName(name string) bool {
 	return false
 }
 
-var spdxLine = regexp.MustCompile(`(?m)SPDX-License-Identifier:\s*([A-Za-z0-9.+\-() ]+?)\s*(?:\*/|-->|$)`)
+var spdxLine = lazyre.New(`(?m)SPDX-License-Identifier:\s*([A-Za-z0-9.+\-() ]+?)\s*(?:\*/|-->|$)`)
 
 // marker recognises a licence text: all of the phrases must occur
 // (compared with case and whitespace folded).
@@ -93,7 +93,7 @@ var markers = []marker{
 	{"Artistic-2.0", []string{"the artistic license 2.0"}, false},
 }
 
-var space = regexp.MustCompile(`\s+`)
+var space = lazyre.New(`\s+`)
 
 // Identify returns the SPDX identifier of a licence text, or "". An
 // SPDX-License-Identifier line wins over the text.
@@ -127,7 +127,7 @@ func Identify(text []byte) (id string, line int) {
 	return "", 0
 }
 
-var exprWord = regexp.MustCompile(`^(?:[A-Za-z0-9][A-Za-z0-9.\-]*\+?|AND|OR|WITH|\(|\))$`)
+var exprWord = lazyre.New(`^(?:[A-Za-z0-9][A-Za-z0-9.\-]*\+?|AND|OR|WITH|\(|\))$`)
 
 // cleanExpr returns a normalised SPDX expression, or "" when the text is
 // not one.
@@ -248,7 +248,7 @@ func headerLicense(t *source.Tree) (File, bool) {
 	return first[best], best != ""
 }
 
-var idWord = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9.\-]*\+?`)
+var idWord = lazyre.New(`[A-Za-z0-9][A-Za-z0-9.\-]*\+?`)
 
 // sameIDs reports whether an expression names exactly the given licences.
 func sameIDs(expr string, ids []string) bool {
@@ -282,8 +282,8 @@ func join(ids []string) string {
 }
 
 var (
-	cargoLicense = regexp.MustCompile(`(?m)^license\s*=\s*"([^"\n]+)"`)
-	pyLicense    = regexp.MustCompile(`(?m)^license\s*=\s*(?:"([^"\n]+)"|\{\s*text\s*=\s*"([^"\n]+)"\s*\})`)
+	cargoLicense = lazyre.New(`(?m)^license\s*=\s*"([^"\n]+)"`)
+	pyLicense    = lazyre.New(`(?m)^license\s*=\s*(?:"([^"\n]+)"|\{\s*text\s*=\s*"([^"\n]+)"\s*\})`)
 )
 
 // manifestLicense reads the licence a root manifest declares (Cargo.toml,

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/parse/securityinsights"
 	"github.com/assaysec/assay/internal/parse/securitytxt"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -265,7 +265,7 @@ var statementHTML = template.Must(template.New("support").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-var idSafe = regexp.MustCompile(`[^A-Za-z0-9+\-_.]`)
+var idSafe = lazyre.New(`[^A-Za-z0-9+\-_.]`)
 
 // CSAF writes one CSAF 2.0 security advisory per declared advisory. Every
 // value comes from a validated declaration; TestCSAFSchema validates the
@@ -537,8 +537,8 @@ func SecurityInsights(in Input) ([]Artefact, string, error) {
 }
 
 var (
-	siURL   = regexp.MustCompile(`^https?://[^\s]+$`)
-	siEmail = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
+	siURL   = lazyre.New(`^https?://[^\s]+$`)
+	siEmail = lazyre.New(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
 )
 
 // CheckSecurityInsights checks a v2 document against the required fields

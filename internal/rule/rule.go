@@ -6,12 +6,12 @@ package rule
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // Outcome is a rule's answer for one subject.
@@ -163,7 +163,7 @@ func (f Func) Needs() []evidence.Kind { return f.N }
 // Evaluate implements Rule.
 func (f Func) Evaluate(ev *evidence.Set) []Finding { return f.Fn(ev) }
 
-var idPattern = regexp.MustCompile(`^[a-z][a-zA-Z0-9]+$`)
+var idPattern = lazyre.New(`^[a-z][a-zA-Z0-9]+$`)
 
 // ParseMetas parses a YAML list of rule metadata and checks each entry.
 func ParseMetas(data []byte) (map[string]Meta, error) {

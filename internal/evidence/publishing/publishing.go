@@ -7,12 +7,12 @@
 package publishing
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
@@ -80,7 +80,7 @@ type Publish struct {
 type publisher struct {
 	channel string
 	uses    []string // action prefixes, lower case
-	run     *regexp.Regexp
+	run     *lazyre.Regexp
 	// guard lists literals of which a run: script must hold at least one
 	// for run to match: a cheap test that spares the regular expression
 	// (whose many-alternative prefix is slow) on most scripts.
@@ -89,8 +89,8 @@ type publisher struct {
 	ok func(s evidence.CIStep) bool
 }
 
-func cmd(alts ...string) *regexp.Regexp {
-	return regexp.MustCompile(`(?m)(?:^|[;&|(]|\$\(|\bsudo\s+|\bexec\s+|\bnpx\s+|\buv\s+run\s+|\bpoetry\s+run\s+|\bpython3?\s+-m\s+|\$\{?PREFIX\}?|\bbin/)\s*(?:` + strings.Join(alts, "|") + `)`)
+func cmd(alts ...string) *lazyre.Regexp {
+	return lazyre.New(`(?m)(?:^|[;&|(]|\$\(|\bsudo\s+|\bexec\s+|\bnpx\s+|\buv\s+run\s+|\bpoetry\s+run\s+|\bpython3?\s+-m\s+|\$\{?PREFIX\}?|\bbin/)\s*(?:` + strings.Join(alts, "|") + `)`)
 }
 
 var publishers = []publisher{
@@ -124,11 +124,11 @@ var publishers = []publisher{
 }
 
 // dryRun marks commands that only rehearse a publish.
-var dryRun = regexp.MustCompile(`--dry-run\b|--snapshot\b|--skip[=-]publish\b`)
+var dryRun = lazyre.New(`--dry-run\b|--snapshot\b|--skip[=-]publish\b`)
 
 // localInstall matches Gradle tasks that publish into the runner's local
 // Maven repository (publishToMavenLocal, publishXPublicationToMavenLocal).
-var localInstall = regexp.MustCompile(`\bpublish\w*ToMavenLocal\b`)
+var localInstall = lazyre.New(`\bpublish\w*ToMavenLocal\b`)
 
 // match returns where a step publishes: the line, what matched and the
 // channel.
@@ -198,7 +198,7 @@ func (rm *runMemo) match(i int, run string) runHit {
 
 // matchRun finds the first command of a script that re matches and that
 // is neither commented out nor a rehearsal.
-func matchRun(re *regexp.Regexp, run string) runHit {
+func matchRun(re *lazyre.Regexp, run string) runHit {
 	// Join continued lines so a command split with \ is one command;
 	// the replacement keeps offsets, so lines still count right.
 	text := strings.ReplaceAll(run, "\\\n", "  ")
@@ -379,14 +379,14 @@ func oidcLine(pl evidence.CIPipeline, j evidence.CIJob) int {
 }
 
 // credKey matches env and with: keys that carry a credential.
-var credKey = regexp.MustCompile(`(?i)(?:^|[_-])(?:token|password|passwd|pass|secret|api[_-]?key|auth[_-]?token|authtoken|credentials?|passphrase|private[_-]?key|pat)(?:$|[_-])|[a-z](?:Token|Password|Secret|ApiKey|Passphrase)$`)
+var credKey = lazyre.New(`(?i)(?:^|[_-])(?:token|password|passwd|pass|secret|api[_-]?key|auth[_-]?token|authtoken|credentials?|passphrase|private[_-]?key|pat)(?:$|[_-])|[a-z](?:Token|Password|Secret|ApiKey|Passphrase)$`)
 
 // notCred are keys that match credKey but name no credential.
-var notCred = regexp.MustCompile(`(?i)^(id-token|token-format|auth-type|authors?|author[_-].*|.*_url|.*-url|.*_user(name)?|.*-user(name)?|username|attestations|skip-existing|verify-metadata|.*_enabled|.*_file|.*-file|.*_path|.*-path)$`)
+var notCred = lazyre.New(`(?i)^(id-token|token-format|auth-type|authors?|author[_-].*|.*_url|.*-url|.*_user(name)?|.*-user(name)?|username|attestations|skip-existing|verify-metadata|.*_enabled|.*_file|.*-file|.*_path|.*-path)$`)
 
 // RegistryKey matches names that, wherever they appear, hold a registry or
 // forge publish credential.
-var RegistryKey = regexp.MustCompile(`(?i)^(npm_token|node_auth_token|npm_auth_token|pypi_(api_)?token|pypi_password|twine_password|cargo_registry_token|crates_io_token|docker(hub)?_(password|token)|registry_password|ci_registry_password|gh_token|github_token|gitlab_token|gh_pat|rubygems_api_key|gem_host_api_key|nuget_api_key|sonatype_(password|token)|ossrh_(password|token)|maven_(password|token)|gpg_passphrase|signing_password|gradle_publish_(key|secret)|quay_(password|token)|goreleaser_key|fury_token)$`)
+var RegistryKey = lazyre.New(`(?i)^(npm_token|node_auth_token|npm_auth_token|pypi_(api_)?token|pypi_password|twine_password|cargo_registry_token|crates_io_token|docker(hub)?_(password|token)|registry_password|ci_registry_password|gh_token|github_token|gitlab_token|gh_pat|rubygems_api_key|gem_host_api_key|nuget_api_key|sonatype_(password|token)|ossrh_(password|token)|maven_(password|token)|gpg_passphrase|signing_password|gradle_publish_(key|secret)|quay_(password|token)|goreleaser_key|fury_token)$`)
 
 // Classify says where a credential value comes from.
 func Classify(v string) (source, ref string) {
@@ -413,7 +413,7 @@ func Classify(v string) (source, ref string) {
 	return SourcePlaintext, ""
 }
 
-var secretRef = regexp.MustCompile(`secrets\.([A-Za-z0-9_]+)`)
+var secretRef = lazyre.New(`secrets\.([A-Za-z0-9_]+)`)
 
 // Placeholder reports values that are not credentials: booleans, the
 // PyPI token username, documentation placeholders.
@@ -433,7 +433,7 @@ func Placeholder(v string) bool {
 }
 
 // inline finds credentials given on a command line.
-var inline = regexp.MustCompile(`(?m)(?:(?:docker|podman|helm|buildah)\s+(?:registry\s+)?login\b[^\n]*?\s(?:-p|--password)[= ]|twine\s+upload\b[^\n]*?\s(?:-p|--password)[= ]|cargo\s+login\s+|cargo\s+publish\b[^\n]*?\s--token[= ]|_authToken=|(?:uv|poetry|hatch|pdm)\s+publish\b[^\n]*?\s(?:--token|--password|-p|-u\s+__token__\s+-p)[= ]|gem\s+push\b[^\n]*?--key[= ])(['"]?)([^\s'";&|]+)`)
+var inline = lazyre.New(`(?m)(?:(?:docker|podman|helm|buildah)\s+(?:registry\s+)?login\b[^\n]*?\s(?:-p|--password)[= ]|twine\s+upload\b[^\n]*?\s(?:-p|--password)[= ]|cargo\s+login\s+|cargo\s+publish\b[^\n]*?\s--token[= ]|_authToken=|(?:uv|poetry|hatch|pdm)\s+publish\b[^\n]*?\s(?:--token|--password|-p|-u\s+__token__\s+-p)[= ]|gem\s+push\b[^\n]*?--key[= ])(['"]?)([^\s'";&|]+)`)
 
 // inlineGuard holds literals one of which every match of inline contains.
 var inlineGuard = []string{"login", "upload", "publish", "_authToken=", "push"}
@@ -552,12 +552,12 @@ func trusted(p *Publish, steps []evidence.CIStep) {
 	}
 }
 
-var npmProvenance = regexp.MustCompile(`(?:npm|pnpm)\s+publish\b[^\n]*--provenance\b`)
+var npmProvenance = lazyre.New(`(?:npm|pnpm)\s+publish\b[^\n]*--provenance\b`)
 
 // localRegistry matches pushes to a registry that lives only for the job
 // (a kind or docker registry on localhost, ko's local daemon): test
 // scaffolding, not a release.
-var localRegistry = regexp.MustCompile(`(?i)--insecure-registry\b|(?:^|[\s=/"'@])(?:localhost|127\.0\.0\.1|0\.0\.0\.0|registry\.local|kind-registry|kind\.local|ko\.local)\b`)
+var localRegistry = lazyre.New(`(?i)--insecure-registry\b|(?:^|[\s=/"'@])(?:localhost|127\.0\.0\.1|0\.0\.0\.0|registry\.local|kind-registry|kind\.local|ko\.local)\b`)
 
 // localPush reports whether a container push goes to a job-local registry:
 // the command says so, or, for ko, KO_DOCKER_REPO (the step's or the job's)
@@ -580,7 +580,7 @@ func localPush(what string, s evidence.CIStep, jobEnv map[string]string) bool {
 }
 
 // registry matches container registry hosts a job logs in or pushes to.
-var registry = regexp.MustCompile(`(?i)\b(ghcr\.io|docker\.io|index\.docker\.io|quay\.io|gcr\.io|[\w-]+\.pkg\.dev|[\w-]+\.azurecr\.io|public\.ecr\.aws|[\w.-]+\.amazonaws\.com|registry\.gitlab\.com|\$CI_REGISTRY\b)`)
+var registry = lazyre.New(`(?i)\b(ghcr\.io|docker\.io|index\.docker\.io|quay\.io|gcr\.io|[\w-]+\.pkg\.dev|[\w-]+\.azurecr\.io|public\.ecr\.aws|[\w.-]+\.amazonaws\.com|registry\.gitlab\.com|\$CI_REGISTRY\b)`)
 
 func registryHost(steps []evidence.CIStep) string {
 	for _, s := range steps {

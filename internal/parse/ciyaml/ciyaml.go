@@ -9,11 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 )
 
@@ -35,7 +35,7 @@ func (e *Error) Error() string {
 	return e.Msg
 }
 
-var lineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var lineRE = lazyre.New(`^yaml: line (\d+): (.*)$`)
 
 // Decode parses the first YAML document of data and checks its bounds. An
 // empty document decodes to nil without error.

@@ -6,10 +6,10 @@ package codeowners
 import (
 	"bufio"
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // maxRules bounds the rules kept from one file.
@@ -18,7 +18,7 @@ const maxRules = 10_000
 // Locations are where GitHub and GitLab look for CODEOWNERS, in their order.
 var Locations = []string{".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"}
 
-var section = regexp.MustCompile(`^\^?\[([^\]]+)\](?:\[\d+\])?\s*(.*)$`)
+var section = lazyre.New(`^\^?\[([^\]]+)\](?:\[\d+\])?\s*(.*)$`)
 
 // Parse reads a CODEOWNERS file. It never fails: lines it cannot read are
 // skipped, as the forges do.

@@ -15,10 +15,11 @@ import (
 	"crypto/sha1" //nolint:gosec // likewise SHA-1
 	"crypto/sha256"
 	"encoding/hex"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // Mode selects which forms Scan looks for.
@@ -208,9 +209,9 @@ func isUserKey(key string) bool {
 // assignment finds "key <sep> value" in a line: KEY=value, key: value,
 // "key": "value", $cfg['key'] = 'value', key => 'value', ENV KEY value is
 // not covered (Dockerfile ENV uses =, or a space only in the legacy form).
-var assignment = regexp.MustCompile(`(?:^|[\s{,;(\[])(?:export\s+|ENV\s+|ARG\s+|-\s+)?["']?(\$?[A-Za-z_][\w.\-]*(?:\[\s*["']?[\w.\-]+["']?\s*\])*)["']?\s*(=>|:=|=|:)\s*(.*)$`)
+var assignment = lazyre.New(`(?:^|[\s{,;(\[])(?:export\s+|ENV\s+|ARG\s+|-\s+)?["']?(\$?[A-Za-z_][\w.\-]*(?:\[\s*["']?[\w.\-]+["']?\s*\])*)["']?\s*(=>|:=|=|:)\s*(.*)$`)
 
-var xmlElement = regexp.MustCompile(`<([A-Za-z_][\w.\-:]*)>([^<]{1,128})</([A-Za-z_][\w.\-:]*)>`)
+var xmlElement = lazyre.New(`<([A-Za-z_][\w.\-:]*)>([^<]{1,128})</([A-Za-z_][\w.\-:]*)>`)
 
 // lastKeyName strips array syntax: $_CFG['db']['password'] -> password.
 func lastKeyName(k string) string {
@@ -327,10 +328,10 @@ func settingsIn(line string, code bool) []setting {
 	return out
 }
 
-var envLookup = regexp.MustCompile(`(?i)(?:getenv|environ|process\.env|\benv\s*\(|\bENV\b|os\.Getenv|System\.getenv|env::var)`)
+var envLookup = lazyre.New(`(?i)(?:getenv|environ|process\.env|\benv\s*\(|\bENV\b|os\.Getenv|System\.getenv|env::var)`)
 
 // shellDefault is ${VAR:-default} or ${VAR-default}.
-var shellDefault = regexp.MustCompile(`^\$\{[A-Za-z_]\w*:?-([^}]*)\}`)
+var shellDefault = lazyre.New(`^\$\{[A-Za-z_]\w*:?-([^}]*)\}`)
 
 // literal reads the value at the start of v. It returns the literal, whether
 // it is a real literal (not a placeholder or expression), and how many bytes
@@ -449,11 +450,11 @@ func isPlaceholder(v string) bool {
 // ---- SQL ----
 
 var (
-	identifiedBy = regexp.MustCompile(`(?i)\b(?:identified\s+by|with\s+(?:encrypted\s+)?password\s*=?)\s*['"]([^'"\n]{1,64})['"]`)
-	createUser   = regexp.MustCompile(`(?i)\b(?:create|alter)\s+(?:user|role|login)\s+(?:if\s+not\s+exists\s+)?[\x60'"\[]?([\w.\-]+)`)
-	insertUsers  = regexp.MustCompile(`(?i)\binsert\s+(?:ignore\s+)?into\s+[\x60"'\[]?(?:\w+\.)?(\w*(?:user|account|admin|member|login|credential|auth)\w*)`)
-	hashCall     = regexp.MustCompile(`(?i)\b(?:md5|sha1|sha2|sha256|sha512|password|crypt|encrypt|digest|hash|password_hash)\s*\(\s*['"]([^'"\n]{1,64})['"]`)
-	quotedHex    = regexp.MustCompile(`['"]([0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})['"]`)
+	identifiedBy = lazyre.New(`(?i)\b(?:identified\s+by|with\s+(?:encrypted\s+)?password\s*=?)\s*['"]([^'"\n]{1,64})['"]`)
+	createUser   = lazyre.New(`(?i)\b(?:create|alter)\s+(?:user|role|login)\s+(?:if\s+not\s+exists\s+)?[\x60'"\[]?([\w.\-]+)`)
+	insertUsers  = lazyre.New(`(?i)\binsert\s+(?:ignore\s+)?into\s+[\x60"'\[]?(?:\w+\.)?(\w*(?:user|account|admin|member|login|credential|auth)\w*)`)
+	hashCall     = lazyre.New(`(?i)\b(?:md5|sha1|sha2|sha256|sha512|password|crypt|encrypt|digest|hash|password_hash)\s*\(\s*['"]([^'"\n]{1,64})['"]`)
+	quotedHex    = lazyre.New(`['"]([0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})['"]`)
 )
 
 func lineAt(data []byte, off int) int { return bytes.Count(data[:off], []byte{'\n'}) + 1 }
@@ -520,12 +521,12 @@ func scanSQL(data []byte) []Match {
 var (
 	// "Default password = `password`", "the default admin password is admin",
 	// "default credentials: admin/admin".
-	defaultPassword = regexp.MustCompile(`(?i)\bdefault\s+(?:admin(?:istrator)?\s+|root\s+|user\s+|login\s+)?(?:password|passwd|pwd)\b\s*(?:is|=|:|of|to|will\s+be|set\s+to)?\s*(?:is|=|:)?\s*[\x60'"*_]*([^\s\x60'"*_,;()]{1,64})`)
+	defaultPassword = lazyre.New(`(?i)\bdefault\s+(?:admin(?:istrator)?\s+|root\s+|user\s+|login\s+)?(?:password|passwd|pwd)\b\s*(?:is|=|:|of|to|will\s+be|set\s+to)?\s*(?:is|=|:)?\s*[\x60'"*_]*([^\s\x60'"*_,;()]{1,64})`)
 	// "log in with admin / password", "login: admin/admin", "default
 	// credentials are admin:admin", "sign in with username `admin` and
 	// password `secret`". A bare "credentials: user/pass" is how HTTP
 	// client docs show an argument, not a default account.
-	loginWith = regexp.MustCompile(`(?i)\b(?:log\s*in|login|sign\s*in|signin|default\s+credentials?|default\s+account)\b[^\n]{0,30}?(?:\bwith\b|\bas\b|\bare\b|\bis\b|:)\s*(?:(?:the\s+)?user(?:name)?\s*[:=]?\s*)?[\x60'"*_]*([\w.@-]{1,32})[\x60'"*_]*\s*(?:/|:|\band\b|,)\s*(?:(?:the\s+)?password\s*[:=]?\s*)?[\x60'"*_]*([^\s\x60'"*_,;()]{1,64})[\x60'"*_]*`)
+	loginWith = lazyre.New(`(?i)\b(?:log\s*in|login|sign\s*in|signin|default\s+credentials?|default\s+account)\b[^\n]{0,30}?(?:\bwith\b|\bas\b|\bare\b|\bis\b|:)\s*(?:(?:the\s+)?user(?:name)?\s*[:=]?\s*)?[\x60'"*_]*([\w.@-]{1,32})[\x60'"*_]*\s*(?:/|:|\band\b|,)\s*(?:(?:the\s+)?password\s*[:=]?\s*)?[\x60'"*_]*([^\s\x60'"*_,;()]{1,64})[\x60'"*_]*`)
 )
 
 // proseWord are weak passwords that are also ordinary words in prose

@@ -8,10 +8,10 @@ package dockerfile
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // maxInstructions bounds what is kept from one file.
@@ -101,7 +101,7 @@ func runCommand(args string) string {
 	return rest
 }
 
-var argRef = regexp.MustCompile(`\$\{(\w+)(?:(:?[-+])([^}]*))?\}|\$(\w+)`)
+var argRef = lazyre.New(`\$\{(\w+)(?:(:?[-+])([^}]*))?\}|\$(\w+)`)
 
 // expandArgs replaces $NAME, ${NAME} and ${NAME:-default} with the ARG
 // defaults; it fails when a name has no value.

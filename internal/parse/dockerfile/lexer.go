@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // instruction is one Dockerfile instruction as Docker's own front end
@@ -29,11 +30,11 @@ const maxLineContinuations = 10000
 
 // directive is a parser directive (# syntax=..., # escape=...), valid only
 // before the first comment, blank line or instruction.
-var directive = regexp.MustCompile(`^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$`)
+var directive = lazyre.New(`^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$`)
 
 // heredocWord is a here-document opener: <<EOF, <<-EOF, <<"EOF", <<'EOF',
 // optionally after a file descriptor number (2<<EOF).
-var heredocWord = regexp.MustCompile(`^[0-9]*<<(-?)(["']?)([A-Za-z0-9_.-]+)(["']?)$`)
+var heredocWord = lazyre.New(`^[0-9]*<<(-?)(["']?)([A-Za-z0-9_.-]+)(["']?)$`)
 
 // lex splits a Dockerfile into instructions. It follows Docker's rules
 // for what this package reads: parser directives (only escape changes

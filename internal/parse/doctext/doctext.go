@@ -9,8 +9,9 @@ package doctext
 import (
 	"bytes"
 	"path"
-	"regexp"
 	"strings"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // Format is a document's markup.
@@ -119,10 +120,10 @@ func (d *Doc) heading(text string, level, line int) {
 }
 
 var (
-	atxRe    = regexp.MustCompile(`^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$`)
-	fenceRe  = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})")
-	setextRe = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
-	listRe   = regexp.MustCompile(`^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)`)
+	atxRe    = lazyre.New(`^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$`)
+	fenceRe  = lazyre.New("^ {0,3}(`{3,}|~{3,})")
+	setextRe = lazyre.New(`^ {0,3}(=+|-+)[ \t]*$`)
+	listRe   = lazyre.New(`^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)`)
 )
 
 // frontMatter returns how many leading lines are YAML (---) or TOML (+++)
@@ -185,10 +186,10 @@ func isHeadingLine(d *Doc, line int) bool {
 }
 
 var (
-	rstAdornRe   = regexp.MustCompile(`^([=\-~^"'` + "`" + `#*+:._!$%&,/;<>?@\\|])+[ \t]*$`)
-	rstDirRe     = regexp.MustCompile(`^(\s*)\.\.\s+([a-zA-Z][\w:-]*)::`)
-	rstCommentRe = regexp.MustCompile(`^(\s*)\.\.(?:\s|$)`)
-	rstTargetRe  = regexp.MustCompile(`^\s*\.\.\s+(?:_[^:]*|\[[^\]]*\])\s*:`)
+	rstAdornRe   = lazyre.New(`^([=\-~^"'` + "`" + `#*+:._!$%&,/;<>?@\\|])+[ \t]*$`)
+	rstDirRe     = lazyre.New(`^(\s*)\.\.\s+([a-zA-Z][\w:-]*)::`)
+	rstCommentRe = lazyre.New(`^(\s*)\.\.(?:\s|$)`)
+	rstTargetRe  = lazyre.New(`^\s*\.\.\s+(?:_[^:]*|\[[^\]]*\])\s*:`)
 )
 
 func indent(s string) int {
@@ -312,7 +313,7 @@ func paraIndent(raw []string, i int) int {
 	return indent(raw[i])
 }
 
-var adocHeadRe = regexp.MustCompile(`^(={1,6}|#{1,6})[ \t]+(\S.*?)[ \t]*$`)
+var adocHeadRe = lazyre.New(`^(={1,6}|#{1,6})[ \t]+(\S.*?)[ \t]*$`)
 
 // adoc handles AsciiDoc: "= Title" headings, delimited listing, literal,
 // passthrough and comment blocks, and line comments.

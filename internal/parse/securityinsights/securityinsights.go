@@ -24,7 +24,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -32,6 +31,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -73,8 +73,8 @@ const (
 )
 
 var (
-	versionRe   = regexp.MustCompile(`^([0-9]+)\.([0-9]+)\.([0-9]+)$`)
-	yamlErrLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+	versionRe   = lazyre.New(`^([0-9]+)\.([0-9]+)\.([0-9]+)$`)
+	yamlErrLine = lazyre.New(`^yaml: line ([0-9]+): (.*)$`)
 )
 
 // Parse decodes a Security Insights document. It returns an error naming the

@@ -1,9 +1,10 @@
 package securitypolicy
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // A unit is one block of visible text: a paragraph, a list item, a table
@@ -46,12 +47,12 @@ type refDef struct {
 }
 
 var (
-	atxRe      = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
-	fenceRe    = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})")
-	setextRe   = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
-	thematicRe = regexp.MustCompile(`^ {0,3}([-*_])(?:[ \t]*([-*_]))+[ \t]*$`)
-	listRe     = regexp.MustCompile(`^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)`)
-	refDefRe   = regexp.MustCompile(`^ {0,3}\[([^\[\]]+)\]:[ \t]*<?([^\s<>]+)>?`)
+	atxRe      = lazyre.New(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
+	fenceRe    = lazyre.New("^ {0,3}(`{3,}|~{3,})")
+	setextRe   = lazyre.New(`^ {0,3}(=+|-+)[ \t]*$`)
+	thematicRe = lazyre.New(`^ {0,3}([-*_])(?:[ \t]*([-*_]))+[ \t]*$`)
+	listRe     = lazyre.New(`^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)`)
+	refDefRe   = lazyre.New(`^ {0,3}\[([^\[\]]+)\]:[ \t]*<?([^\s<>]+)>?`)
 )
 
 // builder turns lines into units.

@@ -15,12 +15,12 @@ package securitypolicy
 import (
 	"bytes"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
@@ -119,16 +119,16 @@ type candidate struct {
 type span struct{ start, end int }
 
 var (
-	urlRe = regexp.MustCompile(`(?i)(?:https?://|mailto:)[^\s<>()"'\x60\x00]+`)
+	urlRe = lazyre.New(`(?i)(?:https?://|mailto:)[^\s<>()"'\x60\x00]+`)
 	// Patterns avoid large bounded repeats ({0,63}): they multiply the
 	// size of the compiled program and so the matching time. Lengths are
 	// checked after matching instead.
-	emailRe = regexp.MustCompile(`(?i)[a-z0-9][a-z0-9._%+-]*@[a-z0-9](?:[a-z0-9-]*\.)+[a-z][a-z0-9-]+\b`)
+	emailRe = lazyre.New(`(?i)[a-z0-9][a-z0-9._%+-]*@[a-z0-9](?:[a-z0-9-]*\.)+[a-z][a-z0-9-]+\b`)
 	// "security [at] example [dot] org" and similar.
-	obfuscatedRe = regexp.MustCompile(`(?i)\b([a-z0-9][a-z0-9._%+-]*)\s*[\[({<]\s*at\s*[\])}>]\s*([a-z0-9-]+(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*[a-z0-9-]+)+)`)
-	atTokenRe    = regexp.MustCompile(`(?i)[\[({<]\s*at\s*[\])}>]`)
-	dotRe        = regexp.MustCompile(`(?i)\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*`)
-	refUseRe     = regexp.MustCompile(`\[([^\[\]\x00]+)\](?:\[([^\[\]\x00]*)\])?`)
+	obfuscatedRe = lazyre.New(`(?i)\b([a-z0-9][a-z0-9._%+-]*)\s*[\[({<]\s*at\s*[\])}>]\s*([a-z0-9-]+(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*[a-z0-9-]+)+)`)
+	atTokenRe    = lazyre.New(`(?i)[\[({<]\s*at\s*[\])}>]`)
+	dotRe        = lazyre.New(`(?i)\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*`)
+	refUseRe     = lazyre.New(`\[([^\[\]\x00]+)\](?:\[([^\[\]\x00]*)\])?`)
 )
 
 // prepare builds the phrase view: lowercased, with URLs, e-mail addresses,
@@ -305,10 +305,10 @@ func (a *analyzer) link(off int, u string) {
 }
 
 var (
-	reportWordsRe = regexp.MustCompile(`\b(?:report|reports|reported|reporting|submit|submitting|submission|disclose|disclosing)\b`)
-	negationRe    = regexp.MustCompile(`\b(?:not|don't|dont|never|avoid|refrain|instead of|rather than|non-security|non-sensitive)\b|n't\b`)
-	securityRe    = regexp.MustCompile(`\b(?:vulnerab\w*|security|exploit\w*|cve)\b`)
-	notSecurityRe = regexp.MustCompile(`\bnon-?(?:security|sensitive|vulnerability)\b|\bnot\s+(?:a\s+)?security\b|\bunrelated\s+to\s+security\b`)
+	reportWordsRe = lazyre.New(`\b(?:report|reports|reported|reporting|submit|submitting|submission|disclose|disclosing)\b`)
+	negationRe    = lazyre.New(`\b(?:not|don't|dont|never|avoid|refrain|instead of|rather than|non-security|non-sensitive)\b|n't\b`)
+	securityRe    = lazyre.New(`\b(?:vulnerab\w*|security|exploit\w*|cve)\b`)
+	notSecurityRe = lazyre.New(`\bnon-?(?:security|sensitive|vulnerability)\b|\bnot\s+(?:a\s+)?security\b|\bunrelated\s+to\s+security\b`)
 )
 
 // bountyHosts are bug bounty and vulnerability reporting platforms.
@@ -328,7 +328,7 @@ var referenceHosts = []string{
 	"securityscorecards.dev", "osv.dev",
 }
 
-var imageExt = regexp.MustCompile(`(?i)\.(?:png|jpe?g|gif|svg|webp|ico|bmp|avif)$`)
+var imageExt = lazyre.New(`(?i)\.(?:png|jpe?g|gif|svg|webp|ico|bmp|avif)$`)
 
 func hostIs(host string, list []string) bool {
 	for _, h := range list {
@@ -406,9 +406,9 @@ func (a *analyzer) classifyURL(raw, ctx string, line, off, sentence int) {
 }
 
 var (
-	policyFileRe = regexp.MustCompile(`^security(?:\.(?:md|markdown|rst|txt|adoc))?$`)
-	seePolicyRe  = regexp.MustCompile(`\b(?:see|refer|read|follow|described|documented|details|more\s+information|found)\b`)
-	policyWordRe = regexp.MustCompile(`\b(?:polic(?:y|ies)|process|guidelines?|procedures?)\b`)
+	policyFileRe = lazyre.New(`^security(?:\.(?:md|markdown|rst|txt|adoc))?$`)
+	seePolicyRe  = lazyre.New(`\b(?:see|refer|read|follow|described|documented|details|more\s+information|found)\b`)
+	policyWordRe = lazyre.New(`\b(?:polic(?:y|ies)|process|guidelines?|procedures?)\b`)
 )
 
 // isPolicyPointer reports a link to a disclosure policy published outside
@@ -493,8 +493,8 @@ var fileExtTLD = map[string]bool{
 }
 
 var (
-	localRe  = regexp.MustCompile(`^[a-z0-9._%+-]+$`)
-	domainRe = regexp.MustCompile(`^[a-z0-9-]+(?:\.[a-z0-9-]+)+$`)
+	localRe  = lazyre.New(`^[a-z0-9._%+-]+$`)
+	domainRe = lazyre.New(`^[a-z0-9-]+(?:\.[a-z0-9-]+)+$`)
 )
 
 var noReplyLocal = map[string]bool{
@@ -543,23 +543,23 @@ func publicList(local string) bool {
 
 // Wording cues, matched on the lowercased phrase view.
 var (
-	privateReportRe = regexp.MustCompile(`\bprivate(?:ly)?\s+(?:vulnerability\s+|security\s+)?report(?:ing|s)?\b|\bprivate\s+vulnerability\s+disclosure\b`)
-	securityTabRe   = regexp.MustCompile(`\bsecurity\s+tab\b`)
-	advisoryVerbRe  = regexp.MustCompile(`\b(?:open|file|create|submit|draft|use|using|through|via)\s+(?:a\s+|an\s+|the\s+|new\s+|private\s+|github(?:'s|’s)?\s+|repository\s+){0,4}security\s+advisor(?:y|ies)\b`)
-	reportVulnRe    = regexp.MustCompile(`\breport\s+a\s+vulnerability\b`)
-	githubRe        = regexp.MustCompile(`\b(?:github|advisor(?:y|ies))\b`)
-	weWillRe        = regexp.MustCompile(`\b(?:we|we'll|will|maintainers?|team)\s*$`)
-	confidentialRe  = regexp.MustCompile(`\bconfidential\s+(?:gitlab\s+)?issues?\b|\bmark(?:ed|ing)?\s+(?:it|the\s+issue|your\s+issue)?\s*(?:as\s+)?confidential\b`)
-	bountyNameRe    = regexp.MustCompile(`\b(?:hackerone|bugcrowd|intigriti|yeswehack|huntr|immunefi|hackenproof|zerocopter|open\s+bug\s+bounty)\b`)
-	securityTxtRe   = regexp.MustCompile(`(?:/?\.well-known/)?\bsecurity\.txt\b`)
-	publicIssueRe   = regexp.MustCompile(`\b(?:open|opening|file|filing|create|creating|submit|submitting|raise|raising|log|post)\s+(?:(?:a|an|new|public|github|gitlab|regular|normal)\s+){0,3}(?:issues?|tickets?)\b|\b(?:use|via|through|on|in|to)\s+(?:the\s+|our\s+)?(?:public\s+)?(?:github\s+|gitlab\s+)?issue\s+tracker\b|\bpublic(?:ly)?\s+(?:github\s+|gitlab\s+)?issues?\b`)
+	privateReportRe = lazyre.New(`\bprivate(?:ly)?\s+(?:vulnerability\s+|security\s+)?report(?:ing|s)?\b|\bprivate\s+vulnerability\s+disclosure\b`)
+	securityTabRe   = lazyre.New(`\bsecurity\s+tab\b`)
+	advisoryVerbRe  = lazyre.New(`\b(?:open|file|create|submit|draft|use|using|through|via)\s+(?:a\s+|an\s+|the\s+|new\s+|private\s+|github(?:'s|’s)?\s+|repository\s+){0,4}security\s+advisor(?:y|ies)\b`)
+	reportVulnRe    = lazyre.New(`\breport\s+a\s+vulnerability\b`)
+	githubRe        = lazyre.New(`\b(?:github|advisor(?:y|ies))\b`)
+	weWillRe        = lazyre.New(`\b(?:we|we'll|will|maintainers?|team)\s*$`)
+	confidentialRe  = lazyre.New(`\bconfidential\s+(?:gitlab\s+)?issues?\b|\bmark(?:ed|ing)?\s+(?:it|the\s+issue|your\s+issue)?\s*(?:as\s+)?confidential\b`)
+	bountyNameRe    = lazyre.New(`\b(?:hackerone|bugcrowd|intigriti|yeswehack|huntr|immunefi|hackenproof|zerocopter|open\s+bug\s+bounty)\b`)
+	securityTxtRe   = lazyre.New(`(?:/?\.well-known/)?\bsecurity\.txt\b`)
+	publicIssueRe   = lazyre.New(`\b(?:open|opening|file|filing|create|creating|submit|submitting|raise|raising|log|post)\s+(?:(?:a|an|new|public|github|gitlab|regular|normal)\s+){0,3}(?:issues?|tickets?)\b|\b(?:use|via|through|on|in|to)\s+(?:the\s+|our\s+)?(?:public\s+)?(?:github\s+|gitlab\s+)?issue\s+tracker\b|\bpublic(?:ly)?\s+(?:github\s+|gitlab\s+)?issues?\b`)
 )
 
 // phrases finds channels named by wording alone.
 func (a *analyzer) phrases() {
 	d := a.d
 	v := d.view
-	each := func(re *regexp.Regexp, kws []string, fn func(start, end int)) {
+	each := func(re *lazyre.Regexp, kws []string, fn func(start, end int)) {
 		for _, m := range findAll(re, v, v, kws...) {
 			fn(m[0], m[1])
 		}
@@ -620,25 +620,25 @@ func (a *analyzer) phrases() {
 
 // Cues for the policy flags.
 var (
-	durationRe         = regexp.MustCompile(`\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|forty|forty-five|sixty|ninety|a|an)(?:\s*\(\d{1,3}\))?(?:\s*(?:-|–|to)\s*\d{1,3})?[\s-]*(?:business\s+|working\s+|calendar\s+)?(?:hours?|hrs?|days?|weeks?|months?)\b|\b\d{1,3}\s*h\b`)
-	timeUnitRe         = regexp.MustCompile(`(?:hours?|hrs?|days?|weeks?|months?|h)\b`)
-	responseRe         = regexp.MustCompile(`\b(?:acknowledg\w*|respond\w*|response|repl(?:y|ies|ied)|triag\w*|get\s+back|hear\s+(?:back|from)|confirm(?:ation)?\s+(?:of\s+)?receipt|contact\s+you|follow[- ]up|initial\s+assessment)\b`)
-	disclosureWordRe   = regexp.MustCompile(`\b(?:disclos\w*|public\w*|publish\w*|embargo\w*|announce\w*)\b`)
-	disclosurePhraseRe = regexp.MustCompile(`\bcoordinated\s+(?:vulnerability\s+)?disclosure\b|\bdisclosure\s+(?:timeline|deadline|window|period|date)s?\b|\bembargo(?:ed|es)?\b`)
-	safeHarbourRe      = regexp.MustCompile(`\bsafe[\s-]*harbou?r\b|\b(?:not|never|won't)\s+(?:\w+\s+){0,3}?(?:pursue|take|initiate|bring|file|seek)\s+(?:any\s+)?(?:civil\s+|criminal\s+)?legal\s+action\b|\bno\s+legal\s+action\b|\b(?:not|never|won't)\s+(?:\w+\s+){0,2}?(?:sue|prosecute)\b|\bgood[\s-]+faith\s+(?:security\s+)?(?:research|testing|efforts?|reports?)\b`)
-	encryptionRe       = regexp.MustCompile(`\b(?:pgp|gpg|gnupg|openpgp|s/mime|smime|keybase)\b|\bbegin\s+pgp\b|\b(?:key\s+)?fingerprint\b|\bencrypt(?:ed|ion)?\s+(?:your\s+|the\s+|an?\s+)?(?:e-?mails?|messages?|reports?|communications?)\b|\bencrypt\s+(?:it|them)\b|\bage\s+(?:public\s+)?key\b`)
+	durationRe         = lazyre.New(`\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|forty|forty-five|sixty|ninety|a|an)(?:\s*\(\d{1,3}\))?(?:\s*(?:-|–|to)\s*\d{1,3})?[\s-]*(?:business\s+|working\s+|calendar\s+)?(?:hours?|hrs?|days?|weeks?|months?)\b|\b\d{1,3}\s*h\b`)
+	timeUnitRe         = lazyre.New(`(?:hours?|hrs?|days?|weeks?|months?|h)\b`)
+	responseRe         = lazyre.New(`\b(?:acknowledg\w*|respond\w*|response|repl(?:y|ies|ied)|triag\w*|get\s+back|hear\s+(?:back|from)|confirm(?:ation)?\s+(?:of\s+)?receipt|contact\s+you|follow[- ]up|initial\s+assessment)\b`)
+	disclosureWordRe   = lazyre.New(`\b(?:disclos\w*|public\w*|publish\w*|embargo\w*|announce\w*)\b`)
+	disclosurePhraseRe = lazyre.New(`\bcoordinated\s+(?:vulnerability\s+)?disclosure\b|\bdisclosure\s+(?:timeline|deadline|window|period|date)s?\b|\bembargo(?:ed|es)?\b`)
+	safeHarbourRe      = lazyre.New(`\bsafe[\s-]*harbou?r\b|\b(?:not|never|won't)\s+(?:\w+\s+){0,3}?(?:pursue|take|initiate|bring|file|seek)\s+(?:any\s+)?(?:civil\s+|criminal\s+)?legal\s+action\b|\bno\s+legal\s+action\b|\b(?:not|never|won't)\s+(?:\w+\s+){0,2}?(?:sue|prosecute)\b|\bgood[\s-]+faith\s+(?:security\s+)?(?:research|testing|efforts?|reports?)\b`)
+	encryptionRe       = lazyre.New(`\b(?:pgp|gpg|gnupg|openpgp|s/mime|smime|keybase)\b|\bbegin\s+pgp\b|\b(?:key\s+)?fingerprint\b|\bencrypt(?:ed|ion)?\s+(?:your\s+|the\s+|an?\s+)?(?:e-?mails?|messages?|reports?|communications?)\b|\bencrypt\s+(?:it|them)\b|\bage\s+(?:public\s+)?key\b`)
 	// refusalRe: "please do not (try to) report them." with nothing after
 	// the object, which would make it an instruction about the channel
 	// ("do not report vulnerabilities publicly"); or an outright refusal.
-	refusalRe   = regexp.MustCompile(`\b(?:do\s+not|don't|dont|never)\s+(?:try\s+to\s+|bother\s+(?:to\s+)?)?(?:report|submit|send)\s+(?:them|it|these|those|any|vulnerabilit(?:y|ies)|security\s+(?:issues|bugs|vulnerabilities|reports))\s*(?:[.!;]|\x00|$)|\b(?:we|this\s+project|the\s+project|maintainers)\s+(?:do\s+not|don't|does\s+not|doesn't|will\s+not|won't|cannot|can't)\s+accept\s+(?:any\s+)?(?:security\s+|vulnerability\s+)?(?:reports|vulnerability\s+reports|security\s+reports)\b|\b(?:vulnerability|security)\s+reports\s+are\s+not\s+accepted\b`)
-	supportedRe = regexp.MustCompile(`\b(?:supported\s+(?:versions?|releases?|branches)|versions?\s+support(?:ed)?|version\s+support\s+policy|support(?:ed)?\s+(?:policy|matrix|lifecycle)|security\s+updates|maintained\s+versions?)\b`)
+	refusalRe   = lazyre.New(`\b(?:do\s+not|don't|dont|never)\s+(?:try\s+to\s+|bother\s+(?:to\s+)?)?(?:report|submit|send)\s+(?:them|it|these|those|any|vulnerabilit(?:y|ies)|security\s+(?:issues|bugs|vulnerabilities|reports))\s*(?:[.!;]|\x00|$)|\b(?:we|this\s+project|the\s+project|maintainers)\s+(?:do\s+not|don't|does\s+not|doesn't|will\s+not|won't|cannot|can't)\s+accept\s+(?:any\s+)?(?:security\s+|vulnerability\s+)?(?:reports|vulnerability\s+reports|security\s+reports)\b|\b(?:vulnerability|security)\s+reports\s+are\s+not\s+accepted\b`)
+	supportedRe = lazyre.New(`\b(?:supported\s+(?:versions?|releases?|branches)|versions?\s+support(?:ed)?|version\s+support\s+policy|support(?:ed)?\s+(?:policy|matrix|lifecycle)|security\s+updates|maintained\s+versions?)\b`)
 )
 
 // flags sets the policy booleans from sentence-level cues.
 func (a *analyzer) flags() {
 	d, p := a.d, a.p
 	v := d.view
-	sentOf := func(re *regexp.Regexp) map[int]bool {
+	sentOf := func(re *lazyre.Regexp) map[int]bool {
 		m := map[int]bool{}
 		for _, x := range findAll(re, v, v) {
 			m[d.sentenceIndex(x[0])] = true
@@ -726,14 +726,14 @@ func clip(s string, n int) string { return textsafe.Truncate(s, n) }
 // findAll runs re over b only when probe (the lowercased view of the same
 // text, or b itself) contains one of the keywords the pattern needs: a cheap
 // substring search skips most patterns on most files. No keywords: always run.
-func findAll(re *regexp.Regexp, b, probe []byte, keywords ...string) [][]int {
+func findAll(re *lazyre.Regexp, b, probe []byte, keywords ...string) [][]int {
 	if !containsAny(probe, keywords) {
 		return nil
 	}
 	return re.FindAllIndex(b, -1)
 }
 
-func findFirst(re *regexp.Regexp, v []byte, keywords ...string) []int {
+func findFirst(re *lazyre.Regexp, v []byte, keywords ...string) []int {
 	if !containsAny(v, keywords) {
 		return nil
 	}

@@ -2,10 +2,11 @@ package securitytxt
 
 import (
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // MaxExpiryAhead is how far ahead Expires may be before Validate warns
@@ -142,7 +143,7 @@ func validHTTPS(s string) bool {
 	return err == nil && strings.EqualFold(u.Scheme, "https") && u.Host != "" && u.Hostname() != ""
 }
 
-var emailish = regexp.MustCompile(`^[^\s@:/]+@[^\s@:/]+\.[^\s@:/]+$`)
+var emailish = lazyre.New(`^[^\s@:/]+@[^\s@:/]+\.[^\s@:/]+$`)
 
 func (v *validator) contact(c Field) {
 	val := c.Value
@@ -210,9 +211,9 @@ func validTel(s string) bool {
 }
 
 var (
-	rfc3339Re  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$`)
-	dateOnlyRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	rfc5322Re  = regexp.MustCompile(`(?i)^((mon|tue|wed|thu|fri|sat|sun),\s*)?\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)`)
+	rfc3339Re  = lazyre.New(`^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$`)
+	dateOnlyRe = lazyre.New(`^\d{4}-\d{2}-\d{2}$`)
+	rfc5322Re  = lazyre.New(`(?i)^((mon|tue|wed|thu|fri|sat|sun),\s*)?\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)`)
 )
 
 // parseDateTime parses an RFC 3339 date-time (the "internet date/time format"
@@ -307,7 +308,7 @@ func (v *validator) httpsOnly(fd Field) {
 	}
 }
 
-var hexRe = regexp.MustCompile(`^[0-9A-Fa-f]{16,64}$`)
+var hexRe = lazyre.New(`^[0-9A-Fa-f]{16,64}$`)
 
 func (v *validator) encryption(fd Field) {
 	sch, rest := scheme(fd.Value)

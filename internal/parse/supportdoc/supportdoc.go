@@ -8,12 +8,12 @@
 package supportdoc
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/parse/doctext"
 )
 
@@ -42,28 +42,28 @@ const (
 )
 
 var (
-	versionRe    = regexp.MustCompile(`^v?\d+(?:\.\d+){0,2}(?:\.x|\.\*|\+)?(?:\s+lts)?$|^v?\d+\.x$`)
-	sepRe        = regexp.MustCompile(`^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$`)
-	versionColRe = regexp.MustCompile(`(?i)version|release|branch|series|line`)
-	endColRe     = regexp.MustCompile(`(?i)eol|end|support|status|security|maintain|until|life|expir`)
-	undecidedRe  = regexp.MustCompile(`(?i)^\W*(?:tbd|tba|to be (?:determined|announced|decided))\W*$`)
-	currentRe    = regexp.MustCompile(`(?i)\b(?:latest|current|active|supported|maintained|stable)\b`)
-	endWordRe    = regexp.MustCompile(`(?i)\b(?:eol|end[- ]of[- ]life|end of support|unsupported|deprecated|until|ends?|ended|expired?)\b`)
+	versionRe    = lazyre.New(`^v?\d+(?:\.\d+){0,2}(?:\.x|\.\*|\+)?(?:\s+lts)?$|^v?\d+\.x$`)
+	sepRe        = lazyre.New(`^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$`)
+	versionColRe = lazyre.New(`(?i)version|release|branch|series|line`)
+	endColRe     = lazyre.New(`(?i)eol|end|support|status|security|maintain|until|life|expir`)
+	undecidedRe  = lazyre.New(`(?i)^\W*(?:tbd|tba|to be (?:determined|announced|decided))\W*$`)
+	currentRe    = lazyre.New(`(?i)\b(?:latest|current|active|supported|maintained|stable)\b`)
+	endWordRe    = lazyre.New(`(?i)\b(?:eol|end[- ]of[- ]life|end of support|unsupported|deprecated|until|ends?|ended|expired?)\b`)
 	// The marks of a Supported column (GitHub's SECURITY.md template and
 	// the tables that follow it): a tick for a supported line, a cross for
 	// one that is not.
-	supportedMarkRe = regexp.MustCompile(`(?i)^(?:✅|✔️?|:white_check_mark:|:heavy_check_mark:|yes)(?:\s|$)`)
-	endedMarkRe     = regexp.MustCompile(`(?i)^(?:❌|✖️?|:x:|:heavy_multiplication_x:|no)(?:\s|$)`)
-	noticeRe        = regexp.MustCompile(`(?i)\b(?:deprecated|end[- ]of[- ]life|unmaintained|no longer (?:maintained|supported))\b`)
-	ruleRe          = regexp.MustCompile(`(?i)\b(?:only|just)\s+(?:the\s+)?(?:last|latest|most\s+recent|current|newest)\s+(?:stable\s+|major\s+|minor\s+)?(?:version|release|major|minor)s?\b|\b(?:the\s+)?(?:latest|last|most\s+recent)\s+(?:stable\s+)?(?:version|release)s?\s+(?:is|are)\s+(?:the\s+only\s+(?:ones?\s+)?)?supported\b`)
+	supportedMarkRe = lazyre.New(`(?i)^(?:✅|✔️?|:white_check_mark:|:heavy_check_mark:|yes)(?:\s|$)`)
+	endedMarkRe     = lazyre.New(`(?i)^(?:❌|✖️?|:x:|:heavy_multiplication_x:|no)(?:\s|$)`)
+	noticeRe        = lazyre.New(`(?i)\b(?:deprecated|end[- ]of[- ]life|unmaintained|no longer (?:maintained|supported))\b`)
+	ruleRe          = lazyre.New(`(?i)\b(?:only|just)\s+(?:the\s+)?(?:last|latest|most\s+recent|current|newest)\s+(?:stable\s+|major\s+|minor\s+)?(?:version|release|major|minor)s?\b|\b(?:the\s+)?(?:latest|last|most\s+recent)\s+(?:stable\s+)?(?:version|release)s?\s+(?:is|are)\s+(?:the\s+only\s+(?:ones?\s+)?)?supported\b`)
 
-	endedRe     = regexp.MustCompile(`(?i)^(?:eol|end[- ]of[- ]life|end of support|unsupported|unmaintained|no longer supported|not supported)$`)
-	linkRe      = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
-	monthYearRe = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b`)
+	endedRe     = lazyre.New(`(?i)^(?:eol|end[- ]of[- ]life|end of support|unsupported|unmaintained|no longer supported|not supported)$`)
+	linkRe      = lazyre.New(`\[([^\]]*)\]\([^)]*\)`)
+	monthYearRe = lazyre.New(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b`)
 
-	isoRe   = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	monthRe = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
-	dayMoRe = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b`)
+	isoRe   = lazyre.New(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	monthRe = lazyre.New(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
+	dayMoRe = lazyre.New(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b`)
 )
 
 var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}

@@ -8,9 +8,9 @@
 package vulnplan
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/parse/doctext"
 )
 
@@ -39,12 +39,12 @@ const (
 
 var patterns = []struct {
 	what string
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 }{
-	{Remediation, regexp.MustCompile(`(?i)\b(?:remediat\w*|fix\w*|patch\w*|resolv\w*|resolution|address\w*|mitigat\w*)\b` + gap + `\b(?:within|in\s+(?:at\s+most|under|less\s+than)|no\s+later\s+than)\s+` + duration)},
-	{Triage, regexp.MustCompile(`(?i)\b(?:triag\w*|assess\w*|investigat\w*|evaluat\w*|confirm\w*\s+(?:the\s+)?(?:issue|vulnerability|report))\b` + gap + `\b(?:within|in\s+(?:at\s+most|under|less\s+than))\s+` + duration)},
-	{BySeverity, regexp.MustCompile(`(?i)\b(?:critical|high|medium|moderate|low)\b` + `[^.!?;\n]{0,60}?\b` + duration)},
-	{Rating, regexp.MustCompile(`(?i)\bcvss\b|\b(?:assess\w*|rat\w*|classif\w*|prioriti[sz]\w*|assign\w*|determin\w*)\b[^.!?;\n]{0,60}?\bseverity\b|\bseverity\b[^.!?;\n]{0,60}?\b(?:confidentiality|integrity|availability)\b`)},
+	{Remediation, lazyre.New(`(?i)\b(?:remediat\w*|fix\w*|patch\w*|resolv\w*|resolution|address\w*|mitigat\w*)\b` + gap + `\b(?:within|in\s+(?:at\s+most|under|less\s+than)|no\s+later\s+than)\s+` + duration)},
+	{Triage, lazyre.New(`(?i)\b(?:triag\w*|assess\w*|investigat\w*|evaluat\w*|confirm\w*\s+(?:the\s+)?(?:issue|vulnerability|report))\b` + gap + `\b(?:within|in\s+(?:at\s+most|under|less\s+than))\s+` + duration)},
+	{BySeverity, lazyre.New(`(?i)\b(?:critical|high|medium|moderate|low)\b` + `[^.!?;\n]{0,60}?\b` + duration)},
+	{Rating, lazyre.New(`(?i)\bcvss\b|\b(?:assess\w*|rat\w*|classif\w*|prioriti[sz]\w*|assign\w*|determin\w*)\b[^.!?;\n]{0,60}?\bseverity\b|\bseverity\b[^.!?;\n]{0,60}?\b(?:confidentiality|integrity|availability)\b`)},
 }
 
 // Find returns the first statement of each kind in a document.

@@ -1,11 +1,11 @@
 package ci
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // A recogniser says what a step does, from its `uses:` action and its
@@ -14,7 +14,7 @@ import (
 type recogniser struct {
 	name string
 	uses []string       // action prefixes (owner/repo[/path]), lower case
-	run  *regexp.Regexp // script pattern
+	run  *lazyre.Regexp // script pattern
 }
 
 func (r recogniser) matchUses(uses string) bool {
@@ -69,7 +69,7 @@ func nthLine(s string, n int) string {
 }
 
 // varRef matches ${{ env.X }}, ${{ matrix.x }}, ${{ vars.X }}, ${X} and $X.
-var varRef = regexp.MustCompile(`\$\{\{\s*(?:env|matrix|vars)\.([\w-]+)\s*\}\}|\$\{(\w+)\}|\$(\w+)`)
+var varRef = lazyre.New(`\$\{\{\s*(?:env|matrix|vars)\.([\w-]+)\s*\}\}|\$\{(\w+)\}|\$(\w+)`)
 
 // maxVariants caps the expanded texts tried per script.
 const maxVariants = 16
@@ -141,8 +141,8 @@ const (
 
 // cmd builds a pattern matching a command at the start of a shell command,
 // after any assignments, wrappers and path prefix.
-func cmd(alts ...string) *regexp.Regexp {
-	return regexp.MustCompile(`(?m)` + cmdStart + `(?:` + assign + `|` + cmdPath + wrapper + wrapOpt + `*[ \t]+)*` + cmdPath + `(?:` + strings.Join(alts, "|") + `)`)
+func cmd(alts ...string) *lazyre.Regexp {
+	return lazyre.New(`(?m)` + cmdStart + `(?:` + assign + `|` + cmdPath + wrapper + wrapOpt + `*[ \t]+)*` + cmdPath + `(?:` + strings.Join(alts, "|") + `)`)
 }
 
 // testScript matches a repository script named for tests: scripts/test,

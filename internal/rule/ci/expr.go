@@ -1,8 +1,9 @@
 package ci
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // valueOperands returns the operands of a GitHub Actions expression whose
@@ -40,7 +41,7 @@ func valueOperands(e string) []string {
 
 // booleanOperand reports whether an operand is a comparison, a negation or
 // a boolean test at its top level.
-var boolFunc = regexp.MustCompile(`^(?i:contains|startsWith|endsWith|success|failure|always|cancelled)\s*\(`)
+var boolFunc = lazyre.New(`^(?i:contains|startsWith|endsWith|success|failure|always|cancelled)\s*\(`)
 
 func booleanOperand(f string) bool {
 	if strings.HasPrefix(f, "!") && !strings.HasPrefix(f, "!=") {
@@ -110,7 +111,7 @@ func splitTop(e, op string) []string {
 
 // injectable returns the first match of re in an operand of e that can
 // become the expression's value, or "".
-func injectable(e string, re *regexp.Regexp) string {
+func injectable(e string, re *lazyre.Regexp) string {
 	for _, op := range valueOperands(e) {
 		if c := re.FindString(op); c != "" {
 			return c

@@ -6,15 +6,16 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/rule"
 )
 
 // ---- package-manager installs in CI and Dockerfiles ----
 
 var (
-	pipInstall = regexp.MustCompile(`(?m)\bpip3?(?:\.exe)?\s+install\b([^\n;&|]*)`)
-	npmInstall = regexp.MustCompile(`(?m)\bnpm\s+(?:install|i|add)\b([^\n;&|]*)`)
-	goInstall  = regexp.MustCompile(`(?m)\bgo\s+install\b([^\n;&|]*)`)
+	pipInstall = lazyre.New(`(?m)\bpip3?(?:\.exe)?\s+install\b([^\n;&|]*)`)
+	npmInstall = lazyre.New(`(?m)\bnpm\s+(?:install|i|add)\b([^\n;&|]*)`)
+	goInstall  = lazyre.New(`(?m)\bgo\s+install\b([^\n;&|]*)`)
 )
 
 // pipValueFlags are pip install options that take a separate value.
@@ -27,7 +28,7 @@ var pipValueFlags = map[string]bool{
 
 var npmValueFlags = map[string]bool{"--prefix": true, "--registry": true, "-w": true, "--workspace": true, "--cache": true, "--omit": true, "--include": true}
 
-var exactVersion = regexp.MustCompile(`^v?\d+\.\d+\.\d+(?:[-+][\w.-]+)?$|^[0-9a-f]{40}$`)
+var exactVersion = lazyre.New(`^v?\d+\.\d+\.\d+(?:[-+][\w.-]+)?$|^[0-9a-f]{40}$`)
 
 // localArg reports an argument that names local or computed content
 // rather than a registry package.

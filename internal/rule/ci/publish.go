@@ -2,12 +2,12 @@ package ci
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/evidence/publishing"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/rule"
 )
 
@@ -268,7 +268,7 @@ var releaseSigning = recogniser{
 
 // goreleaserRun matches a release run through GoReleaser, as an action or
 // a command.
-var goreleaserRun = regexp.MustCompile(`(?i)goreleaser`)
+var goreleaserRun = lazyre.New(`(?i)goreleaser`)
 
 // buildSigns returns signing configured in build files that the channel's
 // publish uses: the Maven GPG plugin or Gradle signing for Maven publishing.

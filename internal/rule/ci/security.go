@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -136,7 +137,7 @@ func lineOf(p *evidence.CIPermissions) int {
 
 // ---- pinning ----
 
-var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var fullSHA = lazyre.New(`^[0-9a-f]{40}$`)
 
 // firstParty are action owners run by GitHub itself; trusting the platform
 // is unavoidable, so their tags are not counted as unpinned.
@@ -161,7 +162,7 @@ func actionPinned(uses string) (owner string, pinned bool, skip bool) {
 
 // calledWorkflowRe splits a reusable-workflow reference called by its full
 // name: OWNER/REPO/.github/workflows/FILE@REF.
-var calledWorkflowRe = regexp.MustCompile(`^[\w.-]+/[\w.-]+/(\.github/workflows/[^/@]+\.ya?ml)@\S+$`)
+var calledWorkflowRe = lazyre.New(`^[\w.-]+/[\w.-]+/(\.github/workflows/[^/@]+\.ya?ml)@\S+$`)
 
 // ownReusableWorkflows returns a test for references to the repository's
 // own reusable workflows written with the full OWNER/REPO prefix (a
@@ -351,9 +352,9 @@ var dockerValueFlags = map[string]bool{
 	"-a": true, "--attach": true, "--group-add": true, "--health-cmd": true, "--init-path": true, "--runtime": true, "--stop-signal": true,
 }
 
-var dockerCmd = regexp.MustCompile(`(?m)(?:^|[;&|(]\s*|\s)(?:sudo\s+)?(?:docker|podman)\s+(?:container\s+|image\s+)?(run|pull|create)\s+`)
+var dockerCmd = lazyre.New(`(?m)(?:^|[;&|(]\s*|\s)(?:sudo\s+)?(?:docker|podman)\s+(?:container\s+|image\s+)?(run|pull|create)\s+`)
 
-var dockerTag = regexp.MustCompile(`(?:\s-t|\s--tag)[ =]\s*["']?([^\s"']+)|\bdocker\s+tag\s+\S+\s+["']?([^\s"']+)|\btags:\s*["']?([^\s"']+)`)
+var dockerTag = lazyre.New(`(?:\s-t|\s--tag)[ =]\s*["']?([^\s"']+)|\bdocker\s+tag\s+\S+\s+["']?([^\s"']+)|\btags:\s*["']?([^\s"']+)`)
 
 // builtImages names the images a job builds itself (docker build -t,
 // docker tag, docker/build-push-action tags), without their tags.
@@ -416,26 +417,26 @@ func dockerRunImages(script string) []dockerImage {
 	return out
 }
 
-var pipeToShell = regexp.MustCompile(`(?m)\b(?:curl|wget|iwr|Invoke-WebRequest|fetch)\b[^\n|;&]*(?:\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)?(?:ba|z|da|k|c)?sh\b|\|\s*(?:sudo\s+)?python3?\b|\|\s*(?:sudo\s+)?perl\b|\|\s*(?:sudo\s+)?ruby\b|\|\s*iex\b|\|\s*Invoke-Expression\b)|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\$\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b`)
+var pipeToShell = lazyre.New(`(?m)\b(?:curl|wget|iwr|Invoke-WebRequest|fetch)\b[^\n|;&]*(?:\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)?(?:ba|z|da|k|c)?sh\b|\|\s*(?:sudo\s+)?python3?\b|\|\s*(?:sudo\s+)?perl\b|\|\s*(?:sudo\s+)?ruby\b|\|\s*iex\b|\|\s*Invoke-Expression\b)|\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\$\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b`)
 
 // downloadToFile finds `curl ... -o FILE`, `wget ... -O FILE` and
 // `curl ... > FILE`; the file is then looked for in an execution position.
-var downloadToFile = regexp.MustCompile(`(?m)\b(?:curl|wget)\b[^\n|;&]*?(?:\s-[oO]\s*|\s--output(?:-document)?[= ]|>\s*)([\w./${}-]+)`)
+var downloadToFile = lazyre.New(`(?m)\b(?:curl|wget)\b[^\n|;&]*?(?:\s-[oO]\s*|\s--output(?:-document)?[= ]|>\s*)([\w./${}-]+)`)
 
 // remoteName finds downloads saved under the URL's own name: curl -O,
 // -LO, --remote-name, and wget without -O.
-var remoteName = regexp.MustCompile(`(?m)\bcurl\b[^\n|;&]*?(?:\s-[a-zA-Z]*O[a-zA-Z]*\s|\s--remote-name\s)[^\n|;&]*|\bwget\b[^\n|;&]*`)
+var remoteName = lazyre.New(`(?m)\bcurl\b[^\n|;&]*?(?:\s-[a-zA-Z]*O[a-zA-Z]*\s|\s--remote-name\s)[^\n|;&]*|\bwget\b[^\n|;&]*`)
 
-var urlWord = regexp.MustCompile(`https?://[^\s"'|;&)]+`)
+var urlWord = lazyre.New(`https?://[^\s"'|;&)]+`)
 
 // verifies matches a checksum or signature check of a download.
-var verifies = regexp.MustCompile(`\b(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpg2?\s+(?:--batch\s+)?--verify|gpgv|cosign\s+verify(?:-blob)?|minisign\s+-V|slsa-verifier|gh\s+attestation\s+verify|openssl\s+dgst|Get-FileHash|certutil\s+-hashfile)\b|--checksum\b|--hash\b`)
+var verifies = lazyre.New(`\b(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpg2?\s+(?:--batch\s+)?--verify|gpgv|cosign\s+verify(?:-blob)?|minisign\s+-V|slsa-verifier|gh\s+attestation\s+verify|openssl\s+dgst|Get-FileHash|certutil\s+-hashfile)\b|--checksum\b|--hash\b`)
 
 // extracts matches unpacking an archive.
-var extracts = regexp.MustCompile(`\b(?:tar\b[^\n|;&]*\s-?[a-zA-Z]*x|unzip\b|7z\s+x\b|gunzip\b|bunzip2\b|xz\s+-d\b|Expand-Archive\b)`)
+var extracts = lazyre.New(`\b(?:tar\b[^\n|;&]*\s-?[a-zA-Z]*x|unzip\b|7z\s+x\b|gunzip\b|bunzip2\b|xz\s+-d\b|Expand-Archive\b)`)
 
 // execAfterExtract matches running something unpacked: ./x, bash x, sh x.
-var execAfterExtract = regexp.MustCompile(`(?m)(?:^|&&|;|\|\||\bthen|\bdo)\s*(?:sudo\s+(?:-\S+\s+)*)?\./[\w./-]+|\b(?:ba|z|da)?sh\s+[\w./-]+\.(?:sh|bash)\b`)
+var execAfterExtract = lazyre.New(`(?m)(?:^|&&|;|\|\||\bthen|\bdo)\s*(?:sudo\s+(?:-\S+\s+)*)?\./[\w./-]+|\b(?:ba|z|da)?sh\s+[\w./-]+\.(?:sh|bash)\b`)
 
 type download struct {
 	start, end int
@@ -454,10 +455,10 @@ func downloads(script string) []download {
 	}
 	for _, m := range remoteName.FindAllStringIndex(script, 10) {
 		text := script[m[0]:m[1]]
-		if strings.HasPrefix(text, "wget") && regexp.MustCompile(`\s-(?:O|-output-document)`).MatchString(text) {
+		if strings.HasPrefix(text, "wget") && lazyre.New(`\s-(?:O|-output-document)`).MatchString(text) {
 			continue // named by -O, found above
 		}
-		if strings.HasPrefix(text, "wget") && regexp.MustCompile(`\s-q?O-|\s-O\s+-`).MatchString(text) {
+		if strings.HasPrefix(text, "wget") && lazyre.New(`\s-q?O-|\s-O\s+-`).MatchString(text) {
 			continue
 		}
 		u := urlWord.FindString(text)
@@ -490,12 +491,12 @@ func downloadedThenRun(script string) (start, end int, unpacked bool) {
 			continue
 		}
 		q := regexp.QuoteMeta(d.file)
-		run := regexp.MustCompile(`(?m)(?:\b(?:ba|z|da)?sh\s+|\bpython3?\s+|\bsource\s+|(?:^|&&|;|\|\|)\s*(?:sudo\s+)?(?:\./)?)` + q + `(?:\s|$|;|&)`)
+		run := lazyre.New(`(?m)(?:\b(?:ba|z|da)?sh\s+|\bpython3?\s+|\bsource\s+|(?:^|&&|;|\|\|)\s*(?:sudo\s+)?(?:\./)?)` + q + `(?:\s|$|;|&)`)
 		if loc := run.FindStringIndex(rest); loc != nil {
 			return d.start, d.end + loc[1], false
 		}
 		base := d.file[strings.LastIndex(d.file, "/")+1:]
-		x := regexp.MustCompile(extracts.String() + `[^\n|;&]*` + regexp.QuoteMeta(base))
+		x := lazyre.New(extracts.String() + `[^\n|;&]*` + regexp.QuoteMeta(base))
 		if xl := x.FindStringIndex(rest); xl != nil {
 			if el := execAfterExtract.FindStringIndex(rest[xl[1]:]); el != nil {
 				return d.start, d.end + xl[1] + el[1], true
@@ -566,9 +567,9 @@ func downloadsVerified(ev *evidence.Set) []rule.Finding {
 
 // ---- dangerous GitHub Actions patterns ----
 
-var untrustedRef = regexp.MustCompile(`github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|github\.event\.number|github\.event\.pull_request\.number|head\.repo\.full_name|github\.event\.issue\.number|\boutputs\.[\w-]*[Hh]ead[\w-]*`)
+var untrustedRef = lazyre.New(`github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run|refs/pull/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|github\.event\.number|github\.event\.pull_request\.number|head\.repo\.full_name|github\.event\.issue\.number|\boutputs\.[\w-]*[Hh]ead[\w-]*`)
 
-var untrustedFetch = regexp.MustCompile(`(?m)\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|pull|switch)\b[^\n]*(?:\$\{\{\s*(?:github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head)|refs/pull/|\bpull/[^\s/]+/(?:head|merge)\b)`)
+var untrustedFetch = lazyre.New(`(?m)\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|pull|switch)\b[^\n]*(?:\$\{\{\s*(?:github\.event\.pull_request\.head|github\.head_ref|github\.event\.workflow_run\.head)|refs/pull/|\bpull/[^\s/]+/(?:head|merge)\b)`)
 
 // shellScript reports whether a script a step runs is shell, whose lines
 // are commands: a shell extension, or no extension and no shebang naming
@@ -663,7 +664,7 @@ func noUntrustedCheckout(ev *evidence.Set) []rule.Finding {
 }
 
 // attackerContext matches expression contexts an outsider controls.
-var attackerContext = regexp.MustCompile(`toJSON\(\s*github\.event\s*\)|github\.event\.(?:issue\.(?:title|body)|pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)|comment\.body|review\.body|review_comment\.body|pages` + idx + `\.page_name|commits` + idx + `\.(?:message|author\.(?:email|name))|head_commit\.(?:message|author\.(?:email|name))|discussion\.(?:title|body)|workflow_run\.(?:head_branch|head_commit\.(?:message|author\.(?:email|name))|display_title|pull_requests` + idx + `\.head\.ref)|release\.(?:name|body))|github\.head_ref`)
+var attackerContext = lazyre.New(`toJSON\(\s*github\.event\s*\)|github\.event\.(?:issue\.(?:title|body)|pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)|comment\.body|review\.body|review_comment\.body|pages` + idx + `\.page_name|commits` + idx + `\.(?:message|author\.(?:email|name))|head_commit\.(?:message|author\.(?:email|name))|discussion\.(?:title|body)|workflow_run\.(?:head_branch|head_commit\.(?:message|author\.(?:email|name))|display_title|pull_requests` + idx + `\.head\.ref)|release\.(?:name|body))|github\.head_ref`)
 
 // idx matches an array step in an expression: [0], [*] or .*.
 const idx = `(?:\[[^\]]*\]|\.\*)`
@@ -680,7 +681,7 @@ func sinkInput(s evidence.CIStep) string {
 	return ""
 }
 
-var expr = regexp.MustCompile(`(?s)\$\{\{(.*?)\}\}`)
+var expr = lazyre.New(`(?s)\$\{\{(.*?)\}\}`)
 
 func noScriptInjection(ev *evidence.Set) []rule.Finding {
 	const id = NoScriptInjection
@@ -760,7 +761,7 @@ func compositeInjection(ix *index, pl evidence.CIPipeline, j evidence.CIJob, s e
 		if c == "" {
 			continue
 		}
-		use := regexp.MustCompile(`\binputs\.` + regexp.QuoteMeta(k) + `\b|\binputs\[\s*'` + regexp.QuoteMeta(k) + `'\s*\]`)
+		use := lazyre.New(`\binputs\.` + regexp.QuoteMeta(k) + `\b|\binputs\[\s*'` + regexp.QuoteMeta(k) + `'\s*\]`)
 		for _, aj := range act.Jobs {
 			for _, as := range aj.Steps {
 				if as.Run == "" || as.File != "" {
@@ -815,8 +816,8 @@ func selfHostedRunnersNotExposed(ev *evidence.Set) []rule.Finding {
 }
 
 var (
-	echoSecret = regexp.MustCompile(`(?m)\b(?:echo|printf|print|Write-Host|Write-Output|cat)\b[^\n]*\$\{\{\s*secrets\.`)
-	dumpSecret = regexp.MustCompile(`toJSON\(\s*secrets\s*\)`)
+	echoSecret = lazyre.New(`(?m)\b(?:echo|printf|print|Write-Host|Write-Output|cat)\b[^\n]*\$\{\{\s*secrets\.`)
+	dumpSecret = lazyre.New(`toJSON\(\s*secrets\s*\)`)
 )
 
 func secretsNotEchoed(ev *evidence.Set) []rule.Finding {
@@ -837,10 +838,10 @@ func secretsNotEchoed(ev *evidence.Set) []rule.Finding {
 						secretEnv = append(secretEnv, regexp.QuoteMeta(k))
 					}
 				}
-				res := []*regexp.Regexp{echoSecret, dumpSecret}
+				res := []*lazyre.Regexp{echoSecret, dumpSecret}
 				if len(secretEnv) > 0 {
 					sort.Strings(secretEnv)
-					res = append(res, regexp.MustCompile(`(?m)\b(?:echo|printf|Write-Host)\b[^\n]*\$\{?(?:`+strings.Join(secretEnv, "|")+`)\b`))
+					res = append(res, lazyre.New(`(?m)\b(?:echo|printf|Write-Host)\b[^\n]*\$\{?(?:`+strings.Join(secretEnv, "|")+`)\b`))
 				}
 				for _, re := range res {
 					if m := re.FindStringIndex(s.Run); m != nil {
@@ -883,7 +884,7 @@ var cloudLogins = []cloudLogin{
 	{"hashicorp/vault-action", []string{"jwtgithubaudience", "role"}, []string{"token", "secretid"}},
 }
 
-var keyEnv = regexp.MustCompile(`^(?:AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|GOOGLE_APPLICATION_CREDENTIALS|GCP_SA_KEY|AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET)$`)
+var keyEnv = lazyre.New(`^(?:AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|GOOGLE_APPLICATION_CREDENTIALS|GCP_SA_KEY|AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET)$`)
 
 func cloudCredentialsUseOIDC(ev *evidence.Set) []rule.Finding {
 	const id = CloudCredentialsUseOIDC

@@ -7,12 +7,12 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -239,7 +239,7 @@ func noDates(id string, lc evidence.Lifecycle, msg string) rule.Finding {
 // major returns the leading major version number of a line or tag name.
 // namePrefix is the product or artefact name some projects put before the
 // version in their tags: parent-5.4.0, okhttp_3.14.9, release-1.2.
-var namePrefix = regexp.MustCompile(`^[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*)*[-_](?:v?\d)`)
+var namePrefix = lazyre.New(`^[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*)*[-_](?:v?\d)`)
 
 // versionPart returns a tag or line name lower-cased, without a leading
 // name and without the v before the number.

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -299,7 +300,7 @@ func (t scannerTool) runLine(script string) int {
 	return -1
 }
 
-var gitlabSecretDetection = regexp.MustCompile(`(?i)(?:^|/)secret[-_]detection(?:\.gitlab-ci\.yml|@|$)`)
+var gitlabSecretDetection = lazyre.New(`(?i)(?:^|/)secret[-_]detection(?:\.gitlab-ci\.yml|@|$)`)
 
 func secretScanningInCI(ev *evidence.Set) []rule.Finding {
 	const id = SecretScanningInCI

@@ -9,13 +9,13 @@ import (
 	"context"
 	"errors"
 	"path"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/ciyaml"
 	"github.com/assaysec/assay/internal/parse/codeowners"
@@ -257,11 +257,11 @@ func golangci(p string, data []byte) (evidence.ToolConfig, error) {
 }
 
 var (
-	goFuzz    = regexp.MustCompile(`(?m)^func (Fuzz\w*)\(\w+ \*testing\.F\)`)
-	jazzer    = regexp.MustCompile(`(?m)com\.code_intelligence\.jazzer|^[ \t]*@FuzzTest\b|\bfuzzerTestOneInput\s*\(\s*(?:FuzzedDataProvider|byte\[\])`)
-	atheris   = regexp.MustCompile(`(?m)^[ \t]*import atheris\b|^[ \t]*from atheris\b`)
-	libfuzzer = regexp.MustCompile(`(?m)\bint\s+LLVMFuzzerTestOneInput\s*\(|\bLLVMFuzzerTestOneInput\s*\(\s*const\s+uint8_t|libfuzzer_sys::fuzz_target!`)
-	cargoFuzz = regexp.MustCompile(`(?m)^\s*cargo-fuzz\s*=\s*true|libfuzzer-sys`)
+	goFuzz    = lazyre.New(`(?m)^func (Fuzz\w*)\(\w+ \*testing\.F\)`)
+	jazzer    = lazyre.New(`(?m)com\.code_intelligence\.jazzer|^[ \t]*@FuzzTest\b|\bfuzzerTestOneInput\s*\(\s*(?:FuzzedDataProvider|byte\[\])`)
+	atheris   = lazyre.New(`(?m)^[ \t]*import atheris\b|^[ \t]*from atheris\b`)
+	libfuzzer = lazyre.New(`(?m)\bint\s+LLVMFuzzerTestOneInput\s*\(|\bLLVMFuzzerTestOneInput\s*\(\s*const\s+uint8_t|libfuzzer_sys::fuzz_target!`)
+	cargoFuzz = lazyre.New(`(?m)^\s*cargo-fuzz\s*=\s*true|libfuzzer-sys`)
 )
 
 // fuzzHarnesses finds files that prove fuzzing exists: Go fuzz tests,
@@ -320,7 +320,7 @@ func fuzzHarnesses(ctx context.Context, t *source.Tree) []evidence.FuzzHarness {
 // fuzzRecogniser returns the pattern that proves a harness in a file of
 // this name, its engine, and a literal every match contains (a cheap
 // filter before the pattern).
-func fuzzRecogniser(base string, named bool) (*regexp.Regexp, string, []byte) {
+func fuzzRecogniser(base string, named bool) (*lazyre.Regexp, string, []byte) {
 	switch {
 	case strings.HasSuffix(base, "_test.go"):
 		return goFuzz, "go-fuzz", []byte("func Fuzz")

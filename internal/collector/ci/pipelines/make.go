@@ -1,15 +1,15 @@
 package pipelines
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // makeCall matches `make TARGET` (options before the target allowed); a
 // call that names another makefile or directory (-f, -C) is not followed.
-var makeCall = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:g?make)\s+((?:-[A-Za-z]+\s+)*)([A-Za-z0-9][\w.-]*)`)
+var makeCall = lazyre.New(`(?m)(?:^|[\s;&|(])(?:g?make)\s+((?:-[A-Za-z]+\s+)*)([A-Za-z0-9][\w.-]*)`)
 
 // makefiles are the names make reads by default, in its order.
 var makefiles = []string{"GNUmakefile", "makefile", "Makefile"}

@@ -9,13 +9,13 @@ import (
 	"context"
 	"errors"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/parse/azurepipelines"
 	"github.com/assaysec/assay/internal/parse/circleci"
 	"github.com/assaysec/assay/internal/parse/ciyaml"
@@ -195,7 +195,7 @@ func (c *run) read(p, system, format string, parse func([]byte) (evidence.CIPipe
 // localScript finds scripts a step runs from the repository: `bash x.sh`,
 // `sh ./ci/test`, `source env.sh`, `./scripts/build.sh`, `scripts/test`
 // at the start of a command, `python tools/run_tests.py`.
-var localScript = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.|pwsh|python[\d.]*)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))|(?:^|[;&|(])\s*(?:[A-Za-z_]\w*=\S*\s+)*([\w.-]+/[\w./-]+)`)
+var localScript = lazyre.New(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.|pwsh|python[\d.]*)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))|(?:^|[;&|(])\s*(?:[A-Za-z_]\w*=\S*\s+)*([\w.-]+/[\w./-]+)`)
 
 const (
 	// maxScriptSize caps a followed script; maxScripts caps scripts per file.

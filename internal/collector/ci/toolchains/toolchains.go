@@ -7,11 +7,11 @@ package toolchains
 import (
 	"context"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -40,13 +40,13 @@ func (Collector) Produces() []evidence.Kind { return []evidence.Kind{evidence.Ki
 // Requirements implements collector.Collector.
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
-var ciFile = regexp.MustCompile(`^(?:\.github/workflows/[^/]+\.ya?ml|\.github/actions/.+\.ya?ml|\.travis\.ya?ml|\.gitlab-ci\.ya?ml|\.gitlab/.+\.ya?ml|\.circleci/config\.ya?ml|ci/.+\.ya?ml|appveyor\.ya?ml|\.appveyor\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml)$`)
+var ciFile = lazyre.New(`^(?:\.github/workflows/[^/]+\.ya?ml|\.github/actions/.+\.ya?ml|\.travis\.ya?ml|\.gitlab-ci\.ya?ml|\.gitlab/.+\.ya?ml|\.circleci/config\.ya?ml|ci/.+\.ya?ml|appveyor\.ya?ml|\.appveyor\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml)$`)
 
 // imageFile matches Dockerfiles and Containerfiles outside vendored and
 // test trees.
-var imageFile = regexp.MustCompile(`(?i)(?:^|/)(?:[\w.-]*\.)?(?:dockerfile|containerfile)(?:\.[\w.-]+)?$`)
+var imageFile = lazyre.New(`(?i)(?:^|/)(?:[\w.-]*\.)?(?:dockerfile|containerfile)(?:\.[\w.-]+)?$`)
 
-var skip = regexp.MustCompile(`(?:^|/)(?:vendor|node_modules|testdata|test|tests|fixtures|examples?)/`)
+var skip = lazyre.New(`(?:^|/)(?:vendor|node_modules|testdata|test|tests|fixtures|examples?)/`)
 
 // Wanted reports whether the collector reads a file.
 func Wanted(p string) bool {
@@ -82,11 +82,11 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 }
 
 var (
-	setupKey  = regexp.MustCompile(`^\s*-?\s*['"]?(python|node|go|php)-versions?['"]?\s*:\s*(.*)$`)
-	matrixKey = regexp.MustCompile(`^\s*-?\s*['"]?(python|node|node_js|nodejs|golang|go|php)['"]?\s*:\s*(.*)$`)
-	imageRef  = regexp.MustCompile(`(?i)(?:^\s*FROM\s+(?:--platform=\S+\s+)?|^\s*-?\s*image:\s*['"]?|^\s*-?\s*name:\s*['"]?)(?:[\w.-]+\.[a-z]{2,}(?::\d+)?/)?(?:library/|docker\.io/library/)?(python|node|golang|php)(?::(\d+(?:\.\d+)?)[\w.-]*)`)
-	listItem  = regexp.MustCompile(`^(\s*)-\s*['"]?([^'"#\s]+)`)
-	plainVer  = regexp.MustCompile(`^v?(\d+(?:\.\d+)?)(?:\.(?:x|\d+|\*))?$`)
+	setupKey  = lazyre.New(`^\s*-?\s*['"]?(python|node|go|php)-versions?['"]?\s*:\s*(.*)$`)
+	matrixKey = lazyre.New(`^\s*-?\s*['"]?(python|node|node_js|nodejs|golang|go|php)['"]?\s*:\s*(.*)$`)
+	imageRef  = lazyre.New(`(?i)(?:^\s*FROM\s+(?:--platform=\S+\s+)?|^\s*-?\s*image:\s*['"]?|^\s*-?\s*name:\s*['"]?)(?:[\w.-]+\.[a-z]{2,}(?::\d+)?/)?(?:library/|docker\.io/library/)?(python|node|golang|php)(?::(\d+(?:\.\d+)?)[\w.-]*)`)
+	listItem  = lazyre.New(`^(\s*)-\s*['"]?([^'"#\s]+)`)
+	plainVer  = lazyre.New(`^v?(\d+(?:\.\d+)?)(?:\.(?:x|\d+|\*))?$`)
 )
 
 var runtimeName = map[string]string{"python": "python", "node": "node", "node_js": "node", "nodejs": "node", "go": "go", "golang": "go", "php": "php"}

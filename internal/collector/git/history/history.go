@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/sign"
 )
@@ -168,8 +168,8 @@ type walker struct {
 }
 
 var (
-	forgeMerge = regexp.MustCompile(`(?m)^Merge pull request #\d+|^See merge request \S+!\d+|\(#\d+\)\s*$|^Merged-by:|^Merged in \S+ \(pull request #\d+\)`)
-	trailer    = regexp.MustCompile(`(?mi)^(?:Reviewed-by|Approved-by|Acked-by|Reviewed-on|Co-reviewed-by):\s*\S`)
+	forgeMerge = lazyre.New(`(?m)^Merge pull request #\d+|^See merge request \S+!\d+|\(#\d+\)\s*$|^Merged-by:|^Merged in \S+ \(pull request #\d+\)`)
+	trailer    = lazyre.New(`(?mi)^(?:Reviewed-by|Approved-by|Acked-by|Reviewed-on|Co-reviewed-by):\s*\S`)
 )
 
 // walk follows first parents from head. Commits dated before the window

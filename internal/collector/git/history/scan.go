@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -274,7 +274,7 @@ var (
 		"support@greenkeeper.io": "greenkeeper", "support@dependabot.com": "dependabot[bot]",
 		"bot@renovateapp.com": "renovate[bot]", "snyk-bot@snyk.io": "snyk-bot", "github-bot@pyup.io": "pyup-bot",
 	}
-	noreply = regexp.MustCompile(`^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$`)
+	noreply = lazyre.New(`^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$`)
 )
 
 // BotAccount returns the update-bot account that authored a commit, or "".
@@ -299,9 +299,9 @@ var (
 	// security update carries: version updates touch direct dependencies
 	// unless configured otherwise, security updates also raise indirect
 	// ones (and their ancestors, "need to be updated together").
-	secUpdateWords = regexp.MustCompile(`(?i)^\[security\]|this update includes (?:a )?security fix|\bsecurity (?:update|fix|vulnerabilit)|\bCVE-\d{4}-\d{4,}|\bGHSA(?:-[0-9a-z]{4}){3}\b`)
-	indirectDep    = regexp.MustCompile(`(?m)^\s*dependency-type:\s*indirect\s*$`)
-	dependabotBody = regexp.MustCompile(`(?m)^\s*updated-dependencies:\s*$`)
+	secUpdateWords = lazyre.New(`(?i)^\[security\]|this update includes (?:a )?security fix|\bsecurity (?:update|fix|vulnerabilit)|\bCVE-\d{4}-\d{4,}|\bGHSA(?:-[0-9a-z]{4}){3}\b`)
+	indirectDep    = lazyre.New(`(?m)^\s*dependency-type:\s*indirect\s*$`)
+	dependabotBody = lazyre.New(`(?m)^\s*updated-dependencies:\s*$`)
 )
 
 // SecurityUpdateWording says why a bot commit is a security update, or "".
@@ -324,18 +324,18 @@ func SecurityUpdateWording(msg string) string {
 }
 
 var (
-	advisoryID = regexp.MustCompile(`\b(?:GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|CVE-\d{4}-\d{4,7}|RUSTSEC-\d{4}-\d{4}|PYSEC-\d{4}-\d+|GO-\d{4}-\d{4}|SNYK-[A-Z]+-[A-Z0-9]+-\d+)\b`)
+	advisoryID = lazyre.New(`\b(?:GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|CVE-\d{4}-\d{4,7}|RUSTSEC-\d{4}-\d{4}|PYSEC-\d{4}-\d+|GO-\d{4}-\d{4}|SNYK-[A-Z]+-[A-Z0-9]+-\d+)\b`)
 	// GitHub's merges of a private security fork.
-	advisoryMerge = regexp.MustCompile(`(?m)^Merge (?:pull request from GHSA-|commit from fork\b)`)
+	advisoryMerge = lazyre.New(`(?m)^Merge (?:pull request from GHSA-|commit from fork\b)`)
 	// Explicit security wording in the subject.
-	securityWords = regexp.MustCompile(`(?i)^(?:sec|security|vuln)(?:\([^)]*\))?!?:|^[a-z]+\((?:sec|security|vuln[a-z]*|cve)\)!?:|\bsecurity[- ](?:fix|issue|vulnerabilit\w*|patch|bug|problem|flaw|hole|release)`)
+	securityWords = lazyre.New(`(?i)^(?:sec|security|vuln)(?:\([^)]*\))?!?:|^[a-z]+\((?:sec|security|vuln[a-z]*|cve)\)!?:|\bsecurity[- ](?:fix|issue|vulnerabilit\w*|patch|bug|problem|flaw|hole|release)`)
 	// A fix verb with a weakness class from the CWE vocabulary.
-	fixVerb  = regexp.MustCompile(`(?i)\b(?:fix\w*|prevent\w*|patch\w*|mitigat\w*|remediat\w*|address\w*|resolv\w*|protect\w*|avoid\w*|sanitiz\w*|escap\w*|harden\w*|disallow\w*|reject\w*)\b`)
-	weakness = regexp.MustCompile(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
+	fixVerb  = lazyre.New(`(?i)\b(?:fix\w*|prevent\w*|patch\w*|mitigat\w*|remediat\w*|address\w*|resolv\w*|protect\w*|avoid\w*|sanitiz\w*|escap\w*|harden\w*|disallow\w*|reject\w*)\b`)
+	weakness = lazyre.New(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
 )
 
 // tagChain matches the bracketed tags a subject starts with.
-var tagChain = regexp.MustCompile(`^(?:\s*\[[^\]\n]{1,40}\])+`)
+var tagChain = lazyre.New(`^(?:\s*\[[^\]\n]{1,40}\])+`)
 
 // componentTags returns subj without its leading tags when there are two or
 // more: a chain such as [Console][Security][Yaml] names the components a
@@ -361,7 +361,7 @@ func componentTags(subj string) string {
 
 // affirmed reports whether re matches s somewhere not negated: "not a
 // security fix" or "no security issue" says the opposite of a fix.
-func affirmed(s string, re *regexp.Regexp) bool {
+func affirmed(s string, re *lazyre.Regexp) bool {
 	for _, loc := range re.FindAllStringIndex(s, 4) {
 		if !negatedBefore.MatchString(s[:loc[0]]) {
 			return true
@@ -371,7 +371,7 @@ func affirmed(s string, re *regexp.Regexp) bool {
 }
 
 // negatedBefore is a negation right before a match.
-var negatedBefore = regexp.MustCompile(`(?i)\b(?:not(?: an?)?|no|non|never|without)[- ]$`)
+var negatedBefore = lazyre.New(`(?i)\b(?:not(?: an?)?|no|non|never|without)[- ]$`)
 
 // securityTag reports whether the subject's leading tags mark it a
 // security change: [SECURITY] alone or beside version tags. Tags are a
@@ -383,9 +383,9 @@ func securityTag(subj string) bool {
 }
 
 // securityTagRe folds case as the other wording patterns do.
-var securityTagRe = regexp.MustCompile(`(?i)\[security\]`)
+var securityTagRe = lazyre.New(`(?i)\[security\]`)
 
-var versionTag = regexp.MustCompile(`^v?\d+(?:\.(?:\d+|x))*$`)
+var versionTag = lazyre.New(`^v?\d+(?:\.(?:\d+|x))*$`)
 
 // fixStems are the literals every fixVerb match contains.
 var fixStems = []string{"fix", "prevent", "patch", "mitigat", "remediat", "address", "resolv", "protect", "avoid", "sanitiz", "escap", "harden", "disallow", "reject"}
@@ -434,12 +434,12 @@ func SecurityFixWording(msg string) (string, []string) {
 }
 
 var (
-	prRef       = regexp.MustCompile(`\(#(\d{1,7})\)|^Merge pull request #(\d{1,7}) `)
-	backportPR  = regexp.MustCompile(`(?i)\bback-?port\w*\b[^\n]*`)
-	hashRef     = regexp.MustCompile(`#(\d{1,7})\b`)
-	cherryPick  = regexp.MustCompile(`\(cherry picked from commit ([0-9a-f]{7,40})\)`)
-	versionPref = regexp.MustCompile(`^(?:\[[^\]]{1,20}\]\s*|(?:back-?port|cherry-pick)\w*[:\s]+)+`)
-	prSuffix    = regexp.MustCompile(`(?:\s*\(#\d+\))+\s*$`)
+	prRef       = lazyre.New(`\(#(\d{1,7})\)|^Merge pull request #(\d{1,7}) `)
+	backportPR  = lazyre.New(`(?i)\bback-?port\w*\b[^\n]*`)
+	hashRef     = lazyre.New(`#(\d{1,7})\b`)
+	cherryPick  = lazyre.New(`\(cherry picked from commit ([0-9a-f]{7,40})\)`)
+	versionPref = lazyre.New(`^(?:\[[^\]]{1,20}\]\s*|(?:back-?port|cherry-pick)\w*[:\s]+)+`)
+	prSuffix    = lazyre.New(`(?:\s*\(#\d+\))+\s*$`)
 )
 
 // prNumbers returns the pull-request numbers a commit's subject says it
@@ -557,7 +557,7 @@ var (
 	docExt = map[string]bool{".md": true, ".rst": true, ".txt": true, ".adoc": true, ".lock": true}
 	// manifestExt are dependency manifests named after the package.
 	manifestExt = map[string]bool{".gemspec": true, ".csproj": true, ".fsproj": true, ".vbproj": true, ".nuspec": true}
-	testName    = regexp.MustCompile(`(?i)(?:_test\.\w+|\.(?:spec|test)\.[jt]sx?|^test_[^/]*\.py|Test\.(?:java|kt|php))$`)
+	testName    = lazyre.New(`(?i)(?:_test\.\w+|\.(?:spec|test)\.[jt]sx?|^test_[^/]*\.py|Test\.(?:java|kt|php))$`)
 )
 
 // ProductSource reports whether a changed path is product source: not a
@@ -617,12 +617,12 @@ func changedPaths(c *object.Commit, max int) ([]string, error) {
 
 // releaseTag matches version-looking tag names, with an optional package
 // prefix (axum-v0.6.10, api/v1.2.0).
-var releaseTag = regexp.MustCompile(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+.][\w.-]+)?$`)
+var releaseTag = lazyre.New(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+.][\w.-]+)?$`)
 
 // preRelease marks nightlies and development snapshots, which are not
 // releases. Release candidates are: a fix in an rc has shipped on a line
 // still in pre-release.
-var preRelease = regexp.MustCompile(`(?i)(?:nightly|snapshot|-dev|\.dev|canary)`)
+var preRelease = lazyre.New(`(?i)(?:nightly|snapshot|-dev|\.dev|canary)`)
 
 type relTag struct {
 	name string
@@ -802,15 +802,15 @@ type changelogLink struct {
 
 // changelogFiles are the names a changelog goes by, at the root or one
 // directory down (a workspace member's own changelog).
-var changelogFiles = regexp.MustCompile(`(?i)^(?:[^/]+/)?(?:changelog|changes|history|news|release[-_]?notes)(?:\.md|\.rst|\.txt|\.markdown)?$`)
+var changelogFiles = lazyre.New(`(?i)^(?:[^/]+/)?(?:changelog|changes|history|news|release[-_]?notes)(?:\.md|\.rst|\.txt|\.markdown)?$`)
 
 var (
-	clSecHeading  = regexp.MustCompile(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b`)
-	clAnyHeading  = regexp.MustCompile(`^\s*#{1,6}\s|^[=~^-]{3,}\s*$`)
-	clSecLabel    = regexp.MustCompile(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
-	clBullet      = regexp.MustCompile(`^\s*[-*+]\s`)
-	clPR          = regexp.MustCompile(`(?:pull/|issues/|\[#|\(#|\s#)(\d{1,7})\b`)
-	clHash        = regexp.MustCompile(`(?:commit/|\[|\()([0-9a-f]{7,40})\b`)
+	clSecHeading  = lazyre.New(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b`)
+	clAnyHeading  = lazyre.New(`^\s*#{1,6}\s|^[=~^-]{3,}\s*$`)
+	clSecLabel    = lazyre.New(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
+	clBullet      = lazyre.New(`^\s*[-*+]\s`)
+	clPR          = lazyre.New(`(?:pull/|issues/|\[#|\(#|\s#)(\d{1,7})\b`)
+	clHash        = lazyre.New(`(?:commit/|\[|\()([0-9a-f]{7,40})\b`)
 	maxChangelogs = 20
 )
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -151,19 +151,19 @@ func VersionChanges(p string, oldData, newData []byte) []string {
 }
 
 var (
-	tokUses      = regexp.MustCompile(`^\s*-?\s*uses:\s*['"]?([\w.-]+/[\w./-]+)@([^\s'"#]+)`)
-	tokFrom      = regexp.MustCompile(`(?i)^\s*FROM\s+(?:--platform=\S+\s+)?([^\s]+)`)
-	tokImage     = regexp.MustCompile(`^\s*-?\s*(?:image|name):\s*['"]?([\w./-]+[:@][^\s'"]+)`)
-	tokGoMod     = regexp.MustCompile(`^(go|toolchain)\s+(\S+)\s*$`)
-	tokRuntime   = regexp.MustCompile(`(?i)^\s*-?\s*['"]?((?:[\w-]*[-_])?(?:python|node|go|golang|java|jdk|php|ruby|rust|dotnet|deno|bun|toolchain)(?:[-_]versions?)?|node_js|rvm)['"]?\s*[:=]\s*(\S.*)$`)
-	tokRev       = regexp.MustCompile(`^\s*rev:\s*['"]?([^\s'"#]+)`)
-	tokRepo      = regexp.MustCompile(`^\s*-\s*repo:\s*['"]?(\S+?)['"]?\s*$`)
-	tokVersionKV = regexp.MustCompile(`^\s*(?:ARG|ENV)?\s*([A-Za-z][A-Za-z0-9_]*_VERSION)\s*[=:]\s*['"]?([^\s'"]+)`)
-	tokChannel   = regexp.MustCompile(`^\s*channel\s*=\s*"([^"]+)"`)
+	tokUses      = lazyre.New(`^\s*-?\s*uses:\s*['"]?([\w.-]+/[\w./-]+)@([^\s'"#]+)`)
+	tokFrom      = lazyre.New(`(?i)^\s*FROM\s+(?:--platform=\S+\s+)?([^\s]+)`)
+	tokImage     = lazyre.New(`^\s*-?\s*(?:image|name):\s*['"]?([\w./-]+[:@][^\s'"]+)`)
+	tokGoMod     = lazyre.New(`^(go|toolchain)\s+(\S+)\s*$`)
+	tokRuntime   = lazyre.New(`(?i)^\s*-?\s*['"]?((?:[\w-]*[-_])?(?:python|node|go|golang|java|jdk|php|ruby|rust|dotnet|deno|bun|toolchain)(?:[-_]versions?)?|node_js|rvm)['"]?\s*[:=]\s*(\S.*)$`)
+	tokRev       = lazyre.New(`^\s*rev:\s*['"]?([^\s'"#]+)`)
+	tokRepo      = lazyre.New(`^\s*-\s*repo:\s*['"]?(\S+?)['"]?\s*$`)
+	tokVersionKV = lazyre.New(`^\s*(?:ARG|ENV)?\s*([A-Za-z][A-Za-z0-9_]*_VERSION)\s*[=:]\s*['"]?([^\s'"]+)`)
+	tokChannel   = lazyre.New(`^\s*channel\s*=\s*"([^"]+)"`)
 	// A runtime key inside a flow mapping, as matrix include entries
 	// write it: - { ruby: 3.4, rack: head }.
-	tokFlowRuntime = regexp.MustCompile(`(?i)[{,]\s*['"]?((?:python|node|go|golang|java|jdk|php|ruby|rust|dotnet|deno|bun)(?:[-_]versions?)?)['"]?\s*:\s*['"]?([^\s,'"{}]+)`)
-	runtimeWord    = regexp.MustCompile(`python|node|go|java|jdk|php|ruby|rust|dotnet|deno|bun|toolchain|rvm`)
+	tokFlowRuntime = lazyre.New(`(?i)[{,]\s*['"]?((?:python|node|go|golang|java|jdk|php|ruby|rust|dotnet|deno|bun)(?:[-_]versions?)?)['"]?\s*:\s*['"]?([^\s,'"{}]+)`)
+	runtimeWord    = lazyre.New(`python|node|go|java|jdk|php|ruby|rust|dotnet|deno|bun|toolchain|rvm`)
 )
 
 // versionFiles hold nothing but a version.

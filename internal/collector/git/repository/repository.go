@@ -4,10 +4,10 @@ package repository
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // Name of the collector.
@@ -34,7 +34,7 @@ func (Collector) Produces() []evidence.Kind {
 // tree without .git is itself the evidence this collector reports.
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
-var releaseTag = regexp.MustCompile(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+.][\w.-]+)?$`)
+var releaseTag = lazyre.New(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+.][\w.-]+)?$`)
 
 // Collect implements collector.Collector.
 func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {

@@ -25,6 +25,7 @@ import (
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/lifecycle"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/doctext"
@@ -381,7 +382,7 @@ func supportDocs(in *collector.Input) []string {
 
 func isReadme(p string) bool { return strings.HasPrefix(strings.ToLower(path.Base(p)), "readme") }
 
-var vulnIDPattern = regexp.MustCompile(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b`)
+var vulnIDPattern = lazyre.New(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b`)
 
 func (c *collection) securityFixes(cs []commitRef, in *collector.Input) {
 	for _, cm := range cs {
@@ -412,13 +413,13 @@ func (c *collection) securityFixes(cs []commitRef, in *collector.Input) {
 // topic is one thing a document should cover and the words that show it.
 type topic struct {
 	name string
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 }
 
 func topics(pairs ...string) []topic {
 	var out []topic
 	for i := 0; i+1 < len(pairs); i += 2 {
-		out = append(out, topic{pairs[i], regexp.MustCompile(`(?i)` + pairs[i+1])})
+		out = append(out, topic{pairs[i], lazyre.New(`(?i)` + pairs[i+1])})
 	}
 	return out
 }
@@ -450,9 +451,9 @@ var (
 // may state a cadence; upgrade and migration guides are a way to apply
 // updates by their nature.
 var (
-	cadenceDocRe = regexp.MustCompile(`(?i)(?:^|/)(?:updating|updates|update[-_]policy|versioning|releasing|release[^/]*)\.(?:md|markdown|rst|adoc|txt)$`)
-	upgradeDocRe = regexp.MustCompile(`(?i)(?:^|/)(?:migration|migrating|upgrading|upgrade)[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
-	threatDocRe  = regexp.MustCompile(`(?i)(?:^|/)threat[-_ ]?model[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+	cadenceDocRe = lazyre.New(`(?i)(?:^|/)(?:updating|updates|update[-_]policy|versioning|releasing|release[^/]*)\.(?:md|markdown|rst|adoc|txt)$`)
+	upgradeDocRe = lazyre.New(`(?i)(?:^|/)(?:migration|migrating|upgrading|upgrade)[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+	threatDocRe  = lazyre.New(`(?i)(?:^|/)threat[-_ ]?model[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
 )
 
 // ThreatModelTopics show that a threat model document models threats.
@@ -487,7 +488,7 @@ func refs(r string) []string {
 // conventional finds documentation files whose names match pattern, at the
 // root or under docs/, skipping vendored and hidden trees.
 func (c *collection) conventional(pattern string) []string {
-	re := regexp.MustCompile(pattern)
+	re := lazyre.New(pattern)
 	var out []string
 	for _, e := range c.in.Tree.Find(func(p string) bool {
 		if strings.Count(p, "/") > 0 && !strings.HasPrefix(p, "docs/") && !strings.HasPrefix(p, "doc/") {
@@ -615,7 +616,7 @@ func mentions(text, name string) bool {
 		return true
 	}
 	for _, a := range frameworkAliases[name] {
-		if regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(a) + `\b`).MatchString(text) {
+		if lazyre.New(`(?i)\b` + regexp.QuoteMeta(a) + `\b`).MatchString(text) {
 			return true
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/evidence/publishing"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -154,8 +155,8 @@ func gradleScript(p string) bool {
 }
 
 var (
-	releaseScript = regexp.MustCompile(`^(?:[\w.-]*[-_])?(?:release|publish|deploy|sign)(?:[-_][\w.-]*)?(?:\.(?:sh|bash|zsh|ps1))?$`)
-	installDoc    = regexp.MustCompile(`^(?:readme|install|installation|installing|getting[-_]started|download|downloads|setup|quickstart)[\w.-]*\.(?:md|rst|txt|adoc|markdown)$|^readme$|^install$`)
+	releaseScript = lazyre.New(`^(?:[\w.-]*[-_])?(?:release|publish|deploy|sign)(?:[-_][\w.-]*)?(?:\.(?:sh|bash|zsh|ps1))?$`)
+	installDoc    = lazyre.New(`^(?:readme|install|installation|installing|getting[-_]started|download|downloads|setup|quickstart)[\w.-]*\.(?:md|rst|txt|adoc|markdown)$|^readme$|^install$`)
 )
 
 // Scan adds what one file says to f. kind comes from classify.
@@ -220,7 +221,7 @@ func lineOf(text string, re *regexp.Regexp) int {
 	return 0
 }
 
-var tomlName = regexp.MustCompile(`^name\s*=\s*["']([^"']+)["']`)
+var tomlName = lazyre.New(`^name\s*=\s*["']([^"']+)["']`)
 
 // pyproject records a PyPI package: a [project] or [tool.poetry] table with
 // a name, unless the classifiers forbid uploading.
@@ -304,12 +305,12 @@ func composer(f *evidence.Packaging, p, text string) {
 }
 
 var (
-	mavenGPG       = regexp.MustCompile(`<artifactId>\s*maven-gpg-plugin\s*</artifactId>`)
-	mavenSignOther = regexp.MustCompile(`<artifactId>\s*(?:sign-maven-plugin|pgpverify-maven-plugin-never|maven-jarsigner-plugin)\s*</artifactId>`)
-	distMgmt       = regexp.MustCompile(`(?s)<distributionManagement>.*?</distributionManagement>`)
-	pomSite        = regexp.MustCompile(`(?s)<site>.*?</site>`)
-	xmlURL         = regexp.MustCompile(`<url>\s*([^<\s]+)\s*</url>`)
-	centralPlugin  = regexp.MustCompile(`<artifactId>\s*(?:central-publishing-maven-plugin|nexus-staging-maven-plugin)\s*</artifactId>|<artifactId>\s*oss-parent\s*</artifactId>`)
+	mavenGPG       = lazyre.New(`<artifactId>\s*maven-gpg-plugin\s*</artifactId>`)
+	mavenSignOther = lazyre.New(`<artifactId>\s*(?:sign-maven-plugin|pgpverify-maven-plugin-never|maven-jarsigner-plugin)\s*</artifactId>`)
+	distMgmt       = lazyre.New(`(?s)<distributionManagement>.*?</distributionManagement>`)
+	pomSite        = lazyre.New(`(?s)<site>.*?</site>`)
+	xmlURL         = lazyre.New(`<url>\s*([^<\s]+)\s*</url>`)
+	centralPlugin  = lazyre.New(`<artifactId>\s*(?:central-publishing-maven-plugin|nexus-staging-maven-plugin)\s*</artifactId>|<artifactId>\s*oss-parent\s*</artifactId>`)
 )
 
 // pom records Maven publishing (distributionManagement, the Central
@@ -348,9 +349,9 @@ func pom(f *evidence.Packaging, p, text string) {
 }
 
 var (
-	gradleSigning = regexp.MustCompile(`(?m)^\s*signing\s*\{|id\s*\(?\s*["']signing["']|apply\s+plugin:\s*["']signing["']|\bsignAllPublications\s*\(`)
-	gradlePublish = regexp.MustCompile(`(?m)["']maven-publish["']|\bmaven-publish\b|com\.vanniktech\.maven\.publish|^\s*publishing\s*\{`)
-	gradleRepoURL = regexp.MustCompile(`url\s*=?\s*(?:uri\s*\()?\s*["']([a-z]+://[^"']+)["']`)
+	gradleSigning = lazyre.New(`(?m)^\s*signing\s*\{|id\s*\(?\s*["']signing["']|apply\s+plugin:\s*["']signing["']|\bsignAllPublications\s*\(`)
+	gradlePublish = lazyre.New(`(?m)["']maven-publish["']|\bmaven-publish\b|com\.vanniktech\.maven\.publish|^\s*publishing\s*\{`)
+	gradleRepoURL = lazyre.New(`url\s*=?\s*(?:uri\s*\()?\s*["']([a-z]+://[^"']+)["']`)
 )
 
 func gradle(f *evidence.Packaging, p, text string) {
@@ -367,8 +368,8 @@ func gradle(f *evidence.Packaging, p, text string) {
 }
 
 var (
-	scriptSign   = regexp.MustCompile(`(?m)(?:^|[\s;&|(])(?:gpg2?\s+[^\n]*(?:--detach-sign|--detach-sig|--clearsign|--clear-sign|\s-[a-zA-Z]*b[a-zA-Z]*s\b|\s-[a-zA-Z]*s[a-zA-Z]*b\b|\s--sign\b)|cosign\s+(?:sign|sign-blob|attest)\b|minisign\s+-S\b|signify(?:-openbsd)?\s+-S\b|ssh-keygen\s+-Y\s+sign\b|git\s+tag\s+(?:[^\n]*\s)?-(?:s|u)\b)`)
-	scriptVerify = regexp.MustCompile(`--verify\b|\bverify(?:-blob)?\b|-Y\s+verify`)
+	scriptSign   = lazyre.New(`(?m)(?:^|[\s;&|(])(?:gpg2?\s+[^\n]*(?:--detach-sign|--detach-sig|--clearsign|--clear-sign|\s-[a-zA-Z]*b[a-zA-Z]*s\b|\s-[a-zA-Z]*s[a-zA-Z]*b\b|\s--sign\b)|cosign\s+(?:sign|sign-blob|attest)\b|minisign\s+-S\b|signify(?:-openbsd)?\s+-S\b|ssh-keygen\s+-Y\s+sign\b|git\s+tag\s+(?:[^\n]*\s)?-(?:s|u)\b)`)
+	scriptVerify = lazyre.New(`--verify\b|\bverify(?:-blob)?\b|-Y\s+verify`)
 )
 
 // script records signing and publish commands in a release script kept
@@ -421,11 +422,11 @@ func commented(line string) bool {
 }
 
 var (
-	httpURL = regexp.MustCompile(`http://[^\s<>"'()\[\]` + "`" + `]+`)
+	httpURL = lazyre.New(`http://[^\s<>"'()\[\]` + "`" + `]+`)
 	// fetchCmd marks a line that downloads or installs from a URL.
-	fetchCmd   = regexp.MustCompile(`(?i)\b(?:curl|wget|iwr|invoke-webrequest|fetch|pip3?\s+install|npm\s+(?:install|i)|yarn\s+add|go\s+(?:get|install)|gem\s+install|apt(?:-get)?\s+install|add-apt-repository|download|helm\s+repo\s+add|docker\s+pull|brew\s+install)\b|deb\s+http://|baseurl\s*=`)
-	archiveURL = regexp.MustCompile(`(?i)\.(?:tar\.gz|tgz|tar\.xz|tar\.bz2|zip|exe|msi|deb|rpm|dmg|pkg|whl|jar|apk|appimage|sh)(?:[?#].*)?$`)
-	localHost  = regexp.MustCompile(`(?i)^http://(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[\w.-]*example\.(?:com|org|net)|[\w-]+\.local|[\w-]+\.test|[\w-]+\.invalid|host\.docker\.internal|your[\w.-]*|<)|^http://(?:www\.)?(?:w3\.org|apache\.org/licenses|opensource\.org|gnu\.org/licenses|creativecommons\.org|json-schema\.org|schemas\.|xmlns\.|purl\.org|maven\.apache\.org/(?:POM|xsd))`)
+	fetchCmd   = lazyre.New(`(?i)\b(?:curl|wget|iwr|invoke-webrequest|fetch|pip3?\s+install|npm\s+(?:install|i)|yarn\s+add|go\s+(?:get|install)|gem\s+install|apt(?:-get)?\s+install|add-apt-repository|download|helm\s+repo\s+add|docker\s+pull|brew\s+install)\b|deb\s+http://|baseurl\s*=`)
+	archiveURL = lazyre.New(`(?i)\.(?:tar\.gz|tgz|tar\.xz|tar\.bz2|zip|exe|msi|deb|rpm|dmg|pkg|whl|jar|apk|appimage|sh)(?:[?#].*)?$`)
+	localHost  = lazyre.New(`(?i)^http://(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[\w.-]*example\.(?:com|org|net)|[\w-]+\.local|[\w-]+\.test|[\w-]+\.invalid|host\.docker\.internal|your[\w.-]*|<)|^http://(?:www\.)?(?:w3\.org|apache\.org/licenses|opensource\.org|gnu\.org/licenses|creativecommons\.org|json-schema\.org|schemas\.|xmlns\.|purl\.org|maven\.apache\.org/(?:POM|xsd))`)
 )
 
 // docs records http:// URLs that an installation document tells customers

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -27,6 +26,7 @@ import (
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/source"
 )
@@ -75,7 +75,7 @@ func (Collector) Requirements() collector.Requirements {
 // releaseTag matches tag names that name a version: "v1.2.3", "1.2",
 // "v2.0.0-rc.1", and monorepo forms "tool/v1.2.3", "tool-v1.2.3",
 // "tool@1.2.3".
-var releaseTag = regexp.MustCompile(`^(?:[A-Za-z0-9_.+/-]*[/@-])?[vV]?(\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.+-]*)?)$`)
+var releaseTag = lazyre.New(`^(?:[A-Za-z0-9_.+/-]*[/@-])?[vV]?(\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.+-]*)?)$`)
 
 // IsReleaseTag reports whether name looks like a version tag, and returns the
 // version as a semver string ("v1.2.3") when it is one.
@@ -97,7 +97,7 @@ func IsReleaseTag(name string) (string, bool) {
 }
 
 // preTag marks pre-release and development tags by name.
-var preTag = regexp.MustCompile(`(?i)(?:^|[^a-z])(?:nightly|rc|alpha|beta|pre|preview|dev|snapshot|canary|next|edge|a|b)(?:[^a-z]|$)`)
+var preTag = lazyre.New(`(?i)(?:^|[^a-z])(?:nightly|rc|alpha|beta|pre|preview|dev|snapshot|canary|next|edge|a|b)(?:[^a-z]|$)`)
 
 // Prerelease reports whether a release tag names a pre-release: a semver
 // pre-release suffix (v1.2.0-rc.1, v2.18.0-abc-nightly) or a word such as

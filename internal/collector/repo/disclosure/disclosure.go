@@ -9,12 +9,12 @@ import (
 	"context"
 	"errors"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/doctext"
 	"github.com/assaysec/assay/internal/parse/securityinsights"
@@ -62,7 +62,7 @@ func IsSecurityPolicy(p string) bool {
 }
 
 // rfc9116FieldRe matches a security.txt field line.
-var rfc9116FieldRe = regexp.MustCompile(`(?mi)^(?:contact|expires|encryption|policy|acknowledg(?:e)?ments|preferred-languages|canonical|hiring|csaf)\s*:`)
+var rfc9116FieldRe = lazyre.New(`(?mi)^(?:contact|expires|encryption|policy|acknowledg(?:e)?ments|preferred-languages|canonical|hiring|csaf)\s*:`)
 
 // IsSecurityTxt reports whether p is an RFC 9116 location.
 func IsSecurityTxt(p string) bool {

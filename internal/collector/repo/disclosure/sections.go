@@ -2,11 +2,11 @@ package disclosure
 
 import (
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/doctext"
 	"github.com/assaysec/assay/internal/parse/issuetemplate"
@@ -25,7 +25,7 @@ var docDirs = []string{"docs/", "doc/", "documentation/", ".github/"}
 
 // notPolicyDoc matches documents whose "Security" headings list changes
 // (changelogs, release notes), not a reporting process.
-var notPolicyDoc = regexp.MustCompile(`(?i)(^|/)[^/]*(changelog|changes|history|news|release[-_ ]?notes|releases|whatsnew|migration|upgrad)[^/]*$`)
+var notPolicyDoc = lazyre.New(`(?i)(^|/)[^/]*(changelog|changes|history|news|release[-_ ]?notes|releases|whatsnew|migration|upgrad)[^/]*$`)
 
 // IsSectionCandidate reports whether p is a document that may hold a
 // security section: a README or CONTRIBUTING file at the root or under
@@ -53,16 +53,16 @@ func IsSectionCandidate(p string) bool {
 }
 
 var (
-	headingNorm = regexp.MustCompile(`[^a-z0-9]+`)
+	headingNorm = lazyre.New(`[^a-z0-9]+`)
 	// securityHeadingRe matches headings of a disclosure section, after
 	// normalisation (lowercase, words only): "Security", "Security
 	// policy", "Reporting a vulnerability", "Reporting security issues",
 	// "Responsible disclosure". Not "Security considerations" or "Web
 	// security", which are about using the software safely.
-	securityHeadingRe = regexp.MustCompile(`^(?:\d+ )?(?:security(?: (?:policy|issues?|bugs?|vulnerabilit(?:y|ies)|contacts?|reports?|reporting|disclosures?))?|vulnerabilit(?:y|ies)(?: (?:reporting|reports?|disclosure|policy))?)$|\breport\w*\b.*\b(?:security|vulnerabilit\w*)\b|\b(?:security|vulnerabilit\w*)\b.*\breport\w*\b|\b(?:responsible|coordinated|vulnerability|security) disclosure\b`)
+	securityHeadingRe = lazyre.New(`^(?:\d+ )?(?:security(?: (?:policy|issues?|bugs?|vulnerabilit(?:y|ies)|contacts?|reports?|reporting|disclosures?))?|vulnerabilit(?:y|ies)(?: (?:reporting|reports?|disclosure|policy))?)$|\breport\w*\b.*\b(?:security|vulnerabilit\w*)\b|\b(?:security|vulnerabilit\w*)\b.*\breport\w*\b|\b(?:responsible|coordinated|vulnerability|security) disclosure\b`)
 	// reportingWordsRe must occur in a section before it is read as a
 	// process: a heading alone proves nothing.
-	reportingWordsRe = regexp.MustCompile(`(?i)\b(?:report\w*|disclos\w*|e-?mail\w*|contact\w*|send|submit\w*|advisor(?:y|ies))\b`)
+	reportingWordsRe = lazyre.New(`(?i)\b(?:report\w*|disclos\w*|e-?mail\w*|contact\w*|send|submit\w*|advisor(?:y|ies))\b`)
 )
 
 // SecurityHeading reports whether a heading introduces a disclosure section.
@@ -105,7 +105,7 @@ func IsIssueTemplateConfig(p string) bool {
 	return l == ".github/issue_template/config.yml" || l == ".github/issue_template/config.yaml"
 }
 
-var securityLinkRe = regexp.MustCompile(`(?i)securi|vulnerab|advisor|disclos`)
+var securityLinkRe = lazyre.New(`(?i)securi|vulnerab|advisor|disclos`)
 
 // issueTemplate reads the chooser's contact links that point security
 // reporters somewhere. Each link is analysed as one line of text ("name.

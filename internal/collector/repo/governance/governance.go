@@ -9,11 +9,11 @@ package governance
 import (
 	"context"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/codeowners"
 	"github.com/assaysec/assay/internal/parse/doctext"
@@ -51,26 +51,26 @@ func (Collector) Requirements() collector.Requirements { return collector.Requir
 var (
 	// roleFileRe: files whose name says they list roles, wherever the
 	// repository keeps community files.
-	roleFileRe = regexp.MustCompile(`(?i)^(?:maintainers|owners|owners_aliases|committers|governance|collaborator[-_]?guide|collaborators|security[-_]?team)(?:\.(?:md|markdown|rst|txt|adoc|ya?ml|toml))?$`)
+	roleFileRe = lazyre.New(`(?i)^(?:maintainers|owners|owners_aliases|committers|governance|collaborator[-_]?guide|collaborators|security[-_]?team)(?:\.(?:md|markdown|rst|txt|adoc|ya?ml|toml))?$`)
 	// rolePageRe: maintainer and governance pages under docs/ or a website
 	// source tree.
-	rolePageRe = regexp.MustCompile(`(?i)(?:^|[-_/])(?:maintainers|governance|committers|collaborators|core[-_]team)(?:[-_][a-z]+)?\.(?:md|markdown|rst|adoc|txt|html?)$`)
-	incidentRe = regexp.MustCompile(`(?i)incident[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
-	contribRe  = regexp.MustCompile(`(?i)^contributing(?:\.(?:md|markdown|rst|adoc|txt))?$`)
-	readmeRe   = regexp.MustCompile(`(?i)^readme(?:\.(?:md|markdown|rst|adoc|txt))?$`)
+	rolePageRe = lazyre.New(`(?i)(?:^|[-_/])(?:maintainers|governance|committers|collaborators|core[-_]team)(?:[-_][a-z]+)?\.(?:md|markdown|rst|adoc|txt|html?)$`)
+	incidentRe = lazyre.New(`(?i)incident[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+	contribRe  = lazyre.New(`(?i)^contributing(?:\.(?:md|markdown|rst|adoc|txt))?$`)
+	readmeRe   = lazyre.New(`(?i)^readme(?:\.(?:md|markdown|rst|adoc|txt))?$`)
 	// teamHeadingRe: README headings over a list of the people who run
 	// the project ("Maintainers", "Core team", "TC (Technical
 	// Committee)", "Triagers"); not "Contributors", who hold no role.
-	teamHeadingRe = regexp.MustCompile(`(?i)\b(?:maintainers?|maintained by|core team|project team|team members|committers|collaborators|triagers|technical (?:steering |oversight )?committee|steering committee|project leads?|release managers?)\b`)
+	teamHeadingRe = lazyre.New(`(?i)\b(?:maintainers?|maintained by|core team|project team|team members|committers|collaborators|triagers|technical (?:steering |oversight )?committee|steering committee|project leads?|release managers?)\b`)
 	// personRe: a line naming a person by forge profile or handle.
-	personRe     = regexp.MustCompile(`(?i)(?:github\.com|gitlab\.com|codeberg\.org)/[a-z0-9][a-z0-9-]*(?:[)\s/"'\]]|$)|(?:^|[\s(\[])@[a-z0-9][a-z0-9-]{1,38}\b`)
+	personRe     = lazyre.New(`(?i)(?:github\.com|gitlab\.com|codeberg\.org)/[a-z0-9][a-z0-9-]*(?:[)\s/"'\]]|$)|(?:^|[\s(\[])@[a-z0-9][a-z0-9-]{1,38}\b`)
 	pageDirs     = []string{"docs/", "doc/", "www/", "website/", "site/"}
 	communityDir = map[string]bool{".": true, ".github": true, "docs": true, ".gitlab": true}
 	// incidentRolesRe: an incident plan that assigns people to roles.
-	incidentRolesRe = regexp.MustCompile(`(?i)\broles?\b|\bresponsibilit(?:y|ies)\b|\bincident\s+(?:lead|commander|manager|coordinator|owner)\b|\bsecurity\s+(?:contact|team|lead|officer)\b|\bon-call\b`)
+	incidentRolesRe = lazyre.New(`(?i)\broles?\b|\bresponsibilit(?:y|ies)\b|\bincident\s+(?:lead|commander|manager|coordinator|owner)\b|\bsecurity\s+(?:contact|team|lead|officer)\b|\bon-call\b`)
 	// accessRe: CONTRIBUTING wording that grants or limits access to change
 	// or release the project.
-	accessRe = regexp.MustCompile(`(?i)\b(?:commit|write|push|merge|admin(?:istrator)?|maintainer|release|publish(?:ing)?)[- ](?:access|rights|permissions?|privileges?|bit)\b|\b(?:prerogative|responsibility|privilege)\s+of\s+(?:the\s+)?(?:project\s+|core\s+|lead\s+)?(?:maintainers?|owners?|team|lead|release\s+managers?)\b|\bonly\s+(?:the\s+)?(?:project\s+|core\s+)?(?:maintainers?|owners?|collaborators?|committers?)\s+(?:can|may|are\s+allowed\s+to)\s+(?:merge|release|publish|push|tag|approve)\b|\brelease\s+managers?\b`)
+	accessRe = lazyre.New(`(?i)\b(?:commit|write|push|merge|admin(?:istrator)?|maintainer|release|publish(?:ing)?)[- ](?:access|rights|permissions?|privileges?|bit)\b|\b(?:prerogative|responsibility|privilege)\s+of\s+(?:the\s+)?(?:project\s+|core\s+|lead\s+)?(?:maintainers?|owners?|team|lead|release\s+managers?)\b|\bonly\s+(?:the\s+)?(?:project\s+|core\s+)?(?:maintainers?|owners?|collaborators?|committers?)\s+(?:can|may|are\s+allowed\s+to)\s+(?:merge|release|publish|push|tag|approve)\b|\brelease\s+managers?\b`)
 )
 
 func depth(p string) int { return strings.Count(p, "/") }
@@ -186,7 +186,7 @@ func roleKind(base string) string {
 
 // firstMatch returns the first prose line matching re (1-based), joining a
 // line with the next so wrapped phrases are found.
-func firstMatch(lines []string, re *regexp.Regexp) (int, string) {
+func firstMatch(lines []string, re *lazyre.Regexp) (int, string) {
 	for i, l := range lines {
 		joined := l
 		if i+1 < len(lines) {

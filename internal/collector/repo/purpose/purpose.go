@@ -5,11 +5,11 @@ package purpose
 
 import (
 	"context"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -40,7 +40,7 @@ var Files = []string{"README.md", "README", "README.rst", "README.txt", "README.
 // onPurpose matches a statement that vulnerabilities are there by design.
 // "Vulnerable" alone is not enough: a README may warn about a vulnerable
 // old version.
-var onPurpose = regexp.MustCompile(`(?i)\bdamn(?:ed)? vulnerable\b|\b(?:intentionally|deliberately|purposely|purposefully|knowingly|designed to be|made to be|built to be)\s+(?:(?:very|highly|extremely|completely)\s+)?(?:vulnerable|insecure|broken)\b|\bvulnerable by design\b|\binsecure by design\b|\b(?:intentional|deliberate)(?:\s+and\s+unintentional)?\s+(?:security\s+)?vulnerab\w*|\b(?:contains|includes|has)\s+(?:intentional|deliberate)\s+(?:security\s+)?(?:vulnerab\w*|flaws)`)
+var onPurpose = lazyre.New(`(?i)\bdamn(?:ed)? vulnerable\b|\b(?:intentionally|deliberately|purposely|purposefully|knowingly|designed to be|made to be|built to be)\s+(?:(?:very|highly|extremely|completely)\s+)?(?:vulnerable|insecure|broken)\b|\bvulnerable by design\b|\binsecure by design\b|\b(?:intentional|deliberate)(?:\s+and\s+unintentional)?\s+(?:security\s+)?vulnerab\w*|\b(?:contains|includes|has)\s+(?:intentional|deliberate)\s+(?:security\s+)?(?:vulnerab\w*|flaws)`)
 
 // Find returns the statements in one file.
 func Find(p string, data []byte) []evidence.VulnerableOnPurpose {
