@@ -13,7 +13,6 @@ import (
 
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/engine"
-	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 	"github.com/assaysec/assay/internal/vuln"
@@ -100,10 +99,7 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, fl vulnsFlags) err
 		return usagef("open %s: %v", dir, err)
 	}
 	defer tree.Close()
-	opts := vuln.Options{DBDir: fl.db, SBOMFiles: fl.sboms, VEXFiles: fl.vexFiles, GoVersion: cfg.Build.Go}
-	if cfg.Build.Go != "" {
-		opts.GoVersionSource = evidence.PinLocation{Path: config.FileName, Line: cfg.Build.Pos.Line}
-	}
+	opts := vuln.Options{DBDir: fl.db, SBOMFiles: fl.sboms, VEXFiles: fl.vexFiles}.WithBuild(cfg)
 	res, err := vuln.Assess(cmd.Context(), tree, opts)
 	if errors.Is(err, vuln.ErrInput) {
 		return usagef("%s", textsafe.Clean(err.Error()))
@@ -139,7 +135,7 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, fl vulnsFlags) err
 		if err := enc.Encode(map[string]any{
 			"database": map[string]any{
 				"dir": res.DB.Dir, "importedAt": res.DB.ImportedAt.UTC().Format(time.RFC3339), "checked": res.DB.Checked, "uncovered": res.Uncovered(),
-				"coverage": coverageRows(res.DB.Ecosystems),
+				"coverage": res.Coverage(),
 			},
 			"packages": res.Packages, "findings": rows,
 		}); err != nil {
@@ -152,14 +148,6 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, fl vulnsFlags) err
 		return errPolicy
 	}
 	return nil
-}
-
-// coverageRows is the coverage table for JSON: never null.
-func coverageRows(rows []evidence.EcosystemCoverage) []evidence.EcosystemCoverage {
-	if rows == nil {
-		return []evidence.EcosystemCoverage{}
-	}
-	return rows
 }
 
 // writeCoverage prints the coverage table: per ecosystem the components,

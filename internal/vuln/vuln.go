@@ -37,6 +37,20 @@ type Options struct {
 	GoVersionSource evidence.PinLocation
 }
 
+// WithBuild returns o with the build toolchain the declaration names.
+func (o Options) WithBuild(cfg *config.Config) Options {
+	if cfg == nil || cfg.Build.Go == "" {
+		return o
+	}
+	file := cfg.File
+	if file == "" {
+		file = config.FileName
+	}
+	o.GoVersion = cfg.Build.Go
+	o.GoVersionSource = evidence.PinLocation{Path: file, Line: cfg.Build.Pos.Line}
+	return o
+}
+
 // Result is what was found.
 type Result struct {
 	DB       evidence.VulnDB
@@ -53,6 +67,14 @@ func (r *Result) Uncovered() map[string]int {
 		out[e.Ecosystem] = e.Components
 	}
 	return out
+}
+
+// Coverage is the per-ecosystem coverage table, never nil.
+func (r *Result) Coverage() []evidence.EcosystemCoverage {
+	if r.DB.Ecosystems == nil {
+		return []evidence.EcosystemCoverage{}
+	}
+	return r.DB.Ecosystems
 }
 
 // VEXFile is a VEX document and where it was found.

@@ -40,7 +40,7 @@ func (Collector) Requirements() collector.Requirements { return collector.Requir
 
 // Collect implements collector.Collector.
 func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
-	res, err := vuln.Assess(ctx, in.Tree, vuln.Options{DBDir: in.Options.DBDir, SBOMFiles: in.Options.SBOMFiles, GoVersion: c.cfg.Build.Go, GoVersionSource: buildSource(c.cfg)})
+	res, err := vuln.Assess(ctx, in.Tree, vuln.Options{DBDir: in.Options.DBDir, SBOMFiles: in.Options.SBOMFiles}.WithBuild(c.cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -65,11 +65,3 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 	return out, nil
 }
 
-// buildSource is where assay.yaml declares the build toolchain.
-func buildSource(cfg *config.Config) evidence.PinLocation {
-	file := cfg.File
-	if file == "" {
-		file = config.FileName
-	}
-	return evidence.PinLocation{Path: file, Line: cfg.Build.Pos.Line}
-}
