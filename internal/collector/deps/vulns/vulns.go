@@ -64,4 +64,3 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 	}
 	return out, nil
 }
-
