@@ -4,19 +4,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 	"github.com/assaysec/assay/internal/vuln"
 )
 
 func newVulnsCmd(streams *IO) *cobra.Command {
-	var format, db, now, failOn string
+	var format, db, now, failOn, unknownSev string
 	var sboms, vexFiles []string
 	cmd := &cobra.Command{
 		Use:   "vulns [PATH]",
@@ -28,11 +31,24 @@ RUSTSEC) are merged into one finding; KEV and EPSS data are attached when
 imported; VEX statements in the tree or given with --vex mark findings
 not_affected or fixed, which stay listed but no longer count.
 
+A component pinned by several manifests is one finding listing every file.
+Per ecosystem, vulns reports the components, the records the database holds
+and the findings; components of an ecosystem the database holds no record
+of are "not checked", never "no known vulnerabilities". A finding no record
+rates (GO- records carry no rating unless their GHSA or CVE alias is in the
+database) is shown as unknown and fails every --fail-on level unless
+--unknown-severity=ignore.
+
+The Go standard library is matched at go.mod's toolchain line, or at
+build.go in assay.yaml. Without either, go.mod's go line is only the oldest
+Go the module accepts: its findings are reported once, as toolchain
+findings that depend on the Go used to build.
+
 Exit codes: 0 done (or no open finding at --fail-on); 1 open findings at or
 above --fail-on; 2 usage error; 3 the database could not be read.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runVulns(cmd, streams, args, format, db, now, failOn, sboms, vexFiles)
+			return runVulns(cmd, streams, args, vulnsFlags{format, db, now, failOn, unknownSev, sboms, vexFiles})
 		},
 	}
 	fl := cmd.Flags()
@@ -42,28 +58,49 @@ above --fail-on; 2 usage error; 3 the database could not be read.`,
 	fl.StringArrayVar(&vexFiles, "vex", nil, "apply the statements of this VEX `FILE` (OpenVEX, CycloneDX VEX, CSAF VEX; repeatable)")
 	fl.StringVar(&now, "now", "", "compute ages as of this `RFC3339` time")
 	fl.StringVar(&failOn, "fail-on", "never", "exit 1 when an open finding has at least this severity: any, low, medium, high, critical, or never")
+	fl.StringVar(&unknownSev, "unknown-severity", "fail", "how --fail-on treats a finding no record rates: fail (as at least the threshold) or ignore")
 	return cmd
 }
 
-func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, failOn string, sboms, vexFiles []string) error {
+// vulnsFlags are the vulns command's flag values.
+type vulnsFlags struct {
+	format, db, now, failOn, unknownSev string
+	sboms, vexFiles                     []string
+}
+
+func runVulns(cmd *cobra.Command, streams *IO, args []string, fl vulnsFlags) error {
 	dir := pathArg(args)
+	format := fl.format
 	if format != "text" && format != "json" {
 		return usagef("--format: want text or json, got %q", format)
 	}
-	minRank, ok := vuln.ParseFailOn(failOn)
+	minRank, ok := vuln.ParseFailOn(fl.failOn)
 	if !ok {
-		return usagef("--fail-on: want never, any, low, medium, high or critical, got %q", failOn)
+		return usagef("--fail-on: want never, any, low, medium, high or critical, got %q", fl.failOn)
 	}
-	at, err := parseNow(now, time.Now().UTC())
+	ignoreUnknown, ok := vuln.ParseUnknownSeverity(fl.unknownSev)
+	if !ok {
+		return usagef("--unknown-severity: want fail or ignore, got %q", fl.unknownSev)
+	}
+	at, err := parseNow(fl.now, time.Now().UTC())
 	if err != nil {
 		return err
+	}
+	// The declaration may name the Go release builds use (build.go).
+	// A declaration that does not parse costs only that: vulns needs
+	// nothing else from it.
+	cfg, err := engine.LoadDeclaration(engine.Options{Path: dir})
+	if err != nil {
+		fmt.Fprintf(streams.Err, "warning: %s; the declaration is not used\n", textsafe.Clean(err.Error()))
+		cfg = &config.Config{}
 	}
 	tree, err := source.OpenTree(dir)
 	if err != nil {
 		return usagef("open %s: %v", dir, err)
 	}
 	defer tree.Close()
-	res, err := vuln.Assess(cmd.Context(), tree, vuln.Options{DBDir: db, SBOMFiles: sboms, VEXFiles: vexFiles})
+	opts := vuln.Options{DBDir: fl.db, SBOMFiles: fl.sboms, VEXFiles: fl.vexFiles}.WithBuild(cfg)
+	res, err := vuln.Assess(cmd.Context(), tree, opts)
 	if errors.Is(err, vuln.ErrInput) {
 		return usagef("%s", textsafe.Clean(err.Error()))
 	}
@@ -88,7 +125,7 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, f
 	failing := 0
 	for _, v := range res.Findings {
 		rows = append(rows, vuln.RowOf(v, at))
-		if vuln.Fails(v, minRank) {
+		if vuln.Fails(v, minRank, ignoreUnknown) {
 			failing++
 		}
 	}
@@ -96,7 +133,10 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, f
 		enc := json.NewEncoder(streams.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(map[string]any{
-			"database": map[string]any{"dir": res.DB.Dir, "importedAt": res.DB.ImportedAt.UTC().Format(time.RFC3339), "checked": res.DB.Checked, "uncovered": res.Uncovered()},
+			"database": map[string]any{
+				"dir": res.DB.Dir, "importedAt": res.DB.ImportedAt.UTC().Format(time.RFC3339), "checked": res.DB.Checked, "uncovered": res.Uncovered(),
+				"coverage": res.Coverage(),
+			},
 			"packages": res.Packages, "findings": rows,
 		}); err != nil {
 			return err
@@ -110,72 +150,121 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, f
 	return nil
 }
 
+// writeCoverage prints the coverage table: per ecosystem the components,
+// the database's records and the findings, or that it was not checked.
+func writeCoverage(streams *IO, res *vuln.Result) error {
+	if len(res.DB.Ecosystems) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\ncoverage:\n")
+	for _, e := range res.DB.Ecosystems {
+		b.WriteString("  " + textsafe.Clean(e.Text()) + "\n")
+	}
+	_, err := io.WriteString(streams.Out, b.String())
+	return err
+}
+
 func writeVulnsText(streams *IO, res *vuln.Result, rows []vuln.Row) error {
 	if len(rows) == 0 {
+		var err error
 		if u := res.DB.UncoveredText(); u != "" {
-			_, err := fmt.Fprintf(streams.Out, "no known vulnerabilities in the %s the database could check; %s not checked\n", textsafe.Count(res.DB.Checked, "component"), u)
+			_, err = fmt.Fprintf(streams.Out, "no known vulnerabilities in the %s the database could check; %s not checked\n", textsafe.Count(res.DB.Checked, "component"), u)
+		} else {
+			_, err = fmt.Fprintf(streams.Out, "no known vulnerabilities in %s\n", textsafe.Count(res.Packages, "component"))
+		}
+		if err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(streams.Out, "no known vulnerabilities in %s\n", textsafe.Count(res.Packages, "component"))
-		return err
+		return writeCoverage(streams, res)
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PACKAGE\tINSTALLED\tFIXED\tID\tSEVERITY\tKEV\tEPSS\tAGE\tSTATUS\tLOCATION")
-	open := 0
+	open, toolchain, floor := 0, 0, ""
 	for _, r := range rows {
-		fixed := strings.Join(r.Fixed, ", ")
-		if fixed == "" {
-			fixed = "-"
-		}
-		sev := r.Severity
-		if r.CVSS > 0 {
-			sev = fmt.Sprintf("%s %.1f", sev, r.CVSS)
-		}
-		if sev == "" {
-			sev = "-"
-			if r.Informational != "" {
-				sev = r.Informational
-			}
-		}
-		kev := "-"
-		if r.KEV {
-			kev = "KEV " + r.KEVAdded
-		}
-		epss := "-"
-		if r.EPSS != nil {
-			epss = fmt.Sprintf("%.3f", *r.EPSS)
-		}
-		age := "-"
-		if r.Published != "" {
-			age = fmt.Sprintf("%dd", r.AgeDays)
-		}
-		status := r.Status
-		if r.Justification != "" {
-			status += " (" + r.Justification + ")"
-		}
-		if r.Status == "affected" || r.Status == "under_investigation" {
+		if r.Toolchain {
+			toolchain++
+			floor = r.Version
+		} else if r.Status == "affected" || r.Status == "under_investigation" {
 			open++
 		}
-		loc := r.Path
-		if r.Line > 0 {
-			loc = fmt.Sprintf("%s:%d", r.Path, r.Line)
-		}
-		ids := r.ID
-		if len(r.Aliases) > 1 {
-			var others []string
-			for _, a := range r.Aliases {
-				if a != r.ID {
-					others = append(others, a)
-				}
-			}
-			ids += " (" + strings.Join(others, ", ") + ")"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			textsafe.Clean(r.Package), textsafe.Clean(r.Version), textsafe.Clean(fixed), textsafe.Clean(ids), sev, kev, epss, age, textsafe.Clean(status), textsafe.Clean(loc))
+		fmt.Fprintln(tw, vulnsLine(r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(streams.Out, "\n%s (%d open) in %s\n", textsafe.Count(len(rows), "finding"), open, textsafe.Count(res.Packages, "component"))
-	return err
+	if _, err := fmt.Fprintf(streams.Out, "\n%s (%d open) in %s\n", textsafe.Count(len(rows), "finding"), open, textsafe.Count(res.Packages, "component")); err != nil {
+		return err
+	}
+	if toolchain > 0 {
+		what := fmt.Sprintf("%d findings are toolchain findings", toolchain)
+		if toolchain == 1 {
+			what = "1 finding is a toolchain finding"
+		}
+		if _, err := fmt.Fprintf(streams.Out, "%s: the Go standard library from go.mod's go %s, which is only the oldest Go the module accepts; which of them the product carries depends on the Go used to build, which the repository does not fix (add a toolchain line to go.mod, or build.go to assay.yaml)\n",
+			what, textsafe.Clean(floor)); err != nil {
+			return err
+		}
+	}
+	return writeCoverage(streams, res)
+}
+
+// vulnsLine is one finding as a table row.
+func vulnsLine(r vuln.Row) string {
+	fixed := strings.Join(r.Fixed, ", ")
+	if fixed == "" {
+		fixed = "-"
+	}
+	sev := r.Severity
+	if r.CVSS > 0 {
+		sev = fmt.Sprintf("%s %.1f", sev, r.CVSS)
+	}
+	if sev == "" {
+		sev = "-"
+		if r.Informational != "" {
+			sev = r.Informational
+		}
+	}
+	kev := "-"
+	if r.KEV {
+		kev = "KEV " + r.KEVAdded
+	}
+	epss := "-"
+	if r.EPSS != nil {
+		epss = fmt.Sprintf("%.3f", *r.EPSS)
+	}
+	age := "-"
+	if r.Published != "" {
+		age = fmt.Sprintf("%dd", r.AgeDays)
+	}
+	status := r.Status
+	if r.Toolchain && status == "affected" {
+		status = "depends on build"
+	}
+	if r.Justification != "" {
+		status += " (" + r.Justification + ")"
+	}
+	loc := r.Path
+	if r.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", r.Path, r.Line)
+	}
+	if n := len(r.Locations) - 1; n > 0 {
+		loc += fmt.Sprintf(" +%d more", n)
+	}
+	version := r.Version
+	if r.Toolchain {
+		version = ">=" + version + " (toolchain)"
+	}
+	ids := r.ID
+	if len(r.Aliases) > 1 {
+		var others []string
+		for _, a := range r.Aliases {
+			if a != r.ID {
+				others = append(others, a)
+			}
+		}
+		ids += " (" + strings.Join(others, ", ") + ")"
+	}
+	return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s",
+		textsafe.Clean(r.Package), textsafe.Clean(version), textsafe.Clean(fixed), textsafe.Clean(ids), sev, kev, epss, age, textsafe.Clean(status), textsafe.Clean(loc))
 }

@@ -70,6 +70,9 @@ type Config struct {
 	// RemediationTargets are the vendor's declared maximum ages for an
 	// unaddressed known vulnerability, by severity (claim 3.3.1).
 	RemediationTargets RemediationTargets `yaml:"remediation_targets"`
+	// Build declares the toolchains releases are built with, where the
+	// repository does not pin them (claim 3.3.1: Go's standard library).
+	Build Build `yaml:"build"`
 	// Human-side declarations (framework, lifecycle, incidents, advisories,
 	// signing keys); the types and their checks are in human.go.
 	Framework      *Framework     `yaml:"framework"`
@@ -108,6 +111,17 @@ type RemediationTargets struct {
 	Low      string `yaml:"low"`
 	Pos      Pos    `yaml:"-"`
 }
+
+// Build names the toolchain releases are built with. go.mod's go line is
+// only the oldest Go a module accepts; the standard library shipped is
+// that of the Go that builds the release.
+type Build struct {
+	Go  string `yaml:"go"` // e.g. "1.24.3"
+	Pos Pos    `yaml:"-"`
+}
+
+// goRelease is a Go release as build.go names it.
+var goRelease = regexp.MustCompile(`^(?:go)?1\.\d+(?:\.\d+)?$`)
 
 // DefaultRemediationTargets apply when assay.yaml declares none: common
 // industry practice, documented in docs/configuration.md.
@@ -393,6 +407,9 @@ func (c *Config) validateBasics(add addFunc) {
 		if _, _, _, err := ParsePeriod(c.ReviewEvery); err != nil {
 			add(Pos{}, "review_every", "%v", err)
 		}
+	}
+	if c.Build.Go != "" && !goRelease.MatchString(c.Build.Go) {
+		add(c.Build.Pos, "build.go", "want a Go release such as 1.24.3; got %q", c.Build.Go)
 	}
 	for name, v := range map[string]string{"critical": c.RemediationTargets.Critical, "high": c.RemediationTargets.High, "medium": c.RemediationTargets.Medium, "low": c.RemediationTargets.Low} {
 		if v == "" {

@@ -79,6 +79,7 @@ func TestParse_Errors(t *testing.T) {
 		{"malformed_yaml", "product: [unclosed\n", "assay.yaml:"},
 		{"http_contact", "contact: {security: \"http://example.com\"}\n", "contact.security: want a mailto: or https: URI"},
 		{"bad_remediation_target", "remediation_targets: {critical: soon}\n", "remediation_targets.critical: want a period"},
+		{"bad_build_go", "build:\n  go: latest\n", "assay.yaml:2:3: build.go: want a Go release such as 1.24.3"},
 		{"scope_absolute_glob", "scope:\n  exclude: [\"extras/\", \"/abs\"]\n", "assay.yaml:2:24: scope.exclude[1]: bad scope glob: want a slash-separated path relative"},
 		{"scope_bad_syntax", "scope:\n  include:\n    - \"a/[b\"\n", "assay.yaml:3:7: scope.include[0]: bad scope glob"},
 		{"scope_parent_dir", "scope:\n  exclude: [\"../x\"]\n", "scope.exclude[0]: bad scope glob: \"../x\" leaves the repository"},

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Kinds of third-party component evidence (principles 1.2, 3.3, 3.5).
@@ -28,6 +30,26 @@ type DepPackage struct {
 	Path      string `json:"path"`
 	Line      int    `json:"line,omitempty"`
 	Floor     bool   `json:"floor,omitempty"` // the version is a minimum the build may exceed (Go's stdlib from go.mod)
+}
+
+// PinLocation is one file (and line) that pins a component.
+type PinLocation struct {
+	Path string `json:"path"`
+	Line int    `json:"line,omitempty"`
+}
+
+// VersionRange is one affected range of a record, its events in the
+// record's order, for judging a version the matcher did not know (the Go
+// toolchain a release workflow installs).
+type VersionRange struct {
+	Events []VersionEvent `json:"events"`
+}
+
+// VersionEvent is one event of a VersionRange; exactly one field is set.
+type VersionEvent struct {
+	Introduced   string `json:"introduced,omitempty"`
+	Fixed        string `json:"fixed,omitempty"`
+	LastAffected string `json:"lastAffected,omitempty"`
 }
 
 // DependencyFile is a lockfile or manifest and the packages it pins.
@@ -97,6 +119,10 @@ type VulnDB struct {
 	// ecosystem at all (a Go-only database has not checked npm).
 	Checked   int
 	Uncovered []EcosystemCount
+	// Ecosystems is the coverage table, one row per ecosystem of the
+	// matched components: how many there are, how many records the
+	// database holds for the ecosystem, and how many findings matched.
+	Ecosystems []EcosystemCoverage
 	// KEV says a CISA KEV catalogue was imported, so "not KEV-listed"
 	// means something.
 	KEV bool
@@ -106,6 +132,38 @@ type VulnDB struct {
 type EcosystemCount struct {
 	Ecosystem  string
 	Components int
+}
+
+// EcosystemCoverage is one ecosystem's row of the coverage table.
+type EcosystemCoverage struct {
+	Ecosystem  string `json:"ecosystem"`
+	Components int    `json:"components"`
+	// Records counts the database's records naming a package of the
+	// ecosystem; zero means the ecosystem is not covered and its
+	// components were not checked.
+	Records  int  `json:"records"`
+	Findings int  `json:"findings"`
+	Covered  bool `json:"covered"`
+}
+
+// Text is the row as a line: "npm: 1672 components, 4210 records, 3
+// findings", or "npm: not covered by the database (1672 components not
+// checked)".
+func (e EcosystemCoverage) Text() string {
+	if !e.Covered {
+		return fmt.Sprintf("%s: not covered by the database (%s not checked)", e.Ecosystem, textsafe.Count(e.Components, "component"))
+	}
+	return fmt.Sprintf("%s: %s, %s, %s", e.Ecosystem, textsafe.Count(e.Components, "component"), textsafe.Count(e.Records, "record"), textsafe.Count(e.Findings, "finding"))
+}
+
+// UncoveredEcosystems names the ecosystems the database holds no record
+// of, as "npm, PyPI", or "" when it covered every one.
+func (d VulnDB) UncoveredEcosystems() string {
+	var names []string
+	for _, u := range d.Uncovered {
+		names = append(names, u.Ecosystem)
+	}
+	return strings.Join(names, ", ")
 }
 
 // UncoveredText says which components the database could not check, as
@@ -145,17 +203,28 @@ type Vulnerability struct {
 	// such as RustSec's "unmaintained" notices.
 	Informational string
 	Package       DepPackage
-	Fixed         []string // versions that fix it, lowest first
-	Severity      string   // "critical", "high", "medium", "low", "" when unknown
-	CVSS          float64
-	Vector        string
-	Published     time.Time
-	Modified      time.Time
-	KEV           bool
-	KEVAdded      time.Time
-	KEVDue        time.Time
-	EPSS          float64 // probability of exploitation in 30 days; -1 when unknown
-	EPSSPct       float64
+	// Locations lists every file that pins the same component at the same
+	// version, Package's own path first: one finding per component and
+	// vulnerability, however many manifests name it.
+	Locations []PinLocation
+	// Toolchain marks a finding of the Go standard library whose version
+	// the repository does not fix: it depends on the Go used to build.
+	// Package.Version is then the floor (the highest go.mod go line) and
+	// Ranges the record's affected ranges, so a rule that learns the Go
+	// version in use can judge it.
+	Toolchain bool
+	Ranges    []VersionRange
+	Fixed     []string // versions that fix it, lowest first
+	Severity  string   // "critical", "high", "medium", "low", "" when unknown
+	CVSS      float64
+	Vector    string
+	Published time.Time
+	Modified  time.Time
+	KEV       bool
+	KEVAdded  time.Time
+	KEVDue    time.Time
+	EPSS      float64 // probability of exploitation in 30 days; -1 when unknown
+	EPSSPct   float64
 	// Status is "affected", or "not_affected", "fixed",
 	// "under_investigation" when a VEX statement says so.
 	Status        string

@@ -31,9 +31,18 @@ type Row struct {
 	StatusSource  string   `json:"statusSource,omitempty"`
 	Path          string   `json:"path"`
 	Line          int      `json:"line,omitempty"`
-	Relation      string   `json:"relation,omitempty"`
-	Scope         string   `json:"scope,omitempty"`
+	// Locations lists every file that pins the component, Path first.
+	Locations []evidence.PinLocation `json:"locations"`
+	// Toolchain marks a Go standard-library finding that depends on the
+	// Go used to build, which the repository does not fix: Version is
+	// then the highest go.mod floor.
+	Toolchain bool   `json:"toolchain,omitempty"`
+	Relation  string `json:"relation,omitempty"`
+	Scope     string `json:"scope,omitempty"`
 }
+
+// UnknownSeverity is the rating shown for a finding no record rates.
+const UnknownSeverity = "unknown"
 
 // RowOf is v as a row, its age counted at at.
 func RowOf(v evidence.Vulnerability, at time.Time) Row {
@@ -41,7 +50,13 @@ func RowOf(v evidence.Vulnerability, at time.Time) Row {
 		ID: v.ID, Aliases: v.Aliases, Summary: v.Summary, Ecosystem: v.Package.Ecosystem, Package: v.Package.Name,
 		Version: v.Package.Version, PURL: v.Package.PURL, Fixed: v.Fixed, Severity: v.Severity, CVSS: v.CVSS, Vector: v.Vector,
 		KEV: v.KEV, Informational: v.Informational, Status: v.Status, Justification: v.Justification, StatusSource: v.StatusSource,
-		Path: v.Package.Path, Line: v.Package.Line, Relation: v.Package.Relation, Scope: v.Package.Scope,
+		Path: v.Package.Path, Line: v.Package.Line, Locations: v.Locations, Toolchain: v.Toolchain, Relation: v.Package.Relation, Scope: v.Package.Scope,
+	}
+	if r.Severity == "" && r.Informational == "" {
+		r.Severity = UnknownSeverity
+	}
+	if r.Locations == nil {
+		r.Locations = []evidence.PinLocation{{Path: v.Package.Path, Line: v.Package.Line}}
 	}
 	if r.Fixed == nil {
 		r.Fixed = []string{}
@@ -73,8 +88,32 @@ func ParseFailOn(s string) (int, bool) {
 	return r, r > 0
 }
 
+// ParseUnknownSeverity reads --unknown-severity: "fail" (the default)
+// counts a finding no record rates as at least the --fail-on level,
+// "ignore" never fails on it; false when the word is neither.
+func ParseUnknownSeverity(s string) (ignore, ok bool) {
+	switch s {
+	case "", "fail":
+		return false, true
+	case "ignore":
+		return true, true
+	}
+	return false, false
+}
+
 // Fails reports whether v fails a --fail-on rank: it is open under VEX, not
-// informational, and at or above minRank (never when minRank < 0).
-func Fails(v evidence.Vulnerability, minRank int) bool {
-	return minRank >= 0 && vex.Open(v) && v.Informational == "" && evidence.SeverityRank(v.Severity) >= minRank
+// informational, not a toolchain finding, and at or above minRank (never when minRank < 0). A
+// finding of unknown severity fails any threshold unless ignoreUnknown:
+// an unrated vulnerability is not known to be below it.
+func Fails(v evidence.Vulnerability, minRank int, ignoreUnknown bool) bool {
+	if minRank < 0 || !vex.Open(v) || v.Informational != "" || v.Toolchain {
+		// A toolchain finding is not known to apply: which Go builds the
+		// product is not fixed by the repository.
+		return false
+	}
+	r := evidence.SeverityRank(v.Severity)
+	if r == 0 {
+		return !ignoreUnknown
+	}
+	return r >= minRank
 }

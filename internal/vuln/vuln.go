@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
+
+	"golang.org/x/mod/semver"
 
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/deps"
@@ -26,6 +29,26 @@ type Options struct {
 	DBDir     string   // "" means vulndb.DefaultDir
 	SBOMFiles []string // extra SBOMs whose components are matched too
 	VEXFiles  []string // extra VEX documents
+	// GoVersion is the Go release the product is declared to be built
+	// with (build.go in assay.yaml), GoVersionSource where it was declared:
+	// the standard library is matched at that version instead of at
+	// go.mod's floor.
+	GoVersion       string
+	GoVersionSource evidence.PinLocation
+}
+
+// WithBuild returns o with the build toolchain the declaration names.
+func (o Options) WithBuild(cfg *config.Config) Options {
+	if cfg == nil || cfg.Build.Go == "" {
+		return o
+	}
+	file := cfg.File
+	if file == "" {
+		file = config.FileName
+	}
+	o.GoVersion = cfg.Build.Go
+	o.GoVersionSource = evidence.PinLocation{Path: file, Line: cfg.Build.Pos.Line}
+	return o
 }
 
 // Result is what was found.
@@ -44,6 +67,14 @@ func (r *Result) Uncovered() map[string]int {
 		out[e.Ecosystem] = e.Components
 	}
 	return out
+}
+
+// Coverage is the per-ecosystem coverage table, never nil.
+func (r *Result) Coverage() []evidence.EcosystemCoverage {
+	if r.DB.Ecosystems == nil {
+		return []evidence.EcosystemCoverage{}
+	}
+	return r.DB.Ecosystems
 }
 
 // VEXFile is a VEX document and where it was found.
@@ -98,7 +129,8 @@ func Assess(ctx context.Context, t *source.Tree, opts Options) (*Result, error) 
 	for _, d := range sboms {
 		pkgs = append(pkgs, d.Packages...)
 	}
-	res.Packages = len(pkgs)
+	pkgs = goStdlib(t, pkgs, opts)
+	res.Packages = len(vulndb.Components(pkgs))
 	res.VEX = vexFiles
 	db, err := vulndb.Open(dir)
 	if err != nil {
@@ -118,12 +150,79 @@ func Assess(ctx context.Context, t *source.Tree, opts Options) (*Result, error) 
 	if err != nil {
 		return res, fmt.Errorf("match against %s: %w", dir, err)
 	}
+	vulndb.Tally(&res.DB, found)
 	var stmts []vex.Statement
 	for _, f := range res.VEX {
 		stmts = append(stmts, f.stmts...)
 	}
 	res.Findings = vex.Apply(found, stmts)
 	return res, nil
+}
+
+// goStdlib settles which Go standard library the product carries. go.mod's
+// toolchain directive names the toolchain the go command builds with, so
+// the stdlib it gives is a pin; the go directive is only the oldest Go
+// the module accepts. A declared build toolchain replaces every floor.
+// Otherwise the floors of all go.mod files become one toolchain
+// component at the highest of them, so its findings are reported once,
+// not once per go.mod in the tree.
+func goStdlib(t *source.Tree, pkgs []evidence.DepPackage, opts Options) []evidence.DepPackage {
+	out := make([]evidence.DepPackage, 0, len(pkgs))
+	var floors []evidence.DepPackage
+	for _, p := range pkgs {
+		if !p.Floor {
+			out = append(out, p)
+			continue
+		}
+		if toolchainLine(t, p) {
+			p.Floor = false
+			out = append(out, p)
+			continue
+		}
+		floors = append(floors, p)
+	}
+	if len(floors) == 0 {
+		return out
+	}
+	if opts.GoVersion != "" {
+		p := floors[0]
+		p.Version = strings.TrimPrefix(opts.GoVersion, "go")
+		p.Path, p.Line, p.Floor = opts.GoVersionSource.Path, opts.GoVersionSource.Line, false
+		return append(out, p)
+	}
+	highest := floors[0].Version
+	for _, p := range floors[1:] {
+		if semver.Compare("v"+p.Version, "v"+highest) > 0 {
+			highest = p.Version
+		}
+	}
+	// The go.mod with the highest floor comes first: it names the version.
+	slices.SortStableFunc(floors, func(a, b evidence.DepPackage) int {
+		return semver.Compare("v"+b.Version, "v"+a.Version)
+	})
+	for _, p := range floors {
+		p.Version = highest
+		out = append(out, p)
+	}
+	return out
+}
+
+// toolchainLine reports whether the stdlib version of a go.mod came from
+// its toolchain directive: the extractor takes the toolchain line over
+// the go line and records which line it read.
+func toolchainLine(t *source.Tree, p evidence.DepPackage) bool {
+	if t == nil || p.Line <= 0 || path.Base(p.Path) != "go.mod" {
+		return false
+	}
+	data, err := t.ReadFile(p.Path, limits.MaxFileSize)
+	if err != nil {
+		return false
+	}
+	lines := strings.Split(string(data), "\n")
+	if p.Line > len(lines) {
+		return false
+	}
+	return strings.HasPrefix(strings.TrimSpace(lines[p.Line-1]), "toolchain")
 }
 
 // looksLikeVEX reports whether a tree path is where VEX documents live.

@@ -206,24 +206,40 @@ func idRank(id string) int {
 	return 2
 }
 
-// Assess matches packages and returns one finding per package and
-// vulnerability, with aliases from every source merged, KEV and EPSS
-// attached. Results are sorted for stable output.
+// Assess matches packages and returns one finding per component (an
+// ecosystem, name and version) and vulnerability, however many files pin
+// the component: the finding's Locations lists them all. Aliases from
+// every source are merged, KEV and EPSS attached, and a rating or a
+// publication date the records lack is taken from their aliases'
+// records. A package whose version is a floor (Go's stdlib from go.mod)
+// is matched against every version from the floor up: its findings are
+// toolchain findings, carrying the affected ranges. Results are sorted for
+// stable output.
 func (db *DB) Assess(pkgs []evidence.DepPackage) ([]evidence.Vulnerability, error) {
 	var out []evidence.Vulnerability
-	cache := map[string][]Hit{}
-	for _, p := range pkgs {
-		key := p.Ecosystem + "\x00" + p.Name + "\x00" + p.Version
-		hits, ok := cache[key]
-		if !ok {
-			var err error
+	for _, c := range Components(pkgs) {
+		p := c.Package
+		var hits []Hit
+		var err error
+		if p.Floor {
+			hits, err = db.MatchFrom(p.Ecosystem, p.Name, p.Version)
+		} else {
 			hits, err = db.Match(p.Ecosystem, p.Name, p.Version)
-			if err != nil {
-				return nil, err
-			}
-			cache[key] = hits
 		}
-		out = append(out, db.merge(p, hits)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range db.merge(p, hits) {
+			v.Locations = c.Locations
+			if p.Floor {
+				v.Toolchain = true
+				v.Ranges = rangesOf(hits, v.Aliases)
+			}
+			out = append(out, v)
+		}
+	}
+	if err := db.fromAliases(out); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -239,6 +255,135 @@ func (db *DB) Assess(pkgs []evidence.DepPackage) ([]evidence.Vulnerability, erro
 		return a.ID < b.ID
 	})
 	return out, nil
+}
+
+// Component is one distinct component (ecosystem, name, version) and
+// every file that pins it, in the order the packages came.
+type Component struct {
+	Package   evidence.DepPackage
+	Locations []evidence.PinLocation
+}
+
+// Components groups packages into distinct components. Packages without
+// an ecosystem or version cannot be matched and are left out; the first
+// package of a component stands for it.
+func Components(pkgs []evidence.DepPackage) []Component {
+	var out []Component
+	at := map[string]int{}
+	for _, p := range pkgs {
+		if p.Ecosystem == "" || p.Version == "" {
+			continue
+		}
+		base := BaseEcosystem(p.Ecosystem)
+		key := p.Ecosystem + "\x00" + NormalizeName(base, p.Name) + "\x00" + versionFor(p.Ecosystem, p.Version)
+		loc := evidence.PinLocation{Path: p.Path, Line: p.Line}
+		i, ok := at[key]
+		if !ok {
+			at[key] = len(out)
+			out = append(out, Component{Package: p, Locations: []evidence.PinLocation{loc}})
+			continue
+		}
+		if !slices.Contains(out[i].Locations, loc) {
+			out[i].Locations = append(out[i].Locations, loc)
+		}
+	}
+	return out
+}
+
+// MatchFrom returns the records affecting any version of the package at or
+// above floor: the versions a build whose toolchain is only bounded below
+// may carry. Each hit's Fixed lists every fixed version of its ranges.
+func (db *DB) MatchFrom(eco, name, floor string) ([]Hit, error) {
+	if floor == "" || eco == "" {
+		return nil, nil
+	}
+	recs, err := db.Lookup(eco, name)
+	if err != nil {
+		return nil, err
+	}
+	base := BaseEcosystem(eco)
+	norm := NormalizeName(base, name)
+	parsed, err := semantic.Parse(versionFor(eco, floor), base)
+	if err != nil {
+		return db.Match(eco, name, floor)
+	}
+	var hits []Hit
+	for _, r := range recs {
+		for i := range r.Affected {
+			a := &r.Affected[i]
+			if BaseEcosystem(a.Package.Ecosystem) != base || NormalizeName(base, a.Package.Name) != norm {
+				continue
+			}
+			if ok, fixed := affectsFrom(a, eco, parsed, floor); ok {
+				hits = append(hits, Hit{Record: r, Affected: a, Fixed: fixed})
+				break
+			}
+		}
+	}
+	return hits, nil
+}
+
+// affectsFrom reports whether a affects floor or any later version: the
+// floor itself is affected, or a range introduces the flaw above it. The
+// fixed versions returned are those above the floor.
+func affectsFrom(a *Affected, eco string, floor semantic.Version, raw string) (bool, []string) {
+	if ok, fixed := Affects(a, eco, raw); ok {
+		return true, fixed
+	}
+	affected := false
+	var fixed []string
+	for _, r := range a.Ranges {
+		if r.Type != "SEMVER" && r.Type != "ECOSYSTEM" {
+			continue
+		}
+		for _, e := range r.Events {
+			if e.Introduced == "" || e.Introduced == "0" {
+				continue
+			}
+			if c, err := floor.CompareStr(versionFor(eco, e.Introduced)); err == nil && c < 0 {
+				affected = true
+			}
+		}
+		for _, e := range r.Events {
+			if e.Fixed == "" {
+				continue
+			}
+			if c, err := floor.CompareStr(versionFor(eco, e.Fixed)); err == nil && c < 0 {
+				fixed = append(fixed, versionFor(eco, e.Fixed))
+			}
+		}
+	}
+	for _, v := range a.Versions {
+		if c, err := floor.CompareStr(versionFor(eco, v)); err == nil && c < 0 {
+			affected = true
+		}
+	}
+	if !affected {
+		return false, nil
+	}
+	return true, sortVersions(eco, dedupe(fixed))
+}
+
+// rangesOf is the affected ranges of the hits whose record is one of ids,
+// for a rule to judge a version learnt later.
+func rangesOf(hits []Hit, ids []string) []evidence.VersionRange {
+	var out []evidence.VersionRange
+	for _, h := range hits {
+		if !slices.Contains(ids, h.Record.ID) {
+			continue
+		}
+		for _, r := range h.Affected.Ranges {
+			if r.Type != "SEMVER" && r.Type != "ECOSYSTEM" {
+				continue
+			}
+			var vr evidence.VersionRange
+			for _, e := range r.Events {
+				vr.Events = append(vr.Events, evidence.VersionEvent{Introduced: e.Introduced, Fixed: e.Fixed, LastAffected: e.LastAffected})
+			}
+			out = append(out, vr)
+		}
+	}
+	return out
 }
 
 // merge groups hits whose ids overlap (one vulnerability published by
@@ -366,23 +511,54 @@ func (db *DB) Covers(ecosystem string) bool {
 	return false
 }
 
-// Coverage counts the components the database can check and, per
-// ecosystem, those it cannot, into the status.
+// Coverage fills the status's coverage: per ecosystem of the components,
+// how many distinct components there are and how many records the
+// database holds for it; the components of ecosystems it holds none of
+// are listed as not checked. Findings are counted by Tally.
 func (db *DB) Coverage(status *evidence.VulnDB, pkgs []evidence.DepPackage) {
-	uncovered := map[string]int{}
-	for _, p := range pkgs {
-		if p.Ecosystem == "" || p.Version == "" {
-			continue
-		}
-		if db.Covers(p.Ecosystem) {
-			status.Checked++
+	components := map[string]int{}
+	for _, c := range Components(pkgs) {
+		components[BaseEcosystem(c.Package.Ecosystem)]++
+	}
+	status.Checked = 0
+	status.Uncovered = nil
+	status.Ecosystems = nil
+	for _, eco := range slices.Sorted(maps.Keys(components)) {
+		n := components[eco]
+		row := evidence.EcosystemCoverage{Ecosystem: eco, Components: n, Records: db.records(eco), Covered: db.Covers(eco)}
+		status.Ecosystems = append(status.Ecosystems, row)
+		if row.Covered {
+			status.Checked += n
 		} else {
-			uncovered[BaseEcosystem(p.Ecosystem)]++
+			status.Uncovered = append(status.Uncovered, evidence.EcosystemCount{Ecosystem: eco, Components: n})
 		}
 	}
-	status.Uncovered = nil
-	for _, eco := range slices.Sorted(maps.Keys(uncovered)) {
-		status.Uncovered = append(status.Uncovered, evidence.EcosystemCount{Ecosystem: eco, Components: uncovered[eco]})
+}
+
+// records counts the OSV records naming a package of the ecosystem, over
+// all sources.
+func (db *DB) records(base string) int {
+	n := 0
+	for _, s := range db.Meta.Sources {
+		if s.Kind == KindOSV {
+			n += s.Ecosystems[base]
+		}
+	}
+	return n
+}
+
+// Tally counts the findings of each ecosystem into the coverage table.
+func Tally(status *evidence.VulnDB, found []evidence.Vulnerability) {
+	for i := range status.Ecosystems {
+		status.Ecosystems[i].Findings = 0
+	}
+	for _, v := range found {
+		base := BaseEcosystem(v.Package.Ecosystem)
+		for i := range status.Ecosystems {
+			if status.Ecosystems[i].Ecosystem == base {
+				status.Ecosystems[i].Findings++
+			}
+		}
 	}
 }
 

@@ -5,10 +5,13 @@ package deps
 import (
 	_ "embed"
 	"fmt"
+	"path"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/mod/semver"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
@@ -26,18 +29,19 @@ const MaxDBAge = 7 * 24 * time.Hour
 // rules put them on their findings and the tests name them. rules.yaml holds
 // the same ids as data; rule.Builder checks that the two agree.
 const (
-	ComponentInventoryAvailable        = "componentInventoryAvailable"
-	ComponentsMaintained               = "componentsMaintained"
-	DependenciesIntegrityPinned        = "dependenciesIntegrityPinned"
-	DependencyFilesParse               = "dependencyFilesParse"
-	ExploitedVulnerabilitiesAbsent     = "exploitedVulnerabilitiesAbsent"
-	KnownVulnerabilitiesWithinTargets  = "knownVulnerabilitiesWithinTargets"
-	ManifestsHaveParsedLockfile        = "manifestsHaveParsedLockfile"
-	RemediationPolicyDeclared          = "remediationPolicyDeclared"
-	SbomMeetsNTIAMinimum               = "sbomMeetsNTIAMinimum"
-	VexDocumentsPublished              = "vexDocumentsPublished"
-	VulnerabilityDatabaseCurrent       = "vulnerabilityDatabaseCurrent"
-	VulnerableVersionsReplacedPromptly = "vulnerableVersionsReplacedPromptly"
+	ComponentInventoryAvailable           = "componentInventoryAvailable"
+	ComponentsMaintained                  = "componentsMaintained"
+	DependenciesIntegrityPinned           = "dependenciesIntegrityPinned"
+	DependencyFilesParse                  = "dependencyFilesParse"
+	ExploitedVulnerabilitiesAbsent        = "exploitedVulnerabilitiesAbsent"
+	KnownVulnerabilitiesWithinTargets     = "knownVulnerabilitiesWithinTargets"
+	ManifestsHaveParsedLockfile           = "manifestsHaveParsedLockfile"
+	RemediationPolicyDeclared             = "remediationPolicyDeclared"
+	SbomMeetsNTIAMinimum                  = "sbomMeetsNTIAMinimum"
+	VexDocumentsPublished                 = "vexDocumentsPublished"
+	VulnerabilityDatabaseCurrent          = "vulnerabilityDatabaseCurrent"
+	VulnerabilityDatabaseCoversEcosystems = "vulnerabilityDatabaseCoversEcosystems"
+	VulnerableVersionsReplacedPromptly    = "vulnerableVersionsReplacedPromptly"
 )
 
 // Rules returns the area's rules.
@@ -52,8 +56,9 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule(SbomMeetsNTIAMinimum, []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
 		b.Rule(DependenciesIntegrityPinned, []evidence.Kind{evidence.KindDependencyFile, evidence.KindManifest}, dependenciesIntegrityPinned),
 		b.Rule(VulnerabilityDatabaseCurrent, []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCurrent),
-		b.Rule(KnownVulnerabilitiesWithinTargets, vulns, knownVulnerabilitiesWithinTargets).Reading(evidence.KindRemediationPolicy),
-		b.Rule(ExploitedVulnerabilitiesAbsent, vulns, exploitedVulnerabilitiesAbsent),
+		b.Rule(VulnerabilityDatabaseCoversEcosystems, []evidence.Kind{evidence.KindVulnDB}, vulnerabilityDatabaseCoversEcosystems),
+		b.Rule(KnownVulnerabilitiesWithinTargets, vulns, knownVulnerabilitiesWithinTargets).Reading(evidence.KindRemediationPolicy, evidence.KindToolchainRefs),
+		b.Rule(ExploitedVulnerabilitiesAbsent, vulns, exploitedVulnerabilitiesAbsent).Reading(evidence.KindToolchainRefs),
 		b.Rule(ComponentsMaintained, vulns, componentsMaintained),
 		b.Rule(RemediationPolicyDeclared, []evidence.Kind{evidence.KindRemediationPolicy}, remediationPolicyDeclared),
 		b.Rule(VexDocumentsPublished, []evidence.Kind{evidence.KindVEXDocument}, vexDocumentsPublished),
@@ -355,6 +360,40 @@ func vulnerabilityDatabaseCurrent(ev *evidence.Set) []rule.Finding {
 	return []rule.Finding{f}
 }
 
+// vulnerabilityDatabaseCoversEcosystems says, per ecosystem of the
+// product's components, whether the database holds records of it. A
+// component of an ecosystem it does not cover was not checked, so no
+// answer about known vulnerabilities can rest on the match: the claim is
+// unknown, naming the ecosystems, rather than met on an empty result.
+func vulnerabilityDatabaseCoversEcosystems(ev *evidence.Set) []rule.Finding {
+	const id = VulnerabilityDatabaseCoversEcosystems
+	it, ok := evidence.First[evidence.VulnDB](ev)
+	if !ok || !it.Fact.Present {
+		// No match ran: the rules on findings say so; coverage is not in
+		// question.
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no vulnerability database was consulted, so no component was matched")}
+	}
+	db := it.Fact
+	var rows []string
+	for _, e := range db.Ecosystems {
+		rows = append(rows, e.Text())
+	}
+	table := strings.Join(rows, "; ")
+	var f rule.Finding
+	switch {
+	case len(db.Ecosystems) == 0 && db.Checked == 0 && len(db.Uncovered) == 0:
+		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no versioned components to match")}
+	case len(db.Uncovered) > 0:
+		f = rule.New(id, rule.NotAvailable, evidence.Location{},
+			"the vulnerability database holds no record of %s, so %s were not checked against it (%s); import or update OSV data for %s",
+			db.UncoveredEcosystems(), db.UncoveredText(), table, db.UncoveredEcosystems())
+		f.Values = map[string]string{"uncovered": db.UncoveredEcosystems()}
+	default:
+		f = rule.New(id, rule.True, evidence.Location{}, "the vulnerability database holds records of every ecosystem of the components: %s", table)
+	}
+	return []rule.Finding{f}
+}
+
 func days(d time.Duration) string {
 	n := int(d.Hours() / 24)
 	if n == 1 {
@@ -401,17 +440,131 @@ func vulnContext(ev *evidence.Set, id string) ([]evidence.Item[evidence.Vulnerab
 	return evidence.Facts[evidence.Vulnerability](ev), it.Provenance.CollectedAt, it.Fact, nil
 }
 
-// floorFinding is the answer for a vulnerability of a version that is
-// only a floor: go.mod's go directive is the oldest Go the module accepts,
-// and the stdlib that ships is the builder's toolchain's, which the
-// repository does not fix, so a flaw in the floor is not observed in the
-// product.
+// floorFinding is the answer for a toolchain finding whose Go is not
+// known: go.mod's go directive is the oldest Go the module accepts, and
+// the stdlib that ships is the builder's toolchain's, which the repository
+// does not fix, so a flaw in the floor is not observed in the product.
 func floorFinding(id string, v evidence.Vulnerability, what string) rule.Finding {
 	f := rule.New(id, rule.NotAvailable, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
-		"%s: %s %s is only the minimum %s accepts, not the toolchain that builds the product, so whether the build carries the fix cannot be told from the repository; %s",
-		what, v.Package.Name, v.Package.Version, v.Package.Path, fixText(v))
+		"%s: toolchain finding, reported once for %s: %s %s is only the minimum Go the module accepts, and whether the Go used to build carries the fix cannot be told from the repository (pin it with a toolchain line in go.mod, build.go in assay.yaml, or go-version in the release workflow); %s",
+		what, pinnedIn(v), v.Package.Name, v.Package.Version, fixText(v))
 	f.Values = vulnValues(v)
 	return f
+}
+
+// pinnedIn names the files that pin v's component: "go.mod", or
+// "go.mod and 2 more".
+func pinnedIn(v evidence.Vulnerability) string {
+	s := v.Package.Path
+	if n := len(v.Locations) - 1; n > 0 {
+		s += fmt.Sprintf(" and %d more", n)
+	}
+	return s
+}
+
+// buildGo is a Go release a release workflow builds with, and where.
+type buildGo struct {
+	version string // "1.22" (the newest patch of that line) or "1.22.3"
+	where   string // ".github/workflows/release.yml:20"
+}
+
+// releaseGo lists the Go versions release workflows install (setup-go's
+// go-version, a matrix, a golang image), from the CI toolchain evidence.
+func releaseGo(ev *evidence.Set) []buildGo {
+	var out []buildGo
+	seen := map[string]bool{}
+	for _, it := range evidence.Facts[evidence.ToolchainRefs](ev) {
+		for _, r := range it.Fact.Refs {
+			if r.Runtime != "go" || !releaseWorkflow(r.Path) || seen[r.Version] {
+				continue
+			}
+			seen[r.Version] = true
+			out = append(out, buildGo{version: r.Version, where: fmt.Sprintf("%s:%d", r.Path, r.Line)})
+		}
+	}
+	return out
+}
+
+// releaseWorkflow reports whether a CI file is a release workflow by its
+// name: release.yml, goreleaser.yml, publish.yml.
+func releaseWorkflow(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	return strings.HasPrefix(p, ".github/workflows/") && (strings.Contains(b, "release") || strings.Contains(b, "publish"))
+}
+
+// toolchainVerdict judges a toolchain finding at the Go versions release
+// workflows build with: the first one it affects, or "" with known set
+// when none is affected; known is false when no release workflow names a
+// Go version.
+func toolchainVerdict(v evidence.Vulnerability, gos []buildGo) (affecting buildGo, known bool) {
+	if len(gos) == 0 {
+		return buildGo{}, false
+	}
+	for _, g := range gos {
+		if goAffected(v.Ranges, g.version) {
+			return g, true
+		}
+	}
+	return buildGo{}, true
+}
+
+// goAffected reports whether Go release version is in one of the ranges.
+// A version of two parts ("1.22", as setup-go's go-version is usually
+// written) installs the newest patch of that line, so it is affected only
+// when no patch of the line fixes the flaw.
+func goAffected(ranges []evidence.VersionRange, version string) bool {
+	v := "v" + strings.TrimPrefix(version, "go")
+	if strings.Count(v, ".") == 1 {
+		v += ".999999"
+	}
+	if !semver.IsValid(v) {
+		return true // a version Assay cannot order is not known to be fixed
+	}
+	for _, r := range ranges {
+		type ev struct {
+			kind, v string
+		}
+		var evs []ev
+		for _, e := range r.Events {
+			switch {
+			case e.Introduced != "":
+				evs = append(evs, ev{"introduced", e.Introduced})
+			case e.Fixed != "":
+				evs = append(evs, ev{"fixed", e.Fixed})
+			case e.LastAffected != "":
+				evs = append(evs, ev{"last_affected", e.LastAffected})
+			}
+		}
+		semverOf := func(s string) string {
+			if s == "0" {
+				return "v0.0.0-0"
+			}
+			return "v" + s
+		}
+		slices.SortStableFunc(evs, func(a, b ev) int { return semver.Compare(semverOf(a.v), semverOf(b.v)) })
+		vulnerable := false
+		for _, e := range evs {
+			c := semver.Compare(v, semverOf(e.v))
+			switch e.kind {
+			case "introduced":
+				if c >= 0 {
+					vulnerable = true
+				}
+			case "fixed":
+				if c >= 0 {
+					vulnerable = false
+				}
+			case "last_affected":
+				if c > 0 {
+					vulnerable = false
+				}
+			}
+		}
+		if vulnerable {
+			return true
+		}
+	}
+	return false
 }
 
 // cleanOrUncovered is a rule's answer when it found nothing wrong: true
@@ -436,6 +589,9 @@ func describe(v evidence.Vulnerability) string {
 		s += ", KEV-listed"
 	}
 	s += fmt.Sprintf(") in %s %s", v.Package.Name, v.Package.Version)
+	if n := len(v.Locations) - 1; n > 0 {
+		s += fmt.Sprintf(" (pinned by %s and %d more)", v.Package.Path, n)
+	}
 	return s
 }
 
@@ -464,6 +620,7 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{*na}
 	}
 	target, basis := targets(ev)
+	gos := releaseGo(ev)
 	var out []rule.Finding
 	addressed := 0
 	items := slices.Clone(vulns)
@@ -490,9 +647,17 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 			continue
 		}
 		limit := target(v.Severity)
+		what := describe(v)
 		if v.Package.Floor {
-			out = append(out, floorFinding(id, v, describe(v)))
-			continue
+			g, known := toolchainVerdict(v, gos)
+			switch {
+			case !known:
+				out = append(out, floorFinding(id, v, what))
+				continue
+			case g.version == "":
+				continue // the Go the release builds with carries the fix
+			}
+			what += fmt.Sprintf(", the Go %s the release workflow builds with (%s)", g.version, g.where)
 		}
 		if v.Published.IsZero() {
 			// Without a publication date nothing says how long the
@@ -500,8 +665,8 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 			// the assessment's time: its age against the target is not
 			// observed. (Raw golang/vulndb data/osv files carry zero dates;
 			// osv.dev's exports fill them in.)
-			f := rule.New(id, rule.NotAvailable, loc, "%s: the database gives no publication date, so whether it is past the %d-day target (%s) cannot be told; import records that carry dates (assay db update, or an osv.dev export); %s",
-				describe(v), limit, basis, fixText(v))
+			f := rule.New(id, rule.NotAvailable, loc, "%s: the database gives no publication date, nor do its aliases' records, so whether it is past the %d-day target (%s) cannot be told; import records that carry dates (assay db update, or an osv.dev export); %s",
+				what, limit, basis, fixText(v))
 			f.Values = vulnValues(v)
 			out = append(out, f)
 			continue
@@ -513,7 +678,7 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 			o, verb = rule.False, "past"
 		}
 		f := rule.New(id, o, loc, "%s published %s, open %d days, %s the %d-day target (%s); %s",
-			describe(v), v.Published.UTC().Format(time.DateOnly), age, verb, limit, basis, fixText(v))
+			what, v.Published.UTC().Format(time.DateOnly), age, verb, limit, basis, fixText(v))
 		f.Values = vulnValues(v)
 		f.Values["ageDays"] = fmt.Sprint(age)
 		f.Values["targetDays"] = fmt.Sprint(limit)
@@ -541,18 +706,27 @@ func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
 	if na != nil {
 		return []rule.Finding{*na}
 	}
+	gos := releaseGo(ev)
 	var out []rule.Finding
 	for _, it := range vulns {
 		v := it.Fact
 		if !v.KEV || v.Status == "not_affected" || v.Status == "fixed" {
 			continue
 		}
+		what := describe(v)
 		if v.Package.Floor {
-			out = append(out, floorFinding(id, v, describe(v)+" is in CISA's KEV catalogue"))
-			continue
+			g, known := toolchainVerdict(v, gos)
+			switch {
+			case !known:
+				out = append(out, floorFinding(id, v, what+" is in CISA's KEV catalogue"))
+				continue
+			case g.version == "":
+				continue
+			}
+			what += fmt.Sprintf(", the Go %s the release workflow builds with (%s),", g.version, g.where)
 		}
 		f := rule.New(id, rule.False, evidence.Location{Path: v.Package.Path, Line: v.Package.Line},
-			"%s is in CISA's KEV catalogue since %s; %s", describe(v), v.KEVAdded.UTC().Format(time.DateOnly), fixText(v))
+			"%s is in CISA's KEV catalogue since %s; %s", what, v.KEVAdded.UTC().Format(time.DateOnly), fixText(v))
 		f.Values = vulnValues(v)
 		out = append(out, f)
 	}

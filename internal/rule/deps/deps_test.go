@@ -1,6 +1,7 @@
 package deps
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -52,6 +53,18 @@ func TestRules(t *testing.T) {
 	goOnly.Checked, goOnly.Uncovered = 4, []evidence.EcosystemCount{{Ecosystem: "npm", Components: 12}}
 	withKEV := db
 	withKEV.KEV = true
+	goOnly.Ecosystems = []evidence.EcosystemCoverage{{Ecosystem: "Go", Components: 4, Records: 13, Covered: true}, {Ecosystem: "npm", Components: 12}}
+	covered := db
+	covered.Checked, covered.Ecosystems = 1, []evidence.EcosystemCoverage{{Ecosystem: "npm", Components: 1, Records: 3, Findings: 1, Covered: true}}
+	// A toolchain finding: fixed in 1.21.12 and 1.22.5; the release
+	// workflow's Go decides whether it applies.
+	toolchain := floor
+	toolchain.Toolchain = true
+	toolchain.Ranges = []evidence.VersionRange{{Events: []evidence.VersionEvent{{Introduced: "0"}, {Fixed: "1.21.12"}, {Introduced: "1.22.0-0"}, {Fixed: "1.22.5"}}}}
+	releaseGo := func(v string) evidence.ToolchainRefs {
+		return evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "go", Version: v, Path: ".github/workflows/release.yml", Line: 20, Context: "setup-go"}}}
+	}
+	testGo := evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "go", Version: "1.20", Path: ".github/workflows/test.yml", Line: 9, Context: "setup-go"}}}
 	tests := []struct {
 		name string
 		fn   func(*evidence.Set) []rule.Finding
@@ -66,6 +79,17 @@ func TestRules(t *testing.T) {
 		{"undated beside old", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, undated, old}, []rule.Outcome{rule.False, rule.NotAvailable}},
 		{"stdlib floor vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, floor}, []rule.Outcome{rule.NotAvailable}},
 		{"stdlib floor beside old", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, floor, old}, []rule.Outcome{rule.NotAvailable, rule.False}},
+		{"toolchain, Go unknown", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, toolchain}, []rule.Outcome{rule.NotAvailable}},
+		{"toolchain, only a test workflow's Go", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, toolchain, testGo}, []rule.Outcome{rule.NotAvailable}},
+		{"toolchain, release Go line fixed", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, toolchain, releaseGo("1.22")}, []rule.Outcome{rule.True}},
+		{"toolchain, release Go patch affected", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, toolchain, releaseGo("1.22.3")}, []rule.Outcome{rule.False}},
+		{"toolchain, release Go line unfixed", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, toolchain, releaseGo("1.23")}, []rule.Outcome{rule.True}},
+		{"toolchain, release Go older line", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, toolchain, releaseGo("1.20")}, []rule.Outcome{rule.False}},
+		{"toolchain KEV, release Go affected", exploitedVulnerabilitiesAbsent, []evidence.Fact{withKEV, func() evidence.Vulnerability { v := toolchain; v.KEV = true; return v }(), releaseGo("1.22.1")}, []rule.Outcome{rule.False}},
+		{"toolchain KEV, release Go fixed", exploitedVulnerabilitiesAbsent, []evidence.Fact{withKEV, func() evidence.Vulnerability { v := toolchain; v.KEV = true; return v }(), releaseGo("1.22.5")}, []rule.Outcome{rule.True}},
+		{"coverage, no db", vulnerabilityDatabaseCoversEcosystems, nil, []rule.Outcome{rule.NotApplicable}},
+		{"coverage, go-only db on npm", vulnerabilityDatabaseCoversEcosystems, []evidence.Fact{goOnly}, []rule.Outcome{rule.NotAvailable}},
+		{"coverage, covered", vulnerabilityDatabaseCoversEcosystems, []evidence.Fact{covered}, []rule.Outcome{rule.True}},
 		{"vex not affected", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, vexed}, []rule.Outcome{rule.True}},
 		{"declared target longer", knownVulnerabilitiesWithinTargets, []evidence.Fact{db, old, evidence.RemediationPolicy{Source: "assay.yaml", Targets: map[string]int{"high": 120}}}, []rule.Outcome{rule.True}},
 		{"kev", exploitedVulnerabilitiesAbsent, []evidence.Fact{db, kev}, []rule.Outcome{rule.False}},
@@ -105,5 +129,49 @@ func TestRules(t *testing.T) {
 				t.Errorf("outcomes (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestGoAffected(t *testing.T) {
+	ranges := []evidence.VersionRange{{Events: []evidence.VersionEvent{{Introduced: "0"}, {Fixed: "1.21.12"}, {Introduced: "1.22.0-0"}, {Fixed: "1.22.5"}}}}
+	lastAffected := []evidence.VersionRange{{Events: []evidence.VersionEvent{{Introduced: "1.20.0"}, {LastAffected: "1.20.4"}}}}
+	tests := []struct {
+		ranges  []evidence.VersionRange
+		version string
+		want    bool
+	}{
+		{ranges, "1.21.11", true},
+		{ranges, "1.21.12", false},
+		{ranges, "1.21", false}, // the newest 1.21 patch carries the fix
+		{ranges, "1.22.0", true},
+		{ranges, "1.22.4", true},
+		{ranges, "go1.22.5", false},
+		{ranges, "1.23", false},
+		{lastAffected, "1.20.4", true},
+		{lastAffected, "1.20.5", false},
+		{lastAffected, "1.19.9", false},
+		{lastAffected, "1.20", false},
+		{ranges, "banana", true},
+	}
+	var got, want []string
+	for _, tc := range tests {
+		got = append(got, fmt.Sprintf("%s %v", tc.version, goAffected(tc.ranges, tc.version)))
+		want = append(want, fmt.Sprintf("%s %v", tc.version, tc.want))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("goAffected (-want +got):\n%s", diff)
+	}
+}
+
+func TestCoverageNamesEcosystems(t *testing.T) {
+	db := evidence.VulnDB{Present: true, ImportedAt: now, Checked: 4,
+		Uncovered:  []evidence.EcosystemCount{{Ecosystem: "npm", Components: 1672}},
+		Ecosystems: []evidence.EcosystemCoverage{{Ecosystem: "Go", Components: 4, Records: 13, Findings: 2, Covered: true}, {Ecosystem: "npm", Components: 1672}}}
+	ev := evidence.NewSet()
+	ev.Add(rec(db))
+	fs := vulnerabilityDatabaseCoversEcosystems(ev)
+	want := "the vulnerability database holds no record of npm, so 1672 npm components were not checked against it (Go: 4 components, 13 records, 2 findings; npm: not covered by the database (1672 components not checked)); import or update OSV data for npm"
+	if diff := cmp.Diff(want, fs[0].Message); diff != "" {
+		t.Errorf("message (-want +got):\n%s", diff)
 	}
 }

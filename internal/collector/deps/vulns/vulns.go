@@ -40,7 +40,7 @@ func (Collector) Requirements() collector.Requirements { return collector.Requir
 
 // Collect implements collector.Collector.
 func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.Record, error) {
-	res, err := vuln.Assess(ctx, in.Tree, vuln.Options{DBDir: in.Options.DBDir, SBOMFiles: in.Options.SBOMFiles})
+	res, err := vuln.Assess(ctx, in.Tree, vuln.Options{DBDir: in.Options.DBDir, SBOMFiles: in.Options.SBOMFiles}.WithBuild(c.cfg))
 	if err != nil {
 		return nil, err
 	}
