@@ -283,7 +283,7 @@ func runDiff(args []string) error {
 	osvFile := fl.String("osv", "", "osv-scanner --format json output")
 	name := fl.String("name", "", "label for the summary line")
 	_ = fl.Parse(args)
-	mine, err := assayFindings(*assayFile)
+	mine, toolchain, err := assayFindings(*assayFile)
 	if err != nil {
 		return err
 	}
@@ -300,6 +300,14 @@ func runDiff(args []string) error {
 	}
 	for _, f := range onlyTheirs {
 		fmt.Printf("  only osv-scanner: %s\n", f.label())
+	}
+	if len(toolchain) > 0 {
+		// go.mod's go line is the oldest Go the module accepts, not the
+		// toolchain that builds it: Assay lists the standard library's
+		// vulnerabilities from that floor up as toolchain findings, which
+		// count for nothing until the build's Go version is known;
+		// osv-scanner does not report them.
+		fmt.Printf("  set apart: %d Go toolchain findings (stdlib from go.mod's floor) that osv-scanner does not list\n", len(merge(toolchain)))
 	}
 	return nil
 }
@@ -338,25 +346,31 @@ func newFinding(eco, name, version string, ids ...string) finding {
 	return f
 }
 
-func assayFindings(path string) ([]finding, error) {
+// assayFindings reads Assay's findings, with its toolchain findings apart.
+func assayFindings(path string) (out, toolchain []finding, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var doc struct {
 		Findings []struct {
 			ID, Ecosystem, Package, Version string
 			Aliases                         []string
+			Toolchain                       bool
 		} `json:"findings"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", path, err)
+		return nil, nil, fmt.Errorf("parse %s: %w", path, err)
 	}
-	var out []finding
 	for _, r := range doc.Findings {
-		out = append(out, newFinding(r.Ecosystem, r.Package, r.Version, append([]string{r.ID}, r.Aliases...)...))
+		f := newFinding(r.Ecosystem, r.Package, r.Version, append([]string{r.ID}, r.Aliases...)...)
+		if r.Toolchain {
+			toolchain = append(toolchain, f)
+		} else {
+			out = append(out, f)
+		}
 	}
-	return out, nil
+	return out, toolchain, nil
 }
 
 func osvFindings(path string) ([]finding, error) {
