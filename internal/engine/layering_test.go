@@ -24,10 +24,10 @@ type boundary struct {
 }
 
 var boundaries = []boundary{
-	{layer: "evidence/*", forbids: []string{"*"}, allows: []string{"evidence/*", "textsafe", "limits", "scope"}},
+	{layer: "evidence/*", forbids: []string{"*"}, allows: []string{"evidence/*", "textsafe", "limits", "scope", "lazyre"}},
 	{layer: "report", forbids: []string{"*"}},
-	{layer: "rule/*", forbids: []string{"*"}, allows: []string{"rule/*", "evidence/*", "textsafe", "limits", "scope"}},
-	{layer: "render/*", forbids: []string{"*"}, allows: []string{"render/*", "report", "textsafe"}},
+	{layer: "rule/*", forbids: []string{"*"}, allows: []string{"rule/*", "evidence/*", "textsafe", "limits", "scope", "lazyre"}},
+	{layer: "render/*", forbids: []string{"*"}, allows: []string{"render/*", "report", "textsafe", "lazyre"}},
 	{layer: "collector", forbids: []string{"forge/*", "config"}},
 	// Collectors share per-run inputs through the base package, never by
 	// importing each other; only the registry list knows them all.
