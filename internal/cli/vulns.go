@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/assaysec/assay/internal/deps"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 	"github.com/assaysec/assay/internal/vuln"
@@ -69,6 +70,9 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, format, db, now, f
 	}
 	if err != nil {
 		return err
+	}
+	for _, w := range deps.ScanCached(cmd.Context(), tree).Warnings() {
+		fmt.Fprintf(streams.Err, "warning: %s\n", textsafe.Clean(w))
 	}
 	if !res.DB.Present {
 		return fmt.Errorf("no usable vulnerability database: %s", res.DB.Problem)

@@ -147,6 +147,35 @@ type Inventory struct {
 	Files []File
 }
 
+// Warnings says, one line per file, which manifests and lockfiles yield
+// no component although they exist, and which declare components Assay
+// could not pin: an SBOM or a vulnerability scan over them is silently
+// incomplete otherwise.
+func (inv *Inventory) Warnings() []string {
+	var out []string
+	for _, f := range inv.Files {
+		if e := f.Empty(); e != "" {
+			out = append(out, fmt.Sprintf("%s: manifest present but no components could be read: %s", f.Path, e))
+			continue
+		}
+		if n := len(f.Unresolved); n > 0 {
+			u := f.Unresolved[0]
+			out = append(out, fmt.Sprintf("%s: %s not listed, the version could not be resolved; first %s (line %d): %s", f.Path, countOf(n, "declared component"), u.Name, u.Line, u.Reason))
+		}
+	}
+	return out
+}
+
+// Ref identifies the component a package is: its purl, else its
+// ecosystem, name and version. An SBOM lists one component per Ref, and
+// counts of components use the same identity.
+func (p Package) Ref() string {
+	if p.PURL != "" {
+		return p.PURL
+	}
+	return p.Key()
+}
+
 // Packages returns every package of every file, in file order.
 func (inv *Inventory) Packages() []Package {
 	var out []Package

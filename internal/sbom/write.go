@@ -60,10 +60,7 @@ func components(pkgs []deps.Package) []*entry {
 		if p.Name == "" {
 			continue
 		}
-		key := p.PURL
-		if key == "" {
-			key = p.Key()
-		}
+		key := p.Ref()
 		e, ok := byKey[key]
 		if !ok {
 			e = &entry{pkg: p, ref: key}

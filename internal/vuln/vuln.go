@@ -98,7 +98,13 @@ func Assess(ctx context.Context, t *source.Tree, opts Options) (*Result, error) 
 	for _, d := range sboms {
 		pkgs = append(pkgs, d.Packages...)
 	}
-	res.Packages = len(pkgs)
+	// Count components as the SBOM lists them, once per identity however
+	// many files pin them.
+	ids := map[string]bool{}
+	for _, p := range pkgs {
+		ids[deps.Package(p).Ref()] = true
+	}
+	res.Packages = len(ids)
 	res.VEX = vexFiles
 	db, err := vulndb.Open(dir)
 	if err != nil {
