@@ -297,6 +297,16 @@ func mavenPackage(group, name, version, problem, p string, line int, groups []st
 	return pkg
 }
 
+// unresolvedPackage is a declaration named by an expression, not by
+// coordinates.
+func unresolvedPackage(expr, reason, p string, line int, groups []string) *extractor.Package {
+	return &extractor.Package{
+		Name: expr, PURLType: purl.TypeMaven,
+		Location: extractor.LocationFromPathAndLine(p, line),
+		Metadata: &unresolvedMeta{Reason: reason, Groups: groups},
+	}
+}
+
 // buildExtractor reads literal coordinates and catalog accessors from
 // build.gradle and build.gradle.kts files and the precompiled script
 // plugins beside them (buildSrc, build-logic).
@@ -331,6 +341,10 @@ var (
 	reMapName    = regexp.MustCompile(`\bname\s*[:=]\s*["']([^"']+)["']`)
 	reMapVersion = regexp.MustCompile(`\bversion\s*[:=]\s*["']([^"']+)["']`)
 	reAccessor   = regexp.MustCompile(`\blibs\.((?:[A-Za-z0-9_]+\.)*[A-Za-z0-9_]+)`)
+	// reFindLibrary is the catalog looked up by alias, directly or through
+	// a helper of that name in a convention plugin.
+	reFindLibrary = regexp.MustCompile(`\b(?:findLibrary|library)\(\s*"([A-Za-z0-9_.\-]+)"\s*\)`)
+	reKotlinLib   = regexp.MustCompile(`\bkotlin\(\s*"([A-Za-z0-9_.\-]+)"`)
 	// reAssign is a simple string variable: val x = "1.0", def x = '1.0',
 	// ext.x = "1.0", set("x", "1.0") is not evaluated.
 	reAssign   = regexp.MustCompile(`^\s*(?:(?:val|var|def|const val|ext\.|extra\[)\s*)?["']?([A-Za-z_][A-Za-z0-9_.]*)["']?\]?\s*(?::\s*String\s*)?=\s*["']([^"'$]+)["']\s*$`)
@@ -383,15 +397,19 @@ func (buildExtractor) Extract(_ context.Context, in *filesystem.ScanInput) (inve
 			continue
 		}
 		var cfg, args string
+		opened := 0 // the parenthesis the match consumed
 		if m := reAddCall.FindStringSubmatch(line); m != nil {
-			cfg, args = m[1]+m[2], m[3] // add("implementation", ...) and "implementation"(...)
+			cfg, args, opened = m[1]+m[2], m[3], 1 // add("implementation", ...) and "implementation"(...)
 		} else if m := reDeclaration.FindStringSubmatch(line); m != nil && isConfiguration(m[1]) {
 			cfg, args = m[1], m[3]
+			if m[2] == "(" {
+				opened = 1
+			}
 		} else {
 			continue
 		}
 		// A declaration split over lines: read on while parentheses are open.
-		for j := i + 1; strings.Count(args, "(") > strings.Count(args, ")") && j < len(lines) && j < i+20; j++ {
+		for j := i + 1; opened+strings.Count(args, "(") > strings.Count(args, ")") && j < len(lines) && j < i+20; j++ {
 			args += " " + strings.TrimSpace(stripComment(lines[j]))
 		}
 		var groups []string
@@ -456,12 +474,23 @@ func declaration(cfg, args string, vars map[string]string, cat *catalog, catalog
 			}
 		}
 	}
+	var keys []string
 	for _, m := range reAccessor.FindAllStringSubmatch(args, -1) {
+		keys = append(keys, strings.TrimSuffix(strings.ToLower(m[1]), ".get"))
+	}
+	for _, m := range reFindLibrary.FindAllStringSubmatch(args, -1) {
+		keys = append(keys, accessorKey(m[1]))
+	}
+	for _, m := range reKotlinLib.FindAllStringSubmatch(args, -1) {
 		found = true
-		key := strings.ToLower(m[1])
-		key = strings.TrimSuffix(key, ".get")
+		if !add(mavenPackage("org.jetbrains.kotlin", "kotlin-"+m[1], "", "kotlin(\""+m[1]+"\") takes the version of the Kotlin Gradle plugin", p, line, groups)) {
+			return false
+		}
+	}
+	for _, key := range keys {
+		found = true
 		if cat == nil {
-			if !add(mavenPackage("libs", key, "", catalogProblem, p, line, groups)) {
+			if !add(unresolvedPackage("libs."+key, catalogProblem, p, line, groups)) {
 				return false
 			}
 			continue
@@ -473,7 +502,7 @@ func declaration(cfg, args string, vars map[string]string, cat *catalog, catalog
 		for _, k := range libKeys {
 			lib, ok := cat.libs[k]
 			if !ok {
-				if !add(mavenPackage("libs", k, "", fmt.Sprintf("libs.%s is not in the version catalog", k), p, line, groups)) {
+				if !add(unresolvedPackage("libs."+k, "not in the version catalog", p, line, groups)) {
 					return false
 				}
 				continue
@@ -488,7 +517,7 @@ func declaration(cfg, args string, vars map[string]string, cat *catalog, catalog
 		if len(expr) > 80 {
 			expr = expr[:80] + "..."
 		}
-		return add(mavenPackage(cfg, "?", "", fmt.Sprintf("%s(%s) is an expression Assay does not evaluate", cfg, strings.TrimSuffix(expr, ")")), p, line, groups))
+		return add(unresolvedPackage(fmt.Sprintf("%s(%s)", cfg, strings.TrimSuffix(expr, ")")), "an expression Assay does not evaluate", p, line, groups))
 	}
 	return true
 }
