@@ -59,7 +59,7 @@ from assay.yaml (product, vendor) unless given as flags.`,
 				streamsWarn(streams, "warning: %s\n", textsafe.Clean(w))
 			}
 			var buf bytes.Buffer
-			if err := sbom.Write(&buf, format, subj, inv.Packages()); err != nil {
+			if err := sbom.Write(&buf, format, subj, inv.Packages(), inv.Edges()); err != nil {
 				return err
 			}
 			if output == "" {

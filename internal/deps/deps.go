@@ -102,6 +102,9 @@ type File struct {
 	// or exact version Assay could not determine without running the
 	// build: they are reported, never given an invented version.
 	Unresolved []Unresolved
+	// Edges are the requirements between Packages the lockfile records
+	// (nil when its format records none or has no reader).
+	Edges []Edge
 }
 
 // Unresolved is one declaration Assay could not pin.
@@ -174,6 +177,15 @@ func (p Package) Ref() string {
 		return p.PURL
 	}
 	return p.Key()
+}
+
+// Edges returns the recorded requirements of every file.
+func (inv *Inventory) Edges() []Edge {
+	var out []Edge
+	for _, f := range inv.Files {
+		out = append(out, f.Edges...)
+	}
+	return out
 }
 
 // Packages returns every package of every file, in file order.
@@ -333,6 +345,7 @@ func scanFile(ctx context.Context, st *scanState, fsys *treeFS, f format, p stri
 	if out.Format == "java/pomxml" {
 		annotatePom(t, &out, data, st.repoModules())
 	}
+	applyGraph(&out, readGraph(out.Format, data))
 	annotate(t, &out, data)
 	return out
 }

@@ -88,3 +88,24 @@ func FuzzPomRaw(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGraph feeds arbitrary bytes to every lockfile edge reader and
+// resolves the result against an empty file: no panic, bounded output.
+func FuzzGraph(f *testing.F) {
+	for _, p := range []string{"lockfiles/osv-scalibr/javascript/packagelockjson/nested-dependencies.v2.json", "lockfiles/osv-scalibr/javascript/packagelockjson/nested-dependencies.v1.json", "lockfiles/osv-scanner/exp-plugins-pkgdeprecate/deprecated-novuln/Cargo.lock", "lockfiles/osv-scanner/locks-many/composer.lock", "lockfiles/osv-scalibr/python/uvlock/grouped-packages.lock", "lockfiles/osv-scalibr/python/poetrylock/multiple-packages.v2.lock"} {
+		if data, err := os.ReadFile(filepath.Join("testdata", p)); err == nil {
+			f.Add(data)
+		}
+	}
+	formats := []string{"javascript/packagelockjson", "rust/cargolock", "php/composerlock", "python/poetrylock", "python/uvlock"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, format := range formats {
+			g := readGraph(format, data)
+			if g != nil && len(g.edges) > maxEdges {
+				t.Fatalf("%s: %d edges, over the bound", format, len(g.edges))
+			}
+			file := File{Packages: []Package{{Ecosystem: "npm", Name: "a", Version: "1.0.0"}, {Ecosystem: "npm", Name: "b", Version: "1.0.0"}}}
+			applyGraph(&file, g)
+		}
+	})
+}
