@@ -18,6 +18,7 @@ import (
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/sbom"
 	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/textsafe"
 	"github.com/assaysec/assay/internal/version"
 )
 
@@ -54,13 +55,11 @@ from assay.yaml (product, vendor) unless given as flags.`,
 			}
 			subj.Timestamp = ts
 			inv := deps.Scan(cmd.Context(), tree, deps.Options{All: all})
-			for _, f := range inv.Files {
-				if f.Err != "" {
-					streamsWarn(streams, "warning: %s: %s\n", f.Path, f.Err)
-				}
+			for _, w := range inv.Warnings() {
+				streamsWarn(streams, "warning: %s\n", textsafe.Clean(w))
 			}
 			var buf bytes.Buffer
-			if err := sbom.Write(&buf, format, subj, inv.Packages()); err != nil {
+			if err := sbom.Write(&buf, format, subj, inv.Packages(), inv.Edges()); err != nil {
 				return err
 			}
 			if output == "" {

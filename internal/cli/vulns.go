@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/deps"
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -106,6 +107,9 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, fl vulnsFlags) err
 	}
 	if err != nil {
 		return err
+	}
+	for _, w := range deps.ScanCached(cmd.Context(), tree).Warnings() {
+		fmt.Fprintf(streams.Err, "warning: %s\n", textsafe.Clean(w))
 	}
 	if !res.DB.Present {
 		return fmt.Errorf("no usable vulnerability database: %s", res.DB.Problem)

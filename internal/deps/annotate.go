@@ -203,13 +203,17 @@ func integrity(t *source.Tree, f *File, data []byte) Integrity {
 	case "java/gradleverificationmetadataxml":
 		return Integrity{Method: "Gradle dependency verification", Hashed: total, Total: total}
 	case "java/gradlelockfile":
-		vm := path.Join(path.Dir(f.Path), "gradle", "verification-metadata.xml")
-		if t != nil && t.Exists(vm) {
+		if vm := gradleVerification(t, f.Path); vm != "" {
 			return Integrity{Method: "Gradle dependency verification (" + vm + ")", Hashed: total, Total: total}
 		}
 		return Integrity{Total: total, Note: "gradle.lockfile pins versions only; enable dependency verification (gradle/verification-metadata.xml)"}
 	case "java/pomxml":
 		return Integrity{Total: total, Note: "pom.xml pins no hashes; Maven checks repository checksums at download time"}
+	case gradleBuildName, gradleCatalogName:
+		if vm := gradleVerification(t, f.Path); vm != "" {
+			return Integrity{Method: "Gradle dependency verification (" + vm + ")", Hashed: total, Total: total}
+		}
+		return Integrity{Total: total, Note: "no Gradle dependency verification (gradle/verification-metadata.xml) in the build"}
 	case "php/composerlock":
 		if in, ok := composerLockIntegrity(data); ok {
 			return in
@@ -429,4 +433,28 @@ func composerLockIntegrity(data []byte) (Integrity, bool) {
 		in.Note = "every dist shasum is empty (Composer records none for archives served by GitHub)"
 	}
 	return in, true
+}
+
+// gradleVerification finds the gradle/verification-metadata.xml of the
+// build a Gradle file belongs to: Gradle reads it at the root of the
+// build, so look up from the file's directory.
+func gradleVerification(t *source.Tree, p string) string {
+	if t == nil {
+		return ""
+	}
+	dir := path.Dir(p)
+	if path.Base(dir) == "gradle" {
+		dir = path.Dir(dir) // a catalog lives in gradle/ itself
+	}
+	for range maxBuildDepth {
+		vm := path.Join(dir, "gradle", "verification-metadata.xml")
+		if t.Exists(vm) {
+			return vm
+		}
+		if dir == "." || dir == "" || dir == "/" {
+			return ""
+		}
+		dir = path.Dir(dir)
+	}
+	return ""
 }

@@ -98,6 +98,43 @@ type File struct {
 	Integrity Integrity
 	Digest    string
 	Err       string // why the file could not be parsed; Packages is then empty
+	// Unresolved lists declarations naming a component whose coordinates
+	// or exact version Assay could not determine without running the
+	// build: they are reported, never given an invented version.
+	Unresolved []Unresolved
+	// Edges are the requirements between Packages the lockfile records
+	// (nil when its format records none or has no reader).
+	Edges []Edge
+}
+
+// Unresolved is one declaration Assay could not pin.
+type Unresolved struct {
+	Name   string // group:name as declared, or the expression
+	Line   int
+	Reason string
+}
+
+// Empty says why a manifest or lockfile that exists yields no component:
+// it could not be parsed, or every declaration is unresolved. "" when it
+// lists components, or declares none.
+func (f File) Empty() string {
+	switch {
+	case len(f.Packages) > 0:
+		return ""
+	case f.Err != "":
+		return f.Err
+	case len(f.Unresolved) > 0:
+		u := f.Unresolved[0]
+		return fmt.Sprintf("%s unresolved; first %s (line %d): %s", countOf(len(f.Unresolved), "declaration"), u.Name, u.Line, u.Reason)
+	}
+	return ""
+}
+
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Integrity says how much of a file's content is pinned by a hash.
@@ -111,6 +148,44 @@ type Integrity struct {
 // Inventory is the result of scanning a tree.
 type Inventory struct {
 	Files []File
+}
+
+// Warnings says, one line per file, which manifests and lockfiles yield
+// no component although they exist, and which declare components Assay
+// could not pin: an SBOM or a vulnerability scan over them is silently
+// incomplete otherwise.
+func (inv *Inventory) Warnings() []string {
+	var out []string
+	for _, f := range inv.Files {
+		if e := f.Empty(); e != "" {
+			out = append(out, fmt.Sprintf("%s: manifest present but no components could be read: %s", f.Path, e))
+			continue
+		}
+		if n := len(f.Unresolved); n > 0 {
+			u := f.Unresolved[0]
+			out = append(out, fmt.Sprintf("%s: %s not listed, the version could not be resolved; first %s (line %d): %s", f.Path, countOf(n, "declared component"), u.Name, u.Line, u.Reason))
+		}
+	}
+	return out
+}
+
+// Ref identifies the component a package is: its purl, else its
+// ecosystem, name and version. An SBOM lists one component per Ref, and
+// counts of components use the same identity.
+func (p Package) Ref() string {
+	if p.PURL != "" {
+		return p.PURL
+	}
+	return p.Key()
+}
+
+// Edges returns the recorded requirements of every file.
+func (inv *Inventory) Edges() []Edge {
+	var out []Edge
+	for _, f := range inv.Files {
+		out = append(out, f.Edges...)
+	}
+	return out
 }
 
 // Packages returns every package of every file, in file order.
@@ -155,6 +230,8 @@ func formats() []format {
 		{mk(pomxml.New), false},
 		{mk(gradlelockfile.New), true},
 		{mk(gradleverificationmetadataxml.New), true},
+		{catalogExtractor{}, false},
+		{buildExtractor{}, false},
 		{mk(composerlock.New), true},
 		{mk(gemfilelock.New), true},
 		{mk(packageslockjson.New), true},
@@ -209,6 +286,7 @@ func Scan(ctx context.Context, t *source.Tree, opts Options) *Inventory {
 		maxFiles = MaxFiles
 	}
 	inv := &Inventory{}
+	st := &scanState{t: t}
 	for _, e := range t.Entries() {
 		if ctx.Err() != nil {
 			break
@@ -222,19 +300,35 @@ func Scan(ctx context.Context, t *source.Tree, opts Options) *Inventory {
 				continue
 			}
 			if len(inv.Files) >= maxFiles {
+				catalogScopes(inv)
 				return inv
 			}
-			inv.Files = append(inv.Files, scanFile(ctx, t, fsys, f, e.Path))
+			inv.Files = append(inv.Files, scanFile(ctx, st, fsys, f, e.Path))
 			break
 		}
 	}
+	catalogScopes(inv)
 	return inv
 }
 
 // MaxFiles is the default cap on dependency files parsed in one tree.
 const MaxFiles = 2000
 
-func scanFile(ctx context.Context, t *source.Tree, fsys *treeFS, f format, p string) File {
+// scanState holds what several files of one scan share.
+type scanState struct {
+	t       *source.Tree
+	modules map[string]bool // group:artifact of the poms in the tree; nil until needed
+}
+
+func (st *scanState) repoModules() map[string]bool {
+	if st.modules == nil {
+		st.modules = repoModules(st.t)
+	}
+	return st.modules
+}
+
+func scanFile(ctx context.Context, st *scanState, fsys *treeFS, f format, p string) File {
+	t := st.t
 	out := File{Path: p, Format: f.ex.Name(), Lockfile: f.lock}
 	data, err := t.ReadFile(p, limits.MaxFileSize)
 	if err != nil {
@@ -242,12 +336,16 @@ func scanFile(ctx context.Context, t *source.Tree, fsys *treeFS, f format, p str
 		return out
 	}
 	out.Digest = source.Digest(data)
-	pkgs, err := Extract(ctx, f.ex, fsys, p, data)
+	res, err := run(ctx, f.ex, fsys, p, data)
 	if err != nil {
 		out.Err = err.Error()
 		return out
 	}
-	out.Packages = pkgs
+	out.Packages, out.Unresolved = res.pkgs, res.unresolved
+	if out.Format == "java/pomxml" {
+		annotatePom(t, &out, data, st.repoModules())
+	}
+	applyGraph(&out, readGraph(out.Format, data))
 	annotate(t, &out, data)
 	return out
 }
@@ -264,10 +362,21 @@ var ErrExtractTimeout = errors.New("extraction took too long")
 // library and giving up after ExtractTimeout, so one crafted file cannot
 // abort or stall the assessment.
 func Extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) ([]Package, error) {
+	r, err := run(ctx, ex, fsys, p, data)
+	return r.pkgs, err
+}
+
+// extracted is what one file yields.
+type extracted struct {
+	pkgs       []Package
+	unresolved []Unresolved
+}
+
+func run(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) (extracted, error) {
 	quiet()
 	type result struct {
-		pkgs []Package
-		err  error
+		extracted
+		err error
 	}
 	ch := make(chan result, 1)
 	go func() {
@@ -278,22 +387,23 @@ func Extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string,
 			}
 			ch <- r
 		}()
-		r.pkgs, r.err = extract(ctx, ex, fsys, p, data)
+		r.extracted, r.err = extract(ctx, ex, fsys, p, data)
 	}()
 	timer := time.NewTimer(ExtractTimeout)
 	defer timer.Stop()
 	select {
 	case r := <-ch:
-		return r.pkgs, r.err
+		return r.extracted, r.err
 	case <-timer.C:
-		return nil, fmt.Errorf("parse %s as %s: %w (%s)", p, ex.Name(), ErrExtractTimeout, ExtractTimeout)
+		return extracted{}, fmt.Errorf("parse %s as %s: %w (%s)", p, ex.Name(), ErrExtractTimeout, ExtractTimeout)
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return extracted{}, ctx.Err()
 	}
 }
 
-func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) ([]Package, error) {
+func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) (extracted, error) {
 	var pkgs []Package
+	var unresolved []Unresolved
 	var sfs treeFSish
 	if x, ok := fsys.(treeFSish); ok {
 		sfs = x
@@ -309,7 +419,7 @@ func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string,
 	}
 	res, err := ex.Extract(ctx, in)
 	if err != nil {
-		return nil, fmt.Errorf("parse %s as %s: %w", p, ex.Name(), err)
+		return extracted{}, fmt.Errorf("parse %s as %s: %w", p, ex.Name(), err)
 	}
 	// Extractors may report one package several times (nested npm
 	// copies) in map order; keep the earliest line so output is stable.
@@ -317,6 +427,17 @@ func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string,
 	for _, sp := range res.Packages {
 		pkg := convert(sp, p)
 		if pkg.Name == "" {
+			continue
+		}
+		// A Maven declaration without a version is managed by something
+		// Assay could not read (a parent or BOM outside the repository):
+		// reported, not listed with an empty version.
+		if um, ok := sp.Metadata.(*unresolvedMeta); ok || pkg.Ecosystem == "Maven" && pkg.Version == "" {
+			reason := "no version in the file or its in-repository parents (a parent or imported BOM outside the repository may manage it)"
+			if ok {
+				reason = um.Reason
+			}
+			unresolved = append(unresolved, Unresolved{Name: pkg.Name, Line: pkg.Line, Reason: reason})
 			continue
 		}
 		if i, dup := seen[pkg.Key()]; dup {
@@ -334,7 +455,13 @@ func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string,
 	slices.SortStableFunc(pkgs, func(a, b Package) int {
 		return strings.Compare(a.Name+"\x00"+a.Version, b.Name+"\x00"+b.Version)
 	})
-	return pkgs, nil
+	slices.SortFunc(unresolved, func(a, b Unresolved) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return extracted{pkgs: pkgs, unresolved: unresolved}, nil
 }
 
 func convert(sp *extractor.Package, p string) Package {
@@ -353,7 +480,7 @@ func convert(sp *extractor.Package, p string) Package {
 	if dg, ok := sp.Metadata.(osv.DepGroups); ok {
 		groups := dg.DepGroups()
 		switch {
-		case slices.Contains(groups, "dev"):
+		case slices.Contains(groups, "dev"), slices.Contains(groups, "test"):
 			pkg.Scope = Dev
 		case slices.Contains(groups, "optional"):
 			pkg.Scope = Optional

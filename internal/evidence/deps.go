@@ -63,6 +63,32 @@ type DependencyFile struct {
 	// OutOfScope says why the file is not part of the product; empty when
 	// it is (see evidence.Manifest.OutOfScope).
 	OutOfScope string
+	// Unresolved lists declared components whose coordinates or exact
+	// version could not be determined without running the build (a
+	// property defined nowhere in the repository, a version managed by an
+	// external BOM, a range, a computed expression). They are not in
+	// Packages.
+	Unresolved []DepUnresolved
+}
+
+// DepUnresolved is one declaration that could not be pinned.
+type DepUnresolved struct {
+	Name   string
+	Line   int
+	Reason string
+}
+
+// UnresolvedText summarises the unresolved declarations, "" when none.
+func (f DependencyFile) UnresolvedText() string {
+	if len(f.Unresolved) == 0 {
+		return ""
+	}
+	u := f.Unresolved[0]
+	n := fmt.Sprintf("%d declared components", len(f.Unresolved))
+	if len(f.Unresolved) == 1 {
+		n = "1 declared component"
+	}
+	return fmt.Sprintf("%s with no version Assay could resolve; first %s (line %d): %s", n, u.Name, u.Line, u.Reason)
 }
 
 // DepIntegrity counts the packages of a file pinned by a content hash.

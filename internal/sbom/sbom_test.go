@@ -65,10 +65,10 @@ func TestWriteValidates(t *testing.T) {
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
 			var a, b bytes.Buffer
-			if err := Write(&a, format, subject, pkgs); err != nil {
+			if err := Write(&a, format, subject, pkgs, nil); err != nil {
 				t.Fatal(err)
 			}
-			if err := Write(&b, format, subject, pkgs); err != nil {
+			if err := Write(&b, format, subject, pkgs, nil); err != nil {
 				t.Fatal(err)
 			}
 			if a.String() != b.String() {
@@ -152,7 +152,7 @@ func TestWriteLicense(t *testing.T) {
 	s.License = "MIT OR Apache-2.0"
 	for format, want := range map[string]string{"spdx-json": `"licenseDeclared": "MIT OR Apache-2.0"`, "cyclonedx-json": `"expression": "MIT OR Apache-2.0"`} {
 		var b bytes.Buffer
-		if err := Write(&b, format, s, nil); err != nil {
+		if err := Write(&b, format, s, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(b.String(), want) {

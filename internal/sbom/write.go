@@ -60,10 +60,7 @@ func components(pkgs []deps.Package) []*entry {
 		if p.Name == "" {
 			continue
 		}
-		key := p.PURL
-		if key == "" {
-			key = p.Key()
-		}
+		key := p.Ref()
 		e, ok := byKey[key]
 		if !ok {
 			e = &entry{pkg: p, ref: key}
@@ -85,11 +82,14 @@ func components(pkgs []deps.Package) []*entry {
 
 // digest is a stable fingerprint of the document's content, used for its
 // serial number and namespace so reruns on the same input agree.
-func digest(s Subject, es []*entry) string {
+func digest(s Subject, es []*entry, g graph) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\n", s.Name, s.Version, s.Supplier, s.Timestamp.UTC().Format(time.RFC3339))
 	for _, e := range es {
 		fmt.Fprintf(h, "%s\x00%s\x00%s\n", e.ref, e.pkg.Relation, e.pkg.Scope)
+		for _, to := range g.dependsOn[e.ref] {
+			fmt.Fprintf(h, "\x01%s\n", to)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -103,21 +103,63 @@ func uuidFrom(hexDigest string) string {
 	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }
 
-// Write renders the inventory in one of Formats.
-func Write(w io.Writer, format string, s Subject, pkgs []deps.Package) error {
+// graph is the dependency relationships of the document: what the product
+// requires directly, and what each component requires, by reference.
+type graph struct {
+	root      []string
+	dependsOn map[string][]string
+}
+
+// relationships turns lockfile edges into component references. The
+// product depends on every component not known to be transitive, and on
+// any transitive one that no recorded edge reaches, so nothing is left
+// unconnected.
+func relationships(pkgs []deps.Package, es []*entry, edges []deps.Edge) graph {
+	refOf := map[string]string{}
+	for _, p := range pkgs {
+		refOf[p.Key()] = p.Ref()
+	}
+	g := graph{dependsOn: map[string][]string{}}
+	reached := map[string]bool{}
+	seen := map[[2]string]bool{}
+	for _, e := range edges {
+		from, ok1 := refOf[e.From]
+		to, ok2 := refOf[e.To]
+		if !ok1 || !ok2 || from == to || seen[[2]string{from, to}] {
+			continue
+		}
+		seen[[2]string{from, to}] = true
+		g.dependsOn[from] = append(g.dependsOn[from], to)
+		reached[to] = true
+	}
+	for _, list := range g.dependsOn {
+		slices.Sort(list)
+	}
+	for _, e := range es {
+		if e.pkg.Relation != deps.Transitive || !reached[e.ref] {
+			g.root = append(g.root, e.ref)
+		}
+	}
+	return g
+}
+
+// Write renders the inventory in one of Formats, with the requirements
+// between components the lockfiles record.
+func Write(w io.Writer, format string, s Subject, pkgs []deps.Package, edges []deps.Edge) error {
 	es := components(pkgs)
+	g := relationships(pkgs, es, edges)
 	switch format {
 	case CycloneDXJSON, CycloneDXXML:
-		return writeCycloneDX(w, format, s, es)
+		return writeCycloneDX(w, format, s, es, g)
 	case SPDXJSON, SPDXTagValue:
-		return writeSPDX(w, format, s, es)
+		return writeSPDX(w, format, s, es, g)
 	}
 	return fmt.Errorf("unknown SBOM format %q; want one of %s", format, strings.Join(Formats, ", "))
 }
 
-func writeCycloneDX(w io.Writer, format string, s Subject, es []*entry) error {
+func writeCycloneDX(w io.Writer, format string, s Subject, es []*entry, g graph) error {
 	bom := cdx.NewBOM()
-	bom.SerialNumber = "urn:uuid:" + uuidFrom(digest(s, es))
+	bom.SerialNumber = "urn:uuid:" + uuidFrom(digest(s, es, g))
 	bom.Version = 1
 	rootRef := "root:" + s.Name
 	supplier := s.Supplier
@@ -145,16 +187,18 @@ func writeCycloneDX(w io.Writer, format string, s Subject, es []*entry) error {
 		bom.Metadata.Component.Licenses = &cdx.Licenses{{Expression: s.License}}
 	}
 	comps := make([]cdx.Component, 0, len(es))
-	var direct []string
 	for _, e := range es {
-		c := cdxLibrary(e)
-		comps = append(comps, c)
-		if e.pkg.Relation != deps.Transitive {
-			direct = append(direct, e.ref)
-		}
+		comps = append(comps, cdxLibrary(e))
 	}
 	bom.Components = &comps
-	bom.Dependencies = &[]cdx.Dependency{{Ref: rootRef, Dependencies: &direct}}
+	root := slices.Clone(g.root)
+	dependencies := []cdx.Dependency{{Ref: rootRef, Dependencies: &root}}
+	for _, e := range es {
+		if on := g.dependsOn[e.ref]; len(on) > 0 {
+			dependencies = append(dependencies, cdx.Dependency{Ref: e.ref, Dependencies: &on})
+		}
+	}
+	bom.Dependencies = &dependencies
 	ff := cdx.BOMFileFormatJSON
 	if format == CycloneDXXML {
 		ff = cdx.BOMFileFormatXML
@@ -210,8 +254,8 @@ func spdxID(ref string) spdxcommon.ElementID {
 	return spdxcommon.ElementID("Package-" + hex.EncodeToString(sum[:8]))
 }
 
-func writeSPDX(w io.Writer, format string, s Subject, es []*entry) error {
-	d := digest(s, es)
+func writeSPDX(w io.Writer, format string, s Subject, es []*entry, g graph) error {
+	d := digest(s, es, g)
 	supplier := s.Supplier
 	if supplier == "" {
 		supplier = s.Name
@@ -250,10 +294,23 @@ func writeSPDX(w io.Writer, format string, s Subject, es []*entry) error {
 	doc.Relationships = append(doc.Relationships, &v2_3.Relationship{
 		RefA: spdxcommon.MakeDocElementID("", "DOCUMENT"), RefB: spdxcommon.MakeDocElementID("", string(rootID)), Relationship: "DESCRIBES",
 	})
+	direct := map[string]bool{}
+	for _, ref := range g.root {
+		direct[ref] = true
+	}
 	for _, e := range es {
 		p, r := spdxComponent(rootID, e)
 		doc.Packages = append(doc.Packages, p)
-		doc.Relationships = append(doc.Relationships, r)
+		if direct[e.ref] {
+			doc.Relationships = append(doc.Relationships, r)
+		}
+	}
+	for _, e := range es {
+		for _, to := range g.dependsOn[e.ref] {
+			doc.Relationships = append(doc.Relationships, &v2_3.Relationship{
+				RefA: spdxcommon.MakeDocElementID("", string(spdxID(e.ref))), RefB: spdxcommon.MakeDocElementID("", string(spdxID(to))), Relationship: "DEPENDS_ON",
+			})
+		}
 	}
 	var buf bytes.Buffer
 	var err error

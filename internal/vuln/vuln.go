@@ -130,7 +130,18 @@ func Assess(ctx context.Context, t *source.Tree, opts Options) (*Result, error) 
 		pkgs = append(pkgs, d.Packages...)
 	}
 	pkgs = goStdlib(t, pkgs, opts)
-	res.Packages = len(vulndb.Components(pkgs))
+	// Count components as the SBOM lists them, once per identity however
+	// many files pin them; the Go floors of several go.mod files are the
+	// one toolchain component goStdlib made of them.
+	ids := map[string]bool{}
+	for _, p := range pkgs {
+		if p.Floor {
+			ids["\x00go toolchain"] = true
+			continue
+		}
+		ids[deps.Package(p).Ref()] = true
+	}
+	res.Packages = len(ids)
 	res.VEX = vexFiles
 	db, err := vulndb.Open(dir)
 	if err != nil {

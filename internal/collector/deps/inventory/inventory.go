@@ -53,6 +53,9 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		for _, p := range f.Packages {
 			fact.Packages = append(fact.Packages, p.Evidence())
 		}
+		for _, u := range f.Unresolved {
+			fact.Unresolved = append(fact.Unresolved, evidence.DepUnresolved(u))
+		}
 		prov := in.Provenance(Name, evidence.Location{Path: f.Path}, f.Digest)
 		out = append(out, evidence.Record{Fact: fact, Provenance: prov})
 		if f.Err != "" {
