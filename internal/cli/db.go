@@ -45,14 +45,18 @@ func newDBImportCmd(streams *IO) *cobra.Command {
 		Long: `import reads each SOURCE into the database:
 
   - OSV records: a directory (golang/vulndb data/osv, RustSec's osv branch,
-    PyPA's advisory-database with its YAML records) or a zip file (osv.dev's
-    per-ecosystem all.zip);
+    PyPA's advisory-database with its YAML records, the root of
+    github/advisory-database, whose reviewed advisories are read) or a zip
+    file (osv.dev's per-ecosystem all.zip);
+  - RustSec's advisory-db as cloned (crates/*/RUSTSEC-*.md), converted to
+    OSV records as osv.dev does;
   - the CISA Known Exploited Vulnerabilities catalogue (JSON);
   - FIRST EPSS scores (CSV, optionally gzip-compressed).
 
 Re-importing a source replaces its earlier import; other sources stay unless
 --replace is given. The import is atomic: if it is interrupted, the previous
-database is left as it was. Withdrawn records are skipped.`,
+database is left as it was. Withdrawn records are skipped. A source that
+yields no record is an error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch kind {

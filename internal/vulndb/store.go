@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/assaysec/assay/internal/atomicfile"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Layout of a database directory:
@@ -75,6 +76,8 @@ type SourceMeta struct {
 	ImportedAt time.Time      `json:"importedAt"`
 	Newest     time.Time      `json:"newest,omitzero"`
 	Ecosystems map[string]int `json:"ecosystems,omitempty"`
+	// Format names the record formats the source held.
+	Format string `json:"format,omitempty"`
 }
 
 // Problem is a record that could not be imported.
@@ -411,6 +414,7 @@ type osvBuilder struct {
 	eco     string
 	read    int64
 	problem []Problem
+	tried   map[string]int // record files seen, by format
 }
 
 func buildOSV(ctx context.Context, tmp, src string, sm *SourceMeta, eco string) ([]Problem, error) {
@@ -418,13 +422,21 @@ func buildOSV(ctx context.Context, tmp, src string, sm *SourceMeta, eco string) 
 	if err != nil {
 		return nil, err
 	}
-	b := &osvBuilder{w: bufio.NewWriterSize(f, 1<<20), idx: map[string]map[string][]span{}, sm: sm, eco: eco}
+	b := &osvBuilder{w: bufio.NewWriterSize(f, 1<<20), idx: map[string]map[string][]span{}, sm: sm, eco: eco, tried: map[string]int{}}
 	sm.Ecosystems = map[string]int{}
 	st, err := os.Stat(src)
 	switch {
 	case err != nil:
 	case st.IsDir():
-		err = b.walkDir(ctx, src)
+		root := src
+		if ghsa := filepath.Join(src, ghsaReviewed); isDir(ghsa) {
+			// github/advisory-database: the reviewed advisories are OSV
+			// records with packages; the unreviewed ones (most of the
+			// repository) name none, so they would match nothing.
+			root = ghsa
+			sm.Format = FormatGHSA
+		}
+		err = b.walkDir(ctx, root)
 	case strings.HasSuffix(strings.ToLower(src), ".zip"):
 		err = b.walkZip(ctx, src)
 	default:
@@ -446,12 +458,48 @@ func buildOSV(ctx context.Context, tmp, src string, sm *SourceMeta, eco string) 
 	if err != nil {
 		return b.problem, err
 	}
+	if sm.Records == 0 && sm.Withdrawn == 0 {
+		return b.problem, b.nothingFound()
+	}
+	if sm.Format == "" {
+		sm.Format = strings.Join(slices.Sorted(maps.Keys(b.tried)), ", ")
+	}
 	for e, names := range b.idx {
 		if err := writeGob(filepath.Join(tmp, indexFile(e)), names); err != nil {
 			return b.problem, err
 		}
 	}
 	return b.problem, nil
+}
+
+// The GHSA repository's reviewed advisories, below its root.
+const ghsaReviewed = "advisories/github-reviewed"
+
+// FormatGHSA names github/advisory-database's layout.
+const FormatGHSA = "GHSA repository (advisories/github-reviewed)"
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+// nothingFound is the error for a source that yielded no record: an
+// import that silently adds nothing would leave a user believing the
+// source was checked against.
+func (b *osvBuilder) nothingFound() error {
+	formats := strings.Join([]string{FormatOSVJSON + " (*.json)", FormatOSVYAML + " (*.yaml, *.yml)", FormatRustSec, FormatGHSA}, ", ")
+	files := 0
+	for _, n := range b.tried {
+		files += n
+	}
+	if files == 0 {
+		return fmt.Errorf("no vulnerability records found; formats tried: %s", formats)
+	}
+	msg := fmt.Sprintf("no vulnerability records found: %s named like records, none readable as any of %s", textsafe.Count(files, "file"), formats)
+	if len(b.problem) > 0 {
+		msg += fmt.Sprintf(" (first: %s: %s)", b.problem[0].Path, b.problem[0].Err)
+	}
+	return errors.New(msg)
 }
 
 // indexFile names an ecosystem's index file safely.
@@ -467,16 +515,29 @@ func indexFile(eco string) string {
 	return s.String() + ".idx"
 }
 
-func isRecordName(name string) (ok, yamlDoc bool) {
+// Record formats an OSV source can hold, by file name.
+const (
+	FormatOSVJSON = "OSV JSON"
+	FormatOSVYAML = "OSV YAML"
+	FormatRustSec = "RustSec advisories (crates/*/RUSTSEC-*.md)"
+)
+
+// recordFormat names the format of a record file, or "" for a file that
+// is not one.
+func recordFormat(name string) string {
 	l := strings.ToLower(name)
 	switch {
 	case strings.HasSuffix(l, ".json"):
-		return true, false
+		return FormatOSVJSON
 	case strings.HasSuffix(l, ".yaml"), strings.HasSuffix(l, ".yml"):
-		return true, true
+		return FormatOSVYAML
+	case isRustSecName(name):
+		return FormatRustSec
 	}
-	return false, false
+	return ""
 }
+
+func isRecordName(name string) bool { return recordFormat(name) != "" }
 
 func (b *osvBuilder) walkDir(ctx context.Context, root string) error {
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -497,7 +558,7 @@ func (b *osvBuilder) walkDir(ctx context.Context, root string) error {
 		if !d.Type().IsRegular() {
 			return nil // never follow symlinks or open devices
 		}
-		if ok, _ := isRecordName(d.Name()); !ok {
+		if !isRecordName(d.Name()) {
 			return nil
 		}
 		data, err := readBounded(p, MaxRecordSize)
@@ -536,7 +597,7 @@ func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Rea
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if ok, _ := isRecordName(zf.Name); !ok || zf.FileInfo().IsDir() {
+		if !isRecordName(zf.Name) || zf.FileInfo().IsDir() {
 			continue
 		}
 		if zf.UncompressedSize64 > MaxRecordSize {
@@ -567,12 +628,25 @@ func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Rea
 // add parses and stores one record; a broken record is a problem, not a
 // failed import.
 func (b *osvBuilder) add(src, name string, data []byte) {
-	_, yamlDoc := isRecordName(name)
+	format := recordFormat(name)
+	if format == "" {
+		format = FormatOSVJSON // a source that is one file, whatever its name
+	}
 	eco := b.eco
-	if eco == "" && yamlDoc {
+	if eco == "" && format == FormatOSVYAML {
 		eco = "PyPI" // PyPA's advisory database is the YAML OSV source; it leaves PyPI implicit
 	}
-	r, err := ParseRecord(data, yamlDoc, eco)
+	if b.tried == nil {
+		b.tried = map[string]int{}
+	}
+	b.tried[format]++
+	var r *Record
+	var err error
+	if format == FormatRustSec {
+		r, err = ParseRustSec(data)
+	} else {
+		r, err = ParseRecord(data, format == FormatOSVYAML, eco)
+	}
 	if err != nil {
 		b.sm.Skipped++
 		if len(b.problem) < 1000 {
