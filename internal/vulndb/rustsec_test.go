@@ -12,9 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// comparable is the part of a RustSec record that osv.dev's export and
+// essentials is the part of a RustSec record that osv.dev's export and
 // Assay's conversion must agree on: what matching and reporting read.
-type comparable struct {
+type essentials struct {
 	ID, Summary, Informational string
 	Published, Withdrawn       time.Time
 	Aliases                    []string
@@ -23,9 +23,9 @@ type comparable struct {
 	Ranges                     []Range
 }
 
-func comparableOf(r *Record) comparable {
+func comparableOf(r *Record) essentials {
 	// osv.dev keeps the space of a "#  Title" heading; Assay trims it.
-	c := comparable{ID: r.ID, Summary: strings.TrimSpace(r.Summary), Informational: r.Informational(), Published: r.Published, Withdrawn: r.Withdrawn, Aliases: r.Aliases, Severity: r.Severity}
+	c := essentials{ID: r.ID, Summary: strings.TrimSpace(r.Summary), Informational: r.Informational(), Published: r.Published, Withdrawn: r.Withdrawn, Aliases: r.Aliases, Severity: r.Severity}
 	if len(r.Affected) > 0 {
 		c.Pkg, c.Ranges = r.Affected[0].Package, r.Affected[0].Ranges
 	}

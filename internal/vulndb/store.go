@@ -78,6 +78,31 @@ type SourceMeta struct {
 	Ecosystems map[string]int `json:"ecosystems,omitempty"`
 	// Format names the record formats the source held.
 	Format string `json:"format,omitempty"`
+	// CheckedAt is when `assay db update` last found the source current at
+	// its origin: imported then, or answered "not modified".
+	CheckedAt time.Time `json:"checkedAt,omitzero"`
+	// Fetched describes a downloaded source.
+	Fetched *Fetched `json:"fetched,omitempty"`
+}
+
+// CurrentAt is when the source was last known to be current: imported, or
+// confirmed unchanged by its origin since.
+func (s SourceMeta) CurrentAt() time.Time {
+	if s.CheckedAt.After(s.ImportedAt) {
+		return s.CheckedAt
+	}
+	return s.ImportedAt
+}
+
+// Fetched is what `assay db update` recorded of a download: where from,
+// the validators that make the next request conditional, and the digest
+// and size of the bytes that were imported.
+type Fetched struct {
+	URL          string `json:"url"`
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"lastModified,omitempty"`
+	SHA256       string `json:"sha256"`
+	Bytes        int64  `json:"bytes"`
 }
 
 // Problem is a record that could not be imported.
@@ -148,13 +173,14 @@ type ImportOptions struct {
 	Kind    string                   // force a kind for every source; "" detects it
 	Eco     string                   // implicit ecosystem for records that name none
 	Report  func(SourceMeta, string) // called after each source, for progress
+	// Caps on one zip source, 0 for MaxZipEntries and MaxImportTotal:
+	// downloads use tighter ones.
+	MaxZipEntries  int
+	MaxImportTotal int64
 }
 
 // Import reads each source into dir and makes them live atomically.
 func Import(ctx context.Context, dir string, sources []string, opts ImportOptions) (*Meta, []Problem, error) {
-	if opts.Now.IsZero() {
-		opts.Now = time.Now().UTC()
-	}
 	if err := os.MkdirAll(filepath.Join(dir, sourcesDir), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create database directory: %w", err)
 	}
@@ -163,6 +189,37 @@ func Import(ctx context.Context, dir string, sources []string, opts ImportOption
 		return nil, nil, err
 	}
 	defer unlock()
+	items := make([]importItem, 0, len(sources))
+	for _, src := range sources {
+		abs, err := filepath.Abs(src)
+		if err != nil {
+			return nil, nil, fmt.Errorf("import %s: %w", src, err)
+		}
+		items = append(items, importItem{path: abs, shown: src, kind: opts.Kind})
+	}
+	return importLocked(ctx, dir, items, nil, opts)
+}
+
+// importItem is one source of an import: a local file or directory, and
+// for a download where it came from.
+type importItem struct {
+	path  string // what is read
+	shown string // how errors and reports name it
+	kind  string // "" detects it
+	// A downloaded source is recorded under its URL, not its temporary
+	// path, with what makes the next download conditional.
+	fetched *Fetched
+	name    string
+}
+
+// importLocked imports items and makes them live in one replacement of
+// CURRENT.json; the caller holds the lock. Live sources whose origin is in
+// confirmed are kept as they are, marked checked at opts.Now: their origin
+// said they had not changed.
+func importLocked(ctx context.Context, dir string, items []importItem, confirmed map[string]bool, opts ImportOptions) (*Meta, []Problem, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now().UTC()
+	}
 	prev, err := ReadMeta(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		if opts.Replace {
@@ -173,27 +230,35 @@ func Import(ctx context.Context, dir string, sources []string, opts ImportOption
 	}
 	var problems []Problem
 	var added []SourceMeta
-	for _, src := range sources {
-		abs, err := filepath.Abs(src)
-		if err != nil {
-			return nil, problems, fmt.Errorf("import %s: %w", src, err)
-		}
-		sm, probs, err := importSource(ctx, dir, abs, opts)
+	for _, it := range items {
+		o := opts
+		o.Kind = it.kind
+		sm, probs, err := importSource(ctx, dir, it.path, o)
 		problems = append(problems, probs...)
 		if err != nil {
-			return nil, problems, fmt.Errorf("import %s: %w", src, err)
+			return nil, problems, fmt.Errorf("import %s: %w", it.shown, err)
+		}
+		if it.fetched != nil {
+			sm.Name, sm.Origin = it.name, it.fetched.URL
+			f := *it.fetched
+			sm.Fetched = &f
+			sm.CheckedAt = opts.Now
 		}
 		added = append(added, sm)
 		if opts.Report != nil {
-			opts.Report(sm, src)
+			opts.Report(sm, it.shown)
 		}
 	}
 	next := &Meta{Format: formatVer}
 	if prev != nil && !opts.Replace {
 		for _, s := range prev.Sources {
-			if !slices.ContainsFunc(added, func(a SourceMeta) bool { return a.Origin == s.Origin }) {
-				next.Sources = append(next.Sources, s)
+			if slices.ContainsFunc(added, func(a SourceMeta) bool { return a.Origin == s.Origin }) {
+				continue
 			}
+			if confirmed[s.Origin] {
+				s.CheckedAt = opts.Now
+			}
+			next.Sources = append(next.Sources, s)
 		}
 	}
 	next.Sources = append(next.Sources, added...)
@@ -312,7 +377,7 @@ func importSource(ctx context.Context, dir, src string, opts ImportOptions) (Sou
 	var problems []Problem
 	switch kind {
 	case KindOSV:
-		problems, err = buildOSV(ctx, tmp, src, &sm, opts.Eco)
+		problems, err = buildOSV(ctx, tmp, src, &sm, opts)
 	case KindKEV:
 		err = buildKEV(tmp, src, &sm)
 	case KindEPSS:
@@ -415,14 +480,29 @@ type osvBuilder struct {
 	read    int64
 	problem []Problem
 	tried   map[string]int // record files seen, by format
+	// 0 for MaxZipEntries and MaxImportTotal
+	maxEntries int
+	maxTotal   int64
 }
 
-func buildOSV(ctx context.Context, tmp, src string, sm *SourceMeta, eco string) ([]Problem, error) {
+func (b *osvBuilder) limits() (entries int, total int64) {
+	entries, total = MaxZipEntries, int64(MaxImportTotal)
+	if b.maxEntries > 0 {
+		entries = b.maxEntries
+	}
+	if b.maxTotal > 0 {
+		total = b.maxTotal
+	}
+	return entries, total
+}
+
+func buildOSV(ctx context.Context, tmp, src string, sm *SourceMeta, opts ImportOptions) ([]Problem, error) {
 	f, err := os.Create(filepath.Join(tmp, "records.jsonl"))
 	if err != nil {
 		return nil, err
 	}
-	b := &osvBuilder{w: bufio.NewWriterSize(f, 1<<20), idx: map[string]map[string][]span{}, sm: sm, eco: eco, tried: map[string]int{}}
+	b := &osvBuilder{w: bufio.NewWriterSize(f, 1<<20), idx: map[string]map[string][]span{}, sm: sm, eco: opts.Eco, tried: map[string]int{},
+		maxEntries: opts.MaxZipEntries, maxTotal: opts.MaxImportTotal}
 	sm.Ecosystems = map[string]int{}
 	st, err := os.Stat(src)
 	switch {
@@ -567,8 +647,8 @@ func (b *osvBuilder) walkDir(ctx context.Context, root string) error {
 			return nil
 		}
 		b.read += int64(len(data))
-		if b.read > MaxImportTotal {
-			return fmt.Errorf("source exceeds %d bytes", int64(MaxImportTotal))
+		if _, maxTotal := b.limits(); b.read > maxTotal {
+			return fmt.Errorf("source exceeds %d bytes", maxTotal)
 		}
 		b.add(root, filepath.ToSlash(rel), data)
 		return nil
@@ -587,8 +667,9 @@ func (b *osvBuilder) walkZip(ctx context.Context, path string) error {
 // walkZipReader reads every record of an opened zip, bounded per entry
 // and in total whatever the entries declare.
 func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Reader) error {
-	if len(zr.File) > MaxZipEntries {
-		return fmt.Errorf("zip has %d entries, limit %d", len(zr.File), MaxZipEntries)
+	maxEntries, maxTotal := b.limits()
+	if len(zr.File) > maxEntries {
+		return fmt.Errorf("zip has %d entries, limit %d", len(zr.File), maxEntries)
 	}
 	if err := zipEntriesOverlap(zr); err != nil {
 		return err
@@ -617,8 +698,8 @@ func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Rea
 			continue
 		}
 		b.read += int64(len(data))
-		if b.read > MaxImportTotal {
-			return fmt.Errorf("zip expands beyond %d bytes", int64(MaxImportTotal))
+		if b.read > maxTotal {
+			return fmt.Errorf("zip expands beyond %d bytes", maxTotal)
 		}
 		b.add(path, zf.Name, data)
 	}
@@ -779,13 +860,15 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// ImportedAt returns when the oldest live OSV source was imported: the
-// database is only as current as its stalest vulnerability source.
+// ImportedAt returns when the stalest live OSV source was last known to
+// be current (SourceMeta.CurrentAt): imported, or confirmed unchanged by
+// its origin in an update since. The database is only as current as its
+// stalest vulnerability source.
 func (db *DB) ImportedAt() time.Time {
 	var t time.Time
 	for _, s := range db.Meta.Sources {
-		if s.Kind == KindOSV && (t.IsZero() || s.ImportedAt.Before(t)) {
-			t = s.ImportedAt
+		if c := s.CurrentAt(); s.Kind == KindOSV && (t.IsZero() || c.Before(t)) {
+			t = c
 		}
 	}
 	return t
