@@ -56,7 +56,7 @@ var osvEcosystems = map[string]string{
 	"hex": "Hex", "elixir": "Hex", "erlang": "Hex",
 	"swifturl": "SwiftURL", "swift": "SwiftURL",
 	"hackage": "Hackage", "haskell": "Hackage",
-	"cran": "CRAN",
+	"cran":        "CRAN",
 	"conancenter": "ConanCenter", "conan": "ConanCenter",
 }
 
