@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -238,7 +239,7 @@ func updateTargets(opts UpdateOptions) ([]target, error) {
 	var out []target
 	base := strings.TrimRight(cmpOr(opts.OSVBase, DefaultOSVBase), "/")
 	if len(opts.Ecosystems) > 0 {
-		if err := checkURL(base); err != nil {
+		if err := CheckURL(base); err != nil {
 			return nil, fmt.Errorf("OSV location: %w", err)
 		}
 	}
@@ -257,7 +258,7 @@ func updateTargets(opts UpdateOptions) ([]target, error) {
 		if f.u == "" {
 			continue
 		}
-		if err := checkURL(f.u); err != nil {
+		if err := CheckURL(f.u); err != nil {
 			return nil, fmt.Errorf("%s location: %w", strings.ToUpper(f.kind), err)
 		}
 		name := path.Base(f.u)
@@ -267,6 +268,18 @@ func updateTargets(opts UpdateOptions) ([]target, error) {
 		out = append(out, target{url: f.u, name: name, kind: f.kind, max: min(cmpOr(opts.MaxArchive, MaxFeedSize), MaxFeedSize)})
 	}
 	return out, nil
+}
+
+// OSVEcosystems returns osv.dev's bucket names Assay downloads, sorted.
+func OSVEcosystems() []string {
+	var out []string
+	for _, v := range osvEcosystems {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // isOSVBucket reports whether name is one of osv.dev's bucket names.
@@ -279,9 +292,9 @@ func isOSVBucket(name string) bool {
 	return false
 }
 
-// checkURL accepts absolute http and https URLs only: a file: or other
+// CheckURL accepts absolute http and https URLs only: a file: or other
 // scheme would read local files or reach other services.
-func checkURL(s string) error {
+func CheckURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		return err
