@@ -802,7 +802,7 @@ var ErrNoDatabase = errors.New("no vulnerability database")
 func Open(dir string) (*DB, error) {
 	m, err := ReadMeta(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w in %s: run `assay db import` with OSV records", ErrNoDatabase, dir)
+		return nil, fmt.Errorf("%w in %s: run `assay db update --online`, or `assay db import` with OSV records", ErrNoDatabase, dir)
 	}
 	if err != nil {
 		return nil, err
