@@ -175,6 +175,10 @@ func Update(ctx context.Context, dir string, opts UpdateOptions) (*UpdateResult,
 		return nil, err
 	}
 	defer unlock()
+	// Downloads can outlast the hour after which a lock is taken to be
+	// abandoned; keep it fresh while this update runs.
+	stop := keepLock(dir)
+	defer stop()
 	prev, err := ReadMeta(dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
@@ -224,6 +228,24 @@ func Update(ctx context.Context, dir string, opts UpdateOptions) (*UpdateResult,
 	}
 	res.Meta = m
 	return res, nil
+}
+
+// keepLock renews the lock's time every few minutes until stopped.
+func keepLock(dir string) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(5 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				_ = os.Chtimes(filepath.Join(dir, "LOCK"), now, now)
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 func cmpOr[T comparable](v, def T) T {
