@@ -12,6 +12,7 @@ import (
 
 	"github.com/assaysec/assay/internal/atomicfile"
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/engine"
 	"github.com/assaysec/assay/internal/forge"
 	"github.com/assaysec/assay/internal/render"
@@ -39,6 +40,7 @@ type assessFlags struct {
 	releases      []string
 	release       collector.ReleaseOptions
 	db            string
+	dbMaxAge      string
 	allowedSigner string
 	forge         forge.Config
 	frameworks    []string
@@ -68,6 +70,7 @@ func bindAssessFlags(cmd *cobra.Command, f *assessFlags) {
 	fl.StringVar(&f.release.Key, "key", "", "PEM public key `FILE` for key-based release signatures")
 	fl.BoolVar(&f.release.AllReleases, "all-releases", false, "require every release given to verify, not only the latest")
 	fl.StringVar(&f.db, "db", "", "vulnerability database `DIR` (default: the user cache directory)")
+	fl.StringVar(&f.dbMaxAge, "db-max-age", "", "call the vulnerability database stale when older than this `AGE` (7d, 36h, 1mo; default: assay.yaml's vulnerability_database_max_age, else 7d)")
 	fl.StringVar(&f.allowedSigner, "allowed-signers", "", "ssh-keygen allowed signers `FILE` to verify attestation signatures (overrides allowed_signers in assay.yaml)")
 	fl.StringArrayVar(&f.frameworks, "framework", nil, "also report this framework's controls: uk-sscop (the default body), ssdf, cra-annex-i or osps-baseline (repeatable)")
 	bindForgeFlags(cmd, &f.forge)
@@ -108,6 +111,13 @@ func (f *assessFlags) options(cmd *cobra.Command, path string) (engine.Options, 
 	opts.Collector.ReleaseDirs = f.releases
 	opts.Collector.Release = f.release
 	opts.Collector.DBDir = f.db
+	if f.dbMaxAge != "" {
+		age, err := config.ParseAge(f.dbMaxAge)
+		if err != nil {
+			return opts, usagef("--db-max-age: %v", err)
+		}
+		opts.Collector.DBMaxAge = age
+	}
 	opts.Collector.AllowedSigners = f.allowedSigner
 	if cmd != nil {
 		applyForge(cmd, f.forge, &opts)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/textsafe"
 	"github.com/assaysec/assay/internal/vulndb"
 )
@@ -32,7 +33,7 @@ func newDBCmd(streams *IO) *cobra.Command {
 state. The database lives in the user cache directory unless --db names
 another; assess and vulns read the same one.`,
 	}
-	cmd.AddCommand(newDBImportCmd(streams), newDBStatusCmd(streams))
+	cmd.AddCommand(newDBImportCmd(streams), newDBUpdateCmd(streams), newDBStatusCmd(streams))
 	return cmd
 }
 
@@ -45,14 +46,18 @@ func newDBImportCmd(streams *IO) *cobra.Command {
 		Long: `import reads each SOURCE into the database:
 
   - OSV records: a directory (golang/vulndb data/osv, RustSec's osv branch,
-    PyPA's advisory-database with its YAML records) or a zip file (osv.dev's
-    per-ecosystem all.zip);
+    PyPA's advisory-database with its YAML records, the root of
+    github/advisory-database, whose reviewed advisories are read) or a zip
+    file (osv.dev's per-ecosystem all.zip);
+  - RustSec's advisory-db as cloned (crates/*/RUSTSEC-*.md), converted to
+    OSV records as osv.dev does;
   - the CISA Known Exploited Vulnerabilities catalogue (JSON);
   - FIRST EPSS scores (CSV, optionally gzip-compressed).
 
 Re-importing a source replaces its earlier import; other sources stay unless
 --replace is given. The import is atomic: if it is interrupted, the previous
-database is left as it was. Withdrawn records are skipped.`,
+database is left as it was. Withdrawn records are skipped. A source that
+yields no record is an error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch kind {
@@ -111,7 +116,7 @@ database is left as it was. Withdrawn records are skipped.`,
 }
 
 func newDBStatusCmd(streams *IO) *cobra.Command {
-	var db, format, now string
+	var db, format, now, maxAgeFlag string
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the database's sources, record counts and age",
@@ -124,6 +129,10 @@ func newDBStatusCmd(streams *IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			maxAge, err := config.ParseAge(maxAgeFlag)
+			if err != nil {
+				return usagef("--db-max-age: %v", err)
+			}
 			dir, err := dbDir(db)
 			if err != nil {
 				return usageError{err}
@@ -133,7 +142,7 @@ func newDBStatusCmd(streams *IO) *cobra.Command {
 				if format == "json" {
 					return json.NewEncoder(streams.Out).Encode(map[string]any{"dir": dir, "present": false})
 				}
-				fmt.Fprintf(streams.Out, "no vulnerability database in %s; run `assay db import` first\n", dir)
+				fmt.Fprintf(streams.Out, "no vulnerability database in %s; run `assay db update --online` (or `assay db import`) first\n", dir)
 				return nil
 			}
 			if err != nil {
@@ -146,7 +155,7 @@ func newDBStatusCmd(streams *IO) *cobra.Command {
 			}
 			fmt.Fprintf(streams.Out, "database %s\n\n", dir)
 			tw := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "SOURCE\tKIND\tRECORDS\tIMPORTED\tAGE\tNEWEST RECORD\tECOSYSTEMS")
+			fmt.Fprintln(tw, "SOURCE\tKIND\tRECORDS\tIMPORTED\tAGE\tNEWEST RECORD\tECOSYSTEMS\tFROM")
 			for _, s := range m.SortedSources() {
 				newest := "-"
 				if !s.Newest.IsZero() {
@@ -157,15 +166,22 @@ func newDBStatusCmd(streams *IO) *cobra.Command {
 					ecos = append(ecos, e)
 				}
 				slices.Sort(ecos)
-				age := at.Sub(s.ImportedAt)
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", textsafe.Clean(s.Name), s.Kind, s.Records, s.ImportedAt.UTC().Format(time.RFC3339), ageText(age), newest, strings.Join(ecos, ","))
+				// The age counts from the last time the data was known
+				// current: an update its origin answered "not modified"
+				// confirms it as much as a new import.
+				age := at.Sub(s.CurrentAt())
+				from := s.Origin
+				if s.Fetched != nil {
+					from = s.Fetched.URL
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", textsafe.Clean(s.Name), s.Kind, s.Records, s.ImportedAt.UTC().Format(time.RFC3339), ageText(age), newest, strings.Join(ecos, ","), textsafe.Clean(from))
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
 			for _, s := range m.Sources {
-				if s.Kind == vulndb.KindOSV && at.Sub(s.ImportedAt) > 7*24*time.Hour {
-					fmt.Fprintf(streams.Out, "\nwarning: %s was imported %s ago; assessments will report the database as stale\n", textsafe.Clean(s.Name), ageText(at.Sub(s.ImportedAt)))
+				if age := at.Sub(s.CurrentAt()); s.Kind == vulndb.KindOSV && age > maxAge {
+					fmt.Fprintf(streams.Out, "\nwarning: %s was imported %s ago, more than %s; assessments will report the database as stale (refresh it with `assay db update --online` or `assay db import`)\n", textsafe.Clean(s.Name), ageText(age), ageText(maxAge))
 				}
 			}
 			return nil
@@ -175,6 +191,7 @@ func newDBStatusCmd(streams *IO) *cobra.Command {
 	fl.StringVar(&db, "db", "", "database `DIR` (default: the user cache directory)")
 	fl.StringVarP(&format, "format", "f", "text", "output format: text or json")
 	fl.StringVar(&now, "now", "", "compute ages as of this `RFC3339` time")
+	fl.StringVar(&maxAgeFlag, "db-max-age", "7d", "warn about OSV sources older than this `AGE` (7d, 36h, 1mo)")
 	return cmd
 }
 

@@ -30,6 +30,8 @@ func TestMain(m *testing.M) {
 //     with `[!corpus] skip`);
 //   - `gitinit DIR`: a git repository with one commit of DIR's files, built
 //     with go-git, so no git binary is needed;
+//   - `osvserve DIR`: a local HTTP server offering DIR as osv.dev's bucket
+//     and the KEV and EPSS sites do, its URL in $OSVSERVER (osvserve_test.go);
 //   - HOME, XDG_CACHE_HOME inside the work directory, so no script touches
 //     the user's cache or the network.
 func TestScripts(t *testing.T) {
@@ -50,6 +52,7 @@ func TestScripts(t *testing.T) {
 			"gitinit":  cmdGitInit,
 			"exitcode": cmdExitCode,
 			"signtag":  cmdSignTag,
+			"osvserve": cmdOSVServe,
 		},
 		// [corpus] holds when the shared corpus of real files is present;
 		// scripts that read it start with `[!corpus] skip`.

@@ -58,6 +58,7 @@ above --fail-on; 2 usage error; 3 the database could not be read.`,
 	fl.StringArrayVar(&sboms, "sbom", nil, "also match the components of this SBOM `FILE` (repeatable)")
 	fl.StringArrayVar(&vexFiles, "vex", nil, "apply the statements of this VEX `FILE` (OpenVEX, CycloneDX VEX, CSAF VEX; repeatable)")
 	fl.StringVar(&now, "now", "", "compute ages as of this `RFC3339` time")
+	fl.String("db-max-age", "7d", "warn when the vulnerability database is older than this `AGE` (7d, 36h, 1mo)")
 	fl.StringVar(&failOn, "fail-on", "never", "exit 1 when an open finding has at least this severity: any, low, medium, high, critical, or never")
 	fl.StringVar(&unknownSev, "unknown-severity", "fail", "how --fail-on treats a finding no record rates: fail (as at least the threshold) or ignore")
 	return cmd
@@ -119,8 +120,10 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, fl vulnsFlags) err
 			fmt.Fprintf(streams.Err, "warning: VEX %s: %s\n", textsafe.Clean(f.Doc.Path), textsafe.Clean(f.Doc.Error))
 		}
 	}
-	if age := at.Sub(res.DB.ImportedAt); age > 7*24*time.Hour {
-		fmt.Fprintf(streams.Err, "warning: the vulnerability database was imported %s ago; recent advisories are missing (assay db import)\n", ageText(age))
+	if maxAge, err := vulnsMaxAge(cmd); err != nil {
+		return err
+	} else if age := at.Sub(res.DB.ImportedAt); age > maxAge {
+		fmt.Fprintf(streams.Err, "warning: stale database: imported %s ago, more than %s; recent advisories are missing (refresh it with `assay db update --online` or `assay db import`)\n", ageText(age), ageText(maxAge))
 	}
 	if u := res.DB.UncoveredText(); u != "" {
 		fmt.Fprintf(streams.Err, "warning: %s not checked: the database holds no record of their ecosystem (import an OSV export that covers it)\n", u)

@@ -49,6 +49,7 @@ type Options struct {
 	SBOMFiles         []string      // --sbom
 	ReleaseDirs       []string      // --release
 	DBDir             string        // --db
+	DBMaxAge          time.Duration // --db-max-age; 0 for assay.yaml's or the default
 	AllowedSigners    string        // --allowed-signers: trusted signing keys, overriding assay.yaml's allowed_signers
 
 	// Release holds --trusted-root, --certificate-identity..., --key and

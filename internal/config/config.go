@@ -73,6 +73,10 @@ type Config struct {
 	// Build declares the toolchains releases are built with, where the
 	// repository does not pin them (claim 3.3.1: Go's standard library).
 	Build Build `yaml:"build"`
+	// VulnDBMaxAge is how old the offline vulnerability database may be
+	// (a period such as "7d") before the assessment calls it stale and
+	// says nothing about what it did not find; "" for the default, 7d.
+	VulnDBMaxAge string `yaml:"vulnerability_database_max_age"`
 	// Human-side declarations (framework, lifecycle, incidents, advisories,
 	// signing keys); the types and their checks are in human.go.
 	Framework      *Framework     `yaml:"framework"`
@@ -411,6 +415,11 @@ func (c *Config) validateBasics(add addFunc) {
 	if c.Build.Go != "" && !goRelease.MatchString(c.Build.Go) {
 		add(c.Build.Pos, "build.go", "want a Go release such as 1.24.3; got %q", c.Build.Go)
 	}
+	if c.VulnDBMaxAge != "" {
+		if _, err := ParseAge(c.VulnDBMaxAge); err != nil {
+			add(Pos{}, "vulnerability_database_max_age", "%v", err)
+		}
+	}
 	for name, v := range map[string]string{"critical": c.RemediationTargets.Critical, "high": c.RemediationTargets.High, "medium": c.RemediationTargets.Medium, "low": c.RemediationTargets.Low} {
 		if v == "" {
 			continue
@@ -530,6 +539,19 @@ func validRelPath(p string) bool {
 		}
 	}
 	return true
+}
+
+// ParseAge reads a maximum age: a period in days, months or years ("7d",
+// "1mo") or a Go duration ("36h").
+func ParseAge(s string) (time.Duration, error) {
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d, nil
+	}
+	y, m, d, err := ParsePeriod(s)
+	if err != nil {
+		return 0, fmt.Errorf("want an age such as 7d, 36h or 1mo; got %q", s)
+	}
+	return time.Duration(y*365+m*30+d) * 24 * time.Hour, nil
 }
 
 // ParsePeriod reads a review period such as "12mo", "6mo", "90d" or "1y".

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -80,6 +81,7 @@ func TestParse_Errors(t *testing.T) {
 		{"http_contact", "contact: {security: \"http://example.com\"}\n", "contact.security: want a mailto: or https: URI"},
 		{"bad_remediation_target", "remediation_targets: {critical: soon}\n", "remediation_targets.critical: want a period"},
 		{"bad_build_go", "build:\n  go: latest\n", "assay.yaml:2:3: build.go: want a Go release such as 1.24.3"},
+		{"bad_vulndb_max_age", "vulnerability_database_max_age: soon\n", "vulnerability_database_max_age: want an age such as 7d"},
 		{"scope_absolute_glob", "scope:\n  exclude: [\"extras/\", \"/abs\"]\n", "assay.yaml:2:24: scope.exclude[1]: bad scope glob: want a slash-separated path relative"},
 		{"scope_bad_syntax", "scope:\n  include:\n    - \"a/[b\"\n", "assay.yaml:3:7: scope.include[0]: bad scope glob"},
 		{"scope_parent_dir", "scope:\n  exclude: [\"../x\"]\n", "scope.exclude[0]: bad scope glob: \"../x\" leaves the repository"},
@@ -156,5 +158,22 @@ func TestParse_Scope(t *testing.T) {
 	}
 	if !sc.InProduct("site/package.json") {
 		t.Errorf("site/package.json: scope.include should override the default exclusion")
+	}
+}
+
+func TestParseAge(t *testing.T) {
+	for in, want := range map[string]time.Duration{"7d": 7 * 24 * time.Hour, "36h": 36 * time.Hour, "1mo": 30 * 24 * time.Hour, "1y": 365 * 24 * time.Hour} {
+		if got, err := ParseAge(in); err != nil || got != want {
+			t.Errorf("ParseAge(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "soon", "-1h", "0d", "7"} {
+		if _, err := ParseAge(bad); err == nil {
+			t.Errorf("ParseAge(%q) accepted", bad)
+		}
+	}
+	c, err := Parse("assay.yaml", []byte("vulnerability_database_max_age: 14d\n"), func(string) bool { return true })
+	if err != nil || c.VulnDBMaxAge != "14d" {
+		t.Errorf("parsed %+v, %v", c, err)
 	}
 }

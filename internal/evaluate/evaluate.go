@@ -311,6 +311,10 @@ func judgeClaim(in Input, cfg *config.Config, c *catalog.Claim, byRule map[strin
 		}
 	default: // unknown or no rules
 		applyUnknown(&rc, c, rules, observed, att)
+		if s := collectable(rules, byRule); s != "" && rc.Status == report.ClaimUnknown {
+			// Evidence a command can collect comes before an attestation.
+			rc.Settle = "collect the missing evidence with " + s + "; otherwise " + rc.Settle
+		}
 	}
 	if rc.Status == report.ClaimMet || rc.Status == report.ClaimNotApplicable {
 		rc.Remediation = []string{}
@@ -468,6 +472,19 @@ func applyMet(rc *report.Claim, c *catalog.Claim, observed verdict, att claimAtt
 		rc.Status, rc.Basis, rc.Reason = report.ClaimMet, report.BasisObserved, observed.reason
 		rc.Confirm = slices.Clone(c.Decision.Confirm)
 	}
+}
+
+// collectable returns the command a not_available finding of the claim's
+// rules names as what would get its evidence (rule.ValueSettle), or "".
+func collectable(rules mapping.Rules, byRule map[string][]rule.Finding) string {
+	for _, id := range rules.IDs() {
+		for _, f := range byRule[id] {
+			if s := f.Values[rule.ValueSettle]; f.Outcome == rule.NotAvailable && s != "" {
+				return s
+			}
+		}
+	}
+	return ""
 }
 
 // applyUnknown records a claim the evidence does not decide: met by a valid

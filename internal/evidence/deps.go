@@ -152,6 +152,32 @@ type VulnDB struct {
 	// KEV says a CISA KEV catalogue was imported, so "not KEV-listed"
 	// means something.
 	KEV bool
+	// MaxAge is how old the database may be before it is stale (0 for
+	// DefaultVulnDBMaxAge): --db-max-age or assay.yaml's
+	// vulnerability_database_max_age.
+	MaxAge time.Duration
+}
+
+// DefaultVulnDBMaxAge is how old a vulnerability database may be and still
+// count as current.
+const DefaultVulnDBMaxAge = 7 * 24 * time.Hour
+
+// AllowedAge returns MaxAge or the default.
+func (d VulnDB) AllowedAge() time.Duration {
+	if d.MaxAge > 0 {
+		return d.MaxAge
+	}
+	return DefaultVulnDBMaxAge
+}
+
+// Stale reports whether the database, last known current at ImportedAt,
+// is older than its allowed age at now, and how old it is.
+func (d VulnDB) Stale(now time.Time) (bool, time.Duration) {
+	if !d.Present || d.ImportedAt.IsZero() {
+		return false, 0
+	}
+	age := max(now.Sub(d.ImportedAt), 0) // an assessment pinned before the import sees a fresh database
+	return age > d.AllowedAge(), age
 }
 
 // EcosystemCount is a number of components of one ecosystem.

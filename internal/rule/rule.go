@@ -39,6 +39,10 @@ const (
 	// (release artefacts, an SBOM) and none was given. Like an offline
 	// source, such an alternative does not hold a claim open.
 	UnavailableNotGiven = "not_given"
+	// ValueSettle names, on a not_available finding, the command that
+	// would get the missing evidence (`assay db update --online`), so that
+	// the next step shown is to collect it rather than to attest.
+	ValueSettle = "settle"
 )
 
 // Negative says what a false answer rests on. The evaluator treats the

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/assaysec/assay/internal/atomicfile"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Layout of a database directory:
@@ -75,6 +76,33 @@ type SourceMeta struct {
 	ImportedAt time.Time      `json:"importedAt"`
 	Newest     time.Time      `json:"newest,omitzero"`
 	Ecosystems map[string]int `json:"ecosystems,omitempty"`
+	// Format names the record formats the source held.
+	Format string `json:"format,omitempty"`
+	// CheckedAt is when `assay db update` last found the source current at
+	// its origin: imported then, or answered "not modified".
+	CheckedAt time.Time `json:"checkedAt,omitzero"`
+	// Fetched describes a downloaded source.
+	Fetched *Fetched `json:"fetched,omitempty"`
+}
+
+// CurrentAt is when the source was last known to be current: imported, or
+// confirmed unchanged by its origin since.
+func (s SourceMeta) CurrentAt() time.Time {
+	if s.CheckedAt.After(s.ImportedAt) {
+		return s.CheckedAt
+	}
+	return s.ImportedAt
+}
+
+// Fetched is what `assay db update` recorded of a download: where from,
+// the validators that make the next request conditional, and the digest
+// and size of the bytes that were imported.
+type Fetched struct {
+	URL          string `json:"url"`
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"lastModified,omitempty"`
+	SHA256       string `json:"sha256"`
+	Bytes        int64  `json:"bytes"`
 }
 
 // Problem is a record that could not be imported.
@@ -145,13 +173,14 @@ type ImportOptions struct {
 	Kind    string                   // force a kind for every source; "" detects it
 	Eco     string                   // implicit ecosystem for records that name none
 	Report  func(SourceMeta, string) // called after each source, for progress
+	// Caps on one zip source, 0 for MaxZipEntries and MaxImportTotal:
+	// downloads use tighter ones.
+	MaxZipEntries  int
+	MaxImportTotal int64
 }
 
 // Import reads each source into dir and makes them live atomically.
 func Import(ctx context.Context, dir string, sources []string, opts ImportOptions) (*Meta, []Problem, error) {
-	if opts.Now.IsZero() {
-		opts.Now = time.Now().UTC()
-	}
 	if err := os.MkdirAll(filepath.Join(dir, sourcesDir), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create database directory: %w", err)
 	}
@@ -160,6 +189,37 @@ func Import(ctx context.Context, dir string, sources []string, opts ImportOption
 		return nil, nil, err
 	}
 	defer unlock()
+	items := make([]importItem, 0, len(sources))
+	for _, src := range sources {
+		abs, err := filepath.Abs(src)
+		if err != nil {
+			return nil, nil, fmt.Errorf("import %s: %w", src, err)
+		}
+		items = append(items, importItem{path: abs, shown: src, kind: opts.Kind})
+	}
+	return importLocked(ctx, dir, items, nil, opts)
+}
+
+// importItem is one source of an import: a local file or directory, and
+// for a download where it came from.
+type importItem struct {
+	path  string // what is read
+	shown string // how errors and reports name it
+	kind  string // "" detects it
+	// A downloaded source is recorded under its URL, not its temporary
+	// path, with what makes the next download conditional.
+	fetched *Fetched
+	name    string
+}
+
+// importLocked imports items and makes them live in one replacement of
+// CURRENT.json; the caller holds the lock. Live sources whose origin is in
+// confirmed are kept as they are, marked checked at opts.Now: their origin
+// said they had not changed.
+func importLocked(ctx context.Context, dir string, items []importItem, confirmed map[string]bool, opts ImportOptions) (*Meta, []Problem, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now().UTC()
+	}
 	prev, err := ReadMeta(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		if opts.Replace {
@@ -170,27 +230,35 @@ func Import(ctx context.Context, dir string, sources []string, opts ImportOption
 	}
 	var problems []Problem
 	var added []SourceMeta
-	for _, src := range sources {
-		abs, err := filepath.Abs(src)
-		if err != nil {
-			return nil, problems, fmt.Errorf("import %s: %w", src, err)
-		}
-		sm, probs, err := importSource(ctx, dir, abs, opts)
+	for _, it := range items {
+		o := opts
+		o.Kind = it.kind
+		sm, probs, err := importSource(ctx, dir, it.path, o)
 		problems = append(problems, probs...)
 		if err != nil {
-			return nil, problems, fmt.Errorf("import %s: %w", src, err)
+			return nil, problems, fmt.Errorf("import %s: %w", it.shown, err)
+		}
+		if it.fetched != nil {
+			sm.Name, sm.Origin = it.name, it.fetched.URL
+			f := *it.fetched
+			sm.Fetched = &f
+			sm.CheckedAt = opts.Now
 		}
 		added = append(added, sm)
 		if opts.Report != nil {
-			opts.Report(sm, src)
+			opts.Report(sm, it.shown)
 		}
 	}
 	next := &Meta{Format: formatVer}
 	if prev != nil && !opts.Replace {
 		for _, s := range prev.Sources {
-			if !slices.ContainsFunc(added, func(a SourceMeta) bool { return a.Origin == s.Origin }) {
-				next.Sources = append(next.Sources, s)
+			if slices.ContainsFunc(added, func(a SourceMeta) bool { return a.Origin == s.Origin }) {
+				continue
 			}
+			if confirmed[s.Origin] {
+				s.CheckedAt = opts.Now
+			}
+			next.Sources = append(next.Sources, s)
 		}
 	}
 	next.Sources = append(next.Sources, added...)
@@ -309,7 +377,7 @@ func importSource(ctx context.Context, dir, src string, opts ImportOptions) (Sou
 	var problems []Problem
 	switch kind {
 	case KindOSV:
-		problems, err = buildOSV(ctx, tmp, src, &sm, opts.Eco)
+		problems, err = buildOSV(ctx, tmp, src, &sm, opts)
 	case KindKEV:
 		err = buildKEV(tmp, src, &sm)
 	case KindEPSS:
@@ -411,20 +479,44 @@ type osvBuilder struct {
 	eco     string
 	read    int64
 	problem []Problem
+	tried   map[string]int // record files seen, by format
+	// 0 for MaxZipEntries and MaxImportTotal
+	maxEntries int
+	maxTotal   int64
 }
 
-func buildOSV(ctx context.Context, tmp, src string, sm *SourceMeta, eco string) ([]Problem, error) {
+func (b *osvBuilder) limits() (entries int, total int64) {
+	entries, total = MaxZipEntries, int64(MaxImportTotal)
+	if b.maxEntries > 0 {
+		entries = b.maxEntries
+	}
+	if b.maxTotal > 0 {
+		total = b.maxTotal
+	}
+	return entries, total
+}
+
+func buildOSV(ctx context.Context, tmp, src string, sm *SourceMeta, opts ImportOptions) ([]Problem, error) {
 	f, err := os.Create(filepath.Join(tmp, "records.jsonl"))
 	if err != nil {
 		return nil, err
 	}
-	b := &osvBuilder{w: bufio.NewWriterSize(f, 1<<20), idx: map[string]map[string][]span{}, sm: sm, eco: eco}
+	b := &osvBuilder{w: bufio.NewWriterSize(f, 1<<20), idx: map[string]map[string][]span{}, sm: sm, eco: opts.Eco, tried: map[string]int{},
+		maxEntries: opts.MaxZipEntries, maxTotal: opts.MaxImportTotal}
 	sm.Ecosystems = map[string]int{}
 	st, err := os.Stat(src)
 	switch {
 	case err != nil:
 	case st.IsDir():
-		err = b.walkDir(ctx, src)
+		root := src
+		if ghsa := filepath.Join(src, ghsaReviewed); isDir(ghsa) {
+			// github/advisory-database: the reviewed advisories are OSV
+			// records with packages; the unreviewed ones (most of the
+			// repository) name none, so they would match nothing.
+			root = ghsa
+			sm.Format = FormatGHSA
+		}
+		err = b.walkDir(ctx, root)
 	case strings.HasSuffix(strings.ToLower(src), ".zip"):
 		err = b.walkZip(ctx, src)
 	default:
@@ -446,12 +538,48 @@ func buildOSV(ctx context.Context, tmp, src string, sm *SourceMeta, eco string) 
 	if err != nil {
 		return b.problem, err
 	}
+	if sm.Records == 0 && sm.Withdrawn == 0 {
+		return b.problem, b.nothingFound()
+	}
+	if sm.Format == "" {
+		sm.Format = strings.Join(slices.Sorted(maps.Keys(b.tried)), ", ")
+	}
 	for e, names := range b.idx {
 		if err := writeGob(filepath.Join(tmp, indexFile(e)), names); err != nil {
 			return b.problem, err
 		}
 	}
 	return b.problem, nil
+}
+
+// The GHSA repository's reviewed advisories, below its root.
+const ghsaReviewed = "advisories/github-reviewed"
+
+// FormatGHSA names github/advisory-database's layout.
+const FormatGHSA = "GHSA repository (advisories/github-reviewed)"
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+// nothingFound is the error for a source that yielded no record: an
+// import that silently adds nothing would leave a user believing the
+// source was checked against.
+func (b *osvBuilder) nothingFound() error {
+	formats := strings.Join([]string{FormatOSVJSON + " (*.json)", FormatOSVYAML + " (*.yaml, *.yml)", FormatRustSec, FormatGHSA}, ", ")
+	files := 0
+	for _, n := range b.tried {
+		files += n
+	}
+	if files == 0 {
+		return fmt.Errorf("no vulnerability records found; formats tried: %s", formats)
+	}
+	msg := fmt.Sprintf("no vulnerability records found: %s named like records, none readable as any of %s", textsafe.Count(files, "file"), formats)
+	if len(b.problem) > 0 {
+		msg += fmt.Sprintf(" (first: %s: %s)", b.problem[0].Path, b.problem[0].Err)
+	}
+	return errors.New(msg)
 }
 
 // indexFile names an ecosystem's index file safely.
@@ -467,16 +595,29 @@ func indexFile(eco string) string {
 	return s.String() + ".idx"
 }
 
-func isRecordName(name string) (ok, yamlDoc bool) {
+// Record formats an OSV source can hold, by file name.
+const (
+	FormatOSVJSON = "OSV JSON"
+	FormatOSVYAML = "OSV YAML"
+	FormatRustSec = "RustSec advisories (crates/*/RUSTSEC-*.md)"
+)
+
+// recordFormat names the format of a record file, or "" for a file that
+// is not one.
+func recordFormat(name string) string {
 	l := strings.ToLower(name)
 	switch {
 	case strings.HasSuffix(l, ".json"):
-		return true, false
+		return FormatOSVJSON
 	case strings.HasSuffix(l, ".yaml"), strings.HasSuffix(l, ".yml"):
-		return true, true
+		return FormatOSVYAML
+	case isRustSecName(name):
+		return FormatRustSec
 	}
-	return false, false
+	return ""
 }
+
+func isRecordName(name string) bool { return recordFormat(name) != "" }
 
 func (b *osvBuilder) walkDir(ctx context.Context, root string) error {
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -497,7 +638,7 @@ func (b *osvBuilder) walkDir(ctx context.Context, root string) error {
 		if !d.Type().IsRegular() {
 			return nil // never follow symlinks or open devices
 		}
-		if ok, _ := isRecordName(d.Name()); !ok {
+		if !isRecordName(d.Name()) {
 			return nil
 		}
 		data, err := readBounded(p, MaxRecordSize)
@@ -506,8 +647,8 @@ func (b *osvBuilder) walkDir(ctx context.Context, root string) error {
 			return nil
 		}
 		b.read += int64(len(data))
-		if b.read > MaxImportTotal {
-			return fmt.Errorf("source exceeds %d bytes", int64(MaxImportTotal))
+		if _, maxTotal := b.limits(); b.read > maxTotal {
+			return fmt.Errorf("source exceeds %d bytes", maxTotal)
 		}
 		b.add(root, filepath.ToSlash(rel), data)
 		return nil
@@ -526,8 +667,9 @@ func (b *osvBuilder) walkZip(ctx context.Context, path string) error {
 // walkZipReader reads every record of an opened zip, bounded per entry
 // and in total whatever the entries declare.
 func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Reader) error {
-	if len(zr.File) > MaxZipEntries {
-		return fmt.Errorf("zip has %d entries, limit %d", len(zr.File), MaxZipEntries)
+	maxEntries, maxTotal := b.limits()
+	if len(zr.File) > maxEntries {
+		return fmt.Errorf("zip has %d entries, limit %d", len(zr.File), maxEntries)
 	}
 	if err := zipEntriesOverlap(zr); err != nil {
 		return err
@@ -536,7 +678,7 @@ func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Rea
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if ok, _ := isRecordName(zf.Name); !ok || zf.FileInfo().IsDir() {
+		if !isRecordName(zf.Name) || zf.FileInfo().IsDir() {
 			continue
 		}
 		if zf.UncompressedSize64 > MaxRecordSize {
@@ -556,8 +698,8 @@ func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Rea
 			continue
 		}
 		b.read += int64(len(data))
-		if b.read > MaxImportTotal {
-			return fmt.Errorf("zip expands beyond %d bytes", int64(MaxImportTotal))
+		if b.read > maxTotal {
+			return fmt.Errorf("zip expands beyond %d bytes", maxTotal)
 		}
 		b.add(path, zf.Name, data)
 	}
@@ -567,12 +709,25 @@ func (b *osvBuilder) walkZipReader(ctx context.Context, path string, zr *zip.Rea
 // add parses and stores one record; a broken record is a problem, not a
 // failed import.
 func (b *osvBuilder) add(src, name string, data []byte) {
-	_, yamlDoc := isRecordName(name)
+	format := recordFormat(name)
+	if format == "" {
+		format = FormatOSVJSON // a source that is one file, whatever its name
+	}
 	eco := b.eco
-	if eco == "" && yamlDoc {
+	if eco == "" && format == FormatOSVYAML {
 		eco = "PyPI" // PyPA's advisory database is the YAML OSV source; it leaves PyPI implicit
 	}
-	r, err := ParseRecord(data, yamlDoc, eco)
+	if b.tried == nil {
+		b.tried = map[string]int{}
+	}
+	b.tried[format]++
+	var r *Record
+	var err error
+	if format == FormatRustSec {
+		r, err = ParseRustSec(data)
+	} else {
+		r, err = ParseRecord(data, format == FormatOSVYAML, eco)
+	}
 	if err != nil {
 		b.sm.Skipped++
 		if len(b.problem) < 1000 {
@@ -647,7 +802,7 @@ var ErrNoDatabase = errors.New("no vulnerability database")
 func Open(dir string) (*DB, error) {
 	m, err := ReadMeta(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w in %s: run `assay db import` with OSV records", ErrNoDatabase, dir)
+		return nil, fmt.Errorf("%w in %s: run `assay db update --online`, or `assay db import` with OSV records", ErrNoDatabase, dir)
 	}
 	if err != nil {
 		return nil, err
@@ -705,13 +860,15 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// ImportedAt returns when the oldest live OSV source was imported: the
-// database is only as current as its stalest vulnerability source.
+// ImportedAt returns when the stalest live OSV source was last known to
+// be current (SourceMeta.CurrentAt): imported, or confirmed unchanged by
+// its origin in an update since. The database is only as current as its
+// stalest vulnerability source.
 func (db *DB) ImportedAt() time.Time {
 	var t time.Time
 	for _, s := range db.Meta.Sources {
-		if s.Kind == KindOSV && (t.IsZero() || s.ImportedAt.Before(t)) {
-			t = s.ImportedAt
+		if c := s.CurrentAt(); s.Kind == KindOSV && (t.IsZero() || c.Before(t)) {
+			t = c
 		}
 	}
 	return t

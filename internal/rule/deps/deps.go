@@ -21,10 +21,6 @@ import (
 //go:embed rules.yaml
 var metaYAML []byte
 
-// MaxDBAge is how old the vulnerability database may be and still count as
-// current.
-const MaxDBAge = 7 * 24 * time.Hour
-
 // Rule ids of the area, each spelled once, here: Rules registers them, the
 // rules put them on their findings and the tests name them. rules.yaml holds
 // the same ids as data; rule.Builder checks that the two agree.
@@ -355,19 +351,26 @@ func vulnerabilityDatabaseCurrent(ev *evidence.Set) []rule.Finding {
 	}
 	db := it.Fact
 	if !db.Present {
-		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no vulnerability database: %s", db.Problem)}
+		f := rule.New(id, rule.NotAvailable, evidence.Location{}, "no vulnerability database: %s", db.Problem)
+		f.Values = map[string]string{rule.ValueSettle: RefreshCommand}
+		return []rule.Finding{f}
 	}
 	now := it.Provenance.CollectedAt
-	age := max(now.Sub(db.ImportedAt), 0) // an assessment pinned before the import sees a fresh database
+	stale, age := db.Stale(now)
 	var srcs []string
 	for _, s := range db.Sources {
 		srcs = append(srcs, fmt.Sprintf("%s (%s, %s)", s.Name, s.Kind, textsafe.Count(s.Records, "record")))
 	}
 	f := rule.New(id, rule.True, evidence.Location{}, "vulnerability database imported %s (%s old): %s", db.ImportedAt.UTC().Format(time.DateOnly), days(age), strings.Join(srcs, ", "))
-	if age > MaxDBAge {
-		f = rule.New(id, rule.False, evidence.Location{}, "the vulnerability database is %s old (imported %s), older than %s: recent advisories are missing", days(age), db.ImportedAt.UTC().Format(time.DateOnly), days(MaxDBAge))
+	if stale {
+		// The assessor's copy of the advisories is old; that says nothing
+		// about the vendor's practice, only that this run cannot tell.
+		f = staleFinding(id, db, age)
 	}
 	f.Values = map[string]string{"importedAt": db.ImportedAt.UTC().Format(time.RFC3339), "ageDays": fmt.Sprint(int(age.Hours() / 24))}
+	if stale {
+		f.Values[rule.ValueSettle] = RefreshCommand
+	}
 	return []rule.Finding{f}
 }
 
@@ -403,6 +406,20 @@ func vulnerabilityDatabaseCoversEcosystems(ev *evidence.Set) []rule.Finding {
 		f = rule.New(id, rule.True, evidence.Location{}, "the vulnerability database holds records of every ecosystem of the components: %s", table)
 	}
 	return []rule.Finding{f}
+}
+
+// RefreshCommand is what gets or refreshes the vulnerability database.
+const RefreshCommand = "`assay db update --online` (or `assay db import` with an osv.dev export)"
+
+// staleFinding is the answer of a rule that found nothing wrong in a
+// database older than its allowed age: recent advisories are missing, so
+// nothing found is not nothing there.
+func staleFinding(id string, db evidence.VulnDB, age time.Duration) rule.Finding {
+	f := rule.New(id, rule.NotAvailable, evidence.Location{},
+		"stale database: imported %s ago (%s), more than the %s allowed (--db-max-age, or vulnerability_database_max_age in assay.yaml), so advisories published since are missing; refresh it with %s",
+		days(age), db.ImportedAt.UTC().Format(time.DateOnly), days(db.AllowedAge()), RefreshCommand)
+	f.Values = map[string]string{rule.ValueSettle: RefreshCommand}
+	return f
 }
 
 func days(d time.Duration) string {
@@ -446,6 +463,7 @@ func vulnContext(ev *evidence.Set, id string) ([]evidence.Item[evidence.Vulnerab
 			reason = it.Fact.Problem
 		}
 		f := rule.New(id, rule.NotAvailable, evidence.Location{}, "known vulnerabilities could not be checked: %s", reason)
+		f.Values = map[string]string{rule.ValueSettle: RefreshCommand}
 		return nil, time.Time{}, it.Fact, &f
 	}
 	return evidence.Facts[evidence.Vulnerability](ev), it.Provenance.CollectedAt, it.Fact, nil
@@ -579,10 +597,14 @@ func goAffected(ranges []evidence.VersionRange, version string) bool {
 }
 
 // cleanOrUncovered is a rule's answer when it found nothing wrong: true
-// when the database could check every component, not_available naming
-// the ecosystems it holds no records of otherwise. A database without npm
+// when the database is current and could check every component;
+// not_available when it is stale, or naming the ecosystems it holds no
+// records of. A database without npm
 // records that finds nothing for npm components has not checked them.
-func cleanOrUncovered(id string, db evidence.VulnDB, clean string) rule.Finding {
+func cleanOrUncovered(id string, db evidence.VulnDB, now time.Time, clean string) rule.Finding {
+	if stale, age := db.Stale(now); stale {
+		return staleFinding(id, db, age)
+	}
 	if u := db.UncoveredText(); u != "" {
 		return rule.New(id, rule.NotAvailable, evidence.Location{},
 			"%s among the %d components the database could check; %s were not checked: the database holds no record of their ecosystem (import an OSV export that covers it)", clean, db.Checked, u)
@@ -695,11 +717,12 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 		f.Values["targetDays"] = fmt.Sprint(limit)
 		out = append(out, f)
 	}
-	if !slices.ContainsFunc(out, func(f rule.Finding) bool { return f.Outcome == rule.False }) && db.UncoveredText() != "" {
+	if stale, _ := db.Stale(now); !slices.ContainsFunc(out, func(f rule.Finding) bool { return f.Outcome == rule.False }) && (db.UncoveredText() != "" || stale) {
 		// Nothing overdue among what was checked is not "within targets"
-		// while whole ecosystems went unchecked.
+		// while whole ecosystems went unchecked, or while the advisories
+		// of the last days are missing.
 		out = slices.DeleteFunc(out, func(f rule.Finding) bool { return f.Outcome == rule.True })
-		out = append(out, cleanOrUncovered(id, db, "no overdue known vulnerability"))
+		out = append(out, cleanOrUncovered(id, db, now, "no overdue known vulnerability"))
 	}
 	if len(out) == 0 {
 		msg := "no known vulnerabilities in the pinned components"
@@ -713,7 +736,7 @@ func knownVulnerabilitiesWithinTargets(ev *evidence.Set) []rule.Finding {
 
 func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
 	const id = ExploitedVulnerabilitiesAbsent
-	vulns, _, db, na := vulnContext(ev, id)
+	vulns, now, db, na := vulnContext(ev, id)
 	if na != nil {
 		return []rule.Finding{*na}
 	}
@@ -745,14 +768,14 @@ func exploitedVulnerabilitiesAbsent(ev *evidence.Set) []rule.Finding {
 		if !db.KEV {
 			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no KEV catalogue in the vulnerability database, so whether a component is exploited in the wild was not checked (assay db import known_exploited_vulnerabilities.json)")}
 		}
-		out = append(out, cleanOrUncovered(id, db, "no open vulnerability is listed in CISA's KEV catalogue"))
+		out = append(out, cleanOrUncovered(id, db, now, "no open vulnerability is listed in CISA's KEV catalogue"))
 	}
 	return out
 }
 
 func componentsMaintained(ev *evidence.Set) []rule.Finding {
 	const id = ComponentsMaintained
-	vulns, _, db, na := vulnContext(ev, id)
+	vulns, now, db, na := vulnContext(ev, id)
 	if na != nil {
 		return []rule.Finding{*na}
 	}
@@ -766,7 +789,7 @@ func componentsMaintained(ev *evidence.Set) []rule.Finding {
 			"%s %s is unmaintained (%s): %s", v.Package.Name, v.Package.Version, v.ID, v.Summary))
 	}
 	if len(out) == 0 {
-		out = append(out, cleanOrUncovered(id, db, "no pinned component is flagged as unmaintained"))
+		out = append(out, cleanOrUncovered(id, db, now, "no pinned component is flagged as unmaintained"))
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package deps
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +66,12 @@ func TestRules(t *testing.T) {
 		return evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "go", Version: v, Path: ".github/workflows/release.yml", Line: 20, Context: "setup-go"}}}
 	}
 	testGo := evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "go", Version: "1.20", Path: ".github/workflows/test.yml", Line: 9, Context: "setup-go"}}}
+	// Imported 10 days ago: stale at the default 7 days, current when
+	// 14 days are allowed.
+	stale := withKEV
+	stale.ImportedAt = now.AddDate(0, 0, -10)
+	lenient := stale
+	lenient.MaxAge = 14 * 24 * time.Hour
 	tests := []struct {
 		name string
 		fn   func(*evidence.Set) []rule.Finding
@@ -102,7 +109,18 @@ func TestRules(t *testing.T) {
 		{"uncovered ecosystem, maintained", componentsMaintained, []evidence.Fact{goOnly}, []rule.Outcome{rule.NotAvailable}},
 		{"covered, maintained", componentsMaintained, []evidence.Fact{db}, []rule.Outcome{rule.True}},
 		{"db current", vulnerabilityDatabaseCurrent, []evidence.Fact{db}, []rule.Outcome{rule.True}},
-		{"db stale", vulnerabilityDatabaseCurrent, []evidence.Fact{evidence.VulnDB{Present: true, ImportedAt: now.AddDate(0, 0, -30)}}, []rule.Outcome{rule.False}},
+		// A stale database is the assessor's gap, not the vendor's fault:
+		// unknown, with the command that refreshes it.
+		{"db stale", vulnerabilityDatabaseCurrent, []evidence.Fact{evidence.VulnDB{Present: true, ImportedAt: now.AddDate(0, 0, -30)}}, []rule.Outcome{rule.NotAvailable}},
+		{"db stale, longer age allowed", vulnerabilityDatabaseCurrent, []evidence.Fact{lenient}, []rule.Outcome{rule.True}},
+		{"stale db, nothing found", knownVulnerabilitiesWithinTargets, []evidence.Fact{stale}, []rule.Outcome{rule.NotAvailable}},
+		{"stale db, fresh vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{stale, fresh}, []rule.Outcome{rule.NotAvailable}},
+		// What a stale database did find is still observed.
+		{"stale db, overdue vuln", knownVulnerabilitiesWithinTargets, []evidence.Fact{stale, old}, []rule.Outcome{rule.False}},
+		{"stale db, none kev-listed", exploitedVulnerabilitiesAbsent, []evidence.Fact{stale}, []rule.Outcome{rule.NotAvailable}},
+		{"stale db, kev-listed", exploitedVulnerabilitiesAbsent, []evidence.Fact{stale, kev}, []rule.Outcome{rule.False}},
+		{"stale db, maintained", componentsMaintained, []evidence.Fact{stale}, []rule.Outcome{rule.NotAvailable}},
+		{"longer age allowed, nothing found", knownVulnerabilitiesWithinTargets, []evidence.Fact{lenient}, []rule.Outcome{rule.True}},
 		{"db missing", vulnerabilityDatabaseCurrent, []evidence.Fact{evidence.VulnDB{Problem: "none"}}, []rule.Outcome{rule.NotAvailable}},
 		{"integrity full", dependenciesIntegrityPinned, []evidence.Fact{evidence.DependencyFile{Path: "Cargo.lock", Lockfile: true, Integrity: evidence.DepIntegrity{Method: "checksum", Hashed: 3, Total: 3}}}, []rule.Outcome{rule.True}},
 		{"integrity partial", dependenciesIntegrityPinned, []evidence.Fact{evidence.DependencyFile{Path: "composer.lock", Lockfile: true, Integrity: evidence.DepIntegrity{Hashed: 1, Total: 3}}}, []rule.Outcome{rule.False}},
@@ -173,5 +191,24 @@ func TestCoverageNamesEcosystems(t *testing.T) {
 	want := "the vulnerability database holds no record of npm, so 1672 npm components were not checked against it (Go: 4 components, 13 records, 2 findings; npm: not covered by the database (1672 components not checked)); import or update OSV data for npm"
 	if diff := cmp.Diff(want, fs[0].Message); diff != "" {
 		t.Errorf("message (-want +got):\n%s", diff)
+	}
+}
+
+// TestStaleDatabaseMessage: the stale answer says how old the database is
+// and which command refreshes it, and carries the command for the next
+// step shown.
+func TestStaleDatabaseMessage(t *testing.T) {
+	ev := evidence.NewSet()
+	ev.Add(rec(evidence.VulnDB{Present: true, ImportedAt: now.AddDate(0, 0, -10)}))
+	for _, fn := range []func(*evidence.Set) []rule.Finding{vulnerabilityDatabaseCurrent, knownVulnerabilitiesWithinTargets, componentsMaintained} {
+		f := fn(ev)[0]
+		for _, want := range []string{"stale database: imported 10 days ago", "more than the 7 days allowed", "assay db update --online", "assay db import"} {
+			if !strings.Contains(f.Message, want) {
+				t.Errorf("%s: %q does not say %q", f.Rule, f.Message, want)
+			}
+		}
+		if f.Values[rule.ValueSettle] != RefreshCommand {
+			t.Errorf("%s: settle %q", f.Rule, f.Values[rule.ValueSettle])
+		}
 	}
 }

@@ -44,6 +44,11 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 	if err != nil {
 		return nil, err
 	}
+	// The allowed age is the command line's, else the declaration's.
+	res.DB.MaxAge = in.Options.DBMaxAge
+	if res.DB.MaxAge == 0 && c.cfg.VulnDBMaxAge != "" {
+		res.DB.MaxAge, _ = config.ParseAge(c.cfg.VulnDBMaxAge) // validated when assay.yaml was read
+	}
 	var out []evidence.Record
 	out = append(out, evidence.Record{Fact: res.DB, Provenance: in.Provenance(Name, evidence.Location{}, "")})
 	for _, v := range res.Findings {
