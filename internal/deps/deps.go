@@ -402,8 +402,6 @@ func run(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, dat
 }
 
 func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) (extracted, error) {
-	var pkgs []Package
-	var unresolved []Unresolved
 	var sfs treeFSish
 	if x, ok := fsys.(treeFSish); ok {
 		sfs = x
@@ -421,10 +419,17 @@ func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string,
 	if err != nil {
 		return extracted{}, fmt.Errorf("parse %s as %s: %w", p, ex.Name(), err)
 	}
-	// Extractors may report one package several times (nested npm
-	// copies) in map order; keep the earliest line so output is stable.
+	return fromExtracted(res.Packages, p), nil
+}
+
+// fromExtracted converts an extractor's packages. Extractors may report
+// one package several times (nested npm copies) in map order; the earliest
+// line is kept so output is stable, and the packages are sorted.
+func fromExtracted(found []*extractor.Package, p string) extracted {
+	var pkgs []Package
+	var unresolved []Unresolved
 	seen := map[string]int{}
-	for _, sp := range res.Packages {
+	for _, sp := range found {
 		pkg := convert(sp, p)
 		if pkg.Name == "" {
 			continue
@@ -461,7 +466,7 @@ func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string,
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	return extracted{pkgs: pkgs, unresolved: unresolved}, nil
+	return extracted{pkgs: pkgs, unresolved: unresolved}
 }
 
 func convert(sp *extractor.Package, p string) Package {

@@ -113,7 +113,20 @@ func (e npmLockExtractor) Extract(_ context.Context, in *filesystem.ScanInput) (
 	return inventory.Inventory{Packages: npmPackages(entries, in.Path)}, nil
 }
 
-func parseNPMLock(data []byte) ([]npmEntry, error) {
+// NPMLockPins reads a package-lock.json or npm-shrinkwrap.json as Scan
+// does, without the line of each package: for the history, which reads
+// many revisions and needs no lines. An unreadable file is an error.
+func NPMLockPins(p string, data []byte) ([]Package, error) {
+	entries, err := readNPMLock(data, false)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", p, err)
+	}
+	return fromExtracted(npmPackages(entries, p), p).pkgs, nil
+}
+
+func parseNPMLock(data []byte) ([]npmEntry, error) { return readNPMLock(data, true) }
+
+func readNPMLock(data []byte, withLines bool) ([]npmEntry, error) {
 	var doc *npmLockDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, err
@@ -121,7 +134,10 @@ func parseNPMLock(data []byte) ([]npmEntry, error) {
 	if doc == nil {
 		return nil, errors.New("decoded null JSON value")
 	}
-	lines := jsonKeyLines(data)
+	lines := map[string]int{}
+	if withLines {
+		lines = jsonKeyLines(data)
+	}
 	var out []npmEntry
 	if doc.Packages != nil {
 		for key, p := range doc.Packages {

@@ -179,7 +179,7 @@ func TestNPMLockPins(t *testing.T) {
 			}
 		})
 	}
-	for _, name := range []string{"v3", "v1", "nopkgs"} {
+	for _, name := range []string{"v3", "v1", "nopkgs", "alias", "git", "file"} {
 		if _, ok := npmLockPins("package-lock.json", []byte(npmLockCases[name])); !ok {
 			t.Errorf("%s: the reader fell back", name)
 		}
