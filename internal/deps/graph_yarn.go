@@ -15,7 +15,7 @@ type yarnEntry struct {
 	specs     []string
 	name      string
 	version   string
-	workspace bool        // a workspace of the repository (berry): the product
+	workspace bool        // a workspace or directory of the repository: the product's own code
 	deps      [][2]string // name, range
 }
 
@@ -33,6 +33,9 @@ func yarnGraph(data, manifest []byte) *graph {
 		entries = yarnClassic(data)
 	}
 	bySpec := map[string]int{}
+	for i := range entries {
+		entries[i].workspace = entries[i].workspace || yarnLocal(entries[i].specs)
+	}
 	for i, e := range entries {
 		for _, s := range e.specs {
 			bySpec[s] = i
@@ -67,7 +70,9 @@ func yarnGraph(data, manifest []byte) *graph {
 			g.local[normName(e.name)+"@"+e.version] = true
 			g.rootKnown = true
 			for _, d := range e.deps {
-				addDirect(d[0], d[1], "") // berry merges a workspace's dev and runtime requirements
+				// Berry merges a workspace's dev and runtime requirements, and a
+				// local directory's requirements are the product's own.
+				addDirect(d[0], d[1], "")
 			}
 			continue
 		}
@@ -81,6 +86,29 @@ func yarnGraph(data, manifest []byte) *graph {
 		}
 	}
 	return g
+}
+
+// yarnLocal says whether an entry is a directory of the repository: a
+// spec with the link:, portal:, workspace: protocol, or file: naming no
+// archive.
+func yarnLocal(specs []string) bool {
+	for _, spec := range specs {
+		i := strings.IndexByte(strings.TrimPrefix(spec, "@"), '@')
+		if i < 0 {
+			continue
+		}
+		rng := strings.TrimPrefix(spec, "@")[i+1:]
+		switch {
+		case strings.HasPrefix(rng, "link:"), strings.HasPrefix(rng, "portal:"), strings.HasPrefix(rng, "workspace:"):
+			return true
+		case strings.HasPrefix(rng, "file:"):
+			p, _, _ := strings.Cut(rng, "#")
+			if !strings.HasSuffix(p, ".tgz") && !strings.HasSuffix(p, ".tar.gz") && !strings.HasSuffix(p, ".tar") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // manifestGroup is one requirement map of a package.json.

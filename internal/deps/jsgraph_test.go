@@ -111,8 +111,9 @@ func TestJSGraphChains(t *testing.T) {
 		{"pnpm 9.0 snapshots", pnpm + "peer-dependencies-advanced.v9.yaml", "pnpm-lock.yaml", "",
 			[][]string{{"@typescript-eslint/eslint-plugin@5.62.0", "@typescript-eslint/type-utils@5.62.0", "@typescript-eslint/utils@5.62.0"}},
 			[]string{"@typescript-eslint/eslint-plugin@5.62.0", "@typescript-eslint/parser@5.62.0", "eslint@8.57.0", "typescript@4.9.5"}, nil},
-		{"yarn v1 with package.json", yarn + "files.v1.lock", "yarn.lock", `{"dependencies":{"other_package":"file:./deps/other_package"}}`,
-			[][]string{{"other_package@0.0.2", "lodash@1.3.1"}, {"other_package@0.0.2", "etag@1.8.1"}}, []string{"other_package@0.0.2"}, nil},
+		{"yarn v1 local directories", yarn + "files.v1.lock", "yarn.lock", `{"dependencies":{"other_package":"file:./deps/other_package"}}`,
+			// other_package is a directory of the repository: its requirements are the product's.
+			nil, []string{"etag@1.8.1", "lodash@1.3.1"}, []string{"other_package@0.0.2", "filedep@1.2.0", "etag@1.8.0"}},
 		{"yarn v1 ranges resolve by spec", "testdata/yarn/classic.lock", "yarn.lock", `{"dependencies":{"app-lib":"^1.0.0"},"devDependencies":{"b":"^2.0.0"}}`,
 			[][]string{{"app-lib@1.2.0", "b@1.5.0", "c@3.0.1"}, {"b@2.1.0", "c@3.0.1"}, {"@scope/d@1.0.0", "alias-target@4.0.0"}}, []string{"app-lib@1.2.0", "b@2.1.0"}, nil},
 		{"yarn berry ranges resolve by spec", "testdata/yarn/berry.lock", "yarn.lock", "",
