@@ -29,7 +29,7 @@ func TestWriteGraph(t *testing.T) {
 		name, src, as string
 		chains        [][]string // each a path of purls, first requiring second, ...
 		notComponent  string
-		manifest      string // package.json beside the lockfile, "" for none
+		manifest      string   // package.json beside the lockfile, "" for none
 		direct        []string // purls the product requires itself; nil to skip the check
 	}{
 		{"npm v2 nested copies", "nested-dependencies.v2.json", "package-lock.json",
