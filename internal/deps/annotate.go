@@ -20,6 +20,7 @@ import (
 // the file is pinned by hashes.
 func annotate(t *source.Tree, f *File, data []byte) {
 	markRelations(t, f, data)
+	gradleLockScopes(f, data)
 	f.Integrity = integrity(t, f, data)
 }
 
