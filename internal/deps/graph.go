@@ -42,6 +42,10 @@ type graph struct {
 	// package is transitive.
 	rootKnown bool
 	direct    []directDep
+	// graphScopes says the extractor's scopes are not to be trusted (pnpm
+	// 9 records no dev flag, yarn none at all): each package then takes
+	// the scope of the direct dependencies it is reached from.
+	graphScopes bool
 }
 
 // directDep is one requirement of the product (or a workspace member).
@@ -156,8 +160,15 @@ func applyDirect(f *File, g *graph) {
 			scopes[p.Key()] = d.scope
 		}
 	}
+	var reached map[string]string
+	if g.graphScopes {
+		reached = scopeByReach(scopes, f.Edges)
+	}
 	for i := range f.Packages {
 		p := &f.Packages[i]
+		if s, ok := reached[p.Key()]; ok {
+			p.Scope = s
+		}
 		scope, ok := scopes[p.Key()]
 		if !ok {
 			p.Relation = Transitive
@@ -168,6 +179,39 @@ func applyDirect(f *File, g *graph) {
 			p.Scope = scope
 		}
 	}
+}
+
+// scopeByReach walks the edges from the direct dependencies: a package
+// reached from a runtime one (or one of unknown scope) is runtime, else
+// from an optional one optional, else dev. Packages no walk reaches are
+// left out.
+func scopeByReach(direct map[string]string, edges []Edge) map[string]string {
+	next := map[string][]string{}
+	for _, e := range edges {
+		next[e.From] = append(next[e.From], e.To)
+	}
+	out := map[string]string{}
+	for _, scope := range []string{Runtime, Optional, Dev} {
+		var queue []string
+		for key, s := range direct {
+			if s == "" {
+				s = Runtime
+			}
+			if s == scope {
+				queue = append(queue, key)
+			}
+		}
+		for len(queue) > 0 {
+			key := queue[len(queue)-1]
+			queue = queue[:len(queue)-1]
+			if _, done := out[key]; done {
+				continue
+			}
+			out[key] = scope
+			queue = append(queue, next[key]...)
+		}
+	}
+	return out
 }
 
 // npmGraph reads package-lock.json: the "packages" map of lockfile v2/v3,

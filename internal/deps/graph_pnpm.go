@@ -109,6 +109,8 @@ func pnpmGraph(data []byte) *graph {
 
 func pnpmDocument(doc *yaml.Node, g *graph) {
 	lockVersion, _ := strconv.ParseFloat(strings.Trim(yamlScalar(yamlGet(doc, "lockfileVersion")), "'\""), 64)
+	// From 9.0 the lockfile no longer marks dev packages.
+	g.graphScopes = g.graphScopes || lockVersion >= 9
 	packages, snapshots := yamlGet(doc, "packages"), yamlGet(doc, "snapshots")
 	entries := map[string]nameVersion{}
 	// Entries whose key carries no usable version name it in fields, as

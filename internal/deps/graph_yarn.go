@@ -51,7 +51,7 @@ func yarnGraph(data, manifest []byte) *graph {
 		}
 		return nil, false
 	}
-	g := &graph{local: map[string]bool{}}
+	g := &graph{local: map[string]bool{}, graphScopes: true}
 	addDirect := func(name, rng, scope string) {
 		if to, ok := resolve(name, rng); ok && !to.workspace && len(g.direct) < maxEdges {
 			g.direct = append(g.direct, directDep{to.name, to.version, scope})

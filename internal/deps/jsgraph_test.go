@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/testutil/golden"
 )
@@ -201,4 +203,28 @@ func checkGraph(t *testing.T, g *graph) {
 	file := File{Packages: []Package{{Ecosystem: "npm", Name: "a", Version: "1.0.0"}, {Ecosystem: "npm", Name: "b", Version: "1.0.0"}}}
 	applyGraph(&file, g)
 	applyDirect(&file, g)
+}
+
+// TestJSGraphScopes checks that where the lockfile marks no dev packages
+// (yarn, pnpm 9) each package takes the scope of the direct dependencies
+// that reach it: runtime from any runtime one, else dev.
+func TestJSGraphScopes(t *testing.T) {
+	f := scanAs(t, "testdata/yarn/classic.lock", "yarn.lock", `{"dependencies":{"app-lib":"^1.0.0"},"devDependencies":{"b":"^2.0.0"}}`)
+	got := map[string]string{}
+	for _, p := range f.Packages {
+		got[p.Name+"@"+p.Version] = p.Scope
+	}
+	want := map[string]string{"app-lib@1.2.0": Runtime, "b@1.5.0": Runtime, "c@3.0.1": Runtime, "@scope/d@1.0.0": Runtime, "alias-target@4.0.0": Runtime, "b@2.1.0": Dev}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("yarn scopes (-want +got):\n%s", diff)
+	}
+	f = scanAs(t, "testdata/lockfiles/osv-scalibr/javascript/pnpmlock/mixed-groups.v9.yaml", "pnpm-lock.yaml", "")
+	got = map[string]string{}
+	for _, p := range f.Packages {
+		got[p.Name+"@"+p.Version] = p.Scope
+	}
+	want = map[string]string{"ansi-regex@5.0.1": Runtime, "is-number@7.0.0": Dev, "uuid@8.3.2": Optional}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pnpm 9 scopes (-want +got):\n%s", diff)
+	}
 }
