@@ -20,22 +20,12 @@ import (
 // the file is pinned by hashes.
 func annotate(t *source.Tree, f *File, data []byte) {
 	markRelations(t, f, data)
+	gradleLockScopes(f, data)
 	f.Integrity = integrity(t, f, data)
 }
 
 func markRelations(t *source.Tree, f *File, data []byte) {
-	dir := path.Dir(f.Path)
-	read := func(name string) []byte {
-		p := path.Join(dir, name)
-		if t == nil || !t.Exists(p) {
-			return nil
-		}
-		b, err := t.ReadFile(p, limits.MaxSmallFileSize)
-		if err != nil {
-			return nil
-		}
-		return b
-	}
+	read := func(name string) []byte { return readSibling(t, f.Path, name) }
 	var direct map[string]string // name -> scope
 	switch f.Format {
 	case "javascript/packagelockjson", "javascript/yarnlock", "javascript/pnpmlock", "javascript/bunlock":
@@ -64,6 +54,20 @@ func markRelations(t *source.Tree, f *File, data []byte) {
 			p.Relation = Transitive
 		}
 	}
+}
+
+// readSibling reads a manifest beside the file at p, nil when there is
+// none or it is too large for one.
+func readSibling(t *source.Tree, p, name string) []byte {
+	q := path.Join(path.Dir(p), name)
+	if t == nil || !t.Exists(q) {
+		return nil
+	}
+	b, err := t.ReadFile(q, limits.MaxSmallFileSize)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 func npmDirect(data []byte) map[string]string {

@@ -345,8 +345,12 @@ func scanFile(ctx context.Context, st *scanState, fsys *treeFS, f format, p stri
 	if out.Format == "java/pomxml" {
 		annotatePom(t, &out, data, st.repoModules())
 	}
-	applyGraph(&out, readGraph(out.Format, data))
+	g := readGraph(out.Format, data, func(name string) []byte {
+		return readSibling(t, out.Path, name)
+	})
+	applyGraph(&out, g)
 	annotate(t, &out, data)
+	applyDirect(&out, g)
 	return out
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/assaysec/assay/internal/limits"
 )
 
 // OSV-SCALIBR's extractors return a flat package list; the lockfiles
@@ -35,12 +37,35 @@ type graph struct {
 	// (workspace members, path packages, the root project): the product,
 	// not components of it.
 	local map[string]bool
+	// rootKnown says the format (or the manifest beside it) names what the
+	// product itself requires: direct then lists it, and every other
+	// package is transitive.
+	rootKnown bool
+	direct    []directDep
+	// graphScopes says the extractor's scopes are not to be trusted (pnpm
+	// 9 records no dev flag, yarn none at all): each package then takes
+	// the scope of the direct dependencies it is reached from.
+	graphScopes bool
 }
 
+// directDep is one requirement of the product (or a workspace member).
+type directDep struct{ name, version, scope string }
+
 // readGraph reads the dependency graph of a lockfile, or nil when the
-// format records none or Assay has no reader for it.
-func readGraph(format string, data []byte) *graph {
+// format records none or Assay has no reader for it. sibling reads a file
+// of the lockfile's directory (nil when there is none to read).
+func readGraph(format string, data []byte, sibling func(name string) []byte) *graph {
+	if len(data) > limits.MaxFileSize {
+		return nil
+	}
+	if sibling == nil {
+		sibling = func(string) []byte { return nil }
+	}
 	switch format {
+	case "javascript/pnpmlock":
+		return pnpmGraph(data)
+	case "javascript/yarnlock":
+		return yarnGraph(data, sibling("package.json"))
 	case "javascript/packagelockjson":
 		return npmGraph(data)
 	case "rust/cargolock":
@@ -72,22 +97,7 @@ func applyGraph(f *File, g *graph) {
 			return g.local[normName(p.Name)+"@"+p.Version]
 		})
 	}
-	byName := map[string][]Package{}
-	for _, p := range f.Packages {
-		byName[normName(p.Name)] = append(byName[normName(p.Name)], p)
-	}
-	find := func(name, version string) (Package, bool) {
-		list := byName[normName(name)]
-		for _, p := range list {
-			if version != "" && p.Version == version {
-				return p, true
-			}
-		}
-		if version == "" && len(list) == 1 {
-			return list[0], true
-		}
-		return Package{}, false
-	}
+	find := packageFinder(f.Packages)
 	seen := map[Edge]bool{}
 	for _, e := range g.edges {
 		from, ok := find(e.fromName, e.fromVersion)
@@ -105,6 +115,103 @@ func applyGraph(f *File, g *graph) {
 		}
 	}
 	slices.SortFunc(f.Edges, func(a, b Edge) int { return strings.Compare(a.From+"\x01"+a.To, b.From+"\x01"+b.To) })
+}
+
+// packageFinder matches a lockfile's name and version to one of its
+// packages: the exact version, else the only version of that name when
+// the format gives none.
+func packageFinder(pkgs []Package) func(name, version string) (Package, bool) {
+	byName := map[string][]Package{}
+	for _, p := range pkgs {
+		byName[normName(p.Name)] = append(byName[normName(p.Name)], p)
+	}
+	return func(name, version string) (Package, bool) {
+		list := byName[normName(name)]
+		for _, p := range list {
+			if version != "" && p.Version == version {
+				return p, true
+			}
+		}
+		if version == "" && len(list) == 1 {
+			return list[0], true
+		}
+		return Package{}, false
+	}
+}
+
+// applyDirect marks which packages the product requires itself, when the
+// lockfile (pnpm importers, yarn workspaces) or the manifest resolved
+// through it says so by version, which is more precise than matching the
+// manifest's names: a name locked at two versions is direct at one only.
+// It runs after annotate and overrides its name-based marking.
+func applyDirect(f *File, g *graph) {
+	if g == nil || !g.rootKnown {
+		return
+	}
+	find := packageFinder(f.Packages)
+	scopes := map[string]string{}
+	for _, d := range g.direct {
+		p, ok := find(d.name, d.version)
+		if !ok {
+			continue
+		}
+		// Required at run time by one importer outranks dev use by another.
+		if s, seen := scopes[p.Key()]; !seen || s != Runtime && d.scope == Runtime {
+			scopes[p.Key()] = d.scope
+		}
+	}
+	var reached map[string]string
+	if g.graphScopes {
+		reached = scopeByReach(scopes, f.Edges)
+	}
+	for i := range f.Packages {
+		p := &f.Packages[i]
+		if s, ok := reached[p.Key()]; ok {
+			p.Scope = s
+		}
+		scope, ok := scopes[p.Key()]
+		if !ok {
+			p.Relation = Transitive
+			continue
+		}
+		p.Relation = Direct
+		if p.Scope == "" {
+			p.Scope = scope
+		}
+	}
+}
+
+// scopeByReach walks the edges from the direct dependencies: a package
+// reached from a runtime one (or one of unknown scope) is runtime, else
+// from an optional one optional, else dev. Packages no walk reaches are
+// left out.
+func scopeByReach(direct map[string]string, edges []Edge) map[string]string {
+	next := map[string][]string{}
+	for _, e := range edges {
+		next[e.From] = append(next[e.From], e.To)
+	}
+	out := map[string]string{}
+	for _, scope := range []string{Runtime, Optional, Dev} {
+		var queue []string
+		for key, s := range direct {
+			if s == "" {
+				s = Runtime
+			}
+			if s == scope {
+				queue = append(queue, key)
+			}
+		}
+		for len(queue) > 0 {
+			key := queue[len(queue)-1]
+			queue = queue[:len(queue)-1]
+			if _, done := out[key]; done {
+				continue
+			}
+			out[key] = scope
+			queue = append(queue, next[key]...)
+		}
+	}
+	return out
 }
 
 // npmGraph reads package-lock.json: the "packages" map of lockfile v2/v3,

@@ -100,7 +100,7 @@ func FuzzGraph(f *testing.F) {
 	formats := []string{"javascript/packagelockjson", "rust/cargolock", "php/composerlock", "python/poetrylock", "python/uvlock"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, format := range formats {
-			g := readGraph(format, data)
+			g := readGraph(format, data, nil)
 			if g != nil && len(g.edges) > maxEdges {
 				t.Fatalf("%s: %d edges, over the bound", format, len(g.edges))
 			}

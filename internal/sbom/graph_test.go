@@ -29,13 +29,36 @@ func TestWriteGraph(t *testing.T) {
 		name, src, as string
 		chains        [][]string // each a path of purls, first requiring second, ...
 		notComponent  string
+		manifest      string   // package.json beside the lockfile, "" for none
+		direct        []string // purls the product requires itself; nil to skip the check
 	}{
 		{"npm v2 nested copies", "nested-dependencies.v2.json", "package-lock.json",
-			[][]string{{"pkg:npm/postcss-calc@7.0.1", "pkg:npm/postcss@7.0.16", "pkg:npm/supports-color@6.1.0"}, {"pkg:npm/postcss@6.0.23", "pkg:npm/supports-color@5.5.0"}}, ""},
+			[][]string{{"pkg:npm/postcss-calc@7.0.1", "pkg:npm/postcss@7.0.16", "pkg:npm/supports-color@6.1.0"}, {"pkg:npm/postcss@6.0.23", "pkg:npm/supports-color@5.5.0"}}, "", "", nil},
 		{"npm v1 nested copies", "nested-dependencies.v1.json", "package-lock.json",
-			[][]string{{"pkg:npm/postcss-calc@7.0.1", "pkg:npm/postcss@7.0.16", "pkg:npm/supports-color@6.1.0"}, {"pkg:npm/postcss@6.0.23", "pkg:npm/supports-color@5.5.0"}}, ""},
+			[][]string{{"pkg:npm/postcss-calc@7.0.1", "pkg:npm/postcss@7.0.16", "pkg:npm/supports-color@6.1.0"}, {"pkg:npm/postcss@6.0.23", "pkg:npm/supports-color@5.5.0"}}, "", "", nil},
 		{"cargo", "deprecated-novuln.Cargo.lock", "Cargo.lock",
-			[][]string{{"pkg:cargo/url@2.5.3", "pkg:cargo/idna@1.1.0", "pkg:cargo/idna_adapter@1.2.1"}}, "rust_novuln_deprecated"},
+			[][]string{{"pkg:cargo/url@2.5.3", "pkg:cargo/idna@1.1.0", "pkg:cargo/idna_adapter@1.2.1"}}, "rust_novuln_deprecated", "", nil},
+		{"pnpm 5.3", "peer-dependencies-advanced.yaml", "pnpm-lock.yaml",
+			[][]string{{"pkg:npm/%40typescript-eslint/eslint-plugin@5.13.0", "pkg:npm/%40typescript-eslint/type-utils@5.13.0", "pkg:npm/%40typescript-eslint/utils@5.13.0", "pkg:npm/eslint-utils@3.0.0", "pkg:npm/eslint@8.10.0"}}, "", "",
+			[]string{"pkg:npm/%40typescript-eslint/eslint-plugin@5.13.0", "pkg:npm/%40typescript-eslint/parser@5.13.0", "pkg:npm/eslint@8.10.0"}},
+		{"pnpm 6.0", "peer-dependencies-advanced-v6.yaml", "pnpm-lock.yaml",
+			[][]string{{"pkg:npm/react-dom@18.3.0-canary-ab31a9ed2-20230824", "pkg:npm/react@18.3.0-canary-ab31a9ed2-20230824", "pkg:npm/loose-envify@1.4.0", "pkg:npm/js-tokens@4.0.0"}}, "", "",
+			[]string{"pkg:npm/react-dom@18.3.0-canary-ab31a9ed2-20230824"}},
+		{"pnpm 9.0", "peer-dependencies-advanced.v9.yaml", "pnpm-lock.yaml",
+			[][]string{{"pkg:npm/%40typescript-eslint/eslint-plugin@5.62.0", "pkg:npm/%40typescript-eslint/utils@5.62.0", "pkg:npm/%40eslint-community/eslint-utils@4.4.0", "pkg:npm/eslint@8.57.0", "pkg:npm/%40eslint/eslintrc@2.1.4", "pkg:npm/debug@4.3.4"}}, "", "",
+			// supports-color is a transitive peer that no kept edge reaches.
+			[]string{"pkg:npm/%40typescript-eslint/eslint-plugin@5.62.0", "pkg:npm/%40typescript-eslint/parser@5.62.0", "pkg:npm/eslint@8.57.0", "pkg:npm/typescript@4.9.5", "pkg:npm/supports-color@7.2.0"}},
+		{"yarn v1 local directories", "files.v1.lock", "yarn.lock", nil, "other_package",
+			`{"dependencies":{"other_package":"file:./deps/other_package"}}`, []string{"pkg:npm/etag@1.8.1", "pkg:npm/lodash@1.3.1"}},
+		{"yarn v1 chain", "classic.yarn.lock", "yarn.lock",
+			[][]string{{"pkg:npm/app-lib@1.2.0", "pkg:npm/b@1.5.0", "pkg:npm/c@3.0.1"}, {"pkg:npm/b@2.1.0", "pkg:npm/c@3.0.1"}, {"pkg:npm/app-lib@1.2.0", "pkg:npm/%40scope/d@1.0.0", "pkg:npm/alias-target@4.0.0"}}, "",
+			`{"dependencies":{"app-lib":"^1.0.0"},"devDependencies":{"b":"^2.0.0"}}`, []string{"pkg:npm/app-lib@1.2.0", "pkg:npm/b@2.1.0"}},
+		{"yarn berry workspace", "exclude-root.v2.lock", "yarn.lock", nil, "@ws/ansi-regex", "", []string{"pkg:npm/ansi-regex@6.1.0"}},
+		{"yarn berry aliases", "with-aliases.v2.lock", "yarn.lock", nil, "", "",
+			[]string{"pkg:npm/ansi-regex@5.0.1", "pkg:npm/ansi-regex@6.0.1", "pkg:npm/%40babel/helper-validator-identifier@7.22.20"}},
+		{"yarn berry chain", "berry.yarn.lock", "yarn.lock",
+			[][]string{{"pkg:npm/app-lib@1.2.0", "pkg:npm/b@1.5.0", "pkg:npm/c@3.0.1"}, {"pkg:npm/b@2.1.0", "pkg:npm/c@3.0.1"}}, "member", "",
+			[]string{"pkg:npm/app-lib@1.2.0", "pkg:npm/b@2.1.0"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,6 +69,11 @@ func TestWriteGraph(t *testing.T) {
 			dir := t.TempDir()
 			if err := os.WriteFile(filepath.Join(dir, tc.as), data, 0o644); err != nil {
 				t.Fatal(err)
+			}
+			if tc.manifest != "" {
+				if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(tc.manifest), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			tree, err := source.OpenTree(dir)
 			if err != nil {
@@ -125,6 +153,55 @@ func TestWriteGraph(t *testing.T) {
 					if c.Name == tc.notComponent {
 						t.Errorf("the product %s is listed as a component of itself", c.Name)
 					}
+				}
+			}
+			if tc.direct != nil {
+				var root []string
+				for _, d := range bom.Dependencies {
+					if d.Ref == "root:"+subject.Name {
+						root = slices.Sorted(slices.Values(d.DependsOn))
+					}
+				}
+				if want := slices.Sorted(slices.Values(tc.direct)); !slices.Equal(root, want) {
+					t.Errorf("the product depends on %v, want %v", root, want)
+				}
+				var spdxRoot []string
+				for _, r := range doc.Relationships {
+					switch {
+					case r.A == "SPDXRef-Product" && r.Rel == "DEPENDS_ON":
+						spdxRoot = append(spdxRoot, r.B)
+					case r.B == "SPDXRef-Product" && (r.Rel == "DEV_DEPENDENCY_OF" || r.Rel == "OPTIONAL_DEPENDENCY_OF"):
+						spdxRoot = append(spdxRoot, r.A)
+					}
+				}
+				var wantIDs []string
+				for _, p := range tc.direct {
+					wantIDs = append(wantIDs, idOf[p])
+				}
+				if slices.Sort(spdxRoot); !slices.Equal(spdxRoot, slices.Sorted(slices.Values(wantIDs))) {
+					t.Errorf("SPDX: the product DEPENDS_ON %v, want %v", spdxRoot, wantIDs)
+				}
+			}
+			spdxReach := map[string]bool{"SPDXRef-Product": true}
+			for changed := true; changed; {
+				changed = false
+				for _, r := range doc.Relationships {
+					a, b := r.A, r.B
+					switch r.Rel {
+					case "DEPENDS_ON":
+					case "DEV_DEPENDENCY_OF", "OPTIONAL_DEPENDENCY_OF":
+						a, b = b, a
+					default:
+						continue
+					}
+					if spdxReach[a] && !spdxReach[b] {
+						spdxReach[b], changed = true, true
+					}
+				}
+			}
+			for _, p := range doc.Packages {
+				if !spdxReach[p.ID] {
+					t.Errorf("SPDX: %s is not reachable from the described package", p.ID)
 				}
 			}
 			// Every component is reachable from the product.
