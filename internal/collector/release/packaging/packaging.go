@@ -113,6 +113,9 @@ func classify(p string) string {
 	if gradleScript(p) {
 		return "build.gradle"
 	}
+	if base == "gradle.properties" && !skipped(p) {
+		return base
+	}
 	if dir == "." || dir == "scripts" || dir == "script" || dir == "bin" || dir == "tools" || dir == "ci" || dir == "release" || dir == "build" {
 		if releaseScript.MatchString(lb) {
 			return "script"
@@ -177,6 +180,8 @@ func Scan(f *evidence.Packaging, p, kind string, data []byte) {
 		pom(f, p, text)
 	case "build.gradle", "build.gradle.kts":
 		gradle(f, p, text)
+	case "gradle.properties":
+		gradleProperties(f, p, text)
 	case "composer.json":
 		composer(f, p, text)
 	case "gemspec":
@@ -353,6 +358,18 @@ var (
 	gradlePublish = lazyre.New(`(?m)["']maven-publish["']|\bmaven-publish\b|com\.vanniktech\.maven\.publish|^\s*publishing\s*\{`)
 	gradleRepoURL = lazyre.New(`url\s*=?\s*(?:uri\s*\()?\s*["']([a-z]+://[^"']+)["']`)
 )
+
+// gradleSignProperty is the Gradle Maven Publish plugin's (com.vanniktech)
+// switch that signs every publication, the same as signAllPublications() in
+// the build script.
+var gradleSignProperty = lazyre.New(`(?m)^[ \t]*RELEASE_SIGNING_ENABLED[ \t]*[=:][ \t]*true[ \t]*\r?$`)
+
+// gradleProperties records signing switched on in gradle.properties.
+func gradleProperties(f *evidence.Packaging, p, text string) {
+	if loc := gradleSignProperty.FindStringIndex(text); loc != nil {
+		addSigning(f, evidence.SigningConfig{Tool: "gradle-signing", Path: p, Line: lineAt(text, loc[0]), Detail: "RELEASE_SIGNING_ENABLED=true: the Gradle Maven Publish plugin signs every publication"})
+	}
+}
 
 func gradle(f *evidence.Packaging, p, text string) {
 	if loc := gradleSigning.FindStringIndex(text); loc != nil {

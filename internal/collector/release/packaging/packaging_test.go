@@ -72,7 +72,7 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{"[project]\nname = \"x\"\n", `{"name":"x","private":false}`, "<project><distributionManagement><url>http://a</url></distributionManagement></project>", "gpg --detach-sign a\nnpm publish\n", "curl http://a.b/c.tar.gz\n"} {
 		f.Add("x", s)
 	}
-	kinds := []string{"pyproject.toml", "setup.py", "package.json", "Cargo.toml", "pom.xml", "build.gradle", "composer.json", "gemspec", "go.mod", "script", "doc"}
+	kinds := []string{"pyproject.toml", "setup.py", "package.json", "Cargo.toml", "pom.xml", "build.gradle", "gradle.properties", "composer.json", "gemspec", "go.mod", "script", "doc"}
 	f.Fuzz(func(t *testing.T, kind, data string) {
 		for _, k := range kinds {
 			var p evidence.Packaging
@@ -82,6 +82,42 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestGradlePropertiesSigning: the Gradle Maven Publish plugin signs every
+// publication when gradle.properties sets RELEASE_SIGNING_ENABLED=true.
+func TestGradlePropertiesSigning(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		text string
+		line int // 0: no signing recorded
+	}{
+		{"GROUP=com.example\nRELEASE_SIGNING_ENABLED=true\n", 2},
+		{"RELEASE_SIGNING_ENABLED = true\r\n", 1},
+		{"RELEASE_SIGNING_ENABLED=false\n", 0},
+		{"#RELEASE_SIGNING_ENABLED=true\n", 0},
+		{"MY_RELEASE_SIGNING_ENABLED=true\n", 0},
+		{"org.gradle.jvmargs=-Xmx4g\n", 0},
+	} {
+		var f evidence.Packaging
+		Scan(&f, "gradle.properties", "gradle.properties", []byte(tc.text))
+		got := 0
+		if len(f.Signing) > 0 {
+			got = f.Signing[0].Line
+			if f.Signing[0].Tool != "gradle-signing" {
+				t.Errorf("%q: tool %q, want gradle-signing", tc.text, f.Signing[0].Tool)
+			}
+		}
+		if got != tc.line {
+			t.Errorf("%q: signing at line %d, want %d", tc.text, got, tc.line)
+		}
+	}
+	if got := classify("gradle.properties"); got != "gradle.properties" {
+		t.Errorf("classify(gradle.properties) = %q", got)
+	}
+	if got := classify("samples/app/gradle.properties"); got != "" {
+		t.Errorf("classify(samples/app/gradle.properties) = %q, want nothing", got)
+	}
 }
 
 func TestClassifyGradleScripts(t *testing.T) {
