@@ -29,7 +29,7 @@ func TestCollect(t *testing.T) {
 		"sub/build.gradle.kts":     "plugins {\n  `maven-publish`\n  signing\n}\nsigning {\n  sign(publishing.publications)\n}\n",
 		"scripts/release.sh":       "#!/bin/sh\n# gpg --detach-sign old.tar.gz\ngpg --verify x.asc\ngpg --armor --detach-sign dist/lib.tar.gz\ntwine upload dist/*\n",
 		"README.md":                "Install:\n\n    curl -fsSL http://get.vendor.net/install.sh | sh\n\nUsage: `lib.get(\"http://example.com\")`, or open http://localhost:8000.\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n",
-		"docs/install.md":          "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it.\n",
+		"docs/install.md":          "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it.\nYou can download the pager [from its homepage](http://pager.vendor.net/download.html).\nDownload the latest release from http://vendor.net/download.html\nDownload it from http://dl.vendor.net/get?id=lib\nSee http://vendor.net/faq for help.\n",
 		"docs/usage.md":            "curl http://dl.vendor.net/x.tar.gz\n", // not an install document
 		"test/fixtures/setup.py":   "setup(name='x')\n",
 	}
@@ -61,6 +61,9 @@ func TestCollect(t *testing.T) {
 		Downloads: []evidence.DownloadMention{
 			{Path: "README.md", Line: 3, URL: "http://get.vendor.net/install.sh", Text: "curl -fsSL http://get.vendor.net/install.sh | sh"},
 			{Path: "docs/install.md", Line: 1, URL: "http://dl.vendor.net/lib-1.0.tar.gz", Text: "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it."},
+			{Path: "docs/install.md", Line: 2, URL: "http://pager.vendor.net/download.html", Text: "You can download the pager [from its homepage](http://pager.vendor.net/download.html).", Link: true},
+			{Path: "docs/install.md", Line: 3, URL: "http://vendor.net/download.html", Text: "Download the latest release from http://vendor.net/download.html"},
+			{Path: "docs/install.md", Line: 4, URL: "http://dl.vendor.net/get?id=lib", Text: "Download it from http://dl.vendor.net/get?id=lib"},
 		},
 	}
 	if d := cmp.Diff(want, got); d != "" {
