@@ -159,6 +159,7 @@ var (
 	reNpmIntegrity   = regexp.MustCompile(`"integrity"\s*:\s*"sha(1|256|384|512)-`)
 	reYarnIntegrity  = regexp.MustCompile(`(?m)^\s+(integrity\s+sha|checksum:\s*\S)`)
 	rePnpmIntegrity  = regexp.MustCompile(`integrity:\s*sha(1|256|384|512)-`)
+	rePnpmLocal      = regexp.MustCompile(`(?m)^\s+resolution:\s*\{\s*directory:`)
 	reBunIntegrity   = regexp.MustCompile(`"sha(1|256|384|512)-[A-Za-z0-9+/=]+"`)
 	reJSONHashes     = regexp.MustCompile(`"hashes"\s*:\s*\[\s*"`)
 	reNuGetHash      = regexp.MustCompile(`"contentHash"\s*:\s*"[^"]+"`)
@@ -185,6 +186,13 @@ func integrity(t *source.Tree, f *File, data []byte) Integrity {
 	case "javascript/yarnlock":
 		return count("integrity/checksum fields", len(reYarnIntegrity.FindAllStringIndex(s, -1)))
 	case "javascript/pnpmlock":
+		// Packages resolved from a directory of the tree (file: and
+		// injected workspace packages) are not downloaded: no hash.
+		if local := len(rePnpmLocal.FindAllStringIndex(s, -1)); local > 0 && local < total {
+			in := Integrity{Method: "integrity fields", Hashed: min(len(rePnpmIntegrity.FindAllStringIndex(s, -1)), total-local), Total: total - local}
+			in.Note = fmt.Sprintf("%d entries resolved from directories of the tree need no hash", local)
+			return in
+		}
 		return count("integrity fields", len(rePnpmIntegrity.FindAllStringIndex(s, -1)))
 	case "javascript/bunlock":
 		return count("integrity fields", len(reBunIntegrity.FindAllStringIndex(s, -1)))

@@ -351,6 +351,17 @@ var (
 	reInterpol = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_.]*)\}?`)
 )
 
+// reConstraints opens a dependencies { constraints { ... } } block.
+var reConstraints = regexp.MustCompile(`^constraints\s*\{`)
+
+// declares reports whether a declaration's arguments name a component
+// Assay can read: literal coordinates, a map notation, a catalog accessor or
+// a kotlin() shorthand.
+func declares(args string) bool {
+	return reCoordinate.MatchString(args) || reMapGroup.MatchString(args) || reAccessor.MatchString(args) ||
+		reFindLibrary.MatchString(args) || reKotlinLib.MatchString(args)
+}
+
 // notComponents are declaration arguments that name no registry component:
 // other projects of the build, local files, Gradle's own API.
 var notComponents = []string{"project(", "projects.", "files(", "fileTree(", "gradleApi()", "localGroovy()", "gradleTestKit()", "libs.plugins."}
@@ -377,7 +388,7 @@ func (buildExtractor) Extract(_ context.Context, in *filesystem.ScanInput) (inve
 		out.Packages = append(out.Packages, p)
 		return len(out.Packages) < maxDeclarations
 	}
-	depth, depsDepth := 0, -1
+	depth, depsDepth, constraintsDepth := 0, -1, -1
 	lines := strings.Split(string(data), "\n")
 	for i := 0; i < len(lines); i++ {
 		line := stripComment(lines[i])
@@ -389,9 +400,16 @@ func (buildExtractor) Extract(_ context.Context, in *filesystem.ScanInput) (inve
 			depsDepth = depth
 		}
 		inDeps := depsDepth >= 0 && depth > depsDepth
+		if inDeps && constraintsDepth < 0 && reConstraints.MatchString(trimmed) {
+			constraintsDepth = depth
+		}
+		inConstraints := constraintsDepth >= 0 && depth > constraintsDepth
 		depth += braceDelta(line)
 		if depsDepth >= 0 && depth <= depsDepth && !strings.HasPrefix(trimmed, "dependencies") {
 			depsDepth = -1
+		}
+		if constraintsDepth >= 0 && depth <= constraintsDepth && !reConstraints.MatchString(trimmed) {
+			constraintsDepth = -1
 		}
 		if !inDeps {
 			continue
@@ -417,6 +435,12 @@ func (buildExtractor) Extract(_ context.Context, in *filesystem.ScanInput) (inve
 			groups = []string{"dev"}
 		}
 		p, lineNo := in.Path, i+1
+		if inConstraints && !declares(args) {
+			// A constraint only bounds the version of a component that
+			// something else brings in; one named by an expression (a
+			// platform listing the build's own subprojects) adds nothing.
+			continue
+		}
 		if !declaration(cfg, args, vars, cat, catalogProblem, p, lineNo, groups, add) {
 			break
 		}

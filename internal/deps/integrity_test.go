@@ -90,6 +90,38 @@ checksum = "ddc6f9cc94d67c0e21aaf7eda3a010fd3af78ebf6e096aa6e2e13c79749cce4f"
 			want:  Integrity{Method: "integrity fields", Hashed: 1, Total: 1, Note: "3 root, workspace or linked entries need no hash"},
 		},
 		{
+			name: "pnpm_directory_packages",
+			file: "pnpm-lock.yaml",
+			data: `lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    devDependencies:
+      '@acme/fixture':
+        specifier: file:playground/fixture
+        version: file:playground/fixture
+      left-pad:
+        specifier: ^1.3.0
+        version: 1.3.0
+
+packages:
+
+  '@acme/fixture@file:playground/fixture':
+    resolution: {directory: playground/fixture, type: directory}
+
+  left-pad@1.3.0:
+    resolution: {integrity: sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEfXa/7OpCRSYOnWUUMsYkjAFHQB/IKCj9XVeoqwVKuEcw==}
+
+snapshots:
+
+  '@acme/fixture@file:playground/fixture': {}
+
+  left-pad@1.3.0: {}
+`,
+			want: Integrity{Method: "integrity fields", Hashed: 1, Total: 1, Note: "1 entries resolved from directories of the tree need no hash"},
+		},
+		{
 			name: "composer_path_repository",
 			file: "composer.lock",
 			data: `{"packages":[

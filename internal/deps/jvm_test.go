@@ -109,3 +109,32 @@ func FuzzGraph(f *testing.F) {
 		}
 	})
 }
+
+// TestGradleConstraints: a constraint bounds a version and adds no
+// component, so one named by an expression (a platform that lists the
+// build's own subprojects) is no gap in the inventory, while constraints
+// and dependencies with coordinates are still read.
+func TestGradleConstraints(t *testing.T) {
+	tests := []struct {
+		name       string
+		script     string
+		packages   int
+		unresolved int
+	}{
+		{"platform of own subprojects", "dependencies {\n  constraints {\n    rootProject.subprojects { subproject ->\n      api subproject\n    }\n  }\n}\n", 0, 0},
+		{"constraint with coordinates", "dependencies {\n  constraints {\n    api(\"com.squareup.okio:okio:3.9.0\")\n  }\n}\n", 1, 0},
+		{"expression after the block closes", "dependencies {\n  constraints {\n    api(\"a:b:1.0\")\n  }\n  implementation someLibrary\n}\n", 2, 1},
+		{"expression outside constraints", "dependencies {\n  implementation someLibrary\n}\n", 1, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := run(context.Background(), buildExtractor{}, nil, "lib/build.gradle", []byte(tc.script))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.pkgs)+len(r.unresolved) != tc.packages || len(r.unresolved) != tc.unresolved {
+				t.Errorf("got %d packages and %d unresolved, want %d declarations of which %d unresolved: %+v %+v", len(r.pkgs), len(r.unresolved), tc.packages, tc.unresolved, r.pkgs, r.unresolved)
+			}
+		})
+	}
+}

@@ -54,4 +54,8 @@ type DownloadMention struct {
 	Line int
 	URL  string
 	Text string
+	// Link is a web page linked from prose that speaks of downloading,
+	// with no download command and no archive in the URL: it may be the
+	// product's download page or another program's homepage.
+	Link bool
 }

@@ -40,6 +40,14 @@ var Defaults = []Pattern{
 	{Glob: "**/examples", Reason: ReasonExample, Source: "default"},
 	{Glob: "**/example", Reason: ReasonExample, Source: "default"},
 	{Glob: "**/_examples", Reason: ReasonExample, Source: "default"},
+	// Demonstration and manual-testing apps: samples/ of Gradle and Maven
+	// builds, playground/ of front-end tool monorepos (Vite, Nuxt, Vitest),
+	// sandbox/ pages run against a local server.
+	{Glob: "**/samples", Reason: ReasonExample, Source: "default"},
+	{Glob: "**/sample", Reason: ReasonExample, Source: "default"},
+	{Glob: "**/playground", Reason: ReasonExample, Source: "default"},
+	{Glob: "**/playgrounds", Reason: ReasonExample, Source: "default"},
+	{Glob: "**/sandbox", Reason: ReasonExample, Source: "default"},
 	{Glob: "**/testdata", Reason: ReasonFixture, Source: "default"},
 	{Glob: "**/fixtures", Reason: ReasonFixture, Source: "default"},
 	{Glob: "**/__fixtures__", Reason: ReasonFixture, Source: "default"},

@@ -30,6 +30,10 @@ func TestClassify(t *testing.T) {
 		{"site/package.json", true, ""},
 		{"extras/pom.xml", false, "excluded by scope.exclude under extras/ (assay.yaml:3)"},
 		{"a/bench/go.mod", false, "excluded by scope.exclude under a/bench/ (assay.yaml:4)"},
+		{"playground/external/public/slash@3.0.0.js", false, "example code under playground/ (default)"},
+		{"samples/build.gradle", false, "example code under samples/ (default)"},
+		{"sandbox/client.js", false, "example code under sandbox/ (default)"},
+		{"packages/playgrounds-kit/package.json", true, ""},
 		{"latest/go.mod", true, ""},
 		{"contest/go.mod", true, ""},
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
+	"github.com/assaysec/assay/internal/scope"
 )
 
 // ---- binary artefacts in the tree ----
@@ -16,12 +17,22 @@ func noBinaryArtefacts(ev *evidence.Set) []rule.Finding {
 	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the tree was not searched for binary artefacts")}
 	}
+	var sc *scope.Scope
+	if it, ok := evidence.First[evidence.ProductScope](ev); ok {
+		s := it.Fact.Scope
+		sc = &s
+	}
 	var out []rule.Finding
 	var allowed []string
 	for _, it := range evidence.Facts[evidence.Binary](ev) {
 		b := it.Fact
 		if b.Allowed != "" {
 			allowed = append(allowed, fmt.Sprintf("%s (%s)", b.Path, b.Allowed))
+			continue
+		}
+		if v := sc.Classify(b.Path); !v.In {
+			// Inputs of e2e test apps and examples do not ship.
+			allowed = append(allowed, fmt.Sprintf("%s (outside the product: %s)", b.Path, v.Why()))
 			continue
 		}
 		out = append(out, rule.New(id, rule.False, loc(b.Path, 0), "%s is a committed binary (%s, %d bytes): it cannot be reviewed, and what it was built from is not in the repository", b.Path, b.Format, b.Size))

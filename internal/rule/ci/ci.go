@@ -75,7 +75,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule(ContainerImagesPinned, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindBuildImage}, containerImagesPinned),
 		b.Rule(DownloadsVerified, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile}, downloadsVerified),
 		b.Rule(PackageInstallsPinned, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindManifest}, packageInstallsPinned),
-		b.Rule(NoBinaryArtefacts, []evidence.Kind{evidence.KindBinary, evidence.KindBinaryScan}, noBinaryArtefacts),
+		b.Rule(NoBinaryArtefacts, []evidence.Kind{evidence.KindBinary, evidence.KindBinaryScan, evidence.KindScope}, noBinaryArtefacts),
 		b.Rule(NoUntrustedCheckoutInPrivilegedTrigger, needPipelines, noUntrustedCheckout),
 		b.Rule(NoScriptInjection, needPipelines, noScriptInjection),
 		b.Rule(SelfHostedRunnersNotExposed, needPipelines, selfHostedRunnersNotExposed),

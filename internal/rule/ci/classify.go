@@ -129,12 +129,12 @@ func expansions(run string, stepEnv, env map[string]string, matrix map[string][]
 // Parts of the command-start pattern. A command starts a line or follows
 // ;, &&, ||, |, ( or $( or a shell keyword; before it may stand inline
 // variable assignments (CGO_ENABLED=1), wrappers with their options (sudo,
-// env, uv run --locked, poetry run, bundle exec, xvfb-run -a, python -m,
+// env, uv run --locked, poetry run, bundle exec, xvfb-run -a, python -m, php,
 // coverage run) and a path or variable prefix (venv/bin/, ${PREFIX}).
 const (
 	cmdStart = `(?:^|[;&|(]|\$\(|\b(?:then|do|else)[ \t])[ \t]*`
 	assign   = `[A-Za-z_]\w*=(?:"[^"\n]*"|'[^'\n]*'|[^\s;&|]*)[ \t]+`
-	wrapper  = `(?:sudo|exec|time|nice|command|env|cross-env|npx|bunx|uvx|pipx\s+run|(?:pnpm|yarn|npm)\s+(?:exec|dlx)|yarn|pnpm|uv\s+(?:tool\s+)?run|poetry\s+run|pipenv\s+run|pdm\s+run|rye\s+run|hatch\s+(?:-e\s+\S+\s+)?run|bundle\s+exec|python[\d.]*\s+-m|py\s+-m|coverage\s+run|xvfb-run|dbus-run-session|timeout\s+[\w.]+|catchsegv|stdbuf)`
+	wrapper  = `(?:sudo|exec|time|nice|command|env|cross-env|npx|bunx|uvx|pipx\s+run|(?:pnpm|yarn|npm)\s+(?:exec|dlx)|yarn|pnpm|uv\s+(?:tool\s+)?run|poetry\s+run|pipenv\s+run|pdm\s+run|rye\s+run|hatch\s+(?:-e\s+\S+\s+)?run|bundle\s+exec|python[\d.]*\s+-m|php[\d.]*|py\s+-m|coverage\s+run|xvfb-run|dbus-run-session|timeout\s+[\w.]+|catchsegv|stdbuf)`
 	wrapOpt  = `(?:[ \t]+-[-\w]+(?:=\S*)?(?:[ \t]+[^\s;&|#-][^\s;&|]*)?)`
 	cmdPath  = `(?:\$\{?\w+\}?/?|[\w.~-]*/)*`
 )
@@ -165,7 +165,7 @@ var tests = recogniser{
 		`(?:\./)?gradlew?(?:\.bat)?\s+(?:[^\n;&|]*\s)?(?:test|check|build|\w*Test)\b`,
 		`rspec\b`, `rake\s+(?:test|spec|ci|default)\b`, `rake\s*(?:$|[;&|])`, `rails\s+test\b`, `bin/rails\s+test\b`,
 		`dotnet\s+test\b`, `vstest(?:\.console)?\b`,
-		`phpunit\b`, `pest\b`, `composer\s+(?:run(?:-script)?\s+)?(?:test|tests|ci)\b`,
+		`(?:simple-)?phpunit\b`, `paratest\b`, `pest\b`, `codecept(?:\.phar)?\s+run\b`, `phpspec\s+run\b`, `artisan\s+test\b`, `composer\s+(?:run(?:-script)?\s+)?(?:test|tests|ci)\b`,
 		`make\s+(?:[^\n;&|]*\s)?(?:test|tests|check|ci|unit|units|unit-tests?|unittests?|integration(?:-tests?)?|e2e|regression-tests?|test-[\w-]+|[\w-]+-tests?)\b`,
 		`(?:\./)?[\w./-]*(?:run[_-]tests?|tests?)\.sh\b`, testScript,
 		`ctest\b`, `meson\s+test\b`, `ninja\s+(?:-C\s+\S+\s+)?(?:test|check)\b`, `bazel(?:isk)?\s+(?:[^\n;&|]*\s)?(?:test|coverage)\b`,

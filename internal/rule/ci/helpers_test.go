@@ -11,6 +11,7 @@ import (
 	"github.com/assaysec/assay/internal/collector/ci/updates"
 	"github.com/assaysec/assay/internal/collector/deps/manifests"
 	"github.com/assaysec/assay/internal/collector/repo/binaries"
+	reposcope "github.com/assaysec/assay/internal/collector/repo/scope"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
@@ -29,7 +30,7 @@ func collectDir(t testing.TB, dir string) *evidence.Set {
 	t.Cleanup(func() { tree.Close() })
 	in := &collector.Input{Tree: tree, Now: testNow}
 	ev := evidence.NewSet()
-	for _, c := range []collector.Collector{pipelines.New(), buildenv.New(), updates.New(), manifests.New(&config.Config{}), binaries.New()} {
+	for _, c := range []collector.Collector{pipelines.New(), buildenv.New(), updates.New(), manifests.New(&config.Config{}), binaries.New(), reposcope.New(nil)} {
 		recs, err := c.Collect(context.Background(), in)
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name(), err)

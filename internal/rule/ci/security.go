@@ -820,6 +820,42 @@ var (
 	dumpSecret = lazyre.New(`toJSON\(\s*secrets\s*\)`)
 )
 
+var (
+	shellQuoted = lazyre.New(`"(?:[^"\\\n]|\\.)*"|'[^'\n]*'`)
+	// toStderr is a redirection to the job's own output streams, which
+	// the runner writes to the log.
+	toStderr = lazyre.New(`^(?:[12]?>>?\s*&\s*[12]|[12]?>>?\s*/dev/(?:stderr|stdout|tty))`)
+	redirect = lazyre.New(`[12]?>>?\s*&?\s*\S`)
+)
+
+// printsToLog reports whether an echo command, given from the command to
+// the end of its line, sends its output to the build log. Output
+// redirected to a file (echo "$KEY" > key.asc) or piped into another
+// program (echo "$TOKEN" | docker login --password-stdin) does not reach
+// the log, unless the pipe goes through tee; ::add-mask:: hides the value.
+func printsToLog(command string) bool {
+	if strings.Contains(command, "::add-mask::") {
+		return false
+	}
+	// Quoted words may hold > and |; blank them, keeping their length.
+	bare := shellQuoted.ReplaceAllStringFunc(command, func(q string) string { return strings.Repeat("x", len(q)) })
+	// The command ends at ;, && or ||; a single & belongs to >&2.
+	for i := 0; i < len(bare); i++ {
+		if bare[i] == ';' || i+1 < len(bare) && (bare[i] == '&' && bare[i+1] == '&' || bare[i] == '|' && bare[i+1] == '|') {
+			bare = bare[:i]
+			break
+		}
+	}
+	if i := strings.IndexByte(bare, '|'); i >= 0 {
+		next := strings.Fields(bare[i+1:])
+		return len(next) > 0 && next[0] == "tee" && !redirect.MatchString(bare[i+1:])
+	}
+	if loc := redirect.FindStringIndex(bare); loc != nil {
+		return toStderr.MatchString(bare[loc[0]:])
+	}
+	return true
+}
+
 func secretsNotEchoed(ev *evidence.Set) []rule.Finding {
 	const id = SecretsNotEchoed
 	var out []rule.Finding
@@ -843,11 +879,15 @@ func secretsNotEchoed(ev *evidence.Set) []rule.Finding {
 					sort.Strings(secretEnv)
 					res = append(res, lazyre.New(`(?m)\b(?:echo|printf|Write-Host)\b[^\n]*\$\{?(?:`+strings.Join(secretEnv, "|")+`)\b`))
 				}
+			find:
 				for _, re := range res {
-					if m := re.FindStringIndex(s.Run); m != nil {
+					for _, m := range re.FindAllStringIndex(s.Run, 20) {
+						if !printsToLog(firstLine(s.Run[m[0]:])) {
+							continue
+						}
 						l := s.RunLine + strings.Count(s.Run[:m[0]], "\n")
 						out = append(out, rule.New(id, rule.False, loc(pl.Path, l), "a secret is written to the build log in job %q: %s", j.ID, firstLine(s.Run[m[0]:m[1]])))
-						break
+						break find
 					}
 				}
 			}

@@ -47,6 +47,13 @@ func TestTestCommandRecognition(t *testing.T) {
 		{run: "cd build && ctest --output-on-failure", line: 1},
 		{run: "vendor/bin/phpunit", line: 1},
 		{run: "composer test", line: 1},
+		{run: "vendor/bin/simple-phpunit --verbose", line: 1}, // the Symfony PHPUnit bridge
+		{run: "vendor/bin/paratest -p4", line: 1},
+		{run: "php vendor/bin/codecept run unit", line: 1},
+		{run: "bin/phpspec run --format=dot", line: 1},
+		{run: "php -d memory_limit=-1 vendor/bin/phpunit", line: 1},
+		{run: "php artisan test --parallel", line: 1},
+		{run: "php bin/console lint:yaml config"},
 		{run: "scripts/test", line: 1},
 		{run: "ci/test-linux.sh", line: 1},
 		{run: "./test.sh", line: 1},
@@ -317,4 +324,32 @@ func setDefaultBranch(ev *evidence.Set, b string) {
 		out.Add(r)
 	}
 	*ev = *out
+}
+
+// TestPrintsToLog: an echo of a secret reaches the build log unless its
+// output goes to a file or into another program.
+func TestPrintsToLog(t *testing.T) {
+	tests := []struct {
+		command string
+		want    bool
+	}{
+		{`echo ${{ secrets.TOKEN }}`, true},
+		{`echo "key: $GPG_SIGNING_KEY"`, true},
+		{`echo "$GPG_SIGNING_KEY" >&2`, true},
+		{`printf '%s' "$KEY" 1>/dev/stderr`, true},
+		{`echo "$KEY" | tee key.asc`, true},
+		{`echo "$KEY" && echo done > log.txt`, true},
+		{`echo "$GPG_SIGNING_KEY" > ~/.gnupg/private.key`, false},
+		{`echo "TOKEN=${{ secrets.TOKEN }}" >> "$GITHUB_ENV"`, false},
+		{`echo "${{ secrets.CERT }}" | base64 --decode > cert.p12`, false},
+		{`echo "$TOKEN" | docker login ghcr.io -u bot --password-stdin`, false},
+		{`echo "$KEY" | tee key.asc > /dev/null`, false},
+		{`echo "::add-mask::${{ secrets.TOKEN }}"`, false},
+		{`echo "a > b | c $KEY"`, true},
+	}
+	for _, tc := range tests {
+		if got := printsToLog(tc.command); got != tc.want {
+			t.Errorf("printsToLog(%q) = %v, want %v", tc.command, got, tc.want)
+		}
+	}
 }

@@ -84,6 +84,13 @@ func inferredChannels(id string, ev *evidence.Set) ([]rule.Finding, []rule.Findi
 			if err == nil {
 				host = u.Host
 			}
+			if d.Link {
+				// Prose with a link is often about another program ("download
+				// less from its homepage"); only a person can tell.
+				trues = append(trues, rule.New(id, rule.NotAvailable, evidence.Location{Path: d.Path, Line: d.Line},
+					"%s:%d links to a page over plain http:// where it speaks of downloading (%s from %s); whether customers get this software there, rather than another program, needs a person to read it (publish the link over https://, or set releases in assay.yaml)", d.Path, d.Line, d.URL, host))
+				continue
+			}
 			falses = append(falses, rule.Violated(id, evidence.Location{Path: d.Path, Line: d.Line},
 				"%s:%d tells customers to download over plain http:// (%s from %s), which a network attacker can swap; publish the link over https://", d.Path, d.Line, d.URL, host))
 		}

@@ -59,7 +59,11 @@ func TestInferredChannels(t *testing.T) {
 			{Channel: "npm", Name: "lib", Path: "package.json", Line: 2, URL: "http://npm.internal.example.net"},
 			{Channel: "maven", Path: "pom.xml", Line: 9, URL: "https://repo.example.net/releases"},
 		},
-		Downloads: []evidence.DownloadMention{{Path: "INSTALL.md", Line: 4, URL: "http://dl.vendor.net/tool.tar.gz"}},
+		Downloads: []evidence.DownloadMention{
+			{Path: "INSTALL.md", Line: 4, URL: "http://dl.vendor.net/tool.tar.gz"},
+			// Prose linking another program's homepage: a person must read it.
+			{Path: "README.md", Line: 80, URL: "http://www.greenwoodsoftware.com/less/download.html", Link: true},
+		},
 	}
 	wf := evidence.CIPipeline{Path: ".github/workflows/r.yml", System: evidence.CIGitHubActions,
 		Triggers: []evidence.CITrigger{{Event: "push", Tags: []string{"v*"}}},
@@ -79,6 +83,7 @@ func TestInferredChannels(t *testing.T) {
 		{rule.False, rule.Violation, "INSTALL.md"},
 		{rule.True, "", "pyproject.toml"},
 		{rule.True, "", "pom.xml"},
+		{rule.NotAvailable, "", "README.md"},
 		{rule.True, "", ".github/workflows/r.yml"},
 	}
 	if d := cmp.Diff(want, gs); d != "" {

@@ -171,6 +171,32 @@ func TestRequirementsLocks(t *testing.T) {
 	}
 }
 
+// TestGradleRange: a "+" is dynamic only at the end of a version; inside
+// one it is a literal (the errorprone javac artefact "9+181-r4173-1").
+func TestGradleRange(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{`implementation "org.slf4j:slf4j-api:2.+"`, `"org.slf4j:slf4j-api:2.+"`},
+		{`implementation "org.slf4j:slf4j-api:+"`, `"org.slf4j:slf4j-api:+"`},
+		{`implementation 'a:b:latest.release'`, `'a:b:latest.release'`},
+		{`implementation "a:b:[1.0,2.0)"`, `"a:b:[1.0,2.0)"`},
+		{"javac = { module = \"com.google.errorprone:javac\", version = \"9+181-r4173-1\" }", ""},
+		{"lib = { module = \"a:b\", version = \"1.2+\" }", `version = "1.2+"`},
+		{"[versions]\nkotlin = \"2.0.21\"\nsemver = \"1.0.0+build.5\"\n", ""},
+		{`implementation "a:b:1.0.0+build.5"`, ""},
+		{`version { strictly = "[1.7, 1.8[" }`, `strictly = "[1.7, 1.8["`},
+		{`implementation "a:b:1.2.3"`, ""},
+	}
+	for _, tc := range tests {
+		if got, _ := gradleRange([]byte(tc.in)); got != tc.want {
+			t.Errorf("gradleRange(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 // FuzzResolution feeds arbitrary bytes to every manifest reader.
 func FuzzResolution(f *testing.F) {
 	for _, body := range fixture {

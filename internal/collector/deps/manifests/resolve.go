@@ -198,8 +198,14 @@ func gradleMembers(settings []byte) []string {
 }
 
 // gradleDynamic finds a dynamic or ranged version in a Gradle build file or
-// version catalog: "1.+", "latest.release", "[1.0,2.0)".
-var gradleDynamic = regexp.MustCompile(`["'][\w.-]+:[\w.-]+:([^"'$]*(\+|latest\.|\[|\()[^"']*)["']|version\s*=\s*["']([^"']*(\+|latest\.|\[|\()[^"']*)["']|(strictly|prefer|require)\s*=\s*["']([^"']*(\+|\[|\()[^"']*)["']`)
+// version catalog: "1.+", "latest.release", "[1.0,2.0)". A "+" is dynamic
+// only as the version's last character (Gradle's prefix match); inside a
+// version it is a literal, as in "9+181-r4173-1" or "1.0+build.5".
+var gradleDynamic = regexp.MustCompile(`["'][\w.-]+:[\w.-]+:(` + gradleDynamicVersion + `)["']|version\s*=\s*["'](` + gradleDynamicVersion + `)["']|(strictly|prefer|require)\s*=\s*["'](` + gradleDynamicVersion + `)["']`)
+
+// gradleDynamicVersion is a version Gradle resolves at build time: ending in
+// "+", starting with "latest.", or a range in brackets or parentheses.
+const gradleDynamicVersion = `[^"'$]*\+|latest\.[^"']*|[^"'$]*[\[\(\]][^"']*`
 
 func gradleRange(data []byte) (string, int) {
 	loc := gradleDynamic.FindIndex(data)

@@ -427,10 +427,36 @@ func SecurityFixWording(msg string) (string, []string) {
 		return "security wording: [security] tag", nil
 	case mayFold(subj, "sec", "vuln", "cve") && affirmed(componentTags(subj), securityWords):
 		return "security wording: " + textsafe.Clean(securityWords.FindString(componentTags(subj))), nil
-	case mayFold(subj, fixStems...) && fixVerb.MatchString(subj) && weakness.MatchString(subj):
-		return "fixes " + strings.ToLower(textsafe.Clean(weakness.FindString(subj))), nil
+	case mayFold(subj, fixStems...):
+		if w := fixedWeakness(subj); w != "" {
+			return "fixes " + strings.ToLower(textsafe.Clean(w)), nil
+		}
 	}
 	return "", nil
+}
+
+// conditionClause opens a clause that says when the fixed bug happens:
+// "Fix update failing when locked packages contain vulnerabilities" fixes
+// the update, and the vulnerabilities are the condition, not the fix.
+var conditionClause = lazyre.New(`(?i)\b(?:when|whenever|if|while|unless)\b`)
+
+// fixedWeakness returns the weakness a fix verb in subj fixes: one that
+// follows the verb without a condition clause between them, or stands
+// right before it ("XSS fix", "ReDoS patched"). A verb further on fixes
+// something else ("..., fixes #12634").
+func fixedWeakness(subj string) string {
+	verbs := fixVerb.FindAllStringIndex(subj, 8)
+	if verbs == nil {
+		return ""
+	}
+	for _, w := range weakness.FindAllStringIndex(subj, 8) {
+		for _, v := range verbs {
+			if w[1] <= v[0] && strings.Trim(subj[w[1]:v[0]], " -:") == "" || v[1] <= w[0] && !conditionClause.MatchString(subj[v[1]:w[0]]) {
+				return subj[w[0]:w[1]]
+			}
+		}
+	}
+	return ""
 }
 
 var (

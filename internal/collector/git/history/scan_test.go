@@ -214,6 +214,13 @@ func TestSecurityFixWording(t *testing.T) {
 		{"history: tags name the parts a commit touches, not a security fix", false},
 		{"this is no security issue, just a typo", false},
 		{"not a regression; security fix for the parser", true},
+		// A condition clause says when the fixed bug happens.
+		{"Fix update --lock / update mirrors not working when locked packages contain vulnerabilities, fixes #12634 (#12645)", false},
+		{"Fix crash if the payload looks like XSS", false},
+		{"Fix XSS when rendering user names", true},
+		{"XSS fix in the login form, when debug is on", true},
+		{"path traversal: fix the archive extractor", true},
+		{"fix command injection in LESS template", true},
 	} {
 		why, _ := SecurityFixWording(tc.msg)
 		if (why != "") != tc.want {

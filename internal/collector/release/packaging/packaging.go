@@ -113,6 +113,9 @@ func classify(p string) string {
 	if gradleScript(p) {
 		return "build.gradle"
 	}
+	if base == "gradle.properties" && !skipped(p) {
+		return base
+	}
 	if dir == "." || dir == "scripts" || dir == "script" || dir == "bin" || dir == "tools" || dir == "ci" || dir == "release" || dir == "build" {
 		if releaseScript.MatchString(lb) {
 			return "script"
@@ -177,6 +180,8 @@ func Scan(f *evidence.Packaging, p, kind string, data []byte) {
 		pom(f, p, text)
 	case "build.gradle", "build.gradle.kts":
 		gradle(f, p, text)
+	case "gradle.properties":
+		gradleProperties(f, p, text)
 	case "composer.json":
 		composer(f, p, text)
 	case "gemspec":
@@ -354,6 +359,18 @@ var (
 	gradleRepoURL = lazyre.New(`url\s*=?\s*(?:uri\s*\()?\s*["']([a-z]+://[^"']+)["']`)
 )
 
+// gradleSignProperty is the Gradle Maven Publish plugin's (com.vanniktech)
+// switch that signs every publication, the same as signAllPublications() in
+// the build script.
+var gradleSignProperty = lazyre.New(`(?m)^[ \t]*RELEASE_SIGNING_ENABLED[ \t]*[=:][ \t]*true[ \t]*\r?$`)
+
+// gradleProperties records signing switched on in gradle.properties.
+func gradleProperties(f *evidence.Packaging, p, text string) {
+	if loc := gradleSignProperty.FindStringIndex(text); loc != nil {
+		addSigning(f, evidence.SigningConfig{Tool: "gradle-signing", Path: p, Line: lineAt(text, loc[0]), Detail: "RELEASE_SIGNING_ENABLED=true: the Gradle Maven Publish plugin signs every publication"})
+	}
+}
+
 func gradle(f *evidence.Packaging, p, text string) {
 	if loc := gradleSigning.FindStringIndex(text); loc != nil {
 		addSigning(f, evidence.SigningConfig{Tool: "gradle-signing", Path: p, Line: lineAt(text, loc[0]), Detail: "the Gradle signing plugin signs the publications"})
@@ -424,7 +441,14 @@ func commented(line string) bool {
 var (
 	httpURL = lazyre.New(`http://[^\s<>"'()\[\]` + "`" + `]+`)
 	// fetchCmd marks a line that downloads or installs from a URL.
-	fetchCmd   = lazyre.New(`(?i)\b(?:curl|wget|iwr|invoke-webrequest|fetch|pip3?\s+install|npm\s+(?:install|i)|yarn\s+add|go\s+(?:get|install)|gem\s+install|apt(?:-get)?\s+install|add-apt-repository|download|helm\s+repo\s+add|docker\s+pull|brew\s+install)\b|deb\s+http://|baseurl\s*=`)
+	fetchCmd = lazyre.New(`(?i)\b(?:curl|wget|iwr|invoke-webrequest|fetch|pip3?\s+install|npm\s+(?:install|i)|yarn\s+add|go\s+(?:get|install)|gem\s+install|apt(?:-get)?\s+install|add-apt-repository|helm\s+repo\s+add|docker\s+pull|brew\s+install)\b|deb\s+http://|baseurl\s*=`)
+	// downloadWord marks prose that speaks of downloading.
+	downloadWord = lazyre.New(`(?i)\bdownload`)
+	// webPage is a URL of a web page (a site, a folder, an HTML or script
+	// page) rather than of a file to download.
+	webPage = lazyre.New(`(?i)^http://[^/]+(?:/|/[^?#]*(?:/|\.html?|\.php|\.aspx?))?(?:[?#].*)?$`)
+	// ownRelease is prose about getting the product's own releases.
+	ownRelease = lazyre.New(`(?i)\b(?:releases?|latest|versions?|installers?)\b`)
 	archiveURL = lazyre.New(`(?i)\.(?:tar\.gz|tgz|tar\.xz|tar\.bz2|zip|exe|msi|deb|rpm|dmg|pkg|whl|jar|apk|appimage|sh)(?:[?#].*)?$`)
 	localHost  = lazyre.New(`(?i)^http://(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|[\w.-]*example\.(?:com|org|net)|[\w-]+\.local|[\w-]+\.test|[\w-]+\.invalid|host\.docker\.internal|your[\w.-]*|<)|^http://(?:www\.)?(?:w3\.org|apache\.org/licenses|opensource\.org|gnu\.org/licenses|creativecommons\.org|json-schema\.org|schemas\.|xmlns\.|purl\.org|maven\.apache\.org/(?:POM|xsd))`)
 )
@@ -442,11 +466,15 @@ func docs(f *evidence.Packaging, p, text string) {
 			if localHost.MatchString(u) {
 				continue
 			}
-			if !fetchCmd.MatchString(line) && !archiveURL.MatchString(u) {
+			firm := fetchCmd.MatchString(line) || archiveURL.MatchString(u)
+			if !firm && !downloadWord.MatchString(line) {
 				continue
 			}
+			// Prose about downloading from a file address, or about the
+			// product's releases, is a download path all the same.
+			firm = firm || !webPage.MatchString(u) || ownRelease.MatchString(line)
 			if len(f.Downloads) < MaxItems {
-				f.Downloads = append(f.Downloads, evidence.DownloadMention{Path: p, Line: i + 1, URL: textsafe.Clean(u), Text: textsafe.Clean(textsafe.Shorten(line, 100))})
+				f.Downloads = append(f.Downloads, evidence.DownloadMention{Path: p, Line: i + 1, URL: textsafe.Clean(u), Text: textsafe.Clean(textsafe.Shorten(line, 100)), Link: !firm})
 			}
 		}
 	}

@@ -29,7 +29,7 @@ func TestCollect(t *testing.T) {
 		"sub/build.gradle.kts":     "plugins {\n  `maven-publish`\n  signing\n}\nsigning {\n  sign(publishing.publications)\n}\n",
 		"scripts/release.sh":       "#!/bin/sh\n# gpg --detach-sign old.tar.gz\ngpg --verify x.asc\ngpg --armor --detach-sign dist/lib.tar.gz\ntwine upload dist/*\n",
 		"README.md":                "Install:\n\n    curl -fsSL http://get.vendor.net/install.sh | sh\n\nUsage: `lib.get(\"http://example.com\")`, or open http://localhost:8000.\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n",
-		"docs/install.md":          "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it.\n",
+		"docs/install.md":          "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it.\nYou can download the pager [from its homepage](http://pager.vendor.net/download.html).\nDownload the latest release from http://vendor.net/download.html\nDownload it from http://dl.vendor.net/get?id=lib\nSee http://vendor.net/faq for help.\n",
 		"docs/usage.md":            "curl http://dl.vendor.net/x.tar.gz\n", // not an install document
 		"test/fixtures/setup.py":   "setup(name='x')\n",
 	}
@@ -61,6 +61,9 @@ func TestCollect(t *testing.T) {
 		Downloads: []evidence.DownloadMention{
 			{Path: "README.md", Line: 3, URL: "http://get.vendor.net/install.sh", Text: "curl -fsSL http://get.vendor.net/install.sh | sh"},
 			{Path: "docs/install.md", Line: 1, URL: "http://dl.vendor.net/lib-1.0.tar.gz", Text: "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it."},
+			{Path: "docs/install.md", Line: 2, URL: "http://pager.vendor.net/download.html", Text: "You can download the pager [from its homepage](http://pager.vendor.net/download.html).", Link: true},
+			{Path: "docs/install.md", Line: 3, URL: "http://vendor.net/download.html", Text: "Download the latest release from http://vendor.net/download.html"},
+			{Path: "docs/install.md", Line: 4, URL: "http://dl.vendor.net/get?id=lib", Text: "Download it from http://dl.vendor.net/get?id=lib"},
 		},
 	}
 	if d := cmp.Diff(want, got); d != "" {
@@ -72,7 +75,7 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{"[project]\nname = \"x\"\n", `{"name":"x","private":false}`, "<project><distributionManagement><url>http://a</url></distributionManagement></project>", "gpg --detach-sign a\nnpm publish\n", "curl http://a.b/c.tar.gz\n"} {
 		f.Add("x", s)
 	}
-	kinds := []string{"pyproject.toml", "setup.py", "package.json", "Cargo.toml", "pom.xml", "build.gradle", "composer.json", "gemspec", "go.mod", "script", "doc"}
+	kinds := []string{"pyproject.toml", "setup.py", "package.json", "Cargo.toml", "pom.xml", "build.gradle", "gradle.properties", "composer.json", "gemspec", "go.mod", "script", "doc"}
 	f.Fuzz(func(t *testing.T, kind, data string) {
 		for _, k := range kinds {
 			var p evidence.Packaging
@@ -82,6 +85,42 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestGradlePropertiesSigning: the Gradle Maven Publish plugin signs every
+// publication when gradle.properties sets RELEASE_SIGNING_ENABLED=true.
+func TestGradlePropertiesSigning(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		text string
+		line int // 0: no signing recorded
+	}{
+		{"GROUP=com.example\nRELEASE_SIGNING_ENABLED=true\n", 2},
+		{"RELEASE_SIGNING_ENABLED = true\r\n", 1},
+		{"RELEASE_SIGNING_ENABLED=false\n", 0},
+		{"#RELEASE_SIGNING_ENABLED=true\n", 0},
+		{"MY_RELEASE_SIGNING_ENABLED=true\n", 0},
+		{"org.gradle.jvmargs=-Xmx4g\n", 0},
+	} {
+		var f evidence.Packaging
+		Scan(&f, "gradle.properties", "gradle.properties", []byte(tc.text))
+		got := 0
+		if len(f.Signing) > 0 {
+			got = f.Signing[0].Line
+			if f.Signing[0].Tool != "gradle-signing" {
+				t.Errorf("%q: tool %q, want gradle-signing", tc.text, f.Signing[0].Tool)
+			}
+		}
+		if got != tc.line {
+			t.Errorf("%q: signing at line %d, want %d", tc.text, got, tc.line)
+		}
+	}
+	if got := classify("gradle.properties"); got != "gradle.properties" {
+		t.Errorf("classify(gradle.properties) = %q", got)
+	}
+	if got := classify("samples/app/gradle.properties"); got != "" {
+		t.Errorf("classify(samples/app/gradle.properties) = %q, want nothing", got)
+	}
 }
 
 func TestClassifyGradleScripts(t *testing.T) {

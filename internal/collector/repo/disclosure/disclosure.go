@@ -46,19 +46,33 @@ func (Collector) Requirements() collector.Requirements { return collector.Requir
 // policyDirs are where GitHub and GitLab look for a security policy.
 var policyDirs = map[string]bool{".": true, ".github": true, "docs": true, ".gitlab": true}
 
-// IsSecurityPolicy reports whether p names a security policy file: SECURITY
-// with a text extension (any case) in the root, .github/, docs/ or .gitlab/.
+// policyStems are the names of security policy files without extension:
+// SECURITY, and the bug-bounty and disclosure-policy files some vendors
+// keep instead (Square's BUG-BOUNTY.md).
+var policyStems = map[string]bool{
+	"security": true, "security-policy": true, "security_policy": true,
+	"bug-bounty": true, "bug_bounty": true, "bugbounty": true,
+	"vulnerability-disclosure": true, "vulnerability_disclosure": true, "vulnerability-disclosure-policy": true,
+	"responsible-disclosure": true, "responsible_disclosure": true,
+}
+
+// policyExts are the text extensions a policy file may carry.
+var policyExts = map[string]bool{"": true, ".md": true, ".markdown": true, ".rst": true, ".txt": true, ".adoc": true}
+
+// IsSecurityPolicy reports whether p names a security policy file (any
+// case, see policyStems) with a text extension in the root, .github/,
+// docs/ or .gitlab/.
 func IsSecurityPolicy(p string) bool {
 	if !policyDirs[path.Dir(p)] {
 		return false
 	}
 	base := strings.ToLower(path.Base(p))
-	switch base {
-	case "security", "security.md", "security.markdown", "security.rst", "security.txt", "security.adoc":
-		// security.txt in the root is RFC 9116's fallback location, not a policy.
-		return !(base == "security.txt" && path.Dir(p) == ".")
+	ext := path.Ext(base)
+	if !policyExts[ext] || !policyStems[strings.TrimSuffix(base, ext)] {
+		return false
 	}
-	return false
+	// security.txt in the root is RFC 9116's fallback location, not a policy.
+	return !(base == "security.txt" && path.Dir(p) == ".")
 }
 
 // rfc9116FieldRe matches a security.txt field line.

@@ -121,6 +121,9 @@ func TestDisclosure_WherePoliciesLive(t *testing.T) {
 			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
 		{"contact_only_in_code_is_not_policy_text", map[string]string{"README.md": codeOnlySection},
 			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
+		// A bug-bounty file is the vendor's policy file under another name.
+		{"bug_bounty_file", map[string]string{"BUG-BOUNTY.md": "Serious about security\n======================\n\nWe encourage reporting security issues with the code\ncontained in this repository.\n\nIf you believe you have discovered a security vulnerability, please follow the\nguidelines at https://bugcrowd.com/acmeopensource\n"},
+			answer{rule.True, "", "BUG-BOUNTY.md", 8}, answer{rule.True, "", "BUG-BOUNTY.md", 8}},
 		{"nothing", map[string]string{"README.md": "# Tool\n\nDoes things.\n"},
 			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
 		{"security_file_wins_over_section", map[string]string{"README.md": readmeSection, ".github/SECURITY.md": "Report to [us](https://github.com/acme/lib/security/advisories/new).\n"},
