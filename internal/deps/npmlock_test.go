@@ -180,4 +180,3 @@ func FuzzNPMLock(f *testing.F) {
 		_ = npmPackages(entries, "package-lock.json")
 	})
 }
-
