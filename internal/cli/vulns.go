@@ -20,7 +20,7 @@ import (
 )
 
 func newVulnsCmd(streams *IO) *cobra.Command {
-	var format, db, now, failOn, unknownSev string
+	var format, db, now, failOn, unknownSev, uncovered string
 	var sboms, vexFiles []string
 	cmd := &cobra.Command{
 		Use:   "vulns [PATH]",
@@ -38,7 +38,9 @@ and the findings; components of an ecosystem the database holds no record
 of are "not checked", never "no known vulnerabilities". A finding no record
 rates (GO- records carry no rating unless their GHSA or CVE alias is in the
 database) is shown as unknown and fails every --fail-on level unless
---unknown-severity=ignore.
+--unknown-severity=ignore. With --fail-on set, components the database
+could not check fail it too (a gate must not pass on what nothing
+checked) unless --uncovered=ignore.
 
 The Go standard library is matched at go.mod's toolchain line, or at
 build.go in assay.yaml. Without either, go.mod's go line is only the oldest
@@ -46,10 +48,11 @@ Go the module accepts: its findings are reported once, as toolchain
 findings that depend on the Go used to build.
 
 Exit codes: 0 done (or no open finding at --fail-on); 1 open findings at or
-above --fail-on; 2 usage error; 3 the database could not be read.`,
+above --fail-on, or components not checked; 2 usage error; 3 the database
+could not be read.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runVulns(cmd, streams, args, vulnsFlags{format, db, now, failOn, unknownSev, sboms, vexFiles})
+			return runVulns(cmd, streams, args, vulnsFlags{format, db, now, failOn, unknownSev, uncovered, sboms, vexFiles})
 		},
 	}
 	fl := cmd.Flags()
@@ -61,13 +64,14 @@ above --fail-on; 2 usage error; 3 the database could not be read.`,
 	fl.String("db-max-age", "7d", "warn when the vulnerability database is older than this `AGE` (7d, 36h, 1mo)")
 	fl.StringVar(&failOn, "fail-on", "never", "exit 1 when an open finding has at least this severity: any, low, medium, high, critical, or never")
 	fl.StringVar(&unknownSev, "unknown-severity", "fail", "how --fail-on treats a finding no record rates: fail (as at least the threshold) or ignore")
+	fl.StringVar(&uncovered, "uncovered", "fail", "how --fail-on treats components of ecosystems the database holds no record of: fail or ignore")
 	return cmd
 }
 
 // vulnsFlags are the vulns command's flag values.
 type vulnsFlags struct {
-	format, db, now, failOn, unknownSev string
-	sboms, vexFiles                     []string
+	format, db, now, failOn, unknownSev, uncovered string
+	sboms, vexFiles                                []string
 }
 
 func runVulns(cmd *cobra.Command, streams *IO, args []string, fl vulnsFlags) error {
@@ -83,6 +87,9 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, fl vulnsFlags) err
 	ignoreUnknown, ok := vuln.ParseUnknownSeverity(fl.unknownSev)
 	if !ok {
 		return usagef("--unknown-severity: want fail or ignore, got %q", fl.unknownSev)
+	}
+	if fl.uncovered != "fail" && fl.uncovered != "ignore" {
+		return usagef("--uncovered: want fail or ignore, got %q", fl.uncovered)
 	}
 	at, err := parseNow(fl.now, time.Now().UTC())
 	if err != nil {
@@ -152,6 +159,10 @@ func runVulns(cmd *cobra.Command, streams *IO, args []string, fl vulnsFlags) err
 		return err
 	}
 	if failing > 0 {
+		return errPolicy
+	}
+	if u := res.DB.UncoveredText(); u != "" && minRank >= 0 && fl.uncovered == "fail" {
+		fmt.Fprintf(streams.Err, "policy: --fail-on %s cannot pass: %s not checked (import data for their ecosystem, or --uncovered=ignore)\n", fl.failOn, u)
 		return errPolicy
 	}
 	return nil
