@@ -188,10 +188,15 @@ func integrity(t *source.Tree, f *File, data []byte) Integrity {
 	case "javascript/pnpmlock":
 		// Packages resolved from a directory of the tree (file: and
 		// injected workspace packages) are not downloaded: no hash.
-		if local := len(rePnpmLocal.FindAllStringIndex(s, -1)); local > 0 && local < total {
-			in := Integrity{Method: "integrity fields", Hashed: min(len(rePnpmIntegrity.FindAllStringIndex(s, -1)), total-local), Total: total - local}
-			in.Note = fmt.Sprintf("%d entries resolved from directories of the tree need no hash", local)
-			return in
+		// The dependency graph may already have removed them from the
+		// packages; only those still listed are taken off the total.
+		if local := len(rePnpmLocal.FindAllStringIndex(s, -1)); local > 0 {
+			listed := max(0, local-f.localDropped)
+			if listed < total {
+				in := Integrity{Method: "integrity fields", Hashed: min(len(rePnpmIntegrity.FindAllStringIndex(s, -1)), total-listed), Total: total - listed}
+				in.Note = fmt.Sprintf("%d entries resolved from directories of the tree need no hash", local)
+				return in
+			}
 		}
 		return count("integrity fields", len(rePnpmIntegrity.FindAllStringIndex(s, -1)))
 	case "javascript/bunlock":

@@ -98,6 +98,10 @@ type File struct {
 	Integrity Integrity
 	Digest    string
 	Err       string // why the file could not be parsed; Packages is then empty
+	// localDropped counts the packages the dependency graph showed to be
+	// the product's own (workspace members, directories of the tree) and
+	// removed from Packages.
+	localDropped int
 	// Unresolved lists declarations naming a component whose coordinates
 	// or exact version Assay could not determine without running the
 	// build: they are reported, never given an invented version.

@@ -93,9 +93,11 @@ func applyGraph(f *File, g *graph) {
 		return
 	}
 	if len(g.local) > 0 {
+		before := len(f.Packages)
 		f.Packages = slices.DeleteFunc(f.Packages, func(p Package) bool {
 			return g.local[normName(p.Name)+"@"+p.Version]
 		})
+		f.localDropped = before - len(f.Packages)
 	}
 	find := packageFinder(f.Packages)
 	seen := map[Edge]bool{}
