@@ -17,8 +17,25 @@ func main() {
 	stopProfile := startProfile(os.Getenv("ASSAY_CPUPROFILE"))
 	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stopProfile()
+	writeAllocs(os.Getenv("ASSAY_MEMPROFILE"))
 	stop()
 	os.Exit(code)
+}
+
+// writeAllocs writes the run's allocation profile to path (pprof's
+// "allocs": every allocation sampled since start); "" writes nothing.
+func writeAllocs(path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		_ = f.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "assay: ASSAY_MEMPROFILE: %v\n", err)
+	}
 }
 
 // startProfile writes a CPU profile of the whole run to path, for

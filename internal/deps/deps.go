@@ -421,7 +421,7 @@ func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string,
 		Path:   p,
 		Root:   ".",
 		Info:   fileInfo{name: path.Base(p), size: int64(len(data))},
-		Reader: bytes.NewReader(data),
+		Reader: newHeldReader(data),
 	}
 	res, err := ex.Extract(ctx, in)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"path"
 	"regexp"
@@ -20,6 +19,8 @@ import (
 	"github.com/google/osv-scalibr/extractor/filesystem/language/javascript/packagelockjson"
 	"github.com/google/osv-scalibr/inventory"
 	"github.com/google/osv-scalibr/purl"
+
+	"github.com/assaysec/assay/internal/source"
 )
 
 // npmLockExtractor reads package-lock.json and npm-shrinkwrap.json in one
@@ -33,6 +34,15 @@ import (
 type npmLockExtractor struct {
 	filesystem.Extractor // the library's, for Name, FileRequired and Requirements
 }
+
+// heldReader reads bytes the caller already holds, and lets an extractor
+// of Assay's own take them without copying.
+type heldReader struct {
+	*bytes.Reader
+	data []byte
+}
+
+func newHeldReader(data []byte) heldReader { return heldReader{bytes.NewReader(data), data} }
 
 // npmLock wraps the library's extractor; nil stays nil.
 func npmLock(lib filesystem.Extractor) filesystem.Extractor {
@@ -102,9 +112,18 @@ func (e npmLockExtractor) Extract(_ context.Context, in *filesystem.ScanInput) (
 			return inventory.Inventory{}, nil
 		}
 	}
-	data, err := io.ReadAll(in.Reader)
-	if err != nil {
-		return inventory.Inventory{}, fmt.Errorf("could not read: %w", err)
+	var data []byte
+	if held, ok := in.Reader.(heldReader); ok {
+		data = held.data // the bytes Scan already holds: no copy
+	} else {
+		size := int64(-1)
+		if in.Info != nil {
+			size = in.Info.Size()
+		}
+		var err error
+		if data, err = source.ReadAllSized(in.Reader, size); err != nil {
+			return inventory.Inventory{}, fmt.Errorf("could not read: %w", err)
+		}
 	}
 	entries, err := parseNPMLock(data)
 	if err != nil {
@@ -326,88 +345,106 @@ func gitCommit(s string) string {
 	return u.Query().Get("ref")
 }
 
-// jsonKeyLines walks a JSON document's tokens once and returns the line of
-// every key of the objects packages live in: the members of "packages"
-// (lockfile v2 and v3) and of every "dependencies" object (v1's nested
-// tree), keyed by the key's path joined with NUL
-// ("packages\x00node_modules/a", "dependencies\x00a\x00dependencies\x00b").
+// jsonKeyLines scans a JSON document once and returns the line of every
+// key of the objects packages live in: the members of "packages"
+// (lockfile v2 and v3) and of v1's nested "dependencies" objects, keyed by
+// the key's path joined with NUL ("packages\x00node_modules/a",
+// "dependencies\x00a\x00dependencies\x00b"). It is a byte scanner rather
+// than a token walk: the document has already been decoded (so it is valid
+// JSON), and a token walk allocates every string of a lockfile that can
+// hold tens of thousands of packages.
 func jsonKeyLines(data []byte) map[string]int {
-	out := map[string]int{}
-	nl := newlinesOf(data)
-	dec := json.NewDecoder(bytes.NewReader(data))
+	// kind says what an open container is, and so which of its keys are
+	// recorded and which of its children are followed.
+	type kind uint8
+	const (
+		other   kind = iota // not followed
+		root                // the document
+		members             // "packages", or a v1 "dependencies" object: keys recorded
+		v1Entry             // one v1 package: only its "dependencies" is followed
+	)
 	type frame struct {
-		path      string // "" for arrays and for objects below one
+		path      string
+		kind      kind
 		object    bool
 		expectKey bool
 	}
-	var stack []frame
-	valuePath := "" // path of the value that follows the last key read
-	for len(stack) <= 4*npmLockMaxDepth {
-		tok, err := dec.Token()
-		if err != nil {
-			return out
-		}
-		top := len(stack) - 1
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{', '[':
-				p := valuePath
-				if top < 0 {
-					p = "\x00root"
+	out := map[string]int{}
+	stack := make([]frame, 0, 16)
+	line := 1
+	nextPath, nextKind := "", root // what the next container opened is
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '\n':
+			line++
+		case '"':
+			j, escaped := i+1, false
+			for j < len(data) && data[j] != '"' {
+				if data[j] == '\\' {
+					escaped = true
+					j++
 				}
-				if d == '[' {
-					p = ""
+				j++
+			}
+			if j >= len(data) {
+				return out
+			}
+			top := len(stack) - 1
+			if top < 0 || !stack[top].object || !stack[top].expectKey {
+				nextKind = other // a string value
+				i = j
+				continue
+			}
+			f := &stack[top]
+			f.expectKey = false
+			nextKind = other
+			if f.kind != other {
+				key := string(data[i+1 : j])
+				if escaped {
+					var k string
+					if json.Unmarshal(data[i:j+1], &k) == nil {
+						key = k
+					}
 				}
-				stack = append(stack, frame{path: p, object: d == '{', expectKey: d == '{'})
-			case '}', ']':
-				stack = stack[:top]
-				if top > 0 && stack[top-1].object {
-					stack[top-1].expectKey = true
+				switch f.kind {
+				case root:
+					nextPath = key
+					if key == "packages" || key == "dependencies" {
+						nextKind = members
+					}
+				case members:
+					nextPath = f.path + "\x00" + key
+					out[nextPath] = line
+					if f.path != "packages" {
+						nextKind = v1Entry
+					}
+				case v1Entry:
+					if key == "dependencies" {
+						nextPath, nextKind = f.path+"\x00"+key, members
+					}
 				}
 			}
-			valuePath = ""
-			continue
-		}
-		if top < 0 || !stack[top].object {
-			continue
-		}
-		f := &stack[top]
-		if !f.expectKey {
-			f.expectKey = true // a scalar value; a key comes next
-			valuePath = ""
-			continue
-		}
-		f.expectKey = false
-		key, _ := tok.(string)
-		switch {
-		case f.path == "\x00root":
-			valuePath = key
-		case f.path == "":
-			valuePath = ""
-		default:
-			valuePath = f.path + "\x00" + key
-			if f.path == "packages" || strings.HasSuffix(f.path, "dependencies") {
-				out[valuePath] = nl.line(dec.InputOffset())
+			i = j
+		case '{', '[':
+			if len(stack) >= 2*npmLockMaxDepth {
+				return out
 			}
+			k := nextKind
+			if c == '[' {
+				k = other
+			}
+			stack = append(stack, frame{path: nextPath, kind: k, object: c == '{', expectKey: c == '{'})
+			nextKind = other
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case ',':
+			if top := len(stack) - 1; top >= 0 && stack[top].object {
+				stack[top].expectKey = true
+			}
+			nextKind = other
 		}
 	}
 	return out
-}
-
-// newlines answers "which line holds byte offset n" by binary search over
-// the offsets of the document's newlines.
-type newlines []int
-
-func newlinesOf(data []byte) newlines {
-	idx := make(newlines, 0, bytes.Count(data, []byte{'\n'}))
-	for i, b := range data {
-		if b == '\n' {
-			idx = append(idx, i)
-		}
-	}
-	return idx
-}
-
-func (idx newlines) line(off int64) int {
-	return sort.SearchInts(idx, int(off)) + 1
 }

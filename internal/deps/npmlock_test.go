@@ -150,12 +150,11 @@ func TestJSONKeyLines(t *testing.T) {
 }`)
 	got := jsonKeyLines(doc)
 	want := map[string]int{
-		"packages\x00":                                    4,
-		"packages\x00node_modules/a":                      5,
-		"packages\x00node_modules/a\x00dependencies\x00b": 7,
-		"packages\x00node_modules/@s/b":                   9,
-		"dependencies\x00a":                               12,
-		"dependencies\x00a\x00dependencies\x00c":          15,
+		"packages\x00":                           4,
+		"packages\x00node_modules/a":             5,
+		"packages\x00node_modules/@s/b":          9,
+		"dependencies\x00a":                      12,
+		"dependencies\x00a\x00dependencies\x00c": 15,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("key lines (-want +got):\n%s", diff)
@@ -178,5 +177,16 @@ func FuzzNPMLock(f *testing.F) {
 			return
 		}
 		_ = npmPackages(entries, "package-lock.json")
+		// Every recorded key is on the line recorded for it.
+		lines := bytes.Split(data, []byte("\n"))
+		for p, n := range jsonKeyLines(data) {
+			seg := p[strings.LastIndexByte(p, 0)+1:]
+			if strings.ContainsAny(seg, "\\\"") || n < 1 || n > len(lines) {
+				continue
+			}
+			if !bytes.Contains(lines[n-1], []byte(`"`+seg+`"`)) {
+				t.Errorf("key %q recorded at line %d, which is %q", p, n, lines[n-1])
+			}
+		}
 	})
 }
