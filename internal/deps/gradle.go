@@ -595,44 +595,55 @@ func resolveVars(v string, vars map[string]string) (string, string) {
 	return pinnedVersion(out)
 }
 
-func stripComment(line string) string {
-	// A "//" inside a string (a URL) is not a comment.
-	inStr := byte(0)
-	for i := 0; i+1 < len(line); i++ {
-		c := line[i]
-		switch {
-		case inStr != 0 && c == '\\':
-			i++
-		case inStr != 0 && c == inStr:
-			inStr = 0
-		case inStr == 0 && (c == '"' || c == '\''):
-			inStr = c
-		case inStr == 0 && c == '/' && line[i+1] == '/':
-			return line[:i]
-		}
-	}
-	return line
-}
-
-// braceDelta counts the braces of a line outside string literals.
-func braceDelta(line string) int {
-	d := 0
+// codeBytes calls fn with the index of every byte of line outside string
+// literals ('…' and "…", with backslash escapes), until fn returns false.
+func codeBytes(line string, fn func(i int) bool) {
 	inStr := byte(0)
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		switch {
 		case inStr != 0 && c == '\\':
 			i++
-		case inStr != 0 && c == inStr:
-			inStr = 0
-		case inStr == 0 && (c == '"' || c == '\''):
+		case inStr != 0:
+			if c == inStr {
+				inStr = 0
+			}
+		case c == '"' || c == '\'':
 			inStr = c
-		case inStr == 0 && c == '{':
-			d++
-		case inStr == 0 && c == '}':
-			d--
+		default:
+			if !fn(i) {
+				return
+			}
 		}
 	}
+}
+
+// stripComment cuts a "//" comment; a "//" inside a string (a URL) is not
+// one.
+func stripComment(line string) string {
+	end := len(line)
+	codeBytes(line, func(i int) bool {
+		if line[i] == '/' && i+1 < len(line) && line[i+1] == '/' {
+			end = i
+			return false
+		}
+		return true
+	})
+	return line[:end]
+}
+
+// braceDelta counts the braces of a line outside string literals.
+func braceDelta(line string) int {
+	d := 0
+	codeBytes(line, func(i int) bool {
+		switch line[i] {
+		case '{':
+			d++
+		case '}':
+			d--
+		}
+		return true
+	})
 	return d
 }
 
