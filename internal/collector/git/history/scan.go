@@ -331,7 +331,7 @@ var (
 	securityWords = lazyre.New(`(?i)^(?:sec|security|vuln)(?:\([^)]*\))?!?:|^[a-z]+\((?:sec|security|vuln[a-z]*|cve)\)!?:|\bsecurity[- ](?:fix|issue|vulnerabilit\w*|patch|bug|problem|flaw|hole|release)`)
 	// A fix verb with a weakness class from the CWE vocabulary.
 	fixVerb  = lazyre.New(`(?i)\b(?:fix\w*|prevent\w*|patch\w*|mitigat\w*|remediat\w*|address\w*|resolv\w*|protect\w*|avoid\w*|sanitiz\w*|escap\w*|harden\w*|disallow\w*|reject\w*)\b`)
-	weakness = lazyre.New(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
+	weakness = lazyre.New(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|polynomial[- ]regex\w*|catastrophic backtracking|inefficient regular expressions?|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
 )
 
 // tagChain matches the bracketed tags a subject starts with.
@@ -831,13 +831,17 @@ type changelogLink struct {
 var changelogFiles = lazyre.New(`(?i)^(?:[^/]+/)?(?:changelog|changes|history|news|release[-_]?notes)(?:\.md|\.rst|\.txt|\.markdown)?$`)
 
 var (
-	clSecHeading  = lazyre.New(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b`)
-	clAnyHeading  = lazyre.New(`^\s*#{1,6}\s|^[=~^-]{3,}\s*$`)
-	clSecLabel    = lazyre.New(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
-	clBullet      = lazyre.New(`^\s*[-*+]\s`)
-	clPR          = lazyre.New(`(?:pull/|issues/|\[#|\(#|\s#)(\d{1,7})\b`)
-	clHash        = lazyre.New(`(?:commit/|\[|\()([0-9a-f]{7,40})\b`)
-	maxChangelogs = 20
+	clSecHeading = lazyre.New(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b`)
+	// clMixedHeading is a security heading shared with other kinds of
+	// change ("Security, performance improvements and bug fixes"): its
+	// entries are security fixes only when they say so themselves.
+	clMixedHeading = lazyre.New(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b[^\n]*(?:,|&|\+|/|\band\b)`)
+	clAnyHeading   = lazyre.New(`^\s*#{1,6}\s|^[=~^-]{3,}\s*$`)
+	clSecLabel     = lazyre.New(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
+	clBullet       = lazyre.New(`^\s*[-*+]\s`)
+	clPR           = lazyre.New(`(?:pull/|issues/|\[#|\(#|\s#)(\d{1,7})\b`)
+	clHash         = lazyre.New(`(?:commit/|\[|\()([0-9a-f]{7,40})\b`)
+	maxChangelogs  = 20
 )
 
 // ChangelogLinks finds security-labelled changelog entries: entries under a
@@ -847,17 +851,19 @@ var (
 func ChangelogLinks(p string, data []byte) []changelogLink {
 	lines := strings.Split(string(data), "\n")
 	var out []changelogLink
-	inSec := false
+	inSec, mixed := false, false
 	for i := 0; i < len(lines) && len(out) < 200; i++ {
 		l := lines[i]
 		if clAnyHeading.MatchString(l) {
 			inSec = clSecHeading.MatchString(l)
+			mixed = inSec && clMixedHeading.MatchString(l)
 			continue
 		}
 		if !clBullet.MatchString(l) && !clSecLabel.MatchString(l) {
 			continue
 		}
-		if !inSec && !clSecLabel.MatchString(l) {
+		labelled := clSecLabel.MatchString(l)
+		if !labelled && (!inSec || mixed && !weakness.MatchString(l)) {
 			continue
 		}
 		// The entry runs to the next bullet or heading, at most 12 lines.

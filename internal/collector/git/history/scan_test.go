@@ -284,6 +284,31 @@ func TestChangelogLinks(t *testing.T) {
 	}
 }
 
+// A heading that shares security with other kinds of change does not make
+// every entry under it a security fix; an entry naming a weakness or
+// carrying a security label still is one.
+func TestChangelogLinksMixedHeading(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       []string
+	}{
+		{"mixed heading", "### Security, performance improvements and bug fixes\n\n* perf: shorter postcodes list (#3201)\n* fix: polynomial regex on uncontrolled input (#3196)\n* docs: typo (#3209)\n", []string{"CHANGELOG.md:4"}},
+		{"security and bug fixes", "## Security and bug fixes\n- fix crash on empty input (#10)\n- **security:** escape names (#11)\n", []string{"CHANGELOG.md:3"}},
+		{"pure security heading", "## 🔒 Security fixes\n- limit body size (#12)\n", []string{"CHANGELOG.md:2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, l := range ChangelogLinks("CHANGELOG.md", []byte(tt.data)) {
+				got = append(got, l.where)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("entries (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
 func TestVersionChanges(t *testing.T) {
 	for _, tc := range []struct {
 		name, path, old, new string
