@@ -156,6 +156,23 @@ jobs:
 			line:  map[string]int{ReleaseJobDependsOnTests: 9},
 		},
 		{
+			name: "Azure: a build script runs the tests and the job publishes their results",
+			files: map[string]string{"azure-pipelines.yml": `trigger:
+- master
+pool:
+  vmImage: windows-2022
+steps:
+- pwsh: ./Build/build.ps1 -configuration Release
+  displayName: Run build
+- task: PublishTestResults@2
+  inputs:
+    testResultsFiles: '**/*.trx'
+  condition: succeededOrFailed()
+`},
+			want: map[string]rule.Outcome{TestsRunOnChanges: rule.True, TestsRunOnPullRequests: rule.True},
+			line: map[string]int{TestsRunOnChanges: 8},
+		},
+		{
 			name: "package signed on the default branch, published by hand",
 			files: map[string]string{".github/workflows/build.yml": `on:
   push:
