@@ -276,8 +276,8 @@ func TestChangelogLinks(t *testing.T) {
 	data := "# 0.6.0-rc.2\n\n## Security\n\n- **breaking:** Added a default body limit\n  ([#1346])\n\n## Routing\n\n- **fixed:** other ([#1327])\n\n# 1.6.4\n\n* **security:** fixed prototype pollution ([#6167](https://x/issues/6167)) ([3c0c11c](https://x/commit/3c0c11cade))\n"
 	got := ChangelogLinks("CHANGELOG.md", []byte(data))
 	want := []changelogLink{
-		{where: "CHANGELOG.md:5", prs: []int{1346}},
-		{where: "CHANGELOG.md:14", prs: []int{6167, 6167}, hashes: []string{"3c0c11c", "3c0c11cade"}},
+		{where: "CHANGELOG.md:5", version: "0.6.0-rc.2", prs: []int{1346}},
+		{where: "CHANGELOG.md:14", version: "1.6.4", prs: []int{6167, 6167}, hashes: []string{"3c0c11c", "3c0c11cade"}},
 	}
 	if d := cmp.Diff(want, got, cmp.AllowUnexported(changelogLink{})); d != "" {
 		t.Errorf("links (-want +got):\n%s", d)
@@ -356,4 +356,24 @@ func FuzzSecurityFixWording(f *testing.F) {
 		backportRefs(msg)
 		prNumbers(msg)
 	})
+}
+
+func TestTagForVersion(t *testing.T) {
+	rel := []relTag{{name: "v3.1.0"}, {name: "cli-2.0.1"}, {name: "1.0.0-rc.1"}}
+	tests := []struct {
+		version, want string
+		ok            bool
+	}{
+		{"3.1.0", "v3.1.0", true},
+		{"2.0.1", "cli-2.0.1", true},
+		{"1.0.0-rc.1", "1.0.0-rc.1", true},
+		{"3.1", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := tagForVersion(rel, tt.version)
+		if ok != tt.ok || got.name != tt.want {
+			t.Errorf("tagForVersion(%q) = %q, %v; want %q, %v", tt.version, got.name, ok, tt.want, tt.ok)
+		}
+	}
 }
