@@ -265,8 +265,8 @@ var releaseSigning = recogniser{
 	uses: []string{"actions/attest-build-provenance", "actions/attest", "actions/attest-sbom", "slsa-framework/slsa-github-generator", "sigstore/gh-action-sigstore-python"},
 	run: cmd(`cosign\s+(?:sign|sign-blob|attest|attest-blob)\b`, `gpg2?\s+[^\n]*--(?:detach-sign|clearsign|clear-sign|sign)\b`, `gpg2?\s+(?:[^\n]*\s)?-[a-zA-Z]*(?:bs|sb)[a-zA-Z]*\b`, `minisign\s+-S\b`, `signify(?:-openbsd)?\s+-S\b`, `notation\s+sign\b`, `(?:npm|pnpm)\s+publish\s+[^\n]*--provenance\b`, `sigstore\s+sign\b`, `python3?\s+-m\s+sigstore\s+sign\b`,
 		// Code and package signing on Windows and .NET: the dotnet sign
-		// tool, NuGet author signing, signtool, AzureSignTool, jarsigner.
-		`(?:\.\\)?sign(?:\.exe)?\s+code\s+(?:azure-key-vault|certificate-store|trusted-signing)\b`, `(?:dotnet\s+)?nuget(?:\.exe)?\s+sign\b`, `signtool(?:\.exe)?\s+sign\b`, `azuresigntool(?:\.exe)?\s+sign\b`, `jarsigner\b`),
+		// tool, NuGet author signing, signtool, AzureSignTool.
+		`(?:\.\\)?sign(?:\.exe)?\s+code\s+(?:azure-key-vault|certificate-store|trusted-signing)\b`, `(?:dotnet\s+)?nuget(?:\.exe)?\s+sign\b`, `signtool(?:\.exe)?\s+sign\b`, `azuresigntool(?:\.exe)?\s+sign\b`),
 }
 
 // goreleaserRun matches a release run through GoReleaser, as an action or
