@@ -67,6 +67,19 @@ type OwnSecurityFixes struct {
 	// of the product.
 	DependencyOnly       int
 	DependencyOnlySample string
+	// Unlinked are security-labelled changelog entries whose cited pull
+	// request or commit is not in the history, with the release tag of
+	// the version they are listed under.
+	Unlinked []UnlinkedFix
+}
+
+// UnlinkedFix is a security fix a changelog lists under a release whose
+// commit could not be found.
+type UnlinkedFix struct {
+	Changelog string // path:line
+	IDs       []string
+	Tag       string
+	TagDate   time.Time
 }
 
 // Kind implements Fact.

@@ -21,7 +21,7 @@ func (Packaging) Kind() Kind { return KindPackaging }
 
 // PackageChannel is one registry or download place a manifest publishes to.
 type PackageChannel struct {
-	Channel string // "pypi", "npm", "crates.io", "maven", "packagist", "rubygems", "go-proxy"
+	Channel string // "pypi", "npm", "crates.io", "maven", "packagist", "rubygems", "go-proxy", "nuget", "cocoapods"
 	Name    string // package name, when declared
 	Path    string
 	Line    int

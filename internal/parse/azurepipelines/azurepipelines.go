@@ -198,8 +198,40 @@ func taskCommand(task string, with map[string]string) string {
 		}
 	case "vstest":
 		return "vstest.console"
-	case "cmdline", "bash", "powershell", "pythonscript":
-		return ""
+	case "bash", "shellscript":
+		return scriptFileCommand("bash", with, "filepath", "scriptpath")
+	case "powershell", "azurepowershell", "powershellonlinux":
+		return scriptFileCommand("pwsh", with, "filepath", "scriptpath")
+	case "pythonscript":
+		return scriptFileCommand("python", with, "scriptpath", "filepath")
+	case "azurecli":
+		return scriptFileCommand("pwsh", with, "scriptpath", "filepath")
+	}
+	return ""
+}
+
+// scriptFileCommand returns the command a script task runs when it runs a
+// file from the repository (filePath, scriptPath) rather than an inline
+// script, so the script is read like one a step runs itself. Windows
+// separators and the $(System.DefaultWorkingDirectory) prefix are dropped:
+// jobs start at the repository root.
+func scriptFileCommand(shell string, with map[string]string, keys ...string) string {
+	for _, k := range keys {
+		p := strings.TrimSpace(with[k])
+		if p == "" {
+			continue
+		}
+		for _, prefix := range []string{"$(System.DefaultWorkingDirectory)", "$(Build.SourcesDirectory)", "$(Pipeline.Workspace)/s"} {
+			p = strings.TrimPrefix(p, prefix)
+		}
+		p = strings.TrimLeft(strings.ReplaceAll(p, `\`, "/"), "/")
+		if p == "" || strings.ContainsAny(p, " \t$") {
+			return ""
+		}
+		if !strings.HasPrefix(p, "./") {
+			p = "./" + p
+		}
+		return shell + " " + p
 	}
 	return ""
 }

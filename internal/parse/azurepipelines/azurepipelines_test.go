@@ -35,3 +35,30 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Script tasks that run a file from the repository are read as a command
+// running that file, so the CI collector can follow it.
+func TestScriptFileTasks(t *testing.T) {
+	tests := []struct{ name, task, want string }{
+		{"azure cli script path with Windows separators", "task: AzureCLI@2\n  inputs:\n    scriptType: ps\n    scriptPath: .\\Build\\Sign-Package.ps1\n", "pwsh ./Build/Sign-Package.ps1"},
+		{"powershell file", "task: PowerShell@2\n  inputs:\n    targetType: filePath\n    filePath: $(System.DefaultWorkingDirectory)/ci/test.ps1\n", "pwsh ./ci/test.ps1"},
+		{"bash file", "task: Bash@3\n  inputs:\n    filePath: scripts/build.sh\n", "bash ./scripts/build.sh"},
+		{"inline script kept", "task: Bash@3\n  inputs:\n    targetType: inline\n    script: make test\n", "make test"},
+		{"variable path not guessed", "task: Bash@3\n  inputs:\n    filePath: $(scriptDir)/x.sh\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := "trigger: [main]\nsteps:\n- " + tt.task
+			p, err := Parse("azure-pipelines.yml", []byte(in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Jobs) != 1 || len(p.Jobs[0].Steps) != 1 {
+				t.Fatalf("jobs = %+v", p.Jobs)
+			}
+			if got := p.Jobs[0].Steps[0].Run; got != tt.want {
+				t.Errorf("Run = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -68,7 +68,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule(DependencyReviewOnChanges, needPipelines, dependencyReviewOnChanges),
 		b.Rule(ScaScanScheduled, needPipelines, scaScanScheduled),
 		b.Rule(ReleaseJobDependsOnTests, needPipelines, releaseJobDependsOnTests),
-		b.Rule(ReleaseSignsArtifacts, needSigning, releaseSignsArtifacts),
+		b.Rule(ReleaseSignsArtifacts, needSigning, releaseSignsArtifacts).Reading(evidence.KindCIScan),
 		b.Rule(ReleaseProducesSBOM, needBuildEnv, releaseProducesSBOM),
 		b.Rule(WorkflowPermissionsLeastPrivilege, needPipelines, workflowPermissionsLeastPrivilege),
 		b.Rule(CiActionsPinned, needPipelines, ciActionsPinned),

@@ -156,6 +156,53 @@ jobs:
 			line:  map[string]int{ReleaseJobDependsOnTests: 9},
 		},
 		{
+			name: "Azure: a build script runs the tests and the job publishes their results",
+			files: map[string]string{"azure-pipelines.yml": `trigger:
+- master
+pool:
+  vmImage: windows-2022
+steps:
+- pwsh: ./Build/build.ps1 -configuration Release
+  displayName: Run build
+- task: PublishTestResults@2
+  inputs:
+    testResultsFiles: '**/*.trx'
+  condition: succeededOrFailed()
+`},
+			want: map[string]rule.Outcome{TestsRunOnChanges: rule.True, TestsRunOnPullRequests: rule.True},
+			line: map[string]int{TestsRunOnChanges: 8},
+		},
+		{
+			name: "package signed on the default branch, published by hand",
+			files: map[string]string{".github/workflows/build.yml": `on:
+  push:
+    branches: [main]
+  pull_request:
+permissions: {}
+jobs:
+  pack:
+    runs-on: windows-latest
+    steps:
+      - run: dotnet pack -c Release
+      - run: dotnet nuget sign out/*.nupkg --certificate-path cert.pfx
+        if: github.event_name != 'pull_request'
+`},
+			want: map[string]rule.Outcome{ReleaseSignsArtifacts: rule.True},
+			line: map[string]int{ReleaseSignsArtifacts: 11},
+		},
+		{
+			name: "signing only on pull requests signs nothing shipped",
+			files: map[string]string{".github/workflows/build.yml": `on: pull_request
+permissions: {}
+jobs:
+  pack:
+    runs-on: windows-latest
+    steps:
+      - run: signtool sign /fd SHA256 out/app.exe
+`},
+			want: map[string]rule.Outcome{ReleaseSignsArtifacts: rule.NotApplicable},
+		},
+		{
 			name:  "npm provenance signs",
 			files: map[string]string{".github/workflows/release.yml": strings.Replace(releaseUngated, "npm publish", "npm test\n      - run: npm publish --provenance", 1)},
 			want:  map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.True, ReleaseSignsArtifacts: rule.True},

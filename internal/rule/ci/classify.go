@@ -152,7 +152,11 @@ const testScript = `(?:(?:\./|[\w.-]+/)+(?:run[_-]?)?tests?(?:[_-][\w-]+)?|(?:\.
 
 var tests = recogniser{
 	name: "tests",
-	uses: []string{"gradle/gradle-build-action/test"},
+	// A step that publishes test results reports a test run made by an
+	// earlier step of the same job, however that step started it (a build
+	// script, a task runner): Azure's PublishTestResults and the JUnit
+	// reporters.
+	uses: []string{"gradle/gradle-build-action/test", "task:publishtestresults", "mikepenz/action-junit-report", "enricomi/publish-unit-test-result-action", "enricomi/publish-unit-test-result-action/composite"},
 	run: cmd(
 		`go\s+test\b`, `gotestsum\b`, `ginkgo\b`, `richgo\s+test\b`,
 		`(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+)?(?:test[\w:-]*|tests|coverage|cover|spec|unit|e2e)\b`, `npm\s+t\b`, `npm\s+run\s+test:`, `(?:npm|pnpm|yarn)\s+run\s+(?:ci|check)\b`,

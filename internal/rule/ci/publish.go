@@ -263,7 +263,10 @@ func publishUsesOIDC(ev *evidence.Set) []rule.Finding {
 var releaseSigning = recogniser{
 	name: "signing",
 	uses: []string{"actions/attest-build-provenance", "actions/attest", "actions/attest-sbom", "slsa-framework/slsa-github-generator", "sigstore/gh-action-sigstore-python"},
-	run:  cmd(`cosign\s+(?:sign|sign-blob|attest|attest-blob)\b`, `gpg2?\s+[^\n]*--(?:detach-sign|clearsign|clear-sign|sign)\b`, `gpg2?\s+(?:[^\n]*\s)?-[a-zA-Z]*(?:bs|sb)[a-zA-Z]*\b`, `minisign\s+-S\b`, `signify(?:-openbsd)?\s+-S\b`, `notation\s+sign\b`, `(?:npm|pnpm)\s+publish\s+[^\n]*--provenance\b`, `sigstore\s+sign\b`, `python3?\s+-m\s+sigstore\s+sign\b`),
+	run: cmd(`cosign\s+(?:sign|sign-blob|attest|attest-blob)\b`, `gpg2?\s+[^\n]*--(?:detach-sign|clearsign|clear-sign|sign)\b`, `gpg2?\s+(?:[^\n]*\s)?-[a-zA-Z]*(?:bs|sb)[a-zA-Z]*\b`, `minisign\s+-S\b`, `signify(?:-openbsd)?\s+-S\b`, `notation\s+sign\b`, `(?:npm|pnpm)\s+publish\s+[^\n]*--provenance\b`, `sigstore\s+sign\b`, `python3?\s+-m\s+sigstore\s+sign\b`,
+		// Code and package signing on Windows and .NET: the dotnet sign
+		// tool, NuGet author signing, signtool, AzureSignTool.
+		`(?:\.\\)?sign(?:\.exe)?\s+code\s+(?:azure-key-vault|certificate-store|trusted-signing)\b`, `(?:dotnet\s+)?nuget(?:\.exe)?\s+sign\b`, `signtool(?:\.exe)?\s+sign\b`, `azuresigntool(?:\.exe)?\s+sign\b`),
 }
 
 // goreleaserRun matches a release run through GoReleaser, as an action or
@@ -357,6 +360,18 @@ func releaseSignsArtifacts(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.True, loc(s.Path, s.Line), "%s:%d signs releases when they are built (%s: %s); no CI job publishes, so releases are built elsewhere", s.Path, s.Line, s.Tool, s.Detail))
 			break
 		}
+		// A pipeline can build and sign the packages on the default branch
+		// or a tag while a person uploads them: the signature is still made
+		// by the vendor's pipeline. Pull-request runs sign nothing shipped.
+		if len(out) == 0 {
+			if h, job, pl, ok := ciSignsBuilds(ix, ev); ok {
+				who := fmt.Sprintf("job %q of %s", job, pl)
+				if job == "" {
+					who = pl
+				}
+				out = append(out, rule.New(id, rule.True, h.loc(), "%s signs the packages it builds on the default branch or tags: %s (%s:%d); no CI job publishes, so they are uploaded from there by hand or by a system outside the repository", who, strings.TrimRight(h.what, " `"), h.path, h.line))
+			}
+		}
 		if l, ok := toolSigns(); ok && len(out) == 0 {
 			out = append(out, rule.New(id, rule.True, l, "the GoReleaser configuration signs the artefacts (%s:%d)", l.Path, l.Line))
 		}
@@ -365,4 +380,25 @@ func releaseSignsArtifacts(ev *evidence.Set) []rule.Finding {
 		}
 	}
 	return out
+}
+
+// ciSignsBuilds finds a job that runs on the default branch or on tags and
+// signs or attests what it builds.
+func ciSignsBuilds(ix *index, ev *evidence.Set) (hit, string, string, bool) {
+	scanItem, _ := evidence.First[evidence.CIScan](ev)
+	cands := defaultCandidates(scanItem.Fact)
+	for _, pl := range ix.runnable() {
+		for _, j := range pl.Jobs {
+			if j.Hidden {
+				continue
+			}
+			if s := sidesOf(pl, j, cands); !s.main && !s.tag {
+				continue
+			}
+			if h, ok := ix.jobDoes(releaseSigning, pl, j); ok && !h.soft {
+				return h, j.Name, pl.Path, true
+			}
+		}
+	}
+	return hit{}, "", "", false
 }

@@ -172,6 +172,19 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 	if sf.Scan.Capped && sf.Scan.Oldest.After(from) {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, it.Provenance.Location, "no security fix identified in the %s; the cap stopped the scan before the five-year lookback", scope)}
 	}
+	for _, u := range sf.Unlinked {
+		if u.TagDate.Before(from) {
+			continue
+		}
+		named := ""
+		if len(u.IDs) > 0 {
+			named = " (" + strings.Join(u.IDs, ", ") + ")"
+		}
+		// A release shipped a security fix, but with no commit to date the
+		// fix, how long it waited for that release cannot be shown.
+		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{Path: pathOf(u.Changelog), Line: lineOf(u.Changelog)},
+			"%s lists a security fix%s in %s, released %s, but no commit in the history matches the pull request or commit it cites, so when the fix was made and how long it waited for the release cannot be shown; %s", u.Changelog, named, u.Tag, day(u.TagDate), scope)}
+	}
 	msg := fmt.Sprintf("no commit since %s is identifiable as a fix of the product's own vulnerability (advisory id, advisory merge, security wording or security-labelled changelog entry, changing product source); %s", day(from), scope)
 	if older > 0 {
 		msg += fmt.Sprintf("; %d older fixes are outside the five-year lookback", older)

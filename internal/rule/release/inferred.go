@@ -20,6 +20,8 @@ var registries = map[string]struct{ name, url string }{
 	"packagist": {"Packagist", "https://packagist.org"},
 	"rubygems":  {"RubyGems", "https://rubygems.org"},
 	"go-proxy":  {"the Go module proxy", "https://proxy.golang.org"},
+	"nuget":     {"NuGet", "https://api.nuget.org"},
+	"cocoapods": {"CocoaPods", "https://cdn.cocoapods.org"},
 }
 
 // ciChannels are the channels CI publish steps reach, when the step names

@@ -194,8 +194,9 @@ func (c *run) read(p, system, format string, parse func([]byte) (evidence.CIPipe
 
 // localScript finds scripts a step runs from the repository: `bash x.sh`,
 // `sh ./ci/test`, `source env.sh`, `./scripts/build.sh`, `scripts/test`
-// at the start of a command, `python tools/run_tests.py`.
-var localScript = lazyre.New(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.|pwsh|python[\d.]*)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))|(?:^|[;&|(])\s*(?:[A-Za-z_]\w*=\S*\s+)*([\w.-]+/[\w./-]+)`)
+// at the start of a command, `python tools/run_tests.py`, and the
+// PowerShell form `.\build\run.ps1` that Windows pipelines write.
+var localScript = lazyre.New(`(?m)(?:^|[\s;&|(])(?:(?:bash|sh|zsh|source|\.|pwsh|python[\d.]*)\s+(?:-\w+\s+)*([\w./-]+)|(\./[\w./-]+))|(?:^|[;&|(])\s*(?:[A-Za-z_]\w*=\S*\s+)*([\w.-]+/[\w./-]+)|(?:^|[\s;&|(])&?\s*(\.\\[\w.\\-]+\.(?:ps1|cmd|bat))`)
 
 const (
 	// maxScriptSize caps a followed script; maxScripts caps scripts per file.
@@ -231,7 +232,7 @@ func (c *run) followInto(steps *[]evidence.CIStep, s evidence.CIStep, n *int, de
 		return
 	}
 	for _, m := range localScript.FindAllStringSubmatch(s.Run, 8) {
-		p := path.Clean(strings.TrimPrefix(m[1]+m[2]+m[3], "./"))
+		p := path.Clean(strings.TrimPrefix(m[1]+m[2]+m[3]+strings.ReplaceAll(m[4], `\`, "/"), "./"))
 		if p == "." || strings.HasPrefix(p, "..") || strings.HasPrefix(p, "/") || p == s.File || !c.in.Tree.Exists(p) || c.in.Tree.IsDir(p) || *n >= maxScripts {
 			continue
 		}

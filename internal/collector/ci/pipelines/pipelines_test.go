@@ -137,3 +137,23 @@ func TestFollowScriptByPath(t *testing.T) {
 		}
 	}
 }
+
+// Windows pipelines run PowerShell scripts as .\dir\script.ps1.
+func TestFollowScriptWindowsPath(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "azure-pipelines.yml", "trigger: [main]\nsteps:\n- pwsh: |\n    $x = 1\n    .\\Build\\runbuild.ps1 -properties @{}\n")
+	write(t, dir, "Build/runbuild.ps1", "dotnet test src\n")
+	found := false
+	for _, r := range collect(t, dir) {
+		if pl, ok := r.Fact.(evidence.CIPipeline); ok {
+			found = true
+			steps := pl.Jobs[0].Steps
+			if len(steps) != 2 || steps[1].File != "Build/runbuild.ps1" {
+				t.Errorf("steps = %+v", steps)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no pipeline")
+	}
+}

@@ -56,16 +56,22 @@ type kind struct {
 	noLock string
 }
 
+// pythonLockfiles lock a Python project whatever declares its
+// dependencies (pyproject.toml, setup.cfg or setup.py).
+var pythonLockfiles = []string{"uv.lock", "poetry.lock", "pdm.lock", "pylock.toml", "Pipfile.lock", "requirements.txt"}
+
 var kinds = map[string]kind{
 	"package.json":     {ecosystem: "npm", manager: "npm", lockfiles: []string{"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"}, needsLock: npmNeedsLock},
 	"go.mod":           {ecosystem: "Go", manager: "go", lockfiles: []string{"go.sum"}, needsLock: goNeedsLock},
 	"Cargo.toml":       {ecosystem: "crates.io", manager: "cargo", lockfiles: []string{"Cargo.lock"}, needsLock: tomlSectionNeedsLock("[dependencies]", "[workspace]")},
-	"pyproject.toml":   {ecosystem: "PyPI", manager: "python", lockfiles: []string{"uv.lock", "poetry.lock", "pdm.lock", "pylock.toml", "Pipfile.lock", "requirements.txt"}, needsLock: pyprojectNeedsLock},
+	"pyproject.toml":   {ecosystem: "PyPI", manager: "python", lockfiles: pythonLockfiles, needsLock: pyprojectNeedsLock},
+	"setup.cfg":        {ecosystem: "PyPI", manager: "setuptools", lockfiles: pythonLockfiles, needsLock: setuptoolsNeedsLock("setup.cfg")},
+	"setup.py":         {ecosystem: "PyPI", manager: "setuptools", lockfiles: pythonLockfiles, needsLock: setuptoolsNeedsLock("setup.py")},
 	"Pipfile":          {ecosystem: "PyPI", manager: "pipenv", lockfiles: []string{"Pipfile.lock"}},
 	"requirements.in":  {ecosystem: "PyPI", manager: "pip-tools", lockfiles: []string{"requirements.txt"}},
 	"Gemfile":          {ecosystem: "RubyGems", manager: "bundler", lockfiles: []string{"Gemfile.lock"}},
 	"composer.json":    {ecosystem: "Packagist", manager: "composer", lockfiles: []string{"composer.lock"}, needsLock: composerNeedsLock},
-	"Package.swift":    {ecosystem: "SwiftURL", manager: "swiftpm", lockfiles: []string{"Package.resolved"}},
+	"Package.swift":    {ecosystem: "SwiftURL", manager: "swiftpm", lockfiles: []string{"Package.resolved"}, needsLock: swiftNeedsLock},
 	"pubspec.yaml":     {ecosystem: "Pub", manager: "pub", lockfiles: []string{"pubspec.lock"}},
 	"mix.exs":          {ecosystem: "Hex", manager: "mix", lockfiles: []string{"mix.lock"}},
 	"pom.xml":          {ecosystem: "Maven", manager: "maven", noLock: "Maven has no lockfile; versions are fixed in pom.xml"},
@@ -115,6 +121,12 @@ func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.R
 			m.LockNeeded, m.Note = k.needsLock(data)
 			m.NoDependencies = !m.LockNeeded
 		}
+		if (base == "setup.cfg" || base == "setup.py") && (m.NoDependencies || declaredByPyproject(in.Tree, path.Dir(e.Path))) {
+			// A setup file without install_requires is a build shim, and a
+			// pyproject.toml that declares the dependencies is the manifest
+			// already: neither adds a component list of its own.
+			continue
+		}
 		m.Lockfiles = findLockfiles(in.Tree, path.Dir(e.Path), k.lockfiles)
 		resolution(in.Tree, base, data, &m)
 		if base == "go.mod" {
@@ -154,9 +166,13 @@ func resolution(t *source.Tree, base string, data []byte, m *evidence.Manifest) 
 		members(npmMembers(data))
 	case "composer.json":
 		m.Range, m.RangeLine = firstRange(data, "require", "require-dev")
-	case "pyproject.toml":
-		m.Range, m.RangeLine = pyprojectRange(data)
-		// A requirements.txt beside the pyproject locks it only when it
+	case "pyproject.toml", "setup.cfg", "setup.py":
+		if base == "pyproject.toml" {
+			m.Range, m.RangeLine = pyprojectRange(data)
+		} else {
+			m.Range, m.RangeLine = setuptoolsRange(base, data)
+		}
+		// A requirements.txt beside the project locks it only when it
 		// pins everything exactly and does not install the project itself.
 		var keep []string
 		for _, l := range m.Lockfiles {
@@ -256,6 +272,18 @@ var goRequire = regexp.MustCompile(`(?m)^\s*require\b`)
 func goNeedsLock(data []byte) (bool, string) {
 	if !goRequire.Match(data) {
 		return false, "go.mod requires no modules"
+	}
+	return true, ""
+}
+
+// swiftPackageDependency is a .package(url:/path:/name:/id:) entry of a
+// Package.swift dependencies list; a target's dependencies: ["Name"]
+// names a target of the same package and resolves nothing.
+var swiftPackageDependency = regexp.MustCompile(`\.package\s*\(`)
+
+func swiftNeedsLock(data []byte) (bool, string) {
+	if !swiftPackageDependency.Match(data) {
+		return false, "Package.swift depends on no packages"
 	}
 	return true, ""
 }

@@ -93,6 +93,16 @@ import "C"
 	"app/requirements.txt":             "# runtime\nflask>=3.0\nclick==8.1.7\n",
 	"tool/requirements.txt":            "black==24.4.2 \\\n    --hash=sha256:aa\n",
 	"mod/examples/use.go":              "package main\n\n// #cgo pkg-config: libbar\nimport \"C\"\n",
+	// setuptools projects: the dependencies in setup.cfg beside a setup()
+	// shim, in a setup.py list literal, and a shim whose pyproject.toml
+	// declares them already.
+	"st/setup.cfg":         "[metadata]\nname = cli\n\n[options]\ninstall_requires =\n    requests[socks] >=2.22.0\n    colorama>=0.2.4; sys_platform==\"win32\"\npython_requires = >=3.7\n",
+	"st/setup.py":          "from setuptools import setup\nsetup()\n",
+	"legacy/setup.py":      "from setuptools import setup\n\nsetup(\n    name='x',\n    install_requires=[\n        'idna==3.7',\n        'requests>=2',\n    ],\n)\n",
+	"shim/setup.py":        "from setuptools import setup\nsetup(install_requires=['six'])\n",
+	"shim/pyproject.toml":  "[project]\nname = \"shim\"\ndependencies = [\"six==1.16.0\"]\n",
+	"swift/Package.swift":  "let package = Package(name: \"A\", targets: [.target(name: \"A\"), .testTarget(name: \"ATests\", dependencies: [\"A\"])])\n",
+	"swiftd/Package.swift": "let package = Package(name: \"B\", dependencies: [.package(url: \"https://github.com/apple/swift-log\", from: \"1.0.0\")])\n",
 }
 
 func TestCollect_Resolution(t *testing.T) {
@@ -144,6 +154,11 @@ func TestCollect_Resolution(t *testing.T) {
 		"app/requirements.txt": {Path: "app/requirements.txt", Ecosystem: "PyPI", Manager: "pip", LockNeeded: true, Range: "flask>=3.0", RangeLine: 2,
 			Rejected: []string{"app/requirements.txt: it does not pin flask>=3.0 exactly"}},
 		"tool/requirements.txt": {Path: "tool/requirements.txt", Ecosystem: "PyPI", Manager: "pip", LockNeeded: true, Lockfiles: []string{"tool/requirements.txt"}},
+		"st/setup.cfg":          {Path: "st/setup.cfg", Ecosystem: "PyPI", Manager: "setuptools", LockNeeded: true, Range: "requests[socks] >=2.22.0", RangeLine: 6},
+		"legacy/setup.py":       {Path: "legacy/setup.py", Ecosystem: "PyPI", Manager: "setuptools", LockNeeded: true, Range: "requests>=2", RangeLine: 7},
+		"shim/pyproject.toml":   {Path: "shim/pyproject.toml", Ecosystem: "PyPI", Manager: "python", LockNeeded: true},
+		"swift/Package.swift":   {Path: "swift/Package.swift", Ecosystem: "SwiftURL", Manager: "swiftpm", NoDependencies: true, Note: "Package.swift depends on no packages"},
+		"swiftd/Package.swift":  {Path: "swiftd/Package.swift", Ecosystem: "SwiftURL", Manager: "swiftpm", LockNeeded: true},
 		"mod/go.mod": {Path: "mod/go.mod", Ecosystem: "Go", Manager: "go", NoDependencies: true, Note: "go.mod requires no modules",
 			Native: []string{"libfoo (pkg-config, mod/binding.go:3)", "libfoo-admin (pkg-config, mod/binding.go:3)"}},
 	}
@@ -212,5 +227,50 @@ func FuzzResolution(f *testing.F) {
 		_ = npmMembers(data)
 		_ = cargoMembers(data)
 		_, _ = requirementsLocks(data)
+	})
+}
+
+func TestSetuptoolsRequires(t *testing.T) {
+	tests := []struct {
+		name, base, in string
+		want           []setuptoolsRequirement
+		opaque         bool
+	}{
+		{"cfg dangling list", "setup.cfg", "[options]\ninstall_requires =\n    a>=1\n    # note\n\n    b==2\nzip_safe = False\n", []setuptoolsRequirement{{"a>=1", 3}, {"b==2", 6}}, false},
+		{"cfg same line", "setup.cfg", "[options]\ninstall_requires = a\n", []setuptoolsRequirement{{"a", 2}}, false},
+		{"cfg file directive", "setup.cfg", "[options]\ninstall_requires = file: requirements.txt\n", nil, true},
+		{"cfg extras key not read", "setup.cfg", "[options.extras_require]\ntest =\n    pytest\n", nil, false},
+		{"cfg empty", "setup.cfg", "[options]\ninstall_requires =\nzip_safe = False\n", nil, false},
+		{"py list", "setup.py", "setup(install_requires=[\"a>=1\",\n 'b'])", []setuptoolsRequirement{{"a>=1", 1}, {"b", 2}}, false},
+		{"py empty list", "setup.py", "setup(install_requires=[])", nil, false},
+		{"py variable", "setup.py", "reqs = open('r.txt').read().split()\nsetup(install_requires=reqs)", nil, true},
+		{"py none", "setup.py", "setup()", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, opaque := setuptoolsRequires(tt.base, []byte(tt.in))
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(setuptoolsRequirement{}), cmpopts.EquateEmpty()); diff != "" || opaque != tt.opaque {
+				t.Errorf("setuptoolsRequires mismatch (-want +got):\n%s opaque=%v want %v", diff, opaque, tt.opaque)
+			}
+		})
+	}
+}
+
+func FuzzSetuptoolsRequires(f *testing.F) {
+	f.Add("setup.cfg", "[options]\ninstall_requires =\n    a>=1\n")
+	f.Add("setup.py", "setup(install_requires=['a', \"b==1\"])")
+	f.Add("setup.py", "install_requires=[")
+	f.Fuzz(func(t *testing.T, base, in string) {
+		if base != "setup.cfg" {
+			base = "setup.py"
+		}
+		reqs, _ := setuptoolsRequires(base, []byte(in))
+		for _, r := range reqs {
+			if r.line < 1 || r.text == "" {
+				t.Fatalf("bad requirement %+v", r)
+			}
+		}
+		setuptoolsRange(base, []byte(in))
+		swiftNeedsLock([]byte(in))
 	})
 }

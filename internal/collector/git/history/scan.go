@@ -331,7 +331,7 @@ var (
 	securityWords = lazyre.New(`(?i)^(?:sec|security|vuln)(?:\([^)]*\))?!?:|^[a-z]+\((?:sec|security|vuln[a-z]*|cve)\)!?:|\bsecurity[- ](?:fix|issue|vulnerabilit\w*|patch|bug|problem|flaw|hole|release)`)
 	// A fix verb with a weakness class from the CWE vocabulary.
 	fixVerb  = lazyre.New(`(?i)\b(?:fix\w*|prevent\w*|patch\w*|mitigat\w*|remediat\w*|address\w*|resolv\w*|protect\w*|avoid\w*|sanitiz\w*|escap\w*|harden\w*|disallow\w*|reject\w*)\b`)
-	weakness = lazyre.New(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
+	weakness = lazyre.New(`(?i)\b(?:vulnerabilit(?:y|ies)|xss|csrf|xsrf|ssrf|redos|polynomial[- ]regex\w*|catastrophic backtracking|inefficient regular expressions?|cross[- ]site|cross-domain|(?:sql|command|header|html|code|crlf|template) injection|path traversal|directory traversal|prototype pollution|open redirect|request smuggling|denial[- ]of[- ]service|(?:cookie|credential|secret|password|token)s? (?:leak\w*|disclosure|exposure)|information disclosure|remote code execution|\brce\b|timing attack|zip slip|xxe)`)
 )
 
 // tagChain matches the bracketed tags a subject starts with.
@@ -754,8 +754,18 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink) evidenc
 		add(cd.c, cd.why, cd.ids, "", "")
 	}
 	for _, l := range changelog {
-		for _, c := range s.linked(l.prs, l.hashes) {
+		cs := s.linked(l.prs, l.hashes)
+		for _, c := range cs {
 			add(c, "security-labelled changelog entry", l.ids, "", l.where)
+		}
+		if len(cs) == 0 && len(out.Unlinked) < 20 {
+			// The fix shipped in the release the entry is listed under,
+			// but its commit cannot be found (squashed from a private
+			// advisory fork, rewritten): the release is dated, the fix
+			// is not.
+			if t, ok := tagForVersion(rel, l.version); ok {
+				out.Unlinked = append(out.Unlinked, evidence.UnlinkedFix{Changelog: l.where, IDs: l.ids, Tag: t.name, TagDate: t.when})
+			}
 		}
 	}
 	// Subjects shared with a fix: the same change on another line.
@@ -820,10 +830,13 @@ func (s *scanner) linked(prs []int, hashes []string) []*object.Commit {
 // changelogLink is a security-labelled changelog entry and what it points
 // at.
 type changelogLink struct {
-	where  string // path:line
-	prs    []int
-	hashes []string
-	ids    []string
+	where string // path:line
+	// version is the release the entry is listed under: the version in
+	// the nearest heading above it ("## [3.1.0] (2022-03-08)").
+	version string
+	prs     []int
+	hashes  []string
+	ids     []string
 }
 
 // changelogFiles are the names a changelog goes by, at the root or one
@@ -831,10 +844,16 @@ type changelogLink struct {
 var changelogFiles = lazyre.New(`(?i)^(?:[^/]+/)?(?:changelog|changes|history|news|release[-_]?notes)(?:\.md|\.rst|\.txt|\.markdown)?$`)
 
 var (
-	clSecHeading  = lazyre.New(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b`)
-	clAnyHeading  = lazyre.New(`^\s*#{1,6}\s|^[=~^-]{3,}\s*$`)
-	clSecLabel    = lazyre.New(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
-	clBullet      = lazyre.New(`^\s*[-*+]\s`)
+	clSecHeading = lazyre.New(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b`)
+	// clMixedHeading is a security heading shared with other kinds of
+	// change ("Security, performance improvements and bug fixes"): its
+	// entries are security fixes only when they say so themselves.
+	clMixedHeading = lazyre.New(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b[^\n]*(?:,|&|\+|/|\band\b)`)
+	clAnyHeading   = lazyre.New(`^\s*#{1,6}\s|^[=~^-]{3,}\s*$`)
+	clSecLabel     = lazyre.New(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
+	clBullet       = lazyre.New(`^\s*[-*+]\s`)
+	// clVersion is the release version a changelog heading names.
+	clVersion     = lazyre.New(`^\s*#{1,6}\s*\[?v?(\d+\.\d+(?:\.\d+)*(?:[-.][0-9A-Za-z.]+)?)\b`)
 	clPR          = lazyre.New(`(?:pull/|issues/|\[#|\(#|\s#)(\d{1,7})\b`)
 	clHash        = lazyre.New(`(?:commit/|\[|\()([0-9a-f]{7,40})\b`)
 	maxChangelogs = 20
@@ -847,17 +866,23 @@ var (
 func ChangelogLinks(p string, data []byte) []changelogLink {
 	lines := strings.Split(string(data), "\n")
 	var out []changelogLink
-	inSec := false
+	inSec, mixed := false, false
+	version := ""
 	for i := 0; i < len(lines) && len(out) < 200; i++ {
 		l := lines[i]
+		if m := clVersion.FindStringSubmatch(l); m != nil {
+			version = m[1]
+		}
 		if clAnyHeading.MatchString(l) {
 			inSec = clSecHeading.MatchString(l)
+			mixed = inSec && clMixedHeading.MatchString(l)
 			continue
 		}
 		if !clBullet.MatchString(l) && !clSecLabel.MatchString(l) {
 			continue
 		}
-		if !inSec && !clSecLabel.MatchString(l) {
+		labelled := clSecLabel.MatchString(l)
+		if !labelled && (!inSec || mixed && !weakness.MatchString(l)) {
 			continue
 		}
 		// The entry runs to the next bullet or heading, at most 12 lines.
@@ -868,7 +893,7 @@ func ChangelogLinks(p string, data []byte) []changelogLink {
 			}
 			text += "\n" + lines[j]
 		}
-		link := changelogLink{where: fmt.Sprintf("%s:%d", p, i+1), ids: uniq(advisoryID.FindAllString(text, 4))}
+		link := changelogLink{where: fmt.Sprintf("%s:%d", p, i+1), ids: uniq(advisoryID.FindAllString(text, 4)), version: version}
 		for _, m := range clPR.FindAllStringSubmatch(text, 6) {
 			if n, err := strconv.Atoi(m[1]); err == nil {
 				link.prs = append(link.prs, n)
@@ -904,4 +929,22 @@ func readChangelogs(t *source.Tree) []changelogLink {
 		out = append(out, ChangelogLinks(e.Path, data)...)
 	}
 	return out
+}
+
+// tagForVersion finds the release tag of a changelog version: the tag
+// whose name, after any prefix such as v or name-, is that version.
+func tagForVersion(rel []relTag, version string) (relTag, bool) {
+	if version == "" {
+		return relTag{}, false
+	}
+	for _, t := range rel {
+		n := t.name
+		if i := strings.LastIndexAny(n, "/-_"); i >= 0 && !strings.ContainsAny(version, "-_") {
+			n = n[i+1:]
+		}
+		if strings.TrimPrefix(n, "v") == version {
+			return t, true
+		}
+	}
+	return relTag{}, false
 }

@@ -276,11 +276,36 @@ func TestChangelogLinks(t *testing.T) {
 	data := "# 0.6.0-rc.2\n\n## Security\n\n- **breaking:** Added a default body limit\n  ([#1346])\n\n## Routing\n\n- **fixed:** other ([#1327])\n\n# 1.6.4\n\n* **security:** fixed prototype pollution ([#6167](https://x/issues/6167)) ([3c0c11c](https://x/commit/3c0c11cade))\n"
 	got := ChangelogLinks("CHANGELOG.md", []byte(data))
 	want := []changelogLink{
-		{where: "CHANGELOG.md:5", prs: []int{1346}},
-		{where: "CHANGELOG.md:14", prs: []int{6167, 6167}, hashes: []string{"3c0c11c", "3c0c11cade"}},
+		{where: "CHANGELOG.md:5", version: "0.6.0-rc.2", prs: []int{1346}},
+		{where: "CHANGELOG.md:14", version: "1.6.4", prs: []int{6167, 6167}, hashes: []string{"3c0c11c", "3c0c11cade"}},
 	}
 	if d := cmp.Diff(want, got, cmp.AllowUnexported(changelogLink{})); d != "" {
 		t.Errorf("links (-want +got):\n%s", d)
+	}
+}
+
+// A heading that shares security with other kinds of change does not make
+// every entry under it a security fix; an entry naming a weakness or
+// carrying a security label still is one.
+func TestChangelogLinksMixedHeading(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       []string
+	}{
+		{"mixed heading", "### Security, performance improvements and bug fixes\n\n* perf: shorter postcodes list (#3201)\n* fix: polynomial regex on uncontrolled input (#3196)\n* docs: typo (#3209)\n", []string{"CHANGELOG.md:4"}},
+		{"security and bug fixes", "## Security and bug fixes\n- fix crash on empty input (#10)\n- **security:** escape names (#11)\n", []string{"CHANGELOG.md:3"}},
+		{"pure security heading", "## 🔒 Security fixes\n- limit body size (#12)\n", []string{"CHANGELOG.md:2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, l := range ChangelogLinks("CHANGELOG.md", []byte(tt.data)) {
+				got = append(got, l.where)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("entries (-want +got):\n%s", d)
+			}
+		})
 	}
 }
 
@@ -331,4 +356,24 @@ func FuzzSecurityFixWording(f *testing.F) {
 		backportRefs(msg)
 		prNumbers(msg)
 	})
+}
+
+func TestTagForVersion(t *testing.T) {
+	rel := []relTag{{name: "v3.1.0"}, {name: "cli-2.0.1"}, {name: "1.0.0-rc.1"}}
+	tests := []struct {
+		version, want string
+		ok            bool
+	}{
+		{"3.1.0", "v3.1.0", true},
+		{"2.0.1", "cli-2.0.1", true},
+		{"1.0.0-rc.1", "1.0.0-rc.1", true},
+		{"3.1", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := tagForVersion(rel, tt.version)
+		if ok != tt.ok || got.name != tt.want {
+			t.Errorf("tagForVersion(%q) = %q, %v; want %q, %v", tt.version, got.name, ok, tt.want, tt.ok)
+		}
+	}
 }

@@ -55,7 +55,10 @@ func (Collector) Requirements() collector.Requirements { return collector.Requir
 // skip holds directories whose manifests are not the product's.
 var skip = map[string]bool{"testdata": true, "test": true, "tests": true, "node_modules": true, "vendor": true, "third_party": true,
 	"fixtures": true, "__fixtures__": true, "examples": true, "example": true, "samples": true, "sandbox": true, "benches": true,
-	"benchmarks": true, "docs": true, "website": true, "www": true, ".github": true}
+	"benchmarks": true, "docs": true, "website": true, "www": true, ".github": true,
+	// contrib/ holds third-party contributions the project ships unsupported
+	// (zlib, SQLite, many C projects): not the vendor's own packages.
+	"contrib": true}
 
 func skipped(p string) bool {
 	dir := path.Dir(p)
@@ -106,6 +109,10 @@ func classify(p string) string {
 	switch {
 	case strings.HasSuffix(lb, ".gemspec") && !skipped(p):
 		return "gemspec"
+	case strings.HasSuffix(lb, ".podspec") && !skipped(p):
+		return "podspec"
+	case (strings.HasSuffix(lb, ".csproj") || strings.HasSuffix(lb, ".fsproj") || strings.HasSuffix(lb, ".vbproj")) && !skipped(p):
+		return "dotnetproj"
 	case (base == "pyproject.toml" || base == "setup.py" || base == "package.json" || base == "Cargo.toml" || base == "pom.xml" ||
 		base == "build.gradle" || base == "build.gradle.kts" || base == "composer.json" || base == "go.mod") && !skipped(p):
 		return base
@@ -188,6 +195,10 @@ func Scan(f *evidence.Packaging, p, kind string, data []byte) {
 		if l := lineOf(text, regexp.MustCompile(`Gem::Specification\.new`)); l > 0 {
 			addChannel(f, evidence.PackageChannel{Channel: "rubygems", Path: p, Line: l})
 		}
+	case "podspec":
+		podspec(f, p, text)
+	case "dotnetproj":
+		dotnetProject(f, p, text)
 	case "go.mod":
 		if m := regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)`).FindStringSubmatchIndex(text); m != nil {
 			mod := text[m[2]:m[3]]
@@ -478,4 +489,47 @@ func docs(f *evidence.Packaging, p, text string) {
 			}
 		}
 	}
+}
+
+var (
+	podSpecNew  = regexp.MustCompile(`Pod::Spec\.new\b`)
+	podSource   = regexp.MustCompile(`\.source\s*=\s*\{[^}]*:(?:git|http)\s*=>\s*["']([^"']+)["']`)
+	nugetID     = regexp.MustCompile(`<PackageId>\s*([^<\s]+)\s*</PackageId>`)
+	nugetOnPack = regexp.MustCompile(`(?i)<GeneratePackageOnBuild>\s*true\s*</GeneratePackageOnBuild>`)
+	notPackable = regexp.MustCompile(`(?i)<IsPackable>\s*false\s*</IsPackable>|<IsTestProject>\s*true\s*</IsTestProject>`)
+)
+
+// podspec reads a CocoaPods spec: published to the trunk, whose clients
+// fetch the code from the source the spec names. Only an http(s) source is
+// kept as the address; a git SSH remote is not a customer download.
+func podspec(f *evidence.Packaging, p, text string) {
+	l := lineOf(text, podSpecNew)
+	if l == 0 {
+		return
+	}
+	c := evidence.PackageChannel{Channel: "cocoapods", Path: p, Line: l}
+	if m := podSource.FindStringSubmatchIndex(text); m != nil {
+		if u := text[m[2]:m[3]]; strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
+			c.URL, c.Line = u, lineAt(text, m[2])
+		}
+	}
+	addChannel(f, c)
+}
+
+// dotnetProject reads a .NET project that builds a NuGet package: one
+// naming a PackageId or packing on build, and not marked unpackable or a
+// test project.
+func dotnetProject(f *evidence.Packaging, p, text string) {
+	if notPackable.MatchString(text) {
+		return
+	}
+	c := evidence.PackageChannel{Channel: "nuget", Path: p}
+	if m := nugetID.FindStringSubmatchIndex(text); m != nil {
+		c.Name, c.Line = text[m[2]:m[3]], lineAt(text, m[0])
+	} else if m := nugetOnPack.FindStringIndex(text); m != nil {
+		c.Line = lineAt(text, m[0])
+	} else {
+		return
+	}
+	addChannel(f, c)
 }

@@ -72,10 +72,10 @@ func TestCollect(t *testing.T) {
 }
 
 func FuzzScan(f *testing.F) {
-	for _, s := range []string{"[project]\nname = \"x\"\n", `{"name":"x","private":false}`, "<project><distributionManagement><url>http://a</url></distributionManagement></project>", "gpg --detach-sign a\nnpm publish\n", "curl http://a.b/c.tar.gz\n"} {
+	for _, s := range []string{"[project]\nname = \"x\"\n", `{"name":"x","private":false}`, "<project><distributionManagement><url>http://a</url></distributionManagement></project>", "gpg --detach-sign a\nnpm publish\n", "curl http://a.b/c.tar.gz\n", "Pod::Spec.new do |s|\n s.source = { :git => 'https://a' }\n", "<PackageId>A</PackageId>"} {
 		f.Add("x", s)
 	}
-	kinds := []string{"pyproject.toml", "setup.py", "package.json", "Cargo.toml", "pom.xml", "build.gradle", "gradle.properties", "composer.json", "gemspec", "go.mod", "script", "doc"}
+	kinds := []string{"pyproject.toml", "setup.py", "package.json", "Cargo.toml", "pom.xml", "build.gradle", "gradle.properties", "composer.json", "gemspec", "podspec", "dotnetproj", "go.mod", "script", "doc"}
 	f.Fuzz(func(t *testing.T, kind, data string) {
 		for _, k := range kinds {
 			var p evidence.Packaging
@@ -161,5 +161,39 @@ func TestPOMSiteIsNotAChannel(t *testing.T) {
 	want = []evidence.PackageChannel{{Channel: "maven", Path: "pom.xml", Line: 3, URL: "https://repo.example.org/releases"}}
 	if d := cmp.Diff(want, f.Channels); d != "" {
 		t.Errorf("with a repository (-want +got):\n%s", d)
+	}
+}
+
+// CocoaPods specs and packable .NET projects name the registry their
+// package reaches; unpackable and test projects and contributed code do not.
+func TestPodspecAndNuGetChannels(t *testing.T) {
+	tests := []struct {
+		name, path, text string
+		want             []evidence.PackageChannel
+	}{
+		{"podspec with https source", "Lib.podspec", "Pod::Spec.new do |s|\n  s.name = 'Lib'\n  s.source = { :git => 'https://github.com/o/lib.git', :tag => s.version }\nend\n",
+			[]evidence.PackageChannel{{Channel: "cocoapods", Path: "Lib.podspec", Line: 3, URL: "https://github.com/o/lib.git"}}},
+		{"podspec with http source", "Lib.podspec", "Pod::Spec.new do |s|\n  s.source = { :http => 'http://example.org/lib.zip' }\nend\n",
+			[]evidence.PackageChannel{{Channel: "cocoapods", Path: "Lib.podspec", Line: 2, URL: "http://example.org/lib.zip"}}},
+		{"podspec with ssh source", "Lib.podspec", "Pod::Spec.new do |s|\n  s.source = { :git => 'git@github.com:o/lib.git' }\nend\n",
+			[]evidence.PackageChannel{{Channel: "cocoapods", Path: "Lib.podspec", Line: 1}}},
+		{"packable project", "src/Lib/Lib.csproj", "<Project>\n  <PropertyGroup>\n    <PackageId>Lib</PackageId>\n  </PropertyGroup>\n</Project>\n",
+			[]evidence.PackageChannel{{Channel: "nuget", Name: "Lib", Path: "src/Lib/Lib.csproj", Line: 3}}},
+		{"pack on build", "Lib.fsproj", "<Project>\n<PropertyGroup><GeneratePackageOnBuild>true</GeneratePackageOnBuild></PropertyGroup>\n</Project>\n",
+			[]evidence.PackageChannel{{Channel: "nuget", Path: "Lib.fsproj", Line: 2}}},
+		{"unpackable project", "src/Lib.Tests/Lib.Tests.csproj", "<Project>\n<PackageId>X</PackageId>\n<IsPackable>false</IsPackable>\n</Project>\n", nil},
+		{"app without package id", "App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var f evidence.Packaging
+			Scan(&f, tt.path, classify(tt.path), []byte(tt.text))
+			if d := cmp.Diff(tt.want, f.Channels); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+	if k := classify("contrib/nuget/nuget.csproj"); k != "" {
+		t.Errorf("contrib/ project classified %q, want skipped", k)
 	}
 }
