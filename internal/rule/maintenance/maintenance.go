@@ -9,6 +9,7 @@ import (
 	_ "embed"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -411,12 +412,82 @@ func toolchainsSupported(ev *evidence.Set) []rule.Finding {
 	return out
 }
 
+// compatFloorMargin is how long a sibling release line must still be
+// supported for an end-of-life line beside it to read as a compatibility
+// floor: a line with two years of support left is a recent release, while
+// one near its own end (node 10 beside node 6 and 8 in early 2020) shows a
+// toolchain that is behind as a whole.
+const compatFloorMargin = 2 * 365 * 24 * time.Hour
+
+// compatibilityFloors splits the end-of-life references into those whose
+// file also names a recent line of the same runtime, so the file tests
+// old and current releases side by side (a library's matrix spanning its
+// declared engines), and the rest. Only the rest show a stale toolchain.
+func compatibilityFloors(ev *evidence.Set, eol []eolRef) (floors, stale []eolRef) {
+	table, _ := EOLTable()
+	now := evidence.Now(ev)
+	newest := map[string][2]int{}
+	for k := range table {
+		rt, line, _ := strings.Cut(k, " ")
+		if v, ok := lineNumbers(line); ok && less(newest[rt], v) {
+			newest[rt] = v
+		}
+	}
+	recent := map[string]bool{} // path + runtime
+	for _, it := range evidence.Facts[evidence.ToolchainRefs](ev) {
+		for _, r := range it.Fact.Refs {
+			line := lineOfVersion(r.Runtime, r.Version)
+			if e, ok := table[r.Runtime+" "+line]; ok {
+				if e.IsZero() || e.Sub(now) >= compatFloorMargin {
+					recent[r.Path+"\x00"+r.Runtime] = true
+				}
+				continue
+			}
+			// A line newer than every listed one is a release the table
+			// predates; an unlisted older one decides nothing.
+			if v, ok := lineNumbers(line); ok && less(newest[r.Runtime], v) {
+				recent[r.Path+"\x00"+r.Runtime] = true
+			}
+		}
+	}
+	for _, e := range eol {
+		if recent[e.ref.Path+"\x00"+e.ref.Runtime] {
+			floors = append(floors, e)
+		} else {
+			stale = append(stale, e)
+		}
+	}
+	return floors, stale
+}
+
+// lineNumbers reads "22" or "3.12" as numbers for ordering.
+func lineNumbers(line string) ([2]int, bool) {
+	var v [2]int
+	parts := strings.SplitN(line, ".", 2)
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return v, false
+		}
+		v[i] = n
+	}
+	return v, true
+}
+
+func less(a, b [2]int) bool { return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]) }
+
 func toolchainsSupportedOrUpdated(ev *evidence.Set) []rule.Finding {
 	const id = ToolchainsSupportedOrUpdated
 	eol, n := eolRefs(ev)
 	if len(eol) == 0 {
 		return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no end-of-life runtime is named (%d runtime versions read)", n)}
 	}
+	floors, stale := compatibilityFloors(ev, eol)
+	if len(stale) == 0 {
+		f := floors[0].ref
+		return []rule.Finding{rule.New(id, rule.True, evidence.Location{Path: f.Path, Line: f.Line}, "end-of-life runtimes are named only beside a recent release of the same runtime in the same file, as compatibility floors (%s %s at %s:%d; %s)", f.Runtime, f.Version, f.Path, f.Line, textsafe.Count(len(floors), "reference"))}
+	}
+	eol = stale
 	var names []string
 	for i, e := range eol {
 		if i == 5 {

@@ -74,6 +74,12 @@ func TestToolingRules(t *testing.T) {
 	dependabot := evidence.UpdateConfig{Path: ".github/dependabot.yml", Tool: "dependabot", Updates: []evidence.UpdateEntry{{Ecosystem: "github-actions", Line: 3}}}
 	npmOnly := evidence.UpdateConfig{Path: ".github/dependabot.yml", Tool: "dependabot", Updates: []evidence.UpdateEntry{{Ecosystem: "npm", Line: 3}}}
 	eol := evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "node", Version: "8", Path: ".travis.yml", Line: 6}, {Runtime: "node", Version: "22", Path: ".travis.yml", Line: 7}}}
+	// At now (2025-02) node 22 has two years of support left, node 18
+	// ends in April 2025, and node 30 is newer than the table.
+	floorBesideUnlisted := evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "node", Version: "14", Path: "ci.yml", Line: 13}, {Runtime: "node", Version: "30", Path: "ci.yml", Line: 14}}}
+	behindAsAWhole := evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "node", Version: "8", Path: ".travis.yml", Line: 6}, {Runtime: "node", Version: "18", Path: ".travis.yml", Line: 7}}}
+	recentElsewhere := evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "node", Version: "8", Path: "Dockerfile", Line: 1}, {Runtime: "node", Version: "22", Path: "ci.yml", Line: 7}}}
+	eolAlone := evidence.ToolchainRefs{Refs: []evidence.ToolchainRef{{Runtime: "python", Version: "3.7", Path: "ci.yml", Line: 9}}}
 	twoMonths := evidence.ToolingBumps{Bumps: []evidence.ToolingBump{{Commit: "x", When: d(2024, 12, 3)}, {Commit: "y", When: d(2024, 8, 26)}}}
 	oneMonth := evidence.ToolingBumps{Bumps: []evidence.ToolingBump{{Commit: "x", When: d(2024, 12, 3)}, {Commit: "y", When: d(2024, 12, 26)}}}
 	for _, tc := range []struct {
@@ -87,7 +93,11 @@ func TestToolingRules(t *testing.T) {
 		{"bumps in two months", toolingUpdatedInHistory, set(twoMonths), []outcome{{rule.True, ""}, {rule.True, ""}, {rule.True, ""}}},
 		{"bumps in one month", toolingUpdatedInHistory, set(oneMonth), []outcome{{rule.False, rule.NoSignal}}},
 		{"eol named", toolchainsSupported, set(eol), []outcome{{rule.False, rule.Violation}}},
-		{"eol and nothing updates", toolchainsSupportedOrUpdated, set(eol, npmOnly, oneMonth), []outcome{{rule.False, rule.Violation}}},
+		{"eol beside a recent line is a compatibility floor", toolchainsSupportedOrUpdated, set(eol, npmOnly, oneMonth), []outcome{{rule.True, ""}}},
+		{"eol beside a line newer than the table", toolchainsSupportedOrUpdated, set(floorBesideUnlisted, oneMonth), []outcome{{rule.True, ""}}},
+		{"eol beside a line near its own end and nothing updates", toolchainsSupportedOrUpdated, set(behindAsAWhole, npmOnly, oneMonth), []outcome{{rule.False, rule.Violation}}},
+		{"eol with the recent line in another file", toolchainsSupportedOrUpdated, set(recentElsewhere, oneMonth), []outcome{{rule.False, rule.Violation}}},
+		{"eol alone and nothing updates", toolchainsSupportedOrUpdated, set(eolAlone, oneMonth), []outcome{{rule.False, rule.Violation}}},
 		{"eol but bumped", toolchainsSupportedOrUpdated, set(eol, twoMonths), []outcome{{rule.True, ""}}},
 		{"eol but bot", toolchainsSupportedOrUpdated, set(eol, dependabot), []outcome{{rule.True, ""}}},
 	} {
