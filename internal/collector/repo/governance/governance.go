@@ -58,6 +58,15 @@ var (
 	incidentRe = lazyre.New(`(?i)incident[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
 	contribRe  = lazyre.New(`(?i)^contributing(?:\.(?:md|markdown|rst|adoc|txt))?$`)
 	readmeRe   = lazyre.New(`(?i)^readme(?:\.(?:md|markdown|rst|adoc|txt))?$`)
+	// authorsRe: credit files; most list contributors only, so they count
+	// just where a section names who maintains the project.
+	authorsRe = lazyre.New(`(?i)^(?:authors|credits)(?:\.(?:md|markdown|rst|txt))?$`)
+	// maintainerLabelRe: a credit-file line that opens the maintainers
+	// part ("Maintained by:", "Current maintainers", "## Maintainers").
+	maintainerLabelRe = lazyre.New(`(?i)^[#*\s]*(?:current\s+|active\s+|core\s+)?(?:maintainers|maintained\s+by|core\s+team)\b[^a-z]*$`)
+	// creditPersonRe: a credit line naming a person by e-mail address or
+	// forge handle.
+	creditPersonRe = lazyre.New(`(?i)<?[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}>?|(?:^|[\s(\[])@[a-z0-9][a-z0-9-]{1,38}\b|(?:github\.com|gitlab\.com|codeberg\.org)/[a-z0-9][a-z0-9-]*`)
 	// teamHeadingRe: README headings over a list of the people who run
 	// the project ("Maintainers", "Core team", "TC (Technical
 	// Committee)", "Triagers"); not "Contributors", who hold no role.
@@ -104,6 +113,8 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 			what = evidence.RolesContributing
 		case readmeRe.MatchString(base) && communityDir[dir]:
 			what = evidence.RolesReadmeTeam
+		case authorsRe.MatchString(base) && communityDir[dir]:
+			what = rolesAuthors
 		default:
 			continue
 		}
@@ -133,6 +144,10 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		}
 		lines := doctext.Parse(data, doctext.FormatOf(p)).Lines
 		switch what {
+		case rolesAuthors:
+			if n, l := maintainersInCredits(lines); n > 0 {
+				add(evidence.RolesDocument{Path: p, Line: n, What: evidence.RolesMaintainers, Excerpt: l})
+			}
 		case evidence.RolesIncidentPlan:
 			if n, l := firstMatch(lines, incidentRolesRe); n > 0 {
 				add(evidence.RolesDocument{Path: p, Line: n, What: what, Excerpt: l})
@@ -159,6 +174,32 @@ func teamSection(doc doctext.Doc) (int, string) {
 			if l := doc.Lines[i-1]; personRe.MatchString(l) {
 				return sec.Heading.Line, sec.Heading.Text + ": " + strings.TrimSpace(l)
 			}
+		}
+	}
+	return 0, ""
+}
+
+// rolesAuthors marks a credit file while it is read; what it records is a
+// maintainers list.
+const rolesAuthors = "authors"
+
+// maintainersInCredits finds a maintainers label in a credit file whose
+// next non-blank line names a person, and returns the label's line and
+// "label person".
+func maintainersInCredits(lines []string) (int, string) {
+	for i, l := range lines {
+		if !maintainerLabelRe.MatchString(l) {
+			continue
+		}
+		for j := i + 1; j < len(lines); j++ {
+			t := strings.TrimSpace(lines[j])
+			if t == "" {
+				continue
+			}
+			if creditPersonRe.MatchString(t) {
+				return i + 1, strings.TrimSpace(l) + " " + t
+			}
+			break
 		}
 	}
 	return 0, ""

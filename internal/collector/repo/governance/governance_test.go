@@ -52,6 +52,11 @@ func TestCollect(t *testing.T) {
 		want  []string
 	}{
 		{"codeowners_team", map[string]string{".github/CODEOWNERS": "# owners\n* @acme/everyone\n"}, []string{"code owners .github/CODEOWNERS:2"}},
+		{"authors_with_maintainers_section", map[string]string{"AUTHORS": "Created By:\nAda Lovelace <ada@example.org>\n\nMaintained by:\nGrace Hopper        <grace@example.org>\n\nContributions by:\nAlan Turing <alan@example.org>\n"},
+			[]string{"maintainers list AUTHORS:4"}},
+		{"authors_markdown_maintainers_handles", map[string]string{"AUTHORS.md": "# Authors\n\n## Maintainers\n\n- @grace\n"}, []string{"maintainers list AUTHORS.md:3"}},
+		{"authors_contributors_only", map[string]string{"AUTHORS": "Contributors:\nAda Lovelace <ada@example.org>\nAlan Turing <alan@example.org>\n"}, nil},
+		{"authors_maintainers_label_without_people", map[string]string{"CREDITS.txt": "Maintainers\n\nsee the website\n"}, nil},
 		{"codeowners_without_owners", map[string]string{"CODEOWNERS": "# nothing yet\n*.go\n"}, nil},
 		{"incident_plan_roles", map[string]string{"INCIDENT_RESPONSE.md": "# Incident Response Plan\n\n## 1. Scope\n\nAll code.\n\n## 2. Roles & Contacts\n\n- **Incident Lead:** @lead\n"},
 			[]string{"incident roles INCIDENT_RESPONSE.md:7"}},
