@@ -21,6 +21,11 @@ const (
 	// OriginSection is a security section of a README, CONTRIBUTING or
 	// documentation page.
 	OriginSection PolicyOrigin = "section"
+	// OriginSentence is one line of a README, CONTRIBUTING or documentation
+	// page, outside any security section, that tells readers where to send
+	// security reports ("For sensitive security issues, email x@y instead
+	// of posting publicly"): an instruction, shorter than a written process.
+	OriginSentence PolicyOrigin = "sentence"
 	// OriginIssueTemplate is a contact link of the issue-template chooser:
 	// a pointer, weaker than a written process.
 	OriginIssueTemplate PolicyOrigin = "issue-template"

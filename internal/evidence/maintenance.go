@@ -101,6 +101,11 @@ type OwnFix struct {
 	// First release tag containing the commit; empty when none does.
 	Tag     string
 	TagDate time.Time
+	// OffReleaseLine: the commit is in no release tag, is not on the
+	// assessed branch, and no release was tagged on its line since that
+	// line left the assessed branch: a pull request's source branch or an
+	// unreleased next version, not a release line waiting to ship it.
+	OffReleaseLine bool
 }
 
 // ToolingBumps lists commits in the window whose diff of CI, build or

@@ -34,6 +34,7 @@ const (
 	CloudCredentialsUseOIDC                = "cloudCredentialsUseOIDC"
 	CodeownersCoverBuild                   = "codeownersCoverBuild"
 	ContainerImagesPinned                  = "containerImagesPinned"
+	CoverageGateEnforced                   = "coverageGateEnforced"
 	DependencyReviewOnChanges              = "dependencyReviewOnChanges"
 	DownloadsVerified                      = "downloadsVerified"
 	FuzzingExists                          = "fuzzingExists"
@@ -65,6 +66,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule(TestsRunOnPullRequests, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnPullRequests),
 		b.Rule(StaticAnalysisRuns, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindToolConfig}, staticAnalysisRuns),
 		b.Rule(FuzzingExists, []evidence.Kind{evidence.KindCIPipeline, evidence.KindFuzzHarness}, fuzzingExists),
+		b.Rule(CoverageGateEnforced, needPipelines, coverageGateEnforced),
 		b.Rule(DependencyReviewOnChanges, needPipelines, dependencyReviewOnChanges),
 		b.Rule(ScaScanScheduled, needPipelines, scaScanScheduled),
 		b.Rule(ReleaseJobDependsOnTests, needPipelines, releaseJobDependsOnTests),
@@ -476,6 +478,45 @@ func branchNote(scan evidence.CIScan) string {
 		return fmt.Sprintf(" (%s, from git's %s)", scan.DefaultBranch, scan.DefaultBranchFrom)
 	}
 	return " (" + strings.Join(defaultBranches, ", ") + ")"
+}
+
+// coverageGateEnforced looks for a coverage threshold that CI checks on
+// pull requests or the default branch: an expectation of how much the
+// suites must cover, which is the measurable part of a test plan.
+func coverageGateEnforced(ev *evidence.Set) []rule.Finding {
+	const id = CoverageGateEnforced
+	ix := newIndex(ev)
+	run := ix.runnable()
+	if len(run) == 0 {
+		return []rule.Finding{noCI(ev, id, rule.False, rule.NoSignal, "")}
+	}
+	scanItem, _ := evidence.First[evidence.CIScan](ev)
+	cands := defaultCandidates(scanItem.Fact)
+	var soft *hit
+	for _, pl := range run {
+		for _, j := range pl.Jobs {
+			if j.Hidden {
+				continue
+			}
+			if s := sidesOf(pl, j, cands); !s.pr && !s.main {
+				continue
+			}
+			h, ok := ix.jobDoes(coverageGate, pl, j)
+			if !ok {
+				continue
+			}
+			if !h.soft {
+				return []rule.Finding{rule.New(id, rule.True, h.loc(), "CI fails the run below a coverage threshold: %s (%s:%d)", h.what, h.path, h.line)}
+			}
+			if soft == nil {
+				soft = &h
+			}
+		}
+	}
+	if soft != nil {
+		return []rule.Finding{rule.Absent(id, soft.loc(), "a coverage threshold is checked only in a job or step marked continue-on-error (%s, %s:%d), so falling below it does not fail the pipeline", soft.what, soft.path, soft.line)}
+	}
+	return []rule.Finding{rule.Absent(id, evidence.Location{}, "no coverage threshold is checked in CI on pull requests or the default branch (coverage report --fail-under, pytest --cov-fail-under, cargo llvm-cov or tarpaulin --fail-under, nyc or c8 --check-coverage, go-test-coverage)")}
 }
 
 // ---- static analysis, fuzzing, SCA ----

@@ -186,6 +186,20 @@ var sast = recogniser{
 	run:  cmd(`semgrep\b`, `gosec\b`, `bandit\b`, `brakeman\b`, `sonar-scanner\b`, `(?:\./)?gradlew?\s+[^\n]*sonar\w*`, `mvnw?\s+[^\n]*sonar:sonar`, `codeql\s+database\b`, `njsscan\b`, `flawfinder\b`, `snyk\s+code\b`, `psalm\s+[^\n]*--taint-analysis`, `spotbugs\b`, `horusec\b`),
 }
 
+// coverageGate recognises a test-coverage check that fails the run below a
+// threshold: the threshold is on the command line, so the gate is seen
+// where CI runs it. A threshold kept only in a configuration file
+// (fail_under in pyproject.toml) is not read here.
+var coverageGate = recogniser{
+	name: "coverage threshold",
+	uses: []string{"vladopajic/go-test-coverage"},
+	run: cmd(
+		`coverage\s+report\b[^\n]*--fail-under[= ]?\s*\d`, `(?:pytest|py\.test)\b[^\n]*--cov-fail-under[= ]?\s*\d`,
+		`cargo\s+(?:\+\S+\s+)?(?:llvm-cov|tarpaulin)\b[^\n]*--fail-under`, `(?:nyc|c8)\b[^\n]*--check-coverage`,
+		`diff-cover\b[^\n]*--fail-under`, `go-test-coverage\b`,
+	),
+}
+
 var golangciLint = recogniser{
 	name: "golangci-lint",
 	uses: []string{"golangci/golangci-lint-action"},

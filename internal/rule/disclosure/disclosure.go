@@ -45,7 +45,8 @@ func Rules() ([]rule.Rule, error) {
 }
 
 // candidate is one place disclosure text was found, with its rank: SECURITY
-// files first, then sections of other documents, then issue-template links.
+// files first, then sections of other documents, then single sentences of
+// them, then issue-template links.
 type candidate struct {
 	p    evidence.SecurityPolicy
 	rank int
@@ -58,8 +59,10 @@ func ranked(ev *evidence.Set) []candidate {
 		switch it.Fact.Origin {
 		case evidence.OriginSection:
 			r = 1
-		case evidence.OriginIssueTemplate:
+		case evidence.OriginSentence:
 			r = 2
+		case evidence.OriginIssueTemplate:
+			r = 3
 		}
 		out = append(out, candidate{it.Fact, r})
 	}
@@ -73,6 +76,8 @@ func where(p evidence.SecurityPolicy) string {
 	switch p.Origin {
 	case evidence.OriginSection:
 		return fmt.Sprintf("%s section %q (lines %d-%d)", p.Path, textsafe.Truncate(p.Section, 80), p.StartLine, p.EndLine)
+	case evidence.OriginSentence:
+		return fmt.Sprintf("%s line %d", p.Path, p.StartLine)
 	case evidence.OriginIssueTemplate:
 		return "the issue-template chooser " + p.Path
 	}
@@ -81,9 +86,14 @@ func where(p evidence.SecurityPolicy) string {
 
 const weakTemplate = "; weaker evidence: only a link in the issue-template chooser, not a written process"
 
+const weakSentence = "; weaker evidence: a single sentence outside any security section, not a written process"
+
 func weakness(p evidence.SecurityPolicy) string {
-	if p.Origin == evidence.OriginIssueTemplate {
+	switch p.Origin {
+	case evidence.OriginIssueTemplate:
 		return weakTemplate
+	case evidence.OriginSentence:
+		return weakSentence
 	}
 	return ""
 }

@@ -141,6 +141,17 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is in no release tag, but it was committed after the same fix reached %s on %s (%s): not counted as a late fix", what, r.Tag, day(r.TagDate), short(r.Commit)))
 				continue
 			}
+			if r, ok := released[f.Group]; ok && f.OffReleaseLine {
+				// The same fix shipped through another commit, and this
+				// copy lies off every release line: a pull request's
+				// source branch or a line that has never released (an
+				// unreleased next major). The released copy's lag,
+				// counted from the group's first commit, already judges
+				// how long users waited. A copy on a line that does
+				// release is a backport still owed, and still counts.
+				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is in no release tag and lies on a branch that has released nothing since it left the assessed branch, and the same fix reached %s on %s through %s, whose delay is judged instead: not counted as a late fix", what, r.Tag, day(r.TagDate), short(r.Commit)))
+				continue
+			}
 			if open > target {
 				bad = append(bad, rule.Violated(id, loc, "security fix %s is in no release tag %d days after the fix, over %s of %d days", what, open, targetSrc, target))
 			} else {

@@ -56,6 +56,14 @@ func TestOwnSecurityFixesReleasedPromptly(t *testing.T) {
 			{Commit: "f2", When: d(2024, 11, 2), Group: "GHSA-2"},
 			{Commit: "f1", When: d(2024, 11, 1), Group: "GHSA-2", Tag: "v2.1.0", TagDate: d(2024, 11, 3)},
 		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}}},
+		{"an unreleased copy off every release line defers to the released copy", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "h2", When: d(2024, 11, 2), Group: "GHSA-3"},
+			{Commit: "h3", When: d(2024, 10, 30), Group: "GHSA-3", OffReleaseLine: true},
+			{Commit: "h1", When: d(2024, 11, 1), Group: "GHSA-3", Tag: "v2.1.0", TagDate: d(2024, 11, 3)},
+		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}, {rule.NotAvailable, ""}}},
+		{"an unreleased copy off every release line with no released copy still counts", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "k1", When: d(2024, 10, 30), Group: "GHSA-4", OffReleaseLine: true},
+		}}, []outcome{{rule.False, rule.Violation}}},
 		{"unreleased within the target", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "c1", When: d(2025, 2, 10), Group: "g"}}}, []outcome{{rule.NotAvailable, ""}}},
 		{"nothing identifiable", evidence.OwnSecurityFixes{DependencyOnly: 2, DependencyOnlySample: "dd"}, []outcome{{rule.False, rule.NoSignal}}},
 		{"only fixes older than the lookback", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "o", When: d(2016, 1, 1), Group: "o", Tag: "v0.1", TagDate: d(2017, 1, 1)}}}, []outcome{{rule.False, rule.NoSignal}}},

@@ -140,7 +140,7 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		}
 		out = append(out,
 			evidence.Record{Fact: sc.botHistory(), Provenance: in.Provenance(Name, loc, "")},
-			evidence.Record{Fact: sc.ownFixes(tags, readChangelogs(in.Tree)), Provenance: in.Provenance(Name, loc, "")},
+			evidence.Record{Fact: sc.ownFixes(tags, readChangelogs(in.Tree), head.Hash), Provenance: in.Provenance(Name, loc, "")},
 		)
 	}
 	return out, nil

@@ -707,11 +707,70 @@ func (s *scanner) firstTag(fix int32, tags []relTag) (relTag, bool) {
 	return relTag{}, false
 }
 
+// offLine reports whether an untagged fix lies off every release line: it
+// is not an ancestor of head, and no release tag is among its ancestors
+// that head lacks. The walk stops on head's ancestors, so it covers only
+// the commits of the fix's own branch. Unknown (false) when head is not
+// in the scanned graph.
+func (s *scanner) offLine(fix int32, tagged map[int32]bool, onHead func() []bool) bool {
+	anc := onHead()
+	if anc == nil || anc[fix] {
+		return false
+	}
+	seen := map[int32]bool{}
+	stack := []int32{fix}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[n] || anc[n] {
+			continue
+		}
+		seen[n] = true
+		if tagged[n] {
+			return false
+		}
+		stack = append(stack, s.g.nodes[n].parents...)
+	}
+	return true
+}
+
+// ancestors marks every scanned commit reachable from head, head included.
+func (s *scanner) ancestors(head plumbing.Hash) []bool {
+	h, ok := s.g.index[head]
+	if !ok {
+		return nil
+	}
+	anc := make([]bool, len(s.g.nodes))
+	stack := []int32{h}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if anc[n] {
+			continue
+		}
+		anc[n] = true
+		stack = append(stack, s.g.nodes[n].parents...)
+	}
+	return anc
+}
+
 // securityFixes turns the candidates, backports and changelog links into
-// the security-fix fact.
-func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink) evidence.OwnSecurityFixes {
+// the security-fix fact. head is the assessed commit, which decides which
+// untagged fixes lie off every release line.
+func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink, head plumbing.Hash) evidence.OwnSecurityFixes {
 	out := evidence.OwnSecurityFixes{Scan: s.scan}
 	rel := s.releaseTags(tags)
+	tagged := map[int32]bool{}
+	for _, t := range rel {
+		tagged[t.node] = true
+	}
+	var headAnc []bool
+	onHead := func() []bool {
+		if headAnc == nil {
+			headAnc = s.ancestors(head)
+		}
+		return headAnc
+	}
 	out.ReleaseTags = len(rel)
 	byHash := map[plumbing.Hash]int{}
 	var found []*object.Commit // parallel to out.Fixes
@@ -742,6 +801,8 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink) evidenc
 		}
 		if t, ok := s.firstTag(s.g.index[c.Hash], rel); ok {
 			f.Tag, f.TagDate = t.name, t.when
+		} else {
+			f.OffReleaseLine = s.offLine(s.g.index[c.Hash], tagged, onHead)
 		}
 		byHash[c.Hash] = len(out.Fixes)
 		out.Fixes = append(out.Fixes, f)

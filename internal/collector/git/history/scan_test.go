@@ -377,3 +377,60 @@ func TestTagForVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestScanOffReleaseLine: an untagged copy of a security fix is off every
+// release line when it sits on a pull request's source branch or on a
+// line that has never released since it forked; a copy on a maintenance
+// line that has released on its own is a backport still owed.
+func TestScanOffReleaseLine(t *testing.T) {
+	dir := t.TempDir()
+	r := newFileRepo(t, dir)
+	day := func(n int) time.Time { return testNow.Add(time.Duration(n-200) * 24 * time.Hour) }
+	base := map[string]string{"README.md": "x\n", "src/lib.go": "package lib\n"}
+	root := r.commit(base, "initial", "alice", "alice@example.com", day(0))
+	r.ref("refs/tags/v1.0.0", root)
+	patched := clone(base, "src/lib.go", "package lib // escaped\n")
+	mainFix := r.commit(patched, "fix(security): escape header values (#12)", "bob", "bob@example.com", day(10), root)
+	r.ref("refs/heads/main", mainFix)
+	r.ref("refs/tags/v1.1.0", mainFix)
+	maintRel := r.commit(clone(base, "src/lib.go", "package lib // 1.0.x\n"), "prepare 1.0.1", "alice", "alice@example.com", day(5), root)
+	r.ref("refs/tags/v1.0.1", maintRel)
+	if err := r.s.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, "refs/heads/main")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		branch string
+		parent plumbing.Hash
+		when   int
+		want   bool
+	}{
+		{"topic", root, 9, true},       // the pull request's source branch
+		{"next", root, 11, true},       // an unreleased next major
+		{"1.0.x", maintRel, 12, false}, // a line that released v1.0.1 after forking
+	}
+	copies := map[string]string{}
+	for _, tc := range tests {
+		c := r.commit(clone(patched, "NOTE", tc.branch), "fix(security): escape header values on "+tc.branch, "bob", "bob@example.com", day(tc.when), tc.parent)
+		r.ref("refs/heads/"+tc.branch, c)
+		copies[c.String()] = tc.branch
+	}
+	got := map[string]bool{}
+	for _, rec := range collect(t, dir, nil, collector.Options{}) {
+		if f, ok := rec.Fact.(evidence.OwnSecurityFixes); ok {
+			for _, fx := range f.Fixes {
+				if b, ok := copies[fx.Commit]; ok {
+					got[b] = fx.OffReleaseLine
+				} else if fx.Commit == mainFix.String() && (fx.Tag != "v1.1.0" || fx.OffReleaseLine) {
+					t.Errorf("main-line fix = %+v; want tagged v1.1.0 and on a release line", fx)
+				}
+			}
+		}
+	}
+	want := map[string]bool{}
+	for _, tc := range tests {
+		want[tc.branch] = tc.want
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("off release line (-want +got):\n%s", d)
+	}
+}

@@ -34,8 +34,11 @@ const (
 	orgPointer        = "# Security Policy\n\nPlease see the [organisation policy](https://github.com/acme/.github/blob/main/SECURITY.md).\n"
 	webSecurityDoc    = "Security Considerations\n=======================\n\nWeb applications face many kinds of security problems.\n\n" +
 		"Cross-Site Scripting\n--------------------\n\nEscape user input. Report nothing here.\n"
-	changelogSecurity = "# Changelog\n\n## 1.2.0\n\n### Security\n\n- Fixed an issue reported by someone@acme-lib.org.\n"
-	codeOnlySection   = "# Tool\n\n## Security\n\nReport issues as follows:\n\n```\nsecurity@acme-lib.org\n```\n"
+	changelogSecurity    = "# Changelog\n\n## 1.2.0\n\n### Security\n\n- Fixed an issue reported by someone@acme-lib.org.\n"
+	contributingSentence = "# Contributing\n\nWe welcome issues.\n\n## Issues\n\n" +
+		"- For bug reports involving sensitive security issues, email <maintainer@acme-lib.org> instead of posting publicly.\n" +
+		"- Include the version you use.\n"
+	codeOnlySection = "# Tool\n\n## Security\n\nReport issues as follows:\n\n```\nsecurity@acme-lib.org\n```\n"
 )
 
 func collect(t *testing.T, files map[string]string) *evidence.Set {
@@ -124,6 +127,18 @@ func TestDisclosure_WherePoliciesLive(t *testing.T) {
 		// A bug-bounty file is the vendor's policy file under another name.
 		{"bug_bounty_file", map[string]string{"BUG-BOUNTY.md": "Serious about security\n======================\n\nWe encourage reporting security issues with the code\ncontained in this repository.\n\nIf you believe you have discovered a security vulnerability, please follow the\nguidelines at https://bugcrowd.com/acmeopensource\n"},
 			answer{rule.True, "", "BUG-BOUNTY.md", 8}, answer{rule.True, "", "BUG-BOUNTY.md", 8}},
+		// A CONTRIBUTING bullet outside any security section that sends
+		// security reports to a private address is a reporting route.
+		{"contributing_sentence_with_private_email", map[string]string{"CONTRIBUTING.md": contributingSentence},
+			answer{rule.True, "", "CONTRIBUTING.md", 7}, answer{rule.True, "", "CONTRIBUTING.md", 7}},
+		// Lines that mention security and an address but ask nothing of
+		// the reader are not a route: a fix credit, a feature description.
+		{"sentence_that_asks_nothing_is_not_a_route", map[string]string{"README.md": "# Tool\n\n- Fixed a security issue reported by someone@acme-lib.org.\n- Scans for vulnerabilities in dependencies.\n"},
+			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"sentence_without_channel_is_not_a_route", map[string]string{"CONTRIBUTING.md": "# Contributing\n\nPlease report security issues responsibly.\n"},
+			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"section_wins_over_sentence", map[string]string{"README.md": readmeSection, "CONTRIBUTING.md": contributingSentence},
+			answer{rule.True, "", "README.md", 11}, answer{rule.True, "", "README.md", 11}},
 		{"nothing", map[string]string{"README.md": "# Tool\n\nDoes things.\n"},
 			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
 		{"security_file_wins_over_section", map[string]string{"README.md": readmeSection, ".github/SECURITY.md": "Report to [us](https://github.com/acme/lib/security/advisories/new).\n"},

@@ -63,6 +63,13 @@ var (
 	// reportingWordsRe must occur in a section before it is read as a
 	// process: a heading alone proves nothing.
 	reportingWordsRe = lazyre.New(`(?i)\b(?:report\w*|disclos\w*|e-?mail\w*|contact\w*|send|submit\w*|advisor(?:y|ies))\b`)
+	// securityReportRe and reportInstructionRe together pick out a line
+	// outside any security section that tells readers where security
+	// reports go: it names vulnerabilities or security issues and asks
+	// for something ("please", "email", "instead", "contact"). A changelog
+	// line such as "fixed a security issue reported by x@y" asks nothing.
+	securityReportRe    = lazyre.New(`(?i)\bvulnerabilit(?:y|ies)\b|\bsecurity[- ](?:issues?|bugs?|problems?|vulnerabilit(?:y|ies)|reports?|concerns?|flaws?|holes?)\b`)
+	reportInstructionRe = lazyre.New(`(?i)\b(?:please|instead|privately|e-?mail|contact|send|submit|reach out|get in touch)\b`)
 )
 
 // SecurityHeading reports whether a heading introduces a disclosure section.
@@ -96,7 +103,31 @@ func sections(in *collector.Input, p string) []evidence.Record {
 			Section: s.Heading.Text, StartLine: s.Heading.Line, EndLine: s.End}
 		out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, evidence.Location{Path: p, Line: s.Heading.Line}, source.Digest(data))})
 	}
+	if len(out) == 0 {
+		out = sentences(in, p, doc, source.Digest(data))
+	}
 	return out
+}
+
+// sentences reads the first line of a document without a security section
+// that tells readers where to send security reports, such as a
+// CONTRIBUTING bullet asking for sensitive issues by e-mail. Only a line
+// that names a channel counts: "report security issues responsibly"
+// alone gives reporters nowhere to go.
+func sentences(in *collector.Input, p string, doc doctext.Doc, digest string) []evidence.Record {
+	for i, l := range doc.Lines {
+		if !securityReportRe.MatchString(l) || !reportInstructionRe.MatchString(l) {
+			continue
+		}
+		text := doc.Text(i+1, i+1)
+		pol := securitypolicy.Analyze(text)
+		if len(pol.Contacts) == 0 && len(pol.Pointers) == 0 {
+			continue
+		}
+		fact := evidence.SecurityPolicy{Path: p, Policy: pol, Origin: evidence.OriginSentence, StartLine: i + 1, EndLine: i + 1}
+		return []evidence.Record{{Fact: fact, Provenance: in.Provenance(Name, evidence.Location{Path: p, Line: i + 1}, digest)}}
+	}
+	return nil
 }
 
 // IsIssueTemplateConfig reports whether p is the issue-template chooser.
