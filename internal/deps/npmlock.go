@@ -148,7 +148,7 @@ func parseNPMLock(data []byte) ([]npmEntry, error) { return readNPMLock(data, tr
 func readNPMLock(data []byte, withLines bool) ([]npmEntry, error) {
 	var doc *npmLockDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, err
+		return nil, jsonErrorAt(data, err)
 	}
 	if doc == nil {
 		return nil, errors.New("decoded null JSON value")
@@ -343,6 +343,25 @@ func gitCommit(s string) string {
 		return u.Fragment
 	}
 	return u.Query().Get("ref")
+}
+
+// jsonErrorAt names the line a JSON decoding error points at: encoding/json
+// gives only a byte offset, and a reader of a 20,000-line lockfile needs the
+// line.
+func jsonErrorAt(data []byte, err error) error {
+	var off int64
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		off = syntax.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	default:
+		return err
+	}
+	off = min(max(off, 0), int64(len(data)))
+	return fmt.Errorf("line %d: %w", bytes.Count(data[:off], []byte{'\n'})+1, err)
 }
 
 // jsonKeyLines scans a JSON document once and returns the line of every

@@ -128,6 +128,22 @@ func generatedNPMLock(n int) []byte {
 	return data
 }
 
+// TestNPMLockErrorLine: a lockfile that does not decode is reported with
+// the line the decoder stopped at.
+func TestNPMLockErrorLine(t *testing.T) {
+	for name, tc := range map[string]struct {
+		doc, want string
+	}{
+		"syntax": {"{\n  \"packages\": {\n    \"node_modules/a\": {\"version\": \"1\",,}\n  }\n}", "line 3: "},
+		"type":   {"{\n  \"packages\": {\n    \"node_modules/a\": {\"version\": 1}\n  }\n}", "line 3: "},
+	} {
+		_, err := parseNPMLock([]byte(tc.doc))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to start %q", name, err, tc.want)
+		}
+	}
+}
+
 func TestJSONKeyLines(t *testing.T) {
 	doc := []byte(`{
   "name": "x",

@@ -14,8 +14,9 @@ import (
 // memory, so a commit with a 1 GiB message would otherwise cost gigabytes
 // in every walk. A cut commit keeps its own hash, headers, parents and tree;
 // only the end of its message is missing (and a signature over it no longer
-// verifies). Large objects are streamed from the pack (LargeGitObject), so
-// the cut reads only the bytes it keeps.
+// verifies). Objects above LargeGitObject (MaxFileSize) are streamed from
+// the pack, so the cut of a huge commit reads only the bytes it keeps; a
+// smaller one costs at most MaxFileSize while it is cut.
 type boundedStorage struct {
 	*filesystem.Storage
 	max int64

@@ -166,6 +166,12 @@ func (db *DB) Match(eco, name, version string) ([]Hit, error) {
 	if version == "" || eco == "" {
 		return nil, nil
 	}
+	return db.hits(eco, name, func(a *Affected) (bool, []string) { return Affects(a, eco, version) })
+}
+
+// hits returns, for each record of the package, its first affected entry
+// for which affects holds, with the fixed versions affects returns.
+func (db *DB) hits(eco, name string, affects func(*Affected) (bool, []string)) ([]Hit, error) {
 	recs, err := db.Lookup(eco, name)
 	if err != nil {
 		return nil, err
@@ -183,7 +189,7 @@ func (db *DB) Match(eco, name, version string) ([]Hit, error) {
 			if strings.Contains(a.Package.Ecosystem, ":") && strings.Contains(eco, ":") && a.Package.Ecosystem != eco {
 				continue
 			}
-			if ok, fixed := Affects(a, eco, version); ok {
+			if ok, fixed := affects(a); ok {
 				hits = append(hits, Hit{Record: r, Affected: a, Fixed: fixed})
 				break
 			}
@@ -297,30 +303,11 @@ func (db *DB) MatchFrom(eco, name, floor string) ([]Hit, error) {
 	if floor == "" || eco == "" {
 		return nil, nil
 	}
-	recs, err := db.Lookup(eco, name)
-	if err != nil {
-		return nil, err
-	}
-	base := BaseEcosystem(eco)
-	norm := NormalizeName(base, name)
-	parsed, err := semantic.Parse(versionFor(eco, floor), base)
+	parsed, err := semantic.Parse(versionFor(eco, floor), BaseEcosystem(eco))
 	if err != nil {
 		return db.Match(eco, name, floor)
 	}
-	var hits []Hit
-	for _, r := range recs {
-		for i := range r.Affected {
-			a := &r.Affected[i]
-			if BaseEcosystem(a.Package.Ecosystem) != base || NormalizeName(base, a.Package.Name) != norm {
-				continue
-			}
-			if ok, fixed := affectsFrom(a, eco, parsed, floor); ok {
-				hits = append(hits, Hit{Record: r, Affected: a, Fixed: fixed})
-				break
-			}
-		}
-	}
-	return hits, nil
+	return db.hits(eco, name, func(a *Affected) (bool, []string) { return affectsFrom(a, eco, parsed, floor) })
 }
 
 // affectsFrom reports whether a affects floor or any later version: the
