@@ -77,30 +77,122 @@ func both(gs ...func(*text) bool) func(*text) bool {
 	}
 }
 
-// run passes when the file holds n consecutive characters of the
-// base64url alphabet ([A-Za-z0-9_-]), the shortest key such a detector
-// matches.
-func run(n int) func(*text) bool {
-	return func(t *text) bool {
-		k := 0
-		for _, c := range t.raw {
-			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' {
-				k++
-				if k >= n {
-					return true
-				}
-				continue
-			}
-			k = 0
-		}
-		return false
-	}
-}
-
 func toBytes(words []string) [][]byte {
 	out := make([][]byte, len(words))
 	for i, w := range words {
 		out[i] = []byte(w)
 	}
 	return out
+}
+
+// isTokenByte reports whether c is in [A-Za-z0-9-], the alphabet of the
+// crates.io token expression.
+func isTokenByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'
+}
+
+// isB64Byte reports whether c is in [A-Za-z0-9+/], standard base64.
+func isB64Byte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/'
+}
+
+// isB64URLByte reports whether c is in [A-Za-z0-9_-], base64url. A VAPID
+// public key is an uncompressed P-256 point (first byte 0x04), so its
+// base64url form always starts with "B".
+func isB64URLByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+}
+
+func isHexByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// litThen passes when some occurrence of prefix is followed by at least n
+// bytes for which in holds: a literal-prefixed token such as
+// `cio[a-zA-Z-0-9]{32}`, whose leading \b keeps Go's regexp from using
+// the literal itself to skip ahead.
+func litThen(prefix string, n int, in func(byte) bool) func(*text) bool {
+	p := []byte(prefix)
+	return func(t *text) bool {
+		data := t.raw
+		for {
+			i := bytes.Index(data, p)
+			if i < 0 {
+				return false
+			}
+			rest := data[i+len(p):]
+			k := 0
+			for k < len(rest) && k < n && in(rest[k]) {
+				k++
+			}
+			if k >= n {
+				return true
+			}
+			data = rest
+		}
+	}
+}
+
+// runThen passes when some occurrence of suffix is preceded by at least n
+// bytes for which in holds (the Azure key: 86 base64 characters, "==").
+func runThen(n int, in func(byte) bool, suffix string) func(*text) bool {
+	s := []byte(suffix)
+	return func(t *text) bool {
+		data := t.raw
+		off := 0
+		for {
+			i := bytes.Index(data[off:], s)
+			if i < 0 {
+				return false
+			}
+			end := off + i
+			k := 0
+			for k < n && end-k-1 >= 0 && in(data[end-k-1]) {
+				k++
+			}
+			if k >= n {
+				return true
+			}
+			off = end + 1
+		}
+	}
+}
+
+// uuid passes when the file holds a hexadecimal UUID (8-4-4-4-12), which
+// every AppRole role or secret ID match contains.
+func uuid() func(*text) bool {
+	groups := []int{8, 4, 4, 4, 12}
+	return func(t *text) bool {
+		data := t.raw
+		for i := 8; i < len(data); i++ {
+			if data[i] != '-' {
+				continue
+			}
+			pos := i - 8
+			ok := true
+			for g, n := range groups {
+				for k := 0; k < n; k++ {
+					if pos >= len(data) || !isHexByte(data[pos]) {
+						ok = false
+						break
+					}
+					pos++
+				}
+				if !ok {
+					break
+				}
+				if g < len(groups)-1 {
+					if pos >= len(data) || data[pos] != '-' {
+						ok = false
+						break
+					}
+					pos++
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+		return false
+	}
 }

@@ -1,6 +1,9 @@
 package secrets
 
 import (
+	"crypto/ecdh"
+	"crypto/rand"
+	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -33,6 +36,8 @@ var guardSeeds = []string{
 	"00D" + strings.Repeat("A", 12) + "!" + strings.Repeat("b", 40),
 	"HRKU-" + strings.Repeat("a", 60),
 	"coo\u212aie: x\nHost: y\n",
+	"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n",
+	"role_id = 0F3C1A2B-1111-2222-3333-44445555666A\n",
 }
 
 // checkGuards fails when a guard rejects data from which its detector
@@ -91,4 +96,34 @@ func FuzzGuards(f *testing.F) {
 		}
 		checkGuards(t, data)
 	})
+}
+
+// TestGuardKeepsRealVAPIDPair checks the VAPID guard against a key pair
+// the detector validates (generated here, never a real deployment's).
+func TestGuardKeepsRealVAPIDPair(t *testing.T) {
+	checked := 0
+	for range 8 {
+		priv, err := ecdh.P256().GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub := base64.RawURLEncoding.EncodeToString(priv.PublicKey().Bytes())
+		data := []byte("VAPID_PUBLIC_KEY=" + pub + "\nVAPID_PRIVATE_KEY=" + base64.RawURLEncoding.EncodeToString(priv.Bytes()) + "\n")
+		var vapid *namedDetector
+		for i := range detectors {
+			if detectors[i].name == "secrets/vapidkey" {
+				vapid = &detectors[i]
+			}
+		}
+		if found, _ := vapid.new().Detect(data); len(found) == 0 {
+			continue // a key whose encoding the detector's \b bounds cut
+		}
+		if !vapid.guard(newText(data)) {
+			t.Fatalf("vapid guard rejected a valid pair:\n%s", data)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("the detector validated none of the generated pairs; the test checks nothing")
+	}
 }
