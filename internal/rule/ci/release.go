@@ -57,16 +57,39 @@ func releaseJobDependsOnTests(ev *evidence.Set) []rule.Finding {
 		}
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no job that publishes a release was recognised in CI")}
 	}
+	// Tests that run on pull requests or the default branch test the
+	// commits a release is later cut from, so an ungated release job is not
+	// evidence of an untested update: it only fails to enforce the order.
+	ts, _ := testHits(ev, id)
+	tested := ts.pr
+	if tested == nil {
+		tested = ts.main
+	}
 	var out []rule.Finding
 	for _, r := range rels {
 		where := r.at.loc()
-		if ok, why := gated(ix, r); ok {
+		ok, why := gated(ix, r)
+		switch {
+		case ok:
 			out = append(out, rule.New(id, rule.True, where, "release job %q (%s) runs after tests: %s", r.job.ID, r.at.what, why))
-		} else {
-			out = append(out, rule.New(id, rule.False, where, "release job %q (%s) does not depend on any test job: %s", r.job.ID, r.at.what, why))
+		case tested != nil:
+			out = append(out, rule.Absent(id, where, "release job %q (%s) does not wait for tests (%s), though tests run on %s (%s, %s:%d); whether each released commit passed them is recorded on the forge, not in the repository: make the release job need the test job to enforce it", r.job.ID, r.at.what, why, testedWhere(ts), tested.what, tested.path, tested.line))
+		default:
+			out = append(out, rule.Violated(id, where, "release job %q (%s) does not depend on any test job (%s), and no CI job runs tests on pull requests or the default branch", r.job.ID, r.at.what, why))
 		}
 	}
 	return out
+}
+
+// testedWhere names where the decisive test runs were found.
+func testedWhere(ts testSearch) string {
+	switch {
+	case ts.pr != nil && ts.main != nil:
+		return "pull requests and the default branch"
+	case ts.pr != nil:
+		return "pull requests"
+	}
+	return "the default branch"
 }
 
 // gated decides whether a release job waits for tests, and says why.
