@@ -330,14 +330,22 @@ func docFindings(id string, ev *evidence.Set, purposes []string, want []string, 
 	case found == 0:
 		return out
 	case len(missing) > 0:
-		msg := strings.Join(read, ", ") + " covers " + orNothing(have) + "; missing " + strings.Join(missing, ", ")
+		msg := strings.Join(read, ", ") + coverVerb(len(read)) + orNothing(have) + "; missing " + strings.Join(missing, ", ")
 		if len(urls) > 0 {
 			// The rest may be in the online document.
 			return append(out, rule.New(id, rule.NotAvailable, loc, "%s (may be covered by %s, not fetched offline)", msg, strings.Join(urls, ", ")))
 		}
 		return append(out, rule.New(id, rule.False, loc, "%s", msg))
 	}
-	return append(out, rule.New(id, rule.True, loc, "%s covers %s", strings.Join(read, ", "), strings.Join(have, ", ")))
+	return append(out, rule.New(id, rule.True, loc, "%s%s%s", strings.Join(read, ", "), coverVerb(len(read)), strings.Join(have, ", ")))
+}
+
+// coverVerb agrees with the number of documents read.
+func coverVerb(docs int) string {
+	if docs > 1 {
+		return " cover "
+	}
+	return " covers "
 }
 
 func orNothing(s []string) string {
