@@ -129,6 +129,10 @@ type SecurityFix struct {
 	Date   time.Time
 	IDs    []string // CVE-... and GHSA-... ids named in the message
 	Title  string   // first line of the message
+	// Context is, for each of IDs, the line of the message that names it
+	// (cleaned, at most 200 bytes): "Update exporter-toolkit (CVE-...)"
+	// says whose vulnerability it is.
+	Context []string
 }
 
 // Kind implements Fact.

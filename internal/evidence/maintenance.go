@@ -67,6 +67,10 @@ type OwnSecurityFixes struct {
 	// of the product.
 	DependencyOnly       int
 	DependencyOnlySample string
+	// DependencyOnlyCommits are those commits (full hashes, up to a few
+	// hundred): a CVE they name belongs to a component, so it asks for no
+	// advisory of the product's own.
+	DependencyOnlyCommits []string
 	// Unlinked are security-labelled changelog entries whose cited pull
 	// request or commit is not in the history, with the release tag of
 	// the version they are listed under.

@@ -54,7 +54,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule(EndOfSupportNoticeAtLeastOneYear, lc, endOfSupportNoticeAtLeastOneYear),
 		b.Rule(IncidentPlanPublished, lc, incidentPlanPublished),
 		b.Rule(IncidentsNotifiedPromptly, lc, incidentsNotifiedPromptly),
-		b.Rule(SecurityFixesHaveAdvisories, append(slices.Clone(lc), evidence.KindHistoryWalked, evidence.KindAdvisory, evidence.KindSecurityFix), securityFixesHaveAdvisories),
+		b.Rule(SecurityFixesHaveAdvisories, append(slices.Clone(lc), evidence.KindHistoryWalked, evidence.KindAdvisory, evidence.KindSecurityFix), securityFixesHaveAdvisories).Reading(evidence.KindOwnSecurityFixes, evidence.KindDependencyFile),
 		b.Rule(FrameworkDocumented, lc, frameworkDocumented),
 		b.Rule(ThreatModelDocumented, lc, threatModelDocumented),
 	}
@@ -549,14 +549,41 @@ func securityFixesHaveAdvisories(ev *evidence.Set) []rule.Finding {
 			}
 		}
 	}
+	// A commit that changed only dependency manifests or lockfiles names
+	// a component's vulnerability ("Bump x/crypto for CVE-..."): the
+	// component's maintainers advise on it, not the product.
+	componentOnly := map[string]bool{}
+	if own, ok := evidence.First[evidence.OwnSecurityFixes](ev); ok {
+		for _, c := range own.Fact.DependencyOnlyCommits {
+			componentOnly[c] = true
+		}
+	}
+	components := componentNames(ev)
 	var out []rule.Finding
 	seen := map[string]bool{}
+	skipped, sample := 0, ""
 	for _, it := range evidence.Facts[evidence.SecurityFix](ev) {
 		fx := it.Fact
-		for _, v := range fx.IDs {
+		if componentOnly[fx.Commit] {
+			skipped++
+			if sample == "" {
+				sample = fmt.Sprintf("%s, %q", short(fx.Commit), fx.Title)
+			}
+			continue
+		}
+		for i, v := range fx.IDs {
 			u := strings.ToUpper(v)
 			if seen[u] {
 				continue
+			}
+			if i < len(fx.Context) {
+				if name := componentUpdate(fx.Context[i], components); name != "" {
+					skipped++
+					if sample == "" {
+						sample = fmt.Sprintf("%s, %q, updating %s", short(fx.Commit), fx.Context[i], name)
+					}
+					continue
+				}
 			}
 			seen[u] = true
 			loc := evidence.Location{Commit: fx.Commit}
@@ -568,9 +595,51 @@ func securityFixesHaveAdvisories(ev *evidence.Set) []rule.Finding {
 		}
 	}
 	if len(out) == 0 {
+		if skipped > 0 {
+			return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no fix of the product's own names a CVE or GHSA id; %d mentions are updates of components (e.g. %s), whose maintainers publish the advisories", skipped, sample)}
+		}
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no commit message names a CVE or GHSA id")}
 	}
 	return out
+}
+
+// updateVerb opens a line about updating something.
+var updateVerb = lazyre.New(`(?i)\b(?:bump(?:s|ed)?|updat(?:e|es|ed|ing)|upgrad(?:e|es|ed|ing))\b`)
+
+// componentNames are the lowercased names the product's dependency files
+// list, full and by their last path segment (golang.org/x/crypto: also
+// "crypto"), keeping segments of at least four characters so that short
+// words of prose do not match.
+func componentNames(ev *evidence.Set) map[string]bool {
+	out := map[string]bool{}
+	for _, it := range evidence.Facts[evidence.DependencyFile](ev) {
+		for _, p := range it.Fact.Packages {
+			n := strings.ToLower(p.Name)
+			out[n] = true
+			if i := strings.LastIndexAny(n, "/:"); i >= 0 && len(n)-i-1 >= 4 {
+				out[n[i+1:]] = true
+			}
+		}
+	}
+	return out
+}
+
+// componentUpdate returns the component a line names when the line is
+// about updating it ("Security: Update exporter-toolkit (CVE-2022-46146)"),
+// so the vulnerability is the component's; "" otherwise.
+func componentUpdate(line string, components map[string]bool) string {
+	if len(components) == 0 || !updateVerb.MatchString(line) {
+		return ""
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
+		return r == ' ' || r == '/' || r == '(' || r == ')' || r == ',' || r == ';' || r == '`' || r == '"' || r == '\''
+	}) {
+		w = strings.TrimRight(w, ".:")
+		if len(w) >= 4 && components[w] {
+			return w
+		}
+	}
+	return ""
 }
 
 func frameworkDocumented(ev *evidence.Set) []rule.Finding {

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
 )
@@ -167,6 +169,48 @@ func TestOrphanTagsMajorLines(t *testing.T) {
 			got, _ := orphanTags(tt.lines, tags)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("orphans = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// A CVE that a commit names while updating a component is the component's
+// vulnerability: it asks for no advisory of the product's own. A CVE of a
+// fix that changes the product still does.
+func TestSecurityFixesHaveAdvisoriesSkipsComponentUpdates(t *testing.T) {
+	deps := evidence.Record{Fact: evidence.DependencyFile{Path: "go.mod", Packages: []evidence.DepPackage{
+		{Ecosystem: "Go", Name: "github.com/prometheus/exporter-toolkit", Version: "v0.8.2"},
+		{Ecosystem: "Go", Name: "golang.org/x/crypto", Version: "v0.1.0"},
+	}}}
+	walked := evidence.Record{Fact: evidence.HistoryWalked{Commits: 100}}
+	release := evidence.Record{Fact: evidence.SecurityFix{Commit: "3db05cfb3dcf15b8", IDs: []string{"CVE-2022-46146"}, Title: "Release v1.5.0",
+		Context: []string{"* [BUGFIX] Security: Update exporter-toolkit (CVE-2022-46146) #2531"}}}
+	bump := evidence.Record{Fact: evidence.SecurityFix{Commit: "e1d9172fb620aaaa", IDs: []string{"CVE-2022-27191"}, Title: "Bump crypto and net CVE-2022-27191 (#2488)",
+		Context: []string{"Bump crypto and net CVE-2022-27191 (#2488)"}}}
+	own := evidence.Record{Fact: evidence.SecurityFix{Commit: "abcdef0123456789", IDs: []string{"CVE-2024-0001"}, Title: "Reject oversized headers (CVE-2024-0001)",
+		Context: []string{"Reject oversized headers (CVE-2024-0001)"}}}
+	ownUpdate := evidence.Record{Fact: evidence.SecurityFix{Commit: "1111111111111111", IDs: []string{"CVE-2024-0002"}, Title: "Update the header parser to reject NUL bytes (CVE-2024-0002)",
+		Context: []string{"Update the header parser to reject NUL bytes (CVE-2024-0002)"}}}
+	depOnly := evidence.Record{Fact: evidence.OwnSecurityFixes{DependencyOnly: 1, DependencyOnlyCommits: []string{"e1d9172fb620aaaa"}}}
+
+	tests := []struct {
+		name string
+		recs []evidence.Record
+		want []rule.Outcome
+	}{
+		{"component updates only", []evidence.Record{deps, walked, release, bump, depOnly}, []rule.Outcome{rule.NotApplicable}},
+		{"dependency-only commit without the history's classification", []evidence.Record{walked, bump}, []rule.Outcome{rule.False}},
+		{"own fix still needs an advisory", []evidence.Record{deps, walked, release, own}, []rule.Outcome{rule.False}},
+		{"updating own code is not a component update", []evidence.Record{deps, walked, ownUpdate}, []rule.Outcome{rule.False}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []rule.Outcome
+			for _, f := range securityFixesHaveAdvisories(evidence.NewSet(tc.recs...)) {
+				got = append(got, f.Outcome)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("outcomes (-want +got):\n%s", diff)
 			}
 		})
 	}

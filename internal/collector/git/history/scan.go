@@ -435,6 +435,11 @@ func SecurityFixWording(msg string) (string, []string) {
 	return "", nil
 }
 
+// subjectMatter follows a weakness word that names what a feature is
+// about rather than a flaw being fixed: "the linux vulnerabilities
+// collector", "vulnerability report rendering", "XSS tests".
+var subjectMatter = lazyre.New(`(?i)^\s+(?:collectors?|scann(?:er|ers|ing)|scans?|reports?|reporting|database|db|alerts?|checks?|checkers?|detect(?:ion|or|ors)|metrics?|information|info|data|feeds?|pages?|docs|documentation|polic(?:y|ies)|tracking|lists?|sections?|tests?|testing|status|dashboard|exporter|plugin)\b`)
+
 // conditionClause opens a clause that says when the fixed bug happens:
 // "Fix update failing when locked packages contain vulnerabilities" fixes
 // the update, and the vulnerabilities are the condition, not the fix.
@@ -450,6 +455,9 @@ func fixedWeakness(subj string) string {
 		return ""
 	}
 	for _, w := range weakness.FindAllStringIndex(subj, 8) {
+		if subjectMatter.MatchString(subj[w[1]:]) {
+			continue
+		}
 		for _, v := range verbs {
 			if w[1] <= v[0] && strings.Trim(subj[w[1]:v[0]], " -:") == "" || v[1] <= w[0] && !conditionClause.MatchString(subj[v[1]:w[0]]) {
 				return subj[w[0]:w[1]]
@@ -788,6 +796,9 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink, head pl
 				out.DependencyOnly++
 				if out.DependencyOnlySample == "" {
 					out.DependencyOnlySample = c.Hash.String()
+				}
+				if len(out.DependencyOnlyCommits) < maxFixCandidates {
+					out.DependencyOnlyCommits = append(out.DependencyOnlyCommits, c.Hash.String())
 				}
 			}
 			return

@@ -217,6 +217,12 @@ func TestSecurityFixWording(t *testing.T) {
 		// A condition clause says when the fixed bug happens.
 		{"Fix update --lock / update mirrors not working when locked packages contain vulnerabilities, fixes #12634 (#12645)", false},
 		{"Fix crash if the payload looks like XSS", false},
+		// A weakness word naming a feature's subject matter is no flaw fixed.
+		{"Add mitigation information to the linux vulnerabilities collector (#2806)", false},
+		{"fix vulnerability report rendering on narrow screens", false},
+		{"Fix flaky XSS tests", false},
+		{"Mitigate vulnerabilities in the tar reader", true},
+		{"Fix XSS in the vulnerability report page", true},
 		{"Fix XSS when rendering user names", true},
 		{"XSS fix in the login form, when debug is on", true},
 		{"path traversal: fix the archive extractor", true},

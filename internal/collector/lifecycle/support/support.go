@@ -31,6 +31,7 @@ import (
 	"github.com/assaysec/assay/internal/parse/doctext"
 	"github.com/assaysec/assay/internal/parse/supportdoc"
 	"github.com/assaysec/assay/internal/source"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Name of the collector.
@@ -401,7 +402,16 @@ func (c *collection) securityFixes(cs []commitRef, in *collector.Input) {
 		if len(title) > 200 {
 			title = title[:200]
 		}
-		c.add(evidence.SecurityFix{Commit: cm.hash.String(), Date: cm.when.UTC(), IDs: ids, Title: title}, evidence.Location{Commit: cm.hash.String()})
+		ctx := make([]string, len(ids))
+		for i, id := range ids {
+			for l := range strings.SplitSeq(msg, "\n") {
+				if strings.Contains(l, id) {
+					ctx[i] = textsafe.Truncate(textsafe.Clean(strings.TrimSpace(l)), 200)
+					break
+				}
+			}
+		}
+		c.add(evidence.SecurityFix{Commit: cm.hash.String(), Date: cm.when.UTC(), IDs: ids, Title: title, Context: ctx}, evidence.Location{Commit: cm.hash.String()})
 	}
 	limit := in.Options.HistoryMaxCommits
 	if limit <= 0 {
