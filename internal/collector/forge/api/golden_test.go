@@ -74,7 +74,7 @@ func TestScenarioEvidence_Golden(t *testing.T) {
 				ans := forgetest.Load(t, filepath.Join("testdata", sc.file+".txtar"))
 				repoPath := "/repos/" + strings.TrimPrefix(sc.repo, "github.com/")
 				if strings.HasPrefix(sc.file, "gitlab") {
-					repoPath = "/projects/" + url.PathEscape(strings.TrimPrefix(sc.repo, "gitlab.example.com/"))
+					repoPath = "/projects/" + strings.TrimPrefix(sc.repo, "gitlab.example.com/")
 				}
 				if v.mutate != nil {
 					for i := range ans {
