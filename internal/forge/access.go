@@ -12,6 +12,11 @@ import (
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
+// ErrBadAnswer marks a success answer that was not what the endpoint
+// documents (malformed JSON, the wrong shape, no content): the fact it
+// would show stays unobserved, and no permission would change that.
+var ErrBadAnswer = errors.New("the forge's answer was not the documented JSON")
+
 // Observation is one fact read from a forge, with the page that shows it.
 type Observation struct {
 	Fact evidence.Fact
@@ -38,6 +43,9 @@ func Classify(endpoint, need string, r Refusal, now time.Time) evidence.ForgeAcc
 	case r.Err != nil && errors.As(r.Err, &rl):
 		a.State, a.Reason = evidence.AccessRateLimited, r.Err.Error()
 		a.Need = "API budget: wait for the reset or use a token with a larger rate limit; cached answers are reused on the next run"
+	case r.Err != nil && errors.Is(r.Err, ErrBadAnswer):
+		a.State, a.Reason = evidence.AccessError, textsafe.Clean(truncate(Redact(r.Err.Error()), 300))
+		a.Need = "a well-formed answer from the forge API; re-run later"
 	case r.Err != nil && (errors.Is(r.Err, context.DeadlineExceeded) || errors.Is(r.Err, context.Canceled)):
 		a.State, a.Reason = evidence.AccessError, "timed out: "+textsafe.Clean(truncate(Redact(r.Err.Error()), 300))
 		a.Need = "a reachable forge API; re-run later"

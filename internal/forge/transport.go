@@ -5,8 +5,9 @@
 // and the classification of refused API answers into what permission was
 // missing.
 //
-// The transport, not the client libraries, owns the token: the libraries are
-// built without one, so no library error, log line or retry can carry it.
+// The transport, not the REST client above it (internal/forge/rest), owns
+// the token: the client is built without one, so no client error, log line
+// or retry can carry it.
 package forge
 
 import (
@@ -214,8 +215,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return cached.Response(req, nil), nil
 			}
 		case resp.StatusCode == http.StatusOK && isEmptyJSON(body):
-			// The API clients decode an empty or null answer into a nil
-			// value that no caller expects; it is no answer at all.
+			// An empty or null answer decodes to a zero value that would
+			// read as "nothing set"; it is no answer at all.
 			return nil, fmt.Errorf("%s %s: HTTP 200 with an empty answer", req.Method, RedactURL(req.URL.String()))
 		case resp.StatusCode == http.StatusOK && store:
 			t.opts.Cache.Put(key, req, resp, body)

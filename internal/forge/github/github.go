@@ -1,6 +1,7 @@
 // Package github reads a repository's security settings, alerts and
 // advisories from the GitHub REST API (github.com and GitHub Enterprise
-// Server) through go-github, and returns them as forge evidence.
+// Server) through the small REST client in internal/forge/rest, and
+// returns them as forge evidence.
 //
 // Every endpoint is read independently: one refusal (a missing scope, a
 // feature the plan lacks, a spent rate limit) is recorded on the facts it
@@ -10,18 +11,18 @@ package github
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
-	gh "github.com/google/go-github/v93/github"
-
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/forge"
+	"github.com/assaysec/assay/internal/forge/rest"
 )
 
 // Caps on what one collection reads.
@@ -47,7 +48,7 @@ const (
 
 // Fetcher reads one repository.
 type Fetcher struct {
-	c       *gh.Client
+	c       *rest.Client
 	s       forge.Subject
 	now     time.Time // assessment time: alert ages are computed against it by rules
 	clock   func() time.Time
@@ -58,12 +59,7 @@ type Fetcher struct {
 
 // New returns a fetcher for s over hc, whose transport carries the token.
 func New(s forge.Subject, hc *http.Client, now time.Time, targets map[string]int) (*Fetcher, error) {
-	opts := []gh.ClientOptionsFunc{gh.WithHTTPClient(hc), gh.WithUserAgent("assay (+https://github.com/assaysec/assay)")}
-	if s.APIURL != "" && s.APIURL != "https://api.github.com/" {
-		api := s.APIURL
-		opts = append(opts, gh.WithURLs(&api, &api))
-	}
-	c, err := gh.NewClient(opts...)
+	c, err := newClient(hc, s.APIURL)
 	if err != nil {
 		return nil, fmt.Errorf("GitHub client for %s: %w", s, err)
 	}
@@ -74,43 +70,28 @@ func New(s forge.Subject, hc *http.Client, now time.Time, targets map[string]int
 	return &Fetcher{c: c, s: s, now: now, clock: time.Now, targets: targets, owner: parts[0], name: parts[1]}, nil
 }
 
-// errEmpty is a success that carried nothing: an empty body, null or a 204
-// where an object was expected. The client decodes it to a nil value.
-var errEmpty = errors.New("the forge answered without content")
+// repo is the API path of the repository followed by suffix.
+func (f *Fetcher) repo(suffix string) string {
+	return "repos/" + url.PathEscape(f.owner) + "/" + url.PathEscape(f.name) + suffix
+}
 
-// nonEmpty turns a success that decoded to nothing into errEmpty.
-func nonEmpty[T any](v *T, err error) error {
-	if err == nil && v == nil {
-		return errEmpty
+// list is the query of a paginated list: per_page, page when past the
+// first, and any filters as key, value pairs.
+func list(perPage, page int, kv ...string) url.Values {
+	q := url.Values{"per_page": {strconv.Itoa(perPage)}}
+	if page > 0 {
+		q.Set("page", strconv.Itoa(page))
 	}
-	return err
-}
-
-// refusal extracts what GitHub said from a go-github error.
-func refusal(resp *gh.Response, err error) forge.Refusal {
-	var er *gh.ErrorResponse
-	var rl *gh.RateLimitError
-	var ab *gh.AbuseRateLimitError
-	switch {
-	case errors.As(err, &rl):
-		return forge.Refusal{Status: rl.Response.StatusCode, Header: rl.Response.Header, Message: rl.Message}
-	case errors.As(err, &ab):
-		return forge.Refusal{Status: ab.Response.StatusCode, Header: ab.Response.Header, Message: ab.Message}
-	case errors.As(err, &er) && er.Response != nil:
-		return forge.Refusal{Status: er.Response.StatusCode, Header: er.Response.Header, Message: er.Message}
-	case resp != nil && resp.Response != nil:
-		return forge.Refusal{Status: resp.StatusCode, Header: resp.Header, Message: err.Error()}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.Set(kv[i], kv[i+1])
+		}
 	}
-	return forge.Refusal{Err: err}
+	return q
 }
 
-func status(resp *gh.Response, err error) int {
-	r := refusal(resp, err)
-	return r.Status
-}
-
-func (f *Fetcher) classify(endpoint, need string, resp *gh.Response, err error) evidence.ForgeAccess {
-	return forge.Classify(endpoint, need, refusal(resp, err), f.clock())
+func (f *Fetcher) classify(endpoint, need string, err error) evidence.ForgeAccess {
+	return forge.Classify(endpoint, need, refusal(err), f.clock())
 }
 
 func (f *Fetcher) web(parts ...string) string {
@@ -120,56 +101,54 @@ func (f *Fetcher) web(parts ...string) string {
 // Fetch reads everything. It fails only when the repository itself cannot
 // be read: without it there is no default branch and no owner to ask about.
 func (f *Fetcher) Fetch(ctx context.Context) (*evidence.ForgeRepository, []forge.Observation, error) {
-	repo, resp, err := f.c.Repositories.Get(ctx, f.owner, f.name)
-	err = nonEmpty(repo, err)
+	var repo repository
+	resp, err := f.c.Get(ctx, f.repo(""), nil, &repo)
 	if err != nil {
-		a := f.classify("GET /repos/{owner}/{repo}", needRead, resp, err)
-		if status(resp, err) == http.StatusNotFound {
+		a := f.classify("GET /repos/{owner}/{repo}", needRead, err)
+		if rest.Status(err) == http.StatusNotFound {
 			return nil, nil, fmt.Errorf("GitHub repository %s was not found, or is private and the token cannot see it (%s): set GITHUB_TOKEN to a token with %s", f.s, a.Reason, needRead)
 		}
 		return nil, nil, fmt.Errorf("read GitHub repository %s: %s; %s", f.s, a.Reason, a.Need)
 	}
 	r := &evidence.ForgeRepository{
-		Forge: forge.GitHub, Host: f.s.Host, Path: f.s.Path, WebURL: repo.GetHTMLURL(), APIURL: f.s.APIURL,
-		DefaultBranch: repo.GetDefaultBranch(), Visibility: repo.GetVisibility(), Archived: repo.GetArchived(), Fork: repo.GetFork(),
-		Owner: repo.GetOwner().GetLogin(), Access: forge.Allowed("GET /repos/{owner}/{repo}"),
+		Forge: forge.GitHub, Host: f.s.Host, Path: f.s.Path, WebURL: repo.HTMLURL, APIURL: f.s.APIURL,
+		DefaultBranch: repo.DefaultBranch, Visibility: repo.Visibility, Archived: repo.Archived, Fork: repo.Fork,
+		Owner: repo.Owner.Login, Access: forge.Allowed("GET /repos/{owner}/{repo}"),
 	}
 	if r.WebURL == "" {
 		r.WebURL = f.s.WebURL()
 	}
 	if r.Visibility == "" {
 		r.Visibility = "public"
-		if repo.GetPrivate() {
+		if repo.Private {
 			r.Visibility = "private"
 		}
 	}
-	switch strings.ToLower(repo.GetOwner().GetType()) {
+	switch strings.ToLower(repo.Owner.Type) {
 	case "organization":
 		r.OwnerKind = "organization"
 	default:
 		r.OwnerKind = "user"
 	}
-	if p := repo.GetPermissions(); p != nil {
+	if p := repo.Permissions; p != nil {
 		r.Authenticated = true
 		switch {
-		case p.GetAdmin():
+		case p.Admin:
 			r.ViewerRole = "admin"
-		case p.GetMaintain():
+		case p.Maintain:
 			r.ViewerRole = "maintain"
-		case p.GetPush():
+		case p.Push:
 			r.ViewerRole = "write"
-		case p.GetTriage():
+		case p.Triage:
 			r.ViewerRole = "triage"
-		case p.GetPull():
+		case p.Pull:
 			r.ViewerRole = "read"
 		}
 	}
-	if resp != nil {
-		if sc := resp.Header.Get("X-OAuth-Scopes"); sc != "" {
-			for _, s := range strings.Split(sc, ",") {
-				if s = strings.TrimSpace(s); s != "" {
-					r.TokenScopes = append(r.TokenScopes, forge.Clean(s, 64))
-				}
+	if sc := resp.Header.Get("X-OAuth-Scopes"); sc != "" {
+		for _, s := range strings.Split(sc, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				r.TokenScopes = append(r.TokenScopes, forge.Clean(s, 64))
 			}
 		}
 	}
@@ -185,7 +164,7 @@ func (f *Fetcher) Fetch(ctx context.Context) (*evidence.ForgeRepository, []forge
 	add(f.runners(ctx), f.web("/settings/actions/runners"))
 	add(f.environments(ctx), f.web("/settings/environments"))
 	add(f.secrets(ctx), f.web("/settings/secrets/actions"))
-	for _, feat := range f.securityFeatures(ctx, repo, admin) {
+	for _, feat := range f.securityFeatures(ctx, &repo, admin) {
 		add(feat, f.web("/settings/security_analysis"))
 	}
 	dep, depFeature := f.dependabotAlerts(ctx)
@@ -202,40 +181,45 @@ func (f *Fetcher) Fetch(ctx context.Context) (*evidence.ForgeRepository, []forge
 	return r, obs, nil
 }
 
+// branchNotProtected is GitHub's message when a branch has no classic
+// protection: an observation, not a refusal.
+const branchNotProtected = "Branch not protected"
+
 func (f *Fetcher) branchProtection(ctx context.Context, branch string, admin bool) evidence.ForgeBranchProtection {
 	bp := evidence.ForgeBranchProtection{Branch: branch, Complete: true}
 	if branch == "" {
 		bp.Access = forge.Unsupported("GET /repos/{owner}/{repo}", "the repository has no default branch (it is empty)")
 		return bp
 	}
+	esc := url.PathEscape(branch)
 	// The branch summary is readable with read access and says whether any
 	// protection (classic or ruleset) applies at all.
-	if b, resp, err := f.c.Repositories.GetBranch(ctx, f.owner, f.name, branch, 1); err == nil && b != nil {
+	var b branchSummary
+	if _, err := f.c.Get(ctx, f.repo("/branches/"+esc), nil, &b); err == nil {
 		if b.Protected != nil {
 			v := *b.Protected
 			bp.Protected = &v
 		}
 	} else {
-		bp.Unseen = append(bp.Unseen, f.classify("GET /repos/{owner}/{repo}/branches/{branch}", needRead, resp, err))
+		bp.Unseen = append(bp.Unseen, f.classify("GET /repos/{owner}/{repo}/branches/{branch}", needRead, err))
 	}
 
 	// Rulesets: readable by anyone who can read the repository.
 	rulesets := map[string]bool{}
-	opts := &gh.ListOptions{PerPage: perPage}
+	next := 0
 	for page := 0; page < 10; page++ {
-		rules, resp, err := f.c.Repositories.ListRulesForBranch(ctx, f.owner, f.name, branch, opts)
+		var rules []*branchRule
+		resp, err := f.c.Get(ctx, f.repo("/rules/branches/"+esc), list(perPage, next), &rules)
 		if err != nil {
 			bp.Complete = false
-			bp.Unseen = append(bp.Unseen, f.classify("GET /repos/{owner}/{repo}/rules/branches/{branch}", needRead, resp, err))
+			bp.Unseen = append(bp.Unseen, f.classify("GET /repos/{owner}/{repo}/rules/branches/{branch}", needRead, err))
 			break
 		}
-		if rules != nil {
-			applyRules(&bp, rules, rulesets)
-		}
+		applyRules(&bp, rules, rulesets)
 		if resp.NextPage == 0 {
 			break
 		}
-		opts.Page = resp.NextPage
+		next = resp.NextPage
 	}
 	for name := range rulesets {
 		bp.Sources = append(bp.Sources, name)
@@ -244,19 +228,20 @@ func (f *Fetcher) branchProtection(ctx context.Context, branch string, admin boo
 
 	// Classic branch protection: admin only.
 	const ep = "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-	p, resp, err := f.c.Repositories.GetBranchProtection(ctx, f.owner, f.name, branch)
-	err = nonEmpty(p, err)
+	var p protection
+	_, err := f.c.Get(ctx, f.repo("/branches/"+esc+"/protection"), nil, &p)
+	st := rest.Status(err)
 	switch {
 	case err == nil:
 		bp.Sources = append([]string{"branch protection"}, bp.Sources...)
-		applyClassic(&bp, p)
-	case errors.Is(err, gh.ErrBranchNotProtected):
+		applyClassic(&bp, &p)
+	case st == http.StatusNotFound && refusal(err).Message == branchNotProtected:
 		// Observed: no classic protection on this branch.
-	case status(resp, err) == http.StatusNotFound && bp.Protected != nil && !*bp.Protected:
+	case st == http.StatusNotFound && bp.Protected != nil && !*bp.Protected:
 		// The summary already says nothing protects the branch.
 	default:
-		a := f.classify(ep, needAdmin, resp, err)
-		if status(resp, err) == http.StatusNotFound && admin {
+		a := f.classify(ep, needAdmin, err)
+		if st == http.StatusNotFound && admin {
 			break // an admin sees "not protected" as 404
 		}
 		bp.Complete = false
@@ -270,7 +255,7 @@ func (f *Fetcher) branchProtection(ctx context.Context, branch string, admin boo
 	return bp
 }
 
-func applyClassic(bp *evidence.ForgeBranchProtection, p *gh.Protection) {
+func applyClassic(bp *evidence.ForgeBranchProtection, p *protection) {
 	if rv := p.RequiredPullRequestReviews; rv != nil {
 		bp.RequiresPullRequest = true
 		bp.RequiredApprovals = max(bp.RequiredApprovals, rv.RequiredApprovingReviewCount)
@@ -303,7 +288,7 @@ func applyClassic(bp *evidence.ForgeBranchProtection, p *gh.Protection) {
 	if p.AllowDeletions == nil || !p.AllowDeletions.Enabled {
 		bp.DeletionBlocked = true
 	}
-	if p.RequiredSignatures != nil && p.RequiredSignatures.GetEnabled() {
+	if p.RequiredSignatures != nil && p.RequiredSignatures.Enabled {
 		bp.SignaturesRequired = true
 	}
 	if p.RequireLinearHistory != nil && p.RequireLinearHistory.Enabled {
@@ -311,61 +296,49 @@ func applyClassic(bp *evidence.ForgeBranchProtection, p *gh.Protection) {
 	}
 }
 
-func applyRules(bp *evidence.ForgeBranchProtection, r *gh.BranchRules, sets map[string]bool) {
-	note := func(m gh.BranchRuleMetadata) {
-		name := fmt.Sprintf("ruleset %d", m.RulesetID)
-		if m.RulesetSource != "" {
-			name += " (" + forge.Clean(m.RulesetSource, 100) + ")"
-		}
-		sets[name] = true
-	}
-	for _, pr := range r.PullRequest {
-		if pr == nil {
+func applyRules(bp *evidence.ForgeBranchProtection, rules []*branchRule, sets map[string]bool) {
+	for _, r := range rules {
+		if r == nil {
 			continue
 		}
-		note(pr.BranchRuleMetadata)
-		bp.RequiresPullRequest = true
-		bp.RequiredApprovals = max(bp.RequiredApprovals, pr.Parameters.RequiredApprovingReviewCount)
-		bp.CodeOwnerReview = bp.CodeOwnerReview || pr.Parameters.RequireCodeOwnerReview
-		bp.DismissStaleReviews = bp.DismissStaleReviews || pr.Parameters.DismissStaleReviewsOnPush
-		bp.LastPushApproval = bp.LastPushApproval || pr.Parameters.RequireLastPushApproval
-	}
-	for _, sc := range r.RequiredStatusChecks {
-		if sc == nil {
-			continue
-		}
-		note(sc.BranchRuleMetadata)
-		var names []string
-		for _, c := range sc.Parameters.RequiredStatusChecks {
-			if c != nil {
-				names = append(names, c.Context)
+		note := func() {
+			name := fmt.Sprintf("ruleset %d", r.RulesetID)
+			if r.RulesetSource != "" {
+				name += " (" + forge.Clean(r.RulesetSource, 100) + ")"
 			}
+			sets[name] = true
 		}
-		addChecks(bp, names)
-		bp.StatusChecksRequired = bp.StatusChecksRequired || len(names) > 0
-		bp.StrictChecks = bp.StrictChecks || sc.Parameters.StrictRequiredStatusChecksPolicy
-	}
-	for _, m := range r.NonFastForward {
-		if m != nil {
-			note(*m)
+		pr := &r.Parameters
+		switch r.Type {
+		case "pull_request":
+			note()
+			bp.RequiresPullRequest = true
+			bp.RequiredApprovals = max(bp.RequiredApprovals, pr.RequiredApprovingReviewCount)
+			bp.CodeOwnerReview = bp.CodeOwnerReview || pr.RequireCodeOwnerReview
+			bp.DismissStaleReviews = bp.DismissStaleReviews || pr.DismissStaleReviewsOnPush
+			bp.LastPushApproval = bp.LastPushApproval || pr.RequireLastPushApproval
+		case "required_status_checks":
+			note()
+			var names []string
+			for _, c := range pr.RequiredStatusChecks {
+				if c != nil {
+					names = append(names, c.Context)
+				}
+			}
+			addChecks(bp, names)
+			bp.StatusChecksRequired = bp.StatusChecksRequired || len(names) > 0
+			bp.StrictChecks = bp.StrictChecks || pr.StrictRequiredStatusChecksPolicy
+		case "non_fast_forward":
+			note()
 			bp.ForcePushBlocked = true
-		}
-	}
-	for _, m := range r.Deletion {
-		if m != nil {
-			note(*m)
+		case "deletion":
+			note()
 			bp.DeletionBlocked = true
-		}
-	}
-	for _, m := range r.RequiredSignatures {
-		if m != nil {
-			note(*m)
+		case "required_signatures":
+			note()
 			bp.SignaturesRequired = true
-		}
-	}
-	for _, m := range r.RequiredLinearHistory {
-		if m != nil {
-			note(*m)
+		case "required_linear_history":
+			note()
 			bp.LinearHistory = true
 		}
 	}
@@ -385,61 +358,68 @@ func (f *Fetcher) collaborators(ctx context.Context, org bool) evidence.ForgeCol
 	out := evidence.ForgeCollaborators{Access: forge.Allowed(ep)}
 	outside := map[string]bool{}
 	if org {
-		opts := &gh.ListCollaboratorsOptions{Affiliation: "outside", ListOptions: gh.ListOptions{PerPage: perPage}}
+		next := 0
 		for page := 0; page < MaxPeople/perPage; page++ {
-			users, resp, err := f.c.Repositories.ListCollaborators(ctx, f.owner, f.name, opts)
+			var users []*user
+			resp, err := f.c.Get(ctx, f.repo("/collaborators"), list(perPage, next, "affiliation", "outside"), &users)
 			if err != nil {
 				break // the full list below says whether the endpoint is readable
 			}
 			for _, u := range users {
-				outside[u.GetLogin()] = true
+				if u != nil {
+					outside[u.Login] = true
+				}
 			}
 			if resp.NextPage == 0 {
 				break
 			}
-			opts.Page = resp.NextPage
+			next = resp.NextPage
 		}
 	}
-	opts := &gh.ListCollaboratorsOptions{Affiliation: "all", ListOptions: gh.ListOptions{PerPage: perPage}}
+	next := 0
 	for {
-		users, resp, err := f.c.Repositories.ListCollaborators(ctx, f.owner, f.name, opts)
+		var users []*user
+		resp, err := f.c.Get(ctx, f.repo("/collaborators"), list(perPage, next, "affiliation", "all"), &users)
 		if err != nil {
-			out.Access = f.classify(ep, needPush, resp, err)
+			out.Access = f.classify(ep, needPush, err)
 			out.People = nil
 			return out
 		}
 		for _, u := range users {
+			if u == nil {
+				continue
+			}
 			if len(out.People) >= MaxPeople {
 				out.Truncated = true
 				return out
 			}
 			out.People = append(out.People, evidence.ForgeCollaborator{
-				Login: forge.Clean(u.GetLogin(), 100), Role: roleOf(u), Outside: outside[u.GetLogin()],
-				Bot: strings.EqualFold(u.GetType(), "Bot"),
+				Login: forge.Clean(u.Login, 100), Role: roleOf(u), Outside: outside[u.Login],
+				Bot: strings.EqualFold(u.Type, "Bot"),
 			})
 		}
 		if resp.NextPage == 0 {
 			return out
 		}
-		opts.Page = resp.NextPage
+		next = resp.NextPage
 	}
 }
 
-func roleOf(u *gh.User) string {
-	if rn := u.GetRoleName(); rn != "" {
+func roleOf(u *user) string {
+	if rn := u.RoleName; rn != "" {
 		return forge.Clean(strings.ToLower(rn), 40)
 	}
-	p := u.GetPermissions()
+	p := u.Permissions
 	switch {
 	case p == nil:
 		return ""
-	case p.GetAdmin():
+	case p.Admin:
 		return "admin"
-	case p.GetMaintain():
+	case p.Maintain:
 		return "maintain"
-	case p.GetPush():
+	case p.Push:
 		return "write"
-	case p.GetTriage():
+	case p.Triage:
 		return "triage"
 	}
 	return "read"
@@ -453,10 +433,10 @@ func (f *Fetcher) organization(ctx context.Context, r *evidence.ForgeRepository)
 		o.MembersAccess = o.Access
 		return o
 	}
-	org, resp, err := f.c.Organizations.Get(ctx, r.Owner)
-	err = nonEmpty(org, err)
-	if err != nil {
-		o.Access = f.classify(ep, needOwner, resp, err)
+	orgPath := "orgs/" + url.PathEscape(r.Owner)
+	var org organization
+	if _, err := f.c.Get(ctx, orgPath, nil, &org); err != nil {
+		o.Access = f.classify(ep, needOwner, err)
 		o.MembersAccess = o.Access
 		return o
 	}
@@ -468,40 +448,35 @@ func (f *Fetcher) organization(ctx context.Context, r *evidence.ForgeRepository)
 		o.Access = evidence.ForgeAccess{State: evidence.AccessDenied, Endpoint: ep,
 			Reason: "two_factor_requirement_enabled is shown to organisation owners only", Need: needOwner}
 	}
-	o.DefaultPermission = forge.Clean(org.GetDefaultRepoPermission(), 20)
+	o.DefaultPermission = forge.Clean(org.DefaultRepositoryPermission, 20)
 
 	const mep = "GET /orgs/{org}/members?filter=2fa_disabled"
 	o.MembersAccess = forge.Allowed(mep)
 	var without []string
-	mopts := &gh.ListMembersOptions{Filter: "2fa_disabled", ListOptions: gh.ListOptions{PerPage: perPage}}
-	for page := 0; page < MaxPeople/perPage; page++ {
-		users, resp, err := f.c.Organizations.ListMembers(ctx, r.Owner, mopts)
-		if err != nil {
-			o.MembersAccess = f.classify(mep, needOwner, resp, err)
-			return o
+	for _, l := range []struct {
+		path, endpoint, suffix string
+	}{
+		{"/members", mep, ""},
+		{"/outside_collaborators", "GET /orgs/{org}/outside_collaborators?filter=2fa_disabled", " (outside collaborator)"},
+	} {
+		next := 0
+		for page := 0; page < MaxPeople/perPage; page++ {
+			var users []*user
+			resp, err := f.c.Get(ctx, orgPath+l.path, list(perPage, next, "filter", "2fa_disabled"), &users)
+			if err != nil {
+				o.MembersAccess = f.classify(l.endpoint, needOwner, err)
+				return o
+			}
+			for _, u := range users {
+				if u != nil {
+					without = append(without, forge.Clean(u.Login, 100)+l.suffix)
+				}
+			}
+			if resp.NextPage == 0 {
+				break
+			}
+			next = resp.NextPage
 		}
-		for _, u := range users {
-			without = append(without, forge.Clean(u.GetLogin(), 100))
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		mopts.Page = resp.NextPage
-	}
-	copts := &gh.ListOutsideCollaboratorsOptions{Filter: "2fa_disabled", ListOptions: gh.ListOptions{PerPage: perPage}}
-	for page := 0; page < MaxPeople/perPage; page++ {
-		users, resp, err := f.c.Organizations.ListOutsideCollaborators(ctx, r.Owner, copts)
-		if err != nil {
-			o.MembersAccess = f.classify("GET /orgs/{org}/outside_collaborators?filter=2fa_disabled", needOwner, resp, err)
-			return o
-		}
-		for _, u := range users {
-			without = append(without, forge.Clean(u.GetLogin(), 100)+" (outside collaborator)")
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		copts.Page = resp.NextPage
 	}
 	o.WithoutTwoFactor, o.WithoutTwoFactorKnown = without, true
 	return o
@@ -509,27 +484,25 @@ func (f *Fetcher) organization(ctx context.Context, r *evidence.ForgeRepository)
 
 func (f *Fetcher) workflowToken(ctx context.Context) evidence.ForgeWorkflowToken {
 	const ep = "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-	p, resp, err := f.c.Repositories.GetDefaultWorkflowPermissions(ctx, f.owner, f.name)
-	err = nonEmpty(p, err)
-	if err != nil {
-		return evidence.ForgeWorkflowToken{Access: f.classify(ep, needAdmin, resp, err)}
+	var p workflowPermissions
+	if _, err := f.c.Get(ctx, f.repo("/actions/permissions/workflow"), nil, &p); err != nil {
+		return evidence.ForgeWorkflowToken{Access: f.classify(ep, needAdmin, err)}
 	}
 	return evidence.ForgeWorkflowToken{
-		DefaultPermission:      forge.Clean(p.GetDefaultWorkflowPermissions(), 20),
-		CanApprovePullRequests: p.GetCanApprovePullRequestReviews(),
+		DefaultPermission:      forge.Clean(p.DefaultWorkflowPermissions, 20),
+		CanApprovePullRequests: p.CanApprovePullRequestReviews,
 		Access:                 forge.Allowed(ep),
 	}
 }
 
 func (f *Fetcher) actionsPolicy(ctx context.Context) evidence.ForgeActionsPolicy {
 	const ep = "GET /repos/{owner}/{repo}/actions/permissions"
-	p, resp, err := f.c.Repositories.GetActionsPermissions(ctx, f.owner, f.name)
-	err = nonEmpty(p, err)
-	if err != nil {
-		return evidence.ForgeActionsPolicy{Access: f.classify(ep, needAdmin, resp, err)}
+	var p actionsPermissions
+	if _, err := f.c.Get(ctx, f.repo("/actions/permissions"), nil, &p); err != nil {
+		return evidence.ForgeActionsPolicy{Access: f.classify(ep, needAdmin, err)}
 	}
 	return evidence.ForgeActionsPolicy{
-		Enabled: p.Enabled, AllowedActions: forge.Clean(p.GetAllowedActions(), 20), SHAPinning: p.GetSHAPinningRequired(),
+		Enabled: p.Enabled, AllowedActions: forge.Clean(p.AllowedActions, 20), SHAPinning: p.SHAPinningRequired,
 		Access: forge.Allowed(ep),
 	}
 }
@@ -537,18 +510,21 @@ func (f *Fetcher) actionsPolicy(ctx context.Context) evidence.ForgeActionsPolicy
 func (f *Fetcher) runners(ctx context.Context) evidence.ForgeRunners {
 	const ep = "GET /repos/{owner}/{repo}/actions/runners"
 	out := evidence.ForgeRunners{Access: forge.Allowed(ep)}
-	opts := &gh.ListRunnersOptions{ListOptions: gh.ListOptions{PerPage: perPage}}
+	next := 0
 	for page := 0; page < 10; page++ {
-		rs, resp, err := f.c.Actions.ListRunners(ctx, f.owner, f.name, opts)
-		err = nonEmpty(rs, err)
+		var rs runners
+		resp, err := f.c.Get(ctx, f.repo("/actions/runners"), list(perPage, next), &rs)
 		if err != nil {
-			return evidence.ForgeRunners{Access: f.classify(ep, needAdmin, resp, err)}
+			return evidence.ForgeRunners{Access: f.classify(ep, needAdmin, err)}
 		}
 		for _, r := range rs.Runners {
-			run := evidence.ForgeRunner{Name: forge.Clean(r.GetName(), 100), OS: forge.Clean(r.GetOS(), 40), Status: forge.Clean(r.GetStatus(), 20), SelfHosted: true}
+			if r == nil {
+				continue
+			}
+			run := evidence.ForgeRunner{Name: forge.Clean(r.Name, 100), OS: forge.Clean(r.OS, 40), Status: forge.Clean(r.Status, 20), SelfHosted: true}
 			for _, l := range r.Labels {
-				if len(run.Labels) < 20 {
-					run.Labels = append(run.Labels, forge.Clean(l.GetName(), 60))
+				if l != nil && len(run.Labels) < 20 {
+					run.Labels = append(run.Labels, forge.Clean(l.Name, 60))
 				}
 			}
 			out.Runners = append(out.Runners, run)
@@ -556,7 +532,7 @@ func (f *Fetcher) runners(ctx context.Context) evidence.ForgeRunners {
 		if resp.NextPage == 0 {
 			break
 		}
-		opts.Page = resp.NextPage
+		next = resp.NextPage
 	}
 	return out
 }
@@ -564,22 +540,28 @@ func (f *Fetcher) runners(ctx context.Context) evidence.ForgeRunners {
 func (f *Fetcher) environments(ctx context.Context) evidence.ForgeEnvironments {
 	const ep = "GET /repos/{owner}/{repo}/environments"
 	out := evidence.ForgeEnvironments{Access: forge.Allowed(ep)}
-	opts := &gh.EnvironmentListOptions{ListOptions: gh.ListOptions{PerPage: perPage}}
+	next := 0
 	for page := 0; page < 10; page++ {
-		envs, resp, err := f.c.Repositories.ListEnvironments(ctx, f.owner, f.name, opts)
-		err = nonEmpty(envs, err)
+		var envs environments
+		resp, err := f.c.Get(ctx, f.repo("/environments"), list(perPage, next), &envs)
 		if err != nil {
-			return evidence.ForgeEnvironments{Access: f.classify(ep, needRead, resp, err)}
+			return evidence.ForgeEnvironments{Access: f.classify(ep, needRead, err)}
 		}
 		for _, e := range envs.Environments {
-			env := evidence.ForgeEnvironment{Name: forge.Clean(e.GetName(), 100), AdminsBypass: e.CanAdminsBypass == nil || *e.CanAdminsBypass}
+			if e == nil {
+				continue
+			}
+			env := evidence.ForgeEnvironment{Name: forge.Clean(e.Name, 100), AdminsBypass: e.CanAdminsBypass == nil || *e.CanAdminsBypass}
 			for _, pr := range e.ProtectionRules {
-				switch pr.GetType() {
+				if pr == nil {
+					continue
+				}
+				switch pr.Type {
 				case "required_reviewers":
 					env.RequiredReviewers += len(pr.Reviewers)
 					env.Protected = true
 				case "wait_timer":
-					env.WaitMinutes = pr.GetWaitTimer()
+					env.WaitMinutes = pr.WaitTimer
 					env.Protected = env.Protected || env.WaitMinutes > 0
 				case "branch_policy":
 					env.Protected = true
@@ -587,9 +569,9 @@ func (f *Fetcher) environments(ctx context.Context) evidence.ForgeEnvironments {
 			}
 			if bp := e.DeploymentBranchPolicy; bp != nil {
 				switch {
-				case bp.GetProtectedBranches():
+				case bp.ProtectedBranches:
 					env.BranchPolicy = "protected branches"
-				case bp.GetCustomBranchPolicies():
+				case bp.CustomBranchPolicies:
 					env.BranchPolicy = "custom"
 				}
 				env.Protected = env.Protected || env.BranchPolicy != ""
@@ -599,7 +581,7 @@ func (f *Fetcher) environments(ctx context.Context) evidence.ForgeEnvironments {
 		if resp.NextPage == 0 {
 			break
 		}
-		opts.Page = resp.NextPage
+		next = resp.NextPage
 	}
 	return out
 }
@@ -607,46 +589,53 @@ func (f *Fetcher) environments(ctx context.Context) evidence.ForgeEnvironments {
 func (f *Fetcher) secrets(ctx context.Context) evidence.ForgeSecrets {
 	const ep = "GET /repos/{owner}/{repo}/actions/secrets"
 	out := evidence.ForgeSecrets{Access: forge.Allowed(ep)}
-	opts := &gh.ListOptions{PerPage: perPage}
+	next := 0
 	for {
-		ss, resp, err := f.c.Actions.ListRepoSecrets(ctx, f.owner, f.name, opts)
-		err = nonEmpty(ss, err)
+		var ss secrets
+		resp, err := f.c.Get(ctx, f.repo("/actions/secrets"), list(perPage, next), &ss)
 		if err != nil {
-			return evidence.ForgeSecrets{Access: f.classify(ep, needSecrets, resp, err)}
+			return evidence.ForgeSecrets{Access: f.classify(ep, needSecrets, err)}
 		}
 		for _, s := range ss.Secrets {
+			if s == nil {
+				continue
+			}
 			if len(out.Secrets) >= MaxSecrets {
 				out.Truncated = true
 				return out
 			}
-			out.Secrets = append(out.Secrets, evidence.ForgeSecret{Name: forge.Clean(s.Name, 200), Scope: "repository", UpdatedAt: s.UpdatedAt.Time})
+			out.Secrets = append(out.Secrets, evidence.ForgeSecret{Name: forge.Clean(s.Name, 200), Scope: "repository", UpdatedAt: s.UpdatedAt})
 		}
 		if resp.NextPage == 0 {
 			return out
 		}
-		opts.Page = resp.NextPage
+		next = resp.NextPage
 	}
 }
 
-func (f *Fetcher) securityFeatures(ctx context.Context, repo *gh.Repository, admin bool) []evidence.ForgeSecurityFeature {
+func (f *Fetcher) securityFeatures(ctx context.Context, repo *repository, admin bool) []evidence.ForgeSecurityFeature {
 	var out []evidence.ForgeSecurityFeature
 
 	const pvr = "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-	on, resp, err := f.c.Repositories.IsPrivateReportingEnabled(ctx, f.owner, f.name)
-	if err != nil {
-		out = append(out, evidence.ForgeSecurityFeature{Feature: evidence.FeaturePrivateReporting, Access: f.classify(pvr, needAdmin, resp, err)})
+	var pv enabled
+	if _, err := f.c.Get(ctx, f.repo("/private-vulnerability-reporting"), nil, &pv); err != nil {
+		out = append(out, evidence.ForgeSecurityFeature{Feature: evidence.FeaturePrivateReporting, Access: f.classify(pvr, needAdmin, err)})
 	} else {
-		out = append(out, evidence.ForgeSecurityFeature{Feature: evidence.FeaturePrivateReporting, Enabled: on, Detail: onOff(on), Access: forge.Allowed(pvr)})
+		out = append(out, evidence.ForgeSecurityFeature{Feature: evidence.FeaturePrivateReporting, Enabled: pv.Enabled, Detail: onOff(pv.Enabled), Access: forge.Allowed(pvr)})
 	}
 
 	// The vulnerability-alerts endpoint answers 204 when Dependabot alerts
 	// are on and 404 when off, but it also answers 404 to anyone who is not
 	// an admin, so a 404 means "off" only for an admin token.
 	const va = "GET /repos/{owner}/{repo}/vulnerability-alerts"
-	on, resp, err = f.c.Repositories.GetVulnerabilityAlerts(ctx, f.owner, f.name)
+	_, _, err := f.c.Raw(ctx, f.repo("/vulnerability-alerts"), nil, nil)
+	on := err == nil
+	if rest.Status(err) == http.StatusNotFound {
+		err = nil
+	}
 	switch {
 	case err != nil:
-		out = append(out, evidence.ForgeSecurityFeature{Feature: evidence.FeatureDependencyAlerts, Access: f.classify(va, needAdmin, resp, err)})
+		out = append(out, evidence.ForgeSecurityFeature{Feature: evidence.FeatureDependencyAlerts, Access: f.classify(va, needAdmin, err)})
 	case on || admin:
 		out = append(out, evidence.ForgeSecurityFeature{Feature: evidence.FeatureDependencyAlerts, Enabled: on, Detail: onOff(on), Access: forge.Allowed(va)})
 	default:
@@ -656,21 +645,22 @@ func (f *Fetcher) securityFeatures(ctx context.Context, repo *gh.Repository, adm
 
 	// security_and_analysis is included in the repository only for admins.
 	const sa = "GET /repos/{owner}/{repo} (security_and_analysis)"
-	saa := repo.GetSecurityAndAnalysis()
-	status := func(feature, s string) evidence.ForgeSecurityFeature {
+	saa := repo.SecurityAndAnalysis
+	status := func(feature string, fs func() *featureStatus) evidence.ForgeSecurityFeature {
 		if saa == nil {
 			return evidence.ForgeSecurityFeature{Feature: feature, Access: evidence.ForgeAccess{State: evidence.AccessDenied, Endpoint: sa,
 				Reason: "security_and_analysis is shown to repository admins only", Need: needAdmin}}
 		}
+		s := fs().status()
 		if s == "" {
 			return evidence.ForgeSecurityFeature{Feature: feature, Detail: "not offered", Access: forge.Allowed(sa)}
 		}
 		return evidence.ForgeSecurityFeature{Feature: feature, Enabled: s == "enabled", Detail: forge.Clean(s, 20), Access: forge.Allowed(sa)}
 	}
 	out = append(out,
-		status(evidence.FeatureSecretScanning, saa.GetSecretScanning().GetStatus()),
-		status(evidence.FeaturePushProtection, saa.GetSecretScanningPushProtection().GetStatus()),
-		status(evidence.FeatureSecurityUpdates, saa.GetDependabotSecurityUpdates().GetStatus()),
+		status(evidence.FeatureSecretScanning, func() *featureStatus { return saa.SecretScanning }),
+		status(evidence.FeaturePushProtection, func() *featureStatus { return saa.SecretScanningPushProtection }),
+		status(evidence.FeatureSecurityUpdates, func() *featureStatus { return saa.DependabotSecurityUpdates }),
 	)
 	return out
 }
@@ -687,37 +677,40 @@ func onOff(b bool) string {
 func (f *Fetcher) dependabotAlerts(ctx context.Context) (evidence.ForgeAlerts, *evidence.ForgeSecurityFeature) {
 	const ep = "GET /repos/{owner}/{repo}/dependabot/alerts?state=open"
 	out := evidence.ForgeAlerts{Source: evidence.AlertsDependabot, TargetDays: f.targets, Access: forge.Allowed(ep)}
-	state := "open"
-	opts := &gh.ListAlertsOptions{State: &state, ListOptions: gh.ListOptions{PerPage: perPage}}
+	next, after := 0, ""
 	for page := 0; page < MaxAlerts/perPage+1; page++ {
-		alerts, resp, err := f.c.Dependabot.ListRepoAlerts(ctx, f.owner, f.name, opts)
+		var alerts []*dependabotAlert
+		resp, err := f.c.Get(ctx, f.repo("/dependabot/alerts"), list(perPage, next, "state", "open", "after", after), &alerts)
 		if err != nil {
-			r := refusal(resp, err)
+			r := refusal(err)
 			if r.Status == http.StatusForbidden && strings.Contains(strings.ToLower(r.Message), "disabled") {
 				out.Access = evidence.ForgeAccess{State: evidence.AccessUnsupported, Endpoint: ep, Reason: "Dependabot alerts are disabled"}
 				return out, &evidence.ForgeSecurityFeature{Feature: evidence.FeatureDependencyAlerts, Detail: "disabled (" + forge.Clean(r.Message, 120) + ")", Access: forge.Allowed(ep)}
 			}
-			return evidence.ForgeAlerts{Source: evidence.AlertsDependabot, Access: f.classify(ep, fmt.Sprintf(needSecurity, "Dependabot alerts"), resp, err)}, nil
+			return evidence.ForgeAlerts{Source: evidence.AlertsDependabot, Access: f.classify(ep, fmt.Sprintf(needSecurity, "Dependabot alerts"), err)}, nil
 		}
 		for _, a := range alerts {
+			if a == nil {
+				continue
+			}
 			if len(out.Open) >= MaxAlerts {
 				out.Truncated = true
 				return out, nil
 			}
-			title := a.GetDependency().GetPackage().GetName()
-			if id := a.GetSecurityAdvisory().GetGHSAID(); id != "" {
+			title := a.Dependency.Package.Name
+			if id := a.SecurityAdvisory.GHSAID; id != "" {
 				title += " " + id
 			}
 			out.Open = append(out.Open, evidence.ForgeAlert{
-				ID: fmt.Sprint(a.GetNumber()), Severity: strings.ToLower(forge.Clean(a.GetSecurityAdvisory().GetSeverity(), 20)),
-				Title: forge.Clean(title, 200), CreatedAt: a.GetCreatedAt().Time, URL: forge.Clean(a.GetHTMLURL(), 300),
+				ID: fmt.Sprint(a.Number), Severity: strings.ToLower(forge.Clean(a.SecurityAdvisory.Severity, 20)),
+				Title: forge.Clean(title, 200), CreatedAt: a.CreatedAt, URL: forge.Clean(a.HTMLURL, 300),
 			})
 		}
 		switch {
 		case resp.After != "":
-			opts.After = resp.After
+			after = resp.After
 		case resp.NextPage != 0:
-			opts.ListOptions.Page = resp.NextPage
+			next = resp.NextPage
 		default:
 			return out, nil
 		}
@@ -730,11 +723,12 @@ func (f *Fetcher) codeScanningAlerts(ctx context.Context, visibility string) (ev
 	const ep = "GET /repos/{owner}/{repo}/code-scanning/alerts?state=open"
 	out := evidence.ForgeAlerts{Source: evidence.AlertsCodeScanning, TargetDays: f.targets, Access: forge.Allowed(ep)}
 	feat := evidence.ForgeSecurityFeature{Feature: evidence.FeatureCodeScanning, Enabled: true, Detail: "analyses found", Access: forge.Allowed(ep)}
-	opts := &gh.AlertListOptions{State: "open", ListOptions: gh.ListOptions{PerPage: perPage}}
+	next := 0
 	for page := 0; page < MaxAlerts/perPage+1; page++ {
-		alerts, resp, err := f.c.CodeScanning.ListAlertsForRepo(ctx, f.owner, f.name, opts)
+		var alerts []*codeScanningAlert
+		resp, err := f.c.Get(ctx, f.repo("/code-scanning/alerts"), list(perPage, next, "state", "open"), &alerts)
 		if err != nil {
-			r := refusal(resp, err)
+			r := refusal(err)
 			msg := strings.ToLower(r.Message)
 			switch {
 			case r.Status == http.StatusNotFound && strings.Contains(msg, "no analysis found"):
@@ -752,31 +746,34 @@ func (f *Fetcher) codeScanningAlerts(ctx context.Context, visibility string) (ev
 					out.Access = evidence.ForgeAccess{State: evidence.AccessUnsupported, Endpoint: ep, Reason: "code scanning is disabled"}
 				}
 			default:
-				a := f.classify(ep, fmt.Sprintf(needSecurity, "Code scanning alerts"), resp, err)
+				a := f.classify(ep, fmt.Sprintf(needSecurity, "Code scanning alerts"), err)
 				out = evidence.ForgeAlerts{Source: evidence.AlertsCodeScanning, Access: a}
 				feat = evidence.ForgeSecurityFeature{Feature: evidence.FeatureCodeScanning, Access: a}
 			}
 			return out, feat
 		}
 		for _, a := range alerts {
+			if a == nil {
+				continue
+			}
 			if len(out.Open) >= MaxAlerts {
 				out.Truncated = true
 				return out, feat
 			}
-			sev := a.GetRule().GetSecuritySeverityLevel()
+			sev := a.Rule.SecuritySeverityLevel
 			if sev == "" {
-				sev = a.GetRule().GetSeverity()
+				sev = a.Rule.Severity
 			}
 			out.Open = append(out.Open, evidence.ForgeAlert{
-				ID: fmt.Sprint(a.GetNumber()), Severity: strings.ToLower(forge.Clean(sev, 20)),
-				Title: forge.Clean(a.GetRule().GetID()+" ("+a.GetTool().GetName()+")", 200), CreatedAt: a.GetCreatedAt().Time,
-				URL: forge.Clean(a.GetHTMLURL(), 300),
+				ID: fmt.Sprint(a.Number), Severity: strings.ToLower(forge.Clean(sev, 20)),
+				Title: forge.Clean(a.Rule.ID+" ("+a.Tool.Name+")", 200), CreatedAt: a.CreatedAt,
+				URL: forge.Clean(a.HTMLURL, 300),
 			})
 		}
 		if resp.NextPage == 0 {
 			return out, feat
 		}
-		opts.ListOptions.Page = resp.NextPage
+		next = resp.NextPage
 	}
 	out.Truncated = true
 	return out, feat
@@ -787,26 +784,23 @@ func (f *Fetcher) codeScanningAlerts(ctx context.Context, visibility string) (ev
 func (f *Fetcher) secretScanningAlerts(ctx context.Context) evidence.ForgeAlerts {
 	const ep = "GET /repos/{owner}/{repo}/secret-scanning/alerts?state=open"
 	out := evidence.ForgeAlerts{Source: evidence.AlertsSecretScanning, TargetDays: f.targets, Access: forge.Allowed(ep)}
-	u := fmt.Sprintf("repos/%s/%s/secret-scanning/alerts?state=open&hide_secret=true&per_page=%d", f.owner, f.name, perPage)
 	for page := 1; page <= MaxAlerts/perPage; page++ {
-		req, err := f.c.NewRequest(ctx, http.MethodGet, fmt.Sprintf("%s&page=%d", u, page), nil)
+		var alerts []*secretScanningAlert
+		resp, err := f.c.Get(ctx, f.repo("/secret-scanning/alerts"), list(perPage, page, "state", "open", "hide_secret", "true"), &alerts)
 		if err != nil {
-			return evidence.ForgeAlerts{Source: evidence.AlertsSecretScanning, Access: forge.Classify(ep, "", forge.Refusal{Err: err}, f.clock())}
-		}
-		var alerts []*gh.SecretScanningAlert
-		resp, err := f.c.Do(req, &alerts)
-		if err != nil {
-			r := refusal(resp, err)
+			r := refusal(err)
 			if r.Status == http.StatusNotFound && strings.Contains(strings.ToLower(r.Message), "disabled") {
 				return evidence.ForgeAlerts{Source: evidence.AlertsSecretScanning, Access: evidence.ForgeAccess{State: evidence.AccessUnsupported, Endpoint: ep, Reason: "secret scanning is disabled"}}
 			}
-			return evidence.ForgeAlerts{Source: evidence.AlertsSecretScanning, Access: f.classify(ep, fmt.Sprintf(needSecurity, "Secret scanning alerts"), resp, err)}
+			return evidence.ForgeAlerts{Source: evidence.AlertsSecretScanning, Access: f.classify(ep, fmt.Sprintf(needSecurity, "Secret scanning alerts"), err)}
 		}
 		for _, a := range alerts {
-			a.Secret = nil
+			if a == nil {
+				continue
+			}
 			out.Open = append(out.Open, evidence.ForgeAlert{
-				ID: fmt.Sprint(a.GetNumber()), Severity: "high", Title: forge.Clean(a.GetSecretTypeDisplayName(), 200),
-				CreatedAt: a.GetCreatedAt().Time, URL: forge.Clean(a.GetHTMLURL(), 300),
+				ID: fmt.Sprint(a.Number), Severity: "high", Title: forge.Clean(a.SecretTypeDisplayName, 200),
+				CreatedAt: a.CreatedAt, URL: forge.Clean(a.HTMLURL, 300),
 			})
 		}
 		if resp.NextPage == 0 {
@@ -820,46 +814,57 @@ func (f *Fetcher) secretScanningAlerts(ctx context.Context) evidence.ForgeAlerts
 func (f *Fetcher) advisories(ctx context.Context) evidence.ForgeAdvisories {
 	const ep = "GET /repos/{owner}/{repo}/security-advisories"
 	out := evidence.ForgeAdvisories{Access: forge.Allowed(ep)}
-	opts := &gh.ListRepositorySecurityAdvisoriesOptions{ListCursorOptions: gh.ListCursorOptions{PerPage: perPage}}
+	after := ""
 	for page := 0; page < MaxAdvisories/perPage; page++ {
-		advs, resp, err := f.c.SecurityAdvisories.ListRepositorySecurityAdvisories(ctx, f.owner, f.name, opts)
+		var advs []*advisory
+		resp, err := f.c.Get(ctx, f.repo("/security-advisories"), list(perPage, 0, "after", after), &advs)
 		if err != nil {
-			return evidence.ForgeAdvisories{Access: f.classify(ep, needRead+" (drafts need the security manager or admin role)", resp, err)}
+			return evidence.ForgeAdvisories{Access: f.classify(ep, needRead+" (drafts need the security manager or admin role)", err)}
 		}
 		for _, a := range advs {
+			if a == nil {
+				continue
+			}
 			out.Advisories = append(out.Advisories, evidence.ForgeAdvisory{
-				ID: forge.Clean(a.GetGHSAID(), 40), CVE: forge.Clean(a.GetCVEID(), 40), Severity: forge.Clean(a.GetSeverity(), 20),
-				State: forge.Clean(a.GetState(), 20), Summary: forge.Clean(a.GetSummary(), 200), PublishedAt: a.GetPublishedAt().Time,
-				URL: forge.Clean(a.GetHTMLURL(), 300),
+				ID: forge.Clean(a.GHSAID, 40), CVE: forge.Clean(a.CVEID, 40), Severity: forge.Clean(a.Severity, 20),
+				State: forge.Clean(a.State, 20), Summary: forge.Clean(a.Summary, 200), PublishedAt: a.PublishedAt,
+				URL: forge.Clean(a.HTMLURL, 300),
 			})
 		}
 		if resp.After == "" {
 			return out
 		}
-		opts.After = resp.After
+		after = resp.After
 	}
 	return out
 }
 
 func (f *Fetcher) releases(ctx context.Context) evidence.ForgeReleases {
 	const ep = "GET /repos/{owner}/{repo}/releases"
-	rels, resp, err := f.c.Repositories.ListReleases(ctx, f.owner, f.name, &gh.ListOptions{PerPage: MaxReleases})
+	var rels []*release
+	resp, err := f.c.Get(ctx, f.repo("/releases"), list(MaxReleases, 0), &rels)
 	if err != nil {
-		return evidence.ForgeReleases{Access: f.classify(ep, needRead, resp, err)}
+		return evidence.ForgeReleases{Access: f.classify(ep, needRead, err)}
 	}
 	out := evidence.ForgeReleases{Access: forge.Allowed(ep), Truncated: resp.NextPage != 0}
 	for _, r := range rels {
+		if r == nil {
+			continue
+		}
 		rel := evidence.ForgeRelease{
-			Tag: forge.Clean(r.TagName, 200), Name: forge.Clean(r.GetName(), 200), PublishedAt: r.GetPublishedAt().Time,
-			Draft: r.Draft, Prerelease: r.Prerelease, Immutable: r.GetImmutable(), URL: forge.Clean(r.GetHTMLURL(), 300),
+			Tag: forge.Clean(r.TagName, 200), Name: forge.Clean(r.Name, 200), PublishedAt: r.PublishedAt,
+			Draft: r.Draft, Prerelease: r.Prerelease, Immutable: r.Immutable, URL: forge.Clean(r.HTMLURL, 300),
 		}
 		for _, a := range r.Assets {
+			if a == nil {
+				continue
+			}
 			if len(rel.Assets) >= 200 {
 				break
 			}
 			rel.Assets = append(rel.Assets, evidence.ForgeAsset{
-				Name: forge.Clean(a.GetName(), 200), Size: int64(a.GetSize()), Digest: forge.Clean(a.GetDigest(), 100),
-				URL: forge.Clean(a.GetBrowserDownloadURL(), 300),
+				Name: forge.Clean(a.Name, 200), Size: a.Size, Digest: forge.Clean(a.Digest, 100),
+				URL: forge.Clean(a.BrowserDownloadURL, 300),
 			})
 		}
 		out.Releases = append(out.Releases, rel)

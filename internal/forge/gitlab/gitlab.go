@@ -1,6 +1,6 @@
 // Package gitlab reads a project's security settings, alerts and releases
-// from the GitLab REST API (gitlab.com and self-managed) through GitLab's
-// client-go, and returns them as forge evidence.
+// from the GitLab REST API (gitlab.com and self-managed) through the small
+// REST client in internal/forge/rest, and returns them as forge evidence.
 //
 // Many of the settings depend on the plan (Premium, Ultimate) as well as on
 // the token's role. A refusal is recorded with both possibilities named when
@@ -9,17 +9,17 @@ package gitlab
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
-	gl "gitlab.com/gitlab-org/api/client-go/v2"
-	"golang.org/x/time/rate"
-
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/forge"
+	"github.com/assaysec/assay/internal/forge/rest"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
@@ -41,53 +41,43 @@ const (
 
 // Fetcher reads one project.
 type Fetcher struct {
-	c       *gl.Client
+	c       *rest.Client
 	s       forge.Subject
 	now     time.Time
 	clock   func() time.Time
 	targets map[string]int
-	role    gl.AccessLevelValue
+	role    accessLevel
 }
 
-// New returns a fetcher for s over hc, whose transport carries the token.
-// The client's own retries and rate limiter are off: the transport does both.
+// New returns a fetcher for s over hc, whose transport carries the token
+// and does the retries and rate-limit waits.
 func New(s forge.Subject, hc *http.Client, now time.Time, targets map[string]int) (*Fetcher, error) {
-	c, err := gl.NewClient("",
-		gl.WithBaseURL(s.APIURL), gl.WithHTTPClient(hc), gl.WithoutRetries(),
-		gl.WithCustomLimiter(rate.NewLimiter(rate.Inf, 0)), gl.WithUserAgent("assay"))
+	c, err := newClient(hc, s.APIURL)
 	if err != nil {
 		return nil, fmt.Errorf("GitLab client for %s: %w", s, err)
 	}
 	return &Fetcher{c: c, s: s, now: now, clock: time.Now, targets: targets}, nil
 }
 
-// errEmpty is a success that carried nothing: an empty body, null or a 204
-// where an object was expected. The client decodes it to a nil value.
-var errEmpty = errors.New("the forge answered without content")
-
-// nonEmpty turns a success that decoded to nothing into errEmpty.
-func nonEmpty[T any](v *T, err error) error {
-	if err == nil && v == nil {
-		return errEmpty
-	}
-	return err
+// project is the API path of the project followed by suffix.
+func (f *Fetcher) project(suffix string) string {
+	return "projects/" + escape(f.s.Path) + suffix
 }
 
-func refusal(resp *gl.Response, err error) forge.Refusal {
-	var er *gl.ErrorResponse
-	switch {
-	case errors.As(err, &er) && er.Response != nil:
-		return forge.Refusal{Status: er.Response.StatusCode, Header: er.Response.Header, Message: er.Message}
-	case resp != nil && resp.Response != nil && resp.StatusCode >= 300:
-		return forge.Refusal{Status: resp.StatusCode, Header: resp.Header, Message: err.Error()}
+// list is the query of a paginated list: per_page, and page when past the
+// first.
+func list(perPage, page int) url.Values {
+	q := url.Values{"per_page": {strconv.Itoa(perPage)}}
+	if page > 0 {
+		q.Set("page", strconv.Itoa(page))
 	}
-	return forge.Refusal{Err: err}
+	return q
 }
 
 // classify records a refusal. For features that need a paid tier, a member
 // with enough role who is still refused is seeing the plan's limit.
-func (f *Fetcher) classify(endpoint, need string, minRole gl.AccessLevelValue, tier string, resp *gl.Response, err error) evidence.ForgeAccess {
-	r := refusal(resp, err)
+func (f *Fetcher) classify(endpoint, need string, minRole accessLevel, tier string, err error) evidence.ForgeAccess {
+	r := refusal(err)
 	a := forge.Classify(endpoint, need, r, f.clock())
 	if a.State == evidence.AccessDenied && tier != "" && r.Status != http.StatusUnauthorized {
 		if f.role >= minRole {
@@ -102,11 +92,9 @@ func (f *Fetcher) web(suffix string) string { return f.s.WebURL() + suffix }
 
 // Fetch reads everything. It fails only when the project cannot be read.
 func (f *Fetcher) Fetch(ctx context.Context) (*evidence.ForgeRepository, []forge.Observation, error) {
-	rctx := gl.WithContext(ctx)
-	p, resp, err := f.c.Projects.GetProject(f.s.Path, nil, rctx)
-	err = nonEmpty(p, err)
-	if err != nil {
-		r := refusal(resp, err)
+	var p project
+	if _, err := f.c.Get(ctx, f.project(""), nil, &p); err != nil {
+		r := refusal(err)
 		a := forge.Classify("GET /projects/:id", needRead, r, f.clock())
 		if r.Status == http.StatusNotFound {
 			return nil, nil, fmt.Errorf("GitLab project %s was not found, or is private and the token cannot see it: set GITLAB_TOKEN to %s", f.s, needRead)
@@ -124,10 +112,10 @@ func (f *Fetcher) Fetch(ctx context.Context) (*evidence.ForgeRepository, []forge
 	gate := p.OnlyAllowMergeIfPipelineSucceeds
 	r := &evidence.ForgeRepository{
 		Forge: forge.GitLab, Host: f.s.Host, Path: f.s.Path, WebURL: forge.Clean(p.WebURL, 300), APIURL: f.s.APIURL,
-		DefaultBranch: forge.Clean(p.DefaultBranch, 200), Visibility: string(p.Visibility), Archived: p.Archived,
-		Fork: p.ForkedFromProject != nil, ViewerRole: roleName(f.role), Authenticated: f.role > 0,
-		//lint:ignore SA1019 older self-managed GitLab versions report only issues_enabled
-		IssuesEnabled: p.IssuesAccessLevel != gl.DisabledAccessControl && (p.IssuesAccessLevel != "" || p.IssuesEnabled),
+		DefaultBranch: forge.Clean(p.DefaultBranch, 200), Visibility: p.Visibility, Archived: p.Archived,
+		Fork: p.forked(), ViewerRole: roleName(f.role), Authenticated: f.role > 0,
+		// Older self-managed GitLab versions report only issues_enabled.
+		IssuesEnabled: p.IssuesAccessLevel != "disabled" && (p.IssuesAccessLevel != "" || p.IssuesEnabled),
 		ServiceDesk:   p.ServiceDeskEnabled, PipelineGate: &gate,
 		Access: forge.Allowed("GET /projects/:id"),
 	}
@@ -144,42 +132,42 @@ func (f *Fetcher) Fetch(ctx context.Context) (*evidence.ForgeRepository, []forge
 
 	var obs []forge.Observation
 	add := func(fact evidence.Fact, url string) { obs = append(obs, forge.Observation{Fact: fact, URL: url}) }
-	add(f.branchProtection(rctx, r), f.web("/-/settings/repository"))
-	add(f.members(rctx), f.web("/-/project_members"))
-	add(f.group(rctx, r), "https://"+f.s.Host+"/groups/"+r.Owner+"/-/edit")
+	add(f.branchProtection(ctx, r), f.web("/-/settings/repository"))
+	add(f.members(ctx), f.web("/-/project_members"))
+	add(f.group(ctx, r), "https://"+f.s.Host+"/groups/"+r.Owner+"/-/edit")
 	unsupported := "GitLab has no such setting"
 	add(evidence.ForgeWorkflowToken{Access: forge.Unsupported("", "GitLab CI job tokens take the permissions of the user who runs the pipeline; there is no default to set")}, f.web("/-/settings/ci_cd"))
 	add(evidence.ForgeActionsPolicy{Access: forge.Unsupported("", unsupported)}, f.web("/-/settings/ci_cd"))
-	add(f.runners(rctx), f.web("/-/settings/ci_cd"))
-	add(f.environments(rctx), f.web("/-/settings/ci_cd"))
-	add(f.variables(rctx), f.web("/-/settings/ci_cd"))
+	add(f.runners(ctx), f.web("/-/settings/ci_cd"))
+	add(f.environments(ctx), f.web("/-/settings/ci_cd"))
+	add(f.variables(ctx), f.web("/-/settings/ci_cd"))
 	add(f.reporting(r), f.web("/-/issues"))
-	add(f.pushProtection(rctx), f.web("/-/security/configuration"))
-	dep, depAlerts := f.dependencies(rctx), f.vulnerabilities(rctx)
+	add(f.pushProtection(ctx), f.web("/-/security/configuration"))
+	dep, depAlerts := f.dependencies(ctx), f.vulnerabilities(ctx)
 	add(dep, f.web("/-/dependencies"))
 	add(depAlerts, f.web("/-/security/vulnerability_report"))
 	add(evidence.ForgeAdvisories{Access: forge.Unsupported("", "GitLab has no repository security advisory API; advisories are published through CVE requests or the GitLab Advisory Database")}, f.web("/-/security/vulnerability_report"))
-	add(f.releases(rctx), f.web("/-/releases"))
+	add(f.releases(ctx), f.web("/-/releases"))
 	return r, obs, nil
 }
 
-func roleName(l gl.AccessLevelValue) string {
+func roleName(l accessLevel) string {
 	switch {
-	case l >= gl.OwnerPermissions:
+	case l >= owner:
 		return "owner"
-	case l >= gl.MaintainerPermissions:
+	case l >= maintainer:
 		return "maintainer"
-	case l >= gl.DeveloperPermissions:
+	case l >= developer:
 		return "developer"
-	case l >= gl.ReporterPermissions:
+	case l >= reporter:
 		return "reporter"
-	case l >= gl.GuestPermissions:
+	case l >= guest:
 		return "guest"
 	}
 	return ""
 }
 
-func (f *Fetcher) branchProtection(ro gl.RequestOptionFunc, r *evidence.ForgeRepository) evidence.ForgeBranchProtection {
+func (f *Fetcher) branchProtection(ctx context.Context, r *evidence.ForgeRepository) evidence.ForgeBranchProtection {
 	const ep = "GET /projects/:id/protected_branches/:name"
 	bp := evidence.ForgeBranchProtection{Branch: r.DefaultBranch, Complete: true, Access: forge.Allowed(ep)}
 	if r.DefaultBranch == "" {
@@ -191,8 +179,8 @@ func (f *Fetcher) branchProtection(ro gl.RequestOptionFunc, r *evidence.ForgeRep
 		bp.RequiredChecks = []string{"pipeline must succeed"}
 		bp.Sources = append(bp.Sources, "merge request settings")
 	}
-	pb, resp, err := f.c.ProtectedBranches.GetProtectedBranch(f.s.Path, r.DefaultBranch, ro)
-	err = nonEmpty(pb, err)
+	var pb protectedBranch
+	_, err := f.c.Get(ctx, f.project("/protected_branches/"+escape(r.DefaultBranch)), nil, &pb)
 	switch {
 	case err == nil:
 		protected := true
@@ -203,40 +191,44 @@ func (f *Fetcher) branchProtection(ro gl.RequestOptionFunc, r *evidence.ForgeRep
 		bp.CodeOwnerReview = pb.CodeOwnerApprovalRequired
 		noOne := len(pb.PushAccessLevels) > 0
 		for _, l := range pb.PushAccessLevels {
+			if l == nil {
+				continue
+			}
 			bp.PushAllowedTo = append(bp.PushAllowedTo, forge.Clean(l.AccessLevelDescription, 100))
-			if l.AccessLevel != gl.NoPermissions || l.UserID != 0 || l.GroupID != 0 || l.DeployKeyID != 0 {
+			if l.AccessLevel != noAccess || l.UserID != 0 || l.GroupID != 0 || l.DeployKeyID != 0 {
 				noOne = false
 			}
 		}
 		// Direct pushes by no one means every change goes through a merge
 		// request; administrators are bound too.
 		bp.RequiresPullRequest, bp.EnforceAdmins = noOne, noOne
-	case refusal(resp, err).Status == http.StatusNotFound && f.role >= gl.MaintainerPermissions:
+	case rest.Status(err) == http.StatusNotFound && f.role >= maintainer:
 		protected := false
 		bp.Protected = &protected
 	default:
 		bp.Complete = false
-		bp.Unseen = append(bp.Unseen, f.classify(ep, needMaintainer, gl.MaintainerPermissions, "", resp, err))
+		bp.Unseen = append(bp.Unseen, f.classify(ep, needMaintainer, maintainer, "", err))
 	}
 
 	const aep = "GET /projects/:id/approvals"
-	if ap, resp, err := f.c.Projects.GetApprovalConfiguration(f.s.Path, ro); err == nil && ap != nil {
-		//lint:ignore SA1019 the project-level count still applies where no approval rules exist
+	var ap approvals
+	if _, err := f.c.Get(ctx, f.project("/approvals"), nil, &ap); err == nil {
+		// The project-level count still applies where no approval rules exist.
 		bp.RequiredApprovals = max(bp.RequiredApprovals, int(ap.ApprovalsBeforeMerge))
 		bp.DismissStaleReviews = ap.ResetApprovalsOnPush
 		bp.LastPushApproval = ap.MergeRequestsDisableCommittersApproval
 	} else {
-		bp.Unseen = append(bp.Unseen, f.classify(aep, needDeveloper, gl.DeveloperPermissions, "", resp, err))
+		bp.Unseen = append(bp.Unseen, f.classify(aep, needDeveloper, developer, "", err))
 	}
 	const rep = "GET /projects/:id/approval_rules"
-	opts := &gl.GetProjectApprovalRulesListsOptions{ListOptions: gl.ListOptions{PerPage: perPage}}
-	rules, resp, err := f.c.Projects.GetProjectApprovalRules(f.s.Path, opts, ro)
-	if err != nil {
+	var rules []*approvalRule
+	if _, err := f.c.Get(ctx, f.project("/approval_rules"), list(perPage, 0), &rules); err != nil {
 		bp.Complete = false
-		bp.Unseen = append(bp.Unseen, f.classify(rep, needDeveloper, gl.DeveloperPermissions, "GitLab Premium (required merge request approvals)", resp, err))
+		bp.Unseen = append(bp.Unseen, f.classify(rep, needDeveloper, developer, "GitLab Premium (required merge request approvals)", err))
+		rules = nil
 	}
 	for _, rule := range rules {
-		if rule.ReportType != "" || rule.RuleType == "report_approver" {
+		if rule == nil || rule.ReportType != "" || rule.RuleType == "report_approver" {
 			continue // security-report approvals apply only when a scan finds something
 		}
 		applies := rule.AppliesToAllProtectedBranches || len(rule.ProtectedBranches) == 0
@@ -251,13 +243,14 @@ func (f *Fetcher) branchProtection(ro gl.RequestOptionFunc, r *evidence.ForgeRep
 		}
 	}
 	const pep = "GET /projects/:id/push_rule"
-	if pr, resp, err := f.c.Projects.GetProjectPushRules(f.s.Path, ro); err == nil && pr != nil {
-		if pr != nil && pr.RejectUnsignedCommits {
+	var pr pushRule
+	if _, err := f.c.Get(ctx, f.project("/push_rule"), nil, &pr); err == nil {
+		if pr.RejectUnsignedCommits {
 			bp.SignaturesRequired = true
 			bp.Sources = append(bp.Sources, "push rules")
 		}
-	} else if st := refusal(resp, err).Status; st != http.StatusNotFound {
-		bp.Unseen = append(bp.Unseen, f.classify(pep, needMaintainer, gl.MaintainerPermissions, "GitLab Premium (push rules)", resp, err))
+	} else if rest.Status(err) != http.StatusNotFound {
+		bp.Unseen = append(bp.Unseen, f.classify(pep, needMaintainer, maintainer, "GitLab Premium (push rules)", err))
 	}
 	if bp.RequiredApprovals == 0 && len(bp.Unseen) > 0 {
 		for _, u := range bp.Unseen {
@@ -272,16 +265,20 @@ func (f *Fetcher) branchProtection(ro gl.RequestOptionFunc, r *evidence.ForgeRep
 	return bp
 }
 
-func (f *Fetcher) members(ro gl.RequestOptionFunc) evidence.ForgeCollaborators {
+func (f *Fetcher) members(ctx context.Context) evidence.ForgeCollaborators {
 	const ep = "GET /projects/:id/members/all"
 	out := evidence.ForgeCollaborators{Access: forge.Allowed(ep)}
-	opts := &gl.ListProjectMembersOptions{ListOptions: gl.ListOptions{PerPage: perPage}}
+	next := 0
 	for {
-		ms, resp, err := f.c.ProjectMembers.ListAllProjectMembers(f.s.Path, opts, ro)
+		var ms []*member
+		resp, err := f.c.Get(ctx, f.project("/members/all"), list(perPage, next), &ms)
 		if err != nil {
-			return evidence.ForgeCollaborators{Access: f.classify(ep, needRead, 0, "", resp, err)}
+			return evidence.ForgeCollaborators{Access: f.classify(ep, needRead, 0, "", err)}
 		}
 		for _, m := range ms {
+			if m == nil {
+				continue
+			}
 			if len(out.People) >= MaxPeople {
 				out.Truncated = true
 				return out
@@ -296,13 +293,13 @@ func (f *Fetcher) members(ro gl.RequestOptionFunc) evidence.ForgeCollaborators {
 		if resp.NextPage == 0 {
 			return out
 		}
-		opts.Page = resp.NextPage
+		next = resp.NextPage
 	}
 }
 
 // group reads the two-factor requirement of the project's group and its
 // ancestors: a requirement on any parent group binds every subgroup.
-func (f *Fetcher) group(ro gl.RequestOptionFunc, r *evidence.ForgeRepository) evidence.ForgeOrganization {
+func (f *Fetcher) group(ctx context.Context, r *evidence.ForgeRepository) evidence.ForgeOrganization {
 	const ep = "GET /groups/:id"
 	o := evidence.ForgeOrganization{Name: r.Owner, Type: r.OwnerKind, Access: forge.Allowed(ep),
 		MembersAccess: forge.Unsupported("", "GitLab shows members' two-factor status to instance administrators only")}
@@ -313,11 +310,10 @@ func (f *Fetcher) group(ro gl.RequestOptionFunc, r *evidence.ForgeRepository) ev
 	path := r.Owner
 	required := false
 	for i := 0; i < maxParents && path != ""; i++ {
-		g, resp, err := f.c.Groups.GetGroup(path, &gl.GetGroupOptions{}, ro)
-		err = nonEmpty(g, err)
-		if err != nil {
+		var g group
+		if _, err := f.c.Get(ctx, "groups/"+escape(path), nil, &g); err != nil {
 			if i == 0 {
-				o.Access = f.classify(ep, needRead, 0, "", resp, err)
+				o.Access = f.classify(ep, needRead, 0, "", err)
 				return o
 			}
 			break // a parent we cannot read; the project's own group answered
@@ -338,16 +334,20 @@ func (f *Fetcher) group(ro gl.RequestOptionFunc, r *evidence.ForgeRepository) ev
 	return o
 }
 
-func (f *Fetcher) runners(ro gl.RequestOptionFunc) evidence.ForgeRunners {
+func (f *Fetcher) runners(ctx context.Context) evidence.ForgeRunners {
 	const ep = "GET /projects/:id/runners"
 	out := evidence.ForgeRunners{Access: forge.Allowed(ep)}
-	opts := &gl.ListProjectRunnersOptions{ListOptions: gl.ListOptions{PerPage: perPage}}
+	next := 0
 	for page := 0; page < 10; page++ {
-		rs, resp, err := f.c.Runners.ListProjectRunners(f.s.Path, opts, ro)
+		var rs []*runner
+		resp, err := f.c.Get(ctx, f.project("/runners"), list(perPage, next), &rs)
 		if err != nil {
-			return evidence.ForgeRunners{Access: f.classify(ep, needMaintainer, gl.MaintainerPermissions, "", resp, err)}
+			return evidence.ForgeRunners{Access: f.classify(ep, needMaintainer, maintainer, "", err)}
 		}
 		for _, r := range rs {
+			if r == nil {
+				continue
+			}
 			out.Runners = append(out.Runners, evidence.ForgeRunner{
 				Name: forge.Clean(firstNonEmpty(r.Name, r.Description), 100), Status: forge.Clean(r.Status, 20),
 				SelfHosted: r.RunnerType != "instance_type", Shared: r.IsShared || r.RunnerType == "instance_type",
@@ -356,36 +356,42 @@ func (f *Fetcher) runners(ro gl.RequestOptionFunc) evidence.ForgeRunners {
 		if resp.NextPage == 0 {
 			break
 		}
-		opts.Page = resp.NextPage
+		next = resp.NextPage
 	}
 	return out
 }
 
-func (f *Fetcher) environments(ro gl.RequestOptionFunc) evidence.ForgeEnvironments {
+func (f *Fetcher) environments(ctx context.Context) evidence.ForgeEnvironments {
 	const ep = "GET /projects/:id/protected_environments"
 	out := evidence.ForgeEnvironments{Access: forge.Allowed(ep)}
-	envs, resp, err := f.c.Environments.ListEnvironments(f.s.Path, &gl.ListEnvironmentsOptions{ListOptions: gl.ListOptions{PerPage: perPage}}, ro)
-	if err != nil {
-		return evidence.ForgeEnvironments{Access: f.classify("GET /projects/:id/environments", needDeveloper, 0, "", resp, err)}
+	var envs []*environment
+	if _, err := f.c.Get(ctx, f.project("/environments"), list(perPage, 0), &envs); err != nil {
+		return evidence.ForgeEnvironments{Access: f.classify("GET /projects/:id/environments", needDeveloper, 0, "", err)}
 	}
-	prot := map[string]*gl.ProtectedEnvironment{}
-	pes, resp, err := f.c.ProtectedEnvironments.ListProtectedEnvironments(f.s.Path, &gl.ListProtectedEnvironmentsOptions{ListOptions: gl.ListOptions{PerPage: perPage}}, ro)
-	if err != nil {
+	prot := map[string]*protectedEnvironment{}
+	var pes []*protectedEnvironment
+	if _, err := f.c.Get(ctx, f.project("/protected_environments"), list(perPage, 0), &pes); err != nil {
 		if len(envs) > 0 {
-			return evidence.ForgeEnvironments{Access: f.classify(ep, needMaintainer, gl.MaintainerPermissions, "GitLab Premium (protected environments)", resp, err)}
+			return evidence.ForgeEnvironments{Access: f.classify(ep, needMaintainer, maintainer, "GitLab Premium (protected environments)", err)}
 		}
+		pes = nil
 	}
 	for _, pe := range pes {
-		prot[pe.Name] = pe
+		if pe != nil {
+			prot[pe.Name] = pe
+		}
 	}
 	for _, e := range envs {
+		if e == nil {
+			continue
+		}
 		env := evidence.ForgeEnvironment{Name: forge.Clean(e.Name, 100)}
 		if pe, ok := prot[e.Name]; ok {
 			env.Protected = true
 			env.RequiredReviewers = int(pe.RequiredApprovalCount)
 			for _, r := range pe.ApprovalRules {
 				if r != nil {
-					env.RequiredReviewers = max(env.RequiredReviewers, int(r.RequiredApprovalCount))
+					env.RequiredReviewers = max(env.RequiredReviewers, int(r.RequiredApprovals))
 				}
 			}
 		}
@@ -395,32 +401,35 @@ func (f *Fetcher) environments(ro gl.RequestOptionFunc) evidence.ForgeEnvironmen
 }
 
 // variables lists CI/CD variables by name and flags. GitLab returns their
-// values too; they are dropped here, and the transport keeps these answers
-// off the disk.
-func (f *Fetcher) variables(ro gl.RequestOptionFunc) evidence.ForgeSecrets {
+// values too; they are never decoded, and the transport keeps these
+// answers off the disk.
+func (f *Fetcher) variables(ctx context.Context) evidence.ForgeSecrets {
 	const ep = "GET /projects/:id/variables"
 	out := evidence.ForgeSecrets{Access: forge.Allowed(ep)}
-	opts := &gl.ListProjectVariablesOptions{ListOptions: gl.ListOptions{PerPage: perPage}}
+	next := 0
 	for {
-		vs, resp, err := f.c.ProjectVariables.ListVariables(f.s.Path, opts, ro)
+		var vs []*variable
+		resp, err := f.c.Get(ctx, f.project("/variables"), list(perPage, next), &vs)
 		if err != nil {
-			return evidence.ForgeSecrets{Access: f.classify(ep, needMaintainer, gl.MaintainerPermissions, "", resp, err)}
+			return evidence.ForgeSecrets{Access: f.classify(ep, needMaintainer, maintainer, "", err)}
 		}
 		for _, v := range vs {
+			if v == nil {
+				continue
+			}
 			if len(out.Secrets) >= MaxSecrets {
 				out.Truncated = true
 				return out
 			}
-			v.Value = ""
 			out.Secrets = append(out.Secrets, evidence.ForgeSecret{
 				Name: forge.Clean(v.Key, 200), Scope: forge.Clean(v.EnvironmentScope, 100), Masked: v.Masked || v.Hidden,
-				Protected: v.Protected, Hidden: v.Hidden, File: v.VariableType == gl.FileVariableType,
+				Protected: v.Protected, Hidden: v.Hidden, File: v.VariableType == "file",
 			})
 		}
 		if resp.NextPage == 0 {
 			return out
 		}
-		opts.Page = resp.NextPage
+		next = resp.NextPage
 	}
 }
 
@@ -441,12 +450,11 @@ func (f *Fetcher) reporting(r *evidence.ForgeRepository) evidence.ForgeSecurityF
 	return evidence.ForgeSecurityFeature{Feature: evidence.FeaturePrivateReporting, Enabled: len(on) > 0, Detail: d, Access: forge.Allowed("GET /projects/:id")}
 }
 
-func (f *Fetcher) pushProtection(ro gl.RequestOptionFunc) evidence.ForgeSecurityFeature {
+func (f *Fetcher) pushProtection(ctx context.Context) evidence.ForgeSecurityFeature {
 	const ep = "GET /projects/:id/security_settings"
-	s, resp, err := f.c.ProjectSecuritySettings.ListProjectSecuritySettings(f.s.Path, ro)
-	err = nonEmpty(s, err)
-	if err != nil {
-		return evidence.ForgeSecurityFeature{Feature: evidence.FeaturePushProtection, Access: f.classify(ep, needMaintainer, gl.MaintainerPermissions, "GitLab Ultimate (secret push protection)", resp, err)}
+	var s securitySettings
+	if _, err := f.c.Get(ctx, f.project("/security_settings"), nil, &s); err != nil {
+		return evidence.ForgeSecurityFeature{Feature: evidence.FeaturePushProtection, Access: f.classify(ep, needMaintainer, maintainer, "GitLab Ultimate (secret push protection)", err)}
 	}
 	on := s.SecretPushProtectionEnabled
 	return evidence.ForgeSecurityFeature{Feature: evidence.FeaturePushProtection, Enabled: on, Detail: onOff(on), Access: forge.Allowed(ep)}
@@ -460,71 +468,73 @@ func onOff(b bool) string {
 }
 
 // dependencies reads the dependency list, which GitLab fills from
-// dependency scanning: a non-empty list shows scanning runs.
-func (f *Fetcher) dependencies(ro gl.RequestOptionFunc) evidence.ForgeSecurityFeature {
+// dependency scanning: a non-empty list shows scanning runs. Only its
+// length and X-Total are read.
+func (f *Fetcher) dependencies(ctx context.Context) evidence.ForgeSecurityFeature {
 	const ep = "GET /projects/:id/dependencies"
-	deps, resp, err := f.c.Dependencies.ListProjectDependencies(f.s.Path, &gl.ListProjectDependenciesOptions{ListOptions: gl.ListOptions{PerPage: 20}}, ro)
+	var deps []json.RawMessage
+	resp, err := f.c.Get(ctx, f.project("/dependencies"), list(20, 0), &deps)
 	if err != nil {
-		return evidence.ForgeSecurityFeature{Feature: evidence.FeatureDependencyScanning, Access: f.classify(ep, needDeveloper, gl.DeveloperPermissions, "GitLab Ultimate (dependency list)", resp, err)}
+		return evidence.ForgeSecurityFeature{Feature: evidence.FeatureDependencyScanning, Access: f.classify(ep, needDeveloper, developer, "GitLab Ultimate (dependency list)", err)}
 	}
 	if len(deps) == 0 {
 		return evidence.ForgeSecurityFeature{Feature: evidence.FeatureDependencyScanning, Detail: "the dependency list is empty: no dependency scanning results on the default branch", Access: forge.Allowed(ep)}
 	}
 	total := len(deps)
-	if resp != nil && resp.TotalItems > 0 {
-		total = int(resp.TotalItems)
+	if resp.Total > 0 {
+		total = resp.Total
 	}
 	return evidence.ForgeSecurityFeature{Feature: evidence.FeatureDependencyScanning, Enabled: true,
 		Detail: fmt.Sprintf("%s listed from dependency scanning", textsafe.Plural(total, "dependency", "dependencies")), Access: forge.Allowed(ep)}
 }
 
-func (f *Fetcher) vulnerabilities(ro gl.RequestOptionFunc) evidence.ForgeAlerts {
+// vulnerabilities reads the REST vulnerability list: deprecated in favour
+// of GraphQL but still served, and Assay stays REST-only.
+func (f *Fetcher) vulnerabilities(ctx context.Context) evidence.ForgeAlerts {
 	const ep = "GET /projects/:id/vulnerabilities"
 	out := evidence.ForgeAlerts{Source: evidence.AlertsVulnerabilities, TargetDays: f.targets, Access: forge.Allowed(ep)}
-	opts := &gl.ListProjectVulnerabilitiesOptions{ListOptions: gl.ListOptions{PerPage: perPage}}
+	next := 0
 	for page := 0; page < MaxAlerts/perPage+1; page++ {
-		//lint:ignore SA1019 the REST endpoint is deprecated in favour of GraphQL but still served, and Assay stays REST-only
-		vs, resp, err := f.c.ProjectVulnerabilities.ListProjectVulnerabilities(f.s.Path, opts, ro)
+		var vs []*vulnerability
+		resp, err := f.c.Get(ctx, f.project("/vulnerabilities"), list(perPage, next), &vs)
 		if err != nil {
-			return evidence.ForgeAlerts{Source: evidence.AlertsVulnerabilities, Access: f.classify(ep, needDeveloper, gl.DeveloperPermissions, "GitLab Ultimate (vulnerability report)", resp, err)}
+			return evidence.ForgeAlerts{Source: evidence.AlertsVulnerabilities, Access: f.classify(ep, needDeveloper, developer, "GitLab Ultimate (vulnerability report)", err)}
 		}
 		for _, v := range vs {
-			if v.State != "detected" && v.State != "confirmed" {
+			if v == nil || v.State != "detected" && v.State != "confirmed" {
 				continue
 			}
 			if len(out.Open) >= MaxAlerts {
 				out.Truncated = true
 				return out
 			}
-			a := evidence.ForgeAlert{ID: fmt.Sprint(v.ID), Severity: strings.ToLower(forge.Clean(v.Severity, 20)),
-				Title: forge.Clean(v.ReportType+": "+v.Title, 200), URL: f.web(fmt.Sprintf("/-/security/vulnerabilities/%d", v.ID))}
-			if v.CreatedAt != nil {
-				a.CreatedAt = *v.CreatedAt
-			}
-			out.Open = append(out.Open, a)
+			out.Open = append(out.Open, evidence.ForgeAlert{ID: fmt.Sprint(v.ID), Severity: strings.ToLower(forge.Clean(v.Severity, 20)),
+				Title: forge.Clean(v.ReportType+": "+v.Title, 200), URL: f.web(fmt.Sprintf("/-/security/vulnerabilities/%d", v.ID)),
+				CreatedAt: v.CreatedAt})
 		}
 		if resp.NextPage == 0 {
 			return out
 		}
-		opts.Page = resp.NextPage
+		next = resp.NextPage
 	}
 	out.Truncated = true
 	return out
 }
 
-func (f *Fetcher) releases(ro gl.RequestOptionFunc) evidence.ForgeReleases {
+func (f *Fetcher) releases(ctx context.Context) evidence.ForgeReleases {
 	const ep = "GET /projects/:id/releases"
-	rels, resp, err := f.c.Releases.ListReleases(f.s.Path, &gl.ListReleasesOptions{ListOptions: gl.ListOptions{PerPage: MaxReleases}}, ro)
+	var rels []*release
+	resp, err := f.c.Get(ctx, f.project("/releases"), list(MaxReleases, 0), &rels)
 	if err != nil {
-		return evidence.ForgeReleases{Access: f.classify(ep, needRead, 0, "", resp, err)}
+		return evidence.ForgeReleases{Access: f.classify(ep, needRead, 0, "", err)}
 	}
 	out := evidence.ForgeReleases{Access: forge.Allowed(ep), Truncated: resp.NextPage != 0}
 	for _, r := range rels {
-		rel := evidence.ForgeRelease{Tag: forge.Clean(r.TagName, 200), Name: forge.Clean(r.Name, 200), Prerelease: r.UpcomingRelease,
-			URL: f.web("/-/releases/" + r.TagName)}
-		if r.ReleasedAt != nil {
-			rel.PublishedAt = *r.ReleasedAt
+		if r == nil {
+			continue
 		}
+		rel := evidence.ForgeRelease{Tag: forge.Clean(r.TagName, 200), Name: forge.Clean(r.Name, 200), Prerelease: r.UpcomingRelease,
+			URL: f.web("/-/releases/" + r.TagName), PublishedAt: r.ReleasedAt}
 		for _, l := range r.Assets.Links {
 			if l != nil && len(rel.Assets) < 200 {
 				rel.Assets = append(rel.Assets, evidence.ForgeAsset{Name: forge.Clean(l.Name, 200), URL: forge.Clean(l.URL, 300)})
