@@ -191,6 +191,8 @@ func TestSecurityFixesHaveAdvisoriesSkipsComponentUpdates(t *testing.T) {
 		Context: []string{"Reject oversized headers (CVE-2024-0001)"}}}
 	ownUpdate := evidence.Record{Fact: evidence.SecurityFix{Commit: "1111111111111111", IDs: []string{"CVE-2024-0002"}, Title: "Update the header parser to reject NUL bytes (CVE-2024-0002)",
 		Context: []string{"Update the header parser to reject NUL bytes (CVE-2024-0002)"}}}
+	goBump := evidence.Record{Fact: evidence.SecurityFix{Commit: "2a64dbeca0d8aaaa", IDs: []string{"CVE-2019-17596"}, Title: "Merge pull request #961 from someone/upgrade-to-golang-1.13.3",
+		Context: []string{"upgrade to go 1.13.3 (CVE-2019-17596)"}}}
 	depOnly := evidence.Record{Fact: evidence.OwnSecurityFixes{DependencyOnly: 1, DependencyOnlyCommits: []string{"e1d9172fb620aaaa"}}}
 
 	tests := []struct {
@@ -199,6 +201,7 @@ func TestSecurityFixesHaveAdvisoriesSkipsComponentUpdates(t *testing.T) {
 		want []rule.Outcome
 	}{
 		{"component updates only", []evidence.Record{deps, walked, release, bump, depOnly}, []rule.Outcome{rule.NotApplicable}},
+		{"a toolchain update", []evidence.Record{walked, goBump}, []rule.Outcome{rule.NotApplicable}},
 		{"dependency-only commit without the history's classification", []evidence.Record{walked, bump}, []rule.Outcome{rule.False}},
 		{"own fix still needs an advisory", []evidence.Record{deps, walked, release, own}, []rule.Outcome{rule.False}},
 		{"updating own code is not a component update", []evidence.Record{deps, walked, ownUpdate}, []rule.Outcome{rule.False}},
@@ -208,6 +211,10 @@ func TestSecurityFixesHaveAdvisoriesSkipsComponentUpdates(t *testing.T) {
 			var got []rule.Outcome
 			for _, f := range securityFixesHaveAdvisories(evidence.NewSet(tc.recs...)) {
 				got = append(got, f.Outcome)
+				// Only the advisory's absence from assay.yaml is observed.
+				if f.Outcome == rule.False && f.Negative != rule.Elsewhere {
+					t.Errorf("negative %q, want %q: %s", f.Negative, rule.Elsewhere, f.Message)
+				}
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("outcomes (-want +got):\n%s", diff)
