@@ -13,12 +13,13 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // FileName is the conventional name of the declaration in a repository.
@@ -125,7 +126,7 @@ type Build struct {
 }
 
 // goRelease is a Go release as build.go names it.
-var goRelease = regexp.MustCompile(`^(?:go)?1\.\d+(?:\.\d+)?$`)
+var goRelease = lazyre.New(`^(?:go)?1\.\d+(?:\.\d+)?$`)
 
 // DefaultRemediationTargets apply when assay.yaml declares none: common
 // industry practice, documented in docs/configuration.md.
@@ -358,9 +359,9 @@ func (c *Config) setDefaults() {
 }
 
 var (
-	claimIDPattern = regexp.MustCompile(`^[1-4]\.[1-6]\.[1-6]$`)
-	sha256Pattern  = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	ruleIDPattern  = regexp.MustCompile(`^[a-z][a-zA-Z0-9]+$`)
+	claimIDPattern = lazyre.New(`^[1-4]\.[1-6]\.[1-6]$`)
+	sha256Pattern  = lazyre.New(`^[0-9a-f]{64}$`)
+	ruleIDPattern  = lazyre.New(`^[a-z][a-zA-Z0-9]+$`)
 )
 
 func (c *Config) validate(knownClaim func(string) bool) Errors {

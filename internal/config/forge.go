@@ -1,8 +1,9 @@
 package config
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // Forge is the optional forge section: it opts the assessment into reading
@@ -19,7 +20,7 @@ type Forge struct {
 	Pos    Pos    `yaml:"-"`
 }
 
-var forgeRepoPattern = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9_.][A-Za-z0-9_.-]*){2,20}$`)
+var forgeRepoPattern = lazyre.New(`^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9_.][A-Za-z0-9_.-]*){2,20}$`)
 
 func (f Forge) validate(add func(p Pos, field, format string, args ...any)) {
 	switch f.Type {

@@ -2,8 +2,9 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // This file holds the declarations no file in a repository can prove on its
@@ -99,8 +100,8 @@ var (
 )
 
 var (
-	cvePattern  = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
-	ghsaPattern = regexp.MustCompile(`^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$`)
+	cvePattern  = lazyre.New(`^CVE-[0-9]{4}-[0-9]{4,}$`)
+	ghsaPattern = lazyre.New(`^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$`)
 )
 
 // DocRefOK reports whether a document reference is a relative repository

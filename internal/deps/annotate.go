@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	"golang.org/x/mod/modfile"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/source"
 )
@@ -156,16 +156,16 @@ func cargoDirect(data []byte) map[string]string {
 }
 
 var (
-	reNpmIntegrity   = regexp.MustCompile(`"integrity"\s*:\s*"sha(1|256|384|512)-`)
-	reYarnIntegrity  = regexp.MustCompile(`(?m)^\s+(integrity\s+sha|checksum:\s*\S)`)
-	rePnpmIntegrity  = regexp.MustCompile(`integrity:\s*sha(1|256|384|512)-`)
-	rePnpmLocal      = regexp.MustCompile(`(?m)^\s+resolution:\s*\{\s*directory:`)
-	reBunIntegrity   = regexp.MustCompile(`"sha(1|256|384|512)-[A-Za-z0-9+/=]+"`)
-	reJSONHashes     = regexp.MustCompile(`"hashes"\s*:\s*\[\s*"`)
-	reNuGetHash      = regexp.MustCompile(`"contentHash"\s*:\s*"[^"]+"`)
-	reSwiftRevision  = regexp.MustCompile(`"revision"\s*:\s*"[0-9a-f]{40}"`)
-	rePubSHA         = regexp.MustCompile(`sha256:\s*"?[0-9a-f]{64}`)
-	reComposerShasum = regexp.MustCompile(`"shasum"\s*:\s*"[0-9a-f]{40,}"`)
+	reNpmIntegrity   = lazyre.New(`"integrity"\s*:\s*"sha(1|256|384|512)-`)
+	reYarnIntegrity  = lazyre.New(`(?m)^\s+(integrity\s+sha|checksum:\s*\S)`)
+	rePnpmIntegrity  = lazyre.New(`integrity:\s*sha(1|256|384|512)-`)
+	rePnpmLocal      = lazyre.New(`(?m)^\s+resolution:\s*\{\s*directory:`)
+	reBunIntegrity   = lazyre.New(`"sha(1|256|384|512)-[A-Za-z0-9+/=]+"`)
+	reJSONHashes     = lazyre.New(`"hashes"\s*:\s*\[\s*"`)
+	reNuGetHash      = lazyre.New(`"contentHash"\s*:\s*"[^"]+"`)
+	reSwiftRevision  = lazyre.New(`"revision"\s*:\s*"[0-9a-f]{40}"`)
+	rePubSHA         = lazyre.New(`sha256:\s*"?[0-9a-f]{64}`)
+	reComposerShasum = lazyre.New(`"shasum"\s*:\s*"[0-9a-f]{40,}"`)
 )
 
 // integrity reports how many pinned packages carry a content hash. It reads

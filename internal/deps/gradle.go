@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -19,6 +18,7 @@ import (
 	"github.com/google/osv-scalibr/plugin"
 	"github.com/google/osv-scalibr/purl"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 )
 
@@ -200,7 +200,7 @@ func richVersion(m map[string]any) (string, string) {
 	return "", "rich version without strictly, require or prefer"
 }
 
-var exactVersion = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+-]*$`)
+var exactVersion = lazyre.New(`^[0-9A-Za-z][0-9A-Za-z._+-]*$`)
 
 // pinnedVersion accepts an exact version and explains anything else:
 // ranges, dynamic versions ("1.+", latest.release) and interpolations.
@@ -333,26 +333,26 @@ func devConfiguration(cfg string) bool {
 var (
 	// reDeclaration is a dependency declaration: a configuration name
 	// followed by "(" (Kotlin, Groovy) or whitespace (Groovy).
-	reDeclaration = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9_]*)\s*(\(|\s)\s*(.*)$`)
+	reDeclaration = lazyre.New(`^\s*([A-Za-z][A-Za-z0-9_]*)\s*(\(|\s)\s*(.*)$`)
 	// reCoordinate is a "group:name:version[:classifier][@ext]" literal.
-	reAddCall    = regexp.MustCompile(`^\s*(?:add\(\s*["']([A-Za-z][A-Za-z0-9_]*)["']\s*,|["']([A-Za-z][A-Za-z0-9_]*)["']\s*\()\s*(.*)$`)
-	reCoordinate = regexp.MustCompile(`["']([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)(?::([^"':@]+))?(?::[^"'@]*)?(?:@[A-Za-z0-9]+)?["']`)
-	reMapGroup   = regexp.MustCompile(`\bgroup\s*[:=]\s*["']([^"']+)["']`)
-	reMapName    = regexp.MustCompile(`\bname\s*[:=]\s*["']([^"']+)["']`)
-	reMapVersion = regexp.MustCompile(`\bversion\s*[:=]\s*["']([^"']+)["']`)
-	reAccessor   = regexp.MustCompile(`\blibs\.((?:[A-Za-z0-9_]+\.)*[A-Za-z0-9_]+)`)
+	reAddCall    = lazyre.New(`^\s*(?:add\(\s*["']([A-Za-z][A-Za-z0-9_]*)["']\s*,|["']([A-Za-z][A-Za-z0-9_]*)["']\s*\()\s*(.*)$`)
+	reCoordinate = lazyre.New(`["']([A-Za-z0-9_.\-]+):([A-Za-z0-9_.\-]+)(?::([^"':@]+))?(?::[^"'@]*)?(?:@[A-Za-z0-9]+)?["']`)
+	reMapGroup   = lazyre.New(`\bgroup\s*[:=]\s*["']([^"']+)["']`)
+	reMapName    = lazyre.New(`\bname\s*[:=]\s*["']([^"']+)["']`)
+	reMapVersion = lazyre.New(`\bversion\s*[:=]\s*["']([^"']+)["']`)
+	reAccessor   = lazyre.New(`\blibs\.((?:[A-Za-z0-9_]+\.)*[A-Za-z0-9_]+)`)
 	// reFindLibrary is the catalog looked up by alias, directly or through
 	// a helper of that name in a convention plugin.
-	reFindLibrary = regexp.MustCompile(`\b(?:findLibrary|library)\(\s*"([A-Za-z0-9_.\-]+)"\s*\)`)
-	reKotlinLib   = regexp.MustCompile(`\bkotlin\(\s*"([A-Za-z0-9_.\-]+)"`)
+	reFindLibrary = lazyre.New(`\b(?:findLibrary|library)\(\s*"([A-Za-z0-9_.\-]+)"\s*\)`)
+	reKotlinLib   = lazyre.New(`\bkotlin\(\s*"([A-Za-z0-9_.\-]+)"`)
 	// reAssign is a simple string variable: val x = "1.0", def x = '1.0',
 	// ext.x = "1.0", set("x", "1.0") is not evaluated.
-	reAssign   = regexp.MustCompile(`^\s*(?:(?:val|var|def|const val|ext\.|extra\[)\s*)?["']?([A-Za-z_][A-Za-z0-9_.]*)["']?\]?\s*(?::\s*String\s*)?=\s*["']([^"'$]+)["']\s*$`)
-	reInterpol = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_.]*)\}?`)
+	reAssign   = lazyre.New(`^\s*(?:(?:val|var|def|const val|ext\.|extra\[)\s*)?["']?([A-Za-z_][A-Za-z0-9_.]*)["']?\]?\s*(?::\s*String\s*)?=\s*["']([^"'$]+)["']\s*$`)
+	reInterpol = lazyre.New(`\$\{?([A-Za-z_][A-Za-z0-9_.]*)\}?`)
 )
 
 // reConstraints opens a dependencies { constraints { ... } } block.
-var reConstraints = regexp.MustCompile(`^constraints\s*\{`)
+var reConstraints = lazyre.New(`^constraints\s*\{`)
 
 // declares reports whether a declaration's arguments name a component
 // Assay can read: literal coordinates, a map notation, a catalog accessor or

@@ -3,12 +3,12 @@ package deps
 import (
 	"encoding/json"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 )
 
@@ -80,7 +80,7 @@ func readGraph(format string, data []byte, sibling func(name string) []byte) *gr
 	return nil
 }
 
-var reNameSep = regexp.MustCompile(`[-_.]+`)
+var reNameSep = lazyre.New(`[-_.]+`)
 
 // normName folds the spellings ecosystems treat as one name (PyPI's
 // case and separators, Composer's case).

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/google/osv-scalibr/inventory"
 	"github.com/google/osv-scalibr/purl"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/source"
 )
 
@@ -303,13 +303,13 @@ func npmNameFromPath(key string) string {
 	return name
 }
 
-var gitCommitForms = []*regexp.Regexp{
-	regexp.MustCompile(`(?:^|.+@)(?:git(?:\+(?:ssh|https))?|ssh)://.+#(\w+)$`),
-	regexp.MustCompile(`(?:^|.+@)https://.+\.git#(\w+)$`),
-	regexp.MustCompile(`https://codeload\.github\.com(?:/[\w-.]+)+/tar\.gz/(\w+)`),
-	regexp.MustCompile(`https://gitlab\.com(?:/[\w-.]+)+/-/archive/(\w+)`),
-	regexp.MustCompile(`.+[#&]commit[:=](\w+)$`),
-	regexp.MustCompile(`^(?:github|gitlab|bitbucket):.+#(\w+)$`),
+var gitCommitForms = []*lazyre.Regexp{
+	lazyre.New(`(?:^|.+@)(?:git(?:\+(?:ssh|https))?|ssh)://.+#(\w+)$`),
+	lazyre.New(`(?:^|.+@)https://.+\.git#(\w+)$`),
+	lazyre.New(`https://codeload\.github\.com(?:/[\w-.]+)+/tar\.gz/(\w+)`),
+	lazyre.New(`https://gitlab\.com(?:/[\w-.]+)+/-/archive/(\w+)`),
+	lazyre.New(`.+[#&]commit[:=](\w+)$`),
+	lazyre.New(`^(?:github|gitlab|bitbucket):.+#(\w+)$`),
 }
 
 // gitCommit is the commit a git-resolved dependency is pinned to, or "".

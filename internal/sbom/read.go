@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/assaysec/assay/internal/deps"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 )
 
 // MaxComponents caps how many components of one document are examined.
@@ -39,11 +39,15 @@ type Sniffed struct {
 }
 
 var (
-	reCDXNS     = regexp.MustCompile(`http://cyclonedx\.org/schema/bom/(\d+\.\d+)`)
-	reTVVersion = regexp.MustCompile(`(?m)^SPDXVersion:\s*SPDX-(\d+\.\d+)`)
+	reCDXNS     = lazyre.New(`http://cyclonedx\.org/schema/bom/(\d+\.\d+)`)
+	reTVVersion = lazyre.New(`(?m)^SPDXVersion:\s*SPDX-(\d+\.\d+)`)
 )
 
 // Sniff identifies a document without parsing it fully.
+
+// spdx3Version finds the SPDX 3 version in a JSON-LD context URL.
+var spdx3Version = lazyre.New(`spdx\.org/rdf/(3\.\d+)`)
+
 func Sniff(data []byte) (Sniffed, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	trimmed = bytes.TrimPrefix(trimmed, []byte("\xef\xbb\xbf"))
@@ -65,7 +69,7 @@ func Sniff(data []byte) (Sniffed, error) {
 			return Sniffed{Format: "SPDX", SpecVersion: strings.TrimPrefix(head.SPDXVersion, "SPDX-"), Encoding: "json"}, nil
 		case bytes.Contains(head.Context, []byte("spdx.org/rdf/3")):
 			v := "3.0"
-			if m := regexp.MustCompile(`spdx\.org/rdf/(3\.\d+)`).FindSubmatch(head.Context); m != nil {
+			if m := spdx3Version.FindSubmatch(head.Context); m != nil {
 				v = string(m[1])
 			}
 			return Sniffed{Format: "SPDX", SpecVersion: v, Encoding: "json"}, nil

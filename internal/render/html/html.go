@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/assaysec/assay/internal/render"
 	"github.com/assaysec/assay/internal/report"
@@ -43,7 +44,11 @@ var (
 // JSON format carries it in full.
 const maxExtensionJSON = 64 << 10
 
-var tmpl = template.Must(template.New("report").Funcs(funcs).Parse(pageTemplate))
+// tmpl is parsed on first use: every command pays for the package's
+// initialisation, and only the HTML report needs the template.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(funcs).Parse(pageTemplate))
+})
 
 // csp allows nothing but the page's own inline style and script, named by
 // their hashes, so injected markup could neither run script nor load
@@ -85,7 +90,7 @@ func Write(w io.Writer, r *report.Report) error {
 	for i := range r.Principles {
 		p.principles[r.Principles[i].ID] = &r.Principles[i]
 	}
-	if err := tmpl.Execute(w, p); err != nil {
+	if err := tmpl().Execute(w, p); err != nil {
 		return fmt.Errorf("render html: %w", err)
 	}
 	return nil

@@ -2,7 +2,6 @@ package ci
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
@@ -103,6 +102,9 @@ func npmUnpinned(args string) (names []string, bare bool) {
 
 // goUnpinned returns the go install arguments that follow a moving
 // version (@latest, a branch) rather than a tag or a commit.
+// goPseudoVersion is a Go pseudo-version, which pins a commit.
+var goPseudoVersion = lazyre.New(`^v\d+\.\d+\.\d+-\d{14}-[0-9a-f]{12}$`)
+
 func goUnpinned(args string) []string {
 	var out []string
 	for _, w := range words(args) {
@@ -110,7 +112,7 @@ func goUnpinned(args string) []string {
 			continue
 		}
 		v := w[strings.LastIndex(w, "@")+1:]
-		if !exactVersion.MatchString(v) && !regexp.MustCompile(`^v\d+\.\d+\.\d+-\d{14}-[0-9a-f]{12}$`).MatchString(v) {
+		if !exactVersion.MatchString(v) && !goPseudoVersion.MatchString(v) {
 			out = append(out, w)
 		}
 	}

@@ -8,7 +8,6 @@ package secrets
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -248,20 +247,20 @@ type scannerTool struct {
 	tool string
 	uses []string       // action prefixes, lower case
 	repo []string       // pre-commit hook repositories, lower case, without scheme
-	run  *regexp.Regexp // command line
+	run  *lazyre.Regexp // command line
 }
 
 var scannerTools = []scannerTool{
 	{"gitleaks", []string{"gitleaks/gitleaks-action", "zricethezav/gitleaks-action"}, []string{"github.com/gitleaks/gitleaks", "github.com/zricethezav/gitleaks"},
-		regexp.MustCompile(`\bgitleaks\s+(?:detect|protect|git|dir|stdin)\b`)},
+		lazyre.New(`\bgitleaks\s+(?:detect|protect|git|dir|stdin)\b`)},
 	{"trufflehog", []string{"trufflesecurity/trufflehog"}, []string{"github.com/trufflesecurity/trufflehog"},
-		regexp.MustCompile(`\btrufflehog\s+(?:git|github|gitlab|filesystem|docker)\b`)},
+		lazyre.New(`\btrufflehog\s+(?:git|github|gitlab|filesystem|docker)\b`)},
 	{"detect-secrets", []string{"reviewdog/action-detect-secrets"}, []string{"github.com/yelp/detect-secrets"},
-		regexp.MustCompile(`\bdetect-secrets(?:-hook)?\s+(?:scan|audit)?`)},
+		lazyre.New(`\bdetect-secrets(?:-hook)?\s+(?:scan|audit)?`)},
 	{"ggshield", []string{"gitguardian/ggshield-action", "gitguardian/ggshield/actions/secret"}, []string{"github.com/gitguardian/ggshield"},
-		regexp.MustCompile(`\bggshield\s+secret\s+scan\b`)},
-	{"talisman", nil, []string{"github.com/thoughtworks/talisman"}, regexp.MustCompile(`\btalisman\s+--(?:scan|githook)`)},
-	{"secretlint", nil, []string{"github.com/secretlint/secretlint"}, regexp.MustCompile(`\bsecretlint\s`)},
+		lazyre.New(`\bggshield\s+secret\s+scan\b`)},
+	{"talisman", nil, []string{"github.com/thoughtworks/talisman"}, lazyre.New(`\btalisman\s+--(?:scan|githook)`)},
+	{"secretlint", nil, []string{"github.com/secretlint/secretlint"}, lazyre.New(`\bsecretlint\s`)},
 }
 
 func (t scannerTool) matchUses(uses string) bool {

@@ -3,9 +3,9 @@ package manifests
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/scope"
 	"github.com/assaysec/assay/internal/source"
@@ -14,7 +14,7 @@ import (
 // maxGoFiles bounds how many Go files are read for cgo directives.
 const maxGoFiles = 5000
 
-var cgoPkgConfig = regexp.MustCompile(`(?m)^[ \t]*(?://[ \t]*)?#cgo\b[^:\n]*\bpkg-config:[ \t]*([^\n]+)$`)
+var cgoPkgConfig = lazyre.New(`(?m)^[ \t]*(?://[ \t]*)?#cgo\b[^:\n]*\bpkg-config:[ \t]*([^\n]+)$`)
 
 // cgoLibraries returns, per Go module directory, the host libraries its
 // product files link through `#cgo pkg-config:`, each with the first place

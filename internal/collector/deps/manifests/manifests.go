@@ -9,12 +9,12 @@ import (
 	"context"
 	"encoding/json"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/source"
 )
@@ -267,7 +267,7 @@ func npmNeedsLock(data []byte) (bool, string) {
 	return true, ""
 }
 
-var goRequire = regexp.MustCompile(`(?m)^\s*require\b`)
+var goRequire = lazyre.New(`(?m)^\s*require\b`)
 
 func goNeedsLock(data []byte) (bool, string) {
 	if !goRequire.Match(data) {
@@ -279,7 +279,7 @@ func goNeedsLock(data []byte) (bool, string) {
 // swiftPackageDependency is a .package(url:/path:/name:/id:) entry of a
 // Package.swift dependencies list; a target's dependencies: ["Name"]
 // names a target of the same package and resolves nothing.
-var swiftPackageDependency = regexp.MustCompile(`\.package\s*\(`)
+var swiftPackageDependency = lazyre.New(`\.package\s*\(`)
 
 func swiftNeedsLock(data []byte) (bool, string) {
 	if !swiftPackageDependency.Match(data) {

@@ -8,12 +8,12 @@ import (
 	"errors"
 	"io"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/source"
 )
 
@@ -32,9 +32,9 @@ func lineOf(data []byte, needle string) int {
 
 var (
 	// exactSemver is an npm or Composer version without any range operator.
-	exactSemver = regexp.MustCompile(`^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+	exactSemver = lazyre.New(`^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 	// pep440Exact is "name[extras]==1.2.3" (optionally "; marker"), not "==1.*".
-	pep440Exact = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[0-9][0-9A-Za-z.+!-]*\s*(;.*)?$`)
+	pep440Exact = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[0-9][0-9A-Za-z.+!-]*\s*(;.*)?$`)
 )
 
 // firstRange returns the first dependency of a JSON manifest (package.json
@@ -178,8 +178,8 @@ func cargoMembers(data []byte) []string {
 
 // gradleInclude matches the project paths of include "a", ":b:c" or include(":d").
 var (
-	gradleIncludeLine = regexp.MustCompile(`(?m)^\s*include\b(.*)$`)
-	gradleQuoted      = regexp.MustCompile(`["']([^"']+)["']`)
+	gradleIncludeLine = lazyre.New(`(?m)^\s*include\b(.*)$`)
+	gradleQuoted      = lazyre.New(`["']([^"']+)["']`)
 )
 
 // gradleMembers returns the projects a settings.gradle(.kts) includes, as
@@ -201,7 +201,7 @@ func gradleMembers(settings []byte) []string {
 // version catalog: "1.+", "latest.release", "[1.0,2.0)". A "+" is dynamic
 // only as the version's last character (Gradle's prefix match); inside a
 // version it is a literal, as in "9+181-r4173-1" or "1.0+build.5".
-var gradleDynamic = regexp.MustCompile(`["'][\w.-]+:[\w.-]+:(` + gradleDynamicVersion + `)["']|version\s*=\s*["'](` + gradleDynamicVersion + `)["']|(strictly|prefer|require)\s*=\s*["'](` + gradleDynamicVersion + `)["']`)
+var gradleDynamic = lazyre.New(`["'][\w.-]+:[\w.-]+:(` + gradleDynamicVersion + `)["']|version\s*=\s*["'](` + gradleDynamicVersion + `)["']|(strictly|prefer|require)\s*=\s*["'](` + gradleDynamicVersion + `)["']`)
 
 // gradleDynamicVersion is a version Gradle resolves at build time: ending in
 // "+", starting with "latest.", or a range in brackets or parentheses.

@@ -3,9 +3,9 @@ package manifests
 import (
 	"path"
 
-	"regexp"
 	"strings"
 
+	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/source"
 )
@@ -29,7 +29,7 @@ func setuptoolsRequires(base string, data []byte) (reqs []setuptoolsRequirement,
 	return setupPyRequires(data)
 }
 
-var setupCfgKey = regexp.MustCompile(`^install_requires\s*=\s*(.*)$`)
+var setupCfgKey = lazyre.New(`^install_requires\s*=\s*(.*)$`)
 
 // setupCfgRequires reads "install_requires =" and the indented lines that
 // continue it, in the INI dangling-list form setuptools documents.
@@ -67,8 +67,8 @@ func setupCfgRequires(data []byte) ([]setuptoolsRequirement, bool) {
 }
 
 var (
-	setupPyKey    = regexp.MustCompile(`\binstall_requires\s*=\s*`)
-	setupPyQuoted = regexp.MustCompile(`["']([^"'\n]+)["']`)
+	setupPyKey    = lazyre.New(`\binstall_requires\s*=\s*`)
+	setupPyQuoted = lazyre.New(`["']([^"'\n]+)["']`)
 )
 
 // setupPyRequires reads install_requires=[...] from a setup.py call. A list

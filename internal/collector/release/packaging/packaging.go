@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
@@ -176,7 +175,7 @@ func Scan(f *evidence.Packaging, p, kind string, data []byte) {
 	case "pyproject.toml":
 		pyproject(f, p, text)
 	case "setup.py":
-		if l := lineOf(text, regexp.MustCompile(`\bsetup\s*\(`)); l > 0 && !strings.Contains(text, "Private :: Do Not Upload") {
+		if l := lineOf(text, setupCall); l > 0 && !strings.Contains(text, "Private :: Do Not Upload") {
 			addChannel(f, evidence.PackageChannel{Channel: "pypi", Path: p, Line: l})
 		}
 	case "package.json":
@@ -192,7 +191,7 @@ func Scan(f *evidence.Packaging, p, kind string, data []byte) {
 	case "composer.json":
 		composer(f, p, text)
 	case "gemspec":
-		if l := lineOf(text, regexp.MustCompile(`Gem::Specification\.new`)); l > 0 {
+		if l := lineOf(text, gemSpecNew); l > 0 {
 			addChannel(f, evidence.PackageChannel{Channel: "rubygems", Path: p, Line: l})
 		}
 	case "podspec":
@@ -200,7 +199,7 @@ func Scan(f *evidence.Packaging, p, kind string, data []byte) {
 	case "dotnetproj":
 		dotnetProject(f, p, text)
 	case "go.mod":
-		if m := regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)`).FindStringSubmatchIndex(text); m != nil {
+		if m := goModuleLine.FindStringSubmatchIndex(text); m != nil {
 			mod := text[m[2]:m[3]]
 			if first, _, _ := strings.Cut(mod, "/"); strings.Contains(first, ".") {
 				addChannel(f, evidence.PackageChannel{Channel: "go-proxy", Name: textsafe.Clean(mod), Path: p, Line: lineAt(text, m[0])})
@@ -230,12 +229,24 @@ func addSigning(f *evidence.Packaging, s evidence.SigningConfig) {
 
 func lineAt(text string, i int) int { return strings.Count(text[:i], "\n") + 1 }
 
-func lineOf(text string, re *regexp.Regexp) int {
+// lineOf returns the line of re's first match in text, 0 when none.
+func lineOf(text string, re *lazyre.Regexp) int {
 	if loc := re.FindStringIndex(text); loc != nil {
 		return lineAt(text, loc[0])
 	}
 	return 0
 }
+
+// Where a packaging file declares its package, for the evidence's line.
+var (
+	setupCall         = lazyre.New(`\bsetup\s*\(`)
+	gemSpecNew        = lazyre.New(`Gem::Specification\.new`)
+	jsonNameKey       = lazyre.New(`"name"\s*:`)
+	jsonProvenanceKey = lazyre.New(`"provenance"\s*:`)
+	pomArtifactID     = lazyre.New(`<artifactId>`)
+	goModuleLine      = lazyre.New(`(?m)^module\s+"?([^\s"]+)`)
+	cargoPublishOff   = lazyre.New(`^publish\s*=\s*(?:false|\[\s*\])`)
+)
 
 var tomlName = lazyre.New(`^name\s*=\s*["']([^"']+)["']`)
 
@@ -278,7 +289,7 @@ func cargo(f *evidence.Packaging, p, text string) {
 		if m := tomlName.FindStringSubmatch(t); m != nil && name == "" {
 			name, line = m[1], i+1
 		}
-		if regexp.MustCompile(`^publish\s*=\s*(?:false|\[\s*\])`).MatchString(t) {
+		if cargoPublishOff.MatchString(t) {
 			return
 		}
 	}
@@ -302,10 +313,10 @@ func packageJSON(f *evidence.Packaging, p, text string) {
 	if s := strings.TrimSpace(string(pkg.Private)); s == "true" || s == `"true"` {
 		return
 	}
-	l := lineOf(text, regexp.MustCompile(`"name"\s*:`))
+	l := lineOf(text, jsonNameKey)
 	addChannel(f, evidence.PackageChannel{Channel: "npm", Name: pkg.Name, Path: p, Line: l, URL: pkg.PublishConfig.Registry})
 	if pkg.PublishConfig.Provenance {
-		addSigning(f, evidence.SigningConfig{Tool: "npm-provenance", Path: p, Line: lineOf(text, regexp.MustCompile(`"provenance"\s*:`)), Detail: "publishConfig.provenance: true"})
+		addSigning(f, evidence.SigningConfig{Tool: "npm-provenance", Path: p, Line: lineOf(text, jsonProvenanceKey), Detail: "publishConfig.provenance: true"})
 	}
 }
 
@@ -317,7 +328,7 @@ func composer(f *evidence.Packaging, p, text string) {
 	if json.Unmarshal([]byte(text), &c) != nil || c.Name == "" || c.Type == "project" {
 		return
 	}
-	addChannel(f, evidence.PackageChannel{Channel: "packagist", Name: c.Name, Path: p, Line: lineOf(text, regexp.MustCompile(`"name"\s*:`))})
+	addChannel(f, evidence.PackageChannel{Channel: "packagist", Name: c.Name, Path: p, Line: lineOf(text, jsonNameKey)})
 }
 
 var (
@@ -358,7 +369,7 @@ func pom(f *evidence.Packaging, p, text string) {
 	if path.Dir(p) == "." {
 		// A root POM whose repository is configured elsewhere (a parent
 		// POM, the maintainer's settings) still ships to a Maven repository.
-		if l := lineOf(text, regexp.MustCompile(`<artifactId>`)); l > 0 {
+		if l := lineOf(text, pomArtifactID); l > 0 {
 			addChannel(f, evidence.PackageChannel{Channel: "maven", Path: p, Line: l})
 		}
 	}
@@ -492,11 +503,11 @@ func docs(f *evidence.Packaging, p, text string) {
 }
 
 var (
-	podSpecNew  = regexp.MustCompile(`Pod::Spec\.new\b`)
-	podSource   = regexp.MustCompile(`\.source\s*=\s*\{[^}]*:(?:git|http)\s*=>\s*["']([^"']+)["']`)
-	nugetID     = regexp.MustCompile(`<PackageId>\s*([^<\s]+)\s*</PackageId>`)
-	nugetOnPack = regexp.MustCompile(`(?i)<GeneratePackageOnBuild>\s*true\s*</GeneratePackageOnBuild>`)
-	notPackable = regexp.MustCompile(`(?i)<IsPackable>\s*false\s*</IsPackable>|<IsTestProject>\s*true\s*</IsTestProject>`)
+	podSpecNew  = lazyre.New(`Pod::Spec\.new\b`)
+	podSource   = lazyre.New(`\.source\s*=\s*\{[^}]*:(?:git|http)\s*=>\s*["']([^"']+)["']`)
+	nugetID     = lazyre.New(`<PackageId>\s*([^<\s]+)\s*</PackageId>`)
+	nugetOnPack = lazyre.New(`(?i)<GeneratePackageOnBuild>\s*true\s*</GeneratePackageOnBuild>`)
+	notPackable = lazyre.New(`(?i)<IsPackable>\s*false\s*</IsPackable>|<IsTestProject>\s*true\s*</IsTestProject>`)
 )
 
 // podspec reads a CocoaPods spec: published to the trunk, whose clients
