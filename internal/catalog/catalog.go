@@ -22,6 +22,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"encoding/json"
 	"io"
 	"slices"
 	"strings"
@@ -34,6 +35,14 @@ import (
 
 //go:embed data/uk-sscop-2025-05-07.yaml
 var embedded []byte
+
+// embeddedJSON is the same catalog decoded and re-encoded as JSON
+// (TestEmbeddedJSONMatchesYAML keeps it in step; -update rewrites it).
+// Every command loads the catalog, and decoding JSON costs a tenth of
+// parsing the YAML, which is the form people edit and review.
+//
+//go:embed data/uk-sscop-2025-05-07.json
+var embeddedJSON []byte
 
 // Automation says how far Assay can evidence a claim on its own.
 type Automation string
@@ -221,12 +230,28 @@ type CrosswalkRef struct {
 }
 
 var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {
-	c, err := Parse(embedded)
+	c, err := parseJSON(embeddedJSON)
 	if err != nil {
 		return nil, fmt.Errorf("embedded catalog: %w", err)
 	}
 	return c, nil
 })
+
+// parseJSON decodes a catalog in its JSON form strictly, then links and
+// validates it as Parse does.
+func parseJSON(data []byte) (*Catalog, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var c Catalog
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	c.link()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
 
 // Default returns the embedded catalog, parsed and validated once. The result
 // is shared: callers must not modify it.

@@ -1,6 +1,9 @@
 package catalog
 
 import (
+	"encoding/json"
+	"flag"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -681,4 +684,50 @@ func TestHandBuiltLookups(t *testing.T) {
 	if diff := cmp.Diff(want, c.CrosswalkFor("2.1.1")); diff != "" {
 		t.Errorf("CrosswalkFor (-want +got):\n%s", diff)
 	}
+}
+
+var update = flag.Bool("update", false, "rewrite data/*.json from the YAML catalog")
+
+// The JSON form Default loads must be the YAML catalog exactly.
+func TestEmbeddedJSONMatchesYAML(t *testing.T) {
+	fromYAML, err := Parse(embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		data, err := json.MarshalIndent(fromYAML, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile("data/uk-sscop-2025-05-07.json", append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	fromJSON, err := parseJSON(embeddedJSON)
+	if err != nil {
+		t.Fatalf("data/uk-sscop-2025-05-07.json: %v (regenerate: go test ./internal/catalog -run TestEmbeddedJSONMatchesYAML -update)", err)
+	}
+	if diff := cmp.Diff(fromYAML, fromJSON); diff != "" {
+		t.Errorf("data/uk-sscop-2025-05-07.json differs from the YAML catalog; regenerate it with go test ./internal/catalog -run TestEmbeddedJSONMatchesYAML -update (-yaml +json):\n%s", diff)
+	}
+}
+
+// BenchmarkLoad compares the two forms of the embedded catalog: the YAML
+// people edit and the JSON every command decodes.
+func BenchmarkLoad(b *testing.B) {
+	b.Run("yaml", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Parse(embedded); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := parseJSON(embeddedJSON); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
