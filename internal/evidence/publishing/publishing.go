@@ -328,7 +328,7 @@ func Find(pls []evidence.CIPipeline) []Publish {
 				p.OIDCLine = oidcLine(pl, j)
 				// The job's (and the pipeline's) environment reaches
 				// every step, the publish step included.
-				p.Creds = append(credentials(file, pl.Path, []evidence.CIStep{{Line: j.Line, Env: j.Env}}), credentials(file, pl.Path, steps)...)
+				p.Creds = append(credentials(file, pl.Path, []evidence.CIStep{{Line: j.Line, Env: j.Env}}, nil), credentials(file, pl.Path, steps, j.Env)...)
 				trusted(&p, steps)
 				out = append(out, p)
 			}
@@ -438,8 +438,36 @@ var inline = lazyre.New(`(?m)(?:(?:docker|podman|helm|buildah)\s+(?:registry\s+)
 // inlineGuard holds literals one of which every match of inline contains.
 var inlineGuard = []string{"login", "upload", "publish", "_authToken=", "push"}
 
+// envNameInputs are action inputs whose value is the name of an
+// environment variable holding the credential, not the credential itself:
+// actions/setup-java writes "${env.NAME}" into settings.xml for them.
+var envNameInputs = map[string][]string{
+	"actions/setup-java": {"server-username", "server-password", "gpg-passphrase"},
+}
+
+// envVarName matches an upper-case environment variable name with at least
+// one underscore (CI_DEPLOY_PASSWORD); a generated secret rarely has that
+// shape, and the name must also be one the job sets or the action documents.
+var envVarName = lazyre.New(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$`)
+
+// NamesEnvVar reports whether a with: input of the action uses holds the
+// name of an environment variable rather than a literal credential: either
+// the action documents the input as such, or the value is a variable name the
+// job sets in some env: block (defined).
+func NamesEnvVar(uses, key, value string, defined map[string]bool) bool {
+	v := strings.Trim(strings.TrimSpace(value), `"'`)
+	if !envVarName.MatchString(v) {
+		return false
+	}
+	if slices.Contains(envNameInputs[strings.ToLower(evidence.ActionName(uses))], strings.ToLower(key)) {
+		return true
+	}
+	return defined[v]
+}
+
 // credentials lists the credentials the job's steps pass.
-func credentials(file, pipeline string, steps []evidence.CIStep) []Credential {
+// jobEnv is the job's own env: block, whose names the steps can also read.
+func credentials(file, pipeline string, steps []evidence.CIStep, jobEnv map[string]string) []Credential {
 	var out []Credential
 	add := func(key, v, path string, line int) {
 		if notCred.MatchString(key) || !credKey.MatchString(key) {
@@ -451,12 +479,30 @@ func credentials(file, pipeline string, steps []evidence.CIStep) []Credential {
 		}
 		out = append(out, Credential{Key: key, Source: src, Ref: ref, Path: path, Line: line})
 	}
+	// Names the job sets in env: blocks, so a with: input naming one of them
+	// reads as a reference to that variable.
+	defined := map[string]bool{}
+	for k := range jobEnv {
+		defined[k] = true
+	}
+	for _, s := range steps {
+		for k := range s.Env {
+			defined[k] = true
+		}
+	}
 	for _, s := range steps {
 		p := pipeline
 		if s.File != "" {
 			p = s.File
 		}
 		for _, k := range sortedKeys(s.With) {
+			if NamesEnvVar(s.Uses, k, s.With[k], defined) {
+				if notCred.MatchString(k) || !credKey.MatchString(k) {
+					continue
+				}
+				out = append(out, Credential{Key: k, Source: SourceEnv, Ref: strings.Trim(strings.TrimSpace(s.With[k]), `"'`), Path: p, Line: s.Line})
+				continue
+			}
 			add(k, s.With[k], p, s.Line)
 		}
 		for _, k := range sortedKeys(s.Env) {
