@@ -27,6 +27,14 @@ type Lifecycle struct {
 	SupportRule     string
 	SupportRulePath string
 	SupportRuleLine int
+	// NoticeMonths is a notice commitment written in a support document
+	// ("12 months' notice", or "the previous major release is supported
+	// for no less than 2 years" after its successor ships), with where it
+	// was read; 0 when no document makes one.
+	NoticeMonths int
+	NoticePath   string
+	NoticeLine   int
+	NoticeQuote  string
 }
 
 // Kind implements Fact.

@@ -413,7 +413,8 @@ func releaseCadenceMatchesPolicy(ev *evidence.Set) []rule.Finding {
 
 func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
 	const id = EndOfSupportNoticeAtLeastOneYear
-	if _, ok := evidence.First[evidence.Lifecycle](ev); !ok {
+	lcItem, ok := evidence.First[evidence.Lifecycle](ev)
+	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
 	}
 	lines := evidence.Facts[evidence.ReleaseLine](ev)
@@ -465,10 +466,38 @@ func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
 		f.Values = map[string]string{"noticeDays": fmt.Sprint(days), "line": l.Version}
 		out = append(out, f)
 	}
+	if f, ok := noticeCommitment(id, lcItem.Fact, out); ok {
+		return []rule.Finding{f}
+	}
 	if len(out) == 0 {
 		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no end-of-support dates are declared, so no notice is given")}
 	}
 	return out
+}
+
+// noticeCommitment judges a notice commitment written in a support document
+// when no line's notice could be measured from dates: the Code asks for at
+// least a year's notice, and a written promise of it ("the previous major
+// release is supported for no less than 2 years after the next one ships")
+// is that notice given in advance. A measured notice always wins: the dates
+// show what was actually given.
+func noticeCommitment(id string, lc evidence.Lifecycle, measured []rule.Finding) (rule.Finding, bool) {
+	if lc.NoticeMonths == 0 {
+		return rule.Finding{}, false
+	}
+	for _, f := range measured {
+		if f.Values["noticeDays"] != "" {
+			return rule.Finding{}, false
+		}
+	}
+	loc := evidence.Location{Path: lc.NoticePath, Line: lc.NoticeLine}
+	quote := textsafe.Truncate(lc.NoticeQuote, 160)
+	if lc.NoticeMonths < 12 {
+		return rule.Violated(id, loc, "%s:%d promises only %d months of notice or support after a successor release (%q), less than the year the Code asks for", lc.NoticePath, lc.NoticeLine, lc.NoticeMonths, quote), true
+	}
+	f := rule.New(id, rule.True, loc, "%s:%d commits to %d months of notice or support before a line's support ends (%q); no line has an end date yet to check the promise against", lc.NoticePath, lc.NoticeLine, lc.NoticeMonths, quote)
+	f.Values = map[string]string{"noticeMonths": fmt.Sprint(lc.NoticeMonths)}
+	return f, true
 }
 
 func dayStart(t time.Time) time.Time {

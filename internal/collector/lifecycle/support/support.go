@@ -134,6 +134,9 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 			if d.Rule != "" && lc.SupportRule == "" {
 				lc.SupportRule, lc.SupportRulePath, lc.SupportRuleLine = d.Rule, p, d.RuleLine
 			}
+			if d.Notice.Months > 0 && lc.NoticeMonths == 0 {
+				lc.NoticeMonths, lc.NoticePath, lc.NoticeLine, lc.NoticeQuote = d.Notice.Months, p, d.Notice.Line, d.Notice.Quote
+			}
 			if len(d.Lines) == 0 || len(docSources) > 0 {
 				continue
 			}
