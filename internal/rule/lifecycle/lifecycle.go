@@ -581,9 +581,15 @@ func securityFixesHaveAdvisories(ev *evidence.Set) []rule.Finding {
 			}
 			seen[u] = true
 			loc := evidence.Location{Commit: fx.Commit}
-			if advised[u] {
+			switch {
+			case advised[u]:
 				out = append(out, rule.New(id, rule.True, loc, "%s (commit %s) has an advisory", v, short(fx.Commit)))
-			} else {
+			case len(advised) == 0:
+				// No advisory is declared at all: the vendor keeps its
+				// advisories elsewhere (the forge, the CVE list), which
+				// this rule cannot see, so the absence decides nothing.
+				out = append(out, rule.New(id, rule.NotAvailable, loc, "%s is named in commit %s (%s, %q); no advisories are declared in assay.yaml, and advisories published on the forge or in the CVE list are not read by this rule", v, short(fx.Commit), day(fx.Date), fx.Title))
+			default:
 				out = append(out, rule.New(id, rule.False, loc, "%s is named in commit %s (%s, %q) but no advisory is recorded", v, short(fx.Commit), day(fx.Date), fx.Title))
 			}
 		}

@@ -205,3 +205,32 @@ func TestEndOfSupportNoticeCommitment(t *testing.T) {
 		})
 	}
 }
+
+// A fixed vulnerability named in history is a violation only when the
+// vendor records advisories and left this one out; with none declared the
+// advisories live where the rule cannot see them.
+func TestSecurityFixesHaveAdvisories(t *testing.T) {
+	fix := evidence.Record{Fact: evidence.SecurityFix{Commit: "abcdef0123456789", IDs: []string{"CVE-2020-1234"}, Title: "Fix CVE-2020-1234"}}
+	walked := evidence.Record{Fact: evidence.HistoryWalked{}}
+	tests := []struct {
+		name string
+		ev   []evidence.Record
+		want []rule.Outcome
+	}{
+		{"no_advisories_declared", []evidence.Record{walked, fix}, []rule.Outcome{rule.NotAvailable}},
+		{"declared_and_matching", []evidence.Record{walked, fix, {Fact: evidence.Advisory{CVE: "CVE-2020-1234"}}}, []rule.Outcome{rule.True}},
+		{"declared_but_missing_this_one", []evidence.Record{walked, fix, {Fact: evidence.Advisory{CVE: "CVE-2019-9999"}}}, []rule.Outcome{rule.False}},
+		{"no_named_fix", []evidence.Record{walked}, []rule.Outcome{rule.NotApplicable}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []rule.Outcome
+			for _, f := range securityFixesHaveAdvisories(evidence.NewSet(tc.ev...)) {
+				got = append(got, f.Outcome)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("outcomes (-want +got):\n%s", d)
+			}
+		})
+	}
+}
