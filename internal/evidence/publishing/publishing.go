@@ -287,7 +287,9 @@ func Trigger(pl evidence.CIPipeline, j evidence.CIJob) string {
 // Find returns every publish step of the pipelines. Composite actions are
 // not judged on their own; a job calling a local one is judged with the
 // action's steps. Jobs that only run for unmerged pull requests and
-// rehearsals (--dry-run, --snapshot) are skipped.
+// rehearsals (--dry-run, --snapshot) are skipped, and so are Maven and
+// Gradle deploys that run only for -SNAPSHOT versions: a snapshot is a
+// development build, not a release.
 func Find(pls []evidence.CIPipeline) []Publish {
 	byPath := map[string]evidence.CIPipeline{}
 	for _, pl := range pls {
@@ -310,7 +312,7 @@ func Find(pls []evidence.CIPipeline) []Publish {
 			seen := map[string]bool{}
 			for _, s := range steps {
 				l, what, ch, ok := StepPublishes(s)
-				if !ok || seen[ch] || (ch == ContainerRegistry && localPush(what, s, j.Env)) {
+				if !ok || seen[ch] || (ch == ContainerRegistry && localPush(what, s, j.Env)) || (ch == Maven && SnapshotOnly(j, s)) {
 					continue
 				}
 				seen[ch] = true
@@ -335,6 +337,31 @@ func Find(pls []evidence.CIPipeline) []Publish {
 		}
 	}
 	return out
+}
+
+// snapshotCond matches a condition that holds only for a snapshot version:
+// endsWith(steps.v.outputs.version, '-SNAPSHOT'), contains(..., 'SNAPSHOT')
+// or a comparison with a -SNAPSHOT literal. A negated test (!endsWith) is
+// the opposite, a release-only condition.
+var snapshotCond = lazyre.New(`(?i)(?:^|[^!\w])(?:endsWith|contains)\s*\([^)]*SNAPSHOT|==\s*['"][^'"]*SNAPSHOT`)
+
+// snapshotName matches a step or job named for a snapshot deploy.
+var snapshotName = lazyre.New(`(?i)\bsnapshots?\b`)
+
+// SnapshotOnly reports whether a Maven or Gradle publish step of job j
+// deploys only development snapshots: its condition (or the job's) holds
+// only for a -SNAPSHOT version, or the step is named for a snapshot deploy
+// and not for a release.
+func SnapshotOnly(j evidence.CIJob, s evidence.CIStep) bool {
+	if snapshotCond.MatchString(s.If) || snapshotCond.MatchString(j.If) {
+		return true
+	}
+	for _, n := range []string{s.Name, j.Name} {
+		if snapshotName.MatchString(n) && !strings.Contains(strings.ToLower(n), "release") {
+			return true
+		}
+	}
+	return false
 }
 
 // expand appends the steps of local composite actions a job uses.

@@ -176,3 +176,35 @@ func TestFindEnvVarNameInputs(t *testing.T) {
 		})
 	}
 }
+
+// A Maven deploy that runs only for -SNAPSHOT versions is a development
+// build, not a release; a release-only condition or an unconditional deploy
+// still publishes.
+func TestFindSkipsSnapshotDeploys(t *testing.T) {
+	pl := func(j evidence.CIJob) evidence.CIPipeline {
+		return evidence.CIPipeline{Path: ".github/workflows/main.yml", System: evidence.CIGitHubActions,
+			Triggers: []evidence.CITrigger{{Event: "push"}}, Jobs: []evidence.CIJob{j}}
+	}
+	deploy := func(name, cond string) evidence.CIStep {
+		return evidence.CIStep{Line: 20, Name: name, If: cond, Run: "./mvnw -B deploy", RunLine: 21}
+	}
+	tests := []struct {
+		name string
+		job  evidence.CIJob
+		want int
+	}{
+		{"snapshot version condition", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy", "${{ matrix.release && endsWith(steps.v.outputs.version, '-SNAPSHOT') }}")}}, 0},
+		{"step named for snapshots", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy snapshot", "")}}, 0},
+		{"job condition compares a snapshot literal", evidence.CIJob{ID: "build", If: "env.VERSION == '2.0-SNAPSHOT'", Steps: []evidence.CIStep{deploy("Deploy", "")}}, 0},
+		{"release only condition", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy", "${{ !endsWith(steps.v.outputs.version, '-SNAPSHOT') }}")}}, 1},
+		{"snapshot and release step", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy snapshot or release", "")}}, 1},
+		{"unconditional deploy", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy", "")}}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := len(Find([]evidence.CIPipeline{pl(tc.job)})); got != tc.want {
+				t.Errorf("Find found %d publishes, want %d", got, tc.want)
+			}
+		})
+	}
+}
