@@ -58,15 +58,44 @@ func releaseJobDependsOnTests(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no job that publishes a release was recognised in CI")}
 	}
 	var out []rule.Finding
+	var branchTests *hit
+	if ts, stop := testHits(ev, id); stop == nil && ts.main != nil {
+		branchTests = ts.main
+	}
 	for _, r := range rels {
 		where := r.at.loc()
-		if ok, why := gated(ix, r); ok {
+		ok, why := gated(ix, r)
+		switch {
+		case ok:
 			out = append(out, rule.New(id, rule.True, where, "release job %q (%s) runs after tests: %s", r.job.ID, r.at.what, why))
-		} else {
+		case branchTests != nil && tagOnly(r.pl):
+			// A tag is cut from a commit of the branch whose pushes run the
+			// tests, so the released commit was normally tested; whether it
+			// passed is recorded on the forge, not in the repository.
+			out = append(out, rule.New(id, rule.NotAvailable, where, "release job %q (%s) does not wait for tests itself (%s), but it runs only for release tags and tests run on pushes to the default branch (%s, %s:%d); whether the tagged commit passed them is recorded on the forge, not in the repository", r.job.ID, r.at.what, why, branchTests.what, branchTests.path, branchTests.line))
+		default:
 			out = append(out, rule.New(id, rule.False, where, "release job %q (%s) does not depend on any test job: %s", r.job.ID, r.at.what, why))
 		}
 	}
 	return out
+}
+
+// tagOnly reports whether a pipeline runs only when a tag is pushed or a
+// release is published, never for a branch push or a manual dispatch that
+// could release an arbitrary, untested ref.
+func tagOnly(pl evidence.CIPipeline) bool {
+	if len(pl.Triggers) == 0 {
+		return false
+	}
+	for _, t := range pl.Triggers {
+		switch {
+		case t.Event == "push" && len(t.Tags) > 0 && len(t.Branches) == 0:
+		case t.Event == "release":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // gated decides whether a release job waits for tests, and says why.
