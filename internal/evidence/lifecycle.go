@@ -32,9 +32,12 @@ type Lifecycle struct {
 	// for no less than 2 years" after its successor ships), with where it
 	// was read; 0 when no document makes one.
 	NoticeMonths int
-	NoticePath   string
-	NoticeLine   int
-	NoticeQuote  string
+	// NoticeAfterSuccessor: NoticeMonths is support kept for a line after
+	// its successor ships, not an explicit notice period.
+	NoticeAfterSuccessor bool
+	NoticePath           string
+	NoticeLine           int
+	NoticeQuote          string
 }
 
 // Kind implements Fact.

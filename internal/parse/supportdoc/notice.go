@@ -12,8 +12,11 @@ import (
 // ends.
 type Notice struct {
 	Months int
-	Quote  string // the sentence, cut at maxRule bytes
-	Line   int    // where the sentence starts
+	// Successor: the period is support kept for a line after its
+	// successor ships, rather than an explicit notice period.
+	Successor bool
+	Quote     string // the sentence, cut at maxRule bytes
+	Line      int    // where the sentence starts
 }
 
 // A number of months or years, in digits or words.
@@ -21,15 +24,19 @@ const amount = `(\d{1,3}|one|two|three|four|five|six|nine|twelve|eighteen|twenty
 
 var (
 	// explicitNoticeRe is a promised notice period: "12 months' notice",
-	// "at least one year's notice", "a notice period of 12 months".
-	explicitNoticeRe = lazyre.New(`(?i)\b` + amount + `(?:['’]s?|s['’])?\s+(?:of\s+)?(?:advance\s+|prior\s+|written\s+)?notice\b|\bnotice\s+(?:period\s+)?of\s+(?:at\s+least\s+|no\s+less\s+than\s+|a\s+minimum\s+of\s+)?` + amount)
+	// "at least one year's notice", "a notice period of 12 months", "at
+	// least a 2 month warning".
+	explicitNoticeRe = lazyre.New(`(?i)\b` + amount + `(?:['’]s?|s['’])?\s+(?:of\s+)?(?:advance\s+|prior\s+|written\s+)?(?:notice|warning)\b|\b(?:notice|warning)\s+(?:period\s+)?of\s+(?:at\s+least\s+|no\s+less\s+than\s+|a\s+minimum\s+of\s+)?` + amount)
 	// successorRe names the line a new release supersedes.
 	successorRe = lazyre.New(`(?i)\b(?:previous|prior|preceding|former)\s+(?:major\s+|minor\s+|stable\s+)?(?:release|version|major|branch|series)(?:es|s)?\b`)
 	// supportedForRe is a guaranteed support period: "will be supported for
 	// no less than 2 years", "maintained for at least 18 months".
 	supportedForRe = lazyre.New(`(?i)\b(?:supported|maintained|receive\s+security\s+(?:fixes|updates|patches))\s+for\s+(?:at\s+least\s+|no\s+less\s+than\s+|a\s+minimum\s+of\s+|a\s+further\s+|another\s+)?` + amount)
-	noticeNegRe    = lazyre.New(`(?i)\b(?:no|not|without|never)\s+(?:\w+\s+){0,2}(?:notice|guarantee|commitment|promise)|\bnot\s+be\s+(?:supported|maintained)\b`)
-	sentenceEndRe  = lazyre.New(`[.!?](?:\s+|$)`)
+	// supportWordRe keeps notice periods about support: a deprecation
+	// notice for an API is not notice of the end of support.
+	supportWordRe = lazyre.New(`(?i)\b(?:support(?:ed)?|maintain(?:ed)?|maintenance|end[- ]of[- ]life|eol|lifecycle|life\s+cycle)\b`)
+	noticeNegRe   = lazyre.New(`(?i)\b(?:no|not|without|never)\s+(?:\w+\s+){0,2}(?:notice|guarantee|commitment|promise)|\bnot\s+be\s+(?:supported|maintained)\b`)
+	sentenceEndRe = lazyre.New(`[.!?](?:\s+|$)`)
 )
 
 var numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18, "twenty-four": 24, "twenty four": 24}
@@ -66,7 +73,7 @@ func FindNotice(lines []string) (Notice, bool) {
 			if noticeNegRe.MatchString(s) {
 				continue
 			}
-			if m := explicitNoticeRe.FindStringSubmatch(s); m != nil {
+			if m := explicitNoticeRe.FindStringSubmatch(s); m != nil && supportWordRe.MatchString(s) {
 				n, u := m[1], m[2]
 				if n == "" {
 					n, u = m[3], m[4]
@@ -75,7 +82,7 @@ func FindNotice(lines []string) (Notice, bool) {
 			}
 			if successorRe.MatchString(s) {
 				if m := supportedForRe.FindStringSubmatch(s); m != nil {
-					return Notice{Months: toMonths(m[1], m[2]), Quote: cut(s), Line: start}, true
+					return Notice{Months: toMonths(m[1], m[2]), Successor: true, Quote: cut(s), Line: start}, true
 				}
 			}
 		}

@@ -233,7 +233,7 @@ func noDates(id string, lc evidence.Lifecycle, msg string) rule.Finding {
 		return rule.Absent(id, evidence.Location{Path: lc.SupportRulePath, Line: lc.SupportRuleLine},
 			"%s; %s:%d gives only a support rule without dates (%q)", msg, lc.SupportRulePath, lc.SupportRuleLine, textsafe.Truncate(lc.SupportRule, 160))
 	}
-	return rule.Absent(id, evidence.Location{}, "%s (no lifecycle file, and no end-of-life table or dated notice in SUPPORT, SECURITY, RELEASES or README)", msg)
+	return rule.Absent(id, evidence.Location{}, "%s (no lifecycle file, and no end-of-life table or dated notice in SUPPORT, SECURITY, RELEASES, CONTRIBUTING or README)", msg)
 }
 
 // major returns the leading major version number of a line or tag name.
@@ -492,10 +492,14 @@ func noticeCommitment(id string, lc evidence.Lifecycle, measured []rule.Finding)
 	}
 	loc := evidence.Location{Path: lc.NoticePath, Line: lc.NoticeLine}
 	quote := textsafe.Truncate(lc.NoticeQuote, 160)
-	if lc.NoticeMonths < 12 {
-		return rule.Violated(id, loc, "%s:%d promises only %d months of notice or support after a successor release (%q), less than the year the Code asks for", lc.NoticePath, lc.NoticeLine, lc.NoticeMonths, quote), true
+	what := fmt.Sprintf("%d months' notice before support ends", lc.NoticeMonths)
+	if lc.NoticeAfterSuccessor {
+		what = fmt.Sprintf("%d months of support for a line after its successor ships", lc.NoticeMonths)
 	}
-	f := rule.New(id, rule.True, loc, "%s:%d commits to %d months of notice or support before a line's support ends (%q); no line has an end date yet to check the promise against", lc.NoticePath, lc.NoticeLine, lc.NoticeMonths, quote)
+	if lc.NoticeMonths < 12 {
+		return rule.Violated(id, loc, "%s:%d promises only %s (%q), less than the year's notice the Code asks for", lc.NoticePath, lc.NoticeLine, what, quote), true
+	}
+	f := rule.New(id, rule.True, loc, "%s:%d commits to %s (%q), at least a year's notice; no line has an end date yet to check the promise against", lc.NoticePath, lc.NoticeLine, what, quote)
 	f.Values = map[string]string{"noticeMonths": fmt.Sprint(lc.NoticeMonths)}
 	return f, true
 }

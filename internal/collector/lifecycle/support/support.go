@@ -136,6 +136,7 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 			}
 			if d.Notice.Months > 0 && lc.NoticeMonths == 0 {
 				lc.NoticeMonths, lc.NoticePath, lc.NoticeLine, lc.NoticeQuote = d.Notice.Months, p, d.Notice.Line, d.Notice.Quote
+				lc.NoticeAfterSuccessor = d.Notice.Successor
 			}
 			if len(d.Lines) == 0 || len(docSources) > 0 {
 				continue
@@ -363,7 +364,7 @@ func blobKeys(path string, f *object.File, doc bool) []string {
 // (docs/security/security.md).
 func supportDocs(in *collector.Input) []string {
 	var out []string
-	for _, stem := range []string{"support", "security", "lifecycle", "lts", "releases", "release", "releasing", "readme"} {
+	for _, stem := range []string{"support", "security", "lifecycle", "lts", "releases", "release", "releasing", "readme", "contributing"} {
 		for _, e := range in.Tree.Find(func(p string) bool {
 			dir := path.Dir(p)
 			// A lifecycle or LTS page is about support whatever section of
