@@ -2,6 +2,7 @@ package verifydocs
 
 import (
 	"bytes"
+	"path"
 	"strings"
 
 	"github.com/assaysec/assay/internal/lazyre"
@@ -61,4 +62,24 @@ func SigningStatements(data []byte) []Statement {
 		}
 	}
 	return nil
+}
+
+// signingDocWords name documents about the vendor's own releases.
+var signingDocWords = []string{"readme", "install", "security", "releas", "verif", "signing", "signature", "download"}
+
+// IsSigningDoc reports a document whose statements about signing describe
+// the vendor's own releases: a README, SECURITY, release, verification or
+// download page. Other documentation pages (a signing tool's guide to
+// signing the user's artefacts) describe features, not the releases.
+func IsSigningDoc(p string) bool {
+	if !IsDoc(p) {
+		return false
+	}
+	base := strings.ToLower(path.Base(p))
+	for _, w := range signingDocWords {
+		if strings.Contains(base, w) {
+			return true
+		}
+	}
+	return false
 }

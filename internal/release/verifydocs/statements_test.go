@@ -41,3 +41,15 @@ func TestSigningStatements(t *testing.T) {
 		})
 	}
 }
+
+func TestIsSigningDoc(t *testing.T) {
+	t.Parallel()
+	for p, want := range map[string]bool{
+		"SECURITY.md": true, "README.md": true, ".github/SECURITY.md": true, "docs/verifying-releases.md": true,
+		"docs/signing.md": true, "docs/guide/sign-blobs.md": false, "docs/usage.md": false, "src/main.go": false,
+	} {
+		if got := IsSigningDoc(p); got != want {
+			t.Errorf("IsSigningDoc(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
