@@ -74,6 +74,39 @@ type Publish struct {
 	// attestations for the upload ("npm publish --provenance").
 	Provenance     string
 	ProvenanceLine int
+	// NotesOnly: the step creates a GitHub release page with no files
+	// (actions/create-release, softprops/action-gh-release without files,
+	// ncipollo/release-action without artifacts) and nothing in the
+	// pipeline uploads assets to it.
+	NotesOnly bool
+}
+
+// notesOnly reports whether a GitHub release step of pipeline pl attaches
+// no files: the action takes none and no step of the pipeline uploads any.
+func notesOnly(pl evidence.CIPipeline, s evidence.CIStep) bool {
+	var takesFiles string
+	switch strings.ToLower(evidence.ActionName(s.Uses)) {
+	case "actions/create-release":
+	case "softprops/action-gh-release":
+		takesFiles = "files"
+	case "ncipollo/release-action":
+		takesFiles = "artifacts"
+	default:
+		return false
+	}
+	if takesFiles != "" && strings.TrimSpace(s.With[takesFiles]) != "" {
+		return false
+	}
+	for _, j := range pl.Jobs {
+		for _, o := range j.Steps {
+			u := strings.ToLower(evidence.ActionName(o.Uses))
+			if u == "actions/upload-release-asset" || u == "svenstaro/upload-release-action" || u == "shogo82148/actions-upload-release-asset" ||
+				(u == "softprops/action-gh-release" && strings.TrimSpace(o.With["files"]) != "") || strings.Contains(o.Run, "gh release upload") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // publisher recognises one kind of publish step.
@@ -328,6 +361,7 @@ func Find(pls []evidence.CIPipeline) []Publish {
 					p.Target = registryHost(steps)
 				}
 				p.OIDCLine = oidcLine(pl, j)
+				p.NotesOnly = ch == GitHubReleases && notesOnly(pl, s)
 				// The job's (and the pipeline's) environment reaches
 				// every step, the publish step included.
 				p.Creds = append(credentials(file, pl.Path, []evidence.CIStep{{Line: j.Line, Env: j.Env}}, nil), credentials(file, pl.Path, steps, j.Env)...)
