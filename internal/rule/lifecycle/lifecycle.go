@@ -342,7 +342,7 @@ func docFindings(id string, ev *evidence.Set, purposes []string, want []string, 
 
 func orNothing(s []string) string {
 	if len(s) == 0 {
-		return "nothing"
+		return "none of the topics"
 	}
 	return strings.Join(s, ", ")
 }
