@@ -12,13 +12,13 @@ import (
 type index struct {
 	all    []evidence.Item[evidence.CIPipeline]
 	byPath map[string]evidence.CIPipeline
-	// pack is the packaging evidence, when the rule reads it: which
-	// registries the product's manifests publish to.
-	pack evidence.Packaging
+	// ev is kept so the packaging evidence is read only by the rules that
+	// ask which registries the product publishes to (and declare it).
+	ev *evidence.Set
 }
 
 func newIndex(ev *evidence.Set) *index {
-	ix := &index{byPath: map[string]evidence.CIPipeline{}, pack: packagingOf(ev)}
+	ix := &index{byPath: map[string]evidence.CIPipeline{}, ev: ev}
 	ix.all = evidence.Facts[evidence.CIPipeline](ev)
 	for _, it := range ix.all {
 		ix.byPath[it.Fact.Path] = it.Fact

@@ -47,7 +47,7 @@ func publishesAndNotes(ix *index) (pubs, notes []publishing.Publish) {
 		pls = append(pls, gl)
 	}
 	all := publishing.Find(pls)
-	if len(ix.pack.Channels) == 0 {
+	if len(packagingOf(ix.ev).Channels) == 0 {
 		return all, nil
 	}
 	for _, p := range all {
@@ -93,7 +93,7 @@ func notesNote(ix *index) string {
 		return ""
 	}
 	n := notes[0]
-	return fmt.Sprintf("; job %q of %s only creates a GitHub release page with notes (%s, %s:%d), and the package (%s) is published outside CI", n.Job, n.Pipeline, n.What, n.Path, n.Line, ix.pack.Channels[0].Channel)
+	return fmt.Sprintf("; job %q of %s only creates a GitHub release page with notes (%s, %s:%d), and the package (%s) is published outside CI", n.Job, n.Pipeline, n.What, n.Path, n.Line, packagingOf(ix.ev).Channels[0].Channel)
 }
 
 // manualNote names release scripts that publish by hand.
