@@ -23,6 +23,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/assaysec/assay/internal/collector"
+	"github.com/assaysec/assay/internal/collector/git/history"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
@@ -238,6 +239,10 @@ type commitRef struct {
 	when    time.Time
 	tree    plumbing.Hash
 	message string // at most maxMessage bytes
+	// bot is the update-bot account that authored the commit, or "": a
+	// bot's dependency bump names its dependency's CVEs, not the
+	// product's own vulnerabilities.
+	bot string
 }
 
 // maxMessage is how much of a message the security-fix scan reads.
@@ -274,7 +279,7 @@ func commits(ctx context.Context, in *collector.Input) ([]commitRef, error) {
 		if len(msg) > maxMessage {
 			msg = strings.Clone(msg[:maxMessage])
 		}
-		out = append(out, commitRef{hash: cm.Hash, when: cm.Committer.When, tree: cm.TreeHash, message: msg})
+		out = append(out, commitRef{hash: cm.Hash, when: cm.Committer.When, tree: cm.TreeHash, message: msg, bot: history.BotAccount(cm.Author.Name, cm.Author.Email)})
 	}
 	slices.Reverse(out)
 	return out, nil
@@ -390,6 +395,9 @@ var vulnIDPattern = lazyre.New(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfgh
 
 func (c *collection) securityFixes(cs []commitRef, in *collector.Input) {
 	for _, cm := range cs {
+		if cm.bot != "" {
+			continue
+		}
 		msg := cm.message
 		// Every id the pattern matches starts with one of these literals.
 		if !strings.Contains(msg, "CVE-") && !strings.Contains(msg, "GHSA-") {
