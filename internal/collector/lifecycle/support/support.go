@@ -23,7 +23,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/assaysec/assay/internal/collector"
-	"github.com/assaysec/assay/internal/collector/git/history"
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
@@ -31,6 +30,7 @@ import (
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/doctext"
 	"github.com/assaysec/assay/internal/parse/supportdoc"
+	"github.com/assaysec/assay/internal/parse/updatebot"
 	"github.com/assaysec/assay/internal/source"
 )
 
@@ -279,7 +279,7 @@ func commits(ctx context.Context, in *collector.Input) ([]commitRef, error) {
 		if len(msg) > maxMessage {
 			msg = strings.Clone(msg[:maxMessage])
 		}
-		out = append(out, commitRef{hash: cm.Hash, when: cm.Committer.When, tree: cm.TreeHash, message: msg, bot: history.BotAccount(cm.Author.Name, cm.Author.Email)})
+		out = append(out, commitRef{hash: cm.Hash, when: cm.Committer.When, tree: cm.TreeHash, message: msg, bot: updatebot.Account(cm.Author.Name, cm.Author.Email)})
 	}
 	slices.Reverse(out)
 	return out, nil
