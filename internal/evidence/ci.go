@@ -47,6 +47,18 @@ type CIScan struct {
 	DefaultBranch string
 	// DefaultBranchFrom says where DefaultBranch was read ("origin/HEAD", "HEAD").
 	DefaultBranchFrom string
+	// CoverageThresholds are coverage minimums kept in configuration
+	// rather than on a command line (coverage.py's fail_under), which the
+	// tool applies whenever CI runs its report.
+	CoverageThresholds []CoverageThreshold
+}
+
+// CoverageThreshold is one coverage minimum set in a configuration file.
+type CoverageThreshold struct {
+	Path  string
+	Line  int
+	Tool  string // "coverage.py"
+	Value string // as written: "100", "97.5"
 }
 
 // CIFile is one CI definition file and its system. Parsed is false for a

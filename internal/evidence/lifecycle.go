@@ -27,6 +27,17 @@ type Lifecycle struct {
 	SupportRule     string
 	SupportRulePath string
 	SupportRuleLine int
+	// NoticeMonths is a notice commitment written in a support document
+	// ("12 months' notice", or "the previous major release is supported
+	// for no less than 2 years" after its successor ships), with where it
+	// was read; 0 when no document makes one.
+	NoticeMonths int
+	// NoticeAfterSuccessor: NoticeMonths is support kept for a line after
+	// its successor ships, not an explicit notice period.
+	NoticeAfterSuccessor bool
+	NoticePath           string
+	NoticeLine           int
+	NoticeQuote          string
 }
 
 // Kind implements Fact.

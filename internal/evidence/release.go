@@ -195,6 +195,11 @@ type VerificationDocs struct {
 	// the methods seen on release artefacts.
 	Methods  []string
 	Problems []string // documents that could not be read, limits hit
+	// Statements are lines saying the released artefacts are signed, with
+	// a pointer at the published keys nearby; Command holds the quote. They
+	// show signing configured outside the repository (a parent build file,
+	// a maintainer's release machine).
+	Statements []DocMention
 }
 
 // DocMention is one verification instruction in a document.

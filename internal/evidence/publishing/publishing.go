@@ -74,6 +74,39 @@ type Publish struct {
 	// attestations for the upload ("npm publish --provenance").
 	Provenance     string
 	ProvenanceLine int
+	// NotesOnly: the step creates a GitHub release page with no files
+	// (actions/create-release, softprops/action-gh-release without files,
+	// ncipollo/release-action without artifacts) and nothing in the
+	// pipeline uploads assets to it.
+	NotesOnly bool
+}
+
+// notesOnly reports whether a GitHub release step of pipeline pl attaches
+// no files: the action takes none and no step of the pipeline uploads any.
+func notesOnly(pl evidence.CIPipeline, s evidence.CIStep) bool {
+	var takesFiles string
+	switch strings.ToLower(evidence.ActionName(s.Uses)) {
+	case "actions/create-release":
+	case "softprops/action-gh-release":
+		takesFiles = "files"
+	case "ncipollo/release-action":
+		takesFiles = "artifacts"
+	default:
+		return false
+	}
+	if takesFiles != "" && strings.TrimSpace(s.With[takesFiles]) != "" {
+		return false
+	}
+	for _, j := range pl.Jobs {
+		for _, o := range j.Steps {
+			u := strings.ToLower(evidence.ActionName(o.Uses))
+			if u == "actions/upload-release-asset" || u == "svenstaro/upload-release-action" || u == "shogo82148/actions-upload-release-asset" ||
+				(u == "softprops/action-gh-release" && strings.TrimSpace(o.With["files"]) != "") || strings.Contains(o.Run, "gh release upload") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // publisher recognises one kind of publish step.
@@ -287,7 +320,9 @@ func Trigger(pl evidence.CIPipeline, j evidence.CIJob) string {
 // Find returns every publish step of the pipelines. Composite actions are
 // not judged on their own; a job calling a local one is judged with the
 // action's steps. Jobs that only run for unmerged pull requests and
-// rehearsals (--dry-run, --snapshot) are skipped.
+// rehearsals (--dry-run, --snapshot) are skipped, and so are Maven and
+// Gradle deploys that run only for -SNAPSHOT versions: a snapshot is a
+// development build, not a release.
 func Find(pls []evidence.CIPipeline) []Publish {
 	byPath := map[string]evidence.CIPipeline{}
 	for _, pl := range pls {
@@ -310,7 +345,7 @@ func Find(pls []evidence.CIPipeline) []Publish {
 			seen := map[string]bool{}
 			for _, s := range steps {
 				l, what, ch, ok := StepPublishes(s)
-				if !ok || seen[ch] || (ch == ContainerRegistry && localPush(what, s, j.Env)) {
+				if !ok || seen[ch] || (ch == ContainerRegistry && localPush(what, s, j.Env)) || (ch == Maven && SnapshotOnly(j, s)) {
 					continue
 				}
 				seen[ch] = true
@@ -326,15 +361,41 @@ func Find(pls []evidence.CIPipeline) []Publish {
 					p.Target = registryHost(steps)
 				}
 				p.OIDCLine = oidcLine(pl, j)
+				p.NotesOnly = ch == GitHubReleases && notesOnly(pl, s)
 				// The job's (and the pipeline's) environment reaches
 				// every step, the publish step included.
-				p.Creds = append(credentials(file, pl.Path, []evidence.CIStep{{Line: j.Line, Env: j.Env}}), credentials(file, pl.Path, steps)...)
+				p.Creds = append(credentials(file, pl.Path, []evidence.CIStep{{Line: j.Line, Env: j.Env}}, nil), credentials(file, pl.Path, steps, j.Env)...)
 				trusted(&p, steps)
 				out = append(out, p)
 			}
 		}
 	}
 	return out
+}
+
+// snapshotCond matches a condition that holds only for a snapshot version:
+// endsWith(steps.v.outputs.version, '-SNAPSHOT'), contains(..., 'SNAPSHOT')
+// or a comparison with a -SNAPSHOT literal. A negated test (!endsWith) is
+// the opposite, a release-only condition.
+var snapshotCond = lazyre.New(`(?i)(?:^|[^!\w])(?:endsWith|contains)\s*\([^)]*SNAPSHOT|==\s*['"][^'"]*SNAPSHOT`)
+
+// snapshotName matches a step or job named for a snapshot deploy.
+var snapshotName = lazyre.New(`(?i)\bsnapshots?\b`)
+
+// SnapshotOnly reports whether a Maven or Gradle publish step of job j
+// deploys only development snapshots: its condition (or the job's) holds
+// only for a -SNAPSHOT version, or the step is named for a snapshot deploy
+// and not for a release.
+func SnapshotOnly(j evidence.CIJob, s evidence.CIStep) bool {
+	if snapshotCond.MatchString(s.If) || snapshotCond.MatchString(j.If) {
+		return true
+	}
+	for _, n := range []string{s.Name, j.Name} {
+		if snapshotName.MatchString(n) && !strings.Contains(strings.ToLower(n), "release") {
+			return true
+		}
+	}
+	return false
 }
 
 // expand appends the steps of local composite actions a job uses.
@@ -438,8 +499,36 @@ var inline = lazyre.New(`(?m)(?:(?:docker|podman|helm|buildah)\s+(?:registry\s+)
 // inlineGuard holds literals one of which every match of inline contains.
 var inlineGuard = []string{"login", "upload", "publish", "_authToken=", "push"}
 
+// envNameInputs are action inputs whose value is the name of an
+// environment variable holding the credential, not the credential itself:
+// actions/setup-java writes "${env.NAME}" into settings.xml for them.
+var envNameInputs = map[string][]string{
+	"actions/setup-java": {"server-username", "server-password", "gpg-passphrase"},
+}
+
+// envVarName matches an upper-case environment variable name with at least
+// one underscore (CI_DEPLOY_PASSWORD); a generated secret rarely has that
+// shape, and the name must also be one the job sets or the action documents.
+var envVarName = lazyre.New(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$`)
+
+// NamesEnvVar reports whether a with: input of the action uses holds the
+// name of an environment variable rather than a literal credential: either
+// the action documents the input as such, or the value is a variable name the
+// job sets in some env: block (defined).
+func NamesEnvVar(uses, key, value string, defined map[string]bool) bool {
+	v := strings.Trim(strings.TrimSpace(value), `"'`)
+	if !envVarName.MatchString(v) {
+		return false
+	}
+	if slices.Contains(envNameInputs[strings.ToLower(evidence.ActionName(uses))], strings.ToLower(key)) {
+		return true
+	}
+	return defined[v]
+}
+
 // credentials lists the credentials the job's steps pass.
-func credentials(file, pipeline string, steps []evidence.CIStep) []Credential {
+// jobEnv is the job's own env: block, whose names the steps can also read.
+func credentials(file, pipeline string, steps []evidence.CIStep, jobEnv map[string]string) []Credential {
 	var out []Credential
 	add := func(key, v, path string, line int) {
 		if notCred.MatchString(key) || !credKey.MatchString(key) {
@@ -451,12 +540,30 @@ func credentials(file, pipeline string, steps []evidence.CIStep) []Credential {
 		}
 		out = append(out, Credential{Key: key, Source: src, Ref: ref, Path: path, Line: line})
 	}
+	// Names the job sets in env: blocks, so a with: input naming one of them
+	// reads as a reference to that variable.
+	defined := map[string]bool{}
+	for k := range jobEnv {
+		defined[k] = true
+	}
+	for _, s := range steps {
+		for k := range s.Env {
+			defined[k] = true
+		}
+	}
 	for _, s := range steps {
 		p := pipeline
 		if s.File != "" {
 			p = s.File
 		}
 		for _, k := range sortedKeys(s.With) {
+			if NamesEnvVar(s.Uses, k, s.With[k], defined) {
+				if notCred.MatchString(k) || !credKey.MatchString(k) {
+					continue
+				}
+				out = append(out, Credential{Key: k, Source: SourceEnv, Ref: strings.Trim(strings.TrimSpace(s.With[k]), `"'`), Path: p, Line: s.Line})
+				continue
+			}
 			add(k, s.With[k], p, s.Line)
 		}
 		for _, k := range sortedKeys(s.Env) {

@@ -129,3 +129,82 @@ func FuzzStepPublishes(f *testing.F) {
 		InlineCredentials(s, "f")
 	})
 }
+
+// Inputs that name an environment variable (actions/setup-java's
+// server-password, or a name the job sets in env:) are references, not
+// credentials written in plaintext.
+func TestFindEnvVarNameInputs(t *testing.T) {
+	deploy := evidence.CIStep{Line: 20, Run: "mvn -B deploy", RunLine: 21,
+		Env: map[string]string{"CI_DEPLOY_PASSWORD": "${{ secrets.CI_DEPLOY_PASSWORD }}"}}
+	job := func(setup evidence.CIStep, steps ...evidence.CIStep) evidence.CIPipeline {
+		return evidence.CIPipeline{Path: ".github/workflows/main.yml", System: evidence.CIGitHubActions,
+			Triggers: []evidence.CITrigger{{Event: "push"}},
+			Jobs:     []evidence.CIJob{{ID: "build", Steps: append([]evidence.CIStep{setup}, steps...)}}}
+	}
+	type cred struct{ Key, Source, Ref string }
+	tests := []struct {
+		name string
+		pl   evidence.CIPipeline
+		want []cred
+	}{
+		{"setup-java server-password names a variable",
+			job(evidence.CIStep{Line: 10, Uses: "actions/setup-java@v4", With: map[string]string{"server-password": "MAVEN_PASSWORD"}}, evidence.CIStep{Line: 20, Run: "mvn deploy", RunLine: 21}),
+			[]cred{{"server-password", SourceEnv, "MAVEN_PASSWORD"}}},
+		{"a name another step sets in env",
+			job(evidence.CIStep{Line: 10, Uses: "acme/settings@v1", With: map[string]string{"password": "CI_DEPLOY_PASSWORD"}}, deploy),
+			[]cred{{"password", SourceEnv, "CI_DEPLOY_PASSWORD"}, {"CI_DEPLOY_PASSWORD", SourceSecret, "CI_DEPLOY_PASSWORD"}}},
+		{"an upper-case literal nobody sets stays plaintext",
+			job(evidence.CIStep{Line: 10, Uses: "acme/settings@v1", With: map[string]string{"password": "HUNTER_TWO_2024"}}, evidence.CIStep{Line: 20, Run: "mvn deploy", RunLine: 21}),
+			[]cred{{"password", SourcePlaintext, ""}}},
+		{"a literal password in setup-java stays plaintext",
+			job(evidence.CIStep{Line: 10, Uses: "actions/setup-java@v4", With: map[string]string{"server-password": "s3cr3t-Value"}}, evidence.CIStep{Line: 20, Run: "mvn deploy", RunLine: 21}),
+			[]cred{{"server-password", SourcePlaintext, ""}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pubs := Find([]evidence.CIPipeline{tc.pl})
+			if len(pubs) != 1 {
+				t.Fatalf("Find found %d publishes, want 1", len(pubs))
+			}
+			var got []cred
+			for _, c := range pubs[0].Creds {
+				got = append(got, cred{c.Key, c.Source, c.Ref})
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("credentials mismatch (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// A Maven deploy that runs only for -SNAPSHOT versions is a development
+// build, not a release; a release-only condition or an unconditional deploy
+// still publishes.
+func TestFindSkipsSnapshotDeploys(t *testing.T) {
+	pl := func(j evidence.CIJob) evidence.CIPipeline {
+		return evidence.CIPipeline{Path: ".github/workflows/main.yml", System: evidence.CIGitHubActions,
+			Triggers: []evidence.CITrigger{{Event: "push"}}, Jobs: []evidence.CIJob{j}}
+	}
+	deploy := func(name, cond string) evidence.CIStep {
+		return evidence.CIStep{Line: 20, Name: name, If: cond, Run: "./mvnw -B deploy", RunLine: 21}
+	}
+	tests := []struct {
+		name string
+		job  evidence.CIJob
+		want int
+	}{
+		{"snapshot version condition", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy", "${{ matrix.release && endsWith(steps.v.outputs.version, '-SNAPSHOT') }}")}}, 0},
+		{"step named for snapshots", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy snapshot", "")}}, 0},
+		{"job condition compares a snapshot literal", evidence.CIJob{ID: "build", If: "env.VERSION == '2.0-SNAPSHOT'", Steps: []evidence.CIStep{deploy("Deploy", "")}}, 0},
+		{"release only condition", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy", "${{ !endsWith(steps.v.outputs.version, '-SNAPSHOT') }}")}}, 1},
+		{"snapshot and release step", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy snapshot or release", "")}}, 1},
+		{"unconditional deploy", evidence.CIJob{ID: "build", Steps: []evidence.CIStep{deploy("Deploy", "")}}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := len(Find([]evidence.CIPipeline{pl(tc.job)})); got != tc.want {
+				t.Errorf("Find found %d publishes, want %d", got, tc.want)
+			}
+		})
+	}
+}

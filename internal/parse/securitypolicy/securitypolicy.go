@@ -328,6 +328,18 @@ var referenceHosts = []string{
 	"securityscorecards.dev", "osv.dev",
 }
 
+// isReferencePage reports a wiki or guidance page: a link a policy cites to
+// explain a practice ("see the definition of coordinated disclosure"), not a
+// form that takes reports, however much the sentence talks of reporting.
+func isReferencePage(segs []string) bool {
+	for _, s := range segs {
+		if s == "wiki" || s == "wikis" || s == "confluence" {
+			return true
+		}
+	}
+	return false
+}
+
 var imageExt = lazyre.New(`(?i)\.(?:png|jpe?g|gif|svg|webp|ico|bmp|avif)$`)
 
 func hostIs(host string, list []string) bool {
@@ -399,7 +411,7 @@ func (a *analyzer) classifyURL(raw, ctx string, line, off, sentence int) {
 		if securityRe.MatchString(ctx) && reportCtx() && !negated() {
 			a.cand(evidence.ContactPublicIssue, raw, line, off, false, sentence)
 		}
-	case hostIs(host, referenceHosts):
+	case hostIs(host, referenceHosts), isReferencePage(segs):
 	case u.Scheme == "https" && reportCtx() && !negated():
 		a.cand(evidence.ContactWebForm, raw, line, off, false, sentence)
 	}

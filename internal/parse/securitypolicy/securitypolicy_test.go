@@ -226,6 +226,8 @@ func TestContacts(t *testing.T) {
 		{"web form", "Please report vulnerabilities at https://security.acme.org/form.\n", []string{"1 web-form https://security.acme.org/form"}},
 		{"web form in link text", "[Submit a report](https://acme.org/vdp)\n", []string{"1 web-form https://acme.org/vdp"}},
 		{"plain link not a form", "Read our blog at https://acme.org/blog.\n", nil},
+		{"guidance wiki cited in a reporting sentence", "Reporting follows coordinated disclosure (see [its definition](https://cert.acme.org/confluence/display/Wiki/Disclosure+Guidance) for the general idea).\n", nil},
+		{"wiki page not a form", "To report a vulnerability, read https://acme.org/wiki/Security first.\n", nil},
 		{"http not a form", "Please report at http://acme.org/form.\n", nil},
 		{"documentation link not a form", "To report, read [the docs](https://docs.github.com/en/code-security).\n", nil},
 		{"negated form", "Do not report vulnerabilities on https://forum.acme.org.\n", nil},

@@ -32,6 +32,9 @@ type Doc struct {
 	Lines    []Line
 	Rule     string // a support rule without dates, as written
 	RuleLine int
+	// Notice is a written notice commitment; Notice.Months is 0 when the
+	// document makes none.
+	Notice Notice
 }
 
 // Limits.
@@ -168,6 +171,9 @@ func Parse(path string, data []byte, isReadme bool) Doc {
 		}
 	}
 	endTable()
+	if n, ok := FindNotice(lines); ok {
+		d.Notice = n
+	}
 	// A document that gives no date at all has no lifecycle table.
 	dated := false
 	for _, l := range d.Lines {

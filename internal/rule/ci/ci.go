@@ -69,9 +69,9 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule(CoverageGateEnforced, needPipelines, coverageGateEnforced),
 		b.Rule(DependencyReviewOnChanges, needPipelines, dependencyReviewOnChanges),
 		b.Rule(ScaScanScheduled, needPipelines, scaScanScheduled),
-		b.Rule(ReleaseJobDependsOnTests, needPipelines, releaseJobDependsOnTests),
+		b.Rule(ReleaseJobDependsOnTests, needPipelines, releaseJobDependsOnTests).Reading(evidence.KindPackaging),
 		b.Rule(ReleaseSignsArtifacts, needSigning, releaseSignsArtifacts).Reading(evidence.KindCIScan),
-		b.Rule(ReleaseProducesSBOM, needBuildEnv, releaseProducesSBOM),
+		b.Rule(ReleaseProducesSBOM, needBuildEnv, releaseProducesSBOM).Reading(evidence.KindPackaging),
 		b.Rule(WorkflowPermissionsLeastPrivilege, needPipelines, workflowPermissionsLeastPrivilege),
 		b.Rule(CiActionsPinned, needPipelines, ciActionsPinned),
 		b.Rule(ContainerImagesPinned, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindBuildImage}, containerImagesPinned),
@@ -493,6 +493,7 @@ func coverageGateEnforced(ev *evidence.Set) []rule.Finding {
 	scanItem, _ := evidence.First[evidence.CIScan](ev)
 	cands := defaultCandidates(scanItem.Fact)
 	var soft *hit
+	thresholds := scanItem.Fact.CoverageThresholds
 	for _, pl := range run {
 		for _, j := range pl.Jobs {
 			if j.Hidden {
@@ -502,10 +503,19 @@ func coverageGateEnforced(ev *evidence.Set) []rule.Finding {
 				continue
 			}
 			h, ok := ix.jobDoes(coverageGate, pl, j)
+			var cfg *evidence.CoverageThreshold
+			if !ok && len(thresholds) > 0 {
+				// A report run binds the threshold kept in configuration.
+				h, ok = ix.jobDoes(coverageReport, pl, j)
+				cfg = &thresholds[0]
+			}
 			if !ok {
 				continue
 			}
 			if !h.soft {
+				if cfg != nil {
+					return []rule.Finding{rule.New(id, rule.True, h.loc(), "CI fails the run below a coverage threshold: %s (%s:%d) applies %s's fail_under = %s from %s:%d", h.what, h.path, h.line, cfg.Tool, cfg.Value, cfg.Path, cfg.Line)}
+				}
 				return []rule.Finding{rule.New(id, rule.True, h.loc(), "CI fails the run below a coverage threshold: %s (%s:%d)", h.what, h.path, h.line)}
 			}
 			if soft == nil {
@@ -516,7 +526,7 @@ func coverageGateEnforced(ev *evidence.Set) []rule.Finding {
 	if soft != nil {
 		return []rule.Finding{rule.Absent(id, soft.loc(), "a coverage threshold is checked only in a job or step marked continue-on-error (%s, %s:%d), so falling below it does not fail the pipeline", soft.what, soft.path, soft.line)}
 	}
-	return []rule.Finding{rule.Absent(id, evidence.Location{}, "no coverage threshold is checked in CI on pull requests or the default branch (coverage report --fail-under, pytest --cov-fail-under, cargo llvm-cov or tarpaulin --fail-under, nyc or c8 --check-coverage, go-test-coverage)")}
+	return []rule.Finding{rule.Absent(id, evidence.Location{}, "no coverage threshold is checked in CI on pull requests or the default branch (coverage report --fail-under, pytest --cov-fail-under, coverage.py's fail_under with a coverage report run, cargo llvm-cov or tarpaulin --fail-under, nyc or c8 --check-coverage, go-test-coverage)")}
 }
 
 // ---- static analysis, fuzzing, SCA ----

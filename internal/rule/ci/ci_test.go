@@ -150,6 +150,34 @@ jobs:
 			line: map[string]int{ReleaseJobDependsOnTests: 17, CiActionsPinned: 21},
 		},
 		{
+			name: "tag release not gated, but tests run on the default branch",
+			files: map[string]string{".github/workflows/release.yml": releaseUngated, ".github/workflows/ci.yml": `on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test ./...
+`},
+			want: map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.NotAvailable},
+			line: map[string]int{ReleaseJobDependsOnTests: 9},
+		},
+		{
+			name: "manually dispatched release not gated, tests on the default branch",
+			files: map[string]string{".github/workflows/release.yml": strings.Replace(releaseUngated, "on:\n", "on:\n  workflow_dispatch:\n", 1), ".github/workflows/ci.yml": `on:
+  push:
+    branches: [main]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test ./...
+`},
+			want: map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.False},
+		},
+		{
 			name:  "release not gated",
 			files: map[string]string{".github/workflows/release.yml": releaseUngated},
 			want:  map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.False, ReleaseSignsArtifacts: rule.False, ReleaseProducesSBOM: rule.False},

@@ -188,8 +188,8 @@ var sast = recogniser{
 
 // coverageGate recognises a test-coverage check that fails the run below a
 // threshold: the threshold is on the command line, so the gate is seen
-// where CI runs it. A threshold kept only in a configuration file
-// (fail_under in pyproject.toml) is not read here.
+// where CI runs it. A threshold kept in coverage.py's configuration
+// (fail_under in pyproject.toml) is matched with coverageReport instead.
 var coverageGate = recogniser{
 	name: "coverage threshold",
 	uses: []string{"vladopajic/go-test-coverage"},
@@ -198,6 +198,14 @@ var coverageGate = recogniser{
 		`cargo\s+(?:\+\S+\s+)?(?:llvm-cov|tarpaulin)\b[^\n]*--fail-under`, `(?:nyc|c8)\b[^\n]*--check-coverage`,
 		`diff-cover\b[^\n]*--fail-under`, `go-test-coverage\b`,
 	),
+}
+
+// coverageReport recognises a coverage.py run that applies a configured
+// threshold: `coverage report`, or pytest-cov (`pytest --cov`), which falls
+// back to coverage.py's fail_under when no --cov-fail-under is given.
+var coverageReport = recogniser{
+	name: "coverage report",
+	run:  cmd(`coverage\s+report\b`, `(?:pytest|py\.test)\b[^\n]*--cov\b`),
 }
 
 var golangciLint = recogniser{

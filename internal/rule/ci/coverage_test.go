@@ -37,6 +37,26 @@ func TestCoverageGateEnforced(t *testing.T) {
 		{"coverage_report_without_threshold", map[string]string{
 			".github/workflows/ci.yml": onPR + "      - run: coverage run -m pytest\n      - run: coverage report\n",
 		}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"fail_under_in_pyproject_with_a_report_run", map[string]string{
+			".github/workflows/ci.yml": onPR + "      - run: coverage run -m pytest\n      - run: coverage report\n",
+			"pyproject.toml":           "[project]\nname = \"pkg\"\n\n[tool.coverage.report]\nshow_missing = true\nfail_under = 100\n",
+		}, answer{rule.True, "", ".github/workflows/ci.yml", 7}},
+		{"fail_under_in_coveragerc_with_pytest_cov", map[string]string{
+			".github/workflows/ci.yml": onPR + "      - run: pytest --cov=pkg\n",
+			".coveragerc":              "[run]\nbranch = True\n\n[report]\nfail_under = 85.5\n",
+		}, answer{rule.True, "", ".github/workflows/ci.yml", 6}},
+		{"fail_under_zero_checks_nothing", map[string]string{
+			".github/workflows/ci.yml": onPR + "      - run: coverage report\n",
+			"setup.cfg":                "[coverage:report]\nfail_under = 0\n",
+		}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"fail_under_in_another_section", map[string]string{
+			".github/workflows/ci.yml": onPR + "      - run: coverage report\n",
+			"pyproject.toml":           "[tool.other]\nfail_under = 90\n",
+		}, answer{rule.False, rule.NoSignal, "", 0}},
+		{"fail_under_without_a_report_run", map[string]string{
+			".github/workflows/ci.yml": onPR + "      - run: coverage run -m pytest\n",
+			"pyproject.toml":           "[tool.coverage.report]\nfail_under = 100\n",
+		}, answer{rule.False, rule.NoSignal, "", 0}},
 		{"threshold_in_continue_on_error_step", map[string]string{
 			".github/workflows/ci.yml": onPR + "      - run: cargo llvm-cov --fail-under-lines 80\n        continue-on-error: true\n",
 		}, answer{rule.False, rule.NoSignal, ".github/workflows/ci.yml", 6}},

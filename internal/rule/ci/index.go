@@ -12,10 +12,13 @@ import (
 type index struct {
 	all    []evidence.Item[evidence.CIPipeline]
 	byPath map[string]evidence.CIPipeline
+	// ev is kept so the packaging evidence is read only by the rules that
+	// ask which registries the product publishes to (and declare it).
+	ev *evidence.Set
 }
 
 func newIndex(ev *evidence.Set) *index {
-	ix := &index{byPath: map[string]evidence.CIPipeline{}}
+	ix := &index{byPath: map[string]evidence.CIPipeline{}, ev: ev}
 	ix.all = evidence.Facts[evidence.CIPipeline](ev)
 	for _, it := range ix.all {
 		ix.byPath[it.Fact.Path] = it.Fact

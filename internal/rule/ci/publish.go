@@ -27,6 +27,16 @@ func publishRules(b *rule.Builder) []rule.Rule {
 // publishes returns every publish step in CI. GitLab files are merged into
 // one pipeline, as GitLab runs them.
 func publishes(ix *index) []publishing.Publish {
+	pubs, _ := publishesAndNotes(ix)
+	return pubs
+}
+
+// publishesAndNotes returns the publish steps that ship the product, and
+// apart from them the GitHub releases that only carry notes while the
+// product is distributed through a package registry: such a release page
+// ships nothing, and the package reaches the registry some other way (a
+// maintainer's cargo release or npm publish).
+func publishesAndNotes(ix *index) (pubs, notes []publishing.Publish) {
 	var pls []evidence.CIPipeline
 	for _, it := range ix.all {
 		if it.Fact.System != evidence.CIGitLab {
@@ -36,7 +46,18 @@ func publishes(ix *index) []publishing.Publish {
 	if gl, ok := ix.gitlab(); ok {
 		pls = append(pls, gl)
 	}
-	return publishing.Find(pls)
+	all := publishing.Find(pls)
+	if len(packagingOf(ix.ev).Channels) == 0 {
+		return all, nil
+	}
+	for _, p := range all {
+		if p.NotesOnly {
+			notes = append(notes, p)
+			continue
+		}
+		pubs = append(pubs, p)
+	}
+	return pubs, notes
 }
 
 // packagingOf merges the packaging facts. Release scripts that a CI step
@@ -63,6 +84,16 @@ func packagingOf(ev *evidence.Set) evidence.Packaging {
 		}
 	}
 	return out
+}
+
+// notesNote names a notes-only GitHub release left out of the publishes.
+func notesNote(ix *index) string {
+	_, notes := publishesAndNotes(ix)
+	if len(notes) == 0 {
+		return ""
+	}
+	n := notes[0]
+	return fmt.Sprintf("; job %q of %s only creates a GitHub release page with notes (%s, %s:%d), and the package (%s) is published outside CI", n.Job, n.Pipeline, n.What, n.Path, n.Line, packagingOf(ix.ev).Channels[0].Channel)
 }
 
 // manualNote names release scripts that publish by hand.
@@ -94,7 +125,7 @@ func releasePublishedFromCI(ev *evidence.Set) []rule.Finding {
 		if len(ix.runnable()) == 0 {
 			return []rule.Finding{rule.Absent(id, where, "no CI definitions found (.github/workflows/*.yml, .gitlab-ci.yml), so no release is published from CI%s", manualNote(pk))}
 		}
-		return []rule.Finding{rule.Absent(id, where, "none of %d CI pipelines has a job that publishes a release (no registry upload, release creation or image push was recognised)%s", len(ix.runnable()), manualNote(pk))}
+		return []rule.Finding{rule.Absent(id, where, "none of %d CI pipelines has a job that publishes a release (no registry upload, release creation or image push was recognised)%s%s", len(ix.runnable()), notesNote(ix), manualNote(pk))}
 	}
 	var out []rule.Finding
 	for _, p := range pubs {

@@ -262,6 +262,36 @@ func TestPublishRules(t *testing.T) {
 			say: map[string]string{PublishUsesOIDC: "PyPI trusted publishing", ReleaseSignsArtifacts: "PyPI attestations"},
 		},
 		{
+			// The crate reaches crates.io from a maintainer's machine; CI
+			// only opens a release page with notes, which ships nothing.
+			name: "notes-only GitHub release of a crate",
+			files: map[string]string{
+				wf:           "on:\n  push:\n    tags: ['v*']\njobs:\n  create-release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/create-release@v1\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n        with:\n          tag_name: ${{ github.ref }}\n",
+				"Cargo.toml": "[package]\nname = \"demo\"\nversion = \"1.0.0\"\n",
+			},
+			want: map[string][]answer{
+				ReleasePublishedFromCI: {{rule.False, rule.NoSignal, "", 0}},
+			},
+			say: map[string]string{ReleasePublishedFromCI: "only creates a GitHub release page with notes"},
+		},
+		{
+			name: "GitHub release with uploaded assets of a crate",
+			files: map[string]string{
+				wf:           "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n",
+				"Cargo.toml": "[package]\nname = \"demo\"\nversion = \"1.0.0\"\n",
+			},
+			want: map[string][]answer{
+				ReleasePublishedFromCI: {{rule.True, "", wf, 8}},
+			},
+		},
+		{
+			name:  "notes-only GitHub release with no registry package",
+			files: map[string]string{wf: "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: softprops/action-gh-release@v2\n"},
+			want: map[string][]answer{
+				ReleasePublishedFromCI: {{rule.True, "", wf, 8}},
+			},
+		},
+		{
 			name:  "npm from a merged pull request, provenance and a stored token",
 			files: map[string]string{wf: npmMergedPR},
 			want: map[string][]answer{

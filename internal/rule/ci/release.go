@@ -72,6 +72,11 @@ func releaseJobDependsOnTests(ev *evidence.Set) []rule.Finding {
 		switch {
 		case ok:
 			out = append(out, rule.New(id, rule.True, where, "release job %q (%s) runs after tests: %s", r.job.ID, r.at.what, why))
+		case ts.main != nil && tagOnly(r.pl):
+			// A tag is cut from a commit of the branch whose pushes run the
+			// tests, so the released commit was normally tested; whether it
+			// passed is recorded on the forge, not in the repository.
+			out = append(out, rule.New(id, rule.NotAvailable, where, "release job %q (%s) does not wait for tests itself (%s), but it runs only for release tags and tests run on pushes to the default branch (%s, %s:%d); whether the tagged commit passed them is recorded on the forge, not in the repository", r.job.ID, r.at.what, why, ts.main.what, ts.main.path, ts.main.line))
 		case tested != nil:
 			out = append(out, rule.Absent(id, where, "release job %q (%s) does not wait for tests (%s), though tests run on %s (%s, %s:%d); whether each released commit passed them is recorded on the forge, not in the repository: make the release job need the test job to enforce it", r.job.ID, r.at.what, why, testedWhere(ts), tested.what, tested.path, tested.line))
 		default:
@@ -90,6 +95,24 @@ func testedWhere(ts testSearch) string {
 		return "pull requests"
 	}
 	return "the default branch"
+}
+
+// tagOnly reports whether a pipeline runs only when a tag is pushed or a
+// release is published, never for a branch push or a manual dispatch that
+// could release an arbitrary ref.
+func tagOnly(pl evidence.CIPipeline) bool {
+	if len(pl.Triggers) == 0 {
+		return false
+	}
+	for _, t := range pl.Triggers {
+		switch {
+		case t.Event == "push" && len(t.Tags) > 0 && len(t.Branches) == 0:
+		case t.Event == "release":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // gated decides whether a release job waits for tests, and says why.

@@ -32,8 +32,23 @@ jobs:
 		says     string
 	}{
 		{
-			name:     "tests in another workflow on pull requests and main",
-			files:    map[string]string{".github/workflows/release.yml": releaseUngated, ".github/workflows/test.yml": testsOnPR},
+			name:    "tag-only release, tests in another workflow on the default branch",
+			files:   map[string]string{".github/workflows/release.yml": releaseUngated, ".github/workflows/test.yml": testsOnPR},
+			outcome: rule.NotAvailable,
+			says:    "runs only for release tags and tests run on pushes to the default branch (go test ./..., .github/workflows/test.yml:9)",
+		},
+		{
+			name: "release on pushes to main, tests in another workflow",
+			files: map[string]string{".github/workflows/test.yml": testsOnPR, ".github/workflows/release.yml": `on:
+  push:
+    branches: [main]
+permissions: {}
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm publish
+`},
 			outcome:  rule.False,
 			negative: rule.NoSignal,
 			says:     "though tests run on pull requests and the default branch (go test ./..., .github/workflows/test.yml:9)",

@@ -233,7 +233,7 @@ func noDates(id string, lc evidence.Lifecycle, msg string) rule.Finding {
 		return rule.Absent(id, evidence.Location{Path: lc.SupportRulePath, Line: lc.SupportRuleLine},
 			"%s; %s:%d gives only a support rule without dates (%q)", msg, lc.SupportRulePath, lc.SupportRuleLine, textsafe.Truncate(lc.SupportRule, 160))
 	}
-	return rule.Absent(id, evidence.Location{}, "%s (no lifecycle file, and no end-of-life table or dated notice in SUPPORT, SECURITY, RELEASES or README)", msg)
+	return rule.Absent(id, evidence.Location{}, "%s (no lifecycle file, and no end-of-life table or dated notice in SUPPORT, SECURITY, RELEASES, CONTRIBUTING or README)", msg)
 }
 
 // major returns the leading major version number of a line or tag name.
@@ -350,7 +350,7 @@ func coverVerb(docs int) string {
 
 func orNothing(s []string) string {
 	if len(s) == 0 {
-		return "nothing"
+		return "none of the topics"
 	}
 	return strings.Join(s, ", ")
 }
@@ -421,7 +421,8 @@ func releaseCadenceMatchesPolicy(ev *evidence.Set) []rule.Finding {
 
 func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
 	const id = EndOfSupportNoticeAtLeastOneYear
-	if _, ok := evidence.First[evidence.Lifecycle](ev); !ok {
+	lcItem, ok := evidence.First[evidence.Lifecycle](ev)
+	if !ok {
 		return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "the support lifecycle was not collected")}
 	}
 	lines := evidence.Facts[evidence.ReleaseLine](ev)
@@ -473,10 +474,42 @@ func endOfSupportNoticeAtLeastOneYear(ev *evidence.Set) []rule.Finding {
 		f.Values = map[string]string{"noticeDays": fmt.Sprint(days), "line": l.Version}
 		out = append(out, f)
 	}
+	if f, ok := noticeCommitment(id, lcItem.Fact, out); ok {
+		return []rule.Finding{f}
+	}
 	if len(out) == 0 {
 		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no end-of-support dates are declared, so no notice is given")}
 	}
 	return out
+}
+
+// noticeCommitment judges a notice commitment written in a support document
+// when no line's notice could be measured from dates: the Code asks for at
+// least a year's notice, and a written promise of it ("the previous major
+// release is supported for no less than 2 years after the next one ships")
+// is that notice given in advance. A measured notice always wins: the dates
+// show what was actually given.
+func noticeCommitment(id string, lc evidence.Lifecycle, measured []rule.Finding) (rule.Finding, bool) {
+	if lc.NoticeMonths == 0 {
+		return rule.Finding{}, false
+	}
+	for _, f := range measured {
+		if f.Values["noticeDays"] != "" {
+			return rule.Finding{}, false
+		}
+	}
+	loc := evidence.Location{Path: lc.NoticePath, Line: lc.NoticeLine}
+	quote := textsafe.Truncate(lc.NoticeQuote, 160)
+	what := fmt.Sprintf("%d months' notice before support ends", lc.NoticeMonths)
+	if lc.NoticeAfterSuccessor {
+		what = fmt.Sprintf("%d months of support for a line after its successor ships", lc.NoticeMonths)
+	}
+	if lc.NoticeMonths < 12 {
+		return rule.Violated(id, loc, "%s:%d promises only %s (%q), less than the year's notice the Code asks for", lc.NoticePath, lc.NoticeLine, what, quote), true
+	}
+	f := rule.New(id, rule.True, loc, "%s:%d commits to %s (%q), at least a year's notice; no line has an end date yet to check the promise against", lc.NoticePath, lc.NoticeLine, what, quote)
+	f.Values = map[string]string{"noticeMonths": fmt.Sprint(lc.NoticeMonths)}
+	return f, true
 }
 
 func dayStart(t time.Time) time.Time {
@@ -587,13 +620,18 @@ func securityFixesHaveAdvisories(ev *evidence.Set) []rule.Finding {
 			}
 			seen[u] = true
 			loc := evidence.Location{Commit: fx.Commit}
-			if advised[u] {
+			switch {
+			case advised[u]:
 				out = append(out, rule.New(id, rule.True, loc, "%s (commit %s) has an advisory", v, short(fx.Commit)))
-			} else {
-				// The id itself is a published record (a CVE entry, a GitHub
-				// advisory), and the product's advisory may be on the
-				// forge: only its absence from assay.yaml is observed.
+			case len(advised) == 0:
+				// No advisory is declared at all, and the id itself is a
+				// published record (a CVE entry, a GitHub advisory): the
+				// vendor's advisories may be on the forge, which this rule
+				// cannot see, so only their absence from assay.yaml is
+				// observed.
 				out = append(out, rule.PointsElsewhere(id, loc, "%s is named in commit %s (%s, %q) but no advisory is recorded in assay.yaml; the %s record and the forge's advisories (--online) may say whether customers were told", v, short(fx.Commit), day(fx.Date), fx.Title, idKind(u)))
+			default:
+				out = append(out, rule.New(id, rule.False, loc, "%s is named in commit %s (%s, %q) but the advisories declared in assay.yaml do not include it", v, short(fx.Commit), day(fx.Date), fx.Title))
 			}
 		}
 	}

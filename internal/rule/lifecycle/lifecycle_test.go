@@ -222,3 +222,64 @@ func TestSecurityFixesHaveAdvisoriesSkipsComponentUpdates(t *testing.T) {
 		})
 	}
 }
+
+// A written notice commitment decides 4.2.1 when no dated line shows the
+// notice actually given; measured dates win over it.
+func TestEndOfSupportNoticeCommitment(t *testing.T) {
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	promise := func(months int) evidence.Record {
+		return evidence.Record{Fact: evidence.Lifecycle{NoticeMonths: months, NoticePath: "SECURITY.md", NoticeLine: 5, NoticeQuote: "the previous release will be supported for no less than 2 years"}}
+	}
+	tests := []struct {
+		name string
+		ev   []evidence.Record
+		want []rule.Outcome
+	}{
+		{"two_years_promised_no_dates", []evidence.Record{promise(24)}, []rule.Outcome{rule.True}},
+		{"six_months_promised", []evidence.Record{promise(6)}, []rule.Outcome{rule.False}},
+		{"promise_with_undated_current_line", []evidence.Record{promise(12), {Fact: evidence.ReleaseLine{Version: "7.x", Current: true, Source: "README.md", Line: 7}}}, []rule.Outcome{rule.True}},
+		{"measured_short_notice_wins", []evidence.Record{promise(24),
+			{Fact: evidence.ReleaseLine{Version: "6.x", EndOfLife: day("2023-10-31"), Announced: day("2023-09-30"), AnnouncedBy: "git", Source: "README.md", Line: 6}}}, []rule.Outcome{rule.False}},
+		{"no_promise_no_dates", []evidence.Record{{Fact: evidence.Lifecycle{}}}, []rule.Outcome{rule.False}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []rule.Outcome
+			for _, f := range endOfSupportNoticeAtLeastOneYear(evidence.NewSet(tc.ev...)) {
+				got = append(got, f.Outcome)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("outcomes (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// A fixed vulnerability named in history is a violation only when the
+// vendor records advisories and left this one out; with none declared the
+// advisories live where the rule cannot see them.
+func TestSecurityFixesHaveAdvisories(t *testing.T) {
+	fix := evidence.Record{Fact: evidence.SecurityFix{Commit: "abcdef0123456789", IDs: []string{"CVE-2020-1234"}, Title: "Fix CVE-2020-1234"}}
+	walked := evidence.Record{Fact: evidence.HistoryWalked{}}
+	tests := []struct {
+		name string
+		ev   []evidence.Record
+		want []rule.Outcome
+	}{
+		{"no_advisories_declared", []evidence.Record{walked, fix}, []rule.Outcome{rule.False}},
+		{"declared_and_matching", []evidence.Record{walked, fix, {Fact: evidence.Advisory{CVE: "CVE-2020-1234"}}}, []rule.Outcome{rule.True}},
+		{"declared_but_missing_this_one", []evidence.Record{walked, fix, {Fact: evidence.Advisory{CVE: "CVE-2019-9999"}}}, []rule.Outcome{rule.False}},
+		{"no_named_fix", []evidence.Record{walked}, []rule.Outcome{rule.NotApplicable}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []rule.Outcome
+			for _, f := range securityFixesHaveAdvisories(evidence.NewSet(tc.ev...)) {
+				got = append(got, f.Outcome)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("outcomes (-want +got):\n%s", d)
+			}
+		})
+	}
+}

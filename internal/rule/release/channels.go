@@ -235,3 +235,33 @@ func example(method string) string {
 	}
 	return method
 }
+
+// releaseSigningDocumented asks whether the documentation says the released
+// artefacts are signed and where the signing keys are published. A Maven
+// build that inherits its signing from a parent POM, or a release signed on
+// a maintainer's machine, leaves no signing step in the repository; the
+// vendor's own statement with its keys is then the evidence that releases
+// carry signatures a customer can check.
+func releaseSigningDocumented(ev *evidence.Set) []rule.Finding {
+	const id = ReleaseSigningDocumented
+	items := evidence.Facts[evidence.VerificationDocs](ev)
+	var out []rule.Finding
+	searched := 0
+	for _, it := range items {
+		d := it.Fact
+		searched += len(d.Searched)
+		for _, s := range d.Statements {
+			out = append(out, rule.New(id, rule.True, evidence.Location{Path: s.Path, Line: s.Line},
+				"%s line %d says the released artefacts are signed and names where the signing keys are published (%q); the signing itself is set up outside the repository, so check a release's signatures to confirm", s.Path, s.Line, s.Command))
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, it := range items {
+		if len(it.Fact.Problems) > 0 {
+			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "no document read says the releases are signed; some could not be read: %s", strings.Join(it.Fact.Problems, "; "))}
+		}
+	}
+	return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no README, SECURITY, RELEASE, VERIFY or docs/ file says the released artefacts are signed and where the keys are (searched %s)", textsafe.Count(searched, "document"))}
+}

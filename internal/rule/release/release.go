@@ -28,6 +28,7 @@ const (
 	ReleaseChecksumsMatch             = "releaseChecksumsMatch"
 	ReleaseChecksumsSigned            = "releaseChecksumsSigned"
 	ReleaseProvenanceVerifies         = "releaseProvenanceVerifies"
+	ReleaseSigningDocumented          = "releaseSigningDocumented"
 	ReleaseTagsAreSigned              = "releaseTagsAreSigned"
 	VerificationInstructionsPublished = "verificationInstructionsPublished"
 )
@@ -46,6 +47,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule(LatestReleaseTagsSigned, []evidence.Kind{evidence.KindReleaseTagSignature}, latestReleaseTagsSigned),
 		b.Rule(DistributionChannelsUseHTTPS, []evidence.Kind{evidence.KindDistributionChannels, evidence.KindSecurityInsights, evidence.KindPackaging, evidence.KindCIPipeline}, distributionChannelsUseHTTPS),
 		b.Rule(VerificationInstructionsPublished, []evidence.Kind{evidence.KindVerificationDocs}, verificationInstructionsPublished).Reading(evidence.KindReleaseArtefact, evidence.KindReleaseChecksumFile, evidence.KindReleaseProvenance),
+		b.Rule(ReleaseSigningDocumented, []evidence.Kind{evidence.KindVerificationDocs}, releaseSigningDocumented),
 	}
 	return rs, b.Err()
 }

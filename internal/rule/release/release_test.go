@@ -167,6 +167,10 @@ func TestRules(t *testing.T) {
 		{"docs_checksum_only_release", verificationInstructionsPublished, []evidence.Record{rel, artefact(weak), docs(nil, shaDoc)}, []rule.Outcome{rule.True}, "sha256sum -c"},
 		{"docs_any_when_methods_unknown", verificationInstructionsPublished, []evidence.Record{docs(nil, shaDoc)}, []rule.Outcome{rule.True}, "sha256sum -c"},
 		{"docs_none", verificationInstructionsPublished, []evidence.Record{docs([]string{"openpgp"})}, []rule.Outcome{rule.False}, "the releases use openpgp, so show e.g. gpg --verify"},
+		// releaseSigningDocumented
+		{"signing_documented", releaseSigningDocumented, []evidence.Record{rec(evidence.VerificationDocs{Searched: []string{"SECURITY.md"}, Statements: []evidence.DocMention{{Path: "SECURITY.md", Line: 29, Command: "every artifact has been signed with a valid key"}}})}, []rule.Outcome{rule.True}, "SECURITY.md line 29 says the released artefacts are signed"},
+		{"signing_not_documented", releaseSigningDocumented, []evidence.Record{docs(nil)}, []rule.Outcome{rule.False}, "searched 1 document"},
+		{"signing_docs_unreadable", releaseSigningDocumented, []evidence.Record{rec(evidence.VerificationDocs{Problems: []string{"README.md: larger than 1048576 bytes; not read"}})}, []rule.Outcome{rule.NotAvailable}, "some could not be read"},
 		{"docs_unreadable", verificationInstructionsPublished, []evidence.Record{rec(evidence.VerificationDocs{Problems: []string{"README.md: larger than 1048576 bytes; not read"}})}, []rule.Outcome{rule.NotAvailable}, "some could not be read"},
 	}
 	for _, tc := range tests {
@@ -201,8 +205,8 @@ func TestRulesLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 8 {
-		t.Errorf("%d rules, want 8", len(rs))
+	if len(rs) != 9 {
+		t.Errorf("%d rules, want 9", len(rs))
 	}
 }
 

@@ -98,7 +98,7 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 	if in.Tree.Exists(".gitlab-ci.yml") {
 		c.gitlab(ctx, ".gitlab-ci.yml")
 	}
-	scan := evidence.CIScan{Pipelines: c.parsed, Broken: c.broken, Files: c.defs}
+	scan := evidence.CIScan{Pipelines: c.parsed, Broken: c.broken, Files: c.defs, CoverageThresholds: coverageThresholds(in)}
 	scan.DefaultBranch, scan.DefaultBranchFrom = defaultBranch(in.History)
 	c.out = append(c.out, evidence.Record{
 		Fact:       scan,

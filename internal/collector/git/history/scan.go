@@ -17,6 +17,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
+	"github.com/assaysec/assay/internal/parse/updatebot"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -259,40 +260,8 @@ func (s *scanner) botHistory() evidence.UpdateBotHistory {
 	return out
 }
 
-// botAccounts maps exact GitHub app logins and known bot e-mail addresses
-// to an account name. Matching is exact: "snyk" inside a person's name is
-// not the Snyk bot.
-var (
-	botLogins = map[string]string{
-		"dependabot[bot]": "dependabot[bot]", "dependabot-preview[bot]": "dependabot[bot]",
-		"renovate[bot]": "renovate[bot]", "renovate-bot": "renovate[bot]",
-		"greenkeeper[bot]": "greenkeeper", "greenkeeperio-bot": "greenkeeper",
-		"snyk-bot": "snyk-bot", "pre-commit-ci[bot]": "pre-commit-ci[bot]",
-		"depfu[bot]": "depfu[bot]", "pyup-bot": "pyup-bot", "scala-steward": "scala-steward",
-	}
-	botEmails = map[string]string{
-		"support@greenkeeper.io": "greenkeeper", "support@dependabot.com": "dependabot[bot]",
-		"bot@renovateapp.com": "renovate[bot]", "snyk-bot@snyk.io": "snyk-bot", "github-bot@pyup.io": "pyup-bot",
-	}
-	noreply = lazyre.New(`^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$`)
-)
-
 // BotAccount returns the update-bot account that authored a commit, or "".
-func BotAccount(name, email string) string {
-	email = strings.ToLower(strings.TrimSpace(email))
-	if a, ok := botEmails[email]; ok {
-		return a
-	}
-	if m := noreply.FindStringSubmatch(email); m != nil {
-		if a, ok := botLogins[m[1]]; ok {
-			return a
-		}
-	}
-	if a, ok := botLogins[strings.ToLower(strings.TrimSpace(name))]; ok {
-		return a
-	}
-	return ""
-}
+func BotAccount(name, email string) string { return updatebot.Account(name, email) }
 
 var (
 	// Dependabot's own security-update wording, and metadata that only a

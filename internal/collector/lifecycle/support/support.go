@@ -30,6 +30,7 @@ import (
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/doctext"
 	"github.com/assaysec/assay/internal/parse/supportdoc"
+	"github.com/assaysec/assay/internal/parse/updatebot"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
 )
@@ -135,6 +136,10 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 			if d.Rule != "" && lc.SupportRule == "" {
 				lc.SupportRule, lc.SupportRulePath, lc.SupportRuleLine = d.Rule, p, d.RuleLine
 			}
+			if d.Notice.Months > 0 && lc.NoticeMonths == 0 {
+				lc.NoticeMonths, lc.NoticePath, lc.NoticeLine, lc.NoticeQuote = d.Notice.Months, p, d.Notice.Line, d.Notice.Quote
+				lc.NoticeAfterSuccessor = d.Notice.Successor
+			}
 			if len(d.Lines) == 0 || len(docSources) > 0 {
 				continue
 			}
@@ -235,6 +240,10 @@ type commitRef struct {
 	when    time.Time
 	tree    plumbing.Hash
 	message string // at most maxMessage bytes
+	// bot is the update-bot account that authored the commit, or "": a
+	// bot's dependency bump names its dependency's CVEs, not the
+	// product's own vulnerabilities.
+	bot string
 }
 
 // maxMessage is how much of a message the security-fix scan reads.
@@ -271,7 +280,7 @@ func commits(ctx context.Context, in *collector.Input) ([]commitRef, error) {
 		if len(msg) > maxMessage {
 			msg = strings.Clone(msg[:maxMessage])
 		}
-		out = append(out, commitRef{hash: cm.Hash, when: cm.Committer.When, tree: cm.TreeHash, message: msg})
+		out = append(out, commitRef{hash: cm.Hash, when: cm.Committer.When, tree: cm.TreeHash, message: msg, bot: updatebot.Account(cm.Author.Name, cm.Author.Email)})
 	}
 	slices.Reverse(out)
 	return out, nil
@@ -361,7 +370,7 @@ func blobKeys(path string, f *object.File, doc bool) []string {
 // (docs/security/security.md).
 func supportDocs(in *collector.Input) []string {
 	var out []string
-	for _, stem := range []string{"support", "security", "lifecycle", "lts", "releases", "release", "releasing", "readme"} {
+	for _, stem := range []string{"support", "security", "lifecycle", "lts", "releases", "release", "releasing", "readme", "contributing"} {
 		for _, e := range in.Tree.Find(func(p string) bool {
 			dir := path.Dir(p)
 			// A lifecycle or LTS page is about support whatever section of
@@ -387,6 +396,9 @@ var vulnIDPattern = lazyre.New(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfgh
 
 func (c *collection) securityFixes(cs []commitRef, in *collector.Input) {
 	for _, cm := range cs {
+		if cm.bot != "" {
+			continue
+		}
 		msg := cm.message
 		// Every id the pattern matches starts with one of these literals.
 		if !strings.Contains(msg, "CVE-") && !strings.Contains(msg, "GHSA-") {

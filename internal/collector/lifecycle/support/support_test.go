@@ -29,6 +29,12 @@ type step struct {
 	msg   string
 }
 
+// botAuthors maps a commit message to the update bot that authored it, for
+// the tests that need one; other commits are a human developer's.
+var botAuthors = map[string]*object.Signature{
+	"chore(deps): bump golang.org/x/net from 0.1.0 to 0.33.0\n\nFixes CVE-2024-45338.": {Name: "dependabot[bot]", Email: "49699333+dependabot[bot]@users.noreply.github.com"},
+}
+
 // buildRepo commits each step's files at its date, with go-git.
 func buildRepo(t *testing.T, steps []step) string {
 	t.Helper()
@@ -55,7 +61,11 @@ func buildRepo(t *testing.T, steps []step) string {
 			}
 		}
 		sig := &object.Signature{Name: "Dev", Email: "dev@example.com", When: s.when}
-		if _, err := wt.Commit(s.msg, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		author := sig
+		if b, ok := botAuthors[s.msg]; ok {
+			author = &object.Signature{Name: b.Name, Email: b.Email, When: s.when}
+		}
+		if _, err := wt.Commit(s.msg, &git.CommitOptions{Author: author, Committer: sig}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -140,9 +150,10 @@ func TestNoticeFromGitHistory(t *testing.T) {
 		t.Error("the 1.x finding does not name the announcing commit")
 	}
 
-	// The security fix in history has no advisory.
+	// The security fix in history names a CVE, but no advisory is declared
+	// at all, so where its advisory lives is out of sight.
 	sf := run(t, collect(t, dir), "securityFixesHaveAdvisories")
-	if len(sf) != 1 || sf[0].Outcome != rule.False {
+	if len(sf) != 1 || sf[0].Outcome != rule.False || sf[0].Negative != rule.Elsewhere {
 		t.Errorf("security fixes: %+v", sf)
 	}
 }
@@ -284,5 +295,22 @@ func TestReleaseLinesFromDocuments(t *testing.T) {
 	f := run(t, collect(t, dir), "releaseLinesHaveEndDates")
 	if len(f) != 1 || f[0].Outcome != rule.False || f[0].Location.Path != "SECURITY.md" || f[0].Location.Line != 3 {
 		t.Errorf("support rule only: %+v", f)
+	}
+}
+
+// A dependency bump an update bot authored names the dependency's CVEs, not
+// the product's own vulnerabilities, so it is no security fix to advise on.
+func TestSecurityFixesSkipBotBumps(t *testing.T) {
+	dir := buildRepo(t, []step{
+		{when: date("2025-01-01"), files: map[string]string{"README.md": "demo\n", "assay.yaml": "product: Demo\n"}, msg: "initial"},
+		{when: date("2025-02-01"), files: map[string]string{"go.mod": "module demo\n"}, msg: "chore(deps): bump golang.org/x/net from 0.1.0 to 0.33.0\n\nFixes CVE-2024-45338."},
+		{when: date("2025-03-01"), files: map[string]string{"README.md": "demo 2\n"}, msg: "fix CVE-2025-1234 in parser"},
+	})
+	var got []string
+	for _, it := range evidence.Facts[evidence.SecurityFix](collect(t, dir)) {
+		got = append(got, it.Fact.IDs...)
+	}
+	if d := cmp.Diff([]string{"CVE-2025-1234"}, got); d != "" {
+		t.Errorf("security fix ids (-want +got):\n%s", d)
 	}
 }

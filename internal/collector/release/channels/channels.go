@@ -95,6 +95,12 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		for _, m := range verifydocs.Scan(data) {
 			docs.Mentions = append(docs.Mentions, evidence.DocMention{Path: e.Path, Line: m.Line, Command: m.Command, Method: m.Method})
 		}
+		if !verifydocs.IsSigningDoc(e.Path) {
+			continue
+		}
+		for _, st := range verifydocs.SigningStatements(data) {
+			docs.Statements = append(docs.Statements, evidence.DocMention{Path: e.Path, Line: st.Line, Command: st.Quote})
+		}
 	}
 	out = append(out, evidence.Record{Fact: docs, Provenance: in.Provenance(Name, evidence.Location{}, "")})
 	return out, nil
