@@ -62,6 +62,11 @@ type OwnSecurityFixes struct {
 	// ReleaseTags is how many release-looking tags were checked for ancestry.
 	ReleaseTags int
 	Fixes       []OwnFix // newest first
+	// HeadVersion is the highest version ("v1.8.8") among the release tags
+	// the assessed commit contains, when some fix is in no release tag:
+	// a copy of a fix that reached a newer version elsewhere waits only
+	// for the assessed branch's next version. Empty when none is known.
+	HeadVersion string
 	// DependencyOnly counts advisory-naming commits that changed only
 	// dependency manifests or lockfiles: updates of components, not fixes
 	// of the product.
@@ -105,6 +110,8 @@ type OwnFix struct {
 	// First release tag containing the commit; empty when none does.
 	Tag     string
 	TagDate time.Time
+	// TagVersion is Tag read as a semantic version ("v1.5.15"), or empty.
+	TagVersion string
 	// OffReleaseLine: the commit is in no release tag, is not on the
 	// assessed branch, and no release was tagged on its line since that
 	// line left the assessed branch: a pull request's source branch or an

@@ -445,6 +445,53 @@ jobs:
 			line: map[string]int{WorkflowPermissionsLeastPrivilege: 5},
 		},
 		{
+			// Both jobs label and comment through the API: the top-level
+			// grant is what each job needs.
+			name: "top-level write where every job uses the token",
+			files: map[string]string{".github/workflows/triage.yml": `on:
+  pull_request_review:
+  pull_request:
+permissions:
+  contents: read
+  issues: write
+jobs:
+  label:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/github-script@3a2844b7e9c422d3c10d287c895573f7108da1b3
+        with:
+          script: github.rest.issues.addLabels({})
+  comment:
+    runs-on: ubuntu-latest
+    steps:
+      - run: gh pr comment "$PR" --body done
+        env:
+          GH_TOKEN: ${{ github.token }}
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.True},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 4},
+		},
+		{
+			name: "top-level write where one job does not use the token",
+			files: map[string]string{".github/workflows/triage.yml": `on:
+  pull_request:
+permissions:
+  issues: write
+jobs:
+  label:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/github-script@3a2844b7e9c422d3c10d287c895573f7108da1b3
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: go test ./... # not gh, nor the token
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.False},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 3},
+		},
+		{
 			name: "top-level write in a workflow that also runs on pull requests",
 			files: map[string]string{".github/workflows/ci.yml": `on:
   push:
@@ -602,5 +649,28 @@ func TestShellScript(t *testing.T) {
 		if got := shellScript(tt.file, tt.text); got != tt.want {
 			t.Errorf("shellScript(%q, %q) = %v, want %v", tt.file, tt.text, got, tt.want)
 		}
+	}
+}
+
+func TestJobUsesToken(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		step evidence.CIStep
+		want bool
+	}{
+		{"github-script", evidence.CIStep{Uses: "actions/github-script@v7"}, true},
+		{"gh cli", evidence.CIStep{Run: "set -e\ngh release upload v1 out.tgz"}, true},
+		{"token input", evidence.CIStep{Uses: "peter-evans/create-pull-request@v6", With: map[string]string{"token": "${{ secrets.GITHUB_TOKEN }}"}}, true},
+		{"token env", evidence.CIStep{Run: "./notify.sh", Env: map[string]string{"GH_TOKEN": "${{ github.token }}"}}, true},
+		{"checkout only", evidence.CIStep{Uses: "actions/checkout@v4"}, false},
+		{"word ending in gh", evidence.CIStep{Run: "make high && echo enough"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := jobUsesToken(evidence.CIJob{Steps: []evidence.CIStep{tc.step}}); got != tc.want {
+				t.Errorf("jobUsesToken = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -68,6 +68,12 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 			// is a release job: the scopes are set, and set for releasing.
 			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %s, in a workflow that runs only on releases (%s); scoping them per job would narrow them further", strings.Join(writeScopes(top), ", "), textsafe.Count(len(pl.Jobs), "job"), triggerNames(pl.Triggers)))
 			said = true
+		case top != nil && len(writeScopes(top)) > 0 && len(pl.Jobs) > 1 && !slices.ContainsFunc(pl.Jobs, func(j evidence.CIJob) bool { return j.Permissions == nil && !jobUsesToken(j) }):
+			// Every job the top-level block reaches calls the forge API with
+			// the workflow token, so each needs the grant: scoping it per job
+			// would repeat the same block, not narrow it.
+			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %s, each of which uses the workflow token", strings.Join(writeScopes(top), ", "), textsafe.Count(len(pl.Jobs), "job")))
+			said = true
 		case top != nil && len(writeScopes(top)) > 0 && len(pl.Jobs) > 1:
 			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %s; grant them only on the jobs that need them", strings.Join(writeScopes(top), ", "), textsafe.Count(len(pl.Jobs), "job")))
 			said = true
@@ -93,6 +99,32 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions workflows (CI found: %s); GitLab job tokens are scoped in project settings", ciFound(ev))}
 	}
 	return out
+}
+
+// tokenUse matches a script or input that uses the workflow token: the gh
+// CLI, or the token named.
+var tokenUse = lazyre.New(`(?m)(?:^|[\s;&|(])gh\s+[a-z]|secrets\.GITHUB_TOKEN|github\.token|\bGITHUB_TOKEN\b|\bGH_TOKEN\b`)
+
+// jobUsesToken reports whether a job calls the forge API with the workflow
+// token: through actions/github-script (which takes the token by default)
+// or a step whose script, inputs or environment use it.
+func jobUsesToken(j evidence.CIJob) bool {
+	for _, s := range j.Steps {
+		if name, _, _ := strings.Cut(s.Uses, "@"); name == "actions/github-script" {
+			return true
+		}
+		if tokenUse.MatchString(s.Run) {
+			return true
+		}
+		for _, m := range []map[string]string{s.With, s.Env} {
+			for _, v := range m {
+				if tokenUse.MatchString(v) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // releaseOnly reports whether a workflow runs only when a release is cut:

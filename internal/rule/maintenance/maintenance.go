@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/mod/semver"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/rule"
@@ -152,6 +153,15 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is in no release tag and lies on a branch that has released nothing since it left the assessed branch, and the same fix reached %s on %s through %s, whose delay is judged instead: not counted as a late fix", what, r.Tag, day(r.TagDate), short(r.Commit)))
 				continue
 			}
+			if r, ok := released[f.Group]; ok && r.TagVersion != "" && sf.HeadVersion != "" && semver.Compare(r.TagVersion, sf.HeadVersion) > 0 {
+				// The same fix reached a newer version than any the
+				// assessed branch contains: releases are cut from a
+				// maintenance branch, and the copy here waits only for
+				// the branch's next version. The released copy's lag
+				// judges how long users waited.
+				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is in no release tag, but the same fix reached %s on %s (%s), newer than every release the assessed branch contains (up to %s): not counted as a late fix", what, r.Tag, day(r.TagDate), short(r.Commit), sf.HeadVersion))
+				continue
+			}
 			if open > target {
 				bad = append(bad, rule.Violated(id, loc, "security fix %s is in no release tag %d days after the fix, over %s of %d days", what, open, targetSrc, target))
 			} else {
@@ -159,6 +169,12 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 				// make the claim met on its own.
 				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is not released yet, %d days after the fix (within %d): timeliness is judged once it reaches a release", what, open, target))
 			}
+			continue
+		}
+		if g, ok := earlierOnLine(sf.Fixes, f); ok {
+			// The line already shipped the fix through another commit:
+			// this one re-applies it, and is no late delivery.
+			pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s reached %s on %s, but the same fix had reached that release line in %s on %s (%s): not counted again", what, f.Tag, day(f.TagDate), g.Tag, day(g.TagDate), short(g.Commit)))
 			continue
 		}
 		lag := max(0, days(f.TagDate.Sub(start)))
@@ -205,6 +221,22 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 		msg += fmt.Sprintf("; %d advisory-naming commits changed only dependency manifests or lockfiles (e.g. %s), which updates components rather than fixing the product", sf.DependencyOnly, short(sf.DependencyOnlySample))
 	}
 	return []rule.Finding{rule.Absent(id, it.Provenance.Location, "%s", msg)}
+}
+
+// earlierOnLine returns another commit of f's fix that reached an earlier
+// release of the same major.minor line as f's first release.
+func earlierOnLine(fixes []evidence.OwnFix, f evidence.OwnFix) (evidence.OwnFix, bool) {
+	if f.TagVersion == "" {
+		return evidence.OwnFix{}, false
+	}
+	line := semver.MajorMinor(f.TagVersion)
+	for _, g := range fixes {
+		if g.Group == f.Group && g.Commit != f.Commit && g.TagVersion != "" && g.TagDate.Before(f.TagDate) &&
+			semver.MajorMinor(g.TagVersion) == line && semver.Compare(g.TagVersion, f.TagVersion) < 0 {
+			return g, true
+		}
+	}
+	return evidence.OwnFix{}, false
 }
 
 func pathOf(pl string) string {

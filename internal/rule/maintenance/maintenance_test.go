@@ -64,6 +64,22 @@ func TestOwnSecurityFixesReleasedPromptly(t *testing.T) {
 		{"an unreleased copy off every release line with no released copy still counts", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
 			{Commit: "k1", When: d(2024, 10, 30), Group: "GHSA-4", OffReleaseLine: true},
 		}}, []outcome{{rule.False, rule.Violation}}},
+		{"an unreleased copy on the assessed branch defers to a copy released in a newer version", evidence.OwnSecurityFixes{HeadVersion: "v2.0.0", Fixes: []evidence.OwnFix{
+			{Commit: "m2", When: d(2024, 11, 1), Group: "GHSA-5"},
+			{Commit: "m1", When: d(2024, 11, 3), Group: "GHSA-5", Tag: "v2.0.1", TagVersion: "v2.0.1", TagDate: d(2024, 11, 4)},
+		}}, []outcome{{rule.True, ""}, {rule.NotAvailable, ""}}},
+		{"an unreleased copy on a branch that released past the backport is still owed", evidence.OwnSecurityFixes{HeadVersion: "v2.1.0", Fixes: []evidence.OwnFix{
+			{Commit: "n2", When: d(2024, 11, 1), Group: "GHSA-6"},
+			{Commit: "n1", When: d(2024, 11, 3), Group: "GHSA-6", Tag: "v1.9.5", TagVersion: "v1.9.5", TagDate: d(2024, 11, 4)},
+		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}}},
+		{"a re-application on a line that already shipped the fix is not counted again", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "p2", When: d(2024, 11, 1), Group: "GHSA-7", Tag: "v1.5.15", TagVersion: "v1.5.15", TagDate: d(2024, 11, 2)},
+			{Commit: "p1", When: d(2022, 10, 10), Group: "GHSA-7", Tag: "v1.5.14", TagVersion: "v1.5.14", TagDate: d(2022, 10, 10)},
+		}}, []outcome{{rule.True, ""}, {rule.NotAvailable, ""}}},
+		{"a late backport to another line still counts", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "q2", When: d(2024, 11, 1), Group: "GHSA-8", Tag: "v1.4.9", TagVersion: "v1.4.9", TagDate: d(2024, 11, 2)},
+			{Commit: "q1", When: d(2024, 6, 10), Group: "GHSA-8", Tag: "v1.5.14", TagVersion: "v1.5.14", TagDate: d(2024, 6, 10)},
+		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}}},
 		{"unreleased within the target", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "c1", When: d(2025, 2, 10), Group: "g"}}}, []outcome{{rule.NotAvailable, ""}}},
 		{"nothing identifiable", evidence.OwnSecurityFixes{DependencyOnly: 2, DependencyOnlySample: "dd"}, []outcome{{rule.False, rule.NoSignal}}},
 		{"only fixes older than the lookback", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "o", When: d(2016, 1, 1), Group: "o", Tag: "v0.1", TagDate: d(2017, 1, 1)}}}, []outcome{{rule.False, rule.NoSignal}}},

@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"golang.org/x/mod/semver"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
@@ -627,6 +628,20 @@ var releaseTag = lazyre.New(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+
 // still in pre-release.
 var preRelease = lazyre.New(`(?i)(?:nightly|snapshot|-dev|\.dev|canary)`)
 
+// tagVersionRe takes the version at the end of a release tag's name:
+// v1.2.3, 1.2, tool/v1.2.3, release-1.2.3.
+var tagVersionRe = lazyre.New(`(?:^|[^\d.])v?(\d+(?:\.\d+){0,2})(?:[-+][0-9A-Za-z.-]+)?$`)
+
+// tagVersion reads a release tag's name as a canonical semantic version
+// ("v1.2.0"), or "" when it names none.
+func tagVersion(name string) string {
+	m := tagVersionRe.FindStringSubmatch(name)
+	if m == nil {
+		return ""
+	}
+	return semver.Canonical("v" + m[1])
+}
+
 type relTag struct {
 	name string
 	when time.Time
@@ -780,7 +795,7 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink, head pl
 			Subject: textsafe.Truncate(textsafe.Clean(subject(c.Message)), 120),
 		}
 		if t, ok := s.firstTag(s.g.index[c.Hash], rel); ok {
-			f.Tag, f.TagDate = t.name, t.when
+			f.Tag, f.TagDate, f.TagVersion = t.name, t.when, tagVersion(t.name)
 		} else {
 			f.OffReleaseLine = s.offLine(s.g.index[c.Hash], tagged, onHead)
 		}
@@ -842,6 +857,15 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink, head pl
 		}
 	}
 	sort.SliceStable(out.Fixes, func(i, j int) bool { return out.Fixes[i].When.After(out.Fixes[j].When) })
+	if slices.ContainsFunc(out.Fixes, func(f evidence.OwnFix) bool { return f.Tag == "" }) {
+		if anc := onHead(); anc != nil {
+			for _, t := range rel {
+				if v := tagVersion(t.name); v != "" && anc[t.node] && (out.HeadVersion == "" || semver.Compare(v, out.HeadVersion) > 0) {
+					out.HeadVersion = v
+				}
+			}
+		}
+	}
 	return out
 }
 

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
@@ -16,6 +17,31 @@ var testDirs = map[string]bool{
 	"test-data": true, "test_data": true, "e2e": true, "benches": true, "benchmarks": true,
 	"integration-tests": true, "integration_tests": true, "testsuite": true, "unittests": true,
 	"test-fixtures": true, "test_fixtures": true, "testfiles": true, "test-files": true,
+}
+
+// testWords are the words that mark a compound directory name as a test
+// directory: integration_test, e2e-tests, test-utils, unit.tests.
+var testWords = map[string]bool{"test": true, "tests": true, "testing": true, "testdata": true, "fixtures": true, "e2e": true}
+
+// notTestWords end in "test" without naming tests.
+var notTestWords = []string{"latest", "attest", "contest", "protest", "detest", "greatest", "fastest", "shortest", "smartest", "hottest", "lightest", "brightest", "strictest"}
+
+// testDirName reports whether a directory name is a compound that names
+// tests: words joined by -, _ or . of which one is a test word, or a word
+// that ends in test or tests after a prefix, the Go convention for test
+// helper packages (httptest, fstest, caddytest).
+func testDirName(d string) bool {
+	for _, w := range strings.FieldsFunc(d, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		if testWords[w] {
+			return true
+		}
+		stem := strings.TrimSuffix(w, "s")
+		if len(stem) > len("test")+1 && strings.HasSuffix(stem, "test") &&
+			!slices.ContainsFunc(notTestWords, func(n string) bool { return strings.HasSuffix(stem, n) }) {
+			return true
+		}
+	}
+	return false
 }
 
 var exampleDirs = map[string]bool{
@@ -48,7 +74,7 @@ func Scope(p string) string {
 	for i := len(dirs) - 1; i >= 0; i-- {
 		d := strings.ToLower(dirs[i])
 		switch {
-		case testDirs[d]:
+		case testDirs[d] || testDirName(d):
 			return evidence.ScopeTest
 		case exampleDirs[d]:
 			return evidence.ScopeExample

@@ -39,6 +39,18 @@ func TestScope(t *testing.T) {
 		"third_party/lib/keys.go":              evidence.ScopeVendor,
 		"demo/docker-compose.yml":              evidence.ScopeExample,
 		"internal/http/testdata/nested/pkg.go": evidence.ScopeTest,
+		"caddytest/a.caddy.localhost.key":      evidence.ScopeTest,
+		"net/httptest/server.go":               evidence.ScopeTest,
+		"integration_test/docker-compose.yml":  evidence.ScopeTest,
+		"e2e-tests/compose.yml":                evidence.ScopeTest,
+		"test-utils/creds.py":                  evidence.ScopeTest,
+		"acceptancetests/config.yml":           evidence.ScopeTest,
+		"attest/keys.go":                       evidence.ScopeProduct,
+		"selfattest/keys.go":                   evidence.ScopeProduct,
+		"latest-release/config.yml":            evidence.ScopeProduct,
+		"manifest/config.yml":                  evidence.ScopeProduct,
+		"protests/db.yml":                      evidence.ScopeProduct,
+		"testament/db.yml":                     evidence.ScopeProduct,
 	} {
 		if got := Scope(p); got != want {
 			t.Errorf("Scope(%q) = %q, want %q", p, got, want)

@@ -1,0 +1,20 @@
+package history
+
+import "testing"
+
+func TestTagVersion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, want string }{
+		{"v1.8.9", "v1.8.9"},
+		{"1.2", "v1.2.0"},
+		{"tool/v1.2.3", "v1.2.3"},
+		{"release-2.0.1", "v2.0.1"},
+		{"v1.0.0+build.5", "v1.0.0"},
+		{"1.2.3.4", ""}, // four parts are no semantic version
+		{"latest", ""},
+	} {
+		if got := tagVersion(tc.name); got != tc.want {
+			t.Errorf("tagVersion(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
