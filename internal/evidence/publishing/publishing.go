@@ -91,6 +91,10 @@ func notesOnly(pl evidence.CIPipeline, s evidence.CIStep) bool {
 		takesFiles = "files"
 	case "ncipollo/release-action":
 		takesFiles = "artifacts"
+	case "":
+		if s.Uses != "" || !ghCreateWithoutFiles(s.Run) {
+			return false
+		}
 	default:
 		return false
 	}
@@ -107,6 +111,133 @@ func notesOnly(pl evidence.CIPipeline, s evidence.CIStep) bool {
 		}
 	}
 	return true
+}
+
+// ghCreate finds gh release create commands.
+var ghCreate = lazyre.New(`(?:^|[\s;&|(])gh\s+release\s+create\b`)
+
+// ghValueFlags are the gh release create flags that take a value.
+var ghValueFlags = map[string]bool{
+	"-t": true, "--title": true, "-n": true, "--notes": true, "-F": true, "--notes-file": true,
+	"--target": true, "--discussion-category": true, "--notes-start-tag": true, "-R": true, "--repo": true,
+}
+
+// ghCreateWithoutFiles reports whether every gh release create command of
+// a script names only the tag and flags: gh attaches as assets the
+// positional arguments after the tag, so with none the release page holds
+// notes only. A variable argument counts as a flag only when every value
+// the script assigns it is empty or a flag (PRE="" / PRE="--prerelease");
+// anything unreadable counts as a file.
+func ghCreateWithoutFiles(script string) bool {
+	joined := strings.ReplaceAll(script, "\\\n", " ")
+	found := false
+	for _, line := range strings.Split(joined, "\n") {
+		loc := ghCreate.FindStringIndex(line)
+		if loc == nil {
+			continue
+		}
+		found = true
+		rest := line[loc[1]:]
+		if i := strings.IndexAny(rest, ";&|#"); i >= 0 {
+			rest = rest[:i]
+		}
+		positional := 0
+		words := shellWords(ghExpr.ReplaceAllString(rest, "EXPR"))
+		for i := 0; i < len(words); i++ {
+			w := words[i]
+			name, _, hasValue := strings.Cut(w, "=")
+			switch {
+			case strings.HasPrefix(w, "-"):
+				if ghValueFlags[name] && !hasValue {
+					i++
+				}
+				continue
+			case strings.HasPrefix(w, "$") && positional > 0 && flagVariable(script, w):
+				continue
+			}
+			positional++
+		}
+		if positional > 1 {
+			return false
+		}
+	}
+	return found
+}
+
+// ghExpr is a GitHub Actions expression, which may hold spaces.
+var ghExpr = lazyre.New(`\$\{\{[^}]*\}\}`)
+
+// shellWords splits a command line into words as a shell would for plain
+// words and quoted strings (quotes kept), without expanding anything.
+func shellWords(line string) []string {
+	var out []string
+	var cur strings.Builder
+	var quote byte
+	in := false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			cur.WriteByte(c)
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+			in = true
+			cur.WriteByte(c)
+		case c == ' ' || c == '\t':
+			if in {
+				out = append(out, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			in = true
+			cur.WriteByte(c)
+		}
+	}
+	if in {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// flagVariable reports whether every assignment of the variable a word
+// expands ($X, ${X}, "$X") sets it empty or to a flag, and there is one.
+func flagVariable(script, word string) bool {
+	name := strings.Trim(word, `"'${}`)
+	if name == "" || strings.ContainsAny(name, " .[") {
+		return false
+	}
+	assigned := false
+	for rest := script; ; {
+		i := strings.Index(rest, name+"=")
+		if i < 0 {
+			break
+		}
+		before := byte(' ')
+		if i > 0 {
+			before = rest[i-1]
+		}
+		v := rest[i+len(name)+1:]
+		rest = v
+		if before != ' ' && before != '\t' && before != '\n' && before != ';' {
+			continue // part of a longer name, or a use such as ${X=...}
+		}
+		if j := strings.IndexAny(v, " \t\n;"); j >= 0 && !strings.HasPrefix(v, `"`) && !strings.HasPrefix(v, "'") {
+			v = v[:j]
+		} else if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
+			if j := strings.IndexByte(v[1:], v[0]); j >= 0 {
+				v = v[1 : j+1]
+			}
+		}
+		assigned = true
+		if v != "" && !strings.HasPrefix(v, "-") {
+			return false
+		}
+	}
+	return assigned
 }
 
 // publisher recognises one kind of publish step.

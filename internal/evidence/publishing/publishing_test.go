@@ -208,3 +208,29 @@ func TestFindSkipsSnapshotDeploys(t *testing.T) {
 		})
 	}
 }
+
+func TestGhCreateWithoutFiles(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, script string
+		want         bool
+	}{
+		{"notes file and title", `gh release create "$TAG" --title "$TAG" --notes-file notes.md`, true},
+		{"generated notes", "gh release create v1.2.3 --generate-notes --verify-tag", true},
+		{"expressions and quoted titles hold spaces", `gh release create "${{ steps.v.outputs.version }}" --title "Release ${{ github.ref_name }}" -n 'see the changelog'`, true},
+		{"flag variable set empty or to a flag", "FLAG=\"\"\nif [[ $V == *-rc* ]]; then\n  FLAG=\"--prerelease\"\nfi\ngh release create \"$V\" \\\n  --notes-file notes.md \\\n  $FLAG\n", true},
+		{"flag value with equals", "gh release create v1 --notes=done dist/app.tgz", false},
+		{"asset after the tag", "gh release create v1 dist/*.tar.gz --notes x", false},
+		{"asset on a continued line", "gh release create v1 \\\n  --title v1 \\\n  out/app.zip\n", false},
+		{"variable that holds a path", "ASSET=dist/app.tgz\ngh release create v1 $ASSET", false},
+		{"variable never assigned", "gh release create v1 $FILES", false},
+		{"no gh release create", "gh release upload v1 dist/app.tgz", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := ghCreateWithoutFiles(tc.script); got != tc.want {
+				t.Errorf("ghCreateWithoutFiles = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -275,6 +275,19 @@ func TestPublishRules(t *testing.T) {
 			say: map[string]string{ReleasePublishedFromCI: "only creates a GitHub release page with notes"},
 		},
 		{
+			// gh release create with a tag and flags only attaches no
+			// assets; the npm package is published by hand.
+			name: "notes-only gh release create of an npm package",
+			files: map[string]string{
+				wf:             "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          PRE=\"\"\n          gh release create \"$GITHUB_REF_NAME\" \\\n            --notes-file notes.md $PRE\n        env:\n          GH_TOKEN: ${{ github.token }}\n",
+				"package.json": "{\"name\": \"demo\", \"version\": \"1.0.0\"}\n",
+			},
+			want: map[string][]answer{
+				ReleasePublishedFromCI: {{rule.False, rule.NoSignal, "", 0}},
+			},
+			say: map[string]string{ReleasePublishedFromCI: "only creates a GitHub release page with notes"},
+		},
+		{
 			name: "GitHub release with uploaded assets of a crate",
 			files: map[string]string{
 				wf:           "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n",
