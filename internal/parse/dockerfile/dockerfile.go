@@ -127,7 +127,11 @@ func expandArgs(s string, args map[string]string) (string, bool) {
 func IsDockerfile(p string) bool {
 	b := strings.ToLower(path.Base(p))
 	switch path.Ext(b) {
-	case ".go", ".md", ".txt", ".py", ".js", ".ts", ".rs", ".json", ".yml", ".yaml", ".sh", ".dockerignore", ".orig", ".bak", ".j2", ".tmpl", ".tpl", ".erb":
+	case ".go", ".md", ".txt", ".py", ".js", ".ts", ".rs", ".json", ".yml", ".yaml", ".sh", ".dockerignore", ".orig", ".bak":
+		return false
+	case ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".gotmpl", ".erb", ".eex", ".ejs", ".mustache", ".hbs", ".njk", ".liquid", ".template", ".in":
+		// A template a generator fills in for the user's project: its
+		// FROM lines hold placeholders, and it is not this project's build.
 		return false
 	}
 	for _, n := range []string{"dockerfile", "containerfile"} {

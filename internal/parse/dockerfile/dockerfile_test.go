@@ -52,7 +52,8 @@ func TestParseArgBase(t *testing.T) {
 }
 
 func TestIsDockerfile(t *testing.T) {
-	for p, want := range map[string]bool{"Dockerfile": true, "build/Dockerfile.prod": true, "x/app.dockerfile": true, "Containerfile": true, "dockerfile.go": false, "Dockerfiles/README": false} {
+	for p, want := range map[string]bool{"Dockerfile": true, "build/Dockerfile.prod": true, "x/app.dockerfile": true, "Containerfile": true, "dockerfile.go": false, "Dockerfiles/README": false,
+		"priv/templates/phx.gen.release/Dockerfile.eex": false, "templates/Dockerfile.j2": false, "Dockerfile.in": false, "gen/Dockerfile.mustache": false} {
 		if got := IsDockerfile(p); got != want {
 			t.Errorf("IsDockerfile(%q) = %v", p, got)
 		}
