@@ -630,10 +630,10 @@ var preRelease = lazyre.New(`(?i)(?:nightly|snapshot|-dev|\.dev|canary)`)
 
 // tagVersionRe takes the version at the end of a release tag's name:
 // v1.2.3, 1.2, tool/v1.2.3, release-1.2.3.
-var tagVersionRe = lazyre.New(`(?:^|[^\d.])v?(\d+(?:\.\d+){0,2})(?:[-+][0-9A-Za-z.-]+)?$`)
+var tagVersionRe = lazyre.New(`(?:^|[^\d.])v?(\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?)(?:\+[0-9A-Za-z.-]+)?$`)
 
 // tagVersion reads a release tag's name as a canonical semantic version
-// ("v1.2.0"), or "" when it names none.
+// ("v1.2.0", "v1.7.0-rc.0"), or "" when it names none.
 func tagVersion(name string) string {
 	m := tagVersionRe.FindStringSubmatch(name)
 	if m == nil {

@@ -337,6 +337,16 @@ func TestVersionChanges(t *testing.T) {
 	}
 }
 
+// A ref repeated in several jobs is named once in the change.
+func TestVersionChangesListsRepeatedRefOnce(t *testing.T) {
+	old := "- uses: actions/checkout@aaaa\n- uses: actions/checkout@aaaa\n- uses: actions/checkout@aaaa\n"
+	got := VersionChanges(".github/workflows/ci.yml", []byte(old), []byte(strings.ReplaceAll(old, "aaaa", "bbbb")))
+	want := []string{"uses actions/checkout: aaaa -> bbbb (.github/workflows/ci.yml)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("VersionChanges (-want +got):\n%s", diff)
+	}
+}
+
 func FuzzVersionTokens(f *testing.F) {
 	f.Add("Dockerfile", "FROM golang:1.22@sha256:abc AS b\nARG GO_VERSION=1.2\n")
 	f.Add(".github/workflows/ci.yml", "- uses: a/b@v1\n  with:\n    python-version: ['3.9']\n")

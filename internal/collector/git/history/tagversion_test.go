@@ -10,6 +10,7 @@ func TestTagVersion(t *testing.T) {
 		{"tool/v1.2.3", "v1.2.3"},
 		{"release-2.0.1", "v2.0.1"},
 		{"v1.0.0+build.5", "v1.0.0"},
+		{"v1.7.0-rc.0", "v1.7.0-rc.0"},
 		{"1.2.3.4", ""}, // four parts are no semantic version
 		{"latest", ""},
 	} {

@@ -214,7 +214,9 @@ func VersionTokens(p string, data []byte) map[string]string {
 			return
 		}
 		if prev, ok := out[k]; ok {
-			if len(prev) < 200 {
+			// The same ref repeated across jobs is one version: listing
+			// it once keeps the change readable (A -> B, not A,A,A -> B,B,B).
+			if len(prev) < 200 && !slices.Contains(strings.Split(prev, ","), v) {
 				out[k] = prev + "," + v
 			}
 			return
