@@ -94,6 +94,11 @@ func dependencyFilesParse(ev *evidence.Set) []rule.Finding {
 	if len(out) == 0 {
 		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no lockfiles or dependency manifests found"))
 	}
+	// The files nearest the root come first: the project's own lockfile,
+	// not a release script's, is the one a summary should name.
+	slices.SortStableFunc(out, func(a, b rule.Finding) int {
+		return strings.Count(a.Location.Path, "/") - strings.Count(b.Location.Path, "/")
+	})
 	return out
 }
 

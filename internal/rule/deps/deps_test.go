@@ -212,3 +212,20 @@ func TestStaleDatabaseMessage(t *testing.T) {
 		}
 	}
 }
+
+// The root lockfile heads the findings, whatever the walk order, so the
+// claim's summary names the project's own.
+func TestDependencyFilesParseRootFirst(t *testing.T) {
+	ev := evidence.NewSet()
+	for _, p := range []string{"scripts/release/yarn.lock", "packages/a/package.json", "yarn.lock"} {
+		ev.Add(rec(evidence.DependencyFile{Path: p, Format: "javascript/yarnlock"}))
+	}
+	var got []string
+	for _, f := range dependencyFilesParse(ev) {
+		got = append(got, f.Location.Path)
+	}
+	want := []string{"yarn.lock", "scripts/release/yarn.lock", "packages/a/package.json"} // equal depths keep their order
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("finding order (-want +got):\n%s", diff)
+	}
+}
