@@ -312,6 +312,8 @@ func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.Violated(id, loc, "%s pins %s without hashes (pip-compile --generate-hashes, pip install --require-hashes)", f.Path, textsafe.Count(in.Total, "package")))
 		case in.Total == 0:
 			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s pins no third-party packages", f.Path))
+		case in.Hashed >= in.Total && in.Note != "":
+			out = append(out, rule.New(id, rule.True, loc, "%s: all %s pinned by %s (%s)", f.Path, textsafe.Count(in.Total, "package"), in.Method, in.Note))
 		case in.Hashed >= in.Total:
 			out = append(out, rule.New(id, rule.True, loc, "%s: all %s pinned by %s", f.Path, textsafe.Count(in.Total, "package"), in.Method))
 		case in.Hashed == 0 && (f.Format == "java/pomxml" || f.Format == "java/gradlebuild" || f.Format == "java/gradleversioncatalog"):

@@ -497,6 +497,10 @@ var (
 	nugetID     = regexp.MustCompile(`<PackageId>\s*([^<\s]+)\s*</PackageId>`)
 	nugetOnPack = regexp.MustCompile(`(?i)<GeneratePackageOnBuild>\s*true\s*</GeneratePackageOnBuild>`)
 	notPackable = regexp.MustCompile(`(?i)<IsPackable>\s*false\s*</IsPackable>|<IsTestProject>\s*true\s*</IsTestProject>`)
+	// Microsoft.NET.Test.Sdk makes a project a test project and sets
+	// IsPackable to false unless the project sets it back.
+	testSdkRef = regexp.MustCompile(`(?i)<PackageReference\s+Include\s*=\s*"Microsoft\.NET\.Test\.Sdk"`)
+	packable   = regexp.MustCompile(`(?i)<IsPackable>\s*true\s*</IsPackable>`)
 )
 
 // podspec reads a CocoaPods spec: published to the trunk, whose clients
@@ -520,7 +524,7 @@ func podspec(f *evidence.Packaging, p, text string) {
 // naming a PackageId or packing on build, and not marked unpackable or a
 // test project.
 func dotnetProject(f *evidence.Packaging, p, text string) {
-	if notPackable.MatchString(text) {
+	if notPackable.MatchString(text) || (testSdkRef.MatchString(text) && !packable.MatchString(text)) {
 		return
 	}
 	c := evidence.PackageChannel{Channel: "nuget", Path: p}
