@@ -91,6 +91,10 @@ func notesOnly(pl evidence.CIPipeline, s evidence.CIStep) bool {
 		takesFiles = "files"
 	case "ncipollo/release-action":
 		takesFiles = "artifacts"
+	case "":
+		if !strings.Contains(s.Run, "gh release create") || !ghCreatesWithoutFiles(s.Run) {
+			return false
+		}
 	default:
 		return false
 	}
@@ -107,6 +111,54 @@ func notesOnly(pl evidence.CIPipeline, s evidence.CIStep) bool {
 		}
 	}
 	return true
+}
+
+// ghValueFlags are the flags of `gh release create` that take a value, so
+// the word after them is not a file to upload.
+var ghValueFlags = map[string]bool{
+	"-t": true, "--title": true, "-n": true, "--notes": true, "-F": true, "--notes-file": true,
+	"--target": true, "-R": true, "--repo": true, "--discussion-category": true, "--notes-start-tag": true,
+}
+
+// ghCreatesWithoutFiles reports whether every `gh release create` in a
+// script names only the tag (`gh release create TAG [FILES...] [flags]`):
+// a release page with notes, no assets.
+func ghCreatesWithoutFiles(script string) bool {
+	script = strings.ReplaceAll(script, "\\\n", " ")
+	found := false
+	for line := range strings.SplitSeq(script, "\n") {
+		_, rest, ok := strings.Cut(line, "gh release create")
+		if !ok {
+			continue
+		}
+		found = true
+		positional := 0
+		words := strings.Fields(rest)
+		for i := 0; i < len(words); i++ {
+			w := words[i]
+			if strings.ContainsAny(w, ";&|") {
+				break // the command ends; what follows is another one
+			}
+			switch {
+			case ghValueFlags[w]:
+				i++ // its value
+				// A quoted value with spaces spans words.
+				if i < len(words) && strings.Count(words[i], "\"")%2 == 1 {
+					for i+1 < len(words) && strings.Count(words[i+1], "\"")%2 == 0 {
+						i++
+					}
+					i++
+				}
+			case strings.HasPrefix(w, "-"):
+			default:
+				positional++
+			}
+		}
+		if positional > 1 {
+			return false
+		}
+	}
+	return found
 }
 
 // publisher recognises one kind of publish step.

@@ -208,3 +208,23 @@ func TestFindSkipsSnapshotDeploys(t *testing.T) {
 		})
 	}
 }
+
+func TestGhCreatesWithoutFiles(t *testing.T) {
+	tests := []struct {
+		script string
+		want   bool
+	}{
+		{"gh release create \"$VERSION\" \\\n  --draft \\\n  --title \"$VERSION\" \\\n  --notes-file draft-release-notes.md \\\n  --target \"$(git rev-parse HEAD)\"\n", true},
+		{`gh release create v1.2.3 --generate-notes`, true},
+		{`gh release create v1.2.3 --notes "Bug fixes and more"`, true},
+		{`gh release create --draft --repo ${GITHUB_REPOSITORY} ${GITHUB_REF_NAME} dist/*`, false},
+		{`gh release create "$TAG" artifact/*.tar.gz --title "$TAG"`, false},
+		{"gh release create v1 && gh release upload v1 dist/x.tgz", true}, // the upload is judged apart
+		{`echo no release here`, false},
+	}
+	for _, tc := range tests {
+		if got := ghCreatesWithoutFiles(tc.script); got != tc.want {
+			t.Errorf("ghCreatesWithoutFiles(%q) = %v, want %v", tc.script, got, tc.want)
+		}
+	}
+}
