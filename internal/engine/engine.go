@@ -234,7 +234,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("%w: custom rules: %v", ErrUsage, err)
 	}
 
-	ev, statuses := collect(ctx, collectors, in, opts.Progress, func() (*source.History, error) { return source.OpenHistory(opts.Path) })
+	ev, statuses := collect(ctx, collectors, in, opts.Progress, hist.Reopen)
 	findings := RunRules(rules, ev, statuses)
 
 	metas := map[string]rule.Meta{}

@@ -47,6 +47,8 @@ type History struct {
 	bounded boundedStorage
 	head    *object.Commit // nil for a repository with no commits
 	ref     string
+	dir     string
+	commits *commitCache // shared with the handles Reopen opens
 
 	trackedOnce sync.Once
 	tracked     map[string]bool
@@ -57,6 +59,18 @@ type History struct {
 // directory inside the tree is accepted: a .git file or symlink could point
 // anywhere on the machine, and alternates could pull objects from outside.
 func OpenHistory(dir string) (*History, error) {
+	return openHistory(dir, newCommitCache())
+}
+
+// Reopen opens another handle on the same repository, for a concurrent
+// reader: go-git storage is not safe for concurrent use. The handles share
+// the commits read through Unsigned, so a walk on one reads from memory
+// the commits another walk decoded. Each handle must be closed.
+func (h *History) Reopen() (*History, error) {
+	return openHistory(h.dir, h.commits)
+}
+
+func openHistory(dir string, commits *commitCache) (*History, error) {
 	dotgit := filepath.Join(dir, ".git")
 	st, err := os.Lstat(dotgit)
 	switch {
@@ -94,7 +108,7 @@ func OpenHistory(dir string) (*History, error) {
 		_ = store.Close()
 		return nil, noHistory("open repository: %v", err)
 	}
-	h := &History{repo: repo, storage: store, bounded: bounded}
+	h := &History{repo: repo, storage: store, bounded: bounded, dir: dir, commits: commits}
 	ref, err := repo.Head()
 	if err != nil {
 		if errors.Is(err, plumbing.ErrReferenceNotFound) {
@@ -228,7 +242,11 @@ func (h *History) Tags(max int) ([]Tag, error) {
 	return tags, nil
 }
 
-// historyCacheSize bounds go-git's cache of decoded objects. History walks
-// read each commit once, newest first, so a large cache buys little and its
-// default (96 MiB) was most of the assessment's peak memory.
-const historyCacheSize = 8 * cache.MiByte
+// historyCacheSize bounds go-git's cache of decoded objects, one per
+// handle. History walks read each commit once, newest first, and commits
+// read again come from the shared commitCache, so what this cache still
+// serves is mostly delta bases of trees and blobs: on sigstore/cosign 4 MiB
+// decodes about as fast as 8 MiB (within 10 ms) and holds 7 MB less at the
+// peak; 2 MiB cost 40 ms more. Its default (96 MiB) was most of the
+// assessment's peak memory.
+const historyCacheSize = 4 * cache.MiByte
