@@ -109,7 +109,12 @@ func hexSHA256(s string) string { h := sha256.Sum256([]byte(s)); return hex.Enco
 func IsWeak(v string) bool { return weak[v] }
 
 // Scan returns the default credentials in data, in line order.
-func Scan(data []byte, mode Mode) []Match {
+func Scan(data []byte, mode Mode) []Match { return ScanLowered(data, nil, mode) }
+
+// ScanLowered is Scan for a caller that already holds data with its ASCII
+// letters lowercased (lower, as long as data; nil when it has none): the
+// SQL forms' guards read it instead of lowercasing data again.
+func ScanLowered(data, lower []byte, mode Mode) []Match {
 	if len(data) == 0 {
 		return nil
 	}
@@ -119,7 +124,7 @@ func Scan(data []byte, mode Mode) []Match {
 		out = append(out, scanSettings(lines, mode&CodeSettings != 0)...)
 	}
 	if mode&SQL != 0 {
-		out = append(out, scanSQL(data)...)
+		out = append(out, scanSQL(data, lower)...)
 	}
 	if mode&Prose != 0 {
 		out = append(out, scanProse(lines)...)
@@ -472,9 +477,16 @@ func statement(data []byte, off int) []byte {
 	return data[off:end]
 }
 
-func scanSQL(data []byte) []Match {
+// scanSQL finds the SQL forms. lower is data ASCII-lowercased, or nil.
+func scanSQL(data, lower []byte) []Match {
 	var out []Match
-	lower := bytes.ToLower(data)
+	// The guards below read data lowercased as bytes.ToLower does it. That
+	// differs from ASCII lowercasing only where a non-ASCII rune lowercases
+	// to an ASCII letter: U+0130 to i and U+212A (KELVIN SIGN) to k, the
+	// only two.
+	if len(lower) != len(data) || bytes.Contains(data, []byte("\u0130")) || bytes.Contains(data, []byte("\u212a")) {
+		lower = bytes.ToLower(data)
+	}
 	if bytes.Contains(lower, []byte("identified")) || bytes.Contains(lower, []byte("password")) && withPassword(lower) {
 		for _, m := range identifiedBy.FindAllSubmatchIndex(data, 50) {
 			v := string(data[m[2]:m[3]])
@@ -575,10 +587,11 @@ func scanProse(lines []string) []Match {
 	return out
 }
 
-// withPassword reports whether lower (ASCII-lowercased) holds "with",
-// white space, optionally "encrypted" and white space, then a p: what
+// withPassword reports whether lower (lowercased) holds "with", white
+// space, optionally "encrypted" and white space, then "password": what
 // identifiedBy needs besides "identified by". It spares the expression on
-// the many files that mention a password in other words.
+// the many files that mention a password in other words, or write "with
+// p..." (with private keys, with provenance) as Go code does.
 func withPassword(lower []byte) bool {
 	for rest := lower; ; {
 		i := bytes.Index(rest, []byte("with"))
@@ -596,10 +609,32 @@ func withPassword(lower []byte) bool {
 				after = after[9+k:]
 			}
 		}
-		if len(after) > 0 && after[0] == 'p' {
+		if passwordAt(after) {
 			return true
 		}
 	}
+}
+
+// passwordAt reports whether lowercased b starts with "password" as (?i)
+// matches it: either s may also be U+017F (LONG S), which (?i) folds onto
+// s and lowercasing leaves as it is. No other letter of the word has a
+// non-ASCII case partner.
+func passwordAt(b []byte) bool {
+	rest, ok := bytes.CutPrefix(b, []byte("pa"))
+	if !ok {
+		return false
+	}
+	for range 2 {
+		switch {
+		case len(rest) > 0 && rest[0] == 's':
+			rest = rest[1:]
+		case bytes.HasPrefix(rest, []byte("\u017f")):
+			rest = rest[len("\u017f"):]
+		default:
+			return false
+		}
+	}
+	return bytes.HasPrefix(rest, []byte("word"))
 }
 
 // skipSpace counts the leading bytes of b that \s matches.
