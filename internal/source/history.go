@@ -49,6 +49,8 @@ type History struct {
 	ref     string
 	dir     string
 	commits *commitCache // shared with the handles Reopen opens
+	// headHash is HEAD's id once Release has dropped the HEAD commit.
+	headHash string
 
 	trackedOnce sync.Once
 	tracked     map[string]bool
@@ -136,6 +138,21 @@ func (h *History) Close() error {
 	return h.storage.Close()
 }
 
+// Release closes the repository and lets go of everything read from it
+// but HEAD's id and branch, which HeadHash and Branch still answer; nothing
+// else may be called after it. The object caches, pack indexes and shared
+// commits are most of the memory a handle holds, and an assessment keeps
+// its handle open long after the last collector has read history. A nil
+// History releases without error.
+func (h *History) Release() error {
+	if h == nil {
+		return nil
+	}
+	err := h.Close()
+	*h = History{ref: h.ref, headHash: h.HeadHash()}
+	return err
+}
+
 // Repository exposes the go-git repository to collectors that walk history.
 // Collectors must treat it as read-only.
 func (h *History) Repository() *git.Repository { return h.repo }
@@ -146,7 +163,7 @@ func (h *History) Head() *object.Commit { return h.head }
 // HeadHash returns the HEAD commit id, or "" when there is none.
 func (h *History) HeadHash() string {
 	if h.head == nil {
-		return ""
+		return h.headHash
 	}
 	return h.head.Hash.String()
 }
