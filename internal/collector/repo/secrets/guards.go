@@ -13,7 +13,14 @@ type text struct {
 	// onto k, LONG S onto s). ASCII lowercasing cannot see those, so every
 	// case-insensitive guard then passes and the detector runs.
 	folds bool
+	// rawFound and foldFound mark, once searched, which of rawWords
+	// and foldWords the file holds (foldWords in lower).
+	rawFound, foldFound []bool
 }
+
+// rawWords are the lit guards' literals, matched byte for byte; foldWords
+// the fold guards' lowercase words, matched in the lowercased text.
+var rawWords, foldWords literalSet
 
 func newText(data []byte) *text {
 	t := &text{raw: data}
@@ -36,10 +43,13 @@ func (t *text) lowered() []byte {
 
 // lit passes when the file contains one of the literals, byte for byte.
 func lit(words ...string) func(*text) bool {
-	bs := toBytes(words)
+	ids := rawWords.add(words...)
 	return func(t *text) bool {
-		for _, w := range bs {
-			if bytes.Contains(t.raw, w) {
+		if t.rawFound == nil {
+			t.rawFound = rawWords.find(t.raw)
+		}
+		for _, id := range ids {
+			if t.rawFound[id] {
 				return true
 			}
 		}
@@ -50,14 +60,16 @@ func lit(words ...string) func(*text) bool {
 // fold passes when the file contains one of the lowercase words in any
 // case, as a (?i) expression would match them.
 func fold(words ...string) func(*text) bool {
-	bs := toBytes(words)
+	ids := foldWords.add(words...)
 	return func(t *text) bool {
 		if t.folds {
 			return true
 		}
-		l := t.lowered()
-		for _, w := range bs {
-			if bytes.Contains(l, w) {
+		if t.foldFound == nil {
+			t.foldFound = foldWords.find(t.lowered())
+		}
+		for _, id := range ids {
+			if t.foldFound[id] {
 				return true
 			}
 		}
@@ -75,14 +87,6 @@ func both(gs ...func(*text) bool) func(*text) bool {
 		}
 		return true
 	}
-}
-
-func toBytes(words []string) [][]byte {
-	out := make([][]byte, len(words))
-	for i, w := range words {
-		out[i] = []byte(w)
-	}
-	return out
 }
 
 // isTokenByte reports whether c is in [A-Za-z0-9-], the alphabet of the
