@@ -562,14 +562,16 @@ func scanProse(lines []string) []Match {
 		if !hasDefault && !containsASCIIFold(l, "log") && !containsASCIIFold(l, "ign") {
 			continue
 		}
-		for _, m := range defaultPassword.FindAllStringSubmatch(l, 4) {
-			if !hasDefault {
-				break
+		if hasDefault {
+			for _, m := range defaultPassword.FindAllStringSubmatch(l, 4) {
+				v := strings.TrimRight(m[1], ".:!")
+				if weak[v] && !proseWord[v] {
+					out = append(out, Match{Line: i + 1, Form: FormInstruction, Reason: ReasonWellKnown, Value: v})
+				}
 			}
-			v := strings.TrimRight(m[1], ".:!")
-			if weak[v] && !proseWord[v] {
-				out = append(out, Match{Line: i + 1, Form: FormInstruction, Reason: ReasonWellKnown, Value: v})
-			}
+		}
+		if !loginCandidate(l) {
+			continue
 		}
 		for _, m := range loginWith.FindAllStringSubmatch(l, 4) {
 			u, v := m[1], strings.TrimRight(m[2], ".:!")
@@ -585,6 +587,39 @@ func scanProse(lines []string) []Match {
 		}
 	}
 	return out
+}
+
+// loginCandidate reports whether line holds what loginWith's leading
+// alternatives need, in any ASCII case: "log" or "ign" then optional white
+// space and "in" (log in, login, sign in, signin), or "default", white space
+// and "credential" or "account". "log" alone is in most lines of code
+// (log.Printf, logger), where the expression was most of the prose scan's
+// time. The s of "sign" is not required, since (?i) also matches it as
+// U+017F (LONG S); no other letter here has a non-ASCII case partner.
+func loginCandidate(line string) bool {
+	for _, w := range []string{"log", "ign"} {
+		for rest := line; ; {
+			i := indexASCIIFold(rest, w)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(w):]
+			if hasPrefixASCIIFold(rest[skipSpace(rest):], "in") {
+				return true
+			}
+		}
+	}
+	for rest := line; ; {
+		i := indexASCIIFold(rest, "default")
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len("default"):]
+		j := skipSpace(rest)
+		if j > 0 && (hasPrefixASCIIFold(rest[j:], "credential") || hasPrefixASCIIFold(rest[j:], "account")) {
+			return true
+		}
+	}
 }
 
 // withPassword reports whether lower (lowercased) holds "with", white
@@ -638,7 +673,7 @@ func passwordAt(b []byte) bool {
 }
 
 // skipSpace counts the leading bytes of b that \s matches.
-func skipSpace(b []byte) int {
+func skipSpace[T string | []byte](b T) int {
 	n := 0
 	for n < len(b) && (b[n] == ' ' || b[n] == '\t' || b[n] == '\n' || b[n] == '\r' || b[n] == '\f') {
 		n++
@@ -648,22 +683,33 @@ func skipSpace(b []byte) int {
 
 // containsASCIIFold reports whether s holds word (lower-case ASCII) in
 // any ASCII case.
-func containsASCIIFold(s, word string) bool {
+func containsASCIIFold(s, word string) bool { return indexASCIIFold(s, word) >= 0 }
+
+// indexASCIIFold is the index of the first word (lower-case ASCII) in s in
+// any ASCII case, or -1.
+func indexASCIIFold(s, word string) int {
 	for i := 0; i+len(word) <= len(s); i++ {
-		j := 0
-		for j < len(word) {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != word[j] {
-				break
-			}
-			j++
-		}
-		if j == len(word) {
-			return true
+		if hasPrefixASCIIFold(s[i:], word) {
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// hasPrefixASCIIFold reports whether s starts with word (lower-case ASCII)
+// in any ASCII case.
+func hasPrefixASCIIFold(s, word string) bool {
+	if len(s) < len(word) {
+		return false
+	}
+	for j := 0; j < len(word); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[j] {
+			return false
+		}
+	}
+	return true
 }

@@ -291,3 +291,35 @@ func TestSQLGuards(t *testing.T) {
 		t.Errorf("only %d texts match the expression; the fragments no longer exercise the guard", matched)
 	}
 }
+
+// TestLoginCandidate: the pre-check in front of loginWith passes every
+// line the expression matches, on every line of up to four fragments
+// chosen around its leading alternatives, their case and LONG S.
+func TestLoginCandidate(t *testing.T) {
+	t.Parallel()
+	frags := []string{
+		"log", "LOG", "in", "IN", " ", "\t", "sign", "\u017fign", "SIGN", "default", "credentials", "ACCOUNT",
+		" with ", " as ", ":", "admin", "/", "admin ", "login",
+	}
+	matched := 0
+	var walk func(b string, depth int)
+	walk = func(b string, depth int) {
+		line := b + " admin/admin"
+		if loginWith.MatchString(line) {
+			matched++
+			if !loginCandidate(line) {
+				t.Fatalf("loginCandidate skips a match: %q", line)
+			}
+		}
+		if depth == 4 {
+			return
+		}
+		for _, f := range frags {
+			walk(b+f, depth+1)
+		}
+	}
+	walk("", 0)
+	if matched < 50 {
+		t.Errorf("only %d lines match the expression; the fragments no longer exercise the check", matched)
+	}
+}
