@@ -304,7 +304,10 @@ func isCommentLine(l string) bool {
 func settingsIn(line string, code bool) []setting {
 	var out []setting
 	rest := line
-	for n := 0; n < 8 && rest != ""; n++ {
+	// Every separator assignment accepts holds '=' or ':', and every
+	// element xmlElement accepts a closing "</": lines without them (most
+	// lines of code) skip the expressions.
+	for n := 0; n < 8 && strings.ContainsAny(rest, "=:"); n++ {
 		m := assignment.FindStringSubmatchIndex(rest)
 		if m == nil {
 			break
@@ -322,6 +325,9 @@ func settingsIn(line string, code bool) []setting {
 			break
 		}
 		rest = val[consumed:]
+	}
+	if !strings.Contains(line, "</") {
+		return out
 	}
 	for _, m := range xmlElement.FindAllStringSubmatch(line, 4) {
 		if m[1] != m[3] {
