@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path"
@@ -171,27 +172,44 @@ var versionFiles = map[string]bool{".python-version": true, ".nvmrc": true, ".no
 
 // changedLines returns the lines of each revision that the other lacks.
 func changedLines(a, b []byte) ([]byte, []byte) {
-	as, bs := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
-	inA := make(map[string]bool, len(as))
-	for _, l := range as {
-		inA[l] = true
+	as, bs := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
+	// Lines of the common head and tail are in both revisions, so only
+	// the middles can hold a line the other revision lacks; a version bump
+	// leaves a middle of a line or two.
+	head := 0
+	for head < len(as) && head < len(bs) && bytes.Equal(as[head], bs[head]) {
+		head++
 	}
-	inB := make(map[string]bool, len(bs))
-	for _, l := range bs {
-		inB[l] = true
+	tail := 0
+	for tail < len(as)-head && tail < len(bs)-head && bytes.Equal(as[len(as)-1-tail], bs[len(bs)-1-tail]) {
+		tail++
 	}
-	var oa, ob []string
-	for _, l := range as {
-		if !inB[l] {
-			oa = append(oa, l)
+	return linesNotIn(as[head:len(as)-tail], bs), linesNotIn(bs[head:len(bs)-tail], as)
+}
+
+// linesNotIn joins, in order, the lines that are not among all.
+func linesNotIn(lines, all [][]byte) []byte {
+	var out [][]byte
+	if len(lines) <= 8 {
+		// A few lines: comparing them with every line costs less than
+		// building a set of all.
+		for _, l := range lines {
+			if !slices.ContainsFunc(all, func(m []byte) bool { return bytes.Equal(l, m) }) {
+				out = append(out, l)
+			}
+		}
+		return bytes.Join(out, []byte("\n"))
+	}
+	in := make(map[string]bool, len(all))
+	for _, l := range all {
+		in[string(l)] = true
+	}
+	for _, l := range lines {
+		if !in[string(l)] {
+			out = append(out, l)
 		}
 	}
-	for _, l := range bs {
-		if !inA[l] {
-			ob = append(ob, l)
-		}
-	}
-	return []byte(strings.Join(oa, "\n")), []byte(strings.Join(ob, "\n"))
+	return bytes.Join(out, []byte("\n"))
 }
 
 // VersionTokens maps what a file names a version for ("uses actions/checkout",
