@@ -263,8 +263,8 @@ func (h *History) Tags(max int) ([]Tag, error) {
 // handle. History walks read each commit once, newest first, and commits
 // read again come from the shared commitCache, so what this cache still
 // serves is mostly delta bases of trees and blobs. On sigstore/cosign 3 MiB
-// decodes as fast as 8 MiB did and the run peaks about 15 MB lower (the
-// cache holds up to twice its size: go-git grows objects by appending);
-// 2 MiB saved 5 MB more but cost about 45 ms of decoding. Its default
-// (96 MiB) was most of the assessment's peak memory.
+// decodes as fast as 4 or 8 MiB and the run peaks about 7 MB lower than
+// with 4 MiB (the cache costs up to twice its size: go-git grows objects
+// by appending); 2 MiB saved 5 MB more but cost about 45 ms of decoding.
+// Its default (96 MiB) was most of the assessment's peak memory.
 const historyCacheSize = 3 * cache.MiByte
