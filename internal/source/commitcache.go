@@ -39,6 +39,14 @@ func (c *commitCache) get(h plumbing.Hash) ([]byte, bool) {
 	return d, ok
 }
 
+// room reports whether n more bytes fit, so that a caller copies a commit
+// for the cache only when it will be kept.
+func (c *commitCache) room(n int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes+n <= maxCommitCache
+}
+
 // put keeps data, which the cache then owns, unless the cache is full.
 func (c *commitCache) put(h plumbing.Hash, data []byte) {
 	c.mu.Lock()

@@ -88,4 +88,7 @@ func TestCommitCacheBound(t *testing.T) {
 	if diff := cmp.Diff([]bool{true, false, true}, got); diff != "" {
 		t.Errorf("cached (-want +got):\n%s", diff)
 	}
+	if c.room(1) {
+		t.Error("a full cache has room")
+	}
 }

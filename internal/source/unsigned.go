@@ -52,7 +52,9 @@ func (s unsignedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (
 		return nil, fmt.Errorf("read commit %s: %w", obj.Hash(), err)
 	}
 	if !signed(data) {
-		s.cache.put(h, bytes.Clone(data))
+		if s.cache.room(len(data)) {
+			s.cache.put(h, bytes.Clone(data))
+		}
 		return obj, nil
 	}
 	stripped := stripSignature(bytes.Clone(data))
