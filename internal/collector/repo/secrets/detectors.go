@@ -98,7 +98,7 @@ func vaultServiceToken(v string) bool {
 var detectors = []namedDetector{
 	{name: "secrets/anthropicapikey", new: anthropicapikey.NewDetector, guard: lit("sk-ant-")},
 	{name: "secrets/azuretoken", new: azuretoken.NewDetector, guard: lit("eyJ")},
-	{name: "secrets/azurestorageaccountaccesskey", new: azurestorageaccountaccesskey.NewDetector, guard: both(runThen(86, isB64Byte, "=="), fold("azure", "storage"))},
+	{name: "secrets/azurestorageaccountaccesskey", new: azurestorageaccountaccesskey.NewDetector, guard: both(fold("azure", "storage"), runThen(86, isB64Byte, "=="))},
 	{name: "secrets/circlecipat", new: circleci.NewPersonalAccessTokenDetector, guard: lit("CCIPAT_")},
 	{name: "secrets/circleciproject", new: circleci.NewProjectTokenDetector, guard: lit("CCIPRJ_")},
 	{name: "secrets/cursorapikey", new: cursorapikey.NewDetector, guard: lit("key_")},
@@ -120,7 +120,7 @@ var detectors = []namedDetector{
 	{name: "secrets/grokxaiapikey", new: grokxaiapikey.NewAPIKeyDetector, guard: lit("xai-")},
 	{name: "secrets/grokxaimanagementkey", new: grokxaiapikey.NewManagementKeyDetector, guard: lit("xai-token-")},
 	{name: "secrets/hashicorpvaulttoken", new: hashicorpvault.NewTokenDetector, accept: vaultServiceToken, guard: lit("hvs.", "hvb.")},
-	{name: "secrets/hashicorpvaultapprole", new: hashicorpvault.NewAppRoleDetector, guard: both(uuid(), fold("roleid", "role_id", "role-id", "secretid", "secret_id", "secret-id"))},
+	{name: "secrets/hashicorpvaultapprole", new: hashicorpvault.NewAppRoleDetector, guard: both(fold("roleid", "role_id", "role-id", "secretid", "secret_id", "secret-id"), uuid())},
 	{name: "secrets/hcpclientcredentials", new: hcp.NewPairDetector, guard: lit("HCP_CLIENT_", "hcp_client_")},
 	{name: "secrets/hcpaccesstoken", new: hcp.NewAccessTokenDetector, guard: lit("eyJ")},
 	{name: "secrets/huggingfaceapikey", new: huggingfaceapikey.NewDetector, guard: lit("hf_")},

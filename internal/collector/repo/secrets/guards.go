@@ -78,6 +78,9 @@ func fold(words ...string) func(*text) bool {
 }
 
 // both passes when every guard passes (detectors that need two parts).
+// Guards are pure, so their order only matters for speed: the literal
+// guards, answered by the one search over the file, go first and spare
+// the scanning ones (runThen, uuid) most files.
 func both(gs ...func(*text) bool) func(*text) bool {
 	return func(t *text) bool {
 		for _, g := range gs {
@@ -117,7 +120,11 @@ func isHexByte(c byte) bool {
 // the literal itself to skip ahead.
 func litThen(prefix string, n int, in func(byte) bool) func(*text) bool {
 	p := []byte(prefix)
+	present := lit(prefix) // the one search answers a file without the prefix
 	return func(t *text) bool {
+		if !present(t) {
+			return false
+		}
 		data := t.raw
 		for {
 			i := bytes.Index(data, p)
