@@ -8,9 +8,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// changedLinesBySets is changedLines as the set difference it computes,
+// setDifference is changedLines as the set difference it computes,
 // written plainly: the reference the faster version must agree with.
-func changedLinesBySets(a, b []byte) ([]byte, []byte) {
+func setDifference(a, b []byte) ([]byte, []byte) {
 	as, bs := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
 	inA, inB := map[string]bool{}, map[string]bool{}
 	for _, l := range as {
@@ -59,7 +59,7 @@ func TestChangedLinesAgreesWithSets(t *testing.T) {
 			}
 		}
 		x, y := []byte(strings.Join(a, "\n")), []byte(strings.Join(b, "\n"))
-		wantA, wantB := changedLinesBySets(x, y)
+		wantA, wantB := setDifference(x, y)
 		gotA, gotB := changedLines(x, y)
 		if diff := cmp.Diff([]string{string(wantA), string(wantB)}, []string{string(gotA), string(gotB)}); diff != "" {
 			t.Fatalf("a=%q b=%q (-sets +changedLines):\n%s", a, b, diff)

@@ -175,7 +175,8 @@ func changedLines(a, b []byte) ([]byte, []byte) {
 	as, bs := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
 	// Lines of the common head and tail are in both revisions, so only
 	// the middles can hold a line the other revision lacks; a version bump
-	// leaves a middle of a line or two.
+	// leaves a middle of a line or two. Only the middles' lines are indexed,
+	// and each revision's lines are looked up in that index once.
 	head := 0
 	for head < len(as) && head < len(bs) && bytes.Equal(as[head], bs[head]) {
 		head++
@@ -184,32 +185,35 @@ func changedLines(a, b []byte) ([]byte, []byte) {
 	for tail < len(as)-head && tail < len(bs)-head && bytes.Equal(as[len(as)-1-tail], bs[len(bs)-1-tail]) {
 		tail++
 	}
-	return linesNotIn(as[head:len(as)-tail], bs), linesNotIn(bs[head:len(bs)-tail], as)
-}
-
-// linesNotIn joins, in order, the lines that are not among all.
-func linesNotIn(lines, all [][]byte) []byte {
-	var out [][]byte
-	if len(lines) <= 8 {
-		// A few lines: comparing them with every line costs less than
-		// building a set of all.
+	am, bm := as[head:len(as)-tail], bs[head:len(bs)-tail]
+	index := make(map[string]int, len(am)+len(bm))
+	for _, l := range slices.Concat(am, bm) {
+		if _, ok := index[string(l)]; !ok {
+			index[string(l)] = len(index)
+		}
+	}
+	const inA, inB = 1, 2
+	where := make([]uint8, len(index))
+	for _, l := range as {
+		if i, ok := index[string(l)]; ok {
+			where[i] |= inA
+		}
+	}
+	for _, l := range bs {
+		if i, ok := index[string(l)]; ok {
+			where[i] |= inB
+		}
+	}
+	only := func(lines [][]byte, missing uint8) []byte {
+		var out [][]byte
 		for _, l := range lines {
-			if !slices.ContainsFunc(all, func(m []byte) bool { return bytes.Equal(l, m) }) {
+			if where[index[string(l)]]&missing == 0 {
 				out = append(out, l)
 			}
 		}
 		return bytes.Join(out, []byte("\n"))
 	}
-	in := make(map[string]bool, len(all))
-	for _, l := range all {
-		in[string(l)] = true
-	}
-	for _, l := range lines {
-		if !in[string(l)] {
-			out = append(out, l)
-		}
-	}
-	return bytes.Join(out, []byte("\n"))
+	return only(am, inB), only(bm, inA)
 }
 
 // VersionTokens maps what a file names a version for ("uses actions/checkout",
