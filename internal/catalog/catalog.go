@@ -20,9 +20,9 @@ package catalog
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"encoding/json"
 	"io"
 	"slices"
 	"strings"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -19,6 +20,9 @@ import (
 // direct dependency (from the manifest next to the lockfile) and how much of
 // the file is pinned by hashes.
 func annotate(t *source.Tree, f *File, data []byte) {
+	if f.Format == "go/gomod" {
+		dropGoDirectoryModules(f)
+	}
 	markRelations(t, f, data)
 	gradleLockScopes(f, data)
 	f.Integrity = integrity(t, f, data)
@@ -323,7 +327,9 @@ func sectionLines(s, header string, total int, method, missing string) Integrity
 
 // goSumIntegrity checks each module from go.mod against the go.sum next to
 // it: the Go toolchain refuses to build a module whose hash is missing or
-// wrong, so an entry per module is the integrity guarantee.
+// wrong, so an entry per module is the integrity guarantee. Modules that a
+// replace directive builds from a directory of the tree were dropped by
+// dropGoDirectoryModules: go.sum holds no entry for them by design.
 func goSumIntegrity(t *source.Tree, f *File) Integrity {
 	sumPath := path.Join(path.Dir(f.Path), "go.sum")
 	var mods []Package
@@ -332,8 +338,12 @@ func goSumIntegrity(t *source.Tree, f *File) Integrity {
 			mods = append(mods, p)
 		}
 	}
+	note := ""
+	if f.localDropped > 0 {
+		note = fmt.Sprintf("%d replaced by a directory of the tree need no hash", f.localDropped)
+	}
 	if len(mods) == 0 {
-		return Integrity{Method: "go.sum"}
+		return Integrity{Method: "go.sum", Note: note}
 	}
 	if t == nil || !t.Exists(sumPath) {
 		return Integrity{Total: len(mods), Note: "no go.sum next to " + f.Path}
@@ -356,7 +366,19 @@ func goSumIntegrity(t *source.Tree, f *File) Integrity {
 			n++
 		}
 	}
-	return Integrity{Method: "go.sum", Hashed: n, Total: len(mods)}
+	return Integrity{Method: "go.sum", Hashed: n, Total: len(mods), Note: note}
+}
+
+// dropGoDirectoryModules removes the modules a replace directive points at a
+// directory ("replace example.com/m => ../"): the parser lists the directory
+// itself as a package ("../", no version), but it is the product's own tree,
+// not a third-party component, and it has no go.sum entry to check.
+func dropGoDirectoryModules(f *File) {
+	before := len(f.Packages)
+	f.Packages = slices.DeleteFunc(f.Packages, func(p Package) bool {
+		return p.Ecosystem == "Go" && modfile.IsDirectoryPath(p.Name)
+	})
+	f.localDropped += before - len(f.Packages)
 }
 
 // ownSource returns the package's own top-level "source = ..." line of a

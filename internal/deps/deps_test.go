@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/mod/modfile"
 
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/testutil/golden"
@@ -176,6 +177,84 @@ func TestGoStdlibFloor(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := GoStdlibFloor(tt.p); got != tt.want {
 				t.Errorf("GoStdlibFloor(%+v) = %v, want %v", tt.p, got, tt.want)
+			}
+		})
+	}
+}
+
+// A replace directive changes what go.sum must hold: nothing for a module
+// built from a directory of the tree (which is no component either), the
+// replacement's hash for a module swapped for another.
+func TestGoSumIntegrityReplacements(t *testing.T) {
+	const sum = "golang.org/x/sys v0.1.0 h1:abc=\n" +
+		"example.com/fork v1.5.0 h1:fff=\n" +
+		"example.com/pinned v2.0.0 h1:ppp=\n"
+	tests := []struct {
+		name     string
+		gomod    string
+		want     Integrity
+		wantNote bool
+	}{
+		{
+			name:  "no replace",
+			gomod: "module m\n\nrequire (\n\tgolang.org/x/sys v0.1.0\n\texample.com/parent v1.2.0\n)\n",
+			want:  Integrity{Method: "go.sum", Hashed: 1, Total: 2},
+		},
+		{
+			name:     "parent module replaced by a directory",
+			gomod:    "module m/sub\n\nreplace example.com/parent => ../\n\nrequire (\n\tgolang.org/x/sys v0.1.0\n\texample.com/parent v1.2.0\n)\n",
+			want:     Integrity{Method: "go.sum", Hashed: 1, Total: 1},
+			wantNote: true,
+		},
+		{
+			name:  "replaced by another module",
+			gomod: "module m\n\nreplace example.com/parent => example.com/fork v1.5.0\n\nrequire (\n\tgolang.org/x/sys v0.1.0\n\texample.com/parent v1.2.0\n)\n",
+			want:  Integrity{Method: "go.sum", Hashed: 2, Total: 2},
+		},
+		{
+			name:  "versioned replace wins over unversioned",
+			gomod: "module m\n\nreplace example.com/parent => ../\n\nreplace example.com/parent v1.2.0 => example.com/pinned v2.0.0\n\nrequire example.com/parent v1.2.0\n",
+			want:  Integrity{Method: "go.sum", Hashed: 1, Total: 1},
+		},
+		{
+			name:  "replace of another version does not apply",
+			gomod: "module m\n\nreplace example.com/parent v1.0.0 => ../\n\nrequire example.com/parent v1.2.0\n",
+			want:  Integrity{Method: "go.sum", Hashed: 0, Total: 1},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, content := range map[string]string{"go.mod": tc.gomod, "go.sum": sum} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tree, err := source.OpenTree(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tree.Close()
+			inv := Scan(context.Background(), tree, Options{})
+			if len(inv.Files) != 1 {
+				t.Fatalf("files = %+v, want go.mod", inv.Files)
+			}
+			got := inv.Files[0].Integrity
+			var names []string
+			for _, p := range inv.Files[0].Packages {
+				if modfile.IsDirectoryPath(p.Name) {
+					names = append(names, p.Name)
+				}
+			}
+			if len(names) > 0 {
+				t.Errorf("directories listed as components: %v", names)
+			}
+			if (got.Note != "") != tc.wantNote {
+				t.Errorf("note = %q, want note: %v", got.Note, tc.wantNote)
+			}
+			got.Note = ""
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("integrity (-want +got):\n%s", diff)
 			}
 		})
 	}

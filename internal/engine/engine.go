@@ -234,7 +234,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("%w: custom rules: %v", ErrUsage, err)
 	}
 
-	ev, statuses := collect(ctx, collectors, in, opts.Progress, func() (*source.History, error) { return source.OpenHistory(opts.Path) })
+	ev, statuses := collect(ctx, collectors, in, opts.Progress, hist.Reopen)
+	// Collectors are the only readers of history; from here on the report
+	// needs HEAD's id and branch alone, and the handle's caches would stay
+	// live through evaluation and rendering.
+	_ = hist.Release()
 	findings := RunRules(rules, ev, statuses)
 
 	metas := map[string]rule.Meta{}

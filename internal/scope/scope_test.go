@@ -34,6 +34,12 @@ func TestClassify(t *testing.T) {
 		{"samples/build.gradle", false, "example code under samples/ (default)"},
 		{"sandbox/client.js", false, "example code under sandbox/ (default)"},
 		{"packages/playgrounds-kit/package.json", true, ""},
+		{"src/AutoMapper.DI.Tests/AutoMapper.DI.Tests.csproj", false, "test-harness module under src/AutoMapper.DI.Tests/ (default)"},
+		{"src/UnitTests/Lib.UnitTests.csproj", false, "test-harness module under src/UnitTests/ (default)"},
+		{"src/IntegrationTests/Lib.IntegrationTests.csproj", false, "test-harness module under src/IntegrationTests/ (default)"},
+		{"tests/Lib.Test/Lib.Test.csproj", false, "test-harness module under tests/ (default)"},
+		{"src/Lib/Lib.csproj", true, ""},
+		{"src/Lib.Testing/Lib.Testing.csproj", true, ""},
 		{"latest/go.mod", true, ""},
 		{"contest/go.mod", true, ""},
 	}

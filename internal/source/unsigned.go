@@ -19,10 +19,18 @@ import (
 // other header, the parents, the tree and the message decode as before.
 type unsignedStorage struct {
 	boundedStorage
+	cache *commitCache
 }
 
 // EncodedObject implements storer.EncodedObjectStorer.
 func (s unsignedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	if data, ok := s.cache.get(h); ok {
+		// As the storage answers a request for another type.
+		if t != plumbing.AnyObject && t != plumbing.CommitObject {
+			return nil, plumbing.ErrObjectNotFound
+		}
+		return &cutCommit{hash: h, data: data}, nil
+	}
 	obj, err := s.boundedStorage.EncodedObject(t, h)
 	if err != nil || obj.Type() != plumbing.CommitObject {
 		return obj, err
@@ -44,9 +52,14 @@ func (s unsignedStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (
 		return nil, fmt.Errorf("read commit %s: %w", obj.Hash(), err)
 	}
 	if !signed(data) {
+		if s.cache.room(len(data)) {
+			s.cache.put(h, bytes.Clone(data))
+		}
 		return obj, nil
 	}
-	return &cutCommit{hash: obj.Hash(), data: stripSignature(bytes.Clone(data))}, nil
+	stripped := stripSignature(bytes.Clone(data))
+	s.cache.put(h, stripped)
+	return &cutCommit{hash: obj.Hash(), data: stripped}, nil
 }
 
 // commitBufs are the buffers EncodedObject reads commits into.
@@ -105,7 +118,9 @@ func stripSignature(data []byte) []byte {
 // Unsigned returns the storage as walks that never read signatures should
 // see it: commits decode without their signature headers (PGPSignature is
 // empty), faster and with far fewer allocations.
-func (h *History) Unsigned() storer.EncodedObjectStorer { return unsignedStorage{h.bounded} }
+func (h *History) Unsigned() storer.EncodedObjectStorer {
+	return unsignedStorage{boundedStorage: h.bounded, cache: h.commits}
+}
 
 // UnsignedHead returns the HEAD commit decoded through Unsigned, so that
 // iterators started from it (parents, committer-time order) read the

@@ -225,6 +225,11 @@ func TestGhCreateWithoutFiles(t *testing.T) {
 		{"variable that holds a path", "ASSET=dist/app.tgz\ngh release create v1 $ASSET", false},
 		{"variable never assigned", "gh release create v1 $FILES", false},
 		{"no gh release create", "gh release upload v1 dist/app.tgz", false},
+		{"draft with a command substitution target", "gh release create \"$VERSION\" \\\n  --draft \\\n  --title \"$VERSION\" \\\n  --notes-file draft-release-notes.md \\\n  --target \"$(git rev-parse HEAD)\"\n", true},
+		{"quoted notes with spaces", `gh release create v1.2.3 --notes "Bug fixes and more"`, true},
+		{"files after flags and the tag", `gh release create --draft --repo ${GITHUB_REPOSITORY} ${GITHUB_REF_NAME} dist/*`, false},
+		{"an upload after && is judged apart", "gh release create v1 && gh release upload v1 dist/x.tgz", true},
+		{"no release command", `echo no release here`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -109,7 +109,12 @@ func hexSHA256(s string) string { h := sha256.Sum256([]byte(s)); return hex.Enco
 func IsWeak(v string) bool { return weak[v] }
 
 // Scan returns the default credentials in data, in line order.
-func Scan(data []byte, mode Mode) []Match {
+func Scan(data []byte, mode Mode) []Match { return ScanLowered(data, nil, mode) }
+
+// ScanLowered is Scan for a caller that already holds data with its ASCII
+// letters lowercased (lower, as long as data; nil when it has none): the
+// SQL forms' guards read it instead of lowercasing data again.
+func ScanLowered(data, lower []byte, mode Mode) []Match {
 	if len(data) == 0 {
 		return nil
 	}
@@ -119,7 +124,7 @@ func Scan(data []byte, mode Mode) []Match {
 		out = append(out, scanSettings(lines, mode&CodeSettings != 0)...)
 	}
 	if mode&SQL != 0 {
-		out = append(out, scanSQL(data)...)
+		out = append(out, scanSQL(data, lower)...)
 	}
 	if mode&Prose != 0 {
 		out = append(out, scanProse(lines)...)
@@ -299,7 +304,10 @@ func isCommentLine(l string) bool {
 func settingsIn(line string, code bool) []setting {
 	var out []setting
 	rest := line
-	for n := 0; n < 8 && rest != ""; n++ {
+	// Every separator assignment accepts holds '=' or ':', and every
+	// element xmlElement accepts a closing "</": lines without them (most
+	// lines of code) skip the expressions.
+	for n := 0; n < 8 && strings.ContainsAny(rest, "=:"); n++ {
 		m := assignment.FindStringSubmatchIndex(rest)
 		if m == nil {
 			break
@@ -317,6 +325,9 @@ func settingsIn(line string, code bool) []setting {
 			break
 		}
 		rest = val[consumed:]
+	}
+	if !strings.Contains(line, "</") {
+		return out
 	}
 	for _, m := range xmlElement.FindAllStringSubmatch(line, 4) {
 		if m[1] != m[3] {
@@ -472,9 +483,16 @@ func statement(data []byte, off int) []byte {
 	return data[off:end]
 }
 
-func scanSQL(data []byte) []Match {
+// scanSQL finds the SQL forms. lower is data ASCII-lowercased, or nil.
+func scanSQL(data, lower []byte) []Match {
 	var out []Match
-	lower := bytes.ToLower(data)
+	// The guards below read data lowercased as bytes.ToLower does it. That
+	// differs from ASCII lowercasing only where a non-ASCII rune lowercases
+	// to an ASCII letter: U+0130 to i and U+212A (KELVIN SIGN) to k, the
+	// only two.
+	if len(lower) != len(data) || bytes.Contains(data, []byte("\u0130")) || bytes.Contains(data, []byte("\u212a")) {
+		lower = bytes.ToLower(data)
+	}
 	if bytes.Contains(lower, []byte("identified")) || bytes.Contains(lower, []byte("password")) && withPassword(lower) {
 		for _, m := range identifiedBy.FindAllSubmatchIndex(data, 50) {
 			v := string(data[m[2]:m[3]])
@@ -550,14 +568,16 @@ func scanProse(lines []string) []Match {
 		if !hasDefault && !containsASCIIFold(l, "log") && !containsASCIIFold(l, "ign") {
 			continue
 		}
-		for _, m := range defaultPassword.FindAllStringSubmatch(l, 4) {
-			if !hasDefault {
-				break
+		if hasDefault {
+			for _, m := range defaultPassword.FindAllStringSubmatch(l, 4) {
+				v := strings.TrimRight(m[1], ".:!")
+				if weak[v] && !proseWord[v] {
+					out = append(out, Match{Line: i + 1, Form: FormInstruction, Reason: ReasonWellKnown, Value: v})
+				}
 			}
-			v := strings.TrimRight(m[1], ".:!")
-			if weak[v] && !proseWord[v] {
-				out = append(out, Match{Line: i + 1, Form: FormInstruction, Reason: ReasonWellKnown, Value: v})
-			}
+		}
+		if !loginCandidate(l) {
+			continue
 		}
 		for _, m := range loginWith.FindAllStringSubmatch(l, 4) {
 			u, v := m[1], strings.TrimRight(m[2], ".:!")
@@ -575,10 +595,44 @@ func scanProse(lines []string) []Match {
 	return out
 }
 
-// withPassword reports whether lower (ASCII-lowercased) holds "with",
-// white space, optionally "encrypted" and white space, then a p: what
+// loginCandidate reports whether line holds what loginWith's leading
+// alternatives need, in any ASCII case: "log" or "ign" then optional white
+// space and "in" (log in, login, sign in, signin), or "default", white space
+// and "credential" or "account". "log" alone is in most lines of code
+// (log.Printf, logger), where the expression was most of the prose scan's
+// time. The s of "sign" is not required, since (?i) also matches it as
+// U+017F (LONG S); no other letter here has a non-ASCII case partner.
+func loginCandidate(line string) bool {
+	for _, w := range []string{"log", "ign"} {
+		for rest := line; ; {
+			i := indexASCIIFold(rest, w)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(w):]
+			if hasPrefixASCIIFold(rest[skipSpace(rest):], "in") {
+				return true
+			}
+		}
+	}
+	for rest := line; ; {
+		i := indexASCIIFold(rest, "default")
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len("default"):]
+		j := skipSpace(rest)
+		if j > 0 && (hasPrefixASCIIFold(rest[j:], "credential") || hasPrefixASCIIFold(rest[j:], "account")) {
+			return true
+		}
+	}
+}
+
+// withPassword reports whether lower (lowercased) holds "with", white
+// space, optionally "encrypted" and white space, then "password": what
 // identifiedBy needs besides "identified by". It spares the expression on
-// the many files that mention a password in other words.
+// the many files that mention a password in other words, or write "with
+// p..." (with private keys, with provenance) as Go code does.
 func withPassword(lower []byte) bool {
 	for rest := lower; ; {
 		i := bytes.Index(rest, []byte("with"))
@@ -596,14 +650,36 @@ func withPassword(lower []byte) bool {
 				after = after[9+k:]
 			}
 		}
-		if len(after) > 0 && after[0] == 'p' {
+		if passwordAt(after) {
 			return true
 		}
 	}
 }
 
+// passwordAt reports whether lowercased b starts with "password" as (?i)
+// matches it: either s may also be U+017F (LONG S), which (?i) folds onto
+// s and lowercasing leaves as it is. No other letter of the word has a
+// non-ASCII case partner.
+func passwordAt(b []byte) bool {
+	rest, ok := bytes.CutPrefix(b, []byte("pa"))
+	if !ok {
+		return false
+	}
+	for range 2 {
+		switch {
+		case len(rest) > 0 && rest[0] == 's':
+			rest = rest[1:]
+		case bytes.HasPrefix(rest, []byte("\u017f")):
+			rest = rest[len("\u017f"):]
+		default:
+			return false
+		}
+	}
+	return bytes.HasPrefix(rest, []byte("word"))
+}
+
 // skipSpace counts the leading bytes of b that \s matches.
-func skipSpace(b []byte) int {
+func skipSpace[T string | []byte](b T) int {
 	n := 0
 	for n < len(b) && (b[n] == ' ' || b[n] == '\t' || b[n] == '\n' || b[n] == '\r' || b[n] == '\f') {
 		n++
@@ -613,22 +689,33 @@ func skipSpace(b []byte) int {
 
 // containsASCIIFold reports whether s holds word (lower-case ASCII) in
 // any ASCII case.
-func containsASCIIFold(s, word string) bool {
+func containsASCIIFold(s, word string) bool { return indexASCIIFold(s, word) >= 0 }
+
+// indexASCIIFold is the index of the first word (lower-case ASCII) in s in
+// any ASCII case, or -1.
+func indexASCIIFold(s, word string) int {
 	for i := 0; i+len(word) <= len(s); i++ {
-		j := 0
-		for j < len(word) {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != word[j] {
-				break
-			}
-			j++
-		}
-		if j == len(word) {
-			return true
+		if hasPrefixASCIIFold(s[i:], word) {
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// hasPrefixASCIIFold reports whether s starts with word (lower-case ASCII)
+// in any ASCII case.
+func hasPrefixASCIIFold(s, word string) bool {
+	if len(s) < len(word) {
+		return false
+	}
+	for j := 0; j < len(word); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[j] {
+			return false
+		}
+	}
+	return true
 }

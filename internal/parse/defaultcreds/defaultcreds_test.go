@@ -1,6 +1,8 @@
 package defaultcreds
 
 import (
+	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -217,4 +219,107 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSQLGuards: withPassword skips no text the expression matches that
+// its looser form (any word starting with p after "with") let through, and
+// scanning with an ASCII-lowercased copy finds what lowercasing data itself
+// finds, on every text of up to four fragments chosen where case folding
+// differs (U+0130, KELVIN SIGN, LONG S). (The "password" literal before it
+// also skips "paſſword", which (?i) matches; the guard has always done so.)
+func TestSQLGuards(t *testing.T) {
+	t.Parallel()
+	frags := []string{
+		"with", "W\u0130TH", " ", "\n", "encrypted", "password", "PASSWORD", "pa\u017f\u017fword", "pass",
+		"identified", "by", "'admin'", "create user admin ", "insert into users md5('admin')", "\u212a",
+	}
+	lowerASCII := func(b []byte) []byte {
+		out := make([]byte, len(b))
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			out[i] = c
+		}
+		return out
+	}
+	withP := func(lower []byte) bool { // the guard's looser form
+		for rest := lower; ; {
+			i := bytes.Index(rest, []byte("with"))
+			if i < 0 {
+				return false
+			}
+			rest = rest[i+4:]
+			j := skipSpace(rest)
+			if j == 0 {
+				continue
+			}
+			after := rest[j:]
+			if bytes.HasPrefix(after, []byte("encrypted")) {
+				if k := skipSpace(after[9:]); k > 0 {
+					after = after[9+k:]
+				}
+			}
+			if len(after) > 0 && after[0] == 'p' {
+				return true
+			}
+		}
+	}
+	matched := 0
+	var walk func(b []byte, depth int)
+	walk = func(b []byte, depth int) {
+		text := append(slices.Clip(b), "'admin'"...)
+		lower := bytes.ToLower(text)
+		if identifiedBy.Match(text) {
+			matched++
+			if withP(lower) && !withPassword(lower) {
+				t.Fatalf("withPassword skips a match: %q", text)
+			}
+		}
+		if diff := cmp.Diff(Scan(text, SQL), ScanLowered(text, lowerASCII(text), SQL)); diff != "" {
+			t.Fatalf("%q: ScanLowered differs (-Scan +ScanLowered):\n%s", text, diff)
+		}
+		if depth == 4 {
+			return
+		}
+		for _, f := range frags {
+			walk(append(slices.Clip(b), f...), depth+1)
+		}
+	}
+	walk(nil, 0)
+	if matched < 50 {
+		t.Errorf("only %d texts match the expression; the fragments no longer exercise the guard", matched)
+	}
+}
+
+// TestLoginCandidate: the pre-check in front of loginWith passes every
+// line the expression matches, on every line of up to four fragments
+// chosen around its leading alternatives, their case and LONG S.
+func TestLoginCandidate(t *testing.T) {
+	t.Parallel()
+	frags := []string{
+		"log", "LOG", "in", "IN", " ", "\t", "sign", "\u017fign", "SIGN", "default", "credentials", "ACCOUNT",
+		" with ", " as ", ":", "admin", "/", "admin ", "login",
+	}
+	matched := 0
+	var walk func(b string, depth int)
+	walk = func(b string, depth int) {
+		line := b + " admin/admin"
+		if loginWith.MatchString(line) {
+			matched++
+			if !loginCandidate(line) {
+				t.Fatalf("loginCandidate skips a match: %q", line)
+			}
+		}
+		if depth == 4 {
+			return
+		}
+		for _, f := range frags {
+			walk(b+f, depth+1)
+		}
+	}
+	walk("", 0)
+	if matched < 50 {
+		t.Errorf("only %d lines match the expression; the fragments no longer exercise the check", matched)
+	}
 }

@@ -31,6 +31,7 @@ var (
 // the same ids as data; rule.Builder checks that the two agree.
 const (
 	CiActionsPinned                        = "ciActionsPinned"
+	CiActionsAllPinned                     = "ciActionsAllPinned"
 	CloudCredentialsUseOIDC                = "cloudCredentialsUseOIDC"
 	CodeownersCoverBuild                   = "codeownersCoverBuild"
 	ContainerImagesPinned                  = "containerImagesPinned"
@@ -74,6 +75,7 @@ func Rules() ([]rule.Rule, error) {
 		b.Rule(ReleaseProducesSBOM, needBuildEnv, releaseProducesSBOM).Reading(evidence.KindPackaging),
 		b.Rule(WorkflowPermissionsLeastPrivilege, needPipelines, workflowPermissionsLeastPrivilege),
 		b.Rule(CiActionsPinned, needPipelines, ciActionsPinned),
+		b.Rule(CiActionsAllPinned, needPipelines, ciActionsAllPinned),
 		b.Rule(ContainerImagesPinned, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindBuildImage}, containerImagesPinned),
 		b.Rule(DownloadsVerified, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile}, downloadsVerified),
 		b.Rule(PackageInstallsPinned, []evidence.Kind{evidence.KindCIPipeline, evidence.KindDockerfile, evidence.KindManifest}, packageInstallsPinned),

@@ -371,6 +371,84 @@ jobs:
 			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.False, CloudCredentialsUseOIDC: rule.False},
 			line: map[string]int{WorkflowPermissionsLeastPrivilege: 2, CloudCredentialsUseOIDC: 7},
 		},
+		// Tests in a script one step runs, the publish command in a
+		// script a later step runs: the failed test step stops the job.
+		{
+			name: "release job gated by an earlier script step",
+			files: map[string]string{
+				".github/workflows/release.yml": `on:
+  push:
+    tags: ["*.*.*"]
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Build and Test
+        run: ./build.sh
+      - name: Push
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+        run: ./push.sh
+`,
+				"build.sh": "#!/bin/sh\nset -e\nnpm ci\nnpm test\n",
+				"push.sh":  "#!/bin/sh\nset -e\nnpm publish\n",
+			},
+			want: map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.True},
+		},
+		{
+			name: "publish script step before the test step",
+			files: map[string]string{
+				".github/workflows/release.yml": `on:
+  push:
+    tags: ["*.*.*"]
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Push
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+        run: ./push.sh
+      - name: Build and Test
+        run: ./build.sh
+`,
+				"build.sh": "#!/bin/sh\nset -e\nnpm ci\nnpm test\n",
+				"push.sh":  "#!/bin/sh\nset -e\nnpm publish\n",
+			},
+			want: map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.False},
+		},
+		{
+			name: "soft test step does not gate a later publish",
+			files: map[string]string{
+				".github/workflows/release.yml": `on:
+  push:
+    tags: ["*.*.*"]
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Test
+        continue-on-error: true
+        run: ./build.sh
+      - name: Push
+        env:
+          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}
+        run: ./push.sh
+`,
+				"build.sh": "#!/bin/sh\nset -e\nnpm ci\nnpm test\n",
+				"push.sh":  "#!/bin/sh\nset -e\nnpm publish\n",
+			},
+			want: map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.False},
+		},
 		{
 			// A trigger workflow calling the repository's own reusable
 			// workflow by its full name runs the repository's own code.

@@ -288,6 +288,17 @@ func TestPublishRules(t *testing.T) {
 			say: map[string]string{ReleasePublishedFromCI: "only creates a GitHub release page with notes"},
 		},
 		{
+			name: "notes-only gh release create of a crate",
+			files: map[string]string{
+				wf:           "on:\n  push:\n    branches: [main]\njobs:\n  draft:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          gh release create \"$VERSION\" \\\n            --draft --notes-file notes.md \\\n            --target \"$(git rev-parse HEAD)\"\n        env:\n          GH_TOKEN: ${{ github.token }}\n",
+				"Cargo.toml": "[package]\nname = \"demo\"\nversion = \"1.0.0\"\n",
+			},
+			want: map[string][]answer{
+				ReleasePublishedFromCI: {{rule.False, rule.NoSignal, "", 0}},
+			},
+			say: map[string]string{ReleasePublishedFromCI: "only creates a GitHub release page with notes"},
+		},
+		{
 			name: "GitHub release with uploaded assets of a crate",
 			files: map[string]string{
 				wf:           "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: dist/*\n",

@@ -86,6 +86,49 @@ func releaseJobDependsOnTests(ev *evidence.Set) []rule.Finding {
 	return out
 }
 
+// earlierStepTests finds tests in an earlier step of the release job when
+// either the tests or the publish command live in a script a step runs
+// (./Build.ps1, then ./Push.ps1): a failed step stops the job, so the
+// publish step never runs on a failing test. Steps read from a script keep
+// the line of the workflow step that runs them, which orders them.
+func earlierStepTests(r releaseJob) (string, bool) {
+	pubLine := 0
+	for _, s := range r.job.Steps {
+		if s.File != "" && s.File == r.at.path {
+			pubLine = s.Line
+			break
+		}
+	}
+	if pubLine == 0 {
+		// The publish command is written in the workflow itself: its
+		// step is the last one starting at or before it.
+		for _, s := range r.job.Steps {
+			if s.File == "" && s.Line <= r.at.line && s.Line > pubLine {
+				pubLine = s.Line
+			}
+		}
+	}
+	if pubLine == 0 {
+		return "", false
+	}
+	for _, s := range r.job.Steps {
+		if s.Line >= pubLine {
+			break
+		}
+		if s.ContinueOnError != "" && s.ContinueOnError != "false" {
+			continue // its failure need not stop the job
+		}
+		if l, what := tests.matchVars(s, r.job.Env, r.job.Matrix); l > 0 {
+			where := fmt.Sprintf("line %d", s.Line)
+			if s.File != "" {
+				where = fmt.Sprintf("%s:%d, run by the step at line %d", s.File, l, s.Line)
+			}
+			return fmt.Sprintf("an earlier step of the same job runs %s (%s)", what, where), true
+		}
+	}
+	return "", false
+}
+
 // testedWhere names where the decisive test runs were found.
 func testedWhere(ts testSearch) string {
 	switch {
@@ -120,6 +163,9 @@ func gated(ix *index, r releaseJob) (bool, string) {
 	// Tests earlier in the same job.
 	if h, ok := ix.jobDoes(tests, r.pl, r.job); ok && h.path == r.at.path && h.line < r.at.line {
 		return true, fmt.Sprintf("the same job runs %s first (line %d)", h.what, h.line)
+	}
+	if why, ok := earlierStepTests(r); ok {
+		return true, why
 	}
 	if r.pl.System == evidence.CIGitLab {
 		return gitlabGated(ix, r)

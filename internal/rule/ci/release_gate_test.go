@@ -96,3 +96,27 @@ jobs:
 		})
 	}
 }
+
+// GitHub's own actions on a tag are trusted as platform for 1.2.2's
+// component integrity, but for 2.2.2 a tag is a change to the build that
+// no reviewed commit here makes.
+func TestGitHubOwnedActionsOnTags(t *testing.T) {
+	files := map[string]string{".github/workflows/ci.yml": `on: push
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: acme/lint@0123456789abcdef0123456789abcdef01234567
+      - run: make test
+`}
+	got := evalAll(t, collectDir(t, tree(t, files)))
+	if v := verdict(got[CiActionsPinned]); v != rule.True {
+		t.Errorf("%s = %s, want true: %+v", CiActionsPinned, v, got[CiActionsPinned])
+	}
+	strict := got[CiActionsAllPinned]
+	if len(strict) != 1 || strict[0].Outcome != rule.False || strict[0].Negative != rule.Violation || strict[0].Location.Line != 7 {
+		t.Errorf("%s: want one violation at line 7, got %+v", CiActionsAllPinned, strict)
+	}
+}

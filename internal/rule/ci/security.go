@@ -216,7 +216,21 @@ func ownReusableWorkflows(ev *evidence.Set) func(uses string) bool {
 }
 
 func ciActionsPinned(ev *evidence.Set) []rule.Finding {
-	const id = CiActionsPinned
+	return actionPins(ev, CiActionsPinned, false)
+}
+
+// ciActionsAllPinned is ciActionsPinned with GitHub's own actions held to
+// the same rule: for claim 2.2.2 the question is who can change what the
+// build runs, and a tag on actions/checkout is moved by GitHub's
+// maintainers, not by the vendor's authorised personnel through a
+// reviewed commit.
+func ciActionsAllPinned(ev *evidence.Set) []rule.Finding {
+	return actionPins(ev, CiActionsAllPinned, true)
+}
+
+// actionPins checks every action, reusable-workflow and include reference;
+// strict also counts GitHub-owned actions that follow a tag.
+func actionPins(ev *evidence.Set, id string, strict bool) []rule.Finding {
 	var out []rule.Finding
 	total, ownTags := 0, 0
 	own := ownReusableWorkflows(ev)
@@ -229,7 +243,14 @@ func ciActionsPinned(ev *evidence.Set) []rule.Finding {
 			owner, pinned, skip := actionPinned(uses)
 			if skip {
 				if _, ref, _ := strings.Cut(uses, "@"); slices.Contains(firstParty, strings.ToLower(owner)) && !fullSHA.MatchString(ref) {
+					if strict {
+						total++
+						out = append(out, rule.Violated(id, loc(pl.Path, line), "%s is GitHub-owned but follows a tag or branch, which GitHub can move: pin it to a commit SHA so that only a reviewed change here alters the build", uses))
+						return
+					}
 					ownTags++
+				} else if strict && slices.Contains(firstParty, strings.ToLower(owner)) {
+					total++
 				}
 				return
 			}
@@ -285,13 +306,17 @@ func ciActionsPinned(ev *evidence.Set) []rule.Finding {
 	if ownTags > 0 {
 		policy = fmt.Sprintf("; %d GitHub-owned actions are tag-pinned; policy: allowed", ownTags)
 	}
+	noun := "third-party action and include references are"
+	if strict {
+		noun = "action and include references, GitHub's own included, are"
+	}
 	if total == 0 {
 		if ownTags > 0 {
 			return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "no third-party actions, reusable workflows or remote includes are used%s", policy)}
 		}
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no third-party actions, reusable workflows or remote includes are used")}
 	}
-	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "all %d third-party action and include references are pinned to a commit SHA or integrity hash%s", total, policy)}
+	return []rule.Finding{rule.New(id, rule.True, evidence.Location{}, "all %d %s pinned to a commit SHA or integrity hash%s", total, noun, policy)}
 }
 
 func imagePinned(ref string) (pinned, skip bool) {

@@ -46,7 +46,7 @@ func Rules() ([]rule.Rule, error) {
 	files := []evidence.Kind{evidence.KindDependencyFile}
 	vulns := []evidence.Kind{evidence.KindVulnDB, evidence.KindVulnerability}
 	rs := []rule.Rule{
-		b.Rule(DependencyFilesParse, files, dependencyFilesParse),
+		b.Rule(DependencyFilesParse, files, dependencyFilesParse).Reading(evidence.KindManifest),
 		b.Rule(ManifestsHaveParsedLockfile, []evidence.Kind{evidence.KindManifest, evidence.KindDependencyFile}, manifestsHaveParsedLockfile),
 		b.Rule(ComponentInventoryAvailable, []evidence.Kind{evidence.KindDependencyFile, evidence.KindSBOM, evidence.KindManifest, evidence.KindVendored}, componentInventoryAvailable),
 		b.Rule(SbomMeetsNTIAMinimum, []evidence.Kind{evidence.KindSBOM}, sbomMeetsNTIAMinimum),
@@ -92,6 +92,23 @@ func dependencyFilesParse(ev *evidence.Set) []rule.Finding {
 		}
 	}
 	if len(out) == 0 {
+		// A manifest with no lockfile has nothing here to parse; say so
+		// rather than that there are no manifests (the inventory and
+		// lockfile rules judge it).
+		var unlocked []string
+		for _, it := range evidence.Facts[evidence.Manifest](ev) {
+			if m := it.Fact; m.OutOfScope == "" && len(m.Lockfiles) == 0 {
+				unlocked = append(unlocked, m.Path)
+			}
+		}
+		if len(unlocked) > 0 {
+			shown := unlocked[:min(3, len(unlocked))]
+			more := ""
+			if n := len(unlocked) - len(shown); n > 0 {
+				more = fmt.Sprintf(" and %d more", n)
+			}
+			return append(out, rule.New(id, rule.NotApplicable, evidence.Location{Path: unlocked[0]}, "no lockfile to parse: %s%s %s none", strings.Join(shown, ", "), more, hasHave(len(unlocked))))
+		}
 		out = append(out, rule.New(id, rule.NotApplicable, evidence.Location{}, "no lockfiles or dependency manifests found"))
 	}
 	// The files nearest the root come first: the project's own lockfile,
@@ -100,6 +117,13 @@ func dependencyFilesParse(ev *evidence.Set) []rule.Finding {
 		return strings.Count(a.Location.Path, "/") - strings.Count(b.Location.Path, "/")
 	})
 	return out
+}
+
+func hasHave(n int) string {
+	if n == 1 {
+		return "has"
+	}
+	return "have"
 }
 
 // coverage says whether one in-scope manifest's components are completely
@@ -317,6 +341,8 @@ func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.Violated(id, loc, "%s pins %s without hashes (pip-compile --generate-hashes, pip install --require-hashes)", f.Path, textsafe.Count(in.Total, "package")))
 		case in.Total == 0:
 			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s pins no third-party packages", f.Path))
+		case in.Hashed >= in.Total && in.Note != "":
+			out = append(out, rule.New(id, rule.True, loc, "%s: all %s pinned by %s (%s)", f.Path, textsafe.Count(in.Total, "package"), in.Method, in.Note))
 		case in.Hashed >= in.Total:
 			out = append(out, rule.New(id, rule.True, loc, "%s: all %s pinned by %s", f.Path, textsafe.Count(in.Total, "package"), in.Method))
 		case in.Hashed == 0 && (f.Format == "java/pomxml" || f.Format == "java/gradlebuild" || f.Format == "java/gradleversioncatalog"):

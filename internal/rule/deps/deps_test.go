@@ -229,3 +229,40 @@ func TestDependencyFilesParseRootFirst(t *testing.T) {
 		t.Errorf("finding order (-want +got):\n%s", diff)
 	}
 }
+
+// With no lockfile to parse, the answer names the manifests that have none
+// instead of saying there are no manifests.
+func TestDependencyFilesParseNamesUnlockedManifests(t *testing.T) {
+	tests := []struct {
+		name  string
+		facts []evidence.Fact
+		want  string
+	}{
+		{"nothing at all", nil, "no lockfiles or dependency manifests found"},
+		{"one manifest without a lockfile", []evidence.Fact{evidence.Manifest{Path: "package.json", Ecosystem: "npm", LockNeeded: true}},
+			"no lockfile to parse: package.json has none"},
+		{"out-of-scope manifests are not named", []evidence.Fact{
+			evidence.Manifest{Path: "Gemfile", Ecosystem: "RubyGems", LockNeeded: true},
+			evidence.Manifest{Path: "examples/package.json", Ecosystem: "npm", LockNeeded: true, OutOfScope: "example code"},
+		}, "no lockfile to parse: Gemfile has none"},
+		{"many manifests", []evidence.Fact{
+			evidence.Manifest{Path: "a/package.json"}, evidence.Manifest{Path: "b/package.json"},
+			evidence.Manifest{Path: "c/package.json"}, evidence.Manifest{Path: "d/package.json"},
+		}, "no lockfile to parse: a/package.json, b/package.json, c/package.json and 1 more have none"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := evidence.NewSet()
+			for _, f := range tc.facts {
+				ev.Add(rec(f))
+			}
+			fs := dependencyFilesParse(ev)
+			if len(fs) != 1 || fs[0].Outcome != rule.NotApplicable {
+				t.Fatalf("want one not_applicable finding, got %+v", fs)
+			}
+			if diff := cmp.Diff(tc.want, fs[0].Message); diff != "" {
+				t.Errorf("message (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -706,7 +706,11 @@ func frameworkDocumented(ev *evidence.Set) []rule.Finding {
 		if _, ok := evidence.First[evidence.Lifecycle](ev); !ok {
 			return []rule.Finding{rule.New(id, rule.NotAvailable, evidence.Location{}, "declarations were not collected")}
 		}
-		return []rule.Finding{rule.New(id, rule.False, evidence.Location{}, "no secure development framework is declared (framework in assay.yaml) or named in an SDL document")}
+		// Nothing found is no signal: an SDL policy is often an
+		// organisational document kept outside the repository, so claim
+		// 1.1.1's absence is not decisive. A declared framework whose
+		// document is missing or silent (below) is an observed gap.
+		return []rule.Finding{rule.Absent(id, evidence.Location{}, "no secure development framework is declared (framework in assay.yaml) or named in an SDL document")}
 	}
 	f := fw.Fact
 	loc := fw.Provenance.Location

@@ -283,3 +283,42 @@ func TestSecurityFixesHaveAdvisories(t *testing.T) {
 		})
 	}
 }
+
+// Finding no SDL document is no signal (the policy may be organisational);
+// a declared framework the repository does not back is a violation.
+func TestFrameworkDocumentedNegatives(t *testing.T) {
+	lc := evidence.Record{Fact: evidence.Lifecycle{Sources: []string{"assay.yaml"}}}
+	fw := func(f evidence.Framework) evidence.Record { return evidence.Record{Fact: f} }
+	type got struct {
+		Outcome  rule.Outcome
+		Negative rule.Negative
+	}
+	tests := []struct {
+		name string
+		recs []evidence.Record
+		want got
+	}{
+		{"nothing declared or found", []evidence.Record{lc}, got{rule.False, rule.NoSignal}},
+		{"declared without a document", []evidence.Record{lc, fw(evidence.Framework{Name: "NIST SSDF"})}, got{rule.False, rule.Violation}},
+		{"declared document missing", []evidence.Record{lc, fw(evidence.Framework{Name: "NIST SSDF", Document: "docs/sdl.md"})}, got{rule.False, rule.Violation}},
+		{"document does not name it", []evidence.Record{lc, fw(evidence.Framework{Name: "NIST SSDF", Document: "docs/sdl.md", DocumentFound: true})}, got{rule.False, rule.Violation}},
+		{"documented", []evidence.Record{lc, fw(evidence.Framework{Name: "NIST SSDF", Document: "docs/sdl.md", DocumentFound: true, NamedInDocument: true})}, got{rule.True, ""}},
+		{"not collected", nil, got{rule.NotAvailable, ""}},
+	}
+	meta := rule.Meta{ID: FrameworkDocumented}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := frameworkDocumented(evidence.NewSet(tc.recs...))
+			if len(fs) != 1 {
+				t.Fatalf("want 1 finding, got %d", len(fs))
+			}
+			g := got{Outcome: fs[0].Outcome}
+			if g.Outcome == rule.False {
+				g.Negative = rule.NegativeOf(fs[0], meta)
+			}
+			if diff := cmp.Diff(tc.want, g); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package release
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
@@ -102,20 +103,29 @@ func inferredChannels(id string, ev *evidence.Set) ([]rule.Finding, []rule.Findi
 		pls = append(pls, it.Fact)
 	}
 	for _, p := range publishing.Find(pls) {
-		if seen["ci:"+p.Channel] {
-			continue
-		}
-		seen["ci:"+p.Channel] = true
 		base, ok := ciChannels[p.Channel]
 		if !ok {
 			continue
 		}
-		if u := httpTarget(p.What); u != "" {
-			falses = append(falses, rule.Violated(id, evidence.Location{Path: p.Path, Line: p.Line}, "job %q of %s publishes to %s over plain http:// (%s)", p.Job, p.Pipeline, p.Destination(), u))
+		// The address may come through the step's environment
+		// (--source $NUGET_URL); every publish is checked for plain
+		// http://, and one answer per channel says it is HTTPS.
+		cmd := expandEnv(p.What, publishEnv(pls, p))
+		if u := httpTarget(cmd); u != "" {
+			if !seen["http:"+u] {
+				seen["http:"+u] = true
+				falses = append(falses, rule.Violated(id, evidence.Location{Path: p.Path, Line: p.Line}, "job %q of %s publishes to %s over plain http:// (%s)", p.Job, p.Pipeline, p.Destination(), u))
+			}
 			continue
 		}
+		if seen["ci:"+p.Channel] {
+			continue
+		}
+		seen["ci:"+p.Channel] = true
 		how := "served over HTTPS (" + base + ")"
-		if base == "https://" {
+		if u := httpsTarget(cmd); u != "" {
+			how = "over HTTPS (" + u + ")"
+		} else if base == "https://" {
 			how = "whose clients push and pull over HTTPS"
 		}
 		f := rule.New(id, rule.True, evidence.Location{Path: p.Path, Line: p.Line}, "job %q of %s publishes to %s (%s), %s", p.Job, p.Pipeline, p.Destination(), p.What, how)
@@ -123,6 +133,95 @@ func inferredChannels(id string, ev *evidence.Set) ([]rule.Finding, []rule.Findi
 		trues = append(trues, f)
 	}
 	return trues, falses
+}
+
+// publishEnv returns the environment the publish command of p runs with:
+// the pipeline's and job's variables, then those of the workflow step that
+// runs it (for a command read from a script, the step that runs the
+// script).
+func publishEnv(pls []evidence.CIPipeline, p publishing.Publish) map[string]string {
+	for _, pl := range pls {
+		if pl.Path != p.Pipeline {
+			continue
+		}
+		for _, j := range pl.Jobs {
+			if j.ID != p.Job {
+				continue
+			}
+			env := map[string]string{}
+			for k, v := range j.Env {
+				env[k] = v
+			}
+			// A step read from a script keeps the line of the workflow
+			// step that runs it; a command written in the workflow belongs
+			// to the last step starting at or before it.
+			stepLine := 0
+			for _, st := range j.Steps {
+				if st.File != "" && st.File == p.Path {
+					stepLine = st.Line
+					break
+				}
+			}
+			var step *evidence.CIStep
+			for i, st := range j.Steps {
+				switch {
+				case st.File != "":
+				case stepLine > 0 && st.Line == stepLine:
+					step = &j.Steps[i]
+				case stepLine == 0 && p.Path == pl.Path && st.Line <= p.Line:
+					step = &j.Steps[i]
+				}
+				if stepLine > 0 && step != nil {
+					break
+				}
+			}
+			if step != nil {
+				for k, v := range step.Env {
+					env[k] = v
+				}
+			}
+			return env
+		}
+	}
+	return nil
+}
+
+// reEnvRef matches a variable reference in a shell, PowerShell or cmd
+// command: $NAME, ${NAME}, $Env:NAME, $env:NAME, %NAME%, ${{ env.NAME }}.
+var reEnvRef = regexp.MustCompile(`\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\$(?i:env):([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%`)
+
+// expandEnv replaces the variables of env that cmd names by their values;
+// others are left as written.
+func expandEnv(cmd string, env map[string]string) string {
+	if len(env) == 0 {
+		return cmd
+	}
+	return reEnvRef.ReplaceAllStringFunc(cmd, func(ref string) string {
+		m := reEnvRef.FindStringSubmatch(ref)
+		for _, name := range m[1:] {
+			if name == "" {
+				continue
+			}
+			if v, ok := env[name]; ok && !strings.Contains(v, "${{") {
+				return v
+			}
+		}
+		return ref
+	})
+}
+
+// httpsTarget returns the https:// address a publish command names, if any.
+func httpsTarget(cmd string) string {
+	for _, f := range strings.Fields(cmd) {
+		f = strings.Trim(f, `"'`)
+		if _, v, ok := strings.Cut(f, "="); ok && strings.HasPrefix(f, "--") {
+			f = v
+		}
+		if strings.HasPrefix(strings.ToLower(f), "https://") {
+			return f
+		}
+	}
+	return ""
 }
 
 // httpTarget returns an http:// address a publish command uploads to.

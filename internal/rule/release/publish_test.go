@@ -93,3 +93,56 @@ func TestInferredChannels(t *testing.T) {
 		t.Errorf("nothing distributed: got %v, want one not_applicable", fs)
 	}
 }
+
+// A publish command's address can come through the step's environment,
+// also when the command is read from a script the step runs; each publish
+// is checked for plain http://, not only the first of its channel.
+func TestInferredChannelsReadStepEnvironment(t *testing.T) {
+	push := "dotnet nuget push $_ --source $Env:NUGET_URL --api-key $Env:NUGET_API_KEY\n"
+	job := func(id, url string) evidence.CIJob {
+		return evidence.CIJob{ID: id, Steps: []evidence.CIStep{
+			{Line: 20, Run: "./Build.ps1"},
+			{Line: 24, Run: "./Push.ps1", Env: map[string]string{"NUGET_URL": url, "NUGET_API_KEY": "${{ secrets.KEY }}"}},
+			{Line: 24, Run: push, RunLine: 1, File: "Push.ps1"},
+		}}
+	}
+	wf := func(path, url string) evidence.CIPipeline {
+		return evidence.CIPipeline{Path: path, System: evidence.CIGitHubActions,
+			Triggers: []evidence.CITrigger{{Event: "push", Tags: []string{"*"}}},
+			Jobs:     []evidence.CIJob{job("build", url)}}
+	}
+	tests := []struct {
+		name string
+		pls  []evidence.CIPipeline
+		want []string
+	}{
+		{"https feed named in the step env", []evidence.CIPipeline{wf(".github/workflows/ci.yml", "https://www.myget.org/F/dev/api/v3/index.json")},
+			[]string{"true: https://www.myget.org/F/dev/api/v3/index.json"}},
+		{"a later publish to a plain http feed", []evidence.CIPipeline{
+			wf(".github/workflows/ci.yml", "https://api.nuget.org/v3/index.json"),
+			wf(".github/workflows/release.yml", "http://feed.example.net/nuget"),
+		}, []string{"false: http://feed.example.net/nuget", "true: https://api.nuget.org/v3/index.json"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := []evidence.Record{rec(evidence.Packaging{})}
+			for _, pl := range tc.pls {
+				recs = append(recs, rec(pl))
+			}
+			var got []string
+			for _, f := range distributionChannelsUseHTTPS(evidence.NewSet(recs...)) {
+				u := ""
+				for _, w := range strings.Fields(f.Message) {
+					w = strings.Trim(w, "()")
+					if strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://") {
+						u = w
+					}
+				}
+				got = append(got, string(f.Outcome)+": "+u)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"strings"
 
 	"golang.org/x/mod/modfile"
@@ -18,8 +19,11 @@ import (
 func goModPins(p string, data []byte) (map[string]deps.Package, bool) {
 	type key struct{ name, version string }
 	var (
-		order      []key // first-seen order of the require keys
-		pkgs       = map[key]key{}
+		order []key // first-seen order of the require keys
+		// Sized for a require on every line (an upper bound): the map
+		// otherwise grows through every power of two on each of the
+		// hundreds of revisions a history walk reads.
+		pkgs       = make(map[key]key, bytes.Count(data, []byte{'\n'})+1)
 		replaces   [][4]string // old path, old version, new path, new version
 		block      string      // "require" or "replace" inside ( ), else ""
 		seenModule bool
@@ -28,7 +32,7 @@ func goModPins(p string, data []byte) (map[string]deps.Package, bool) {
 		haveGo     bool
 		haveTC     bool
 	)
-	for _, raw := range strings.Split(string(data), "\n") {
+	for raw := range strings.SplitSeq(string(data), "\n") {
 		line := raw
 		if i := strings.Index(line, "//"); i >= 0 {
 			if i > 0 && line[i-1] != ' ' && line[i-1] != '\t' {
@@ -121,7 +125,7 @@ func goModPins(p string, data []byte) (map[string]deps.Package, bool) {
 			pkgs[k] = key{r[2], strings.TrimPrefix(r[3], "v")}
 		}
 	}
-	out := map[string]deps.Package{}
+	out := make(map[string]deps.Package, len(order)+1) // the requires and the standard library
 	add := func(name, version string) {
 		pkg := deps.Package{Ecosystem: "Go", Name: name, Version: version, Path: p}
 		pkg.Floor = deps.GoStdlibFloor(pkg)

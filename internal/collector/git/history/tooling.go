@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path"
@@ -171,27 +172,48 @@ var versionFiles = map[string]bool{".python-version": true, ".nvmrc": true, ".no
 
 // changedLines returns the lines of each revision that the other lacks.
 func changedLines(a, b []byte) ([]byte, []byte) {
-	as, bs := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
-	inA := make(map[string]bool, len(as))
-	for _, l := range as {
-		inA[l] = true
+	as, bs := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
+	// Lines of the common head and tail are in both revisions, so only
+	// the middles can hold a line the other revision lacks; a version bump
+	// leaves a middle of a line or two. Only the middles' lines are indexed,
+	// and each revision's lines are looked up in that index once.
+	head := 0
+	for head < len(as) && head < len(bs) && bytes.Equal(as[head], bs[head]) {
+		head++
 	}
-	inB := make(map[string]bool, len(bs))
-	for _, l := range bs {
-		inB[l] = true
+	tail := 0
+	for tail < len(as)-head && tail < len(bs)-head && bytes.Equal(as[len(as)-1-tail], bs[len(bs)-1-tail]) {
+		tail++
 	}
-	var oa, ob []string
+	am, bm := as[head:len(as)-tail], bs[head:len(bs)-tail]
+	index := make(map[string]int, len(am)+len(bm))
+	for _, l := range slices.Concat(am, bm) {
+		if _, ok := index[string(l)]; !ok {
+			index[string(l)] = len(index)
+		}
+	}
+	const inA, inB = 1, 2
+	where := make([]uint8, len(index))
 	for _, l := range as {
-		if !inB[l] {
-			oa = append(oa, l)
+		if i, ok := index[string(l)]; ok {
+			where[i] |= inA
 		}
 	}
 	for _, l := range bs {
-		if !inA[l] {
-			ob = append(ob, l)
+		if i, ok := index[string(l)]; ok {
+			where[i] |= inB
 		}
 	}
-	return []byte(strings.Join(oa, "\n")), []byte(strings.Join(ob, "\n"))
+	only := func(lines [][]byte, missing uint8) []byte {
+		var out [][]byte
+		for _, l := range lines {
+			if where[index[string(l)]]&missing == 0 {
+				out = append(out, l)
+			}
+		}
+		return bytes.Join(out, []byte("\n"))
+	}
+	return only(am, inB), only(bm, inA)
 }
 
 // VersionTokens maps what a file names a version for ("uses actions/checkout",

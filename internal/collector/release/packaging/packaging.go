@@ -508,6 +508,10 @@ var (
 	nugetID     = lazyre.New(`<PackageId>\s*([^<\s]+)\s*</PackageId>`)
 	nugetOnPack = lazyre.New(`(?i)<GeneratePackageOnBuild>\s*true\s*</GeneratePackageOnBuild>`)
 	notPackable = lazyre.New(`(?i)<IsPackable>\s*false\s*</IsPackable>|<IsTestProject>\s*true\s*</IsTestProject>`)
+	// Microsoft.NET.Test.Sdk makes a project a test project and sets
+	// IsPackable to false unless the project sets it back.
+	testSdkRef = lazyre.New(`(?i)<PackageReference\s+Include\s*=\s*"Microsoft\.NET\.Test\.Sdk"`)
+	packable   = lazyre.New(`(?i)<IsPackable>\s*true\s*</IsPackable>`)
 )
 
 // podspec reads a CocoaPods spec: published to the trunk, whose clients
@@ -531,7 +535,7 @@ func podspec(f *evidence.Packaging, p, text string) {
 // naming a PackageId or packing on build, and not marked unpackable or a
 // test project.
 func dotnetProject(f *evidence.Packaging, p, text string) {
-	if notPackable.MatchString(text) {
+	if notPackable.MatchString(text) || (testSdkRef.MatchString(text) && !packable.MatchString(text)) {
 		return
 	}
 	c := evidence.PackageChannel{Channel: "nuget", Path: p}

@@ -182,6 +182,9 @@ func TestPodspecAndNuGetChannels(t *testing.T) {
 		{"pack on build", "Lib.fsproj", "<Project>\n<PropertyGroup><GeneratePackageOnBuild>true</GeneratePackageOnBuild></PropertyGroup>\n</Project>\n",
 			[]evidence.PackageChannel{{Channel: "nuget", Path: "Lib.fsproj", Line: 2}}},
 		{"unpackable project", "src/Lib.Tests/Lib.Tests.csproj", "<Project>\n<PackageId>X</PackageId>\n<IsPackable>false</IsPackable>\n</Project>\n", nil},
+		{"test project by its test SDK", "src/Lib.DI.Tests/Lib.DI.Tests.csproj", "<Project>\n<PackageId>Lib.DI.Tests</PackageId>\n<ItemGroup>\n<PackageReference Include=\"Microsoft.NET.Test.Sdk\" Version=\"17.11.1\" />\n</ItemGroup>\n</Project>\n", nil},
+		{"test SDK in a project packed on purpose", "src/Lib.Testing/Lib.Testing.csproj", "<Project>\n<PackageId>Lib.Testing</PackageId>\n<IsPackable>true</IsPackable>\n<PackageReference Include=\"Microsoft.NET.Test.Sdk\" Version=\"17.11.1\" />\n</Project>\n",
+			[]evidence.PackageChannel{{Channel: "nuget", Name: "Lib.Testing", Path: "src/Lib.Testing/Lib.Testing.csproj", Line: 2}}},
 		{"app without package id", "App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>\n", nil},
 	}
 	for _, tt := range tests {

@@ -68,9 +68,11 @@ var (
 	// forge handle.
 	creditPersonRe = lazyre.New(`(?i)<?[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}>?|(?:^|[\s(\[])@[a-z0-9][a-z0-9-]{1,38}\b|(?:github\.com|gitlab\.com|codeberg\.org)/[a-z0-9][a-z0-9-]*`)
 	// teamHeadingRe: README headings over a list of the people who run
-	// the project ("Maintainers", "Core team", "TC (Technical
-	// Committee)", "Triagers"); not "Contributors", who hold no role.
-	teamHeadingRe = lazyre.New(`(?i)\b(?:maintainers?|maintained by|core team|project team|team members|committers|collaborators|triagers|technical (?:steering |oversight )?committee|steering committee|project leads?|release managers?)\b`)
+	// the project ("Maintainers", "Core team", "Core developers", "TC
+	// (Technical Committee)", "Triagers", a heading that is just "Team");
+	// not "Contributors", who hold no role. The section must still name
+	// people by forge profile or handle.
+	teamHeadingRe = lazyre.New(`(?i)\b(?:maintainers?|maintained by|core team|core developers|project team|team members|committers|collaborators|triagers|technical (?:steering |oversight )?committee|steering committee|project leads?|release managers?)\b|^\W*(?:the |our )?team\W*$`)
 	// personRe: a line naming a person by forge profile or handle.
 	personRe     = lazyre.New(`(?i)(?:github\.com|gitlab\.com|codeberg\.org)/[a-z0-9][a-z0-9-]*(?:[)\s/"'\]]|$)|(?:^|[\s(\[])@[a-z0-9][a-z0-9-]{1,38}\b`)
 	pageDirs     = []string{"docs/", "doc/", "www/", "website/", "site/"}

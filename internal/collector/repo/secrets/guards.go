@@ -13,7 +13,14 @@ type text struct {
 	// onto k, LONG S onto s). ASCII lowercasing cannot see those, so every
 	// case-insensitive guard then passes and the detector runs.
 	folds bool
+	// rawFound and foldFound mark, once searched, which of rawWords
+	// and foldWords the file holds (foldWords in lower).
+	rawFound, foldFound []bool
 }
+
+// rawWords are the lit guards' literals, matched byte for byte; foldWords
+// the fold guards' lowercase words, matched in the lowercased text.
+var rawWords, foldWords literalSet
 
 func newText(data []byte) *text {
 	t := &text{raw: data}
@@ -36,10 +43,13 @@ func (t *text) lowered() []byte {
 
 // lit passes when the file contains one of the literals, byte for byte.
 func lit(words ...string) func(*text) bool {
-	bs := toBytes(words)
+	ids := rawWords.add(words...)
 	return func(t *text) bool {
-		for _, w := range bs {
-			if bytes.Contains(t.raw, w) {
+		if t.rawFound == nil {
+			t.rawFound = rawWords.find(t.raw)
+		}
+		for _, id := range ids {
+			if t.rawFound[id] {
 				return true
 			}
 		}
@@ -50,14 +60,16 @@ func lit(words ...string) func(*text) bool {
 // fold passes when the file contains one of the lowercase words in any
 // case, as a (?i) expression would match them.
 func fold(words ...string) func(*text) bool {
-	bs := toBytes(words)
+	ids := foldWords.add(words...)
 	return func(t *text) bool {
 		if t.folds {
 			return true
 		}
-		l := t.lowered()
-		for _, w := range bs {
-			if bytes.Contains(l, w) {
+		if t.foldFound == nil {
+			t.foldFound = foldWords.find(t.lowered())
+		}
+		for _, id := range ids {
+			if t.foldFound[id] {
 				return true
 			}
 		}
@@ -66,6 +78,9 @@ func fold(words ...string) func(*text) bool {
 }
 
 // both passes when every guard passes (detectors that need two parts).
+// Guards are pure, so their order only matters for speed: the literal
+// guards, answered by the one search over the file, go first and spare
+// the scanning ones (runThen, uuid) most files.
 func both(gs ...func(*text) bool) func(*text) bool {
 	return func(t *text) bool {
 		for _, g := range gs {
@@ -75,14 +90,6 @@ func both(gs ...func(*text) bool) func(*text) bool {
 		}
 		return true
 	}
-}
-
-func toBytes(words []string) [][]byte {
-	out := make([][]byte, len(words))
-	for i, w := range words {
-		out[i] = []byte(w)
-	}
-	return out
 }
 
 // isTokenByte reports whether c is in [A-Za-z0-9-], the alphabet of the
@@ -113,7 +120,11 @@ func isHexByte(c byte) bool {
 // the literal itself to skip ahead.
 func litThen(prefix string, n int, in func(byte) bool) func(*text) bool {
 	p := []byte(prefix)
+	present := lit(prefix) // the one search answers a file without the prefix
 	return func(t *text) bool {
+		if !present(t) {
+			return false
+		}
 		data := t.raw
 		for {
 			i := bytes.Index(data, p)

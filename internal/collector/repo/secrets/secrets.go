@@ -396,7 +396,7 @@ func (s *scanner) scanFile(f file, data []byte) (secrets []evidence.Secret, cred
 	slices.SortFunc(secrets, func(a, b evidence.Secret) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Detector, b.Detector))
 	})
-	for _, m := range defaultcreds.Scan(data, credModes(f.Path)) {
+	for _, m := range defaultcreds.ScanLowered(data, t.lowered(), credModes(f.Path)) {
 		creds = append(creds, evidence.DefaultCredential{
 			Path: f.Path, Line: m.Line, Key: textsafe.Truncate(textsafe.Clean(m.Key), 64), Form: m.Form,
 			Reason: m.Reason, Fingerprint: Fingerprint(m.Value), Scope: credScope(f, m.Form), Build: f.Build,
