@@ -340,6 +340,36 @@ func isReferencePage(segs []string) bool {
 	return false
 }
 
+// forgeCodeSegs are the third path segment of github.com links to a
+// repository's code, history or releases.
+var forgeCodeSegs = map[string]bool{
+	"blob": true, "tree": true, "raw": true, "commit": true, "commits": true,
+	"pull": true, "pulls": true, "releases": true, "tags": true, "compare": true,
+}
+
+// isForgeCodePage reports a link to a user, organisation or repository
+// page on GitHub or GitLab, or to a repository's code there: a README
+// naming another project ("noisy vulnerability reports for users of
+// [pytest](https://github.com/pytest-dev/pytest)") links such pages in
+// sentences about reports, but none of them takes a report. The forges'
+// reporting routes (advisories, issues) are classified before this.
+func isForgeCodePage(host string, segs []string) bool {
+	switch host {
+	case "github.com":
+		return len(segs) <= 2 || forgeCodeSegs[segs[2]]
+	case "gitlab.com":
+		if len(segs) <= 2 {
+			return true
+		}
+		for i, s := range segs {
+			if s == "-" && i+1 < len(segs) {
+				return forgeCodeSegs[segs[i+1]]
+			}
+		}
+	}
+	return false
+}
+
 var imageExt = lazyre.New(`(?i)\.(?:png|jpe?g|gif|svg|webp|ico|bmp|avif)$`)
 
 func hostIs(host string, list []string) bool {
@@ -411,7 +441,7 @@ func (a *analyzer) classifyURL(raw, ctx string, line, off, sentence int) {
 		if securityRe.MatchString(ctx) && reportCtx() && !negated() {
 			a.cand(evidence.ContactPublicIssue, raw, line, off, false, sentence)
 		}
-	case hostIs(host, referenceHosts), isReferencePage(segs):
+	case hostIs(host, referenceHosts), isReferencePage(segs), isForgeCodePage(host, segs):
 	case u.Scheme == "https" && reportCtx() && !negated():
 		a.cand(evidence.ContactWebForm, raw, line, off, false, sentence)
 	}
