@@ -498,6 +498,59 @@ jobs:
 			line: map[string]int{CiActionsPinned: 6},
 		},
 		{
+			// A job's own permissions block replaces the top-level one, so
+			// a top-level grant that reaches one job is that job's scope.
+			name: "top-level write reaching one job, the other scoped",
+			files: map[string]string{".github/workflows/release.yml": `on:
+  push:
+    branches: [main]
+permissions:
+  id-token: write
+  contents: read
+jobs:
+  prepare:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make dist
+  publish:
+    needs: prepare
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      id-token: write
+    steps:
+      - run: npm publish --provenance
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.True},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 4},
+		},
+		{
+			name: "top-level write reaching two of three jobs",
+			files: map[string]string{".github/workflows/ci.yml": `on:
+  push:
+    branches: [main]
+permissions:
+  contents: write
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make a
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make b
+  c:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+    steps:
+      - run: make c
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.False},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 4},
+		},
+		{
 			// A workflow that runs only on release tags grants what its
 			// release jobs need: the scopes are set, not left to defaults.
 			name: "top-level write in a release-only workflow",

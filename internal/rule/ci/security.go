@@ -46,6 +46,21 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 		// A job that calls a reusable workflow without a permissions block
 		// passes the default token on: it is not scoped.
 		allJobsScoped := len(pl.Jobs) > 0 && !slices.ContainsFunc(pl.Jobs, func(j evidence.CIJob) bool { return j.Permissions == nil })
+		// The top-level block reaches only the jobs without a permissions
+		// block of their own: a job's block replaces it, so a job that sets
+		// its own scopes gets none of the top-level grants.
+		var inheriting []string
+		for _, j := range pl.Jobs {
+			if j.Permissions == nil {
+				inheriting = append(inheriting, j.ID)
+			}
+		}
+		reached := textsafe.Count(len(inheriting), "job")
+		if len(inheriting) == len(pl.Jobs) {
+			reached = "all " + reached
+		} else {
+			reached = fmt.Sprintf("%s (%s; the other %d set their own)", reached, strings.Join(inheriting, ", "), len(pl.Jobs)-len(inheriting))
+		}
 		switch {
 		case top == nil && !onlyCall && !allJobsScoped:
 			var unscoped []string
@@ -63,19 +78,24 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 		case top != nil && top.All == "write-all":
 			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions: write-all gives every job a read-write token"))
 			said = true
-		case top != nil && len(writeScopes(top)) > 0 && len(pl.Jobs) > 1 && releaseOnly(pl.Triggers):
+		case top != nil && len(writeScopes(top)) > 0 && len(inheriting) > 1 && releaseOnly(pl.Triggers):
 			// Every job of a workflow that runs only when a release is cut
 			// is a release job: the scopes are set, and set for releasing.
-			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %s, in a workflow that runs only on releases (%s); scoping them per job would narrow them further", strings.Join(writeScopes(top), ", "), textsafe.Count(len(pl.Jobs), "job"), triggerNames(pl.Triggers)))
+			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to %s, in a workflow that runs only on releases (%s); scoping them per job would narrow them further", strings.Join(writeScopes(top), ", "), reached, triggerNames(pl.Triggers)))
 			said = true
-		case top != nil && len(writeScopes(top)) > 0 && len(pl.Jobs) > 1 && !slices.ContainsFunc(pl.Jobs, func(j evidence.CIJob) bool { return j.Permissions == nil && !jobUsesToken(j) }):
+		case top != nil && len(writeScopes(top)) > 0 && len(inheriting) > 1 && !slices.ContainsFunc(pl.Jobs, func(j evidence.CIJob) bool { return j.Permissions == nil && !jobUsesToken(j) }):
 			// Every job the top-level block reaches calls the forge API with
 			// the workflow token, so each needs the grant: scoping it per job
 			// would repeat the same block, not narrow it.
-			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %s, each of which uses the workflow token", strings.Join(writeScopes(top), ", "), textsafe.Count(len(pl.Jobs), "job")))
+			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to %s, each of which uses the workflow token", strings.Join(writeScopes(top), ", "), reached))
 			said = true
-		case top != nil && len(writeScopes(top)) > 0 && len(pl.Jobs) > 1:
-			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions grant write on %s to all %s; grant them only on the jobs that need them", strings.Join(writeScopes(top), ", "), textsafe.Count(len(pl.Jobs), "job")))
+		case top != nil && len(writeScopes(top)) > 0 && len(inheriting) > 1:
+			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions grant write on %s to %s; grant them only on the jobs that need them", strings.Join(writeScopes(top), ", "), reached))
+			said = true
+		case top != nil && len(writeScopes(top)) > 0 && len(inheriting) == 1 && len(pl.Jobs) > 1:
+			// Every other job replaces the block with its own, so the grant
+			// is in effect one job's scope, as in a single-job workflow.
+			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s only to job %q; every other job sets its own scopes", strings.Join(writeScopes(top), ", "), inheriting[0]))
 			said = true
 		}
 		for _, j := range pl.Jobs {
