@@ -24,7 +24,7 @@ type boundary struct {
 }
 
 var boundaries = []boundary{
-	{layer: "evidence/*", forbids: []string{"*"}, allows: []string{"evidence/*", "textsafe", "limits", "scope", "lazyre"}},
+	{layer: "evidence/*", forbids: []string{"*"}, allows: []string{"evidence/*", "textsafe", "limits", "scope", "lazyre", "shellword"}},
 	{layer: "report", forbids: []string{"*"}},
 	{layer: "rule/*", forbids: []string{"*"}, allows: []string{"rule/*", "evidence/*", "textsafe", "limits", "scope", "lazyre"}},
 	{layer: "render/*", forbids: []string{"*"}, allows: []string{"render/*", "report", "textsafe", "lazyre"}},

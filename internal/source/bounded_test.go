@@ -1,15 +1,11 @@
 package source
 
 import (
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/assaysec/assay/internal/limits"
 )
@@ -19,22 +15,7 @@ import (
 // its tree and parents, and reading it allocates about the cut, not the
 // message (issue 15 item 8).
 func TestHugeCommitMessageIsBounded(t *testing.T) {
-	dir := t.TempDir()
-	repo, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := wt.Add("a.txt"); err != nil {
-		t.Fatal(err)
-	}
-	sig := &object.Signature{Name: "A", Email: "a@example.test", When: time.Unix(1700000000, 0)}
+	dir, wt, sig := stagedRepo(t)
 	first, err := wt.Commit("first\n", &git.CommitOptions{Author: sig, Committer: sig})
 	if err != nil {
 		t.Fatal(err)

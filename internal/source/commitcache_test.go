@@ -2,10 +2,7 @@ package source
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -19,22 +16,7 @@ import (
 // the same commit as a read from the pack, and is no object of another
 // type.
 func TestReopenSharesCommits(t *testing.T) {
-	dir := t.TempDir()
-	repo, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := wt.Add("a.txt"); err != nil {
-		t.Fatal(err)
-	}
-	sig := &object.Signature{Name: "A", Email: "a@example.test", When: time.Unix(1700000000, 0)}
+	dir, wt, sig := stagedRepo(t)
 	hash, err := wt.Commit("subject\n\nbody\n", &git.CommitOptions{Author: sig, Committer: sig})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
+	"github.com/assaysec/assay/internal/shellword"
 	"github.com/assaysec/assay/internal/textsafe"
 )
 
@@ -142,7 +143,7 @@ func ghCreateWithoutFiles(script string) bool {
 			rest = rest[:i]
 		}
 		positional := 0
-		words := shellWords(ghExpr.ReplaceAllString(rest, "EXPR"))
+		words := shellword.Split(ghExpr.ReplaceAllString(rest, "EXPR"), '\\')
 		for i := 0; i < len(words); i++ {
 			w := words[i]
 			name, _, hasValue := strings.Cut(w, "=")
@@ -166,42 +167,6 @@ func ghCreateWithoutFiles(script string) bool {
 
 // ghExpr is a GitHub Actions expression, which may hold spaces.
 var ghExpr = lazyre.New(`\$\{\{[^}]*\}\}`)
-
-// shellWords splits a command line into words as a shell would for plain
-// words and quoted strings (quotes kept), without expanding anything.
-func shellWords(line string) []string {
-	var out []string
-	var cur strings.Builder
-	var quote byte
-	in := false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case quote != 0:
-			cur.WriteByte(c)
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-			in = true
-			cur.WriteByte(c)
-		case c == ' ' || c == '\t':
-			if in {
-				out = append(out, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			in = true
-			cur.WriteByte(c)
-		}
-	}
-	if in {
-		out = append(out, cur.String())
-	}
-	return out
-}
 
 // flagVariable reports whether every assignment of the variable a word
 // expands ($X, ${X}, "$X") sets it empty or to a flag, and there is one.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
+	"github.com/assaysec/assay/internal/shellword"
 )
 
 // maxInstructions bounds what is kept from one file.
@@ -32,7 +33,7 @@ func Parse(p string, data []byte) (evidence.Dockerfile, error) {
 		}
 		switch n.keyword {
 		case "arg":
-			for _, a := range words(n.args, '\\') {
+			for _, a := range shellword.Split(n.args, '\\') {
 				k, v, ok := strings.Cut(a, "=")
 				if !ok {
 					continue

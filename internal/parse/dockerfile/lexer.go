@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/lazyre"
+	"github.com/assaysec/assay/internal/shellword"
 )
 
 // instruction is one Dockerfile instruction as Docker's own front end
@@ -110,7 +111,7 @@ func lex(data []byte) ([]instruction, error) {
 func (ins instruction) check(escape byte) error {
 	switch ins.keyword {
 	case "env", "label":
-		ws := words(ins.args, escape)
+		ws := shellword.Split(ins.args, escape)
 		if len(ws) == 0 {
 			return fmt.Errorf("line %d: %s needs at least one argument", ins.line, strings.ToUpper(ins.keyword))
 		}
@@ -158,47 +159,6 @@ func readHeredoc(lines []string, from int, word string, stripTabs bool) (string,
 		b.WriteByte('\n')
 	}
 	return b.String(), i
-}
-
-// words splits arguments on white space outside quotes, keeping the quotes
-// and escapes in each word, as Docker's whitespace-delimited forms do.
-func words(s string, escape byte) []string {
-	var out []string
-	var cur strings.Builder
-	var quote byte
-	inWord := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == escape && i+1 < len(s) && quote != '\'':
-			cur.WriteByte(c)
-			cur.WriteByte(s[i+1])
-			i++
-			inWord = true
-		case quote != 0:
-			cur.WriteByte(c)
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-			cur.WriteByte(c)
-			inWord = true
-		case c == ' ' || c == '\t':
-			if inWord {
-				out = append(out, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteByte(c)
-			inWord = true
-		}
-	}
-	if inWord {
-		out = append(out, cur.String())
-	}
-	return out
 }
 
 // execForm returns the elements of a JSON-array argument (RUN ["a", "b"]),
