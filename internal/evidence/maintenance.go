@@ -70,11 +70,11 @@ type OwnSecurityFixes struct {
 	// DependencyOnly counts advisory-naming commits that changed only
 	// dependency manifests or lockfiles: updates of components, not fixes
 	// of the product.
-	DependencyOnly       int
-	DependencyOnlySample string
-	// DependencyOnlyCommits are those commits (full hashes, up to a few
-	// hundred): a CVE they name belongs to a component, so it asks for no
-	// advisory of the product's own.
+	DependencyOnly int
+	// DependencyOnlyCommits are those commits, in the order found
+	// (full hashes, up to a few hundred, so fewer than DependencyOnly when
+	// there are more): a CVE they name belongs to a component, so it asks
+	// for no advisory of the product's own.
 	DependencyOnlyCommits []string
 	// Unlinked are security-labelled changelog entries whose cited pull
 	// request or commit is not in the history, with the release tag of

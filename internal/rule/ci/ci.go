@@ -382,8 +382,8 @@ type testSearch struct {
 // testHits finds where tests run on pull or merge requests and on the
 // default branch (pushes, a merge queue or a schedule). stop is set when
 // there is nothing to search.
-func testHits(ev *evidence.Set, id string) (testSearch, []rule.Finding) {
-	ix := newIndex(ev)
+func testHits(ix *index, id string) (testSearch, []rule.Finding) {
+	ev := ix.ev
 	var ts testSearch
 	ts.run = ix.runnable()
 	scanItem, _ := evidence.First[evidence.CIScan](ev)
@@ -436,7 +436,7 @@ func noTests(id string, ts testSearch, soft *hit, what string) rule.Finding {
 
 func testsRunOnPullRequests(ev *evidence.Set) []rule.Finding {
 	const id = TestsRunOnPullRequests
-	ts, stop := testHits(ev, id)
+	ts, stop := testHits(newIndex(ev), id)
 	if stop != nil {
 		return stop
 	}
@@ -448,7 +448,7 @@ func testsRunOnPullRequests(ev *evidence.Set) []rule.Finding {
 
 func testsRunOnChanges(ev *evidence.Set) []rule.Finding {
 	const id = TestsRunOnChanges
-	ts, stop := testHits(ev, id)
+	ts, stop := testHits(newIndex(ev), id)
 	if stop != nil {
 		return stop
 	}

@@ -60,7 +60,7 @@ func releaseJobDependsOnTests(ev *evidence.Set) []rule.Finding {
 	// Tests that run on pull requests or the default branch test the
 	// commits a release is later cut from, so an ungated release job is not
 	// evidence of an untested update: it only fails to enforce the order.
-	ts, _ := testHits(ev, id)
+	ts, _ := testHits(ix, id)
 	tested := ts.pr
 	if tested == nil {
 		tested = ts.main

@@ -688,15 +688,29 @@ func componentUpdate(line string, components map[string]bool) string {
 	if !updateVerb.MatchString(line) {
 		return ""
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
+	words := strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
 		return r == ' ' || r == '/' || r == '(' || r == ')' || r == ',' || r == ';' || r == '`' || r == '"' || r == '\''
-	}) {
+	})
+	for i, w := range words {
 		w = strings.TrimRight(w, ".:")
-		if len(w) >= 4 && components[w] || runtimes[w] {
+		if len(w) >= 4 && components[w] || runtimes[w] && versionWithin(words[i+1:], 3) {
 			return w
 		}
 	}
 	return ""
+}
+
+// versionWithin reports whether one of the first n words is a version
+// ("1.13.3", "v20"): a runtime's name is also a common word ("node",
+// "java"), and only an update to a version of it is a toolchain update.
+func versionWithin(words []string, n int) bool {
+	for _, w := range words[:min(n, len(words))] {
+		w = strings.TrimPrefix(w, "v")
+		if w != "" && w[0] >= '0' && w[0] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 func frameworkDocumented(ev *evidence.Set) []rule.Finding {

@@ -193,6 +193,8 @@ func TestSecurityFixesHaveAdvisoriesSkipsComponentUpdates(t *testing.T) {
 		Context: []string{"Update the header parser to reject NUL bytes (CVE-2024-0002)"}}}
 	goBump := evidence.Record{Fact: evidence.SecurityFix{Commit: "2a64dbeca0d8aaaa", IDs: []string{"CVE-2019-17596"}, Title: "Merge pull request #961 from someone/upgrade-to-golang-1.13.3",
 		Context: []string{"upgrade to go 1.13.3 (CVE-2019-17596)"}}}
+	nodeWord := evidence.Record{Fact: evidence.SecurityFix{Commit: "3333333333333333", IDs: []string{"CVE-2024-0003"}, Title: "Update node validation to reject cycles (CVE-2024-0003)",
+		Context: []string{"Update node validation to reject cycles (CVE-2024-0003)"}}}
 	depOnly := evidence.Record{Fact: evidence.OwnSecurityFixes{DependencyOnly: 1, DependencyOnlyCommits: []string{"e1d9172fb620aaaa"}}}
 
 	tests := []struct {
@@ -202,6 +204,7 @@ func TestSecurityFixesHaveAdvisoriesSkipsComponentUpdates(t *testing.T) {
 	}{
 		{"component updates only", []evidence.Record{deps, walked, release, bump, depOnly}, []rule.Outcome{rule.NotApplicable}},
 		{"a toolchain update", []evidence.Record{walked, goBump}, []rule.Outcome{rule.NotApplicable}},
+		{"a runtime's name as a word, with no version, is no toolchain update", []evidence.Record{walked, nodeWord}, []rule.Outcome{rule.False}},
 		{"dependency-only commit without the history's classification", []evidence.Record{walked, bump}, []rule.Outcome{rule.False}},
 		{"own fix still needs an advisory", []evidence.Record{deps, walked, release, own}, []rule.Outcome{rule.False}},
 		{"updating own code is not a component update", []evidence.Record{deps, walked, ownUpdate}, []rule.Outcome{rule.False}},

@@ -217,8 +217,8 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 	if older > 0 {
 		msg += fmt.Sprintf("; %d older fixes are outside the five-year lookback", older)
 	}
-	if sf.DependencyOnly > 0 {
-		msg += fmt.Sprintf("; %d advisory-naming commits changed only dependency manifests or lockfiles (e.g. %s), which updates components rather than fixing the product", sf.DependencyOnly, short(sf.DependencyOnlySample))
+	if sf.DependencyOnly > 0 && len(sf.DependencyOnlyCommits) > 0 {
+		msg += fmt.Sprintf("; %d advisory-naming commits changed only dependency manifests or lockfiles (e.g. %s), which updates components rather than fixing the product", sf.DependencyOnly, short(sf.DependencyOnlyCommits[0]))
 	}
 	return []rule.Finding{rule.Absent(id, it.Provenance.Location, "%s", msg)}
 }

@@ -81,7 +81,7 @@ func TestOwnSecurityFixesReleasedPromptly(t *testing.T) {
 			{Commit: "q1", When: d(2024, 6, 10), Group: "GHSA-8", Tag: "v1.5.14", TagVersion: "v1.5.14", TagDate: d(2024, 6, 10)},
 		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}}},
 		{"unreleased within the target", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "c1", When: d(2025, 2, 10), Group: "g"}}}, []outcome{{rule.NotAvailable, ""}}},
-		{"nothing identifiable", evidence.OwnSecurityFixes{DependencyOnly: 2, DependencyOnlySample: "dd"}, []outcome{{rule.False, rule.NoSignal}}},
+		{"nothing identifiable", evidence.OwnSecurityFixes{DependencyOnly: 2, DependencyOnlyCommits: []string{"dd", "ee"}}, []outcome{{rule.False, rule.NoSignal}}},
 		{"only fixes older than the lookback", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "o", When: d(2016, 1, 1), Group: "o", Tag: "v0.1", TagDate: d(2017, 1, 1)}}}, []outcome{{rule.False, rule.NoSignal}}},
 		{"a changelog security fix whose commit is missing leaves timeliness open", evidence.OwnSecurityFixes{Unlinked: []evidence.UnlinkedFix{{Changelog: "CHANGELOG.md:40", IDs: []string{"GHSA-9w4w-cpc8-h2fq"}, Tag: "3.1.0", TagDate: d(2022, 3, 7)}}}, []outcome{{rule.NotAvailable, ""}}},
 		{"an unlinked changelog fix older than the lookback decides nothing", evidence.OwnSecurityFixes{Unlinked: []evidence.UnlinkedFix{{Changelog: "CHANGELOG.md:90", Tag: "0.9", TagDate: d(2015, 1, 1)}}}, []outcome{{rule.False, rule.NoSignal}}},

@@ -6,6 +6,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/assaysec/assay/internal/parse/updatebot"
 	"github.com/assaysec/assay/internal/source"
 )
 
@@ -36,8 +37,8 @@ func FuzzCommitDecoding(f *testing.F) {
 		prNumbers(c.Message)
 		groupKey(&c, ids)
 		aliases(&c)
-		BotAccount(c.Author.Name, c.Author.Email)
-		BotAccount(c.Committer.Name, c.Committer.Email)
+		updatebot.Account(c.Author.Name, c.Author.Email)
+		updatebot.Account(c.Committer.Name, c.Committer.Email)
 		if _, err := unsigned(&c); err != nil {
 			t.Fatalf("a decoded commit does not encode again: %v", err)
 		}

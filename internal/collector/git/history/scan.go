@@ -206,7 +206,7 @@ func (s *scanner) add(c *object.Commit) {
 			s.prIndex[pr] = append(s.prIndex[pr], i)
 		}
 	}
-	if acct := BotAccount(c.Author.Name, c.Author.Email); acct != "" {
+	if acct := updatebot.Account(c.Author.Name, c.Author.Email); acct != "" {
 		s.bot(acct, c)
 		return // a bot's commit is a dependency update, never an own fix
 	}
@@ -260,9 +260,6 @@ func (s *scanner) botHistory() evidence.UpdateBotHistory {
 	})
 	return out
 }
-
-// BotAccount returns the update-bot account that authored a commit, or "".
-func BotAccount(name, email string) string { return updatebot.Account(name, email) }
 
 var (
 	// Dependabot's own security-update wording, and metadata that only a
@@ -778,9 +775,6 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink, head pl
 		if !slices.ContainsFunc(paths, ProductSource) {
 			if len(ids) > 0 || cl != "" {
 				out.DependencyOnly++
-				if out.DependencyOnlySample == "" {
-					out.DependencyOnlySample = c.Hash.String()
-				}
 				if len(out.DependencyOnlyCommits) < maxFixCandidates {
 					out.DependencyOnlyCommits = append(out.DependencyOnlyCommits, c.Hash.String())
 				}
