@@ -59,7 +59,8 @@ func (Collector) Name() string { return Name }
 
 // Produces implements collector.Collector.
 func (Collector) Produces() []evidence.Kind {
-	return []evidence.Kind{evidence.KindHistory, evidence.KindBuildChanges, evidence.KindToolingBumps, evidence.KindUpdateBotHistory, evidence.KindOwnSecurityFixes}
+	return []evidence.Kind{evidence.KindHistory, evidence.KindBuildChanges, evidence.KindToolingBumps, evidence.KindUpdateBotHistory, evidence.KindOwnSecurityFixes,
+		evidence.KindSecurityFix, evidence.KindHistoryWalked}
 }
 
 // Requirements implements collector.Collector.
@@ -131,8 +132,9 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		{Fact: w.bumps, Provenance: in.Provenance(Name, loc, "")},
 	}
 	// One message-only pass over every reachable commit, capped, feeds the
-	// update-bot history and the security fixes; tag ancestry is answered
-	// from the graph it builds.
+	// update-bot history, the security fixes and the vulnerability ids
+	// named on the assessed line; tag ancestry is answered from the graph
+	// it builds.
 	if head != nil {
 		sc, err := scanAll(ctx, h, max*DeepFactor)
 		if err != nil {
@@ -142,6 +144,11 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 			evidence.Record{Fact: sc.botHistory(), Provenance: in.Provenance(Name, loc, "")},
 			evidence.Record{Fact: sc.ownFixes(tags, readChangelogs(in.Tree), head.Hash), Provenance: in.Provenance(Name, loc, "")},
 		)
+		named, walked := sc.securityFixes(head.Hash)
+		for _, f := range named {
+			out = append(out, evidence.Record{Fact: f, Provenance: in.Provenance(Name, evidence.Location{Commit: f.Commit}, "")})
+		}
+		out = append(out, evidence.Record{Fact: walked, Provenance: in.Provenance(Name, evidence.Location{}, "")})
 	}
 	return out, nil
 }

@@ -71,6 +71,81 @@ type candidate struct {
 	ids []string
 }
 
+// namedFix is a commit whose message names published vulnerability ids.
+type namedFix struct {
+	node  int32
+	when  time.Time
+	ids   []string
+	title string
+	ctx   []string // per id, the message line naming it
+}
+
+// maxNamedFixes bounds the commits naming CVE or GHSA ids that are kept.
+const maxNamedFixes = 1000
+
+// maxNamedMessage is how much of a message the id scan reads.
+const maxNamedMessage = 64 << 10
+
+// publishedID matches the ids with a public record a customer can look up
+// (CVE entries and GitHub advisories), which the vendor's own advisories
+// are expected to cover.
+var publishedID = lazyre.New(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b`)
+
+// nameFix reads the CVE and GHSA ids a commit message names, each with the
+// line that names it ("Update exporter-toolkit (CVE-...)" says whose
+// vulnerability it is).
+func nameFix(node int32, c *object.Commit) (namedFix, bool) {
+	msg := c.Message
+	if len(msg) > maxNamedMessage {
+		msg = msg[:maxNamedMessage]
+	}
+	// Every id the pattern matches starts with one of these literals.
+	if !strings.Contains(msg, "CVE-") && !strings.Contains(msg, "GHSA-") {
+		return namedFix{}, false
+	}
+	ids := publishedID.FindAllString(msg, 20)
+	if len(ids) == 0 {
+		return namedFix{}, false
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	title, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
+	if len(title) > 200 {
+		title = title[:200]
+	}
+	ctx := make([]string, len(ids))
+	for k, id := range ids {
+		for l := range strings.SplitSeq(msg, "\n") {
+			if strings.Contains(l, id) {
+				ctx[k] = textsafe.Truncate(textsafe.Clean(strings.TrimSpace(l)), 200)
+				break
+			}
+		}
+	}
+	return namedFix{node: node, when: c.Committer.When, ids: ids, title: strings.Clone(title), ctx: ctx}, true
+}
+
+// securityFixes lists the commits reachable from head that name CVE or
+// GHSA ids, oldest first, and how much history was read for them.
+func (s *scanner) securityFixes(head plumbing.Hash) ([]evidence.SecurityFix, evidence.HistoryWalked) {
+	anc := s.ancestors(head)
+	walked := evidence.HistoryWalked{Truncated: s.scan.Capped}
+	for i, on := range anc {
+		if on && s.g.nodes[i].when >= 0 {
+			walked.Commits++
+		}
+	}
+	var out []evidence.SecurityFix
+	for k := len(s.named) - 1; k >= 0; k-- {
+		f := s.named[k]
+		if int(f.node) >= len(anc) || !anc[f.node] {
+			continue // on another branch: not in the product assessed
+		}
+		out = append(out, evidence.SecurityFix{Commit: s.g.hash[f.node].String(), Date: f.when.UTC(), IDs: f.ids, Title: f.title, Context: f.ctx})
+	}
+	return out, walked
+}
+
 // backportRef is a commit that says it backports or cherry-picks others.
 type backportRef struct {
 	c      *object.Commit
@@ -87,6 +162,10 @@ type scanner struct {
 	secCount   int
 	cands      []candidate
 	backports  []backportRef
+	// named are the non-bot commits whose messages name a CVE or GHSA
+	// id, newest first, as graph nodes: the fixes an advisory may be
+	// owed for (Code of Practice 3.4.2).
+	named []namedFix
 	// The indexes below name commits by graph node, not by decoded
 	// commit: holding every scanned commit's message and signature was
 	// most of the scan's memory. The few commits they lead to are decoded
@@ -209,6 +288,9 @@ func (s *scanner) add(c *object.Commit) {
 	if acct := updatebot.Account(c.Author.Name, c.Author.Email); acct != "" {
 		s.bot(acct, c)
 		return // a bot's commit is a dependency update, never an own fix
+	}
+	if f, ok := nameFix(i, c); ok && len(s.named) < maxNamedFixes {
+		s.named = append(s.named, f)
 	}
 	if why, ids := SecurityFixWording(c.Message); why != "" {
 		if len(s.cands) < maxFixCandidates {

@@ -434,3 +434,50 @@ func TestScanOffReleaseLine(t *testing.T) {
 		t.Errorf("off release line (-want +got):\n%s", d)
 	}
 }
+
+// TestScanNamedSecurityFixes: the commits on the assessed line that name
+// CVE or GHSA ids, oldest first, each id with the line naming it. A bump
+// an update bot authored names its dependency's CVEs, not the product's;
+// a commit on another branch is not in the product assessed.
+func TestScanNamedSecurityFixes(t *testing.T) {
+	dir := t.TempDir()
+	r := newFileRepo(t, dir)
+	day := func(n int) time.Time { return testNow.Add(time.Duration(n-200) * 24 * time.Hour) }
+	base := map[string]string{"README.md": "x\n", "go.mod": "module demo\n"}
+	root := r.commit(base, "initial", "alice", "alice@example.com", day(0))
+	fix := r.commit(clone(base, "README.md", "y\n"), "fix parser overflow\n\nFixes CVE-2025-1234 and GHSA-9wx4-h78v-vm56.\nAlso CVE-2025-1234 again.", "bob", "bob@example.com", day(10), root)
+	bot := r.commit(clone(base, "go.mod", "module demo // 2\n"), "chore(deps): bump golang.org/x/net from 0.1.0 to 0.33.0\n\nFixes CVE-2024-45338.", "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", day(11), fix)
+	later := r.commit(clone(base, "README.md", "z\n"), "Security: Update exporter-toolkit (CVE-2025-9999)", "bob", "bob@example.com", day(12), bot)
+	side := r.commit(clone(base, "README.md", "w\n"), "fix CVE-2025-7777 on the experiment", "bob", "bob@example.com", day(13), root)
+	r.ref("refs/heads/main", later)
+	r.ref("refs/heads/experiment", side)
+	if err := r.s.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, "refs/heads/main")); err != nil {
+		t.Fatal(err)
+	}
+	var got []evidence.SecurityFix
+	var walked []evidence.HistoryWalked
+	for _, rec := range collect(t, dir, nil, collector.Options{}) {
+		switch f := rec.Fact.(type) {
+		case evidence.SecurityFix:
+			if rec.Provenance.Location.Commit != f.Commit {
+				t.Errorf("fix %s located at commit %q", f.Commit, rec.Provenance.Location.Commit)
+			}
+			got = append(got, f)
+		case evidence.HistoryWalked:
+			walked = append(walked, f)
+		}
+	}
+	want := []evidence.SecurityFix{
+		{Commit: fix.String(), Date: day(10).UTC(), IDs: []string{"CVE-2025-1234", "GHSA-9wx4-h78v-vm56"}, Title: "fix parser overflow",
+			Context: []string{"Fixes CVE-2025-1234 and GHSA-9wx4-h78v-vm56.", "Fixes CVE-2025-1234 and GHSA-9wx4-h78v-vm56."}},
+		{Commit: later.String(), Date: day(12).UTC(), IDs: []string{"CVE-2025-9999"}, Title: "Security: Update exporter-toolkit (CVE-2025-9999)",
+			Context: []string{"Security: Update exporter-toolkit (CVE-2025-9999)"}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("named fixes (-want +got):\n%s", d)
+	}
+	// Four commits on the assessed line; the experiment's is not counted.
+	if d := cmp.Diff([]evidence.HistoryWalked{{Commits: 4}}, walked); d != "" {
+		t.Errorf("history walked (-want +got):\n%s", d)
+	}
+}

@@ -30,9 +30,7 @@ import (
 	"github.com/assaysec/assay/internal/limits"
 	"github.com/assaysec/assay/internal/parse/doctext"
 	"github.com/assaysec/assay/internal/parse/supportdoc"
-	"github.com/assaysec/assay/internal/parse/updatebot"
 	"github.com/assaysec/assay/internal/source"
-	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // Name of the collector.
@@ -59,7 +57,7 @@ func (Collector) Name() string { return Name }
 // Produces implements collector.Collector.
 func (Collector) Produces() []evidence.Kind {
 	return []evidence.Kind{evidence.KindLifecycle, evidence.KindReleaseLine, evidence.KindDocument, evidence.KindFramework,
-		evidence.KindIncident, evidence.KindAdvisory, evidence.KindSecurityFix, evidence.KindHistoryWalked, evidence.KindParseProblem}
+		evidence.KindIncident, evidence.KindAdvisory, evidence.KindParseProblem}
 }
 
 // Requirements implements collector.Collector. History is used when present
@@ -159,11 +157,11 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 			docSources[p] = true
 		}
 	}
+	// A declared end date is announced by the first commit whose copy of
+	// the file held it: the walk is needed only when something is declared.
 	var firstSeen map[string]map[string]commitAt
-	var histCommits []commitRef
-	if lc.HistoryUsed {
-		var err error
-		histCommits, err = commits(ctx, in)
+	if lc.HistoryUsed && len(sources) > 0 {
+		histCommits, err := commits(ctx, in)
 		if err != nil {
 			c.add(evidence.ParseProblem{Path: ".git", Format: "git history", Error: err.Error()}, evidence.Location{})
 		}
@@ -206,9 +204,6 @@ func (k Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 		c.add(evidence.Advisory{ID: a.ID, CVE: a.CVE, GHSA: a.GHSA, Title: a.Title, Published: a.Published.Time, Line: a.Pos.Line},
 			evidence.Location{Path: declFile, Line: a.Pos.Line})
 	}
-	if lc.HistoryUsed {
-		c.securityFixes(histCommits, in)
-	}
 	return c.out, ctx.Err()
 }
 
@@ -233,21 +228,13 @@ func key(version string, end time.Time) string {
 }
 
 // commitRef is what the lifecycle collector keeps of a commit: its id,
-// date, tree and the head of its message (never the whole commit, whose
-// message may be arbitrarily large).
+// date and tree (never the whole commit, whose message may be arbitrarily
+// large).
 type commitRef struct {
-	hash    plumbing.Hash
-	when    time.Time
-	tree    plumbing.Hash
-	message string // at most maxMessage bytes
-	// bot is the update-bot account that authored the commit, or "": a
-	// bot's dependency bump names its dependency's CVEs, not the
-	// product's own vulnerabilities.
-	bot string
+	hash plumbing.Hash
+	when time.Time
+	tree plumbing.Hash
 }
-
-// maxMessage is how much of a message the security-fix scan reads.
-const maxMessage = 64 << 10
 
 // commits lists up to the history cap of commits reachable from HEAD,
 // oldest first.
@@ -276,11 +263,7 @@ func commits(ctx context.Context, in *collector.Input) ([]commitRef, error) {
 		if err != nil {
 			return out, fmt.Errorf("walk history: %w", err)
 		}
-		msg := cm.Message
-		if len(msg) > maxMessage {
-			msg = strings.Clone(msg[:maxMessage])
-		}
-		out = append(out, commitRef{hash: cm.Hash, when: cm.Committer.When, tree: cm.TreeHash, message: msg, bot: updatebot.Account(cm.Author.Name, cm.Author.Email)})
+		out = append(out, commitRef{hash: cm.Hash, when: cm.Committer.When, tree: cm.TreeHash})
 	}
 	slices.Reverse(out)
 	return out, nil
@@ -391,46 +374,6 @@ func supportDocs(in *collector.Input) []string {
 }
 
 func isReadme(p string) bool { return strings.HasPrefix(strings.ToLower(path.Base(p)), "readme") }
-
-var vulnIDPattern = lazyre.New(`\b(CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b`)
-
-func (c *collection) securityFixes(cs []commitRef, in *collector.Input) {
-	for _, cm := range cs {
-		if cm.bot != "" {
-			continue
-		}
-		msg := cm.message
-		// Every id the pattern matches starts with one of these literals.
-		if !strings.Contains(msg, "CVE-") && !strings.Contains(msg, "GHSA-") {
-			continue
-		}
-		ids := vulnIDPattern.FindAllString(msg, 20)
-		if len(ids) == 0 {
-			continue
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		title, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
-		if len(title) > 200 {
-			title = title[:200]
-		}
-		ctx := make([]string, len(ids))
-		for i, id := range ids {
-			for l := range strings.SplitSeq(msg, "\n") {
-				if strings.Contains(l, id) {
-					ctx[i] = textsafe.Truncate(textsafe.Clean(strings.TrimSpace(l)), 200)
-					break
-				}
-			}
-		}
-		c.add(evidence.SecurityFix{Commit: cm.hash.String(), Date: cm.when.UTC(), IDs: ids, Title: title, Context: ctx}, evidence.Location{Commit: cm.hash.String()})
-	}
-	limit := in.Options.HistoryMaxCommits
-	if limit <= 0 {
-		limit = limits.MaxHistoryCommits
-	}
-	c.add(evidence.HistoryWalked{Commits: len(cs), Truncated: len(cs) >= limit}, evidence.Location{})
-}
 
 // topic is one thing a document should cover and the words that show it.
 type topic struct {
