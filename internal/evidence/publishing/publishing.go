@@ -223,7 +223,9 @@ func cmd(alts ...string) *lazyre.Regexp {
 }
 
 var publishers = []publisher{
-	{channel: PyPI, uses: []string{"pypa/gh-action-pypi-publish"}, guard: []string{"upload", "publish"}, run: cmd(`twine\s+upload\b`, `uv\s+publish\b`, `poetry\s+publish\b`, `flit\s+publish\b`, `hatch\s+publish\b`, `pdm\s+publish\b`)},
+	{channel: PyPI, uses: []string{"pypa/gh-action-pypi-publish"}, ok: func(s evidence.CIStep) bool {
+		return !testIndex.MatchString(s.With["repository-url"]) && !testIndex.MatchString(s.With["repository_url"])
+	}, guard: []string{"upload", "publish"}, run: cmd(`twine\s+upload\b`, `uv\s+publish\b`, `poetry\s+publish\b`, `flit\s+publish\b`, `hatch\s+publish\b`, `pdm\s+publish\b`)},
 	{channel: NPM, uses: []string{"js-devtools/npm-publish"}, guard: []string{"publish"}, run: cmd(`(?:npm|pnpm)\s+publish\b`, `yarn\s+(?:npm\s+)?publish\b`, `lerna\s+publish\b`)},
 	{channel: NPM, uses: []string{"changesets/action"}, ok: func(s evidence.CIStep) bool { return s.With["publish"] != "" }},
 	{channel: Crates, guard: []string{"publish", "release-plz"}, run: cmd(`cargo\s+(?:\+\S+\s+)?publish\b`, `release-plz\s+release\b`)},
@@ -254,6 +256,12 @@ var publishers = []publisher{
 
 // dryRun marks commands that only rehearse a publish.
 var dryRun = lazyre.New(`--dry-run\b|--snapshot\b|--skip[=-]publish\b`)
+
+// testIndex matches PyPI's test index (test.pypi.org, or the testpypi
+// name twine and uv give it): an upload there rehearses a release, like a
+// Maven snapshot, and is not how users get the package. attrs uploads every
+// main commit to Test PyPI with OIDC and releases to PyPI from another job.
+var testIndex = lazyre.New(`(?i)\btest\.pypi\.org\b|(?:--repository|-r|--index)[= ]\s*testpypi\b`)
 
 // localInstall matches Gradle tasks that publish into the runner's local
 // Maven repository (publishToMavenLocal, publishXPublicationToMavenLocal).
@@ -347,7 +355,7 @@ func matchRun(re *lazyre.Regexp, run string) runHit {
 		if end >= 0 {
 			line = text[start : i+end]
 		}
-		if dryRun.MatchString(line) {
+		if dryRun.MatchString(line) || testIndex.MatchString(line) {
 			continue
 		}
 		if localInstall.MatchString(line) && !re.MatchString(localInstall.ReplaceAllString(line, " ")) {

@@ -21,6 +21,12 @@ func TestStepPublishes(t *testing.T) {
 	}{
 		{"uv publish", evidence.CIStep{Run: "uv build\nuv publish", RunLine: 10}, res{11, PyPI, true}},
 		{"dry run", evidence.CIStep{Run: "npm publish --dry-run", RunLine: 1}, res{}},
+		{"pypi action", evidence.CIStep{Line: 4, Uses: "pypa/gh-action-pypi-publish@v1", With: map[string]string{"attestations": "true"}}, res{4, PyPI, true}},
+		{"pypi action to test pypi", evidence.CIStep{Line: 4, Uses: "pypa/gh-action-pypi-publish@v1", With: map[string]string{"repository-url": "https://test.pypi.org/legacy/"}}, res{}},
+		{"pypi action to test pypi, old input name", evidence.CIStep{Line: 4, Uses: "pypa/gh-action-pypi-publish@release/v1", With: map[string]string{"repository_url": "https://test.pypi.org/legacy/"}}, res{}},
+		{"twine to test pypi", evidence.CIStep{Run: "twine upload --repository testpypi dist/*", RunLine: 1}, res{}},
+		{"uv publish to test pypi", evidence.CIStep{Run: "uv publish --publish-url https://test.pypi.org/legacy/", RunLine: 1}, res{}},
+		{"test pypi then pypi", evidence.CIStep{Run: "twine upload -r testpypi dist/*\ntwine upload dist/*", RunLine: 1}, res{2, PyPI, true}},
 		{"commented", evidence.CIStep{Run: "# cargo publish\necho", RunLine: 1}, res{}},
 		{"continued push after blank lines", evidence.CIStep{Run: "\n\ndocker buildx build . \\\n  --push\n", RunLine: 5}, res{7, ContainerRegistry, true}},
 		{"gradle publish", evidence.CIStep{Run: "./gradlew publishToSonatype closeAndReleaseSonatypeStagingRepository", RunLine: 3}, res{3, Maven, true}},

@@ -543,8 +543,11 @@ var (
 	// "log in with admin / password", "login: admin/admin", "default
 	// credentials are admin:admin", "sign in with username `admin` and
 	// password `secret`". A bare "credentials: user/pass" is how HTTP
-	// client docs show an argument, not a default account.
-	loginWith = lazyre.New(`(?i)\b(?:log\s*in|login|sign\s*in|signin|default\s+credentials?|default\s+account)\b[^\n]{0,30}?(?:\bwith\b|\bas\b|\bare\b|\bis\b|:)\s*(?:(?:the\s+)?user(?:name)?\s*[:=]?\s*)?[\x60'"*_]*([\w.@-]{1,32})[\x60'"*_]*\s*(?:/|:|\band\b|,)\s*(?:(?:the\s+)?password\s*[:=]?\s*)?[\x60'"*_]*([^\s\x60'"*_,;()]{1,64})[\x60'"*_]*`)
+	// client docs show an argument, not a default account. The password
+	// key may be quoted, as in a mapping ({'login': 'jane', 'password':
+	// 's33kred'}): unquoted only, the key's own name was read as the
+	// password (attrs' docs/examples.md).
+	loginWith = lazyre.New(`(?i)\b(?:log\s*in|login|sign\s*in|signin|default\s+credentials?|default\s+account)\b[^\n]{0,30}?(?:\bwith\b|\bas\b|\bare\b|\bis\b|:)\s*(?:(?:the\s+)?user(?:name)?\s*[:=]?\s*)?[\x60'"*_]*([\w.@-]{1,32})[\x60'"*_]*\s*(?:/|:|\band\b|,)\s*(?:[\x60'"]?(?:the\s+)?password[\x60'"]?\s*[:=]?\s*)?[\x60'"*_]*([^\s\x60'"*_,;()]{1,64})[\x60'"*_]*`)
 )
 
 // proseWord are weak passwords that are also ordinary words in prose

@@ -148,6 +148,14 @@ func TestScan(t *testing.T) {
 			},
 		},
 		{
+			// A mapping's password key is the key, not the value: only a
+			// weak value after it is a default account.
+			name: "mapping_login_password_keys",
+			mode: Prose,
+			in:   "{'login': 'jane', 'password': 's33kred', 'email': 'jane@example.com', 'id': 42}\n{\"login\": \"admin\", \"password\": \"admin\"}\n",
+			want: []Match{{Line: 2, Form: FormInstruction, Reason: ReasonWellKnown, Value: "admin"}},
+		},
+		{
 			name: "readme_prose_without_default",
 			mode: Prose,
 			in: "The default password is the one you chose during setup.\nLog in with your account.\nPass credentials: user/token to the client.\n" +

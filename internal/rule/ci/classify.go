@@ -129,12 +129,13 @@ func expansions(run string, stepEnv, env map[string]string, matrix map[string][]
 // Parts of the command-start pattern. A command starts a line or follows
 // ;, &&, ||, |, ( or $( or a shell keyword; before it may stand inline
 // variable assignments (CGO_ENABLED=1), wrappers with their options (sudo,
-// env, uv run --locked, poetry run, bundle exec, xvfb-run -a, python -m, php,
-// coverage run) and a path or variable prefix (venv/bin/, ${PREFIX}).
+// env, uv run --locked, poetry run, bundle exec, composer exec, xvfb-run -a,
+// python -m, php, coverage run) and a path or variable prefix (venv/bin/,
+// ${PREFIX}).
 const (
 	cmdStart = `(?:^|[;&|(]|\$\(|\b(?:then|do|else)[ \t])[ \t]*`
 	assign   = `[A-Za-z_]\w*=(?:"[^"\n]*"|'[^'\n]*'|[^\s;&|]*)[ \t]+`
-	wrapper  = `(?:sudo|exec|time|nice|command|env|cross-env|npx|bunx|uvx|pipx\s+run|(?:pnpm|yarn|npm)\s+(?:exec|dlx)|yarn|pnpm|uv\s+(?:tool\s+)?run|poetry\s+run|pipenv\s+run|pdm\s+run|rye\s+run|hatch\s+(?:-e\s+\S+\s+)?run|bundle\s+exec|python[\d.]*\s+-m|php[\d.]*|py\s+-m|coverage\s+run|xvfb-run|dbus-run-session|timeout\s+[\w.]+|catchsegv|stdbuf)`
+	wrapper  = `(?:sudo|exec|time|nice|command|env|cross-env|npx|bunx|uvx|pipx\s+run|(?:pnpm|yarn|npm)\s+(?:exec|dlx)|yarn|pnpm|uv\s+(?:tool\s+)?run|poetry\s+run|pipenv\s+run|pdm\s+run|rye\s+run|hatch\s+(?:-e\s+\S+\s+)?run|bundle\s+exec|composer(?:\.phar)?\s+(?:global\s+)?exec|python[\d.]*\s+-m|php[\d.]*|py\s+-m|coverage\s+run|xvfb-run|dbus-run-session|timeout\s+[\w.]+|catchsegv|stdbuf)`
 	wrapOpt  = `(?:[ \t]+-[-\w]+(?:=\S*)?(?:[ \t]+[^\s;&|#-][^\s;&|]*)?)`
 	cmdPath  = `(?:\$\{?\w+\}?/?|[\w.~-]*/)*`
 )

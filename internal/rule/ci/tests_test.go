@@ -47,6 +47,9 @@ func TestTestCommandRecognition(t *testing.T) {
 		{run: "cd build && ctest --output-on-failure", line: 1},
 		{run: "vendor/bin/phpunit", line: 1},
 		{run: "composer test", line: 1},
+		{run: "composer exec phpunit -- --exclude-group Elasticsearch", line: 1}, // monolog
+		{run: "composer exec -v -- phpunit", line: 1},
+		{run: "composer exec phpstan analyse"},
 		{run: "vendor/bin/simple-phpunit --verbose", line: 1}, // the Symfony PHPUnit bridge
 		{run: "vendor/bin/paratest -p4", line: 1},
 		{run: "php vendor/bin/codecept run unit", line: 1},
