@@ -112,6 +112,14 @@ type OwnFix struct {
 	TagDate time.Time
 	// TagVersion is Tag read as a semantic version ("v1.5.15"), or empty.
 	TagVersion string
+	// ListedTag is the oldest release under which a security-labelled
+	// changelog entry lists an advisory this commit names, whether or not
+	// the entry points at this commit; empty when none does.
+	ListedTag     string
+	ListedTagDate time.Time
+	// TagOpensLine: Tag is the first release of its major.minor line, so
+	// the line had no users before it.
+	TagOpensLine bool
 	// OffReleaseLine: the commit is in no release tag, is not on the
 	// assessed branch, and no release was tagged on its line since that
 	// line left the assessed branch: a pull request's source branch or an

@@ -153,13 +153,24 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is in no release tag and lies on a branch that has released nothing since it left the assessed branch, and the same fix reached %s on %s through %s, whose delay is judged instead: not counted as a late fix", what, r.Tag, day(r.TagDate), short(r.Commit)))
 				continue
 			}
-			if r, ok := released[f.Group]; ok && r.TagVersion != "" && sf.HeadVersion != "" && semver.Compare(r.TagVersion, sf.HeadVersion) > 0 {
+			if r, ok := newerThanHead(sf, f.Group); ok {
 				// The same fix reached a newer version than any the
 				// assessed branch contains: releases are cut from a
 				// maintenance branch, and the copy here waits only for
-				// the branch's next version. The released copy's lag
-				// judges how long users waited.
+				// the branch's next version. The released copies' lag
+				// judges how long users waited. Any released copy
+				// counts, not only the first: a project that ships the
+				// fix the same day on 2.2, 3.1 and 3.2 while developing
+				// 3.3 has its newest copy past the branch.
 				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is in no release tag, but the same fix reached %s on %s (%s), newer than every release the assessed branch contains (up to %s): not counted as a late fix", what, r.Tag, day(r.TagDate), short(r.Commit), sf.HeadVersion))
+				continue
+			}
+			if f.ListedTag != "" && f.ListedTagDate.Before(f.When) {
+				// The changelog lists an advisory this commit names under
+				// a release tagged before the commit was made: that fix
+				// shipped (through a commit not identified here), and
+				// this is follow-up work citing it, as above.
+				pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s is in no release tag, but the changelog lists the advisory it names as fixed in %s on %s, before this commit: not counted as a late fix", what, f.ListedTag, day(f.ListedTagDate)))
 				continue
 			}
 			if open > target {
@@ -178,6 +189,15 @@ func ownSecurityFixesReleasedPromptly(ev *evidence.Set) []rule.Finding {
 			continue
 		}
 		lag := max(0, days(f.TagDate.Sub(start)))
+		if r, ok := released[f.Group]; ok && lag > target && f.TagOpensLine && r.TagDate.Before(f.TagDate) &&
+			r.TagVersion != "" && f.TagVersion != "" && semver.Compare(semver.MajorMinor(r.TagVersion), semver.MajorMinor(f.TagVersion)) < 0 {
+			// The fix shipped first on an older line, and this copy was
+			// carried into the first release of a newer one: that line
+			// had no release, and so no user, before this tag. The
+			// released copy's lag judges how long users waited.
+			pending = append(pending, rule.New(id, rule.NotAvailable, loc, "security fix %s reached %s on %s, the first release of its line, after the same fix had reached %s on %s (%s): not counted as a late fix", what, f.Tag, day(f.TagDate), r.Tag, day(r.TagDate), short(r.Commit)))
+			continue
+		}
 		if lag > target {
 			bad = append(bad, rule.Violated(id, loc, "security fix %s first reached a release in %s on %s, %d days after the fix, over %s of %d days", what, f.Tag, day(f.TagDate), lag, targetSrc, target))
 		} else {
@@ -232,11 +252,27 @@ func earlierOnLine(fixes []evidence.OwnFix, f evidence.OwnFix) (evidence.OwnFix,
 	line := semver.MajorMinor(f.TagVersion)
 	for _, g := range fixes {
 		if g.Group == f.Group && g.Commit != f.Commit && g.TagVersion != "" && g.TagDate.Before(f.TagDate) &&
-			semver.MajorMinor(g.TagVersion) == line && semver.Compare(g.TagVersion, f.TagVersion) < 0 {
+			semver.MajorMinor(g.TagVersion) == line && semver.Compare(g.TagVersion, f.TagVersion) <= 0 {
 			return g, true
 		}
 	}
 	return evidence.OwnFix{}, false
+}
+
+// newerThanHead returns a released copy of group whose version is newer
+// than every release the assessed branch contains.
+func newerThanHead(sf evidence.OwnSecurityFixes, group string) (evidence.OwnFix, bool) {
+	if sf.HeadVersion == "" {
+		return evidence.OwnFix{}, false
+	}
+	var best evidence.OwnFix
+	for _, g := range sf.Fixes {
+		if g.Group == group && g.Tag != "" && g.TagVersion != "" && semver.Compare(g.TagVersion, sf.HeadVersion) > 0 &&
+			(best.Tag == "" || g.TagDate.Before(best.TagDate)) {
+			best = g
+		}
+	}
+	return best, best.Tag != ""
 }
 
 func pathOf(pl string) string {

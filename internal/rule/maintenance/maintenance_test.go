@@ -80,6 +80,32 @@ func TestOwnSecurityFixesReleasedPromptly(t *testing.T) {
 			{Commit: "q2", When: d(2024, 11, 1), Group: "GHSA-8", Tag: "v1.4.9", TagVersion: "v1.4.9", TagDate: d(2024, 11, 2)},
 			{Commit: "q1", When: d(2024, 6, 10), Group: "GHSA-8", Tag: "v1.5.14", TagVersion: "v1.5.14", TagDate: d(2024, 6, 10)},
 		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}}},
+		{"an unreleased copy on the assessed branch defers to any copy released past it, not only the first", evidence.OwnSecurityFixes{HeadVersion: "v3.2.0", Fixes: []evidence.OwnFix{
+			{Commit: "r4", When: d(2024, 11, 1), Group: "GHSA-9"},
+			{Commit: "r3", When: d(2024, 11, 1), Group: "GHSA-9", Tag: "v3.2.6", TagVersion: "v3.2.6", TagDate: d(2024, 11, 1)},
+			{Commit: "r1", When: d(2024, 11, 1), Group: "GHSA-9", Tag: "v2.2.23", TagVersion: "v2.2.23", TagDate: d(2024, 11, 1)},
+		}}, []outcome{{rule.True, ""}, {rule.True, ""}, {rule.NotAvailable, ""}}},
+		{"a copy carried into the first release of a newer line is not a late fix", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "s2", When: d(2024, 6, 4), Group: "CVE-2024-9", Tag: "v3.2.0", TagVersion: "v3.2.0", TagOpensLine: true, TagDate: d(2024, 7, 30)},
+			{Commit: "s1", When: d(2024, 6, 4), Group: "CVE-2024-9", Tag: "v3.1.16", TagVersion: "v3.1.16", TagDate: d(2024, 6, 4)},
+		}}, []outcome{{rule.True, ""}, {rule.NotAvailable, ""}}},
+		{"a copy reaching a later release of an existing newer line is still late", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "t2", When: d(2024, 6, 4), Group: "CVE-2024-10", Tag: "v3.2.4", TagVersion: "v3.2.4", TagDate: d(2024, 7, 30)},
+			{Commit: "t1", When: d(2024, 6, 4), Group: "CVE-2024-10", Tag: "v3.1.16", TagVersion: "v3.1.16", TagDate: d(2024, 6, 4)},
+		}}, []outcome{{rule.False, rule.Violation}, {rule.True, ""}}},
+		{"the first release of a line with no earlier released copy is still late", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "u1", When: d(2024, 6, 4), Group: "CVE-2024-11", Tag: "v3.2.0", TagVersion: "v3.2.0", TagOpensLine: true, TagDate: d(2024, 7, 30)},
+		}}, []outcome{{rule.False, rule.Violation}}},
+		{"a re-application on a line whose versions differ only in a fourth part", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "w2", When: d(2024, 5, 26), Group: "CVE-2024-12", Tag: "v2.1.4.2", TagVersion: "v2.1.4", TagDate: d(2025, 1, 17)},
+			{Commit: "w1", When: d(2024, 5, 26), Group: "CVE-2024-12", Tag: "2.1.4.1", TagVersion: "v2.1.4", TagDate: d(2024, 5, 27)},
+		}}, []outcome{{rule.True, ""}, {rule.NotAvailable, ""}}},
+		{"an unreleased commit naming an advisory the changelog lists under an earlier release is follow-up work", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "x1", When: d(2024, 11, 1), Group: "CVE-2024-13", IDs: []string{"CVE-2024-13"}, ListedTag: "v3.1.10", ListedTagDate: d(2024, 2, 12)},
+		}}, []outcome{{rule.NotAvailable, ""}}},
+		{"an unreleased commit the changelog lists under a later release still counts", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{
+			{Commit: "y1", When: d(2024, 11, 1), Group: "CVE-2024-14", IDs: []string{"CVE-2024-14"}, ListedTag: "v3.1.10", ListedTagDate: d(2024, 12, 12)},
+		}}, []outcome{{rule.False, rule.Violation}}},
 		{"unreleased within the target", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "c1", When: d(2025, 2, 10), Group: "g"}}}, []outcome{{rule.NotAvailable, ""}}},
 		{"nothing identifiable", evidence.OwnSecurityFixes{DependencyOnly: 2, DependencyOnlyCommits: []string{"dd", "ee"}}, []outcome{{rule.False, rule.NoSignal}}},
 		{"only fixes older than the lookback", evidence.OwnSecurityFixes{Fixes: []evidence.OwnFix{{Commit: "o", When: d(2016, 1, 1), Group: "o", Tag: "v0.1", TagDate: d(2017, 1, 1)}}}, []outcome{{rule.False, rule.NoSignal}}},

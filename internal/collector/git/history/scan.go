@@ -588,7 +588,29 @@ func groupKey(c *object.Commit, ids []string) string {
 	if s := normSubject(subject(c.Message)); s != "" {
 		return s
 	}
+	if s := mergedTitle(c); s != "" {
+		return s
+	}
 	return c.Hash.String()
+}
+
+// mergedTitle is the normalised title of the change a merge brings in: the
+// first line of its body, without a list bullet. GitHub squashes a private
+// advisory fork into one single-parent commit, "Merge commit from fork",
+// whose body lists the squashed commits ("* Apply limits in QueryParser");
+// every release line gets such a commit with the same body, so the title
+// is what ties the copies together. "" for a commit that is no merge.
+func mergedTitle(c *object.Commit) string {
+	if len(c.ParentHashes) < 2 && !strings.HasPrefix(subject(c.Message), "Merge ") {
+		return ""
+	}
+	_, body, _ := strings.Cut(strings.TrimLeft(c.Message, "\n"), "\n")
+	t := subject(body)
+	t = strings.TrimSpace(strings.TrimLeft(t, "*-"))
+	if strings.HasPrefix(t, "Merge ") {
+		return ""
+	}
+	return normSubject(t)
 }
 
 // normSubject is a subject without version-line prefixes ("[7.x]",
@@ -612,11 +634,8 @@ func aliases(c *object.Commit) []string {
 	if k := normSubject(subject(c.Message)); k != "" {
 		out = append(out, k)
 	}
-	if len(c.ParentHashes) > 1 {
-		_, body, _ := strings.Cut(strings.TrimLeft(c.Message, "\n"), "\n")
-		if k := normSubject(subject(body)); k != "" {
-			out = append(out, k)
-		}
+	if k := mergedTitle(c); k != "" && !slices.Contains(out, k) {
+		out = append(out, k)
 	}
 	return out
 }
@@ -708,17 +727,26 @@ var releaseTag = lazyre.New(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+
 var preRelease = lazyre.New(`(?i)(?:nightly|snapshot|-dev|\.dev|canary)`)
 
 // tagVersionRe takes the version at the end of a release tag's name:
-// v1.2.3, 1.2, tool/v1.2.3, release-1.2.3.
-var tagVersionRe = lazyre.New(`(?:^|[^\d.])v?(\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?)(?:\+[0-9A-Za-z.-]+)?$`)
+// v1.2.3, 1.2, tool/v1.2.3, release-1.2.3. RubyGems spells a security
+// patch with a fourth part (v2.2.8.1) and a pre-release with a dot
+// (3.0.0.beta1); both are read too, so that such a tag still names its
+// release line.
+var tagVersionRe = lazyre.New(`(?:^|[^\d.])v?(\d+(?:\.\d+){0,2})(?:\.\d+)?(?:-([0-9A-Za-z.-]+)|\.((?:alpha|beta|pre|rc)[0-9A-Za-z.]*))?(?:\+[0-9A-Za-z.-]+)?$`)
 
 // tagVersion reads a release tag's name as a canonical semantic version
-// ("v1.2.0", "v1.7.0-rc.0"), or "" when it names none.
+// ("v1.2.0", "v1.7.0-rc.0"), or "" when it names none. A fourth numeric
+// part is dropped: v2.2.8.1 reads as v2.2.8, on the same line and never
+// newer than it.
 func tagVersion(name string) string {
 	m := tagVersionRe.FindStringSubmatch(name)
 	if m == nil {
 		return ""
 	}
-	return semver.Canonical("v" + m[1])
+	v := "v" + m[1]
+	if pre := m[2] + m[3]; pre != "" {
+		v += "-" + pre
+	}
+	return semver.Canonical(v)
 }
 
 type relTag struct {
@@ -843,6 +871,16 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink, head pl
 		return headAnc
 	}
 	out.ReleaseTags = len(rel)
+	// opens holds the release tags that are the first of their line
+	// (major.minor): rel is oldest first.
+	opens := map[string]bool{}
+	lines := map[string]bool{}
+	for _, t := range rel {
+		if v := tagVersion(t.name); v != "" && !lines[semver.MajorMinor(v)] {
+			lines[semver.MajorMinor(v)] = true
+			opens[t.name] = true
+		}
+	}
 	byHash := map[plumbing.Hash]int{}
 	var found []*object.Commit // parallel to out.Fixes
 	var prs = map[int]string{} // pull request of a fix -> its group
@@ -871,7 +909,7 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink, head pl
 			Subject: textsafe.Truncate(textsafe.Clean(subject(c.Message)), 120),
 		}
 		if t, ok := s.firstTag(s.g.index[c.Hash], rel); ok {
-			f.Tag, f.TagDate, f.TagVersion = t.name, t.when, tagVersion(t.name)
+			f.Tag, f.TagDate, f.TagVersion, f.TagOpensLine = t.name, t.when, tagVersion(t.name), opens[t.name]
 		} else {
 			f.OffReleaseLine = s.offLine(s.g.index[c.Hash], tagged, onHead)
 		}
@@ -885,18 +923,35 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink, head pl
 	for _, cd := range s.cands {
 		add(cd.c, cd.why, cd.ids, "", "")
 	}
+	// listed is, per advisory id, the oldest release the changelog lists
+	// it under.
+	listed := map[string]relTag{}
 	for _, l := range changelog {
 		cs := s.linked(l.prs, l.hashes)
+		if t, ok := tagForVersion(rel, l.version); ok {
+			for _, id := range l.ids {
+				if o, seen := listed[id]; !seen || t.when.Before(o.when) {
+					listed[id] = t
+				}
+			}
+		}
 		for _, c := range cs {
 			add(c, "security-labelled changelog entry", l.ids, "", l.where)
 		}
-		if len(cs) == 0 && len(out.Unlinked) < 20 {
+		if len(cs) == 0 && len(l.prs)+len(l.hashes) > 0 && len(out.Unlinked) < 20 {
 			// The fix shipped in the release the entry is listed under,
 			// but its commit cannot be found (squashed from a private
 			// advisory fork, rewritten): the release is dated, the fix
 			// is not.
 			if t, ok := tagForVersion(rel, l.version); ok {
 				out.Unlinked = append(out.Unlinked, evidence.UnlinkedFix{Changelog: l.where, IDs: l.ids, Tag: t.name, TagDate: t.when})
+			}
+		}
+	}
+	for i, f := range out.Fixes {
+		for _, id := range f.IDs {
+			if t, ok := listed[id]; ok && (out.Fixes[i].ListedTag == "" || t.when.Before(out.Fixes[i].ListedTagDate)) {
+				out.Fixes[i].ListedTag, out.Fixes[i].ListedTagDate = t.name, t.when
 			}
 		}
 	}
@@ -1043,7 +1098,9 @@ func ChangelogLinks(p string, data []byte) []changelogLink {
 		for _, m := range clHash.FindAllStringSubmatch(text, 4) {
 			link.hashes = append(link.hashes, m[1])
 		}
-		if len(link.prs)+len(link.hashes) > 0 {
+		// An entry that cites neither still dates the advisories it
+		// names: they shipped in the release it is listed under.
+		if len(link.prs)+len(link.hashes) > 0 || len(link.ids) > 0 {
 			out = append(out, link)
 		}
 	}

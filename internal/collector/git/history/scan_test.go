@@ -1,6 +1,8 @@
 package history
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -479,5 +481,57 @@ func TestScanNamedSecurityFixes(t *testing.T) {
 	// Four commits on the assessed line; the experiment's is not counted.
 	if d := cmp.Diff([]evidence.HistoryWalked{{Commits: 4}}, walked); d != "" {
 		t.Errorf("history walked (-want +got):\n%s", d)
+	}
+}
+
+// TestScanCarriedForwardFixes builds the shape of a project that ships a
+// security fix the same day on its maintenance line and carries it into
+// the next minor: GitHub's squashed "Merge commit from fork" on both
+// lines, the main-line copy first released in v1.1.0 (the first release
+// of its line), and a later hardening that names an advisory the
+// changelog lists as fixed in v1.0.1 without citing a commit.
+func TestScanCarriedForwardFixes(t *testing.T) {
+	dir := t.TempDir()
+	r := newFileRepo(t, dir)
+	day := func(n int) time.Time { return testNow.Add(time.Duration(n-200) * 24 * time.Hour) }
+	changelog := "# Changelog\n\n## [1.0.1] - 2026-02-13\n\n### Security\n\n- [CVE-2026-1111](https://github.com/advisories/GHSA-7g2v-jj9q-g3rg) Possible log injection.\n"
+	base := map[string]string{"README.md": "x\n", "src/lib.go": "package lib\n"}
+	root := r.commit(base, "initial", "alice", "alice@example.com", day(0))
+	r.ref("refs/tags/v1.0.0", root)
+	merge := "Merge commit from fork\n\n* Apply bytesize limits in QueryParser\n\nThe limit matches the existing one.\n"
+	maint := r.commit(clone(base, "src/lib.go", "package lib // 1.0 limited\n"), merge, "carol", "carol@example.com", day(10), root)
+	r.ref("refs/heads/1-0-stable", maint)
+	r.ref("refs/tags/v1.0.1", maint)
+	onMain := clone(base, "src/lib.go", "package lib // limited\n", "CHANGELOG.md", changelog)
+	mainFix := r.commit(onMain, merge, "carol", "carol@example.com", day(10), root)
+	minor := r.commit(clone(onMain, "VERSION", "1.1.0\n"), "Release 1.1.0", "alice", "alice@example.com", day(80), mainFix)
+	r.ref("refs/tags/v1.1.0", minor)
+	hardening := r.commit(clone(onMain, "VERSION", "1.1.0\n", "src/log.go", "package lib // escaped\n"), "Escape exception output\n\nConsistent with the logger fix for CVE-2026-1111.\n", "dave", "dave@example.com", day(100), minor)
+	r.ref("refs/heads/main", hardening)
+	if err := r.s.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, "refs/heads/main")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "CHANGELOG.md"), []byte(changelog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		Tag, Group, ListedTag string
+		Opens                 bool
+	}
+	byCommit := map[string]got{}
+	for _, rec := range collect(t, dir, nil, collector.Options{}) {
+		if f, ok := rec.Fact.(evidence.OwnSecurityFixes); ok {
+			for _, fx := range f.Fixes {
+				byCommit[fx.Commit] = got{fx.Tag, fx.Group, fx.ListedTag, fx.TagOpensLine}
+			}
+		}
+	}
+	want := map[string]got{
+		maint.String():     {Tag: "v1.0.1", Group: "apply bytesize limits in queryparser"},
+		mainFix.String():   {Tag: "v1.1.0", Group: "apply bytesize limits in queryparser", Opens: true},
+		hardening.String(): {Group: "CVE-2026-1111", ListedTag: "v1.0.1"},
+	}
+	if d := cmp.Diff(want, byCommit); d != "" {
+		t.Errorf("fixes (-want +got):\n%s", d)
 	}
 }

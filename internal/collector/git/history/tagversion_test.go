@@ -11,7 +11,11 @@ func TestTagVersion(t *testing.T) {
 		{"release-2.0.1", "v2.0.1"},
 		{"v1.0.0+build.5", "v1.0.0"},
 		{"v1.7.0-rc.0", "v1.7.0-rc.0"},
-		{"1.2.3.4", ""}, // four parts are no semantic version
+		{"1.2.3.4", "v1.2.3"}, // a RubyGems security patch stays on its line
+		{"v2.2.8.1", "v2.2.8"},
+		{"3.0.0.beta1", "v3.0.0-beta1"},
+		{"v3.1.0.rc2", "v3.1.0-rc2"},
+		{"1.2.3.4.5", ""},
 		{"latest", ""},
 	} {
 		if got := tagVersion(tc.name); got != tc.want {
