@@ -19,13 +19,16 @@ import (
 // annotate adds what the extractors do not report: whether each package is a
 // direct dependency (from the manifest next to the lockfile) and how much of
 // the file is pinned by hashes.
-func annotate(t *source.Tree, f *File, data []byte) {
+func annotate(t *source.Tree, f *File, data []byte) { annotateMemo(t, f, data, nil) }
+
+// annotateMemo is annotate reusing what the extractor decoded.
+func annotateMemo(t *source.Tree, f *File, data []byte, memo *lockMemo) {
 	if f.Format == "go/gomod" {
 		dropGoDirectoryModules(f)
 	}
 	markRelations(t, f, data)
 	gradleLockScopes(f, data)
-	f.Integrity = integrity(t, f, data)
+	f.Integrity = integrity(t, f, data, memo)
 }
 
 func markRelations(t *source.Tree, f *File, data []byte) {
@@ -175,17 +178,26 @@ var (
 // integrity reports how many pinned packages carry a content hash. It reads
 // the raw lockfile text: the extractors discard hashes, and presence is all
 // claim 1.2.2 needs.
-func integrity(t *source.Tree, f *File, data []byte) Integrity {
+func integrity(t *source.Tree, f *File, data []byte, memo *lockMemo) Integrity {
 	total := len(f.Packages)
 	count := func(method string, n int) Integrity {
 		return Integrity{Method: method, Hashed: min(n, total), Total: total}
 	}
+	if f.Format == "javascript/packagelockjson" {
+		doc := (*npmLockDoc)(nil)
+		if memo != nil {
+			doc = memo.npm
+		}
+		if doc == nil {
+			doc, _ = decodeNPMLock(data)
+		}
+		if in, ok := npmLockIntegrity(doc); ok {
+			return in
+		}
+	}
 	s := string(data)
 	switch f.Format {
 	case "javascript/packagelockjson":
-		if in, ok := npmLockIntegrity(data); ok {
-			return in
-		}
 		return count("integrity fields", len(reNpmIntegrity.FindAllStringIndex(s, -1)))
 	case "javascript/yarnlock":
 		return count("integrity/checksum fields", len(reYarnIntegrity.FindAllStringIndex(s, -1)))
@@ -401,16 +413,8 @@ func ownSource(sec string) string {
 // package-lock.json v2/v3. The root entry (""), workspace packages (keys
 // outside node_modules/), links to them and bundled packages are part of
 // the tree or of another package, so they carry no hash of their own.
-func npmLockIntegrity(data []byte) (Integrity, bool) {
-	var lock struct {
-		Packages map[string]struct {
-			Resolved  string `json:"resolved"`
-			Integrity string `json:"integrity"`
-			Link      bool   `json:"link"`
-			InBundle  bool   `json:"inBundle"`
-		} `json:"packages"`
-	}
-	if json.Unmarshal(data, &lock) != nil || len(lock.Packages) == 0 {
+func npmLockIntegrity(lock *npmLockDoc) (Integrity, bool) {
+	if lock == nil || len(lock.Packages) == 0 {
 		return Integrity{}, false
 	}
 	in := Integrity{Method: "integrity fields"}

@@ -340,7 +340,8 @@ func scanFile(ctx context.Context, st *scanState, fsys *treeFS, f format, p stri
 		return out
 	}
 	out.Digest = source.Digest(data)
-	res, err := run(ctx, f.ex, fsys, p, data)
+	memo := &lockMemo{}
+	res, err := runMemo(ctx, f.ex, fsys, p, data, memo)
 	if err != nil {
 		out.Err = err.Error()
 		return out
@@ -349,11 +350,11 @@ func scanFile(ctx context.Context, st *scanState, fsys *treeFS, f format, p stri
 	if out.Format == "java/pomxml" {
 		annotatePom(t, &out, data, st.repoModules())
 	}
-	g := readGraph(out.Format, data, func(name string) []byte {
+	g := readGraphMemo(out.Format, data, func(name string) []byte {
 		return readSibling(t, out.Path, name)
-	})
+	}, memo)
 	applyGraph(&out, g)
-	annotate(t, &out, data)
+	annotateMemo(t, &out, data, memo)
 	applyDirect(&out, g)
 	return out
 }
@@ -381,7 +382,16 @@ type extracted struct {
 }
 
 func run(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) (extracted, error) {
+	return runMemo(ctx, ex, fsys, p, data, nil)
+}
+
+// runMemo is run keeping what the extractor decoded in memo, which is
+// filled only when it returns without error.
+func runMemo(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte, memo *lockMemo) (extracted, error) {
 	quiet()
+	// The extractor fills a memo of its own: an abandoned extraction
+	// (timeout, cancellation) must never write to the caller's.
+	own := &lockMemo{}
 	type result struct {
 		extracted
 		err error
@@ -395,12 +405,15 @@ func run(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, dat
 			}
 			ch <- r
 		}()
-		r.extracted, r.err = extract(ctx, ex, fsys, p, data)
+		r.extracted, r.err = extract(ctx, ex, fsys, p, data, own)
 	}()
 	timer := time.NewTimer(ExtractTimeout)
 	defer timer.Stop()
 	select {
 	case r := <-ch:
+		if r.err == nil && memo != nil {
+			*memo = *own
+		}
 		return r.extracted, r.err
 	case <-timer.C:
 		return extracted{}, fmt.Errorf("parse %s as %s: %w (%s)", p, ex.Name(), ErrExtractTimeout, ExtractTimeout)
@@ -409,7 +422,7 @@ func run(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, dat
 	}
 }
 
-func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte) (extracted, error) {
+func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string, data []byte, memo *lockMemo) (extracted, error) {
 	var sfs treeFSish
 	if x, ok := fsys.(treeFSish); ok {
 		sfs = x
@@ -421,7 +434,7 @@ func extract(ctx context.Context, ex filesystem.Extractor, fsys fs.FS, p string,
 		Path:   p,
 		Root:   ".",
 		Info:   fileInfo{name: path.Base(p), size: int64(len(data))},
-		Reader: newHeldReader(data),
+		Reader: newHeldReader(data, memo),
 	}
 	res, err := ex.Extract(ctx, in)
 	if err != nil {

@@ -55,8 +55,16 @@ type directDep struct{ name, version, scope string }
 // format records none or Assay has no reader for it. sibling reads a file
 // of the lockfile's directory (nil when there is none to read).
 func readGraph(format string, data []byte, sibling func(name string) []byte) *graph {
+	return readGraphMemo(format, data, sibling, nil)
+}
+
+// readGraphMemo is readGraph reusing what the extractor decoded.
+func readGraphMemo(format string, data []byte, sibling func(name string) []byte, memo *lockMemo) *graph {
 	if len(data) > limits.MaxFileSize {
 		return nil
+	}
+	if memo != nil && memo.npm != nil && format == "javascript/packagelockjson" {
+		return npmGraphOf(memo.npm)
 	}
 	if sibling == nil {
 		sibling = func(string) []byte { return nil }
@@ -217,28 +225,22 @@ func scopeByReach(direct map[string]string, edges []Edge) map[string]string {
 }
 
 // npmGraph reads package-lock.json: the "packages" map of lockfile v2/v3,
-// else the nested "dependencies" of v1. A dependency resolves as Node
-// does: the nearest node_modules up the installing package's path.
+// else the nested "dependencies" of v1.
 func npmGraph(data []byte) *graph {
-	type entry struct {
-		Name                 string            `json:"name"`
-		Version              string            `json:"version"`
-		Link                 bool              `json:"link"`
-		Resolved             string            `json:"resolved"`
-		Dependencies         map[string]string `json:"dependencies"`
-		OptionalDependencies map[string]string `json:"optionalDependencies"`
-		PeerDependencies     map[string]string `json:"peerDependencies"`
-	}
-	var lock struct {
-		Packages     map[string]entry `json:"packages"`
-		Dependencies map[string]json.RawMessage
-	}
-	if json.Unmarshal(data, &lock) != nil {
+	doc, err := decodeNPMLock(data)
+	if err != nil {
 		return nil
 	}
+	return npmGraphOf(doc)
+}
+
+// npmGraphOf builds the graph of a decoded lock. A dependency resolves as
+// Node does: the nearest node_modules up the installing package's path.
+func npmGraphOf(lock *npmLockDoc) *graph {
+	type entry = npmLockPackage
 	g := &graph{local: map[string]bool{}}
-	if len(lock.Packages) == 0 {
-		npmV1(lock.Dependencies, nil, g, 0)
+	if lock.Packages == nil {
+		npmV1(lock.v1, nil, g, 0)
 		return g
 	}
 	nameOf := func(key string, e entry) string {
@@ -298,36 +300,22 @@ func npmResolve[E any](pkgs map[string]E, key, dep string) (E, bool) {
 
 // npmV1 walks lockfile v1's nested dependencies; scopes is the chain of
 // enclosing dependency maps, innermost last.
-func npmV1(deps map[string]json.RawMessage, scopes []map[string]string, g *graph, depth int) {
-	type v1 struct {
-		Version      string                     `json:"version"`
-		Requires     map[string]string          `json:"requires"`
-		Dependencies map[string]json.RawMessage `json:"dependencies"`
-	}
-	if depth > 64 || len(deps) == 0 {
+func npmV1(deps map[string]npmLockV1Entry, scopes []map[string]string, g *graph, depth int) {
+	if depth > npmLockMaxDepth || len(deps) == 0 {
 		return
 	}
-	parsed := map[string]v1{}
-	versions := map[string]string{}
-	for name, raw := range deps {
-		var e v1
-		if json.Unmarshal(raw, &e) != nil {
-			continue
-		}
-		parsed[name] = e
+	versions := make(map[string]string, len(deps))
+	for name, e := range deps {
 		versions[name] = e.Version
 	}
 	scopes = append(scopes, versions)
-	for name, e := range parsed {
+	for name, e := range deps {
 		// Nested copies shadow outer ones for this package's requires.
 		inner := scopes
 		if len(e.Dependencies) > 0 {
-			own := map[string]string{}
-			for n, raw := range e.Dependencies {
-				var x v1
-				if json.Unmarshal(raw, &x) == nil {
-					own[n] = x.Version
-				}
+			own := make(map[string]string, len(e.Dependencies))
+			for n, x := range e.Dependencies {
+				own[n] = x.Version
 			}
 			inner = append(slices.Clip(scopes), own)
 		}

@@ -40,9 +40,20 @@ type npmLockExtractor struct {
 type heldReader struct {
 	*bytes.Reader
 	data []byte
+	memo *lockMemo
 }
 
-func newHeldReader(data []byte) heldReader { return heldReader{bytes.NewReader(data), data} }
+func newHeldReader(data []byte, memo *lockMemo) heldReader {
+	return heldReader{bytes.NewReader(data), data, memo}
+}
+
+// lockMemo keeps what the extractor decoded of one file for the readers
+// that come after it (the dependency graph, the integrity count): a large
+// package-lock.json was decoded three times, each costing as much as the
+// extraction. It is read only once the extraction has returned.
+type lockMemo struct {
+	npm *npmLockDoc
+}
 
 // npmLock wraps the library's extractor; nil stays nil.
 func npmLock(lib filesystem.Extractor) filesystem.Extractor {
@@ -52,20 +63,29 @@ func npmLock(lib filesystem.Extractor) filesystem.Extractor {
 	return npmLockExtractor{lib}
 }
 
+// npmLockDoc is a package-lock.json as every reader of it needs it: the
+// packages, the dependency graph and the integrity fields.
 type npmLockDoc struct {
-	Packages     map[string]npmLockPackage `json:"packages"`
-	Dependencies map[string]npmLockV1Entry `json:"dependencies"`
+	// Packages is lockfile v2/v3's map by node_modules path; nil in v1.
+	Packages map[string]npmLockPackage `json:"packages"`
+	// v1 is lockfile v1's nested "dependencies", decoded only when there
+	// is no "packages" map (v2 keeps a v1 copy no reader needs).
+	v1 map[string]npmLockV1Entry
 }
 
 type npmLockPackage struct {
-	Name        string `json:"name"`
-	Version     string `json:"version"`
-	Resolved    string `json:"resolved"`
-	Link        bool   `json:"link"`
-	Dev         bool   `json:"dev"`
-	DevOptional bool   `json:"devOptional"`
-	Optional    bool   `json:"optional"`
-	InBundle    bool   `json:"inBundle"`
+	Name                 string            `json:"name"`
+	Version              string            `json:"version"`
+	Resolved             string            `json:"resolved"`
+	Integrity            string            `json:"integrity"`
+	Link                 bool              `json:"link"`
+	Dev                  bool              `json:"dev"`
+	DevOptional          bool              `json:"devOptional"`
+	Optional             bool              `json:"optional"`
+	InBundle             bool              `json:"inBundle"`
+	Dependencies         map[string]string `json:"dependencies"`
+	OptionalDependencies map[string]string `json:"optionalDependencies"`
+	PeerDependencies     map[string]string `json:"peerDependencies"`
 }
 
 type npmLockV1Entry struct {
@@ -73,7 +93,30 @@ type npmLockV1Entry struct {
 	Resolved     string                    `json:"resolved"`
 	Dev          bool                      `json:"dev"`
 	Optional     bool                      `json:"optional"`
+	Requires     map[string]string         `json:"requires"`
 	Dependencies map[string]npmLockV1Entry `json:"dependencies"`
+}
+
+// decodeNPMLock decodes a package-lock.json or npm-shrinkwrap.json; an
+// error names the line and column.
+func decodeNPMLock(data []byte) (*npmLockDoc, error) {
+	var doc *npmLockDoc
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, jsonErrorAt(data, err)
+	}
+	if doc == nil {
+		return nil, errors.New("decoded null JSON value")
+	}
+	if doc.Packages == nil {
+		var v1 struct {
+			Dependencies map[string]npmLockV1Entry `json:"dependencies"`
+		}
+		if err := json.Unmarshal(data, &v1); err != nil {
+			return nil, jsonErrorAt(data, err)
+		}
+		doc.v1 = v1.Dependencies
+	}
+	return doc, nil
 }
 
 // npmLockMaxDepth bounds v1's nested "dependencies" (real trees are a few
@@ -125,10 +168,14 @@ func (e npmLockExtractor) Extract(_ context.Context, in *filesystem.ScanInput) (
 			return inventory.Inventory{}, fmt.Errorf("could not read: %w", err)
 		}
 	}
-	entries, err := parseNPMLock(data)
+	doc, err := decodeNPMLock(data)
 	if err != nil {
 		return inventory.Inventory{}, fmt.Errorf("could not extract: %w", err)
 	}
+	if held, ok := in.Reader.(heldReader); ok && held.memo != nil {
+		held.memo.npm = doc
+	}
+	entries := npmEntries(doc, jsonKeyLines(data))
 	return inventory.Inventory{Packages: npmPackages(entries, in.Path)}, nil
 }
 
@@ -146,17 +193,20 @@ func NPMLockPins(p string, data []byte) ([]Package, error) {
 func parseNPMLock(data []byte) ([]npmEntry, error) { return readNPMLock(data, true) }
 
 func readNPMLock(data []byte, withLines bool) ([]npmEntry, error) {
-	var doc *npmLockDoc
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, jsonErrorAt(data, err)
-	}
-	if doc == nil {
-		return nil, errors.New("decoded null JSON value")
+	doc, err := decodeNPMLock(data)
+	if err != nil {
+		return nil, err
 	}
 	lines := map[string]int{}
 	if withLines {
 		lines = jsonKeyLines(data)
 	}
+	return npmEntries(doc, lines), nil
+}
+
+// npmEntries lists the packages of a decoded lock; lines maps JSON key
+// paths to their lines.
+func npmEntries(doc *npmLockDoc, lines map[string]int) []npmEntry {
 	var out []npmEntry
 	if doc.Packages != nil {
 		for key, p := range doc.Packages {
@@ -177,9 +227,9 @@ func readNPMLock(data []byte, withLines bool) ([]npmEntry, error) {
 			}
 			out = append(out, npmEntry{key: name + "@" + merge, name: name, version: p.Version, commit: commit, groups: p.groups(), source: packagelockjson.DeterminePackageSource(p.Resolved, commit), line: lines["packages\x00"+key]})
 		}
-		return out, nil
+		return out
 	}
-	return npmV1Entries(doc.Dependencies, lines, "dependencies", 0, out), nil
+	return npmV1Entries(doc.v1, lines, "dependencies", 0, out)
 }
 
 func (p npmLockPackage) groups() []string {
