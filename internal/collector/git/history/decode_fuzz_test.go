@@ -32,6 +32,7 @@ func FuzzCommitDecoding(f *testing.F) {
 			return
 		}
 		_, ids := SecurityFixWording(c.Message)
+		nameFix(0, &c)
 		SecurityUpdateWording(c.Message)
 		backportRefs(c.Message)
 		prNumbers(c.Message)

@@ -474,14 +474,63 @@ func SecurityFixWording(msg string) (string, []string) {
 		return "names " + strings.Join(ids, ", "), ids
 	case securityTag(subj):
 		return "security wording: [security] tag", nil
-	case mayFold(subj, "sec", "vuln", "cve") && affirmed(componentTags(subj), securityWords):
-		return "security wording: " + textsafe.Clean(securityWords.FindString(componentTags(subj))), nil
-	case mayFold(subj, fixStems...):
-		if w := fixedWeakness(subj); w != "" {
+	}
+	// Wording inside quotes is talked about, not used: "read 'report
+	// security vulnerabilities to …' as a contact", "Revert "Fix XSS in
+	// the form"".
+	plain := unquoted(subj)
+	switch {
+	case mayFold(plain, "sec", "vuln", "cve") && affirmed(componentTags(plain), securityWords):
+		return "security wording: " + textsafe.Clean(securityWords.FindString(componentTags(plain))), nil
+	case mayFold(plain, fixStems...):
+		if w := fixedWeakness(plain); w != "" {
 			return "fixes " + strings.ToLower(textsafe.Clean(w)), nil
 		}
 	}
 	return "", nil
+}
+
+// quoteClose maps an opening quotation mark to its closing one.
+var quoteClose = map[rune]rune{'"': '"', '`': '`', '\'': '\'', '‘': '’', '“': '”'}
+
+// unquoted blanks the quoted spans of s that hold a phrase (three words or
+// more): a subject quoting a message, a title or a commit talks about
+// those words. A quoted term ("Fix "XSS" in the form") stays. A single
+// quote opens only at the start or after a space or an opening
+// punctuation mark and closes only before a space, a punctuation mark or
+// the end, so apostrophes ("don't", "the user's") never pair.
+func unquoted(s string) string {
+	if !strings.ContainsAny(s, "\"`'‘“") {
+		return s
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); i++ {
+		closer, ok := quoteClose[rs[i]]
+		if ok && (rs[i] != '\'' || i == 0 || strings.ContainsRune(" ([{:,;=", rs[i-1])) {
+			if j := quoteEnd(rs, i+1, closer); j > 0 && strings.Count(string(rs[i+1:j]), " ") >= 2 {
+				b.WriteByte(' ')
+				i = j
+				continue
+			}
+		}
+		b.WriteRune(rs[i])
+	}
+	return b.String()
+}
+
+// quoteEnd returns the index of the mark closing a quote opened before
+// from, or -1.
+func quoteEnd(rs []rune, from int, closer rune) int {
+	for j := from; j < len(rs); j++ {
+		if rs[j] != closer {
+			continue
+		}
+		if closer != '\'' || j+1 == len(rs) || strings.ContainsRune(" .,;:)]}!?", rs[j+1]) {
+			return j
+		}
+	}
+	return -1
 }
 
 // subjectMatter follows a weakness word that names what a feature is

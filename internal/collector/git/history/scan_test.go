@@ -229,6 +229,13 @@ func TestSecurityFixWording(t *testing.T) {
 		{"XSS fix in the login form, when debug is on", true},
 		{"path traversal: fix the archive extractor", true},
 		{"fix command injection in LESS template", true},
+		// Quoted phrases are talked about, not used.
+		{"disclosure: an issue-template contact entry (fastapi: 'report security vulnerabilities to security@example.com') is a reporting route", false},
+		{"Revert \"Fix XSS in the login form\"", false},
+		{"history: read “fix the security hole” as wording", false},
+		{"Fix \"XSS\" in the login form", true},
+		{"Don't leak the user's token: fix the security hole in the session cache", true},
+		{"fix 'path traversal' in the archive extractor", true},
 	} {
 		why, _ := SecurityFixWording(tc.msg)
 		if (why != "") != tc.want {
