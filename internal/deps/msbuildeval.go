@@ -327,8 +327,8 @@ func (e *msEval) expand(s string) (vals []string, problem string) {
 			return nil, fmt.Sprintf("$(%s) is not defined in the project, its Directory.Build.props, Directory.Packages.props or imports (it may be set on the command line or by the environment)", name)
 		case len(st.vals) == 0:
 			return nil, st.open
-		case st.open != "" && len(st.vals) > 0:
-			return nil, st.open
+		case st.open != "":
+			return nil, fmt.Sprintf("$(%s) is %s or another value, depending on conditions Assay does not evaluate; %s", name, strings.Join(st.vals, " or "), st.open)
 		}
 		var next []string
 		for _, v := range vals {
