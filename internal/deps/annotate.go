@@ -43,6 +43,12 @@ func markRelations(t *source.Tree, f *File, data []byte) {
 		direct = composerDirect(read("composer.json"))
 	case "rust/cargolock":
 		direct = cargoDirect(read("Cargo.toml"))
+	case msbuildName:
+		// A project's PackageReferences are its direct dependencies.
+		for i := range f.Packages {
+			f.Packages[i].Relation = Direct
+		}
+		return
 	}
 	if direct == nil {
 		return
@@ -254,6 +260,13 @@ func integrity(t *source.Tree, f *File, data []byte, memo *lockMemo) Integrity {
 		return count("dist shasum", len(reComposerShasum.FindAllStringIndex(s, -1)))
 	case "ruby/gemfilelock":
 		return sectionLines(s, "CHECKSUMS", total, "CHECKSUMS section", "Gemfile.lock has no CHECKSUMS section (Bundler 2.6+: bundle lock --add-checksums)")
+	case msbuildName:
+		// NuGet writes a project's lock beside it; with one, the lock's
+		// contentHash entries pin what the project declares.
+		if t != nil && t.Exists(path.Join(path.Dir(f.Path), "packages.lock.json")) {
+			return Integrity{Method: "contentHash in packages.lock.json", Hashed: total, Total: total}
+		}
+		return Integrity{Total: total, Note: "project files pin no hashes; NuGet checks package signatures at restore, but only packages.lock.json (RestorePackagesWithLockFile) pins content hashes"}
 	case "dotnet/packageslockjson":
 		return count("contentHash", len(reNuGetHash.FindAllStringIndex(s, -1)))
 	case "swift/packageresolved":

@@ -244,6 +244,7 @@ func formats() []format {
 		{mk(pubspec.New), true},
 		{mk(mixlock.New), true},
 		{mk(packagesconfig.New), false},
+		{msbuildExtractor{}, false},
 		{mk(depsjson.New), true},
 		{mk(cabal.New), true},
 		{mk(stacklock.New), true},
@@ -497,6 +498,9 @@ func convert(sp *extractor.Package, p string) Package {
 		pkg.PURL = cleanPURL(u.String())
 	}
 	pkg.Floor = GoStdlibFloor(pkg)
+	if m, ok := sp.Metadata.(*msbuildMeta); ok && m.Path != "" {
+		pkg.Path = m.Path // inherited from a Directory.Build.props
+	}
 	if pkg.Ecosystem == "" && strings.HasPrefix(pkg.PURL, "pkg:cocoapods/") {
 		pkg.Ecosystem = "CocoaPods"
 	}

@@ -25,7 +25,7 @@ func FuzzExtract(f *testing.F) {
 		}
 	}
 	fmts := formats()
-	names := []string{"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "requirements.txt", "poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "pylock.toml", "Cargo.lock", "go.mod", "pom.xml", "gradle.lockfile", "gradle/verification-metadata.xml", "composer.lock", "Gemfile.lock", "packages.lock.json", "Package.resolved", "Podfile.lock", "pubspec.lock", "mix.lock"}
+	names := []string{"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "requirements.txt", "poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "pylock.toml", "Cargo.lock", "go.mod", "pom.xml", "gradle.lockfile", "gradle/verification-metadata.xml", "composer.lock", "Gemfile.lock", "packages.lock.json", "Package.resolved", "Podfile.lock", "pubspec.lock", "mix.lock", "src/App/App.csproj"}
 	ExtractTimeout = 5 * time.Second
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
 		name := names[int(which)%len(names)]

@@ -44,7 +44,11 @@ func summarize(inv *Inventory) string {
 		}
 		b.WriteString("\n")
 		for _, p := range f.Packages {
-			fmt.Fprintf(&b, "  %s@%s %s scope=%s relation=%s line=%d\n", p.Name, p.Version, p.PURL, p.Scope, p.Relation, p.Line)
+			fmt.Fprintf(&b, "  %s@%s %s scope=%s relation=%s line=%d", p.Name, p.Version, p.PURL, p.Scope, p.Relation, p.Line)
+			if p.Path != f.Path {
+				fmt.Fprintf(&b, " in=%s", p.Path)
+			}
+			b.WriteString("\n")
 		}
 		for _, u := range f.Unresolved {
 			fmt.Fprintf(&b, "  unresolved %s line=%d: %s\n", u.Name, u.Line, u.Reason)

@@ -68,7 +68,7 @@ func lockfilesCommitted(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.NotApplicable, loc, "%s is outside the product (%s): listed, not assessed", m.Path, m.OutOfScope))
 		case len(m.Lockfiles) == 0 && m.NoDependencies:
 			out = append(out, rule.New(id, rule.True, loc, "%s declares no dependencies (%s): nothing to lock", m.Path, m.Note))
-		case len(m.Lockfiles) == 0 && !m.LockNeeded && m.Exact && (m.Manager == "maven" || m.Manager == "gradle"):
+		case len(m.Lockfiles) == 0 && !m.LockNeeded && m.Exact && (m.Manager == "maven" || m.Manager == "gradle" || m.Manager == "dotnet"):
 			out = append(out, rule.New(id, rule.True, loc, "%s has no lockfile, but every version in it is exact, so %s resolves the same components every build", m.Path, m.Manager))
 		case len(m.Lockfiles) == 0 && !m.LockNeeded && m.Range != "":
 			loc.Line = m.RangeLine

@@ -13,6 +13,7 @@ import (
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/config"
+	"github.com/assaysec/assay/internal/deps"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/limits"
@@ -92,7 +93,7 @@ func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.R
 	for _, e := range in.Tree.Entries() {
 		base := path.Base(e.Path)
 		k, ok := kinds[base]
-		if !ok && strings.HasSuffix(base, ".csproj") {
+		if !ok && deps.ProjectFile(base) {
 			k, ok = kind{ecosystem: "NuGet", manager: "dotnet", lockfiles: []string{"packages.lock.json"}, noLock: "NuGet lockfiles are opt-in (RestorePackagesWithLockFile)"}, true
 		}
 		if !ok && base == "requirements.txt" && standalone(in.Tree, path.Dir(e.Path)) {
@@ -159,6 +160,16 @@ func resolution(t *source.Tree, base string, data []byte, m *evidence.Manifest) 
 				m.Members = append(m.Members, c)
 			}
 		}
+	}
+	if deps.ProjectFile(base) {
+		// NuGet has no lockfile by default; like a Maven build, a project
+		// whose references are all exact resolves the same components
+		// every restore (NuGet takes the lowest applicable version), and
+		// a floating version is the range nothing pins.
+		r := deps.ResolveMSBuild(t, m.Path)
+		m.Range, m.RangeLine = r.Floating, r.FloatingLine
+		m.Exact = r.Floating == "" && !r.Ranged
+		return
 	}
 	switch base {
 	case "package.json":

@@ -65,7 +65,23 @@ members = ["crate-a", "crates/*"]
 	"rs/Cargo.lock": "version = 3\n",
 	"js/package.json": `{"name": "mono", "workspaces": ["packages/*"], "devDependencies": {"eslint": "9.1.0", "typescript": "^5.4.0"}}
 `,
-	"js/package-lock.json": "{}\n",
+	"js/package-lock.json":      "{}\n",
+	"net/Directory.Build.props": `<Project><PropertyGroup><SerilogVersion>4.0.0</SerilogVersion></PropertyGroup></Project>`,
+	"net/src/Lib/Lib.csproj": `<Project Sdk="Microsoft.NET.Sdk">
+  <ItemGroup>
+    <PackageReference Include="Serilog" Version="$(SerilogVersion)" />
+  </ItemGroup>
+</Project>`,
+	"net/src/Float/Float.fsproj": `<Project Sdk="Microsoft.NET.Sdk">
+  <ItemGroup>
+    <PackageReference Include="Serilog" Version="4.*" />
+  </ItemGroup>
+</Project>`,
+	"net/src/Ranged/Ranged.vbproj": `<Project Sdk="Microsoft.NET.Sdk">
+  <ItemGroup>
+    <PackageReference Include="Polly" Version="[7.0,8.0)" />
+  </ItemGroup>
+</Project>`,
 	"gr/build.gradle": `dependencies {
     implementation 'com.google.guava:guava:33.0.0-jre'
     implementation "org.slf4j:slf4j-api:2.+"
@@ -146,9 +162,12 @@ func TestCollect_Resolution(t *testing.T) {
 		"test-jpms/pom.xml": {Path: "test-jpms/pom.xml", Ecosystem: "Maven", Manager: "maven", Note: "Maven has no lockfile; versions are fixed in pom.xml", Exact: true, OutOfScope: "test-harness module under test-jpms/ (default)"},
 		"py/pyproject.toml": {Path: "py/pyproject.toml", Ecosystem: "PyPI", Manager: "python", LockNeeded: true, Range: "certifi", RangeLine: 4,
 			Rejected: []string{"py/requirements.txt: it installs the package itself (-e .[http2]), so the package's own dependencies resolve from the manifest's ranges"}},
-		"rs/Cargo.toml":   {Path: "rs/Cargo.toml", Ecosystem: "crates.io", Manager: "cargo", LockNeeded: true, Lockfiles: []string{"rs/Cargo.lock"}, Members: []string{"rs/crate-a", "rs/crates/*"}},
-		"js/package.json": {Path: "js/package.json", Ecosystem: "npm", Manager: "npm", LockNeeded: true, Lockfiles: []string{"js/package-lock.json"}, Range: "typescript ^5.4.0", RangeLine: 1, Members: []string{"js/packages/*"}},
-		"gr/build.gradle": {Path: "gr/build.gradle", Ecosystem: "Maven", Manager: "gradle", Note: "Gradle dependency locking is optional; gradle.lockfile is used when present", Range: `"org.slf4j:slf4j-api:2.+"`, RangeLine: 3, Members: []string{"gr/app", "gr/lib/util"}},
+		"rs/Cargo.toml":                {Path: "rs/Cargo.toml", Ecosystem: "crates.io", Manager: "cargo", LockNeeded: true, Lockfiles: []string{"rs/Cargo.lock"}, Members: []string{"rs/crate-a", "rs/crates/*"}},
+		"js/package.json":              {Path: "js/package.json", Ecosystem: "npm", Manager: "npm", LockNeeded: true, Lockfiles: []string{"js/package-lock.json"}, Range: "typescript ^5.4.0", RangeLine: 1, Members: []string{"js/packages/*"}},
+		"net/src/Lib/Lib.csproj":       {Path: "net/src/Lib/Lib.csproj", Ecosystem: "NuGet", Manager: "dotnet", Note: "NuGet lockfiles are opt-in (RestorePackagesWithLockFile)", Exact: true},
+		"net/src/Float/Float.fsproj":   {Path: "net/src/Float/Float.fsproj", Ecosystem: "NuGet", Manager: "dotnet", Note: "NuGet lockfiles are opt-in (RestorePackagesWithLockFile)", Range: "Serilog 4.*", RangeLine: 3},
+		"net/src/Ranged/Ranged.vbproj": {Path: "net/src/Ranged/Ranged.vbproj", Ecosystem: "NuGet", Manager: "dotnet", Note: "NuGet lockfiles are opt-in (RestorePackagesWithLockFile)"},
+		"gr/build.gradle":              {Path: "gr/build.gradle", Ecosystem: "Maven", Manager: "gradle", Note: "Gradle dependency locking is optional; gradle.lockfile is used when present", Range: `"org.slf4j:slf4j-api:2.+"`, RangeLine: 3, Members: []string{"gr/app", "gr/lib/util"}},
 		"examples/celery/pyproject.toml": {Path: "examples/celery/pyproject.toml", Ecosystem: "PyPI", Manager: "python", LockNeeded: true, Range: "celery>=5", RangeLine: 3,
 			OutOfScope: "example code under examples/ (default)"},
 		"app/requirements.txt": {Path: "app/requirements.txt", Ecosystem: "PyPI", Manager: "pip", LockNeeded: true, Range: "flask>=3.0", RangeLine: 2,
