@@ -23,6 +23,9 @@ const (
 	ScopeExample = "example" // examples, samples, demos, tutorials
 	ScopeDocs    = "docs"    // documentation: docs/, README, *.md
 	ScopeVendor  = "vendor"  // third-party code copied into the tree
+	// ScopeUnshipped: a product-looking file that .gitattributes
+	// export-ignore leaves out of the source archive.
+	ScopeUnshipped = "unshipped"
 )
 
 // SecretScan summarises one secret scan of the tree.

@@ -603,6 +603,148 @@ jobs:
 			line: map[string]int{WorkflowPermissionsLeastPrivilege: 4},
 		},
 		{
+			// A called workflow gets no more than its caller grants: jobs
+			// that call a reusable workflow asking for the scope need it.
+			name: "top-level write reaching jobs that call a reusable workflow asking for it",
+			files: map[string]string{
+				".github/workflows/tests.yml": `on:
+  pull_request:
+permissions:
+  contents: write
+jobs:
+  lint:
+    uses: ./.github/workflows/script.yml
+  unit:
+    uses: ./.github/workflows/script.yml
+`,
+				".github/workflows/script.yml": `on:
+  workflow_call:
+jobs:
+  run:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+    steps:
+      - run: npm test
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.True},
+		},
+		{
+			name: "top-level write reaching jobs that call a reusable workflow asking for less",
+			files: map[string]string{
+				".github/workflows/tests.yml": `on:
+  pull_request:
+permissions:
+  contents: write
+  packages: write
+jobs:
+  lint:
+    uses: ./.github/workflows/script.yml
+  unit:
+    uses: ./.github/workflows/script.yml
+`,
+				".github/workflows/script.yml": `on:
+  workflow_call:
+permissions:
+  contents: write
+jobs:
+  run:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.False},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 3},
+		},
+		{
+			// mocha: id-token: write for coverage uploads reaches every job
+			// of a test workflow that publishes nothing.
+			name: "top-level id-token only in a workflow that neither publishes nor logs in",
+			files: map[string]string{".github/workflows/tests.yml": `on:
+  pull_request:
+permissions:
+  contents: read
+  id-token: write
+jobs:
+  inputs:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo split
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+      - uses: codecov/codecov-action@v5
+        with:
+          use_oidc: true
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.True},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 3},
+		},
+		{
+			// Trusted publishing trusts the workflow's identity: a test job
+			// holding it could publish.
+			name: "top-level id-token only in a workflow that publishes",
+			files: map[string]string{".github/workflows/release.yml": `on:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+  id-token: write
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+  publish:
+    needs: test
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm publish --provenance
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.False},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 4},
+		},
+		{
+			name: "top-level id-token only in a workflow that logs in to a cloud",
+			files: map[string]string{".github/workflows/deploy.yml": `on:
+  push:
+    branches: [main]
+permissions:
+  id-token: write
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502
+        with:
+          role-to-assume: arn:aws:iam::1:role/deploy
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.False},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 4},
+		},
+		{
+			name: "top-level id-token only with a job calling another repository's workflow",
+			files: map[string]string{".github/workflows/ci.yml": `on:
+  pull_request:
+permissions:
+  id-token: write
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+  release:
+    uses: org/shared/.github/workflows/release.yml@e3dd6a429d7300a6a4c196c26e071d42e0343502
+`},
+			want: map[string]rule.Outcome{WorkflowPermissionsLeastPrivilege: rule.False},
+			line: map[string]int{WorkflowPermissionsLeastPrivilege: 3},
+		},
+		{
 			name: "top-level write where one job does not use the token",
 			files: map[string]string{".github/workflows/triage.yml": `on:
   pull_request:

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/assaysec/assay/internal/evidence"
+	"github.com/assaysec/assay/internal/evidence/publishing"
 	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/rule"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -34,6 +35,7 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 	const id = WorkflowPermissionsLeastPrivilege
 	var out []rule.Finding
 	seen := false
+	wf := newWorkflows(evidence.Facts[evidence.CIPipeline](ev))
 	for _, it := range evidence.Facts[evidence.CIPipeline](ev) {
 		pl := it.Fact
 		if pl.System != evidence.CIGitHubActions {
@@ -83,11 +85,25 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 			// is a release job: the scopes are set, and set for releasing.
 			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to %s, in a workflow that runs only on releases (%s); scoping them per job would narrow them further", strings.Join(writeScopes(top), ", "), reached, triggerNames(pl.Triggers)))
 			said = true
-		case top != nil && len(writeScopes(top)) > 0 && len(inheriting) > 1 && !slices.ContainsFunc(pl.Jobs, func(j evidence.CIJob) bool { return j.Permissions == nil && !jobUsesToken(j) }):
+		case top != nil && len(writeScopes(top)) > 0 && len(inheriting) > 1 && !slices.ContainsFunc(pl.Jobs, func(j evidence.CIJob) bool {
+			return j.Permissions == nil && !jobUsesToken(j) && !wf.callNeeds(j, writeScopes(top))
+		}):
 			// Every job the top-level block reaches calls the forge API with
-			// the workflow token, so each needs the grant: scoping it per job
-			// would repeat the same block, not narrow it.
-			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to %s, each of which uses the workflow token", strings.Join(writeScopes(top), ", "), reached))
+			// the workflow token, or calls a reusable workflow that asks for
+			// the same scopes (a called workflow gets no more than its caller
+			// grants, so the caller must), so each needs the grant: scoping
+			// it per job would repeat the same block, not narrow it.
+			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant write on %s to %s, each of which uses the workflow token or calls a reusable workflow that asks for it", strings.Join(writeScopes(top), ", "), reached))
+			said = true
+		case top != nil && slices.Equal(writeScopes(top), []string{"id-token"}) && len(inheriting) > 1 && !wf.usesIdentity(pl.Path):
+			// id-token: write lets a job ask GitHub for an OIDC identity
+			// token; it gives the GITHUB_TOKEN no write access to the
+			// repository. The identity is worth something only where a
+			// registry or cloud trusts it, and the ones this repository
+			// shows (trusted publishing, cloud logins) are checked: none is
+			// in this workflow or the workflows it calls. The scopes are
+			// set, if more broadly than needed.
+			out = append(out, rule.New(id, rule.True, loc(pl.Path, top.Line), "top-level permissions grant only id-token: write to %s, in a workflow that neither publishes nor logs in to a cloud: it gives no write access to the repository; granting it per job would narrow it further", reached))
 			said = true
 		case top != nil && len(writeScopes(top)) > 0 && len(inheriting) > 1:
 			out = append(out, rule.New(id, rule.False, loc(pl.Path, top.Line), "top-level permissions grant write on %s to %s; grant them only on the jobs that need them", strings.Join(writeScopes(top), ", "), reached))
@@ -119,6 +135,110 @@ func workflowPermissionsLeastPrivilege(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.NotApplicable, evidence.Location{}, "no GitHub Actions workflows (CI found: %s); GitLab job tokens are scoped in project settings", ciFound(ev))}
 	}
 	return out
+}
+
+// workflows indexes the GitHub Actions workflows by path, to follow a
+// job's call of a local reusable workflow.
+type workflows struct {
+	byPath map[string]evidence.CIPipeline
+	pubs   map[string]bool // workflows with a publish step
+}
+
+func newWorkflows(items []evidence.Item[evidence.CIPipeline]) workflows {
+	w := workflows{byPath: map[string]evidence.CIPipeline{}, pubs: map[string]bool{}}
+	var pls []evidence.CIPipeline
+	for _, it := range items {
+		if it.Fact.System == evidence.CIGitHubActions || it.Fact.System == evidence.CIGitHubComposite {
+			w.byPath[it.Fact.Path] = it.Fact
+			pls = append(pls, it.Fact)
+		}
+	}
+	for _, p := range publishing.Find(pls) {
+		w.pubs[p.Pipeline] = true
+	}
+	return w
+}
+
+// callee returns the local reusable workflow job j calls.
+func (w workflows) callee(j evidence.CIJob) (evidence.CIPipeline, bool) {
+	if !strings.HasPrefix(j.Uses, "./") {
+		return evidence.CIPipeline{}, false
+	}
+	pl, ok := w.byPath[path.Clean(strings.TrimPrefix(j.Uses, "./"))]
+	return pl, ok
+}
+
+// callNeeds reports whether job j calls a local reusable workflow that
+// asks, at its top level or on one of its jobs, for write on every one of
+// scopes: GitHub caps a called workflow's token at what the calling job
+// grants, so the caller needs the grant.
+func (w workflows) callNeeds(j evidence.CIJob, scopes []string) bool {
+	pl, ok := w.callee(j)
+	if !ok || len(scopes) == 0 {
+		return false
+	}
+	asked := map[string]bool{}
+	for _, s := range writeScopes(pl.Permissions) {
+		asked[s] = true
+	}
+	for _, cj := range pl.Jobs {
+		for _, s := range writeScopes(cj.Permissions) {
+			asked[s] = true
+		}
+	}
+	for _, s := range scopes {
+		if !asked[s] {
+			return false
+		}
+	}
+	return true
+}
+
+// usesIdentity reports whether the workflow at p, or a local workflow it
+// calls, publishes a release or logs in to a cloud: the places where an
+// OIDC identity token of the workflow is known to be trusted.
+func (w workflows) usesIdentity(p string) bool {
+	seen := map[string]bool{}
+	var walk func(p string) bool
+	walk = func(p string) bool {
+		if seen[p] {
+			return false
+		}
+		seen[p] = true
+		if w.pubs[p] {
+			return true
+		}
+		for _, j := range w.byPath[p].Jobs {
+			for _, s := range j.Steps {
+				if strings.HasPrefix(s.Uses, "./") {
+					// A local action: its steps are read from its action.yml;
+					// one that cannot be read may log in, so it counts.
+					a := strings.TrimSuffix(strings.TrimPrefix(evidence.ActionName(s.Uses), "./"), "/")
+					sub, ok := w.byPath[a+"/action.yml"]
+					if !ok {
+						sub, ok = w.byPath[a+"/action.yaml"]
+					}
+					if !ok || sub.System != evidence.CIGitHubComposite || walk(sub.Path) {
+						return true
+					}
+					continue
+				}
+				name := strings.ToLower(evidence.ActionName(s.Uses))
+				if slices.ContainsFunc(cloudLogins, func(cl cloudLogin) bool { return cl.action == name }) {
+					return true
+				}
+			}
+			// A reusable workflow of another repository, or a local one
+			// that cannot be read, may publish with the identity.
+			if j.Uses != "" {
+				if c, ok := w.callee(j); !ok || walk(c.Path) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(p)
 }
 
 // tokenUse matches a script or input that uses the workflow token: the gh

@@ -178,7 +178,7 @@ func noDefaultCredentials(ev *evidence.Set) []rule.Finding {
 	}
 	note := ""
 	if apart > 0 {
-		note = fmt.Sprintf("; %d in tests, examples, docs or CI test services are listed by secretsConfinedToTests", apart)
+		note = fmt.Sprintf("; %d in tests, examples, docs, CI test services or export-ignored files are listed by secretsConfinedToTests", apart)
 	}
 	f := rule.New(id, rule.True, evidence.Location{}, "no default password in the settings, seed data or login instructions of %d product files%s", scan.ProductFiles, note)
 	f.Values = map[string]string{"productFiles": strconv.Itoa(scan.ProductFiles)}
@@ -197,6 +197,8 @@ func scopeName(scope string, build bool) string {
 		return "documentation"
 	case scope == evidence.ScopeVendor:
 		return "vendored third-party"
+	case scope == evidence.ScopeUnshipped:
+		return "git-archive-excluded"
 	}
 	return scope
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
@@ -69,7 +70,7 @@ var kinds = map[string]kind{
 	"setup.cfg":        {ecosystem: "PyPI", manager: "setuptools", lockfiles: pythonLockfiles, needsLock: setuptoolsNeedsLock("setup.cfg")},
 	"setup.py":         {ecosystem: "PyPI", manager: "setuptools", lockfiles: pythonLockfiles, needsLock: setuptoolsNeedsLock("setup.py")},
 	"Pipfile":          {ecosystem: "PyPI", manager: "pipenv", lockfiles: []string{"Pipfile.lock"}},
-	"requirements.in":  {ecosystem: "PyPI", manager: "pip-tools", lockfiles: []string{"requirements.txt"}},
+	"requirements.in":  {ecosystem: "PyPI", manager: "pip-tools", lockfiles: []string{"requirements.txt", "pylock.toml"}},
 	"Gemfile":          {ecosystem: "RubyGems", manager: "bundler", lockfiles: []string{"Gemfile.lock"}},
 	"composer.json":    {ecosystem: "Packagist", manager: "composer", lockfiles: []string{"composer.lock"}, needsLock: composerNeedsLock},
 	"Package.swift":    {ecosystem: "SwiftURL", manager: "swiftpm", lockfiles: []string{"Package.resolved"}, needsLock: swiftNeedsLock},
@@ -90,6 +91,7 @@ func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.R
 	var out []evidence.Record
 	sc := c.cfg.ProductScope()
 	native := cgoLibraries(in.Tree, sc)
+	pylocks := namedPylocks(in.Tree)
 	for _, e := range in.Tree.Entries() {
 		base := path.Base(e.Path)
 		k, ok := kinds[base]
@@ -128,7 +130,7 @@ func (c Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.R
 			// already: neither adds a component list of its own.
 			continue
 		}
-		m.Lockfiles = findLockfiles(in.Tree, path.Dir(e.Path), k.lockfiles)
+		m.Lockfiles = findLockfiles(in.Tree, path.Dir(e.Path), k.lockfiles, pylocks)
 		resolution(in.Tree, base, data, &m)
 		if base == "go.mod" {
 			m.Native = native[path.Dir(e.Path)]
@@ -246,8 +248,11 @@ func skipped(p string) bool {
 }
 
 // findLockfiles looks for lockfiles next to the manifest, then in ancestor
-// directories (workspaces keep one lockfile at their root).
-func findLockfiles(t *source.Tree, dir string, names []string) []string {
+// directories (workspaces keep one lockfile at their root). Where names
+// include pylock.toml, the named PEP 751 locks of a directory
+// (pylock.<name>.toml, from pylocks) count too.
+func findLockfiles(t *source.Tree, dir string, names []string, pylocks map[string][]string) []string {
+	named := slices.Contains(names, "pylock.toml")
 	for {
 		var found []string
 		for _, n := range names {
@@ -256,11 +261,35 @@ func findLockfiles(t *source.Tree, dir string, names []string) []string {
 				found = append(found, p)
 			}
 		}
+		if named {
+			found = append(found, pylocks[dir]...)
+		}
 		if len(found) > 0 || dir == "." || dir == "/" || dir == "" {
 			return found
 		}
 		dir = path.Dir(dir)
 	}
+}
+
+// namedPylocks returns, by directory, the PEP 751 lockfiles named for
+// what they lock: pylock.<name>.toml (pylock.314.toml for one Python
+// version, pylock.docs.toml for one environment). The name has no dot.
+func namedPylocks(t *source.Tree) map[string][]string {
+	out := map[string][]string{}
+	for _, e := range t.Entries() {
+		base := path.Base(e.Path)
+		name, ok := strings.CutPrefix(base, "pylock.")
+		if !ok {
+			continue
+		}
+		name, ok = strings.CutSuffix(name, ".toml")
+		if !ok || name == "" || strings.Contains(name, ".") {
+			continue
+		}
+		dir := path.Dir(e.Path)
+		out[dir] = append(out[dir], e.Path)
+	}
+	return out
 }
 
 func npmNeedsLock(data []byte) (bool, string) {

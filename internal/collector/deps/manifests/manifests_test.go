@@ -112,12 +112,21 @@ import "C"
 	// setuptools projects: the dependencies in setup.cfg beside a setup()
 	// shim, in a setup.py list literal, and a shim whose pyproject.toml
 	// declares them already.
-	"st/setup.cfg":         "[metadata]\nname = cli\n\n[options]\ninstall_requires =\n    requests[socks] >=2.22.0\n    colorama>=0.2.4; sys_platform==\"win32\"\npython_requires = >=3.7\n",
-	"st/setup.py":          "from setuptools import setup\nsetup()\n",
-	"legacy/setup.py":      "from setuptools import setup\n\nsetup(\n    name='x',\n    install_requires=[\n        'idna==3.7',\n        'requests>=2',\n    ],\n)\n",
-	"shim/setup.py":        "from setuptools import setup\nsetup(install_requires=['six'])\n",
-	"shim/pyproject.toml":  "[project]\nname = \"shim\"\ndependencies = [\"six==1.16.0\"]\n",
-	"swift/Package.swift":  "let package = Package(name: \"A\", targets: [.target(name: \"A\"), .testTarget(name: \"ATests\", dependencies: [\"A\"])])\n",
+	"st/setup.cfg":        "[metadata]\nname = cli\n\n[options]\ninstall_requires =\n    requests[socks] >=2.22.0\n    colorama>=0.2.4; sys_platform==\"win32\"\npython_requires = >=3.7\n",
+	"st/setup.py":         "from setuptools import setup\nsetup()\n",
+	"legacy/setup.py":     "from setuptools import setup\n\nsetup(\n    name='x',\n    install_requires=[\n        'idna==3.7',\n        'requests>=2',\n    ],\n)\n",
+	"shim/setup.py":       "from setuptools import setup\nsetup(install_requires=['six'])\n",
+	"shim/pyproject.toml": "[project]\nname = \"shim\"\ndependencies = [\"six==1.16.0\"]\n",
+	"swift/Package.swift": "let package = Package(name: \"A\", targets: [.target(name: \"A\"), .testTarget(name: \"ATests\", dependencies: [\"A\"])])\n",
+	// PEP 751 locks: pip-tools input compiled to pylock.toml, and a
+	// requirements file locked per Python version (pydantic's Pyodide
+	// test environment); pylock.a.b.toml is no PEP 751 name.
+	"uvc/requirements.in":  "pydantic>=2\n",
+	"uvc/pylock.toml":      "lock-version = \"1.0\"\n",
+	"pyo/requirements.in":  "pytest\n",
+	"pyo/pylock.314.toml":  "lock-version = \"1.0\"\n",
+	"bad/requirements.in":  "pytest\n",
+	"bad/pylock.3.14.toml": "lock-version = \"1.0\"\n",
 	"swiftd/Package.swift": "let package = Package(name: \"B\", dependencies: [.package(url: \"https://github.com/apple/swift-log\", from: \"1.0.0\")])\n",
 }
 
@@ -178,6 +187,9 @@ func TestCollect_Resolution(t *testing.T) {
 		"shim/pyproject.toml":   {Path: "shim/pyproject.toml", Ecosystem: "PyPI", Manager: "python", LockNeeded: true},
 		"swift/Package.swift":   {Path: "swift/Package.swift", Ecosystem: "SwiftURL", Manager: "swiftpm", NoDependencies: true, Note: "Package.swift depends on no packages"},
 		"swiftd/Package.swift":  {Path: "swiftd/Package.swift", Ecosystem: "SwiftURL", Manager: "swiftpm", LockNeeded: true},
+		"uvc/requirements.in":   {Path: "uvc/requirements.in", Ecosystem: "PyPI", Manager: "pip-tools", LockNeeded: true, Lockfiles: []string{"uvc/pylock.toml"}},
+		"pyo/requirements.in":   {Path: "pyo/requirements.in", Ecosystem: "PyPI", Manager: "pip-tools", LockNeeded: true, Lockfiles: []string{"pyo/pylock.314.toml"}},
+		"bad/requirements.in":   {Path: "bad/requirements.in", Ecosystem: "PyPI", Manager: "pip-tools", LockNeeded: true},
 		"mod/go.mod": {Path: "mod/go.mod", Ecosystem: "Go", Manager: "go", NoDependencies: true, Note: "go.mod requires no modules",
 			Native: []string{"libfoo (pkg-config, mod/binding.go:3)", "libfoo-admin (pkg-config, mod/binding.go:3)"}},
 	}

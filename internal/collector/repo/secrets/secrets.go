@@ -112,7 +112,12 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 	// alone, so the byte budget cuts the same files on every run.
 	var picked []file
 	var budgeted int64
+	var unshipped exportIgnore
+	if data, err := in.Tree.ReadFile(".gitattributes", limits.MaxSmallFileSize); err == nil {
+		unshipped = parseExportIgnore(data)
+	}
 	for _, f := range plan(in.Tree.Entries()) {
+		f.Unshipped = unshipped.ignored(f.Path)
 		if tool := ScannerConfig(f.Path); tool != "" {
 			out = append(out, evidence.Record{Fact: evidence.SecretScannerConfig{Path: f.Path, Tool: tool}, Provenance: prov(f.Path, 0, "")})
 		}
@@ -262,6 +267,9 @@ type file struct {
 	source.Entry
 	Scope string
 	Build bool
+	// Unshipped: .gitattributes export-ignore leaves the file out of the
+	// source archive.
+	Unshipped bool
 }
 
 // plan orders the files so that what decides the claims is scanned first:
@@ -408,9 +416,19 @@ func (s *scanner) scanFile(f file, data []byte) (secrets []evidence.Secret, cred
 // credScope is the file's scope, except that a login instruction in the
 // project's own documentation describes the product's default account: it
 // is as much part of the product as the account itself.
+//
+// A setting or seed row in a product file that export-ignore leaves out of
+// the source archive (flysystem's docker-compose.yml of FTP and SFTP test
+// servers) configures the project's own tooling: it does not ship. A login
+// instruction still describes the product's account wherever it is
+// written, and a CI file keeps its scope so that build credentials are
+// still judged as such.
 func credScope(f file, form string) string {
-	if form == defaultcreds.FormInstruction && f.Scope == evidence.ScopeDocs {
+	switch {
+	case form == defaultcreds.FormInstruction && f.Scope == evidence.ScopeDocs:
 		return evidence.ScopeProduct
+	case form != defaultcreds.FormInstruction && f.Scope == evidence.ScopeProduct && f.Unshipped && !f.Build:
+		return evidence.ScopeUnshipped
 	}
 	return f.Scope
 }
