@@ -362,10 +362,17 @@ func dependenciesIntegrityPinned(ev *evidence.Set) []rule.Finding {
 			out = append(out, rule.New(id, rule.True, loc, "%s: all %s pinned by %s (%s)", f.Path, textsafe.Count(in.Total, "package"), in.Method, in.Note))
 		case in.Hashed >= in.Total:
 			out = append(out, rule.New(id, rule.True, loc, "%s: all %s pinned by %s", f.Path, textsafe.Count(in.Total, "package"), in.Method))
-		case in.Hashed == 0 && (f.Format == "java/pomxml" || f.Format == "java/gradlebuild" || f.Format == "java/gradleversioncatalog" || f.Format == "dotnet/msbuild"):
-			// Maven has no hash pinning in the pom, nor NuGet in a project
-			// file; verification may be configured elsewhere (an
-			// extension, a checksum policy, a lockfile in another place).
+		case in.Hashed == 0 && f.Format == "dotnet/msbuild":
+			// NuGet verifies the signature of every package it restores
+			// (nuget.org signs them all, and nuget.config may require
+			// trusted signers): an integrity mechanism, though not the
+			// content hashes a lock pins. Whether the build goes further
+			// is decided outside the project file.
+			out = append(out, rule.PointsElsewhere(id, loc, "%s: %s", f.Path, in.Note))
+		case in.Hashed == 0 && (f.Format == "java/pomxml" || f.Format == "java/gradlebuild" || f.Format == "java/gradleversioncatalog"):
+			// Maven has no hash pinning in the pom; verification may be
+			// configured elsewhere (an extension, a checksum policy, a
+			// lockfile in another place).
 			out = append(out, rule.Absent(id, loc, "%s: %s", f.Path, in.Note))
 		case in.Hashed == 0:
 			note := in.Note

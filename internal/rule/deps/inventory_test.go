@@ -102,9 +102,14 @@ func TestInventory_ScopeAndResolution(t *testing.T) {
 				evidence.DependencyFile{Path: "src/Lib/Lib.csproj", Format: "dotnet/msbuild", Packages: []evidence.DepPackage{{Name: "Serilog", Version: "4.0.0"}},
 					Unresolved: []evidence.DepUnresolved{{Name: "Humanizer", Line: 8, Reason: "version $(HumanizerVersion): $(HumanizerVersion) is not defined"}}}},
 			[]answer{{Outcome: rule.NotAvailable}}},
+		// NuGet verifies package signatures at restore: an integrity
+		// mechanism, so a project without a lock is no decisive absence.
 		{"nuget_project_without_lock_pins_no_hash", dependenciesIntegrityPinned,
 			[]evidence.Fact{evidence.DependencyFile{Path: "src/Lib/Lib.csproj", Format: "dotnet/msbuild", Integrity: evidence.DepIntegrity{Total: 2, Note: "project files pin no hashes"}},
 				evidence.Manifest{Path: "src/Lib/Lib.csproj", Ecosystem: "NuGet", Manager: "dotnet", Exact: true}},
+			[]answer{{Outcome: rule.False, Negative: rule.Elsewhere}}},
+		{"maven_pom_without_hashes_is_an_absence", dependenciesIntegrityPinned,
+			[]evidence.Fact{evidence.DependencyFile{Path: "pom.xml", Format: "java/pomxml", Integrity: evidence.DepIntegrity{Total: 2, Note: "the pom pins no hashes"}}},
 			[]answer{noSignal}},
 		{"nuget_project_beside_its_lock_is_pinned", dependenciesIntegrityPinned,
 			[]evidence.Fact{evidence.DependencyFile{Path: "src/Lib/Lib.csproj", Format: "dotnet/msbuild", Integrity: evidence.DepIntegrity{Method: "contentHash in packages.lock.json", Hashed: 2, Total: 2}},
