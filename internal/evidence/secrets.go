@@ -23,6 +23,9 @@ const (
 	ScopeExample = "example" // examples, samples, demos, tutorials
 	ScopeDocs    = "docs"    // documentation: docs/, README, *.md
 	ScopeVendor  = "vendor"  // third-party code copied into the tree
+	// ScopeUnpublished is a key or certificate file in a workspace member
+	// that is never published while another member is.
+	ScopeUnpublished = "unpublished"
 )
 
 // SecretScan summarises one secret scan of the tree.

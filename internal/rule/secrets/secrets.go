@@ -197,6 +197,8 @@ func scopeName(scope string, build bool) string {
 		return "documentation"
 	case scope == evidence.ScopeVendor:
 		return "vendored third-party"
+	case scope == evidence.ScopeUnpublished:
+		return "never-published package's"
 	}
 	return scope
 }
