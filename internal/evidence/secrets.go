@@ -26,6 +26,9 @@ const (
 	// ScopeUnshipped: a product-looking file that .gitattributes
 	// export-ignore leaves out of the source archive.
 	ScopeUnshipped = "unshipped"
+	// ScopeUnpublished is a key or certificate file in a workspace member
+	// that is never published while another member is.
+	ScopeUnpublished = "unpublished"
 )
 
 // SecretScan summarises one secret scan of the tree.

@@ -14,7 +14,7 @@ import (
 // Link is one entry of contact_links.
 type Link struct {
 	Name, URL, About string
-	Line             int // line of the url key, or of the entry
+	Line             int // line of the url key, or of the entry when it has none
 }
 
 // MaxLinks caps how many links are read.
@@ -56,7 +56,10 @@ func Parse(data []byte) ([]Link, error) {
 					l.About = v.Value
 				}
 			}
-			if l.URL != "" {
+			// An entry without a url is still read when its text says
+			// where to go ("Please report security vulnerabilities to
+			// security@example.org"): the address is the contact.
+			if l.URL != "" || l.About != "" {
 				out = append(out, l)
 			}
 		}

@@ -16,6 +16,8 @@ contact_links:
   - name: Chat
     url: https://chat.acme.org
   - name: no url
+  - name: Security Contact
+    about: Please report security vulnerabilities to security@acme.org
 `
 	got, err := Parse([]byte(in))
 	if err != nil {
@@ -24,6 +26,7 @@ contact_links:
 	want := []Link{
 		{Name: "Security issue", URL: "https://github.com/acme/tool/security/advisories/new", About: "Do not report security issues publicly. Create a private advisory.", Line: 4},
 		{Name: "Chat", URL: "https://chat.acme.org", Line: 7},
+		{Name: "Security Contact", About: "Please report security vulnerabilities to security@acme.org", Line: 9},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Parse() mismatch (-want +got):\n%s", diff)

@@ -325,3 +325,43 @@ func TestFrameworkDocumentedNegatives(t *testing.T) {
 		})
 	}
 }
+
+// A plan with roles, contacts and how customers are told is published even
+// without a post-incident review (lodash's incident_response_plan.md); a
+// plan missing one of the three is not.
+func TestIncidentPlanPublished(t *testing.T) {
+	hit := func(topic string, line int) evidence.TopicHit {
+		return evidence.TopicHit{Topic: topic, Path: "incident_response_plan.md", Line: line}
+	}
+	plan := func(hs ...evidence.TopicHit) *evidence.Set {
+		return evidence.NewSet(evidence.Record{Fact: evidence.Document{Purpose: "incident_plan", Ref: "incident_response_plan.md", Found: true, Topics: hs}})
+	}
+	type brief struct {
+		Outcome rule.Outcome
+		Message string
+	}
+	tests := []struct {
+		name string
+		ev   *evidence.Set
+		want brief
+	}{
+		{"all_four", plan(hit("roles", 55), hit("contacts", 144), hit("communication", 90), hit("post-incident review", 170)),
+			brief{rule.True, "incident_response_plan.md covers roles (incident_response_plan.md:55), contacts (incident_response_plan.md:144), communication (incident_response_plan.md:90)"}},
+		{"no_post_incident_review", plan(hit("roles", 55), hit("contacts", 144), hit("communication", 90)),
+			brief{rule.True, "incident_response_plan.md covers roles (incident_response_plan.md:55), contacts (incident_response_plan.md:144), communication (incident_response_plan.md:90); no post-incident review found"}},
+		{"no_communication", plan(hit("roles", 55), hit("contacts", 144), hit("post-incident review", 170)),
+			brief{rule.False, "incident_response_plan.md covers roles (incident_response_plan.md:55), contacts (incident_response_plan.md:144); missing communication"}},
+		{"no_plan", evidence.NewSet(), brief{rule.False, "no incident support plan found (support.incident_plan, docs/*incident*)"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := incidentPlanPublished(tc.ev)
+			if len(fs) != 1 {
+				t.Fatalf("incidentPlanPublished() = %d findings, want 1: %+v", len(fs), fs)
+			}
+			if diff := cmp.Diff(tc.want, brief{fs[0].Outcome, fs[0].Message}); diff != "" {
+				t.Errorf("incidentPlanPublished() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -199,6 +199,8 @@ func scopeName(scope string, build bool) string {
 		return "vendored third-party"
 	case scope == evidence.ScopeUnshipped:
 		return "git-archive-excluded"
+	case scope == evidence.ScopeUnpublished:
+		return "never-published package's"
 	}
 	return scope
 }

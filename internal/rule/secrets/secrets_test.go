@@ -38,6 +38,7 @@ var (
 	cutScan  = evidence.SecretScan{Detectors: 79, Files: 10, ProductFiles: 8, Cut: "time limit of 1m0s", Unscanned: 30, UnscannedProduct: 22, UnscannedBuild: 1}
 	prodKey  = evidence.Secret{Detector: "secrets/privatekey", Path: "deploy/server.key", Line: 1, Fingerprint: "ab12cd34", Scope: evidence.ScopeProduct}
 	testKey  = evidence.Secret{Detector: "secrets/privatekey", Path: "tests/k.pem", Line: 1, Fingerprint: "ab12cd34", Scope: evidence.ScopeTest}
+	toolKey  = evidence.Secret{Detector: "secrets/privatekey", Path: "bogo/keys/key.pem", Line: 1, Fingerprint: "ab12cd34", Scope: evidence.ScopeUnpublished}
 	ciToken  = evidence.Secret{Detector: "secrets/npmjsaccesstoken", Path: ".npmrc", Line: 2, Fingerprint: "0011aabb", Scope: evidence.ScopeProduct, Build: true}
 	compose  = evidence.DefaultCredential{Path: "compose.yml", Line: 4, Key: "POSTGRES_PASSWORD", Form: evidence.CredSetting, Reason: "a well-known default password", Fingerprint: "5e884898", Scope: evidence.ScopeProduct}
 	ciDB     = evidence.DefaultCredential{Path: ".github/workflows/test.yml", Line: 20, Key: "POSTGRES_PASSWORD", Form: evidence.CredSetting, Reason: "a well-known default password", Fingerprint: "5e884898", Scope: evidence.ScopeProduct, Build: true}
@@ -54,6 +55,8 @@ func TestRules(t *testing.T) {
 	}{
 		{"secrets_clean", noHardcodedSecrets, set(fullScan), []brief{{Outcome: rule.True}}},
 		{"secrets_test_only", noHardcodedSecrets, set(fullScan, testKey), []brief{{Outcome: rule.True}}},
+		{"secrets_unpublished_member_only", noHardcodedSecrets, set(fullScan, toolKey), []brief{{Outcome: rule.True}}},
+		{"confined_unpublished_member", secretsConfinedToTests, set(fullScan, toolKey), []brief{{rule.True, "", "bogo/keys/key.pem", 1}}},
 		{"secrets_product", noHardcodedSecrets, set(fullScan, prodKey, testKey, ciToken), []brief{
 			{rule.False, rule.Violation, "deploy/server.key", 1}, {rule.False, rule.Violation, ".npmrc", 2}}},
 		{"secrets_cut_short", noHardcodedSecrets, set(cutScan), []brief{{Outcome: rule.NotAvailable}}},

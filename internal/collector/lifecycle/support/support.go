@@ -376,15 +376,26 @@ func supportDocs(in *collector.Input) []string {
 func isReadme(p string) bool { return strings.HasPrefix(strings.ToLower(path.Base(p)), "readme") }
 
 // topic is one thing a document should cover and the words that show it.
+// When about is set, a line counts only if it also matches about: a bare
+// "daily" or "monthly" is a frequency of something, and only a line that
+// names releases or updates says how often those come.
 type topic struct {
-	name string
-	re   *lazyre.Regexp
+	name  string
+	re    *lazyre.Regexp
+	about *lazyre.Regexp
+}
+
+// about restricts the first topic (the one a bare word over-matches) to
+// lines that also match re.
+func about(re *lazyre.Regexp, ts []topic) []topic {
+	ts[0].about = re
+	return ts
 }
 
 func topics(pairs ...string) []topic {
 	var out []topic
 	for i := 0; i+1 < len(pairs); i += 2 {
-		out = append(out, topic{pairs[i], lazyre.New(`(?i)` + pairs[i+1])})
+		out = append(out, topic{name: pairs[i], re: lazyre.New(`(?i)` + pairs[i+1])})
 	}
 	return out
 }
@@ -392,10 +403,10 @@ func topics(pairs ...string) []topic {
 // Topics each kind of document is expected to cover (Code of Practice 4.1.2,
 // 4.1.3 and 4.3.1).
 var (
-	UpdatePolicyTopics = topics(
+	UpdatePolicyTopics = about(frequencyAbout, topics(
 		"frequency", `\b(daily|weekly|fortnightly|monthly|quarterly|yearly|annually|every (\d+(\s*(-|–|to|or)\s*\d+)?|two|three|four|six|eight|twelve|few|couple of) (days|weeks|months|years)|every (other )?(day|week|month|quarter|year)|(once|twice) a (week|month|quarter|year)|per (week|month|quarter)|release cadence|release schedule|regular(ly)? (release|update)s?)\b`,
 		"how updates are applied", `\b(upgrad(e|ing)|apply(ing)? (an |the |a )?(update|patch|release)|install(ing)? (an |the |a )?(update|new version|release)|auto(matic)?[- ]update|replace the binary|go install)`,
-	)
+	))
 	UserDocTopics = topics(
 		"updates", `\b(upgrad(e|ing)|updat(e|ing)|patch(es|ing)?)\b`,
 		"MFA", `\b(mfa|multi[- ]factor|two[- ]factor|2fa|totp|webauthn|passkey)`,
@@ -403,6 +414,9 @@ var (
 		"least privilege", `(least[- ]privilege|minimal (permissions|privileges)|role[- ]based access|\brbac\b|non-root|unprivileged)`,
 		"exposed ports", `\b(ports?|firewall|expos(e|ed|ing)|listen(s|ing)? on|network access)\b`,
 	)
+	// frequencyAbout is what a frequency must be about: a release
+	// checklist's "run the daily-tests workflow" states no release cadence.
+	frequencyAbout     = lazyre.New(`(?i)\b(releas|updat|upgrad|versions?\b|patch|publish|ship|tag(s|ged)?\b|cadence)`)
 	IncidentPlanTopics = topics(
 		"roles", `\b(roles?|responsibilit(y|ies)|incident (commander|manager|lead)|on-call)\b`,
 		"contacts", `(\bcontacts?\b|[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|\bphone\b|\bhotline\b)`,
@@ -418,7 +432,11 @@ var (
 var (
 	cadenceDocRe = lazyre.New(`(?i)(?:^|/)(?:updating|updates|update[-_]policy|versioning|releasing|release[^/]*)\.(?:md|markdown|rst|adoc|txt)$`)
 	upgradeDocRe = lazyre.New(`(?i)(?:^|/)(?:migration|migrating|upgrading|upgrade)[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
-	threatDocRe  = lazyre.New(`(?i)(?:^|/)threat[-_ ]?model[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
+	// Release notes and histories are the changelog: a list of past
+	// changes ("Set Dependabot schedule interval to monthly") and no
+	// statement of how often releases come.
+	releaseNotesRe = lazyre.New(`(?i)(?:^|/)release[-_ ]?(?:notes|history|log)[^/]*$`)
+	threatDocRe    = lazyre.New(`(?i)(?:^|/)threat[-_ ]?model[^/]*\.(?:md|markdown|rst|adoc|txt)$`)
 )
 
 // ThreatModelTopics show that a threat model document models threats.
@@ -430,7 +448,12 @@ var ThreatModelTopics = topics(
 func (c *collection) documents(cfg *config.Config) {
 	s := cfg.Support
 	c.docSet("support_policy", refs(s.Policy), []string{"SUPPORT.md", "docs/SUPPORT.md", ".github/SUPPORT.md", "docs/support.md"}, UpdatePolicyTopics)
-	updateDocs := c.conventional(cadenceDocRe.String())
+	var updateDocs []string
+	for _, p := range c.conventional(cadenceDocRe.String()) {
+		if !releaseNotesRe.MatchString(p) {
+			updateDocs = append(updateDocs, p)
+		}
+	}
 	c.docSet("update_policy", refs(s.UpdatePolicy), updateDocs, UpdatePolicyTopics)
 	if s.UpdatePolicy == "" {
 		// Upgrade guides say how to apply an update, never how often.
@@ -528,7 +551,7 @@ func findTopics(path, text string, want []topic) []evidence.TopicHit {
 	lines := strings.Split(text, "\n")
 	for _, t := range want {
 		for i, l := range lines {
-			if t.re.MatchString(l) {
+			if t.re.MatchString(l) && (t.about == nil || t.about.MatchString(l)) {
 				hits = append(hits, evidence.TopicHit{Topic: t.name, Path: path, Line: i + 1})
 				break
 			}

@@ -211,6 +211,15 @@ func TestUpdateDocumentsByConvention(t *testing.T) {
 			"docs/RELEASING.md covers frequency (docs/RELEASING.md:3), how updates are applied (docs/RELEASING.md:1)"},
 		{"cadence_in_code_is_not_stated", map[string]string{"docs/RELEASING.md": releasing}, rule.False,
 			"docs/RELEASING.md covers how updates are applied (docs/RELEASING.md:1); missing frequency"},
+		// A release checklist step that runs a CI job named for its
+		// schedule states no release cadence (rustls' RELEASING.md).
+		{"scheduled_ci_job_is_no_release_cadence", map[string]string{"RELEASING.md": "## Before making a release\n\n1. Run `cargo update`.\n2. Run the daily-tests CI workflow to check for unfixed regressions.\n"}, rule.False,
+			"RELEASING.md covers how updates are applied (RELEASING.md:1); missing frequency"},
+		// Release notes are the changelog: an entry about a bot's schedule
+		// is no update policy, so no document is found (fastapi's
+		// docs/release-notes.md).
+		{"release_notes_are_no_policy", map[string]string{"docs/release-notes.md": "# Release Notes\n\n* Set Dependabot schedule interval to \"monthly\".\n* Upgrade latest-changes to 0.7.1.\n"}, rule.False,
+			"no update policy found (support.update_policy, SUPPORT.md, UPDATING.md, VERSIONING*, RELEASING*, UPGRADING*, MIGRATION*)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

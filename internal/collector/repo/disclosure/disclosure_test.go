@@ -108,6 +108,11 @@ func TestDisclosure_WherePoliciesLive(t *testing.T) {
 			answer{rule.True, "", "docs/overview.rst", 13}, answer{rule.True, "", "docs/overview.rst", 13}},
 		{"issue_template_pointer", map[string]string{".github/ISSUE_TEMPLATE/config.yml": chooser},
 			answer{rule.True, "", ".github/ISSUE_TEMPLATE/config.yml", 4}, answer{rule.True, "", ".github/ISSUE_TEMPLATE/config.yml", 4}},
+		// A contact entry with no url whose text names the address
+		// (fastapi's chooser, after its SECURITY.md moved to the
+		// organisation): the address is a private route in the repository.
+		{"issue_template_entry_without_url", map[string]string{".github/ISSUE_TEMPLATE/config.yml": "blank_issues_enabled: false\ncontact_links:\n  - name: Security Contact\n    about: Please report security vulnerabilities to security@acme.org\n  - name: Question\n    url: https://github.com/acme/tool/discussions\n"},
+			answer{rule.True, "", ".github/ISSUE_TEMPLATE/config.yml", 3}, answer{rule.True, "", ".github/ISSUE_TEMPLATE/config.yml", 3}},
 		{"issue_template_without_security", map[string]string{".github/ISSUE_TEMPLATE/config.yml": chooserNoSecurity},
 			answer{rule.False, rule.NoSignal, "", 0}, answer{rule.False, rule.NoSignal, "", 0}},
 		{"security_file_refuses_reports", map[string]string{"SECURITY.md": refusal, "security.txt": refusal},

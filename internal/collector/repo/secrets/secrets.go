@@ -116,7 +116,7 @@ func (c Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence
 	if data, err := in.Tree.ReadFile(".gitattributes", limits.MaxSmallFileSize); err == nil {
 		unshipped = parseExportIgnore(data)
 	}
-	for _, f := range plan(in.Tree.Entries()) {
+	for _, f := range plan(in.Tree.Entries(), unpublishedCrates(in.Tree)) {
 		f.Unshipped = unshipped.ignored(f.Path)
 		if tool := ScannerConfig(f.Path); tool != "" {
 			out = append(out, evidence.Record{Fact: evidence.SecretScannerConfig{Path: f.Path, Tool: tool}, Provenance: prov(f.Path, 0, "")})
@@ -275,16 +275,23 @@ type file struct {
 // plan orders the files so that what decides the claims is scanned first:
 // CI and build files, then product files, then docs, examples, vendored
 // code and tests. A limit that cuts the scan short then costs the least.
-func plan(entries []source.Entry) []file {
+// Key and certificate files in unpublished workspace members are no
+// product: no registry gets them, and code would have to embed them to
+// ship them.
+func plan(entries []source.Entry, unpublished []string) []file {
 	out := make([]file, 0, len(entries))
 	for _, e := range entries {
-		out = append(out, file{Entry: e, Scope: Scope(e.Path), Build: IsBuildFile(e.Path)})
+		sc := Scope(e.Path)
+		if sc == evidence.ScopeProduct && keyExts[strings.ToLower(path.Ext(e.Path))] && inAny(e.Path, unpublished) {
+			sc = evidence.ScopeUnpublished
+		}
+		out = append(out, file{Entry: e, Scope: sc, Build: IsBuildFile(e.Path)})
 	}
 	rank := func(f file) int {
 		if f.Build {
 			return 0
 		}
-		return slices.Index([]string{evidence.ScopeProduct, evidence.ScopeDocs, evidence.ScopeExample, evidence.ScopeVendor, evidence.ScopeTest}, f.Scope) + 1
+		return slices.Index([]string{evidence.ScopeProduct, evidence.ScopeDocs, evidence.ScopeExample, evidence.ScopeVendor, evidence.ScopeUnpublished, evidence.ScopeTest}, f.Scope) + 1
 	}
 	slices.SortStableFunc(out, func(a, b file) int { return cmp.Compare(rank(a), rank(b)) })
 	return out

@@ -261,3 +261,43 @@ func TestEncodedBlobIsNotASecret(t *testing.T) {
 		t.Errorf("secrets (-want +got):\n%s", diff)
 	}
 }
+
+// Key files in a workspace member that is never published (rustls' bogo/,
+// the BoringSSL test runner) are no product when another member publishes;
+// without a published member, or in source code, they stay product.
+func TestCollect_unpublishedWorkspaceMembers(t *testing.T) {
+	key := newKey(t)
+	lib := "[package]\nname = \"tls\"\nversion = \"0.1.0\"\n"
+	harness := "[package]\nname = \"harness\"\nversion = \"0.1.0\"\npublish = false\n\n[dependencies]\ntls = { path = \"../tls\" }\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []evidence.Secret
+	}{
+		{"harness_beside_published_library", map[string]string{
+			"Cargo.toml": "[workspace]\nmembers = [\"tls\", \"harness\"]\n", "tls/Cargo.toml": lib,
+			"harness/Cargo.toml": harness, "harness/keys/key.pem": key, "harness/src/main.rs": "const K: &str = r\"" + key + "\";\n",
+		}, []evidence.Secret{
+			{Detector: "secrets/privatekey", Path: "harness/src/main.rs", Line: 1, Scope: evidence.ScopeProduct},
+			{Detector: "secrets/privatekey", Path: "harness/keys/key.pem", Line: 1, Scope: evidence.ScopeUnpublished},
+		}},
+		{"nothing_published", map[string]string{
+			"Cargo.toml": "[workspace]\nmembers = [\"harness\"]\n", "harness/Cargo.toml": harness, "harness/keys/key.pem": key,
+		}, []evidence.Secret{{Detector: "secrets/privatekey", Path: "harness/keys/key.pem", Line: 1, Scope: evidence.ScopeProduct}}},
+		{"unpublished_root_package", map[string]string{
+			"Cargo.toml": "[package]\nname = \"app\"\npublish = false\n", "tls/Cargo.toml": lib, "keys/key.pem": key,
+		}, []evidence.Secret{{Detector: "secrets/privatekey", Path: "keys/key.pem", Line: 1, Scope: evidence.ScopeProduct}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := collect(t, New().(Collector), context.Background(), writeTree(t, tc.files))
+			got := factsOf[evidence.Secret](recs)
+			for i := range got {
+				got[i].Fingerprint = ""
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("secrets mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
