@@ -479,6 +479,11 @@ func SecurityFixWording(msg string) (string, []string) {
 	// security vulnerabilities to …' as a contact", "Revert "Fix XSS in
 	// the form"".
 	plain := unquoted(subj)
+	if nonCodeChange.MatchString(plain) {
+		// "docs: explain how vulnerability reports are triaged", "test:
+		// cover the XSS escaping": the type says no shipped code changed.
+		return "", nil
+	}
 	switch {
 	case mayFold(plain, "sec", "vuln", "cve") && affirmed(componentTags(plain), securityWords):
 		return "security wording: " + textsafe.Clean(securityWords.FindString(componentTags(plain))), nil
@@ -489,6 +494,10 @@ func SecurityFixWording(msg string) (string, []string) {
 	}
 	return "", nil
 }
+
+// nonCodeChange matches a conventional-commit type that changes no shipped
+// code: documentation, tests, CI or formatting.
+var nonCodeChange = lazyre.New(`(?i)^(?:docs?|tests?|ci|style)(?:\([^)]{0,40}\))?!?:`)
 
 // quoteClose maps an opening quotation mark to its closing one.
 var quoteClose = map[rune]rune{'"': '"', '`': '`', '\'': '\'', '‘': '’', '“': '”'}
@@ -1095,6 +1104,10 @@ var (
 	// entries are security fixes only when they say so themselves.
 	clMixedHeading = lazyre.New(`(?i)^\s*#{2,6}\s*(?:\S+\s+)?security\b[^\n]*(?:,|&|\+|/|\band\b)`)
 	clAnyHeading   = lazyre.New(`^\s*#{1,6}\s|^[=~^-]{3,}\s*$`)
+	// clNonCodeHeading heads changes to no shipped code ("### 📚
+	// Documentation", "## Tests", "### Chores"): an entry there is a
+	// security fix only when it names an advisory.
+	clNonCodeHeading = lazyre.New(`(?i)^\s*#{1,6}\s*(?:\S+\s+)?(?:docs?|documentation|tests?|testing|ci|chores?|automation)\s*$`)
 	clSecLabel     = lazyre.New(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
 	clBullet       = lazyre.New(`^\s*[-*+]\s`)
 	// clVersion is the release version a changelog heading names.
@@ -1111,7 +1124,7 @@ var (
 func ChangelogLinks(p string, data []byte) []changelogLink {
 	lines := strings.Split(string(data), "\n")
 	var out []changelogLink
-	inSec, mixed := false, false
+	inSec, mixed, nonCode := false, false, false
 	version := ""
 	for i := 0; i < len(lines) && len(out) < 200; i++ {
 		l := lines[i]
@@ -1121,6 +1134,7 @@ func ChangelogLinks(p string, data []byte) []changelogLink {
 		if clAnyHeading.MatchString(l) {
 			inSec = clSecHeading.MatchString(l)
 			mixed = inSec && clMixedHeading.MatchString(l)
+			nonCode = clNonCodeHeading.MatchString(l)
 			continue
 		}
 		if !clBullet.MatchString(l) && !clSecLabel.MatchString(l) {
@@ -1139,6 +1153,9 @@ func ChangelogLinks(p string, data []byte) []changelogLink {
 			text += "\n" + lines[j]
 		}
 		link := changelogLink{where: fmt.Sprintf("%s:%d", p, i+1), ids: uniq(advisoryID.FindAllString(text, 4)), version: version}
+		if nonCode && len(link.ids) == 0 {
+			continue // "add FAQ explainer for security vulnerability reports" under Documentation
+		}
 		for _, m := range clPR.FindAllStringSubmatch(text, 6) {
 			if n, err := strconv.Atoi(m[1]); err == nil {
 				link.prs = append(link.prs, n)

@@ -229,6 +229,12 @@ func TestSecurityFixWording(t *testing.T) {
 		{"XSS fix in the login form, when debug is on", true},
 		{"path traversal: fix the archive extractor", true},
 		{"fix command injection in LESS template", true},
+		// A conventional type that changes no shipped code.
+		{"docs: add FAQ explainer for dependency security vulnerability reports", false},
+		{"test(parser): cover the XSS escaping", false},
+		{"ci: fix script injection in the release workflow", false},
+		{"fix(docs): escape XSS in the search page", true},
+		{"Merge pull request from GHSA-m2qf-hxjv-5gpq\n\ndocs: x", true},
 		// Quoted phrases are talked about, not used.
 		{"disclosure: an issue-template contact entry (fastapi: 'report security vulnerabilities to security@example.com') is a reporting route", false},
 		{"Revert \"Fix XSS in the login form\"", false},
@@ -277,6 +283,21 @@ func TestChangelogLinks(t *testing.T) {
 	want := []changelogLink{
 		{where: "CHANGELOG.md:5", version: "0.6.0-rc.2", prs: []int{1346}},
 		{where: "CHANGELOG.md:14", version: "1.6.4", prs: []int{6167, 6167}, hashes: []string{"3c0c11c", "3c0c11cade"}},
+	}
+	if d := cmp.Diff(want, got, cmp.AllowUnexported(changelogLink{})); d != "" {
+		t.Errorf("links (-want +got):\n%s", d)
+	}
+}
+
+// TestChangelogLinksNonCodeHeading: under a heading for documentation or
+// tests, security wording names the subject of the change; an advisory id
+// still links the entry.
+func TestChangelogLinksNonCodeHeading(t *testing.T) {
+	data := "## [12.0.0](x) (2026-04-03)\n\n### 📚 Documentation\n\n* add FAQ explainer for dependency security vulnerability reports ([#5691](https://x/issues/5691))\n* document the CVE-2026-1234 fix ([#5692](https://x/issues/5692))\n\n### 🩹 Fixes\n\n* security fix for the glob parser ([#5693](https://x/issues/5693))\n"
+	got := ChangelogLinks("CHANGELOG.md", []byte(data))
+	want := []changelogLink{
+		{where: "CHANGELOG.md:6", version: "12.0.0", prs: []int{5692, 5692}, ids: []string{"CVE-2026-1234"}},
+		{where: "CHANGELOG.md:10", version: "12.0.0", prs: []int{5693, 5693}},
 	}
 	if d := cmp.Diff(want, got, cmp.AllowUnexported(changelogLink{})); d != "" {
 		t.Errorf("links (-want +got):\n%s", d)
