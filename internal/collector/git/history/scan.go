@@ -1108,8 +1108,8 @@ var (
 	// Documentation", "## Tests", "### Chores"): an entry there is a
 	// security fix only when it names an advisory.
 	clNonCodeHeading = lazyre.New(`(?i)^\s*#{1,6}\s*(?:\S+\s+)?(?:docs?|documentation|tests?|testing|ci|chores?|automation)\s*$`)
-	clSecLabel     = lazyre.New(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
-	clBullet       = lazyre.New(`^\s*[-*+]\s`)
+	clSecLabel       = lazyre.New(`(?i)\*\*(?:sec|security|vulnerabilit\w*|cve)[^*]{0,20}:?\*\*|:ghsa:|\bGHSA(?:-[0-9a-z]{4}){3}\b|\bCVE-\d{4}-\d{4,}|\bsecurity (?:fix|issue|vulnerabilit\w*)`)
+	clBullet         = lazyre.New(`^\s*[-*+]\s`)
 	// clVersion is the release version a changelog heading names.
 	clVersion     = lazyre.New(`^\s*#{1,6}\s*\[?v?(\d+\.\d+(?:\.\d+)*(?:[-.][0-9A-Za-z.]+)?)\b`)
 	clPR          = lazyre.New(`(?:pull/|issues/|\[#|\(#|\s#)(\d{1,7})\b`)
