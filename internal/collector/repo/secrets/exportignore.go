@@ -3,6 +3,8 @@ package secrets
 import (
 	"path"
 	"strings"
+
+	"github.com/assaysec/assay/internal/scope"
 )
 
 // exportIgnore holds the root .gitattributes patterns that carry
@@ -13,9 +15,9 @@ import (
 type exportIgnore []attrPattern
 
 type attrPattern struct {
-	segs     []string // slash-separated glob segments; ** matches any run
-	anchored bool     // the pattern holds a slash: it is matched from the root
-	set      bool     // export-ignore, or -export-ignore / !export-ignore
+	glob     string // slash-separated glob; ** matches any run of segments
+	anchored bool   // the pattern holds a slash: it is matched from the root
+	set      bool   // export-ignore, or -export-ignore / !export-ignore
 }
 
 // parseExportIgnore reads the export-ignore lines of a .gitattributes file.
@@ -43,7 +45,7 @@ func parseExportIgnore(data []byte) exportIgnore {
 			if p == "" {
 				continue
 			}
-			out = append(out, attrPattern{segs: strings.Split(p, "/"), anchored: anchored, set: set})
+			out = append(out, attrPattern{glob: p, anchored: anchored, set: set})
 		}
 	}
 	return out
@@ -67,31 +69,8 @@ func (e exportIgnore) ignored(p string) bool {
 
 func (a attrPattern) match(segs []string) bool {
 	if !a.anchored {
-		ok, _ := path.Match(a.segs[0], segs[len(segs)-1])
+		ok, _ := path.Match(a.glob, segs[len(segs)-1])
 		return ok
 	}
-	return matchSegs(a.segs, segs)
-}
-
-// matchSegs matches glob segments against path segments; a ** segment
-// matches any number of path segments, none included.
-func matchSegs(pat, segs []string) bool {
-	if len(pat) == 0 {
-		return len(segs) == 0
-	}
-	if pat[0] == "**" {
-		for i := 0; i <= len(segs); i++ {
-			if matchSegs(pat[1:], segs[i:]) {
-				return true
-			}
-		}
-		return false
-	}
-	if len(segs) == 0 {
-		return false
-	}
-	if ok, _ := path.Match(pat[0], segs[0]); !ok {
-		return false
-	}
-	return matchSegs(pat[1:], segs[1:])
+	return scope.Match(a.glob, segs)
 }
