@@ -18,6 +18,7 @@ import (
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
+	"github.com/assaysec/assay/internal/parse/tagname"
 	"github.com/assaysec/assay/internal/parse/updatebot"
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/textsafe"
@@ -796,7 +797,7 @@ var tagVersionRe = lazyre.New(`(?:^|[^\d.])v?(\d+(?:\.\d+){0,2})(?:\.\d+)?(?:-([
 // part is dropped: v2.2.8.1 reads as v2.2.8, on the same line and never
 // newer than it.
 func tagVersion(name string) string {
-	m := tagVersionRe.FindStringSubmatch(name)
+	m := tagVersionRe.FindStringSubmatch(tagname.Dotted(name))
 	if m == nil {
 		return ""
 	}
@@ -817,7 +818,7 @@ type relTag struct {
 func (s *scanner) releaseTags(tags []source.Tag) []relTag {
 	var out []relTag
 	for _, t := range tags {
-		if !releaseTag.MatchString(t.Name) || preRelease.MatchString(t.Name) {
+		if !releaseTag.MatchString(tagname.Dotted(t.Name)) || preRelease.MatchString(t.Name) {
 			continue
 		}
 		i, ok := s.g.index[plumbing.NewHash(t.Commit)]

@@ -16,6 +16,8 @@ func TestTagVersion(t *testing.T) {
 		{"3.0.0.beta1", "v3.0.0-beta1"},
 		{"v3.1.0.rc2", "v3.1.0-rc2"},
 		{"1.2.3.4.5", ""},
+		{"R_2_8_3", "v2.8.3"}, // libexpat: not v3.0.0 from the last part
+		{"curl-8_5_0", "v8.5.0"},
 		{"latest", ""},
 	} {
 		if got := tagVersion(tc.name); got != tc.want {

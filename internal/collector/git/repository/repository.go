@@ -8,6 +8,7 @@ import (
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
+	"github.com/assaysec/assay/internal/parse/tagname"
 )
 
 // Name of the collector.
@@ -62,7 +63,7 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 	for _, t := range tags {
 		fact.Tags = append(fact.Tags, evidence.TagInfo{
 			Name: t.Name, Commit: t.Commit, Date: t.Date, Annotated: t.Annotated, Signed: t.Signed,
-			Release: releaseTag.MatchString(t.Name),
+			Release: releaseTag.MatchString(tagname.Dotted(t.Name)),
 		})
 	}
 	out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, loc, "")})

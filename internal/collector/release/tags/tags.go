@@ -27,6 +27,7 @@ import (
 	"github.com/assaysec/assay/internal/config"
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
+	"github.com/assaysec/assay/internal/parse/tagname"
 	"github.com/assaysec/assay/internal/sign"
 	"github.com/assaysec/assay/internal/source"
 )
@@ -83,7 +84,7 @@ func IsReleaseTag(name string) (string, bool) {
 	if len(name) > 200 {
 		return "", false
 	}
-	m := releaseTag.FindStringSubmatch(name)
+	m := releaseTag.FindStringSubmatch(tagname.Dotted(name))
 	if m == nil {
 		return "", false
 	}

@@ -282,10 +282,15 @@ func TestIsReleaseTag(t *testing.T) {
 		"v1.2.3": true, "1.2": true, "v2.0.0-rc.1": true, "tool/v1.2.3": true, "tool-v1.2.3": true,
 		"tool@1.2.3": true, "1.2.3.4": true, "nightly": false, "v1": false, "latest": false, "": false,
 		"release-2024": false, strings.Repeat("1.", 150) + "1": false,
+		// Versions spelt with underscores (libexpat, curl).
+		"R_2_8_3": true, "curl-8_5_0": true, "feature_branch": false,
 	} {
 		if _, got := IsReleaseTag(name); got != want {
 			t.Errorf("IsReleaseTag(%q) = %v, want %v", name, got, want)
 		}
+	}
+	if v, _ := IsReleaseTag("R_2_8_3"); v != "v2.8.3" {
+		t.Errorf("IsReleaseTag(R_2_8_3) version = %q, want v2.8.3", v)
 	}
 }
 
