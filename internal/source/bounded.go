@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
@@ -87,4 +89,31 @@ func ReadAllSized(r io.Reader, size int64) ([]byte, error) {
 			buf = append(buf, 0)[:len(buf)]
 		}
 	}
+}
+
+// readSafeExtensions are repository extensions that change nothing for a
+// reader of objects and references: per-worktree config files
+// (`git sparse-checkout` turns worktreeConfig on), a ban on deleting
+// objects, and a promisor remote for a partial clone (an object it left
+// out reads as missing, like any other). go-git refuses a format-1
+// repository that names any of them, which cost such a clone its whole
+// history; reftable refs and SHA-256 objects stay refused.
+var readSafeExtensions = map[string]bool{"worktreeconfig": true, "preciousobjects": true, "partialclone": true, "noop": true}
+
+// Config implements config.ConfigStorer, leaving out the read-safe
+// extensions.
+func (s boundedStorage) Config() (*config.Config, error) {
+	cfg, err := s.Storage.Config()
+	if err != nil || cfg == nil || cfg.Raw == nil || !cfg.Raw.HasSection("extensions") {
+		return cfg, err
+	}
+	sec := cfg.Raw.Section("extensions")
+	kept := sec.Options[:0:0]
+	for _, o := range sec.Options {
+		if !readSafeExtensions[strings.ToLower(o.Key)] {
+			kept = append(kept, o)
+		}
+	}
+	sec.Options = kept
+	return cfg, nil
 }
