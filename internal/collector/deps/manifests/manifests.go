@@ -322,10 +322,52 @@ func goNeedsLock(data []byte) (bool, string) {
 var swiftPackageDependency = lazyre.New(`\.package\s*\(`)
 
 func swiftNeedsLock(data []byte) (bool, string) {
-	if !swiftPackageDependency.Match(data) {
+	// The template SwiftPM writes keeps an example dependency in a comment
+	// ("// .package(url: /* package url */, from: \"1.0.0\")").
+	if !swiftPackageDependency.MatchString(swiftCode(data)) {
 		return false, "Package.swift depends on no packages"
 	}
 	return true, ""
+}
+
+// swiftCode returns Swift source without its comments: line comments and
+// block comments (nested, as Swift allows), leaving string literals, whose
+// URLs hold "//", as they are.
+func swiftCode(data []byte) string {
+	var b strings.Builder
+	depth, inString := 0, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case depth > 0:
+			if c == '*' && i+1 < len(data) && data[i+1] == '/' {
+				depth, i = depth-1, i+1
+			} else if c == '/' && i+1 < len(data) && data[i+1] == '*' {
+				depth, i = depth+1, i+1
+			}
+			continue
+		case inString:
+			if c == '\\' && i+1 < len(data) {
+				b.WriteByte(c)
+				i++
+				c = data[i]
+			} else if c == '"' || c == '\n' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '/' && i+1 < len(data) && data[i+1] == '/':
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			c = '\n'
+		case c == '/' && i+1 < len(data) && data[i+1] == '*':
+			depth, i = 1, i+1
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 func composerNeedsLock(data []byte) (bool, string) {

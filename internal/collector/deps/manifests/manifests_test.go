@@ -128,6 +128,8 @@ import "C"
 	"bad/requirements.in":  "pytest\n",
 	"bad/pylock.3.14.toml": "lock-version = \"1.0\"\n",
 	"swiftd/Package.swift": "let package = Package(name: \"B\", dependencies: [.package(url: \"https://github.com/apple/swift-log\", from: \"1.0.0\")])\n",
+	// SwiftPM's template keeps an example dependency in a comment (zstd).
+	"swiftc/Package.swift": "let package = Package(\n  name: \"C\",\n  dependencies: [\n    // Dependencies declare other packages that this package depends on.\n    // .package(url: /* package url */, from: \"1.0.0\"),\n    /* .package(url: \"https://x//y\", /* nested */ from: \"1\") */\n  ],\n  targets: [.target(name: \"C\", path: \"lib\")]\n)\n",
 }
 
 func TestCollect_Resolution(t *testing.T) {
@@ -187,6 +189,7 @@ func TestCollect_Resolution(t *testing.T) {
 		"shim/pyproject.toml":   {Path: "shim/pyproject.toml", Ecosystem: "PyPI", Manager: "python", LockNeeded: true},
 		"swift/Package.swift":   {Path: "swift/Package.swift", Ecosystem: "SwiftURL", Manager: "swiftpm", NoDependencies: true, Note: "Package.swift depends on no packages"},
 		"swiftd/Package.swift":  {Path: "swiftd/Package.swift", Ecosystem: "SwiftURL", Manager: "swiftpm", LockNeeded: true},
+		"swiftc/Package.swift":  {Path: "swiftc/Package.swift", Ecosystem: "SwiftURL", Manager: "swiftpm", NoDependencies: true, Note: "Package.swift depends on no packages"},
 		"uvc/requirements.in":   {Path: "uvc/requirements.in", Ecosystem: "PyPI", Manager: "pip-tools", LockNeeded: true, Lockfiles: []string{"uvc/pylock.toml"}},
 		"pyo/requirements.in":   {Path: "pyo/requirements.in", Ecosystem: "PyPI", Manager: "pip-tools", LockNeeded: true, Lockfiles: []string{"pyo/pylock.314.toml"}},
 		"bad/requirements.in":   {Path: "bad/requirements.in", Ecosystem: "PyPI", Manager: "pip-tools", LockNeeded: true},
