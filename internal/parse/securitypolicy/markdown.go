@@ -301,6 +301,23 @@ func (d *doc) context(off int) (before, all string) {
 	return string(d.view[s:off]), string(d.view[s:e])
 }
 
+// introduction returns the sentence before the one at off when that one
+// holds nothing but a link and the sentence before it ends in a colon
+// ("can be reported via our bug bounty program:" then the link alone in
+// the next paragraph): the introduction says what the link is for.
+// Otherwise it returns ctx.
+func (d *doc) introduction(off int, ctx string) string {
+	s, _ := d.sentence(off)
+	if s == 0 {
+		return ctx
+	}
+	_, prev := d.context(s - 1)
+	if strings.HasSuffix(strings.TrimRight(prev, " \t\n\x00"), ":") {
+		return prev
+	}
+	return ctx
+}
+
 // sentenceIndex numbers sentences so that co-occurrence can be checked.
 func (d *doc) sentenceIndex(off int) int {
 	return sort.Search(len(d.ends), func(i int) bool { return d.ends[i] > off })

@@ -301,6 +301,9 @@ func (a *analyzer) link(off int, u string) {
 		return
 	}
 	_, ctx := d.context(off)
+	if strings.Trim(ctx, " \t\n\x00") == "" {
+		ctx = d.introduction(off, ctx)
+	}
 	a.classifyURL(u, ctx, line, off, d.sentenceIndex(off))
 }
 

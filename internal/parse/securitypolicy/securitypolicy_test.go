@@ -226,6 +226,10 @@ func TestContacts(t *testing.T) {
 		{"web form", "Please report vulnerabilities at https://security.acme.org/form.\n", []string{"1 web-form https://security.acme.org/form"}},
 		{"web form in link text", "[Submit a report](https://acme.org/vdp)\n", []string{"1 web-form https://acme.org/vdp"}},
 		{"plain link not a form", "Read our blog at https://acme.org/blog.\n", nil},
+		// A link alone in its paragraph after a sentence that introduces it.
+		{"link introduced by the previous paragraph", "Security issues can be safely reported via the Meta Bug Bounty program:\n\nhttps://www.facebook.com/whitehat\n\nMeta's team will triage it.\n", []string{"3 web-form https://www.facebook.com/whitehat"}},
+		{"lone link after an unrelated paragraph", "We like reports.\n\nhttps://acme.org/blog\n", nil},
+		{"lone link after a negated introduction", "Do not report vulnerabilities on the forum:\n\nhttps://forum.acme.org\n", nil},
 		{"repository home page not a form", "Noisy vulnerability reports for users of [pytest](https://github.com/pytest-dev/pytest).\n", nil},
 		{"organisation page not a form", "Reports are triaged by https://github.com/acme.\n", nil},
 		{"source file link not a form", "Reports come from [the scanner](https://github.com/acme/tool/blob/main/scan.py).\n", nil},
