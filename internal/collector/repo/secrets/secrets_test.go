@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
@@ -258,6 +259,28 @@ func TestEncodedBlobIsNotASecret(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s:%d", s.Path, s.Line))
 	}
 	if diff := cmp.Diff([]string{"lib/token.js:1"}, got); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+}
+
+// A token-shaped run in the payload of a base64 data URI of an image or a
+// font (TinyMCE's skin CSS) is encoded binary; the same run in a data URI
+// of text, or after a base64 marker with no data URI, is still found.
+func TestBinaryDataURIIsNotASecret(t *testing.T) {
+	token := npmToken(t)
+	tree := writeTree(t, map[string]string{
+		"skin/content.min.css": ".a{background:url(data:image/gif;base64,R0lGODlh" + token + "AAA7)}\n" +
+			".b{src:url(\"data:font/woff2;charset=utf-8;base64," + token + "\")}\n",
+		"skin/text.css":  ".c{background:url(data:text/plain;base64," + token + ")}\n",
+		"lib/config.js":  "const x = 'v;base64," + token + "'\n",
+		"lib/spaced.css": ".d{background:url(data: image/gif;base64," + token + ")}\n",
+	})
+	var got []string
+	for _, s := range factsOf[evidence.Secret](collect(t, New().(Collector), context.Background(), tree)) {
+		got = append(got, fmt.Sprintf("%s:%d", s.Path, s.Line))
+	}
+	want := []string{"lib/config.js:1", "lib/spaced.css:1", "skin/text.css:1"}
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("secrets (-want +got):\n%s", diff)
 	}
 }
