@@ -405,7 +405,8 @@ func (s *scanner) scanFile(f file, data []byte) (secrets []evidence.Secret, cred
 				continue
 			}
 			seen[k] = true
-			secrets = append(secrets, evidence.Secret{Detector: d.name, Path: f.Path, Line: k.line, Fingerprint: k.fp, Scope: f.Scope, Build: f.Build})
+			secrets = append(secrets, evidence.Secret{Detector: d.name, Path: f.Path, Line: k.line, Fingerprint: k.fp, Scope: f.Scope, Build: f.Build,
+				ClientConfig: d.name == gcpAPIKeyDetector && inFirebaseWebConfig(data, off)})
 		}
 	}
 	slices.SortFunc(secrets, func(a, b evidence.Secret) int {
@@ -606,6 +607,28 @@ func inEncodedBlob(data []byte, off int) bool {
 		end++
 	}
 	return end-start >= minBlobRun
+}
+
+// gcpAPIKeyDetector finds Google API keys (AIza...), which Firebase web
+// apps carry in their client configuration.
+const gcpAPIKeyDetector = "secrets/gcpapikey"
+
+// firebaseConfigWindow is how far around a key its Firebase configuration
+// is looked for: the configuration object is one short block, on one line
+// in an env file or a few lines in source.
+const firebaseConfigWindow = 400
+
+// inFirebaseWebConfig reports whether the key at off sits in a Firebase
+// web-app configuration: authDomain (the field every web config has, and
+// no server credential) or the project's firebaseapp.com host close by.
+// Excalidraw's .env.production sets VITE_APP_FIREBASE_CONFIG to such an
+// object. A legacy FCM server key, also AIza-shaped, comes without them.
+func inFirebaseWebConfig(data []byte, off int) bool {
+	if off < 0 || off >= len(data) {
+		return false
+	}
+	w := bytes.ToLower(data[max(0, off-firebaseConfigWindow):min(len(data), off+firebaseConfigWindow)])
+	return bytes.Contains(w, []byte("authdomain")) || bytes.Contains(w, []byte(".firebaseapp.com"))
 }
 
 // binaryMediaPrefixes are the media types of data URIs that carry an

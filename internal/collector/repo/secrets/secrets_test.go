@@ -285,6 +285,34 @@ func TestBinaryDataURIIsNotASecret(t *testing.T) {
 	}
 }
 
+// A Google API key next to a Firebase web-app configuration's authDomain is
+// marked as client configuration; the same key alone, as a server would
+// hold it, is not.
+func TestFirebaseWebConfigKey(t *testing.T) {
+	b := make([]byte, 33)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	key := "AIzaSyB" + string(b[:32])
+	tree := writeTree(t, map[string]string{
+		".env.production": "VITE_APP_FIREBASE_CONFIG='{\"apiKey\":\"" + key + "\",\"authDomain\":\"demo-app.firebaseapp.com\",\"projectId\":\"demo-app\"}'\n",
+		"src/firebase.ts": "export const config = {\n  apiKey: \"" + key[:len(key)-1] + "Q\",\n  authDomain: process.env.AUTH_DOMAIN,\n};\n",
+		"server/maps.go":  "package server\n\nconst mapsKey = \"" + key[:len(key)-1] + "Z\"\n",
+	})
+	var got []string
+	for _, s := range factsOf[evidence.Secret](collect(t, New().(Collector), context.Background(), tree)) {
+		got = append(got, fmt.Sprintf("%s:%d %v", s.Path, s.Line, s.ClientConfig))
+	}
+	want := []string{".env.production:1 true", "server/maps.go:3 false", "src/firebase.ts:2 true"}
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+}
+
 // Key files in a workspace member that is never published (rustls' bogo/,
 // the BoringSSL test runner) are no product when another member publishes;
 // without a published member, or in source code, they stay product.
