@@ -66,6 +66,11 @@ type Secret struct {
 	Fingerprint string // first 8 hex digits of the SHA-256 of the value
 	Scope       string // ScopeProduct, ScopeTest, ...
 	Build       bool   // the file is a CI or build definition
+	// ClientConfig: the key sits in a Firebase web-app configuration (next
+	// to its authDomain), the browser-side settings every copy of the app
+	// is served. Google documents those keys as identifiers, not secrets;
+	// what they may call is restricted in the Google Cloud console.
+	ClientConfig bool
 }
 
 // Kind implements Fact.

@@ -127,8 +127,17 @@ var (
 	// "security [at] example [dot] org" and similar.
 	obfuscatedRe = lazyre.New(`(?i)\b([a-z0-9][a-z0-9._%+-]*)\s*[\[({<]\s*at\s*[\])}>]\s*([a-z0-9-]+(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*[a-z0-9-]+)+)`)
 	atTokenRe    = lazyre.New(`(?i)[\[({<]\s*at\s*[\])}>]`)
-	dotRe        = lazyre.New(`(?i)\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*`)
-	refUseRe     = lazyre.New(`\[([^\[\]\x00]+)\](?:\[([^\[\]\x00]*)\])?`)
+	// "support at example.io", "security AT example DOT org": the word
+	// "at" without brackets. Prose is full of "at" before a host name
+	// ("the website at mochajs.org"), so bareAddress decides which
+	// matches are addresses. Unlike the bracketed form, the dots of the
+	// domain may not have spaces around them, so "files at once. Set"
+	// is no address.
+	bareAtTokenRe = lazyre.New(`\s(?:at|AT)\s`)
+	bareAtRe      = lazyre.New(`\b([A-Za-z0-9][A-Za-z0-9._%+-]*)\s+(at|AT)\s+([A-Za-z0-9-]+(?:(?:\s+(?:dot|DOT)\s+|\s*[\[({<]\s*(?:dot|DOT)\s*[\])}>]\s*|\.)[A-Za-z0-9-]+)+)`)
+	spelledDotRe  = lazyre.New(`(?:\s+(?:dot|DOT)\s+|\s*[\[({<]\s*(?:dot|DOT)\s*[\])}>]\s*)`)
+	dotRe         = lazyre.New(`(?i)\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*`)
+	refUseRe      = lazyre.New(`\[([^\[\]\x00]+)\](?:\[([^\[\]\x00]*)\])?`)
 )
 
 // prepare builds the phrase view: lowercased, with URLs, e-mail addresses,
@@ -525,6 +534,55 @@ func (a *analyzer) emails() {
 				a.email(local+"@"+domain, d.lineAt(start+m[0]), start+m[0])
 			}
 			next = start + m[1]
+		}
+	}
+	a.bareEmails(masked)
+}
+
+// mailboxWords are local parts that name a contact mailbox. With one of
+// them, "support at pocketbase.io" (pocketbase's SECURITY.md) is an
+// address even though nothing else marks it as one.
+var mailboxWords = map[string]bool{
+	"security": true, "secure": true, "support": true, "psirt": true, "cert": true, "csirt": true,
+	"vuln": true, "vulns": true, "vulnerability": true, "vulnerabilities": true, "disclosure": true,
+	"disclosures": true, "contact": true, "abuse": true, "infosec": true, "appsec": true, "hello": true,
+	"info": true, "maintainers": true, "privacy": true,
+}
+
+// bareEmails finds addresses obfuscated with a bare "at". A match counts
+// when the writer plainly meant an address: "at" in capitals, the dots
+// spelled out, or a local part that names a mailbox (a word from
+// mailboxWords or one containing "security"). A domain followed by a path
+// ("support at github.com/contact") is a web page, not an address.
+func (a *analyzer) bareEmails(masked []byte) {
+	d := a.d
+	next := 0
+	for _, t := range bareAtTokenRe.FindAllIndex(masked, -1) {
+		start, end := t[0]-80, t[1]+300
+		if start < next {
+			start = next
+		}
+		if end > len(masked) {
+			end = len(masked)
+		}
+		if start >= end || t[0] < start {
+			continue
+		}
+		win := masked[start:end]
+		for _, m := range bareAtRe.FindAllSubmatchIndex(win, -1) {
+			next = start + m[1]
+			if m[1] < len(win) && (win[m[1]] == '/' || win[m[1]] == '@') {
+				continue
+			}
+			local := string(win[m[2]:m[3]])
+			rawDomain := string(win[m[6]:m[7]])
+			spelled := spelledDotRe.MatchString(rawDomain)
+			l := strings.ToLower(local)
+			if string(win[m[4]:m[5]]) != "AT" && !spelled && !mailboxWords[l] && !strings.Contains(l, "security") {
+				continue
+			}
+			domain := spelledDotRe.ReplaceAllString(rawDomain, ".")
+			a.email(local+"@"+domain, d.lineAt(start+m[0]), start+m[0])
 		}
 	}
 }

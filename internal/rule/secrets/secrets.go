@@ -79,12 +79,22 @@ func noHardcodedSecrets(ev *evidence.Set) []rule.Finding {
 	if !ok {
 		return []rule.Finding{noScan(id)}
 	}
-	var out []rule.Finding
+	var out, client []rule.Finding
 	apart := 0
 	for _, it := range evidence.Facts[evidence.Secret](ev) {
 		s := it.Fact
 		if !deciding(s.Scope) {
 			apart++
+			continue
+		}
+		if s.ClientConfig {
+			// A Firebase web-app key is served to every browser by design;
+			// whether it can reach anything beyond Firebase is an API
+			// restriction in the Google Cloud console, not in the tree.
+			f := rule.PointsElsewhere(id, loc(s.Path, s.Line), "%s:%d holds a Google API key in a Firebase web-app configuration (fingerprint %s), public by design; its API restrictions are set in the Google Cloud console, outside the repository",
+				s.Path, s.Line, s.Fingerprint)
+			f.Values = map[string]string{"detector": s.Detector, "fingerprint": s.Fingerprint}
+			client = append(client, f)
 			continue
 		}
 		f := rule.Violated(id, loc(s.Path, s.Line), "%s", secretMessage(s))
@@ -93,6 +103,9 @@ func noHardcodedSecrets(ev *evidence.Set) []rule.Finding {
 	}
 	if len(out) > 0 {
 		return out
+	}
+	if len(client) > 0 {
+		return client
 	}
 	if scan.UnscannedProduct > 0 {
 		return []rule.Finding{unavailable(id, "the secret scan stopped at its %s with %d product files not scanned (%s scanned); no secret found in what was scanned", scan.Cut, scan.UnscannedProduct, textsafe.Count(scan.Files, "file"))}
@@ -215,6 +228,9 @@ func secretsConfinedToTests(ev *evidence.Set) []rule.Finding {
 	var first evidence.Location
 	for _, it := range evidence.Facts[evidence.Secret](ev) {
 		s := it.Fact
+		if s.ClientConfig && deciding(s.Scope) {
+			continue // neither confined to tests nor a shipped credential: see noHardcodedSecrets
+		}
 		if deciding(s.Scope) {
 			if product == 0 {
 				first = loc(s.Path, s.Line)

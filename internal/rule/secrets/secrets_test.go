@@ -40,6 +40,7 @@ var (
 	testKey  = evidence.Secret{Detector: "secrets/privatekey", Path: "tests/k.pem", Line: 1, Fingerprint: "ab12cd34", Scope: evidence.ScopeTest}
 	toolKey  = evidence.Secret{Detector: "secrets/privatekey", Path: "bogo/keys/key.pem", Line: 1, Fingerprint: "ab12cd34", Scope: evidence.ScopeUnpublished}
 	ciToken  = evidence.Secret{Detector: "secrets/npmjsaccesstoken", Path: ".npmrc", Line: 2, Fingerprint: "0011aabb", Scope: evidence.ScopeProduct, Build: true}
+	webKey   = evidence.Secret{Detector: "secrets/gcpapikey", Path: ".env.production", Line: 17, Fingerprint: "831eae7f", Scope: evidence.ScopeProduct, ClientConfig: true}
 	compose  = evidence.DefaultCredential{Path: "compose.yml", Line: 4, Key: "POSTGRES_PASSWORD", Form: evidence.CredSetting, Reason: "a well-known default password", Fingerprint: "5e884898", Scope: evidence.ScopeProduct}
 	ciDB     = evidence.DefaultCredential{Path: ".github/workflows/test.yml", Line: 20, Key: "POSTGRES_PASSWORD", Form: evidence.CredSetting, Reason: "a well-known default password", Fingerprint: "5e884898", Scope: evidence.ScopeProduct, Build: true}
 	exDemo   = evidence.DefaultCredential{Path: "examples/app/config.py", Line: 3, Key: "SECRET_KEY", Form: evidence.CredSetting, Reason: "a well-known default password", Fingerprint: "2bb80d53", Scope: evidence.ScopeExample}
@@ -59,6 +60,9 @@ func TestRules(t *testing.T) {
 		{"confined_unpublished_member", secretsConfinedToTests, set(fullScan, toolKey), []brief{{rule.True, "", "bogo/keys/key.pem", 1}}},
 		{"secrets_product", noHardcodedSecrets, set(fullScan, prodKey, testKey, ciToken), []brief{
 			{rule.False, rule.Violation, "deploy/server.key", 1}, {rule.False, rule.Violation, ".npmrc", 2}}},
+		{"secrets_firebase_web_config_is_settled_in_the_console", noHardcodedSecrets, set(fullScan, webKey, testKey), []brief{{rule.False, rule.Elsewhere, ".env.production", 17}}},
+		{"secrets_real_secret_beside_firebase_web_config", noHardcodedSecrets, set(fullScan, webKey, prodKey), []brief{{rule.False, rule.Violation, "deploy/server.key", 1}}},
+		{"confined_firebase_web_config_not_counted", secretsConfinedToTests, set(fullScan, webKey, testKey), []brief{{rule.True, "", "tests/k.pem", 1}}},
 		{"secrets_cut_short", noHardcodedSecrets, set(cutScan), []brief{{Outcome: rule.NotAvailable}}},
 		{"secrets_cut_short_but_found", noHardcodedSecrets, set(cutScan, prodKey), []brief{{rule.False, rule.Violation, "deploy/server.key", 1}}},
 		{"secrets_no_summary", noHardcodedSecrets, set(), []brief{{Outcome: rule.NotAvailable}}},

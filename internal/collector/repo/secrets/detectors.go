@@ -113,7 +113,7 @@ var detectors = []namedDetector{
 	{name: "secrets/elasticcloudapikey", new: elasticcloudapikey.NewDetector, guard: lit("essu_")},
 	{name: "secrets/denopatuser", new: denopat.NewUserTokenDetector, guard: lit("ddp_")},
 	{name: "secrets/denopatorg", new: denopat.NewOrgTokenDetector, guard: lit("ddo_")},
-	{name: "secrets/gcpapikey", new: gcpapikey.NewDetector, guard: lit("AIzaSy")},
+	{name: gcpAPIKeyDetector, new: gcpapikey.NewDetector, guard: lit("AIzaSy")},
 	{name: "secrets/gcpexpressmode", new: gcpexpressmode.NewDetector, guard: lit("AQ.Ab8R")},
 	{name: "secrets/gcpsak", new: func() veles.Detector { return gcpsak.NewDetector() }, guard: lit("auth_provider_x509_cert_url", "ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs")},
 	{name: "secrets/gitlabpat", new: gitlabpat.NewDetector, guard: lit("glpat-")},

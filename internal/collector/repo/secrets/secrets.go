@@ -397,7 +397,7 @@ func (s *scanner) scanFile(f file, data []byte) (secrets []evidence.Secret, cred
 			if i < len(offsets) {
 				off = offsets[i]
 			}
-			if i < len(offsets) && inEncodedBlob(data, off) {
+			if i < len(offsets) && (inEncodedBlob(data, off) || inBinaryDataURI(data, off)) {
 				continue
 			}
 			k := key{d.name, lines.line(off), Fingerprint(v)}
@@ -405,7 +405,8 @@ func (s *scanner) scanFile(f file, data []byte) (secrets []evidence.Secret, cred
 				continue
 			}
 			seen[k] = true
-			secrets = append(secrets, evidence.Secret{Detector: d.name, Path: f.Path, Line: k.line, Fingerprint: k.fp, Scope: f.Scope, Build: f.Build})
+			secrets = append(secrets, evidence.Secret{Detector: d.name, Path: f.Path, Line: k.line, Fingerprint: k.fp, Scope: f.Scope, Build: f.Build,
+				ClientConfig: d.name == gcpAPIKeyDetector && inFirebaseWebConfig(data, off)})
 		}
 	}
 	slices.SortFunc(secrets, func(a, b evidence.Secret) int {
@@ -606,6 +607,71 @@ func inEncodedBlob(data []byte, off int) bool {
 		end++
 	}
 	return end-start >= minBlobRun
+}
+
+// gcpAPIKeyDetector finds Google API keys (AIza...), which Firebase web
+// apps carry in their client configuration.
+const gcpAPIKeyDetector = "secrets/gcpapikey"
+
+// firebaseConfigWindow is how far around a key its Firebase configuration
+// is looked for: the configuration object is one short block, on one line
+// in an env file or a few lines in source.
+const firebaseConfigWindow = 400
+
+// inFirebaseWebConfig reports whether the key at off sits in a Firebase
+// web-app configuration: authDomain (the field every web config has, and
+// no server credential) or the project's firebaseapp.com host close by.
+// Excalidraw's .env.production sets VITE_APP_FIREBASE_CONFIG to such an
+// object. A legacy FCM server key, also AIza-shaped, comes without them.
+func inFirebaseWebConfig(data []byte, off int) bool {
+	if off < 0 || off >= len(data) {
+		return false
+	}
+	w := bytes.ToLower(data[max(0, off-firebaseConfigWindow):min(len(data), off+firebaseConfigWindow)])
+	return bytes.Contains(w, []byte("authdomain")) || bytes.Contains(w, []byte(".firebaseapp.com"))
+}
+
+// binaryMediaPrefixes are the media types of data URIs that carry an
+// encoded image, font or other binary, never text a person typed.
+var binaryMediaPrefixes = []string{
+	"image/", "font/", "audio/", "video/", "application/font", "application/x-font",
+	"application/octet-stream", "application/wasm", "application/vnd.ms-fontobject", "application/pdf",
+}
+
+// inBinaryDataURI reports whether off lies in the payload of a base64 data
+// URI of a binary media type (url("data:image/gif;base64,R0lGOD...") in a
+// stylesheet). Small inlined images are too short for inEncodedBlob, yet
+// their bytes hold token-shaped runs: TinyMCE's skin CSS, which PocketBase
+// ships, has eight Square access-token matches in its GIF icons.
+func inBinaryDataURI(data []byte, off int) bool {
+	if off < 0 || off >= len(data) {
+		return false
+	}
+	isB64 := func(c byte) bool {
+		return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
+	}
+	start := off
+	for start > 0 && isB64(data[start-1]) && off-start < minBlobRun {
+		start--
+	}
+	const marker = ";base64,"
+	if start < len(marker) || !bytes.EqualFold(data[start-len(marker):start], []byte(marker)) {
+		return false
+	}
+	// The media type sits between "data:" and the marker, with no space
+	// or quote inside; parameters (";charset=...") may come between.
+	head := data[max(0, start-len(marker)-128) : start-len(marker)]
+	i := bytes.LastIndex(bytes.ToLower(head), []byte("data:"))
+	if i < 0 || bytes.ContainsAny(head[i:], " \t\r\n\"'()") {
+		return false
+	}
+	media := strings.ToLower(string(head[i+len("data:"):]))
+	for _, p := range binaryMediaPrefixes {
+		if strings.HasPrefix(media, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // lineIndex maps byte offsets to 1-based line numbers.

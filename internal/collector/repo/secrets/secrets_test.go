@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
@@ -258,6 +259,56 @@ func TestEncodedBlobIsNotASecret(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s:%d", s.Path, s.Line))
 	}
 	if diff := cmp.Diff([]string{"lib/token.js:1"}, got); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+}
+
+// A token-shaped run in the payload of a base64 data URI of an image or a
+// font (TinyMCE's skin CSS) is encoded binary; the same run in a data URI
+// of text, or after a base64 marker with no data URI, is still found.
+func TestBinaryDataURIIsNotASecret(t *testing.T) {
+	token := npmToken(t)
+	tree := writeTree(t, map[string]string{
+		"skin/content.min.css": ".a{background:url(data:image/gif;base64,R0lGODlh" + token + "AAA7)}\n" +
+			".b{src:url(\"data:font/woff2;charset=utf-8;base64," + token + "\")}\n",
+		"skin/text.css":  ".c{background:url(data:text/plain;base64," + token + ")}\n",
+		"lib/config.js":  "const x = 'v;base64," + token + "'\n",
+		"lib/spaced.css": ".d{background:url(data: image/gif;base64," + token + ")}\n",
+	})
+	var got []string
+	for _, s := range factsOf[evidence.Secret](collect(t, New().(Collector), context.Background(), tree)) {
+		got = append(got, fmt.Sprintf("%s:%d", s.Path, s.Line))
+	}
+	want := []string{"lib/config.js:1", "lib/spaced.css:1", "skin/text.css:1"}
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("secrets (-want +got):\n%s", diff)
+	}
+}
+
+// A Google API key next to a Firebase web-app configuration's authDomain is
+// marked as client configuration; the same key alone, as a server would
+// hold it, is not.
+func TestFirebaseWebConfigKey(t *testing.T) {
+	b := make([]byte, 33)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	key := "AIzaSyB" + string(b[:32])
+	tree := writeTree(t, map[string]string{
+		".env.production": "VITE_APP_FIREBASE_CONFIG='{\"apiKey\":\"" + key + "\",\"authDomain\":\"demo-app.firebaseapp.com\",\"projectId\":\"demo-app\"}'\n",
+		"src/firebase.ts": "export const config = {\n  apiKey: \"" + key[:len(key)-1] + "Q\",\n  authDomain: process.env.AUTH_DOMAIN,\n};\n",
+		"server/maps.go":  "package server\n\nconst mapsKey = \"" + key[:len(key)-1] + "Z\"\n",
+	})
+	var got []string
+	for _, s := range factsOf[evidence.Secret](collect(t, New().(Collector), context.Background(), tree)) {
+		got = append(got, fmt.Sprintf("%s:%d %v", s.Path, s.Line, s.ClientConfig))
+	}
+	want := []string{".env.production:1 true", "server/maps.go:3 false", "src/firebase.ts:2 true"}
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("secrets (-want +got):\n%s", diff)
 	}
 }
