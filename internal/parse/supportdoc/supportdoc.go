@@ -202,6 +202,32 @@ func monthEnd(s string) (time.Time, bool) {
 	return first.AddDate(0, 1, -1), true
 }
 
+// namedVersionRe is a version cell that names the product first
+// ("PHPUnit 13", "Foo Server 2.4.x"): at most two words, then the version.
+var namedVersionRe = lazyre.New(`(?i)^([a-z][a-z0-9.+_-]*(?:\s+[a-z][a-z0-9.+_-]*)?)\s+(v?\d.*)$`)
+
+// runtimeNames are platforms whose versions a project's table may list
+// with dates that are theirs, not the project's ("Python 3.8 | EOL
+// 2024-10-07" in a compatibility table): such a row is no release line of
+// the product.
+var runtimeNames = map[string]bool{"python": true, "php": true, "node": true, "node.js": true, "nodejs": true, "go": true, "golang": true,
+	"java": true, "jdk": true, "openjdk": true, "ruby": true, "rust": true, ".net": true, "dotnet": true, "kotlin": true, "perl": true,
+	"erlang": true, "elixir": true, "otp": true, "kubernetes": true, "k8s": true, "ubuntu": true, "debian": true, "windows": true, "macos": true}
+
+// versionCell returns the version a table cell names: "2.x" as written,
+// and "PHPUnit 13" as "13", so that the line matches the project's tags.
+func versionCell(c string) (string, bool) {
+	lc := strings.ToLower(c)
+	if versionRe.MatchString(lc) {
+		return c, true
+	}
+	m := namedVersionRe.FindStringSubmatch(c)
+	if m == nil || runtimeNames[strings.ToLower(strings.Fields(m[1])[0])] || !versionRe.MatchString(strings.ToLower(m[2])) {
+		return "", false
+	}
+	return m[2], true
+}
+
 // row reads one table row: the version column (named version, release,
 // branch or series, else the first) and a date in an end-of-support column.
 func row(header, cs []string, n int) (Line, bool) {
@@ -212,10 +238,14 @@ func row(header, cs []string, n int) (Line, bool) {
 			break
 		}
 	}
-	if vcol >= len(cs) || !versionRe.MatchString(strings.ToLower(cs[vcol])) {
+	if vcol >= len(cs) {
 		return Line{}, false
 	}
-	ln := Line{Version: cs[vcol], Line: n}
+	version, ok := versionCell(cs[vcol])
+	if !ok {
+		return Line{}, false
+	}
+	ln := Line{Version: version, Line: n}
 	for i, c := range cs {
 		if i == vcol || i >= len(header) || !endColRe.MatchString(header[i]) {
 			continue

@@ -44,6 +44,13 @@ func TestParse(t *testing.T) {
 		{"end_to_be_decided", "docs/Reference/LTS.md", "| Version | Release Date | End Of LTS Date |\n| :-- | :-- | :-- |\n" +
 			"| 4.0.0 | 2022-06-08 | 2025-06-30 |\n| 5.0.0 | 2024-09-17 | TBD |\n", false, Doc{Lines: []Line{
 			{Version: "4.0.0", End: day("2025-06-30"), Line: 3}, {Version: "5.0.0", Current: true, Line: 4}}}},
+		// A version cell may name the product first; a runtime's versions
+		// in a compatibility table are not the product's lines.
+		{"product_named_before_the_version", "SECURITY.md", "| Version | Phase | End of Bugfix Support |\n|---|---|---|\n" +
+			"| PHPUnit 13 | Bugfix Support | February 4, 2028 |\n| PHPUnit 12 | Bugfix Support | February 5, 2027 |\n" +
+			"| Foo Server 2.4.x | Active | 2026-01-31 |\n| Python 3.8 | ended | 2024-10-07 |\n| PHP 8.1 | ended | 2025-12-31 |\n", false, Doc{Lines: []Line{
+			{Version: "13", End: day("2028-02-04"), Line: 3}, {Version: "12", End: day("2027-02-05"), Line: 4},
+			{Version: "2.4.x", End: day("2026-01-31"), Line: 5}}}},
 		{"table_in_code_is_skipped", "README.md", "```\n| Version | EOL |\n|--|--|\n| 1.x | 2020-01-01 |\n```\n", true, Doc{}},
 	}
 	for _, tt := range tests {

@@ -54,6 +54,7 @@ const (
 	SelfHostedRunnersNotExposed            = "selfHostedRunnersNotExposed"
 	StaticAnalysisRuns                     = "staticAnalysisRuns"
 	TestsRunOnChanges                      = "testsRunOnChanges"
+	TestsRunOnDefaultBranch                = "testsRunOnDefaultBranch"
 	TestsRunOnPullRequests                 = "testsRunOnPullRequests"
 	UpdateAutomationCoversEcosystems       = "updateAutomationCoversEcosystems"
 	WorkflowPermissionsLeastPrivilege      = "workflowPermissionsLeastPrivilege"
@@ -65,6 +66,7 @@ func Rules() ([]rule.Rule, error) {
 	rs := []rule.Rule{
 		b.Rule(TestsRunOnChanges, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnChanges),
 		b.Rule(TestsRunOnPullRequests, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnPullRequests),
+		b.Rule(TestsRunOnDefaultBranch, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan}, testsRunOnDefaultBranch),
 		b.Rule(StaticAnalysisRuns, []evidence.Kind{evidence.KindCIPipeline, evidence.KindCIScan, evidence.KindToolConfig}, staticAnalysisRuns),
 		b.Rule(FuzzingExists, []evidence.Kind{evidence.KindCIPipeline, evidence.KindFuzzHarness}, fuzzingExists),
 		b.Rule(CoverageGateEnforced, needPipelines, coverageGateEnforced),
@@ -444,6 +446,21 @@ func testsRunOnPullRequests(ev *evidence.Set) []rule.Finding {
 		return []rule.Finding{rule.New(id, rule.True, ts.pr.loc(), "tests run on pull/merge requests: %s (%s:%d)", ts.pr.what, ts.pr.path, ts.pr.line)}
 	}
 	return []rule.Finding{noTests(id, ts, ts.softPR, "on pull or merge requests")}
+}
+
+// testsRunOnDefaultBranch is the other half of 1.3.2's "on pull requests
+// or on the default branch": a project that tests every push (or on a
+// schedule) automates its test plan even with no pull-request trigger.
+func testsRunOnDefaultBranch(ev *evidence.Set) []rule.Finding {
+	const id = TestsRunOnDefaultBranch
+	ts, stop := testHits(newIndex(ev), id)
+	if stop != nil {
+		return stop
+	}
+	if ts.main != nil {
+		return []rule.Finding{rule.New(id, rule.True, ts.main.loc(), "tests run on the default branch: %s (%s:%d)", ts.main.what, ts.main.path, ts.main.line)}
+	}
+	return []rule.Finding{noTests(id, ts, ts.softMain, "on pushes to the default branch"+branchNote(ts.scan)+", a merge queue or a schedule")}
 }
 
 func testsRunOnChanges(ev *evidence.Set) []rule.Finding {

@@ -131,8 +131,35 @@ jobs:
       - run: go test ./...
 `},
 			defaultB: "main",
-			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.False, TestsRunOnPullRequests: rule.True},
-			negative: map[string]rule.Negative{TestsRunOnChanges: rule.NoSignal},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.False, TestsRunOnPullRequests: rule.True, TestsRunOnDefaultBranch: rule.False},
+			negative: map[string]rule.Negative{TestsRunOnChanges: rule.NoSignal, TestsRunOnDefaultBranch: rule.NoSignal},
+		},
+		{
+			// rich: tests on pull requests only.
+			name: "pull requests only",
+			files: map[string]string{".github/workflows/ci.yml": `on: [pull_request]
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest tests -v
+`},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.False, TestsRunOnPullRequests: rule.True, TestsRunOnDefaultBranch: rule.False},
+			negative: map[string]rule.Negative{TestsRunOnDefaultBranch: rule.NoSignal},
+			line:     map[string]int{TestsRunOnPullRequests: 6},
+		},
+		{
+			name: "pushes only",
+			files: map[string]string{".github/workflows/ci.yml": `on: [push]
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test ./...
+`},
+			want:     map[string]rule.Outcome{TestsRunOnChanges: rule.False, TestsRunOnPullRequests: rule.False, TestsRunOnDefaultBranch: rule.True},
+			negative: map[string]rule.Negative{TestsRunOnPullRequests: rule.NoSignal},
+			line:     map[string]int{TestsRunOnDefaultBranch: 6},
 		},
 		{
 			name: "continue-on-error tests are not decisive",

@@ -379,17 +379,50 @@ func isReadme(p string) bool { return strings.HasPrefix(strings.ToLower(path.Bas
 // When about is set, a line counts only if it also matches about: a bare
 // "daily" or "monthly" is a frequency of something, and only a line that
 // names releases or updates says how often those come.
+// A topic with affirmed set counts only where the match is not denied in
+// its own clause: "does not follow a strict release schedule" states that
+// there is no cadence.
 type topic struct {
-	name  string
-	re    *lazyre.Regexp
-	about *lazyre.Regexp
+	name     string
+	re       *lazyre.Regexp
+	about    *lazyre.Regexp
+	affirmed bool
 }
 
 // about restricts the first topic (the one a bare word over-matches) to
-// lines that also match re.
+// lines that also match re and that do not deny it.
 func about(re *lazyre.Regexp, ts []topic) []topic {
 	ts[0].about = re
+	ts[0].affirmed = true
 	return ts
+}
+
+// deniedRe is a negation in the clause before a match; clauseEndRe ends
+// that clause, so "no fixed schedule, but releases come every few weeks"
+// still states a frequency.
+var (
+	deniedRe    = lazyre.New(`(?i)(\b(no|not|never|without|cannot|neither|nor)\b|n't\b)`)
+	clauseEndRe = lazyre.New(`[.;:!?,]|\bbut\b|\bhowever\b`)
+)
+
+// matches reports whether l states the topic.
+func (t topic) matches(l string) bool {
+	if t.about != nil && !t.about.MatchString(l) {
+		return false
+	}
+	for _, m := range t.re.FindAllStringIndex(l, -1) {
+		if !t.affirmed {
+			return true
+		}
+		before := l[:m[0]]
+		if ends := clauseEndRe.FindAllStringIndex(before, -1); len(ends) > 0 {
+			before = before[ends[len(ends)-1][1]:]
+		}
+		if !deniedRe.MatchString(before) {
+			return true
+		}
+	}
+	return false
 }
 
 func topics(pairs ...string) []topic {
@@ -551,7 +584,7 @@ func findTopics(path, text string, want []topic) []evidence.TopicHit {
 	lines := strings.Split(text, "\n")
 	for _, t := range want {
 		for i, l := range lines {
-			if t.re.MatchString(l) && (t.about == nil || t.about.MatchString(l)) {
+			if t.matches(l) {
 				hits = append(hits, evidence.TopicHit{Topic: t.name, Path: path, Line: i + 1})
 				break
 			}

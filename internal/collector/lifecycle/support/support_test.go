@@ -215,6 +215,12 @@ func TestUpdateDocumentsByConvention(t *testing.T) {
 		// schedule states no release cadence (rustls' RELEASING.md).
 		{"scheduled_ci_job_is_no_release_cadence", map[string]string{"RELEASING.md": "## Before making a release\n\n1. Run `cargo update`.\n2. Run the daily-tests CI workflow to check for unfixed regressions.\n"}, rule.False,
 			"RELEASING.md covers how updates are applied (RELEASING.md:1); missing frequency"},
+		// A cadence the document denies is none (client_golang's
+		// RELEASE.md); one stated after the denial's clause still counts.
+		{"denied_schedule_is_no_frequency", map[string]string{"RELEASE.md": "# Release\n\nThe library does not follow a strict release schedule. Releases are made based on necessity.\n"}, rule.False,
+			"RELEASE.md covers how updates are applied (RELEASE.md:1); missing frequency"},
+		{"cadence_after_a_denial", map[string]string{"RELEASE.md": "# Release\n\nThere is no fixed release schedule, but we usually release every two weeks.\n"}, rule.True,
+			"RELEASE.md covers frequency (RELEASE.md:3), how updates are applied (RELEASE.md:1)"},
 		// Release notes are the changelog: an entry about a bot's schedule
 		// is no update policy, so no document is found (fastapi's
 		// docs/release-notes.md).
