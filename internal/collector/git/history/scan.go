@@ -723,6 +723,16 @@ var (
 
 // ProductSource reports whether a changed path is product source: not a
 // dependency manifest or lockfile, documentation, CI, tests or examples.
+// projectDocNames are the conventional names of a project's documents,
+// often written without an extension (redis' CONTRIBUTING, GNU's NEWS and
+// THANKS).
+var projectDocNames = map[string]bool{
+	"readme": true, "contributing": true, "authors": true, "contributors": true, "news": true, "copying": true,
+	"install": true, "thanks": true, "todo": true, "maintainers": true, "codeowners": true, "notice": true,
+	"security": true, "support": true, "bugs": true, "copyright": true, "credits": true, "governance": true,
+	"code_of_conduct": true, "releasing": true, "upgrading": true,
+}
+
 func ProductSource(p string) bool {
 	base := path.Base(p)
 	lb := strings.ToLower(base)
@@ -732,6 +742,9 @@ func ProductSource(p string) bool {
 	}
 	if ext := strings.ToLower(path.Ext(base)); docExt[ext] || manifestExt[ext] || testName.MatchString(base) {
 		return false
+	}
+	if dir := path.Dir(p); !strings.Contains(base, ".") && projectDocNames[lb] && (dir == "." || path.Base(dir) == "doc" || path.Base(dir) == "docs") {
+		return false // CONTRIBUTING, AUTHORS, NEWS at the root: documents without an extension
 	}
 	for _, d := range nonProductDirs {
 		if strings.HasPrefix(p, d) || strings.Contains(p, "/"+d) {
@@ -802,6 +815,11 @@ func tagVersion(name string) string {
 		return ""
 	}
 	v := "v" + m[1]
+	// semver takes a pre-release only after all three parts: "7.4-rc1"
+	// is v7.4.0-rc1.
+	for strings.Count(v, ".") < 2 {
+		v += ".0"
+	}
 	if pre := m[2] + m[3]; pre != "" {
 		v += "-" + pre
 	}

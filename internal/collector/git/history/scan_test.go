@@ -270,6 +270,8 @@ func TestProductSource(t *testing.T) {
 		// Dependency manifests that are code or named after the package.
 		"setup.py": false, "pkg/setup.py": false, "rack.gemspec": false, "src/App/App.csproj": false, "Package.swift": false,
 		"src/setup_utils.py": true,
+		// Documents without an extension; a source file named like one is code.
+		"CONTRIBUTING": false, "NEWS": false, "docs/AUTHORS": false, "src/install": true, "src/install.c": true,
 	} {
 		if got := ProductSource(p); got != want {
 			t.Errorf("ProductSource(%q) = %v; want %v", p, got, want)

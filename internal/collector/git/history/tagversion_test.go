@@ -16,6 +16,8 @@ func TestTagVersion(t *testing.T) {
 		{"3.0.0.beta1", "v3.0.0-beta1"},
 		{"v3.1.0.rc2", "v3.1.0-rc2"},
 		{"1.2.3.4.5", ""},
+		{"7.4-rc1", "v7.4.0-rc1"}, // redis: a pre-release of a two-part version
+		{"8.0-m01", "v8.0.0-m01"},
 		{"R_2_8_3", "v2.8.3"}, // libexpat: not v3.0.0 from the last part
 		{"curl-8_5_0", "v8.5.0"},
 		{"latest", ""},
