@@ -10,7 +10,9 @@ package packaging
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/assaysec/assay/internal/collector"
@@ -97,7 +99,48 @@ func (Collector) Collect(ctx context.Context, in *collector.Input) ([]evidence.R
 		f.Scanned++
 		Scan(&f, e.Path, kind, data)
 	}
+	dir := in.Tree.Dir()
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs // "assess ." names the checkout by its directory
+	}
+	ownHosts(&f, filepath.Base(dir))
 	return []evidence.Record{{Fact: f, Provenance: in.Provenance(Name, evidence.Location{}, "")}}, nil
+}
+
+// ownHosts makes firm the download links whose host is named after the
+// product ("the [downloads site](http://dist.libuv.org/dist/)" in libuv's
+// README): the checkout's directory or a package name found is a label of
+// the host. Short names are not trusted to say so.
+func ownHosts(f *evidence.Packaging, dir string) {
+	names := map[string]bool{}
+	add := func(n string) {
+		n = strings.ToLower(n)
+		if i := strings.LastIndexAny(n, "/@"); i >= 0 {
+			n = n[i+1:]
+		}
+		if len(n) >= 4 {
+			names[n] = true
+		}
+	}
+	add(dir)
+	for _, c := range f.Channels {
+		add(c.Name)
+	}
+	for i, d := range f.Downloads {
+		if !d.Link {
+			continue
+		}
+		u, err := url.Parse(d.URL)
+		if err != nil {
+			continue
+		}
+		for _, label := range strings.Split(strings.ToLower(u.Hostname()), ".") {
+			if names[label] {
+				f.Downloads[i].Link = false
+				break
+			}
+		}
+	}
 }
 
 // classify says how a path is read: a manifest kind, "script" or "doc".
@@ -455,6 +498,20 @@ func lineText(text string, i int) string {
 	return text[start : i+end]
 }
 
+// markdownLink reports whether u is the target of a Markdown link on line:
+// inline ("[text](u)") or a reference definition ("[label]: u").
+func markdownLink(line, u string) bool {
+	if strings.Contains(line, "]("+u) || strings.Contains(line, "](<"+u) {
+		return true
+	}
+	t := strings.TrimSpace(line)
+	if !strings.HasPrefix(t, "[") {
+		return false
+	}
+	label, rest, ok := strings.Cut(t[1:], "]:")
+	return ok && label != "" && !strings.Contains(label, "]") && strings.HasPrefix(strings.TrimLeft(strings.TrimSpace(rest), "<"), u)
+}
+
 func commented(line string) bool {
 	t := strings.TrimSpace(line)
 	return strings.HasPrefix(t, "#") || strings.HasPrefix(t, "//") || strings.HasPrefix(t, "REM ")
@@ -493,8 +550,11 @@ func docs(f *evidence.Packaging, p, text string) {
 				continue
 			}
 			// Prose about downloading from a file address, or about the
-			// product's releases, is a download path all the same.
-			firm = firm || !webPage.MatchString(u) || ownRelease.MatchString(line)
+			// product's releases, is a download path all the same. A
+			// Markdown link names what it leads to ("[Git for Windows]:
+			// http://git-scm.com/download/win"): often another program,
+			// which only a person can tell from this one.
+			firm = firm || (!webPage.MatchString(u) && !markdownLink(line, u)) || ownRelease.MatchString(line)
 			if len(f.Downloads) < MaxItems {
 				f.Downloads = append(f.Downloads, evidence.DownloadMention{Path: p, Line: i + 1, URL: textsafe.Clean(u), Text: textsafe.Clean(textsafe.Shorten(line, 100)), Link: !firm})
 			}

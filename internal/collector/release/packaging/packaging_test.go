@@ -29,7 +29,7 @@ func TestCollect(t *testing.T) {
 		"sub/build.gradle.kts":     "plugins {\n  `maven-publish`\n  signing\n}\nsigning {\n  sign(publishing.publications)\n}\n",
 		"scripts/release.sh":       "#!/bin/sh\n# gpg --detach-sign old.tar.gz\ngpg --verify x.asc\ngpg --armor --detach-sign dist/lib.tar.gz\ntwine upload dist/*\n",
 		"README.md":                "Install:\n\n    curl -fsSL http://get.vendor.net/install.sh | sh\n\nUsage: `lib.get(\"http://example.com\")`, or open http://localhost:8000.\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n",
-		"docs/install.md":          "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it.\nYou can download the pager [from its homepage](http://pager.vendor.net/download.html).\nDownload the latest release from http://vendor.net/download.html\nDownload it from http://dl.vendor.net/get?id=lib\nSee http://vendor.net/faq for help.\n",
+		"docs/install.md":          "Download http://dl.vendor.net/lib-1.0.tar.gz and unpack it.\nYou can download the pager [from its homepage](http://pager.vendor.net/download.html).\nDownload the latest release from http://vendor.net/download.html\nDownload it from http://dl.vendor.net/get?id=lib\nSee http://vendor.net/faq for help.\n[Git for Windows]: http://git-scm.com/download/win\n[Get the archive](http://dl.vendor.net/download/lib-1.0.zip)\n",
 		"docs/usage.md":            "curl http://dl.vendor.net/x.tar.gz\n", // not an install document
 		"test/fixtures/setup.py":   "setup(name='x')\n",
 	}
@@ -64,6 +64,9 @@ func TestCollect(t *testing.T) {
 			{Path: "docs/install.md", Line: 2, URL: "http://pager.vendor.net/download.html", Text: "You can download the pager [from its homepage](http://pager.vendor.net/download.html).", Link: true},
 			{Path: "docs/install.md", Line: 3, URL: "http://vendor.net/download.html", Text: "Download the latest release from http://vendor.net/download.html"},
 			{Path: "docs/install.md", Line: 4, URL: "http://dl.vendor.net/get?id=lib", Text: "Download it from http://dl.vendor.net/get?id=lib"},
+			// A Markdown link names what it leads to; an archive is a download all the same.
+			{Path: "docs/install.md", Line: 6, URL: "http://git-scm.com/download/win", Text: "[Git for Windows]: http://git-scm.com/download/win", Link: true},
+			{Path: "docs/install.md", Line: 7, URL: "http://dl.vendor.net/download/lib-1.0.zip", Text: "[Get the archive](http://dl.vendor.net/download/lib-1.0.zip)"},
 		},
 	}
 	if d := cmp.Diff(want, got); d != "" {
@@ -198,5 +201,28 @@ func TestPodspecAndNuGetChannels(t *testing.T) {
 	}
 	if k := classify("contrib/nuget/nuget.csproj"); k != "" {
 		t.Errorf("contrib/ project classified %q, want skipped", k)
+	}
+}
+
+// TestOwnHosts: a download link to a host named after the product (its
+// checkout or a package it publishes) is the product's download path; one
+// to another program's site stays for a person to read.
+func TestOwnHosts(t *testing.T) {
+	f := evidence.Packaging{
+		Channels: []evidence.PackageChannel{{Channel: "npm", Name: "@acme/widgetkit"}},
+		Downloads: []evidence.DownloadMention{
+			{URL: "http://dist.libuv.org/dist/", Link: true},
+			{URL: "http://git-scm.com/download/win", Link: true},
+			{URL: "http://widgetkit.example.net/get/", Link: true},
+			{URL: "http://uv.org/", Link: true},
+		},
+	}
+	ownHosts(&f, "libuv")
+	var got []bool
+	for _, d := range f.Downloads {
+		got = append(got, d.Link)
+	}
+	if d := cmp.Diff([]bool{false, true, false, true}, got); d != "" {
+		t.Errorf("Link (-want +got):\n%s", d)
 	}
 }
