@@ -207,3 +207,73 @@ func uuid() func(*text) bool {
 		return false
 	}
 }
+
+// foldThen passes when some occurrence of one of the lowercase words, in
+// any case, is followed by bytes for which skip holds and then by next:
+// the key and separator of a header or assignment (`Cookie: `,
+// `csrf_token": "`). Like fold, it passes on any file where Go's folding
+// reaches beyond ASCII.
+func foldThen(skip func(byte) bool, next byte, words ...string) func(*text) bool {
+	present := fold(words...) // the one search answers a file without any word
+	ws := make([][]byte, len(words))
+	for i, w := range words {
+		ws[i] = []byte(w)
+	}
+	return func(t *text) bool {
+		if !present(t) {
+			return false
+		}
+		if t.folds {
+			return true
+		}
+		low := t.lowered()
+		for _, w := range ws {
+			data := low
+			for {
+				i := bytes.Index(data, w)
+				if i < 0 {
+					break
+				}
+				data = data[i+len(w):]
+				k := 0
+				for k < len(data) && skip(data[k]) {
+					k++
+				}
+				if k < len(data) && data[k] == next {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+// foldLitThen is litThen for an expression under (?i) whose class is
+// ASCII letters and more: Go folds KELVIN SIGN and LONG S onto k and s,
+// so a file holding either may match where the bytes do not, and passes.
+func foldLitThen(prefix string, n int, in func(byte) bool) func(*text) bool {
+	g := litThen(prefix, n, in)
+	return func(t *text) bool { return t.folds || g(t) }
+}
+
+// isSpaceByte is Go's \s: [\t\n\f\r ].
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// cookieGap is what the cookie expressions allow between the header name
+// and its colon: `"?\s*`.
+func cookieGap(c byte) bool { return c == '"' || isSpaceByte(c) }
+
+// csrfGap is a superset of what the CSRF expressions allow between csrf
+// or xsrf and the colon: `(?:[-_]?middleware)?(?:[-_]?token)?["']?\s*`
+// (lowercased).
+func csrfGap(c byte) bool {
+	return 'a' <= c && c <= 'z' || c == '-' || c == '_' || c == '"' || c == '\'' || isSpaceByte(c)
+}
+
+// isCaptchaKeyByte is the reCAPTCHA key expressions' class after the
+// leading 6, `[A-Za-z0-9_\-'"]` (the block forms allow fewer).
+func isCaptchaKeyByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '\'' || c == '"'
+}
