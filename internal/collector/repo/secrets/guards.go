@@ -213,7 +213,7 @@ func uuid() func(*text) bool {
 // the key and separator of a header or assignment (`Cookie: `,
 // `csrf_token": "`). Like fold, it passes on any file where Go's folding
 // reaches beyond ASCII.
-func foldThen(skip func(byte) bool, next byte, words ...string) func(*text) bool {
+func foldThen(skip func(byte) bool, then func(rest []byte) bool, words ...string) func(*text) bool {
 	present := fold(words...) // the one search answers a file without any word
 	ws := make([][]byte, len(words))
 	for i, w := range words {
@@ -239,7 +239,7 @@ func foldThen(skip func(byte) bool, next byte, words ...string) func(*text) bool
 				for k < len(data) && skip(data[k]) {
 					k++
 				}
-				if k < len(data) && data[k] == next {
+				if then(t.raw[len(t.raw)-len(data)+k:]) {
 					return true
 				}
 			}
@@ -248,12 +248,95 @@ func foldThen(skip func(byte) bool, next byte, words ...string) func(*text) bool
 	}
 }
 
-// foldLitThen is litThen for an expression under (?i) whose class is
-// ASCII letters and more: Go folds KELVIN SIGN and LONG S onto k and s,
-// so a file holding either may match where the bytes do not, and passes.
-func foldLitThen(prefix string, n int, in func(byte) bool) func(*text) bool {
-	g := litThen(prefix, n, in)
-	return func(t *text) bool { return t.folds || g(t) }
+// captchaKey passes when "secret" or "private" (in any case) is followed
+// by a 6 and 39 key characters, with between them what one of the
+// reCAPTCHA expressions allows: at most 50 runes (200 bytes) on the same
+// line, or any run of the key-name and separator characters of the JSON
+// and YAML forms (letters, _, \, quotes, white space and the colon). The
+// translations of a project that merely talks about CAPTCHAs hold the
+// words and a long URL slug starting with 6, far apart. Like fold, it
+// passes on any file where Go's folding reaches beyond ASCII.
+func captchaKey() func(*text) bool {
+	words := [][]byte{[]byte("secret"), []byte("private")}
+	return func(t *text) bool {
+		if t.folds {
+			return true
+		}
+		low := t.lowered()
+		// A budget keeps prose full of the words linear; running out
+		// passes, which is always safe.
+		budget := 8*len(low) + 4096
+		for _, w := range words {
+			for from := 0; ; {
+				i := bytes.Index(low[from:], w)
+				if i < 0 {
+					break
+				}
+				e := from + i + len(w)
+				allGap := true
+				for p := e; p < len(low); p++ {
+					if budget--; budget < 0 {
+						return true
+					}
+					if low[p] == '6' && keyRun(t.raw[p+1:], 39) {
+						return true
+					}
+					allGap = allGap && captchaGap(low[p])
+					if !allGap && p+1-e > 200 {
+						break
+					}
+				}
+				from = e
+			}
+		}
+		return false
+	}
+}
+
+func keyRun(data []byte, n int) bool {
+	if len(data) < n {
+		return false
+	}
+	for _, c := range data[:n] {
+		if !isCaptchaKeyByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// captchaGap is a superset of the characters the JSON and YAML forms
+// allow between the secret's key word and the key (lowercased).
+func captchaGap(c byte) bool {
+	return 'a' <= c && c <= 'z' || c == '_' || c == '\\' || c == '\'' || c == '"' || c == ':' || isSpaceByte(c)
+}
+
+// colon accepts a rest that starts with a colon.
+func colon(rest []byte) bool { return len(rest) > 0 && rest[0] == ':' }
+
+// csrfValue accepts a rest that starts as the CSRF expressions' value
+// does: a colon, white space, an optional quote and at least 16 token
+// characters ([a-zA-Z0-9+/=_-]).
+func csrfValue(rest []byte) bool {
+	if !colon(rest) {
+		return false
+	}
+	rest = rest[1:]
+	for len(rest) > 0 && isSpaceByte(rest[0]) {
+		rest = rest[1:]
+	}
+	if len(rest) > 0 && (rest[0] == '"' || rest[0] == '\'') {
+		rest = rest[1:]
+	}
+	if len(rest) < 16 {
+		return false
+	}
+	for _, c := range rest[:16] {
+		if !isB64Byte(c) && c != '=' && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // isSpaceByte is Go's \s: [\t\n\f\r ].

@@ -31,6 +31,7 @@ var guardSeeds = []string{
 	`{"headers": {"Content-Type": "text/html", "Set-Cookie"  :  "id=a3fWa; Max-Age=2592000"}}`,
 	"user-agent: curl\ncookie: a=b\n",
 	"config.recaptcha.private = '6Ld" + strings.Repeat("A", 37) + "';\n",
+	`{"captcha": {"site": "x", "secret` + strings.Repeat("Name", 60) + `\\": \\"6Lc` + strings.Repeat("B", 37) + `"}}`,
 	"x\u212a captcha secret 6" + strings.Repeat("\u212a", 39) + "\n",
 	"Authorization: Basic dXNlcjpwYXNz\nAuthorization: Bearer abc.def.ghi\n",
 	"packagist_ort_" + strings.Repeat("a", 60) + "\nname: acme\n",
