@@ -65,7 +65,8 @@ func runMatch(re *lazyre.Regexp, text string) int {
 			break
 		}
 	}
-	runMemo.put(key, at)
+	// A copy, so the memo never keeps a larger buffer the script was cut from.
+	runMemo.put(memoKey{re, strings.Clone(text)}, at)
 	return at
 }
 
