@@ -22,6 +22,7 @@ type Regexp struct {
 	expr string
 	once sync.Once
 	re   *regexp.Regexp
+	g    *guard
 }
 
 var (
@@ -55,40 +56,134 @@ func Compile() (string, error) {
 
 // Regexp returns the compiled expression.
 func (r *Regexp) Regexp() *regexp.Regexp {
-	r.once.Do(func() { r.re = regexp.MustCompile(r.expr) })
+	r.init()
 	return r.re
+}
+
+func (r *Regexp) init() {
+	r.once.Do(func() {
+		r.re = regexp.MustCompile(r.expr)
+		prefix, _ := r.re.LiteralPrefix()
+		r.g = newGuard(r.expr, prefix)
+	})
+}
+
+// may reports whether s can hold a match, by the guard: false means the
+// expression certainly does not match.
+func (r *Regexp) may(s string) bool {
+	r.init()
+	return r.g.mayMatch(s)
+}
+
+func (r *Regexp) mayBytes(b []byte) bool {
+	r.init()
+	return r.g.mayMatchBytes(b)
 }
 
 // String returns the source text of the expression.
 func (r *Regexp) String() string { return r.expr }
 
-func (r *Regexp) Match(b []byte) bool                  { return r.Regexp().Match(b) }
-func (r *Regexp) MatchString(s string) bool            { return r.Regexp().MatchString(s) }
-func (r *Regexp) Find(b []byte) []byte                 { return r.Regexp().Find(b) }
-func (r *Regexp) FindIndex(b []byte) []int             { return r.Regexp().FindIndex(b) }
-func (r *Regexp) FindString(s string) string           { return r.Regexp().FindString(s) }
-func (r *Regexp) FindStringIndex(s string) []int       { return r.Regexp().FindStringIndex(s) }
-func (r *Regexp) FindSubmatch(b []byte) [][]byte       { return r.Regexp().FindSubmatch(b) }
-func (r *Regexp) FindSubmatchIndex(b []byte) []int     { return r.Regexp().FindSubmatchIndex(b) }
-func (r *Regexp) FindStringSubmatch(s string) []string { return r.Regexp().FindStringSubmatch(s) }
-func (r *Regexp) FindStringSubmatchIndex(s string) []int {
-	return r.Regexp().FindStringSubmatchIndex(s)
+func (r *Regexp) Match(b []byte) bool       { return r.mayBytes(b) && r.Regexp().Match(b) }
+func (r *Regexp) MatchString(s string) bool { return r.may(s) && r.Regexp().MatchString(s) }
+
+// The find methods return what the regexp package returns on no match
+// (nil, or "" for FindString) when the guard rules a match out.
+
+func (r *Regexp) Find(b []byte) []byte {
+	if !r.mayBytes(b) {
+		return nil
+	}
+	return r.re.Find(b)
 }
-func (r *Regexp) FindAll(b []byte, n int) [][]byte       { return r.Regexp().FindAll(b, n) }
-func (r *Regexp) FindAllIndex(b []byte, n int) [][]int   { return r.Regexp().FindAllIndex(b, n) }
-func (r *Regexp) FindAllString(s string, n int) []string { return r.Regexp().FindAllString(s, n) }
+func (r *Regexp) FindIndex(b []byte) []int {
+	if !r.mayBytes(b) {
+		return nil
+	}
+	return r.re.FindIndex(b)
+}
+func (r *Regexp) FindString(s string) string {
+	if !r.may(s) {
+		return ""
+	}
+	return r.re.FindString(s)
+}
+func (r *Regexp) FindStringIndex(s string) []int {
+	if !r.may(s) {
+		return nil
+	}
+	return r.re.FindStringIndex(s)
+}
+func (r *Regexp) FindSubmatch(b []byte) [][]byte {
+	if !r.mayBytes(b) {
+		return nil
+	}
+	return r.re.FindSubmatch(b)
+}
+func (r *Regexp) FindSubmatchIndex(b []byte) []int {
+	if !r.mayBytes(b) {
+		return nil
+	}
+	return r.re.FindSubmatchIndex(b)
+}
+func (r *Regexp) FindStringSubmatch(s string) []string {
+	if !r.may(s) {
+		return nil
+	}
+	return r.re.FindStringSubmatch(s)
+}
+func (r *Regexp) FindStringSubmatchIndex(s string) []int {
+	if !r.may(s) {
+		return nil
+	}
+	return r.re.FindStringSubmatchIndex(s)
+}
+func (r *Regexp) FindAll(b []byte, n int) [][]byte {
+	if !r.mayBytes(b) {
+		return nil
+	}
+	return r.re.FindAll(b, n)
+}
+func (r *Regexp) FindAllIndex(b []byte, n int) [][]int {
+	if !r.mayBytes(b) {
+		return nil
+	}
+	return r.re.FindAllIndex(b, n)
+}
+func (r *Regexp) FindAllString(s string, n int) []string {
+	if !r.may(s) {
+		return nil
+	}
+	return r.re.FindAllString(s, n)
+}
 func (r *Regexp) FindAllStringIndex(s string, n int) [][]int {
-	return r.Regexp().FindAllStringIndex(s, n)
+	if !r.may(s) {
+		return nil
+	}
+	return r.re.FindAllStringIndex(s, n)
 }
 func (r *Regexp) FindAllStringSubmatch(s string, n int) [][]string {
-	return r.Regexp().FindAllStringSubmatch(s, n)
+	if !r.may(s) {
+		return nil
+	}
+	return r.re.FindAllStringSubmatch(s, n)
 }
 func (r *Regexp) FindAllStringSubmatchIndex(s string, n int) [][]int {
-	return r.Regexp().FindAllStringSubmatchIndex(s, n)
+	if !r.may(s) {
+		return nil
+	}
+	return r.re.FindAllStringSubmatchIndex(s, n)
 }
-func (r *Regexp) FindAllSubmatch(b []byte, n int) [][][]byte { return r.Regexp().FindAllSubmatch(b, n) }
+func (r *Regexp) FindAllSubmatch(b []byte, n int) [][][]byte {
+	if !r.mayBytes(b) {
+		return nil
+	}
+	return r.re.FindAllSubmatch(b, n)
+}
 func (r *Regexp) FindAllSubmatchIndex(b []byte, n int) [][]int {
-	return r.Regexp().FindAllSubmatchIndex(b, n)
+	if !r.mayBytes(b) {
+		return nil
+	}
+	return r.re.FindAllSubmatchIndex(b, n)
 }
 func (r *Regexp) ReplaceAll(src, repl []byte) []byte { return r.Regexp().ReplaceAll(src, repl) }
 func (r *Regexp) ReplaceAllString(src, repl string) string {

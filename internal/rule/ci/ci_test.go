@@ -947,3 +947,32 @@ func TestJobUsesToken(t *testing.T) {
 		})
 	}
 }
+
+// TestRunMatchMemo checks that the memoised answer is the computed one,
+// whether it comes from the memo or not, and that the memo stays bounded.
+func TestRunMatchMemo(t *testing.T) {
+	texts := []string{"go test ./...", "# go test\necho hi", "echo hi", "make lint\n  go  test -race ./..."}
+	for _, text := range texts {
+		want := -1
+		for _, loc := range tests.run.FindAllStringIndex(text, 50) {
+			if !evidence.InShellComment(text, loc[0]) {
+				want = loc[0]
+				break
+			}
+		}
+		for i := range 2 {
+			if got := runMatch(tests.run, text); got != want {
+				t.Errorf("runMatch(%q) call %d = %d, want %d", text, i, got, want)
+			}
+		}
+	}
+	big := strings.Repeat("x", maxMemoBytes/2+1)
+	runMatch(tests.run, big)
+	runMatch(tests.run, big+"y")
+	runMemo.mu.Lock()
+	n := runMemo.bytes
+	runMemo.mu.Unlock()
+	if n > maxMemoBytes {
+		t.Errorf("memo holds %d bytes, more than %d", n, maxMemoBytes)
+	}
+}

@@ -3,6 +3,7 @@ package ci
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
@@ -38,11 +39,8 @@ func (r recogniser) matchVars(s evidence.CIStep, env map[string]string, matrix m
 		return 0, ""
 	}
 	for _, text := range expansions(s.Run, s.Env, env, matrix) {
-		for _, loc := range r.run.FindAllStringIndex(text, 50) {
-			if evidence.InShellComment(text, loc[0]) {
-				continue
-			}
-			n := strings.Count(text[:loc[0]], "\n")
+		if at := runMatch(r.run, text); at >= 0 {
+			n := strings.Count(text[:at], "\n")
 			what := firstLine(nthLine(s.Run, n))
 			if s.Section == evidence.SectionDefaultScript {
 				what += " (" + s.Name + ")"
@@ -51,6 +49,67 @@ func (r recogniser) matchVars(s evidence.CIStep, env map[string]string, matrix m
 		}
 	}
 	return 0, ""
+}
+
+// runMatch returns the offset of the first match of re in text outside a
+// shell comment, or -1.
+func runMatch(re *lazyre.Regexp, text string) int {
+	key := memoKey{re, text}
+	if at, ok := runMemo.get(key); ok {
+		return at
+	}
+	at := -1
+	for _, loc := range re.FindAllStringIndex(text, 50) {
+		if !evidence.InShellComment(text, loc[0]) {
+			at = loc[0]
+			break
+		}
+	}
+	// A copy, so the memo never keeps a larger buffer the script was cut from.
+	runMemo.put(memoKey{re, strings.Clone(text)}, at)
+	return at
+}
+
+// runMemo remembers runMatch's answers. Several rules ask the same
+// recogniser about the same scripts (three test rules walk every job of
+// every workflow, and each walk expands the matrix), and the command
+// expressions are slow, so the answer for a script is computed once. The
+// answer depends only on the expression and the text, so the memo can
+// outlive an evaluation; it is emptied when it grows past a bound.
+var runMemo = memo{m: map[memoKey]int{}}
+
+type memoKey struct {
+	re   *lazyre.Regexp
+	text string
+}
+
+type memo struct {
+	mu    sync.Mutex
+	m     map[memoKey]int
+	bytes int
+}
+
+// maxMemoBytes bounds the script text the memo holds on to.
+const maxMemoBytes = 4 << 20
+
+func (m *memo) get(k memoKey) (int, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.m[k]
+	return v, ok
+}
+
+func (m *memo) put(k memoKey, v int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.bytes+len(k.text) > maxMemoBytes {
+		clear(m.m)
+		m.bytes = 0
+	}
+	if _, ok := m.m[k]; !ok {
+		m.bytes += len(k.text)
+	}
+	m.m[k] = v
 }
 
 // nthLine returns line n (0-based) of s.

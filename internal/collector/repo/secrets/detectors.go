@@ -160,7 +160,7 @@ var detectors = []namedDetector{
 	{name: "secrets/paystacksecretkey", new: paystacksecretkey.NewSecretKeyDetector, guard: lit("sk_")},
 	{name: "secrets/gcshmackey", new: gcshmackey.NewDetector},
 	{name: "secrets/vapidkey", new: vapid.NewDetector, guard: litThen("B", 86, isB64URLByte)},
-	{name: "secrets/recaptchakey", new: recaptchakey.NewDetector, guard: fold("captcha")},
+	{name: "secrets/recaptchakey", new: recaptchakey.NewDetector, guard: both(fold("captcha"), fold("secret", "private"), captchaKey())},
 	{name: "secrets/jwttoken", new: jwt.NewDetector, guard: lit("eyJ")},
 	{name: "secrets/pyxkeyv1", new: pyxkeyv1.NewDetector, guard: lit("sk-pyx-")},
 	{name: "secrets/pyxkeyv2", new: pyxkeyv2.NewDetector, guard: lit("sk-pyx-2")},
@@ -173,8 +173,8 @@ var detectors = []namedDetector{
 	{name: "secrets/discordbottoken", new: discordbottoken.NewDetector, guard: fold("discord")},
 	{name: "secrets/httpbasicauth", new: veleshttp.NewBasicAuthDetector, guard: both(fold("authorization"), fold("basic"))},
 	{name: "secrets/httpbearer", new: veleshttp.NewBearerDetector, accept: bearerCredential, guard: both(fold("authorization"), fold("bearer"))},
-	{name: "secrets/csrftoken", new: veleshttp.NewCSRFTokenDetector, guard: fold("csrf", "xsrf")},
-	{name: "secrets/httpcookie", new: veleshttp.NewCookieDetector, guard: fold("cookie")},
+	{name: "secrets/csrftoken", new: veleshttp.NewCSRFTokenDetector, guard: foldThen(csrfGap, csrfValue, "csrf", "xsrf")},
+	{name: "secrets/httpcookie", new: veleshttp.NewCookieDetector, guard: both(foldThen(cookieGap, colon, "cookie"), fold("content-type", "content-length", "host:", "user-agent", "http/"))},
 }
 
 // bearerCredential keeps a bearer value that looks like a credential: the

@@ -207,3 +207,156 @@ func uuid() func(*text) bool {
 		return false
 	}
 }
+
+// foldThen passes when some occurrence of one of the lowercase words, in
+// any case, is followed by bytes for which skip holds and then by next:
+// the key and separator of a header or assignment (`Cookie: `,
+// `csrf_token": "`). Like fold, it passes on any file where Go's folding
+// reaches beyond ASCII.
+func foldThen(skip func(byte) bool, then func(rest []byte) bool, words ...string) func(*text) bool {
+	present := fold(words...) // the one search answers a file without any word
+	ws := make([][]byte, len(words))
+	for i, w := range words {
+		ws[i] = []byte(w)
+	}
+	return func(t *text) bool {
+		if !present(t) {
+			return false
+		}
+		if t.folds {
+			return true
+		}
+		low := t.lowered()
+		for _, w := range ws {
+			data := low
+			for {
+				i := bytes.Index(data, w)
+				if i < 0 {
+					break
+				}
+				data = data[i+len(w):]
+				k := 0
+				for k < len(data) && skip(data[k]) {
+					k++
+				}
+				if then(t.raw[len(t.raw)-len(data)+k:]) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+// captchaKey passes when "secret" or "private" (in any case) is followed
+// by a 6 and 39 key characters, with between them what one of the
+// reCAPTCHA expressions allows: at most 50 runes (200 bytes) on the same
+// line, or any run of the key-name and separator characters of the JSON
+// and YAML forms (letters, _, \, quotes, white space and the colon). The
+// translations of a project that merely talks about CAPTCHAs hold the
+// words and a long URL slug starting with 6, far apart. Like fold, it
+// passes on any file where Go's folding reaches beyond ASCII.
+func captchaKey() func(*text) bool {
+	words := [][]byte{[]byte("secret"), []byte("private")}
+	return func(t *text) bool {
+		if t.folds {
+			return true
+		}
+		low := t.lowered()
+		// A budget keeps prose full of the words linear; running out
+		// passes, which is always safe.
+		budget := 8*len(low) + 4096
+		for _, w := range words {
+			for from := 0; ; {
+				i := bytes.Index(low[from:], w)
+				if i < 0 {
+					break
+				}
+				e := from + i + len(w)
+				allGap := true
+				for p := e; p < len(low); p++ {
+					if budget--; budget < 0 {
+						return true
+					}
+					if low[p] == '6' && keyRun(t.raw[p+1:], 39) {
+						return true
+					}
+					allGap = allGap && captchaGap(low[p])
+					if !allGap && p+1-e > 200 {
+						break
+					}
+				}
+				from = e
+			}
+		}
+		return false
+	}
+}
+
+func keyRun(data []byte, n int) bool {
+	if len(data) < n {
+		return false
+	}
+	for _, c := range data[:n] {
+		if !isCaptchaKeyByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// captchaGap is a superset of the characters the JSON and YAML forms
+// allow between the secret's key word and the key (lowercased).
+func captchaGap(c byte) bool {
+	return 'a' <= c && c <= 'z' || c == '_' || c == '\\' || c == '\'' || c == '"' || c == ':' || isSpaceByte(c)
+}
+
+// colon accepts a rest that starts with a colon.
+func colon(rest []byte) bool { return len(rest) > 0 && rest[0] == ':' }
+
+// csrfValue accepts a rest that starts as the CSRF expressions' value
+// does: a colon, white space, an optional quote and at least 16 token
+// characters ([a-zA-Z0-9+/=_-]).
+func csrfValue(rest []byte) bool {
+	if !colon(rest) {
+		return false
+	}
+	rest = rest[1:]
+	for len(rest) > 0 && isSpaceByte(rest[0]) {
+		rest = rest[1:]
+	}
+	if len(rest) > 0 && (rest[0] == '"' || rest[0] == '\'') {
+		rest = rest[1:]
+	}
+	if len(rest) < 16 {
+		return false
+	}
+	for _, c := range rest[:16] {
+		if !isB64Byte(c) && c != '=' && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// isSpaceByte is Go's \s: [\t\n\f\r ].
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// cookieGap is what the cookie expressions allow between the header name
+// and its colon: `"?\s*`.
+func cookieGap(c byte) bool { return c == '"' || isSpaceByte(c) }
+
+// csrfGap is a superset of what the CSRF expressions allow between csrf
+// or xsrf and the colon: `(?:[-_]?middleware)?(?:[-_]?token)?["']?\s*`
+// (lowercased).
+func csrfGap(c byte) bool {
+	return 'a' <= c && c <= 'z' || c == '-' || c == '_' || c == '"' || c == '\'' || isSpaceByte(c)
+}
+
+// isCaptchaKeyByte is the reCAPTCHA key expressions' class after the
+// leading 6, `[A-Za-z0-9_\-'"]` (the block forms allow fewer).
+func isCaptchaKeyByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '\'' || c == '"'
+}
