@@ -147,10 +147,14 @@ func matrix(s *actionlint.Strategy) map[string][]string {
 	}
 	out := map[string][]string{}
 	add := func(k string, v actionlint.RawYAMLValue) {
-		if v == nil || v.Kind() != actionlint.RawYAMLValueKindString || len(out[k]) >= maxMatrixValues {
+		// String() of a RawYAMLString is Go-quoted ("test:nodejs" with its
+		// quotes), which no command pattern matches once substituted into a
+		// script: the plain value is what the runner puts there.
+		sv, ok := v.(*actionlint.RawYAMLString)
+		if !ok || sv == nil || len(out[k]) >= maxMatrixValues {
 			return
 		}
-		val := v.String()
+		val := sv.Value
 		if !slices.Contains(out[k], val) {
 			out[k] = append(out[k], val)
 		}

@@ -164,3 +164,44 @@ func FuzzParseAction(f *testing.F) {
 		_, _, _ = ParseAction("action.yml", data)
 	})
 }
+
+// TestParseWorkflowMatrix checks that matrix values are kept as the runner
+// substitutes them: unquoted, from rows and include entries alike.
+func TestParseWorkflowMatrix(t *testing.T) {
+	tests := []struct {
+		name     string
+		strategy string
+		want     map[string][]string
+	}{
+		{
+			name:     "flow_sequence_with_colons",
+			strategy: "      matrix:\n        node: [18, 20]\n        task: [test:nodejs, test:edge]\n",
+			want:     map[string][]string{"node": {"18", "20"}, "task": {"test:nodejs", "test:edge"}},
+		},
+		{
+			name:     "quoted_values_and_include",
+			strategy: "      matrix:\n        cmd: [\"npm test\"]\n        include:\n          - cmd: 'npm run lint'\n",
+			want:     map[string][]string{"cmd": {"npm test", "npm run lint"}},
+		},
+		{
+			name:     "expression_rows_are_not_values",
+			strategy: "      matrix:\n        os: ${{ fromJSON(inputs.os) }}\n",
+			want:     nil,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			wf := "on: push\njobs:\n  t:\n    runs-on: x\n    strategy:\n" + tc.strategy + "    steps:\n      - run: echo ${{ matrix.task }}\n"
+			got, err := ParseWorkflow(".github/workflows/ci.yml", []byte(wf))
+			if err != nil {
+				t.Fatalf("ParseWorkflow: %v", err)
+			}
+			if len(got.Jobs) != 1 {
+				t.Fatalf("got %d jobs, want 1", len(got.Jobs))
+			}
+			if diff := cmp.Diff(tc.want, got.Jobs[0].Matrix); diff != "" {
+				t.Errorf("Matrix mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

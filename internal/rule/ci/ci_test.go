@@ -824,6 +824,30 @@ jobs:
 			},
 			want: map[string]rule.Outcome{UpdateAutomationCoversEcosystems: rule.True, CodeownersCoverBuild: rule.False},
 		},
+		{
+			// vercel/ms: the script name comes from a matrix whose values
+			// carry a colon (test:nodejs), next to a second matrix variable.
+			name: "test script named by a matrix value",
+			files: map[string]string{".github/workflows/test.yml": `on:
+  push:
+    branches: [main]
+  pull_request:
+    branches: [main]
+jobs:
+  test:
+    name: ${{ matrix.task }} / Node ${{ matrix.node }}
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        node: [18, 20, 22, 24]
+        task: [test:nodejs, test:edge]
+    steps:
+      - name: Run ${{ matrix.task }}
+        run: pnpm run ${{ matrix.task }}
+`},
+			want: map[string]rule.Outcome{TestsRunOnChanges: rule.True, TestsRunOnPullRequests: rule.True},
+			line: map[string]int{TestsRunOnChanges: 16},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
