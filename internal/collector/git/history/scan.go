@@ -713,16 +713,18 @@ var (
 		"changelog": true, "license": true, "authors": true, ".gitignore": true, ".gitattributes": true, ".editorconfig": true,
 		".travis.yml": true, ".gitlab-ci.yml": true, "appveyor.yml": true, "azure-pipelines.yml": true, "codecov.yml": true,
 	}
+	// src/site/ is Maven's standard directory for the project's web site
+	// (its security page included), so a commit there documents an
+	// advisory rather than fixing one.
 	nonProductDirs = []string{".github/", ".gitlab/", ".circleci/", "ci/", ".ci/", "docs/", "doc/", "test/", "tests/", "spec/",
-		"__tests__/", "testdata/", "examples/", "example/", "vendor/", "node_modules/", "requirements/", "benchmarks/", "bench/"}
+		"__tests__/", "testdata/", "examples/", "example/", "vendor/", "node_modules/", "requirements/", "benchmarks/", "bench/",
+		"src/site/"}
 	docExt = map[string]bool{".md": true, ".rst": true, ".txt": true, ".adoc": true, ".lock": true}
 	// manifestExt are dependency manifests named after the package.
 	manifestExt = map[string]bool{".gemspec": true, ".csproj": true, ".fsproj": true, ".vbproj": true, ".nuspec": true}
 	testName    = lazyre.New(`(?i)(?:_test\.\w+|\.(?:spec|test)\.[jt]sx?|^test_[^/]*\.py|Test\.(?:java|kt|php))$`)
 )
 
-// ProductSource reports whether a changed path is product source: not a
-// dependency manifest or lockfile, documentation, CI, tests or examples.
 // projectDocNames are the conventional names of a project's documents,
 // often written without an extension (redis' CONTRIBUTING, GNU's NEWS and
 // THANKS).
@@ -733,6 +735,34 @@ var projectDocNames = map[string]bool{
 	"code_of_conduct": true, "releasing": true, "upgrading": true,
 }
 
+// notDependency are the manifestNames entries that are documents, git
+// settings or CI, not a statement of what the product depends on.
+var notDependency = map[string]bool{
+	"changelog": true, "license": true, "authors": true, ".gitignore": true, ".gitattributes": true, ".editorconfig": true,
+	".travis.yml": true, ".gitlab-ci.yml": true, "appveyor.yml": true, "azure-pipelines.yml": true, "codecov.yml": true,
+}
+
+// dependencyFile reports whether a changed path says which components the
+// product uses: a dependency manifest or lockfile, or vendored code.
+func dependencyFile(p string) bool {
+	lb := strings.ToLower(path.Base(p))
+	if notDependency[lb] {
+		return false
+	}
+	ext := path.Ext(lb)
+	if manifestNames[lb] || manifestExt[ext] || ext == ".lock" || strings.HasPrefix(lb, "requirements") || strings.HasPrefix(lb, "constraints") {
+		return true
+	}
+	for _, d := range []string{"vendor/", "node_modules/", "requirements/"} {
+		if strings.HasPrefix(p, d) || strings.Contains(p, "/"+d) {
+			return true
+		}
+	}
+	return false
+}
+
+// ProductSource reports whether a changed path is product source: not a
+// dependency manifest or lockfile, documentation, CI, tests or examples.
 func ProductSource(p string) bool {
 	base := path.Base(p)
 	lb := strings.ToLower(base)
@@ -970,7 +1000,11 @@ func (s *scanner) ownFixes(tags []source.Tag, changelog []changelogLink, head pl
 			return
 		}
 		if !slices.ContainsFunc(paths, ProductSource) {
-			if len(ids) > 0 || cl != "" {
+			// Only a change to what the product depends on is a
+			// component's update; a commit that documents the product's
+			// own advisory (a security page, a changelog) is neither a fix
+			// nor a component's, so it is left out of both.
+			if (len(ids) > 0 || cl != "") && slices.ContainsFunc(paths, dependencyFile) {
 				out.DependencyOnly++
 				if len(out.DependencyOnlyCommits) < maxFixCandidates {
 					out.DependencyOnlyCommits = append(out.DependencyOnlyCommits, c.Hash.String())

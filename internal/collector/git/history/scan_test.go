@@ -125,8 +125,11 @@ func TestScanOwnFixesAndBots(t *testing.T) {
 	bot := r.commit(f3, "[Security] Bump a from 2 to 3\n\nThis update includes a security fix.", "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", day(12), dep)
 	f4 := clone(f3, ".github/workflows/ci.yml", "jobs:\n  t:\n    steps:\n      - uses: actions/checkout@v4\n")
 	person := r.commit(f4, "ci: bump checkout", "Ann Snykowski", "ann.snyk@example.com", day(13), bot)
+	// commons-io: a commit documenting the product's own CVE on the site
+	// is neither a fix nor a component's update.
+	docs := r.commit(clone(f4, "src/site/xdoc/security.xml", "<p>CVE-2024-47554</p>\n"), "Document CVE-2024-47554 for version 2.0 before 2.14.0", "bob", "bob@example.com", day(14), person)
 	r.ref("refs/tags/v2.0.1", fix)
-	r.ref("refs/heads/main", person)
+	r.ref("refs/heads/main", docs)
 	back := r.commit(clone(base, "src/lib.go", "package lib // 1.x escaped\n"), "[1.x] fix(security): escape header values (#13)", "bob", "bob@example.com", day(65), maint)
 	r.ref("refs/heads/1.x", back)
 	r.ref("refs/tags/v1.0.1", back)
@@ -272,9 +275,24 @@ func TestProductSource(t *testing.T) {
 		"src/setup_utils.py": true,
 		// Documents without an extension; a source file named like one is code.
 		"CONTRIBUTING": false, "NEWS": false, "docs/AUTHORS": false, "src/install": true, "src/install.c": true,
+		// Maven's site sources (commons-io documents its CVEs in src/site/xdoc/security.xml).
+		"src/site/xdoc/security.xml": false, "module/src/site/markdown/index.md": false, "src/main/java/site/Site.java": true,
 	} {
 		if got := ProductSource(p); got != want {
 			t.Errorf("ProductSource(%q) = %v; want %v", p, got, want)
+		}
+	}
+}
+
+func TestDependencyFile(t *testing.T) {
+	for p, want := range map[string]bool{
+		"go.sum": true, "web/package-lock.json": true, "requirements/dev.txt": true, "Gemfile.lock": true,
+		"rack.gemspec": true, "vendor/golang.org/x/net/http2/frame.go": true,
+		"CHANGELOG": false, "LICENSE": false, ".travis.yml": false, "src/site/xdoc/security.xml": false,
+		"docs/security.md": false, "src/lib.go": false,
+	} {
+		if got := dependencyFile(p); got != want {
+			t.Errorf("dependencyFile(%q) = %v; want %v", p, got, want)
 		}
 	}
 }
