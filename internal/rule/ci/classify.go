@@ -233,7 +233,9 @@ var tests = recogniser{
 		`make\s+(?:[^\n;&|]*\s)?(?:test|tests|check|ci|unit|units|unit-tests?|unittests?|integration(?:-tests?)?|e2e|regression-tests?|test-[\w-]+|[\w-]+-tests?)\b`,
 		`(?:\./)?[\w./-]*(?:run[_-]tests?|tests?)\.sh\b`, testScript,
 		`ctest\b`, `meson\s+test\b`, `ninja\s+(?:-C\s+\S+\s+)?(?:test|check)\b`, `bazel(?:isk)?\s+(?:[^\n;&|]*\s)?(?:test|coverage)\b`,
-		`just\s+(?:[^\n;&|]*\s)?(?:test|tests|check|ci)\b`, `task\s+(?:[^\n;&|]*\s)?test\b`,
+		`just\s+(?:[^\n;&|]*\s)?(?:test|tests|check|ci)\b`,
+		// Mage targets fold case: testRace is run as `mage testrace` too.
+		`mage\s+(?:-[\w-]+\s+)*(?i:test|tests|testrace|test386|check|ci)\b`, `task\s+(?:[^\n;&|]*\s)?test\b`,
 		`swift\s+test\b`, `mix\s+test\b`, `flutter\s+test\b`, `dart\s+test\b`, `sbt\s+(?:[^\n;&|]*\s)?test\b`, `zig\s+build\s+test\b`, `stack\s+test\b`, `cabal\s+test\b`, `lein\s+test\b`,
 		// A tool named by a variable that is never set in the file: `$BUILD_CMD test`.
 		`(?:\$\{?\w+\}?|\$\{\{[^}\n]*\}\})\s+test\b`,

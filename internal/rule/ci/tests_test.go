@@ -34,6 +34,11 @@ func TestTestCommandRecognition(t *testing.T) {
 		{run: "xvfb-run -a npm test", line: 1},
 		{run: "make ci", line: 1},
 		{run: "just test", line: 1},
+		{run: "mage -v check", line: 1}, // hugo: Magefile targets, like make and just
+		{run: "mage -v test", line: 1},
+		{run: "mage testRace", line: 1},
+		{run: "mage -v hugo"},
+		{run: "mage install"},
 		{run: "bundle exec rake", line: 1},
 		{run: "bundle exec rspec", line: 1},
 		{run: "pnpm run test:unit", line: 1},
