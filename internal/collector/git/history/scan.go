@@ -548,6 +548,25 @@ func quoteEnd(rs []rune, from int, closer rune) int {
 // collector", "vulnerability report rendering", "XSS tests".
 var subjectMatter = lazyre.New(`(?i)^\s+(?:collectors?|scann(?:er|ers|ing)|scans?|reports?|reporting|database|db|alerts?|checks?|checkers?|detect(?:ion|or|ors)|metrics?|information|info|data|feeds?|pages?|docs|documentation|polic(?:y|ies)|tracking|lists?|sections?|tests?|testing|status|dashboard|exporter|plugin)\b`)
 
+// traversalMeans reports whether the weakness at w is a traversal named
+// as the means of a change: walking a directory tree is also called
+// directory traversal, so "enhance artist folder detection with directory
+// traversal" (navidrome) searches parent folders and fixes no flaw. A
+// problem noun before the preposition ("issue with path traversal") still
+// names the flaw.
+func traversalMeans(subj string, w []int) bool {
+	if !strings.HasSuffix(strings.ToLower(subj[w[0]:w[1]]), "traversal") {
+		return false
+	}
+	before := subj[:w[0]]
+	return meansBefore.MatchString(before) && !problemWith.MatchString(before)
+}
+
+var (
+	meansBefore = lazyre.New(`(?i)\b(?:with|using|via|by|through)\s+(?:(?:a|an|the|recursive|upward|parent)\s+)?$`)
+	problemWith = lazyre.New(`(?i)\b(?:issues?|bugs?|problems?|flaws?|vulnerabilit(?:y|ies)|risks?|attacks?|exploits?)\s+(?:with|using|via|by|through)\s+(?:(?:a|an|the)\s+)?$`)
+)
+
 // conditionClause opens a clause that says when the fixed bug happens:
 // "Fix update failing when locked packages contain vulnerabilities" fixes
 // the update, and the vulnerabilities are the condition, not the fix.
@@ -563,7 +582,7 @@ func fixedWeakness(subj string) string {
 		return ""
 	}
 	for _, w := range weakness.FindAllStringIndex(subj, 8) {
-		if subjectMatter.MatchString(subj[w[1]:]) {
+		if subjectMatter.MatchString(subj[w[1]:]) || traversalMeans(subj, w) {
 			continue
 		}
 		for _, v := range verbs {

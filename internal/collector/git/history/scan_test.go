@@ -245,6 +245,12 @@ func TestSecurityFixWording(t *testing.T) {
 		{"Fix \"XSS\" in the login form", true},
 		{"Don't leak the user's token: fix the security hole in the session cache", true},
 		{"fix 'path traversal' in the archive extractor", true},
+		// A traversal named as the means walks a directory tree (navidrome).
+		{"fix(server): enhance artist folder detection with directory traversal (#4151)", false},
+		{"fix: find the config file using upward directory traversal", false},
+		{"fix: issue with path traversal in the static handler", true},
+		{"Prevent directory traversal via root prefix bypass.", true},
+		{"Validate aliases to prevent directory traversal etc.", true},
 	} {
 		why, _ := SecurityFixWording(tc.msg)
 		if (why != "") != tc.want {
