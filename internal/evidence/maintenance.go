@@ -167,11 +167,14 @@ type ToolchainRef struct {
 }
 
 // VulnerableOnPurpose is a README or security-file statement that the
-// software is deliberately vulnerable or insecure.
+// software's vulnerabilities will not be fixed: it is deliberately
+// vulnerable or insecure, or (Ended) security fixes have stopped for
+// every version.
 type VulnerableOnPurpose struct {
-	Path string
-	Line int
-	Text string // the matching words, control characters stripped
+	Path  string
+	Line  int
+	Text  string // the matching words, control characters stripped
+	Ended bool   // security fixes have ended for every version, rather than vulnerable by design
 }
 
 // Kind implements Fact.

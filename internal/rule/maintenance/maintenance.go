@@ -295,6 +295,10 @@ func vulnerabilitiesNotKeptOnPurpose(ev *evidence.Set) []rule.Finding {
 	var out []rule.Finding
 	for _, it := range evidence.Facts[evidence.VulnerableOnPurpose](ev) {
 		f := it.Fact
+		if f.Ended {
+			out = append(out, rule.Violated(id, evidence.Location{Path: f.Path, Line: f.Line}, "%s:%d says security fixes have ended for every version (%q); known and new vulnerabilities will not be fixed", f.Path, f.Line, f.Text))
+			continue
+		}
 		out = append(out, rule.Violated(id, evidence.Location{Path: f.Path, Line: f.Line}, "%s:%d says the software is vulnerable on purpose (%q); those vulnerabilities will not be fixed", f.Path, f.Line, f.Text))
 	}
 	if len(out) > 0 {

@@ -175,6 +175,7 @@ func TestBotHistoryRules(t *testing.T) {
 		{"security update", securityUpdatesInHistory, set(sec), []outcome{{rule.True, ""}, {rule.True, ""}}},
 		{"no security update", securityUpdatesInHistory, set(active), []outcome{{rule.False, rule.NoSignal}}},
 		{"kept on purpose", vulnerabilitiesNotKeptOnPurpose, set(evidence.PurposeScan{Files: []string{"README.md"}}, evidence.VulnerableOnPurpose{Path: "README.md", Line: 11, Text: "damn vulnerable"}), []outcome{{rule.False, rule.Violation}}},
+		{"security fixes ended", vulnerabilitiesNotKeptOnPurpose, set(evidence.PurposeScan{Files: []string{"SECURITY.md"}}, evidence.VulnerableOnPurpose{Path: "SECURITY.md", Line: 5, Text: "No version receives security fixes", Ended: true}), []outcome{{rule.False, rule.Violation}}},
 		{"ordinary README", vulnerabilitiesNotKeptOnPurpose, set(evidence.PurposeScan{Files: []string{"README.md"}}), []outcome{{rule.True, ""}}},
 	} {
 		got := outcomes(tc.fn(tc.ev))

@@ -42,6 +42,16 @@ var Files = []string{"README.md", "README", "README.rst", "README.txt", "README.
 // old version.
 var onPurpose = lazyre.New(`(?i)\bdamn(?:ed)? vulnerable\b|\b(?:intentionally|deliberately|purposely|purposefully|knowingly|designed to be|made to be|built to be)\s+(?:(?:very|highly|extremely|completely)\s+)?(?:vulnerable|insecure|broken)\b|\bvulnerable by design\b|\binsecure by design\b|\b(?:intentional|deliberate)(?:\s+and\s+unintentional)?\s+(?:security\s+)?vulnerab\w*|\b(?:contains|includes|has)\s+(?:intentional|deliberate)\s+(?:security\s+)?(?:vulnerab\w*|flaws)`)
 
+// fixesEnded matches a statement that no version will get security fixes
+// any more: an archived or wound-down project ("There will be no further
+// releases, bug fixes, or security fixes.", "No version receives security
+// fixes."). Its vulnerabilities stay unfixed as surely as a training
+// target's. A statement about one line ("no further security fixes for
+// 1.x", "Version 1 receives no security fixes") names an end of support,
+// not the product's, so the phrase must end the sentence or name the
+// project itself.
+var fixesEnded = lazyre.New(`(?i)\bthere will be no (?:further|more) (?:[\w ,-]{0,60}?\s)?security (?:fixes|patches|updates|releases)\s*(?:[.!;]|$)|\bno (?:versions?|releases?) (?:receives?|gets?|will receive|is receiving) (?:any )?security (?:fixes|patches|updates)\b|\bno (?:further|more) security (?:fixes|patches|updates) will be (?:released|made|shipped|provided|published)\s*(?:[.!;]|$)|\b(?:this|the) (?:project|software|repository|application|app|library|package|tool) (?:no longer receives|will no longer receive|will receive no|receives no) (?:further |more |any )?security (?:fixes|patches|updates)\s*(?:[.!;]|$)`)
+
 // Find returns the statements in one file.
 func Find(p string, data []byte) []evidence.VulnerableOnPurpose {
 	var out []evidence.VulnerableOnPurpose
@@ -51,6 +61,8 @@ func Find(p string, data []byte) []evidence.VulnerableOnPurpose {
 		}
 		if m := onPurpose.FindString(l); m != "" {
 			out = append(out, evidence.VulnerableOnPurpose{Path: p, Line: i + 1, Text: textsafe.Truncate(textsafe.Clean(m), 80)})
+		} else if m := fixesEnded.FindString(l); m != "" {
+			out = append(out, evidence.VulnerableOnPurpose{Path: p, Line: i + 1, Text: textsafe.Truncate(textsafe.Clean(strings.TrimRight(m, ".!; ")), 80), Ended: true})
 		}
 	}
 	return out
