@@ -90,12 +90,35 @@ jobs:
 `
 )
 
+// imageRelease is a release that pushes an image with Docker's
+// build-push-action, with the given inputs beside push.
+func imageRelease(inputs string) string {
+	return `on:
+  release:
+    types: [published]
+permissions:
+  packages: write
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/login-action@v3
+      - name: Build and push
+        uses: docker/build-push-action@v6
+        with:
+          push: true
+          ` + inputs + `
+`
+}
+
 func TestRules(t *testing.T) {
 	tests := []struct {
 		name  string
 		files map[string]string
 		want  map[string]rule.Outcome // rule -> folded verdict
 		line  map[string]int          // rule -> line of the first finding
+		say   map[string]string       // rule -> words its first finding of the wanted outcome says
 	}{
 		{
 			name:  "no CI at all",
@@ -229,6 +252,28 @@ jobs:
       - run: signtool sign /fd SHA256 out/app.exe
 `},
 			want: map[string]rule.Outcome{ReleaseSignsArtifacts: rule.NotApplicable},
+		},
+		{
+			// hugo's image.yml: BuildKit records an SBOM when the inputs
+			// say so. Its provenance is unsigned, so it signs nothing.
+			name:  "image pushed with provenance and SBOM attestations",
+			files: map[string]string{".github/workflows/image.yml": imageRelease("provenance: mode=max\n          sbom: true")},
+			want:  map[string]rule.Outcome{ReleaseSignsArtifacts: rule.False, ReleaseProducesSBOM: rule.True},
+			line:  map[string]int{ReleaseProducesSBOM: 13},
+			say:   map[string]string{ReleaseSignsArtifacts: "records unsigned BuildKit provenance"},
+		},
+		{
+			name:  "image attests through the attests input",
+			files: map[string]string{".github/workflows/image.yml": imageRelease("attests: type=provenance,mode=max,type=sbom")},
+			want:  map[string]rule.Outcome{ReleaseSignsArtifacts: rule.False, ReleaseProducesSBOM: rule.True},
+			say:   map[string]string{ReleaseSignsArtifacts: "records unsigned BuildKit provenance"},
+		},
+		{
+			// Turned off, or left to the action's default or an
+			// expression: the workflow does not show an attestation.
+			name:  "image pushed with provenance off",
+			files: map[string]string{".github/workflows/image.yml": imageRelease("provenance: false\n          sbom: ${{ inputs.sbom }}")},
+			want:  map[string]rule.Outcome{ReleaseSignsArtifacts: rule.False, ReleaseProducesSBOM: rule.False},
 		},
 		{
 			name:  "npm provenance signs",
@@ -874,6 +919,11 @@ jobs:
 				}
 				if first == nil || first.Location.Line != line {
 					t.Errorf("%s: want first %s finding at line %d, got %+v", id, tc.want[id], line, first)
+				}
+			}
+			for id, words := range tc.say {
+				if fs := got[id]; len(fs) == 0 || !strings.Contains(fs[0].Message, words) {
+					t.Errorf("%s: want the first finding to say %q, got %+v", id, words, fs)
 				}
 			}
 		})

@@ -1,12 +1,14 @@
 package ci
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/assaysec/assay/internal/evidence"
 	"github.com/assaysec/assay/internal/lazyre"
+	"github.com/assaysec/assay/internal/textsafe"
 )
 
 // A recogniser says what a step does, from its `uses:` action and its
@@ -16,7 +18,40 @@ type recogniser struct {
 	name string
 	uses []string       // action prefixes (owner/repo[/path]), lower case
 	run  *lazyre.Regexp // script pattern
+	with []actionInput  // an input that makes a general action do it
 }
+
+// actionInput is an input of an action that does more than build: Docker's
+// build-push-action records SLSA provenance with `provenance: mode=max`
+// and an SBOM with `sbom: true`. The value must say so literally; an
+// expression is not read, and an unset input is the action's default,
+// which the workflow does not show.
+type actionInput struct {
+	uses []string       // action prefixes, lower case
+	key  string         // the input's name
+	val  *lazyre.Regexp // a value that turns it on
+}
+
+// matchWith returns what the step's inputs make it do, or "".
+func (r recogniser) matchWith(s evidence.CIStep) string {
+	if s.Uses == "" || len(s.With) == 0 {
+		return ""
+	}
+	u := strings.ToLower(evidence.ActionName(s.Uses))
+	for _, in := range r.with {
+		if !slices.ContainsFunc(in.uses, func(p string) bool { return u == p || strings.HasPrefix(u, p+"/") }) {
+			continue
+		}
+		if v, ok := s.With[in.key]; ok && in.val.MatchString(strings.TrimSpace(v)) {
+			return fmt.Sprintf("%s with %s: %s", evidence.ActionName(s.Uses), in.key, textsafe.Truncate(textsafe.Clean(strings.TrimSpace(v)), 40))
+		}
+	}
+	return ""
+}
+
+// dockerBuild are Docker's build actions, whose provenance, sbom and
+// attests inputs add attestations to the image they push.
+var dockerBuild = []string{"docker/build-push-action", "docker/bake-action"}
 
 func (r recogniser) matchUses(uses string) bool {
 	u := strings.ToLower(evidence.ActionName(uses))
@@ -34,6 +69,9 @@ func (r recogniser) matchUses(uses string) bool {
 func (r recogniser) matchVars(s evidence.CIStep, env map[string]string, matrix map[string][]string) (int, string) {
 	if s.Uses != "" && r.matchUses(s.Uses) {
 		return s.Line, s.Uses
+	}
+	if w := r.matchWith(s); w != "" {
+		return s.Line, w
 	}
 	if r.run == nil || s.Run == "" {
 		return 0, ""
@@ -290,6 +328,10 @@ var sca = recogniser{
 
 var sbom = recogniser{
 	name: "SBOM",
+	with: []actionInput{
+		{uses: dockerBuild, key: "sbom", val: lazyre.New(`(?i)^(?:true|generator=\S+)$`)},
+		{uses: dockerBuild, key: "attests", val: lazyre.New(`(?i)\btype=sbom\b`)},
+	},
 	uses: []string{"anchore/sbom-action", "actions/attest-sbom", "cyclonedx/gh-gomod-generate-sbom", "cyclonedx/gh-node-module-generatebom", "cyclonedx/gh-python-generate-sbom", "cyclonedx/gh-dotnet-generate-sbom", "advanced-security/sbom-generator-action", "microsoft/sbom-action"},
 	run:  cmd(`syft\b`, `cdxgen\b`, `cyclonedx-\w+`, `cyclonedx\s+`, `trivy\s+[^\n]*--format\s+(?:cyclonedx|spdx)`, `trivy\s+sbom\b`, `spdx-sbom-generator\b`, `sbom-tool\s+generate\b`, `docker\s+buildx\s+build\s+[^\n]*--sbom`, `bom\s+generate\b`, `npm\s+sbom\b`),
 }
