@@ -276,6 +276,55 @@ jobs:
 			want:  map[string]rule.Outcome{ReleaseSignsArtifacts: rule.False, ReleaseProducesSBOM: rule.False},
 		},
 		{
+			// hugo's release config: built-in steps and the config's own
+			// commands fetch no third-party code and have nothing to pin.
+			name: "CircleCI built-in steps and own commands need no pin",
+			files: map[string]string{".circleci/config.yml": `version: 2.1
+commands:
+  git-config:
+    steps:
+      - run: git config --global user.name bot
+jobs:
+  release:
+    docker:
+      - image: cimg/go:1.22@sha256:0000000000000000000000000000000000000000000000000000000000000000
+    steps:
+      - setup_remote_docker
+      - checkout:
+          path: hugo
+      - git-config
+      - restore_cache:
+          key: x
+      - persist_to_workspace:
+          root: /tmp
+          paths: [x]
+      - run: go test ./...
+workflows:
+  main:
+    jobs: [release]
+`},
+			want: map[string]rule.Outcome{CiActionsPinned: rule.NotApplicable, CiActionsAllPinned: rule.NotApplicable},
+		},
+		{
+			name: "a CircleCI orb command is still third-party code",
+			files: map[string]string{".circleci/config.yml": `version: 2.1
+orbs:
+  node: circleci/node@5
+jobs:
+  test:
+    docker:
+      - image: cimg/node:20.0
+    steps:
+      - checkout
+      - node/install-packages
+workflows:
+  main:
+    jobs: [test]
+`},
+			want: map[string]rule.Outcome{CiActionsPinned: rule.False, CiActionsAllPinned: rule.False},
+			line: map[string]int{CiActionsPinned: 10},
+		},
+		{
 			name:  "npm provenance signs",
 			files: map[string]string{".github/workflows/release.yml": strings.Replace(releaseUngated, "npm publish", "npm test\n      - run: npm publish --provenance", 1)},
 			want:  map[string]rule.Outcome{ReleaseJobDependsOnTests: rule.True, ReleaseSignsArtifacts: rule.True},

@@ -319,6 +319,14 @@ func actionPinned(uses string) (owner string, pinned bool, skip bool) {
 	if strings.HasPrefix(uses, "./") || strings.HasPrefix(uses, "$") || strings.HasPrefix(uses, "docker://") || strings.Contains(uses, "${{") || uses == "" || strings.HasPrefix(uses, "gitlab:") || strings.HasPrefix(uses, "!reference") {
 		return "", true, true
 	}
+	if step, ok := strings.CutPrefix(uses, "circleci:"); ok && !strings.Contains(step, "/") {
+		// A CircleCI step without an orb prefix is one of the platform's
+		// built-in steps (checkout, setup_remote_docker, restore_cache)
+		// or a command the config itself defines: no third-party code is
+		// fetched and there is no version to pin. hugo's release config
+		// was "not pinned" for checkout and save_cache.
+		return "", true, true
+	}
 	name, ref, ok := strings.Cut(uses, "@")
 	owner, _, _ = strings.Cut(name, "/")
 	if slices.Contains(firstParty, strings.ToLower(owner)) {
