@@ -15,6 +15,7 @@ import (
 
 	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/testutil/golden"
+	"github.com/assaysec/assay/internal/testutil/treetest"
 )
 
 // extractorByFolder maps the corpus folder of scalibr's fixtures to the
@@ -98,23 +99,11 @@ func TestCorpus(t *testing.T) {
 // TestScanTree checks discovery by file name, direct/transitive marking,
 // and integrity counting on a small tree.
 func TestScanTree(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, content string) {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("go.mod", "module example.com/m\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/sys v0.1.0\n\tgolang.org/x/text v0.3.0 // indirect\n)\n")
-	write("go.sum", "golang.org/x/sys v0.1.0 h1:abc=\ngolang.org/x/sys v0.1.0/go.mod h1:def=\n")
-	write("testdata/package-lock.json", `{"lockfileVersion":3,"packages":{"node_modules/x":{"version":"1.0.0"}}}`)
-	tree, err := source.OpenTree(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tree.Close()
+	tree := openFiles(t, map[string]string{
+		"go.mod":                     "module example.com/m\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/sys v0.1.0\n\tgolang.org/x/text v0.3.0 // indirect\n)\n",
+		"go.sum":                     "golang.org/x/sys v0.1.0 h1:abc=\ngolang.org/x/sys v0.1.0/go.mod h1:def=\n",
+		"testdata/package-lock.json": `{"lockfileVersion":3,"packages":{"node_modules/x":{"version":"1.0.0"}}}`,
+	})
 	inv := Scan(context.Background(), tree, Options{})
 	if len(inv.Files) != 1 {
 		t.Fatalf("files = %+v, want only go.mod (testdata skipped)", inv.Files)
@@ -224,18 +213,7 @@ func TestGoSumIntegrityReplacements(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for name, content := range map[string]string{"go.mod": tc.gomod, "go.sum": sum} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			tree, err := source.OpenTree(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tree.Close()
-			inv := Scan(context.Background(), tree, Options{})
+			inv := scanFiles(t, map[string]string{"go.mod": tc.gomod, "go.sum": sum})
 			if len(inv.Files) != 1 {
 				t.Fatalf("files = %+v, want go.mod", inv.Files)
 			}
@@ -258,4 +236,22 @@ func TestGoSumIntegrityReplacements(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openFiles writes files (paths relative to a new directory) and opens
+// the tree they make.
+func openFiles(t *testing.T, files map[string]string) *source.Tree {
+	t.Helper()
+	tree, err := source.OpenTree(treetest.Write(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tree.Close() })
+	return tree
+}
+
+// scanFiles scans the tree openFiles makes of files.
+func scanFiles(t *testing.T, files map[string]string) *Inventory {
+	t.Helper()
+	return Scan(context.Background(), openFiles(t, files), Options{})
 }

@@ -1,14 +1,9 @@
 package deps
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/assaysec/assay/internal/source"
 )
 
 // Root, editable, virtual and workspace packages are built from the tree
@@ -139,22 +134,11 @@ snapshots:
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
 			files := map[string]string{tc.file: tc.data}
 			for k, v := range tc.extra {
 				files[k] = v
 			}
-			for name, body := range files {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			tree, err := source.OpenTree(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tree.Close()
-			inv := Scan(context.Background(), tree, Options{})
+			inv := scanFiles(t, files)
 			var got *File
 			for i := range inv.Files {
 				if inv.Files[i].Path == tc.file {

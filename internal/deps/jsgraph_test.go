@@ -1,7 +1,6 @@
 package deps
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/assaysec/assay/internal/source"
 	"github.com/assaysec/assay/internal/testutil/golden"
 )
 
@@ -24,21 +22,11 @@ func scanAs(t *testing.T, fixture, as, manifest string) File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, as), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	files := map[string]string{as: string(data)}
 	if manifest != "" {
-		if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(manifest), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		files["package.json"] = manifest
 	}
-	tree, err := source.OpenTree(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tree.Close()
-	inv := Scan(context.Background(), tree, Options{})
+	inv := scanFiles(t, files)
 	if len(inv.Files) != 1 {
 		t.Fatalf("%d files, want 1", len(inv.Files))
 	}
