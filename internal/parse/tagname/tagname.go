@@ -4,7 +4,11 @@
 // tags sees the same version as for v2.8.3.
 package tagname
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/assaysec/assay/internal/lazyre"
+)
 
 // Dotted returns name with a trailing underscore-separated version
 // rewritten with dots, after a hyphen: "R_2_8_3" -> "R-2.8.3",
@@ -46,3 +50,11 @@ func Dotted(name string) string {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// versionTag matches version-looking tag names, with an optional package
+// prefix (axum-v0.6.10, api/v1.2.0).
+var versionTag = lazyre.New(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+.][\w.-]+)?$`)
+
+// IsVersion reports whether a tag's name names a version, underscores
+// read as dots (Dotted).
+func IsVersion(name string) bool { return versionTag.MatchString(Dotted(name)) }

@@ -42,3 +42,14 @@ func FuzzDotted(f *testing.F) {
 		}
 	})
 }
+
+func TestIsVersion(t *testing.T) {
+	for name, want := range map[string]bool{
+		"v1.2.3": true, "1.2": true, "axum-v0.6.10": true, "api/v1.2.0": true, "R_2_8_3": true, "v1": true,
+		"latest": false, "feature_branch": false, "": false,
+	} {
+		if got := IsVersion(name); got != want {
+			t.Errorf("IsVersion(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

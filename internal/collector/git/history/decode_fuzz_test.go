@@ -6,6 +6,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/assaysec/assay/internal/parse/tagname"
 	"github.com/assaysec/assay/internal/parse/updatebot"
 	"github.com/assaysec/assay/internal/source"
 )
@@ -61,7 +62,8 @@ func FuzzTagDecoding(f *testing.F) {
 		if err := tag.Decode(o); err != nil {
 			return
 		}
-		releaseTag.MatchString(tag.Name)
+		tagname.IsVersion(tag.Name)
+		tagVersion(tag.Name)
 		preRelease.MatchString(tag.Name)
 		SecurityFixWording(tag.Message)
 		s := &scanner{g: &graph{index: map[plumbing.Hash]int32{}}}

@@ -838,10 +838,6 @@ func changedPaths(c *object.Commit, max int) ([]string, error) {
 	return out, nil
 }
 
-// releaseTag matches version-looking tag names, with an optional package
-// prefix (axum-v0.6.10, api/v1.2.0).
-var releaseTag = lazyre.New(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+.][\w.-]+)?$`)
-
 // preRelease marks nightlies and development snapshots, which are not
 // releases. Release candidates are: a fix in an rc has shipped on a line
 // still in pre-release.
@@ -885,7 +881,7 @@ type relTag struct {
 func (s *scanner) releaseTags(tags []source.Tag) []relTag {
 	var out []relTag
 	for _, t := range tags {
-		if !releaseTag.MatchString(tagname.Dotted(t.Name)) || preRelease.MatchString(t.Name) {
+		if !tagname.IsVersion(t.Name) || preRelease.MatchString(t.Name) {
 			continue
 		}
 		i, ok := s.g.index[plumbing.NewHash(t.Commit)]

@@ -7,7 +7,6 @@ import (
 
 	"github.com/assaysec/assay/internal/collector"
 	"github.com/assaysec/assay/internal/evidence"
-	"github.com/assaysec/assay/internal/lazyre"
 	"github.com/assaysec/assay/internal/parse/tagname"
 )
 
@@ -35,8 +34,6 @@ func (Collector) Produces() []evidence.Kind {
 // tree without .git is itself the evidence this collector reports.
 func (Collector) Requirements() collector.Requirements { return collector.Requirements{} }
 
-var releaseTag = lazyre.New(`^(?:[A-Za-z][\w.-]*[-/_])?v?\d+(?:\.\d+){0,3}(?:[-+.][\w.-]+)?$`)
-
 // Collect implements collector.Collector.
 func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Record, error) {
 	if in.History == nil {
@@ -63,7 +60,7 @@ func (Collector) Collect(_ context.Context, in *collector.Input) ([]evidence.Rec
 	for _, t := range tags {
 		fact.Tags = append(fact.Tags, evidence.TagInfo{
 			Name: t.Name, Commit: t.Commit, Date: t.Date, Annotated: t.Annotated, Signed: t.Signed,
-			Release: releaseTag.MatchString(tagname.Dotted(t.Name)),
+			Release: tagname.IsVersion(t.Name),
 		})
 	}
 	out = append(out, evidence.Record{Fact: fact, Provenance: in.Provenance(Name, loc, "")})
