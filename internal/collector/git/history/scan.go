@@ -529,10 +529,15 @@ func unquoted(s string) string {
 	return b.String()
 }
 
+// maxQuoted bounds the runes a quoted phrase may hold.
+const maxQuoted = 300
+
 // quoteEnd returns the index of the mark closing a quote opened before
 // from, or -1.
 func quoteEnd(rs []rune, from int, closer rune) int {
-	for j := from; j < len(rs); j++ {
+	// A quoted phrase is short; bounding the search keeps a hostile
+	// subject of unclosed quotes linear.
+	for j := from; j < len(rs) && j < from+maxQuoted; j++ {
 		if rs[j] != closer {
 			continue
 		}

@@ -191,6 +191,19 @@ func TestScanCap(t *testing.T) {
 	}
 }
 
+// TestUnquotedHostile: a subject of unclosed quotes costs linear time and
+// keeps its text; a closed phrase beyond the bound stays as written.
+func TestUnquotedHostile(t *testing.T) {
+	s := strings.Repeat("“a b c ", 100000) // opening marks that never close
+	if got := unquoted(s); got != s {
+		t.Errorf("unclosed quotes changed the subject (%d bytes -> %d)", len(s), len(got))
+	}
+	long := "\"" + strings.Repeat("x ", 400) + "\" fix XSS"
+	if got := unquoted(long); got != long {
+		t.Error("a quote closing past the bound was blanked")
+	}
+}
+
 func TestSecurityFixWording(t *testing.T) {
 	for _, tc := range []struct {
 		msg  string
